@@ -1,0 +1,45 @@
+import { faker } from '@faker-js/faker/locale/en_GB'
+import type { Kysely } from 'kysely'
+import type { Agency, Database, Role } from '../types.ts'
+import { hashPassword } from '../../server/auth/passwords.ts'
+
+export type DemoAccount = { username: string; role: Role; agency: Agency | null; displayName: string }
+
+const demoRoles: { username: string; role: Role; agency: Agency | null }[] = [
+  { username: 'admin', role: 'administrator', agency: null },
+  { username: 'supervisor', role: 'supervisor', agency: null },
+  { username: 'iom', role: 'iom_officer', agency: null },
+  { username: 'dip', role: 'dip_worker', agency: null },
+  { username: 'cid', role: 'cid_officer', agency: null },
+  { username: 'partner', role: 'partner', agency: 'mash' },
+]
+
+/** Synthetic people only: faker's en_GB names from a fixed seed, so every fresh start looks the same. */
+export async function seedDemo(db: Kysely<Database>, options: { password: string }): Promise<DemoAccount[]> {
+  faker.seed(20261126)
+  const passwordHash = await hashPassword(options.password)
+  const bcu = await db.selectFrom('area').select('id').where('code', '=', 'EA').executeTakeFirstOrThrow()
+  const accounts: DemoAccount[] = []
+  await db.transaction().execute(async (trx) => {
+    for (const demo of demoRoles) {
+      const displayName = `${faker.person.firstName()} ${faker.person.lastName()}`
+      const existing = await trx.selectFrom('app_user').select('id').where('username', '=', demo.username).executeTakeFirst()
+      if (existing) continue
+      const user = await trx
+        .insertInto('app_user')
+        .values({ username: demo.username, display_name: displayName, role: demo.role, agency: demo.agency, password_hash: passwordHash })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await trx.insertInto('user_area').values({ user_id: user.id, area_id: bcu.id }).execute()
+      accounts.push({ ...demo, displayName })
+    }
+  })
+  return accounts
+}
+
+export async function hasAnyUser(db: Kysely<Database>): Promise<boolean> {
+  const row = await db.selectFrom('app_user').select('id').limit(1).executeTakeFirst()
+  return row !== undefined
+}
+
+export const demoUsernames = demoRoles.map((d) => d.username)

@@ -1,0 +1,88 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import express from 'express'
+import type { Kysely } from 'kysely'
+import type pg from 'pg'
+import type { Database } from '../db/types.ts'
+import { createPassport } from './auth/passport.ts'
+import type { Config } from './config.ts'
+import { authorise } from './http/authorise.ts'
+import { createCsrf } from './http/csrf.ts'
+import { errorHandler, notFoundHandler } from './http/errorHandler.ts'
+import { pageLocals } from './http/locals.ts'
+import { requestLog } from './http/requestLog.ts'
+import { cspNonce, noCache, requestId, securityHeaders } from './http/security.ts'
+import { createSessionMiddleware, sessionTimeouts } from './http/session.ts'
+import type { Logger } from './logger.ts'
+import { assertEveryRouteRegistered, buildRoutes } from './routes.ts'
+import type { Services } from './services.ts'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const govukDist = path.join(root, 'node_modules/govuk-frontend/dist/govuk')
+
+export type AppDeps = {
+  config: Config
+  db: Kysely<Database>
+  pool: pg.Pool
+  databaseKind: 'postgres' | 'embedded'
+  services: Services
+  logger: Logger
+  sessionSecret: string
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const { config, logger } = deps
+  const app = express()
+  app.set('trust proxy', config.trustProxy)
+  app.set('view engine', 'ejs')
+  app.set('views', path.join(root, 'views'))
+  app.disable('x-powered-by')
+  app.locals.serviceName = 'Cohort'
+
+  app.use(requestId)
+  app.use(requestLog(logger))
+  app.use(cspNonce)
+  app.use(securityHeaders({ upgradeInsecureRequests: config.secureCookies }))
+
+  // Static files first: they need no session and no database.
+  const staticOptions = { index: false, maxAge: config.env === 'production' ? '1d' : 0 }
+  app.use('/assets', express.static(path.join(govukDist, 'assets'), staticOptions))
+  app.use('/govuk', express.static(govukDist, { ...staticOptions, extensions: [] }))
+  app.use('/static', express.static(path.join(root, 'views/assets'), staticOptions))
+
+  app.use(noCache)
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }))
+
+  const passport = createPassport(deps.db, deps.services.signInService)
+  const csrf = createCsrf()
+  app.use(
+    createSessionMiddleware({
+      pool: deps.pool,
+      secret: deps.sessionSecret,
+      idleMs: config.session.idleMs,
+      secureCookies: config.secureCookies,
+      pruneIntervalSeconds: config.env === 'test' ? false : 15 * 60,
+    }),
+  )
+  app.use(passport.session())
+  app.use(sessionTimeouts(config.session))
+  app.use(csrf.exposeToken)
+  app.use(csrf.protect)
+  app.use(pageLocals)
+
+  const routes = buildRoutes({
+    db: deps.db,
+    databaseKind: deps.databaseKind,
+    config,
+    services: deps.services,
+    passport,
+  })
+  for (const route of routes) {
+    app[route.method](route.path, authorise(route.access), ...(route.before ?? []), route.handler)
+  }
+  assertEveryRouteRegistered(app, routes)
+
+  app.use(notFoundHandler)
+  app.use(errorHandler({ logger, showStack: config.env !== 'production' }))
+  return app
+}

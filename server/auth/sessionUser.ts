@@ -1,0 +1,16 @@
+import type { Agency, Role } from '../../db/types.ts'
+import { roleCan, type Permission } from './permissions.ts'
+
+/** The signed-in user as every request sees it: loaded fresh from the database each request. */
+export type SessionUser = {
+  id: string
+  username: string
+  displayName: string
+  role: Role
+  agency: Agency | null
+  areas: { id: string; code: string; name: string }[]
+}
+
+export function can(user: SessionUser | undefined, permission: Permission): boolean {
+  return user !== undefined && roleCan(user.role, permission)
+}

@@ -1,0 +1,106 @@
+import { z } from 'zod'
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes')
+
+const positiveInt = z.coerce.number().int().positive()
+
+/**
+ * Everything the app reads from the environment, in one place. Parsed once at start;
+ * a bad value stops the app with a message that names the variable.
+ */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEMO_PASSWORD: z.string().min(8).default('cohort-demo'),
+  SEED_DEMO: booleanFromEnv.optional(),
+  TRUST_PROXY: z.string().default('false'),
+  SECURE_COOKIES: booleanFromEnv.optional(),
+  DB_POOL_MAX: positiveInt.max(100).default(10),
+  DB_CONNECT_TIMEOUT_MS: positiveInt.default(3000),
+  DB_STATEMENT_TIMEOUT_MS: positiveInt.default(10000),
+  SESSION_IDLE_MINUTES: positiveInt.default(30),
+  SESSION_ABSOLUTE_HOURS: positiveInt.default(12),
+  LOCKOUT_THRESHOLD: positiveInt.default(10),
+  LOCKOUT_MINUTES: positiveInt.default(30),
+  SIGN_IN_RATE_LIMIT: positiveInt.default(30),
+  SIGN_IN_RATE_WINDOW_MINUTES: positiveInt.default(15),
+})
+
+export type Config = Readonly<{
+  env: 'development' | 'test' | 'production'
+  port: number
+  host: string
+  databaseUrl: string | undefined
+  dataDir: string
+  sessionSecret: string | undefined
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL']
+  demoPassword: string
+  seedDemo: boolean | undefined
+  trustProxy: boolean | number | string
+  secureCookies: boolean
+  db: Readonly<{ poolMax: number; connectTimeoutMs: number; statementTimeoutMs: number }>
+  session: Readonly<{ idleMs: number; absoluteMs: number }>
+  signIn: Readonly<{
+    lockoutThreshold: number
+    lockoutMs: number
+    rateLimit: number
+    rateWindowMs: number
+  }>
+}>
+
+export class ConfigError extends Error {}
+
+/** TRUST_PROXY takes what Express's "trust proxy" setting takes: a boolean, a hop count or a list. */
+function parseTrustProxy(raw: string): boolean | number | string {
+  if (raw === 'true') return true
+  if (raw === 'false' || raw === '') return false
+  if (/^\d+$/.test(raw)) return Number(raw)
+  return raw
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = envSchema.safeParse(env)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
+    throw new ConfigError(`Invalid configuration in the environment:\n${problems.join('\n')}`)
+  }
+  const e = parsed.data
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    sessionSecret: e.SESSION_SECRET,
+    logLevel: e.LOG_LEVEL,
+    demoPassword: e.DEMO_PASSWORD,
+    seedDemo: e.SEED_DEMO,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    secureCookies: e.SECURE_COOKIES ?? e.NODE_ENV === 'production',
+    db: Object.freeze({
+      poolMax: e.DB_POOL_MAX,
+      connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    }),
+    session: Object.freeze({
+      idleMs: e.SESSION_IDLE_MINUTES * 60_000,
+      absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    }),
+    signIn: Object.freeze({
+      lockoutThreshold: e.LOCKOUT_THRESHOLD,
+      lockoutMs: e.LOCKOUT_MINUTES * 60_000,
+      rateLimit: e.SIGN_IN_RATE_LIMIT,
+      rateWindowMs: e.SIGN_IN_RATE_WINDOW_MINUTES * 60_000,
+    }),
+  })
+}

@@ -1,0 +1,182 @@
+import { sql, type Kysely } from 'kysely'
+import type { Agency, AppUserRow, Database, Role } from '../../../db/types.ts'
+import type { SessionUser } from '../../auth/sessionUser.ts'
+
+type Db = Kysely<Database>
+
+export async function findUserByUsername(db: Db, username: string): Promise<AppUserRow | undefined> {
+  return db
+    .selectFrom('app_user')
+    .selectAll()
+    .where(sql`lower(username)`, '=', username.toLowerCase())
+    .executeTakeFirst()
+}
+
+/** One query per request: the user and their areas, or nothing if the account is gone or disabled. */
+export async function findActiveSessionUser(db: Db, id: string): Promise<SessionUser | undefined> {
+  const row = await db
+    .selectFrom('app_user as u')
+    .select((eb) => [
+      'u.id',
+      'u.username',
+      'u.display_name',
+      'u.role',
+      'u.agency',
+      sql<SessionUser['areas']>`coalesce(
+        (select json_agg(json_build_object('id', a.id, 'code', a.code, 'name', a.name) order by a.name)
+           from user_area ua join area a on a.id = ua.area_id where ua.user_id = ${eb.ref('u.id')}),
+        '[]'::json)`.as('areas'),
+    ])
+    .where('u.id', '=', id)
+    .where('u.disabled_at', 'is', null)
+    .executeTakeFirst()
+  if (!row) return undefined
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    agency: row.agency,
+    areas: row.areas,
+  }
+}
+
+export type UserListRow = {
+  id: string
+  username: string
+  display_name: string
+  role: Role
+  agency: Agency | null
+  disabled_at: Date | null
+  locked_until: Date | null
+  last_sign_in_at: Date | null
+  area_names: string[]
+}
+
+export async function listUsers(db: Db, page: { limit: number; offset: number }): Promise<UserListRow[]> {
+  return db
+    .selectFrom('app_user as u')
+    .select((eb) => [
+      'u.id',
+      'u.username',
+      'u.display_name',
+      'u.role',
+      'u.agency',
+      'u.disabled_at',
+      'u.locked_until',
+      'u.last_sign_in_at',
+      sql<string[]>`coalesce(
+        (select array_agg(a.name order by a.name) from user_area ua join area a on a.id = ua.area_id
+          where ua.user_id = ${eb.ref('u.id')}), '{}')`.as('area_names'),
+    ])
+    .orderBy(sql`lower(u.username)`)
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute()
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  const row = await db.selectFrom('app_user').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+export async function findUserById(db: Db, id: string): Promise<(AppUserRow & { area_ids: string[] }) | undefined> {
+  return db
+    .selectFrom('app_user as u')
+    .selectAll('u')
+    .select((eb) => [
+      sql<string[]>`coalesce((select array_agg(ua.area_id::text) from user_area ua where ua.user_id = ${eb.ref('u.id')}), '{}')`.as(
+        'area_ids',
+      ),
+    ])
+    .where('u.id', '=', id)
+    .executeTakeFirst()
+}
+
+export async function listAreas(db: Db) {
+  return db.selectFrom('area').select(['id', 'code', 'name', 'kind', 'parent_id']).orderBy('kind').orderBy('name').execute()
+}
+
+export async function insertUser(
+  db: Db,
+  user: { username: string; displayName: string; role: Role; agency: Agency | null; passwordHash: string },
+): Promise<string> {
+  const row = await db
+    .insertInto('app_user')
+    .values({
+      username: user.username,
+      display_name: user.displayName,
+      role: user.role,
+      agency: user.agency,
+      password_hash: user.passwordHash,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function replaceUserAreas(db: Db, userId: string, areaIds: readonly string[]): Promise<void> {
+  await db.deleteFrom('user_area').where('user_id', '=', userId).execute()
+  if (areaIds.length > 0) {
+    await db
+      .insertInto('user_area')
+      .values(areaIds.map((areaId) => ({ user_id: userId, area_id: areaId })))
+      .execute()
+  }
+}
+
+/** Updates only if the row is still at the version the editor read; returns false when it moved on. */
+export async function updateUserIfVersion(
+  db: Db,
+  id: string,
+  version: number,
+  changes: { display_name?: string; role?: Role; agency?: Agency | null; password_hash?: string;
+    disabled_at?: Date | null; locked_until?: Date | null; failed_sign_ins?: number },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('app_user')
+    .set({ ...changes, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+export async function recordFailedSignIn(
+  db: Db,
+  id: string,
+  threshold: number,
+  lockoutMs: number,
+): Promise<{ failedSignIns: number; lockedNow: boolean }> {
+  const row = await db
+    .updateTable('app_user')
+    // A lock whose cool-down has passed starts the count again rather than relocking at once.
+    .set({
+      failed_sign_ins: sql`case when locked_until <= now() then 1 else failed_sign_ins + 1 end`,
+      locked_until: sql`case
+        when locked_until <= now() then null
+        when failed_sign_ins + 1 >= ${threshold} then now() + make_interval(secs => ${lockoutMs / 1000})
+        else locked_until end`,
+    })
+    .where('id', '=', id)
+    .returning(['failed_sign_ins'])
+    .executeTakeFirstOrThrow()
+  return { failedSignIns: row.failed_sign_ins, lockedNow: row.failed_sign_ins === threshold }
+}
+
+export async function recordSuccessfulSignIn(db: Db, id: string): Promise<void> {
+  await db
+    .updateTable('app_user')
+    .set({ failed_sign_ins: 0, locked_until: null, last_sign_in_at: sql`now()` })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Ends every session of a user at once: the session rows carry the passport user id. */
+export async function deleteSessionsOfUser(db: Db, userId: string): Promise<number> {
+  const result = await db
+    .deleteFrom('session')
+    .where(sql`(sess::jsonb -> 'passport' ->> 'user')`, '=', userId)
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}

@@ -1,0 +1,82 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express'
+import type { Logger } from '../logger.ts'
+import { isDatabaseUnavailable } from './databaseErrors.ts'
+import { HttpError } from './httpError.ts'
+import { renderPage } from './render.ts'
+
+const pageForStatus: Record<number, string> = {
+  400: 'errors/400',
+  403: 'errors/403',
+  404: 'errors/404',
+  409: 'errors/409',
+  413: 'errors/400',
+  429: 'errors/429',
+  503: 'errors/503',
+}
+
+export const notFoundHandler: RequestHandler = async (_req, res) => {
+  await renderPage(res, 'errors/404', { title: 'Page not found' }, 404)
+}
+
+function statusOf(error: unknown): number {
+  if (isDatabaseUnavailable(error)) return 503
+  if (error instanceof HttpError) return error.status
+  const candidate = (error as { status?: unknown; statusCode?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode
+  if (typeof candidate === 'number' && candidate >= 400 && candidate < 600) return candidate
+  return 500
+}
+
+/** The one error handler: a GOV.UK page for each status, no stack traces in production. */
+export function errorHandler(options: { logger: Logger; showStack: boolean }): ErrorRequestHandler {
+  return async (error: unknown, req, res, _next) => {
+    const status = statusOf(error)
+    const isCsrf = (error as { code?: unknown })?.code === 'EBADCSRFTOKEN'
+    if (status >= 500) {
+      options.logger.error({ err: error, requestId: req.id, path: req.path }, status === 503 ? 'database unavailable' : 'unhandled error')
+    } else {
+      options.logger.warn({ requestId: req.id, path: req.path, status, reason: (error as Error)?.message }, 'request refused')
+    }
+    if (res.headersSent) {
+      res.end()
+      return
+    }
+    if (status === 503) res.setHeader('Retry-After', '5')
+    const view = pageForStatus[status] ?? 'errors/500'
+    const locals = {
+      title: isCsrf ? 'Your form could not be sent' : titleFor(status),
+      csrfFailure: isCsrf,
+      requestId: req.id,
+      stack: options.showStack && error instanceof Error ? error.stack : undefined,
+      // The error may come before the session or the user was loaded: render without them.
+      user: res.locals.user,
+      navigation: res.locals.navigation ?? [],
+    }
+    try {
+      await renderPage(res, view, locals, status)
+    } catch (renderError) {
+      options.logger.error({ err: renderError, requestId: req.id }, 'error page failed to render')
+      res.status(status).type('text').send(`${status} ${titleFor(status)}`)
+    }
+  }
+}
+
+function titleFor(status: number): string {
+  switch (status) {
+    case 400:
+      return 'There is a problem with the request'
+    case 403:
+      return 'You do not have permission to see this page'
+    case 404:
+      return 'Page not found'
+    case 409:
+      return 'Someone else changed this record'
+    case 413:
+      return 'What you sent is too large'
+    case 429:
+      return 'Too many attempts'
+    case 503:
+      return 'Sorry, the service is unavailable'
+    default:
+      return 'Sorry, there is a problem with the service'
+  }
+}

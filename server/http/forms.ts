@@ -1,0 +1,63 @@
+import { z } from 'zod'
+
+// eslint-disable-next-line no-control-regex
+const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
+
+/** Free text from a form: trimmed, bounded, and free of NUL and other control characters. */
+export function text(label: string, max: number, options: { required?: boolean } = {}) {
+  const base = z
+    .string({ error: `Enter ${label}` })
+    .transform((value) => value.trim())
+    .refine((value) => !controlCharacters.test(value), `${capitalise(label)} must not contain control characters`)
+    .refine((value) => value.length <= max, `${capitalise(label)} must be ${max} characters or fewer`)
+  if (options.required === false) return base
+  return base.refine((value) => value.length > 0, `Enter ${label}`)
+}
+
+export function choice<const T extends readonly [string, ...string[]]>(values: T, message: string) {
+  return z.enum(values, { error: message })
+}
+
+/** Checkboxes arrive as nothing, one string, or many strings. */
+export function checkboxes<T extends z.ZodType>(item: T) {
+  return z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(item))
+}
+
+export const version = z.coerce.number({ error: 'The form is missing its version' }).int().positive()
+
+export const uuid = z.uuid({ error: 'Not a valid reference' })
+
+export type FieldErrors = Record<string, string>
+export type ErrorSummaryItem = { text: string; href: string }
+export type FormErrors = { summary: ErrorSummaryItem[]; fields: FieldErrors }
+
+/** The first message for each field, in the order the fields were declared, for the GOV.UK error summary. */
+export function toFormErrors(error: z.ZodError, fieldOrder: readonly string[] = []): FormErrors {
+  const fields: FieldErrors = {}
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? 'form')
+    fields[field] ??= issue.message
+  }
+  const ordered = [...fieldOrder.filter((f) => f in fields), ...Object.keys(fields).filter((f) => !fieldOrder.includes(f))]
+  return { summary: ordered.map((field) => ({ text: fields[field] ?? '', href: `#${field}` })), fields }
+}
+
+export function singleError(field: string, message: string): FormErrors {
+  return { summary: [{ text: message, href: `#${field}` }], fields: { [field]: message } }
+}
+
+/** What the user typed, as strings, to put back in the form: never the raw body object itself. */
+export function keepValues(body: unknown, fields: readonly string[]): Record<string, string | string[]> {
+  const source = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>
+  const kept: Record<string, string | string[]> = {}
+  for (const field of fields) {
+    const value = source[field]
+    if (typeof value === 'string') kept[field] = value.slice(0, 10_000)
+    else if (Array.isArray(value)) kept[field] = value.filter((v): v is string => typeof v === 'string')
+  }
+  return kept
+}
+
+function capitalise(value: string): string {
+  return value.charAt(0).toUpperCase() + value.slice(1)
+}

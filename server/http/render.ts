@@ -1,0 +1,24 @@
+import type { Application, Response } from 'express'
+
+function renderView(app: Application, view: string, locals: Record<string, unknown>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    app.render(view, locals, (error: Error | null, html?: string) => (error ? reject(error) : resolve(html ?? '')))
+  })
+}
+
+/**
+ * Renders a view inside the layout. Views hold the page body; layout.ejs holds the header,
+ * banners, navigation and footer, so no view repeats them. Errors reject, so Express's
+ * error handler sees them.
+ */
+export async function renderPage(
+  res: Response,
+  view: string,
+  locals: Record<string, unknown> = {},
+  status = 200,
+): Promise<void> {
+  const all = { ...res.locals, ...locals }
+  const body = await renderView(res.app, view, all)
+  const html = await renderView(res.app, 'layout', { ...all, body })
+  res.status(status).type('html').send(html)
+}

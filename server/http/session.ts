@@ -1,0 +1,62 @@
+import type { RequestHandler } from 'express'
+import session from 'express-session'
+import connectPgSimple from 'connect-pg-simple'
+import type pg from 'pg'
+
+export type SessionOptions = {
+  pool: pg.Pool
+  secret: string
+  idleMs: number
+  secureCookies: boolean
+  /** Tests turn the pruning timer off so nothing outlives the test file. */
+  pruneIntervalSeconds: number | false
+}
+
+export const sessionCookieName = 'cohort.sid'
+
+/** Sessions live in the database, so every app instance sees the same ones and a restart signs nobody out. */
+export function createSessionMiddleware(options: SessionOptions): RequestHandler {
+  const PgStore = connectPgSimple(session)
+  const store = new PgStore({
+    pool: options.pool,
+    tableName: 'session',
+    createTableIfMissing: false,
+    pruneSessionInterval: options.pruneIntervalSeconds,
+  })
+  return session({
+    name: sessionCookieName,
+    store,
+    secret: options.secret,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: options.secureCookies,
+      maxAge: options.idleMs,
+    },
+  })
+}
+
+/**
+ * The cookie's age is only a hint to the browser; these limits are enforced here:
+ * idle (no request for idleMs) and absolute (signedInAt older than absoluteMs).
+ */
+export function sessionTimeouts(options: { idleMs: number; absoluteMs: number }): RequestHandler {
+  return (req, res, next) => {
+    if (!req.user || !req.session) return next()
+    const now = Date.now()
+    const { signedInAt = now, lastSeenAt = now } = req.session
+    const expired = now - lastSeenAt > options.idleMs || now - signedInAt > options.absoluteMs
+    if (!expired) {
+      req.session.lastSeenAt = now
+      return next()
+    }
+    req.session.destroy((error) => {
+      if (error) return next(error)
+      res.clearCookie(sessionCookieName)
+      res.redirect(303, '/sign-in?timedOut=1')
+    })
+  }
+}

@@ -1,0 +1,95 @@
+import type { Server } from 'node:http'
+import { createDb } from '../db/index.ts'
+import { migrateToLatest } from '../db/migrate.ts'
+import { hasAnyUser, seedDemo } from '../db/seed/demo.ts'
+import { createApp } from './app.ts'
+import { ConfigError, loadConfig } from './config.ts'
+import { createLogger } from './logger.ts'
+import { createServices } from './services.ts'
+import { resolveSessionSecret } from './sessionSecret.ts'
+
+// The composition root: the only module with side effects.
+async function main(): Promise<void> {
+  const config = loadConfig(process.env)
+  const logger = createLogger(config.logLevel)
+  const startedAt = Date.now()
+
+  const database = await createDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolMax: config.db.poolMax,
+    connectTimeoutMs: config.db.connectTimeoutMs,
+    statementTimeoutMs: config.db.statementTimeoutMs,
+    onPoolError: (error) => logger.warn({ err: error }, 'database connection lost; the pool will reconnect'),
+  })
+  logger.info({ database: database.description }, `database: ${database.description}`)
+
+  const migrations = await migrateToLatest(database.db)
+  const applied = migrations.results?.filter((r) => r.status === 'Success').length ?? 0
+  logger.info({ applied }, 'migrations up to date')
+
+  const shouldSeed = config.seedDemo ?? (database.kind === 'embedded' && config.env !== 'production')
+  if (shouldSeed && !(await hasAnyUser(database.db))) {
+    if (config.env === 'production') throw new Error('Demo data is never seeded when NODE_ENV=production')
+    const accounts = await seedDemo(database.db, { password: config.demoPassword })
+    logger.info({ accounts: accounts.length }, 'seeded demo data')
+    printDemoAccounts(accounts.map((a) => `${a.username} (${a.role}${a.agency ? `, ${a.agency}` : ''})`), config.demoPassword === 'cohort-demo')
+  }
+
+  const sessionSecret = await resolveSessionSecret({
+    configured: config.sessionSecret,
+    dataDir: config.dataDir,
+    production: config.env === 'production',
+  })
+  const services = createServices(database.db, config)
+  const app = createApp({
+    config,
+    db: database.db,
+    pool: database.pool,
+    databaseKind: database.kind,
+    services,
+    logger,
+    sessionSecret,
+  })
+
+  const server: Server = app.listen(config.port, config.host, () => {
+    logger.info({ port: config.port, ms: Date.now() - startedAt }, `Cohort is listening on http://localhost:${config.port}`)
+  })
+  server.keepAliveTimeout = 5_000
+
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down: finishing requests in flight')
+    const forceTimer = setTimeout(() => {
+      logger.error('requests still running after 15 s; exiting')
+      process.exit(1)
+    }, 15_000)
+    forceTimer.unref()
+    server.close(async () => {
+      await database.close()
+      logger.info('stopped cleanly')
+      process.exit(0)
+    })
+    server.closeIdleConnections()
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+}
+
+function printDemoAccounts(accounts: string[], defaultPassword: boolean): void {
+  const password = defaultPassword ? 'cohort-demo' : 'the value of DEMO_PASSWORD'
+  process.stdout.write(
+    `\nDemo accounts (password: ${password}):\n${accounts.map((a) => `  ${a}`).join('\n')}\n\n`,
+  )
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`)
+  } else {
+    process.stderr.write(`Cohort failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  }
+  process.exit(1)
+})

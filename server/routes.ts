@@ -1,0 +1,67 @@
+import type { Express } from 'express'
+import type { Kysely } from 'kysely'
+import type passport from 'passport'
+import type { Database } from '../db/types.ts'
+import type { Config } from './config.ts'
+import { authRoutes } from './features/auth/authRoutes.ts'
+import { healthRoutes } from './features/health/healthRoutes.ts'
+import { homeRoutes } from './features/home/homeRoutes.ts'
+import { usersRoutes } from './features/users/usersRoutes.ts'
+import type { RouteDefinition } from './http/routeDefinition.ts'
+import type { Services } from './services.ts'
+
+export type RouteDeps = {
+  db: Kysely<Database>
+  databaseKind: 'postgres' | 'embedded'
+  config: Config
+  services: Services
+  passport: passport.PassportStatic
+}
+
+/**
+ * The route registry: every route the app answers, each declared once with who may call it
+ * and what it writes to the audit log. Nothing else mounts routes.
+ */
+export function buildRoutes(deps: RouteDeps): RouteDefinition[] {
+  return [
+    ...healthRoutes({ db: deps.db, databaseKind: deps.databaseKind }),
+    ...authRoutes({
+      db: deps.db,
+      passport: deps.passport,
+      signInService: deps.services.signInService,
+      rateLimit: { limit: deps.config.signIn.rateLimit, windowMs: deps.config.signIn.rateWindowMs },
+    }),
+    ...homeRoutes(),
+    ...usersRoutes({ usersService: deps.services.usersService }),
+  ]
+}
+
+type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } }
+
+/** Refuses to start if anything answers a route that the registry does not declare. */
+export function assertEveryRouteRegistered(app: Express, routes: readonly RouteDefinition[]): void {
+  const declared = new Set(routes.map((r) => `${r.method.toUpperCase()} ${r.path}`))
+  const mounted: string[] = []
+  const walk = (stack: Layer[] | undefined) => {
+    for (const layer of stack ?? []) {
+      if (layer.route) {
+        for (const [method, on] of Object.entries(layer.route.methods)) {
+          if (on && method !== '_all') mounted.push(`${method.toUpperCase()} ${layer.route.path}`)
+        }
+      } else {
+        walk(layer.handle?.stack)
+      }
+    }
+  }
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack)
+  const undeclared = mounted.filter((entry) => !declared.has(entry))
+  if (undeclared.length > 0) {
+    throw new Error(`Routes mounted without a registry entry: ${undeclared.join(', ')}`)
+  }
+  const seen = new Set<string>()
+  for (const r of routes) {
+    const key = `${r.method.toUpperCase()} ${r.path}`
+    if (seen.has(key)) throw new Error(`Route declared twice: ${key}`)
+    seen.add(key)
+  }
+}

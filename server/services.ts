@@ -1,0 +1,18 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/types.ts'
+import type { Config } from './config.ts'
+import { createSignInService } from './features/auth/signInService.ts'
+import { createUsersService } from './features/users/usersService.ts'
+
+/** Every service, built once over one database. createApp receives these; tests build the same. */
+export function createServices(db: Kysely<Database>, config: Config) {
+  return {
+    signInService: createSignInService(db, {
+      lockoutThreshold: config.signIn.lockoutThreshold,
+      lockoutMs: config.signIn.lockoutMs,
+    }),
+    usersService: createUsersService(db),
+  }
+}
+
+export type Services = ReturnType<typeof createServices>

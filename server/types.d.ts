@@ -1,0 +1,22 @@
+import type { SessionUser } from './auth/sessionUser.ts'
+
+declare global {
+  namespace Express {
+    // passport attaches the signed-in user here (see auth/passport.ts deserializeUser)
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User extends SessionUser {}
+    interface Request {
+      id: string
+    }
+  }
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    signedInAt?: number
+    lastSeenAt?: number
+    flash?: { kind: 'success' | 'information'; text: string }
+  }
+}
+
+export {}
