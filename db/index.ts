@@ -10,7 +10,8 @@ export type DbOptions = {
   poolMax: number
   connectTimeoutMs: number
   statementTimeoutMs: number
-  /** Tests: an in-memory embedded database started from this dump. */
+  /** Tests: an in-memory embedded database, empty or started from this dump. */
+  inMemory?: boolean
   embeddedDump?: Blob
   onPoolError?: (error: Error) => void
 }
@@ -41,8 +42,10 @@ export async function createDb(options: DbOptions): Promise<DbHandle> {
   let connectionString = options.databaseUrl
   if (!connectionString) {
     embedded = await startEmbeddedPostgres({
-      ...(options.embeddedDump
-        ? { loadDataDir: options.embeddedDump }
+      ...(options.inMemory || options.embeddedDump
+        ? options.embeddedDump
+          ? { loadDataDir: options.embeddedDump }
+          : {}
         : { dataDir: path.join(options.dataDir, 'pglite') }),
       // The pool, plus the session store and a spare for a CLI.
       maxConnections: options.poolMax + 4,
@@ -64,7 +67,7 @@ export async function createDb(options: DbOptions): Promise<DbHandle> {
 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   const description = embedded
-    ? options.embeddedDump
+    ? options.inMemory || options.embeddedDump
       ? 'embedded PGlite (in memory)'
       : `embedded PGlite in ${path.join(options.dataDir, 'pglite')}`
     : `PostgreSQL at ${redactUrl(connectionString)}`

@@ -1,16 +1,29 @@
-import { promises as fs } from 'node:fs'
+import { readdir } from 'node:fs/promises'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { FileMigrationProvider, Migrator, type Kysely, type MigrationResultSet } from 'kysely'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely'
 
 export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../migrations')
 
+/**
+ * Kysely's FileMigrationProvider imports with the runtime's own import(), which cannot load
+ * TypeScript under the test runner; importing from here goes through whichever loader runs us.
+ */
+const typescriptMigrations: MigrationProvider = {
+  async getMigrations() {
+    const files = (await readdir(migrationsFolder)).filter((f) => /^\d{8}T\d{4}_[a-z0-9_]+\.ts$/.test(f)).sort()
+    const migrations: Record<string, Migration> = {}
+    for (const file of files) {
+      const module = (await import(pathToFileURL(path.join(migrationsFolder, file)).href)) as Migration
+      migrations[file.replace(/\.ts$/, '')] = module
+    }
+    return migrations
+  },
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({
-    db,
-    provider: new FileMigrationProvider({ fs, path, migrationFolder: migrationsFolder }),
-  })
+  const migrator = new Migrator({ db, provider: typescriptMigrations })
   const result = await migrator.migrateToLatest()
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')

@@ -1,0 +1,24 @@
+import { createDb, type DbHandle } from '../../db/index.ts'
+import { loadConfig, type Config } from '../config.ts'
+
+/** The same database the app would use, from the same environment variables. */
+export async function openCliDatabase(): Promise<{ config: Config; database: DbHandle }> {
+  const config = loadConfig(process.env)
+  const database = await createDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolMax: 2,
+    connectTimeoutMs: config.db.connectTimeoutMs,
+    statementTimeoutMs: 600_000,
+  })
+  return { config, database }
+}
+
+export function runCli(main: () => Promise<number>): void {
+  main()
+    .then((code) => process.exit(code))
+    .catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : error)
+      process.exit(1)
+    })
+}
