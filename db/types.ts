@@ -78,7 +78,166 @@ export interface AuditEventTable {
   hash: ColumnType<string, never, never>
 }
 
+export type Programme = 'iom_fixed' | 'iom_flex' | 'iom_free' | 'dip'
+export type Tier = 'red' | 'amber' | 'green'
+export type MembershipStatus = 'active' | 'in_custody' | 'ended'
+export type MembershipEventKind =
+  | 'adopted'
+  | 'in_custody'
+  | 'released'
+  | 'tier_changed'
+  | 'lead_officer_changed'
+  | 'deselected'
+export type Gender = 'male' | 'female' | 'other' | 'unknown'
+
+/** A calendar day: 'YYYY-MM-DD' both ways (the pg DATE parser is set to leave it as text). */
+type CalendarDay = string
+
+export interface WardTable {
+  id: Generated<string>
+  borough_id: string
+  name: string
+  valid_from: CalendarDay
+  valid_to: CalendarDay | null
+}
+
+export interface CodeListTable {
+  code: string
+  label: string
+  sort_order: Generated<number>
+  active: Generated<boolean>
+}
+
+export interface CustodySuiteTable {
+  code: string
+  name: string
+  area_id: string | null
+  active: Generated<boolean>
+}
+
+export interface PersonTable {
+  id: Generated<string>
+  surname: string
+  forenames: string
+  date_of_birth: CalendarDay
+  gender: Gender
+  pnc_id: string | null
+  cro_number: string | null
+  address: string | null
+  ward_id: string | null
+  area_id: string
+  restricted: Generated<boolean>
+  version: Generated<number>
+  created_by: string | null
+  created_at: DefaultedTimestamp
+  updated_at: DefaultedTimestamp
+}
+
+export interface PersonAliasTable {
+  id: Generated<string>
+  person_id: string
+  surname: string
+  forenames: string
+  created_at: DefaultedTimestamp
+}
+
+export interface PersonMarkerTable {
+  id: Generated<string>
+  person_id: string
+  marker_code: string
+  start_date: CalendarDay
+  review_date: CalendarDay | null
+  note: string | null
+  set_by: string | null
+  ended_on: CalendarDay | null
+  ended_by: string | null
+  created_at: DefaultedTimestamp
+}
+
+export interface ReferralTable {
+  id: Generated<string>
+  person_id: string
+  programme: Programme
+  source: string
+  reason: string
+  referred_by: string
+  referred_at: DefaultedTimestamp
+  status: Generated<'pending' | 'accepted' | 'declined'>
+  decided_by: string | null
+  decided_at: Timestamp | null
+  decline_reason: string | null
+  version: Generated<number>
+}
+
+export interface CohortMembershipTable {
+  id: Generated<string>
+  person_id: string
+  programme: Programme
+  referral_id: string | null
+  status: MembershipStatus
+  tier: Tier | null
+  lead_officer_id: string | null
+  selection_score: ColumnType<string | null, number | string | null, number | string | null>
+  selection_method: string | null
+  selection_date: CalendarDay | null
+  adopted_on: CalendarDay
+  ended_on: CalendarDay | null
+  version: Generated<number>
+}
+
+export interface MembershipEventTable {
+  id: Generated<string>
+  membership_id: string
+  kind: MembershipEventKind
+  event_date: CalendarDay
+  tier: Tier | null
+  lead_officer_id: string | null
+  deselection_reason: string | null
+  note: string | null
+  recorded_by: string | null
+  recorded_at: DefaultedTimestamp
+}
+
+export interface ContactTable {
+  id: Generated<string>
+  person_id: string
+  contact_date: CalendarDay
+  contact_type: string
+  pathway: string
+  note: string
+  recorded_by: string | null
+  recorded_at: DefaultedTimestamp
+}
+
+export interface ActionTable {
+  id: Generated<string>
+  person_id: string
+  description: string
+  owner_id: string
+  due_date: CalendarDay
+  pathway: string
+  status: Generated<'open' | 'done'>
+  completed_on: CalendarDay | null
+  created_by: string | null
+  created_at: DefaultedTimestamp
+  version: Generated<number>
+}
+
 export interface Database {
+  ward: WardTable
+  marker_type: CodeListTable
+  deselection_reason: CodeListTable
+  contact_type: CodeListTable
+  referral_source: CodeListTable
+  custody_suite: CustodySuiteTable
+  person: PersonTable
+  person_alias: PersonAliasTable
+  person_marker: PersonMarkerTable
+  referral: ReferralTable
+  cohort_membership: CohortMembershipTable
+  membership_event: MembershipEventTable
+  contact: ContactTable
+  action: ActionTable
   area: AreaTable
   app_user: AppUserTable
   user_area: UserAreaTable

@@ -7,6 +7,9 @@ import { authRoutes } from './features/auth/authRoutes.ts'
 import { healthRoutes } from './features/health/healthRoutes.ts'
 import { homeRoutes } from './features/home/homeRoutes.ts'
 import { usersRoutes } from './features/users/usersRoutes.ts'
+import { caseworkRoutes } from './features/casework/caseworkRoutes.ts'
+import { cohortsRoutes } from './features/cohorts/cohortsRoutes.ts'
+import { peopleRoutes } from './features/people/peopleRoutes.ts'
 import type { RouteDefinition } from './http/routeDefinition.ts'
 import type { Services } from './services.ts'
 
@@ -33,6 +36,9 @@ export function buildRoutes(deps: RouteDeps): RouteDefinition[] {
     }),
     ...homeRoutes(),
     ...usersRoutes({ usersService: deps.services.usersService }),
+    ...peopleRoutes({ peopleService: deps.services.peopleService }),
+    ...caseworkRoutes({ caseworkService: deps.services.caseworkService, peopleService: deps.services.peopleService }),
+    ...cohortsRoutes({ cohortsService: deps.services.cohortsService, peopleService: deps.services.peopleService }),
   ]
 }
 

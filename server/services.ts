@@ -3,6 +3,9 @@ import type { Database } from '../db/types.ts'
 import type { Config } from './config.ts'
 import { createSignInService } from './features/auth/signInService.ts'
 import { createUsersService } from './features/users/usersService.ts'
+import { createCaseworkService } from './features/casework/caseworkService.ts'
+import { createCohortsService } from './features/cohorts/cohortsService.ts'
+import { createPeopleService } from './features/people/peopleService.ts'
 
 /** Every service, built once over one database. createApp receives these; tests build the same. */
 export function createServices(db: Kysely<Database>, config: Config) {
@@ -12,6 +15,9 @@ export function createServices(db: Kysely<Database>, config: Config) {
       lockoutMs: config.signIn.lockoutMs,
     }),
     usersService: createUsersService(db),
+    peopleService: createPeopleService(db),
+    caseworkService: createCaseworkService(db),
+    cohortsService: createCohortsService(db),
   }
 }
 

@@ -16,6 +16,8 @@ declare module 'express-session' {
     signedInAt?: number
     lastSeenAt?: number
     flash?: { kind: 'success' | 'information'; text: string }
+    /** Stated purposes for opening restricted records, by person id; each lasts a short while. */
+    restrictedAccess?: Record<string, { purpose: string; grantedAt: number }>
   }
 }
 

@@ -4,14 +4,40 @@ import type { Role } from '../../db/types.ts'
  * What a role may do. Routes name a permission, never a role, so that granting a role
  * a new power is a one-line change here and the authorisation matrix test follows it.
  */
-export const permissions = ['home.view', 'users.manage'] as const
+export const permissions = [
+  'home.view',
+  'users.manage',
+  'people.search',
+  'people.view',
+  'people.edit',
+  'people.restrict',
+  'casework.record',
+  'caseload.view',
+  'referrals.create',
+  'referrals.decide',
+  'memberships.manage',
+  'cohorts.view',
+  'cohorts.export',
+] as const
 export type Permission = (typeof permissions)[number]
+
+const peopleWork: readonly Permission[] = ['people.search', 'people.view', 'people.edit', 'casework.record', 'referrals.create']
 
 const grants: Record<Role, readonly Permission[]> = {
   administrator: ['home.view', 'users.manage'],
-  supervisor: ['home.view'],
-  iom_officer: ['home.view'],
-  dip_worker: ['home.view'],
+  supervisor: [
+    'home.view',
+    ...peopleWork,
+    'people.restrict',
+    'caseload.view',
+    'referrals.decide',
+    'memberships.manage',
+    'cohorts.view',
+    'cohorts.export',
+  ],
+  iom_officer: ['home.view', ...peopleWork, 'caseload.view', 'memberships.manage', 'cohorts.view', 'cohorts.export'],
+  dip_worker: ['home.view', ...peopleWork, 'caseload.view'],
+  // CID see the wanted list and briefing sheets only (a later feature); partners see only their agency's links.
   cid_officer: ['home.view'],
   partner: ['home.view'],
 }

@@ -9,6 +9,8 @@ export type SessionUser = {
   role: Role
   agency: Agency | null
   areas: { id: string; code: string; name: string }[]
+  /** The areas granted and every borough under a granted BCU: what scopes every query of people. */
+  visibleAreaIds: string[]
 }
 
 export function can(user: SessionUser | undefined, permission: Permission): boolean {

@@ -6,6 +6,11 @@ type NavigationItem = { text: string; href: string; permission: Permission }
 // Features add their entries here; a user sees only the ones their role permits.
 const items: readonly NavigationItem[] = [
   { text: 'Home', href: '/', permission: 'home.view' },
+  { text: 'Search', href: '/people/search', permission: 'people.search' },
+  { text: 'My caseload', href: '/caseload', permission: 'caseload.view' },
+  { text: 'My actions', href: '/actions', permission: 'casework.record' },
+  { text: 'Referrals', href: '/referrals', permission: 'referrals.decide' },
+  { text: 'Cohorts', href: '/cohorts', permission: 'cohorts.view' },
   { text: 'Users', href: '/admin/users', permission: 'users.manage' },
 ]
 

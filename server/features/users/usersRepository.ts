@@ -26,6 +26,12 @@ export async function findActiveSessionUser(db: Db, id: string): Promise<Session
         (select json_agg(json_build_object('id', a.id, 'code', a.code, 'name', a.name) order by a.name)
            from user_area ua join area a on a.id = ua.area_id where ua.user_id = ${eb.ref('u.id')}),
         '[]'::json)`.as('areas'),
+      // A user granted a BCU works in all of its boroughs.
+      sql<string[]>`coalesce(
+        (select array_agg(distinct a.id::text) from user_area ua
+           join area a on a.id = ua.area_id or a.parent_id = ua.area_id
+          where ua.user_id = ${eb.ref('u.id')}),
+        '{}')`.as('visible_area_ids'),
     ])
     .where('u.id', '=', id)
     .where('u.disabled_at', 'is', null)
@@ -38,6 +44,7 @@ export async function findActiveSessionUser(db: Db, id: string): Promise<Session
     role: row.role,
     agency: row.agency,
     areas: row.areas,
+    visibleAreaIds: row.visible_area_ids,
   }
 }
 

@@ -1,0 +1,84 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../../../db/types.ts'
+import type { SessionUser } from '../../auth/sessionUser.ts'
+import { todayInLondon } from '../../http/dates.ts'
+import { recordAudit, type Actor } from '../audit/auditRepository.ts'
+import { leadOfficers } from '../cohorts/cohortsRepository.ts'
+import { findPersonInAreas } from '../people/peopleRepository.ts'
+import * as repo from './caseworkRepository.ts'
+
+export type CaseworkResult = 'ok' | 'notFound' | 'stale' | { invalid: { field: string; message: string } }
+
+export type CaseworkService = ReturnType<typeof createCaseworkService>
+
+/** Contacts and actions: the day-to-day record of working with a person. */
+export function createCaseworkService(db: Kysely<Database>) {
+  async function recordContact(
+    user: SessionUser,
+    personId: string,
+    input: { contactDate: string; contactType: string; pathway: string; note: string },
+    actor: Actor,
+  ): Promise<CaseworkResult> {
+    const types = await repo.activeCodes(db, 'contact_type')
+    if (!types.some((t) => t.code === input.contactType)) return { invalid: { field: 'contactType', message: 'Select a contact type' } }
+    return db.transaction().execute(async (trx) => {
+      if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return 'notFound'
+      const id = await repo.insertContact(trx, { personId, ...input, recordedBy: user.id })
+      await recordAudit(trx, actor, { category: 'collection', event: 'contact.recorded', entityType: 'contact', entityId: id, personId })
+      return 'ok'
+    })
+  }
+
+  async function addAction(
+    user: SessionUser,
+    personId: string,
+    input: { description: string; ownerId: string; dueDate: string; pathway: string },
+    actor: Actor,
+  ): Promise<CaseworkResult> {
+    const owners = await leadOfficers(db, user.visibleAreaIds)
+    if (!owners.some((o) => o.id === input.ownerId)) return { invalid: { field: 'ownerId', message: 'Select who owns the action' } }
+    return db.transaction().execute(async (trx) => {
+      if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return 'notFound'
+      const id = await repo.insertAction(trx, { personId, ...input, createdBy: user.id })
+      await recordAudit(trx, actor, { category: 'collection', event: 'action.created', entityType: 'action', entityId: id, personId })
+      return 'ok'
+    })
+  }
+
+  async function completeAction(user: SessionUser, actionId: string, version: number, actor: Actor): Promise<CaseworkResult> {
+    return db.transaction().execute(async (trx) => {
+      const action = await repo.findAction(trx, actionId, user.visibleAreaIds)
+      if (!action) return 'notFound'
+      if (!(await repo.completeActionIfVersion(trx, actionId, version, todayInLondon()))) return 'stale'
+      await recordAudit(trx, actor, {
+        category: 'alteration',
+        event: 'action.completed',
+        entityType: 'action',
+        entityId: actionId,
+        personId: action.person_id,
+      })
+      return 'ok'
+    })
+  }
+
+  async function myActions(user: SessionUser, actor: Actor) {
+    const actions = await repo.openActionsOwnedBy(db, user.id, user.visibleAreaIds, 200)
+    if (actions.length > 0) {
+      await recordAudit(db, actor, {
+        category: 'consultation',
+        event: 'actions.listed',
+        detail: { personIds: [...new Set(actions.map((a) => a.person_id))] },
+      })
+    }
+    return actions
+  }
+
+  return {
+    recordContact,
+    addAction,
+    completeAction,
+    myActions,
+    contactTypes: () => repo.activeCodes(db, 'contact_type'),
+    owners: (user: SessionUser) => leadOfficers(db, user.visibleAreaIds),
+  }
+}

@@ -1,0 +1,354 @@
+import { sql, type Kysely } from 'kysely'
+import type { Database, MembershipEventKind, MembershipStatus, Programme, Tier } from '../../../db/types.ts'
+
+type Db = Kysely<Database>
+
+export function membershipsOf(db: Db, personId: string) {
+  return db
+    .selectFrom('cohort_membership as m')
+    .leftJoin('app_user as u', 'u.id', 'm.lead_officer_id')
+    .select([
+      'm.id',
+      'm.programme',
+      'm.status',
+      'm.tier',
+      'm.lead_officer_id',
+      'm.selection_score',
+      'm.selection_method',
+      'm.selection_date',
+      'm.adopted_on',
+      'm.ended_on',
+      'm.version',
+      'u.display_name as lead_officer_name',
+    ])
+    .where('m.person_id', '=', personId)
+    .orderBy(sql`m.status = 'ended'`)
+    .orderBy('m.adopted_on', 'desc')
+    .execute()
+}
+
+/** The whole dated history of all of a person's memberships, oldest first, in one query. */
+export function membershipEventsOf(db: Db, personId: string) {
+  return db
+    .selectFrom('membership_event as e')
+    .innerJoin('cohort_membership as m', 'm.id', 'e.membership_id')
+    .leftJoin('app_user as lead', 'lead.id', 'e.lead_officer_id')
+    .leftJoin('app_user as rec', 'rec.id', 'e.recorded_by')
+    .leftJoin('deselection_reason as d', 'd.code', 'e.deselection_reason')
+    .select([
+      'e.id',
+      'e.membership_id',
+      'm.programme',
+      'e.kind',
+      'e.event_date',
+      'e.tier',
+      'e.note',
+      'd.label as deselection_reason_label',
+      'lead.display_name as lead_officer_name',
+      'rec.display_name as recorded_by_name',
+      'e.recorded_at',
+    ])
+    .where('m.person_id', '=', personId)
+    .orderBy('e.event_date')
+    .orderBy('e.recorded_at')
+    .execute()
+}
+
+export function referralsOf(db: Db, personId: string) {
+  return db
+    .selectFrom('referral as r')
+    .innerJoin('referral_source as s', 's.code', 'r.source')
+    .innerJoin('app_user as u', 'u.id', 'r.referred_by')
+    .leftJoin('app_user as d', 'd.id', 'r.decided_by')
+    .select([
+      'r.id',
+      'r.programme',
+      's.label as source_label',
+      'r.reason',
+      'r.referred_at',
+      'r.status',
+      'r.decided_at',
+      'r.decline_reason',
+      'u.display_name as referred_by_name',
+      'd.display_name as decided_by_name',
+    ])
+    .where('r.person_id', '=', personId)
+    .orderBy('r.referred_at', 'desc')
+    .execute()
+}
+
+export async function insertReferral(
+  db: Db,
+  referral: { personId: string; programme: Programme; source: string; reason: string; referredBy: string },
+): Promise<string> {
+  const row = await db
+    .insertInto('referral')
+    .values({
+      person_id: referral.personId,
+      programme: referral.programme,
+      source: referral.source,
+      reason: referral.reason,
+      referred_by: referral.referredBy,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+function referralsWithPeople(db: Db) {
+  return db
+    .selectFrom('referral as r')
+    .innerJoin('person as p', 'p.id', 'r.person_id')
+    .innerJoin('referral_source as s', 's.code', 'r.source')
+    .innerJoin('app_user as u', 'u.id', 'r.referred_by')
+    .select([
+      'r.id',
+      'r.person_id',
+      'r.programme',
+      'r.source',
+      's.label as source_label',
+      'r.reason',
+      'r.referred_at',
+      'r.status',
+      'r.version',
+      'p.surname',
+      'p.forenames',
+      'p.date_of_birth',
+      'p.pnc_id',
+      'u.display_name as referred_by_name',
+    ])
+}
+
+export function pendingReferrals(db: Db, areaIds: readonly string[], limit: number) {
+  if (areaIds.length === 0) return Promise.resolve([])
+  return referralsWithPeople(db)
+    .where('r.status', '=', 'pending')
+    .where('p.area_id', 'in', [...areaIds])
+    .orderBy('r.referred_at')
+    .limit(limit)
+    .execute()
+}
+
+export function findReferral(db: Db, id: string, areaIds: readonly string[]) {
+  if (areaIds.length === 0) return Promise.resolve(undefined)
+  return referralsWithPeople(db).where('r.id', '=', id).where('p.area_id', 'in', [...areaIds]).executeTakeFirst()
+}
+
+export async function decideReferral(
+  db: Db,
+  id: string,
+  version: number,
+  decision: { status: 'accepted' | 'declined'; decidedBy: string; declineReason: string | null },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('referral')
+    .set({
+      status: decision.status,
+      decided_by: decision.decidedBy,
+      decided_at: sql`now()`,
+      decline_reason: decision.declineReason,
+      version: sql`version + 1`,
+    })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .where('status', '=', 'pending')
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+export async function openMembershipExists(db: Db, personId: string, programme: Programme): Promise<boolean> {
+  const row = await db
+    .selectFrom('cohort_membership')
+    .select('id')
+    .where('person_id', '=', personId)
+    .where('programme', '=', programme)
+    .where('status', '<>', 'ended')
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+export async function insertMembership(
+  db: Db,
+  membership: {
+    personId: string
+    programme: Programme
+    referralId: string | null
+    tier: Tier
+    leadOfficerId: string
+    score: number
+    method: string
+    scoreDate: string
+    adoptedOn: string
+  },
+): Promise<string> {
+  const row = await db
+    .insertInto('cohort_membership')
+    .values({
+      person_id: membership.personId,
+      programme: membership.programme,
+      referral_id: membership.referralId,
+      status: 'active',
+      tier: membership.tier,
+      lead_officer_id: membership.leadOfficerId,
+      selection_score: membership.score,
+      selection_method: membership.method,
+      selection_date: membership.scoreDate,
+      adopted_on: membership.adoptedOn,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function insertMembershipEvent(
+  db: Db,
+  event: {
+    membershipId: string
+    kind: MembershipEventKind
+    eventDate: string
+    tier?: Tier | null
+    leadOfficerId?: string | null
+    deselectionReason?: string | null
+    note?: string | null
+    recordedBy: string
+  },
+): Promise<void> {
+  await db
+    .insertInto('membership_event')
+    .values({
+      membership_id: event.membershipId,
+      kind: event.kind,
+      event_date: event.eventDate,
+      tier: event.tier ?? null,
+      lead_officer_id: event.leadOfficerId ?? null,
+      deselection_reason: event.deselectionReason ?? null,
+      note: event.note ?? null,
+      recorded_by: event.recordedBy,
+    })
+    .execute()
+}
+
+export function findMembership(db: Db, id: string, areaIds: readonly string[]) {
+  if (areaIds.length === 0) return Promise.resolve(undefined)
+  return db
+    .selectFrom('cohort_membership as m')
+    .innerJoin('person as p', 'p.id', 'm.person_id')
+    .selectAll('m')
+    .select(['p.surname', 'p.forenames'])
+    .where('m.id', '=', id)
+    .where('p.area_id', 'in', [...areaIds])
+    .executeTakeFirst()
+}
+
+export async function updateMembershipIfVersion(
+  db: Db,
+  id: string,
+  version: number,
+  changes: { status?: MembershipStatus; tier?: Tier; lead_officer_id?: string; ended_on?: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('cohort_membership')
+    .set({ ...changes, version: sql`version + 1` })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+/** Staff who can lead a membership in the given areas. */
+export function leadOfficers(db: Db, areaIds: readonly string[]) {
+  if (areaIds.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('app_user as u')
+    .select(['u.id', 'u.display_name'])
+    .where('u.role', 'in', ['iom_officer', 'supervisor', 'dip_worker'])
+    .where('u.disabled_at', 'is', null)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('user_area as ua')
+          .innerJoin('area as a', (join) => join.on((j) => j.or([j('a.id', '=', j.ref('ua.area_id')), j('a.parent_id', '=', j.ref('ua.area_id'))])))
+          .select('ua.user_id')
+          .whereRef('ua.user_id', '=', 'u.id')
+          .where('a.id', 'in', [...areaIds]),
+      ),
+    )
+    .orderBy('u.display_name')
+    .execute()
+}
+
+export type CohortFilters = {
+  programme?: Programme | undefined
+  tier?: Tier | undefined
+  leadOfficerId?: string | undefined
+  areaId?: string | undefined
+  wardId?: string | undefined
+}
+
+/** The open memberships that match the filters, with the person and officer: one indexed query. */
+export function cohortList(db: Db, areaIds: readonly string[], filters: CohortFilters, page: { limit: number; offset: number }) {
+  if (areaIds.length === 0) return Promise.resolve([])
+  let query = db
+    .selectFrom('cohort_membership as m')
+    .innerJoin('person as p', 'p.id', 'm.person_id')
+    .innerJoin('area as a', 'a.id', 'p.area_id')
+    .leftJoin('ward as w', 'w.id', 'p.ward_id')
+    .leftJoin('app_user as u', 'u.id', 'm.lead_officer_id')
+    .select([
+      'm.id as membership_id',
+      'm.programme',
+      'm.status',
+      'm.tier',
+      'm.adopted_on',
+      'p.id as person_id',
+      'p.surname',
+      'p.forenames',
+      'p.date_of_birth',
+      'p.pnc_id',
+      'a.name as area_name',
+      'w.name as ward_name',
+      'u.display_name as lead_officer_name',
+    ])
+    .where('m.status', '<>', 'ended')
+    .where('p.area_id', 'in', [...areaIds])
+  if (filters.programme) query = query.where('m.programme', '=', filters.programme)
+  if (filters.tier) query = query.where('m.tier', '=', filters.tier)
+  if (filters.leadOfficerId) query = query.where('m.lead_officer_id', '=', filters.leadOfficerId)
+  if (filters.areaId) query = query.where('p.area_id', '=', filters.areaId)
+  if (filters.wardId) query = query.where('p.ward_id', '=', filters.wardId)
+  return query.orderBy('p.surname').orderBy('p.forenames').orderBy('m.id').limit(page.limit).offset(page.offset).execute()
+}
+
+export type CohortRow = Awaited<ReturnType<typeof cohortList>>[number]
+
+/** My caseload: the open memberships I lead, with each person's next open action. */
+export function caseloadOf(db: Db, userId: string) {
+  return db
+    .selectFrom('cohort_membership as m')
+    .innerJoin('person as p', 'p.id', 'm.person_id')
+    .leftJoin('ward as w', 'w.id', 'p.ward_id')
+    .select((eb) => [
+      'm.id as membership_id',
+      'm.programme',
+      'm.status',
+      'm.tier',
+      'm.adopted_on',
+      'p.id as person_id',
+      'p.surname',
+      'p.forenames',
+      'p.date_of_birth',
+      'p.pnc_id',
+      'w.name as ward_name',
+      eb
+        .selectFrom('action as x')
+        .select((x) => x.fn.min('x.due_date').as('next_due'))
+        .whereRef('x.person_id', '=', 'p.id')
+        .where('x.status', '=', 'open')
+        .as('next_action_due'),
+    ])
+    .where('m.lead_officer_id', '=', userId)
+    .where('m.status', '<>', 'ended')
+    .orderBy(sql`case m.tier when 'red' then 0 when 'amber' then 1 else 2 end`)
+    .orderBy('p.surname')
+    .execute()
+}

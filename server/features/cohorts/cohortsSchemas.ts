@@ -1,0 +1,57 @@
+import { z } from 'zod'
+import { dateField } from '../../http/dates.ts'
+import { choice, text, uuid, version } from '../../http/forms.ts'
+import { programmes, selectionMethods, tiers } from '../people/vocabulary.ts'
+
+export const referralSchema = z.object({
+  programme: choice(programmes, 'Select a programme'),
+  source: text('where the referral came from', 40),
+  reason: text('the reason for the referral', 2000),
+})
+export const referralFieldOrder = ['programme', 'source', 'reason'] as const
+
+export const acceptSchema = z.object({
+  tier: choice(tiers, 'Select a tier'),
+  score: z.coerce
+    .number({ error: 'Enter the selection score as a number' })
+    .min(0, 'Selection score must be 0 or more')
+    .max(100000, 'Selection score must be 100,000 or less'),
+  method: choice(selectionMethods, 'Select how the score was worked out'),
+  scoreDate: dateField('score date', { notFuture: true }),
+  leadOfficerId: uuid.or(z.literal('')).pipe(z.uuid({ error: 'Select a lead officer' })),
+  version,
+})
+export const acceptFieldOrder = ['tier', 'score', 'method', 'scoreDate', 'leadOfficerId'] as const
+
+export const declineSchema = z.object({ declineReason: text('why the referral is declined', 1000), version })
+
+const eventKinds = ['in_custody', 'released', 'tier_changed', 'lead_officer_changed', 'deselected'] as const
+export const membershipEventSchema = z
+  .object({
+    kind: choice(eventKinds, 'Select what happened'),
+    eventDate: dateField('date it happened', { notFuture: true }),
+    tier: z.union([z.literal(''), choice(tiers, 'Select a tier'), z.undefined()]).transform((v) => v || null),
+    leadOfficerId: z.union([z.literal(''), uuid, z.undefined()]).transform((v) => v || null),
+    deselectionReason: z.union([z.literal(''), text('a reason', 40), z.undefined()]).transform((v) => v || null),
+    eventNote: text('a note', 1000, { required: false }),
+    version,
+  })
+  .superRefine((value, ctx) => {
+    if (value.kind === 'tier_changed' && !value.tier) ctx.addIssue({ code: 'custom', path: ['tier'], message: 'Select the new tier' })
+    if (value.kind === 'lead_officer_changed' && !value.leadOfficerId) {
+      ctx.addIssue({ code: 'custom', path: ['leadOfficerId'], message: 'Select the new lead officer' })
+    }
+    if (value.kind === 'deselected' && !value.deselectionReason) {
+      ctx.addIssue({ code: 'custom', path: ['deselectionReason'], message: 'Select why the person is de-selected' })
+    }
+  })
+export const membershipEventFieldOrder = ['kind', 'eventDate', 'tier', 'leadOfficerId', 'deselectionReason', 'eventNote'] as const
+
+export const cohortFilterSchema = z.object({
+  programme: z.union([z.literal(''), choice(programmes, 'Unknown programme')]).optional().transform((v) => v || undefined),
+  tier: z.union([z.literal(''), choice(tiers, 'Unknown tier')]).optional().transform((v) => v || undefined),
+  leadOfficerId: z.union([z.literal(''), uuid]).optional().transform((v) => v || undefined),
+  areaId: z.union([z.literal(''), uuid]).optional().transform((v) => v || undefined),
+  wardId: z.union([z.literal(''), uuid]).optional().transform((v) => v || undefined),
+  page: z.coerce.number().int().min(1).max(10000).optional().default(1),
+})

@@ -1,0 +1,238 @@
+import type { Kysely } from 'kysely'
+import type { Database, MembershipEventKind, Programme, Tier } from '../../../db/types.ts'
+import type { SessionUser } from '../../auth/sessionUser.ts'
+import { todayInLondon } from '../../http/dates.ts'
+import { recordAudit, type Actor } from '../audit/auditRepository.ts'
+import { activeCodes, boroughsIn, wardsOfAreas } from '../casework/caseworkRepository.ts'
+import { findPersonInAreas } from '../people/peopleRepository.ts'
+import * as repo from './cohortsRepository.ts'
+
+export type CohortResult =
+  | { ok: true; id: string }
+  | { ok: false; kind: 'notFound' }
+  | { ok: false; kind: 'stale' }
+  | { ok: false; kind: 'invalid'; field: string; message: string }
+
+export type CohortsService = ReturnType<typeof createCohortsService>
+
+const invalid = (field: string, message: string): CohortResult => ({ ok: false, kind: 'invalid', field, message })
+
+/** Referral → panel → membership, and the membership's dated history. */
+export function createCohortsService(db: Kysely<Database>) {
+  async function refer(
+    user: SessionUser,
+    personId: string,
+    input: { programme: Programme; source: string; reason: string },
+    actor: Actor,
+  ): Promise<CohortResult> {
+    if (!(await activeCodes(db, 'referral_source')).some((s) => s.code === input.source)) {
+      return invalid('source', 'Select where the referral came from')
+    }
+    return db.transaction().execute(async (trx) => {
+      if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return { ok: false, kind: 'notFound' } as const
+      if (await repo.openMembershipExists(trx, personId, input.programme)) {
+        return invalid('programme', 'This person is already on that programme')
+      }
+      const id = await repo.insertReferral(trx, { personId, ...input, referredBy: user.id })
+      await recordAudit(trx, actor, { category: 'collection', event: 'referral.created', entityType: 'referral', entityId: id, personId })
+      return { ok: true, id } as const
+    })
+  }
+
+  async function pending(user: SessionUser, actor: Actor) {
+    const rows = await repo.pendingReferrals(db, user.visibleAreaIds, 200)
+    if (rows.length > 0) {
+      await recordAudit(db, actor, { category: 'consultation', event: 'referrals.listed', detail: { personIds: rows.map((r) => r.person_id) } })
+    }
+    return rows
+  }
+
+  async function referral(user: SessionUser, id: string, actor: Actor) {
+    const row = await repo.findReferral(db, id, user.visibleAreaIds)
+    if (row) {
+      await recordAudit(db, actor, { category: 'consultation', event: 'referral.viewed', entityType: 'referral', entityId: id, personId: row.person_id })
+    }
+    return row
+  }
+
+  async function accept(
+    user: SessionUser,
+    referralId: string,
+    input: { tier: Tier; score: number; method: string; scoreDate: string; leadOfficerId: string; version: number },
+    actor: Actor,
+  ): Promise<CohortResult> {
+    const officers = await repo.leadOfficers(db, user.visibleAreaIds)
+    if (!officers.some((o) => o.id === input.leadOfficerId)) return invalid('leadOfficerId', 'Select a lead officer who works in this area')
+    return db.transaction().execute(async (trx): Promise<CohortResult> => {
+      const referral = await repo.findReferral(trx, referralId, user.visibleAreaIds)
+      if (!referral) return { ok: false, kind: 'notFound' }
+      if (!(await repo.decideReferral(trx, referralId, input.version, { status: 'accepted', decidedBy: user.id, declineReason: null }))) {
+        return { ok: false, kind: 'stale' }
+      }
+      if (await repo.openMembershipExists(trx, referral.person_id, referral.programme)) {
+        return invalid('tier', 'This person is already on that programme')
+      }
+      const today = todayInLondon()
+      const membershipId = await repo.insertMembership(trx, {
+        personId: referral.person_id,
+        programme: referral.programme,
+        referralId,
+        tier: input.tier,
+        leadOfficerId: input.leadOfficerId,
+        score: input.score,
+        method: input.method,
+        scoreDate: input.scoreDate,
+        adoptedOn: today,
+      })
+      await repo.insertMembershipEvent(trx, {
+        membershipId,
+        kind: 'adopted',
+        eventDate: today,
+        tier: input.tier,
+        leadOfficerId: input.leadOfficerId,
+        note: `Score ${input.score} (${input.method}, ${input.scoreDate})`,
+        recordedBy: user.id,
+      })
+      await recordAudit(trx, actor, {
+        category: 'collection',
+        event: 'referral.accepted',
+        entityType: 'cohort_membership',
+        entityId: membershipId,
+        personId: referral.person_id,
+        detail: { referralId, programme: referral.programme, tier: input.tier },
+      })
+      return { ok: true, id: referral.person_id }
+    })
+  }
+
+  async function decline(user: SessionUser, referralId: string, reason: string, version: number, actor: Actor): Promise<CohortResult> {
+    return db.transaction().execute(async (trx): Promise<CohortResult> => {
+      const referral = await repo.findReferral(trx, referralId, user.visibleAreaIds)
+      if (!referral) return { ok: false, kind: 'notFound' }
+      if (!(await repo.decideReferral(trx, referralId, version, { status: 'declined', decidedBy: user.id, declineReason: reason }))) {
+        return { ok: false, kind: 'stale' }
+      }
+      await recordAudit(trx, actor, {
+        category: 'alteration',
+        event: 'referral.declined',
+        entityType: 'referral',
+        entityId: referralId,
+        personId: referral.person_id,
+      })
+      return { ok: true, id: referral.person_id }
+    })
+  }
+
+  /** A dated change to a membership: the current state moves and the history gains a row, together. */
+  async function recordEvent(
+    user: SessionUser,
+    membershipId: string,
+    input: {
+      kind: Exclude<MembershipEventKind, 'adopted'>
+      eventDate: string
+      tier: Tier | null
+      leadOfficerId: string | null
+      deselectionReason: string | null
+      eventNote: string
+      version: number
+    },
+    actor: Actor,
+  ): Promise<CohortResult> {
+    if (input.kind === 'lead_officer_changed') {
+      const officers = await repo.leadOfficers(db, user.visibleAreaIds)
+      if (!officers.some((o) => o.id === input.leadOfficerId)) return invalid('leadOfficerId', 'Select a lead officer who works in this area')
+    }
+    if (input.kind === 'deselected' && !(await activeCodes(db, 'deselection_reason')).some((r) => r.code === input.deselectionReason)) {
+      return invalid('deselectionReason', 'Select why the person is de-selected')
+    }
+    return db.transaction().execute(async (trx): Promise<CohortResult> => {
+      const membership = await repo.findMembership(trx, membershipId, user.visibleAreaIds)
+      if (!membership) return { ok: false, kind: 'notFound' }
+      if (membership.status === 'ended') return invalid('kind', 'This membership has ended: refer the person again to re-adopt them')
+      if (input.kind === 'released' && membership.status !== 'in_custody') return invalid('kind', 'The person is not recorded as in custody')
+      if (input.kind === 'in_custody' && membership.status === 'in_custody') return invalid('kind', 'The person is already recorded as in custody')
+      const changes =
+        input.kind === 'in_custody'
+          ? { status: 'in_custody' as const }
+          : input.kind === 'released'
+            ? { status: 'active' as const }
+            : input.kind === 'tier_changed'
+              ? { tier: input.tier as Tier }
+              : input.kind === 'lead_officer_changed'
+                ? { lead_officer_id: input.leadOfficerId as string }
+                : { status: 'ended' as const, ended_on: input.eventDate }
+      if (!(await repo.updateMembershipIfVersion(trx, membershipId, input.version, changes))) return { ok: false, kind: 'stale' }
+      await repo.insertMembershipEvent(trx, {
+        membershipId,
+        kind: input.kind,
+        eventDate: input.eventDate,
+        tier: input.kind === 'tier_changed' ? input.tier : null,
+        leadOfficerId: input.kind === 'lead_officer_changed' ? input.leadOfficerId : null,
+        deselectionReason: input.kind === 'deselected' ? input.deselectionReason : null,
+        note: input.eventNote || null,
+        recordedBy: user.id,
+      })
+      await recordAudit(trx, actor, {
+        category: 'alteration',
+        event: `membership.${input.kind}`,
+        entityType: 'cohort_membership',
+        entityId: membershipId,
+        personId: membership.person_id,
+      })
+      return { ok: true, id: membership.person_id }
+    })
+  }
+
+  async function caseload(user: SessionUser, actor: Actor) {
+    const rows = await repo.caseloadOf(db, user.id)
+    if (rows.length > 0) {
+      await recordAudit(db, actor, { category: 'consultation', event: 'caseload.viewed', detail: { personIds: rows.map((r) => r.person_id) } })
+    }
+    return rows
+  }
+
+  async function list(user: SessionUser, filters: repo.CohortFilters, page: { limit: number; offset: number }, actor: Actor) {
+    const rows = await repo.cohortList(db, user.visibleAreaIds, filters, page)
+    if (rows.length > 0) {
+      await recordAudit(db, actor, {
+        category: 'consultation',
+        event: 'cohort.listed',
+        detail: { filters, personIds: rows.map((r) => r.person_id) },
+      })
+    }
+    return rows
+  }
+
+  /** The CSV export is a disclosure: it leaves the system. Logged with its filters and who got it. */
+  async function exportRows(user: SessionUser, filters: repo.CohortFilters, actor: Actor) {
+    const rows = await repo.cohortList(db, user.visibleAreaIds, filters, { limit: 10_000, offset: 0 })
+    await recordAudit(db, actor, {
+      category: 'disclosure',
+      event: 'cohort.exported',
+      recipients: `${user.username} (CSV download)`,
+      detail: { filters, rowCount: rows.length, personIds: rows.map((r) => r.person_id) },
+    })
+    return rows
+  }
+
+  return {
+    refer,
+    pending,
+    referral,
+    accept,
+    decline,
+    recordEvent,
+    caseload,
+    list,
+    exportRows,
+    findMembership: (user: SessionUser, id: string) => repo.findMembership(db, id, user.visibleAreaIds),
+    personInScope: (user: SessionUser, id: string) => findPersonInAreas(db, id, user.visibleAreaIds),
+    options: async (user: SessionUser) => ({
+      officers: await repo.leadOfficers(db, user.visibleAreaIds),
+      sources: await activeCodes(db, 'referral_source'),
+      deselectionReasons: await activeCodes(db, 'deselection_reason'),
+      boroughs: await boroughsIn(db, user.visibleAreaIds),
+      wards: await wardsOfAreas(db, user.visibleAreaIds, todayInLondon()),
+    }),
+  }
+}

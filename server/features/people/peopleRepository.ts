@@ -1,0 +1,279 @@
+import { sql, type Kysely } from 'kysely'
+import type { Database, Gender } from '../../../db/types.ts'
+
+type Db = Kysely<Database>
+
+export type PersonSummary = {
+  id: string
+  surname: string
+  forenames: string
+  date_of_birth: string
+  pnc_id: string | null
+  cro_number: string | null
+  area_name: string
+  ward_name: string | null
+  restricted: boolean
+  matched_alias: string | null
+}
+
+const summaryColumns = [
+  'p.id',
+  'p.surname',
+  'p.forenames',
+  'p.date_of_birth',
+  'p.pnc_id',
+  'p.cro_number',
+  'p.restricted',
+  'a.name as area_name',
+  'w.name as ward_name',
+] as const
+
+function summaries(db: Db) {
+  return db
+    .selectFrom('person as p')
+    .innerJoin('area as a', 'a.id', 'p.area_id')
+    .leftJoin('ward as w', 'w.id', 'p.ward_id')
+}
+
+export async function findByIdentifier(
+  db: Db,
+  areaIds: readonly string[],
+  field: 'pnc_id' | 'cro_number',
+  value: string,
+): Promise<PersonSummary[]> {
+  if (areaIds.length === 0) return []
+  return summaries(db)
+    .select([...summaryColumns, sql<null>`null`.as('matched_alias')])
+    .where(`p.${field}`, '=', value)
+    .where('p.area_id', 'in', [...areaIds])
+    .execute()
+}
+
+export async function findByDateOfBirth(db: Db, areaIds: readonly string[], dateOfBirth: string, limit: number) {
+  if (areaIds.length === 0) return []
+  return summaries(db)
+    .select([...summaryColumns, sql<null>`null`.as('matched_alias')])
+    .where('p.date_of_birth', '=', dateOfBirth)
+    .where('p.area_id', 'in', [...areaIds])
+    .orderBy('p.surname')
+    .orderBy('p.forenames')
+    .limit(limit)
+    .execute()
+}
+
+/**
+ * Names and aliases by trigram similarity (pg_trgm), so a misspelt or reordered name still
+ * finds the person; best matches first. Both branches use the trigram GIN indexes.
+ */
+export async function searchByName(db: Db, areaIds: readonly string[], query: string, limit: number): Promise<PersonSummary[]> {
+  if (areaIds.length === 0) return []
+  const q = query.toLowerCase()
+  const result = await sql<PersonSummary & { score: number }>`
+    with candidates as (
+      select p.id, similarity(lower(p.surname || ' ' || p.forenames), ${q}) as score, null::text as matched_alias
+        from person p
+       where lower(p.surname || ' ' || p.forenames) % ${q} and p.area_id = any(${sql.val([...areaIds])}::uuid[])
+      union all
+      select p.id, similarity(lower(p.surname), ${q}) as score, null::text
+        from person p
+       where lower(p.surname) % ${q} and p.area_id = any(${sql.val([...areaIds])}::uuid[])
+      union all
+      select al.person_id, similarity(lower(al.surname || ' ' || al.forenames), ${q}), al.forenames || ' ' || al.surname
+        from person_alias al join person p on p.id = al.person_id
+       where lower(al.surname || ' ' || al.forenames) % ${q} and p.area_id = any(${sql.val([...areaIds])}::uuid[])
+    ), best as (
+      select distinct on (id) id, score, matched_alias from candidates order by id, score desc
+    )
+    select p.id, p.surname, p.forenames, p.date_of_birth, p.pnc_id, p.cro_number, p.restricted,
+           a.name as area_name, w.name as ward_name, best.matched_alias, best.score
+      from best
+      join person p on p.id = best.id
+      join area a on a.id = p.area_id
+      left join ward w on w.id = p.ward_id
+     order by best.score desc, p.surname, p.forenames
+     limit ${limit}`.execute(db)
+  return result.rows
+}
+
+/** Likely duplicates of a new record: the same PNC ID anywhere, or a similar name with the same date of birth. */
+export async function findLikelyDuplicates(
+  db: Db,
+  areaIds: readonly string[],
+  candidate: { surname: string; forenames: string; dateOfBirth: string; pncId: string | null },
+): Promise<PersonSummary[]> {
+  const name = `${candidate.surname} ${candidate.forenames}`.toLowerCase()
+  const result = await sql<PersonSummary>`
+    select p.id, p.surname, p.forenames, p.date_of_birth, p.pnc_id, p.cro_number, p.restricted,
+           a.name as area_name, w.name as ward_name, null as matched_alias
+      from person p
+      join area a on a.id = p.area_id
+      left join ward w on w.id = p.ward_id
+     where p.area_id = any(${sql.val([...areaIds])}::uuid[])
+       and ((${candidate.pncId}::text is not null and p.pnc_id = ${candidate.pncId})
+         or (p.date_of_birth = ${candidate.dateOfBirth}
+             and (similarity(lower(p.surname || ' ' || p.forenames), ${name}) > 0.3
+                  or exists (select 1 from person_alias al where al.person_id = p.id
+                              and similarity(lower(al.surname || ' ' || al.forenames), ${name}) > 0.3))))
+     order by p.surname
+     limit 10`.execute(db)
+  return result.rows
+}
+
+export async function pncIdInUse(db: Db, pncId: string, exceptPersonId?: string): Promise<boolean> {
+  let query = db.selectFrom('person').select('id').where('pnc_id', '=', pncId)
+  if (exceptPersonId) query = query.where('id', '<>', exceptPersonId)
+  return (await query.executeTakeFirst()) !== undefined
+}
+
+export async function croNumberInUse(db: Db, cro: string, exceptPersonId?: string): Promise<boolean> {
+  let query = db.selectFrom('person').select('id').where('cro_number', '=', cro)
+  if (exceptPersonId) query = query.where('id', '<>', exceptPersonId)
+  return (await query.executeTakeFirst()) !== undefined
+}
+
+export type PersonFields = {
+  surname: string
+  forenames: string
+  dateOfBirth: string
+  gender: Gender
+  pncId: string | null
+  croNumber: string | null
+  address: string | null
+  wardId: string | null
+  areaId: string
+}
+
+function columns(fields: PersonFields) {
+  return {
+    surname: fields.surname,
+    forenames: fields.forenames,
+    date_of_birth: fields.dateOfBirth,
+    gender: fields.gender,
+    pnc_id: fields.pncId,
+    cro_number: fields.croNumber,
+    address: fields.address,
+    ward_id: fields.wardId,
+    area_id: fields.areaId,
+  }
+}
+
+export async function insertPerson(db: Db, fields: PersonFields, createdBy: string): Promise<string> {
+  const row = await db
+    .insertInto('person')
+    .values({ ...columns(fields), created_by: createdBy })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function updatePersonIfVersion(db: Db, id: string, version: number, fields: PersonFields): Promise<boolean> {
+  const result = await db
+    .updateTable('person')
+    .set({ ...columns(fields), version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+export async function setRestricted(db: Db, id: string, version: number, restricted: boolean): Promise<boolean> {
+  const result = await db
+    .updateTable('person')
+    .set({ restricted, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+/** The person if they are in one of the areas given; nothing otherwise (the caller answers 404). */
+export async function findPersonInAreas(db: Db, id: string, areaIds: readonly string[]) {
+  if (areaIds.length === 0) return undefined
+  return db
+    .selectFrom('person as p')
+    .innerJoin('area as a', 'a.id', 'p.area_id')
+    .leftJoin('ward as w', 'w.id', 'p.ward_id')
+    .selectAll('p')
+    .select(['a.name as area_name', 'w.name as ward_name', 'w.valid_to as ward_valid_to'])
+    .where('p.id', '=', id)
+    .where('p.area_id', 'in', [...areaIds])
+    .executeTakeFirst()
+}
+
+export type PersonRecord = NonNullable<Awaited<ReturnType<typeof findPersonInAreas>>>
+
+export async function insertAlias(db: Db, personId: string, alias: { surname: string; forenames: string }) {
+  await db.insertInto('person_alias').values({ person_id: personId, ...alias }).execute()
+}
+
+export async function insertMarker(
+  db: Db,
+  personId: string,
+  marker: { markerCode: string; startDate: string; reviewDate: string | null; note: string | null },
+  setBy: string,
+) {
+  await db
+    .insertInto('person_marker')
+    .values({
+      person_id: personId,
+      marker_code: marker.markerCode,
+      start_date: marker.startDate,
+      review_date: marker.reviewDate,
+      note: marker.note,
+      set_by: setBy,
+    })
+    .execute()
+}
+
+export async function endMarker(db: Db, personId: string, markerId: string, endedOn: string, endedBy: string): Promise<boolean> {
+  const result = await db
+    .updateTable('person_marker')
+    .set({ ended_on: endedOn, ended_by: endedBy })
+    .where('id', '=', markerId)
+    .where('person_id', '=', personId)
+    .where('ended_on', 'is', null)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+// ---- the panels of the person page: one query each, whatever the length of the history ----
+
+export function aliasesOf(db: Db, personId: string) {
+  return db.selectFrom('person_alias').select(['id', 'surname', 'forenames']).where('person_id', '=', personId).orderBy('surname').execute()
+}
+
+export function markersOf(db: Db, personId: string) {
+  return db
+    .selectFrom('person_marker as m')
+    .innerJoin('marker_type as t', 't.code', 'm.marker_code')
+    .leftJoin('app_user as u', 'u.id', 'm.set_by')
+    .select(['m.id', 'm.marker_code', 't.label', 'm.start_date', 'm.review_date', 'm.note', 'm.ended_on', 'u.display_name as set_by_name'])
+    .where('m.person_id', '=', personId)
+    .orderBy('m.ended_on', (ob) => ob.desc().nullsFirst())
+    .orderBy('m.start_date', 'desc')
+    .execute()
+}
+
+export function contactsOf(db: Db, personId: string, limit: number) {
+  return db
+    .selectFrom('contact as c')
+    .innerJoin('contact_type as t', 't.code', 'c.contact_type')
+    .leftJoin('app_user as u', 'u.id', 'c.recorded_by')
+    .select(['c.id', 'c.contact_date', 't.label as type_label', 'c.pathway', 'c.note', 'u.display_name as recorded_by_name'])
+    .where('c.person_id', '=', personId)
+    .orderBy('c.contact_date', 'desc')
+    .orderBy('c.recorded_at', 'desc')
+    .limit(limit)
+    .execute()
+}
+
+export function openActionsOf(db: Db, personId: string) {
+  return db
+    .selectFrom('action as x')
+    .innerJoin('app_user as u', 'u.id', 'x.owner_id')
+    .select(['x.id', 'x.description', 'x.due_date', 'x.pathway', 'x.version', 'u.display_name as owner_name'])
+    .where('x.person_id', '=', personId)
+    .where('x.status', '=', 'open')
+    .orderBy('x.due_date')
+    .execute()
+}

@@ -1,0 +1,344 @@
+import type { Request, Response } from 'express'
+import { dateParts, gatherDates, keepDateValues, todayInLondon } from '../../http/dates.ts'
+import { keepValues, singleError, toFormErrors, type FormErrors } from '../../http/forms.ts'
+import { HttpError, notFound } from '../../http/httpError.ts'
+import { renderPage } from '../../http/render.ts'
+import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { signedInUser } from '../../http/signedInUser.ts'
+import { can } from '../../auth/sessionUser.ts'
+import { actorFrom } from '../audit/actor.ts'
+import { presentEvent, presentMembership } from './peoplePresenter.ts'
+import {
+  dueStatus,
+  fullName,
+  genderOptions,
+  pathwayLabel,
+  personFormValues,
+  presentPerson,
+  presentSummary,
+} from './peoplePresenter.ts'
+import type { PersonRecord } from './peopleRepository.ts'
+import {
+  accessPurposeSchema,
+  aliasSchema,
+  editPersonSchema,
+  markerDateFields,
+  markerSchema,
+  personDateFields,
+  personFieldOrder,
+  personSchema,
+  restrictedPurposeLabels,
+  restrictedPurposes,
+  restrictionSchema,
+  searchSchema,
+} from './peopleSchemas.ts'
+import type { PeopleService } from './peopleService.ts'
+import { grantPurpose, personIdFrom, statedPurpose } from './personAccess.ts'
+import { formatDate } from '../../presenters/format.ts'
+import { programmeLabels } from './vocabulary.ts'
+
+type Deps = { peopleService: PeopleService }
+
+const purposeOptions = restrictedPurposes.map((value) => ({ value, text: restrictedPurposeLabels[value] }))
+
+export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
+  async function personForm(req: Request, res: Response, view: string, extra: Record<string, unknown>, status = 200) {
+    const user = signedInUser(req)
+    const options = await peopleService.formOptions(user)
+    await renderPage(
+      res,
+      view,
+      {
+        genderOptions,
+        boroughOptions: [{ value: '', text: 'Select a borough' }, ...options.boroughs.map((b) => ({ value: b.id, text: b.name }))],
+        wardOptions: [
+          { value: '', text: 'Not known' },
+          ...options.wards.map((w) => ({ value: w.id, text: `${w.name} (${w.borough_name})` })),
+        ],
+        ...extra,
+      },
+      status,
+    )
+  }
+
+  /** A page about one person: in scope, purpose stated if restricted, and a consultation logged. */
+  async function openPerson(req: Request, res: Response, page: string): Promise<PersonRecord | undefined> {
+    const id = personIdFrom(req)
+    const opened = await peopleService.openForPage(signedInUser(req), id, actorFrom(req), statedPurpose(req, id), page)
+    if (opened.kind === 'notFound') throw notFound('Person')
+    if (opened.kind === 'needsPurpose') {
+      res.redirect(303, `/people/${id}`)
+      return undefined
+    }
+    return opened.person
+  }
+
+  function personValues(body: unknown) {
+    return { ...keepValues(body, [...personFieldOrder, 'version']), ...keepDateValues(body, personDateFields) }
+  }
+
+  return [
+    {
+      method: 'get',
+      path: '/people/search',
+      access: 'people.search',
+      audit: 'consultation',
+      handler: async (req, res) => {
+        if (req.query.q === undefined) return renderPage(res, 'people/search', { title: 'Search for a person', values: {} })
+        const values = keepValues(req.query, ['q'])
+        const parsed = searchSchema.safeParse(req.query)
+        if (!parsed.success) {
+          return renderPage(res, 'people/search', { title: 'Search for a person', values, errors: toFormErrors(parsed.error, ['q']) }, 400)
+        }
+        const { kind, results } = await peopleService.search(signedInUser(req), parsed.data.q, actorFrom(req))
+        await renderPage(res, 'people/search', {
+          title: 'Search for a person',
+          values,
+          searched: true,
+          kind,
+          results: results.map(presentSummary),
+        })
+      },
+    },
+    {
+      method: 'get',
+      path: '/people/new',
+      access: 'people.edit',
+      audit: 'none',
+      handler: async (req, res) => {
+        await personForm(req, res, 'people/new', { title: 'Add a person', values: { dateOfBirth: dateParts(null) } })
+      },
+    },
+    {
+      method: 'post',
+      path: '/people',
+      access: 'people.edit',
+      audit: 'collection',
+      handler: async (req, res) => {
+        const values = personValues(req.body)
+        const render = (extra: Record<string, unknown>) => personForm(req, res, 'people/new', { title: 'Add a person', values, ...extra }, 400)
+        const parsed = personSchema.safeParse(gatherDates(req.body, personDateFields))
+        if (!parsed.success) return render({ errors: toFormErrors(parsed.error, personFieldOrder) })
+        const { confirmNotDuplicate, ...fields } = parsed.data
+        const result = await peopleService.create(signedInUser(req), fields, confirmNotDuplicate === 'yes', actorFrom(req))
+        if (result.ok) {
+          req.session.flash = { kind: 'success', text: `${fullName(fields)} added` }
+          return res.redirect(303, `/people/${result.id}`)
+        }
+        if (result.kind === 'duplicates') {
+          return render({
+            duplicates: result.matches.map(presentSummary),
+            samePnc: result.matches.some((m) => m.pnc_id !== null && m.pnc_id === fields.pncId),
+            errors: singleError('confirmNotDuplicate', 'This person may already be on Cohort: open the match, or confirm this is someone else'),
+          })
+        }
+        if (result.kind === 'invalid') return render({ errors: singleError(result.field, result.message) })
+        throw new HttpError(500, 'Unexpected result')
+      },
+    },
+    {
+      method: 'get',
+      path: '/people/:personId',
+      access: 'people.view',
+      audit: 'consultation',
+      handler: async (req, res) => {
+        const user = signedInUser(req)
+        const id = personIdFrom(req)
+        const record = await peopleService.view(user, id, actorFrom(req), statedPurpose(req, id))
+        if (record.kind === 'notFound') throw notFound('Person')
+        if (record.kind === 'needsPurpose') {
+          return renderPage(res, 'people/purpose', { title: 'This record is restricted', personId: id, values: {}, purposeOptions })
+        }
+        const today = todayInLondon()
+        await renderPage(res, 'people/show', {
+          title: fullName(record.person),
+          person: presentPerson(record.person, today),
+          aliases: record.aliases,
+          currentMarkers: record.markers.filter((m) => !m.ended_on).map((m) => ({ ...m, start: formatDate(m.start_date), review: formatDate(m.review_date) })),
+          endedMarkers: record.markers.filter((m) => m.ended_on).map((m) => ({ ...m, start: formatDate(m.start_date), ended: formatDate(m.ended_on) })),
+          memberships: record.memberships.map(presentMembership),
+          events: record.events.map(presentEvent).reverse(),
+          referrals: record.referrals.map((r) => ({ ...r, programmeLabel: programmeLabels[r.programme], referredOn: formatDate(r.referred_at.toISOString().slice(0, 10)) })),
+          contacts: record.contacts.map((c) => ({ ...c, date: formatDate(c.contact_date), pathway: pathwayLabel(c.pathway) })),
+          actions: record.actions.map((a) => ({ ...a, due: formatDate(a.due_date), status: dueStatus(a.due_date, today), pathway: pathwayLabel(a.pathway) })),
+          canEdit: can(user, 'people.edit'),
+          canRecord: can(user, 'casework.record'),
+          canRefer: can(user, 'referrals.create'),
+          canManage: can(user, 'memberships.manage'),
+          canRestrict: can(user, 'people.restrict'),
+        })
+      },
+    },
+    {
+      method: 'post',
+      path: '/people/:personId/access',
+      access: 'people.view',
+      audit: 'none',
+      handler: async (req, res) => {
+        const id = personIdFrom(req)
+        if (!(await peopleService.findInScope(signedInUser(req), id))) throw notFound('Person')
+        const parsed = accessPurposeSchema.safeParse(req.body)
+        if (!parsed.success) {
+          const values = keepValues(req.body, ['purpose', 'purposeDetail'])
+          const errors = toFormErrors(parsed.error, ['purpose', 'purposeDetail'])
+          return renderPage(res, 'people/purpose', { title: 'This record is restricted', personId: id, values, errors, purposeOptions }, 400)
+        }
+        grantPurpose(req, id, `${restrictedPurposeLabels[parsed.data.purpose]}: ${parsed.data.purposeDetail}`)
+        res.redirect(303, `/people/${id}`)
+      },
+    },
+    {
+      method: 'get',
+      path: '/people/:personId/edit',
+      access: 'people.edit',
+      audit: 'consultation',
+      handler: async (req, res) => {
+        const person = await openPerson(req, res, 'edit')
+        if (!person) return
+        await personForm(req, res, 'people/edit', { title: `Edit ${fullName(person)}`, personId: person.id, values: personFormValues(person) })
+      },
+    },
+    {
+      method: 'post',
+      path: '/people/:personId',
+      access: 'people.edit',
+      audit: 'alteration',
+      handler: async (req, res) => {
+        const user = signedInUser(req)
+        const id = personIdFrom(req)
+        const values = personValues(req.body)
+        const render = (errors: FormErrors) => personForm(req, res, 'people/edit', { title: 'Edit person', personId: id, values, errors }, 400)
+        if (!(await peopleService.findInScope(user, id))) throw notFound('Person')
+        const parsed = editPersonSchema.safeParse(gatherDates(req.body, personDateFields))
+        if (!parsed.success) return render(toFormErrors(parsed.error, personFieldOrder))
+        const { version, ...fields } = parsed.data
+        const result = await peopleService.edit(user, id, version, fields, actorFrom(req))
+        if (result.ok) {
+          req.session.flash = { kind: 'success', text: 'Details saved' }
+          return res.redirect(303, `/people/${id}`)
+        }
+        if (result.kind === 'notFound') throw notFound('Person')
+        if (result.kind === 'invalid') return render(singleError(result.field, result.message))
+        if (result.kind === 'stale') {
+          return renderPage(res, 'people/conflict', {
+            title: 'Someone else changed this record',
+            personId: id,
+            current: presentPerson(result.current, todayInLondon()),
+            yours: { ...fields, dateOfBirth: formatDate(fields.dateOfBirth) },
+          }, 409)
+        }
+        throw new HttpError(500, 'Unexpected result')
+      },
+    },
+    {
+      method: 'get',
+      path: '/people/:personId/aliases/new',
+      access: 'people.edit',
+      audit: 'consultation',
+      handler: async (req, res) => {
+        const person = await openPerson(req, res, 'alias')
+        if (!person) return
+        await renderPage(res, 'people/alias', { title: 'Add an alias', person: presentPerson(person, todayInLondon()), values: {} })
+      },
+    },
+    {
+      method: 'post',
+      path: '/people/:personId/aliases',
+      access: 'people.edit',
+      audit: 'collection',
+      handler: async (req, res) => {
+        const id = personIdFrom(req)
+        const parsed = aliasSchema.safeParse(req.body)
+        if (!parsed.success) {
+          const person = await peopleService.findInScope(signedInUser(req), id)
+          if (!person) throw notFound('Person')
+          const values = keepValues(req.body, ['aliasSurname', 'aliasForenames'])
+          return renderPage(res, 'people/alias', { title: 'Add an alias', person: presentPerson(person, todayInLondon()), values, errors: toFormErrors(parsed.error, ['aliasSurname', 'aliasForenames']) }, 400)
+        }
+        const result = await peopleService.addAlias(signedInUser(req), id, { surname: parsed.data.aliasSurname, forenames: parsed.data.aliasForenames }, actorFrom(req))
+        if (result === 'notFound') throw notFound('Person')
+        req.session.flash = { kind: 'success', text: 'Alias added' }
+        res.redirect(303, `/people/${id}`)
+      },
+    },
+    {
+      method: 'get',
+      path: '/people/:personId/markers/new',
+      access: 'people.edit',
+      audit: 'consultation',
+      handler: async (req, res) => {
+        const person = await openPerson(req, res, 'marker')
+        if (!person) return
+        const { markerTypes } = await peopleService.formOptions(signedInUser(req))
+        await renderPage(res, 'people/marker', {
+          title: 'Add a warning marker',
+          person: presentPerson(person, todayInLondon()),
+          markerOptions: markerTypes.map((m) => ({ value: m.code, text: m.label })),
+          values: { startDate: dateParts(todayInLondon()), reviewDate: dateParts(null) },
+        })
+      },
+    },
+    {
+      method: 'post',
+      path: '/people/:personId/markers',
+      access: 'people.edit',
+      audit: 'collection',
+      handler: async (req, res) => {
+        const user = signedInUser(req)
+        const id = personIdFrom(req)
+        const values = { ...keepValues(req.body, ['markerCode', 'markerNote']), ...keepDateValues(req.body, markerDateFields) }
+        const render400 = async (errors: FormErrors) => {
+          const person = await peopleService.findInScope(user, id)
+          if (!person) throw notFound('Person')
+          const { markerTypes } = await peopleService.formOptions(user)
+          await renderPage(res, 'people/marker', {
+            title: 'Add a warning marker',
+            person: presentPerson(person, todayInLondon()),
+            markerOptions: markerTypes.map((m) => ({ value: m.code, text: m.label })),
+            values,
+            errors,
+          }, 400)
+        }
+        const parsed = markerSchema.safeParse(gatherDates(req.body, markerDateFields))
+        if (!parsed.success) return render400(toFormErrors(parsed.error, ['markerCode', 'startDate', 'reviewDate', 'markerNote']))
+        const marker = { markerCode: parsed.data.markerCode, startDate: parsed.data.startDate, reviewDate: parsed.data.reviewDate, note: parsed.data.markerNote }
+        if (marker.reviewDate && marker.reviewDate < marker.startDate) return render400(singleError('reviewDate', 'Review date must be after the start date'))
+        const result = await peopleService.addMarker(user, id, marker, actorFrom(req))
+        if (result === 'invalid') return render400(singleError('markerCode', 'Select a marker'))
+        if (result === 'notFound') throw notFound('Person')
+        req.session.flash = { kind: 'success', text: 'Warning marker added' }
+        res.redirect(303, `/people/${id}`)
+      },
+    },
+    {
+      method: 'post',
+      path: '/people/:personId/markers/:markerId/end',
+      access: 'people.edit',
+      audit: 'alteration',
+      handler: async (req, res) => {
+        const id = personIdFrom(req)
+        const markerId = personIdFrom(req, 'markerId')
+        const result = await peopleService.endMarker(signedInUser(req), id, markerId, actorFrom(req))
+        if (result === 'notFound' || result === 'unchanged') throw notFound('Marker')
+        req.session.flash = { kind: 'success', text: 'Warning marker ended' }
+        res.redirect(303, `/people/${id}`)
+      },
+    },
+    {
+      method: 'post',
+      path: '/people/:personId/restriction',
+      access: 'people.restrict',
+      audit: 'alteration',
+      handler: async (req, res) => {
+        const id = personIdFrom(req)
+        const parsed = restrictionSchema.safeParse(req.body)
+        if (!parsed.success) throw new HttpError(400, 'Bad restriction request')
+        const result = await peopleService.setRestricted(signedInUser(req), id, parsed.data.version, parsed.data.restricted === 'yes', actorFrom(req))
+        if (result === 'notFound') throw notFound('Person')
+        if (result === 'unchanged') throw new HttpError(409, 'The record changed; reload it and try again')
+        req.session.flash = { kind: 'success', text: parsed.data.restricted === 'yes' ? 'Record restricted' : 'Restriction removed' }
+        res.redirect(303, `/people/${id}`)
+      },
+    },
+  ]
+}

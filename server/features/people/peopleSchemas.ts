@@ -1,0 +1,98 @@
+import { z } from 'zod'
+import { dateField, optionalDateField } from '../../http/dates.ts'
+import { choice, text, uuid, version } from '../../http/forms.ts'
+import { genders } from './vocabulary.ts'
+import { normaliseCroNumber, normalisePncId } from './identifiers.ts'
+
+const optionalText = (label: string, max: number) =>
+  text(label, max, { required: false }).transform((value) => (value === '' ? null : value))
+
+const optionalUuid = z
+  .union([z.literal(''), uuid, z.undefined()], { error: 'Select from the list' })
+  .transform((value) => value || null)
+
+const pncId = z
+  .union([z.string(), z.undefined()])
+  .transform((value, ctx) => {
+    const trimmed = (value ?? '').trim()
+    if (!trimmed) return null
+    const result = normalisePncId(trimmed.slice(0, 40))
+    if (!result.ok) {
+      ctx.addIssue({ code: 'custom', message: result.message })
+      return z.NEVER
+    }
+    return result.value
+  })
+
+const croNumber = z
+  .union([z.string(), z.undefined()])
+  .transform((value, ctx) => {
+    const trimmed = (value ?? '').trim()
+    if (!trimmed) return null
+    const result = normaliseCroNumber(trimmed.slice(0, 40))
+    if (!result.ok) {
+      ctx.addIssue({ code: 'custom', message: result.message })
+      return z.NEVER
+    }
+    return result.value
+  })
+
+export const personSchema = z.object({
+  surname: text('a surname', 100),
+  forenames: text('forenames', 100),
+  dateOfBirth: dateField('date of birth', { notFuture: true }),
+  gender: choice(genders, 'Select a gender'),
+  pncId,
+  croNumber,
+  address: optionalText('an address', 300),
+  wardId: optionalUuid,
+  areaId: uuid.or(z.literal('').transform(() => undefined)).pipe(z.uuid({ error: 'Select a borough' })),
+  confirmNotDuplicate: z.union([z.literal('yes'), z.undefined()]).optional(),
+})
+export const personFieldOrder = ['surname', 'forenames', 'dateOfBirth', 'gender', 'pncId', 'croNumber', 'address', 'wardId', 'areaId'] as const
+export const personDateFields = ['dateOfBirth'] as const
+
+export const editPersonSchema = personSchema.omit({ confirmNotDuplicate: true }).extend({ version })
+
+export type PersonInput = z.infer<typeof personSchema>
+
+export const aliasSchema = z.object({
+  aliasSurname: text('the alias surname', 100),
+  aliasForenames: text('the alias forenames', 100),
+})
+
+export const markerSchema = z.object({
+  markerCode: text('a marker', 40),
+  startDate: dateField('start date', { notFuture: true }),
+  reviewDate: optionalDateField('review date'),
+  markerNote: optionalText('a note', 500),
+})
+export const markerDateFields = ['startDate', 'reviewDate'] as const
+
+export const restrictedPurposes = [
+  'offender_management',
+  'investigation',
+  'safeguarding',
+  'disclosure_request',
+  'supervision_or_audit',
+  'other',
+] as const
+export const restrictedPurposeLabels: Record<(typeof restrictedPurposes)[number], string> = {
+  offender_management: 'Managing this person (IOM or DIP)',
+  investigation: 'Investigating an offence',
+  safeguarding: 'Safeguarding',
+  disclosure_request: 'Answering a disclosure request',
+  supervision_or_audit: 'Supervision or audit',
+  other: 'Another lawful purpose',
+}
+
+export const accessPurposeSchema = z.object({
+  purpose: choice(restrictedPurposes, 'Select why you need to open this record'),
+  purposeDetail: text('the reason in your own words', 500),
+})
+
+export const restrictionSchema = z.object({ restricted: z.enum(['yes', 'no'], { error: 'Select yes or no' }), version })
+
+export const searchSchema = z.object({
+  q: text('a name, PNC ID, CRO number or date of birth', 100).refine((v) => v.length >= 2, 'Enter at least 2 characters'),
+})

@@ -1,0 +1,237 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../../../db/types.ts'
+import type { SessionUser } from '../../auth/sessionUser.ts'
+import { todayInLondon } from '../../http/dates.ts'
+import { recordAudit, type Actor } from '../audit/auditRepository.ts'
+import * as casework from '../casework/caseworkRepository.ts'
+import * as cohorts from '../cohorts/cohortsRepository.ts'
+import { normaliseCroNumber, normalisePncId } from './identifiers.ts'
+import * as repo from './peopleRepository.ts'
+import type { PersonFields } from './peopleRepository.ts'
+
+export type SearchKind = 'pnc' | 'cro' | 'dateOfBirth' | 'name'
+
+/** What a search box holds: a PNC ID, a CRO number, a date of birth, or else a name. */
+export function classifyQuery(query: string): { kind: SearchKind; value: string } {
+  const q = query.trim()
+  const pnc = normalisePncId(q)
+  if (pnc.ok) return { kind: 'pnc', value: pnc.value }
+  const cro = normaliseCroNumber(q)
+  if (cro.ok) return { kind: 'cro', value: cro.value }
+  const dob = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(q)
+  if (dob) {
+    const iso = `${dob[3]}-${dob[2]?.padStart(2, '0')}-${dob[1]?.padStart(2, '0')}`
+    if (!Number.isNaN(new Date(`${iso}T00:00:00Z`).getTime())) return { kind: 'dateOfBirth', value: iso }
+  }
+  if (/^\d{4}-\d{2}-\d{2}$/.test(q)) return { kind: 'dateOfBirth', value: q }
+  return { kind: 'name', value: q }
+}
+
+export type PersonChange =
+  | { ok: true; id: string }
+  | { ok: false; kind: 'invalid'; field: string; message: string }
+  | { ok: false; kind: 'duplicates'; matches: repo.PersonSummary[] }
+  | { ok: false; kind: 'stale'; current: repo.PersonRecord }
+  | { ok: false; kind: 'notFound' }
+
+export type PeopleService = ReturnType<typeof createPeopleService>
+
+export function createPeopleService(db: Kysely<Database>) {
+  async function search(user: SessionUser, query: string, actor: Actor) {
+    const classified = classifyQuery(query)
+    const areas = user.visibleAreaIds
+    const results =
+      classified.kind === 'pnc'
+        ? await repo.findByIdentifier(db, areas, 'pnc_id', classified.value)
+        : classified.kind === 'cro'
+          ? await repo.findByIdentifier(db, areas, 'cro_number', classified.value)
+          : classified.kind === 'dateOfBirth'
+            ? await repo.findByDateOfBirth(db, areas, classified.value, 50)
+            : await repo.searchByName(db, areas, classified.value, 50)
+    if (results.length > 0) {
+      await recordAudit(db, actor, {
+        category: 'consultation',
+        event: 'person.searched',
+        detail: { kind: classified.kind, resultCount: results.length, personIds: results.map((r) => r.id) },
+      })
+    }
+    return { kind: classified.kind, results }
+  }
+
+  /** Checks that need the database: the borough and ward are the user's, identifiers are unused. */
+  async function checkFields(user: SessionUser, fields: PersonFields, exceptId?: string) {
+    if (!user.visibleAreaIds.includes(fields.areaId)) {
+      return { field: 'areaId', message: 'Select a borough you work in' }
+    }
+    if (fields.wardId) {
+      const ward = await db.selectFrom('ward').select(['borough_id']).where('id', '=', fields.wardId).executeTakeFirst()
+      if (!ward || ward.borough_id !== fields.areaId) {
+        return { field: 'wardId', message: 'Select a ward in the chosen borough' }
+      }
+    }
+    if (fields.pncId && (await repo.pncIdInUse(db, fields.pncId, exceptId))) {
+      return { field: 'pncId', message: 'Another person already has this PNC ID: search for it instead' }
+    }
+    if (fields.croNumber && (await repo.croNumberInUse(db, fields.croNumber, exceptId))) {
+      return { field: 'croNumber', message: 'Another person already has this CRO number: search for it instead' }
+    }
+    return undefined
+  }
+
+  async function create(user: SessionUser, fields: PersonFields, confirmedNotDuplicate: boolean, actor: Actor): Promise<PersonChange> {
+    const matches = await repo.findLikelyDuplicates(db, user.visibleAreaIds, fields)
+    const samePnc = matches.some((m) => fields.pncId !== null && m.pnc_id === fields.pncId)
+    if (matches.length > 0 && (!confirmedNotDuplicate || samePnc)) return { ok: false, kind: 'duplicates', matches }
+    const problem = await checkFields(user, fields)
+    if (problem) return { ok: false, kind: 'invalid', ...problem }
+    const id = await db.transaction().execute(async (trx) => {
+      const newId = await repo.insertPerson(trx, fields, user.id)
+      await recordAudit(trx, actor, { category: 'collection', event: 'person.created', entityType: 'person', entityId: newId, personId: newId })
+      return newId
+    })
+    return { ok: true, id }
+  }
+
+  async function edit(user: SessionUser, id: string, version: number, fields: PersonFields, actor: Actor): Promise<PersonChange> {
+    const before = await repo.findPersonInAreas(db, id, user.visibleAreaIds)
+    if (!before) return { ok: false, kind: 'notFound' }
+    const problem = await checkFields(user, fields, id)
+    if (problem) return { ok: false, kind: 'invalid', ...problem }
+    return db.transaction().execute(async (trx) => {
+      if (!(await repo.updatePersonIfVersion(trx, id, version, fields))) {
+        const current = await repo.findPersonInAreas(trx, id, user.visibleAreaIds)
+        return current ? { ok: false as const, kind: 'stale' as const, current } : { ok: false as const, kind: 'notFound' as const }
+      }
+      await recordAudit(trx, actor, {
+        category: 'alteration',
+        event: 'person.updated',
+        entityType: 'person',
+        entityId: id,
+        personId: id,
+        detail: { changed: changedFields(before, fields) },
+      })
+      return { ok: true as const, id }
+    })
+  }
+
+  /** The person page: every panel read and the consultation logged in one transaction. */
+  async function view(user: SessionUser, id: string, actor: Actor, purpose: string | undefined) {
+    return db.transaction().execute(async (trx) => {
+      const person = await repo.findPersonInAreas(trx, id, user.visibleAreaIds)
+      if (!person) return { kind: 'notFound' as const }
+      if (person.restricted && !purpose) return { kind: 'needsPurpose' as const, personId: person.id }
+      const [aliases, markers, memberships, events, referrals, contacts, actions] = [
+        await repo.aliasesOf(trx, id),
+        await repo.markersOf(trx, id),
+        await cohorts.membershipsOf(trx, id),
+        await cohorts.membershipEventsOf(trx, id),
+        await cohorts.referralsOf(trx, id),
+        await repo.contactsOf(trx, id, 20),
+        await repo.openActionsOf(trx, id),
+      ]
+      await recordAudit(trx, actor, {
+        category: 'consultation',
+        event: 'person.viewed',
+        entityType: 'person',
+        entityId: id,
+        personId: id,
+        ...(purpose ? { purpose } : {}),
+      })
+      return { kind: 'found' as const, person, aliases, markers, memberships, events, referrals, contacts, actions }
+    })
+  }
+
+  /** For forms about a person: only checks scope, logs nothing (the page shows nothing about them yet). */
+  async function findInScope(user: SessionUser, id: string) {
+    return repo.findPersonInAreas(db, id, user.visibleAreaIds)
+  }
+
+  /**
+   * A page that shows the person's details above a form (edit, record a contact …): the
+   * same scope and purpose rules as the person page, and one consultation row.
+   */
+  async function openForPage(user: SessionUser, id: string, actor: Actor, purpose: string | undefined, page: string) {
+    const person = await repo.findPersonInAreas(db, id, user.visibleAreaIds)
+    if (!person) return { kind: 'notFound' as const }
+    if (person.restricted && !purpose) return { kind: 'needsPurpose' as const }
+    await recordAudit(db, actor, {
+      category: 'consultation',
+      event: 'person.viewed',
+      entityType: 'person',
+      entityId: id,
+      personId: id,
+      ...(purpose ? { purpose } : {}),
+      detail: { page },
+    })
+    return { kind: 'found' as const, person }
+  }
+
+  async function inScopeAndAudit(
+    user: SessionUser,
+    personId: string,
+    actor: Actor,
+    event: string,
+    category: 'collection' | 'alteration',
+    write: (trx: Kysely<Database>) => Promise<boolean | void>,
+  ): Promise<'ok' | 'notFound' | 'unchanged'> {
+    return db.transaction().execute(async (trx) => {
+      const person = await repo.findPersonInAreas(trx, personId, user.visibleAreaIds)
+      if (!person) return 'notFound'
+      const changed = await write(trx)
+      if (changed === false) return 'unchanged'
+      await recordAudit(trx, actor, { category, event, entityType: 'person', entityId: personId, personId })
+      return 'ok'
+    })
+  }
+
+  return {
+    search,
+    create,
+    edit,
+    view,
+    findInScope,
+    openForPage,
+    addAlias: (user: SessionUser, personId: string, alias: { surname: string; forenames: string }, actor: Actor) =>
+      inScopeAndAudit(user, personId, actor, 'person.alias_added', 'collection', (trx) => repo.insertAlias(trx, personId, alias)),
+    addMarker: async (
+      user: SessionUser,
+      personId: string,
+      marker: { markerCode: string; startDate: string; reviewDate: string | null; note: string | null },
+      actor: Actor,
+    ) => {
+      const known = (await casework.activeCodes(db, 'marker_type')).some((m) => m.code === marker.markerCode)
+      if (!known) return 'invalid' as const
+      return inScopeAndAudit(user, personId, actor, 'person.marker_added', 'collection', (trx) =>
+        repo.insertMarker(trx, personId, marker, user.id),
+      )
+    },
+    endMarker: (user: SessionUser, personId: string, markerId: string, actor: Actor) =>
+      inScopeAndAudit(user, personId, actor, 'person.marker_ended', 'alteration', (trx) =>
+        repo.endMarker(trx, personId, markerId, todayInLondon(), user.id),
+      ),
+    setRestricted: (user: SessionUser, personId: string, version: number, restricted: boolean, actor: Actor) =>
+      inScopeAndAudit(user, personId, actor, restricted ? 'person.restricted' : 'person.unrestricted', 'alteration', (trx) =>
+        repo.setRestricted(trx, personId, version, restricted),
+      ),
+    formOptions: async (user: SessionUser) => ({
+      boroughs: await casework.boroughsIn(db, user.visibleAreaIds),
+      wards: await casework.wardsOfAreas(db, user.visibleAreaIds, todayInLondon()),
+      markerTypes: await casework.activeCodes(db, 'marker_type'),
+    }),
+  }
+}
+
+function changedFields(before: repo.PersonRecord, after: PersonFields): string[] {
+  const pairs: [string, unknown, unknown][] = [
+    ['surname', before.surname, after.surname],
+    ['forenames', before.forenames, after.forenames],
+    ['dateOfBirth', before.date_of_birth, after.dateOfBirth],
+    ['gender', before.gender, after.gender],
+    ['pncId', before.pnc_id, after.pncId],
+    ['croNumber', before.cro_number, after.croNumber],
+    ['address', before.address, after.address],
+    ['wardId', before.ward_id, after.wardId],
+    ['areaId', before.area_id, after.areaId],
+  ]
+  return pairs.filter(([, a, b]) => (a ?? null) !== (b ?? null)).map(([name]) => name)
+}

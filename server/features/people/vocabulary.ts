@@ -1,0 +1,54 @@
+import type { Gender, MembershipEventKind, Programme, Tier } from '../../../db/types.ts'
+
+// Fixed national lists (domain.md). Local lists (markers, wards, contact types …) are tables.
+
+export const programmes = ['iom_fixed', 'iom_flex', 'iom_free', 'dip'] as const satisfies readonly Programme[]
+export const programmeLabels: Record<Programme, string> = {
+  iom_fixed: 'IOM Fixed',
+  iom_flex: 'IOM Flex',
+  iom_free: 'IOM Free',
+  dip: 'DIP',
+}
+
+export const tiers = ['red', 'amber', 'green'] as const satisfies readonly Tier[]
+export const tierLabels: Record<Tier, string> = { red: 'Red', amber: 'Amber', green: 'Green' }
+
+export const genders = ['male', 'female', 'other', 'unknown'] as const satisfies readonly Gender[]
+export const genderLabels: Record<Gender, string> = { male: 'Male', female: 'Female', other: 'Other', unknown: 'Not known' }
+
+/** The seven reducing-reoffending pathways; every contact and action is tagged with one. */
+export const pathways = [
+  'accommodation',
+  'education_training_employment',
+  'health',
+  'drugs_alcohol',
+  'finance_benefit_debt',
+  'children_families',
+  'attitudes_thinking_behaviour',
+] as const
+export type Pathway = (typeof pathways)[number]
+export const pathwayLabels: Record<Pathway, string> = {
+  accommodation: 'Accommodation',
+  education_training_employment: 'Education, training and employment',
+  health: 'Health',
+  drugs_alcohol: 'Drugs and alcohol',
+  finance_benefit_debt: 'Finance, benefit and debt',
+  children_families: 'Children and families',
+  attitudes_thinking_behaviour: 'Attitudes, thinking and behaviour',
+}
+
+export const membershipEventLabels: Record<MembershipEventKind, string> = {
+  adopted: 'Adopted',
+  in_custody: 'In custody (paused)',
+  released: 'Released',
+  tier_changed: 'Tier changed',
+  lead_officer_changed: 'Lead officer changed',
+  deselected: 'De-selected',
+}
+
+export const selectionMethods = ['rfg', 'chi', 'other'] as const
+export const selectionMethodLabels: Record<(typeof selectionMethods)[number], string> = {
+  rfg: 'Recency, frequency, gravity',
+  chi: 'Cambridge Crime Harm Index',
+  other: 'Other local method',
+}
