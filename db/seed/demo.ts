@@ -2,6 +2,8 @@ import { faker } from '@faker-js/faker/locale/en_GB'
 import type { Kysely } from 'kysely'
 import type { Agency, Database, Role } from '../types.ts'
 import { hashPassword } from '../../server/auth/passwords.ts'
+import { todayInLondon } from '../../server/http/dates.ts'
+import { seedDemoPeople } from './demoPeople.ts'
 
 export type DemoAccount = { username: string; role: Role; agency: Agency | null; displayName: string }
 
@@ -33,6 +35,8 @@ export async function seedDemo(db: Kysely<Database>, options: { password: string
       await trx.insertInto('user_area').values({ user_id: user.id, area_id: bcu.id }).execute()
       accounts.push({ ...demo, displayName })
     }
+    // The caseload only with freshly created demo users, so a second run adds nothing.
+    if (accounts.length === demoRoles.length) await seedDemoPeople(trx, { today: todayInLondon() })
   })
   return accounts
 }

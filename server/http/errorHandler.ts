@@ -14,8 +14,9 @@ const pageForStatus: Record<number, string> = {
   503: 'errors/503',
 }
 
-export const notFoundHandler: RequestHandler = async (_req, res) => {
-  await renderPage(res, 'errors/404', { title: 'Page not found' }, 404)
+export const notFoundHandler: RequestHandler = async (req, res) => {
+  // The error views print the request id as the reference to quote: without it the 404 page itself failed (a 500).
+  await renderPage(res, 'errors/404', { title: 'Page not found', requestId: req.id }, 404)
 }
 
 function statusOf(error: unknown): number {
