@@ -223,7 +223,146 @@ export interface ActionTable {
   version: Generated<number>
 }
 
+export type TestResult = 'positive' | 'negative' | 'not_tested'
+export type AttendanceOutcome = 'attended' | 'left_early' | 'did_not_attend'
+export type FailureStatus =
+  | 'open'
+  | 'wanted'
+  | 'arrested'
+  | 'charged'
+  | 'summonsed'
+  | 'no_further_action'
+  | 'withdrawn'
+  | 'time_barred'
+export type FailureEventKind =
+  | 'created'
+  | 'statement_produced'
+  | 'circulated_wanted'
+  | 'arrested'
+  | 'charged'
+  | 'summonsed'
+  | 'no_further_action'
+  | 'withdrawn'
+  | 'time_barred'
+
+export interface OffenceTable {
+  code: string
+  label: string
+  trigger_offence: Generated<boolean>
+  sort_order: Generated<number>
+  active: Generated<boolean>
+}
+
+export interface DrugTestTable {
+  id: Generated<string>
+  person_id: string
+  custody_suite_code: string
+  custody_number: string
+  condition: 'arrest' | 'charge'
+  trigger_offence_code: string | null
+  authorised_by: string | null
+  sample_taken_at: Timestamp
+  opiates: TestResult
+  cocaine: TestResult
+  refused: Generated<boolean>
+  disputed: Generated<boolean>
+  recorded_by: string | null
+  recorded_at: DefaultedTimestamp
+  import_batch: string | null
+}
+
+export interface DrugTestConfirmationTable {
+  id: Generated<string>
+  drug_test_id: string
+  opiates: TestResult
+  cocaine: TestResult
+  confirmed_on: CalendarDay
+  recorded_by: string | null
+  recorded_at: DefaultedTimestamp
+}
+
+export interface RequiredAssessmentTable {
+  id: Generated<string>
+  person_id: string
+  drug_test_id: string
+  imposed_by: string | null
+  imposed_at: DefaultedTimestamp
+  follow_up_ended_on: CalendarDay | null
+  follow_up_ended_by: string | null
+}
+
+export interface AppointmentTable {
+  id: Generated<string>
+  assessment_id: string
+  person_id: string
+  kind: 'initial' | 'follow_up'
+  scheduled_at: Timestamp
+  place: string
+  assessor: string
+  form: 'RA1' | 'RA4'
+  created_by: string | null
+  created_at: DefaultedTimestamp
+  version: Generated<number>
+}
+
+export interface AppointmentChangeTable {
+  id: Generated<string>
+  appointment_id: string
+  previous_scheduled_at: Timestamp
+  previous_place: string
+  new_scheduled_at: Timestamp
+  new_place: string
+  reason: string
+  changed_by: string | null
+  changed_at: DefaultedTimestamp
+}
+
+export interface AttendanceTable {
+  id: Generated<string>
+  appointment_id: string
+  outcome: AttendanceOutcome
+  good_cause: boolean
+  good_cause_note: string | null
+  recorded_by: string | null
+  recorded_at: DefaultedTimestamp
+}
+
+export interface DipFailureTable {
+  id: Generated<string>
+  appointment_id: string
+  person_id: string
+  section: 's12' | 's14'
+  failure_date: CalendarDay
+  time_bar_date: CalendarDay
+  status: Generated<FailureStatus>
+  statement_produced_on: CalendarDay | null
+  wanted_since: CalendarDay | null
+  wanted_reference: string | null
+  version: Generated<number>
+  created_at: DefaultedTimestamp
+}
+
+export interface DipFailureEventTable {
+  id: Generated<string>
+  failure_id: string
+  kind: FailureEventKind
+  event_date: CalendarDay
+  reference: string | null
+  note: string | null
+  recorded_by: string | null
+  recorded_at: DefaultedTimestamp
+}
+
 export interface Database {
+  offence: OffenceTable
+  drug_test: DrugTestTable
+  drug_test_confirmation: DrugTestConfirmationTable
+  required_assessment: RequiredAssessmentTable
+  appointment: AppointmentTable
+  appointment_change: AppointmentChangeTable
+  attendance: AttendanceTable
+  dip_failure: DipFailureTable
+  dip_failure_event: DipFailureEventTable
   ward: WardTable
   marker_type: CodeListTable
   deselection_reason: CodeListTable

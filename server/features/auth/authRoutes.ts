@@ -46,6 +46,10 @@ export function authRoutes(deps: Deps): RouteDefinition[] {
       audit: 'none',
       handler: async (req, res) => {
         if (req.user) return res.redirect(303, '/')
+        // Store the form's token before the page goes out: express-session would otherwise save it
+        // after sending, so with the database down the page would be a 200 whose form cannot work.
+        req.csrfToken?.()
+        await saveSession(req)
         await renderPage(res, 'auth/signIn', {
           title: 'Sign in',
           values: {},
