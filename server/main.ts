@@ -52,6 +52,17 @@ async function main(): Promise<void> {
     sessionSecret,
   })
 
+  // Failures past their time-bar date close themselves (MCA 1980 s127); every instance may run
+  // this: the UPDATE is idempotent and takes row locks.
+  const sweepTimeBars = () =>
+    services.dipService
+      .closeTimeBarred()
+      .then((closed) => closed > 0 && logger.info({ closed }, 'closed time-barred failures'))
+      .catch((error: unknown) => logger.warn({ err: error }, 'time-bar sweep failed; will retry'))
+  await sweepTimeBars()
+  const sweepTimer = setInterval(sweepTimeBars, 60 * 60_000)
+  sweepTimer.unref()
+
   const server: Server = app.listen(config.port, config.host, () => {
     logger.info({ port: config.port, ms: Date.now() - startedAt }, `Cohort is listening on http://localhost:${config.port}`)
   })
@@ -67,6 +78,7 @@ async function main(): Promise<void> {
       process.exit(1)
     }, 15_000)
     forceTimer.unref()
+    clearInterval(sweepTimer)
     server.close(async () => {
       await database.close()
       logger.info('stopped cleanly')

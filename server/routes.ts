@@ -10,6 +10,7 @@ import { usersRoutes } from './features/users/usersRoutes.ts'
 import { caseworkRoutes } from './features/casework/caseworkRoutes.ts'
 import { cohortsRoutes } from './features/cohorts/cohortsRoutes.ts'
 import { peopleRoutes } from './features/people/peopleRoutes.ts'
+import { dipRoutes } from './features/dip/dipRoutes.ts'
 import type { RouteDefinition } from './http/routeDefinition.ts'
 import type { Services } from './services.ts'
 
@@ -39,6 +40,7 @@ export function buildRoutes(deps: RouteDeps): RouteDefinition[] {
     ...peopleRoutes({ peopleService: deps.services.peopleService }),
     ...caseworkRoutes({ caseworkService: deps.services.caseworkService, peopleService: deps.services.peopleService }),
     ...cohortsRoutes({ cohortsService: deps.services.cohortsService, peopleService: deps.services.peopleService }),
+    ...dipRoutes({ dipService: deps.services.dipService, peopleService: deps.services.peopleService }),
   ]
 }
 

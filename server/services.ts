@@ -6,6 +6,7 @@ import { createUsersService } from './features/users/usersService.ts'
 import { createCaseworkService } from './features/casework/caseworkService.ts'
 import { createCohortsService } from './features/cohorts/cohortsService.ts'
 import { createPeopleService } from './features/people/peopleService.ts'
+import { createDipService } from './features/dip/dipService.ts'
 
 /** Every service, built once over one database. createApp receives these; tests build the same. */
 export function createServices(db: Kysely<Database>, config: Config) {
@@ -18,6 +19,7 @@ export function createServices(db: Kysely<Database>, config: Config) {
     peopleService: createPeopleService(db),
     caseworkService: createCaseworkService(db),
     cohortsService: createCohortsService(db),
+    dipService: createDipService(db),
   }
 }
 

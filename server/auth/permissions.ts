@@ -18,10 +18,18 @@ export const permissions = [
   'memberships.manage',
   'cohorts.view',
   'cohorts.export',
+  'dip.record',
+  'dip.appointments',
+  'dip.statements',
+  'dip.failures.view',
+  'dip.police',
 ] as const
 export type Permission = (typeof permissions)[number]
 
 const peopleWork: readonly Permission[] = ['people.search', 'people.view', 'people.edit', 'casework.record', 'referrals.create']
+
+// DIP workers run the assessment chain; police officers circulate the wanted and record outcomes.
+const dipWork: readonly Permission[] = ['dip.record', 'dip.appointments', 'dip.statements', 'dip.failures.view']
 
 const grants: Record<Role, readonly Permission[]> = {
   administrator: ['home.view', 'users.manage'],
@@ -34,9 +42,21 @@ const grants: Record<Role, readonly Permission[]> = {
     'memberships.manage',
     'cohorts.view',
     'cohorts.export',
+    ...dipWork,
+    'dip.police',
   ],
-  iom_officer: ['home.view', ...peopleWork, 'caseload.view', 'memberships.manage', 'cohorts.view', 'cohorts.export'],
-  dip_worker: ['home.view', ...peopleWork, 'caseload.view'],
+  iom_officer: [
+    'home.view',
+    ...peopleWork,
+    'caseload.view',
+    'memberships.manage',
+    'cohorts.view',
+    'cohorts.export',
+    'dip.record',
+    'dip.failures.view',
+    'dip.police',
+  ],
+  dip_worker: ['home.view', ...peopleWork, 'caseload.view', ...dipWork],
   // CID see the wanted list and briefing sheets only (a later feature); partners see only their agency's links.
   cid_officer: ['home.view'],
   partner: ['home.view'],

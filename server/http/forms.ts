@@ -5,8 +5,9 @@ const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
 
 /** Free text from a form: trimmed, bounded, and free of NUL and other control characters. */
 export function text(label: string, max: number, options: { required?: boolean } = {}) {
+  // A field left out of the form is the same as a field left blank.
   const base = z
-    .string({ error: `Enter ${label}` })
+    .preprocess((value) => (value === undefined ? '' : value), z.string({ error: `Enter ${label}` }))
     .transform((value) => value.trim())
     .refine((value) => !controlCharacters.test(value), `${capitalise(label)} must not contain control characters`)
     .refine((value) => value.length <= max, `${capitalise(label)} must be ${max} characters or fewer`)

@@ -19,6 +19,8 @@ export async function renderPage(
 ): Promise<void> {
   const all = { ...res.locals, ...locals }
   const body = await renderView(res.app, view, all)
-  const html = await renderView(res.app, 'layout', { ...all, body })
+  // Printable documents (evidential statements, briefing sheets) use a layout without navigation.
+  const layout = all.printable === true ? 'layoutPrint' : 'layout'
+  const html = await renderView(res.app, layout, { ...all, body })
   res.status(status).type('html').send(html)
 }

@@ -12,10 +12,14 @@ export const referralFieldOrder = ['programme', 'source', 'reason'] as const
 
 export const acceptSchema = z.object({
   tier: choice(tiers, 'Select a tier'),
-  score: z.coerce
-    .number({ error: 'Enter the selection score as a number' })
-    .min(0, 'Selection score must be 0 or more')
-    .max(100000, 'Selection score must be 100,000 or less'),
+  // Not z.coerce.number: that reads a blank box as 0, and a score must always be given.
+  score: z
+    .string({ error: 'Enter the selection score' })
+    .trim()
+    .min(1, 'Enter the selection score')
+    .regex(/^\d{1,6}(\.\d{1,2})?$/, 'Enter the selection score as a number, like 42 or 42.5')
+    .transform(Number)
+    .pipe(z.number().max(100000, 'Selection score must be 100,000 or less')),
   method: choice(selectionMethods, 'Select how the score was worked out'),
   scoreDate: dateField('score date', { notFuture: true }),
   leadOfficerId: uuid.or(z.literal('')).pipe(z.uuid({ error: 'Select a lead officer' })),
@@ -30,9 +34,9 @@ export const membershipEventSchema = z
   .object({
     kind: choice(eventKinds, 'Select what happened'),
     eventDate: dateField('date it happened', { notFuture: true }),
-    tier: z.union([z.literal(''), choice(tiers, 'Select a tier'), z.undefined()]).transform((v) => v || null),
-    leadOfficerId: z.union([z.literal(''), uuid, z.undefined()]).transform((v) => v || null),
-    deselectionReason: z.union([z.literal(''), text('a reason', 40), z.undefined()]).transform((v) => v || null),
+    tier: z.union([z.literal(''), choice(tiers, 'Select a tier')]).optional().transform((v) => v || null),
+    leadOfficerId: z.union([z.literal(''), uuid]).optional().transform((v) => v || null),
+    deselectionReason: z.union([z.literal(''), text('a reason', 40)]).optional().transform((v) => v || null),
     eventNote: text('a note', 1000, { required: false }),
     version,
   })

@@ -36,6 +36,7 @@ import type { PeopleService } from './peopleService.ts'
 import { grantPurpose, personIdFrom, statedPurpose } from './personAccess.ts'
 import { formatDate } from '../../presenters/format.ts'
 import { programmeLabels } from './vocabulary.ts'
+import { presentDipTimeline } from '../dip/dipTimeline.ts'
 
 type Deps = { peopleService: PeopleService }
 
@@ -161,6 +162,7 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
           referrals: record.referrals.map((r) => ({ ...r, programmeLabel: programmeLabels[r.programme], referredOn: formatDate(r.referred_at.toISOString().slice(0, 10)) })),
           contacts: record.contacts.map((c) => ({ ...c, date: formatDate(c.contact_date), pathway: pathwayLabel(c.pathway) })),
           actions: record.actions.map((a) => ({ ...a, due: formatDate(a.due_date), status: dueStatus(a.due_date, today), pathway: pathwayLabel(a.pathway) })),
+          dip: presentDipTimeline(record, today),
           canEdit: can(user, 'people.edit'),
           canRecord: can(user, 'casework.record'),
           canRefer: can(user, 'referrals.create'),

@@ -8,11 +8,13 @@ const optionalText = (label: string, max: number) =>
   text(label, max, { required: false }).transform((value) => (value === '' ? null : value))
 
 const optionalUuid = z
-  .union([z.literal(''), uuid, z.undefined()], { error: 'Select from the list' })
+  .union([z.literal(''), uuid], { error: 'Select from the list' })
+  .optional()
   .transform((value) => value || null)
 
 const pncId = z
-  .union([z.string(), z.undefined()])
+  .string()
+  .optional()
   .transform((value, ctx) => {
     const trimmed = (value ?? '').trim()
     if (!trimmed) return null
@@ -25,7 +27,8 @@ const pncId = z
   })
 
 const croNumber = z
-  .union([z.string(), z.undefined()])
+  .string()
+  .optional()
   .transform((value, ctx) => {
     const trimmed = (value ?? '').trim()
     if (!trimmed) return null
@@ -47,7 +50,7 @@ export const personSchema = z.object({
   address: optionalText('an address', 300),
   wardId: optionalUuid,
   areaId: uuid.or(z.literal('').transform(() => undefined)).pipe(z.uuid({ error: 'Select a borough' })),
-  confirmNotDuplicate: z.union([z.literal('yes'), z.undefined()]).optional(),
+  confirmNotDuplicate: z.literal('yes').optional(),
 })
 export const personFieldOrder = ['surname', 'forenames', 'dateOfBirth', 'gender', 'pncId', 'croNumber', 'address', 'wardId', 'areaId'] as const
 export const personDateFields = ['dateOfBirth'] as const

@@ -5,6 +5,7 @@ import { todayInLondon } from '../../http/dates.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import * as casework from '../casework/caseworkRepository.ts'
 import * as cohorts from '../cohorts/cohortsRepository.ts'
+import * as dip from '../dip/dipRepository.ts'
 import { normaliseCroNumber, normalisePncId } from './identifiers.ts'
 import * as repo from './peopleRepository.ts'
 import type { PersonFields } from './peopleRepository.ts'
@@ -21,10 +22,16 @@ export function classifyQuery(query: string): { kind: SearchKind; value: string 
   const dob = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(q)
   if (dob) {
     const iso = `${dob[3]}-${dob[2]?.padStart(2, '0')}-${dob[1]?.padStart(2, '0')}`
-    if (!Number.isNaN(new Date(`${iso}T00:00:00Z`).getTime())) return { kind: 'dateOfBirth', value: iso }
+    if (isRealDay(iso)) return { kind: 'dateOfBirth', value: iso }
   }
-  if (/^\d{4}-\d{2}-\d{2}$/.test(q)) return { kind: 'dateOfBirth', value: q }
+  if (/^\d{4}-\d{2}-\d{2}$/.test(q) && isRealDay(q)) return { kind: 'dateOfBirth', value: q }
   return { kind: 'name', value: q }
+}
+
+/** JavaScript rolls 31 February over into March; PostgreSQL refuses it with an error, so check first. */
+function isRealDay(iso: string): boolean {
+  const date = new Date(`${iso}T00:00:00Z`)
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso && Number(iso.slice(0, 4)) >= 1
 }
 
 export type PersonChange =
@@ -120,7 +127,7 @@ export function createPeopleService(db: Kysely<Database>) {
       const person = await repo.findPersonInAreas(trx, id, user.visibleAreaIds)
       if (!person) return { kind: 'notFound' as const }
       if (person.restricted && !purpose) return { kind: 'needsPurpose' as const, personId: person.id }
-      const [aliases, markers, memberships, events, referrals, contacts, actions] = [
+      const [aliases, markers, memberships, events, referrals, contacts, actions, tests, appointments, failures] = [
         await repo.aliasesOf(trx, id),
         await repo.markersOf(trx, id),
         await cohorts.membershipsOf(trx, id),
@@ -128,6 +135,9 @@ export function createPeopleService(db: Kysely<Database>) {
         await cohorts.referralsOf(trx, id),
         await repo.contactsOf(trx, id, 20),
         await repo.openActionsOf(trx, id),
+        await dip.testsOf(trx, id),
+        await dip.appointmentsOf(trx, id),
+        await dip.failuresOf(trx, id),
       ]
       await recordAudit(trx, actor, {
         category: 'consultation',
@@ -137,7 +147,7 @@ export function createPeopleService(db: Kysely<Database>) {
         personId: id,
         ...(purpose ? { purpose } : {}),
       })
-      return { kind: 'found' as const, person, aliases, markers, memberships, events, referrals, contacts, actions }
+      return { kind: 'found' as const, person, aliases, markers, memberships, events, referrals, contacts, actions, tests, appointments, failures }
     })
   }
 

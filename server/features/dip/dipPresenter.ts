@@ -1,0 +1,99 @@
+import type { TestResult } from '../../../db/types.ts'
+import { formatDate } from '../../presenters/format.ts'
+
+const time = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' })
+const dayAndTime = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+})
+
+export const formatTime = (instant: Date) => time.format(instant)
+export const formatWhen = (instant: Date) => dayAndTime.format(instant)
+
+export const resultLabels: Record<TestResult, string> = { positive: 'Positive', negative: 'Negative', not_tested: 'Not tested' }
+export const resultOptions = (['positive', 'negative', 'not_tested'] as const).map((value) => ({ value, text: resultLabels[value] }))
+export const yesNoOptions = [
+  { value: 'yes', text: 'Yes' },
+  { value: 'no', text: 'No' },
+]
+
+export const outcomeLabels = { attended: 'Attended and remained', left_early: 'Attended but left before the end', did_not_attend: 'Did not attend' } as const
+export const outcomeOptions = (['attended', 'left_early', 'did_not_attend'] as const).map((value) => ({ value, text: outcomeLabels[value] }))
+
+export const failureStatusLabels: Record<string, string> = {
+  open: 'Open: awaiting circulation',
+  wanted: 'Circulated as wanted',
+  arrested: 'Arrested',
+  charged: 'Charged',
+  summonsed: 'Summonsed',
+  no_further_action: 'No further action',
+  withdrawn: 'Withdrawn (good cause shown)',
+  time_barred: 'Time-barred',
+}
+
+export const failureEventLabels: Record<string, string> = {
+  created: 'Failure recorded',
+  statement_produced: 'Evidential statement produced',
+  circulated_wanted: 'Circulated as wanted',
+  arrested: 'Arrested',
+  charged: 'Charged',
+  summonsed: 'Summonsed',
+  no_further_action: 'No further action',
+  withdrawn: 'Withdrawn',
+  time_barred: 'Time-barred',
+}
+
+export const policeOutcomeOptions = [
+  { value: 'arrested', text: 'Arrested' },
+  { value: 'charged', text: 'Charged (after arrest)' },
+  { value: 'summonsed', text: 'Summonsed (after arrest)' },
+  { value: 'no_further_action', text: 'No further action (after arrest)' },
+  { value: 'withdrawn', text: 'Withdrawn: good cause shown later' },
+]
+
+export function sectionLabel(section: 's12' | 's14'): string {
+  return section === 's12' ? 's12 failure: initial assessment' : 's14 failure: follow-up assessment'
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000)
+}
+
+export function presentTimeBar(timeBarDate: string, today: string) {
+  const days = daysBetween(today, timeBarDate)
+  return { date: formatDate(timeBarDate), daysLeft: days, text: days < 0 ? 'Time-barred' : `${days} days left` }
+}
+
+type ChartTest = { sample_taken_at: Date; opiates: TestResult; cocaine: TestResult }
+
+/**
+ * A small server-drawn chart of results over time: one lane per drug, a filled circle for a
+ * positive, a hollow one for a negative. The table beside it carries the same data in words.
+ */
+export function resultsChart(tests: readonly ChartTest[]) {
+  const ordered = [...tests].sort((a, b) => a.sample_taken_at.getTime() - b.sample_taken_at.getTime())
+  const width = 600
+  const left = 90
+  const first = ordered[0]?.sample_taken_at.getTime() ?? 0
+  const last = ordered[ordered.length - 1]?.sample_taken_at.getTime() ?? 0
+  const span = Math.max(last - first, 1)
+  const x = (t: Date) => (ordered.length === 1 ? left + (width - left - 20) / 2 : left + ((t.getTime() - first) / span) * (width - left - 20))
+  const points = ordered.flatMap((t) => [
+    { cx: x(t.sample_taken_at), cy: 30, result: t.opiates },
+    { cx: x(t.sample_taken_at), cy: 70, result: t.cocaine },
+  ])
+  const positives = (drug: 'opiates' | 'cocaine') => ordered.filter((t) => t[drug] === 'positive').length
+  return {
+    width,
+    height: 100,
+    points: points.filter((p) => p.result !== 'not_tested').map((p) => ({ ...p, cx: Math.round(p.cx), filled: p.result === 'positive' })),
+    firstLabel: first ? formatDate(new Date(first).toISOString().slice(0, 10)) : '',
+    lastLabel: last ? formatDate(new Date(last).toISOString().slice(0, 10)) : '',
+    description: `${ordered.length} tests from ${first ? formatDate(new Date(first).toISOString().slice(0, 10)) : ''} to ${last ? formatDate(new Date(last).toISOString().slice(0, 10)) : ''}: opiates positive ${positives('opiates')} times, cocaine positive ${positives('cocaine')} times.`,
+  }
+}

@@ -1,0 +1,475 @@
+import { sql, type Kysely } from 'kysely'
+import type { AttendanceOutcome, Database, FailureEventKind, FailureStatus, TestResult } from '../../../db/types.ts'
+
+type Db = Kysely<Database>
+
+export type NewDrugTest = {
+  personId: string
+  custodySuiteCode: string
+  custodyNumber: string
+  condition: 'arrest' | 'charge'
+  triggerOffenceCode: string | null
+  authorisedBy: string | null
+  sampleTakenAt: Date
+  opiates: TestResult
+  cocaine: TestResult
+  refused: boolean
+  disputed: boolean
+  recordedBy: string
+  importBatch?: string | null
+}
+
+export function drugTestValues(test: NewDrugTest) {
+  return {
+    person_id: test.personId,
+    custody_suite_code: test.custodySuiteCode,
+    custody_number: test.custodyNumber,
+    condition: test.condition,
+    trigger_offence_code: test.triggerOffenceCode,
+    authorised_by: test.authorisedBy,
+    sample_taken_at: test.sampleTakenAt,
+    opiates: test.opiates,
+    cocaine: test.cocaine,
+    refused: test.refused,
+    disputed: test.disputed,
+    recorded_by: test.recordedBy,
+    import_batch: test.importBatch ?? null,
+  }
+}
+
+export async function insertDrugTest(db: Db, test: NewDrugTest): Promise<string> {
+  const row = await db.insertInto('drug_test').values(drugTestValues(test)).returning('id').executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function custodyNumberUsed(db: Db, suite: string, custodyNumber: string, sampleTakenAt: Date): Promise<boolean> {
+  const row = await db
+    .selectFrom('drug_test')
+    .select('id')
+    .where('custody_suite_code', '=', suite)
+    .where('custody_number', '=', custodyNumber)
+    .where('sample_taken_at', '=', sampleTakenAt)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/** A test with its person, if the person is in the given areas. */
+export function findTestInAreas(db: Db, testId: string, areaIds: readonly string[]) {
+  if (areaIds.length === 0) return Promise.resolve(undefined)
+  return db
+    .selectFrom('drug_test as t')
+    .innerJoin('person as p', 'p.id', 't.person_id')
+    .leftJoin('drug_test_confirmation as c', 'c.drug_test_id', 't.id')
+    .leftJoin('required_assessment as ra', 'ra.drug_test_id', 't.id')
+    .selectAll('t')
+    .select([
+      'p.surname',
+      'p.forenames',
+      'p.date_of_birth',
+      'p.pnc_id',
+      'c.id as confirmation_id',
+      'c.opiates as confirmed_opiates',
+      'c.cocaine as confirmed_cocaine',
+      'ra.id as assessment_id',
+    ])
+    .where('t.id', '=', testId)
+    .where('p.area_id', 'in', [...areaIds])
+    .executeTakeFirst()
+}
+
+export async function insertConfirmation(
+  db: Db,
+  confirmation: { drugTestId: string; opiates: TestResult; cocaine: TestResult; confirmedOn: string; recordedBy: string },
+): Promise<void> {
+  await db
+    .insertInto('drug_test_confirmation')
+    .values({
+      drug_test_id: confirmation.drugTestId,
+      opiates: confirmation.opiates,
+      cocaine: confirmation.cocaine,
+      confirmed_on: confirmation.confirmedOn,
+      recorded_by: confirmation.recordedBy,
+    })
+    .execute()
+}
+
+export async function insertAssessment(db: Db, assessment: { personId: string; drugTestId: string; imposedBy: string }): Promise<string> {
+  const row = await db
+    .insertInto('required_assessment')
+    .values({ person_id: assessment.personId, drug_test_id: assessment.drugTestId, imposed_by: assessment.imposedBy })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function insertAppointment(
+  db: Db,
+  appointment: {
+    assessmentId: string
+    personId: string
+    kind: 'initial' | 'follow_up'
+    scheduledAt: Date
+    place: string
+    assessor: string
+    form: 'RA1' | 'RA4'
+    createdBy: string
+  },
+): Promise<string> {
+  const row = await db
+    .insertInto('appointment')
+    .values({
+      assessment_id: appointment.assessmentId,
+      person_id: appointment.personId,
+      kind: appointment.kind,
+      scheduled_at: appointment.scheduledAt,
+      place: appointment.place,
+      assessor: appointment.assessor,
+      form: appointment.form,
+      created_by: appointment.createdBy,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+/** An appointment with everything the attendance and statement pages need, if in scope. */
+export function findAppointmentInAreas(db: Db, appointmentId: string, areaIds: readonly string[]) {
+  if (areaIds.length === 0) return Promise.resolve(undefined)
+  return db
+    .selectFrom('appointment as a')
+    .innerJoin('person as p', 'p.id', 'a.person_id')
+    .innerJoin('required_assessment as ra', 'ra.id', 'a.assessment_id')
+    .innerJoin('drug_test as t', 't.id', 'ra.drug_test_id')
+    .leftJoin('attendance as at', 'at.appointment_id', 'a.id')
+    .leftJoin('dip_failure as f', 'f.appointment_id', 'a.id')
+    .selectAll('a')
+    .select([
+      'p.surname',
+      'p.forenames',
+      'p.date_of_birth',
+      'p.pnc_id',
+      'p.address',
+      'ra.follow_up_ended_on',
+      'ra.imposed_at',
+      't.sample_taken_at',
+      't.disputed',
+      'at.outcome as attendance_outcome',
+      'at.good_cause',
+      'at.good_cause_note',
+      'at.recorded_at as attendance_recorded_at',
+      'f.id as failure_id',
+      sql<boolean>`exists (select 1 from appointment f2 where f2.assessment_id = a.assessment_id and f2.kind = 'follow_up')`.as(
+        'follow_up_booked',
+      ),
+    ])
+    .where('a.id', '=', appointmentId)
+    .where('p.area_id', 'in', [...areaIds])
+    .executeTakeFirst()
+}
+
+export type AppointmentRecord = NonNullable<Awaited<ReturnType<typeof findAppointmentInAreas>>>
+
+export async function rescheduleIfVersion(db: Db, id: string, version: number, scheduledAt: Date, place: string): Promise<boolean> {
+  const result = await db
+    .updateTable('appointment')
+    .set({ scheduled_at: scheduledAt, place, version: sql`version + 1` })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+export async function insertAppointmentChange(
+  db: Db,
+  change: { appointmentId: string; previousAt: Date; previousPlace: string; newAt: Date; newPlace: string; reason: string; changedBy: string },
+) {
+  await db
+    .insertInto('appointment_change')
+    .values({
+      appointment_id: change.appointmentId,
+      previous_scheduled_at: change.previousAt,
+      previous_place: change.previousPlace,
+      new_scheduled_at: change.newAt,
+      new_place: change.newPlace,
+      reason: change.reason,
+      changed_by: change.changedBy,
+    })
+    .execute()
+}
+
+/** Inserts the attendance unless one exists; false when the appointment already had one. */
+export async function insertAttendance(
+  db: Db,
+  attendance: { appointmentId: string; outcome: AttendanceOutcome; goodCause: boolean; goodCauseNote: string | null; recordedBy: string },
+): Promise<boolean> {
+  const row = await db
+    .insertInto('attendance')
+    .values({
+      appointment_id: attendance.appointmentId,
+      outcome: attendance.outcome,
+      good_cause: attendance.goodCause,
+      good_cause_note: attendance.goodCauseNote,
+      recorded_by: attendance.recordedBy,
+    })
+    .onConflict((oc) => oc.column('appointment_id').doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+export async function endFollowUp(db: Db, assessmentId: string, endedOn: string, endedBy: string): Promise<boolean> {
+  const result = await db
+    .updateTable('required_assessment')
+    .set({ follow_up_ended_on: endedOn, follow_up_ended_by: endedBy })
+    .where('id', '=', assessmentId)
+    .where('follow_up_ended_on', 'is', null)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+export async function insertFailure(
+  db: Db,
+  failure: { appointmentId: string; personId: string; section: 's12' | 's14'; failureDate: string; timeBarDate: string },
+): Promise<string> {
+  const row = await db
+    .insertInto('dip_failure')
+    .values({
+      appointment_id: failure.appointmentId,
+      person_id: failure.personId,
+      section: failure.section,
+      failure_date: failure.failureDate,
+      time_bar_date: failure.timeBarDate,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function insertFailureEvent(
+  db: Db,
+  event: { failureId: string; kind: FailureEventKind; eventDate: string; reference?: string | null; note?: string | null; recordedBy: string | null },
+): Promise<void> {
+  await db
+    .insertInto('dip_failure_event')
+    .values({
+      failure_id: event.failureId,
+      kind: event.kind,
+      event_date: event.eventDate,
+      reference: event.reference ?? null,
+      note: event.note ?? null,
+      recorded_by: event.recordedBy,
+    })
+    .execute()
+}
+
+export function findFailureInAreas(db: Db, failureId: string, areaIds: readonly string[]) {
+  if (areaIds.length === 0) return Promise.resolve(undefined)
+  return db
+    .selectFrom('dip_failure as f')
+    .innerJoin('appointment as a', 'a.id', 'f.appointment_id')
+    .innerJoin('person as p', 'p.id', 'f.person_id')
+    .innerJoin('attendance as at', 'at.appointment_id', 'a.id')
+    .innerJoin('required_assessment as ra', 'ra.id', 'a.assessment_id')
+    .innerJoin('drug_test as t', 't.id', 'ra.drug_test_id')
+    .innerJoin('custody_suite as cs', 'cs.code', 't.custody_suite_code')
+    .leftJoin('app_user as imposer', 'imposer.id', 'ra.imposed_by')
+    .leftJoin('app_user as recorder', 'recorder.id', 'at.recorded_by')
+    .selectAll('f')
+    .select([
+      'a.kind as appointment_kind',
+      'a.scheduled_at',
+      'a.place',
+      'a.assessor',
+      'a.form',
+      'a.created_at as appointment_created_at',
+      'at.outcome',
+      'at.good_cause_note',
+      'at.recorded_at as attendance_recorded_at',
+      'recorder.display_name as attendance_recorded_by',
+      'p.surname',
+      'p.forenames',
+      'p.date_of_birth',
+      'p.pnc_id',
+      'p.address',
+      't.custody_number',
+      'cs.name as custody_suite_name',
+      't.sample_taken_at',
+      't.opiates',
+      't.cocaine',
+      'ra.imposed_at',
+      'imposer.display_name as imposed_by_name',
+    ])
+    .where('f.id', '=', failureId)
+    .where('p.area_id', 'in', [...areaIds])
+    .executeTakeFirst()
+}
+
+export type FailureRecord = NonNullable<Awaited<ReturnType<typeof findFailureInAreas>>>
+
+export async function setFailureStateIfVersion(
+  db: Db,
+  id: string,
+  version: number,
+  from: readonly FailureStatus[],
+  changes: { status?: FailureStatus; statement_produced_on?: string; wanted_since?: string; wanted_reference?: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('dip_failure')
+    .set({ ...changes, version: sql`version + 1` })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .where('status', 'in', [...from])
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+/**
+ * Closes every open or wanted failure whose time-bar date has passed, with a history row each.
+ * Idempotent and safe to run from several instances at once (the UPDATE takes the row locks).
+ */
+export async function closeTimeBarredFailures(db: Db, today: string): Promise<number> {
+  const result = await sql<{ n: number }>`
+    with closed as (
+      update dip_failure set status = 'time_barred', version = version + 1
+       where status in ('open', 'wanted') and time_bar_date < ${today}
+      returning id, time_bar_date
+    ), events as (
+      insert into dip_failure_event (failure_id, kind, event_date, note)
+      select id, 'time_barred', time_bar_date, 'Closed automatically: six months passed (MCA 1980 s127)' from closed
+      returning 1
+    )
+    select count(*)::int as n from events`.execute(db)
+  return result.rows[0]?.n ?? 0
+}
+
+/** Appointments between two instants in the user's areas, with attendance if recorded: one query. */
+export function appointmentsBetween(db: Db, areaIds: readonly string[], from: Date, to: Date) {
+  if (areaIds.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('appointment as a')
+    .innerJoin('person as p', 'p.id', 'a.person_id')
+    .leftJoin('attendance as at', 'at.appointment_id', 'a.id')
+    .leftJoin('dip_failure as f', 'f.appointment_id', 'a.id')
+    .select([
+      'a.id',
+      'a.kind',
+      'a.scheduled_at',
+      'a.place',
+      'a.assessor',
+      'p.id as person_id',
+      'p.surname',
+      'p.forenames',
+      'p.pnc_id',
+      'at.outcome',
+      'f.id as failure_id',
+    ])
+    .where('a.scheduled_at', '>=', from)
+    .where('a.scheduled_at', '<', to)
+    .where('p.area_id', 'in', [...areaIds])
+    .orderBy('a.scheduled_at')
+    .execute()
+}
+
+export function failuresAwaitingStatement(db: Db, areaIds: readonly string[], limit: number) {
+  if (areaIds.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('dip_failure as f')
+    .innerJoin('person as p', 'p.id', 'f.person_id')
+    .select(['f.id', 'f.section', 'f.failure_date', 'f.time_bar_date', 'p.id as person_id', 'p.surname', 'p.forenames', 'p.pnc_id'])
+    .where('f.status', '=', 'open')
+    .where('f.statement_produced_on', 'is', null)
+    .where('p.area_id', 'in', [...areaIds])
+    .orderBy('f.failure_date')
+    .limit(limit)
+    .execute()
+}
+
+// ---- the DIP panels of the person page: one query each ----
+
+export function testsOf(db: Db, personId: string) {
+  return db
+    .selectFrom('drug_test as t')
+    .innerJoin('custody_suite as cs', 'cs.code', 't.custody_suite_code')
+    .leftJoin('offence as o', 'o.code', 't.trigger_offence_code')
+    .leftJoin('drug_test_confirmation as c', 'c.drug_test_id', 't.id')
+    .leftJoin('required_assessment as ra', 'ra.drug_test_id', 't.id')
+    .select([
+      't.id',
+      't.sample_taken_at',
+      't.condition',
+      't.opiates',
+      't.cocaine',
+      't.refused',
+      't.disputed',
+      't.custody_number',
+      'cs.name as custody_suite_name',
+      'o.label as offence_label',
+      't.authorised_by',
+      'c.opiates as confirmed_opiates',
+      'c.cocaine as confirmed_cocaine',
+      'ra.id as assessment_id',
+    ])
+    .where('t.person_id', '=', personId)
+    .orderBy('t.sample_taken_at', 'desc')
+    .limit(100)
+    .execute()
+}
+
+export function appointmentsOf(db: Db, personId: string) {
+  return db
+    .selectFrom('appointment as a')
+    .innerJoin('required_assessment as ra', 'ra.id', 'a.assessment_id')
+    .leftJoin('attendance as at', 'at.appointment_id', 'a.id')
+    .select([
+      'a.id',
+      'a.kind',
+      'a.form',
+      'a.scheduled_at',
+      'a.place',
+      'a.assessor',
+      'ra.follow_up_ended_on',
+      'at.outcome',
+      'at.good_cause',
+      sql<number>`(select count(*) from appointment_change ch where ch.appointment_id = a.id)::int`.as('changes'),
+    ])
+    .where('a.person_id', '=', personId)
+    .orderBy('a.scheduled_at', 'desc')
+    .limit(100)
+    .execute()
+}
+
+export function failuresOf(db: Db, personId: string) {
+  return db
+    .selectFrom('dip_failure as f')
+    .select(['f.id', 'f.section', 'f.failure_date', 'f.time_bar_date', 'f.status', 'f.statement_produced_on', 'f.wanted_since', 'f.wanted_reference', 'f.version'])
+    .where('f.person_id', '=', personId)
+    .orderBy('f.failure_date', 'desc')
+    .execute()
+}
+
+export function failureEventsOf(db: Db, failureId: string) {
+  return db
+    .selectFrom('dip_failure_event as e')
+    .leftJoin('app_user as u', 'u.id', 'e.recorded_by')
+    .select(['e.kind', 'e.event_date', 'e.reference', 'e.note', 'u.display_name as recorded_by_name', 'e.recorded_at'])
+    .where('e.failure_id', '=', failureId)
+    .orderBy('e.recorded_at')
+    .execute()
+}
+
+export function appointmentChangesOf(db: Db, appointmentId: string) {
+  return db
+    .selectFrom('appointment_change as c')
+    .leftJoin('app_user as u', 'u.id', 'c.changed_by')
+    .select(['c.previous_scheduled_at', 'c.previous_place', 'c.new_scheduled_at', 'c.new_place', 'c.reason', 'u.display_name as changed_by_name', 'c.changed_at'])
+    .where('c.appointment_id', '=', appointmentId)
+    .orderBy('c.changed_at')
+    .execute()
+}
+
+export function referenceLists(db: Db) {
+  return Promise.all([
+    db.selectFrom('custody_suite').select(['code', 'name']).where('active', '=', true).orderBy('name').execute(),
+    db.selectFrom('offence').select(['code', 'label']).where('active', '=', true).where('trigger_offence', '=', true).orderBy('sort_order').execute(),
+  ]).then(([suites, offences]) => ({ suites, offences }))
+}

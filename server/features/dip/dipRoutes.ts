@@ -1,0 +1,373 @@
+import type { Request, Response } from 'express'
+import { can } from '../../auth/sessionUser.ts'
+import { addDays, dateParts, gatherDates, keepDateValues, todayInLondon } from '../../http/dates.ts'
+import { keepValues, singleError, toFormErrors, uuid, type FormErrors } from '../../http/forms.ts'
+import { HttpError, notFound } from '../../http/httpError.ts'
+import { renderPage } from '../../http/render.ts'
+import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { signedInUser } from '../../http/signedInUser.ts'
+import { formatDate } from '../../presenters/format.ts'
+import { actorFrom } from '../audit/actor.ts'
+import { fullName, presentPerson } from '../people/peoplePresenter.ts'
+import type { PeopleService } from '../people/peopleService.ts'
+import { personIdFrom, statedPurpose } from '../people/personAccess.ts'
+import {
+  failureEventLabels,
+  failureStatusLabels,
+  formatTime,
+  formatWhen,
+  outcomeLabels,
+  outcomeOptions,
+  policeOutcomeOptions,
+  presentTimeBar,
+  resultLabels,
+  resultOptions,
+  sectionLabel,
+  yesNoOptions,
+} from './dipPresenter.ts'
+import { earliestInitialAppointment, isPositive, londonDay, londonInstant } from './dipRules.ts'
+import {
+  assessmentFieldOrder,
+  assessmentSchema,
+  attendanceFieldOrder,
+  attendanceSchema,
+  confirmationSchema,
+  drugTestFieldOrder,
+  drugTestSchema,
+  outcomeSchema,
+  rescheduleFieldOrder,
+  rescheduleSchema,
+  statementSchema,
+  wantedSchema,
+} from './dipSchemas.ts'
+import type { DipResult, DipService } from './dipService.ts'
+
+type Deps = { dipService: DipService; peopleService: PeopleService }
+
+function idParam(req: Request, name: string, what: string): string {
+  const parsed = uuid.safeParse(req.params[name])
+  if (!parsed.success) throw notFound(what)
+  return parsed.data
+}
+
+function values(body: unknown, fields: readonly string[], dates: readonly string[] = []) {
+  return { ...keepValues(body, [...fields, 'version']), ...keepDateValues(body, dates) }
+}
+
+export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[] {
+  /** Every DIP write ends the same way: redirect on success, 404, 409, or the form again with the message. */
+  async function finish(req: Request, res: Response, result: DipResult<unknown>, success: string, redirect: string, again: (errors: FormErrors) => Promise<unknown>) {
+    if (result.ok) {
+      req.session.flash = { kind: 'success', text: success }
+      return res.redirect(303, redirect)
+    }
+    if (result.kind === 'notFound') throw notFound('Record')
+    if (result.kind === 'stale') throw new HttpError(409, 'Someone else changed this record')
+    await again(singleError(result.field, result.message))
+  }
+
+  async function testForm(req: Request, res: Response, formValues: Record<string, unknown>, errors?: FormErrors) {
+    const user = signedInUser(req)
+    const id = personIdFrom(req)
+    let person
+    if (errors) {
+      person = await peopleService.findInScope(user, id)
+    } else {
+      const opened = await peopleService.openForPage(user, id, actorFrom(req), statedPurpose(req, id), 'drug_test')
+      if (opened.kind === 'needsPurpose') return res.redirect(303, `/people/${id}`)
+      person = opened.kind === 'found' ? opened.person : undefined
+    }
+    if (!person) throw notFound('Person')
+    const { suites, offences } = await dipService.referenceLists()
+    await renderPage(res, 'dip/testNew', {
+      title: 'Record a drug test (DT1)',
+      person: presentPerson(person, todayInLondon()),
+      suiteOptions: [{ value: '', text: 'Select a custody suite' }, ...suites.map((s) => ({ value: s.code, text: s.name }))],
+      offenceOptions: [{ value: '', text: 'None: authorised by an inspector' }, ...offences.map((o) => ({ value: o.code, text: o.label }))],
+      conditionOptions: [{ value: 'arrest', text: 'On arrest' }, { value: 'charge', text: 'On charge' }],
+      resultOptions,
+      yesNoOptions,
+      values: formValues,
+      errors,
+    }, errors ? 400 : 200)
+  }
+
+  async function testPage(req: Request, res: Response, formValues: Record<string, unknown> = {}, errors?: FormErrors) {
+    const user = signedInUser(req)
+    const test = await dipService.test(user, idParam(req, 'testId', 'Drug test'), actorFrom(req))
+    if (!test) throw notFound('Drug test')
+    const earliest = earliestInitialAppointment(test.sample_taken_at, test.disputed)
+    await renderPage(res, 'dip/test', {
+      title: 'Drug test',
+      test: {
+        ...test,
+        name: fullName(test),
+        sampleWhen: formatWhen(test.sample_taken_at),
+        opiatesLabel: resultLabels[test.opiates],
+        cocaineLabel: resultLabels[test.cocaine],
+        confirmedOpiatesLabel: test.confirmed_opiates ? resultLabels[test.confirmed_opiates] : '',
+        confirmedCocaineLabel: test.confirmed_cocaine ? resultLabels[test.confirmed_cocaine] : '',
+        positive: isPositive(test),
+        earliest: formatDate(earliest),
+      },
+      resultOptions,
+      values: { appointmentDate: dateParts(earliest), confirmedOn: dateParts(todayInLondon()), ...formValues },
+      errors,
+    }, errors ? 400 : 200)
+  }
+
+  async function appointmentPage(req: Request, res: Response, formValues: Record<string, unknown> = {}, errors?: FormErrors) {
+    const user = signedInUser(req)
+    const a = await dipService.appointment(user, idParam(req, 'appointmentId', 'Appointment'), actorFrom(req))
+    if (!a) throw notFound('Appointment')
+    await renderPage(res, 'dip/appointment', {
+      title: a.kind === 'initial' ? 'Initial assessment' : 'Follow-up assessment',
+      appointment: {
+        ...a,
+        name: fullName(a),
+        when: formatWhen(a.scheduled_at),
+        due: a.scheduled_at <= dipService.now(),
+        outcomeLabel: a.attendance_outcome ? outcomeLabels[a.attendance_outcome] : '',
+        changes: a.changes.map((c) => ({ ...c, from: `${formatWhen(c.previous_scheduled_at)}, ${c.previous_place}`, to: `${formatWhen(c.new_scheduled_at)}, ${c.new_place}` })),
+      },
+      outcomeOptions,
+      yesNoOptions,
+      values: {
+        appointmentDate: dateParts(londonDay(a.scheduled_at)),
+        appointmentTime: formatTime(a.scheduled_at),
+        place: a.place,
+        followUpDate: dateParts(null),
+        version: String(a.version),
+        ...formValues,
+      },
+      errors,
+    }, errors ? 400 : 200)
+  }
+
+  async function failurePage(req: Request, res: Response, view: 'dip/failure' | 'dip/statement', formValues: Record<string, unknown> = {}, errors?: FormErrors) {
+    const user = signedInUser(req)
+    const f = await dipService.failure(user, idParam(req, 'failureId', 'Failure'), actorFrom(req))
+    if (!f) throw notFound('Failure')
+    const today = todayInLondon()
+    await renderPage(res, view, {
+      title: view === 'dip/statement' ? 'Evidential statement' : 'Failure to attend or remain',
+      printable: view === 'dip/statement',
+      failure: {
+        ...f,
+        name: fullName(f),
+        dateOfBirth: formatDate(f.date_of_birth),
+        sectionText: sectionLabel(f.section),
+        statusText: failureStatusLabels[f.status] ?? f.status,
+        failureDateText: formatDate(f.failure_date),
+        timeBar: presentTimeBar(f.time_bar_date, today),
+        appointmentWhen: formatWhen(f.scheduled_at),
+        sampleWhen: formatWhen(f.sample_taken_at),
+        imposedWhen: formatWhen(f.imposed_at),
+        outcomeText: outcomeLabels[f.outcome],
+        statementProducedText: formatDate(f.statement_produced_on),
+        wantedSinceText: formatDate(f.wanted_since),
+        events: f.events.map((e) => ({ ...e, label: failureEventLabels[e.kind] ?? e.kind, date: formatDate(e.event_date) })),
+      },
+      canPolice: can(user, 'dip.police'),
+      canStatement: can(user, 'dip.statements'),
+      policeOutcomeOptions,
+      values: { wantedOn: dateParts(today), outcomeOn: dateParts(today), ...formValues },
+      errors,
+    }, errors ? 400 : 200)
+  }
+
+  return [
+    {
+      method: 'get',
+      path: '/people/:personId/drug-tests/new',
+      access: 'dip.record',
+      audit: 'consultation',
+      handler: (req, res) => testForm(req, res, { sampleDate: dateParts(todayInLondon()), refused: 'no', disputed: 'no' }),
+    },
+    {
+      method: 'post',
+      path: '/people/:personId/drug-tests',
+      access: 'dip.record',
+      audit: 'collection',
+      handler: async (req, res) => {
+        const kept = values(req.body, drugTestFieldOrder, ['sampleDate'])
+        const parsed = drugTestSchema.safeParse(gatherDates(req.body, ['sampleDate']))
+        if (!parsed.success) return testForm(req, res, kept, toFormErrors(parsed.error, drugTestFieldOrder))
+        const result = await dipService.recordTest(signedInUser(req), personIdFrom(req), parsed.data, actorFrom(req))
+        if (result.ok) {
+          req.session.flash = { kind: 'success', text: result.id.positive ? 'Drug test recorded. The result is positive: you can now require an assessment.' : 'Drug test recorded' }
+          return res.redirect(303, `/drug-tests/${result.id.testId}`)
+        }
+        await finish(req, res, result, '', '', (errors) => testForm(req, res, kept, errors))
+      },
+    },
+    {
+      method: 'get',
+      path: '/drug-tests/:testId',
+      access: 'dip.record',
+      audit: 'consultation',
+      handler: (req, res) => testPage(req, res),
+    },
+    {
+      method: 'post',
+      path: '/drug-tests/:testId/confirmation',
+      access: 'dip.record',
+      audit: 'collection',
+      handler: async (req, res) => {
+        const kept = values(req.body, ['opiates', 'cocaine'], ['confirmedOn'])
+        const parsed = confirmationSchema.safeParse(gatherDates(req.body, ['confirmedOn']))
+        if (!parsed.success) return testPage(req, res, kept, toFormErrors(parsed.error, ['opiates', 'cocaine', 'confirmedOn']))
+        const testId = idParam(req, 'testId', 'Drug test')
+        const result = await dipService.confirmTest(signedInUser(req), testId, parsed.data, actorFrom(req))
+        await finish(req, res, result, 'Confirmatory result recorded', `/drug-tests/${testId}`, (errors) => testPage(req, res, kept, errors))
+      },
+    },
+    {
+      method: 'post',
+      path: '/drug-tests/:testId/assessment',
+      access: 'dip.record',
+      audit: 'collection',
+      handler: async (req, res) => {
+        const kept = values(req.body, assessmentFieldOrder, ['appointmentDate'])
+        const parsed = assessmentSchema.safeParse(gatherDates(req.body, ['appointmentDate']))
+        if (!parsed.success) return testPage(req, res, kept, toFormErrors(parsed.error, assessmentFieldOrder))
+        const result = await dipService.imposeAssessment(signedInUser(req), idParam(req, 'testId', 'Drug test'), parsed.data, actorFrom(req))
+        await finish(req, res, result, 'Required assessment imposed (RA1): initial appointment booked and follow-up requirement imposed', result.ok ? `/people/${result.id}` : '', (errors) => testPage(req, res, kept, errors))
+      },
+    },
+    {
+      method: 'get',
+      path: '/appointments',
+      access: 'dip.appointments',
+      audit: 'consultation',
+      handler: async (req, res) => {
+        const range = req.query.range === 'week' ? 'week' : 'today'
+        const today = todayInLondon()
+        const from = londonInstant(today, '00:00')
+        const to = londonInstant(addDays(today, range === 'week' ? 7 : 1), '00:00')
+        const rows = await dipService.appointments(signedInUser(req), from, to, actorFrom(req))
+        const now = dipService.now()
+        await renderPage(res, 'dip/appointments', {
+          title: range === 'week' ? "This week's appointments" : "Today's appointments",
+          range,
+          today: formatDate(today),
+          rows: rows.map((r) => ({
+            ...r,
+            name: fullName(r),
+            when: range === 'week' ? formatWhen(r.scheduled_at) : formatTime(r.scheduled_at),
+            kindLabel: r.kind === 'initial' ? 'Initial (s9)' : 'Follow-up (s10)',
+            outcomeLabel: r.outcome ? outcomeLabels[r.outcome] : '',
+            due: r.scheduled_at <= now,
+          })),
+        })
+      },
+    },
+    {
+      method: 'get',
+      path: '/appointments/:appointmentId',
+      access: 'dip.appointments',
+      audit: 'consultation',
+      handler: (req, res) => appointmentPage(req, res),
+    },
+    {
+      method: 'post',
+      path: '/appointments/:appointmentId/attendance',
+      access: 'dip.appointments',
+      audit: 'collection',
+      handler: async (req, res) => {
+        const kept = values(req.body, attendanceFieldOrder, ['followUpDate'])
+        const parsed = attendanceSchema.safeParse(gatherDates(req.body, ['followUpDate']))
+        if (!parsed.success) return appointmentPage(req, res, kept, toFormErrors(parsed.error, attendanceFieldOrder))
+        const result = await dipService.recordAttendance(signedInUser(req), idParam(req, 'appointmentId', 'Appointment'), parsed.data, actorFrom(req))
+        if (result.ok && result.id.failureId) {
+          req.session.flash = { kind: 'success', text: 'Attendance recorded. This is a failure without good cause: produce the evidential statement.' }
+          return res.redirect(303, `/failures/${result.id.failureId}`)
+        }
+        await finish(req, res, result, 'Attendance recorded (RA3)', result.ok ? `/people/${result.id.personId}` : '', (errors) => appointmentPage(req, res, kept, errors))
+      },
+    },
+    {
+      method: 'post',
+      path: '/appointments/:appointmentId/reschedule',
+      access: 'dip.appointments',
+      audit: 'alteration',
+      handler: async (req, res) => {
+        const kept = values(req.body, rescheduleFieldOrder, ['appointmentDate'])
+        const parsed = rescheduleSchema.safeParse(gatherDates(req.body, ['appointmentDate']))
+        if (!parsed.success) return appointmentPage(req, res, kept, toFormErrors(parsed.error, rescheduleFieldOrder))
+        const id = idParam(req, 'appointmentId', 'Appointment')
+        const result = await dipService.reschedule(signedInUser(req), id, parsed.data, actorFrom(req))
+        await finish(req, res, result, 'Appointment changed (RA2)', `/appointments/${id}`, (errors) => appointmentPage(req, res, kept, errors))
+      },
+    },
+    {
+      method: 'get',
+      path: '/failures',
+      access: 'dip.statements',
+      audit: 'consultation',
+      handler: async (req, res) => {
+        const rows = await dipService.awaitingStatements(signedInUser(req), actorFrom(req))
+        const today = todayInLondon()
+        await renderPage(res, 'dip/failures', {
+          title: 'Failures awaiting a statement',
+          rows: rows.map((r) => ({ ...r, name: fullName(r), failureDate: formatDate(r.failure_date), sectionText: r.section.toUpperCase(), timeBar: presentTimeBar(r.time_bar_date, today) })),
+        })
+      },
+    },
+    {
+      method: 'get',
+      path: '/failures/:failureId',
+      access: 'dip.failures.view',
+      audit: 'consultation',
+      handler: (req, res) => failurePage(req, res, 'dip/failure'),
+    },
+    {
+      method: 'get',
+      path: '/failures/:failureId/statement',
+      access: 'dip.statements',
+      audit: 'consultation',
+      handler: (req, res) => failurePage(req, res, 'dip/statement'),
+    },
+    {
+      method: 'post',
+      path: '/failures/:failureId/statement',
+      access: 'dip.statements',
+      audit: 'alteration',
+      handler: async (req, res) => {
+        const parsed = statementSchema.safeParse(req.body)
+        if (!parsed.success) return failurePage(req, res, 'dip/failure', {}, toFormErrors(parsed.error))
+        const id = idParam(req, 'failureId', 'Failure')
+        const result = await dipService.produceStatement(signedInUser(req), id, parsed.data.version, actorFrom(req))
+        await finish(req, res, result, 'Statement recorded as produced and signed', `/failures/${id}`, (errors) => failurePage(req, res, 'dip/failure', {}, errors))
+      },
+    },
+    {
+      method: 'post',
+      path: '/failures/:failureId/wanted',
+      access: 'dip.police',
+      audit: 'alteration',
+      handler: async (req, res) => {
+        const kept = values(req.body, ['reference'], ['wantedOn'])
+        const parsed = wantedSchema.safeParse(gatherDates(req.body, ['wantedOn']))
+        if (!parsed.success) return failurePage(req, res, 'dip/failure', kept, toFormErrors(parsed.error, ['wantedOn', 'reference']))
+        const id = idParam(req, 'failureId', 'Failure')
+        const result = await dipService.circulateWanted(signedInUser(req), id, parsed.data, actorFrom(req))
+        await finish(req, res, result, 'Recorded as circulated wanted', `/failures/${id}`, (errors) => failurePage(req, res, 'dip/failure', kept, errors))
+      },
+    },
+    {
+      method: 'post',
+      path: '/failures/:failureId/outcome',
+      access: 'dip.police',
+      audit: 'alteration',
+      handler: async (req, res) => {
+        const kept = values(req.body, ['outcome', 'reference', 'note'], ['outcomeOn'])
+        const parsed = outcomeSchema.safeParse(gatherDates(req.body, ['outcomeOn']))
+        if (!parsed.success) return failurePage(req, res, 'dip/failure', kept, toFormErrors(parsed.error, ['outcome', 'outcomeOn', 'reference', 'note']))
+        const id = idParam(req, 'failureId', 'Failure')
+        const result = await dipService.recordOutcome(signedInUser(req), id, parsed.data, actorFrom(req))
+        await finish(req, res, result, 'Outcome recorded', `/failures/${id}`, (errors) => failurePage(req, res, 'dip/failure', kept, errors))
+      },
+    },
+  ]
+}

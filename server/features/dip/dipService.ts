@@ -1,0 +1,355 @@
+import type { Kysely } from 'kysely'
+import type { AttendanceOutcome, Database, FailureStatus, TestResult } from '../../../db/types.ts'
+import type { SessionUser } from '../../auth/sessionUser.ts'
+import { todayInLondon } from '../../http/dates.ts'
+import { recordAudit, type Actor } from '../audit/auditRepository.ts'
+import { findPersonInAreas } from '../people/peopleRepository.ts'
+import * as repo from './dipRepository.ts'
+import {
+  assessmentProblem,
+  earliestInitialAppointment,
+  failureSection,
+  isFailure,
+  isPositive,
+  londonDay,
+  testAgeProblem,
+  timeBarDate,
+} from './dipRules.ts'
+
+export type DipResult<T = string> =
+  | { ok: true; id: T }
+  | { ok: false; kind: 'notFound' }
+  | { ok: false; kind: 'stale' }
+  | { ok: false; kind: 'invalid'; field: string; message: string }
+
+const invalid = (field: string, message: string) => ({ ok: false as const, kind: 'invalid' as const, field, message })
+const notFound = { ok: false as const, kind: 'notFound' as const }
+const stale = { ok: false as const, kind: 'stale' as const }
+
+export type TestInput = {
+  custodySuiteCode: string
+  custodyNumber: string
+  condition: 'arrest' | 'charge'
+  triggerOffenceCode: string | null
+  authorisedBy: string | null
+  sampleTakenAt: Date
+  opiates: TestResult
+  cocaine: TestResult
+  refused: boolean
+  disputed: boolean
+}
+
+export type AttendanceInput = {
+  outcome: AttendanceOutcome
+  goodCause: boolean
+  goodCauseNote: string | null
+  followUp: 'ra4' | 'ra5' | null
+  followUpAt: Date | null
+  followUpPlace: string | null
+  followUpAssessor: string | null
+}
+
+export type FailureOutcome = 'arrested' | 'charged' | 'summonsed' | 'no_further_action' | 'withdrawn'
+
+/** Which status an outcome may follow: arrested → charged / summonsed / NFA; withdrawn at any open stage. */
+const outcomeFrom: Record<FailureOutcome, readonly FailureStatus[]> = {
+  arrested: ['open', 'wanted'],
+  charged: ['arrested'],
+  summonsed: ['arrested'],
+  no_further_action: ['arrested'],
+  withdrawn: ['open', 'wanted', 'arrested'],
+}
+
+export type DipService = ReturnType<typeof createDipService>
+
+export function createDipService(db: Kysely<Database>, clock: () => Date = () => new Date()) {
+  async function recordTest(user: SessionUser, personId: string, input: TestInput, actor: Actor): Promise<DipResult<{ testId: string; positive: boolean }>> {
+    const { suites, offences } = await repo.referenceLists(db)
+    if (!suites.some((s) => s.code === input.custodySuiteCode)) return invalid('custodySuiteCode', 'Select a custody suite')
+    if (input.triggerOffenceCode && !offences.some((o) => o.code === input.triggerOffenceCode)) {
+      return invalid('triggerOffenceCode', 'Select a trigger offence from the list')
+    }
+    if (input.sampleTakenAt > clock()) return invalid('sampleDate', 'The sample time must be now or in the past')
+    return db.transaction().execute(async (trx) => {
+      const person = await findPersonInAreas(trx, personId, user.visibleAreaIds)
+      if (!person) return notFound
+      const ageProblem = testAgeProblem(person.date_of_birth, input.condition, input.sampleTakenAt)
+      if (ageProblem) return invalid('condition', ageProblem)
+      if (await repo.custodyNumberUsed(trx, input.custodySuiteCode, input.custodyNumber, input.sampleTakenAt)) {
+        return invalid('custodyNumber', 'A test with this custody number and sample time is already recorded')
+      }
+      const testId = await repo.insertDrugTest(trx, { personId, ...input, recordedBy: user.id })
+      await recordAudit(trx, actor, { category: 'collection', event: 'drug_test.recorded', entityType: 'drug_test', entityId: testId, personId })
+      return { ok: true as const, id: { testId, positive: isPositive(input) } }
+    })
+  }
+
+  async function confirmTest(user: SessionUser, testId: string, input: { opiates: TestResult; cocaine: TestResult; confirmedOn: string }, actor: Actor): Promise<DipResult> {
+    return db.transaction().execute(async (trx) => {
+      const test = await repo.findTestInAreas(trx, testId, user.visibleAreaIds)
+      if (!test) return notFound
+      if (!test.disputed) return invalid('opiates', 'Only a disputed test has a confirmatory result')
+      if (test.confirmation_id) return invalid('opiates', 'The confirmatory result is already recorded')
+      if (input.confirmedOn < londonDay(test.sample_taken_at)) return invalid('confirmedOn', 'The result date must be on or after the sample date')
+      await repo.insertConfirmation(trx, { drugTestId: testId, ...input, recordedBy: user.id })
+      await recordAudit(trx, actor, { category: 'collection', event: 'drug_test.confirmed', entityType: 'drug_test', entityId: testId, personId: test.person_id })
+      return { ok: true as const, id: test.person_id }
+    })
+  }
+
+  /** RA1: the initial appointment, with the follow-up requirement imposed at the same time. */
+  async function imposeAssessment(
+    user: SessionUser,
+    testId: string,
+    input: { scheduledAt: Date; place: string; assessor: string },
+    actor: Actor,
+  ): Promise<DipResult> {
+    return db.transaction().execute(async (trx) => {
+      const test = await repo.findTestInAreas(trx, testId, user.visibleAreaIds)
+      if (!test) return notFound
+      if (test.assessment_id) return invalid('appointmentDate', 'An assessment has already been required after this test')
+      const problem = assessmentProblem(test, test.date_of_birth)
+      if (problem) return invalid('appointmentDate', problem)
+      const earliest = earliestInitialAppointment(test.sample_taken_at, test.disputed)
+      const day = londonDay(input.scheduledAt)
+      if (input.scheduledAt < test.sample_taken_at || day < earliest) {
+        return invalid(
+          'appointmentDate',
+          test.disputed
+            ? `The test is disputed: the initial assessment must be on or after ${earliest} (5 working days after the sample)`
+            : 'The appointment must be after the sample was taken',
+        )
+      }
+      const assessmentId = await repo.insertAssessment(trx, { personId: test.person_id, drugTestId: testId, imposedBy: user.id })
+      await repo.insertAppointment(trx, {
+        assessmentId,
+        personId: test.person_id,
+        kind: 'initial',
+        scheduledAt: input.scheduledAt,
+        place: input.place,
+        assessor: input.assessor,
+        form: 'RA1',
+        createdBy: user.id,
+      })
+      await recordAudit(trx, actor, {
+        category: 'collection',
+        event: 'assessment.required',
+        entityType: 'required_assessment',
+        entityId: assessmentId,
+        personId: test.person_id,
+      })
+      return { ok: true as const, id: test.person_id }
+    })
+  }
+
+  /** RA2: a new time or place, with the old one kept in the history. */
+  async function reschedule(
+    user: SessionUser,
+    appointmentId: string,
+    input: { scheduledAt: Date; place: string; reason: string; version: number },
+    actor: Actor,
+  ): Promise<DipResult> {
+    return db.transaction().execute(async (trx) => {
+      const appointment = await repo.findAppointmentInAreas(trx, appointmentId, user.visibleAreaIds)
+      if (!appointment) return notFound
+      if (appointment.attendance_outcome) return invalid('appointmentDate', 'Attendance is already recorded: the appointment cannot be moved')
+      if (appointment.kind === 'initial') {
+        const earliest = earliestInitialAppointment(appointment.sample_taken_at, appointment.disputed)
+        if (londonDay(input.scheduledAt) < earliest || input.scheduledAt < appointment.sample_taken_at) {
+          return invalid('appointmentDate', `The initial assessment must be on or after ${earliest}`)
+        }
+      }
+      if (!(await repo.rescheduleIfVersion(trx, appointmentId, input.version, input.scheduledAt, input.place))) return stale
+      await repo.insertAppointmentChange(trx, {
+        appointmentId,
+        previousAt: appointment.scheduled_at,
+        previousPlace: appointment.place,
+        newAt: input.scheduledAt,
+        newPlace: input.place,
+        reason: input.reason,
+        changedBy: user.id,
+      })
+      await recordAudit(trx, actor, { category: 'alteration', event: 'appointment.rescheduled', entityType: 'appointment', entityId: appointmentId, personId: appointment.person_id })
+      return { ok: true as const, id: appointment.person_id }
+    })
+  }
+
+  /**
+   * RA3 in one step: the attendance; for an attended initial assessment RA4 (book the
+   * follow-up) or RA5 (end the requirement); and, without good cause, the s12/s14 failure.
+   */
+  async function recordAttendance(user: SessionUser, appointmentId: string, input: AttendanceInput, actor: Actor): Promise<DipResult<{ personId: string; failureId: string | null }>> {
+    return db.transaction().execute(async (trx) => {
+      const appointment = await repo.findAppointmentInAreas(trx, appointmentId, user.visibleAreaIds)
+      if (!appointment) return notFound
+      if (appointment.attendance_outcome) return invalid('outcome', 'Attendance is already recorded for this appointment')
+      if (appointment.scheduled_at > clock()) return invalid('outcome', 'The appointment has not started yet: record attendance once it is due')
+      const attendedInitial = appointment.kind === 'initial' && input.outcome === 'attended'
+      if (attendedInitial && !input.followUp) return invalid('followUp', 'Confirm a follow-up assessment (RA4) or end the requirement (RA5)')
+      if (!attendedInitial && input.followUp) {
+        return invalid('followUp', 'A follow-up can only be confirmed or ended after an attended initial assessment')
+      }
+      if (input.followUp === 'ra4') {
+        if (!input.followUpAt || !input.followUpPlace || !input.followUpAssessor) return invalid('followUpDate', 'Enter the follow-up date, time, place and assessor')
+        if (input.followUpAt <= appointment.scheduled_at) return invalid('followUpDate', 'The follow-up must be after the initial assessment')
+        if (appointment.follow_up_ended_on || appointment.follow_up_booked) return invalid('followUp', 'The follow-up is already settled for this requirement')
+      }
+      if (!(await repo.insertAttendance(trx, { appointmentId, outcome: input.outcome, goodCause: input.goodCause, goodCauseNote: input.goodCauseNote, recordedBy: user.id }))) {
+        return invalid('outcome', 'Attendance is already recorded for this appointment')
+      }
+      if (input.followUp === 'ra4' && input.followUpAt && input.followUpPlace && input.followUpAssessor) {
+        await repo.insertAppointment(trx, {
+          assessmentId: appointment.assessment_id,
+          personId: appointment.person_id,
+          kind: 'follow_up',
+          scheduledAt: input.followUpAt,
+          place: input.followUpPlace,
+          assessor: input.followUpAssessor,
+          form: 'RA4',
+          createdBy: user.id,
+        })
+      }
+      if (input.followUp === 'ra5') await repo.endFollowUp(trx, appointment.assessment_id, londonDay(appointment.scheduled_at), user.id)
+      let failureId: string | null = null
+      if (isFailure(input.outcome, input.goodCause)) {
+        const failureDate = londonDay(appointment.scheduled_at)
+        failureId = await repo.insertFailure(trx, {
+          appointmentId,
+          personId: appointment.person_id,
+          section: failureSection(appointment.kind),
+          failureDate,
+          timeBarDate: timeBarDate(failureDate),
+        })
+        await repo.insertFailureEvent(trx, { failureId, kind: 'created', eventDate: failureDate, recordedBy: user.id })
+      }
+      await recordAudit(trx, actor, {
+        category: 'collection',
+        event: 'attendance.recorded',
+        entityType: 'appointment',
+        entityId: appointmentId,
+        personId: appointment.person_id,
+        detail: { outcome: input.outcome, goodCause: input.goodCause, followUp: input.followUp, failureId },
+      })
+      return { ok: true as const, id: { personId: appointment.person_id, failureId } }
+    })
+  }
+
+  /** Moves a failure on, only from the states the law allows, with a history row. */
+  async function advanceFailure(
+    user: SessionUser,
+    failureId: string,
+    version: number,
+    from: readonly FailureStatus[],
+    change: { status?: FailureStatus; statement_produced_on?: string; wanted_since?: string; wanted_reference?: string },
+    event: { kind: Parameters<typeof repo.insertFailureEvent>[1]['kind']; eventDate: string; reference?: string | null; note?: string | null },
+    actor: Actor,
+    check?: (failure: repo.FailureRecord) => { field: string; message: string } | undefined,
+  ): Promise<DipResult> {
+    await repo.closeTimeBarredFailures(db, todayInLondon(clock()))
+    return db.transaction().execute(async (trx) => {
+      const failure = await repo.findFailureInAreas(trx, failureId, user.visibleAreaIds)
+      if (!failure) return notFound
+      if (!from.includes(failure.status)) return invalid(event.kind === 'statement_produced' ? 'statement' : 'outcome', `Not possible while the failure is ${failure.status.replace(/_/g, ' ')}`)
+      const problem = check?.(failure)
+      if (problem) return invalid(problem.field, problem.message)
+      if (!(await repo.setFailureStateIfVersion(trx, failureId, version, from, change))) return stale
+      await repo.insertFailureEvent(trx, { failureId, ...event, recordedBy: user.id })
+      await recordAudit(trx, actor, { category: 'alteration', event: `failure.${event.kind}`, entityType: 'dip_failure', entityId: failureId, personId: failure.person_id })
+      return { ok: true as const, id: failure.person_id }
+    })
+  }
+
+  function produceStatement(user: SessionUser, failureId: string, version: number, actor: Actor) {
+    const today = todayInLondon(clock())
+    return advanceFailure(user, failureId, version, ['open', 'wanted'], { statement_produced_on: today }, { kind: 'statement_produced', eventDate: today }, actor, (f) =>
+      f.statement_produced_on ? { field: 'statement', message: 'The statement has already been produced' } : undefined,
+    )
+  }
+
+  function circulateWanted(user: SessionUser, failureId: string, input: { wantedOn: string; reference: string; version: number }, actor: Actor) {
+    const today = todayInLondon(clock())
+    return advanceFailure(
+      user,
+      failureId,
+      input.version,
+      ['open'],
+      { status: 'wanted', wanted_since: input.wantedOn, wanted_reference: input.reference },
+      { kind: 'circulated_wanted', eventDate: input.wantedOn, reference: input.reference },
+      actor,
+      (f) =>
+        today > f.time_bar_date || input.wantedOn > f.time_bar_date
+          ? { field: 'wantedOn', message: `The failure is time-barred from ${f.time_bar_date}: it cannot be circulated` }
+          : input.wantedOn < f.failure_date
+            ? { field: 'wantedOn', message: 'The person cannot be wanted before the failure happened' }
+            : undefined,
+    )
+  }
+
+  function recordOutcome(user: SessionUser, failureId: string, input: { outcome: FailureOutcome; outcomeOn: string; reference: string | null; note: string | null; version: number }, actor: Actor) {
+    return advanceFailure(
+      user,
+      failureId,
+      input.version,
+      outcomeFrom[input.outcome],
+      { status: input.outcome },
+      { kind: input.outcome, eventDate: input.outcomeOn, reference: input.reference, note: input.note },
+      actor,
+      (f) =>
+        input.outcome === 'arrested' && !input.reference
+          ? { field: 'reference', message: 'Enter the custody number of the arrest' }
+          : input.outcomeOn < f.failure_date
+            ? { field: 'outcomeOn', message: 'The date must be on or after the failure' }
+            : undefined,
+    )
+  }
+
+  /** Appointments in a range for the DIP worker's list, logged as one consultation. */
+  async function appointments(user: SessionUser, from: Date, to: Date, actor: Actor) {
+    const rows = await repo.appointmentsBetween(db, user.visibleAreaIds, from, to)
+    if (rows.length > 0) {
+      await recordAudit(db, actor, { category: 'consultation', event: 'appointments.listed', detail: { personIds: [...new Set(rows.map((r) => r.person_id))] } })
+    }
+    return rows
+  }
+
+  async function awaitingStatements(user: SessionUser, actor: Actor) {
+    await repo.closeTimeBarredFailures(db, todayInLondon(clock()))
+    const rows = await repo.failuresAwaitingStatement(db, user.visibleAreaIds, 100)
+    if (rows.length > 0) {
+      await recordAudit(db, actor, { category: 'consultation', event: 'failures.listed', detail: { personIds: rows.map((r) => r.person_id) } })
+    }
+    return rows
+  }
+
+  async function viewWithAudit<T extends { person_id: string }>(row: T | undefined, actor: Actor, event: string, entityType: string, entityId: string) {
+    if (row) await recordAudit(db, actor, { category: 'consultation', event, entityType, entityId, personId: row.person_id })
+    return row
+  }
+
+  return {
+    recordTest,
+    confirmTest,
+    imposeAssessment,
+    reschedule,
+    recordAttendance,
+    produceStatement,
+    circulateWanted,
+    recordOutcome,
+    appointments,
+    awaitingStatements,
+    closeTimeBarred: () => repo.closeTimeBarredFailures(db, todayInLondon(clock())),
+    referenceLists: () => repo.referenceLists(db),
+    test: async (user: SessionUser, id: string, actor: Actor) =>
+      viewWithAudit(await repo.findTestInAreas(db, id, user.visibleAreaIds), actor, 'drug_test.viewed', 'drug_test', id),
+    appointment: async (user: SessionUser, id: string, actor: Actor) => {
+      const row = await viewWithAudit(await repo.findAppointmentInAreas(db, id, user.visibleAreaIds), actor, 'appointment.viewed', 'appointment', id)
+      return row ? { ...row, changes: await repo.appointmentChangesOf(db, id) } : undefined
+    },
+    failure: async (user: SessionUser, id: string, actor: Actor) => {
+      await repo.closeTimeBarredFailures(db, todayInLondon(clock()))
+      const row = await viewWithAudit(await repo.findFailureInAreas(db, id, user.visibleAreaIds), actor, 'failure.viewed', 'dip_failure', id)
+      return row ? { ...row, events: await repo.failureEventsOf(db, id) } : undefined
+    },
+    now: clock,
+  }
+}
