@@ -36,6 +36,7 @@ export interface AppUserTable {
   locked_until: Timestamp | null
   disabled_at: Timestamp | null
   last_sign_in_at: Timestamp | null
+  sessions_valid_after: Timestamp | null
   version: Generated<number>
   created_at: DefaultedTimestamp
   updated_at: DefaultedTimestamp

@@ -1,3 +1,4 @@
+import type { Request } from 'express'
 import type { Kysely } from 'kysely'
 import passport from 'passport'
 import { Strategy as LocalStrategy } from 'passport-local'
@@ -22,9 +23,10 @@ export function createPassport(db: Kysely<Database>, signInService: SignInServic
     }),
   )
   instance.serializeUser((user, done) => done(null, user.id))
-  instance.deserializeUser((id: string, done) => {
+  instance.deserializeUser<string, Request>((req, id, done) => {
+    const signedInAt = req.session?.signedInAt ?? 0
     findActiveSessionUser(db, id)
-      .then((user) => done(null, user ?? false))
+      .then((user) => done(null, user && (user.sessionsValidAfter === null || signedInAt > user.sessionsValidAfter) ? user : false))
       .catch(done)
   })
   return instance

@@ -11,6 +11,8 @@ export type SessionUser = {
   areas: { id: string; code: string; name: string }[]
   /** The areas granted and every borough under a granted BCU: what scopes every query of people. */
   visibleAreaIds: string[]
+  /** Epoch ms: sessions signed in before this were ended by an administrator. */
+  sessionsValidAfter: number | null
 }
 
 export function can(user: SessionUser | undefined, permission: Permission): boolean {

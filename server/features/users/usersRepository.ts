@@ -22,6 +22,7 @@ export async function findActiveSessionUser(db: Db, id: string): Promise<Session
       'u.display_name',
       'u.role',
       'u.agency',
+      'u.sessions_valid_after',
       sql<SessionUser['areas']>`coalesce(
         (select json_agg(json_build_object('id', a.id, 'code', a.code, 'name', a.name) order by a.name)
            from user_area ua join area a on a.id = ua.area_id where ua.user_id = ${eb.ref('u.id')}),
@@ -45,6 +46,7 @@ export async function findActiveSessionUser(db: Db, id: string): Promise<Session
     agency: row.agency,
     areas: row.areas,
     visibleAreaIds: row.visible_area_ids,
+    sessionsValidAfter: row.sessions_valid_after?.getTime() ?? null,
   }
 }
 
@@ -179,8 +181,12 @@ export async function recordSuccessfulSignIn(db: Db, id: string): Promise<void> 
     .execute()
 }
 
-/** Ends every session of a user at once: the session rows carry the passport user id. */
+/**
+ * Ends every session of a user at once: the session rows carry the passport user id, and the
+ * revocation instant refuses any session a request in flight saves again afterwards.
+ */
 export async function deleteSessionsOfUser(db: Db, userId: string): Promise<number> {
+  await db.updateTable('app_user').set({ sessions_valid_after: sql`now()` }).where('id', '=', userId).execute()
   const result = await db
     .deleteFrom('session')
     .where(sql`(sess::jsonb -> 'passport' ->> 'user')`, '=', userId)
