@@ -354,9 +354,73 @@ export interface DipFailureEventTable {
   recorded_at: DefaultedTimestamp
 }
 
+export type LinkAgency = 'marac' | 'yos' | 'mash'
+
+export interface SharingAgreementTable {
+  id: Generated<string>
+  name: string
+  agency: Agency
+  categories: ColumnType<string[], string[], string[]>
+  starts_on: CalendarDay
+  ends_on: CalendarDay | null
+  version: Generated<number>
+  created_by: string | null
+  created_at: DefaultedTimestamp
+}
+
+export interface PartnerLinkTable {
+  id: Generated<string>
+  person_id: string
+  agency: LinkAgency
+  reference: string
+  status: Generated<'open' | 'closed'>
+  opened_on: CalendarDay
+  closed_on: CalendarDay | null
+  contact: string | null
+  agreement_id: string
+  marac_role: 'victim' | 'perpetrator' | null
+  dash_score: number | null
+  meeting_date: CalendarDay | null
+  idva_allocated: boolean | null
+  next_review: CalendarDay | null
+  repeat_referral: Generated<boolean>
+  yos_disposal: string | null
+  case_manager: string | null
+  transition_date: CalendarDay | null
+  brag_rating: 'blue' | 'red' | 'amber' | 'green' | null
+  mash_decision: string | null
+  decision_date: CalendarDay | null
+  children_involved: number | null
+  version: Generated<number>
+  created_by: string | null
+  created_at: DefaultedTimestamp
+}
+
+export interface PartnerLinkChangeTable {
+  id: Generated<string>
+  link_id: string
+  changes: ColumnType<unknown, string, string>
+  changed_by: string | null
+  changed_at: DefaultedTimestamp
+}
+
+/** A custody drug-test CSV kept between its preview and its commit (deleted once committed). */
+export interface DrugTestImportTable {
+  id: Generated<string>
+  created_by: string
+  created_at: DefaultedTimestamp
+  file_name: string
+  content: string
+  sha256: string
+}
+
 export interface Database {
+  sharing_agreement: SharingAgreementTable
+  partner_link: PartnerLinkTable
+  partner_link_change: PartnerLinkChangeTable
   offence: OffenceTable
   drug_test: DrugTestTable
+  drug_test_import: DrugTestImportTable
   drug_test_confirmation: DrugTestConfirmationTable
   required_assessment: RequiredAssessmentTable
   appointment: AppointmentTable

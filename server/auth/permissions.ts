@@ -23,6 +23,9 @@ export const permissions = [
   'dip.statements',
   'dip.failures.view',
   'dip.police',
+  'partners.manage',
+  'partner.cases',
+  'agreements.manage',
 ] as const
 export type Permission = (typeof permissions)[number]
 
@@ -32,7 +35,7 @@ const peopleWork: readonly Permission[] = ['people.search', 'people.view', 'peop
 const dipWork: readonly Permission[] = ['dip.record', 'dip.appointments', 'dip.statements', 'dip.failures.view']
 
 const grants: Record<Role, readonly Permission[]> = {
-  administrator: ['home.view', 'users.manage'],
+  administrator: ['home.view', 'users.manage', 'agreements.manage'],
   supervisor: [
     'home.view',
     ...peopleWork,
@@ -44,6 +47,7 @@ const grants: Record<Role, readonly Permission[]> = {
     'cohorts.export',
     ...dipWork,
     'dip.police',
+    'partners.manage',
   ],
   iom_officer: [
     'home.view',
@@ -55,11 +59,12 @@ const grants: Record<Role, readonly Permission[]> = {
     'dip.record',
     'dip.failures.view',
     'dip.police',
+    'partners.manage',
   ],
   dip_worker: ['home.view', ...peopleWork, 'caseload.view', ...dipWork],
   // CID see the wanted list and briefing sheets only (a later feature); partners see only their agency's links.
   cid_officer: ['home.view'],
-  partner: ['home.view'],
+  partner: ['home.view', 'partner.cases'],
 }
 
 export function roleCan(role: Role, permission: Permission): boolean {

@@ -13,7 +13,9 @@ const items: readonly NavigationItem[] = [
   { text: 'My actions', href: '/actions', permission: 'casework.record' },
   { text: 'Referrals', href: '/referrals', permission: 'referrals.decide' },
   { text: 'Cohorts', href: '/cohorts', permission: 'cohorts.view' },
+  { text: 'Partner cases', href: '/partner-cases', permission: 'partner.cases' },
   { text: 'Users', href: '/admin/users', permission: 'users.manage' },
+  { text: 'Sharing agreements', href: '/admin/agreements', permission: 'agreements.manage' },
 ]
 
 export function navigationFor(user: SessionUser | undefined, currentPath: string) {

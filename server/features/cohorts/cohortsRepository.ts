@@ -283,6 +283,8 @@ export type CohortFilters = {
   leadOfficerId?: string | undefined
   areaId?: string | undefined
   wardId?: string | undefined
+  /** Only people with an open MARAC, YOS or MASH case link ('any' for any of them). */
+  openLink?: 'marac' | 'yos' | 'mash' | 'any' | undefined
 }
 
 /** The open memberships that match the filters, with the person and officer: one indexed query. */
@@ -316,13 +318,27 @@ export function cohortList(db: Db, areaIds: readonly string[], filters: CohortFi
   if (filters.leadOfficerId) query = query.where('m.lead_officer_id', '=', filters.leadOfficerId)
   if (filters.areaId) query = query.where('p.area_id', '=', filters.areaId)
   if (filters.wardId) query = query.where('p.ward_id', '=', filters.wardId)
+  const openLink = filters.openLink
+  if (openLink) {
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('partner_link as l')
+          .select('l.id')
+          .whereRef('l.person_id', '=', 'p.id')
+          .where('l.status', '=', 'open')
+          .$if(openLink !== 'any', (q) => q.where('l.agency', '=', openLink as 'marac' | 'yos' | 'mash')),
+      ),
+    )
+  }
   return query.orderBy('p.surname').orderBy('p.forenames').orderBy('m.id').limit(page.limit).offset(page.offset).execute()
 }
 
 export type CohortRow = Awaited<ReturnType<typeof cohortList>>[number]
 
-/** My caseload: the open memberships I lead, with each person's next open action. */
-export function caseloadOf(db: Db, userId: string) {
+/** My caseload: the open memberships I lead in my areas, with each person's next open action. */
+export function caseloadOf(db: Db, userId: string, areaIds: readonly string[]) {
+  if (areaIds.length === 0) return Promise.resolve([])
   return db
     .selectFrom('cohort_membership as m')
     .innerJoin('person as p', 'p.id', 'm.person_id')
@@ -348,6 +364,7 @@ export function caseloadOf(db: Db, userId: string) {
     ])
     .where('m.lead_officer_id', '=', userId)
     .where('m.status', '<>', 'ended')
+    .where('p.area_id', 'in', [...areaIds])
     .orderBy(sql`case m.tier when 'red' then 0 when 'amber' then 1 else 2 end`)
     .orderBy('p.surname')
     .execute()

@@ -294,8 +294,15 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
           officerOptions: [{ value: '', text: 'All officers' }, ...options.officers.map((o) => ({ value: o.id, text: o.display_name }))],
           areaOptions: [{ value: '', text: 'All boroughs' }, ...options.boroughs.map((b) => ({ value: b.id, text: b.name }))],
           wardOptions: [{ value: '', text: 'All wards' }, ...options.wards.map((w) => ({ value: w.id, text: `${w.name} (${w.borough_name})` }))],
+          linkOptions: [
+            { value: '', text: 'Any or none' },
+            { value: 'any', text: 'Any open partner case' },
+            { value: 'marac', text: 'Open MARAC case' },
+            { value: 'yos', text: 'Open YOS case' },
+            { value: 'mash', text: 'Open MASH case' },
+          ],
         }
-        const values = keepValues(req.query, ['programme', 'tier', 'leadOfficerId', 'areaId', 'wardId'])
+        const values = keepValues(req.query, ['programme', 'tier', 'leadOfficerId', 'areaId', 'wardId', 'openLink'])
         if (!parsed.success) {
           return renderPage(res, 'cohorts/list', { title: 'Cohorts', values, rows: [], ...filterOptions, errors: toFormErrors(parsed.error) }, 400)
         }

@@ -57,5 +57,6 @@ export const cohortFilterSchema = z.object({
   leadOfficerId: z.union([z.literal(''), uuid]).optional().transform((v) => v || undefined),
   areaId: z.union([z.literal(''), uuid]).optional().transform((v) => v || undefined),
   wardId: z.union([z.literal(''), uuid]).optional().transform((v) => v || undefined),
+  openLink: z.union([z.literal(''), z.enum(['marac', 'yos', 'mash', 'any'], { error: 'Unknown partner case filter' })]).optional().transform((v) => v || undefined),
   page: z.coerce.number().int().min(1).max(10000).optional().default(1),
 })

@@ -66,11 +66,12 @@ export function createCohortsService(db: Kysely<Database>) {
     return db.transaction().execute(async (trx): Promise<CohortResult> => {
       const referral = await repo.findReferral(trx, referralId, user.visibleAreaIds)
       if (!referral) return { ok: false, kind: 'notFound' }
-      if (!(await repo.decideReferral(trx, referralId, input.version, { status: 'accepted', decidedBy: user.id, declineReason: null }))) {
-        return { ok: false, kind: 'stale' }
-      }
+      // Checked before the decision is written: returning (not throwing) commits the transaction.
       if (await repo.openMembershipExists(trx, referral.person_id, referral.programme)) {
         return invalid('tier', 'This person is already on that programme')
+      }
+      if (!(await repo.decideReferral(trx, referralId, input.version, { status: 'accepted', decidedBy: user.id, declineReason: null }))) {
+        return { ok: false, kind: 'stale' }
       }
       const today = todayInLondon()
       const membershipId = await repo.insertMembership(trx, {
@@ -184,7 +185,7 @@ export function createCohortsService(db: Kysely<Database>) {
   }
 
   async function caseload(user: SessionUser, actor: Actor) {
-    const rows = await repo.caseloadOf(db, user.id)
+    const rows = await repo.caseloadOf(db, user.id, user.visibleAreaIds)
     if (rows.length > 0) {
       await recordAudit(db, actor, { category: 'consultation', event: 'caseload.viewed', detail: { personIds: rows.map((r) => r.person_id) } })
     }

@@ -37,6 +37,7 @@ import { grantPurpose, personIdFrom, statedPurpose } from './personAccess.ts'
 import { formatDate } from '../../presenters/format.ts'
 import { programmeLabels } from './vocabulary.ts'
 import { presentDipTimeline } from '../dip/dipTimeline.ts'
+import { linkHeadline, transitionWarning } from '../partners/partnersPresenter.ts'
 
 type Deps = { peopleService: PeopleService }
 
@@ -163,6 +164,7 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
           contacts: record.contacts.map((c) => ({ ...c, date: formatDate(c.contact_date), pathway: pathwayLabel(c.pathway) })),
           actions: record.actions.map((a) => ({ ...a, due: formatDate(a.due_date), status: dueStatus(a.due_date, today), pathway: pathwayLabel(a.pathway) })),
           dip: presentDipTimeline(record, today),
+          links: record.links.map((l) => ({ id: l.id, open: l.status === 'open', headline: linkHeadline(l), agreement: l.agreement_name, transition: transitionWarning(l.agency, record.person.date_of_birth, today) })),
           canEdit: can(user, 'people.edit'),
           canRecord: can(user, 'casework.record'),
           canRefer: can(user, 'referrals.create'),

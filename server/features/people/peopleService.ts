@@ -6,6 +6,7 @@ import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import * as casework from '../casework/caseworkRepository.ts'
 import * as cohorts from '../cohorts/cohortsRepository.ts'
 import * as dip from '../dip/dipRepository.ts'
+import { linksOfPerson } from '../partners/partnersRepository.ts'
 import { normaliseCroNumber, normalisePncId } from './identifiers.ts'
 import * as repo from './peopleRepository.ts'
 import type { PersonFields } from './peopleRepository.ts'
@@ -67,7 +68,8 @@ export function createPeopleService(db: Kysely<Database>) {
 
   /** Checks that need the database: the borough and ward are the user's, identifiers are unused. */
   async function checkFields(user: SessionUser, fields: PersonFields, exceptId?: string) {
-    if (!user.visibleAreaIds.includes(fields.areaId)) {
+    // A borough, not merely a visible area: a BCU is visible too, but people live in boroughs.
+    if (!(await casework.boroughsIn(db, user.visibleAreaIds)).some((b) => b.id === fields.areaId)) {
       return { field: 'areaId', message: 'Select a borough you work in' }
     }
     if (fields.wardId) {
@@ -139,6 +141,7 @@ export function createPeopleService(db: Kysely<Database>) {
         await dip.appointmentsOf(trx, id),
         await dip.failuresOf(trx, id),
       ]
+      const links = await linksOfPerson(trx, id)
       await recordAudit(trx, actor, {
         category: 'consultation',
         event: 'person.viewed',
@@ -147,7 +150,7 @@ export function createPeopleService(db: Kysely<Database>) {
         personId: id,
         ...(purpose ? { purpose } : {}),
       })
-      return { kind: 'found' as const, person, aliases, markers, memberships, events, referrals, contacts, actions, tests, appointments, failures }
+      return { kind: 'found' as const, person, aliases, markers, memberships, events, referrals, contacts, actions, tests, appointments, failures, links }
     })
   }
 

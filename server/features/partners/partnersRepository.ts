@@ -1,0 +1,181 @@
+import { sql, type Kysely } from 'kysely'
+import type { Agency, Database, LinkAgency } from '../../../db/types.ts'
+import type { LinkRow, PersonForPartner } from './disclosurePolicy.ts'
+
+type Db = Kysely<Database>
+
+const linkColumns = [
+  'l.id',
+  'l.agency',
+  'l.reference',
+  'l.status',
+  'l.opened_on',
+  'l.closed_on',
+  'l.contact',
+  'l.marac_role',
+  'l.dash_score',
+  'l.meeting_date',
+  'l.idva_allocated',
+  'l.next_review',
+  'l.repeat_referral',
+  'l.yos_disposal',
+  'l.case_manager',
+  'l.transition_date',
+  'l.brag_rating',
+  'l.mash_decision',
+  'l.decision_date',
+  'l.children_involved',
+  'l.version',
+] as const
+
+/** Agreements in force on a day for an agency: what may be shared with it now. */
+export function agreementsInForce(db: Db, agency: Agency, day: string) {
+  return db
+    .selectFrom('sharing_agreement')
+    .select(['id', 'name', 'categories', 'starts_on', 'ends_on'])
+    .where('agency', '=', agency)
+    .where('starts_on', '<=', day)
+    .where((eb) => eb.or([eb('ends_on', 'is', null), eb('ends_on', '>=', day)]))
+    .orderBy('name')
+    .execute()
+}
+
+export function listAgreements(db: Db) {
+  return db.selectFrom('sharing_agreement').selectAll().orderBy('agency').orderBy('starts_on', 'desc').execute()
+}
+
+export function findAgreement(db: Db, id: string) {
+  return db.selectFrom('sharing_agreement').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function insertAgreement(
+  db: Db,
+  agreement: { name: string; agency: Agency; categories: string[]; startsOn: string; endsOn: string | null; createdBy: string },
+): Promise<string> {
+  const row = await db
+    .insertInto('sharing_agreement')
+    .values({
+      name: agreement.name,
+      agency: agreement.agency,
+      categories: agreement.categories,
+      starts_on: agreement.startsOn,
+      ends_on: agreement.endsOn,
+      created_by: agreement.createdBy,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function updateAgreementIfVersion(
+  db: Db,
+  id: string,
+  version: number,
+  agreement: { name: string; categories: string[]; startsOn: string; endsOn: string | null },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('sharing_agreement')
+    .set({ name: agreement.name, categories: agreement.categories, starts_on: agreement.startsOn, ends_on: agreement.endsOn, version: sql`version + 1` })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+/** The opening date of the person's latest earlier MARAC link, for the repeat rule. */
+export async function latestMaracBefore(db: Db, personId: string, openedOn: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('partner_link')
+    .select('opened_on')
+    .where('person_id', '=', personId)
+    .where('agency', '=', 'marac')
+    .where('opened_on', '<=', openedOn)
+    .orderBy('opened_on', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  return row?.opened_on
+}
+
+export type NewLink = Omit<LinkRow, 'id' | 'version' | 'status' | 'closed_on'> & { person_id: string; agreement_id: string; created_by: string }
+
+export async function insertLink(db: Db, link: NewLink): Promise<string> {
+  const row = await db.insertInto('partner_link').values(link).returning('id').executeTakeFirstOrThrow()
+  return row.id
+}
+
+export function findLinkInAreas(db: Db, id: string, areaIds: readonly string[]) {
+  if (areaIds.length === 0) return Promise.resolve(undefined)
+  return db
+    .selectFrom('partner_link as l')
+    .innerJoin('person as p', 'p.id', 'l.person_id')
+    .innerJoin('sharing_agreement as ag', 'ag.id', 'l.agreement_id')
+    .select([...linkColumns, 'l.person_id', 'ag.name as agreement_name', 'p.surname', 'p.forenames', 'p.date_of_birth', 'p.address'])
+    .select([onIom, leadOfficer])
+    .where('l.id', '=', id)
+    .where('p.area_id', 'in', [...areaIds])
+    .executeTakeFirst()
+}
+
+export type LinkRecord = NonNullable<Awaited<ReturnType<typeof findLinkInAreas>>>
+
+// Whether the person is on an IOM cohort now, and who leads them: for partners whose agreement allows it.
+const onIom = sql<boolean>`exists (select 1 from cohort_membership m where m.person_id = p.id and m.status <> 'ended' and m.programme like 'iom_%')`.as('on_iom')
+const leadOfficer = sql<string | null>`(select u.display_name from cohort_membership m join app_user u on u.id = m.lead_officer_id
+   where m.person_id = p.id and m.status <> 'ended' order by m.adopted_on desc limit 1)`.as('lead_officer_name')
+
+export async function updateLinkIfVersion(db: Db, id: string, version: number, changes: Partial<Omit<LinkRow, 'id' | 'version' | 'agency'>>): Promise<boolean> {
+  const result = await db
+    .updateTable('partner_link')
+    .set({ ...changes, version: sql`version + 1` })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+export async function insertLinkChange(db: Db, linkId: string, changes: Record<string, { from: unknown; to: unknown }>, changedBy: string) {
+  await db.insertInto('partner_link_change').values({ link_id: linkId, changes: JSON.stringify(changes), changed_by: changedBy }).execute()
+}
+
+export function linkChangesOf(db: Db, linkId: string) {
+  return db
+    .selectFrom('partner_link_change as c')
+    .leftJoin('app_user as u', 'u.id', 'c.changed_by')
+    .select(['c.changes', 'c.changed_at', 'u.display_name as changed_by_name'])
+    .where('c.link_id', '=', linkId)
+    .orderBy('c.changed_at')
+    .execute()
+}
+
+/** A partner agency's links with their people, in the user's areas: the partner's whole world. */
+export function linksOfAgency(db: Db, agency: LinkAgency, areaIds: readonly string[], limit: number) {
+  if (areaIds.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('partner_link as l')
+    .innerJoin('person as p', 'p.id', 'l.person_id')
+    .select([...linkColumns, 'l.person_id', 'p.surname', 'p.forenames', 'p.date_of_birth', 'p.address'])
+    .select([onIom, leadOfficer])
+    .where('l.agency', '=', agency)
+    .where('p.area_id', 'in', [...areaIds])
+    .orderBy(sql`l.status = 'closed'`)
+    .orderBy('p.surname')
+    .orderBy('p.forenames')
+    .limit(limit)
+    .execute()
+}
+
+/** All links of a person (police view of the person page). */
+export function linksOfPerson(db: Db, personId: string) {
+  return db
+    .selectFrom('partner_link as l')
+    .innerJoin('sharing_agreement as ag', 'ag.id', 'l.agreement_id')
+    .select([...linkColumns, 'ag.name as agreement_name'])
+    .where('l.person_id', '=', personId)
+    .orderBy(sql`l.status = 'closed'`)
+    .orderBy('l.opened_on', 'desc')
+    .execute()
+}
+
+export type PersonLinkRow = Awaited<ReturnType<typeof linksOfPerson>>[number]
+export type AgencyLinkRow = Awaited<ReturnType<typeof linksOfAgency>>[number]
+export type { PersonForPartner }

@@ -1,0 +1,179 @@
+import type { Kysely } from 'kysely'
+import type { Agency, Database, LinkAgency } from '../../../db/types.ts'
+import type { SessionUser } from '../../auth/sessionUser.ts'
+import { agencyLabels } from '../../auth/roles.ts'
+import { addMonths, todayInLondon } from '../../http/dates.ts'
+import { recordAudit, type Actor } from '../audit/auditRepository.ts'
+import { findPersonInAreas } from '../people/peopleRepository.ts'
+import { partnerPolicy, viewForPartner, type LinkRow, type PartnerPolicy, type PartnerView } from './disclosurePolicy.ts'
+import * as repo from './partnersRepository.ts'
+
+export type PartnerResult =
+  | { ok: true; id: string }
+  | { ok: false; kind: 'notFound' }
+  | { ok: false; kind: 'stale' }
+  | { ok: false; kind: 'invalid'; field: string; message: string }
+
+const invalid = (field: string, message: string) => ({ ok: false as const, kind: 'invalid' as const, field, message })
+
+/** SafeLives: a MARAC referral is a repeat when it comes within 12 months of the last one (inclusive). */
+export function isRepeatMarac(previousOpenedOn: string | undefined, openedOn: string): boolean {
+  return previousOpenedOn !== undefined && openedOn <= addMonths(previousOpenedOn, 12)
+}
+
+export type LinkInput = Omit<LinkRow, 'id' | 'version' | 'status' | 'closed_on' | 'repeat_referral'> & { agreementId: string }
+export type LinkUpdate = Partial<Omit<LinkRow, 'id' | 'version' | 'agency' | 'repeat_referral'>>
+
+export type PartnersService = ReturnType<typeof createPartnersService>
+
+export function createPartnersService(db: Kysely<Database>) {
+  async function policyFor(user: SessionUser): Promise<PartnerPolicy> {
+    const agreements = user.agency ? await repo.agreementsInForce(db, user.agency, todayInLondon()) : []
+    return partnerPolicy(user, agreements.flatMap((a) => a.categories))
+  }
+
+  async function agreementUsable(agreementId: string, agency: LinkAgency, day: string) {
+    const inForce = await repo.agreementsInForce(db, agency, day)
+    return inForce.some((a) => a.id === agreementId)
+  }
+
+  async function createLink(user: SessionUser, personId: string, input: LinkInput, actor: Actor): Promise<PartnerResult> {
+    if (!(await agreementUsable(input.agreementId, input.agency, input.opened_on)) || !(await agreementUsable(input.agreementId, input.agency, todayInLondon()))) {
+      return invalid('agreementId', `Select an information-sharing agreement with ${agencyLabels[input.agency]} that is in force`)
+    }
+    return db.transaction().execute(async (trx): Promise<PartnerResult> => {
+      if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return { ok: false, kind: 'notFound' }
+      const { agreementId, ...fields } = input
+      const repeat = input.agency === 'marac' && isRepeatMarac(await repo.latestMaracBefore(trx, personId, input.opened_on), input.opened_on)
+      const id = await repo.insertLink(trx, { ...fields, person_id: personId, agreement_id: agreementId, created_by: user.id, repeat_referral: repeat })
+      await recordAudit(trx, actor, { category: 'collection', event: 'partner_link.created', entityType: 'partner_link', entityId: id, personId, detail: { agency: input.agency, repeat } })
+      return { ok: true, id: personId }
+    })
+  }
+
+  /** An edit of a link, by police or by the partner: version-checked, with the before and after kept. */
+  async function updateLink(
+    user: SessionUser,
+    linkId: string,
+    version: number,
+    changes: LinkUpdate,
+    actor: Actor,
+    onlyAgency?: LinkAgency | null,
+  ): Promise<PartnerResult> {
+    return db.transaction().execute(async (trx): Promise<PartnerResult> => {
+      const link = await repo.findLinkInAreas(trx, linkId, user.visibleAreaIds)
+      if (!link || (onlyAgency !== undefined && link.agency !== onlyAgency)) return { ok: false, kind: 'notFound' }
+      const closedOn = changes.closed_on !== undefined ? changes.closed_on : link.closed_on
+      const status = changes.status ?? link.status
+      if (status === 'closed' && !closedOn) return invalid('closed_on', 'Enter the date the case was closed')
+      if (status === 'open' && closedOn) return invalid('closed_on', 'An open case has no closed date: leave it blank')
+      if (closedOn && closedOn < (changes.opened_on ?? link.opened_on)) return invalid('closed_on', 'The closed date must be on or after the opened date')
+      const diff: Record<string, { from: unknown; to: unknown }> = {}
+      for (const [key, value] of Object.entries(changes)) {
+        const before = (link as Record<string, unknown>)[key]
+        if ((before ?? null) !== (value ?? null)) diff[key] = { from: before ?? null, to: value ?? null }
+      }
+      if (Object.keys(diff).length === 0) return { ok: true, id: link.person_id }
+      if (!(await repo.updateLinkIfVersion(trx, linkId, version, changes))) return { ok: false, kind: 'stale' }
+      await repo.insertLinkChange(trx, linkId, diff, user.id)
+      await recordAudit(trx, actor, {
+        category: 'alteration',
+        event: 'partner_link.updated',
+        entityType: 'partner_link',
+        entityId: linkId,
+        personId: link.person_id,
+        detail: { fields: Object.keys(diff) },
+      })
+      return { ok: true, id: link.person_id }
+    })
+  }
+
+  /** Everything a partner sees goes through the policy, and every sight of it is a disclosure to their agency. */
+  async function partnerCases(user: SessionUser, actor: Actor): Promise<{ policy: PartnerPolicy; views: (PartnerView & { personId: string })[] }> {
+    const policy = await policyFor(user)
+    if (!policy.linkAgency || policy.allowed.size === 0) return { policy, views: [] }
+    const rows = await repo.linksOfAgency(db, policy.linkAgency, user.visibleAreaIds, 500)
+    const views = rows.flatMap((row) => {
+      const view = viewForPartner(policy, row, row)
+      return view ? [{ ...view, personId: row.person_id }] : []
+    })
+    if (views.length > 0) {
+      await recordAudit(db, actor, {
+        category: 'disclosure',
+        event: 'partner_cases.listed',
+        recipients: agencyLabels[policy.agency],
+        detail: { agency: policy.agency, personIds: [...new Set(views.map((v) => v.personId))], categories: [...policy.allowed] },
+      })
+    }
+    return { policy, views }
+  }
+
+  async function partnerCase(user: SessionUser, linkId: string, actor: Actor) {
+    const policy = await policyFor(user)
+    const link = await repo.findLinkInAreas(db, linkId, user.visibleAreaIds)
+    if (!link || policy.allowed.size === 0) return undefined
+    const view = viewForPartner(policy, link, link)
+    if (!view) return undefined
+    const changes = policy.allowed.has('link_details') ? await repo.linkChangesOf(db, linkId) : []
+    await recordAudit(db, actor, {
+      category: 'disclosure',
+      event: 'partner_case.viewed',
+      entityType: 'partner_link',
+      entityId: linkId,
+      personId: link.person_id,
+      recipients: agencyLabels[policy.agency],
+      detail: { categories: [...policy.allowed] },
+    })
+    return { policy, view, changes }
+  }
+
+  async function partnerUpdate(user: SessionUser, linkId: string, version: number, changes: LinkUpdate, actor: Actor) {
+    const policy = await policyFor(user)
+    if (!policy.allowed.has('link_details')) return { ok: false as const, kind: 'notFound' as const }
+    return updateLink(user, linkId, version, changes, actor, policy.linkAgency)
+  }
+
+  async function policeLink(user: SessionUser, linkId: string, actor: Actor) {
+    const link = await repo.findLinkInAreas(db, linkId, user.visibleAreaIds)
+    if (!link) return undefined
+    await recordAudit(db, actor, { category: 'consultation', event: 'partner_link.viewed', entityType: 'partner_link', entityId: linkId, personId: link.person_id })
+    return { link, changes: await repo.linkChangesOf(db, linkId) }
+  }
+
+  return {
+    createLink,
+    updateLink: (user: SessionUser, linkId: string, version: number, changes: LinkUpdate, actor: Actor) => updateLink(user, linkId, version, changes, actor),
+    partnerCases,
+    partnerCase,
+    partnerUpdate,
+    policeLink,
+    agreementsFor: (agency: LinkAgency) => repo.agreementsInForce(db, agency, todayInLondon()),
+    allAgreementsInForce: async () => {
+      const day = todayInLondon()
+      return (await Promise.all((['marac', 'yos', 'mash'] as const).map((a) => repo.agreementsInForce(db, a, day)))).flat()
+    },
+    listAgreements: () => repo.listAgreements(db),
+    findAgreement: (id: string) => repo.findAgreement(db, id),
+    createAgreement: async (
+      input: { name: string; agency: Agency; categories: string[]; startsOn: string; endsOn: string | null },
+      user: SessionUser,
+      actor: Actor,
+    ) =>
+      db.transaction().execute(async (trx) => {
+        const id = await repo.insertAgreement(trx, { ...input, createdBy: user.id })
+        await recordAudit(trx, actor, { category: 'administration', event: 'agreement.created', entityType: 'sharing_agreement', entityId: id, detail: input })
+        return id
+      }),
+    updateAgreement: async (
+      id: string,
+      version: number,
+      input: { name: string; categories: string[]; startsOn: string; endsOn: string | null },
+      actor: Actor,
+    ) =>
+      db.transaction().execute(async (trx) => {
+        if (!(await repo.updateAgreementIfVersion(trx, id, version, input))) return false
+        await recordAudit(trx, actor, { category: 'administration', event: 'agreement.updated', entityType: 'sharing_agreement', entityId: id, detail: input })
+        return true
+      }),
+  }
+}
