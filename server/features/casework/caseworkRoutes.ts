@@ -158,7 +158,8 @@ export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteD
         const parsed = completeActionSchema.safeParse(req.body)
         if (!parsed.success) throw new HttpError(400, 'The form is missing its version')
         const result = await caseworkService.completeAction(signedInUser(req), id.data, parsed.data.version, actorFrom(req))
-        const back = typeof req.body?.returnTo === 'string' && /^\/[a-z0-9/-]*$/.test(req.body.returnTo) ? req.body.returnTo : '/actions'
+        // A path on this site only: '//host' would send the browser to another site.
+        const back = typeof req.body?.returnTo === 'string' && /^\/(?!\/)[a-z0-9/-]*$/.test(req.body.returnTo) ? req.body.returnTo : '/actions'
         await finish(req, res, result, 'Action marked as done', back, () => Promise.reject(new HttpError(400, 'Invalid')))
       },
     },
