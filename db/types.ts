@@ -414,7 +414,47 @@ export interface DrugTestImportTable {
   sha256: string
 }
 
+export type CidStatus =
+  | 'proposed'
+  | 'rejected'
+  | 'countersigned'
+  | 'arrested'
+  | 'charged'
+  | 'summonsed'
+  | 'no_further_action'
+  | 'withdrawn'
+  | 'time_barred'
+  | 'closed'
+
+export interface CidEntryTable {
+  id: Generated<string>
+  failure_id: string
+  person_id: string
+  source: 'system' | 'manual'
+  reason: string
+  proposed_by: string | null
+  proposed_at: DefaultedTimestamp
+  status: Generated<CidStatus>
+  decided_by: string | null
+  decided_at: Timestamp | null
+  rationale: string | null
+  version: Generated<number>
+}
+
+export interface CidEntryEventTable {
+  id: Generated<string>
+  entry_id: string
+  kind: string
+  event_date: CalendarDay
+  reference: string | null
+  note: string | null
+  recorded_by: string | null
+  recorded_at: DefaultedTimestamp
+}
+
 export interface Database {
+  cid_entry: CidEntryTable
+  cid_entry_event: CidEntryEventTable
   sharing_agreement: SharingAgreementTable
   partner_link: PartnerLinkTable
   partner_link_change: PartnerLinkChangeTable

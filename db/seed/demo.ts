@@ -3,7 +3,10 @@ import type { Kysely } from 'kysely'
 import type { Agency, Database, Role } from '../types.ts'
 import { hashPassword } from '../../server/auth/passwords.ts'
 import { todayInLondon } from '../../server/http/dates.ts'
+import { seedDemoDip } from './demoDip.ts'
 import { seedDemoPeople } from './demoPeople.ts'
+import { seedDemoPartners } from './demoPartners.ts'
+import { seedDemoCid } from './demoCid.ts'
 
 export type DemoAccount = { username: string; role: Role; agency: Agency | null; displayName: string }
 
@@ -36,7 +39,13 @@ export async function seedDemo(db: Kysely<Database>, options: { password: string
       accounts.push({ ...demo, displayName })
     }
     // The caseload only with freshly created demo users, so a second run adds nothing.
-    if (accounts.length === demoRoles.length) await seedDemoPeople(trx, { today: todayInLondon() })
+    if (accounts.length === demoRoles.length) {
+      const now = new Date()
+      await seedDemoPeople(trx, { today: todayInLondon(now) })
+      await seedDemoDip(trx, { today: todayInLondon(now), now })
+      await seedDemoPartners(trx, { today: todayInLondon(now) })
+      await seedDemoCid(trx, { today: todayInLondon(now) })
+    }
   })
   return accounts
 }

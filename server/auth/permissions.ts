@@ -26,6 +26,9 @@ export const permissions = [
   'partners.manage',
   'partner.cases',
   'agreements.manage',
+  'cid.list',
+  'cid.countersign',
+  'cid.propose',
 ] as const
 export type Permission = (typeof permissions)[number]
 
@@ -48,6 +51,9 @@ const grants: Record<Role, readonly Permission[]> = {
     ...dipWork,
     'dip.police',
     'partners.manage',
+    'cid.list',
+    'cid.countersign',
+    'cid.propose',
   ],
   iom_officer: [
     'home.view',
@@ -60,10 +66,11 @@ const grants: Record<Role, readonly Permission[]> = {
     'dip.failures.view',
     'dip.police',
     'partners.manage',
+    'cid.propose',
   ],
-  dip_worker: ['home.view', ...peopleWork, 'caseload.view', ...dipWork],
+  dip_worker: ['home.view', ...peopleWork, 'caseload.view', ...dipWork, 'cid.propose'],
   // CID see the wanted list and briefing sheets only (a later feature); partners see only their agency's links.
-  cid_officer: ['home.view'],
+  cid_officer: ['home.view', 'cid.list'],
   partner: ['home.view', 'partner.cases'],
 }
 

@@ -9,8 +9,8 @@ export function text(label: string, max: number, options: { required?: boolean }
   const base = z
     .preprocess((value) => (value === undefined ? '' : value), z.string({ error: `Enter ${label}` }))
     .transform((value) => value.trim())
-    .refine((value) => !controlCharacters.test(value), `${capitalise(label)} must not contain control characters`)
-    .refine((value) => value.length <= max, `${capitalise(label)} must be ${max} characters or fewer`)
+    .refine((value) => !controlCharacters.test(value), `${capitalise(withoutArticle(label))} must not contain control characters`)
+    .refine((value) => value.length <= max, `${capitalise(withoutArticle(label))} must be ${max} characters or fewer`)
   if (options.required === false) return base
   return base.refine((value) => value.length > 0, `Enter ${label}`)
 }
@@ -57,6 +57,11 @@ export function keepValues(body: unknown, fields: readonly string[]): Record<str
     else if (Array.isArray(value)) kept[field] = value.filter((v): v is string => typeof v === 'string')
   }
   return kept
+}
+
+/** "Enter a surname" but "Surname must be …" (GOV.UK error message style). */
+function withoutArticle(label: string): string {
+  return label.replace(/^(a|an|the|your) /, '')
 }
 
 function capitalise(value: string): string {

@@ -13,6 +13,8 @@ const items: readonly NavigationItem[] = [
   { text: 'My actions', href: '/actions', permission: 'casework.record' },
   { text: 'Referrals', href: '/referrals', permission: 'referrals.decide' },
   { text: 'Cohorts', href: '/cohorts', permission: 'cohorts.view' },
+  { text: 'Wanted for DIP failure', href: '/cid', permission: 'cid.list' },
+  { text: 'CID proposals', href: '/cid/proposals', permission: 'cid.countersign' },
   { text: 'Partner cases', href: '/partner-cases', permission: 'partner.cases' },
   { text: 'Users', href: '/admin/users', permission: 'users.manage' },
   { text: 'Sharing agreements', href: '/admin/agreements', permission: 'agreements.manage' },

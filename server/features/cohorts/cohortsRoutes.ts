@@ -125,7 +125,7 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
 
   async function eventPage(req: Request, res: Response, values: Record<string, unknown>, errors?: FormErrors) {
     const user = signedInUser(req)
-    const membership = await cohortsService.findMembership(user, idParam(req, 'membershipId', 'Membership'))
+    const membership = await cohortsService.findMembership(user, idParam(req, 'membershipId', 'Membership'), errors ? undefined : actorFrom(req))
     if (!membership) throw notFound('Membership')
     const { officers, deselectionReasons } = await cohortsService.options(user)
     await renderPage(
@@ -237,7 +237,7 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
       method: 'get',
       path: '/memberships/:membershipId/events/new',
       access: 'memberships.manage',
-      audit: 'none',
+      audit: 'consultation',
       handler: (req, res) => eventPage(req, res, {}),
     },
     {

@@ -226,7 +226,14 @@ export function createCohortsService(db: Kysely<Database>) {
     caseload,
     list,
     exportRows,
-    findMembership: (user: SessionUser, id: string) => repo.findMembership(db, id, user.visibleAreaIds),
+    /** The membership form names the person: logged as a consultation when first shown (actor given). */
+    findMembership: async (user: SessionUser, id: string, actor?: Actor) => {
+      const membership = await repo.findMembership(db, id, user.visibleAreaIds)
+      if (membership && actor) {
+        await recordAudit(db, actor, { category: 'consultation', event: 'membership.viewed', entityType: 'cohort_membership', entityId: id, personId: membership.person_id })
+      }
+      return membership
+    },
     personInScope: (user: SessionUser, id: string) => findPersonInAreas(db, id, user.visibleAreaIds),
     options: async (user: SessionUser) => ({
       officers: await repo.leadOfficers(db, user.visibleAreaIds),

@@ -324,7 +324,8 @@ export async function setFailureStateIfVersion(
 }
 
 /**
- * Closes every open or wanted failure whose time-bar date has passed, with a history row each.
+ * Closes every open or wanted failure whose time-bar date has passed, with a history row and an
+ * audit row (an alteration by the system, DPA 2018 s62) each, in the same statement.
  * Idempotent and safe to run from several instances at once (the UPDATE takes the row locks).
  */
 export async function closeTimeBarredFailures(db: Db, today: string): Promise<number> {
@@ -332,12 +333,18 @@ export async function closeTimeBarredFailures(db: Db, today: string): Promise<nu
     with closed as (
       update dip_failure set status = 'time_barred', version = version + 1
        where status in ('open', 'wanted') and time_bar_date < ${today}
-      returning id, time_bar_date
+      returning id, person_id, time_bar_date
     ), events as (
       insert into dip_failure_event (failure_id, kind, event_date, note)
       select id, 'time_barred', time_bar_date, 'Closed automatically: six months passed (MCA 1980 s127)' from closed
       returning 1
+    ), audit as (
+      insert into audit_event (category, event, actor_username, entity_type, entity_id, person_id, detail)
+      select 'alteration', 'failure.time_barred', 'system', 'dip_failure', id::text, person_id, jsonb_build_object('timeBarDate', time_bar_date)
+        from closed
+      returning 1
     )
+    -- a data-modifying WITH runs to completion whether or not it is read: every closure is audited
     select count(*)::int as n from events`.execute(db)
   return result.rows[0]?.n ?? 0
 }

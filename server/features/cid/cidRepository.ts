@@ -1,0 +1,240 @@
+import { sql, type Kysely } from 'kysely'
+import type { CidStatus, Database } from '../../../db/types.ts'
+
+type Db = Kysely<Database>
+
+/**
+ * The selection rule (domain.md): an open wanted status from an s12/s14 failure, AND a current
+ * violent or weapons marker, AND the failure not yet time-barred. Eligible failures without an
+ * entry become system proposals; idempotent, and safe to run from several instances at once.
+ */
+export async function proposeEligible(db: Db, today: string): Promise<number> {
+  const result = await sql<{ n: number }>`
+    with eligible as (
+      select f.id as failure_id, f.person_id, f.section,
+             (select string_agg(t.label, ' and ' order by t.sort_order)
+                from person_marker m join marker_type t on t.code = m.marker_code
+               where m.person_id = f.person_id and m.ended_on is null and m.start_date <= ${today}
+                 and m.marker_code in ('violent', 'weapons')) as markers
+        from dip_failure f
+       where f.status = 'wanted' and f.time_bar_date >= ${today}
+         and exists (select 1 from person_marker m where m.person_id = f.person_id and m.ended_on is null
+                       and m.start_date <= ${today} and m.marker_code in ('violent', 'weapons'))
+         and not exists (select 1 from cid_entry e where e.failure_id = f.id)
+    ), proposed as (
+      insert into cid_entry (failure_id, person_id, source, reason)
+      select failure_id, person_id, 'system',
+             'Wanted for an ' || section || ' DIP failure, with a current ' || lower(markers) || ' marker'
+        from eligible
+      on conflict (failure_id) do nothing
+      returning id
+    ), events as (
+      insert into cid_entry_event (entry_id, kind, event_date, note)
+      select id, 'proposed', ${today}::date, 'Proposed by the system' from proposed
+      returning 1
+    )
+    select count(*)::int as n from events`.execute(db)
+  return result.rows[0]?.n ?? 0
+}
+
+export async function insertManualEntry(db: Db, entry: { failureId: string; personId: string; reason: string; proposedBy: string }): Promise<string | undefined> {
+  const row = await db
+    .insertInto('cid_entry')
+    .values({ failure_id: entry.failureId, person_id: entry.personId, source: 'manual', reason: entry.reason, proposed_by: entry.proposedBy })
+    .onConflict((oc) => oc.column('failure_id').doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  return row?.id
+}
+
+export async function insertEntryEvent(
+  db: Db,
+  event: { entryId: string; kind: string; eventDate: string; reference?: string | null; note?: string | null; recordedBy: string | null },
+) {
+  await db
+    .insertInto('cid_entry_event')
+    .values({
+      entry_id: event.entryId,
+      kind: event.kind,
+      event_date: event.eventDate,
+      reference: event.reference ?? null,
+      note: event.note ?? null,
+      recorded_by: event.recordedBy,
+    })
+    .execute()
+}
+
+export async function setEntryStatusIfVersion(
+  db: Db,
+  id: string,
+  version: number,
+  from: readonly CidStatus[],
+  changes: { status: CidStatus; decided_by?: string; decided_at?: Date; rationale?: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('cid_entry')
+    .set({ ...changes, version: sql`version + 1` })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .where('status', 'in', [...from])
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+export type CidFilters = { areaId?: string | undefined; wardId?: string | undefined; maxDaysToTimeBar?: number | undefined }
+
+/**
+ * The CID list: countersigned entries whose failure is still wanted and not time-barred, one row
+ * per person (their soonest time bar), time bar soonest first, then the most recent violence marker.
+ * One query; the panels are correlated subqueries over indexed columns.
+ */
+export async function cidList(db: Db, areaIds: readonly string[], filters: CidFilters, today: string, entryId?: string) {
+  if (areaIds.length === 0) return []
+  const result = await sql<CidRow>`
+    select * from (
+      select distinct on (p.id)
+             e.id, e.version, e.status, e.reason, e.source, e.decided_at, e.rationale,
+             p.id as person_id, p.pnc_id, p.surname, p.forenames, p.date_of_birth, p.address,
+             w.name as ward_name, a.name as area_name,
+             f.id as failure_id, f.section, f.failure_date, f.wanted_since, f.wanted_reference, f.time_bar_date,
+             (f.time_bar_date - ${today}::date) as days_left,
+             coalesce((select string_agg(t.label, ';' order by t.sort_order)
+                         from person_marker m join marker_type t on t.code = m.marker_code
+                        where m.person_id = p.id and m.ended_on is null), '') as markers,
+             (select max(m.start_date) from person_marker m
+               where m.person_id = p.id and m.ended_on is null and m.marker_code in ('violent', 'weapons')) as last_violence_marker,
+             (select u.display_name from cohort_membership cm join app_user u on u.id = cm.lead_officer_id
+               where cm.person_id = p.id and cm.status <> 'ended' order by cm.adopted_on desc limit 1) as lead_officer,
+             coalesce((select string_agg(upper(l.agency) || ' ' || l.reference
+                                         || coalesce(' (DASH ' || l.dash_score || ')', '')
+                                         || coalesce(' (' || upper(l.brag_rating) || ')', ''), '; ' order by l.agency)
+                         from partner_link l where l.person_id = p.id and l.status = 'open'), '') as partner_links
+        from cid_entry e
+        join dip_failure f on f.id = e.failure_id
+        join person p on p.id = e.person_id
+        join area a on a.id = p.area_id
+        left join ward w on w.id = p.ward_id
+       where e.status = 'countersigned'
+         and f.status = 'wanted'
+         and f.time_bar_date >= ${today}::date
+         and p.area_id = any(${sql.val([...areaIds])}::uuid[])
+         ${filters.areaId ? sql`and p.area_id = ${filters.areaId}::uuid` : sql``}
+         ${filters.wardId ? sql`and p.ward_id = ${filters.wardId}::uuid` : sql``}
+         ${filters.maxDaysToTimeBar !== undefined ? sql`and f.time_bar_date <= ${today}::date + ${filters.maxDaysToTimeBar}::int` : sql``}
+         ${entryId ? sql`and e.id = ${entryId}::uuid` : sql``}
+       order by p.id, f.time_bar_date
+    ) one_per_person
+    order by time_bar_date, last_violence_marker desc nulls last, surname, forenames`.execute(db)
+  return result.rows
+}
+
+export type CidRow = {
+  id: string
+  version: number
+  status: CidStatus
+  reason: string
+  source: 'system' | 'manual'
+  decided_at: Date | null
+  rationale: string | null
+  person_id: string
+  pnc_id: string | null
+  surname: string
+  forenames: string
+  date_of_birth: string
+  address: string | null
+  ward_name: string | null
+  area_name: string
+  failure_id: string
+  section: 's12' | 's14'
+  failure_date: string
+  wanted_since: string | null
+  wanted_reference: string | null
+  time_bar_date: string
+  days_left: number
+  markers: string
+  last_violence_marker: string | null
+  lead_officer: string | null
+  partner_links: string
+}
+
+/** Entries for a supervisor: proposals to decide, and countersigned entries gone past their time bar. */
+export function supervisorQueue(db: Db, areaIds: readonly string[], today: string) {
+  if (areaIds.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('cid_entry as e')
+    .innerJoin('dip_failure as f', 'f.id', 'e.failure_id')
+    .innerJoin('person as p', 'p.id', 'e.person_id')
+    .leftJoin('app_user as u', 'u.id', 'e.proposed_by')
+    .select([
+      'e.id',
+      'e.version',
+      'e.status',
+      'e.source',
+      'e.reason',
+      'e.proposed_at',
+      'u.display_name as proposed_by_name',
+      'p.id as person_id',
+      'p.surname',
+      'p.forenames',
+      'p.pnc_id',
+      'f.section',
+      'f.failure_date',
+      'f.time_bar_date',
+      'f.status as failure_status',
+    ])
+    .where('p.area_id', 'in', [...areaIds])
+    .where((eb) =>
+      eb.or([
+        eb('e.status', '=', 'proposed'),
+        eb.and([eb('e.status', '=', 'countersigned'), eb.or([eb('f.time_bar_date', '<', today), eb('f.status', '=', 'time_barred')])]),
+      ]),
+    )
+    .orderBy('f.time_bar_date')
+    .execute()
+}
+
+export function findEntryInAreas(db: Db, id: string, areaIds: readonly string[]) {
+  if (areaIds.length === 0) return Promise.resolve(undefined)
+  return db
+    .selectFrom('cid_entry as e')
+    .innerJoin('dip_failure as f', 'f.id', 'e.failure_id')
+    .innerJoin('person as p', 'p.id', 'e.person_id')
+    .select([
+      'e.id',
+      'e.version',
+      'e.status',
+      'e.person_id',
+      'e.failure_id',
+      'f.status as failure_status',
+      'f.version as failure_version',
+      'f.time_bar_date',
+      'f.failure_date',
+    ])
+    .where('e.id', '=', id)
+    .where('p.area_id', 'in', [...areaIds])
+    .executeTakeFirst()
+}
+
+export function entryEventsOf(db: Db, entryId: string) {
+  return db
+    .selectFrom('cid_entry_event as ev')
+    .leftJoin('app_user as u', 'u.id', 'ev.recorded_by')
+    .select(['ev.kind', 'ev.event_date', 'ev.reference', 'ev.note', 'u.display_name as recorded_by_name', 'ev.recorded_at'])
+    .where('ev.entry_id', '=', entryId)
+    .orderBy('ev.recorded_at')
+    .execute()
+}
+
+/** Countersigned entries for people a lead officer manages: told on their home page. */
+export function countersignedForLeadOfficer(db: Db, userId: string, since: Date) {
+  return db
+    .selectFrom('cid_entry as e')
+    .innerJoin('person as p', 'p.id', 'e.person_id')
+    .innerJoin('cohort_membership as m', (join) => join.onRef('m.person_id', '=', 'e.person_id').on('m.status', '<>', 'ended'))
+    .select(['e.id', 'e.decided_at', 'p.id as person_id', 'p.surname', 'p.forenames'])
+    .where('m.lead_officer_id', '=', userId)
+    .where('e.status', '=', 'countersigned')
+    .where('e.decided_at', '>=', since)
+    .orderBy('e.decided_at', 'desc')
+    .execute()
+}

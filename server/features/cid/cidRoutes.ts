@@ -1,0 +1,210 @@
+import type { Request, Response } from 'express'
+import { toCsv } from '../../http/csv.ts'
+import { dateParts, gatherDates, keepDateValues, todayInLondon } from '../../http/dates.ts'
+import { keepValues, singleError, toFormErrors, uuid, type FormErrors } from '../../http/forms.ts'
+import { HttpError, notFound } from '../../http/httpError.ts'
+import { renderPage } from '../../http/render.ts'
+import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { signedInUser } from '../../http/signedInUser.ts'
+import { formatDate, formatDateTime } from '../../presenters/format.ts'
+import { actorFrom } from '../audit/actor.ts'
+import type { CohortsService } from '../cohorts/cohortsService.ts'
+import { fullName } from '../people/peoplePresenter.ts'
+import type { CidRow } from './cidRepository.ts'
+import { cidFilterSchema, cidOutcomeSchema, decisionSchema, proposalSchema, rejectSchema } from './cidSchemas.ts'
+import type { CidResult, CidService } from './cidService.ts'
+
+type Deps = { cidService: CidService; cohortsService: CohortsService }
+
+const outcomeOptions = [
+  { value: 'not_found', text: 'Not found: an attempt was made' },
+  { value: 'arrested', text: 'Arrested' },
+  { value: 'charged', text: 'Charged (after arrest)' },
+  { value: 'summonsed', text: 'Summonsed (after arrest)' },
+  { value: 'no_further_action', text: 'No further action (after arrest)' },
+  { value: 'withdrawn', text: 'Withdrawn: good cause shown' },
+]
+
+function idParam(req: Request, name: string, what: string): string {
+  const parsed = uuid.safeParse(req.params[name])
+  if (!parsed.success) throw notFound(what)
+  return parsed.data
+}
+
+function presentRow(r: CidRow) {
+  return {
+    ...r,
+    name: fullName(r),
+    dateOfBirth: formatDate(r.date_of_birth),
+    failure: `${r.section.toUpperCase()} ${formatDate(r.failure_date)}`,
+    failureDate: formatDate(r.failure_date),
+    wantedSince: formatDate(r.wanted_since),
+    timeBar: formatDate(r.time_bar_date),
+    markerList: r.markers ? r.markers.split(';') : [],
+    urgent: r.days_left <= 30,
+  }
+}
+
+export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition[] {
+  async function finish(req: Request, res: Response, result: CidResult, success: string, redirect: string, again: (errors: FormErrors) => Promise<unknown>) {
+    if (result.ok) {
+      req.session.flash = { kind: 'success', text: success }
+      return res.redirect(303, redirect)
+    }
+    if (result.kind === 'notFound') throw notFound('Entry')
+    if (result.kind === 'stale') throw new HttpError(409, 'Someone else changed this entry')
+    await again(singleError(result.field, result.message))
+  }
+
+  async function listPage(req: Request, res: Response, errors?: FormErrors) {
+    const user = signedInUser(req)
+    const values = keepValues(req.query, ['areaId', 'wardId', 'days'])
+    const options = await cohortsService.options(user)
+    const filterOptions = {
+      areaOptions: [{ value: '', text: 'All boroughs' }, ...options.boroughs.map((b) => ({ value: b.id, text: b.name }))],
+      wardOptions: [{ value: '', text: 'All wards' }, ...options.wards.map((w) => ({ value: w.id, text: `${w.name} (${w.borough_name})` }))],
+    }
+    const parsed = cidFilterSchema.safeParse(req.query)
+    if (!parsed.success || errors) {
+      return renderPage(res, 'cid/list', { title: 'Wanted for DIP failure — violent', values, rows: [], ...filterOptions, errors: errors ?? toFormErrors(parsed.error!, ['areaId', 'wardId', 'days']) }, 400)
+    }
+    const rows = await cidService.list(user, { areaId: parsed.data.areaId, wardId: parsed.data.wardId, maxDaysToTimeBar: parsed.data.days }, actorFrom(req), 'viewed')
+    const query = new URLSearchParams(Object.entries(values).filter(([, v]) => typeof v === 'string' && v) as [string, string][]).toString()
+    await renderPage(res, 'cid/list', { title: 'Wanted for DIP failure — violent', values, rows: rows.map(presentRow), query, ...filterOptions, today: formatDate(todayInLondon()) })
+  }
+
+  async function briefingPage(req: Request, res: Response, values: Record<string, unknown> = {}, errors?: FormErrors) {
+    const found = await cidService.briefing(signedInUser(req), idParam(req, 'entryId', 'Entry'), actorFrom(req))
+    if (!found) throw notFound('Entry')
+    await renderPage(res, 'cid/briefing', {
+      title: `Briefing: ${fullName(found.row)}`,
+      printable: true,
+      row: presentRow(found.row),
+      events: found.events.map((e) => ({ ...e, date: formatDate(e.event_date) })),
+      printedAt: formatDateTime(new Date()),
+      outcomeOptions,
+      values: { outcomeOn: dateParts(todayInLondon()), ...values },
+      errors,
+    }, errors ? 400 : 200)
+  }
+
+  /** On a refused decision the message points at that entry's own text box (action-entryId). */
+  async function queuePage(req: Request, res: Response, errors?: FormErrors, failed?: { action: string; entryId: string }) {
+    const rows = await cidService.queue(signedInUser(req), actorFrom(req))
+    const today = todayInLondon()
+    await renderPage(res, 'cid/proposals', {
+      title: 'CID hand-offs awaiting a decision',
+      proposals: rows.filter((r) => r.status === 'proposed').map((r) => ({ ...r, name: fullName(r), failure: `${r.section.toUpperCase()} ${formatDate(r.failure_date)}`, timeBar: formatDate(r.time_bar_date), proposedAt: formatDateTime(r.proposed_at), expired: r.time_bar_date < today || r.failure_status !== 'wanted' })),
+      forClosure: rows.filter((r) => r.status === 'countersigned').map((r) => ({ ...r, name: fullName(r), timeBar: formatDate(r.time_bar_date) })),
+      errors: errors && failed ? { ...errors, summary: errors.summary.map((item) => ({ ...item, href: `#${failed.action}-${failed.entryId}` })) } : errors,
+      failedBox: failed ? `${failed.action}-${failed.entryId}` : undefined,
+    }, errors ? 400 : 200)
+  }
+
+  async function proposalPage(req: Request, res: Response, values: Record<string, unknown>, errors?: FormErrors) {
+    const failure = await cidService.failureForProposal(signedInUser(req), idParam(req, 'failureId', 'Failure'), actorFrom(req), !errors)
+    if (!failure) throw notFound('Failure')
+    await renderPage(res, 'cid/propose', {
+      title: 'Propose for the CID list',
+      failure: { ...failure, name: fullName(failure), failureDate: formatDate(failure.failure_date), timeBar: formatDate(failure.time_bar_date) },
+      values,
+      errors,
+    }, errors ? 400 : 200)
+  }
+
+  return [
+    {
+      method: 'get',
+      path: '/cid',
+      access: 'cid.list',
+      audit: 'disclosure',
+      handler: (req, res) => listPage(req, res),
+    },
+    {
+      method: 'get',
+      path: '/cid/export.csv',
+      access: 'cid.list',
+      audit: 'disclosure',
+      handler: async (req, res) => {
+        const parsed = cidFilterSchema.safeParse(req.query)
+        if (!parsed.success) throw new HttpError(400, 'Unknown filter')
+        const rows = await cidService.list(signedInUser(req), { areaId: parsed.data.areaId, wardId: parsed.data.wardId, maxDaysToTimeBar: parsed.data.days }, actorFrom(req), 'exported')
+        const csv = toCsv(
+          ['pnc_id', 'surname', 'forenames', 'date_of_birth', 'failure_section', 'failure_date', 'wanted_since', 'time_bar_date', 'markers', 'ward', 'lead_officer', 'status'],
+          rows.map((r) => [r.pnc_id, r.surname, r.forenames, r.date_of_birth, r.section, r.failure_date, r.wanted_since, r.time_bar_date, r.markers, r.ward_name, r.lead_officer, r.status]),
+        )
+        res.setHeader('Content-Disposition', `attachment; filename="wanted-dip-failure-violent-${todayInLondon()}-OFFICIAL-SENSITIVE.csv"`)
+        res.type('text/csv').send(csv)
+      },
+    },
+    {
+      method: 'get',
+      path: '/cid/:entryId/briefing',
+      access: 'cid.list',
+      audit: 'disclosure',
+      handler: (req, res) => briefingPage(req, res),
+    },
+    {
+      method: 'post',
+      path: '/cid/:entryId/outcome',
+      access: 'cid.list',
+      audit: 'alteration',
+      handler: async (req, res) => {
+        const kept = { ...keepValues(req.body, ['outcome', 'reference', 'note']), ...keepDateValues(req.body, ['outcomeOn']) }
+        const parsed = cidOutcomeSchema.safeParse(gatherDates(req.body, ['outcomeOn']))
+        if (!parsed.success) return briefingPage(req, res, kept, toFormErrors(parsed.error, ['outcome', 'outcomeOn', 'reference', 'note']))
+        const result = await cidService.recordOutcome(signedInUser(req), idParam(req, 'entryId', 'Entry'), parsed.data, actorFrom(req))
+        await finish(req, res, result, 'Outcome recorded', '/cid', (errors) => briefingPage(req, res, kept, errors))
+      },
+    },
+    {
+      method: 'get',
+      path: '/cid/proposals',
+      access: 'cid.countersign',
+      audit: 'consultation',
+      handler: (req, res) => queuePage(req, res),
+    },
+    ...(
+      [
+        ['countersign', 'countersigned', decisionSchema, 'Countersigned: the entry is now on the CID list'],
+        ['reject', 'rejected', rejectSchema, 'Proposal rejected'],
+        ['close', 'closed', rejectSchema, 'Entry closed as time-barred'],
+      ] as const
+    ).map(
+      ([action, decision, schema, success]): RouteDefinition => ({
+        method: 'post',
+        path: `/cid/:entryId/${action}`,
+        access: 'cid.countersign',
+        audit: 'alteration',
+        handler: async (req, res) => {
+          const entryId = idParam(req, 'entryId', 'Entry')
+          const parsed = schema.safeParse(req.body)
+          if (!parsed.success) return queuePage(req, res, toFormErrors(parsed.error, ['rationale']), { action, entryId })
+          const result = await cidService.decide(signedInUser(req), entryId, decision, parsed.data.rationale, parsed.data.version, actorFrom(req))
+          await finish(req, res, result, success, '/cid/proposals', (errors) => queuePage(req, res, errors, { action, entryId }))
+        },
+      }),
+    ),
+    {
+      method: 'get',
+      path: '/failures/:failureId/cid-proposal',
+      access: 'cid.propose',
+      audit: 'consultation',
+      handler: (req, res) => proposalPage(req, res, {}),
+    },
+    {
+      method: 'post',
+      path: '/failures/:failureId/cid-proposal',
+      access: 'cid.propose',
+      audit: 'collection',
+      handler: async (req, res) => {
+        const values = keepValues(req.body, ['reason'])
+        const parsed = proposalSchema.safeParse(req.body)
+        if (!parsed.success) return proposalPage(req, res, values, toFormErrors(parsed.error, ['reason']))
+        const failureId = idParam(req, 'failureId', 'Failure')
+        const result = await cidService.propose(signedInUser(req), failureId, parsed.data.reason, actorFrom(req))
+        await finish(req, res, result, 'Proposed to CID: a supervisor must countersign it', `/failures/${failureId}`, (errors) => proposalPage(req, res, values, errors))
+      },
+    },
+  ]
+}
