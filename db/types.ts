@@ -452,7 +452,18 @@ export interface CidEntryEventTable {
   recorded_at: DefaultedTimestamp
 }
 
+export interface RetentionDecisionTable {
+  id: Generated<string>
+  person_id: string
+  decision: 'retain' | 'dispose'
+  reason: string
+  next_review_on: CalendarDay | null
+  decided_by: string | null
+  decided_at: DefaultedTimestamp
+}
+
 export interface Database {
+  retention_decision: RetentionDecisionTable
   cid_entry: CidEntryTable
   cid_entry_event: CidEntryEventTable
   sharing_agreement: SharingAgreementTable

@@ -34,6 +34,8 @@ const envSchema = z.object({
   LOCKOUT_MINUTES: positiveInt.default(30),
   SIGN_IN_RATE_LIMIT: positiveInt.default(30),
   SIGN_IN_RATE_WINDOW_MINUTES: positiveInt.default(15),
+  RETENTION_REVIEW_YEARS: positiveInt.max(100).default(6),
+  RETENTION_REVIEW_YEARS_NEVER_ADOPTED: positiveInt.max(100).default(3),
 })
 
 export type Config = Readonly<{
@@ -50,6 +52,7 @@ export type Config = Readonly<{
   secureCookies: boolean
   db: Readonly<{ poolMax: number; connectTimeoutMs: number; statementTimeoutMs: number }>
   session: Readonly<{ idleMs: number; absoluteMs: number }>
+  retention: Readonly<{ reviewYears: number; reviewYearsNeverAdopted: number }>
   signIn: Readonly<{
     lockoutThreshold: number
     lockoutMs: number
@@ -95,6 +98,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     session: Object.freeze({
       idleMs: e.SESSION_IDLE_MINUTES * 60_000,
       absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    }),
+    retention: Object.freeze({
+      reviewYears: e.RETENTION_REVIEW_YEARS,
+      reviewYearsNeverAdopted: e.RETENTION_REVIEW_YEARS_NEVER_ADOPTED,
     }),
     signIn: Object.freeze({
       lockoutThreshold: e.LOCKOUT_THRESHOLD,

@@ -13,6 +13,8 @@ import { peopleRoutes } from './features/people/peopleRoutes.ts'
 import { dipRoutes } from './features/dip/dipRoutes.ts'
 import { partnersRoutes } from './features/partners/partnersRoutes.ts'
 import { cidRoutes } from './features/cid/cidRoutes.ts'
+import { auditViewsRoutes } from './features/auditViews/auditViewsRoutes.ts'
+import { retentionRoutes } from './features/retention/retentionRoutes.ts'
 import type { RouteDefinition } from './http/routeDefinition.ts'
 import type { Services } from './services.ts'
 
@@ -45,6 +47,8 @@ export function buildRoutes(deps: RouteDeps): RouteDefinition[] {
     ...dipRoutes({ dipService: deps.services.dipService, peopleService: deps.services.peopleService }),
     ...partnersRoutes({ partnersService: deps.services.partnersService, peopleService: deps.services.peopleService }),
     ...cidRoutes({ cidService: deps.services.cidService, cohortsService: deps.services.cohortsService }),
+    ...auditViewsRoutes({ auditViewsService: deps.services.auditViewsService }),
+    ...retentionRoutes({ retentionService: deps.services.retentionService }),
   ]
 }
 

@@ -9,6 +9,8 @@ import { createPeopleService } from './features/people/peopleService.ts'
 import { createDipService } from './features/dip/dipService.ts'
 import { createPartnersService } from './features/partners/partnersService.ts'
 import { createCidService } from './features/cid/cidService.ts'
+import { createAuditViewsService } from './features/auditViews/auditViewsService.ts'
+import { createRetentionService } from './features/retention/retentionService.ts'
 
 /** Every service, built once over one database. createApp receives these; tests build the same. */
 export function createServices(db: Kysely<Database>, config: Config) {
@@ -24,6 +26,8 @@ export function createServices(db: Kysely<Database>, config: Config) {
     dipService: createDipService(db),
     partnersService: createPartnersService(db),
     cidService: createCidService(db),
+    auditViewsService: createAuditViewsService(db),
+    retentionService: createRetentionService(db, config.retention),
   }
 }
 

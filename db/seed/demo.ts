@@ -7,6 +7,7 @@ import { seedDemoDip } from './demoDip.ts'
 import { seedDemoPeople } from './demoPeople.ts'
 import { seedDemoPartners } from './demoPartners.ts'
 import { seedDemoCid } from './demoCid.ts'
+import { seedDemoRetention } from './demoRetention.ts'
 
 export type DemoAccount = { username: string; role: Role; agency: Agency | null; displayName: string }
 
@@ -45,6 +46,7 @@ export async function seedDemo(db: Kysely<Database>, options: { password: string
       await seedDemoDip(trx, { today: todayInLondon(now), now })
       await seedDemoPartners(trx, { today: todayInLondon(now) })
       await seedDemoCid(trx, { today: todayInLondon(now) })
+      await seedDemoRetention(trx, { today: todayInLondon(now) })
     }
   })
   return accounts

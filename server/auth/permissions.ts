@@ -29,6 +29,9 @@ export const permissions = [
   'cid.list',
   'cid.countersign',
   'cid.propose',
+  'audit.view',
+  'retention.review',
+  'subject_access.export',
 ] as const
 export type Permission = (typeof permissions)[number]
 
@@ -54,6 +57,9 @@ const grants: Record<Role, readonly Permission[]> = {
     'cid.list',
     'cid.countersign',
     'cid.propose',
+    'audit.view',
+    'retention.review',
+    'subject_access.export',
   ],
   iom_officer: [
     'home.view',

@@ -11,7 +11,7 @@ import { actorFrom } from '../audit/actor.ts'
 import type { CohortsService } from '../cohorts/cohortsService.ts'
 import { fullName } from '../people/peoplePresenter.ts'
 import type { CidRow } from './cidRepository.ts'
-import { cidFilterSchema, cidOutcomeSchema, decisionSchema, proposalSchema, rejectSchema } from './cidSchemas.ts'
+import { cidFilterSchema, cidOutcomeSchema, closeSchema, decisionSchema, proposalSchema, rejectSchema } from './cidSchemas.ts'
 import type { CidResult, CidService } from './cidService.ts'
 
 type Deps = { cidService: CidService; cohortsService: CohortsService }
@@ -168,7 +168,7 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
       [
         ['countersign', 'countersigned', decisionSchema, 'Countersigned: the entry is now on the CID list'],
         ['reject', 'rejected', rejectSchema, 'Proposal rejected'],
-        ['close', 'closed', rejectSchema, 'Entry closed as time-barred'],
+        ['close', 'closed', closeSchema, 'Entry closed as time-barred'],
       ] as const
     ).map(
       ([action, decision, schema, success]): RouteDefinition => ({

@@ -14,6 +14,7 @@ export const cidFilterSchema = z.object({
 
 export const decisionSchema = z.object({ rationale: text('your rationale', 1000), version })
 export const rejectSchema = z.object({ rationale: text('why the proposal is rejected', 1000), version })
+export const closeSchema = z.object({ rationale: text('a closing note', 1000), version })
 export const proposalSchema = z.object({ reason: text('why this person should be handed to CID', 1000) })
 
 export const cidOutcomeSchema = z.object({

@@ -107,6 +107,10 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
       if (decision === 'countersigned' && (entry.failure_status !== 'wanted' || entry.time_bar_date < today())) {
         return invalid('rationale', 'The failure is no longer wanted or is time-barred: reject or close the proposal instead')
       }
+      // Closing records the entry as time-barred: only true once the failure's time bar has passed.
+      if (decision === 'closed' && entry.failure_status !== 'time_barred' && entry.time_bar_date >= today()) {
+        return invalid('rationale', 'The failure is not time-barred yet: the entry stays on the CID list')
+      }
       const from: readonly CidStatus[] = decision === 'closed' ? ['countersigned', 'proposed'] : ['proposed']
       const changes = decision === 'closed'
         ? { status: 'time_barred' as const, decided_by: user.id, decided_at: clock(), rationale: text }

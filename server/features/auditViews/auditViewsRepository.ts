@@ -1,0 +1,64 @@
+import { sql, type Kysely } from 'kysely'
+import type { AuditCategory, Database } from '../../../db/types.ts'
+
+type Db = Kysely<Database>
+
+export type AuditFilters = { from?: string | null | undefined; to?: string | null | undefined; category?: AuditCategory | undefined }
+
+const columns = [
+  'a.id',
+  'a.occurred_at',
+  'a.category',
+  'a.event',
+  'a.actor_user_id',
+  'a.actor_username',
+  'a.entity_type',
+  'a.entity_id',
+  'a.person_id',
+  'a.purpose',
+  'a.recipients',
+  'a.request_id',
+  'a.ip',
+] as const
+
+/**
+ * Audit rows newest first, by keyset on id (the chain order), so a page is an index range scan
+ * whatever the size of the log: by person (audit_event_person_idx) or by actor (audit_event_actor_idx).
+ */
+export function auditRows(
+  db: Db,
+  by: { personId: string } | { actorUserId: string },
+  filters: AuditFilters,
+  page: { beforeId?: string | undefined; limit: number },
+) {
+  let query = db.selectFrom('audit_event as a').select(columns)
+  query = 'personId' in by ? query.where('a.person_id', '=', by.personId) : query.where('a.actor_user_id', '=', by.actorUserId)
+  if (filters.category) query = query.where('a.category', '=', filters.category)
+  if (filters.from) query = query.where('a.occurred_at', '>=', sql<Date>`(${filters.from}::date)::timestamp at time zone 'Europe/London'`)
+  if (filters.to) query = query.where('a.occurred_at', '<', sql<Date>`((${filters.to}::date + 1)::timestamp at time zone 'Europe/London')`)
+  if (page.beforeId) query = query.where('a.id', '<', page.beforeId)
+  return query.orderBy('a.id', 'desc').limit(page.limit).execute()
+}
+
+export type AuditRow = Awaited<ReturnType<typeof auditRows>>[number]
+
+/** A user's activity counted by day and kind: the overview before the rows. */
+export function activityByDay(db: Db, actorUserId: string, filters: AuditFilters) {
+  let query = db
+    .selectFrom('audit_event as a')
+    .select([
+      sql<string>`to_char(a.occurred_at at time zone 'Europe/London', 'YYYY-MM-DD')`.as('day'),
+      'a.category',
+      sql<number>`count(*)::int`.as('n'),
+    ])
+    .where('a.actor_user_id', '=', actorUserId)
+  if (filters.from) query = query.where('a.occurred_at', '>=', sql<Date>`(${filters.from}::date)::timestamp at time zone 'Europe/London'`)
+  if (filters.to) query = query.where('a.occurred_at', '<', sql<Date>`((${filters.to}::date + 1)::timestamp at time zone 'Europe/London')`)
+  return query.groupBy(['day', 'a.category']).orderBy('day', 'desc').limit(2000).execute()
+}
+
+/** Names for the people in a page of audit rows, in the reader's areas only (disposed people have none). */
+export function namesOf(db: Db, personIds: readonly string[], areaIds: readonly string[]) {
+  if (personIds.length === 0 || areaIds.length === 0) return Promise.resolve([])
+  return db.selectFrom('person').select(['id', 'surname', 'forenames']).where('id', 'in', [...personIds]).where('area_id', 'in', [...areaIds]).execute()
+}

@@ -1,0 +1,140 @@
+import type { Request, Response } from 'express'
+import { z } from 'zod'
+import type { AuditCategory } from '../../../db/types.ts'
+import { toCsv } from '../../http/csv.ts'
+import { gatherDates, keepDateValues, optionalDateField } from '../../http/dates.ts'
+import { toFormErrors, uuid } from '../../http/forms.ts'
+import { notFound } from '../../http/httpError.ts'
+import { renderPage } from '../../http/render.ts'
+import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { signedInUser } from '../../http/signedInUser.ts'
+import { formatDateTime } from '../../presenters/format.ts'
+import { actorFrom } from '../audit/actor.ts'
+import { fullName } from '../people/peoplePresenter.ts'
+import { personIdFrom } from '../people/personAccess.ts'
+import type { AuditRow } from './auditViewsRepository.ts'
+import type { AuditViewsService } from './auditViewsService.ts'
+
+const categories = ['collection', 'alteration', 'consultation', 'disclosure', 'combination', 'erasure', 'security', 'administration'] as const
+const categoryLabels: Record<AuditCategory, string> = {
+  collection: 'Collection',
+  alteration: 'Alteration',
+  consultation: 'Consultation',
+  disclosure: 'Disclosure',
+  combination: 'Combination',
+  erasure: 'Erasure',
+  security: 'Security',
+  administration: 'Administration',
+}
+const pageSize = 100
+
+const filterSchema = z
+  .object({
+    from: optionalDateField('from date'),
+    to: optionalDateField('to date'),
+    category: z.union([z.literal(''), z.enum(categories, { error: 'Select an action from the list' })]).optional().transform((v) => v || undefined),
+    before: z.union([z.literal(''), z.string().regex(/^\d{1,19}$/, 'Not a valid page')]).optional().transform((v) => v || undefined),
+  })
+  .refine((v) => !v.from || !v.to || v.from <= v.to, { path: ['to'], message: 'The to date must be on or after the from date' })
+
+function present(row: AuditRow, names?: Map<string, string>) {
+  return {
+    ...row,
+    when: formatDateTime(row.occurred_at),
+    categoryLabel: categoryLabels[row.category],
+    what: row.event.replace(/[._]/g, ' '),
+    who: row.actor_username ?? 'system',
+    personName: row.person_id ? (names?.get(row.person_id) ?? '') : '',
+  }
+}
+
+const csvHeader = ['id', 'occurred_at', 'category', 'event', 'actor', 'person_id', 'entity_type', 'entity_id', 'purpose', 'recipients', 'request_id']
+const csvRow = (r: AuditRow) => [r.id, r.occurred_at.toISOString(), r.category, r.event, r.actor_username, r.person_id, r.entity_type, r.entity_id, r.purpose, r.recipients, r.request_id]
+
+export function auditViewsRoutes({ auditViewsService }: { auditViewsService: AuditViewsService }): RouteDefinition[] {
+  function parseFilters(req: Request) {
+    const values = { ...keepDateValues(req.query, ['from', 'to']), category: typeof req.query.category === 'string' ? req.query.category : '' }
+    const parsed = filterSchema.safeParse(gatherDates(req.query, ['from', 'to']))
+    return { values, parsed }
+  }
+
+  function queryString(req: Request) {
+    const keep = Object.entries(req.query).filter(([k, v]) => k !== 'before' && typeof v === 'string' && v !== '') as [string, string][]
+    return new URLSearchParams(keep).toString()
+  }
+
+  async function personPage(req: Request, res: Response) {
+    const user = signedInUser(req)
+    const personId = personIdFrom(req)
+    const { values, parsed } = parseFilters(req)
+    const common = { title: 'Who has looked at this record', categoryOptions: [{ value: '', text: 'All actions' }, ...categories.map((c) => ({ value: c, text: categoryLabels[c] }))], values, personId }
+    if (!parsed.success) return renderPage(res, 'auditViews/person', { ...common, rows: [], errors: toFormErrors(parsed.error, ['from', 'to', 'category']) }, 400)
+    const { before, ...filters } = parsed.data
+    const found = await auditViewsService.forPerson(user, personId, filters, { beforeId: before, limit: pageSize + 1 }, actorFrom(req))
+    if (!found) throw notFound('Person')
+    const rows = found.rows.slice(0, pageSize).map((r) => present(r))
+    await renderPage(res, 'auditViews/person', { ...common, name: fullName(found.person), rows, nextBefore: found.rows.length > pageSize ? rows[rows.length - 1]?.id : undefined, query: queryString(req) })
+  }
+
+  async function userPage(req: Request, res: Response) {
+    const user = signedInUser(req)
+    const userId = uuid.safeParse(req.params.userId)
+    if (!userId.success) throw notFound('User')
+    const { values, parsed } = parseFilters(req)
+    const common = { title: 'User activity', categoryOptions: [{ value: '', text: 'All actions' }, ...categories.map((c) => ({ value: c, text: categoryLabels[c] }))], values, userId: userId.data }
+    if (!parsed.success) return renderPage(res, 'auditViews/user', { ...common, rows: [], byDay: [], errors: toFormErrors(parsed.error, ['from', 'to', 'category']) }, 400)
+    const { before, ...filters } = parsed.data
+    const found = await auditViewsService.forUser(user, userId.data, filters, { beforeId: before, limit: pageSize + 1 }, actorFrom(req))
+    if (!found) throw notFound('User')
+    const rows = found.rows.slice(0, pageSize).map((r) => present(r, found.names))
+    await renderPage(res, 'auditViews/user', {
+      ...common,
+      subject: found.subject,
+      byDay: found.byDay.map((d) => ({ ...d, categoryLabel: categoryLabels[d.category] })),
+      rows,
+      nextBefore: found.rows.length > pageSize ? rows[rows.length - 1]?.id : undefined,
+      query: queryString(req),
+    })
+  }
+
+  async function exportCsv(req: Request, res: Response, kind: 'person' | 'user') {
+    const user = signedInUser(req)
+    const { parsed } = parseFilters(req)
+    if (!parsed.success) return renderPage(res, 'errors/400', { title: 'There is a problem with the filters', requestId: req.id }, 400)
+    const { before: _before, ...filters } = parsed.data
+    const limit = 50_000
+    const found =
+      kind === 'person'
+        ? await auditViewsService.forPerson(user, personIdFrom(req), filters, { limit }, actorFrom(req), true)
+        : await auditViewsService.forUser(user, uuid.parse(req.params.userId), filters, { limit }, actorFrom(req), true)
+    if (!found) throw notFound('Record')
+    res.setHeader('Content-Disposition', `attachment; filename="audit-${kind}-OFFICIAL-SENSITIVE.csv"`)
+    res.type('text/csv').send(toCsv(csvHeader, found.rows.map(csvRow)))
+  }
+
+  return [
+    { method: 'get', path: '/people/:personId/audit', access: 'audit.view', audit: 'consultation', handler: personPage },
+    { method: 'get', path: '/people/:personId/audit.csv', access: 'audit.view', audit: 'disclosure', handler: (req, res) => exportCsv(req, res, 'person') },
+    {
+      method: 'get',
+      path: '/audit/users',
+      access: 'audit.view',
+      audit: 'none',
+      handler: async (_req, res) => {
+        await renderPage(res, 'auditViews/users', { title: 'User activity', users: await auditViewsService.users() })
+      },
+    },
+    { method: 'get', path: '/audit/users/:userId', access: 'audit.view', audit: 'administration', handler: userPage },
+    {
+      method: 'get',
+      path: '/audit/users/:userId/activity.csv',
+      access: 'audit.view',
+      audit: 'disclosure',
+      handler: (req, res) => {
+        if (!uuid.safeParse(req.params.userId).success) throw notFound('User')
+        return exportCsv(req, res, 'user')
+      },
+    },
+  ]
+}
+

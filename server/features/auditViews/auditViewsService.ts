@@ -1,0 +1,53 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../../../db/types.ts'
+import type { SessionUser } from '../../auth/sessionUser.ts'
+import { recordAudit, type Actor } from '../audit/auditRepository.ts'
+import { findPersonInAreas } from '../people/peopleRepository.ts'
+import { findUserById } from '../users/usersRepository.ts'
+import * as repo from './auditViewsRepository.ts'
+
+export type AuditViewsService = ReturnType<typeof createAuditViewsService>
+
+/**
+ * Supervisors checking lawfulness: who looked at a record, and what a user did. Reading the log
+ * about a person is itself a consultation; exporting it is a disclosure.
+ */
+export function createAuditViewsService(db: Kysely<Database>) {
+  async function forPerson(user: SessionUser, personId: string, filters: repo.AuditFilters, page: { beforeId?: string; limit: number }, actor: Actor, exported = false) {
+    const person = await findPersonInAreas(db, personId, user.visibleAreaIds)
+    if (!person) return undefined
+    const rows = await repo.auditRows(db, { personId }, filters, page)
+    await recordAudit(db, actor, {
+      category: exported ? 'disclosure' : 'consultation',
+      event: exported ? 'audit.person_exported' : 'audit.person_viewed',
+      entityType: 'person',
+      entityId: personId,
+      personId,
+      ...(exported ? { recipients: `${user.username} (CSV download)` } : {}),
+      detail: { filters },
+    })
+    return { person, rows }
+  }
+
+  async function forUser(user: SessionUser, userId: string, filters: repo.AuditFilters, page: { beforeId?: string; limit: number }, actor: Actor, exported = false) {
+    const subject = await findUserById(db, userId)
+    if (!subject) return undefined
+    const [rows, byDay] = [await repo.auditRows(db, { actorUserId: userId }, filters, page), await repo.activityByDay(db, userId, filters)]
+    const names = await repo.namesOf(db, [...new Set(rows.flatMap((r) => (r.person_id ? [r.person_id] : [])))], user.visibleAreaIds)
+    await recordAudit(db, actor, {
+      category: exported ? 'disclosure' : 'administration',
+      event: exported ? 'audit.user_exported' : 'audit.user_viewed',
+      entityType: 'user',
+      entityId: userId,
+      ...(exported ? { recipients: `${user.username} (CSV download)` } : {}),
+      detail: { filters, personIds: [...new Set(rows.flatMap((r) => (r.person_id ? [r.person_id] : [])))] },
+    })
+    return { subject, rows, byDay, names: new Map(names.map((n) => [n.id, `${n.surname.toUpperCase()}, ${n.forenames}`])) }
+  }
+
+  return {
+    forPerson,
+    forUser,
+    users: () => db.selectFrom('app_user').select(['id', 'username', 'display_name', 'role']).orderBy('username').execute(),
+  }
+}
