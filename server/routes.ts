@@ -39,7 +39,7 @@ export function buildRoutes(deps: RouteDeps): RouteDefinition[] {
       signInService: deps.services.signInService,
       rateLimit: { limit: deps.config.signIn.rateLimit, windowMs: deps.config.signIn.rateWindowMs },
     }),
-    ...homeRoutes(),
+    ...homeRoutes({ dashboardService: deps.services.dashboardService }),
     ...usersRoutes({ usersService: deps.services.usersService }),
     ...peopleRoutes({ peopleService: deps.services.peopleService }),
     ...caseworkRoutes({ caseworkService: deps.services.caseworkService, peopleService: deps.services.peopleService }),

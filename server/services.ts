@@ -11,6 +11,7 @@ import { createPartnersService } from './features/partners/partnersService.ts'
 import { createCidService } from './features/cid/cidService.ts'
 import { createAuditViewsService } from './features/auditViews/auditViewsService.ts'
 import { createRetentionService } from './features/retention/retentionService.ts'
+import { createDashboardService } from './features/dashboard/dashboardService.ts'
 
 /** Every service, built once over one database. createApp receives these; tests build the same. */
 export function createServices(db: Kysely<Database>, config: Config) {
@@ -28,6 +29,7 @@ export function createServices(db: Kysely<Database>, config: Config) {
     cidService: createCidService(db),
     auditViewsService: createAuditViewsService(db),
     retentionService: createRetentionService(db, config.retention),
+    dashboardService: createDashboardService(db),
   }
 }
 
