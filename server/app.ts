@@ -12,7 +12,7 @@ import { errorHandler, notFoundHandler } from './http/errorHandler.ts'
 import { pageLocals } from './http/locals.ts'
 import { requestLog } from './http/requestLog.ts'
 import { cspNonce, noCache, requestId, securityHeaders } from './http/security.ts'
-import { createSessionMiddleware, sessionTimeouts } from './http/session.ts'
+import { createSessionMiddleware, saveSessionBeforeRedirect, sessionTimeouts } from './http/session.ts'
 import type { Logger } from './logger.ts'
 import { assertEveryRouteRegistered, buildRoutes } from './routes.ts'
 import type { Services } from './services.ts'
@@ -66,6 +66,7 @@ export function createApp(deps: AppDeps): express.Express {
   )
   app.use(passport.session())
   app.use(sessionTimeouts(config.session))
+  app.use(saveSessionBeforeRedirect)
   app.use(csrf.exposeToken)
   app.use(csrf.protect)
   app.use(pageLocals)

@@ -60,3 +60,17 @@ export function sessionTimeouts(options: { idleMs: number; absoluteMs: number })
     })
   }
 }
+
+/**
+ * express-session writes the session after the response has gone, so a browser that follows a
+ * redirect at once can load the next page before the one-time message (or a stated purpose) is
+ * stored. Every redirect of a signed-in user saves the session first.
+ */
+export const saveSessionBeforeRedirect: RequestHandler = (req, res, next) => {
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void
+  res.redirect = ((...args: unknown[]) => {
+    if (!req.user || !req.session) return redirect(...args)
+    req.session.save((error) => (error ? next(error) : redirect(...args)))
+  }) as typeof res.redirect
+  next()
+}
