@@ -15,6 +15,7 @@ import { partnersRoutes } from './features/partners/partnersRoutes.ts'
 import { cidRoutes } from './features/cid/cidRoutes.ts'
 import { auditViewsRoutes } from './features/auditViews/auditViewsRoutes.ts'
 import { retentionRoutes } from './features/retention/retentionRoutes.ts'
+import { performanceRoutes } from './features/performance/performanceRoutes.ts'
 import type { RouteDefinition } from './http/routeDefinition.ts'
 import type { Services } from './services.ts'
 
@@ -49,6 +50,7 @@ export function buildRoutes(deps: RouteDeps): RouteDefinition[] {
     ...cidRoutes({ cidService: deps.services.cidService, cohortsService: deps.services.cohortsService }),
     ...auditViewsRoutes({ auditViewsService: deps.services.auditViewsService }),
     ...retentionRoutes({ retentionService: deps.services.retentionService }),
+    ...performanceRoutes({ performanceService: deps.services.performanceService, cohortsService: deps.services.cohortsService }),
   ]
 }
 

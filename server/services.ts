@@ -12,6 +12,7 @@ import { createCidService } from './features/cid/cidService.ts'
 import { createAuditViewsService } from './features/auditViews/auditViewsService.ts'
 import { createRetentionService } from './features/retention/retentionService.ts'
 import { createDashboardService } from './features/dashboard/dashboardService.ts'
+import { createPerformanceService } from './features/performance/performanceService.ts'
 
 /** Every service, built once over one database. createApp receives these; tests build the same. */
 export function createServices(db: Kysely<Database>, config: Config) {
@@ -30,6 +31,7 @@ export function createServices(db: Kysely<Database>, config: Config) {
     auditViewsService: createAuditViewsService(db),
     retentionService: createRetentionService(db, config.retention),
     dashboardService: createDashboardService(db),
+    performanceService: createPerformanceService(db),
   }
 }
 

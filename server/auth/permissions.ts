@@ -32,6 +32,7 @@ export const permissions = [
   'audit.view',
   'retention.review',
   'subject_access.export',
+  'performance.view',
 ] as const
 export type Permission = (typeof permissions)[number]
 
@@ -60,6 +61,7 @@ const grants: Record<Role, readonly Permission[]> = {
     'audit.view',
     'retention.review',
     'subject_access.export',
+    'performance.view',
   ],
   iom_officer: [
     'home.view',

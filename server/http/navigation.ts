@@ -15,6 +15,7 @@ const items: readonly NavigationItem[] = [
   { text: 'Cohorts', href: '/cohorts', permission: 'cohorts.view' },
   { text: 'Wanted for DIP failure', href: '/cid', permission: 'cid.list' },
   { text: 'CID proposals', href: '/cid/proposals', permission: 'cid.countersign' },
+  { text: 'Performance', href: '/performance', permission: 'performance.view' },
   { text: 'Retention reviews', href: '/retention', permission: 'retention.review' },
   { text: 'User activity', href: '/audit/users', permission: 'audit.view' },
   { text: 'Partner cases', href: '/partner-cases', permission: 'partner.cases' },

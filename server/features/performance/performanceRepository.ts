@@ -1,0 +1,109 @@
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '../../../db/types.ts'
+
+type Db = Kysely<Database>
+
+export type ReportScope = { areaIds: readonly string[]; areaId?: string | undefined; wardId?: string | undefined; from: string; to: string }
+
+/** The people in scope: the user's areas, narrowed by the report's borough and ward filters. */
+function peopleIn(scope: ReportScope) {
+  return sql`p.area_id = any(${sql.val([...scope.areaIds])}::uuid[])
+    ${scope.areaId ? sql`and p.area_id = ${scope.areaId}::uuid` : sql``}
+    ${scope.wardId ? sql`and p.ward_id = ${scope.wardId}::uuid` : sql``}`
+}
+
+/** Calendar months from..to as 'YYYY-MM', so an empty month is a row of zeros, not a gap. */
+function months(scope: ReportScope) {
+  return sql`(select to_char(m, 'YYYY-MM') as month, m::date as month_start, (m + interval '1 month')::date as month_end
+                from generate_series(date_trunc('month', ${scope.from}::date), date_trunc('month', ${scope.to}::date), interval '1 month') as m)`
+}
+
+/** Open memberships at the end of each month, by programme and tier. */
+export async function cohortSizeByMonth(db: Db, scope: ReportScope) {
+  const result = await sql<{ month: string; programme: string; tier: string | null; members: number }>`
+    select mo.month, m.programme, m.tier, count(*)::int as members
+      from ${months(scope)} mo
+      join cohort_membership m on m.adopted_on < mo.month_end and (m.ended_on is null or m.ended_on >= mo.month_end)
+      join person p on p.id = m.person_id and ${peopleIn(scope)}
+     group by mo.month, m.programme, m.tier
+     order by mo.month, m.programme, m.tier`.execute(db)
+  return result.rows
+}
+
+export async function referralsByMonth(db: Db, scope: ReportScope) {
+  const result = await sql<{ month: string; received: number; accepted: number; declined: number }>`
+    select mo.month,
+           count(r.id)::int as received,
+           count(r.id) filter (where r.status = 'accepted')::int as accepted,
+           count(r.id) filter (where r.status = 'declined')::int as declined
+      from ${months(scope)} mo
+      left join (referral r join person p on p.id = r.person_id and ${peopleIn(scope)})
+        on (r.referred_at at time zone 'Europe/London')::date >= mo.month_start and (r.referred_at at time zone 'Europe/London')::date < mo.month_end
+     group by mo.month order by mo.month`.execute(db)
+  return result.rows
+}
+
+export async function testsByMonth(db: Db, scope: ReportScope) {
+  const result = await sql<{ month: string; tests: number; opiates_tested: number; opiates_positive: number; cocaine_tested: number; cocaine_positive: number }>`
+    select mo.month,
+           count(t.id)::int as tests,
+           count(t.id) filter (where t.opiates <> 'not_tested')::int as opiates_tested,
+           count(t.id) filter (where t.opiates = 'positive')::int as opiates_positive,
+           count(t.id) filter (where t.cocaine <> 'not_tested')::int as cocaine_tested,
+           count(t.id) filter (where t.cocaine = 'positive')::int as cocaine_positive
+      from ${months(scope)} mo
+      left join (drug_test t join person p on p.id = t.person_id and ${peopleIn(scope)})
+        on (t.sample_taken_at at time zone 'Europe/London')::date >= mo.month_start and (t.sample_taken_at at time zone 'Europe/London')::date < mo.month_end
+     group by mo.month order by mo.month`.execute(db)
+  return result.rows
+}
+
+export async function attendanceRates(db: Db, scope: ReportScope) {
+  const result = await sql<{ kind: 'initial' | 'follow_up'; recorded: number; attended: number }>`
+    select k.kind, count(at.id)::int as recorded, count(at.id) filter (where at.outcome = 'attended')::int as attended
+      from (values ('initial'), ('follow_up')) as k(kind)
+      left join (appointment a join person p on p.id = a.person_id and ${peopleIn(scope)}
+                 join attendance at on at.appointment_id = a.id)
+        on a.kind = k.kind and (a.scheduled_at at time zone 'Europe/London')::date between ${scope.from}::date and ${scope.to}::date
+     group by k.kind order by k.kind`.execute(db)
+  return result.rows
+}
+
+export async function failuresBySectionAndStatus(db: Db, scope: ReportScope) {
+  const result = await sql<{ section: 's12' | 's14'; status: string; failures: number }>`
+    select f.section, f.status, count(*)::int as failures
+      from dip_failure f join person p on p.id = f.person_id and ${peopleIn(scope)}
+     where f.failure_date between ${scope.from}::date and ${scope.to}::date
+     group by f.section, f.status order by f.section, f.status`.execute(db)
+  return result.rows
+}
+
+/** Hot spots: drug possession tests and DIP failures by ward, old and new Havering wards kept apart. */
+export async function hotSpots(db: Db, scope: ReportScope) {
+  const result = await sql<{ ward: string; ward_set: string; possession_tests: number; failures: number }>`
+    select * from (
+      select w.name as ward,
+             case when w.valid_to is null then 'From May 2022' else 'Before May 2022' end as ward_set,
+             (select count(*) from drug_test t join person p on p.id = t.person_id
+               where p.ward_id = w.id and t.trigger_offence_code in ('POSSESSION_A', 'PWITS_A', 'SUPPLY_A') and ${peopleIn(scope)}
+                 and (t.sample_taken_at at time zone 'Europe/London')::date between ${scope.from}::date and ${scope.to}::date)::int as possession_tests,
+             (select count(*) from dip_failure f join person p on p.id = f.person_id
+               where p.ward_id = w.id and ${peopleIn(scope)} and f.failure_date between ${scope.from}::date and ${scope.to}::date)::int as failures
+        from ward w
+       where w.borough_id = any(${sql.val([...scope.areaIds])}::uuid[])
+    ) by_ward
+    where possession_tests + failures > 0
+    order by possession_tests + failures desc, ward
+    limit 40`.execute(db)
+  return result.rows
+}
+
+export async function linksByAgency(db: Db, scope: ReportScope) {
+  const result = await sql<{ agency: string; rating: string; links: number }>`
+    select l.agency, coalesce(upper(l.brag_rating), case when l.dash_score >= 14 then 'High risk' when l.dash_score is not null then 'Standard' else 'None' end) as rating,
+           count(*)::int as links
+      from partner_link l join person p on p.id = l.person_id and ${peopleIn(scope)}
+     where l.status = 'open'
+     group by 1, 2 order by 1, 2`.execute(db)
+  return result.rows
+}

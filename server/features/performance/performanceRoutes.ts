@@ -1,0 +1,118 @@
+import type { Request, Response } from 'express'
+import { z } from 'zod'
+import { toCsv } from '../../http/csv.ts'
+import { addMonths, dateParts, gatherDates, keepDateValues, optionalDateField, todayInLondon } from '../../http/dates.ts'
+import { keepValues, toFormErrors, uuid } from '../../http/forms.ts'
+import { notFound } from '../../http/httpError.ts'
+import { renderPage } from '../../http/render.ts'
+import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { signedInUser } from '../../http/signedInUser.ts'
+import type { CohortsService } from '../cohorts/cohortsService.ts'
+import { programmeLabels, tierLabels } from '../people/vocabulary.ts'
+import { barChart, monthLabel, rate, type Table } from './performancePresenter.ts'
+import type { PerformanceService } from './performanceService.ts'
+
+const filterSchema = z
+  .object({
+    from: optionalDateField('from date'),
+    to: optionalDateField('to date'),
+    areaId: z.union([z.literal(''), uuid]).optional().transform((v) => v || undefined),
+    wardId: z.union([z.literal(''), uuid]).optional().transform((v) => v || undefined),
+  })
+  .refine((v) => !v.from || !v.to || v.from <= v.to, { path: ['to'], message: 'The to date must be on or after the from date' })
+  .refine((v) => !v.from || !v.to || v.to <= addMonths(v.from, 60), { path: ['to'], message: 'Choose a period of 5 years or less' })
+
+export function performanceRoutes({ performanceService, cohortsService }: { performanceService: PerformanceService; cohortsService: CohortsService }): RouteDefinition[] {
+  async function report(req: Request) {
+    const user = signedInUser(req)
+    const parsed = filterSchema.safeParse(gatherDates(req.query, ['from', 'to']))
+    if (!parsed.success) return { user, errors: toFormErrors(parsed.error, ['from', 'to', 'areaId', 'wardId']) }
+    const today = todayInLondon()
+    const to = parsed.data.to ?? today
+    const from = parsed.data.from ?? `${addMonths(to, -11).slice(0, 7)}-01`
+    const figures = await performanceService.report({ areaIds: user.visibleAreaIds, areaId: parsed.data.areaId, wardId: parsed.data.wardId, from, to })
+    return { user, from, to, tables: tablesFrom(figures), figures }
+  }
+
+  return [
+    {
+      method: 'get',
+      path: '/performance',
+      access: 'performance.view',
+      audit: 'none',
+      handler: async (req: Request, res: Response) => {
+        const result = await report(req)
+        const options = await cohortsService.options(result.user)
+        const dates = keepDateValues(req.query, ['from', 'to'])
+        const values = { ...dates, ...keepValues(req.query, ['areaId', 'wardId']) }
+        const common = {
+          title: 'Performance',
+          areaOptions: [{ value: '', text: 'All boroughs' }, ...options.boroughs.map((b) => ({ value: b.id, text: b.name }))],
+          wardOptions: [{ value: '', text: 'All wards' }, ...options.wards.map((w) => ({ value: w.id, text: `${w.name} (${w.borough_name})` }))],
+        }
+        if ('errors' in result) return renderPage(res, 'performance/report', { ...common, values, tables: [], charts: [], errors: result.errors }, 400)
+        const query = new URLSearchParams(Object.entries(req.query).filter(([, v]) => typeof v === 'string') as [string, string][]).toString()
+        await renderPage(res, 'performance/report', {
+          ...common,
+          values: { ...values, from: dates.from?.year ? dates.from : dateParts(result.from), to: dates.to?.year ? dates.to : dateParts(result.to) },
+          period: `${result.from} to ${result.to}`,
+          tables: result.tables,
+          charts: chartsFrom(result.figures),
+          query,
+        })
+      },
+    },
+    {
+      method: 'get',
+      path: '/performance/:table.csv',
+      access: 'performance.view',
+      audit: 'none',
+      handler: async (req: Request, res: Response) => {
+        const result = await report(req)
+        if ('errors' in result) return renderPage(res, 'errors/400', { title: 'There is a problem with the filters', requestId: req.id }, 400)
+        const table = result.tables.find((t) => t.id === req.params.table)
+        if (!table) throw notFound('Table')
+        res.setHeader('Content-Disposition', `attachment; filename="${table.id}-${result.from}-${result.to}.csv"`)
+        res.type('text/csv').send(toCsv(table.header, table.rows))
+      },
+    },
+  ]
+}
+
+type Figures = Awaited<ReturnType<PerformanceService['report']>>
+
+function tablesFrom(f: Figures): Table[] {
+  return [
+    {
+      id: 'cohort-size',
+      caption: 'Cohort size at the end of each month, by programme and tier',
+      header: ['month', 'programme', 'tier', 'members'],
+      rows: f.cohortSize.map((r) => [r.month, programmeLabels[r.programme as keyof typeof programmeLabels] ?? r.programme, r.tier ? tierLabels[r.tier as keyof typeof tierLabels] : '', r.members]),
+    },
+    { id: 'referrals', caption: 'Referrals received, accepted and declined', header: ['month', 'received', 'accepted', 'declined'], rows: f.referrals.map((r) => [r.month, r.received, r.accepted, r.declined]) },
+    {
+      id: 'drug-tests',
+      caption: 'Drug tests by month, with positivity',
+      header: ['month', 'tests', 'opiates positive', 'opiates positivity', 'cocaine positive', 'cocaine positivity'],
+      rows: f.tests.map((r) => [r.month, r.tests, r.opiates_positive, rate(r.opiates_positive, r.opiates_tested), r.cocaine_positive, rate(r.cocaine_positive, r.cocaine_tested)]),
+    },
+    {
+      id: 'attendance',
+      caption: 'Required assessment attendance',
+      header: ['assessment', 'recorded', 'attended and remained', 'attendance rate'],
+      rows: f.attendance.map((r) => [r.kind === 'initial' ? 'Initial' : 'Follow-up', r.recorded, r.attended, rate(r.attended, r.recorded)]),
+    },
+    { id: 'failures', caption: 'Failures by section and outcome', header: ['section', 'status', 'failures'], rows: f.failures.map((r) => [r.section, r.status.replace(/_/g, ' '), r.failures]) },
+    { id: 'hot-spots', caption: 'Hot spots: Class A possession and supply tests, and DIP failures, by ward', header: ['ward', 'ward set', 'possession tests', 'failures'], rows: f.hotSpots.map((r) => [r.ward, r.ward_set, r.possession_tests, r.failures]) },
+    { id: 'partner-links', caption: 'Open partner links by agency and rating', header: ['agency', 'rating', 'links'], rows: f.links.map((r) => [r.agency.toUpperCase(), r.rating, r.links]) },
+  ]
+}
+
+function chartsFrom(f: Figures) {
+  const cohortTotals = new Map<string, number>()
+  for (const r of f.cohortSize) cohortTotals.set(r.month, (cohortTotals.get(r.month) ?? 0) + r.members)
+  return [
+    barChart('chart-cohort', 'Open memberships at the end of each month', [...cohortTotals].map(([month, value]) => ({ label: monthLabel(month), value }))),
+    barChart('chart-tests', 'Drug tests by month', f.tests.map((r) => ({ label: monthLabel(r.month), value: r.tests }))),
+  ]
+}
