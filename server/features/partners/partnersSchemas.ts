@@ -1,16 +1,18 @@
 import { z } from 'zod'
+import type { LinkAgency } from '../../../db/types.ts'
 import { agencies } from '../../auth/roles.ts'
 import { dateField, optionalDateField } from '../../http/dates.ts'
-import { checkboxes, choice, text, uuid, version } from '../../http/forms.ts'
+import { checkboxes, choice, text, version } from '../../http/forms.ts'
 import { sharingCategories } from './disclosurePolicy.ts'
 import { bragRatings, linkAgencies, mashDecisions, yosDisposals } from './partnersVocabulary.ts'
 
 const optionalText = (label: string, max: number) => text(label, max, { required: false }).transform((v) => (v === '' ? null : v))
-const blankToNull = <T extends z.ZodType>(schema: T) =>
-  z.union([z.literal(''), schema]).optional().transform((v) => (v === '' || v === undefined ? null : (v as z.infer<T>)))
+// Blank means "not recorded"; anything else must pass the field's own schema, so its own message is shown
+// (a union with '' would answer a wrong value with zod's bare "Invalid input").
+const blankToNull = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === undefined ? null : v), schema.nullable())
 const wholeNumber = (label: string, min: number, max: number) =>
   z
-    .string()
+    .string({ error: `${label} must be a whole number from ${min} to ${max}` })
     .trim()
     .regex(/^\d{1,2}$/, `${label} must be a whole number from ${min} to ${max}`)
     .transform(Number)
@@ -34,16 +36,27 @@ const agencyFields = {
 }
 export const linkDateFields = ['openedOn', 'closedOn', 'meetingDate', 'nextReview', 'transitionDate', 'decisionDate'] as const
 
-function requireForAgency(agency: string, v: Record<string, unknown>, ctx: z.RefinementCtx) {
-  const need = (field: string, message: string) => {
+/** The columns that belong to each agency's kind of link; the rest of a link's columns are common to all. */
+export const agencyColumns: Record<LinkAgency, readonly string[]> = {
+  marac: ['marac_role', 'dash_score', 'meeting_date', 'idva_allocated', 'next_review'],
+  yos: ['yos_disposal', 'case_manager', 'transition_date'],
+  mash: ['brag_rating', 'mash_decision', 'decision_date', 'children_involved'],
+}
+
+/** What a link of each agency must keep, as a new link must have it: column, form field, message. */
+export const requiredLinkColumns: Record<LinkAgency, readonly (readonly [string, string, string])[]> = {
+  marac: [
+    ['marac_role', 'maracRole', 'Select the person’s role'],
+    ['dash_score', 'dashScore', 'Enter the DASH score'],
+  ],
+  yos: [['yos_disposal', 'yosDisposal', 'Select the disposal']],
+  mash: [['brag_rating', 'bragRating', 'Select the BRAG rating']],
+}
+
+function requireForAgency(agency: LinkAgency, v: Record<string, unknown>, ctx: z.RefinementCtx) {
+  for (const [, field, message] of requiredLinkColumns[agency]) {
     if (v[field] === null || v[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message })
   }
-  if (agency === 'marac') {
-    need('maracRole', 'Select the person’s role')
-    need('dashScore', 'Enter the DASH score')
-  }
-  if (agency === 'yos') need('yosDisposal', 'Select the disposal')
-  if (agency === 'mash') need('bragRating', 'Select the BRAG rating')
 }
 
 export const newLinkSchema = z
@@ -52,7 +65,7 @@ export const newLinkSchema = z
     reference: text('the agency’s reference', 60),
     openedOn: dateField('date opened', { notFuture: true }),
     contact: optionalText('the contact', 200),
-    agreementId: uuid.or(z.literal('')).pipe(z.uuid({ error: 'Select the information-sharing agreement' })),
+    agreementId: z.uuid({ error: 'Select the information-sharing agreement' }),
     ...agencyFields,
   })
   .superRefine((v, ctx) => requireForAgency(v.agency, v, ctx))

@@ -7,6 +7,8 @@ import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import { partnerPolicy, viewForPartner, type LinkRow, type PartnerPolicy, type PartnerView } from './disclosurePolicy.ts'
 import * as repo from './partnersRepository.ts'
+import { agencyColumns, requiredLinkColumns } from './partnersSchemas.ts'
+import { linkAgencies } from './partnersVocabulary.ts'
 
 export type PartnerResult =
   | { ok: true; id: string }
@@ -63,18 +65,24 @@ export function createPartnersService(db: Kysely<Database>) {
     return db.transaction().execute(async (trx): Promise<PartnerResult> => {
       const link = await repo.findLinkInAreas(trx, linkId, user.visibleAreaIds)
       if (!link || (onlyAgency !== undefined && link.agency !== onlyAgency)) return { ok: false, kind: 'notFound' }
-      const closedOn = changes.closed_on !== undefined ? changes.closed_on : link.closed_on
-      const status = changes.status ?? link.status
+      // An edit form sends every agency's fields: keep only this link's own, and never blank what a link must have.
+      const otherAgencies = linkAgencies.filter((a) => a !== link.agency).flatMap((a) => agencyColumns[a])
+      const own = Object.fromEntries(Object.entries(changes).filter(([key]) => !otherAgencies.includes(key))) as LinkUpdate
+      for (const [column, field, message] of requiredLinkColumns[link.agency]) {
+        if (column in own && (own as Record<string, unknown>)[column] === null) return invalid(field, message)
+      }
+      const closedOn = own.closed_on !== undefined ? own.closed_on : link.closed_on
+      const status = own.status ?? link.status
       if (status === 'closed' && !closedOn) return invalid('closed_on', 'Enter the date the case was closed')
       if (status === 'open' && closedOn) return invalid('closed_on', 'An open case has no closed date: leave it blank')
-      if (closedOn && closedOn < (changes.opened_on ?? link.opened_on)) return invalid('closed_on', 'The closed date must be on or after the opened date')
+      if (closedOn && closedOn < (own.opened_on ?? link.opened_on)) return invalid('closed_on', 'The closed date must be on or after the opened date')
       const diff: Record<string, { from: unknown; to: unknown }> = {}
-      for (const [key, value] of Object.entries(changes)) {
+      for (const [key, value] of Object.entries(own)) {
         const before = (link as Record<string, unknown>)[key]
         if ((before ?? null) !== (value ?? null)) diff[key] = { from: before ?? null, to: value ?? null }
       }
       if (Object.keys(diff).length === 0) return { ok: true, id: link.person_id }
-      if (!(await repo.updateLinkIfVersion(trx, linkId, version, changes))) return { ok: false, kind: 'stale' }
+      if (!(await repo.updateLinkIfVersion(trx, linkId, version, own))) return { ok: false, kind: 'stale' }
       await repo.insertLinkChange(trx, linkId, diff, user.id)
       await recordAudit(trx, actor, {
         category: 'alteration',
