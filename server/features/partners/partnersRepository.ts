@@ -109,7 +109,19 @@ export function findLinkInAreas(db: Db, id: string, areaIds: readonly string[]) 
     .selectFrom('partner_link as l')
     .innerJoin('person as p', 'p.id', 'l.person_id')
     .innerJoin('sharing_agreement as ag', 'ag.id', 'l.agreement_id')
-    .select([...linkColumns, 'l.person_id', 'ag.name as agreement_name', 'p.surname', 'p.forenames', 'p.date_of_birth', 'p.address'])
+    .select([
+      ...linkColumns,
+      'l.person_id',
+      'ag.name as agreement_name',
+      'ag.agency as agreement_agency',
+      'ag.categories as agreement_categories',
+      'ag.starts_on as agreement_starts_on',
+      'ag.ends_on as agreement_ends_on',
+      'p.surname',
+      'p.forenames',
+      'p.date_of_birth',
+      'p.address',
+    ])
     .select([onIom, leadOfficer])
     .where('l.id', '=', id)
     .where('p.area_id', 'in', [...areaIds])
@@ -147,13 +159,20 @@ export function linkChangesOf(db: Db, linkId: string) {
     .execute()
 }
 
-/** A partner agency's links with their people, in the user's areas: the partner's whole world. */
-export function linksOfAgency(db: Db, agency: LinkAgency, areaIds: readonly string[], limit: number) {
+/**
+ * A partner agency's links with their people, in the user's areas: the partner's whole world.
+ * Only links whose own sharing agreement is with that agency and in force today.
+ */
+export function linksOfAgency(db: Db, agency: LinkAgency, areaIds: readonly string[], limit: number, today: string) {
   if (areaIds.length === 0) return Promise.resolve([])
   return db
     .selectFrom('partner_link as l')
     .innerJoin('person as p', 'p.id', 'l.person_id')
-    .select([...linkColumns, 'l.person_id', 'p.surname', 'p.forenames', 'p.date_of_birth', 'p.address'])
+    .innerJoin('sharing_agreement as ag', 'ag.id', 'l.agreement_id')
+    .select([...linkColumns, 'l.person_id', 'p.surname', 'p.forenames', 'p.date_of_birth', 'p.address', 'ag.categories as agreement_categories'])
+    .where('ag.agency', '=', agency)
+    .where('ag.starts_on', '<=', today)
+    .where((eb) => eb.or([eb('ag.ends_on', 'is', null), eb('ag.ends_on', '>=', today)]))
     .select([onIom, leadOfficer])
     .where('l.agency', '=', agency)
     .where('p.area_id', 'in', [...areaIds])

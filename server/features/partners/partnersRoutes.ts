@@ -126,7 +126,8 @@ export function partnersRoutes({ partnersService, peopleService }: Deps): RouteD
     await renderPage(res, 'partners/case', {
       title: view.headline || 'Case',
       view,
-      changes: found.changes.map(presentChange),
+      // Police officers' names are not the partner's to see: the history says what changed and when.
+      changes: found.changes.map(presentChange).map((c) => ({ ...c, by: '' })),
       canEdit: found.policy.allowed.has('link_details'),
       editable: partnerEditableFields.map((f) => ({ closed_on: 'closedOn', next_review: 'nextReview', meeting_date: 'meetingDate', decision_date: 'decisionDate', dash_score: 'dashScore', brag_rating: 'bragRating', status: 'status' })[f]),
       ...options,

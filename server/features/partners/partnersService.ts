@@ -96,13 +96,17 @@ export function createPartnersService(db: Kysely<Database>) {
     })
   }
 
-  /** Everything a partner sees goes through the policy, and every sight of it is a disclosure to their agency. */
+  /**
+   * Everything a partner sees goes through the policy, with the categories of the agreement the
+   * link itself was shared under (in force today, with the partner's agency), and every sight of
+   * it is a disclosure to their agency.
+   */
   async function partnerCases(user: SessionUser, actor: Actor): Promise<{ policy: PartnerPolicy; views: (PartnerView & { personId: string })[] }> {
     const policy = await policyFor(user)
     if (!policy.linkAgency || policy.allowed.size === 0) return { policy, views: [] }
-    const rows = await repo.linksOfAgency(db, policy.linkAgency, user.visibleAreaIds, 500)
+    const rows = await repo.linksOfAgency(db, policy.linkAgency, user.visibleAreaIds, 500, todayInLondon())
     const views = rows.flatMap((row) => {
-      const view = viewForPartner(policy, row, row)
+      const view = viewForPartner(partnerPolicy(user, row.agreement_categories), row, row)
       return view ? [{ ...view, personId: row.person_id }] : []
     })
     if (views.length > 0) {
@@ -110,16 +114,30 @@ export function createPartnersService(db: Kysely<Database>) {
         category: 'disclosure',
         event: 'partner_cases.listed',
         recipients: agencyLabels[policy.agency],
-        detail: { agency: policy.agency, personIds: [...new Set(views.map((v) => v.personId))], categories: [...policy.allowed] },
+        detail: {
+          agency: policy.agency,
+          personIds: [...new Set(views.map((v) => v.personId))],
+          categories: [...new Set(rows.flatMap((r) => r.agreement_categories))],
+        },
       })
     }
     return { policy, views }
   }
 
-  async function partnerCase(user: SessionUser, linkId: string, actor: Actor) {
-    const policy = await policyFor(user)
+  /** The link and the policy of its own agreement, if that agreement is the partner's and in force today. */
+  async function partnerLinkAndPolicy(user: SessionUser, linkId: string) {
     const link = await repo.findLinkInAreas(db, linkId, user.visibleAreaIds)
-    if (!link || policy.allowed.size === 0) return undefined
+    const today = todayInLondon()
+    if (!link || link.agreement_agency !== user.agency || link.agreement_starts_on > today || (link.agreement_ends_on !== null && link.agreement_ends_on < today)) {
+      return undefined
+    }
+    return { link, policy: partnerPolicy(user, link.agreement_categories) }
+  }
+
+  async function partnerCase(user: SessionUser, linkId: string, actor: Actor) {
+    const found = await partnerLinkAndPolicy(user, linkId)
+    if (!found || found.policy.allowed.size === 0) return undefined
+    const { link, policy } = found
     const view = viewForPartner(policy, link, link)
     if (!view) return undefined
     const changes = policy.allowed.has('link_details') ? await repo.linkChangesOf(db, linkId) : []
@@ -136,9 +154,9 @@ export function createPartnersService(db: Kysely<Database>) {
   }
 
   async function partnerUpdate(user: SessionUser, linkId: string, version: number, changes: LinkUpdate, actor: Actor) {
-    const policy = await policyFor(user)
-    if (!policy.allowed.has('link_details')) return { ok: false as const, kind: 'notFound' as const }
-    return updateLink(user, linkId, version, changes, actor, policy.linkAgency)
+    const found = await partnerLinkAndPolicy(user, linkId)
+    if (!found?.policy.allowed.has('link_details')) return { ok: false as const, kind: 'notFound' as const }
+    return updateLink(user, linkId, version, changes, actor, found.policy.linkAgency)
   }
 
   async function policeLink(user: SessionUser, linkId: string, actor: Actor) {
