@@ -55,6 +55,13 @@ export function createApp(deps: AppDeps): express.Express {
 
   const passport = createPassport(deps.db, deps.services.signInService)
   const csrf = createCsrf()
+  const routes = buildRoutes({
+    db: deps.db,
+    databaseKind: deps.databaseKind,
+    config,
+    services: deps.services,
+    passport,
+  })
   app.use(
     createSessionMiddleware({
       pool: deps.pool,
@@ -68,16 +75,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(sessionTimeouts(config.session))
   app.use(saveSessionBeforeRedirect)
   app.use(csrf.exposeToken)
+  // A file upload's CSRF token is inside its multipart body: that route's parser runs first.
+  for (const route of routes) {
+    if (route.parseBody) app[route.method](route.path, authorise(route.access), route.parseBody)
+  }
   app.use(csrf.protect)
   app.use(pageLocals)
 
-  const routes = buildRoutes({
-    db: deps.db,
-    databaseKind: deps.databaseKind,
-    config,
-    services: deps.services,
-    passport,
-  })
   for (const route of routes) {
     app[route.method](route.path, authorise(route.access), ...(route.before ?? []), route.handler)
   }

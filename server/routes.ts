@@ -11,6 +11,7 @@ import { caseworkRoutes } from './features/casework/caseworkRoutes.ts'
 import { cohortsRoutes } from './features/cohorts/cohortsRoutes.ts'
 import { peopleRoutes } from './features/people/peopleRoutes.ts'
 import { dipRoutes } from './features/dip/dipRoutes.ts'
+import { importRoutes } from './features/dip/import/importRoutes.ts'
 import { partnersRoutes } from './features/partners/partnersRoutes.ts'
 import { cidRoutes } from './features/cid/cidRoutes.ts'
 import { auditViewsRoutes } from './features/auditViews/auditViewsRoutes.ts'
@@ -45,6 +46,7 @@ export function buildRoutes(deps: RouteDeps): RouteDefinition[] {
     ...peopleRoutes({ peopleService: deps.services.peopleService }),
     ...caseworkRoutes({ caseworkService: deps.services.caseworkService, peopleService: deps.services.peopleService }),
     ...cohortsRoutes({ cohortsService: deps.services.cohortsService, peopleService: deps.services.peopleService }),
+    ...importRoutes({ dipImportService: deps.services.dipImportService }), // before dipRoutes, so /drug-tests/import is not read as /drug-tests/:testId
     ...dipRoutes({ dipService: deps.services.dipService, peopleService: deps.services.peopleService }),
     ...partnersRoutes({ partnersService: deps.services.partnersService, peopleService: deps.services.peopleService }),
     ...cidRoutes({ cidService: deps.services.cidService, cohortsService: deps.services.cohortsService }),

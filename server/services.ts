@@ -7,6 +7,7 @@ import { createCaseworkService } from './features/casework/caseworkService.ts'
 import { createCohortsService } from './features/cohorts/cohortsService.ts'
 import { createPeopleService } from './features/people/peopleService.ts'
 import { createDipService } from './features/dip/dipService.ts'
+import { createDipImportService } from './features/dip/import/dipImportService.ts'
 import { createPartnersService } from './features/partners/partnersService.ts'
 import { createCidService } from './features/cid/cidService.ts'
 import { createAuditViewsService } from './features/auditViews/auditViewsService.ts'
@@ -26,6 +27,7 @@ export function createServices(db: Kysely<Database>, config: Config) {
     caseworkService: createCaseworkService(db),
     cohortsService: createCohortsService(db),
     dipService: createDipService(db),
+    dipImportService: createDipImportService(db),
     partnersService: createPartnersService(db),
     cidService: createCidService(db),
     auditViewsService: createAuditViewsService(db),

@@ -16,4 +16,9 @@ export type RouteDefinition = {
   handler: RequestHandler
   /** Route-specific middleware that runs after authorisation (e.g. rate limits). */
   before?: RequestHandler[]
+  /**
+   * A body parser for a form that is not urlencoded (a file upload). Its CSRF token travels
+   * inside that body, so app.ts runs it, after authorise, before the CSRF check.
+   */
+  parseBody?: RequestHandler
 }

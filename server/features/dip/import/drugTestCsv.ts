@@ -1,0 +1,131 @@
+import { CsvError, parse } from 'csv-parse/sync'
+
+// Reading a custody drug-test file: bytes → checked text → header → one record per row.
+// Problems with the file as a whole end here with one message; problems with a row are
+// left for the row checks, so that one bad row never hides the others.
+
+export const importColumns = [
+  'custody_number',
+  'custody_suite',
+  'sample_taken_at',
+  'surname',
+  'forenames',
+  'date_of_birth',
+  'pnc_id',
+  'condition',
+  'trigger_offence',
+  'authorised_by',
+  'opiates',
+  'cocaine',
+  'refused',
+  'disputed',
+] as const
+export type ImportColumn = (typeof importColumns)[number]
+
+/** One problem with one cell (or, with column '', with the row as a whole). Rows count as a spreadsheet does: the header is row 1. */
+export type RowError = { row: number; column: ImportColumn | ''; value: string; why: string }
+
+export type CsvRecord = { row: number; cells: Record<ImportColumn, string> }
+
+export type CsvReadResult = { ok: false; why: string } | { ok: true; records: CsvRecord[]; errors: RowError[] }
+
+/** The largest file taken, by the web form and the command line alike: 20,000 rows fit in about 3 MB. */
+export const maxFileBytes = 5 * 1024 * 1024
+export const maxDataRows = 20_000
+const maxRecordCharacters = 10_000
+
+/** What a cell held, fit to show on a page or a terminal: bounded, and control characters written out. */
+export function shownValue(raw: string): string {
+  // eslint-disable-next-line no-control-regex
+  const visible = raw.replace(/[\u0000-\u001F\u007F-\u009F]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return visible.length > 80 ? `${visible.slice(0, 79)}…` : visible
+}
+
+function decodeUtf8(input: Buffer | string): { ok: true; text: string } | { ok: false; why: string } {
+  if (typeof input === 'string') return { ok: true, text: input }
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(input) }
+  } catch {
+    return { ok: false, why: 'The file is not UTF-8 text. Save the spreadsheet as "CSV UTF-8 (comma delimited)" and upload that file.' }
+  }
+}
+
+function csvProblem(error: unknown): string {
+  if (!(error instanceof CsvError)) throw error
+  const line = typeof (error as { lines?: unknown }).lines === 'number' ? ` (line ${(error as unknown as { lines: number }).lines})` : ''
+  const reasons: Record<string, string> = {
+    CSV_QUOTE_NOT_CLOSED: 'a quoted value is never closed',
+    CSV_INVALID_CLOSING_QUOTE: 'a quoted value has text after its closing quote',
+    CSV_MAX_RECORD_SIZE_EXCEEDED: `a row is longer than ${maxRecordCharacters.toLocaleString('en-GB')} characters`,
+  }
+  return `The file is not valid CSV: ${reasons[error.code] ?? 'it could not be read'}${line}.`
+}
+
+function checkHeader(header: string[]): { ok: true; positions: Map<ImportColumn, number> } | { ok: false; why: string } {
+  const names = header.map((h) => h.trim().toLowerCase())
+  if (names.length === 1 && (names[0] ?? '').includes(';') && (names[0] ?? '').includes('custody_number')) {
+    return { ok: false, why: 'The file uses semicolons to separate values. Save it as CSV with commas and upload it again.' }
+  }
+  const positions = new Map<ImportColumn, number>()
+  const unknown: string[] = []
+  const repeated: string[] = []
+  names.forEach((name, index) => {
+    // Spreadsheets often add empty columns at the right: a blank header name is ignored.
+    if (name === '') return
+    if (!(importColumns as readonly string[]).includes(name)) unknown.push(shownValue(name))
+    else if (positions.has(name as ImportColumn)) repeated.push(name)
+    else positions.set(name as ImportColumn, index)
+  })
+  const missing = importColumns.filter((c) => !positions.has(c))
+  if (missing.length === importColumns.length) {
+    return { ok: false, why: `The first row must be the header: ${importColumns.join(', ')}. None of those columns was found, so this is not a custody drug-test file.` }
+  }
+  const problems = [
+    missing.length ? `is missing ${missing.length === 1 ? 'the column' : 'the columns'} ${missing.join(', ')}` : '',
+    repeated.length ? `has ${repeated.join(', ')} more than once` : '',
+    unknown.length ? `has ${unknown.length === 1 ? 'a column' : 'columns'} this import does not use: ${unknown.slice(0, 5).join(', ')}` : '',
+  ].filter(Boolean)
+  if (problems.length) return { ok: false, why: `The header row ${problems.join('; it ')}. The columns are: ${importColumns.join(', ')}.` }
+  return { ok: true, positions }
+}
+
+/** Reads the file; a file-level problem gives one message and nothing else. */
+export function readDrugTestCsv(input: Buffer | string): CsvReadResult {
+  const decoded = decodeUtf8(input)
+  if (!decoded.ok) return decoded
+  const text = decoded.text
+  if (text.replace(/^\uFEFF/, '').trim() === '') return { ok: false, why: 'The file is empty.' }
+  if (text.includes('\u0000')) {
+    return { ok: false, why: 'The file is not a CSV file: it holds binary data. Save the spreadsheet as "CSV UTF-8 (comma delimited)" and upload that file.' }
+  }
+  let table: string[][]
+  try {
+    table = parse(text, { bom: true, relax_column_count: true, max_record_size: maxRecordCharacters })
+  } catch (error) {
+    return { ok: false, why: csvProblem(error) }
+  }
+  const [header = [], ...body] = table
+  const checked = checkHeader(header)
+  if (!checked.ok) return checked
+  const width = header.length
+  const records: CsvRecord[] = []
+  const errors: RowError[] = []
+  body.forEach((fields, index) => {
+    const row = index + 2
+    // A row with nothing in it (spreadsheets leave them at the end) is not a test.
+    if (fields.every((f) => f.trim() === '')) return
+    if (fields.length !== width) {
+      errors.push({ row, column: '', value: '', why: `The row has ${fields.length} values but the header has ${width} columns` })
+      return
+    }
+    const cells = {} as Record<ImportColumn, string>
+    for (const [column, position] of checked.positions) cells[column] = fields[position] ?? ''
+    records.push({ row, cells })
+  })
+  const rowCount = records.length + new Set(errors.map((e) => e.row)).size
+  if (rowCount === 0) return { ok: false, why: 'The file has a header row but no tests below it.' }
+  if (rowCount > maxDataRows) {
+    return { ok: false, why: `The file has ${rowCount.toLocaleString('en-GB')} rows: import at most ${maxDataRows.toLocaleString('en-GB')} at a time.` }
+  }
+  return { ok: true, records, errors }
+}
