@@ -24,7 +24,7 @@ export function checkboxes<T extends z.ZodType>(item: T) {
   return z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(item))
 }
 
-export const version = z.coerce.number({ error: 'The form is missing its version' }).int().positive()
+export const version = z.coerce.number({ error: 'The form is missing its version' }).int().positive().max(2_147_483_647, 'The form is missing its version')
 
 export const uuid = z.uuid({ error: 'Not a valid reference' })
 

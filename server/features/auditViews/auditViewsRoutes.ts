@@ -32,8 +32,9 @@ const filterSchema = z
   .object({
     from: optionalDateField('from date'),
     to: optionalDateField('to date'),
-    category: z.union([z.literal(''), z.enum(categories, { error: 'Select an action from the list' })]).optional().transform((v) => v || undefined),
-    before: z.union([z.literal(''), z.string().regex(/^\d{1,19}$/, 'Not a valid page')]).optional().transform((v) => v || undefined),
+    // The message goes on the union: a union's own issue ("Invalid input") is what the summary would show.
+    category: z.union([z.literal(''), z.enum(categories)], { error: 'Select an action from the list' }).optional().transform((v) => v || undefined),
+    before: z.union([z.literal(''), z.string().regex(/^\d{1,19}$/)], { error: 'Not a valid page' }).optional().transform((v) => v || undefined),
   })
   .refine((v) => !v.from || !v.to || v.from <= v.to, { path: ['to'], message: 'The to date must be on or after the from date' })
 

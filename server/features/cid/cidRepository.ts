@@ -114,14 +114,15 @@ export async function cidList(db: Db, areaIds: readonly string[], filters: CidFi
         join person p on p.id = e.person_id
         join area a on a.id = p.area_id
         left join ward w on w.id = p.ward_id
-       where e.status = 'countersigned'
-         and f.status = 'wanted'
-         and f.time_bar_date >= ${today}::date
+       where ${entryId
+         // One entry's sheet also serves CID after the arrest, to record the charge, summons or NFA.
+         ? sql`e.id = ${entryId}::uuid and ((e.status = 'countersigned' and f.status = 'wanted' and f.time_bar_date >= ${today}::date)
+                                          or (e.status = 'arrested' and f.status = 'arrested'))`
+         : sql`e.status = 'countersigned' and f.status = 'wanted' and f.time_bar_date >= ${today}::date`}
          and p.area_id = any(${sql.val([...areaIds])}::uuid[])
          ${filters.areaId ? sql`and p.area_id = ${filters.areaId}::uuid` : sql``}
          ${filters.wardId ? sql`and p.ward_id = ${filters.wardId}::uuid` : sql``}
          ${filters.maxDaysToTimeBar !== undefined ? sql`and f.time_bar_date <= ${today}::date + ${filters.maxDaysToTimeBar}::int` : sql``}
-         ${entryId ? sql`and e.id = ${entryId}::uuid` : sql``}
        order by p.id, f.time_bar_date
     ) one_per_person
     order by time_bar_date, last_violence_marker desc nulls last, surname, forenames`.execute(db)

@@ -1,10 +1,11 @@
 import type { Request, Response } from 'express'
 import { toCsv } from '../../http/csv.ts'
 import { dateParts, gatherDates, keepDateValues, todayInLondon } from '../../http/dates.ts'
-import { keepValues, singleError, toFormErrors, uuid, type FormErrors } from '../../http/forms.ts'
+import { keepValues, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { HttpError, notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { finishWrite, idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { formatDate, formatDateTime } from '../../presenters/format.ts'
 import { actorFrom } from '../audit/actor.ts'
@@ -25,11 +26,6 @@ const outcomeOptions = [
   { value: 'withdrawn', text: 'Withdrawn: good cause shown' },
 ]
 
-function idParam(req: Request, name: string, what: string): string {
-  const parsed = uuid.safeParse(req.params[name])
-  if (!parsed.success) throw notFound(what)
-  return parsed.data
-}
 
 function presentRow(r: CidRow) {
   return {
@@ -46,14 +42,8 @@ function presentRow(r: CidRow) {
 }
 
 export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition[] {
-  async function finish(req: Request, res: Response, result: CidResult, success: string, redirect: string, again: (errors: FormErrors) => Promise<unknown>) {
-    if (result.ok) {
-      req.session.flash = { kind: 'success', text: success }
-      return res.redirect(303, redirect)
-    }
-    if (result.kind === 'notFound') throw notFound('Entry')
-    if (result.kind === 'stale') throw new HttpError(409, 'Someone else changed this entry')
-    await again(singleError(result.field, result.message))
+  function finish(req: Request, res: Response, result: CidResult, success: string, redirect: string, again: (errors: FormErrors) => Promise<unknown>) {
+    return finishWrite(req, res, result, { message: success, redirect }, again)
   }
 
   async function listPage(req: Request, res: Response, errors?: FormErrors) {
@@ -74,11 +64,12 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
   }
 
   async function briefingPage(req: Request, res: Response, values: Record<string, unknown> = {}, errors?: FormErrors) {
-    const found = await cidService.briefing(signedInUser(req), idParam(req, 'entryId', 'Entry'), actorFrom(req))
+    const found = await cidService.briefing(signedInUser(req), idParam(req, 'entryId', 'Entry'), actorFrom(req), !errors)
     if (!found) throw notFound('Entry')
     await renderPage(res, 'cid/briefing', {
       title: `Briefing: ${fullName(found.row)}`,
-      printable: true,
+      // A refused outcome form comes back in the full layout: "Error:" in the title, and the error summary takes focus.
+      printable: !errors,
       row: presentRow(found.row),
       events: found.events.map((e) => ({ ...e, date: formatDate(e.event_date) })),
       printedAt: formatDateTime(new Date()),

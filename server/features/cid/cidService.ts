@@ -66,11 +66,12 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
     return rows
   }
 
-  async function briefing(user: SessionUser, entryId: string, actor: Actor) {
+  /** One entry's sheet; `printed` is false when it is shown again around a refused outcome form, which prints nothing. */
+  async function briefing(user: SessionUser, entryId: string, actor: Actor, printed = true) {
     await refresh()
     const [row] = await repo.cidList(db, user.visibleAreaIds, {}, today(), entryId)
     if (!row) return undefined
-    await db.transaction().execute(async (trx) => {
+    if (printed) await db.transaction().execute(async (trx) => {
       await repo.insertEntryEvent(trx, { entryId, kind: 'briefing_printed', eventDate: today(), recordedBy: user.id })
       await recordAudit(trx, actor, { category: 'disclosure', event: 'cid_briefing.printed', entityType: 'cid_entry', entityId: entryId, personId: row.person_id, recipients: 'CID' })
     })

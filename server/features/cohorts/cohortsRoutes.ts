@@ -1,9 +1,10 @@
 import type { Request, Response } from 'express'
 import { dateParts, gatherDates, keepDateValues, todayInLondon } from '../../http/dates.ts'
-import { keepValues, singleError, toFormErrors, uuid, type FormErrors } from '../../http/forms.ts'
+import { keepValues, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { HttpError, notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { finishWrite, idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { toCsv } from '../../http/csv.ts'
 import { formatDate } from '../../presenters/format.ts'
@@ -44,11 +45,6 @@ const eventKindOptions = (['in_custody', 'released', 'tier_changed', 'lead_offic
   text: membershipEventLabels[value],
 }))
 
-function idParam(req: Request, name: string, what: string): string {
-  const parsed = uuid.safeParse(req.params[name])
-  if (!parsed.success) throw notFound(what)
-  return parsed.data
-}
 
 function presentCohortRow(row: CohortRow) {
   return {
@@ -146,14 +142,7 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
   }
 
   function finish(req: Request, res: Response, result: CohortResult, success: string, onInvalid: (errors: FormErrors) => Promise<unknown>) {
-    if (result.ok) {
-      req.session.flash = { kind: 'success', text: success }
-      res.redirect(303, `/people/${result.id}`)
-      return Promise.resolve()
-    }
-    if (result.kind === 'notFound') throw notFound('Record')
-    if (result.kind === 'stale') throw new HttpError(409, 'Someone else changed this record')
-    return onInvalid(singleError(result.field, result.message))
+    return finishWrite(req, res, result, { message: success, redirect: result.ok ? `/people/${result.id}` : '' }, onInvalid)
   }
 
   return [

@@ -1,10 +1,11 @@
 import type { Request, Response } from 'express'
 import { can } from '../../auth/sessionUser.ts'
 import { addDays, dateParts, gatherDates, keepDateValues, todayInLondon } from '../../http/dates.ts'
-import { keepValues, singleError, toFormErrors, uuid, type FormErrors } from '../../http/forms.ts'
-import { HttpError, notFound } from '../../http/httpError.ts'
+import { keepValues, toFormErrors, type FormErrors } from '../../http/forms.ts'
+import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { finishWrite, idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { formatDate } from '../../presenters/format.ts'
 import { actorFrom } from '../audit/actor.ts'
@@ -44,11 +45,6 @@ import type { DipResult, DipService } from './dipService.ts'
 
 type Deps = { dipService: DipService; peopleService: PeopleService }
 
-function idParam(req: Request, name: string, what: string): string {
-  const parsed = uuid.safeParse(req.params[name])
-  if (!parsed.success) throw notFound(what)
-  return parsed.data
-}
 
 function values(body: unknown, fields: readonly string[], dates: readonly string[] = []) {
   return { ...keepValues(body, [...fields, 'version']), ...keepDateValues(body, dates) }
@@ -56,14 +52,8 @@ function values(body: unknown, fields: readonly string[], dates: readonly string
 
 export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[] {
   /** Every DIP write ends the same way: redirect on success, 404, 409, or the form again with the message. */
-  async function finish(req: Request, res: Response, result: DipResult<unknown>, success: string, redirect: string, again: (errors: FormErrors) => Promise<unknown>) {
-    if (result.ok) {
-      req.session.flash = { kind: 'success', text: success }
-      return res.redirect(303, redirect)
-    }
-    if (result.kind === 'notFound') throw notFound('Record')
-    if (result.kind === 'stale') throw new HttpError(409, 'Someone else changed this record')
-    await again(singleError(result.field, result.message))
+  function finish(req: Request, res: Response, result: DipResult<unknown>, success: string, redirect: string, again: (errors: FormErrors) => Promise<unknown>) {
+    return finishWrite(req, res, result, { message: success, redirect }, again)
   }
 
   async function testForm(req: Request, res: Response, formValues: Record<string, unknown>, errors?: FormErrors) {

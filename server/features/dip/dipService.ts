@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { AttendanceOutcome, Database, FailureStatus, TestResult } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../http/dates.ts'
+import { formatDate } from '../../presenters/format.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import * as repo from './dipRepository.ts'
@@ -108,7 +109,13 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
       const test = await repo.findTestInAreas(trx, testId, user.visibleAreaIds)
       if (!test) return notFound
       if (test.assessment_id) return invalid('appointmentDate', 'An assessment has already been required after this test')
-      const problem = assessmentProblem(test, test.date_of_birth)
+      // A disputed result confirmed by the laboratory is judged on the confirmed result.
+      const judged = {
+        ...test,
+        opiates: test.confirmed_opiates ?? test.opiates,
+        cocaine: test.confirmed_cocaine ?? test.cocaine,
+      }
+      const problem = assessmentProblem(judged, test.date_of_birth)
       if (problem) return invalid('appointmentDate', problem)
       const earliest = earliestInitialAppointment(test.sample_taken_at, test.disputed)
       const day = londonDay(input.scheduledAt)
@@ -116,7 +123,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
         return invalid(
           'appointmentDate',
           test.disputed
-            ? `The test is disputed: the initial assessment must be on or after ${earliest} (5 working days after the sample)`
+            ? `The test is disputed: the initial assessment must be on or after ${formatDate(earliest)} (5 working days after the sample)`
             : 'The appointment must be after the sample was taken',
         )
       }
@@ -156,7 +163,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
       if (appointment.kind === 'initial') {
         const earliest = earliestInitialAppointment(appointment.sample_taken_at, appointment.disputed)
         if (londonDay(input.scheduledAt) < earliest || input.scheduledAt < appointment.sample_taken_at) {
-          return invalid('appointmentDate', `The initial assessment must be on or after ${earliest}`)
+          return invalid('appointmentDate', `The initial assessment must be on or after ${formatDate(earliest)}`)
         }
       }
       if (!(await repo.rescheduleIfVersion(trx, appointmentId, input.version, input.scheduledAt, input.place))) return stale

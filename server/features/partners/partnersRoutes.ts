@@ -2,10 +2,11 @@ import type { Request, Response } from 'express'
 import type { LinkAgency } from '../../../db/types.ts'
 import { agencies, agencyLabels } from '../../auth/roles.ts'
 import { dateParts, gatherDates, keepDateValues, todayInLondon } from '../../http/dates.ts'
-import { keepValues, singleError, toFormErrors, uuid, type FormErrors } from '../../http/forms.ts'
+import { keepValues, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { HttpError, notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { finishWrite, idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { presentPerson } from '../people/peoplePresenter.ts'
@@ -41,11 +42,6 @@ const options = {
   partnerAgencyOptions: agencies.map((value) => ({ value, text: agencyLabels[value] })),
 }
 
-function idParam(req: Request, name: string, what: string): string {
-  const parsed = uuid.safeParse(req.params[name])
-  if (!parsed.success) throw notFound(what)
-  return parsed.data
-}
 
 /** The form's current values for an existing link, as the inputs expect them. */
 function linkFormValues(link: Record<string, unknown>) {
@@ -71,14 +67,10 @@ function linkFormValues(link: Record<string, unknown>) {
 }
 
 export function partnersRoutes({ partnersService, peopleService }: Deps): RouteDefinition[] {
-  async function finish(req: Request, res: Response, result: PartnerResult, success: string, redirect: string, again: (errors: FormErrors) => Promise<unknown>) {
-    if (result.ok) {
-      req.session.flash = { kind: 'success', text: success }
-      return res.redirect(303, redirect)
-    }
-    if (result.kind === 'notFound') throw notFound('Case link')
-    if (result.kind === 'stale') throw new HttpError(409, 'Someone else changed this case link')
-    await again(singleError(result.field === 'closed_on' ? 'closedOn' : result.field, result.message))
+  /** Partner services name the closed date by its column; the form calls it closedOn. */
+  function finish(req: Request, res: Response, result: PartnerResult, success: string, redirect: string, again: (errors: FormErrors) => Promise<unknown>) {
+    const named = !result.ok && result.kind === 'invalid' && result.field === 'closed_on' ? { ...result, field: 'closedOn' } : result
+    return finishWrite(req, res, named, { message: success, redirect }, again, 'Case link')
   }
 
   async function newLinkPage(req: Request, res: Response, values: Record<string, unknown>, errors?: FormErrors) {

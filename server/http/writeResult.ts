@@ -1,0 +1,40 @@
+import type { Request, Response } from 'express'
+import { singleError, uuid, type FormErrors } from './forms.ts'
+import { HttpError, notFound } from './httpError.ts'
+
+/** What a service's write answers: done, or why not (the route turns each into its page). */
+export type WriteResult<T = string> =
+  | { ok: true; id: T }
+  | { ok: false; kind: 'notFound' }
+  | { ok: false; kind: 'stale' }
+  | { ok: false; kind: 'invalid'; field: string; message: string }
+
+export const invalidResult = (field: string, message: string) => ({ ok: false as const, kind: 'invalid' as const, field, message })
+
+/** A uuid from the path, or a 404: a malformed id is a record that does not exist. */
+export function idParam(req: Request, name: string, what: string): string {
+  const parsed = uuid.safeParse(req.params[name])
+  if (!parsed.success) throw notFound(what)
+  return parsed.data
+}
+
+/**
+ * The one ending of every form post: on success a message and a redirect (POST → redirect →
+ * GET); otherwise 404, 409, or the form again with the service's message against its field.
+ */
+export async function finishWrite(
+  req: Request,
+  res: Response,
+  result: WriteResult<unknown>,
+  success: { message: string; redirect: string },
+  formAgain: (errors: FormErrors) => Promise<unknown>,
+  what = 'Record',
+): Promise<void> {
+  if (result.ok) {
+    req.session.flash = { kind: 'success', text: success.message }
+    return res.redirect(303, success.redirect)
+  }
+  if (result.kind === 'notFound') throw notFound(what)
+  if (result.kind === 'stale') throw new HttpError(409, `Someone else changed this ${what.toLowerCase()}`)
+  await formAgain(singleError(result.field, result.message))
+}
