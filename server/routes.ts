@@ -17,6 +17,7 @@ import { cidRoutes } from './features/cid/cidRoutes.ts'
 import { auditViewsRoutes } from './features/auditViews/auditViewsRoutes.ts'
 import { retentionRoutes } from './features/retention/retentionRoutes.ts'
 import { performanceRoutes } from './features/performance/performanceRoutes.ts'
+import { referenceRoutes } from './features/reference/referenceRoutes.ts'
 import type { RouteDefinition } from './http/routeDefinition.ts'
 import type { Services } from './services.ts'
 
@@ -52,6 +53,7 @@ export function buildRoutes(deps: RouteDeps): RouteDefinition[] {
     ...cidRoutes({ cidService: deps.services.cidService, cohortsService: deps.services.cohortsService }),
     ...auditViewsRoutes({ auditViewsService: deps.services.auditViewsService }),
     ...retentionRoutes({ retentionService: deps.services.retentionService }),
+    ...referenceRoutes({ referenceService: deps.services.referenceService }),
     ...performanceRoutes({ performanceService: deps.services.performanceService, cohortsService: deps.services.cohortsService }),
   ]
 }

@@ -14,6 +14,7 @@ import { createAuditViewsService } from './features/auditViews/auditViewsService
 import { createRetentionService } from './features/retention/retentionService.ts'
 import { createDashboardService } from './features/dashboard/dashboardService.ts'
 import { createPerformanceService } from './features/performance/performanceService.ts'
+import { createReferenceService } from './features/reference/referenceService.ts'
 
 /** Every service, built once over one database. createApp receives these; tests build the same. */
 export function createServices(db: Kysely<Database>, config: Config) {
@@ -34,6 +35,7 @@ export function createServices(db: Kysely<Database>, config: Config) {
     retentionService: createRetentionService(db, config.retention),
     dashboardService: createDashboardService(db),
     performanceService: createPerformanceService(db),
+    referenceService: createReferenceService(db),
   }
 }
 

@@ -33,6 +33,7 @@ export const permissions = [
   'retention.review',
   'subject_access.export',
   'performance.view',
+  'reference.manage',
 ] as const
 export type Permission = (typeof permissions)[number]
 
@@ -42,7 +43,7 @@ const peopleWork: readonly Permission[] = ['people.search', 'people.view', 'peop
 const dipWork: readonly Permission[] = ['dip.record', 'dip.appointments', 'dip.statements', 'dip.failures.view']
 
 const grants: Record<Role, readonly Permission[]> = {
-  administrator: ['home.view', 'users.manage', 'agreements.manage'],
+  administrator: ['home.view', 'users.manage', 'agreements.manage', 'reference.manage'],
   supervisor: [
     'home.view',
     ...peopleWork,

@@ -21,6 +21,7 @@ const items: readonly NavigationItem[] = [
   { text: 'Partner cases', href: '/partner-cases', permission: 'partner.cases' },
   { text: 'Users', href: '/admin/users', permission: 'users.manage' },
   { text: 'Sharing agreements', href: '/admin/agreements', permission: 'agreements.manage' },
+  { text: 'Reference data', href: '/admin/reference', permission: 'reference.manage' },
 ]
 
 export function navigationFor(user: SessionUser | undefined, currentPath: string) {
