@@ -34,7 +34,8 @@ const filterSchema = z
     to: optionalDateField('to date'),
     // The message goes on the union: a union's own issue ("Invalid input") is what the summary would show.
     category: z.union([z.literal(''), z.enum(categories)], { error: 'Select an action from the list' }).optional().transform((v) => v || undefined),
-    before: z.union([z.literal(''), z.string().regex(/^\d{1,19}$/)], { error: 'Not a valid page' }).optional().transform((v) => v || undefined),
+    // At most 18 digits: 19 can overflow bigint, which the database would answer with an error (a 500).
+    before: z.union([z.literal(''), z.string().regex(/^\d{1,18}$/)], { error: 'Not a valid page' }).optional().transform((v) => v || undefined),
   })
   .refine((v) => !v.from || !v.to || v.from <= v.to, { path: ['to'], message: 'The to date must be on or after the from date' })
 
@@ -125,7 +126,8 @@ export function auditViewsRoutes({ auditViewsService }: { auditViewsService: Aud
         await renderPage(res, 'auditViews/users', { title: 'User activity', users: await auditViewsService.users() })
       },
     },
-    { method: 'get', path: '/audit/users/:userId', access: 'audit.view', audit: 'administration', handler: userPage },
+    // The entries name the people the user looked at: reading them is a consultation (s62), not administration.
+    { method: 'get', path: '/audit/users/:userId', access: 'audit.view', audit: 'consultation', handler: userPage },
     {
       method: 'get',
       path: '/audit/users/:userId/activity.csv',

@@ -35,7 +35,8 @@ export function createAuditViewsService(db: Kysely<Database>) {
     const [rows, byDay] = [await repo.auditRows(db, { actorUserId: userId }, filters, page), await repo.activityByDay(db, userId, filters)]
     const names = await repo.namesOf(db, [...new Set(rows.flatMap((r) => (r.person_id ? [r.person_id] : [])))], user.visibleAreaIds)
     await recordAudit(db, actor, {
-      category: exported ? 'disclosure' : 'administration',
+      // The entries name people: seeing them is a consultation, taking them away a disclosure.
+      category: exported ? 'disclosure' : 'consultation',
       event: exported ? 'audit.user_exported' : 'audit.user_viewed',
       entityType: 'user',
       entityId: userId,
