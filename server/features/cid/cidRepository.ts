@@ -239,3 +239,24 @@ export function countersignedForLeadOfficer(db: Db, userId: string, since: Date)
     .orderBy('e.decided_at', 'desc')
     .execute()
 }
+
+/**
+ * When an outcome is recorded on the DIP failure itself (by an officer, not through CID), a CID
+ * entry for it follows, so it neither stays on the list nor strands there. Same transaction.
+ */
+export async function followFailureOutcome(
+  db: Db,
+  failure: { id: string; outcome: 'arrested' | 'charged' | 'summonsed' | 'no_further_action' | 'withdrawn'; eventDate: string; reference: string | null; recordedBy: string },
+): Promise<number> {
+  const moved = await db
+    .updateTable('cid_entry')
+    .set({ status: failure.outcome, version: sql`version + 1` })
+    .where('failure_id', '=', failure.id)
+    .where('status', 'in', ['proposed', 'countersigned', 'arrested'])
+    .returning('id')
+    .execute()
+  for (const entry of moved) {
+    await insertEntryEvent(db, { entryId: entry.id, kind: failure.outcome, eventDate: failure.eventDate, reference: failure.reference, note: 'Recorded on the DIP failure', recordedBy: failure.recordedBy })
+  }
+  return moved.length
+}

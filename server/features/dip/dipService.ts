@@ -6,6 +6,7 @@ import { formatDate } from '../../presenters/format.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import * as repo from './dipRepository.ts'
+import { followFailureOutcome } from '../cid/cidRepository.ts'
 import {
   assessmentProblem,
   earliestInitialAppointment,
@@ -59,6 +60,11 @@ const outcomeFrom: Record<FailureOutcome, readonly FailureStatus[]> = {
   summonsed: ['arrested'],
   no_further_action: ['arrested'],
   withdrawn: ['open', 'wanted', 'arrested'],
+}
+
+const outcomes = ['arrested', 'charged', 'summonsed', 'no_further_action', 'withdrawn'] as const
+function isOutcome(kind: string): kind is FailureOutcome {
+  return (outcomes as readonly string[]).includes(kind)
 }
 
 export type DipService = ReturnType<typeof createDipService>
@@ -261,6 +267,9 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
       if (problem) return invalid(problem.field, problem.message)
       if (!(await repo.setFailureStateIfVersion(trx, failureId, version, from, change))) return stale
       await repo.insertFailureEvent(trx, { failureId, ...event, recordedBy: user.id })
+      if (isOutcome(event.kind)) {
+        await followFailureOutcome(trx, { id: failureId, outcome: event.kind, eventDate: event.eventDate, reference: event.reference ?? null, recordedBy: user.id })
+      }
       await recordAudit(trx, actor, { category: 'alteration', event: `failure.${event.kind}`, entityType: 'dip_failure', entityId: failureId, personId: failure.person_id })
       return { ok: true as const, id: failure.person_id }
     })
