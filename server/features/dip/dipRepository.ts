@@ -480,3 +480,18 @@ export function referenceLists(db: Db) {
     db.selectFrom('offence').select(['code', 'label']).where('active', '=', true).where('trigger_offence', '=', true).orderBy('sort_order').execute(),
   ]).then(([suites, offences]) => ({ suites, offences }))
 }
+
+/** Failures closed as time-barred in the last 90 days: listed for review (why was no one charged in time?). */
+export function recentlyTimeBarred(db: Db, areaIds: readonly string[], today: string, limit: number) {
+  if (areaIds.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('dip_failure as f')
+    .innerJoin('person as p', 'p.id', 'f.person_id')
+    .select(['f.id', 'f.section', 'f.failure_date', 'f.time_bar_date', 'f.wanted_since', 'p.id as person_id', 'p.surname', 'p.forenames'])
+    .where('f.status', '=', 'time_barred')
+    .where('f.time_bar_date', '>=', sql<string>`${today}::date - 90`)
+    .where('p.area_id', 'in', [...areaIds])
+    .orderBy('f.time_bar_date', 'desc')
+    .limit(limit)
+    .execute()
+}

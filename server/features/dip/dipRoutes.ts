@@ -296,11 +296,12 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
       access: 'dip.statements',
       audit: 'consultation',
       handler: async (req, res) => {
-        const rows = await dipService.awaitingStatements(signedInUser(req), actorFrom(req))
+        const { rows, timeBarred } = await dipService.awaitingStatements(signedInUser(req), actorFrom(req))
         const today = todayInLondon()
         await renderPage(res, 'dip/failures', {
           title: 'Failures awaiting a statement',
           rows: rows.map((r) => ({ ...r, name: fullName(r), failureDate: formatDate(r.failure_date), sectionText: r.section.toUpperCase(), timeBar: presentTimeBar(r.time_bar_date, today) })),
+          timeBarred: timeBarred.map((r) => ({ ...r, name: fullName(r), failureDate: formatDate(r.failure_date), sectionText: r.section.toUpperCase(), timeBarDate: formatDate(r.time_bar_date), wantedSince: formatDate(r.wanted_since) })),
         })
       },
     },

@@ -331,10 +331,12 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
   async function awaitingStatements(user: SessionUser, actor: Actor) {
     await repo.closeTimeBarredFailures(db, todayInLondon(clock()))
     const rows = await repo.failuresAwaitingStatement(db, user.visibleAreaIds, 100)
-    if (rows.length > 0) {
-      await recordAudit(db, actor, { category: 'consultation', event: 'failures.listed', detail: { personIds: rows.map((r) => r.person_id) } })
+    const timeBarred = await repo.recentlyTimeBarred(db, user.visibleAreaIds, todayInLondon(clock()), 100)
+    const personIds = [...new Set([...rows, ...timeBarred].map((r) => r.person_id))]
+    if (personIds.length > 0) {
+      await recordAudit(db, actor, { category: 'consultation', event: 'failures.listed', detail: { personIds } })
     }
-    return rows
+    return { rows, timeBarred }
   }
 
   async function viewWithAudit<T extends { person_id: string }>(row: T | undefined, actor: Actor, event: string, entityType: string, entityId: string) {
