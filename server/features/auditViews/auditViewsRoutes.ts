@@ -35,7 +35,7 @@ const filterSchema = z
     // The message goes on the union: a union's own issue ("Invalid input") is what the summary would show.
     category: z.union([z.literal(''), z.enum(categories)], { error: 'Select an action from the list' }).optional().transform((v) => v || undefined),
     // At most 18 digits: 19 can overflow bigint, which the database would answer with an error (a 500).
-    before: z.union([z.literal(''), z.string().regex(/^\d{1,18}$/)], { error: 'Not a valid page' }).optional().transform((v) => v || undefined),
+    before: z.union([z.literal(''), z.string().regex(/^\d{1,18}$/, 'Not a valid page')], { error: 'Not a valid page' }).optional().transform((v) => v || undefined),
   })
   .refine((v) => !v.from || !v.to || v.from <= v.to, { path: ['to'], message: 'The to date must be on or after the from date' })
 

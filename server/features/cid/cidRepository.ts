@@ -226,17 +226,28 @@ export function entryEventsOf(db: Db, entryId: string) {
     .execute()
 }
 
-/** Countersigned entries for people a lead officer manages: told on their home page. */
-export function countersignedForLeadOfficer(db: Db, userId: string, since: Date) {
+/** Countersigned entries for people a lead officer manages in their areas: told on their home page, once per person. */
+export function countersignedForLeadOfficer(db: Db, userId: string, areaIds: readonly string[], since: Date) {
+  if (areaIds.length === 0) return Promise.resolve([])
   return db
     .selectFrom('cid_entry as e')
     .innerJoin('person as p', 'p.id', 'e.person_id')
-    .innerJoin('cohort_membership as m', (join) => join.onRef('m.person_id', '=', 'e.person_id').on('m.status', '<>', 'ended'))
-    .select(['e.id', 'e.decided_at', 'p.id as person_id', 'p.surname', 'p.forenames'])
-    .where('m.lead_officer_id', '=', userId)
+    .select(['p.id as person_id', 'p.surname', 'p.forenames', (eb) => eb.fn.max('e.decided_at').as('decided_at')])
     .where('e.status', '=', 'countersigned')
     .where('e.decided_at', '>=', since)
-    .orderBy('e.decided_at', 'desc')
+    .where('p.area_id', 'in', [...areaIds])
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('cohort_membership as m')
+          .select('m.id')
+          .whereRef('m.person_id', '=', 'e.person_id')
+          .where('m.status', '<>', 'ended')
+          .where('m.lead_officer_id', '=', userId),
+      ),
+    )
+    .groupBy(['p.id', 'p.surname', 'p.forenames'])
+    .orderBy('decided_at', 'desc')
     .execute()
 }
 

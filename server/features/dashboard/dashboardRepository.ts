@@ -25,10 +25,13 @@ export async function iomPanel(db: Db, userId: string, areaIds: readonly string[
       count(*) filter (where m.status = 'in_custody')::int as in_custody,
       (select count(*) from action x where x.owner_id = ${userId} and x.status = 'open' and x.due_date < ${today})::int as actions_overdue,
       (select count(*) from action x where x.owner_id = ${userId} and x.status = 'open' and x.due_date = ${today})::int as actions_today,
-      (select count(*) from appointment a join cohort_membership cm on cm.person_id = a.person_id and cm.status <> 'ended'
-        where cm.lead_officer_id = ${userId} and a.scheduled_at >= ${weekStart} and a.scheduled_at < ${weekEnd})::int as appointments_week,
-      (select count(*) from dip_failure f join cohort_membership cm on cm.person_id = f.person_id and cm.status <> 'ended'
-        where cm.lead_officer_id = ${userId} and f.failure_date >= ${today}::date - 30)::int as failures_recent
+      -- exists, not a join: a person on two programmes with the same lead officer counts once.
+      (select count(*) from appointment a
+        where exists (select 1 from cohort_membership cm where cm.person_id = a.person_id and cm.status <> 'ended' and cm.lead_officer_id = ${userId})
+          and a.scheduled_at >= ${weekStart} and a.scheduled_at < ${weekEnd})::int as appointments_week,
+      (select count(*) from dip_failure f
+        where exists (select 1 from cohort_membership cm where cm.person_id = f.person_id and cm.status <> 'ended' and cm.lead_officer_id = ${userId})
+          and f.failure_date >= ${today}::date - 30)::int as failures_recent
     from cohort_membership m join person p on p.id = m.person_id
     where m.lead_officer_id = ${userId} and m.status <> 'ended' and ${areaFilter(areaIds)}`.execute(db)
   return result.rows[0]
@@ -49,12 +52,13 @@ export async function dipPanel(db: Db, areaIds: readonly string[], dayStart: Dat
   return result.rows[0]
 }
 
+/** People, not entries: the CID list shows each person once, however many failures they are wanted for. */
 export async function cidPanel(db: Db, areaIds: readonly string[], today: string) {
   const result = await sql<{ on_list: number; new_this_week: number; within_30_days: number }>`
     select
-      count(*)::int as on_list,
-      count(*) filter (where e.decided_at >= now() - interval '7 days')::int as new_this_week,
-      count(*) filter (where f.time_bar_date <= ${today}::date + 30)::int as within_30_days
+      count(distinct e.person_id)::int as on_list,
+      count(distinct e.person_id) filter (where e.decided_at >= now() - interval '7 days')::int as new_this_week,
+      count(distinct e.person_id) filter (where f.time_bar_date <= ${today}::date + 30)::int as within_30_days
     from cid_entry e join dip_failure f on f.id = e.failure_id join person p on p.id = e.person_id
     where e.status = 'countersigned' and f.status = 'wanted' and f.time_bar_date >= ${today} and ${areaFilter(areaIds)}`.execute(db)
   return result.rows[0]
@@ -86,11 +90,14 @@ export function teamPerformance(db: Db, areaIds: readonly string[], today: strin
      order by u.display_name`.execute(db).then((r) => r.rows)
 }
 
-export async function partnerPanel(db: Db, agency: 'marac' | 'yos' | 'mash', areaIds: readonly string[]) {
+/** The links the partner's own list shows: their agency's, shared under an agreement of their agency in force today. */
+export async function partnerPanel(db: Db, agency: 'marac' | 'yos' | 'mash', areaIds: readonly string[], today: string) {
   const result = await sql<{ open: number; opened_30_days: number }>`
     select count(*) filter (where l.status = 'open')::int as open,
-           count(*) filter (where l.opened_on >= current_date - 30)::int as opened_30_days
+           count(*) filter (where l.opened_on >= ${today}::date - 30)::int as opened_30_days
       from partner_link l join person p on p.id = l.person_id
+      join sharing_agreement ag on ag.id = l.agreement_id and ag.agency = ${agency}
+                               and ag.starts_on <= ${today}::date and (ag.ends_on is null or ag.ends_on >= ${today}::date)
      where l.agency = ${agency} and ${areaFilter(areaIds)}`.execute(db)
   return result.rows[0]
 }

@@ -23,7 +23,7 @@ export function createDashboardService(db: Kysely<Database>, clock: () => Date =
     const home: Record<string, unknown> = {}
     if (can(user, 'caseload.view') && user.role !== 'dip_worker') {
       home.iom = await repo.iomPanel(db, user.id, areas, today, weekEnd, dayStart)
-      const notices = await countersignedForLeadOfficer(db, user.id, new Date(now.getTime() - 14 * 86_400_000))
+      const notices = await countersignedForLeadOfficer(db, user.id, areas, new Date(now.getTime() - 14 * 86_400_000))
       if (notices.length > 0) {
         await recordAudit(db, actor, { category: 'consultation', event: 'home.cid_notices', detail: { personIds: notices.map((n) => n.person_id) } })
       }
@@ -36,7 +36,7 @@ export function createDashboardService(db: Kysely<Database>, clock: () => Date =
       home.team = await repo.teamPerformance(db, areas, today)
     }
     const linkAgency = linkAgencyOf(user.agency)
-    if (can(user, 'partner.cases') && linkAgency) home.partner = await repo.partnerPanel(db, linkAgency, areas)
+    if (can(user, 'partner.cases') && linkAgency) home.partner = await repo.partnerPanel(db, linkAgency, areas, today)
     if (can(user, 'users.manage')) home.admin = await repo.adminPanel(db, today)
     return home
   }

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express'
 import { z } from 'zod'
 import { toCsv } from '../../http/csv.ts'
 import { addMonths, dateParts, gatherDates, keepDateValues, optionalDateField, todayInLondon } from '../../http/dates.ts'
-import { keepValues, toFormErrors, uuid } from '../../http/forms.ts'
+import { keepValues, singleError, toFormErrors } from '../../http/forms.ts'
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
@@ -16,8 +16,9 @@ const filterSchema = z
   .object({
     from: optionalDateField('from date'),
     to: optionalDateField('to date'),
-    areaId: z.union([z.literal(''), uuid]).optional().transform((v) => v || undefined),
-    wardId: z.union([z.literal(''), uuid]).optional().transform((v) => v || undefined),
+    // The message goes on the union and on the id: the summary would otherwise say "Invalid input" or "Not a valid reference".
+    areaId: z.union([z.literal(''), z.uuid({ error: 'Select a borough from the list' })], { error: 'Select a borough from the list' }).optional().transform((v) => v || undefined),
+    wardId: z.union([z.literal(''), z.uuid({ error: 'Select a ward from the list' })], { error: 'Select a ward from the list' }).optional().transform((v) => v || undefined),
   })
   .refine((v) => !v.from || !v.to || v.from <= v.to, { path: ['to'], message: 'The to date must be on or after the from date' })
   .refine((v) => !v.from || !v.to || v.to <= addMonths(v.from, 60), { path: ['to'], message: 'Choose a period of 5 years or less' })
@@ -30,6 +31,9 @@ export function performanceRoutes({ performanceService, cohortsService }: { perf
     const today = todayInLondon()
     const to = parsed.data.to ?? today
     const from = parsed.data.from ?? `${addMonths(to, -11).slice(0, 7)}-01`
+    // The schema checks the period when both dates are typed; a from date alone runs to today.
+    if (from > to) return { user, errors: singleError('from', 'The from date must be today or in the past, or enter a to date after it') }
+    if (to > addMonths(from, 60)) return { user, errors: singleError('from', 'Choose a period of 5 years or less') }
     const figures = await performanceService.report({ areaIds: user.visibleAreaIds, areaId: parsed.data.areaId, wardId: parsed.data.wardId, from, to })
     return { user, from, to, tables: tablesFrom(figures), figures }
   }
@@ -109,7 +113,8 @@ function tablesFrom(f: Figures): Table[] {
 }
 
 function chartsFrom(f: Figures) {
-  const cohortTotals = new Map<string, number>()
+  // Every month of the period, so a month with no one open is a bar of zero, not a gap.
+  const cohortTotals = new Map<string, number>(f.tests.map((r) => [r.month, 0]))
   for (const r of f.cohortSize) cohortTotals.set(r.month, (cohortTotals.get(r.month) ?? 0) + r.members)
   return [
     barChart('chart-cohort', 'Open memberships at the end of each month', [...cohortTotals].map(([month, value]) => ({ label: monthLabel(month), value }))),

@@ -5,10 +5,14 @@ type Db = Kysely<Database>
 
 export type RetentionRules = { reviewYears: number; reviewYearsNeverAdopted: number }
 
+const londonDay = (column: string) => sql.raw(`(${column} at time zone 'Europe/London')::date`)
+
 /**
  * A person's review date: the latest retain decision's date if there is one; otherwise the
  * last event on the record plus the period for people adopted onto a cohort, or the shorter
- * one for people never adopted (local rules, from configuration).
+ * one for people never adopted (local rules, from configuration). Every kind of event counts:
+ * a referral, partner case, action, appointment or CID entry last month is a live record.
+ * Each is one lookup on an index that leads with the person's id.
  */
 function reviewDateSql(rules: RetentionRules) {
   return sql<string>`coalesce(
@@ -16,9 +20,15 @@ function reviewDateSql(rules: RetentionRules) {
     (greatest(
        p.updated_at::date,
        (select max(c.contact_date) from contact c where c.person_id = p.id),
-       (select max((t.sample_taken_at at time zone 'Europe/London')::date) from drug_test t where t.person_id = p.id),
+       (select max(${londonDay('t.sample_taken_at')}) from drug_test t where t.person_id = p.id),
        (select max(f.failure_date) from dip_failure f where f.person_id = p.id),
-       (select max(e.event_date) from membership_event e join cohort_membership m on m.id = e.membership_id where m.person_id = p.id)
+       (select max(e.event_date) from membership_event e join cohort_membership m on m.id = e.membership_id where m.person_id = p.id),
+       (select max(greatest(${londonDay('r.referred_at')}, ${londonDay('r.decided_at')})) from referral r where r.person_id = p.id),
+       (select max(greatest(l.opened_on, l.closed_on, ${londonDay('l.created_at')})) from partner_link l where l.person_id = p.id),
+       (select max(${londonDay('x.changed_at')}) from partner_link_change x join partner_link l on l.id = x.link_id where l.person_id = p.id),
+       (select max(greatest(${londonDay('a.created_at')}, a.completed_on)) from action a where a.person_id = p.id),
+       (select max(${londonDay('a.scheduled_at')}) from appointment a where a.person_id = p.id),
+       (select max(greatest(${londonDay('e.proposed_at')}, ${londonDay('e.decided_at')})) from cid_entry e where e.person_id = p.id)
      ) + make_interval(years => case when exists (select 1 from cohort_membership m where m.person_id = p.id)
                                      then ${rules.reviewYears}::int else ${rules.reviewYearsNeverAdopted}::int end))::date
   )`
@@ -56,6 +66,14 @@ export async function insertDecision(db: Db, decision: { personId: string; decis
     .insertInto('retention_decision')
     .values({ person_id: decision.personId, decision: decision.decision, reason: decision.reason, next_review_on: decision.nextReviewOn, decided_by: decision.decidedBy })
     .execute()
+}
+
+/**
+ * Earlier decisions outlive the person they were about: their facts stay (what, when, by whom,
+ * the next review), their words go with the record, since a reason may name or describe the person.
+ */
+export async function eraseEarlierReasons(db: Db, personId: string) {
+  await db.updateTable('retention_decision').set({ reason: 'Reason erased with the record' }).where('person_id', '=', personId).execute()
 }
 
 /** Every table that holds a person's data, for the subject access pack (and to prove disposal leaves none). */

@@ -24,7 +24,8 @@ const decisionSchema = z
       ctx.addIssue({ code: 'custom', path: ['confirmDisposal'], message: 'Confirm that the record is to be erased: this cannot be undone' })
     }
   })
-const nextReviewSchema = z.object({ nextReviewOn: dateField('next review date', { notPast: true }) })
+// After today: a record retained until today would still be on the queue it was just taken off.
+const nextReviewSchema = z.object({ nextReviewOn: dateField('next review date').refine((day) => day > todayInLondon(), 'Next review date must be in the future') })
 
 export function retentionRoutes({ retentionService }: { retentionService: RetentionService }): RouteDefinition[] {
   async function reviewPage(req: Request, res: Response, values: Record<string, unknown>, errors?: FormErrors) {

@@ -37,7 +37,7 @@ export function createRetentionService(db: Kysely<Database>, rules: repo.Retenti
   /**
    * Disposal (MoPI): the person and every row of theirs are deleted in one transaction. The
    * audit log keeps its rows (metadata: ids, times, actions) and gains an erasure row; the
-   * decision is kept with the person's id only.
+   * decision is kept with the person's id only, and earlier decisions lose their reasons.
    */
   async function dispose(user: SessionUser, personId: string, reason: string, actor: Actor) {
     return db.transaction().execute(async (trx) => {
@@ -48,6 +48,7 @@ export function createRetentionService(db: Kysely<Database>, rules: repo.Retenti
         counts[table] = row.rows[0]?.n ?? 0
       }
       await repo.deletePerson(trx, personId)
+      await repo.eraseEarlierReasons(trx, personId)
       await repo.insertDecision(trx, { personId, decision: 'dispose', reason, nextReviewOn: null, decidedBy: user.id })
       await recordAudit(trx, actor, { category: 'erasure', event: 'person.disposed', entityType: 'person', entityId: personId, personId, detail: { rowsErased: counts } })
       return true
