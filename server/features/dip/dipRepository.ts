@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely'
-import type { AttendanceOutcome, Database, FailureEventKind, FailureStatus, TestResult } from '../../../db/types.ts'
+import type { AttendanceOutcome, Database, TestResult } from '../../../db/types.ts'
 
 type Db = Kysely<Database>
 
@@ -227,128 +227,6 @@ export async function endFollowUp(db: Db, assessmentId: string, endedOn: string,
   return result.numUpdatedRows === 1n
 }
 
-export async function insertFailure(
-  db: Db,
-  failure: { appointmentId: string; personId: string; section: 's12' | 's14'; failureDate: string; timeBarDate: string },
-): Promise<string> {
-  const row = await db
-    .insertInto('dip_failure')
-    .values({
-      appointment_id: failure.appointmentId,
-      person_id: failure.personId,
-      section: failure.section,
-      failure_date: failure.failureDate,
-      time_bar_date: failure.timeBarDate,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return row.id
-}
-
-export async function insertFailureEvent(
-  db: Db,
-  event: { failureId: string; kind: FailureEventKind; eventDate: string; reference?: string | null; note?: string | null; recordedBy: string | null },
-): Promise<void> {
-  await db
-    .insertInto('dip_failure_event')
-    .values({
-      failure_id: event.failureId,
-      kind: event.kind,
-      event_date: event.eventDate,
-      reference: event.reference ?? null,
-      note: event.note ?? null,
-      recorded_by: event.recordedBy,
-    })
-    .execute()
-}
-
-export function findFailureInAreas(db: Db, failureId: string, areaIds: readonly string[]) {
-  if (areaIds.length === 0) return Promise.resolve(undefined)
-  return db
-    .selectFrom('dip_failure as f')
-    .innerJoin('appointment as a', 'a.id', 'f.appointment_id')
-    .innerJoin('person as p', 'p.id', 'f.person_id')
-    .innerJoin('attendance as at', 'at.appointment_id', 'a.id')
-    .innerJoin('required_assessment as ra', 'ra.id', 'a.assessment_id')
-    .innerJoin('drug_test as t', 't.id', 'ra.drug_test_id')
-    .innerJoin('custody_suite as cs', 'cs.code', 't.custody_suite_code')
-    .leftJoin('app_user as imposer', 'imposer.id', 'ra.imposed_by')
-    .leftJoin('app_user as recorder', 'recorder.id', 'at.recorded_by')
-    .selectAll('f')
-    .select([
-      'a.kind as appointment_kind',
-      'a.scheduled_at',
-      'a.place',
-      'a.assessor',
-      'a.form',
-      'a.created_at as appointment_created_at',
-      'at.outcome',
-      'at.good_cause_note',
-      'at.recorded_at as attendance_recorded_at',
-      'recorder.display_name as attendance_recorded_by',
-      'p.surname',
-      'p.forenames',
-      'p.date_of_birth',
-      'p.pnc_id',
-      'p.address',
-      't.custody_number',
-      'cs.name as custody_suite_name',
-      't.sample_taken_at',
-      't.opiates',
-      't.cocaine',
-      'ra.imposed_at',
-      'imposer.display_name as imposed_by_name',
-    ])
-    .where('f.id', '=', failureId)
-    .where('p.area_id', 'in', [...areaIds])
-    .executeTakeFirst()
-}
-
-export type FailureRecord = NonNullable<Awaited<ReturnType<typeof findFailureInAreas>>>
-
-export async function setFailureStateIfVersion(
-  db: Db,
-  id: string,
-  version: number,
-  from: readonly FailureStatus[],
-  changes: { status?: FailureStatus; statement_produced_on?: string; wanted_since?: string; wanted_reference?: string },
-): Promise<boolean> {
-  const result = await db
-    .updateTable('dip_failure')
-    .set({ ...changes, version: sql`version + 1` })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .where('status', 'in', [...from])
-    .executeTakeFirst()
-  return result.numUpdatedRows === 1n
-}
-
-/**
- * Closes every open or wanted failure whose time-bar date has passed, with a history row and an
- * audit row (an alteration by the system, DPA 2018 s62) each, in the same statement.
- * Idempotent and safe to run from several instances at once (the UPDATE takes the row locks).
- */
-export async function closeTimeBarredFailures(db: Db, today: string): Promise<number> {
-  const result = await sql<{ n: number }>`
-    with closed as (
-      update dip_failure set status = 'time_barred', version = version + 1
-       where status in ('open', 'wanted') and time_bar_date < ${today}
-      returning id, person_id, time_bar_date
-    ), events as (
-      insert into dip_failure_event (failure_id, kind, event_date, note)
-      select id, 'time_barred', time_bar_date, 'Closed automatically: six months passed (MCA 1980 s127)' from closed
-      returning 1
-    ), audit as (
-      insert into audit_event (category, event, actor_username, entity_type, entity_id, person_id, detail)
-      select 'alteration', 'failure.time_barred', 'system', 'dip_failure', id::text, person_id, jsonb_build_object('timeBarDate', time_bar_date)
-        from closed
-      returning 1
-    )
-    -- a data-modifying WITH runs to completion whether or not it is read: every closure is audited
-    select count(*)::int as n from events`.execute(db)
-  return result.rows[0]?.n ?? 0
-}
-
 /** Appointments between two instants in the user's areas, with attendance if recorded: one query. */
 export function appointmentsBetween(db: Db, areaIds: readonly string[], from: Date, to: Date) {
   if (areaIds.length === 0) return Promise.resolve([])
@@ -374,20 +252,6 @@ export function appointmentsBetween(db: Db, areaIds: readonly string[], from: Da
     .where('a.scheduled_at', '<', to)
     .where('p.area_id', 'in', [...areaIds])
     .orderBy('a.scheduled_at')
-    .execute()
-}
-
-export function failuresAwaitingStatement(db: Db, areaIds: readonly string[], limit: number) {
-  if (areaIds.length === 0) return Promise.resolve([])
-  return db
-    .selectFrom('dip_failure as f')
-    .innerJoin('person as p', 'p.id', 'f.person_id')
-    .select(['f.id', 'f.section', 'f.failure_date', 'f.time_bar_date', 'p.id as person_id', 'p.surname', 'p.forenames', 'p.pnc_id'])
-    .where('f.status', '=', 'open')
-    .where('f.statement_produced_on', 'is', null)
-    .where('p.area_id', 'in', [...areaIds])
-    .orderBy('f.failure_date')
-    .limit(limit)
     .execute()
 }
 
@@ -445,25 +309,6 @@ export function appointmentsOf(db: Db, personId: string) {
     .execute()
 }
 
-export function failuresOf(db: Db, personId: string) {
-  return db
-    .selectFrom('dip_failure as f')
-    .select(['f.id', 'f.section', 'f.failure_date', 'f.time_bar_date', 'f.status', 'f.statement_produced_on', 'f.wanted_since', 'f.wanted_reference', 'f.version'])
-    .where('f.person_id', '=', personId)
-    .orderBy('f.failure_date', 'desc')
-    .execute()
-}
-
-export function failureEventsOf(db: Db, failureId: string) {
-  return db
-    .selectFrom('dip_failure_event as e')
-    .leftJoin('app_user as u', 'u.id', 'e.recorded_by')
-    .select(['e.kind', 'e.event_date', 'e.reference', 'e.note', 'u.display_name as recorded_by_name', 'e.recorded_at'])
-    .where('e.failure_id', '=', failureId)
-    .orderBy('e.recorded_at')
-    .execute()
-}
-
 export function appointmentChangesOf(db: Db, appointmentId: string) {
   return db
     .selectFrom('appointment_change as c')
@@ -481,17 +326,5 @@ export function referenceLists(db: Db) {
   ]).then(([suites, offences]) => ({ suites, offences }))
 }
 
-/** Failures closed as time-barred in the last 90 days: listed for review (why was no one charged in time?). */
-export function recentlyTimeBarred(db: Db, areaIds: readonly string[], today: string, limit: number) {
-  if (areaIds.length === 0) return Promise.resolve([])
-  return db
-    .selectFrom('dip_failure as f')
-    .innerJoin('person as p', 'p.id', 'f.person_id')
-    .select(['f.id', 'f.section', 'f.failure_date', 'f.time_bar_date', 'f.wanted_since', 'p.id as person_id', 'p.surname', 'p.forenames'])
-    .where('f.status', '=', 'time_barred')
-    .where('f.time_bar_date', '>=', sql<string>`${today}::date - 90`)
-    .where('p.area_id', 'in', [...areaIds])
-    .orderBy('f.time_bar_date', 'desc')
-    .limit(limit)
-    .execute()
-}
+// Failures (s12/s14), their history and the time-bar sweep live beside this file.
+export * from './dipFailureRepository.ts'
