@@ -9,30 +9,15 @@ import { formatDate } from '../../presenters/format.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { dueStatus, fullName, pathwayLabel, pathwayOptions, presentPerson } from '../people/peoplePresenter.ts'
 import type { PeopleService } from '../people/peopleService.ts'
-import { personIdFrom, statedPurpose } from '../people/personAccess.ts'
+import { personIdFrom } from '../people/personAccess.ts'
+import { personForForm } from '../people/personForForm.ts'
 import { actionFieldOrder, actionSchema, completeActionSchema, contactFieldOrder, contactSchema } from './caseworkSchemas.ts'
 import type { CaseworkResult, CaseworkService } from './caseworkService.ts'
 
 type Deps = { caseworkService: CaseworkService; peopleService: PeopleService }
 
 export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteDefinition[] {
-  /** The person heading a form, checked for scope and purpose; consultation logged on first show. */
-  async function personFor(req: Request, res: Response, page: string, logged: boolean) {
-    const user = signedInUser(req)
-    const id = personIdFrom(req)
-    if (!logged) {
-      const person = await peopleService.findInScope(user, id)
-      if (!person) throw notFound('Person')
-      return person
-    }
-    const opened = await peopleService.openForPage(user, id, actorFrom(req), statedPurpose(req, id), page)
-    if (opened.kind === 'notFound') throw notFound('Person')
-    if (opened.kind === 'needsPurpose') {
-      res.redirect(303, `/people/${id}`)
-      return undefined
-    }
-    return opened.person
-  }
+  const personFor = (req: Request, res: Response, page: string, firstShow: boolean) => personForForm(peopleService, req, res, page, firstShow)
 
   async function contactPage(req: Request, res: Response, values: Record<string, unknown>, errors?: FormErrors) {
     const person = await personFor(req, res, 'contact', !errors)

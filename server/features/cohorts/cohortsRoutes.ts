@@ -11,7 +11,8 @@ import { formatDate } from '../../presenters/format.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { fullName, presentPerson } from '../people/peoplePresenter.ts'
 import type { PeopleService } from '../people/peopleService.ts'
-import { personIdFrom, statedPurpose } from '../people/personAccess.ts'
+import { personIdFrom } from '../people/personAccess.ts'
+import { personForForm } from '../people/personForForm.ts'
 import {
   membershipEventLabels,
   programmeLabels,
@@ -65,17 +66,8 @@ function presentCohortRow(row: CohortRow) {
 export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDefinition[] {
   async function referPage(req: Request, res: Response, values: Record<string, unknown>, errors?: FormErrors) {
     const user = signedInUser(req)
-    const id = personIdFrom(req)
-    let person
-    if (errors) {
-      person = await peopleService.findInScope(user, id)
-      if (!person) throw notFound('Person')
-    } else {
-      const opened = await peopleService.openForPage(user, id, actorFrom(req), statedPurpose(req, id), 'referral')
-      if (opened.kind === 'notFound') throw notFound('Person')
-      if (opened.kind === 'needsPurpose') return res.redirect(303, `/people/${id}`)
-      person = opened.person
-    }
+    const person = await personForForm(peopleService, req, res, 'referral', !errors)
+    if (!person) return
     const { sources } = await cohortsService.options(user)
     await renderPage(
       res,

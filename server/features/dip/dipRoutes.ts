@@ -11,7 +11,8 @@ import { formatDate } from '../../presenters/format.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { fullName, presentPerson } from '../people/peoplePresenter.ts'
 import type { PeopleService } from '../people/peopleService.ts'
-import { personIdFrom, statedPurpose } from '../people/personAccess.ts'
+import { personIdFrom } from '../people/personAccess.ts'
+import { personForForm } from '../people/personForForm.ts'
 import {
   failureEventLabels,
   failureStatusLabels,
@@ -57,17 +58,8 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
   }
 
   async function testForm(req: Request, res: Response, formValues: Record<string, unknown>, errors?: FormErrors) {
-    const user = signedInUser(req)
-    const id = personIdFrom(req)
-    let person
-    if (errors) {
-      person = await peopleService.findInScope(user, id)
-    } else {
-      const opened = await peopleService.openForPage(user, id, actorFrom(req), statedPurpose(req, id), 'drug_test')
-      if (opened.kind === 'needsPurpose') return res.redirect(303, `/people/${id}`)
-      person = opened.kind === 'found' ? opened.person : undefined
-    }
-    if (!person) throw notFound('Person')
+    const person = await personForForm(peopleService, req, res, 'drug_test', !errors)
+    if (!person) return
     const { suites, offences } = await dipService.referenceLists()
     await renderPage(res, 'dip/testNew', {
       title: 'Record a drug test (DT1)',

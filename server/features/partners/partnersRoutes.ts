@@ -11,7 +11,8 @@ import { signedInUser } from '../../http/signedInUser.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { presentPerson } from '../people/peoplePresenter.ts'
 import type { PeopleService } from '../people/peopleService.ts'
-import { personIdFrom, statedPurpose } from '../people/personAccess.ts'
+import { personIdFrom } from '../people/personAccess.ts'
+import { personForForm } from '../people/personForForm.ts'
 import { partnerEditableFields, sharingCategories, sharingCategoryLabels } from './disclosurePolicy.ts'
 import { linkHeadline, presentAgreement, presentChange, presentLinkDetails, presentPartnerView } from './partnersPresenter.ts'
 import {
@@ -74,17 +75,12 @@ export function partnersRoutes({ partnersService, peopleService }: Deps): RouteD
   }
 
   async function newLinkPage(req: Request, res: Response, values: Record<string, unknown>, errors?: FormErrors) {
-    const user = signedInUser(req)
-    const id = personIdFrom(req)
-    const opened = errors
-      ? { kind: 'found' as const, person: await peopleService.findInScope(user, id) }
-      : await peopleService.openForPage(user, id, actorFrom(req), statedPurpose(req, id), 'partner_link')
-    if (opened.kind === 'needsPurpose') return res.redirect(303, `/people/${id}`)
-    if (opened.kind === 'notFound' || !opened.person) throw notFound('Person')
+    const person = await personForForm(peopleService, req, res, 'partner_link', !errors)
+    if (!person) return
     const agreements = await partnersService.allAgreementsInForce()
     await renderPage(res, 'partners/linkNew', {
       title: 'Link to a partner case',
-      person: presentPerson(opened.person, todayInLondon()),
+      person: presentPerson(person, todayInLondon()),
       agreementOptions: [{ value: '', text: 'Select an agreement in force' }, ...agreements.map((a) => ({ value: a.id, text: a.name }))],
       ...options,
       values,

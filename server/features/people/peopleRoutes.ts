@@ -17,7 +17,6 @@ import {
   presentPerson,
   presentSummary,
 } from './peoplePresenter.ts'
-import type { PersonRecord } from './peopleRepository.ts'
 import {
   accessPurposeSchema,
   aliasSchema,
@@ -34,6 +33,7 @@ import {
 } from './peopleSchemas.ts'
 import type { PeopleService } from './peopleService.ts'
 import { grantPurpose, personIdFrom, statedPurpose } from './personAccess.ts'
+import { personForForm } from './personForForm.ts'
 import { formatDate } from '../../presenters/format.ts'
 import { programmeLabels } from './vocabulary.ts'
 import { presentDipTimeline } from '../dip/dipTimeline.ts'
@@ -63,17 +63,7 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
     )
   }
 
-  /** A page about one person: in scope, purpose stated if restricted, and a consultation logged. */
-  async function openPerson(req: Request, res: Response, page: string): Promise<PersonRecord | undefined> {
-    const id = personIdFrom(req)
-    const opened = await peopleService.openForPage(signedInUser(req), id, actorFrom(req), statedPurpose(req, id), page)
-    if (opened.kind === 'notFound') throw notFound('Person')
-    if (opened.kind === 'needsPurpose') {
-      res.redirect(303, `/people/${id}`)
-      return undefined
-    }
-    return opened.person
-  }
+  const openPerson = (req: Request, res: Response, page: string) => personForForm(peopleService, req, res, page)
 
   function personValues(body: unknown) {
     return { ...keepValues(body, [...personFieldOrder, 'version']), ...keepDateValues(body, personDateFields) }
