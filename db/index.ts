@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { Kysely, PostgresDialect } from 'kysely'
+import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { Database } from './types.ts'
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.ts'
@@ -14,7 +14,17 @@ export type DbOptions = {
   inMemory?: boolean
   embeddedDump?: Blob
   onPoolError?: (error: Error) => void
+  /**
+   * The role every pooled connection acts as (SET ROLE on connect): the app's own, which owns
+   * nothing and may only append to the audit log. Unset: the login user's own rights.
+   */
+  role?: string
+  /** The owner's login for asOwner (migrations); defaults to databaseUrl's login. */
+  ownerUrl?: string | undefined
 }
+
+/** The role the migrations grant to; the app and its tests act as it. */
+export const appRole = 'cohort_app'
 
 export type DbHandle = {
   db: Kysely<Database>
@@ -23,6 +33,8 @@ export type DbHandle = {
   /** Where the data lives, for the startup log (no credentials). */
   description: string
   embedded?: EmbeddedPostgres
+  /** Runs work on one short-lived connection with the login user's own rights (migrations). */
+  asOwner<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T>
   close(): Promise<void>
 }
 
@@ -55,6 +67,7 @@ export async function createDb(options: DbOptions): Promise<DbHandle> {
 
   const pool = new pg.Pool({
     connectionString,
+    ...(options.role ? { Client: clientActingAs(options.role) } : {}),
     max: options.poolMax,
     connectionTimeoutMillis: options.connectTimeoutMs,
     query_timeout: options.statementTimeoutMs,
@@ -78,10 +91,53 @@ export async function createDb(options: DbOptions): Promise<DbHandle> {
     kind: embedded ? 'embedded' : 'postgres',
     description,
     ...(embedded ? { embedded } : {}),
+    async asOwner(work) {
+      const owner = new Kysely<Database>({
+        dialect: new PostgresDialect({
+          pool: new pg.Pool({ connectionString: options.ownerUrl ?? connectionString, max: 1, connectionTimeoutMillis: options.connectTimeoutMs, application_name: 'cohort-owner' }),
+        }),
+      })
+      // The embedded server has one backend session behind all its sockets, so a role set by
+      // the app's pool is this connection's role too: step out of it, and back in after.
+      const sharedSession = embedded !== undefined && options.role !== undefined
+      try {
+        if (sharedSession) await sql`reset role`.execute(owner)
+        return await work(owner)
+      } finally {
+        if (sharedSession) await sql`set role ${sql.id(options.role!)}`.execute(owner)
+        await owner.destroy()
+      }
+    },
     async close() {
       await db.destroy()
       await embedded?.stop()
     },
+  }
+}
+
+/**
+ * A pg client that takes on the role before the pool hands it out, so no query runs with the
+ * login user's rights. SET ROLE rather than a startup option: the embedded server ignores those.
+ * A failure (no such role) fails the connection, not open.
+ */
+function clientActingAs(role: string): typeof pg.Client {
+  const setRole = `set role ${pg.escapeIdentifier(role)}`
+  type Callback = ((err: Error) => void) | ((err: null, client: pg.Client) => void)
+  return class RoleClient extends pg.Client {
+    override connect(): Promise<pg.Client>
+    override connect(callback: Callback): void
+    override connect(callback?: Callback): Promise<pg.Client> | void {
+      const ready = super.connect().then(async () => {
+        await this.query(setRole)
+        return this as pg.Client
+      })
+      if (!callback) return ready
+      const done = callback as (err: Error | null, client?: pg.Client) => void
+      ready.then(
+        (client) => done(null, client),
+        (error: Error) => done(error),
+      )
+    }
   }
 }
 

@@ -18,6 +18,10 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  MIGRATION_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -43,6 +47,8 @@ export type Config = Readonly<{
   port: number
   host: string
   databaseUrl: string | undefined
+  /** The owner's login for migrations, when the app's own login (DATABASE_URL) owns nothing. */
+  migrationDatabaseUrl: string | undefined
   dataDir: string
   sessionSecret: string | undefined
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL']
@@ -83,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    migrationDatabaseUrl: e.MIGRATION_DATABASE_URL,
     dataDir: e.DATA_DIR,
     sessionSecret: e.SESSION_SECRET,
     logLevel: e.LOG_LEVEL,

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http'
-import { createDb } from '../db/index.ts'
+import { appRole, createDb } from '../db/index.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { hasAnyUser, seedDemo } from '../db/seed/demo.ts'
 import { createApp } from './app.ts'
@@ -21,10 +21,13 @@ async function main(): Promise<void> {
     connectTimeoutMs: config.db.connectTimeoutMs,
     statementTimeoutMs: config.db.statementTimeoutMs,
     onPoolError: (error) => logger.warn({ err: error }, 'database connection lost; the pool will reconnect'),
+    role: appRole,
+    ownerUrl: config.migrationDatabaseUrl,
   })
   logger.info({ database: database.description }, `database: ${database.description}`)
 
-  const migrations = await migrateToLatest(database.db)
+  // Migrations need the owner's rights; everything after runs as the app role they grant to.
+  const migrations = await database.asOwner(migrateToLatest)
   const applied = migrations.results?.filter((r) => r.status === 'Success').length ?? 0
   logger.info({ applied }, 'migrations up to date')
 

@@ -1,4 +1,4 @@
-import { createDb, type DbHandle } from '../../db/index.ts'
+import { appRole, createDb, type DbHandle } from '../../db/index.ts'
 import { loadConfig, type Config } from '../config.ts'
 
 /** The same database the app would use, from the same environment variables. */
@@ -10,6 +10,8 @@ export async function openCliDatabase(): Promise<{ config: Config; database: DbH
     poolMax: 2,
     connectTimeoutMs: config.db.connectTimeoutMs,
     statementTimeoutMs: 600_000,
+    role: appRole,
+    ownerUrl: config.migrationDatabaseUrl,
   })
   return { config, database }
 }

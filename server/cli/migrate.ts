@@ -4,7 +4,7 @@ import { openCliDatabase, runCli } from './cliDatabase.ts'
 runCli(async () => {
   const { database } = await openCliDatabase()
   try {
-    const result = await migrateToLatest(database.db)
+    const result = await database.asOwner(migrateToLatest)
     const applied = result.results?.filter((r) => r.status === 'Success') ?? []
     console.log(`${database.description}: ${applied.length} migration(s) applied${applied.length ? `: ${applied.map((r) => r.migrationName).join(', ')}` : ''}`)
     return 0

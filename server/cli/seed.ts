@@ -9,7 +9,7 @@ runCli(async () => {
     return 1
   }
   try {
-    await migrateToLatest(database.db)
+    await database.asOwner(migrateToLatest)
     const accounts = await seedDemo(database.db, { password: config.demoPassword })
     console.log(`${database.description}: ${accounts.length} demo account(s) added${accounts.length ? ` (${accounts.map((a) => a.username).join(', ')})` : ' (they were there already)'}`)
     return 0

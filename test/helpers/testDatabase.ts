@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import pg from 'pg'
 import { inject } from 'vitest'
-import { createDb, type DbHandle } from '../../db/index.ts'
+import { appRole, createDb, type DbHandle } from '../../db/index.ts'
 
 /** A private copy of the migrated, seeded template for one test file. Close it in afterAll. */
 export async function createTestDatabase(options: { poolMax?: number; statementTimeoutMs?: number } = {}): Promise<DbHandle> {
@@ -10,8 +10,11 @@ export async function createTestDatabase(options: { poolMax?: number; statementT
   const common = {
     dataDir: '',
     poolMax: options.poolMax ?? 5,
-    connectTimeoutMs: 5000,
+    // Generous: CI runs many files at once on two cores, and a slow connect is not what is tested.
+    connectTimeoutMs: 20_000,
     statementTimeoutMs: options.statementTimeoutMs ?? 20_000,
+    // As the app runs: tests prove its grants are enough, and that the audit log is beyond them.
+    role: appRole,
   }
   if (template.kind === 'embedded') {
     const dump = new Blob([await readFile(template.dumpFile)])

@@ -26,10 +26,12 @@ async function chain(): Promise<ChainRow[]> {
 
 /** Runs SQL with triggers off, as only a database superuser could: the attacker the chain is for. */
 async function behindTheTrigger(statements: (trx: Transaction<Database>) => Promise<void>) {
-  await t.db.transaction().execute(async (trx) => {
-    await sql`set local session_replication_role = replica`.execute(trx)
-    await statements(trx)
-  })
+  await t.database.asOwner((owner) =>
+    owner.transaction().execute(async (trx) => {
+      await sql`set local session_replication_role = replica`.execute(trx)
+      await statements(trx)
+    }),
+  )
 }
 
 async function enoughRows(): Promise<ChainRow[]> {
@@ -85,14 +87,38 @@ describe('the audit chain', () => {
     expect(await verifyAuditChain(t.db)).toEqual({ rowsChecked: before.rowsChecked + 200, firstBrokenId: null, reason: null })
   })
 
-  it('UPDATE, DELETE and TRUNCATE on audit_event are refused by the trigger and change nothing', async () => {
+  it("the app's role may read and append to audit_event but holds no right to change it", async () => {
     const rows = await enoughRows()
     const target = rows[1]!
-    await expect(sql`update audit_event set event = 'rewritten' where id = ${target.id}`.execute(t.db)).rejects.toThrow(
-      /append-only: UPDATE refused/,
-    )
-    await expect(sql`delete from audit_event where id = ${target.id}`.execute(t.db)).rejects.toThrow(/append-only: DELETE refused/)
-    await expect(sql`truncate audit_event`.execute(t.db)).rejects.toThrow(/append-only: TRUNCATE refused/)
+    const refused = /permission denied/
+    await expect(sql`update audit_event set event = 'rewritten' where id = ${target.id}`.execute(t.db)).rejects.toThrow(refused)
+    await expect(sql`delete from audit_event where id = ${target.id}`.execute(t.db)).rejects.toThrow(refused)
+    await expect(sql`truncate audit_event`.execute(t.db)).rejects.toThrow(refused)
+    // Nor can it step around the trigger: only the owner may disable it, only a superuser skip it.
+    await expect(sql`alter table audit_event disable trigger audit_event_no_update`.execute(t.db)).rejects.toThrow(/must be owner/)
+    await expect(
+      t.db.transaction().execute(async (trx) => {
+        await sql`set local session_replication_role = replica`.execute(trx)
+      }),
+    ).rejects.toThrow(/permission denied/)
+    const [privileges] = (
+      await sql<{ can_select: boolean; can_insert: boolean }>`
+        select has_table_privilege('audit_event', 'select') as can_select, has_table_privilege('audit_event', 'insert') as can_insert`.execute(t.db)
+    ).rows
+    expect(privileges).toEqual({ can_select: true, can_insert: true })
+
+    expect(await chain()).toEqual(rows)
+    expect((await verifyAuditChain(t.db)).firstBrokenId).toBeNull()
+  })
+
+  it('UPDATE, DELETE and TRUNCATE on audit_event are refused by the trigger even to its owner, and change nothing', async () => {
+    const rows = await enoughRows()
+    const target = rows[1]!
+    await t.database.asOwner(async (owner) => {
+      await expect(sql`update audit_event set event = 'rewritten' where id = ${target.id}`.execute(owner)).rejects.toThrow(/append-only: UPDATE refused/)
+      await expect(sql`delete from audit_event where id = ${target.id}`.execute(owner)).rejects.toThrow(/append-only: DELETE refused/)
+      await expect(sql`truncate audit_event`.execute(owner)).rejects.toThrow(/append-only: TRUNCATE refused/)
+    })
 
     expect(await chain()).toEqual(rows)
     expect((await verifyAuditChain(t.db)).firstBrokenId).toBeNull()

@@ -198,20 +198,25 @@ describe('recording outcomes', () => {
 
   it('when the DIP failure changed between reading and writing, undoes the entry’s move as well: entry, failure and history stay as they were', async () => {
     const listed = await onTheList(t.db)
-    // Someone else's change to the failure lands just after the entry is moved: a trigger plays them.
-    await sql`create function cid_test_bump_failure() returns trigger language plpgsql as $$
+    // Someone else's change to the failure lands just after the entry is moved: a trigger plays
+    // them, made by the owner (the app's role may not change the schema).
+    await t.database.asOwner(async (owner) => {
+      await sql`create function cid_test_bump_failure() returns trigger language plpgsql as $$
       begin
         update dip_failure set version = version + 1 where id = new.failure_id;
         return new;
-      end $$`.execute(t.db)
-    await sql`create trigger cid_test_bump_failure after update on cid_entry for each row execute function cid_test_bump_failure()`.execute(t.db)
+      end $$`.execute(owner)
+      await sql`create trigger cid_test_bump_failure after update on cid_entry for each row execute function cid_test_bump_failure()`.execute(owner)
+    })
     const before = await cidState(t.db)
     const audit = await lastAuditId(t.db)
     try {
       await record(listed.entry.id, 'arrested', 409, { reference: 'KD/7/26' })
     } finally {
-      await sql`drop trigger cid_test_bump_failure on cid_entry`.execute(t.db)
-      await sql`drop function cid_test_bump_failure()`.execute(t.db)
+      await t.database.asOwner(async (owner) => {
+        await sql`drop trigger cid_test_bump_failure on cid_entry`.execute(owner)
+        await sql`drop function cid_test_bump_failure()`.execute(owner)
+      })
     }
     expect(await cidState(t.db)).toEqual(before)
     expect(await entryRow(t.db, listed.entry.id)).toMatchObject({ status: 'countersigned', version: listed.entry.version })
