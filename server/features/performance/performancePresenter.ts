@@ -4,6 +4,23 @@ export function rate(numerator: number, denominator: number): string {
   return `${Math.round((numerator / denominator) * 1000) / 10}%`
 }
 
+/** A count per person-year to two places, or "—" when there is no time to divide by. */
+export function perYear(count: number, years: number): string {
+  if (!years || !Number.isFinite(years)) return '—'
+  return (count / years).toFixed(2)
+}
+
+/**
+ * The change from one rate to another in words ("9.4% higher"), or "—" from a base of nothing.
+ * Words, not a sign: a CSV cell starting with + or - is a formula to a spreadsheet.
+ */
+export function change(before: number, after: number): string {
+  if (!before || !Number.isFinite(before) || !Number.isFinite(after)) return '—'
+  const percent = Math.round(((after - before) / before) * 1000) / 10
+  if (percent === 0) return 'no change'
+  return `${Math.abs(percent)}% ${percent > 0 ? 'higher' : 'lower'}`
+}
+
 export type Table = { id: string; caption: string; header: string[]; rows: (string | number)[][] }
 
 export type BarChart = {

@@ -18,15 +18,61 @@ function months(scope: ReportScope) {
                 from generate_series(date_trunc('month', ${scope.from}::date), date_trunc('month', ${scope.to}::date), interval '1 month') as m)`
 }
 
-/** Open memberships at the end of each month, by programme and tier. */
+/**
+ * Open memberships at the end of each month, by programme and by the tier each had then: the
+ * tier comes from the membership's dated history (adoption and tier changes), not from today's.
+ */
 export async function cohortSizeByMonth(db: Db, scope: ReportScope) {
   const result = await sql<{ month: string; programme: string; tier: string | null; members: number }>`
-    select mo.month, m.programme, m.tier, count(*)::int as members
+    with tier_span as (
+      select e.membership_id, e.tier, e.event_date as from_day,
+             lead(e.event_date) over (partition by e.membership_id order by e.event_date, e.recorded_at, e.id) as until_day
+        from membership_event e
+       where e.tier is not null
+    )
+    select mo.month, m.programme, coalesce(s.tier, m.tier) as tier, count(*)::int as members
       from ${months(scope)} mo
       join cohort_membership m on m.adopted_on < mo.month_end and (m.ended_on is null or m.ended_on >= mo.month_end)
       join person p on p.id = m.person_id and ${peopleIn(scope)}
-     group by mo.month, m.programme, m.tier
-     order by mo.month, m.programme, m.tier`.execute(db)
+      left join tier_span s on s.membership_id = m.id and s.from_day < mo.month_end and (s.until_day is null or s.until_day >= mo.month_end)
+     group by mo.month, m.programme, 3
+     order by mo.month, m.programme, 3`.execute(db)
+  return result.rows
+}
+
+/** Midnight in London at the start of a calendar day, as an instant (so timestamp indexes serve). */
+function londonStart(day: ReturnType<typeof sql>) {
+  return sql`((${day})::timestamp at time zone 'Europe/London')`
+}
+
+/**
+ * The IOM before/after measure: for everyone on a programme at the end of the period, arrests
+ * that led to a custody drug test in the 12 months before adoption, against those from adoption
+ * to the period's end, with the person-years since so the two can be compared as yearly rates.
+ */
+export async function beforeAndAfterAdoption(db: Db, scope: ReportScope) {
+  const adopted = sql`m.adopted_on`
+  const result = await sql<{ programme: string; members: number; before: number; since: number; days_since: number }>`
+    select m.programme,
+           count(*)::int as members,
+           coalesce(sum(before.n), 0)::int as before,
+           coalesce(sum(since.n), 0)::int as since,
+           coalesce(sum(${scope.to}::date - m.adopted_on + 1), 0)::int as days_since
+      from cohort_membership m
+      join person p on p.id = m.person_id and ${peopleIn(scope)}
+      cross join lateral (
+        select count(*) as n from drug_test t
+         where t.person_id = m.person_id
+           and t.sample_taken_at >= ${londonStart(sql`(${adopted} - interval '12 months')::date`)}
+           and t.sample_taken_at < ${londonStart(adopted)}) before
+      cross join lateral (
+        select count(*) as n from drug_test t
+         where t.person_id = m.person_id
+           and t.sample_taken_at >= ${londonStart(adopted)}
+           and t.sample_taken_at < ${londonStart(sql`${scope.to}::date + 1`)}) since
+     where m.adopted_on <= ${scope.to}::date and (m.ended_on is null or m.ended_on >= ${scope.to}::date)
+     group by m.programme
+     order by m.programme`.execute(db)
   return result.rows
 }
 

@@ -8,8 +8,7 @@ import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import type { CohortsService } from '../cohorts/cohortsService.ts'
-import { programmeLabels, tierLabels } from '../people/vocabulary.ts'
-import { barChart, monthLabel, rate, type Table } from './performancePresenter.ts'
+import { chartsFrom, tablesFrom } from './performanceTables.ts'
 import type { PerformanceService } from './performanceService.ts'
 
 const filterSchema = z
@@ -80,44 +79,5 @@ export function performanceRoutes({ performanceService, cohortsService }: { perf
         res.type('text/csv').send(toCsv(table.header, table.rows))
       },
     },
-  ]
-}
-
-type Figures = Awaited<ReturnType<PerformanceService['report']>>
-
-function tablesFrom(f: Figures): Table[] {
-  return [
-    {
-      id: 'cohort-size',
-      caption: 'Cohort size at the end of each month, by programme and tier',
-      header: ['month', 'programme', 'tier', 'members'],
-      rows: f.cohortSize.map((r) => [r.month, programmeLabels[r.programme as keyof typeof programmeLabels] ?? r.programme, r.tier ? tierLabels[r.tier as keyof typeof tierLabels] : '', r.members]),
-    },
-    { id: 'referrals', caption: 'Referrals received, accepted and declined', header: ['month', 'received', 'accepted', 'declined'], rows: f.referrals.map((r) => [r.month, r.received, r.accepted, r.declined]) },
-    {
-      id: 'drug-tests',
-      caption: 'Drug tests by month, with positivity',
-      header: ['month', 'tests', 'opiates positive', 'opiates positivity', 'cocaine positive', 'cocaine positivity'],
-      rows: f.tests.map((r) => [r.month, r.tests, r.opiates_positive, rate(r.opiates_positive, r.opiates_tested), r.cocaine_positive, rate(r.cocaine_positive, r.cocaine_tested)]),
-    },
-    {
-      id: 'attendance',
-      caption: 'Required assessment attendance',
-      header: ['assessment', 'recorded', 'attended and remained', 'attendance rate'],
-      rows: f.attendance.map((r) => [r.kind === 'initial' ? 'Initial' : 'Follow-up', r.recorded, r.attended, rate(r.attended, r.recorded)]),
-    },
-    { id: 'failures', caption: 'Failures by section and outcome', header: ['section', 'status', 'failures'], rows: f.failures.map((r) => [r.section, r.status.replace(/_/g, ' '), r.failures]) },
-    { id: 'hot-spots', caption: 'Hot spots: Class A possession and supply tests, and DIP failures, by ward', header: ['ward', 'ward set', 'possession tests', 'failures'], rows: f.hotSpots.map((r) => [r.ward, r.ward_set, r.possession_tests, r.failures]) },
-    { id: 'partner-links', caption: 'Open partner links by agency and rating', header: ['agency', 'rating', 'links'], rows: f.links.map((r) => [r.agency.toUpperCase(), r.rating, r.links]) },
-  ]
-}
-
-function chartsFrom(f: Figures) {
-  // Every month of the period, so a month with no one open is a bar of zero, not a gap.
-  const cohortTotals = new Map<string, number>(f.tests.map((r) => [r.month, 0]))
-  for (const r of f.cohortSize) cohortTotals.set(r.month, (cohortTotals.get(r.month) ?? 0) + r.members)
-  return [
-    barChart('chart-cohort', 'Open memberships at the end of each month', [...cohortTotals].map(([month, value]) => ({ label: monthLabel(month), value }))),
-    barChart('chart-tests', 'Drug tests by month', f.tests.map((r) => ({ label: monthLabel(r.month), value: r.tests }))),
   ]
 }

@@ -42,9 +42,8 @@ const expected = {
     caption: 'Cohort size at the end of each month, by programme and tier',
     header: ['month', 'programme', 'tier', 'members'],
     rows: [
-      ['2025-01', fixed, red, '1'],
-      ['2025-02', fixed, amber, '1'],
-      ['2025-02', fixed, red, '1'],
+      ['2025-01', fixed, amber, '1'],
+      ['2025-02', fixed, amber, '2'],
       ['2025-03', dip, '', '1'],
       ['2025-03', fixed, amber, '1'],
       ['2025-03', fixed, red, '1'],
@@ -54,6 +53,17 @@ const expected = {
       ['2025-05', fixed, red, '1'],
       ['2025-06', dip, '', '1'],
       ['2025-06', fixed, red, '1'],
+    ],
+  },
+  'before-after': {
+    caption: 'Arrests with a custody drug test, in the 12 months before adoption and since, for everyone on a programme at the end of the period',
+    header: ['programme', 'people', 'arrests in the 12 months before', 'per person per year before', 'arrests since adoption', 'person-years since', 'per person per year since', 'change'],
+    // IOM Fixed: north, adopted 15 January 2025: tests on 5 and 6 October 2024 and 5 and 12 January
+    // before; 15 March and 2 May since, over the 167 days to 30 June (2 ÷ 167/365.25 = 4.37 a year).
+    // DIP: old-ward person, adopted 31 March: the test of 3 March before, none in the 92 days since.
+    rows: [
+      [dip, '1', '1', '1.00', '0', '0.3', '0.00', '100% lower'],
+      [fixed, '1', '4', '4.00', '2', '0.5', '4.37', '9.4% higher'],
     ],
   },
   referrals: {

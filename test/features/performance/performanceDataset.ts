@@ -44,11 +44,16 @@ export async function buildPerformanceWorld(db: Db): Promise<PerformanceWorld> {
   const people = { north: await inWard(wards.north), south: await inWard(wards.south), old: await inWard(wards.old), none: await inWard(null) }
 
   // ---- cohort membership: open at the end of each month ----
-  const membership = async (personId: string, programme: Programme, tier: Tier | null, adoptedOn: string, endedOn: string | null) => {
+  // tierHistory: the dated tiers the membership had, oldest first; its current tier is the last.
+  const membership = async (personId: string, programme: Programme, tier: Tier | null, adoptedOn: string, endedOn: string | null, tierHistory: [string, Tier][] = []) => {
     const status: MembershipStatus = endedOn ? 'ended' : 'active'
-    await db.insertInto('cohort_membership').values({ person_id: personId, programme, status, tier, lead_officer_id: users.iom, adopted_on: adoptedOn, ended_on: endedOn }).execute()
+    const row = await db.insertInto('cohort_membership').values({ person_id: personId, programme, status, tier, lead_officer_id: users.iom, adopted_on: adoptedOn, ended_on: endedOn }).returning('id').executeTakeFirstOrThrow()
+    for (const [index, [eventDate, eventTier]] of tierHistory.entries()) {
+      await db.insertInto('membership_event').values({ membership_id: row.id, kind: index === 0 ? 'adopted' : 'tier_changed', event_date: eventDate, tier: eventTier }).execute()
+    }
   }
-  await membership(people.north.id, 'iom_fixed', 'red', '2025-01-15', null)
+  // Amber when adopted, red from 10 March: the months before count it as amber.
+  await membership(people.north.id, 'iom_fixed', 'red', '2025-01-15', null, [['2025-01-15', 'amber'], ['2025-03-10', 'red']])
   await membership(people.south.id, 'iom_fixed', 'amber', '2025-02-10', '2025-04-20')
   await membership(people.old.id, 'dip', null, '2025-03-31', null) // adopted on the last day of March: open at its end
   await membership(people.north.id, 'iom_flex', 'green', '2025-05-01', '2025-05-31') // ended on the last day of May: not open at its end
