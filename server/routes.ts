@@ -16,6 +16,7 @@ import { partnersRoutes } from './features/partners/partnersRoutes.ts'
 import { cidRoutes } from './features/cid/cidRoutes.ts'
 import { auditViewsRoutes } from './features/auditViews/auditViewsRoutes.ts'
 import { retentionRoutes } from './features/retention/retentionRoutes.ts'
+import { meetingPackRoutes } from './features/performance/meetingPackRoutes.ts'
 import { performanceRoutes } from './features/performance/performanceRoutes.ts'
 import { referenceRoutes } from './features/reference/referenceRoutes.ts'
 import type { RouteDefinition } from './http/routeDefinition.ts'
@@ -55,6 +56,7 @@ export function buildRoutes(deps: RouteDeps): RouteDefinition[] {
     ...retentionRoutes({ retentionService: deps.services.retentionService }),
     ...referenceRoutes({ referenceService: deps.services.referenceService }),
     ...performanceRoutes({ performanceService: deps.services.performanceService, cohortsService: deps.services.cohortsService }),
+    ...meetingPackRoutes({ performanceService: deps.services.performanceService, cohortsService: deps.services.cohortsService }),
   ]
 }
 

@@ -34,7 +34,7 @@ export function createServices(db: Kysely<Database>, config: Config) {
     auditViewsService: createAuditViewsService(db),
     retentionService: createRetentionService(db, config.retention),
     dashboardService: createDashboardService(db),
-    performanceService: createPerformanceService(db),
+    performanceService: createPerformanceService(db, config.retention),
     referenceService: createReferenceService(db),
   }
 }

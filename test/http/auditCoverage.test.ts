@@ -64,6 +64,7 @@ const postsWithoutAudit: Record<string, string> = {
 const queryVariants: Record<string, (lookups: Lookups) => string[]> = {
   '/people/search': (l) => [`?q=${encodeURIComponent(l.searchSurname)}`],
   '/appointments': () => ['?range=week'],
+  '/performance/pack': () => [`?month=${todayInLondon().slice(0, 7)}`],
 }
 
 /** Common surnames that are also everyday English words, never evidence of a person on the page. */
