@@ -102,6 +102,21 @@ export async function partnerPanel(db: Db, agency: 'marac' | 'yos' | 'mash', are
   return result.rows[0]
 }
 
+/** The partnership's picture in a partner's boroughs: counts only, shown through partnerCount. */
+export async function partnershipPicture(db: Db, areaIds: readonly string[], today: string) {
+  const result = await sql<{ iom_fixed: number; iom_flex: number; iom_free: number; dip: number; tests_30_days: number }>`
+    select
+      count(*) filter (where m.programme = 'iom_fixed')::int as iom_fixed,
+      count(*) filter (where m.programme = 'iom_flex')::int as iom_flex,
+      count(*) filter (where m.programme = 'iom_free')::int as iom_free,
+      count(*) filter (where m.programme = 'dip')::int as dip,
+      (select count(*) from drug_test t join person p on p.id = t.person_id
+        where ${areaFilter(areaIds)} and t.sample_taken_at >= (${today}::date - 30)::timestamp at time zone 'Europe/London')::int as tests_30_days
+      from cohort_membership m join person p on p.id = m.person_id
+     where m.status <> 'ended' and ${areaFilter(areaIds)}`.execute(db)
+  return result.rows[0]!
+}
+
 export async function adminPanel(db: Db, today: string) {
   const result = await sql<{ active_users: number; locked: number; disabled: number; agreements_in_force: number }>`
     select

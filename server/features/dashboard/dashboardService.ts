@@ -6,7 +6,7 @@ import { addDays, todayInLondon } from '../../http/dates.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { countersignedForLeadOfficer } from '../cid/cidRepository.ts'
 import { londonInstant } from '../dip/dipRules.ts'
-import { linkAgencyOf } from '../partners/disclosurePolicy.ts'
+import { linkAgencyOf, partnerCount } from '../partners/disclosurePolicy.ts'
 import * as repo from './dashboardRepository.ts'
 
 export type DashboardService = ReturnType<typeof createDashboardService>
@@ -37,6 +37,10 @@ export function createDashboardService(db: Kysely<Database>, clock: () => Date =
     }
     const linkAgency = linkAgencyOf(user.agency)
     if (can(user, 'partner.cases') && linkAgency) home.partner = await repo.partnerPanel(db, linkAgency, areas, today)
+    if (user.role === 'partner') {
+      const picture = await repo.partnershipPicture(db, areas, today)
+      home.partnership = Object.fromEntries(Object.entries(picture).map(([k, n]) => [k, partnerCount(n)]))
+    }
     if (can(user, 'users.manage')) home.admin = await repo.adminPanel(db, today)
     return home
   }

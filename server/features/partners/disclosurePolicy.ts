@@ -21,6 +21,15 @@ export function linkAgencyOf(agency: Agency | null): LinkAgency | null {
   return agency === 'marac' || agency === 'yos' || agency === 'mash' ? agency : null
 }
 
+/**
+ * A count shown to a partner agency about people it has not been shared: from 1 to 4 it could
+ * point to someone the agency knows, so it shows as "fewer than 5" (nought is shown: it names no one).
+ */
+export const smallNumberThreshold = 5
+export function partnerCount(count: number): number | string {
+  return count > 0 && count < smallNumberThreshold ? `fewer than ${smallNumberThreshold}` : count
+}
+
 export type PartnerPolicy = { agency: Agency; linkAgency: LinkAgency | null; allowed: ReadonlySet<SharingCategory> }
 
 export function partnerPolicy(user: SessionUser, categoriesInForce: readonly string[]): PartnerPolicy {

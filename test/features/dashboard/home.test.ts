@@ -222,7 +222,7 @@ describe('the home page, role by role', () => {
   it('a partner sees their own agency’s open cases, under agreements in force, in their areas', async () => {
     const partner = await signInAs(t.app, 'partner') // MASH
     const before = await homeOf(partner)
-    expect(Object.keys(before)).toEqual(['Your agency’s cases'])
+    expect(Object.keys(before)).toEqual(['Your agency’s cases', 'The partnership in your boroughs'])
     const inForce = await agreement('mash', '2020-01-01', null)
     const expired = await agreement('mash', '2020-01-01', addMonths(today(), -1))
     const marac = await agreement('marac', '2020-01-01', null)
