@@ -47,6 +47,7 @@ export function errorHandler(options: { logger: Logger; showStack: boolean }): E
     const locals = {
       title: isCsrf ? 'Your form could not be sent' : titleFor(status),
       csrfFailure: isCsrf,
+      tooLarge: status === 413,
       requestId: req.id,
       stack: options.showStack && error instanceof Error ? error.stack : undefined,
       // The error may come before the session or the user was loaded: render without them.
