@@ -321,7 +321,7 @@ describe('hostile input into every route of the registry', () => {
     expect(changedTables(before, await fingerprint(t.db)), 'tables written by GET requests').toEqual([])
     const mine = findings.filter((f) => f.route.startsWith('GET'))
     expect(mine.length, `problems:${report(mine)}`).toBe(0)
-  }, 120_000)
+  }, 180_000)
 
   it('every POST route and every field of its form: no 5xx, no injected markup, nothing written on refusal', async () => {
     const s = Date.now()
@@ -330,7 +330,7 @@ describe('hostile input into every route of the registry', () => {
     timings.posts = Date.now() - s
     const mine = findings.filter((f) => f.route.startsWith('POST'))
     expect(mine.length, `problems:${report(mine)}`).toBe(0)
-  }, 120_000)
+  }, 180_000)
 
   it('every field got every payload class', () => {
     const short = [...tally.classes]
@@ -366,5 +366,5 @@ describe('hostile input into every route of the registry', () => {
       JSON.stringify(timings),
       uncovered.length ? `\n  not fully covered:\n  ${uncovered.join('\n  ')}` : '',
     )
-  }, 120_000)
+  }, 180_000)
 })
