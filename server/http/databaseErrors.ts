@@ -21,3 +21,16 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     error.message,
   )
 }
+
+// Text PostgreSQL cannot hold or read: NUL (22021), an untranslatable character (22P05), an
+// over-long value (22001), malformed input for a column's type (22P02), a number out of range (22003).
+const refusedInputCodes = new Set(['22021', '22P05', '22001', '22P02', '22003', '22007', '22008'])
+
+/**
+ * True when the database refused a value the request carried. Forms check their input first;
+ * this is the net under them, so that a value a check missed is a 400, never a 500.
+ */
+export function isRefusedInput(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && refusedInputCodes.has(code)
+}

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express'
 import type { Logger } from '../logger.ts'
-import { isDatabaseUnavailable } from './databaseErrors.ts'
+import { isDatabaseUnavailable, isRefusedInput } from './databaseErrors.ts'
 import { HttpError } from './httpError.ts'
 import { renderPage } from './render.ts'
 
@@ -21,6 +21,7 @@ export const notFoundHandler: RequestHandler = async (req, res) => {
 
 function statusOf(error: unknown): number {
   if (isDatabaseUnavailable(error)) return 503
+  if (isRefusedInput(error)) return 400
   if (error instanceof HttpError) return error.status
   const candidate = (error as { status?: unknown; statusCode?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode
   if (typeof candidate === 'number' && candidate >= 400 && candidate < 600) return candidate
@@ -46,6 +47,7 @@ export function errorHandler(options: { logger: Logger; showStack: boolean }): E
     const locals = {
       title: isCsrf ? 'Your form could not be sent' : titleFor(status),
       csrfFailure: isCsrf,
+      tooLarge: status === 413,
       requestId: req.id,
       stack: options.showStack && error instanceof Error ? error.stack : undefined,
       // The error may come before the session or the user was loaded: render without them.

@@ -18,6 +18,13 @@ export function idParam(req: Request, name: string, what: string): string {
   return parsed.data
 }
 
+/** A reference-data code from the path (letters, digits, underscores), or a 404 like any unknown code. */
+export function codeParam(req: Request, name: string, what: string): string {
+  const value = req.params[name]
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_]{1,40}$/.test(value)) throw notFound(what)
+  return value
+}
+
 /**
  * The one ending of every form post: on success a message and a redirect (POST → redirect →
  * GET); otherwise 404, 409, or the form again with the service's message against its field.

@@ -5,7 +5,7 @@ import { keepValues, singleError, text, toFormErrors, uuid, type FormErrors } fr
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
-import { idParam } from '../../http/writeResult.ts'
+import { codeParam, idParam } from '../../http/writeResult.ts'
 import { formatDate } from '../../presenters/format.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { referenceLists, type ReferenceListName, type ReferenceService } from './referenceService.ts'
@@ -32,7 +32,8 @@ export function referenceRoutes({ referenceService }: { referenceService: Refere
 
   async function entryPage(req: Request, res: Response, values?: Record<string, unknown>, errors?: FormErrors) {
     const list = listParam(req)
-    const entry = (await referenceService.entries(list)).find((e) => e.code === req.params.code)
+    const code = codeParam(req, 'code', 'Entry')
+    const entry = (await referenceService.entries(list)).find((e) => e.code === code)
     if (!entry) throw notFound('Entry')
     await renderPage(res, 'reference/entry', {
       title: `Edit ${entry.label}`,
@@ -127,7 +128,7 @@ export function referenceRoutes({ referenceService }: { referenceService: Refere
         const list = listParam(req)
         const parsed = updateSchema.safeParse(req.body)
         if (!parsed.success) return entryPage(req, res, keepValues(req.body, ['label', 'active']), toFormErrors(parsed.error, ['label', 'active']))
-        if (!(await referenceService.update(list, String(req.params.code), parsed.data.label, parsed.data.active === 'yes', actorFrom(req)))) throw notFound('Entry')
+        if (!(await referenceService.update(list, codeParam(req, 'code', 'Entry'), parsed.data.label, parsed.data.active === 'yes', actorFrom(req)))) throw notFound('Entry')
         req.session.flash = { kind: 'success', text: 'Saved' }
         res.redirect(303, `/admin/reference/${list}`)
       },

@@ -1,0 +1,38 @@
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '../../../db/types.ts'
+
+/**
+ * Tables the app writes on any request, refused or not, so they cannot show whether a refused
+ * form changed anything:
+ *   - session: express-session touches the row on every request (rolling cookie, CSRF secret);
+ *   - audit_event: a refused sign-in is a security event, and a form page shown again with its
+ *     errors is a consultation of the person it is about (DPA 2018 s62 wants both logged);
+ *   - rate_limit_hit: every sign-in attempt is counted, refused or not.
+ * Everything else, reference data included, must be byte-for-byte the same after a refusal.
+ */
+export const writtenOnEveryRequest = ['session', 'audit_event', 'rate_limit_hit'] as const
+
+export type Fingerprint = Map<string, string>
+
+let statement: string | undefined
+
+/** Row count and a sum of a 64-bit hash of every row, per table, in one round trip (no sort, so it is quick). */
+export async function fingerprint(db: Kysely<Database>): Promise<Fingerprint> {
+  if (!statement) {
+    const tables = await sql<{ name: string }>`
+      select table_name as name from information_schema.tables
+      where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`.execute(db)
+    statement = tables.rows
+      .map((r) => r.name)
+      .filter((name) => !(writtenOnEveryRequest as readonly string[]).includes(name))
+      .map((name) => `select '${name}' as name, count(*)::text || ':' || coalesce(sum(hashtextextended(t::text, 0)), 0)::text as print from "${name}" t`)
+      .join(' union all ')
+  }
+  const result = await sql<{ name: string; print: string }>`${sql.raw(statement)}`.execute(db)
+  return new Map(result.rows.map((r) => [r.name, r.print]))
+}
+
+/** The tables whose rows differ between two fingerprints. */
+export function changedTables(before: Fingerprint, after: Fingerprint): string[] {
+  return [...after.keys()].filter((name) => before.get(name) !== after.get(name))
+}
