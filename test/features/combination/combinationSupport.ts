@@ -46,17 +46,18 @@ export async function combineForm(db: Db, survivorId: string, mergedId: string, 
   }
 }
 
-export async function combine(db: Db, session: Session, survivorId: string, mergedId: string) {
-  return postForm(session, `/people/${survivorId}/combine`, await combineForm(db, survivorId, mergedId))
+/** Combines through the real form and checks the answer's status (303 unless told). */
+export async function combine(db: Db, session: Session, survivorId: string, mergedId: string, status = 303) {
+  return postForm(session, `/people/${survivorId}/combine`, await combineForm(db, survivorId, mergedId)).expect(status)
 }
 
 export async function combinationOf(db: Db, mergedId: string) {
   return db.selectFrom('person_combination').selectAll().where('merged_id', '=', mergedId).orderBy('combined_at', 'desc').executeTakeFirstOrThrow()
 }
 
-export async function reverse(db: Db, session: Session, survivorId: string, mergedId: string, reason = 'The custody record was for his brother') {
+export async function reverse(db: Db, session: Session, survivorId: string, mergedId: string, status = 303, reason = 'The custody record was for his brother') {
   const combination = await combinationOf(db, mergedId)
-  return postForm(session, `/people/${survivorId}/combinations/reverse`, { combinationId: combination.id, version: String(combination.version), reverseReason: reason })
+  return postForm(session, `/people/${survivorId}/combinations/reverse`, { combinationId: combination.id, version: String(combination.version), reverseReason: reason }).expect(status)
 }
 
 export async function combinationAudit(db: Db, since: string) {
