@@ -113,7 +113,7 @@ export function combinationRoutes({ combinationService: service }: Deps): RouteD
         if (result.kind === 'notFound' || result.kind === 'noDuplicate') throw notFound('Person')
         if (result.kind === 'blocked') {
           const blockers = presentBlockers(result.blocking)
-          return checkPage(req, res, mergedId, { values, blockers, errors: singleError('reason', blockers[0] ?? 'These records cannot be combined yet') })
+          return checkPage(req, res, mergedId, { values, blockers, errors: singleError('blockers', blockers[0] ?? 'These records cannot be combined yet') })
         }
         if (result.kind === 'stale') {
           const today = todayInLondon()
@@ -145,7 +145,7 @@ export function combinationRoutes({ combinationService: service }: Deps): RouteD
         const result = await service.reverse(signedInUser(req), id, keys.data.combinationId, keys.data.version, parsed.data.reverseReason, actorFrom(req))
         if (result.kind === 'notFound') throw notFound('Combination')
         if (result.kind === 'expired') {
-          return historyPage(req, res, { values, errors: singleError('reverseReason', 'This combination was made more than 30 days ago and can no longer be reversed') })
+          return historyPage(req, res, { values, errors: singleError('combinations', 'This combination was made more than 30 days ago and can no longer be reversed') })
         }
         if (result.kind === 'refused') {
           return historyPage(req, res, { values, errors: singleError('reverseReason', 'The combination cannot be reversed: a PNC ID or CRO number it would give back now belongs to another record. Correct that record first.') })

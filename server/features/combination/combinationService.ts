@@ -68,26 +68,30 @@ export function createCombinationService(db: Db) {
     if (survivor.restricted && !purposes.survivor) return { kind: 'needsPurpose' as const }
     const merged = survivorId === mergedId ? undefined : await people.findPersonInAreas(db, mergedId, user.visibleAreaIds)
     if (!merged) return { kind: 'noDuplicate' as const }
-    if (merged.restricted && !purposes.merged) return { kind: 'duplicateNeedsPurpose' as const, survivor, mergedId }
+    if (merged.restricted && !purposes.merged) {
+      if (log) await logCheck(actor, survivorId, mergedId, purposes.survivor, { otherRestricted: true })
+      return { kind: 'duplicateNeedsPurpose' as const, survivor, mergedId }
+    }
     const [survivorCounts, mergedCounts, blocking, sharedCases] = [
       await repo.rowCountsOf(db, survivorId),
       await repo.rowCountsOf(db, mergedId),
       await blockers(db, survivorId, mergedId),
       await repo.sharedPartnerCases(db, survivorId, mergedId),
     ]
-    if (log) {
-      const purpose = [purposes.survivor, purposes.merged].filter(Boolean).join('; ')
-      await recordAudit(db, actor, {
-        category: 'consultation',
-        event: 'person.viewed',
-        entityType: 'person',
-        entityId: survivorId,
-        personId: survivorId,
-        ...(purpose ? { purpose } : {}),
-        detail: { page: 'combine-check', otherPersonId: mergedId },
-      })
-    }
+    if (log) await logCheck(actor, survivorId, mergedId, [purposes.survivor, purposes.merged].filter(Boolean).join('; '))
     return { kind: 'found' as const, survivor, merged, survivorCounts, mergedCounts, blocking, sharedCases }
+  }
+
+  async function logCheck(actor: Actor, survivorId: string, mergedId: string, purpose: string | undefined, extra: Record<string, unknown> = {}) {
+    await recordAudit(db, actor, {
+      category: 'consultation',
+      event: 'person.viewed',
+      entityType: 'person',
+      entityId: survivorId,
+      personId: survivorId,
+      ...(purpose ? { purpose } : {}),
+      detail: { page: 'combine-check', otherPersonId: mergedId, ...extra },
+    })
   }
 
   async function combine(user: SessionUser, survivorId: string, mergedId: string, versions: Versions, reason: string, actor: Actor) {
