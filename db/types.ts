@@ -132,6 +132,8 @@ export interface PersonTable {
   created_by: string | null
   created_at: DefaultedTimestamp
   updated_at: DefaultedTimestamp
+  /** Set while the record is combined into another (a duplicate); it is then hidden everywhere. */
+  combined_into: Generated<string | null>
 }
 
 export interface PersonAliasTable {
@@ -462,7 +464,33 @@ export interface RetentionDecisionTable {
   decided_at: DefaultedTimestamp
 }
 
+export interface PersonCombinationTable {
+  id: Generated<string>
+  survivor_id: string
+  merged_id: string
+  reason: string
+  combined_by: string | null
+  combined_at: DefaultedTimestamp
+  reversed_at: Timestamp | null
+  reversed_by: string | null
+  reversal_reason: string | null
+  version: Generated<number>
+}
+
+export interface PersonCombinationChangeTable {
+  id: Generated<string>
+  combination_id: string
+  change: 'moved' | 'added' | 'field'
+  table_name: string
+  row_id: string
+  column_name: string | null
+  old_value: string | null
+  new_value: string | null
+}
+
 export interface Database {
+  person_combination: PersonCombinationTable
+  person_combination_change: PersonCombinationChangeTable
   retention_decision: RetentionDecisionTable
   cid_entry: CidEntryTable
   cid_entry_event: CidEntryEventTable

@@ -19,6 +19,7 @@ import { retentionRoutes } from './features/retention/retentionRoutes.ts'
 import { meetingPackRoutes } from './features/performance/meetingPackRoutes.ts'
 import { performanceRoutes } from './features/performance/performanceRoutes.ts'
 import { referenceRoutes } from './features/reference/referenceRoutes.ts'
+import { combinationRoutes } from './features/combination/combinationRoutes.ts'
 import type { RouteDefinition } from './http/routeDefinition.ts'
 import type { Services } from './services.ts'
 
@@ -46,6 +47,7 @@ export function buildRoutes(deps: RouteDeps): RouteDefinition[] {
     ...homeRoutes({ dashboardService: deps.services.dashboardService }),
     ...usersRoutes({ usersService: deps.services.usersService }),
     ...peopleRoutes({ peopleService: deps.services.peopleService }),
+    ...combinationRoutes({ combinationService: deps.services.combinationService }),
     ...caseworkRoutes({ caseworkService: deps.services.caseworkService, peopleService: deps.services.peopleService }),
     ...cohortsRoutes({ cohortsService: deps.services.cohortsService, peopleService: deps.services.peopleService }),
     ...importRoutes({ dipImportService: deps.services.dipImportService }), // before dipRoutes, so /drug-tests/import is not read as /drug-tests/:testId

@@ -15,6 +15,7 @@ import { createRetentionService } from './features/retention/retentionService.ts
 import { createDashboardService } from './features/dashboard/dashboardService.ts'
 import { createPerformanceService } from './features/performance/performanceService.ts'
 import { createReferenceService } from './features/reference/referenceService.ts'
+import { createCombinationService } from './features/combination/combinationService.ts'
 
 /** Every service, built once over one database. createApp receives these; tests build the same. */
 export function createServices(db: Kysely<Database>, config: Config) {
@@ -36,6 +37,7 @@ export function createServices(db: Kysely<Database>, config: Config) {
     dashboardService: createDashboardService(db),
     performanceService: createPerformanceService(db, config.retention),
     referenceService: createReferenceService(db),
+    combinationService: createCombinationService(db),
   }
 }
 

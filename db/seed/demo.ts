@@ -8,6 +8,7 @@ import { seedDemoPeople } from './demoPeople.ts'
 import { seedDemoPartners } from './demoPartners.ts'
 import { seedDemoCid } from './demoCid.ts'
 import { seedDemoRetention } from './demoRetention.ts'
+import { seedDemoCombination } from './demoCombination.ts'
 
 export type DemoAccount = { username: string; role: Role; agency: Agency | null; displayName: string }
 
@@ -47,6 +48,7 @@ export async function seedDemo(db: Kysely<Database>, options: { password: string
       await seedDemoPartners(trx, { today: todayInLondon(now) })
       await seedDemoCid(trx, { today: todayInLondon(now) })
       await seedDemoRetention(trx, { today: todayInLondon(now) })
+      await seedDemoCombination(trx, { today: todayInLondon(now) })
     }
   })
   return accounts

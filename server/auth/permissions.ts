@@ -11,6 +11,7 @@ export const permissions = [
   'people.view',
   'people.edit',
   'people.restrict',
+  'people.combine',
   'casework.record',
   'caseload.view',
   'referrals.create',
@@ -48,6 +49,8 @@ const grants: Record<Role, readonly Permission[]> = {
     'home.view',
     ...peopleWork,
     'people.restrict',
+    // Combining duplicates moves a whole record's history: a supervisor's decision, reversible for 30 days.
+    'people.combine',
     'caseload.view',
     'referrals.decide',
     'memberships.manage',

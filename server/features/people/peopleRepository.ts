@@ -44,7 +44,9 @@ export async function findByIdentifier(
   if (areaIds.length === 0) return []
   return summaries(db)
     .select([...summaryColumns, sql<null>`null`.as('matched_alias')])
-    .where(`p.${field}`, '=', value)
+    // A record combined into another answers with the record it was combined into.
+    .where(sql<boolean>`p.id in (select coalesce(c.combined_into, c.id) from person c where ${sql.ref(`c.${field}`)} = ${value})`)
+    .where('p.combined_into', 'is', null)
     .where('p.area_id', 'in', [...areaIds])
     .execute()
 }
@@ -54,6 +56,7 @@ export async function findByDateOfBirth(db: Db, areaIds: readonly string[], date
   return summaries(db)
     .select([...summaryColumns, sql<null>`null`.as('matched_alias')])
     .where('p.date_of_birth', '=', dateOfBirth)
+    .where('p.combined_into', 'is', null)
     .where('p.area_id', 'in', [...areaIds])
     .orderBy('p.surname')
     .orderBy('p.forenames')
@@ -72,15 +75,15 @@ export async function searchByName(db: Db, areaIds: readonly string[], query: st
     with candidates as (
       select p.id, similarity(lower(p.surname || ' ' || p.forenames), ${q}) as score, null::text as matched_alias
         from person p
-       where lower(p.surname || ' ' || p.forenames) % ${q} and p.area_id = any(${sql.val([...areaIds])}::uuid[])
+       where lower(p.surname || ' ' || p.forenames) % ${q} and p.area_id = any(${sql.val([...areaIds])}::uuid[]) and p.combined_into is null
       union all
       select p.id, similarity(lower(p.surname), ${q}) as score, null::text
         from person p
-       where lower(p.surname) % ${q} and p.area_id = any(${sql.val([...areaIds])}::uuid[])
+       where lower(p.surname) % ${q} and p.area_id = any(${sql.val([...areaIds])}::uuid[]) and p.combined_into is null
       union all
       select al.person_id, similarity(lower(al.surname || ' ' || al.forenames), ${q}), al.forenames || ' ' || al.surname
         from person_alias al join person p on p.id = al.person_id
-       where lower(al.surname || ' ' || al.forenames) % ${q} and p.area_id = any(${sql.val([...areaIds])}::uuid[])
+       where lower(al.surname || ' ' || al.forenames) % ${q} and p.area_id = any(${sql.val([...areaIds])}::uuid[]) and p.combined_into is null
     ), best as (
       select distinct on (id) id, score, matched_alias from candidates order by id, score desc
     )
@@ -108,7 +111,7 @@ export async function findLikelyDuplicates(
       from person p
       join area a on a.id = p.area_id
       left join ward w on w.id = p.ward_id
-     where p.area_id = any(${sql.val([...areaIds])}::uuid[])
+     where p.area_id = any(${sql.val([...areaIds])}::uuid[]) and p.combined_into is null
        and ((${candidate.pncId}::text is not null and p.pnc_id = ${candidate.pncId})
          or (p.date_of_birth = ${candidate.dateOfBirth}
              and (similarity(lower(p.surname || ' ' || p.forenames), ${name}) > 0.3
@@ -186,7 +189,11 @@ export async function setRestricted(db: Db, id: string, version: number, restric
   return result.numUpdatedRows === 1n
 }
 
-/** The person if they are in one of the areas given; nothing otherwise (the caller answers 404). */
+/**
+ * The person if they are in one of the areas given; nothing otherwise (the caller answers 404).
+ * A record combined into another is not found either: every page and form about a person goes
+ * through here, so nothing can be added to a merged record while it waits to be unmerged.
+ */
 export async function findPersonInAreas(db: Db, id: string, areaIds: readonly string[]) {
   if (areaIds.length === 0) return undefined
   return db
@@ -196,6 +203,7 @@ export async function findPersonInAreas(db: Db, id: string, areaIds: readonly st
     .selectAll('p')
     .select(['a.name as area_name', 'w.name as ward_name', 'w.valid_to as ward_valid_to'])
     .where('p.id', '=', id)
+    .where('p.combined_into', 'is', null)
     .where('p.area_id', 'in', [...areaIds])
     .executeTakeFirst()
 }

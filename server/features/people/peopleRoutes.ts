@@ -138,6 +138,7 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
         const id = personIdFrom(req)
         const record = await peopleService.view(user, id, actorFrom(req), statedPurpose(req, id))
         if (record.kind === 'notFound') throw notFound('Person')
+        if (record.kind === 'combined') return renderPage(res, 'combination/combinedRecord', { title: 'This record has been combined with another', survivorId: record.survivorId })
         if (record.kind === 'needsPurpose') {
           return renderPage(res, 'people/purpose', { title: 'This record is restricted', personId: id, values: {}, purposeOptions })
         }

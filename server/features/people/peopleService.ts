@@ -7,6 +7,7 @@ import * as casework from '../casework/caseworkRepository.ts'
 import * as cohorts from '../cohorts/cohortsRepository.ts'
 import * as dip from '../dip/dipRepository.ts'
 import { linksOfPerson } from '../partners/partnersRepository.ts'
+import { findCombinedRecord } from '../combination/combinationRepository.ts'
 import { normaliseCroNumber, normalisePncId } from './identifiers.ts'
 import * as repo from './peopleRepository.ts'
 import type { PersonFields } from './peopleRepository.ts'
@@ -127,7 +128,7 @@ export function createPeopleService(db: Kysely<Database>) {
   async function view(user: SessionUser, id: string, actor: Actor, purpose: string | undefined) {
     return db.transaction().execute(async (trx) => {
       const person = await repo.findPersonInAreas(trx, id, user.visibleAreaIds)
-      if (!person) return { kind: 'notFound' as const }
+      if (!person) return combinedRecord(trx, user, id, actor)
       if (person.restricted && !purpose) return { kind: 'needsPurpose' as const, personId: person.id }
       const [aliases, markers, memberships, events, referrals, contacts, actions, tests, appointments, failures] = [
         await repo.aliasesOf(trx, id),
@@ -152,6 +153,17 @@ export function createPeopleService(db: Kysely<Database>) {
       })
       return { kind: 'found' as const, person, aliases, markers, memberships, events, referrals, contacts, actions, tests, appointments, failures, links }
     })
+  }
+
+  /**
+   * The old address of a record combined into another: the page says so and links to the kept
+   * record (which asks for a purpose itself if restricted), showing no details, so no purpose is asked here.
+   */
+  async function combinedRecord(trx: Kysely<Database>, user: SessionUser, id: string, actor: Actor) {
+    const combined = await findCombinedRecord(trx, id, user.visibleAreaIds)
+    if (!combined?.combined_into) return { kind: 'notFound' as const }
+    await recordAudit(trx, actor, { category: 'consultation', event: 'person.viewed', entityType: 'person', entityId: id, personId: id, detail: { page: 'combined', survivorId: combined.combined_into } })
+    return { kind: 'combined' as const, survivorId: combined.combined_into }
   }
 
   /** For forms about a person: only checks scope, logs nothing (the page shows nothing about them yet). */

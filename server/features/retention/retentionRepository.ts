@@ -41,6 +41,7 @@ export function reviewQueue(db: Db, areaIds: readonly string[], rules: Retention
     .innerJoin('area as a', 'a.id', 'p.area_id')
     .select(['p.id', 'p.surname', 'p.forenames', 'p.date_of_birth', 'p.pnc_id', 'a.name as area_name', reviewDateSql(rules).as('review_on')])
     .where('p.area_id', 'in', [...areaIds])
+    .where('p.combined_into', 'is', null)
     .where(reviewDateSql(rules), '<=', today)
     .orderBy('review_on')
     .limit(limit)

@@ -34,8 +34,9 @@ export type MatchedPerson = {
 export async function peopleByPncIds(db: Db, pncIds: readonly string[]): Promise<MatchedPerson[]> {
   if (pncIds.length === 0) return []
   const result = await sql<MatchedPerson>`
-    select id, surname, forenames, date_of_birth, pnc_id, area_id, restricted
-      from person where pnc_id = any(${sql.val([...pncIds])}::text[])`.execute(db)
+    select p.id, p.surname, p.forenames, p.date_of_birth, c.pnc_id, p.area_id, p.restricted
+      from person c join person p on p.id = coalesce(c.combined_into, c.id)
+     where c.pnc_id = any(${sql.val([...pncIds])}::text[])`.execute(db)
   return result.rows
 }
 
@@ -49,7 +50,7 @@ export async function peopleByNameKeys(db: Db, areaIds: readonly string[], keys:
       from unnest(${sql.val(keys.map((k) => k.surname))}::text[], ${sql.val(keys.map((k) => k.forenames))}::text[],
                   ${sql.val(keys.map((k) => k.dateOfBirth))}::date[]) with ordinality as k(surname, forenames, dob, i)
       join person p on p.date_of_birth = k.dob and lower(p.surname) = lower(k.surname) and lower(p.forenames) = lower(k.forenames)
-     where p.area_id = any(${sql.val([...areaIds])}::uuid[])`.execute(db)
+     where p.area_id = any(${sql.val([...areaIds])}::uuid[]) and p.combined_into is null`.execute(db)
   return result.rows.map((r) => ({ ...r, key: Number(r.key) }))
 }
 
