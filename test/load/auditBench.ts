@@ -79,6 +79,7 @@ async function main(): Promise<void> {
       ['person: page 6 (keyset)', (d) => auditRows(d, { personId: hot }, {}, { ...page, beforeId: deepBefore.rows[0]?.id })],
       ['user: first page', (d) => auditRows(d, { actorUserId: actor.id }, {}, page)],
       ['user: a quarter, first page', (d) => auditRows(d, { actorUserId: actor.id }, quarter, page)],
+      ['user: a year, first page', (d) => auditRows(d, { actorUserId: actor.id }, { from: addDays(today, -365), to: today }, page)],
       ['user: activity by day (all time)', (d) => activityByDay(d, actor.id, {})],
       ['user: activity by day (a quarter)', (d) => activityByDay(d, actor.id, quarter)],
       ['CSV: person, all (50,000 max)', (d) => auditRows(d, { personId: hot }, {}, { limit: 50_000 })],
