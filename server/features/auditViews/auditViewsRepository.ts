@@ -23,7 +23,8 @@ const columns = [
 
 /**
  * Audit rows newest first, by keyset on id (the chain order), so a page is an index range scan
- * whatever the size of the log: by person (audit_event_person_idx) or by actor (audit_event_actor_idx).
+ * whatever the size of the log: by person (audit_event_person_idx) or by actor (audit_event_actor_idx;
+ * within dates, audit_event_actor_time_idx).
  */
 export function auditRows(
   db: Db,
@@ -37,6 +38,21 @@ export function auditRows(
   if (filters.from) query = query.where('a.occurred_at', '>=', sql<Date>`(${filters.from}::date)::timestamp at time zone 'Europe/London'`)
   if (filters.to) query = query.where('a.occurred_at', '<', sql<Date>`((${filters.to}::date + 1)::timestamp at time zone 'Europe/London')`)
   if (page.beforeId) query = query.where('a.id', '<', page.beforeId)
+  if ('actorUserId' in by && (filters.from || filters.to)) {
+    // A busy user's rows within dates: left to itself the planner walks the log backwards by id
+    // from the newest row, filtering on the time (a second at 10,000,000 rows for a period months
+    // back). The lowest and highest ids of their rows in the period come from
+    // audit_event_actor_time_idx alone; every row the filters keep lies between them, so the
+    // bound changes no answer and the scan starts where the period does. (b.id + 0 keeps the
+    // planner from answering min and max by that same backward walk.)
+    const bound = (fn: 'min' | 'max') => {
+      let period = db.selectFrom('audit_event as b').select(sql<string>`${sql.raw(fn)}(b.id + 0)`.as('id')).where('b.actor_user_id', '=', by.actorUserId)
+      if (filters.from) period = period.where('b.occurred_at', '>=', sql<Date>`(${filters.from}::date)::timestamp at time zone 'Europe/London'`)
+      if (filters.to) period = period.where('b.occurred_at', '<', sql<Date>`((${filters.to}::date + 1)::timestamp at time zone 'Europe/London')`)
+      return period
+    }
+    query = query.where('a.id', '>=', bound('min')).where('a.id', '<=', bound('max'))
+  }
   return query.orderBy('a.id', 'desc').limit(page.limit).execute()
 }
 
@@ -47,7 +63,8 @@ export function activityByDay(db: Db, actorUserId: string, filters: AuditFilters
   let query = db
     .selectFrom('audit_event as a')
     .select([
-      sql<string>`to_char(a.occurred_at at time zone 'Europe/London', 'YYYY-MM-DD')`.as('day'),
+      // A date cast, not to_char: the same 'YYYY-MM-DD' (dates come back as text) at a fraction of the cost per row.
+      sql<string>`(a.occurred_at at time zone 'Europe/London')::date`.as('day'),
       'a.category',
       sql<number>`count(*)::int`.as('n'),
     ])
