@@ -3,6 +3,7 @@ import { createDb } from '../db/index.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { hasAnyUser, seedDemo } from '../db/seed/demo.ts'
 import { createApp } from './app.ts'
+import { deleteExpiredIdempotencyKeys } from './features/idempotency/writeOnce.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { createLogger } from './logger.ts'
 import { createServices } from './services.ts'
@@ -54,13 +55,19 @@ async function main(): Promise<void> {
 
   // Failures past their time-bar date close themselves (MCA 1980 s127); every instance may run
   // this: the UPDATE is idempotent and takes row locks.
-  const sweepTimeBars = () =>
-    services.dipService
-      .closeTimeBarred()
-      .then((closed) => closed > 0 && logger.info({ closed }, 'closed time-barred failures'))
-      .catch((error: unknown) => logger.warn({ err: error }, 'time-bar sweep failed; will retry'))
-  await sweepTimeBars()
-  const sweepTimer = setInterval(sweepTimeBars, 60 * 60_000)
+  // Idempotency keys are forgotten after a day by the same hourly sweep.
+  const sweep = () =>
+    Promise.all([
+      services.dipService
+        .closeTimeBarred()
+        .then((closed) => closed > 0 && logger.info({ closed }, 'closed time-barred failures'))
+        .catch((error: unknown) => logger.warn({ err: error }, 'time-bar sweep failed; will retry')),
+      deleteExpiredIdempotencyKeys(database.db)
+        .then((deleted) => deleted > 0 && logger.info({ deleted }, 'forgot expired idempotency keys'))
+        .catch((error: unknown) => logger.warn({ err: error }, 'idempotency key sweep failed; will retry')),
+    ])
+  await sweep()
+  const sweepTimer = setInterval(sweep, 60 * 60_000)
   sweepTimer.unref()
 
   const server: Server = app.listen(config.port, config.host, () => {
