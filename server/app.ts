@@ -8,7 +8,7 @@ import { createPassport } from './auth/passport.ts'
 import type { Config } from './config.ts'
 import { authorise } from './http/authorise.ts'
 import { createCsrf } from './http/csrf.ts'
-import { errorHandler, notFoundHandler } from './http/errorHandler.ts'
+import { errorHandler, errorsAfterTheAnswer, notFoundHandler } from './http/errorHandler.ts'
 import { exposeIdempotencyKey, readIdempotencyKey } from './http/idempotency.ts'
 import { pageLocals } from './http/locals.ts'
 import { requestLog } from './http/requestLog.ts'
@@ -92,5 +92,6 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(notFoundHandler)
   app.use(errorHandler({ logger, showStack: config.env !== 'production' }))
+  app.use(errorsAfterTheAnswer({ logger }))
   return app
 }
