@@ -1,8 +1,9 @@
-import type { Server } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import { createDb } from '../db/index.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { hasAnyUser, seedDemo } from '../db/seed/demo.ts'
 import { createApp } from './app.ts'
+import { gracefulClose } from './http/gracefulClose.ts'
 import { deleteExpiredIdempotencyKeys } from './features/idempotency/writeOnce.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { createLogger } from './logger.ts'
@@ -70,10 +71,12 @@ async function main(): Promise<void> {
   const sweepTimer = setInterval(sweep, 60 * 60_000)
   sweepTimer.unref()
 
-  const server: Server = app.listen(config.port, config.host, () => {
+  const server: Server = createServer(app)
+  const closeServer = gracefulClose(server, { freshGraceMs: 1_000 })
+  server.keepAliveTimeout = 5_000
+  server.listen(config.port, config.host, () => {
     logger.info({ port: config.port, ms: Date.now() - startedAt }, `Cohort is listening on http://localhost:${config.port}`)
   })
-  server.keepAliveTimeout = 5_000
 
   let stopping = false
   const stop = (signal: string) => {
@@ -86,12 +89,19 @@ async function main(): Promise<void> {
     }, 15_000)
     forceTimer.unref()
     clearInterval(sweepTimer)
-    server.close(async () => {
-      await database.close()
-      logger.info('stopped cleanly')
-      process.exit(0)
-    })
-    server.closeIdleConnections()
+    // New connections are refused at once; the requests already here finish, then the database closes.
+    void closeServer()
+      .then(() => database.close())
+      .then(
+        () => {
+          logger.info('stopped cleanly')
+          process.exit(0)
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'the database did not close cleanly')
+          process.exit(1)
+        },
+      )
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))

@@ -21,6 +21,10 @@ export type RequestSpec = {
   /** Far longer than any answer should take: past it the request is recorded as hung. */
   timeoutMs?: number
   label?: string
+  /** A keep-alive agent, as a browser would hold its connections open; by default a connection of its own. */
+  agent?: http.Agent
+  /** Called once the whole request has been handed to the operating system. */
+  onSent?: () => void
 }
 
 /**
@@ -41,9 +45,9 @@ export function send(baseUrl: string, spec: RequestSpec): Promise<Reply> {
       new URL(spec.path, baseUrl),
       {
         method: spec.method,
-        agent: false,
+        agent: spec.agent ?? false,
         headers: {
-          connection: 'close',
+          ...(spec.agent ? {} : { connection: 'close' }),
           ...(spec.cookie ? { cookie: spec.cookie } : {}),
           ...(body ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } : {}),
         },
@@ -68,6 +72,7 @@ export function send(baseUrl: string, spec: RequestSpec): Promise<Reply> {
       request.destroy()
     })
     request.on('error', (error) => finish({ error: describe(error), body: '', setCookie: [] }))
+    request.on('finish', () => spec.onSent?.())
     request.end(body)
   })
 }
