@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   sweepTimer.unref()
 
   const server: Server = createServer(app)
-  const closeServer = gracefulClose(server, { freshGraceMs: 1_000 })
+  const closeServer = gracefulClose(server, { idleGraceMs: 1_500 })
   server.keepAliveTimeout = 5_000
   server.listen(config.port, config.host, () => {
     logger.info({ port: config.port, ms: Date.now() - startedAt }, `Cohort is listening on http://localhost:${config.port}`)

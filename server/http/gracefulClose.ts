@@ -1,25 +1,26 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import net from 'node:net'
 
-type ConnectionState = { active: number; served: number }
+type ConnectionState = { active: number }
 
 /**
- * Closes an HTTP server without cutting off anyone it has already let in. Node's own
- * server.close() also closes every connection it counts as idle, and that includes a connection
- * it has accepted whose request it has not yet read (under load there are many): those clients
- * got a reset for a request sent before the signal. Here, on close:
- * - the listening socket closes at once, so new connections are refused;
+ * Closes an HTTP server without cutting off a request it has already let in. Node's own
+ * server.close() also closes at once every connection it counts as idle, and under load that
+ * includes connections whose request has arrived but has not yet been read: those clients got a
+ * reset for a request sent before the signal. Here, on close:
+ * - the listening socket closes, so new connections are refused;
  * - requests in flight finish, and their connections close after the answer;
- * - idle keep-alive connections (one request or more already answered) close at once;
- * - a connection accepted but with no request yet gets `freshGraceMs` to send it.
- * Call it before listen(), so that every connection is seen.
+ * - a connection with no request running (idle keep-alive, or just accepted) has `idleGraceMs`
+ *   to start one (its bytes may already be waiting to be read), then it is closed.
+ * A connection still in the kernel's accept queue when the listener closes is reset: that is
+ * why a load balancer should stop sending before the signal. Call this before listen().
  */
-export function gracefulClose(server: Server, options: { freshGraceMs: number }) {
+export function gracefulClose(server: Server, options: { idleGraceMs: number }) {
   const connections = new Map<net.Socket, ConnectionState>()
   let closing = false
 
   server.on('connection', (socket: net.Socket) => {
-    connections.set(socket, { active: 0, served: 0 })
+    connections.set(socket, { active: 0 })
     socket.once('close', () => connections.delete(socket))
   })
 
@@ -30,7 +31,6 @@ export function gracefulClose(server: Server, options: { freshGraceMs: number })
     if (closing) res.shouldKeepAlive = false
     res.once('close', () => {
       state.active -= 1
-      state.served += 1
       if (closing && state.active === 0) req.socket.end()
     })
   })
@@ -44,13 +44,9 @@ export function gracefulClose(server: Server, options: { freshGraceMs: number })
     })
     for (const [socket, state] of connections) {
       if (state.active > 0) continue
-      if (state.served > 0) {
-        socket.end()
-      } else {
-        setTimeout(() => {
-          if (state.active === 0) socket.destroy()
-        }, options.freshGraceMs).unref()
-      }
+      setTimeout(() => {
+        if (state.active === 0) socket.end()
+      }, options.idleGraceMs).unref()
     }
     return closed
   }

@@ -23,7 +23,7 @@ export type RequestSpec = {
   label?: string
   /** A keep-alive agent, as a browser would hold its connections open; by default a connection of its own. */
   agent?: http.Agent
-  /** Called once the whole request has been handed to the operating system. */
+  /** Called once the connection is made and the whole request handed to the operating system. */
   onSent?: () => void
 }
 
@@ -72,7 +72,15 @@ export function send(baseUrl: string, spec: RequestSpec): Promise<Reply> {
       request.destroy()
     })
     request.on('error', (error) => finish({ error: describe(error), body: '', setCookie: [] }))
-    request.on('finish', () => spec.onSent?.())
+    // Sent means connected and written: a request still waiting for its connection is not yet in flight.
+    let connected = false
+    let written = false
+    const sent = () => connected && written && spec.onSent?.()
+    request.on('socket', (socket) => {
+      if (!socket.connecting) connected = true
+      else socket.once('connect', () => ((connected = true), sent()))
+    })
+    request.on('finish', () => ((written = true), sent()))
     request.end(body)
   })
 }
