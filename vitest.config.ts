@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/e2e/**', 'node_modules/**'],
+    exclude: ['test/e2e/**', 'test/faults/**', 'node_modules/**'],
     globalSetup: ['test/helpers/globalSetup.ts'],
     pool: 'forks',
     testTimeout: 30_000,

@@ -77,6 +77,13 @@ export async function createDb(options: DbOptions): Promise<DbHandle> {
   })
   // An idle client that loses its server emits here; without a listener it would crash the process.
   pool.on('error', (error) => options.onPoolError?.(error))
+  // The pool listens only to idle clients. A checked-out client between two statements (inside a
+  // transaction, say) that is told "terminating connection" by a stopping server emits 'error'
+  // with nobody listening, and that crashed the process: every client listens for its whole life.
+  // Its next statement then fails (a 503) and the pool drops it on release.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.onPoolError?.(error))
+  })
 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   const description = embedded

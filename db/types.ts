@@ -416,6 +416,17 @@ export interface DrugTestImportTable {
   sha256: string
 }
 
+/** A form post's idempotency key with the answer its write gave (kept for a day). */
+export interface IdempotencyKeyTable {
+  key: string
+  user_id: string
+  /** Method and path the key was used for: the same key on another form is refused. */
+  scope: string
+  /** The service's answer (ids only); null only inside the transaction that claims the key. */
+  result: ColumnType<unknown, string | null, string> | null
+  created_at: DefaultedTimestamp
+}
+
 export type CidStatus =
   | 'proposed'
   | 'rejected'
@@ -500,6 +511,7 @@ export interface Database {
   offence: OffenceTable
   drug_test: DrugTestTable
   drug_test_import: DrugTestImportTable
+  idempotency_key: IdempotencyKeyTable
   drug_test_confirmation: DrugTestConfirmationTable
   required_assessment: RequiredAssessmentTable
   appointment: AppointmentTable

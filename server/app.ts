@@ -8,7 +8,8 @@ import { createPassport } from './auth/passport.ts'
 import type { Config } from './config.ts'
 import { authorise } from './http/authorise.ts'
 import { createCsrf } from './http/csrf.ts'
-import { errorHandler, notFoundHandler } from './http/errorHandler.ts'
+import { errorHandler, errorsAfterTheAnswer, notFoundHandler } from './http/errorHandler.ts'
+import { exposeIdempotencyKey, readIdempotencyKey } from './http/idempotency.ts'
 import { pageLocals } from './http/locals.ts'
 import { requestLog } from './http/requestLog.ts'
 import { cspNonce, noCache, requestId, securityHeaders } from './http/security.ts'
@@ -75,11 +76,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(sessionTimeouts(config.session))
   app.use(saveSessionBeforeRedirect)
   app.use(csrf.exposeToken)
+  app.use(exposeIdempotencyKey)
   // A file upload's CSRF token is inside its multipart body: that route's parser runs first.
   for (const route of routes) {
     if (route.parseBody) app[route.method](route.path, authorise(route.access), route.parseBody)
   }
   app.use(csrf.protect)
+  app.use(readIdempotencyKey)
   app.use(pageLocals)
 
   for (const route of routes) {
@@ -89,5 +92,6 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(notFoundHandler)
   app.use(errorHandler({ logger, showStack: config.env !== 'production' }))
+  app.use(errorsAfterTheAnswer({ logger }))
   return app
 }

@@ -1,8 +1,10 @@
-import type { Server } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import { appRole, createDb } from '../db/index.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { hasAnyUser, seedDemo } from '../db/seed/demo.ts'
 import { createApp } from './app.ts'
+import { gracefulClose } from './http/gracefulClose.ts'
+import { deleteExpiredIdempotencyKeys } from './features/idempotency/writeOnce.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { createLogger } from './logger.ts'
 import { createServices } from './services.ts'
@@ -57,19 +59,27 @@ async function main(): Promise<void> {
 
   // Failures past their time-bar date close themselves (MCA 1980 s127); every instance may run
   // this: the UPDATE is idempotent and takes row locks.
-  const sweepTimeBars = () =>
-    services.dipService
-      .closeTimeBarred()
-      .then((closed) => closed > 0 && logger.info({ closed }, 'closed time-barred failures'))
-      .catch((error: unknown) => logger.warn({ err: error }, 'time-bar sweep failed; will retry'))
-  await sweepTimeBars()
-  const sweepTimer = setInterval(sweepTimeBars, 60 * 60_000)
+  // Idempotency keys are forgotten after a day by the same hourly sweep.
+  const sweep = () =>
+    Promise.all([
+      services.dipService
+        .closeTimeBarred()
+        .then((closed) => closed > 0 && logger.info({ closed }, 'closed time-barred failures'))
+        .catch((error: unknown) => logger.warn({ err: error }, 'time-bar sweep failed; will retry')),
+      deleteExpiredIdempotencyKeys(database.db)
+        .then((deleted) => deleted > 0 && logger.info({ deleted }, 'forgot expired idempotency keys'))
+        .catch((error: unknown) => logger.warn({ err: error }, 'idempotency key sweep failed; will retry')),
+    ])
+  await sweep()
+  const sweepTimer = setInterval(sweep, 60 * 60_000)
   sweepTimer.unref()
 
-  const server: Server = app.listen(config.port, config.host, () => {
+  const server: Server = createServer(app)
+  const closeServer = gracefulClose(server, { idleGraceMs: 1_500 })
+  server.keepAliveTimeout = 5_000
+  server.listen(config.port, config.host, () => {
     logger.info({ port: config.port, ms: Date.now() - startedAt }, `Cohort is listening on http://localhost:${config.port}`)
   })
-  server.keepAliveTimeout = 5_000
 
   let stopping = false
   const stop = (signal: string) => {
@@ -82,12 +92,19 @@ async function main(): Promise<void> {
     }, 15_000)
     forceTimer.unref()
     clearInterval(sweepTimer)
-    server.close(async () => {
-      await database.close()
-      logger.info('stopped cleanly')
-      process.exit(0)
-    })
-    server.closeIdleConnections()
+    // New connections are refused at once; the requests already here finish, then the database closes.
+    void closeServer()
+      .then(() => database.close())
+      .then(
+        () => {
+          logger.info('stopped cleanly')
+          process.exit(0)
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'the database did not close cleanly')
+          process.exit(1)
+        },
+      )
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))

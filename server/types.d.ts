@@ -7,6 +7,8 @@ declare global {
     interface User extends SessionUser {}
     interface Request {
       id: string
+      /** The form post's idempotency key and what it was sent to (see http/idempotency.ts). */
+      idempotency?: { key: string; scope: string }
     }
   }
 }

@@ -63,6 +63,19 @@ export function errorHandler(options: { logger: Logger; showStack: boolean }): E
   }
 }
 
+/**
+ * The last handler of all. express-session stores the session as the response ends and hands a
+ * failure to next() after the answer has gone; when that answer was the error page itself, the
+ * error arrives past errorHandler, and Express's own final handler would print it and destroy
+ * the socket, cutting off a complete 503 page. Here it is logged, and the answer left to finish.
+ */
+export function errorsAfterTheAnswer(options: { logger: Logger }): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    options.logger.warn({ err: error, requestId: req.id, path: req.path }, 'the session could not be stored after the answer was sent')
+    if (!res.headersSent) res.status(statusOf(error)).type('text').send(`${statusOf(error)} ${titleFor(statusOf(error))}`)
+  }
+}
+
 function titleFor(status: number): string {
   switch (status) {
     case 400:

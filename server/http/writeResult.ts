@@ -8,6 +8,8 @@ export type WriteResult<T = string> =
   | { ok: false; kind: 'notFound' }
   | { ok: false; kind: 'stale' }
   | { ok: false; kind: 'invalid'; field: string; message: string }
+  /** The form's idempotency key was already used by someone else or for another form. */
+  | { ok: false; kind: 'keyReused' }
 
 export const invalidResult = (field: string, message: string) => ({ ok: false as const, kind: 'invalid' as const, field, message })
 
@@ -28,6 +30,8 @@ export function codeParam(req: Request, name: string, what: string): string {
 /**
  * The one ending of every form post: on success a message and a redirect (POST → redirect →
  * GET); otherwise 404, 409, or the form again with the service's message against its field.
+ * A post repeated with the same idempotency key gets the first one's result from the service
+ * (see features/idempotency/writeOnce.ts), so it ends on the same redirect.
  */
 export async function finishWrite(
   req: Request,
@@ -43,5 +47,6 @@ export async function finishWrite(
   }
   if (result.kind === 'notFound') throw notFound(what)
   if (result.kind === 'stale') throw new HttpError(409, `Someone else changed this ${what.toLowerCase()}`)
+  if (result.kind === 'keyReused') throw new HttpError(400, 'The form could not be sent: its key was used before')
   await formAgain(singleError(result.field, result.message))
 }

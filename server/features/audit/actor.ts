@@ -7,6 +7,7 @@ export function actorFrom(req: Request): Actor {
     username: req.user?.username ?? null,
     requestId: req.id,
     ip: req.ip ?? null,
+    idempotency: req.idempotency,
   }
 }
 

@@ -7,6 +7,8 @@ export type Actor = {
   username: string | null
   requestId: string | null
   ip: string | null
+  /** The form post's idempotency key: a write made with writeOnce is done once per key. */
+  idempotency?: { key: string; scope: string } | undefined
 }
 
 export type AuditEntry = {

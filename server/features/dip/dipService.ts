@@ -3,7 +3,9 @@ import type { AttendanceOutcome, Database, FailureStatus, TestResult } from '../
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../http/dates.ts'
 import { formatDate } from '../../presenters/format.ts'
+import type { WriteResult } from '../../http/writeResult.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
+import { writeOnce } from '../idempotency/writeOnce.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import * as repo from './dipRepository.ts'
 import { followFailureOutcome } from '../cid/cidRepository.ts'
@@ -18,11 +20,7 @@ import {
   timeBarDate,
 } from './dipRules.ts'
 
-export type DipResult<T = string> =
-  | { ok: true; id: T }
-  | { ok: false; kind: 'notFound' }
-  | { ok: false; kind: 'stale' }
-  | { ok: false; kind: 'invalid'; field: string; message: string }
+export type DipResult<T = string> = WriteResult<T>
 
 const invalid = (field: string, message: string) => ({ ok: false as const, kind: 'invalid' as const, field, message })
 const notFound = { ok: false as const, kind: 'notFound' as const }
@@ -77,7 +75,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
       return invalid('triggerOffenceCode', 'Select a trigger offence from the list')
     }
     if (input.sampleTakenAt > clock()) return invalid('sampleDate', 'The sample time must be now or in the past')
-    return db.transaction().execute(async (trx) => {
+    return writeOnce(db, actor, async (trx) => {
       const person = await findPersonInAreas(trx, personId, user.visibleAreaIds)
       if (!person) return notFound
       const ageProblem = testAgeProblem(person.date_of_birth, input.condition, input.sampleTakenAt)
@@ -92,7 +90,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
   }
 
   async function confirmTest(user: SessionUser, testId: string, input: { opiates: TestResult; cocaine: TestResult; confirmedOn: string }, actor: Actor): Promise<DipResult> {
-    return db.transaction().execute(async (trx) => {
+    return writeOnce(db, actor, async (trx) => {
       const test = await repo.findTestInAreas(trx, testId, user.visibleAreaIds)
       if (!test) return notFound
       if (!test.disputed) return invalid('opiates', 'Only a disputed test has a confirmatory result')
@@ -111,7 +109,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
     input: { scheduledAt: Date; place: string; assessor: string },
     actor: Actor,
   ): Promise<DipResult> {
-    return db.transaction().execute(async (trx) => {
+    return writeOnce(db, actor, async (trx) => {
       const test = await repo.findTestInAreas(trx, testId, user.visibleAreaIds)
       if (!test) return notFound
       if (test.assessment_id) return invalid('appointmentDate', 'An assessment has already been required after this test')
@@ -162,7 +160,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
     input: { scheduledAt: Date; place: string; reason: string; version: number },
     actor: Actor,
   ): Promise<DipResult> {
-    return db.transaction().execute(async (trx) => {
+    return writeOnce(db, actor, async (trx) => {
       const appointment = await repo.findAppointmentInAreas(trx, appointmentId, user.visibleAreaIds)
       if (!appointment) return notFound
       if (appointment.attendance_outcome) return invalid('appointmentDate', 'Attendance is already recorded: the appointment cannot be moved')
@@ -192,7 +190,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
    * follow-up) or RA5 (end the requirement); and, without good cause, the s12/s14 failure.
    */
   async function recordAttendance(user: SessionUser, appointmentId: string, input: AttendanceInput, actor: Actor): Promise<DipResult<{ personId: string; failureId: string | null }>> {
-    return db.transaction().execute(async (trx) => {
+    return writeOnce(db, actor, async (trx) => {
       const appointment = await repo.findAppointmentInAreas(trx, appointmentId, user.visibleAreaIds)
       if (!appointment) return notFound
       if (appointment.attendance_outcome) return invalid('outcome', 'Attendance is already recorded for this appointment')
@@ -259,7 +257,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
     check?: (failure: repo.FailureRecord) => { field: string; message: string } | undefined,
   ): Promise<DipResult> {
     await repo.closeTimeBarredFailures(db, todayInLondon(clock()))
-    return db.transaction().execute(async (trx) => {
+    return writeOnce(db, actor, async (trx) => {
       const failure = await repo.findFailureInAreas(trx, failureId, user.visibleAreaIds)
       if (!failure) return notFound
       if (!from.includes(failure.status)) return invalid(event.kind === 'statement_produced' ? 'statement' : 'outcome', `Not possible while the failure is ${failure.status.replace(/_/g, ' ')}`)

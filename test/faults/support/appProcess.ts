@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { testSessionSecret } from '../../helpers/constants.ts'
+import { freePort } from './privatePostgres.ts'
+import { send } from './http.ts'
+
+const root = fileURLToPath(new URL('../../..', import.meta.url))
+
+export type AppProcess = {
+  baseUrl: string
+  port: number
+  child: ChildProcess
+  /** Resolves with the exit code (or the signal's name) when the process ends. */
+  exited: Promise<number | string>
+  alive(): boolean
+  /** Everything the process printed (pino's JSON lines and anything else). */
+  output(): string
+  stop(): Promise<void>
+}
+
+/**
+ * The real app, started as `npm start` starts it (tsx over server/main.ts) in a process of its
+ * own, on a free port, and ready once /health answers 200.
+ */
+export async function startAppProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<AppProcess> {
+  const port = await freePort()
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cohort-faults-app-'))
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      SESSION_SECRET: testSessionSecret,
+      LOG_LEVEL: 'warn',
+      SIGN_IN_RATE_LIMIT: '1000',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')))
+  const baseUrl = `http://127.0.0.1:${port}`
+
+  const deadline = Date.now() + 90_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`The app exited with ${child.exitCode} before it was ready:\n${output}`)
+    const reply = await send(baseUrl, { method: 'GET', path: '/health', timeoutMs: 2_000 })
+    if (reply.status === 200) break
+    if (Date.now() > deadline) throw new Error(`The app was not ready within 90 s:\n${output}`)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+
+  return {
+    baseUrl,
+    port,
+    child,
+    exited,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM')
+        const killTimer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+        await exited
+        clearTimeout(killTimer)
+      }
+      await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+}
