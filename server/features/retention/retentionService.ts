@@ -75,7 +75,15 @@ export function createRetentionService(db: Kysely<Database>, rules: repo.Retenti
     await related('partner_link_change', sql`select c.* from partner_link_change c join partner_link l on l.id = c.link_id where l.person_id = ${personId}`)
     await related('cid_entry_event', sql`select e.* from cid_entry_event e join cid_entry c on c.id = e.entry_id where c.person_id = ${personId}`)
     await related('retention_decision', sql`select * from retention_decision where person_id = ${personId}`)
-    await related('access_log', sql`select occurred_at, category, event, actor_username, purpose, recipients from audit_event where person_id = ${personId} order by id`)
+    await related('person_combination', sql`select * from person_combination where survivor_id = ${personId} or merged_id = ${personId} order by combined_at`)
+    // The log covers the records combined into this one too: what was seen of them is this person's.
+    await related(
+      'access_log',
+      sql`select occurred_at, category, event, actor_username, purpose, recipients from audit_event
+           where person_id = ${personId}
+              or person_id in (select merged_id from person_combination where survivor_id = ${personId} and reversed_at is null)
+           order by id`,
+    )
     await recordAudit(db, actor, {
       category: 'disclosure',
       event: 'subject_access.exported',

@@ -100,6 +100,23 @@ describe('combining two records', () => {
     expect(search.text).not.toContain(`/people/${duplicate.personId}`)
   })
 
+  it('puts the combination, and what was seen of the duplicate before it, in the kept record’s subject access pack', async () => {
+    const duplicate = await createPerson(t.db, { forenames: 'Jo' })
+    const keep = await createPerson(t.db, { forenames: 'Joanne' })
+    await supervisor.agent.get(`/people/${duplicate.id}`).expect(200) // a consultation of the duplicate
+    await combine(t.db, supervisor, keep.id, duplicate.id)
+    const aboutEither = await t.db.selectFrom('audit_event').select('id').where('person_id', 'in', [keep.id, duplicate.id]).execute()
+
+    const pack = JSON.parse((await supervisor.agent.get(`/people/${keep.id}/subject-access.json`).expect(200)).text) as {
+      person_combination: { survivor_id: string; merged_id: string }[]
+      access_log: { event: string }[]
+    }
+    expect(pack.person_combination.map((c) => [c.survivor_id, c.merged_id])).toEqual([[keep.id, duplicate.id]])
+    // Every row about either record, up to the pack (whose own disclosure row follows it).
+    expect(pack.access_log).toHaveLength(aboutEither.length)
+    expect(pack.access_log.map((r) => r.event)).toContain('person.viewed')
+  })
+
   it('keeps an alias once: one the kept record already has stays with the duplicate', async () => {
     const keep = await createPerson(t.db)
     const duplicate = await createPerson(t.db, { surname: keep.surname, forenames: keep.forenames, date_of_birth: keep.date_of_birth })

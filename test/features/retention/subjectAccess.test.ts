@@ -14,6 +14,12 @@ beforeAll(async () => {
   supervisor = await signInAs(t.app, 'supervisor')
   const iom = await signInAs(t.app, 'iom')
   seeded = await seedPersonInEveryTable(t.db, iom)
+  // A duplicate combined into them: the combination is theirs too (the mover's own tests do it through the pages).
+  const duplicate = await createPerson(t.db)
+  const reason = `${seeded.prefix}-person_combination-reason`
+  await t.db.insertInto('person_combination').values({ survivor_id: seeded.personId, merged_id: duplicate.id, reason }).execute()
+  await t.db.updateTable('person').set({ combined_into: seeded.personId }).where('id', '=', duplicate.id).execute()
+  seeded.canaries.push({ table: 'person_combination', column: 'reason', value: reason })
 })
 afterAll(async () => {
   await t.close()
@@ -42,6 +48,7 @@ const categories = [
   'partner_link_change',
   'cid_entry_event',
   'retention_decision',
+  'person_combination',
   'access_log',
 ]
 
