@@ -37,6 +37,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', config.trustProxy)
   app.set('view engine', 'ejs')
   app.set('views', path.join(root, 'views'))
+  // Compiled templates are kept, as in production, except while views are being edited: tests
+  // then run the views as they are served, and spend no time compiling each one on every page.
+  app.set('view cache', config.env !== 'development')
   app.disable('x-powered-by')
   app.locals.serviceName = 'Cohort'
 

@@ -1,8 +1,11 @@
 import { z } from 'zod'
 
+// Made once: building an Intl formatter costs far more than using one, and pages ask for today often.
+const londonDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' })
+
 /** Today's calendar day in the UK, as 'YYYY-MM-DD'. */
 export function todayInLondon(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
+  return londonDay.format(now)
 }
 
 export function addDays(day: string, days: number): string {

@@ -6,13 +6,28 @@ import { londonInstant } from './dipRules.ts'
 const results = ['positive', 'negative', 'not_tested'] as const
 const yesNo = (message: string) => z.enum(['yes', 'no'], { error: message }).transform((v) => v === 'yes')
 
+const realTime = /^([01]?\d|2[0-3]):[0-5]\d$/
+const notATime = (label: string) => `${label.charAt(0).toUpperCase()}${label.slice(1)} must be a real time in 24-hour format, like 14:30`
+
 export const time = (label: string) =>
   z
     .string({ error: `Enter ${label}` })
     .transform((v) => v.trim().replace('.', ':'))
     .refine((v) => v.length > 0, `Enter ${label}`)
-    .refine((v) => /^([01]?\d|2[0-3]):[0-5]\d$/.test(v), `${label.charAt(0).toUpperCase()}${label.slice(1)} must be a real time in 24-hour format, like 14:30`)
+    .refine((v) => realTime.test(v), notATime(label))
     .transform((v) => v.padStart(5, '0'))
+
+/**
+ * A time that may be left blank (null). Not a union of '' and `time`: zod answers a value that
+ * no branch of a union takes with a bare "Invalid input", where this says what a time must be.
+ */
+const optionalTime = (label: string) =>
+  z
+    .string({ error: notATime(label) })
+    .optional()
+    .transform((v) => (v ?? '').trim().replace('.', ':'))
+    .refine((v) => v === '' || realTime.test(v), notATime(label))
+    .transform((v) => (v === '' ? null : v.padStart(5, '0')))
 
 const optionalText = (label: string, max: number) =>
   text(label, max, { required: false }).transform((v) => (v === '' ? null : v))
@@ -71,7 +86,7 @@ export const attendanceSchema = z
     goodCauseNote: optionalText('a note about good cause', 1000),
     followUp: z.union([z.literal(''), z.enum(['ra4', 'ra5'])], { error: 'Select a follow-up decision' }).optional().transform((v) => v || null),
     followUpDate: optionalDateField('follow-up date'),
-    followUpTime: z.union([z.literal(''), time('the follow-up time')]).optional().transform((v) => v || null),
+    followUpTime: optionalTime('the follow-up time'),
     followUpPlace: optionalText('the follow-up place', 200),
     followUpAssessor: optionalText('the follow-up assessor', 100),
   })

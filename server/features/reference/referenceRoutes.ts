@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express'
 import { z } from 'zod'
-import { dateField, dateParts, gatherDates, keepDateValues, todayInLondon } from '../../http/dates.ts'
+import { dateField, dateParts, gatherDates, keepDateValues, todayInLondon, type DateParts } from '../../http/dates.ts'
 import { keepValues, singleError, text, toFormErrors, uuid, type FormErrors } from '../../http/forms.ts'
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
@@ -45,14 +45,30 @@ export function referenceRoutes({ referenceService }: { referenceService: Refere
     }, errors ? 400 : 200)
   }
 
-  async function wardsPage(_req: Request, res: Response, values: Record<string, unknown> = {}, errors?: FormErrors) {
+  /**
+   * The wards, with a form to end each current one. A refused end date comes back on that
+   * ward's own form (its inputs are named validTo-*, with ids made unique by the ward's id).
+   */
+  async function wardsPage(_req: Request, res: Response, values: Record<string, unknown> = {}, errors?: FormErrors, ending?: { wardId: string; values: Record<string, DateParts> }) {
     const [wards, boroughs] = [await referenceService.wards(), await referenceService.boroughs()]
+    const today = dateParts(todayInLondon())
+    const endId = (id: string) => `validTo-${id}`
     await renderPage(res, 'reference/wards', {
       title: 'Wards',
-      wards: wards.map((w) => ({ ...w, from: formatDate(w.valid_from), to: formatDate(w.valid_to) })),
+      wards: wards.map((w) => {
+        const failed = ending?.wardId === w.id
+        return {
+          ...w,
+          from: formatDate(w.valid_from),
+          to: formatDate(w.valid_to),
+          endId: endId(w.id),
+          endValue: failed ? ending.values.validTo : today,
+          endError: failed ? errors?.fields.validTo : undefined,
+        }
+      }),
       boroughOptions: [{ value: '', text: 'Select a borough' }, ...boroughs.map((b) => ({ value: b.id, text: b.name }))],
       values: { validFrom: dateParts(todayInLondon()), ...values },
-      errors,
+      errors: errors && ending ? { ...errors, summary: errors.summary.map((item) => ({ ...item, href: `#${endId(ending.wardId)}` })) } : errors,
     }, errors ? 400 : 200)
   }
 
@@ -90,11 +106,12 @@ export function referenceRoutes({ referenceService }: { referenceService: Refere
       audit: 'administration',
       handler: async (req, res) => {
         const id = idParam(req, 'wardId', 'Ward')
+        const ending = { wardId: id, values: keepDateValues(req.body, ['validTo']) }
         const parsed = endWardSchema.safeParse(gatherDates(req.body, ['validTo']))
-        if (!parsed.success) return wardsPage(req, res, {}, toFormErrors(parsed.error, ['validTo']))
+        if (!parsed.success) return wardsPage(req, res, {}, toFormErrors(parsed.error, ['validTo']), ending)
         const result = await referenceService.endWard(id, parsed.data.validTo, actorFrom(req))
         if (result === 'notFound') throw notFound('Ward')
-        if (result === 'beforeStart') return wardsPage(req, res, {}, singleError('validTo', 'The end date must be on or after the date the ward starts'))
+        if (result === 'beforeStart') return wardsPage(req, res, {}, singleError('validTo', 'The end date must be on or after the date the ward starts'), ending)
         req.session.flash = { kind: 'success', text: 'Ward end date saved' }
         res.redirect(303, '/admin/reference/wards')
       },

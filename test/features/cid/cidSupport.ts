@@ -19,6 +19,8 @@ export type FailureOptions = {
   /** Defaults to six months after the failure, as the DIP service sets it. */
   timeBarDate?: string
   wantedSince?: string | null
+  /** Defaults to the day after the failure; null for a statement not yet produced. */
+  statementProducedOn?: string | null
 }
 
 /** A person (Havering unless told otherwise) with a unique surname, so the demo caseload never gets in the way. */
@@ -26,9 +28,62 @@ export function person(db: Db, overrides: PersonOverrides = {}) {
   return createPerson(db, { forenames: 'Alex', ...overrides })
 }
 
+/** A positive custody drug test (opiates), sampled `sampledOn` at 09:30 UTC; disputed if told. */
+export async function drugTest(db: Db, personId: string, options: { sampledOn?: string; disputed?: boolean } = {}) {
+  const sampledOn = options.sampledOn ?? daysFromToday(-3)
+  const users = await demoUserIds(db)
+  return db
+    .insertInto('drug_test')
+    .values({
+      person_id: personId,
+      custody_suite_code: 'ROMFORD',
+      custody_number: `KD/${uniqueTag()}/${sampledOn.slice(2, 4)}`,
+      condition: 'arrest',
+      trigger_offence_code: 'THEFT',
+      sample_taken_at: new Date(`${sampledOn}T09:30:00Z`),
+      opiates: 'positive',
+      cocaine: 'negative',
+      disputed: options.disputed ?? false,
+      recorded_by: users.dip,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+}
+
+/**
+ * An appointment at 10:00 UTC on `scheduledOn`, with the positive test and required assessment
+ * behind it: initial (RA1) for s12, follow-up (RA4) for s14. No attendance is recorded.
+ */
+export async function appointment(db: Db, personId: string, options: { section?: 's12' | 's14'; scheduledOn?: string } = {}) {
+  const section = options.section ?? 's12'
+  const scheduledOn = options.scheduledOn ?? daysFromToday(-1)
+  const users = await demoUserIds(db)
+  const test = await drugTest(db, personId, { sampledOn: addDays(scheduledOn, -3) })
+  const assessment = await db
+    .insertInto('required_assessment')
+    .values({ person_id: personId, drug_test_id: test.id, imposed_by: users.dip })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return db
+    .insertInto('appointment')
+    .values({
+      assessment_id: assessment.id,
+      person_id: personId,
+      kind: section === 's12' ? 'initial' : 'follow_up',
+      form: section === 's12' ? 'RA1' : 'RA4',
+      scheduled_at: new Date(`${scheduledOn}T10:00:00Z`),
+      place: 'CJIT office, Romford',
+      assessor: 'Sam Okafor',
+      created_by: users.dip,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+}
+
 /**
  * An s12 (initial) or s14 (follow-up) failure with the whole chain behind it that the foreign
- * keys ask for. Wanted by default, failed 30 days ago, time bar six months after that.
+ * keys ask for. Wanted by default, failed 30 days ago, time bar six months after that, the
+ * statement produced the day after the failure (null: not yet produced).
  */
 export async function failure(db: Db, personId: string, options: FailureOptions = {}) {
   const section = options.section ?? 's12'
@@ -36,52 +91,19 @@ export async function failure(db: Db, personId: string, options: FailureOptions 
   const failureDate = options.failureDate ?? daysFromToday(-30)
   const timeBarDate = options.timeBarDate ?? addMonths(failureDate, 6)
   const users = await demoUserIds(db)
-  const test = await db
-    .insertInto('drug_test')
-    .values({
-      person_id: personId,
-      custody_suite_code: 'ROMFORD',
-      custody_number: `KD/${uniqueTag()}/${failureDate.slice(2, 4)}`,
-      condition: 'arrest',
-      trigger_offence_code: 'THEFT',
-      sample_taken_at: new Date(`${addDays(failureDate, -3)}T09:30:00Z`),
-      opiates: 'positive',
-      cocaine: 'negative',
-      recorded_by: users.dip,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const assessment = await db
-    .insertInto('required_assessment')
-    .values({ person_id: personId, drug_test_id: test.id, imposed_by: users.dip })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const appointment = await db
-    .insertInto('appointment')
-    .values({
-      assessment_id: assessment.id,
-      person_id: personId,
-      kind: section === 's12' ? 'initial' : 'follow_up',
-      form: section === 's12' ? 'RA1' : 'RA4',
-      scheduled_at: new Date(`${failureDate}T10:00:00Z`),
-      place: 'CJIT office, Romford',
-      assessor: 'Sam Okafor',
-      created_by: users.dip,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  await db.insertInto('attendance').values({ appointment_id: appointment.id, outcome: 'did_not_attend', good_cause: false, recorded_by: users.dip }).execute()
+  const missed = await appointment(db, personId, { section, scheduledOn: failureDate })
+  await db.insertInto('attendance').values({ appointment_id: missed.id, outcome: 'did_not_attend', good_cause: false, recorded_by: users.dip }).execute()
   const wanted = status !== 'open'
   return db
     .insertInto('dip_failure')
     .values({
-      appointment_id: appointment.id,
+      appointment_id: missed.id,
       person_id: personId,
       section,
       failure_date: failureDate,
       time_bar_date: timeBarDate,
       status,
-      statement_produced_on: addDays(failureDate, 1),
+      statement_produced_on: options.statementProducedOn !== undefined ? options.statementProducedOn : addDays(failureDate, 1),
       wanted_since: options.wantedSince !== undefined ? options.wantedSince : wanted ? addDays(failureDate, 2) : null,
       wanted_reference: wanted ? `PNC/WM/${uniqueTag()}` : null,
     })

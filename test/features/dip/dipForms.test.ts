@@ -424,6 +424,14 @@ describe('attendance (RA3, with RA4 or RA5)', () => {
       set('followUpAssessor', 'Priya\u0000'),
     ])
   })
+
+  it('a follow-up time that is not a time is refused with a message that says what a time must be', async () => {
+    const appointment = await dueAppointment()
+    for (const followUpTime of ['25:61', 'noon', '<b>10:00</b>']) {
+      const response = await postForm(dip, `/appointments/${appointment.id}/attendance`, { ...valid(), followUpTime }).expect(400)
+      expect(errorSummaryLinks(response.text)).toContainEqual({ href: '#followUpTime', text: 'The follow-up time must be a real time in 24-hour format, like 14:30' })
+    }
+  })
 })
 
 describe('evidential statement', () => {

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { errorSummaryLinks } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 
@@ -46,10 +47,17 @@ describe('reference data kept by administrators', () => {
       .send({ _csrf: admin.csrf, boroughId: borough.id, name: 'Test Ward', 'validFrom-day': '1', 'validFrom-month': '6', 'validFrom-year': '2026' })
       .expect(303)
     const ward = await t.db.selectFrom('ward').select('id').where('name', '=', 'Test Ward').executeTakeFirstOrThrow()
+    const endForm = `action="/admin/reference/wards/${ward.id}/end"`
+    expect((await admin.agent.get('/admin/reference/wards').expect(200)).text).toContain(endForm)
     const early = await admin.agent.post(`/admin/reference/wards/${ward.id}/end`).type('form').send({ _csrf: admin.csrf, 'validTo-day': '1', 'validTo-month': '1', 'validTo-year': '2026' })
     expect(early.status).toBe(400)
+    // The message points at that ward's own form, which comes back open with what was typed.
+    expect(errorSummaryLinks(early.text)).toEqual([{ href: `#validTo-${ward.id}`, text: 'The end date must be on or after the date the ward starts' }])
+    expect(early.text).toContain(`id="validTo-${ward.id}-error"`)
+    expect(early.text).toMatch(new RegExp(`id="validTo-${ward.id}-month"[^>]*value="1"`))
     await admin.agent.post(`/admin/reference/wards/${ward.id}/end`).type('form').send({ _csrf: admin.csrf, 'validTo-day': '31', 'validTo-month': '12', 'validTo-year': '2026' }).expect(303)
     expect((await t.db.selectFrom('ward').select('valid_to').where('id', '=', ward.id).executeTakeFirstOrThrow()).valid_to).toBe('2026-12-31')
+    expect((await admin.agent.get('/admin/reference/wards').expect(200)).text).not.toContain(endForm)
   })
 
   it('hostile input to the add form is refused with 400 and an error summary, and the list is unchanged', async () => {

@@ -48,14 +48,7 @@ export function encodeBody(values: Values, hostile: ReadonlyMap<string, Payload 
 
 /** The bytes a percent-encoded payload stands for (for multipart bodies, which are not encoded). */
 export function bytesOf(encoded: string): Buffer {
-  const bytes: number[] = []
-  for (let i = 0; i < encoded.length; i++) {
-    if (encoded[i] === '%' && /^[0-9A-Fa-f]{2}$/.test(encoded.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(encoded.slice(i + 1, i + 3), 16))
-      i += 2
-    } else {
-      bytes.push(...Buffer.from(encoded[i]!, 'utf8'))
-    }
-  }
-  return Buffer.from(bytes)
+  // Runs of plain text are copied whole: a 1 MB payload is one run, not a million.
+  const parts = encoded.split(/((?:%[0-9A-Fa-f]{2})+)/)
+  return Buffer.concat(parts.map((part, i) => (i % 2 ? Buffer.from(part.replace(/%/g, ''), 'hex') : Buffer.from(part, 'utf8'))))
 }
