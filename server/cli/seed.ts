@@ -42,7 +42,8 @@ runCli(async () => {
     console.log(`${database.description}: ${accounts.length} demo account(s) added${accounts.length ? ` (${accounts.map((a) => a.username).join(', ')})` : ' (they were there already)'}`)
     if (people !== undefined) {
       const started = Date.now()
-      const result = await generateVolume(database.db, { people, ...(seed !== undefined ? { seed } : {}), ...(auditRows ? { auditRows } : {}), password: config.demoPassword })
+      // The generator steps around triggers while it loads: the owner's work, like migrations.
+      const result = await database.asOwner((owner) => generateVolume(owner, { people, ...(seed !== undefined ? { seed } : {}), ...(auditRows ? { auditRows } : {}), password: config.demoPassword }))
       const total = result.rows.reduce((sum, step) => sum + step.rows, 0)
       console.log(`Synthetic population of seed ${result.seed}: ${people.toLocaleString('en-GB')} people, ${total.toLocaleString('en-GB')} rows in ${((Date.now() - started) / 1000).toFixed(0)} s`)
     }

@@ -14,7 +14,7 @@ const today = todayInLondon()
 
 beforeAll(async () => {
   t = await createTestDatabase({ statementTimeoutMs: 60_000 })
-  await generateVolume(t.db, { people: 40, seed: 3, auditRows: 4000, password: demoPassword, progress: createProgress(process.stderr, { quiet: true }) })
+  await t.asOwner((owner) => generateVolume(owner, { people: 40, seed: 3, auditRows: 4000, password: demoPassword, progress: createProgress(process.stderr, { quiet: true }) }))
   const busiest = await sql<{ actor_user_id: string }>`
     select actor_user_id from audit_event where actor_user_id is not null group by 1 order by count(*) desc, 1 limit 1`.execute(t.db)
   actor = busiest.rows[0]!.actor_user_id
