@@ -58,7 +58,7 @@ describe('a supervisor’s reports and reviews', () => {
       const charts = page.getByRole('img')
       expect(await charts.count(), 'two charts, each an image with a name').toBe(2)
       expect(await charts.first().getAttribute('aria-labelledby')).toBe('chart-cohort-title chart-cohort-desc')
-      expect(await page.getByRole('table').count()).toBe(7)
+      expect(await page.getByRole('table').count()).toBe(8)
 
       const from = addMonths(todayInLondon(), -1)
       const to = addMonths(todayInLondon(), -3)
@@ -69,6 +69,26 @@ describe('a supervisor’s reports and reviews', () => {
       await pressExpectingRefusal(page, watch, 'Show figures', `/performance?from-day=${f.d}&from-month=${f.m}&from-year=${f.y}&to-day=${t.d}&to-month=${t.m}&to-year=${t.y}&areaId=&wardId=`)
       expect(await headingOf(page)).toBe('Performance')
       await expectErrorSummary(page, 'the performance report', [{ field: 'to', message: 'The to date must be on or after the from date' }])
+    })
+  })
+
+  it('the monthly intelligence meeting pack, chosen from the report and printed without navigation', async () => {
+    await journey(async (page) => {
+      await signIn(page, 'supervisor')
+      await followNavigation(page, 'Performance')
+      await page.getByRole('link', { name: 'Monthly intelligence meeting pack' }).click()
+      await arriveAt(page, '/performance/pack', 'Monthly intelligence meeting pack', 'the choice of month')
+      const lastMonth = addMonths(`${todayInLondon().slice(0, 7)}-01`, -1)
+      const monthName = new Date(`${lastMonth}T00:00:00Z`).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' })
+      expect(await page.getByLabel('Month').inputValue(), 'last month is offered first').toBe(lastMonth.slice(0, 7))
+      await page.getByRole('button', { name: 'Produce the pack' }).click()
+      await page.waitForURL((url) => url.searchParams.get('month') === lastMonth.slice(0, 7))
+      await arriveAt(page, '/performance/pack', monthName, 'the meeting pack')
+      expect(await page.getByRole('navigation').count(), 'printed without the service navigation').toBe(0)
+      expect(await page.getByRole('heading', { name: 'Decisions needed' }).count()).toBe(1)
+      // The demo caseload has referrals waiting and failures awaiting a statement in East Area.
+      expect(await page.getByRole('table', { name: /^Referrals awaiting the panel \([1-9]/ }).count()).toBe(1)
+      expect(await page.getByRole('table').count()).toBe(12)
     })
   })
 
