@@ -9,7 +9,7 @@ import { anonymousAgent, signInAs } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 import { emptyFound, learnFrom, patternsOf, routeFor, spider, type Found, type RoutePattern } from './crawl.ts'
 import { changedTables, fingerprint, type Fingerprint } from './fingerprint.ts'
-import { importPreviewPage, seedFormStates } from './formStates.ts'
+import { combinedRecordsPage, importPreviewPage, seedFormStates } from './formStates.ts'
 import { encodeBody, plausibleValues, type Identifiers } from './formValues.ts'
 import type { PageForm } from './htmlTags.ts'
 import { problemsWith } from './pageChecks.ts'
@@ -140,6 +140,7 @@ export async function startRun() {
     // Records in the states that show the forms the demo data never shows.
     const seeded = await seedFormStates(t.db)
     const commit = routes.find((r) => r.method === 'post' && r.path === '/drug-tests/import/commit')
+    const reverse = routes.find((r) => r.method === 'post' && r.path === '/people/:personId/combinations/reverse')
 
     // Who calls each route, and so whose pages are followed.
     const callers = new Set(routes.map((r) => chosen(r)?.name))
@@ -150,6 +151,7 @@ export async function startRun() {
       // Every route without parameters is a starting point; the rest are reached by links.
       const start = ['/', ...routes.filter((r) => r.method === 'get' && !r.path.includes(':') && allowed(r, p)).map((r) => r.path)]
       start.unshift(...(p.role === 'administrator' ? throwawayUsers.map((id) => `/admin/users/${id}`) : [...richPeople.map((id) => `/people/${id}`), ...seeded]))
+      if (reverse && chosen(reverse) === p) start.unshift(await combinedRecordsPage(t.db, session))
       await spider(session.agent, patterns, (r) => allowed(r, p), start, mine, 2)
       if (commit && chosen(commit) === p) learnFrom(mine, patterns, '/drug-tests/import', await importPreviewPage(session))
     }
