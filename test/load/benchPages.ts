@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto'
+import { sql, type Kysely } from 'kysely'
+import type { Database, Role } from '../../db/types.ts'
+import type { Target } from './loadRun.ts'
+
+// What the benchmark loads: each page, who asks for it, and what each request sends. The volume
+// generator's officers (v<seed>.<role>.<k>, all of East Area) sign in, so the pages show the
+// population, not the demo caseload.
+
+export type Fixtures = {
+  users: Record<Exclude<Role, 'administrator' | 'partner'>, string[]>
+  people: string[]
+  surnames: string[]
+  /** Follow-up appointments due yesterday with no attendance: one per write. */
+  appointments: string[]
+}
+
+export type BenchPage = {
+  name: string
+  label: string
+  role: keyof Fixtures['users']
+  /** The answer each request should get. */
+  status: number
+  target(fixtures: Fixtures, csrf: string[]): Target
+}
+
+const cycle = <T>(items: T[]) => {
+  let i = 0
+  return () => items[i++ % items.length]!
+}
+
+export const benchPages: BenchPage[] = [
+  {
+    name: 'person',
+    label: 'person page',
+    role: 'iom_officer',
+    status: 200,
+    target: (f) => {
+      const next = cycle(f.people)
+      return { next: () => ({ path: `/people/${next()}` }) }
+    },
+  },
+  {
+    name: 'search',
+    label: 'search by surname',
+    role: 'iom_officer',
+    status: 200,
+    target: (f) => {
+      const next = cycle(f.surnames)
+      return { next: () => ({ path: `/people/search?q=${encodeURIComponent(next())}` }) }
+    },
+  },
+  { name: 'caseload', label: 'my caseload', role: 'iom_officer', status: 200, target: () => ({ next: () => ({ path: '/caseload' }) }) },
+  { name: 'appointments', label: 'today’s appointments', role: 'dip_worker', status: 200, target: () => ({ next: () => ({ path: '/appointments' }) }) },
+  { name: 'cid', label: 'CID list', role: 'cid_officer', status: 200, target: () => ({ next: () => ({ path: '/cid' }) }) },
+  { name: 'report', label: 'performance report', role: 'supervisor', status: 200, target: () => ({ next: () => ({ path: '/performance' }) }) },
+  {
+    name: 'write',
+    label: 'record attendance (write)',
+    role: 'dip_worker',
+    status: 303,
+    target: (f, csrf) => ({
+      method: 'POST',
+      next: (session) => {
+        const id = f.appointments.pop()
+        if (!id) throw new Error('The benchmark ran out of appointments to record: raise the number prepared')
+        return { path: `/appointments/${id}/attendance`, body: new URLSearchParams({ _csrf: csrf[session] ?? '', outcome: 'attended', _idempotencyKey: randomUUID() }).toString() }
+      },
+    }),
+  },
+]
+
+/** Users, people and surnames to spread the load over, and `writes` appointments made for the write to record. */
+export async function prepareFixtures(db: Kysely<Database>, writes: number): Promise<Fixtures> {
+  const users = await db.selectFrom('app_user').select(['username', 'role']).where('username', 'like', 'v%.%.%').where('disabled_at', 'is', null).orderBy('username').execute()
+  const byRole = (role: Role) => users.filter((u) => u.role === role).map((u) => u.username)
+  const areas = db.selectFrom('area as a').innerJoin('area as bcu', 'bcu.id', 'a.parent_id').select('a.id').where('bcu.code', '=', 'EA')
+  const people = await db
+    .selectFrom('person')
+    .select('id')
+    .where('area_id', 'in', areas)
+    .where('restricted', '=', false)
+    .where('combined_into', 'is', null)
+    .orderBy(sql`md5(id::text)`)
+    .limit(2000)
+    .execute()
+  const surnames = await sql<{ surname: string }>`
+    select surname from (select distinct surname from person where area_id in (${areas})) s order by md5(surname) limit 300`.execute(db)
+  const dip = await db.selectFrom('app_user').select('id').where('username', '=', 'dip').executeTakeFirstOrThrow()
+  // Follow-ups of existing requirements (any number may follow one), due yesterday, so attendance can be recorded.
+  const appointments = await sql<{ id: string }>`
+    insert into appointment (assessment_id, person_id, kind, form, scheduled_at, place, assessor, created_by)
+    select ra.id, ra.person_id, 'follow_up', 'RA4', now() - interval '1 day', 'Benchmark room', 'Bench Assessor', ${dip.id}
+    from required_assessment ra join person p on p.id = ra.person_id
+    where p.area_id in (${areas}) and not p.restricted and p.combined_into is null
+    order by md5(ra.id::text || ${randomUUID()}) limit ${writes}
+    returning id`.execute(db)
+  return {
+    users: { iom_officer: byRole('iom_officer'), dip_worker: byRole('dip_worker'), cid_officer: byRole('cid_officer'), supervisor: byRole('supervisor') },
+    people: people.map((p) => p.id),
+    surnames: surnames.rows.map((r) => r.surname),
+    appointments: appointments.rows.map((r) => r.id),
+  }
+}
