@@ -22,6 +22,9 @@ export function createSessionMiddleware(options: SessionOptions): RequestHandler
     tableName: 'session',
     createTableIfMissing: false,
     pruneSessionInterval: options.pruneIntervalSeconds,
+    // No UPDATE of the row's expiry on every page: the session is saved (and its expiry moved)
+    // when lastSeenAt moves, at most once a minute (sessionTimeouts below).
+    disableTouch: true,
   })
   return session({
     name: sessionCookieName,
@@ -39,9 +42,13 @@ export function createSessionMiddleware(options: SessionOptions): RequestHandler
   })
 }
 
+/** How stale "last seen" may be: writing the session on every page would put a write under every read. */
+export const lastSeenResolutionMs = 60_000
+
 /**
  * The cookie's age is only a hint to the browser; these limits are enforced here:
- * idle (no request for idleMs) and absolute (signedInAt older than absoluteMs).
+ * idle (no request for idleMs) and absolute (signedInAt older than absoluteMs). "Last seen" moves
+ * once a minute at most, so a session ends between idleMs and idleMs + 1 minute after its last use.
  */
 export function sessionTimeouts(options: { idleMs: number; absoluteMs: number }): RequestHandler {
   return (req, res, next) => {
@@ -50,7 +57,7 @@ export function sessionTimeouts(options: { idleMs: number; absoluteMs: number })
     const { signedInAt = now, lastSeenAt = now } = req.session
     const expired = now - lastSeenAt > options.idleMs || now - signedInAt > options.absoluteMs
     if (!expired) {
-      req.session.lastSeenAt = now
+      if (now - lastSeenAt >= lastSeenResolutionMs || req.session.lastSeenAt === undefined) req.session.lastSeenAt = now
       return next()
     }
     req.session.destroy((error) => {

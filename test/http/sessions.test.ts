@@ -107,6 +107,25 @@ describe('sessions', () => {
     await agent.get('/').expect(200)
   })
 
+  it('reading pages writes the session row at most once a minute: "last seen" and the row’s expiry move together', async () => {
+    const { agent, signedInCookie } = await signInKeepingCookies('cid')
+    const sid = storeIdOf(signedInCookie)
+    const row = () => t.db.selectFrom('session').select(['sess', 'expire']).where('sid', '=', sid).executeTakeFirstOrThrow()
+    await agent.get('/').expect(200)
+    const settled = await row()
+    await agent.get('/').expect(200)
+    await agent.get('/cid').expect(200)
+    expect(await row(), 'pages within the minute leave the row alone').toEqual(settled)
+
+    // Two minutes on: the row as it would be then, its expiry 28 minutes away.
+    await ageSession(sid, { lastSeenMsAgo: 2 * minute })
+    await t.db.updateTable('session').set({ expire: new Date(Date.now() + 28 * minute) }).where('sid', '=', sid).execute()
+    const before = Date.now()
+    await agent.get('/').expect(200)
+    expect(Number((await storedSession(sid))?.lastSeenAt)).toBeGreaterThanOrEqual(before)
+    expect(new Date((await row()).expire).getTime()).toBeGreaterThanOrEqual(before + 30 * minute - 1000)
+  })
+
   it('when a session has been idle longer than 30 minutes, the next request is sent to sign in with timedOut=1 and the session is gone', async () => {
     const { agent, signedInCookie } = await signInKeepingCookies('cid')
     const sid = storeIdOf(signedInCookie)
