@@ -26,7 +26,9 @@ export function checkboxes<T extends z.ZodType>(item: T) {
 
 export const version = z.coerce.number({ error: 'The form is missing its version' }).int().positive().max(2_147_483_647, 'The form is missing its version')
 
-export const uuid = z.uuid({ error: 'Not a valid reference' })
+// Any 8-4-4-4-12 hex id, as PostgreSQL's uuid type takes: rows loaded from elsewhere (the volume
+// generator's md5-derived ids, a migrated system's) need not carry an RFC 4122 version.
+export const uuid = z.guid({ error: 'Not a valid reference' })
 
 export type FieldErrors = Record<string, string>
 export type ErrorSummaryItem = { text: string; href: string }

@@ -13,7 +13,7 @@ export const contactFieldOrder = ['contactDate', 'contactType', 'pathway', 'note
 
 export const actionSchema = z.object({
   description: text('what needs doing', 500),
-  ownerId: uuid.or(z.literal('')).pipe(z.uuid({ error: 'Select who owns the action' })),
+  ownerId: uuid.or(z.literal('')).pipe(z.guid({ error: 'Select who owns the action' })),
   dueDate: dateField('due date', { notPast: true }),
   actionPathway: choice(pathways, 'Select a pathway'),
 })

@@ -22,7 +22,7 @@ export const acceptSchema = z.object({
     .pipe(z.number().max(100000, 'Selection score must be 100,000 or less')),
   method: choice(selectionMethods, 'Select how the score was worked out'),
   scoreDate: dateField('score date', { notFuture: true }),
-  leadOfficerId: uuid.or(z.literal('')).pipe(z.uuid({ error: 'Select a lead officer' })),
+  leadOfficerId: uuid.or(z.literal('')).pipe(z.guid({ error: 'Select a lead officer' })),
   version,
 })
 export const acceptFieldOrder = ['tier', 'score', 'method', 'scoreDate', 'leadOfficerId'] as const

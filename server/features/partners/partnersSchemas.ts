@@ -65,7 +65,7 @@ export const newLinkSchema = z
     reference: text('the agency’s reference', 60),
     openedOn: dateField('date opened', { notFuture: true }),
     contact: optionalText('the contact', 200),
-    agreementId: z.uuid({ error: 'Select the information-sharing agreement' }),
+    agreementId: z.guid({ error: 'Select the information-sharing agreement' }),
     ...agencyFields,
   })
   .superRefine((v, ctx) => requireForAgency(v.agency, v, ctx))

@@ -49,7 +49,7 @@ export const personSchema = z.object({
   croNumber,
   address: optionalText('an address', 300),
   wardId: optionalUuid,
-  areaId: uuid.or(z.literal('').transform(() => undefined)).pipe(z.uuid({ error: 'Select a borough' })),
+  areaId: uuid.or(z.literal('').transform(() => undefined)).pipe(z.guid({ error: 'Select a borough' })),
   confirmNotDuplicate: z.literal('yes').optional(),
 })
 export const personFieldOrder = ['surname', 'forenames', 'dateOfBirth', 'gender', 'pncId', 'croNumber', 'address', 'wardId', 'areaId'] as const

@@ -29,7 +29,7 @@ const packSchema = z.object({
     .string({ error: 'Select the month the meeting is about' })
     .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Select the month the meeting is about')
     .refine((m) => m >= '2000-01' && m <= todayInLondon().slice(0, 7), 'Select a month that has begun, from January 2000'),
-  areaId: z.union([z.literal(''), z.uuid({ error: 'Select a borough from the list' })], { error: 'Select a borough from the list' }).optional().transform((v) => v || undefined),
+  areaId: z.union([z.literal(''), z.guid({ error: 'Select a borough from the list' })], { error: 'Select a borough from the list' }).optional().transform((v) => v || undefined),
 })
 
 export function meetingPackRoutes({ performanceService, cohortsService }: { performanceService: PerformanceService; cohortsService: CohortsService }): RouteDefinition[] {

@@ -16,8 +16,8 @@ const filterSchema = z
     from: optionalDateField('from date'),
     to: optionalDateField('to date'),
     // The message goes on the union and on the id: the summary would otherwise say "Invalid input" or "Not a valid reference".
-    areaId: z.union([z.literal(''), z.uuid({ error: 'Select a borough from the list' })], { error: 'Select a borough from the list' }).optional().transform((v) => v || undefined),
-    wardId: z.union([z.literal(''), z.uuid({ error: 'Select a ward from the list' })], { error: 'Select a ward from the list' }).optional().transform((v) => v || undefined),
+    areaId: z.union([z.literal(''), z.guid({ error: 'Select a borough from the list' })], { error: 'Select a borough from the list' }).optional().transform((v) => v || undefined),
+    wardId: z.union([z.literal(''), z.guid({ error: 'Select a ward from the list' })], { error: 'Select a ward from the list' }).optional().transform((v) => v || undefined),
   })
   .refine((v) => !v.from || !v.to || v.from <= v.to, { path: ['to'], message: 'The to date must be on or after the from date' })
   .refine((v) => !v.from || !v.to || v.to <= addMonths(v.from, 60), { path: ['to'], message: 'Choose a period of 5 years or less' })

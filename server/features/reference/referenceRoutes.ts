@@ -15,7 +15,7 @@ const addSchema = z.object({
   label: text('a name', 200),
 })
 const updateSchema = z.object({ label: text('a name', 200), active: z.enum(['yes', 'no'], { error: 'Select whether it is in use' }) })
-const wardSchema = z.object({ boroughId: uuid.or(z.literal('')).pipe(z.uuid({ error: 'Select a borough' })), name: text('the ward name', 100), validFrom: dateField('the date the ward starts') })
+const wardSchema = z.object({ boroughId: uuid.or(z.literal('')).pipe(z.guid({ error: 'Select a borough' })), name: text('the ward name', 100), validFrom: dateField('the date the ward starts') })
 const endWardSchema = z.object({ validTo: dateField('the date the ward ends') })
 
 function listParam(req: Request): ReferenceListName {
