@@ -427,6 +427,13 @@ export interface IdempotencyKeyTable {
   created_at: DefaultedTimestamp
 }
 
+/** The performance report's figures for one scope, kept a few minutes (REPORT_CACHE_MINUTES). */
+export interface ReportCacheTable {
+  key: string
+  figures: ColumnType<unknown, string, string>
+  computed_at: DefaultedTimestamp
+}
+
 export type CidStatus =
   | 'proposed'
   | 'rejected'
@@ -512,6 +519,7 @@ export interface Database {
   drug_test: DrugTestTable
   drug_test_import: DrugTestImportTable
   idempotency_key: IdempotencyKeyTable
+  report_cache: ReportCacheTable
   drug_test_confirmation: DrugTestConfirmationTable
   required_assessment: RequiredAssessmentTable
   appointment: AppointmentTable

@@ -38,6 +38,7 @@ const envSchema = z.object({
   LOCKOUT_MINUTES: positiveInt.default(30),
   SIGN_IN_RATE_LIMIT: positiveInt.default(30),
   SIGN_IN_RATE_WINDOW_MINUTES: positiveInt.default(15),
+  REPORT_CACHE_MINUTES: z.coerce.number().int().min(0).max(1440).default(10),
   RETENTION_REVIEW_YEARS: positiveInt.max(100).default(6),
   RETENTION_REVIEW_YEARS_NEVER_ADOPTED: positiveInt.max(100).default(3),
 })
@@ -58,6 +59,8 @@ export type Config = Readonly<{
   secureCookies: boolean
   db: Readonly<{ poolMax: number; connectTimeoutMs: number; statementTimeoutMs: number }>
   session: Readonly<{ idleMs: number; absoluteMs: number }>
+  /** How long the performance report's figures are served from report_cache; 0: worked out on every request. */
+  reportCacheMinutes: number
   retention: Readonly<{ reviewYears: number; reviewYearsNeverAdopted: number }>
   signIn: Readonly<{
     lockoutThreshold: number
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       idleMs: e.SESSION_IDLE_MINUTES * 60_000,
       absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     }),
+    reportCacheMinutes: e.REPORT_CACHE_MINUTES,
     retention: Object.freeze({
       reviewYears: e.RETENTION_REVIEW_YEARS,
       reviewYearsNeverAdopted: e.RETENTION_REVIEW_YEARS_NEVER_ADOPTED,

@@ -35,7 +35,7 @@ export function createServices(db: Kysely<Database>, config: Config) {
     auditViewsService: createAuditViewsService(db),
     retentionService: createRetentionService(db, config.retention),
     dashboardService: createDashboardService(db),
-    performanceService: createPerformanceService(db, config.retention),
+    performanceService: createPerformanceService(db, config.retention, config.reportCacheMinutes),
     referenceService: createReferenceService(db),
     combinationService: createCombinationService(db),
   }

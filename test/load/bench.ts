@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     bareResult = await runLoad(bare.baseUrl, Array(args.connections).fill(''), { next: () => ({ path: '/' }) }, args.seconds)
     console.log(`  ${'bare Express'.padEnd(26)} ${f0(bareResult.rps)} req/s, p50 ${f0(bareResult.p50)} ms, p99 ${f0(bareResult.p99)} ms, ${bareResult.errors} errors`)
     for (const page of pages) {
-      const sessions = await signInMany(app.baseUrl, page, fixtures, args.connections)
+      const sessions = await signInMany(app.baseUrl, page, fixtures, page.connections ?? args.connections)
       const target = page.target(fixtures, sessions.map((s) => s.csrf))
       await runLoad(app.baseUrl, sessions.map((s) => s.cookie), target, 3)
       const result = await runLoad(app.baseUrl, sessions.map((s) => s.cookie), target, args.seconds)

@@ -21,6 +21,8 @@ export type BenchPage = {
   role: keyof Fixtures['users']
   /** The answer each request should get. */
   status: number
+  /** Fewer connections than the run's (one: a page's own render time, nothing queued behind it). */
+  connections?: number
   target(fixtures: Fixtures, csrf: string[]): Target
 }
 
@@ -54,6 +56,28 @@ export const benchPages: BenchPage[] = [
   { name: 'appointments', label: 'today’s appointments', role: 'dip_worker', status: 200, target: () => ({ next: () => ({ path: '/appointments' }) }) },
   { name: 'cid', label: 'CID list', role: 'cid_officer', status: 200, target: () => ({ next: () => ({ path: '/cid' }) }) },
   { name: 'report', label: 'performance report', role: 'supervisor', status: 200, target: () => ({ next: () => ({ path: '/performance' }) }) },
+  {
+    // Every request a period no one has asked for yet, so that the figures are worked out, not
+    // taken from report_cache: the time to render the report from nothing, one at a time.
+    name: 'report-uncached',
+    label: 'report, worked out (1 conn)',
+    role: 'supervisor',
+    status: 200,
+    connections: 1,
+    target: () => {
+      // Twelve-month periods starting on different days; a random start so that a second run
+      // within the cache's minutes does not find the first run's figures.
+      let n = Math.floor(Math.random() * 700)
+      const parts = (prefix: string, day: Date) => `${prefix}-day=${day.getUTCDate()}&${prefix}-month=${day.getUTCMonth() + 1}&${prefix}-year=${day.getUTCFullYear()}`
+      return {
+        next: () => {
+          const from = new Date(Date.UTC(2024, 0, 1 + (n++ % 700)))
+          const to = new Date(Date.UTC(from.getUTCFullYear() + 1, from.getUTCMonth(), from.getUTCDate() - 1))
+          return { path: `/performance?${parts('from', from)}&${parts('to', to)}` }
+        },
+      }
+    },
+  },
   {
     name: 'write',
     label: 'record attendance (write)',

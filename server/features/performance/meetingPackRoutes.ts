@@ -71,6 +71,7 @@ export function meetingPackRoutes({ performanceService, cohortsService }: { perf
           month: monthName(parsed.data.month),
           borough,
           printedAt: formatDateTime(new Date()),
+          figuresAsAt: formatDateTime(pack.computedAt),
           printedBy: user.displayName,
           charts: chartsFrom(pack.figures),
           tables: tablesFrom(pack.figures),

@@ -76,41 +76,72 @@ export async function beforeAndAfterAdoption(db: Db, scope: ReportScope) {
   return result.rows
 }
 
+/**
+ * The instants bounding the report's whole months (the months() rows): from the start of the
+ * from date's month to the end of the to date's, as London midnights, so that a range scan of a
+ * timestamp index finds the rows, each then labelled with its London month.
+ */
+function wholeMonths(scope: ReportScope) {
+  return {
+    start: londonStart(sql`date_trunc('month', ${scope.from}::date)::date`),
+    end: londonStart(sql`(date_trunc('month', ${scope.to}::date) + interval '1 month')::date`),
+  }
+}
+
+const londonMonth = (instant: ReturnType<typeof sql>) => sql`to_char(${instant} at time zone 'Europe/London', 'YYYY-MM')`
+
 export async function referralsByMonth(db: Db, scope: ReportScope) {
+  const { start, end } = wholeMonths(scope)
   const result = await sql<{ month: string; received: number; accepted: number; declined: number }>`
+    with r as (
+      select ${londonMonth(sql`r.referred_at`)} as month, r.status
+        from referral r join person p on p.id = r.person_id and ${peopleIn(scope)}
+       where r.referred_at >= ${start} and r.referred_at < ${end}
+    )
     select mo.month,
-           count(r.id)::int as received,
-           count(r.id) filter (where r.status = 'accepted')::int as accepted,
-           count(r.id) filter (where r.status = 'declined')::int as declined
-      from ${months(scope)} mo
-      left join (referral r join person p on p.id = r.person_id and ${peopleIn(scope)})
-        on (r.referred_at at time zone 'Europe/London')::date >= mo.month_start and (r.referred_at at time zone 'Europe/London')::date < mo.month_end
+           count(r.month)::int as received,
+           count(*) filter (where r.status = 'accepted')::int as accepted,
+           count(*) filter (where r.status = 'declined')::int as declined
+      from ${months(scope)} mo left join r on r.month = mo.month
      group by mo.month order by mo.month`.execute(db)
   return result.rows
 }
 
 export async function testsByMonth(db: Db, scope: ReportScope) {
+  const { start, end } = wholeMonths(scope)
   const result = await sql<{ month: string; tests: number; opiates_tested: number; opiates_positive: number; cocaine_tested: number; cocaine_positive: number }>`
+    with t as (
+      select ${londonMonth(sql`t.sample_taken_at`)} as month, t.opiates, t.cocaine
+        from drug_test t join person p on p.id = t.person_id and ${peopleIn(scope)}
+       where t.sample_taken_at >= ${start} and t.sample_taken_at < ${end}
+    )
     select mo.month,
-           count(t.id)::int as tests,
-           count(t.id) filter (where t.opiates <> 'not_tested')::int as opiates_tested,
-           count(t.id) filter (where t.opiates = 'positive')::int as opiates_positive,
-           count(t.id) filter (where t.cocaine <> 'not_tested')::int as cocaine_tested,
-           count(t.id) filter (where t.cocaine = 'positive')::int as cocaine_positive
-      from ${months(scope)} mo
-      left join (drug_test t join person p on p.id = t.person_id and ${peopleIn(scope)})
-        on (t.sample_taken_at at time zone 'Europe/London')::date >= mo.month_start and (t.sample_taken_at at time zone 'Europe/London')::date < mo.month_end
+           count(t.month)::int as tests,
+           count(*) filter (where t.opiates <> 'not_tested')::int as opiates_tested,
+           count(*) filter (where t.opiates = 'positive')::int as opiates_positive,
+           count(*) filter (where t.cocaine <> 'not_tested')::int as cocaine_tested,
+           count(*) filter (where t.cocaine = 'positive')::int as cocaine_positive
+      from ${months(scope)} mo left join t on t.month = mo.month
      group by mo.month order by mo.month`.execute(db)
   return result.rows
 }
 
+/** London midnight at the start of the from date, and of the day after the to date. */
+function periodInstants(scope: ReportScope) {
+  return { start: londonStart(sql`${scope.from}::date`), end: londonStart(sql`${scope.to}::date + 1`) }
+}
+
 export async function attendanceRates(db: Db, scope: ReportScope) {
+  const { start, end } = periodInstants(scope)
   const result = await sql<{ kind: 'initial' | 'follow_up'; recorded: number; attended: number }>`
-    select k.kind, count(at.id)::int as recorded, count(at.id) filter (where at.outcome = 'attended')::int as attended
-      from (values ('initial'), ('follow_up')) as k(kind)
-      left join (appointment a join person p on p.id = a.person_id and ${peopleIn(scope)}
-                 join attendance at on at.appointment_id = a.id)
-        on a.kind = k.kind and (a.scheduled_at at time zone 'Europe/London')::date between ${scope.from}::date and ${scope.to}::date
+    with a as (
+      select a.kind, at.outcome
+        from appointment a join person p on p.id = a.person_id and ${peopleIn(scope)}
+        join attendance at on at.appointment_id = a.id
+       where a.scheduled_at >= ${start} and a.scheduled_at < ${end}
+    )
+    select k.kind, count(a.kind)::int as recorded, count(*) filter (where a.outcome = 'attended')::int as attended
+      from (values ('initial'), ('follow_up')) as k(kind) left join a on a.kind = k.kind
      group by k.kind order by k.kind`.execute(db)
   return result.rows
 }
@@ -126,21 +157,31 @@ export async function failuresBySectionAndStatus(db: Db, scope: ReportScope) {
 
 /** Hot spots: drug possession tests and DIP failures by ward, old and new Havering wards kept apart. */
 export async function hotSpots(db: Db, scope: ReportScope) {
+  const { start, end } = periodInstants(scope)
   const result = await sql<{ ward: string; ward_set: string; possession_tests: number; failures: number }>`
-    select * from (
-      select w.name as ward,
-             case when w.valid_to is null then 'From May 2022' else 'Before May 2022' end as ward_set,
-             (select count(*) from drug_test t join person p on p.id = t.person_id
-               where p.ward_id = w.id and t.trigger_offence_code in ('POSSESSION_A', 'PWITS_A', 'SUPPLY_A') and ${peopleIn(scope)}
-                 and (t.sample_taken_at at time zone 'Europe/London')::date between ${scope.from}::date and ${scope.to}::date)::int as possession_tests,
-             (select count(*) from dip_failure f join person p on p.id = f.person_id
-               where p.ward_id = w.id and ${peopleIn(scope)} and f.failure_date between ${scope.from}::date and ${scope.to}::date)::int as failures
-        from ward w
-       where w.borough_id = any(${sql.val([...scope.areaIds])}::uuid[])
-    ) by_ward
-    where possession_tests + failures > 0
-    order by possession_tests + failures desc, ward
-    limit 40`.execute(db)
+    with tests as (
+      select p.ward_id, count(*)::int as n
+        from drug_test t join person p on p.id = t.person_id and ${peopleIn(scope)}
+       where t.sample_taken_at >= ${start} and t.sample_taken_at < ${end}
+         and t.trigger_offence_code in ('POSSESSION_A', 'PWITS_A', 'SUPPLY_A')
+       group by p.ward_id
+    ), failures as (
+      select p.ward_id, count(*)::int as n
+        from dip_failure f join person p on p.id = f.person_id and ${peopleIn(scope)}
+       where f.failure_date between ${scope.from}::date and ${scope.to}::date
+       group by p.ward_id
+    )
+    select w.name as ward,
+           case when w.valid_to is null then 'From May 2022' else 'Before May 2022' end as ward_set,
+           coalesce(t.n, 0) as possession_tests,
+           coalesce(f.n, 0) as failures
+      from ward w
+      left join tests t on t.ward_id = w.id
+      left join failures f on f.ward_id = w.id
+     where w.borough_id = any(${sql.val([...scope.areaIds])}::uuid[])
+       and coalesce(t.n, 0) + coalesce(f.n, 0) > 0
+     order by coalesce(t.n, 0) + coalesce(f.n, 0) desc, w.name
+     limit 40`.execute(db)
   return result.rows
 }
 
@@ -152,4 +193,27 @@ export async function linksByAgency(db: Db, scope: ReportScope) {
      where l.status = 'open'
      group by 1, 2 order by 1, 2`.execute(db)
   return result.rows
+}
+
+/** Figures worked out for this key within the last `minutes`, with when. */
+export async function cachedFigures(db: Db, key: string, minutes: number): Promise<{ figures: unknown; computedAt: Date } | undefined> {
+  const row = await db
+    .selectFrom('report_cache')
+    .select(['figures', 'computed_at'])
+    .where('key', '=', key)
+    .where('computed_at', '>', sql<Date>`now() - make_interval(mins => ${minutes})`)
+    .executeTakeFirst()
+  return row ? { figures: row.figures, computedAt: row.computed_at } : undefined
+}
+
+/** Keeps the figures for the key (the newest wins when two instances work them out at once) and forgets those a day old. */
+export async function cacheFigures(db: Db, key: string, figures: unknown): Promise<Date> {
+  const row = await db
+    .insertInto('report_cache')
+    .values({ key, figures: JSON.stringify(figures) })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ figures: (eb) => eb.ref('excluded.figures'), computed_at: sql`now()` }))
+    .returning('computed_at')
+    .executeTakeFirstOrThrow()
+  await db.deleteFrom('report_cache').where('computed_at', '<', sql<Date>`now() - interval '1 day'`).execute()
+  return row.computed_at
 }

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express'
 import { z } from 'zod'
 import { toCsv } from '../../http/csv.ts'
+import { formatDateTime } from '../../presenters/format.ts'
 import { addMonths, dateParts, gatherDates, keepDateValues, optionalDateField, todayInLondon } from '../../http/dates.ts'
 import { keepValues, singleError, toFormErrors } from '../../http/forms.ts'
 import { notFound } from '../../http/httpError.ts'
@@ -33,8 +34,8 @@ export function performanceRoutes({ performanceService, cohortsService }: { perf
     // The schema checks the period when both dates are typed; a from date alone runs to today.
     if (from > to) return { user, errors: singleError('from', 'The from date must be today or in the past, or enter a to date after it') }
     if (to > addMonths(from, 60)) return { user, errors: singleError('from', 'Choose a period of 5 years or less') }
-    const figures = await performanceService.report({ areaIds: user.visibleAreaIds, areaId: parsed.data.areaId, wardId: parsed.data.wardId, from, to })
-    return { user, from, to, tables: tablesFrom(figures), figures }
+    const { figures, computedAt } = await performanceService.report({ areaIds: user.visibleAreaIds, areaId: parsed.data.areaId, wardId: parsed.data.wardId, from, to })
+    return { user, from, to, tables: tablesFrom(figures), figures, computedAt }
   }
 
   return [
@@ -59,6 +60,7 @@ export function performanceRoutes({ performanceService, cohortsService }: { perf
           ...common,
           values: { ...values, from: dates.from?.year ? dates.from : dateParts(result.from), to: dates.to?.year ? dates.to : dateParts(result.to) },
           period: `${result.from} to ${result.to}`,
+          asAt: performanceService.cacheMinutes > 0 ? { time: formatDateTime(result.computedAt), minutes: performanceService.cacheMinutes } : undefined,
           tables: result.tables,
           charts: chartsFrom(result.figures),
           query,

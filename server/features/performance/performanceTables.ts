@@ -1,9 +1,8 @@
 import { programmeLabels, tierLabels } from '../people/vocabulary.ts'
 import { barChart, change, monthLabel, perYear, rate, type Table } from './performancePresenter.ts'
-import type { PerformanceService } from './performanceService.ts'
+import type { Figures } from './performanceService.ts'
 
-/** The report's figures as tables (shown, printed in the pack and downloaded as CSV) and charts. */
-export type Figures = Awaited<ReturnType<PerformanceService['report']>>
+// The report's figures as tables (shown, printed in the pack and downloaded as CSV) and charts.
 
 export function tablesFrom(f: Figures): Table[] {
   return [
