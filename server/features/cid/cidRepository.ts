@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { CidStatus, Database } from '../../../db/types.ts'
+import type { Window } from '../../http/paging.ts'
 
 type Db = Kysely<Database>
 
@@ -88,10 +89,14 @@ export type CidFilters = { areaId?: string | undefined; wardId?: string | undefi
  * per person (their soonest time bar), time bar soonest first, then the most recent violence marker.
  * One query; the panels are correlated subqueries over indexed columns.
  */
-export async function cidList(db: Db, areaIds: readonly string[], filters: CidFilters, today: string, entryId?: string) {
+/**
+ * The list (or one entry of it, for its briefing sheet), soonest time bar first. With a window,
+ * one page of it, each row carrying the whole list's length as total_rows.
+ */
+export async function cidList(db: Db, areaIds: readonly string[], filters: CidFilters, today: string, entryId?: string, window?: Window) {
   if (areaIds.length === 0) return []
-  const result = await sql<CidRow>`
-    select * from (
+  const result = await sql<CidRow & { total_rows: number }>`
+    select *, count(*) over ()::int as total_rows from (
       select distinct on (p.id)
              e.id, e.version, e.status, e.reason, e.source, e.decided_at, e.rationale,
              p.id as person_id, p.pnc_id, p.surname, p.forenames, p.date_of_birth, p.address,
@@ -125,7 +130,8 @@ export async function cidList(db: Db, areaIds: readonly string[], filters: CidFi
          ${filters.maxDaysToTimeBar !== undefined ? sql`and f.time_bar_date <= ${today}::date + ${filters.maxDaysToTimeBar}::int` : sql``}
        order by p.id, f.time_bar_date
     ) one_per_person
-    order by time_bar_date, last_violence_marker desc nulls last, surname, forenames`.execute(db)
+    order by time_bar_date, last_violence_marker desc nulls last, surname, forenames, id
+    ${window ? sql`limit ${window.limit} offset ${window.offset}` : sql``}`.execute(db)
   return result.rows
 }
 

@@ -7,6 +7,7 @@ import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { finishWrite, idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
+import { pagingOf, windowOf } from '../../http/paging.ts'
 import { formatDate, formatDateTime } from '../../presenters/format.ts'
 import { actorFrom } from '../audit/actor.ts'
 import type { CohortsService } from '../cohorts/cohortsService.ts'
@@ -58,9 +59,11 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
     if (!parsed.success || errors) {
       return renderPage(res, 'cid/list', { title: 'Wanted for DIP failure — violent', values, rows: [], ...filterOptions, errors: errors ?? toFormErrors(parsed.error!, ['areaId', 'wardId', 'days']) }, 400)
     }
-    const rows = await cidService.list(user, { areaId: parsed.data.areaId, wardId: parsed.data.wardId, maxDaysToTimeBar: parsed.data.days }, actorFrom(req), 'viewed')
+    const { page } = parsed.data
+    const rows = await cidService.list(user, { areaId: parsed.data.areaId, wardId: parsed.data.wardId, maxDaysToTimeBar: parsed.data.days }, actorFrom(req), 'viewed', windowOf(page))
     const query = new URLSearchParams(Object.entries(values).filter(([, v]) => typeof v === 'string' && v) as [string, string][]).toString()
-    await renderPage(res, 'cid/list', { title: 'Wanted for DIP failure — violent', values, rows: rows.map(presentRow), query, ...filterOptions, today: formatDate(todayInLondon()) })
+    const paging = pagingOf(page, rows[0]?.total_rows ?? 0, rows.length, query)
+    await renderPage(res, 'cid/list', { title: 'Wanted for DIP failure — violent', values, rows: rows.map(presentRow), query, paging, ...filterOptions, today: formatDate(todayInLondon()) })
   }
 
   async function briefingPage(req: Request, res: Response, values: Record<string, unknown> = {}, errors?: FormErrors) {

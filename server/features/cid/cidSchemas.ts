@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { dateField } from '../../http/dates.ts'
 import { choice, text, uuid, version } from '../../http/forms.ts'
+import { pageParam } from '../../http/paging.ts'
 
 export const cidFilterSchema = z.object({
   areaId: z.union([z.literal(''), uuid]).optional().transform((v) => v || undefined),
@@ -10,6 +11,7 @@ export const cidFilterSchema = z.object({
     .optional()
     .transform((v) => (v ? Number(v) : undefined))
     .refine((v) => v === undefined || v <= 200, 'Days to the time bar must be a whole number from 0 to 200'),
+  page: pageParam,
 })
 
 export const decisionSchema = z.object({ rationale: text('your rationale', 1000), version })

@@ -5,6 +5,7 @@ import { todayInLondon } from '../../http/dates.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { closeTimeBarredFailures, findFailureInAreas, insertFailureEvent, setFailureStateIfVersion } from '../dip/dipRepository.ts'
 import * as repo from './cidRepository.ts'
+import type { Window } from '../../http/paging.ts'
 
 export type CidResult =
   | { ok: true; id: string }
@@ -54,9 +55,9 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
   }
 
   /** CID's list: a disclosure to CID each time it is seen. */
-  async function list(user: SessionUser, filters: repo.CidFilters, actor: Actor, purpose: 'viewed' | 'exported') {
+  async function list(user: SessionUser, filters: repo.CidFilters, actor: Actor, purpose: 'viewed' | 'exported', window?: Window) {
     await refresh()
-    const rows = await repo.cidList(db, user.visibleAreaIds, filters, today())
+    const rows = await repo.cidList(db, user.visibleAreaIds, filters, today(), undefined, window)
     await recordAudit(db, actor, {
       category: 'disclosure',
       event: purpose === 'viewed' ? 'cid_list.viewed' : 'cid_list.exported',

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { AttendanceOutcome, Database, TestResult } from '../../../db/types.ts'
+import type { Window } from '../../http/paging.ts'
 
 type Db = Kysely<Database>
 
@@ -228,31 +229,40 @@ export async function endFollowUp(db: Db, assessmentId: string, endedOn: string,
 }
 
 /** Appointments between two instants in the user's areas, with attendance if recorded: one query. */
-export function appointmentsBetween(db: Db, areaIds: readonly string[], from: Date, to: Date) {
-  if (areaIds.length === 0) return Promise.resolve([])
-  return db
+/** One page of the appointments in [from, to) in the areas, in time order, and how many there are in all. */
+export async function appointmentsBetween(db: Db, areaIds: readonly string[], from: Date, to: Date, window: Window) {
+  if (areaIds.length === 0) return { rows: [], total: 0 }
+  const inRange = db
     .selectFrom('appointment as a')
     .innerJoin('person as p', 'p.id', 'a.person_id')
-    .leftJoin('attendance as at', 'at.appointment_id', 'a.id')
-    .leftJoin('dip_failure as f', 'f.appointment_id', 'a.id')
-    .select([
-      'a.id',
-      'a.kind',
-      'a.scheduled_at',
-      'a.place',
-      'a.assessor',
-      'p.id as person_id',
-      'p.surname',
-      'p.forenames',
-      'p.pnc_id',
-      'at.outcome',
-      'f.id as failure_id',
-    ])
     .where('a.scheduled_at', '>=', from)
     .where('a.scheduled_at', '<', to)
     .where('p.area_id', 'in', [...areaIds])
-    .orderBy('a.scheduled_at')
-    .execute()
+  const [rows, count] = await Promise.all([
+    inRange
+      .leftJoin('attendance as at', 'at.appointment_id', 'a.id')
+      .leftJoin('dip_failure as f', 'f.appointment_id', 'a.id')
+      .select([
+        'a.id',
+        'a.kind',
+        'a.scheduled_at',
+        'a.place',
+        'a.assessor',
+        'p.id as person_id',
+        'p.surname',
+        'p.forenames',
+        'p.pnc_id',
+        'at.outcome',
+        'f.id as failure_id',
+      ])
+      .orderBy('a.scheduled_at')
+      .orderBy('a.id')
+      .limit(window.limit)
+      .offset(window.offset)
+      .execute(),
+    inRange.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ])
+  return { rows, total: Number(count.n) }
 }
 
 // ---- the DIP panels of the person page: one query each ----

@@ -2,11 +2,12 @@ import type { Request, Response } from 'express'
 import { can } from '../../auth/sessionUser.ts'
 import { addDays, dateParts, gatherDates, keepDateValues, todayInLondon } from '../../http/dates.ts'
 import { keepValues, toFormErrors, type FormErrors } from '../../http/forms.ts'
-import { notFound } from '../../http/httpError.ts'
+import { HttpError, notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { finishWrite, idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
+import { pageParam, pagingOf, windowOf } from '../../http/paging.ts'
 import { formatDate } from '../../presenters/format.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { fullName, presentPerson } from '../people/peoplePresenter.ts'
@@ -224,15 +225,18 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
       audit: 'consultation',
       handler: async (req, res) => {
         const range = req.query.range === 'week' ? 'week' : 'today'
+        const page = pageParam.safeParse(req.query.page)
+        if (!page.success) throw new HttpError(400, 'There is no such page of appointments')
         const today = todayInLondon()
         const from = londonInstant(today, '00:00')
         const to = londonInstant(addDays(today, range === 'week' ? 7 : 1), '00:00')
-        const rows = await dipService.appointments(signedInUser(req), from, to, actorFrom(req))
+        const { rows, total } = await dipService.appointments(signedInUser(req), from, to, windowOf(page.data), actorFrom(req))
         const now = dipService.now()
         await renderPage(res, 'dip/appointments', {
           title: range === 'week' ? "This week's appointments" : "Today's appointments",
           range,
           today: formatDate(today),
+          paging: pagingOf(page.data, total, rows.length, range === 'week' ? 'range=week' : ''),
           rows: rows.map((r) => ({
             ...r,
             name: fullName(r),

@@ -4,6 +4,7 @@ import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../http/dates.ts'
 import { formatDate } from '../../presenters/format.ts'
 import type { WriteResult } from '../../http/writeResult.ts'
+import type { Window } from '../../http/paging.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { writeOnce } from '../idempotency/writeOnce.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
@@ -318,12 +319,13 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
   }
 
   /** Appointments in a range for the DIP worker's list, logged as one consultation. */
-  async function appointments(user: SessionUser, from: Date, to: Date, actor: Actor) {
-    const rows = await repo.appointmentsBetween(db, user.visibleAreaIds, from, to)
-    if (rows.length > 0) {
-      await recordAudit(db, actor, { category: 'consultation', event: 'appointments.listed', detail: { personIds: [...new Set(rows.map((r) => r.person_id))] } })
+  /** One page of appointments; the people on that page are what was consulted. */
+  async function appointments(user: SessionUser, from: Date, to: Date, window: Window, actor: Actor) {
+    const found = await repo.appointmentsBetween(db, user.visibleAreaIds, from, to, window)
+    if (found.rows.length > 0) {
+      await recordAudit(db, actor, { category: 'consultation', event: 'appointments.listed', detail: { personIds: [...new Set(found.rows.map((r) => r.person_id))] } })
     }
-    return rows
+    return found
   }
 
   async function awaitingStatements(user: SessionUser, actor: Actor) {

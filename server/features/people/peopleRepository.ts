@@ -68,22 +68,34 @@ export async function findByDateOfBirth(db: Db, areaIds: readonly string[], date
  * Names and aliases by trigram similarity (pg_trgm), so a misspelt or reordered name still
  * finds the person; best matches first. Both branches use the trigram GIN indexes.
  */
+/**
+ * People whose name, surname or an alias is like the query, best first. Each kind of match is
+ * read nearest first from its GiST trigram index and stops at `limit`, so a common surname costs
+ * no more than a rare one; the best `limit` of the three together are the answer.
+ */
 export async function searchByName(db: Db, areaIds: readonly string[], query: string, limit: number): Promise<PersonSummary[]> {
   if (areaIds.length === 0) return []
   const q = query.toLowerCase()
+  const inAreas = sql`p.area_id = any(${sql.val([...areaIds])}::uuid[]) and p.combined_into is null`
+  const fullName = sql`lower(p.surname || ' ' || p.forenames)`
+  const surname = sql`lower(p.surname)`
+  const aliasName = sql`lower(al.surname || ' ' || al.forenames)`
   const result = await sql<PersonSummary & { score: number }>`
     with candidates as (
-      select p.id, similarity(lower(p.surname || ' ' || p.forenames), ${q}) as score, null::text as matched_alias
-        from person p
-       where lower(p.surname || ' ' || p.forenames) % ${q} and p.area_id = any(${sql.val([...areaIds])}::uuid[]) and p.combined_into is null
+      (select p.id, similarity(${fullName}, ${q}) as score, null::text as matched_alias
+         from person p
+        where ${fullName} % ${q} and ${inAreas}
+        order by ${fullName} <-> ${q} limit ${limit})
       union all
-      select p.id, similarity(lower(p.surname), ${q}) as score, null::text
-        from person p
-       where lower(p.surname) % ${q} and p.area_id = any(${sql.val([...areaIds])}::uuid[]) and p.combined_into is null
+      (select p.id, similarity(${surname}, ${q}), null::text
+         from person p
+        where ${surname} % ${q} and ${inAreas}
+        order by ${surname} <-> ${q} limit ${limit})
       union all
-      select al.person_id, similarity(lower(al.surname || ' ' || al.forenames), ${q}), al.forenames || ' ' || al.surname
-        from person_alias al join person p on p.id = al.person_id
-       where lower(al.surname || ' ' || al.forenames) % ${q} and p.area_id = any(${sql.val([...areaIds])}::uuid[]) and p.combined_into is null
+      (select al.person_id, similarity(${aliasName}, ${q}), al.forenames || ' ' || al.surname
+         from person_alias al join person p on p.id = al.person_id
+        where ${aliasName} % ${q} and ${inAreas}
+        order by ${aliasName} <-> ${q} limit ${limit})
     ), best as (
       select distinct on (id) id, score, matched_alias from candidates order by id, score desc
     )

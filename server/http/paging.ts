@@ -1,0 +1,30 @@
+import { z } from 'zod'
+
+/** Long lists show this many rows a page (the GOV.UK pattern: numbered pages, previous and next). */
+export const pageSize = 50
+
+/** ?page=N: absent is the first page; anything but a whole number from 1 is refused. */
+export const pageParam = z
+  .string()
+  .regex(/^\d{1,5}$/, 'The page must be a whole number')
+  .optional()
+  .transform((v) => (v ? Number(v) : 1))
+  .refine((v) => v >= 1, 'The page must be a whole number from 1')
+
+export type Window = { limit: number; offset: number }
+
+export const windowOf = (page: number): Window => ({ limit: pageSize, offset: (page - 1) * pageSize })
+
+/** What the pagination partial draws: the page, how many, and which rows this page shows. */
+export function pagingOf(page: number, total: number, shown: number, query: string) {
+  return {
+    page,
+    pages: Math.max(1, Math.ceil(total / pageSize)),
+    total,
+    first: shown ? (page - 1) * pageSize + 1 : 0,
+    last: (page - 1) * pageSize + shown,
+    query,
+  }
+}
+
+export type Paging = ReturnType<typeof pagingOf>
