@@ -118,11 +118,14 @@ async function main(): Promise<void> {
     for (const page of pages) {
       const [session] = await signInMany(capture.baseUrl, page, fixtures, 1)
       const target = page.target(fixtures, [session!.csrf])
-      const statements = await capture.capture(async () => {
+      const send = async () => {
         const { path, body } = target.next(0)
         const reply = body === undefined ? await session!.get(path) : await session!.request({ method: 'POST', path, form: Object.fromEntries(new URLSearchParams(body)) })
         if (reply.status !== page.status) throw new Error(`${page.label} answered ${reply.status ?? reply.error} when captured`)
-      })
+      }
+      // One request first, as under load: the report's figures are then in report_cache (except for the page that asks for a new period each time).
+      await send()
+      const statements = await capture.capture(send)
       floors.set(page.name, await floorOf(url, statements))
     }
   } finally {

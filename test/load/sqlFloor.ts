@@ -79,7 +79,8 @@ export async function floorOf(databaseUrl: string, statements: Statement[], runs
   const client = new pg.Client({ connectionString: databaseUrl })
   await client.connect()
   try {
-    await client.query(`set role ${appRole}`)
+    // As the app's pool connects (db/index.ts): its role, and no JIT.
+    await client.query(`set role ${appRole}; set jit = off`)
     const times: number[] = []
     for (let run = 0; run <= runs; run++) {
       await client.query('begin')

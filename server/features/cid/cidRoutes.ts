@@ -50,7 +50,7 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
   async function listPage(req: Request, res: Response, errors?: FormErrors) {
     const user = signedInUser(req)
     const values = keepValues(req.query, ['areaId', 'wardId', 'days'])
-    const options = await cohortsService.options(user)
+    const options = await cohortsService.placeOptions(user)
     const filterOptions = {
       areaOptions: [{ value: '', text: 'All boroughs' }, ...options.boroughs.map((b) => ({ value: b.id, text: b.name }))],
       wardOptions: [{ value: '', text: 'All wards' }, ...options.wards.map((w) => ({ value: w.id, text: `${w.name} (${w.borough_name})` }))],

@@ -235,6 +235,11 @@ export function createCohortsService(db: Kysely<Database>) {
       return membership
     },
     personInScope: (user: SessionUser, id: string) => findPersonInAreas(db, id, user.visibleAreaIds),
+    /** The borough and ward filters of the lists and reports: two queries, not the five of every form's options. */
+    placeOptions: async (user: SessionUser) => {
+      const [boroughs, wards] = await Promise.all([boroughsIn(db, user.visibleAreaIds), wardsOfAreas(db, user.visibleAreaIds, todayInLondon())])
+      return { boroughs, wards }
+    },
     options: async (user: SessionUser) => ({
       officers: await repo.leadOfficers(db, user.visibleAreaIds),
       sources: await activeCodes(db, 'referral_source'),

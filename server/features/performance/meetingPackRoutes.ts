@@ -34,7 +34,7 @@ const packSchema = z.object({
 
 export function meetingPackRoutes({ performanceService, cohortsService }: { performanceService: PerformanceService; cohortsService: CohortsService }): RouteDefinition[] {
   async function choosePage(req: Request, res: Response, values: Record<string, unknown>, errors?: FormErrors) {
-    const options = await cohortsService.options(signedInUser(req))
+    const options = await cohortsService.placeOptions(signedInUser(req))
     await renderPage(
       res,
       'performance/packChoose',
@@ -63,7 +63,7 @@ export function meetingPackRoutes({ performanceService, cohortsService }: { perf
         if (!parsed.success) return choosePage(req, res, values, toFormErrors(parsed.error, ['month', 'areaId']))
         const user = signedInUser(req)
         const pack = await performanceService.meetingPack(user, parsed.data, actorFrom(req))
-        const options = await cohortsService.options(user)
+        const options = await cohortsService.placeOptions(user)
         const borough = options.boroughs.find((b) => b.id === parsed.data.areaId)?.name ?? 'All boroughs'
         await renderPage(res, 'performance/pack', {
           title: `Meeting pack: ${monthLabel(parsed.data.month)}`,

@@ -46,7 +46,7 @@ export function performanceRoutes({ performanceService, cohortsService }: { perf
       audit: 'none',
       handler: async (req: Request, res: Response) => {
         const result = await report(req)
-        const options = await cohortsService.options(result.user)
+        const options = await cohortsService.placeOptions(result.user)
         const dates = keepDateValues(req.query, ['from', 'to'])
         const values = { ...dates, ...keepValues(req.query, ['areaId', 'wardId']) }
         const common = {
