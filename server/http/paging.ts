@@ -15,11 +15,15 @@ export type Window = { limit: number; offset: number }
 
 export const windowOf = (page: number): Window => ({ limit: pageSize, offset: (page - 1) * pageSize })
 
-/** What the pagination partial draws: the page, how many, and which rows this page shows. */
-export function pagingOf(page: number, total: number, shown: number, query: string) {
+/**
+ * What the pagination partial draws: the page, how many, and which rows this page shows. A list
+ * whose length is costly to count passes `total` undefined and `hasNext` (it read one row past
+ * the page): the links are then Previous and Next, without "of N".
+ */
+export function pagingOf(page: number, total: number | undefined, shown: number, query: string, hasNext = false) {
   return {
     page,
-    pages: Math.max(1, Math.ceil(total / pageSize)),
+    pages: total === undefined ? (hasNext ? page + 1 : page) : Math.max(1, Math.ceil(total / pageSize)),
     total,
     first: shown ? (page - 1) * pageSize + 1 : 0,
     last: (page - 1) * pageSize + shown,

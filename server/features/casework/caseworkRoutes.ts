@@ -65,6 +65,7 @@ export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteD
     }
     if (result === 'notFound') throw notFound('Record')
     if (result === 'stale') throw new HttpError(409, 'Someone else changed this record')
+    if (result === 'keyReused') throw new HttpError(400, 'The form could not be sent: its key was used before')
     return onInvalid(singleError(result.invalid.field, result.invalid.message))
   }
 

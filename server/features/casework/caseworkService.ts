@@ -6,10 +6,18 @@ import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { leadOfficers } from '../cohorts/cohortsRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import * as repo from './caseworkRepository.ts'
+import { writeOnce } from '../idempotency/writeOnce.ts'
 
-export type CaseworkResult = 'ok' | 'notFound' | 'stale' | { invalid: { field: string; message: string } }
+export type CaseworkResult = 'ok' | 'notFound' | 'stale' | 'keyReused' | { invalid: { field: string; message: string } }
 
 export type CaseworkService = ReturnType<typeof createCaseworkService>
+
+const notFound = { ok: false as const, kind: 'notFound' as const }
+
+/** A creation done once per form key (a repeat of the same form gets 'ok' again and writes nothing). */
+function answerOf(result: { ok: true; id: string } | { ok: false; kind: 'notFound' | 'keyReused' }): CaseworkResult {
+  return result.ok ? 'ok' : result.kind
+}
 
 /** Contacts and actions: the day-to-day record of working with a person. */
 export function createCaseworkService(db: Kysely<Database>) {
@@ -21,12 +29,14 @@ export function createCaseworkService(db: Kysely<Database>) {
   ): Promise<CaseworkResult> {
     const types = await repo.activeCodes(db, 'contact_type')
     if (!types.some((t) => t.code === input.contactType)) return { invalid: { field: 'contactType', message: 'Select a contact type' } }
-    return db.transaction().execute(async (trx) => {
-      if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return 'notFound'
-      const id = await repo.insertContact(trx, { personId, ...input, recordedBy: user.id })
-      await recordAudit(trx, actor, { category: 'collection', event: 'contact.recorded', entityType: 'contact', entityId: id, personId })
-      return 'ok'
-    })
+    return answerOf(
+      await writeOnce(db, actor, async (trx) => {
+        if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return notFound
+        const id = await repo.insertContact(trx, { personId, ...input, recordedBy: user.id })
+        await recordAudit(trx, actor, { category: 'collection', event: 'contact.recorded', entityType: 'contact', entityId: id, personId })
+        return { ok: true as const, id }
+      }),
+    )
   }
 
   async function addAction(
@@ -37,12 +47,14 @@ export function createCaseworkService(db: Kysely<Database>) {
   ): Promise<CaseworkResult> {
     const owners = await leadOfficers(db, user.visibleAreaIds)
     if (!owners.some((o) => o.id === input.ownerId)) return { invalid: { field: 'ownerId', message: 'Select who owns the action' } }
-    return db.transaction().execute(async (trx) => {
-      if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return 'notFound'
-      const id = await repo.insertAction(trx, { personId, ...input, createdBy: user.id })
-      await recordAudit(trx, actor, { category: 'collection', event: 'action.created', entityType: 'action', entityId: id, personId })
-      return 'ok'
-    })
+    return answerOf(
+      await writeOnce(db, actor, async (trx) => {
+        if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return notFound
+        const id = await repo.insertAction(trx, { personId, ...input, createdBy: user.id })
+        await recordAudit(trx, actor, { category: 'collection', event: 'action.created', entityType: 'action', entityId: id, personId })
+        return { ok: true as const, id }
+      }),
+    )
   }
 
   async function completeAction(user: SessionUser, actionId: string, version: number, actor: Actor): Promise<CaseworkResult> {

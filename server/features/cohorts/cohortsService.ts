@@ -6,12 +6,14 @@ import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { activeCodes, boroughsIn, wardsOfAreas } from '../casework/caseworkRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import * as repo from './cohortsRepository.ts'
+import { writeOnce } from '../idempotency/writeOnce.ts'
 
 export type CohortResult =
   | { ok: true; id: string }
   | { ok: false; kind: 'notFound' }
   | { ok: false; kind: 'stale' }
   | { ok: false; kind: 'invalid'; field: string; message: string }
+  | { ok: false; kind: 'keyReused' }
 
 export type CohortsService = ReturnType<typeof createCohortsService>
 
@@ -28,7 +30,7 @@ export function createCohortsService(db: Kysely<Database>) {
     if (!(await activeCodes(db, 'referral_source')).some((s) => s.code === input.source)) {
       return invalid('source', 'Select where the referral came from')
     }
-    return db.transaction().execute(async (trx) => {
+    return writeOnce(db, actor, async (trx): Promise<CohortResult> => {
       if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return { ok: false, kind: 'notFound' } as const
       if (await repo.openMembershipExists(trx, personId, input.programme)) {
         return invalid('programme', 'This person is already on that programme')

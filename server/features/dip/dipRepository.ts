@@ -229,40 +229,40 @@ export async function endFollowUp(db: Db, assessmentId: string, endedOn: string,
 }
 
 /** Appointments between two instants in the user's areas, with attendance if recorded: one query. */
-/** One page of the appointments in [from, to) in the areas, in time order, and how many there are in all. */
+/**
+ * One page of the appointments in [from, to) in the areas, in time order, and whether there are
+ * more. Not counted: at 100,000 people a day is about 3,000 appointments, and counting them (each
+ * joined to its person for the area) cost more than reading the page.
+ */
 export async function appointmentsBetween(db: Db, areaIds: readonly string[], from: Date, to: Date, window: Window) {
-  if (areaIds.length === 0) return { rows: [], total: 0 }
-  const inRange = db
+  if (areaIds.length === 0) return { rows: [], hasNext: false }
+  const rows = await db
     .selectFrom('appointment as a')
     .innerJoin('person as p', 'p.id', 'a.person_id')
+    .leftJoin('attendance as at', 'at.appointment_id', 'a.id')
+    .leftJoin('dip_failure as f', 'f.appointment_id', 'a.id')
+    .select([
+      'a.id',
+      'a.kind',
+      'a.scheduled_at',
+      'a.place',
+      'a.assessor',
+      'p.id as person_id',
+      'p.surname',
+      'p.forenames',
+      'p.pnc_id',
+      'at.outcome',
+      'f.id as failure_id',
+    ])
     .where('a.scheduled_at', '>=', from)
     .where('a.scheduled_at', '<', to)
     .where('p.area_id', 'in', [...areaIds])
-  const [rows, count] = await Promise.all([
-    inRange
-      .leftJoin('attendance as at', 'at.appointment_id', 'a.id')
-      .leftJoin('dip_failure as f', 'f.appointment_id', 'a.id')
-      .select([
-        'a.id',
-        'a.kind',
-        'a.scheduled_at',
-        'a.place',
-        'a.assessor',
-        'p.id as person_id',
-        'p.surname',
-        'p.forenames',
-        'p.pnc_id',
-        'at.outcome',
-        'f.id as failure_id',
-      ])
-      .orderBy('a.scheduled_at')
-      .orderBy('a.id')
-      .limit(window.limit)
-      .offset(window.offset)
-      .execute(),
-    inRange.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ])
-  return { rows, total: Number(count.n) }
+    .orderBy('a.scheduled_at')
+    .orderBy('a.id')
+    .limit(window.limit + 1)
+    .offset(window.offset)
+    .execute()
+  return { rows: rows.slice(0, window.limit), hasNext: rows.length > window.limit }
 }
 
 // ---- the DIP panels of the person page: one query each ----

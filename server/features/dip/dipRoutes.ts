@@ -230,13 +230,13 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
         const today = todayInLondon()
         const from = londonInstant(today, '00:00')
         const to = londonInstant(addDays(today, range === 'week' ? 7 : 1), '00:00')
-        const { rows, total } = await dipService.appointments(signedInUser(req), from, to, windowOf(page.data), actorFrom(req))
+        const { rows, hasNext } = await dipService.appointments(signedInUser(req), from, to, windowOf(page.data), actorFrom(req))
         const now = dipService.now()
         await renderPage(res, 'dip/appointments', {
           title: range === 'week' ? "This week's appointments" : "Today's appointments",
           range,
           today: formatDate(today),
-          paging: pagingOf(page.data, total, rows.length, range === 'week' ? 'range=week' : ''),
+          paging: pagingOf(page.data, undefined, rows.length, range === 'week' ? 'range=week' : '', hasNext),
           rows: rows.map((r) => ({
             ...r,
             name: fullName(r),

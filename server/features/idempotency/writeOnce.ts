@@ -1,6 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database } from '../../../db/types.ts'
-import type { WriteResult } from '../../http/writeResult.ts'
 import type { Actor } from '../audit/auditRepository.ts'
 
 type Db = Kysely<Database>
@@ -23,7 +22,7 @@ export const idempotencyKeyLifetimeHours = 24
  * - a key used by another user or for another form: refused.
  * Without a key (a form opened before keys existed, or a post from a script) it is just a transaction.
  */
-export async function writeOnce<R extends WriteResult<unknown>>(
+export async function writeOnce<R extends { ok: true; id?: unknown } | { ok: false }>(
   db: Db,
   actor: Actor,
   work: (trx: Transaction<Database>) => Promise<R>,
@@ -45,7 +44,7 @@ export async function writeOnce<R extends WriteResult<unknown>>(
     }
     const result = await work(trx)
     if (result.ok) {
-      await trx.updateTable('idempotency_key').set({ result: JSON.stringify(result.id ?? null) }).where('key', '=', once.key).execute()
+      await trx.updateTable('idempotency_key').set({ result: JSON.stringify('id' in result ? (result.id ?? null) : null) }).where('key', '=', once.key).execute()
     } else {
       await trx.deleteFrom('idempotency_key').where('key', '=', once.key).execute()
     }

@@ -9,12 +9,14 @@ import { partnerPolicy, viewForPartner, type LinkRow, type PartnerPolicy, type P
 import * as repo from './partnersRepository.ts'
 import { agencyColumns, requiredLinkColumns } from './partnersSchemas.ts'
 import { linkAgencies } from './partnersVocabulary.ts'
+import { writeOnce } from '../idempotency/writeOnce.ts'
 
 export type PartnerResult =
   | { ok: true; id: string }
   | { ok: false; kind: 'notFound' }
   | { ok: false; kind: 'stale' }
   | { ok: false; kind: 'invalid'; field: string; message: string }
+  | { ok: false; kind: 'keyReused' }
 
 const invalid = (field: string, message: string) => ({ ok: false as const, kind: 'invalid' as const, field, message })
 
@@ -43,7 +45,7 @@ export function createPartnersService(db: Kysely<Database>) {
     if (!(await agreementUsable(input.agreementId, input.agency, input.opened_on)) || !(await agreementUsable(input.agreementId, input.agency, todayInLondon()))) {
       return invalid('agreementId', `Select an information-sharing agreement with ${agencyLabels[input.agency]} that is in force`)
     }
-    return db.transaction().execute(async (trx): Promise<PartnerResult> => {
+    return writeOnce(db, actor, async (trx): Promise<PartnerResult> => {
       if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return { ok: false, kind: 'notFound' }
       const { agreementId, ...fields } = input
       const repeat = input.agency === 'marac' && isRepeatMarac(await repo.latestMaracBefore(trx, personId, input.opened_on), input.opened_on)

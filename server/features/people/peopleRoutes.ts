@@ -125,6 +125,7 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
           })
         }
         if (result.kind === 'invalid') return render({ errors: singleError(result.field, result.message) })
+        if (result.kind === 'keyReused') throw new HttpError(400, 'The form could not be sent: its key was used before')
         throw new HttpError(500, 'Unexpected result')
       },
     },

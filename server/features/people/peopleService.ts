@@ -11,6 +11,7 @@ import { findCombinedRecord } from '../combination/combinationRepository.ts'
 import { normaliseCroNumber, normalisePncId } from './identifiers.ts'
 import * as repo from './peopleRepository.ts'
 import type { PersonFields } from './peopleRepository.ts'
+import { writeOnce } from '../idempotency/writeOnce.ts'
 
 export type SearchKind = 'pnc' | 'cro' | 'dateOfBirth' | 'name'
 
@@ -42,6 +43,7 @@ export type PersonChange =
   | { ok: false; kind: 'duplicates'; matches: repo.PersonSummary[] }
   | { ok: false; kind: 'stale'; current: repo.PersonRecord }
   | { ok: false; kind: 'notFound' }
+  | { ok: false; kind: 'keyReused' }
 
 export type PeopleService = ReturnType<typeof createPeopleService>
 
@@ -68,44 +70,47 @@ export function createPeopleService(db: Kysely<Database>) {
   }
 
   /** Checks that need the database: the borough and ward are the user's, identifiers are unused. */
-  async function checkFields(user: SessionUser, fields: PersonFields, exceptId?: string) {
+  async function checkFields(q: Kysely<Database>, user: SessionUser, fields: PersonFields, exceptId?: string) {
     // A borough, not merely a visible area: a BCU is visible too, but people live in boroughs.
-    if (!(await casework.boroughsIn(db, user.visibleAreaIds)).some((b) => b.id === fields.areaId)) {
+    if (!(await casework.boroughsIn(q, user.visibleAreaIds)).some((b) => b.id === fields.areaId)) {
       return { field: 'areaId', message: 'Select a borough you work in' }
     }
     if (fields.wardId) {
-      const ward = await db.selectFrom('ward').select(['borough_id']).where('id', '=', fields.wardId).executeTakeFirst()
+      const ward = await q.selectFrom('ward').select(['borough_id']).where('id', '=', fields.wardId).executeTakeFirst()
       if (!ward || ward.borough_id !== fields.areaId) {
         return { field: 'wardId', message: 'Select a ward in the chosen borough' }
       }
     }
-    if (fields.pncId && (await repo.pncIdInUse(db, fields.pncId, exceptId))) {
+    if (fields.pncId && (await repo.pncIdInUse(q, fields.pncId, exceptId))) {
       return { field: 'pncId', message: 'Another person already has this PNC ID: search for it instead' }
     }
-    if (fields.croNumber && (await repo.croNumberInUse(db, fields.croNumber, exceptId))) {
+    if (fields.croNumber && (await repo.croNumberInUse(q, fields.croNumber, exceptId))) {
       return { field: 'croNumber', message: 'Another person already has this CRO number: search for it instead' }
     }
     return undefined
   }
 
+  /**
+   * Once per form key, the checks included: a repeat of a form that created the person must get
+   * the same answer (that person's page), not a warning that they may already be on Cohort.
+   */
   async function create(user: SessionUser, fields: PersonFields, confirmedNotDuplicate: boolean, actor: Actor): Promise<PersonChange> {
-    const matches = await repo.findLikelyDuplicates(db, user.visibleAreaIds, fields)
-    const samePnc = matches.some((m) => fields.pncId !== null && m.pnc_id === fields.pncId)
-    if (matches.length > 0 && (!confirmedNotDuplicate || samePnc)) return { ok: false, kind: 'duplicates', matches }
-    const problem = await checkFields(user, fields)
-    if (problem) return { ok: false, kind: 'invalid', ...problem }
-    const id = await db.transaction().execute(async (trx) => {
+    return writeOnce(db, actor, async (trx): Promise<PersonChange> => {
+      const matches = await repo.findLikelyDuplicates(trx, user.visibleAreaIds, fields)
+      const samePnc = matches.some((m) => fields.pncId !== null && m.pnc_id === fields.pncId)
+      if (matches.length > 0 && (!confirmedNotDuplicate || samePnc)) return { ok: false, kind: 'duplicates', matches }
+      const problem = await checkFields(trx, user, fields)
+      if (problem) return { ok: false, kind: 'invalid', ...problem }
       const newId = await repo.insertPerson(trx, fields, user.id)
       await recordAudit(trx, actor, { category: 'collection', event: 'person.created', entityType: 'person', entityId: newId, personId: newId })
-      return newId
+      return { ok: true, id: newId }
     })
-    return { ok: true, id }
   }
 
   async function edit(user: SessionUser, id: string, version: number, fields: PersonFields, actor: Actor): Promise<PersonChange> {
     const before = await repo.findPersonInAreas(db, id, user.visibleAreaIds)
     if (!before) return { ok: false, kind: 'notFound' }
-    const problem = await checkFields(user, fields, id)
+    const problem = await checkFields(db, user, fields, id)
     if (problem) return { ok: false, kind: 'invalid', ...problem }
     return db.transaction().execute(async (trx) => {
       if (!(await repo.updatePersonIfVersion(trx, id, version, fields))) {
