@@ -95,30 +95,14 @@ export type CidFilters = { areaId?: string | undefined; wardId?: string | undefi
  */
 export async function cidList(db: Db, areaIds: readonly string[], filters: CidFilters, today: string, entryId?: string, window?: Window) {
   if (areaIds.length === 0) return []
+  // Which entries, in what order, first (one per person, its soonest time bar); only then, for
+  // the page's rows alone, the markers, lead officer and partner links each row shows.
   const result = await sql<CidRow & { total_rows: number }>`
-    select *, count(*) over ()::int as total_rows from (
-      select distinct on (p.id)
-             e.id, e.version, e.status, e.reason, e.source, e.decided_at, e.rationale,
-             p.id as person_id, p.pnc_id, p.surname, p.forenames, p.date_of_birth, p.address,
-             w.name as ward_name, a.name as area_name,
-             f.id as failure_id, f.section, f.failure_date, f.wanted_since, f.wanted_reference, f.time_bar_date,
-             (f.time_bar_date - ${today}::date) as days_left,
-             coalesce((select string_agg(t.label, ';' order by t.sort_order)
-                         from person_marker m join marker_type t on t.code = m.marker_code
-                        where m.person_id = p.id and m.ended_on is null), '') as markers,
-             (select max(m.start_date) from person_marker m
-               where m.person_id = p.id and m.ended_on is null and m.marker_code in ('violent', 'weapons')) as last_violence_marker,
-             (select u.display_name from cohort_membership cm join app_user u on u.id = cm.lead_officer_id
-               where cm.person_id = p.id and cm.status <> 'ended' order by cm.adopted_on desc limit 1) as lead_officer,
-             coalesce((select string_agg(upper(l.agency) || ' ' || l.reference
-                                         || coalesce(' (DASH ' || l.dash_score || ')', '')
-                                         || coalesce(' (' || upper(l.brag_rating) || ')', ''), '; ' order by l.agency)
-                         from partner_link l where l.person_id = p.id and l.status = 'open'), '') as partner_links
+    with listed as (
+      select distinct on (p.id) e.id as entry_id, p.id as person_id, f.time_bar_date, p.surname, p.forenames
         from cid_entry e
         join dip_failure f on f.id = e.failure_id
         join person p on p.id = e.person_id
-        join area a on a.id = p.area_id
-        left join ward w on w.id = p.ward_id
        where ${entryId
          // One entry's sheet also serves CID after the arrest, to record the charge, summons or NFA.
          ? sql`e.id = ${entryId}::uuid and ((e.status = 'countersigned' and f.status = 'wanted' and f.time_bar_date >= ${today}::date)
@@ -129,9 +113,37 @@ export async function cidList(db: Db, areaIds: readonly string[], filters: CidFi
          ${filters.wardId ? sql`and p.ward_id = ${filters.wardId}::uuid` : sql``}
          ${filters.maxDaysToTimeBar !== undefined ? sql`and f.time_bar_date <= ${today}::date + ${filters.maxDaysToTimeBar}::int` : sql``}
        order by p.id, f.time_bar_date
-    ) one_per_person
-    order by time_bar_date, last_violence_marker desc nulls last, surname, forenames, id
-    ${window ? sql`limit ${window.limit} offset ${window.offset}` : sql``}`.execute(db)
+    ), ordered as (
+      select l.*, count(*) over ()::int as total_rows,
+             (select max(m.start_date) from person_marker m
+               where m.person_id = l.person_id and m.ended_on is null and m.marker_code in ('violent', 'weapons')) as last_violence_marker
+        from listed l
+       order by l.time_bar_date, last_violence_marker desc nulls last, l.surname, l.forenames, l.entry_id
+       ${window ? sql`limit ${window.limit} offset ${window.offset}` : sql``}
+    )
+    select e.id, e.version, e.status, e.reason, e.source, e.decided_at, e.rationale,
+           p.id as person_id, p.pnc_id, p.surname, p.forenames, p.date_of_birth, p.address,
+           w.name as ward_name, a.name as area_name,
+           f.id as failure_id, f.section, f.failure_date, f.wanted_since, f.wanted_reference, f.time_bar_date,
+           (f.time_bar_date - ${today}::date) as days_left,
+           coalesce((select string_agg(t.label, ';' order by t.sort_order)
+                       from person_marker m join marker_type t on t.code = m.marker_code
+                      where m.person_id = p.id and m.ended_on is null), '') as markers,
+           o.last_violence_marker,
+           (select u.display_name from cohort_membership cm join app_user u on u.id = cm.lead_officer_id
+             where cm.person_id = p.id and cm.status <> 'ended' order by cm.adopted_on desc limit 1) as lead_officer,
+           coalesce((select string_agg(upper(l.agency) || ' ' || l.reference
+                                       || coalesce(' (DASH ' || l.dash_score || ')', '')
+                                       || coalesce(' (' || upper(l.brag_rating) || ')', ''), '; ' order by l.agency)
+                       from partner_link l where l.person_id = p.id and l.status = 'open'), '') as partner_links,
+           o.total_rows
+      from ordered o
+      join cid_entry e on e.id = o.entry_id
+      join dip_failure f on f.id = e.failure_id
+      join person p on p.id = o.person_id
+      join area a on a.id = p.area_id
+      left join ward w on w.id = p.ward_id
+     order by o.time_bar_date, o.last_violence_marker desc nulls last, o.surname, o.forenames, o.entry_id`.execute(db)
   return result.rows
 }
 

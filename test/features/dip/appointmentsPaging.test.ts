@@ -47,11 +47,10 @@ describe('today’s appointments, a page at a time', () => {
     let url: string | undefined = '/appointments'
     let pages = 0
     while (url) {
-      const page = await dip.agent.get(url).expect(200)
-      seen.push(...rowsOf(page.text))
+      const html: string = (await dip.agent.get(url).expect(200)).text
+      seen.push(...rowsOf(html))
       pages++
-      const next = /href="(\/appointments\?page=\d+)" rel="next"/.exec(page.text)?.[1]
-      url = next
+      url = /href="(\/appointments\?page=\d+)" rel="next"/.exec(html)?.[1]
     }
     expect(seen).toHaveLength(total)
     expect(pages).toBe(Math.ceil(total / pageSize))
