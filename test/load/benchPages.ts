@@ -75,8 +75,9 @@ export const benchPages: BenchPage[] = [
       const parts = (prefix: string, day: Date) => `${prefix}-day=${day.getUTCDate()}&${prefix}-month=${day.getUTCMonth() + 1}&${prefix}-year=${day.getUTCFullYear()}`
       return {
         next: () => {
-          const to = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - 1 - (n++ % 120)))
-          const from = new Date(Date.UTC(to.getUTCFullYear() - 1, to.getUTCMonth(), to.getUTCDate() + 1 + cut))
+          // 120 end days, then the same again starting one day later, and so on: never a period twice.
+          const to = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - 1 - (n % 120)))
+          const from = new Date(Date.UTC(to.getUTCFullYear() - 1, to.getUTCMonth(), to.getUTCDate() + 1 + cut + Math.floor(n++ / 120)))
           return { path: `/performance?${parts('from', from)}&${parts('to', to)}` }
         },
       }
