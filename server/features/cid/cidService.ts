@@ -48,15 +48,22 @@ export type CidService = ReturnType<typeof createCidService>
 export function createCidService(db: Kysely<Database>, clock: () => Date = () => new Date()) {
   const today = () => todayInLondon(clock())
 
-  /** Brings the list up to date: time-barred failures closed, newly eligible failures proposed. */
+  /** Brings the supervisor's queue up to date: time-barred failures closed, newly eligible failures proposed. */
   async function refresh() {
     await closeTimeBarredFailures(db, today())
     return repo.proposeEligible(db, today())
   }
 
+  /**
+   * CID's list and sheets show countersigned entries only, which a new proposal cannot change:
+   * they close what the time bar has passed (a cheap update when there is none) and leave
+   * proposing to the supervisor's queue, where proposals are decided.
+   */
+  const closeTimeBarred = () => closeTimeBarredFailures(db, today())
+
   /** CID's list: a disclosure to CID each time it is seen. */
   async function list(user: SessionUser, filters: repo.CidFilters, actor: Actor, purpose: 'viewed' | 'exported', window?: Window) {
-    await refresh()
+    await closeTimeBarred()
     const rows = await repo.cidList(db, user.visibleAreaIds, filters, today(), undefined, window)
     await recordAudit(db, actor, {
       category: 'disclosure',
@@ -69,7 +76,7 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
 
   /** One entry's sheet; `printed` is false when it is shown again around a refused outcome form, which prints nothing. */
   async function briefing(user: SessionUser, entryId: string, actor: Actor, printed = true) {
-    await refresh()
+    await closeTimeBarred()
     const [row] = await repo.cidList(db, user.visibleAreaIds, {}, today(), entryId)
     if (!row) return undefined
     if (printed) await db.transaction().execute(async (trx) => {

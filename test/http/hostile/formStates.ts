@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
-import { appointment, daysFromToday, drugTest, failure, onTheList, person } from '../../features/cid/cidSupport.ts'
+import { appointment, daysFromToday, drugTest, failure, marker, onTheList, person } from '../../features/cid/cidSupport.ts'
 import { csvOf, goodRow, uploadFile } from '../../features/dip/drugTestImportSupport.ts'
 import { createPerson, postForm } from '../../helpers/factories.ts'
 import type { Agent } from '../../helpers/signIn.ts'
@@ -16,6 +16,8 @@ import { combineForm } from '../../features/combination/combinationSupport.ts'
  *   - a disputed positive test, neither confirmed nor assessed: confirmation and assessment;
  *   - an appointment due yesterday, not attended: attendance and reschedule;
  *   - an open failure with no statement yet: statement, wanted and outcome;
+ *   - a wanted failure not yet proposed: the link to its CID proposal form;
+ *   - a current warning marker: its end form, on the person's markers page;
  *   - a countersigned CID entry whose time bar has passed: close, on /cid/proposals;
  *   - two records of one person, the second named on the first's combine page: the check
  *     page, which holds the combine form.
@@ -26,9 +28,11 @@ export async function seedFormStates(db: Kysely<Database>): Promise<string[]> {
   const test = await drugTest(db, who.id, { sampledOn: daysFromToday(-1), disputed: true })
   const due = await appointment(db, who.id, { scheduledOn: daysFromToday(-1) })
   const open = await failure(db, who.id, { status: 'open', statementProducedOn: null })
+  const wanted = await failure(db, who.id, { status: 'wanted' })
+  await marker(db, who.id, 'weapons')
   await onTheList(db, { timeBarDate: daysFromToday(-1) })
   const [keep, duplicate] = await duplicatePair(db)
-  return [`/drug-tests/${test.id}`, `/appointments/${due.id}`, `/failures/${open.id}`, `/people/${keep}/combine?duplicate=${duplicate}`]
+  return [`/drug-tests/${test.id}`, `/appointments/${due.id}`, `/failures/${open.id}`, `/failures/${wanted.id}`, `/people/${who.id}/markers`, `/people/${keep}/combine?duplicate=${duplicate}`]
 }
 
 async function duplicatePair(db: Kysely<Database>): Promise<[string, string]> {
