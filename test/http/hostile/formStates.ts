@@ -17,7 +17,7 @@ import { combineForm } from '../../features/combination/combinationSupport.ts'
  *   - an appointment due yesterday, not attended: attendance and reschedule;
  *   - an open failure with no statement yet: statement, wanted and outcome;
  *   - a wanted failure not yet proposed: the link to its CID proposal form;
- *   - a current warning marker: its end form, on the person's markers page;
+ *   - a current warning marker: its end form, on the person page;
  *   - a countersigned CID entry whose time bar has passed: close, on /cid/proposals;
  *   - two records of one person, the second named on the first's combine page: the check
  *     page, which holds the combine form.
@@ -32,7 +32,7 @@ export async function seedFormStates(db: Kysely<Database>): Promise<string[]> {
   await marker(db, who.id, 'weapons')
   await onTheList(db, { timeBarDate: daysFromToday(-1) })
   const [keep, duplicate] = await duplicatePair(db)
-  return [`/drug-tests/${test.id}`, `/appointments/${due.id}`, `/failures/${open.id}`, `/failures/${wanted.id}`, `/people/${who.id}/markers`, `/people/${keep}/combine?duplicate=${duplicate}`]
+  return [`/drug-tests/${test.id}`, `/appointments/${due.id}`, `/failures/${open.id}`, `/failures/${wanted.id}`, `/people/${who.id}`, `/people/${keep}/combine?duplicate=${duplicate}`]
 }
 
 async function duplicatePair(db: Kysely<Database>): Promise<[string, string]> {
