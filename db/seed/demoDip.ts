@@ -98,11 +98,14 @@ export async function seedDemoDip(db: Kysely<Database>, options: { today: string
   failure(role(), workingDayOnOrBefore(addDays(addMonths(today, -6), -6)), 's12', 'did_not_attend', wanted(2))
   failure(role(), workingDayOnOrBefore(addDays(addMonths(today, -6), -18)), 's14', 'did_not_attend', [{ kind: 'statement_produced', after: 4 }])
 
-  // Today: four due already (one recorded as attended), three still to come.
+  // Today: four due already (one recorded as attended), three still to come. Just after midnight
+  // fewer are due, and the one due is left to record: the list must always have one to record.
+  const slots = todaySlots(today, now)
+  const due = slots.filter((at) => at <= now).length
   const todays: ((at: Date) => void)[] = [
     (at) => {
       const appointment = initial(role(), today, { at })
-      if (at <= now) plan.followUp(plan.attend(appointment, 'attended', false), officeTime(workingDayOnOrBefore(addDays(today, 21))))
+      if (at <= now && due >= 2) plan.followUp(plan.attend(appointment, 'attended', false), officeTime(workingDayOnOrBefore(addDays(today, 21))))
     },
     (at) => initial(role(), today, { at }),
     (at) => initial(role(), today, { at, changes: 1 }),
@@ -111,7 +114,7 @@ export async function seedDemoDip(db: Kysely<Database>, options: { today: string
     (at) => followUpAt(role(), daysAgo(14), at),
     (at) => initial(role(), today, { at, changes: 1, movePlace: true }),
   ]
-  todaySlots(today, now).forEach((at, k) => todays[k]?.(at))
+  slots.forEach((at, k) => todays[k]?.(at))
 
   // The coming week, including a disputed test still waiting for the laboratory.
   const disputedSample = addDays(today, -2)

@@ -75,7 +75,7 @@ export const custodyTime = (day: string) =>
  */
 export function todaySlots(today: string, now: Date, wantPast = 4, total = 7): Date[] {
   const office = ['09:15', '10:00', '10:45', '11:30', '12:15', '13:30', '14:15', '15:00', '15:45', '16:30'].map((t) => londonInstant(today, t))
-  const dayStart = londonInstant(today, '00:05')
+  const dayStart = londonInstant(today, '00:00')
   const dayEnd = londonInstant(today, '23:55')
   const fiveMinutes = 5 * 60_000
   const pastSlots = (count: number) => {
@@ -83,6 +83,10 @@ export function todaySlots(today: string, now: Date, wantPast = 4, total = 7): D
     for (let k = 0; slots.length < count; k++) {
       const t = new Date(Math.floor(plusMinutes(now, -20 - 35 * k).getTime() / fiveMinutes) * fiveMinutes)
       if (t < dayStart) break
+      if (!slots.some((p) => p.getTime() === t.getTime())) slots.push(t)
+    }
+    // Just after midnight the day has little past: every five minutes back to its start.
+    for (let t = new Date(Math.floor(plusMinutes(now, -5).getTime() / fiveMinutes) * fiveMinutes); slots.length < count && t >= dayStart; t = plusMinutes(t, -5)) {
       if (!slots.some((p) => p.getTime() === t.getTime())) slots.push(t)
     }
     return slots
