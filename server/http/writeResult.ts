@@ -13,6 +13,9 @@ export type WriteResult<T = string> =
 
 export const invalidResult = (field: string, message: string) => ({ ok: false as const, kind: 'invalid' as const, field, message })
 
+/** The answer to a form whose idempotency key was used before by someone else or for another form. */
+export const keyUsedBefore = () => new HttpError(400, 'The form could not be sent: its key was used before')
+
 /** A uuid from the path, or a 404: a malformed id is a record that does not exist. */
 export function idParam(req: Request, name: string, what: string): string {
   const parsed = uuid.safeParse(req.params[name])
@@ -47,6 +50,6 @@ export async function finishWrite(
   }
   if (result.kind === 'notFound') throw notFound(what)
   if (result.kind === 'stale') throw new HttpError(409, `Someone else changed this ${what.toLowerCase()}`)
-  if (result.kind === 'keyReused') throw new HttpError(400, 'The form could not be sent: its key was used before')
+  if (result.kind === 'keyReused') throw keyUsedBefore()
   await formAgain(singleError(result.field, result.message))
 }

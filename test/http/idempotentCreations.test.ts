@@ -41,7 +41,7 @@ type Creation = {
   arrange(): Promise<{ page: string; action: string; form: Record<string, string>; count(): Promise<number> }>
 }
 
-const countWhere = async (table: 'contact' | 'action' | 'referral' | 'partner_link', personId: string) =>
+const countWhere = async (table: 'contact' | 'action' | 'referral' | 'partner_link' | 'person_alias' | 'person_marker', personId: string) =>
   Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('person_id', '=', personId).executeTakeFirstOrThrow()).n)
 
 const creations: Creation[] = [
@@ -95,6 +95,30 @@ const creations: Creation[] = [
           yosDisposal: '', caseManager: '', ...blankDate('transitionDate'), bragRating: '', mashDecision: '', ...blankDate('decisionDate'), childrenInvolved: '',
         },
         count: () => countWhere('partner_link', person.id),
+      }
+    },
+  },
+  {
+    name: 'an alias',
+    arrange: async () => {
+      const person = await createPerson(t.db)
+      return {
+        page: `/people/${person.id}/aliases/new`,
+        action: `/people/${person.id}/aliases`,
+        form: { aliasSurname: `Alias${uniqueTag().toLowerCase()}`, aliasForenames: 'Jo' },
+        count: () => countWhere('person_alias', person.id),
+      }
+    },
+  },
+  {
+    name: 'a warning marker',
+    arrange: async () => {
+      const person = await createPerson(t.db)
+      return {
+        page: `/people/${person.id}/markers/new`,
+        action: `/people/${person.id}/markers`,
+        form: { markerCode: 'violent', ...dateFields('startDate', addDays(todayInLondon(), -40)), ...blankDate('reviewDate'), markerNote: 'Assault on arrest' },
+        count: () => countWhere('person_marker', person.id),
       }
     },
   },

@@ -5,6 +5,7 @@ import { HttpError, notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
+import { keyUsedBefore } from '../../http/writeResult.ts'
 import { formatDate } from '../../presenters/format.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { dueStatus, fullName, pathwayLabel, pathwayOptions, presentPerson } from '../people/peoplePresenter.ts'
@@ -65,7 +66,7 @@ export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteD
     }
     if (result === 'notFound') throw notFound('Record')
     if (result === 'stale') throw new HttpError(409, 'Someone else changed this record')
-    if (result === 'keyReused') throw new HttpError(400, 'The form could not be sent: its key was used before')
+    if (result === 'keyReused') throw keyUsedBefore()
     return onInvalid(singleError(result.invalid.field, result.invalid.message))
   }
 

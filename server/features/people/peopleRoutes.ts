@@ -5,6 +5,7 @@ import { HttpError, notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
+import { keyUsedBefore } from '../../http/writeResult.ts'
 import { can } from '../../auth/sessionUser.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { presentEvent, presentMembership } from './peoplePresenter.ts'
@@ -125,7 +126,7 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
           })
         }
         if (result.kind === 'invalid') return render({ errors: singleError(result.field, result.message) })
-        if (result.kind === 'keyReused') throw new HttpError(400, 'The form could not be sent: its key was used before')
+        if (result.kind === 'keyReused') throw keyUsedBefore()
         throw new HttpError(500, 'Unexpected result')
       },
     },
@@ -253,6 +254,7 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
         }
         const result = await peopleService.addAlias(signedInUser(req), id, { surname: parsed.data.aliasSurname, forenames: parsed.data.aliasForenames }, actorFrom(req))
         if (result === 'notFound') throw notFound('Person')
+        if (result === 'keyReused') throw keyUsedBefore()
         req.session.flash = { kind: 'success', text: 'Alias added' }
         res.redirect(303, `/people/${id}`)
       },
@@ -302,6 +304,7 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
         const result = await peopleService.addMarker(user, id, marker, actorFrom(req))
         if (result === 'invalid') return render400(singleError('markerCode', 'Select a marker'))
         if (result === 'notFound') throw notFound('Person')
+        if (result === 'keyReused') throw keyUsedBefore()
         req.session.flash = { kind: 'success', text: 'Warning marker added' }
         res.redirect(303, `/people/${id}`)
       },
@@ -316,6 +319,7 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
         const markerId = personIdFrom(req, 'markerId')
         const result = await peopleService.endMarker(signedInUser(req), id, markerId, actorFrom(req))
         if (result === 'notFound' || result === 'unchanged') throw notFound('Marker')
+        if (result === 'keyReused') throw keyUsedBefore()
         req.session.flash = { kind: 'success', text: 'Warning marker ended' }
         res.redirect(303, `/people/${id}`)
       },
@@ -332,6 +336,7 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
         const result = await peopleService.setRestricted(signedInUser(req), id, parsed.data.version, parsed.data.restricted === 'yes', actorFrom(req))
         if (result === 'notFound') throw notFound('Person')
         if (result === 'unchanged') throw new HttpError(409, 'The record changed; reload it and try again')
+        if (result === 'keyReused') throw keyUsedBefore()
         req.session.flash = { kind: 'success', text: parsed.data.restricted === 'yes' ? 'Record restricted' : 'Restriction removed' }
         res.redirect(303, `/people/${id}`)
       },

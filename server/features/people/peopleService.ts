@@ -203,15 +203,17 @@ export function createPeopleService(db: Kysely<Database>) {
     event: string,
     category: 'collection' | 'alteration',
     write: (trx: Kysely<Database>) => Promise<boolean | void>,
-  ): Promise<'ok' | 'notFound' | 'unchanged'> {
-    return db.transaction().execute(async (trx) => {
+  ): Promise<'ok' | 'notFound' | 'unchanged' | 'keyReused'> {
+    // Once per form key: a repeated alias or marker form adds nothing the second time.
+    const result = await writeOnce(db, actor, async (trx) => {
       const person = await repo.findPersonInAreas(trx, personId, user.visibleAreaIds)
-      if (!person) return 'notFound'
+      if (!person) return { ok: false as const, kind: 'notFound' as const }
       const changed = await write(trx)
-      if (changed === false) return 'unchanged'
+      if (changed === false) return { ok: false as const, kind: 'unchanged' as const }
       await recordAudit(trx, actor, { category, event, entityType: 'person', entityId: personId, personId })
-      return 'ok'
+      return { ok: true as const, id: personId }
     })
+    return result.ok ? 'ok' : result.kind
   }
 
   return {
