@@ -24,6 +24,7 @@ export function pagingOf(page: number, total: number | undefined, shown: number,
   return {
     page,
     pages: total === undefined ? (hasNext ? page + 1 : page) : Math.max(1, Math.ceil(total / pageSize)),
+    pagesKnown: total !== undefined,
     total,
     first: shown ? (page - 1) * pageSize + 1 : 0,
     last: (page - 1) * pageSize + shown,

@@ -29,6 +29,7 @@ describe('the CID list, a page at a time', () => {
     const total = Number(/^(\d+) people/.exec(tableOf(first.text)?.caption ?? '')?.[1])
     expect(total).toBeGreaterThan(pageSize)
     expect(textOf(first.text)).toContain(`Showing 1 to ${pageSize} of ${total}`)
+    expect(textOf(first.text)).toContain(`Page 1 of ${Math.ceil(total / pageSize)}`)
     expect(tableOf(first.text)?.rows).toHaveLength(pageSize)
     const firstAudit = await t.db.selectFrom('audit_event').select(['event', 'detail']).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()
     expect(firstAudit.event).toBe('cid_list.viewed')
