@@ -26,9 +26,11 @@ export type BenchPage = {
   target(fixtures: Fixtures, csrf: string[]): Target
 }
 
-const cycle = <T>(items: T[]) => {
+/** A target that asks for each of `items` in turn, as `path` makes its URL. */
+const eachOf = (items: (f: Fixtures) => string[], path: (item: string) => string) => (f: Fixtures): Target => {
   let i = 0
-  return () => items[i++ % items.length]!
+  const all = items(f)
+  return { next: () => ({ path: path(all[i++ % all.length]!) }) }
 }
 
 export const benchPages: BenchPage[] = [
@@ -37,20 +39,14 @@ export const benchPages: BenchPage[] = [
     label: 'person page',
     role: 'iom_officer',
     status: 200,
-    target: (f) => {
-      const next = cycle(f.people)
-      return { next: () => ({ path: `/people/${next()}` }) }
-    },
+    target: eachOf((f) => f.people, (id) => `/people/${id}`),
   },
   {
     name: 'search',
     label: 'search by surname',
     role: 'iom_officer',
     status: 200,
-    target: (f) => {
-      const next = cycle(f.surnames)
-      return { next: () => ({ path: `/people/search?q=${encodeURIComponent(next())}` }) }
-    },
+    target: eachOf((f) => f.surnames, (surname) => `/people/search?q=${encodeURIComponent(surname)}`),
   },
   { name: 'caseload', label: 'my caseload', role: 'iom_officer', status: 200, target: () => ({ next: () => ({ path: '/caseload' }) }) },
   { name: 'appointments', label: 'today’s appointments', role: 'dip_worker', status: 200, target: () => ({ next: () => ({ path: '/appointments' }) }) },

@@ -12,15 +12,22 @@ export type CaseworkResult = 'ok' | 'notFound' | 'stale' | 'keyReused' | { inval
 
 export type CaseworkService = ReturnType<typeof createCaseworkService>
 
-const notFound = { ok: false as const, kind: 'notFound' as const }
-
-/** A creation done once per form key (a repeat of the same form gets 'ok' again and writes nothing). */
-function answerOf(result: { ok: true; id: string } | { ok: false; kind: 'notFound' | 'keyReused' }): CaseworkResult {
-  return result.ok ? 'ok' : result.kind
-}
-
 /** Contacts and actions: the day-to-day record of working with a person. */
 export function createCaseworkService(db: Kysely<Database>) {
+  /**
+   * A record about a person in the user's areas, written with its collection audit row, once per
+   * form key: a repeat of the same form gets 'ok' again and writes nothing.
+   */
+  async function createFor(user: SessionUser, personId: string, actor: Actor, event: string, entityType: string, insert: (trx: Kysely<Database>) => Promise<string>): Promise<CaseworkResult> {
+    const result = await writeOnce(db, actor, async (trx) => {
+      if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return { ok: false as const, kind: 'notFound' as const }
+      const id = await insert(trx)
+      await recordAudit(trx, actor, { category: 'collection', event, entityType, entityId: id, personId })
+      return { ok: true as const, id }
+    })
+    return result.ok ? 'ok' : result.kind
+  }
+
   async function recordContact(
     user: SessionUser,
     personId: string,
@@ -29,14 +36,7 @@ export function createCaseworkService(db: Kysely<Database>) {
   ): Promise<CaseworkResult> {
     const types = await repo.activeCodes(db, 'contact_type')
     if (!types.some((t) => t.code === input.contactType)) return { invalid: { field: 'contactType', message: 'Select a contact type' } }
-    return answerOf(
-      await writeOnce(db, actor, async (trx) => {
-        if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return notFound
-        const id = await repo.insertContact(trx, { personId, ...input, recordedBy: user.id })
-        await recordAudit(trx, actor, { category: 'collection', event: 'contact.recorded', entityType: 'contact', entityId: id, personId })
-        return { ok: true as const, id }
-      }),
-    )
+    return createFor(user, personId, actor, 'contact.recorded', 'contact', (trx) => repo.insertContact(trx, { personId, ...input, recordedBy: user.id }))
   }
 
   async function addAction(
@@ -47,14 +47,7 @@ export function createCaseworkService(db: Kysely<Database>) {
   ): Promise<CaseworkResult> {
     const owners = await leadOfficers(db, user.visibleAreaIds)
     if (!owners.some((o) => o.id === input.ownerId)) return { invalid: { field: 'ownerId', message: 'Select who owns the action' } }
-    return answerOf(
-      await writeOnce(db, actor, async (trx) => {
-        if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return notFound
-        const id = await repo.insertAction(trx, { personId, ...input, createdBy: user.id })
-        await recordAudit(trx, actor, { category: 'collection', event: 'action.created', entityType: 'action', entityId: id, personId })
-        return { ok: true as const, id }
-      }),
-    )
+    return createFor(user, personId, actor, 'action.created', 'action', (trx) => repo.insertAction(trx, { personId, ...input, createdBy: user.id }))
   }
 
   async function completeAction(user: SessionUser, actionId: string, version: number, actor: Actor): Promise<CaseworkResult> {
