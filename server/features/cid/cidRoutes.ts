@@ -62,6 +62,8 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
     const { page } = parsed.data
     const rows = await cidService.list(user, { areaId: parsed.data.areaId, wardId: parsed.data.wardId, maxDaysToTimeBar: parsed.data.days }, actorFrom(req), 'viewed', windowOf(page))
     const query = new URLSearchParams(Object.entries(values).filter(([, v]) => typeof v === 'string' && v) as [string, string][]).toString()
+    // A page past the end (a link kept while the list shrank) is not "no one is on the list".
+    if (page > 1 && rows.length === 0) throw notFound('Page')
     const paging = pagingOf(page, rows[0]?.total_rows ?? 0, rows.length, query)
     await renderPage(res, 'cid/list', { title: 'Wanted for DIP failure — violent', values, rows: rows.map(presentRow), query, paging, ...filterOptions, today: formatDate(todayInLondon()) })
   }

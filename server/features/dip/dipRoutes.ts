@@ -231,6 +231,7 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
         const from = londonInstant(today, '00:00')
         const to = londonInstant(addDays(today, range === 'week' ? 7 : 1), '00:00')
         const { rows, hasNext } = await dipService.appointments(signedInUser(req), from, to, windowOf(page.data), actorFrom(req))
+        if (page.data > 1 && rows.length === 0) throw notFound('Page')
         const now = dipService.now()
         await renderPage(res, 'dip/appointments', {
           title: range === 'week' ? "This week's appointments" : "Today's appointments",

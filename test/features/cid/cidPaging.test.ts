@@ -54,4 +54,8 @@ describe('the CID list, a page at a time', () => {
   it('refuses a page that is not a whole number from 1 with the filter form’s 400', async () => {
     for (const page of ['0', 'x']) await cid.agent.get(`/cid?page=${page}`).expect(400)
   })
+
+  it('answers a page past the last with page not found, not an empty list', async () => {
+    await cid.agent.get('/cid?page=999').expect(404)
+  })
 })

@@ -66,4 +66,8 @@ describe('today’s appointments, a page at a time', () => {
     for (const page of ['0', 'abc', '-1', '1.5']) await dip.agent.get(`/appointments?page=${page}`).expect(400)
     expect(await lastAudit()).toEqual(before)
   })
+
+  it('answers a page past the last with page not found, not an empty day', async () => {
+    await dip.agent.get('/appointments?page=999').expect(404)
+  })
 })
