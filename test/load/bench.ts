@@ -45,6 +45,8 @@ function parseArgs(argv: string[]): Args {
   }
 }
 
+const warmUpSeconds = 3
+
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
 async function startBareExpress(): Promise<{ baseUrl: string; stop(): void }> {
@@ -83,7 +85,8 @@ async function main(): Promise<void> {
     const version = await sql<{ v: string }>`select current_setting('server_version') as v`.execute(owner.db)
     console.log(`\nMachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${version.rows[0]?.v}`)
     console.log(`Database ${name}: ${Object.entries(counts).map(([k, v]) => `${Number(v).toLocaleString('en-GB')} ${k}`).join(', ')}`)
-    fixtures = await prepareFixtures(owner.db, args.seconds * 400)
+    // Enough for the warm-up and the run at several hundred writes a second.
+    fixtures = await prepareFixtures(owner.db, (args.seconds + warmUpSeconds) * 600)
   } finally {
     await owner.close()
   }
@@ -93,14 +96,14 @@ async function main(): Promise<void> {
   const results = new Map<string, LoadResult>()
   let bareResult: LoadResult
   try {
-    console.log(`\nLoad: ${args.connections} connections, each its own signed-in session, ${args.seconds} s per page after a 3 s warm-up (${loadAverage()})`)
-    await runLoad(bare.baseUrl, Array(args.connections).fill(''), { next: () => ({ path: '/' }) }, 3)
+    console.log(`\nLoad: ${args.connections} connections, each its own signed-in session, ${args.seconds} s per page after a ${warmUpSeconds} s warm-up (${loadAverage()})`)
+    await runLoad(bare.baseUrl, Array(args.connections).fill(''), { next: () => ({ path: '/' }) }, warmUpSeconds)
     bareResult = await runLoad(bare.baseUrl, Array(args.connections).fill(''), { next: () => ({ path: '/' }) }, args.seconds)
     console.log(`  ${'bare Express'.padEnd(26)} ${f0(bareResult.rps)} req/s, p50 ${f0(bareResult.p50)} ms, p99 ${f0(bareResult.p99)} ms, ${bareResult.errors} errors`)
     for (const page of pages) {
       const sessions = await signInMany(app.baseUrl, page, fixtures, page.connections ?? args.connections)
       const target = page.target(fixtures, sessions.map((s) => s.csrf))
-      await runLoad(app.baseUrl, sessions.map((s) => s.cookie), target, 3)
+      await runLoad(app.baseUrl, sessions.map((s) => s.cookie), target, warmUpSeconds)
       const result = await runLoad(app.baseUrl, sessions.map((s) => s.cookie), target, args.seconds)
       results.set(page.name, result)
       const unexpected = Object.entries(result.statuses).filter(([status]) => status !== String(page.status))

@@ -38,10 +38,16 @@ export const combinationOwnReferences: Record<string, string> = {
   'person_combination.merged_id': 'the record combined into it',
 }
 
+const reportShare = "what the record adds to the report's tallies; the database works both records' shares out again when their rows move"
+
 /** Columns that name a person without a foreign key, and why they stay with the merged record's id. */
 export const unmovedPersonColumns: Record<string, string> = {
   'audit_event.person_id': 'the audit log is append-only: what was done to which record stays true',
   'retention_decision.person_id': 'a review decision was about that record; the kept record has its own review date',
+  'report_day_share.person_id': reportShare,
+  'report_cohort_share.person_id': reportShare,
+  'report_membership_share.person_id': reportShare,
+  'report_dirty.person_id': 'people whose report shares are due to be worked out again before the transaction commits',
 }
 
 /** The person fields a combination may change, with their SQL types (to restore them exactly). */

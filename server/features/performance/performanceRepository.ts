@@ -18,131 +18,105 @@ function months(scope: ReportScope) {
                 from generate_series(date_trunc('month', ${scope.from}::date), date_trunc('month', ${scope.to}::date), interval '1 month') as m)`
 }
 
+/** The tally rows in scope: the same borough and ward filters, on the person's borough and ward the tallies carry. */
+function tallyIn(scope: ReportScope) {
+  return sql`t.area_id = any(${sql.val([...scope.areaIds])}::uuid[])
+    ${scope.areaId ? sql`and t.area_id = ${scope.areaId}::uuid` : sql``}
+    ${scope.wardId ? sql`and t.ward_id = ${scope.wardId}::uuid` : sql``}`
+}
+
 /**
- * Open memberships at the end of each month, by programme and by the tier each had then: the
- * tier comes from the membership's dated history (adoption and tier changes), not from today's.
+ * Open memberships at the end of each month, by programme and by the tier each had then (from
+ * its dated history, not today's): the sum of every change in report_cohort_tally up to that
+ * month's end (see the report_tallies migration for how a membership becomes those changes).
  */
 export async function cohortSizeByMonth(db: Db, scope: ReportScope) {
   const result = await sql<{ month: string; programme: string; tier: string | null; members: number }>`
-    with tier_span as (
-      select e.membership_id, e.tier, e.event_date as from_day,
-             lead(e.event_date) over (partition by e.membership_id order by e.event_date, e.recorded_at, e.id) as until_day
-        from membership_event e
-       where e.tier is not null
+    with mo as ${months(scope)},
+    changes as (
+      select t.month_end, t.programme, t.tier, sum(t.n) as n
+        from report_cohort_tally t
+       where ${tallyIn(scope)} and t.month_end <= (select max(month_end) from mo)
+       group by t.month_end, t.programme, t.tier
     )
-    select mo.month, m.programme, coalesce(s.tier, m.tier) as tier, count(*)::int as members
-      from ${months(scope)} mo
-      join cohort_membership m on m.adopted_on < mo.month_end and (m.ended_on is null or m.ended_on >= mo.month_end)
-      join person p on p.id = m.person_id and ${peopleIn(scope)}
-      left join tier_span s on s.membership_id = m.id and s.from_day < mo.month_end and (s.until_day is null or s.until_day >= mo.month_end)
-     group by mo.month, m.programme, 3
-     order by mo.month, m.programme, 3`.execute(db)
+    select mo.month, c.programme, c.tier, sum(c.n)::int as members
+      from mo join changes c on c.month_end <= mo.month_end
+     group by mo.month, c.programme, c.tier
+    having sum(c.n) > 0
+     order by mo.month, c.programme, c.tier`.execute(db)
   return result.rows
-}
-
-/** Midnight in London at the start of a calendar day, as an instant (so timestamp indexes serve). */
-function londonStart(day: ReturnType<typeof sql>) {
-  return sql`((${day})::timestamp at time zone 'Europe/London')`
 }
 
 /**
  * The IOM before/after measure: for everyone on a programme at the end of the period, arrests
  * that led to a custody drug test in the 12 months before adoption, against those from adoption
- * to the period's end, with the person-years since so the two can be compared as yearly rates.
+ * to the period's end, with the person-days since so the two can be compared as yearly rates.
+ * Each is the sum of report_membership_tally's changes up to the period's last day; the days
+ * since are members × (that day + 1) less the sum of their adoption days.
  */
 export async function beforeAndAfterAdoption(db: Db, scope: ReportScope) {
-  const adopted = sql`m.adopted_on`
   const result = await sql<{ programme: string; members: number; before: number; since: number; days_since: number }>`
-    select m.programme,
-           count(*)::int as members,
-           coalesce(sum(before.n), 0)::int as before,
-           coalesce(sum(since.n), 0)::int as since,
-           coalesce(sum(${scope.to}::date - m.adopted_on + 1), 0)::int as days_since
-      from cohort_membership m
-      join person p on p.id = m.person_id and ${peopleIn(scope)}
-      cross join lateral (
-        select count(*) as n from drug_test t
-         where t.person_id = m.person_id
-           and t.sample_taken_at >= ${londonStart(sql`(${adopted} - interval '12 months')::date`)}
-           and t.sample_taken_at < ${londonStart(adopted)}) before
-      cross join lateral (
-        select count(*) as n from drug_test t
-         where t.person_id = m.person_id
-           and t.sample_taken_at >= ${londonStart(adopted)}
-           and t.sample_taken_at < ${londonStart(sql`${scope.to}::date + 1`)}) since
-     where m.adopted_on <= ${scope.to}::date and (m.ended_on is null or m.ended_on >= ${scope.to}::date)
-     group by m.programme
-     order by m.programme`.execute(db)
+    select t.programme,
+           sum(t.members)::int as members,
+           sum(t.before_tests)::int as before,
+           sum(t.since_tests)::int as since,
+           (sum(t.members) * (${scope.to}::date - date '2000-01-01' + 1) - sum(t.adopted_days))::int as days_since
+      from report_membership_tally t
+     where ${tallyIn(scope)} and t.day <= ${scope.to}::date
+     group by t.programme
+    having sum(t.members) > 0
+     order by t.programme`.execute(db)
   return result.rows
 }
 
-/**
- * The instants bounding the report's whole months (the months() rows): from the start of the
- * from date's month to the end of the to date's, as London midnights, so that a range scan of a
- * timestamp index finds the rows, each then labelled with its London month.
- */
-function wholeMonths(scope: ReportScope) {
-  return {
-    start: londonStart(sql`date_trunc('month', ${scope.from}::date)::date`),
-    end: londonStart(sql`(date_trunc('month', ${scope.to}::date) + interval '1 month')::date`),
-  }
+/** The day tally's rows for the report's whole months (the months() rows), each labelled with its month. */
+function dayTallyForWholeMonths(scope: ReportScope) {
+  return sql`(select to_char(t.day, 'YYYY-MM') as month, t.*
+                from report_day_tally t
+               where ${tallyIn(scope)}
+                 and t.day >= date_trunc('month', ${scope.from}::date)::date
+                 and t.day < (date_trunc('month', ${scope.to}::date) + interval '1 month')::date)`
 }
 
-const londonMonth = (instant: ReturnType<typeof sql>) => sql`to_char(${instant} at time zone 'Europe/London', 'YYYY-MM')`
+/** The day tally's rows for the report's days, from and to included. */
+function dayTallyForPeriod(scope: ReportScope) {
+  return sql`(select t.* from report_day_tally t where ${tallyIn(scope)} and t.day between ${scope.from}::date and ${scope.to}::date)`
+}
 
 export async function referralsByMonth(db: Db, scope: ReportScope) {
-  const { start, end } = wholeMonths(scope)
   const result = await sql<{ month: string; received: number; accepted: number; declined: number }>`
-    with r as (
-      select ${londonMonth(sql`r.referred_at`)} as month, r.status
-        from referral r join person p on p.id = r.person_id and ${peopleIn(scope)}
-       where r.referred_at >= ${start} and r.referred_at < ${end}
-    )
     select mo.month,
-           count(r.month)::int as received,
-           count(*) filter (where r.status = 'accepted')::int as accepted,
-           count(*) filter (where r.status = 'declined')::int as declined
-      from ${months(scope)} mo left join r on r.month = mo.month
+           coalesce(sum(t.referrals_received), 0)::int as received,
+           coalesce(sum(t.referrals_accepted), 0)::int as accepted,
+           coalesce(sum(t.referrals_declined), 0)::int as declined
+      from ${months(scope)} mo left join ${dayTallyForWholeMonths(scope)} t on t.month = mo.month
      group by mo.month order by mo.month`.execute(db)
   return result.rows
 }
 
 export async function testsByMonth(db: Db, scope: ReportScope) {
-  const { start, end } = wholeMonths(scope)
   const result = await sql<{ month: string; tests: number; opiates_tested: number; opiates_positive: number; cocaine_tested: number; cocaine_positive: number }>`
-    with t as (
-      select ${londonMonth(sql`t.sample_taken_at`)} as month, t.opiates, t.cocaine
-        from drug_test t join person p on p.id = t.person_id and ${peopleIn(scope)}
-       where t.sample_taken_at >= ${start} and t.sample_taken_at < ${end}
-    )
     select mo.month,
-           count(t.month)::int as tests,
-           count(*) filter (where t.opiates <> 'not_tested')::int as opiates_tested,
-           count(*) filter (where t.opiates = 'positive')::int as opiates_positive,
-           count(*) filter (where t.cocaine <> 'not_tested')::int as cocaine_tested,
-           count(*) filter (where t.cocaine = 'positive')::int as cocaine_positive
-      from ${months(scope)} mo left join t on t.month = mo.month
+           coalesce(sum(t.tests), 0)::int as tests,
+           coalesce(sum(t.opiates_tested), 0)::int as opiates_tested,
+           coalesce(sum(t.opiates_positive), 0)::int as opiates_positive,
+           coalesce(sum(t.cocaine_tested), 0)::int as cocaine_tested,
+           coalesce(sum(t.cocaine_positive), 0)::int as cocaine_positive
+      from ${months(scope)} mo left join ${dayTallyForWholeMonths(scope)} t on t.month = mo.month
      group by mo.month order by mo.month`.execute(db)
   return result.rows
 }
 
-/** London midnight at the start of the from date, and of the day after the to date. */
-function periodInstants(scope: ReportScope) {
-  return { start: londonStart(sql`${scope.from}::date`), end: londonStart(sql`${scope.to}::date + 1`) }
-}
-
 export async function attendanceRates(db: Db, scope: ReportScope) {
-  const { start, end } = periodInstants(scope)
   const result = await sql<{ kind: 'initial' | 'follow_up'; recorded: number; attended: number }>`
-    with a as (
-      select a.kind, at.outcome
-        from appointment a join person p on p.id = a.person_id and ${peopleIn(scope)}
-        join attendance at on at.appointment_id = a.id
-       where a.scheduled_at >= ${start} and a.scheduled_at < ${end}
+    with t as (
+      select coalesce(sum(t.initial_recorded), 0)::int as initial_recorded, coalesce(sum(t.initial_attended), 0)::int as initial_attended,
+             coalesce(sum(t.follow_up_recorded), 0)::int as follow_up_recorded, coalesce(sum(t.follow_up_attended), 0)::int as follow_up_attended
+        from ${dayTallyForPeriod(scope)} t
     )
-    select k.kind, count(a.kind)::int as recorded, count(*) filter (where a.outcome = 'attended')::int as attended
-      from (values ('initial'), ('follow_up')) as k(kind) left join a on a.kind = k.kind
-     group by k.kind order by k.kind`.execute(db)
+    select 'follow_up' as kind, follow_up_recorded as recorded, follow_up_attended as attended from t
+    union all
+    select 'initial', initial_recorded, initial_attended from t`.execute(db)
   return result.rows
 }
 
@@ -157,14 +131,9 @@ export async function failuresBySectionAndStatus(db: Db, scope: ReportScope) {
 
 /** Hot spots: drug possession tests and DIP failures by ward, old and new Havering wards kept apart. */
 export async function hotSpots(db: Db, scope: ReportScope) {
-  const { start, end } = periodInstants(scope)
   const result = await sql<{ ward: string; ward_set: string; possession_tests: number; failures: number }>`
     with tests as (
-      select p.ward_id, count(*)::int as n
-        from drug_test t join person p on p.id = t.person_id and ${peopleIn(scope)}
-       where t.sample_taken_at >= ${start} and t.sample_taken_at < ${end}
-         and t.trigger_offence_code in ('POSSESSION_A', 'PWITS_A', 'SUPPLY_A')
-       group by p.ward_id
+      select t.ward_id, sum(t.possession_tests)::int as n from ${dayTallyForPeriod(scope)} t group by t.ward_id
     ), failures as (
       select p.ward_id, count(*)::int as n
         from dip_failure f join person p on p.id = f.person_id and ${peopleIn(scope)}

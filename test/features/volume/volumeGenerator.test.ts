@@ -8,6 +8,7 @@ import { verifyAuditChain } from '../../../server/features/audit/auditRepository
 import { normaliseCroNumber, normalisePncId } from '../../../server/features/people/identifiers.ts'
 import { demoPassword } from '../../helpers/constants.ts'
 import { createTestDatabase } from '../../helpers/testDatabase.ts'
+import { expectTalliesToAgree } from '../performance/talliesAgree.ts'
 
 const people = 300
 const auditRows = 3000
@@ -79,6 +80,10 @@ describe('the volume generator at small scale', () => {
     await first.db.insertInto('audit_event').values({ category: 'security', event: 'test.after_volume', actor_user_id: null, actor_username: null,
       entity_type: null, entity_id: null, person_id: null, purpose: null, recipients: null, request_id: null, ip: null, detail: null }).execute()
     expect(await verifyAuditChain(first.db)).toMatchObject({ firstBrokenId: null })
+  })
+
+  it("leaves the performance report's tallies agreeing with the rows it made", async () => {
+    await expectTalliesToAgree(first.db)
   })
 
   it('keeps every foreign key', async () => {

@@ -1,0 +1,45 @@
+import { sql, type Kysely } from 'kysely'
+import { expect } from 'vitest'
+import type { Database } from '../../../db/types.ts'
+
+// The report tallies (the report_tallies migration) as kept, against what the case tables give
+// when every person's share is worked out from nothing.
+
+type Db = Kysely<Database>
+
+/** Each tally's key and value columns (the report_tallies migration's). */
+const tallies = {
+  day: {
+    keys: ['day'],
+    values: ['tests', 'opiates_tested', 'opiates_positive', 'cocaine_tested', 'cocaine_positive', 'possession_tests', 'initial_recorded', 'initial_attended', 'follow_up_recorded', 'follow_up_attended', 'referrals_received', 'referrals_accepted', 'referrals_declined'],
+  },
+  cohort: { keys: ['month_end', 'programme', 'tier'], values: ['n'] },
+  membership: { keys: ['day', 'programme'], values: ['members', 'before_tests', 'since_tests', 'adopted_days'] },
+}
+
+/** A tally as kept, and as the case tables give it now, both without all-zero rows, in one order. */
+export async function keptAndFresh(db: Db, name: keyof typeof tallies) {
+  const { keys, values } = tallies[name]
+  const key = ['area_id', 'ward_id', ...keys].join(', ')
+  const nonZero = values.map((v) => `${v} <> 0`).join(' or ')
+  const result = await sql.raw<{ kept: unknown; fresh: unknown }>(`
+    with fresh as (
+      select ${key}, ${values.map((v) => `sum(${v})::bigint as ${v}`).join(', ')}
+        from report_${name}_shares_of(array(select id from person)) group by ${key}
+    )
+    select (select coalesce(json_agg(k order by ${key}), '[]') from (select ${key}, ${values.map((v) => `${v}::bigint`).join(', ')} from report_${name}_tally where ${nonZero}) k) as kept,
+           (select coalesce(json_agg(f order by ${key}), '[]') from (select * from fresh where ${nonZero}) f) as fresh`).execute(db)
+  return result.rows[0]
+}
+
+export async function allKeptAndFresh(db: Db) {
+  return { day: await keptAndFresh(db, 'day'), cohort: await keptAndFresh(db, 'cohort'), membership: await keptAndFresh(db, 'membership') }
+}
+
+/** Fails, naming the tally, unless every tally equals what the case tables give now. */
+export async function expectTalliesToAgree(db: Db): Promise<void> {
+  for (const name of ['day', 'cohort', 'membership'] as const) {
+    const { kept, fresh } = (await keptAndFresh(db, name)) ?? {}
+    expect(kept, `report_${name}_tally`).toEqual(fresh)
+  }
+}
