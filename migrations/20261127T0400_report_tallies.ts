@@ -100,35 +100,36 @@ export async function up(db: Kysely<any>): Promise<void> {
   for (const t of tallies) await createTables(db, t)
   await sql`create table report_dirty (person_id uuid primary key)`.execute(db)
 
-  // What each person adds to the day tally, from the case tables as they are now.
+  // What each person adds to the day tally, from the case tables as they are now. Lateral, so
+  // that each branch looks the person up by its index (a join to the union would read them whole).
   await sql`
     create function report_day_shares_of(ids uuid[])
     returns setof report_day_share language sql stable as $$
       select p.id, p.area_id, p.ward_id, e.day, ${list((c) => `sum(e.${c})::int`)}
         from unnest(ids) as chosen(id)
         join person p on p.id = chosen.id
-        join (
-          select t.person_id, (t.sample_taken_at at time zone 'Europe/London')::date as day,
+        cross join lateral (
+          select (t.sample_taken_at at time zone 'Europe/London')::date as day,
                  1 as tests,
                  (t.opiates <> 'not_tested')::int as opiates_tested, (t.opiates = 'positive')::int as opiates_positive,
                  (t.cocaine <> 'not_tested')::int as cocaine_tested, (t.cocaine = 'positive')::int as cocaine_positive,
                  coalesce(t.trigger_offence_code in ('POSSESSION_A', 'PWITS_A', 'SUPPLY_A'), false)::int as possession_tests,
                  0 as initial_recorded, 0 as initial_attended, 0 as follow_up_recorded, 0 as follow_up_attended,
                  0 as referrals_received, 0 as referrals_accepted, 0 as referrals_declined
-            from drug_test t
+            from drug_test t where t.person_id = p.id
           union all
-          select a.person_id, (a.scheduled_at at time zone 'Europe/London')::date,
+          select (a.scheduled_at at time zone 'Europe/London')::date,
                  0, 0, 0, 0, 0, 0,
                  (a.kind = 'initial')::int, (a.kind = 'initial' and at.outcome = 'attended')::int,
                  (a.kind = 'follow_up')::int, (a.kind = 'follow_up' and at.outcome = 'attended')::int,
                  0, 0, 0
-            from appointment a join attendance at on at.appointment_id = a.id
+            from appointment a join attendance at on at.appointment_id = a.id where a.person_id = p.id
           union all
-          select r.person_id, (r.referred_at at time zone 'Europe/London')::date,
+          select (r.referred_at at time zone 'Europe/London')::date,
                  0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                  1, (r.status = 'accepted')::int, (r.status = 'declined')::int
-            from referral r
-        ) e on e.person_id = p.id
+            from referral r where r.person_id = p.id
+        ) e
        group by p.id, p.area_id, p.ward_id, e.day
     $$`.execute(db)
 
