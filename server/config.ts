@@ -38,7 +38,7 @@ const envSchema = z.object({
   LOCKOUT_MINUTES: positiveInt.default(30),
   SIGN_IN_RATE_LIMIT: positiveInt.default(30),
   SIGN_IN_RATE_WINDOW_MINUTES: positiveInt.default(15),
-  REPORT_CACHE_MINUTES: z.coerce.number().int().min(0).max(1440).default(10),
+  REPORT_CACHE_MINUTES: z.coerce.number().int().min(0).max(1440).default(2),
   RETENTION_REVIEW_YEARS: positiveInt.max(100).default(6),
   RETENTION_REVIEW_YEARS_NEVER_ADOPTED: positiveInt.max(100).default(3),
 })

@@ -6,7 +6,7 @@ import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 import { buildPerformanceWorld, period, type PerformanceWorld } from './performanceDataset.ts'
 
-// With REPORT_CACHE_MINUTES set (10 by default; the other tests use 0), the figures for a scope
+// With REPORT_CACHE_MINUTES set (2 by default; the other tests use 0), the figures for a scope
 // are kept in report_cache: within the minutes a new row does not change them, the page says how
 // old they are, the CSV is the same figures, and past the minutes they are worked out again.
 
