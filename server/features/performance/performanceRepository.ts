@@ -5,24 +5,25 @@ type Db = Kysely<Database>
 
 export type ReportScope = { areaIds: readonly string[]; areaId?: string | undefined; wardId?: string | undefined; from: string; to: string }
 
-/** The people in scope: the user's areas, narrowed by the report's borough and ward filters. */
-function peopleIn(scope: ReportScope) {
-  return sql`p.area_id = any(${sql.val([...scope.areaIds])}::uuid[])
-    ${scope.areaId ? sql`and p.area_id = ${scope.areaId}::uuid` : sql``}
-    ${scope.wardId ? sql`and p.ward_id = ${scope.wardId}::uuid` : sql``}`
+/**
+ * The rows in scope: the user's areas, narrowed by the report's borough and ward filters, on the
+ * area_id and ward_id of the given table alias (a person, or a tally, which carries the person's).
+ */
+function inScope(alias: 'p' | 't', scope: ReportScope) {
+  const area = sql.ref(`${alias}.area_id`)
+  const ward = sql.ref(`${alias}.ward_id`)
+  return sql`${area} = any(${sql.val([...scope.areaIds])}::uuid[])
+    ${scope.areaId ? sql`and ${area} = ${scope.areaId}::uuid` : sql``}
+    ${scope.wardId ? sql`and ${ward} = ${scope.wardId}::uuid` : sql``}`
 }
+
+const peopleIn = (scope: ReportScope) => inScope('p', scope)
+const tallyIn = (scope: ReportScope) => inScope('t', scope)
 
 /** Calendar months from..to as 'YYYY-MM', so an empty month is a row of zeros, not a gap. */
 function months(scope: ReportScope) {
   return sql`(select to_char(m, 'YYYY-MM') as month, m::date as month_start, (m + interval '1 month')::date as month_end
                 from generate_series(date_trunc('month', ${scope.from}::date), date_trunc('month', ${scope.to}::date), interval '1 month') as m)`
-}
-
-/** The tally rows in scope: the same borough and ward filters, on the person's borough and ward the tallies carry. */
-function tallyIn(scope: ReportScope) {
-  return sql`t.area_id = any(${sql.val([...scope.areaIds])}::uuid[])
-    ${scope.areaId ? sql`and t.area_id = ${scope.areaId}::uuid` : sql``}
-    ${scope.wardId ? sql`and t.ward_id = ${scope.wardId}::uuid` : sql``}`
 }
 
 /**
