@@ -65,32 +65,26 @@ export async function findByDateOfBirth(db: Db, areaIds: readonly string[], date
 }
 
 /**
- * Names and aliases by trigram similarity (pg_trgm), so a misspelt or reordered name still
- * finds the person; best matches first. Both branches use the trigram GIN indexes.
- */
-/**
- * People whose name, surname or an alias is like the query, best first. Each kind of match is
- * read nearest first from its GiST trigram index and stops at `limit`, so a common surname costs
- * no more than a rare one; the best `limit` of the three together are the answer.
+ * People whose name or an alias is like the query, best first, by trigram similarity (pg_trgm),
+ * so a misspelt or reordered name still finds them. One word is taken as a surname, and compared
+ * with surnames only (against whole names it is a poor match for everyone, and ranking everyone
+ * is what made a common surname slow); two or more words as a whole name, in either order. People
+ * and aliases are each read nearest first from a GiST trigram index and stop at `limit`, so a
+ * common surname costs little more than a rare one; the best `limit` of the two are the answer.
  */
 export async function searchByName(db: Db, areaIds: readonly string[], query: string, limit: number): Promise<PersonSummary[]> {
   if (areaIds.length === 0) return []
-  const q = query.toLowerCase()
+  const q = query.toLowerCase().trim()
+  const oneWord = !/\s/.test(q)
   const inAreas = sql`p.area_id = any(${sql.val([...areaIds])}::uuid[]) and p.combined_into is null`
-  const fullName = sql`lower(p.surname || ' ' || p.forenames)`
-  const surname = sql`lower(p.surname)`
-  const aliasName = sql`lower(al.surname || ' ' || al.forenames)`
+  const personName = oneWord ? sql`lower(p.surname)` : sql`lower(p.surname || ' ' || p.forenames)`
+  const aliasName = oneWord ? sql`lower(al.surname)` : sql`lower(al.surname || ' ' || al.forenames)`
   const result = await sql<PersonSummary & { score: number }>`
     with candidates as (
-      (select p.id, similarity(${fullName}, ${q}) as score, null::text as matched_alias
+      (select p.id, similarity(${personName}, ${q}) as score, null::text as matched_alias
          from person p
-        where ${fullName} % ${q} and ${inAreas}
-        order by ${fullName} <-> ${q} limit ${limit})
-      union all
-      (select p.id, similarity(${surname}, ${q}), null::text
-         from person p
-        where ${surname} % ${q} and ${inAreas}
-        order by ${surname} <-> ${q} limit ${limit})
+        where ${personName} % ${q} and ${inAreas}
+        order by ${personName} <-> ${q} limit ${limit})
       union all
       (select al.person_id, similarity(${aliasName}, ${q}), al.forenames || ' ' || al.surname
          from person_alias al join person p on p.id = al.person_id

@@ -53,6 +53,20 @@ describe('searching for a person', () => {
     expect(found.html).toContain(`Matched alias: Patrick Brennan${tag}`)
   })
 
+  it('one word is a surname, of the person or of an alias; two words are a whole name in either order', async () => {
+    const tag = uniqueTag().toLowerCase()
+    const person = await createPerson(t.db, { surname: `Adeyemi${tag}`, forenames: 'Grace' })
+    await t.db.insertInto('person_alias').values({ person_id: person.id, surname: `Whitlock${tag}`, forenames: 'Gail' }).execute()
+
+    expect((await search(`Adeyemi${tag}`)).ids).toContain(person.id)
+    const byAliasSurname = await search(`Whitlock${tag}`)
+    expect(byAliasSurname.ids).toContain(person.id)
+    expect(byAliasSurname.html).toContain(`Matched alias: Gail Whitlock${tag}`)
+    expect((await search(`Grace Adeyemi${tag}`)).ids).toContain(person.id)
+    expect((await search(`Adeyemi${tag} Grace`)).ids).toContain(person.id)
+    expect((await search(`Gail Whitlock${tag}`)).ids).toContain(person.id)
+  })
+
   it('a PNC ID typed in the short form finds exactly that person', async () => {
     const person = await createPerson(t.db)
 
