@@ -3,7 +3,7 @@ import type { Database, MembershipEventKind, MembershipStatus, Programme, Tier }
 
 type Db = Kysely<Database>
 
-export function membershipsOf(db: Db, personId: string) {
+export function membershipsQuery(db: Db, personId: string) {
   return db
     .selectFrom('cohort_membership as m')
     .leftJoin('app_user as u', 'u.id', 'm.lead_officer_id')
@@ -13,7 +13,8 @@ export function membershipsOf(db: Db, personId: string) {
       'm.status',
       'm.tier',
       'm.lead_officer_id',
-      'm.selection_score',
+      // As text, as the driver gives numeric, whether read directly or inside the person page's JSON.
+      sql<string | null>`m.selection_score::text`.as('selection_score'),
       'm.selection_method',
       'm.selection_date',
       'm.adopted_on',
@@ -24,11 +25,12 @@ export function membershipsOf(db: Db, personId: string) {
     .where('m.person_id', '=', personId)
     .orderBy(sql`m.status = 'ended'`)
     .orderBy('m.adopted_on', 'desc')
-    .execute()
 }
 
+export const membershipsOf = (db: Db, personId: string) => membershipsQuery(db, personId).execute()
+
 /** The whole dated history of all of a person's memberships, oldest first, in one query. */
-export function membershipEventsOf(db: Db, personId: string) {
+export function membershipEventsQuery(db: Db, personId: string) {
   return db
     .selectFrom('membership_event as e')
     .innerJoin('cohort_membership as m', 'm.id', 'e.membership_id')
@@ -51,10 +53,9 @@ export function membershipEventsOf(db: Db, personId: string) {
     .where('m.person_id', '=', personId)
     .orderBy('e.event_date')
     .orderBy('e.recorded_at')
-    .execute()
 }
 
-export function referralsOf(db: Db, personId: string) {
+export function referralsQuery(db: Db, personId: string) {
   return db
     .selectFrom('referral as r')
     .innerJoin('referral_source as s', 's.code', 'r.source')
@@ -74,7 +75,6 @@ export function referralsOf(db: Db, personId: string) {
     ])
     .where('r.person_id', '=', personId)
     .orderBy('r.referred_at', 'desc')
-    .execute()
 }
 
 export async function insertReferral(

@@ -142,13 +142,12 @@ export function failuresAwaitingStatement(db: Db, areaIds: readonly string[], li
     .execute()
 }
 
-export function failuresOf(db: Db, personId: string) {
+export function failuresQuery(db: Db, personId: string) {
   return db
     .selectFrom('dip_failure as f')
     .select(['f.id', 'f.section', 'f.failure_date', 'f.time_bar_date', 'f.status', 'f.statement_produced_on', 'f.wanted_since', 'f.wanted_reference', 'f.version'])
     .where('f.person_id', '=', personId)
     .orderBy('f.failure_date', 'desc')
-    .execute()
 }
 
 export function failureEventsOf(db: Db, failureId: string) {

@@ -265,9 +265,9 @@ export async function appointmentsBetween(db: Db, areaIds: readonly string[], fr
   return { rows: rows.slice(0, window.limit), hasNext: rows.length > window.limit }
 }
 
-// ---- the DIP panels of the person page: one query each ----
+// ---- the DIP panels of the person page: each a part of its one statement (people/personPanels.ts) ----
 
-export function testsOf(db: Db, personId: string) {
+export function testsQuery(db: Db, personId: string) {
   return db
     .selectFrom('drug_test as t')
     .innerJoin('custody_suite as cs', 'cs.code', 't.custody_suite_code')
@@ -293,10 +293,9 @@ export function testsOf(db: Db, personId: string) {
     .where('t.person_id', '=', personId)
     .orderBy('t.sample_taken_at', 'desc')
     .limit(100)
-    .execute()
 }
 
-export function appointmentsOf(db: Db, personId: string) {
+export function appointmentsQuery(db: Db, personId: string) {
   return db
     .selectFrom('appointment as a')
     .innerJoin('required_assessment as ra', 'ra.id', 'a.assessment_id')
@@ -316,7 +315,6 @@ export function appointmentsOf(db: Db, personId: string) {
     .where('a.person_id', '=', personId)
     .orderBy('a.scheduled_at', 'desc')
     .limit(100)
-    .execute()
 }
 
 export function appointmentChangesOf(db: Db, appointmentId: string) {

@@ -1,11 +1,11 @@
 import { formatDate } from '../../presenters/format.ts'
-import type { appointmentsOf, failuresOf, testsOf } from './dipRepository.ts'
+import type { PersonPanels } from '../people/personPanels.ts'
 import { failureStatusLabels, formatWhen, outcomeLabels, presentTimeBar, resultLabels, resultsChart } from './dipPresenter.ts'
 
 type Timeline = {
-  tests: Awaited<ReturnType<typeof testsOf>>
-  appointments: Awaited<ReturnType<typeof appointmentsOf>>
-  failures: Awaited<ReturnType<typeof failuresOf>>
+  tests: PersonPanels['tests']
+  appointments: PersonPanels['appointments']
+  failures: PersonPanels['failures']
 }
 
 /** The DIP part of the person page: tests with their chart, assessments and attendance, failures and wanted status. */

@@ -184,7 +184,7 @@ export function linksOfAgency(db: Db, agency: LinkAgency, areaIds: readonly stri
 }
 
 /** All links of a person (police view of the person page). */
-export function linksOfPerson(db: Db, personId: string) {
+export function linksOfPersonQuery(db: Db, personId: string) {
   return db
     .selectFrom('partner_link as l')
     .innerJoin('sharing_agreement as ag', 'ag.id', 'l.agreement_id')
@@ -192,9 +192,8 @@ export function linksOfPerson(db: Db, personId: string) {
     .where('l.person_id', '=', personId)
     .orderBy(sql`l.status = 'closed'`)
     .orderBy('l.opened_on', 'desc')
-    .execute()
 }
 
-export type PersonLinkRow = Awaited<ReturnType<typeof linksOfPerson>>[number]
+export type PersonLinkRow = Awaited<ReturnType<ReturnType<typeof linksOfPersonQuery>['execute']>>[number]
 export type AgencyLinkRow = Awaited<ReturnType<typeof linksOfAgency>>[number]
 export type { PersonForPartner }

@@ -250,13 +250,15 @@ export async function endMarker(db: Db, personId: string, markerId: string, ende
   return result.numUpdatedRows === 1n
 }
 
-// ---- the panels of the person page: one query each, whatever the length of the history ----
+// ---- the panels of the person page, each a part of its one statement (personPanels.ts) ----
 
-export function aliasesOf(db: Db, personId: string) {
-  return db.selectFrom('person_alias').select(['id', 'surname', 'forenames']).where('person_id', '=', personId).orderBy('surname').execute()
+export function aliasesQuery(db: Db, personId: string) {
+  return db.selectFrom('person_alias').select(['id', 'surname', 'forenames']).where('person_id', '=', personId).orderBy('surname')
 }
 
-export function markersOf(db: Db, personId: string) {
+export const aliasesOf = (db: Db, personId: string) => aliasesQuery(db, personId).execute()
+
+export function markersQuery(db: Db, personId: string) {
   return db
     .selectFrom('person_marker as m')
     .innerJoin('marker_type as t', 't.code', 'm.marker_code')
@@ -265,10 +267,9 @@ export function markersOf(db: Db, personId: string) {
     .where('m.person_id', '=', personId)
     .orderBy('m.ended_on', (ob) => ob.desc().nullsFirst())
     .orderBy('m.start_date', 'desc')
-    .execute()
 }
 
-export function contactsOf(db: Db, personId: string, limit: number) {
+export function contactsQuery(db: Db, personId: string, limit: number) {
   return db
     .selectFrom('contact as c')
     .innerJoin('contact_type as t', 't.code', 'c.contact_type')
@@ -278,10 +279,9 @@ export function contactsOf(db: Db, personId: string, limit: number) {
     .orderBy('c.contact_date', 'desc')
     .orderBy('c.recorded_at', 'desc')
     .limit(limit)
-    .execute()
 }
 
-export function openActionsOf(db: Db, personId: string) {
+export function openActionsQuery(db: Db, personId: string) {
   return db
     .selectFrom('action as x')
     .innerJoin('app_user as u', 'u.id', 'x.owner_id')
@@ -289,5 +289,5 @@ export function openActionsOf(db: Db, personId: string) {
     .where('x.person_id', '=', personId)
     .where('x.status', '=', 'open')
     .orderBy('x.due_date')
-    .execute()
 }
+

@@ -4,12 +4,10 @@ import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../http/dates.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import * as casework from '../casework/caseworkRepository.ts'
-import * as cohorts from '../cohorts/cohortsRepository.ts'
-import * as dip from '../dip/dipRepository.ts'
-import { linksOfPerson } from '../partners/partnersRepository.ts'
 import { findCombinedRecord } from '../combination/combinationRepository.ts'
 import { normaliseCroNumber, normalisePncId } from './identifiers.ts'
 import * as repo from './peopleRepository.ts'
+import { personPanels } from './personPanels.ts'
 import type { PersonFields } from './peopleRepository.ts'
 import { writeOnce } from '../idempotency/writeOnce.ts'
 
@@ -135,19 +133,7 @@ export function createPeopleService(db: Kysely<Database>) {
       const person = await repo.findPersonInAreas(trx, id, user.visibleAreaIds)
       if (!person) return combinedRecord(trx, user, id, actor)
       if (person.restricted && !purpose) return { kind: 'needsPurpose' as const, personId: person.id }
-      const [aliases, markers, memberships, events, referrals, contacts, actions, tests, appointments, failures] = [
-        await repo.aliasesOf(trx, id),
-        await repo.markersOf(trx, id),
-        await cohorts.membershipsOf(trx, id),
-        await cohorts.membershipEventsOf(trx, id),
-        await cohorts.referralsOf(trx, id),
-        await repo.contactsOf(trx, id, 20),
-        await repo.openActionsOf(trx, id),
-        await dip.testsOf(trx, id),
-        await dip.appointmentsOf(trx, id),
-        await dip.failuresOf(trx, id),
-      ]
-      const links = await linksOfPerson(trx, id)
+      const panels = await personPanels(trx, id)
       await recordAudit(trx, actor, {
         category: 'consultation',
         event: 'person.viewed',
@@ -156,7 +142,7 @@ export function createPeopleService(db: Kysely<Database>) {
         personId: id,
         ...(purpose ? { purpose } : {}),
       })
-      return { kind: 'found' as const, person, aliases, markers, memberships, events, referrals, contacts, actions, tests, appointments, failures, links }
+      return { kind: 'found' as const, person, ...panels }
     })
   }
 
