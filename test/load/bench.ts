@@ -1,14 +1,15 @@
 /**
  * The pages people use most, under load, at a given volume on the machine's PostgreSQL:
  *
- *   npm run bench -- --people 10000|100000 [--seconds 15] [--connections 10] [--rebuild] [--only person,search]
+ *   npm run bench -- --people 10000|100000 [--seconds 15] [--connections 10] [--rebuild] [--only person,search] [--statements]
  *
  * Builds (or reuses) cohort_bench_<people> with the volume generator, starts the app as
  * `npm start` does (NODE_ENV=production, in a process of its own) and a bare Express process
  * beside it, signs in one session per connection, and loads each page with autocannon for the
  * given time after a short warm-up. Then it captures the statements each page sends from one
  * real request and replays them back to back (the database's floor). Prints, for each page,
- * requests/s, p50, p99 and errors, beside bare Express's and the floor's. Figures only: no assertions.
+ * requests/s, p50, p99 and errors, beside bare Express's and the floor's; with --statements, also each
+ * captured statement's own median time. Figures only: no assertions.
  */
 import os from 'node:os'
 import { sql } from 'kysely'
@@ -21,9 +22,9 @@ import { databaseUrl, loadAverage } from './benchSupport.ts'
 import { ensureBenchDatabase, openAsOwner, volumes } from './benchDatabase.ts'
 import { benchPages, prepareFixtures, type BenchPage } from './benchPages.ts'
 import { runLoad, type LoadResult } from './loadRun.ts'
-import { floorOf, startCaptureApp, type Floor } from './sqlFloor.ts'
+import { floorOf, startCaptureApp, statementTimes, type Floor } from './sqlFloor.ts'
 
-type Args = { people: number; seconds: number; connections: number; rebuild: boolean; only: string[] | undefined }
+type Args = { people: number; seconds: number; connections: number; rebuild: boolean; only: string[] | undefined; statements: boolean }
 
 function parseArgs(argv: string[]): Args {
   const value = (name: string) => {
@@ -42,6 +43,7 @@ function parseArgs(argv: string[]): Args {
     connections: whole('connections', 10),
     rebuild: argv.includes('--rebuild'),
     only: value('only')?.split(','),
+    statements: argv.includes('--statements'),
   }
 }
 
@@ -130,6 +132,10 @@ async function main(): Promise<void> {
       await send()
       const statements = await capture.capture(send)
       floors.set(page.name, await floorOf(url, statements))
+      if (args.statements) {
+        console.log(`  ${page.label}:`)
+        for (const s of await statementTimes(url, statements)) console.log(`    ${f1(s.p50).padStart(6)} ms  ${s.text.slice(0, 110)}`)
+      }
     }
   } finally {
     await capture.close()

@@ -74,6 +74,31 @@ export async function startCaptureApp(databaseUrl: string): Promise<CaptureApp> 
   }
 }
 
+/** Each statement's own median time over `runs` replays (rolled back), to see where a page's floor goes. */
+export async function statementTimes(databaseUrl: string, statements: Statement[], runs = 30): Promise<{ text: string; p50: number }[]> {
+  const client = new pg.Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    await client.query(`set role ${appRole}; set jit = off`)
+    const times = statements.map(() => [] as number[])
+    for (let run = 0; run <= runs; run++) {
+      await client.query('begin')
+      for (const [i, s] of statements.entries()) {
+        const started = performance.now()
+        await client.query(s.text, s.values)
+        if (run > 0) times[i]!.push(performance.now() - started)
+      }
+      await client.query('rollback')
+    }
+    return statements.map((s, i) => {
+      const sorted = times[i]!.sort((a, b) => a - b)
+      return { text: s.text.replace(/\s+/g, ' ').trim(), p50: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN }
+    })
+  } finally {
+    await client.end()
+  }
+}
+
 /** Replays the statements back to back `runs` times (after one warm-up), each pass rolled back: the sum of their round trips. */
 export async function floorOf(databaseUrl: string, statements: Statement[], runs = 30): Promise<Floor> {
   const client = new pg.Client({ connectionString: databaseUrl })
