@@ -86,39 +86,45 @@ export type CidFilters = { areaId?: string | undefined; wardId?: string | undefi
 
 /**
  * The CID list: countersigned entries whose failure is still wanted and not time-barred, one row
- * per person (their soonest time bar), time bar soonest first, then the most recent violence marker.
- * One query; the panels are correlated subqueries over indexed columns.
- */
-/**
- * The list (or one entry of it, for its briefing sheet), soonest time bar first. With a window,
- * one page of it, each row carrying the whole list's length as total_rows.
+ * per person (their soonest time bar), time bar soonest first, then the most recent violence
+ * marker. With a window, one page of it, each row carrying the whole list's length as total_rows.
+ * With an entry id, that entry alone (its briefing sheet), also once arrested.
  */
 export async function cidList(db: Db, areaIds: readonly string[], filters: CidFilters, today: string, entryId?: string, window?: Window) {
   if (areaIds.length === 0) return []
+  const inScope = (alias: string) => sql`
+         and ${sql.ref(`${alias}.area_id`)} = any(${sql.val([...areaIds])}::uuid[])
+         ${filters.areaId ? sql`and ${sql.ref(`${alias}.area_id`)} = ${filters.areaId}::uuid` : sql``}
+         ${filters.wardId ? sql`and ${sql.ref(`${alias}.ward_id`)} = ${filters.wardId}::uuid` : sql``}`
   // Which entries, in what order, first (one per person, its soonest time bar); only then, for
   // the page's rows alone, the markers, lead officer and partner links each row shows.
-  const result = await sql<CidRow & { total_rows: number }>`
-    with listed as (
-      select distinct on (p.id) e.id as entry_id, p.id as person_id, f.time_bar_date, p.surname, p.forenames
+  const listed = entryId
+    ? // One entry's sheet also serves CID after the arrest, to record the charge, summons or NFA.
+      sql`
+      select e.id as entry_id, p.id as person_id, f.time_bar_date, p.surname, p.forenames,
+             (select max(m.start_date) from person_marker m
+               where m.person_id = p.id and m.ended_on is null and m.marker_code in ('violent', 'weapons')) as last_violence_marker
         from cid_entry e
         join dip_failure f on f.id = e.failure_id
         join person p on p.id = e.person_id
-       where ${entryId
-         // One entry's sheet also serves CID after the arrest, to record the charge, summons or NFA.
-         ? sql`e.id = ${entryId}::uuid and ((e.status = 'countersigned' and f.status = 'wanted' and f.time_bar_date >= ${today}::date)
-                                          or (e.status = 'arrested' and f.status = 'arrested'))`
-         : sql`e.status = 'countersigned' and f.status = 'wanted' and f.time_bar_date >= ${today}::date`}
-         and p.area_id = any(${sql.val([...areaIds])}::uuid[])
-         ${filters.areaId ? sql`and p.area_id = ${filters.areaId}::uuid` : sql``}
-         ${filters.wardId ? sql`and p.ward_id = ${filters.wardId}::uuid` : sql``}
-         ${filters.maxDaysToTimeBar !== undefined ? sql`and f.time_bar_date <= ${today}::date + ${filters.maxDaysToTimeBar}::int` : sql``}
-       order by p.id, f.time_bar_date
+       where e.id = ${entryId}::uuid
+         and ((e.status = 'countersigned' and f.status = 'wanted' and f.time_bar_date >= ${today}::date)
+              or (e.status = 'arrested' and f.status = 'arrested'))
+         ${inScope('p')}`
+    : // The list itself, from the listing the database keeps (the cid_listing migration).
+      sql`
+      select distinct on (l.person_id) l.entry_id, l.person_id, l.time_bar_date, l.surname, l.forenames, l.last_violence_marker
+        from cid_listing l
+       where l.time_bar_date >= ${today}::date
+         ${inScope('l')}
+         ${filters.maxDaysToTimeBar !== undefined ? sql`and l.time_bar_date <= ${today}::date + ${filters.maxDaysToTimeBar}::int` : sql``}
+       order by l.person_id, l.time_bar_date, l.entry_id`
+  const result = await sql<CidRow & { total_rows: number }>`
+    with listed as (${listed}
     ), ordered as (
-      select l.*, count(*) over ()::int as total_rows,
-             (select max(m.start_date) from person_marker m
-               where m.person_id = l.person_id and m.ended_on is null and m.marker_code in ('violent', 'weapons')) as last_violence_marker
+      select l.*, count(*) over ()::int as total_rows
         from listed l
-       order by l.time_bar_date, last_violence_marker desc nulls last, l.surname, l.forenames, l.entry_id
+       order by l.time_bar_date, l.last_violence_marker desc nulls last, l.surname, l.forenames, l.entry_id
        ${window ? sql`limit ${window.limit} offset ${window.offset}` : sql``}
     )
     select e.id, e.version, e.status, e.reason, e.source, e.decided_at, e.rationale,

@@ -48,6 +48,8 @@ export const unmovedPersonColumns: Record<string, string> = {
   'report_cohort_share.person_id': reportShare,
   'report_membership_share.person_id': reportShare,
   'report_dirty.person_id': 'people whose report shares are due to be worked out again before the transaction commits',
+  'cid_listing.person_id': "the CID list's copy of a listed entry; the database works both records' rows out again when their entries move",
+  'cid_listing_dirty.person_id': 'people whose CID list rows are due to be worked out again before the transaction commits',
 }
 
 /** The person fields a combination may change, with their SQL types (to restore them exactly). */

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { expect } from 'vitest'
 import type { CidStatus, Database, FailureStatus } from '../../../db/types.ts'
 import { addDays, addMonths, todayInLondon } from '../../../server/http/dates.ts'
 import { createPerson, demoUserIds, uniqueTag, type PersonOverrides } from '../../helpers/factories.ts'
@@ -209,3 +210,17 @@ export async function cidState(db: Db) {
 
 /** The name as lists and sheets show it. */
 export const shownName = (p: { surname: string; forenames: string }) => `${p.surname.toUpperCase()}, ${p.forenames}`
+
+/** The CID listing (the cid_listing migration) as kept, and as the case tables give it now, in one order. */
+export async function cidListingKeptAndFresh(db: Db) {
+  const result = await sql<{ kept: unknown; fresh: unknown }>`
+    select (select coalesce(json_agg(k order by entry_id), '[]') from cid_listing k) as kept,
+           (select coalesce(json_agg(f order by entry_id), '[]') from cid_listing_rows_of(array(select id from person)) f) as fresh`.execute(db)
+  return result.rows[0]!
+}
+
+/** Fails unless the CID listing equals what the case tables give now. */
+export async function expectCidListingToAgree(db: Db): Promise<void> {
+  const { kept, fresh } = await cidListingKeptAndFresh(db)
+  expect(kept, 'cid_listing').toEqual(fresh)
+}

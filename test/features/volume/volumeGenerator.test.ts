@@ -9,6 +9,7 @@ import { normaliseCroNumber, normalisePncId } from '../../../server/features/peo
 import { demoPassword } from '../../helpers/constants.ts'
 import { createTestDatabase } from '../../helpers/testDatabase.ts'
 import { expectTalliesToAgree } from '../performance/talliesAgree.ts'
+import { expectCidListingToAgree } from '../cid/cidSupport.ts'
 
 const people = 300
 const auditRows = 3000
@@ -82,8 +83,9 @@ describe('the volume generator at small scale', () => {
     expect(await verifyAuditChain(first.db)).toMatchObject({ firstBrokenId: null })
   })
 
-  it("leaves the performance report's tallies agreeing with the rows it made", async () => {
+  it("leaves the performance report's tallies and the CID listing agreeing with the rows it made", async () => {
     await expectTalliesToAgree(first.db)
+    await expectCidListingToAgree(first.db)
   })
 
   it('keeps every foreign key', async () => {
