@@ -75,21 +75,12 @@ export async function findByDateOfBirth(db: Db, areaIds: readonly string[], date
 export async function searchByName(db: Db, areaIds: readonly string[], query: string, limit: number): Promise<PersonSummary[]> {
   if (areaIds.length === 0) return []
   const q = query.toLowerCase().trim()
-  const oneWord = !/\s/.test(q)
-  const inAreas = sql`p.area_id = any(${sql.val([...areaIds])}::uuid[]) and p.combined_into is null`
-  const personName = oneWord ? sql`lower(p.surname)` : sql`lower(p.surname || ' ' || p.forenames)`
-  const aliasName = oneWord ? sql`lower(al.surname)` : sql`lower(al.surname || ' ' || al.forenames)`
+  // The candidates come from person_name_candidates (the name_search_nearest migration).
+  const wholeName = /\s/.test(q)
   const result = await sql<PersonSummary & { score: number }>`
     with candidates as (
-      (select p.id, similarity(${personName}, ${q}) as score, null::text as matched_alias
-         from person p
-        where ${personName} % ${q} and ${inAreas}
-        order by ${personName} <-> ${q} limit ${limit})
-      union all
-      (select al.person_id, similarity(${aliasName}, ${q}), al.forenames || ' ' || al.surname
-         from person_alias al join person p on p.id = al.person_id
-        where ${aliasName} % ${q} and ${inAreas}
-        order by ${aliasName} <-> ${q} limit ${limit})
+      select person_id as id, score, matched_alias
+        from person_name_candidates(${q}, ${wholeName}, ${sql.val([...areaIds])}::uuid[], ${limit})
     ), best as (
       select distinct on (id) id, score, matched_alias from candidates order by id, score desc
     )
