@@ -127,33 +127,36 @@ export function createPeopleService(db: Kysely<Database>) {
     })
   }
 
-  /** The person page: every panel read and the consultation logged in one transaction. */
+  /**
+   * The person page: every panel read, then the consultation logged. The log row is a statement
+   * of its own, not the end of a transaction: the audit chain's lock is then held for the insert
+   * alone, never across a round trip to a busy app (which queued every other page's log row
+   * behind it under load). If it cannot be logged, the page is not shown.
+   */
   async function view(user: SessionUser, id: string, actor: Actor, purpose: string | undefined) {
-    return db.transaction().execute(async (trx) => {
-      const person = await repo.findPersonInAreas(trx, id, user.visibleAreaIds)
-      if (!person) return combinedRecord(trx, user, id, actor)
-      if (person.restricted && !purpose) return { kind: 'needsPurpose' as const, personId: person.id }
-      const panels = await personPanels(trx, id)
-      await recordAudit(trx, actor, {
-        category: 'consultation',
-        event: 'person.viewed',
-        entityType: 'person',
-        entityId: id,
-        personId: id,
-        ...(purpose ? { purpose } : {}),
-      })
-      return { kind: 'found' as const, person, ...panels }
+    const person = await repo.findPersonInAreas(db, id, user.visibleAreaIds)
+    if (!person) return combinedRecord(user, id, actor)
+    if (person.restricted && !purpose) return { kind: 'needsPurpose' as const, personId: person.id }
+    const panels = await personPanels(db, id)
+    await recordAudit(db, actor, {
+      category: 'consultation',
+      event: 'person.viewed',
+      entityType: 'person',
+      entityId: id,
+      personId: id,
+      ...(purpose ? { purpose } : {}),
     })
+    return { kind: 'found' as const, person, ...panels }
   }
 
   /**
    * The old address of a record combined into another: the page says so and links to the kept
    * record (which asks for a purpose itself if restricted), showing no details, so no purpose is asked here.
    */
-  async function combinedRecord(trx: Kysely<Database>, user: SessionUser, id: string, actor: Actor) {
-    const combined = await findCombinedRecord(trx, id, user.visibleAreaIds)
+  async function combinedRecord(user: SessionUser, id: string, actor: Actor) {
+    const combined = await findCombinedRecord(db, id, user.visibleAreaIds)
     if (!combined?.combined_into) return { kind: 'notFound' as const }
-    await recordAudit(trx, actor, { category: 'consultation', event: 'person.viewed', entityType: 'person', entityId: id, personId: id, detail: { page: 'combined', survivorId: combined.combined_into } })
+    await recordAudit(db, actor, { category: 'consultation', event: 'person.viewed', entityType: 'person', entityId: id, personId: id, detail: { page: 'combined', survivorId: combined.combined_into } })
     return { kind: 'combined' as const, survivorId: combined.combined_into }
   }
 
