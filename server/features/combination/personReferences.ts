@@ -47,6 +47,8 @@ export const unmovedPersonColumns: Record<string, string> = {
   'report_day_share.person_id': reportShare,
   'report_cohort_share.person_id': reportShare,
   'report_membership_share.person_id': reportShare,
+  'report_failure_share.person_id': reportShare,
+  'report_link_share.person_id': reportShare,
   'report_dirty.person_id': 'people whose report shares are due to be worked out again before the transaction commits',
   'cid_listing.person_id': "the CID list's copy of a listed entry; the database works both records' rows out again when their entries move",
   'cid_listing_dirty.person_id': 'people whose CID list rows are due to be worked out again before the transaction commits',

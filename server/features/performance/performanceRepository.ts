@@ -6,19 +6,14 @@ type Db = Kysely<Database>
 export type ReportScope = { areaIds: readonly string[]; areaId?: string | undefined; wardId?: string | undefined; from: string; to: string }
 
 /**
- * The rows in scope: the user's areas, narrowed by the report's borough and ward filters, on the
- * area_id and ward_id of the given table alias (a person, or a tally, which carries the person's).
+ * The tally rows in scope: the user's areas, narrowed by the report's borough and ward filters.
+ * A tally row carries its person's borough and ward.
  */
-function inScope(alias: 'p' | 't', scope: ReportScope) {
-  const area = sql.ref(`${alias}.area_id`)
-  const ward = sql.ref(`${alias}.ward_id`)
-  return sql`${area} = any(${sql.val([...scope.areaIds])}::uuid[])
-    ${scope.areaId ? sql`and ${area} = ${scope.areaId}::uuid` : sql``}
-    ${scope.wardId ? sql`and ${ward} = ${scope.wardId}::uuid` : sql``}`
+function tallyIn(scope: ReportScope) {
+  return sql`t.area_id = any(${sql.val([...scope.areaIds])}::uuid[])
+    ${scope.areaId ? sql`and t.area_id = ${scope.areaId}::uuid` : sql``}
+    ${scope.wardId ? sql`and t.ward_id = ${scope.wardId}::uuid` : sql``}`
 }
-
-const peopleIn = (scope: ReportScope) => inScope('p', scope)
-const tallyIn = (scope: ReportScope) => inScope('t', scope)
 
 /** Calendar months from..to as 'YYYY-MM', so an empty month is a row of zeros, not a gap. */
 function months(scope: ReportScope) {
@@ -121,12 +116,15 @@ export async function attendanceRates(db: Db, scope: ReportScope) {
   return result.rows
 }
 
+/** DIP failures in the period by section and status now, from report_failure_tally. */
 export async function failuresBySectionAndStatus(db: Db, scope: ReportScope) {
   const result = await sql<{ section: 's12' | 's14'; status: string; failures: number }>`
-    select f.section, f.status, count(*)::int as failures
-      from dip_failure f join person p on p.id = f.person_id and ${peopleIn(scope)}
-     where f.failure_date between ${scope.from}::date and ${scope.to}::date
-     group by f.section, f.status order by f.section, f.status`.execute(db)
+    select t.section, t.status, sum(t.n)::int as failures
+      from report_failure_tally t
+     where ${tallyIn(scope)} and t.day between ${scope.from}::date and ${scope.to}::date
+     group by t.section, t.status
+    having sum(t.n) > 0
+     order by t.section, t.status`.execute(db)
   return result.rows
 }
 
@@ -136,10 +134,10 @@ export async function hotSpots(db: Db, scope: ReportScope) {
     with tests as (
       select t.ward_id, sum(t.possession_tests)::int as n from ${dayTallyForPeriod(scope)} t group by t.ward_id
     ), failures as (
-      select p.ward_id, count(*)::int as n
-        from dip_failure f join person p on p.id = f.person_id and ${peopleIn(scope)}
-       where f.failure_date between ${scope.from}::date and ${scope.to}::date
-       group by p.ward_id
+      select t.ward_id, sum(t.n)::int as n
+        from report_failure_tally t
+       where ${tallyIn(scope)} and t.day between ${scope.from}::date and ${scope.to}::date
+       group by t.ward_id
     )
     select w.name as ward,
            case when w.valid_to is null then 'From May 2022' else 'Before May 2022' end as ward_set,
@@ -155,13 +153,15 @@ export async function hotSpots(db: Db, scope: ReportScope) {
   return result.rows
 }
 
+/** Open partner links by agency and rating, from report_link_tally. */
 export async function linksByAgency(db: Db, scope: ReportScope) {
   const result = await sql<{ agency: string; rating: string; links: number }>`
-    select l.agency, coalesce(upper(l.brag_rating), case when l.dash_score >= 14 then 'High risk' when l.dash_score is not null then 'Standard' else 'None' end) as rating,
-           count(*)::int as links
-      from partner_link l join person p on p.id = l.person_id and ${peopleIn(scope)}
-     where l.status = 'open'
-     group by 1, 2 order by 1, 2`.execute(db)
+    select t.agency, t.rating, sum(t.n)::int as links
+      from report_link_tally t
+     where ${tallyIn(scope)}
+     group by t.agency, t.rating
+    having sum(t.n) > 0
+     order by t.agency, t.rating`.execute(db)
   return result.rows
 }
 

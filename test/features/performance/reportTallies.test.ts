@@ -5,6 +5,7 @@ import type { Database } from '../../../db/types.ts'
 import type { DbHandle } from '../../../db/index.ts'
 import { areaIdsByCode, createMembership, createPerson, demoUserIds, uniqueTag } from '../../helpers/factories.ts'
 import { createTestDatabase } from '../../helpers/testDatabase.ts'
+import { failure } from '../cid/cidSupport.ts'
 import { allKeptAndFresh, expectTalliesToAgree } from './talliesAgree.ts'
 
 // The report reads its counts from tallies kept by the database as the case tables change (the
@@ -115,6 +116,37 @@ describe('the report tallies', () => {
     await expectTalliesToAgree(db)
     const left = await sql<{ n: number }>`select count(*)::int as n from report_day_share where person_id = ${person.id}`.execute(db)
     expect(left.rows[0]?.n).toBe(0)
+  })
+
+  it('follow DIP failures (new, moved on, moved to another person) and partner links (opened, re-rated, closed)', async () => {
+    const person = await createPerson(db, { ward_id: wards[0] ?? null })
+    const other = await createPerson(db, { ward_id: wards[1] ?? null })
+    const failed = await failure(db, person.id, { status: 'open', failureDate: '2025-06-10' })
+    await expectTalliesToAgree(db)
+    await db.updateTable('dip_failure').set({ status: 'wanted' }).where('id', '=', failed.id).execute()
+    await expectTalliesToAgree(db)
+    const wanted = await sql<{ n: number }>`select sum(n)::int as n from report_failure_tally where ward_id = ${wards[0]} and day = '2025-06-10' and status = 'wanted'`.execute(db)
+    expect(wanted.rows[0]?.n).toBeGreaterThanOrEqual(1)
+    await db.updateTable('dip_failure').set({ person_id: other.id }).where('id', '=', failed.id).execute()
+    await expectTalliesToAgree(db)
+    const agreement = await db
+      .insertInto('sharing_agreement')
+      .values({ name: `Tally agreement ${uniqueTag()}`, agency: 'mash', categories: ['identity'], starts_on: '2020-01-01', created_by: users.admin })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const link = await db
+      .insertInto('partner_link')
+      .values({ person_id: person.id, agency: 'mash', reference: `MASH/${uniqueTag()}`, opened_on: '2025-06-01', agreement_id: agreement.id, brag_rating: 'amber', created_by: users.iom })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await expectTalliesToAgree(db)
+    await db.updateTable('partner_link').set({ brag_rating: 'red' }).where('id', '=', link.id).execute()
+    await db.updateTable('person').set({ ward_id: wards[2] ?? null }).where('id', '=', person.id).execute()
+    await expectTalliesToAgree(db)
+    await db.updateTable('partner_link').set({ status: 'closed', closed_on: '2025-07-01' }).where('id', '=', link.id).execute()
+    await expectTalliesToAgree(db)
+    const open = await sql<{ n: number }>`select count(*)::int as n from report_link_share where person_id = ${person.id}`.execute(db)
+    expect(open.rows[0]?.n).toBe(0)
   })
 
   it('agree after two transactions write for one person at the same time', async () => {

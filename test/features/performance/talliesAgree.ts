@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import { expect } from 'vitest'
 import type { Database } from '../../../db/types.ts'
 
-// The report tallies (the report_tallies migration) as kept, against what the case tables give
+// The report tallies (the report_tallies and report_failure_link_tallies migrations) as kept, against what the case tables give
 // when every person's share is worked out from nothing.
 
 type Db = Kysely<Database>
@@ -15,6 +15,8 @@ const tallies = {
   },
   cohort: { keys: ['month_end', 'programme', 'tier'], values: ['n'] },
   membership: { keys: ['day', 'programme'], values: ['members', 'before_tests', 'since_tests', 'adopted_days'] },
+  failure: { keys: ['day', 'section', 'status'], values: ['n'] },
+  link: { keys: ['agency', 'rating'], values: ['n'] },
 }
 
 /** A tally as kept, and as the case tables give it now, both without all-zero rows, in one order. */
@@ -33,12 +35,14 @@ export async function keptAndFresh(db: Db, name: keyof typeof tallies) {
 }
 
 export async function allKeptAndFresh(db: Db) {
-  return { day: await keptAndFresh(db, 'day'), cohort: await keptAndFresh(db, 'cohort'), membership: await keptAndFresh(db, 'membership') }
+  const all: Record<string, unknown> = {}
+  for (const name of Object.keys(tallies) as (keyof typeof tallies)[]) all[name] = await keptAndFresh(db, name)
+  return all
 }
 
 /** Fails, naming the tally, unless every tally equals what the case tables give now. */
 export async function expectTalliesToAgree(db: Db): Promise<void> {
-  for (const name of ['day', 'cohort', 'membership'] as const) {
+  for (const name of Object.keys(tallies) as (keyof typeof tallies)[]) {
     const { kept, fresh } = (await keptAndFresh(db, name)) ?? {}
     expect(kept, `report_${name}_tally`).toEqual(fresh)
   }
