@@ -52,6 +52,19 @@ export async function recordAudit(db: Kysely<Database>, actor: Actor, entry: Aud
     .execute()
 }
 
+/** The consultation of a person's record: one row per page that shows it, with the purpose given for a restricted one. */
+export function recordPersonViewed(db: Kysely<Database>, actor: Actor, personId: string, purpose: string | undefined, detail?: Record<string, unknown>): Promise<void> {
+  return recordAudit(db, actor, {
+    category: 'consultation',
+    event: 'person.viewed',
+    entityType: 'person',
+    entityId: personId,
+    personId,
+    ...(purpose ? { purpose } : {}),
+    ...(detail ? { detail } : {}),
+  })
+}
+
 export type ChainCheck = { rowsChecked: number; firstBrokenId: string | null; reason: string | null }
 
 const genesis = '0'.repeat(64)

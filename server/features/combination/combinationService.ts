@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
-import { recordAudit, type Actor } from '../audit/auditRepository.ts'
+import { recordAudit, recordPersonViewed, type Actor } from '../audit/auditRepository.ts'
 import * as people from '../people/peopleRepository.ts'
 import * as repo from './combinationRepository.ts'
 import { combinedFields, moveRows, moveRowsBack, movedReferences, type CombinedField } from './personReferences.ts'
@@ -45,15 +45,7 @@ export function createCombinationService(db: Db) {
     const candidates = (
       await people.findLikelyDuplicates(db, user.visibleAreaIds, { surname: person.surname, forenames: person.forenames, dateOfBirth: person.date_of_birth, pncId: person.pnc_id })
     ).filter((c) => c.id !== id)
-    await recordAudit(db, actor, {
-      category: 'consultation',
-      event: 'person.viewed',
-      entityType: 'person',
-      entityId: id,
-      personId: id,
-      ...(purpose ? { purpose } : {}),
-      detail: { page: 'combine', candidateIds: candidates.map((c) => c.id) },
-    })
+    await recordPersonViewed(db, actor, id, purpose, { page: 'combine', candidateIds: candidates.map((c) => c.id) })
     return { kind: 'found' as const, person, candidates }
   }
 
@@ -83,15 +75,7 @@ export function createCombinationService(db: Db) {
   }
 
   async function logCheck(actor: Actor, survivorId: string, mergedId: string, purpose: string | undefined, extra: Record<string, unknown> = {}) {
-    await recordAudit(db, actor, {
-      category: 'consultation',
-      event: 'person.viewed',
-      entityType: 'person',
-      entityId: survivorId,
-      personId: survivorId,
-      ...(purpose ? { purpose } : {}),
-      detail: { page: 'combine-check', otherPersonId: mergedId, ...extra },
-    })
+    await recordPersonViewed(db, actor, survivorId, purpose, { page: 'combine-check', otherPersonId: mergedId, ...extra })
   }
 
   async function combine(user: SessionUser, survivorId: string, mergedId: string, versions: Versions, reason: string, actor: Actor) {
@@ -174,15 +158,7 @@ export function createCombinationService(db: Db) {
     if (!person) return { kind: 'notFound' as const }
     if (person.restricted && !purpose) return { kind: 'needsPurpose' as const }
     const combinations = await repo.combinationsOf(db, id)
-    await recordAudit(db, actor, {
-      category: 'consultation',
-      event: 'person.viewed',
-      entityType: 'person',
-      entityId: id,
-      personId: id,
-      ...(purpose ? { purpose } : {}),
-      detail: { page: 'combinations', combinationIds: combinations.map((c) => c.id) },
-    })
+    await recordPersonViewed(db, actor, id, purpose, { page: 'combinations', combinationIds: combinations.map((c) => c.id) })
     return { kind: 'found' as const, person, combinations }
   }
 

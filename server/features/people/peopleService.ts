@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../http/dates.ts'
-import { recordAudit, type Actor } from '../audit/auditRepository.ts'
+import { recordAudit, recordPersonViewed, type Actor } from '../audit/auditRepository.ts'
 import * as casework from '../casework/caseworkRepository.ts'
 import { findCombinedRecord } from '../combination/combinationRepository.ts'
 import { normaliseCroNumber, normalisePncId } from './identifiers.ts'
@@ -138,14 +138,7 @@ export function createPeopleService(db: Kysely<Database>) {
     if (!person) return combinedRecord(user, id, actor)
     if (person.restricted && !purpose) return { kind: 'needsPurpose' as const, personId: person.id }
     const panels = await personPanels(db, id)
-    await recordAudit(db, actor, {
-      category: 'consultation',
-      event: 'person.viewed',
-      entityType: 'person',
-      entityId: id,
-      personId: id,
-      ...(purpose ? { purpose } : {}),
-    })
+    await recordPersonViewed(db, actor, id, purpose)
     return { kind: 'found' as const, person, ...panels }
   }
 
@@ -156,7 +149,7 @@ export function createPeopleService(db: Kysely<Database>) {
   async function combinedRecord(user: SessionUser, id: string, actor: Actor) {
     const combined = await findCombinedRecord(db, id, user.visibleAreaIds)
     if (!combined?.combined_into) return { kind: 'notFound' as const }
-    await recordAudit(db, actor, { category: 'consultation', event: 'person.viewed', entityType: 'person', entityId: id, personId: id, detail: { page: 'combined', survivorId: combined.combined_into } })
+    await recordPersonViewed(db, actor, id, undefined, { page: 'combined', survivorId: combined.combined_into })
     return { kind: 'combined' as const, survivorId: combined.combined_into }
   }
 
@@ -173,15 +166,7 @@ export function createPeopleService(db: Kysely<Database>) {
     const person = await repo.findPersonInAreas(db, id, user.visibleAreaIds)
     if (!person) return { kind: 'notFound' as const }
     if (person.restricted && !purpose) return { kind: 'needsPurpose' as const }
-    await recordAudit(db, actor, {
-      category: 'consultation',
-      event: 'person.viewed',
-      entityType: 'person',
-      entityId: id,
-      personId: id,
-      ...(purpose ? { purpose } : {}),
-      detail: { page },
-    })
+    await recordPersonViewed(db, actor, id, purpose, { page })
     return { kind: 'found' as const, person }
   }
 
