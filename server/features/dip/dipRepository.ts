@@ -228,7 +228,6 @@ export async function endFollowUp(db: Db, assessmentId: string, endedOn: string,
   return result.numUpdatedRows === 1n
 }
 
-/** Appointments between two instants in the user's areas, with attendance if recorded: one query. */
 /**
  * One page of the appointments in [from, to) in the areas, in time order, and whether there are
  * more. Not counted: at 100,000 people a day is about 3,000 appointments, and counting them (each
