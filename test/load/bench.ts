@@ -22,7 +22,7 @@ import { databaseUrl, loadAverage } from './benchSupport.ts'
 import { ensureBenchDatabase, openAsOwner, volumes } from './benchDatabase.ts'
 import { benchPages, prepareFixtures, type BenchPage } from './benchPages.ts'
 import { runLoad, type LoadResult } from './loadRun.ts'
-import { floorOf, startCaptureApp, statementTimes, type Floor } from './sqlFloor.ts'
+import { floorOf, startCaptureApp, type Floor } from './sqlFloor.ts'
 
 type Args = { people: number; seconds: number; connections: number; rebuild: boolean; only: string[] | undefined; statements: boolean }
 
@@ -131,10 +131,11 @@ async function main(): Promise<void> {
       // One request first, as under load: the report's figures are then in report_cache (except for the page that asks for a new period each time).
       await send()
       const statements = await capture.capture(send)
-      floors.set(page.name, await floorOf(url, statements))
+      const floor = await floorOf(url, statements)
+      floors.set(page.name, floor)
       if (args.statements) {
         console.log(`  ${page.label}:`)
-        for (const s of await statementTimes(url, statements)) console.log(`    ${f1(s.p50).padStart(6)} ms  ${s.text.slice(0, 110)}`)
+        for (const s of floor.each) console.log(`    ${f1(s.p50).padStart(6)} ms  ${s.text.slice(0, 110)}`)
       }
     }
   } finally {

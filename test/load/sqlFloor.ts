@@ -15,7 +15,7 @@ import { testSessionSecret } from '../helpers/constants.ts'
 // between that and the page's own time is Node: Express, EJS, the pool and the network.
 
 export type Statement = { text: string; values: unknown[] }
-export type Floor = { statements: number; p50: number; p99: number }
+export type Floor = { statements: number; p50: number; p99: number; each: { text: string; p50: number }[] }
 
 const control = /^\s*(begin|commit|rollback|savepoint|release|set role|reset role|start transaction)\b/i
 let recording: Statement[] | undefined
@@ -74,51 +74,41 @@ export async function startCaptureApp(databaseUrl: string): Promise<CaptureApp> 
   }
 }
 
-/** Each statement's own median time over `runs` replays (rolled back), to see where a page's floor goes. */
-export async function statementTimes(databaseUrl: string, statements: Statement[], runs = 30): Promise<{ text: string; p50: number }[]> {
-  const client = new pg.Client({ connectionString: databaseUrl })
-  await client.connect()
-  try {
-    await client.query(`set role ${appRole}; set jit = off`)
-    const times = statements.map(() => [] as number[])
-    for (let run = 0; run <= runs; run++) {
-      await client.query('begin')
-      for (const [i, s] of statements.entries()) {
-        const started = performance.now()
-        await client.query(s.text, s.values)
-        if (run > 0) times[i]!.push(performance.now() - started)
-      }
-      await client.query('rollback')
-    }
-    return statements.map((s, i) => {
-      const sorted = times[i]!.sort((a, b) => a - b)
-      return { text: s.text.replace(/\s+/g, ' ').trim(), p50: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN }
-    })
-  } finally {
-    await client.end()
-  }
-}
-
-/** Replays the statements back to back `runs` times (after one warm-up), each pass rolled back: the sum of their round trips. */
+/**
+ * Replays the statements back to back `runs` times (after one warm-up), each pass rolled back:
+ * the sum of their round trips, and each statement's own median (where a page's floor goes).
+ */
 export async function floorOf(databaseUrl: string, statements: Statement[], runs = 30): Promise<Floor> {
   const client = new pg.Client({ connectionString: databaseUrl })
   await client.connect()
   try {
     // As the app's pool connects (db/index.ts): its role, and no JIT.
     await client.query(`set role ${appRole}; set jit = off`)
-    const times: number[] = []
+    const passes: number[][] = []
     for (let run = 0; run <= runs; run++) {
       await client.query('begin')
-      const started = performance.now()
-      for (const s of statements) await client.query(s.text, s.values)
-      const elapsed = performance.now() - started
+      const pass: number[] = []
+      for (const s of statements) {
+        const started = performance.now()
+        await client.query(s.text, s.values)
+        pass.push(performance.now() - started)
+      }
       await client.query('rollback')
-      if (run > 0) times.push(elapsed)
+      if (run > 0) passes.push(pass)
     }
-    times.sort((a, b) => a - b)
-    const at = (p: number) => times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)] ?? Number.NaN
-    return { statements: statements.length, p50: at(50), p99: at(99) }
+    const totals = passes.map((pass) => pass.reduce((sum, t) => sum + t, 0))
+    return {
+      statements: statements.length,
+      p50: percentile(totals, 50),
+      p99: percentile(totals, 99),
+      each: statements.map((s, i) => ({ text: s.text.replace(/\s+/g, ' ').trim(), p50: percentile(passes.map((pass) => pass[i]!), 50) })),
+    }
   } finally {
     await client.end()
   }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN
 }
