@@ -5,16 +5,15 @@ import { keepValues, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
-import { formatDate, formatDateTime } from '../../presenters/format.ts'
+import { formatDate, formatDateTime, formatMonth } from '../../presenters/format.ts'
 import { actorFrom } from '../audit/actor.ts'
 import type { CohortsService } from '../cohorts/cohortsService.ts'
 import { fullName } from '../people/peoplePresenter.ts'
 import { programmeLabels } from '../people/vocabulary.ts'
-import { monthLabel } from './performancePresenter.ts'
 import { chartsFrom, tablesFrom } from './performanceTables.ts'
 import type { PerformanceService } from './performanceService.ts'
 
-const monthName = (month: string) => new Date(`${month}-01T00:00:00Z`).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' })
+const monthName = (month: string) => formatMonth(month, 'long')
 
 /** The months offered: this one and the 24 before it, newest first (a link may name an older one). */
 function monthChoices(chosen?: unknown): { value: string; text: string }[] {
@@ -66,7 +65,7 @@ export function meetingPackRoutes({ performanceService, cohortsService }: { perf
         const options = await cohortsService.placeOptions(user)
         const borough = options.boroughs.find((b) => b.id === parsed.data.areaId)?.name ?? 'All boroughs'
         await renderPage(res, 'performance/pack', {
-          title: `Meeting pack: ${monthLabel(parsed.data.month)}`,
+          title: `Meeting pack: ${formatMonth(parsed.data.month)}`,
           printable: true,
           month: monthName(parsed.data.month),
           borough,

@@ -62,7 +62,3 @@ export function barChart(id: string, title: string, points: { label: string; val
   }
 }
 
-export function monthLabel(month: string): string {
-  const date = new Date(`${month}-01T00:00:00Z`)
-  return date.toLocaleDateString('en-GB', { month: 'short', year: '2-digit', timeZone: 'UTC' })
-}

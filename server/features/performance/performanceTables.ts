@@ -1,5 +1,6 @@
 import { programmeLabels, tierLabels } from '../people/vocabulary.ts'
-import { barChart, change, monthLabel, perYear, rate, type Table } from './performancePresenter.ts'
+import { formatMonth } from '../../presenters/format.ts'
+import { barChart, change, perYear, rate, type Table } from './performancePresenter.ts'
 import type { Figures } from './performanceService.ts'
 
 // The report's figures as tables (shown, printed in the pack and downloaded as CSV) and charts.
@@ -45,7 +46,7 @@ export function chartsFrom(f: Figures) {
   const cohortTotals = new Map<string, number>(f.tests.map((r) => [r.month, 0]))
   for (const r of f.cohortSize) cohortTotals.set(r.month, (cohortTotals.get(r.month) ?? 0) + r.members)
   return [
-    barChart('chart-cohort', 'Open memberships at the end of each month', [...cohortTotals].map(([month, value]) => ({ label: monthLabel(month), value }))),
-    barChart('chart-tests', 'Drug tests by month', f.tests.map((r) => ({ label: monthLabel(r.month), value: r.tests }))),
+    barChart('chart-cohort', 'Open memberships at the end of each month', [...cohortTotals].map(([month, value]) => ({ label: formatMonth(month), value }))),
+    barChart('chart-tests', 'Drug tests by month', f.tests.map((r) => ({ label: formatMonth(r.month), value: r.tests }))),
   ]
 }

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { monthLabel } from '../../../server/features/performance/performancePresenter.ts'
+import { formatMonth } from '../../../server/presenters/format.ts'
 import { programmeLabels, tierLabels } from '../../../server/features/people/vocabulary.ts'
 import { addMonths, todayInLondon } from '../../../server/http/dates.ts'
 import { dateFields, errorSummaryLinks } from '../../helpers/factories.ts'
@@ -225,7 +225,7 @@ describe('the performance report, against a hand-made dataset', () => {
       const bars = [...svg.body.matchAll(/<rect [^>]*height="(\d+)"[^>]*><\/rect>/g)].map((m) => Number(m[1]))
       charts.set(titleId ?? '', { title: title ?? '', description: description ?? '', bars })
     }
-    const describe = (values: number[]) => `${months.map((m, i) => `${monthLabel(m)}: ${values[i]}`).join('; ')}.`
+    const describe = (values: number[]) => `${months.map((m, i) => `${formatMonth(m)}: ${values[i]}`).join('; ')}.`
     const tests = charts.get('chart-tests-title')!
     expect(tests.title).toBe('Drug tests by month')
     expect(tests.description).toBe(describe([0, 3, 0, 2, 1, 4, 1]))
