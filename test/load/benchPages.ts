@@ -51,6 +51,8 @@ export const benchPages: BenchPage[] = [
   { name: 'caseload', label: 'my caseload', role: 'iom_officer', status: 200, target: () => ({ next: () => ({ path: '/caseload' }) }) },
   { name: 'appointments', label: 'today’s appointments', role: 'dip_worker', status: 200, target: () => ({ next: () => ({ path: '/appointments' }) }) },
   { name: 'cid', label: 'CID list', role: 'cid_officer', status: 200, target: () => ({ next: () => ({ path: '/cid' }) }) },
+  // The supervisor's home page: the most panels of any role's, and where every sign-in lands.
+  { name: 'home', label: 'supervisor’s home page', role: 'supervisor', status: 200, target: () => ({ next: () => ({ path: '/' }) }) },
   { name: 'report', label: 'performance report', role: 'supervisor', status: 200, target: () => ({ next: () => ({ path: '/performance' }) }) },
   {
     // Every request a period no one has asked for yet, so that the figures are worked out, not

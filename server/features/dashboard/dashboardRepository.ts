@@ -75,19 +75,23 @@ export async function supervisorPanel(db: Db, areaIds: readonly string[], today:
   return result.rows[0]
 }
 
-/** Team performance: open memberships and overdue actions per lead officer, in one grouped query. */
+/**
+ * Team performance: open memberships per lead officer, counted first (one pass over the area's
+ * memberships), then each officer's overdue actions and recent contacts from their own indexes.
+ */
 export function teamPerformance(db: Db, areaIds: readonly string[], today: string) {
   return sql<{ officer: string; caseload: number; overdue: number; contacts_30_days: number }>`
+    with load as (
+      select m.lead_officer_id as officer_id, count(*)::int as caseload
+        from cohort_membership m join person p on p.id = m.person_id
+       where m.status <> 'ended' and ${areaFilter(areaIds)}
+       group by m.lead_officer_id)
     select u.display_name as officer,
-           count(distinct m.id)::int as caseload,
+           l.caseload,
            (select count(*) from action x where x.owner_id = u.id and x.status = 'open' and x.due_date < ${today})::int as overdue,
            (select count(*) from contact c where c.recorded_by = u.id and c.contact_date >= ${today}::date - 30)::int as contacts_30_days
-      from app_user u
-      join cohort_membership m on m.lead_officer_id = u.id and m.status <> 'ended'
-      join person p on p.id = m.person_id
-     where ${areaFilter(areaIds)}
-     group by u.id, u.display_name
-     order by u.display_name`.execute(db).then((r) => r.rows)
+      from load l join app_user u on u.id = l.officer_id
+     order by u.display_name, u.id`.execute(db).then((r) => r.rows)
 }
 
 /** The links the partner's own list shows: their agency's, shared under an agreement of their agency in force today. */

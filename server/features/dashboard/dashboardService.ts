@@ -20,28 +20,37 @@ export function createDashboardService(db: Kysely<Database>, clock: () => Date =
     const dayEnd = londonInstant(addDays(today, 1), '00:00')
     const weekEnd = londonInstant(addDays(today, 7), '00:00')
     const areas = user.visibleAreaIds
-    const home: Record<string, unknown> = {}
+    // The panels are independent counts: read side by side on the pool, so a supervisor's page
+    // (six panels) waits for its slowest panel, not for the sum of them.
+    const panels: Record<string, () => Promise<unknown>> = {}
     if (can(user, 'caseload.view') && user.role !== 'dip_worker') {
-      home.iom = await repo.iomPanel(db, user.id, areas, today, weekEnd, dayStart)
-      const notices = await countersignedForLeadOfficer(db, user.id, areas, new Date(now.getTime() - 14 * 86_400_000))
-      if (notices.length > 0) {
-        await recordAudit(db, actor, { category: 'consultation', event: 'home.cid_notices', detail: { personIds: notices.map((n) => n.person_id) } })
+      panels.iom = () => repo.iomPanel(db, user.id, areas, today, weekEnd, dayStart)
+      panels.cidNotices = async () => {
+        const notices = await countersignedForLeadOfficer(db, user.id, areas, new Date(now.getTime() - 14 * 86_400_000))
+        if (notices.length > 0) {
+          await recordAudit(db, actor, { category: 'consultation', event: 'home.cid_notices', detail: { personIds: notices.map((n) => n.person_id) } })
+        }
+        return notices
       }
-      home.cidNotices = notices
     }
-    if (can(user, 'dip.appointments')) home.dip = await repo.dipPanel(db, areas, dayStart, dayEnd, now)
-    if (can(user, 'cid.list')) home.cid = await repo.cidPanel(db, areas, today)
+    if (can(user, 'dip.appointments')) panels.dip = () => repo.dipPanel(db, areas, dayStart, dayEnd, now)
+    if (can(user, 'cid.list')) panels.cid = () => repo.cidPanel(db, areas, today)
     if (can(user, 'referrals.decide')) {
-      home.supervisor = await repo.supervisorPanel(db, areas, today)
-      home.team = await repo.teamPerformance(db, areas, today)
+      panels.supervisor = () => repo.supervisorPanel(db, areas, today)
+      panels.team = () => repo.teamPerformance(db, areas, today)
     }
     const linkAgency = linkAgencyOf(user.agency)
-    if (can(user, 'partner.cases') && linkAgency) home.partner = await repo.partnerPanel(db, linkAgency, areas, today)
+    if (can(user, 'partner.cases') && linkAgency) panels.partner = () => repo.partnerPanel(db, linkAgency, areas, today)
     if (user.role === 'partner') {
-      const picture = await repo.partnershipPicture(db, areas, today)
-      home.partnership = Object.fromEntries(Object.entries(picture).map(([k, n]) => [k, partnerCount(n)]))
+      panels.partnership = async () => {
+        const picture = await repo.partnershipPicture(db, areas, today)
+        return Object.fromEntries(Object.entries(picture).map(([k, n]) => [k, partnerCount(n)]))
+      }
     }
-    if (can(user, 'users.manage')) home.admin = await repo.adminPanel(db, today)
+    if (can(user, 'users.manage')) panels.admin = () => repo.adminPanel(db, today)
+    const entries = Object.entries(panels)
+    const results = await Promise.all(entries.map(([, read]) => read()))
+    const home: Record<string, unknown> = Object.fromEntries(entries.map(([name], i) => [name, results[i]]))
     return home
   }
   return { forUser }

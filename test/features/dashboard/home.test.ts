@@ -219,6 +219,46 @@ describe('the home page, role by role', () => {
     expect(decisions['referrals awaiting the panel']).toBe(3)
   })
 
+  it('a supervisor sees each lead officer’s open memberships in their areas, overdue actions and contacts of the last 30 days', async () => {
+    const officer = await t.db
+      .insertInto('app_user')
+      .values({ username: `team${uniqueTag().toLowerCase()}`, display_name: `Team Officer ${uniqueTag()}`, role: 'iom_officer', password_hash: 'not-a-real-hash' })
+      .returning(['id', 'display_name'])
+      .executeTakeFirstOrThrow()
+    const member = async (status: 'active' | 'in_custody' | 'ended', areaCode = 'HV') => {
+      const person = await createPerson(t.db, { areaCode })
+      await createMembership(t.db, { personId: person.id, leadOfficerId: officer.id, tier: 'amber', status })
+      return person
+    }
+    const person = await member('active')
+    // Also on DIP with the same lead officer: two memberships, each counted.
+    await createMembership(t.db, { personId: person.id, leadOfficerId: officer.id, programme: 'dip' })
+    await member('in_custody')
+    await member('ended')
+    await member('active', elsewhere.boroughCode)
+    await createMembership(t.db, { personId: (await createPerson(t.db)).id, leadOfficerId: users.iom, tier: 'red' })
+
+    await createAction(t.db, { personId: person.id, ownerId: officer.id, dueDate: addDays(today(), -1) })
+    await createAction(t.db, { personId: person.id, ownerId: officer.id, dueDate: addDays(today(), -30) })
+    await createAction(t.db, { personId: person.id, ownerId: officer.id, dueDate: today() })
+    const done = await createAction(t.db, { personId: person.id, ownerId: officer.id, dueDate: addDays(today(), -2) })
+    await t.db.updateTable('action').set({ status: 'done', completed_on: today() }).where('id', '=', done.id).execute()
+    await createAction(t.db, { personId: person.id, ownerId: users.iom, dueDate: addDays(today(), -2) })
+
+    const contactType = (await t.db.selectFrom('contact_type').select('code').orderBy('sort_order').executeTakeFirstOrThrow()).code
+    const contact = (daysAgo: number, recordedBy = officer.id) =>
+      t.db.insertInto('contact').values({ person_id: person.id, contact_date: addDays(today(), -daysAgo), contact_type: contactType, pathway: 'health', note: 'Home visit', recorded_by: recordedBy }).execute()
+    await contact(0)
+    await contact(30)
+    await contact(31)
+    await contact(1, users.iom)
+
+    const page = await (await signInAs(t.app, 'supervisor')).agent.get('/').expect(200)
+    const team = /<h2 class="govuk-heading-m">Team<\/h2>[\s\S]*?<tbody[^>]*>([\s\S]*?)<\/tbody>/.exec(page.text)?.[1] ?? ''
+    const rows = [...team.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((row) => [...(row[1] ?? '').matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) => textOf(cell[1] ?? '')))
+    expect(rows.filter((cells) => cells[0] === officer.display_name)).toEqual([[officer.display_name, '3', '2', '2']])
+  })
+
   it('a partner sees their own agency’s open cases, under agreements in force, in their areas', async () => {
     const partner = await signInAs(t.app, 'partner') // MASH
     const before = await homeOf(partner)
