@@ -336,8 +336,11 @@ export function cohortList(db: Db, areaIds: readonly string[], filters: CohortFi
 
 export type CohortRow = Awaited<ReturnType<typeof cohortList>>[number]
 
-/** My caseload: the open memberships I lead in my areas, with each person's next open action. */
-export function caseloadOf(db: Db, userId: string, areaIds: readonly string[]) {
+/**
+ * My caseload, a page at a time: the open memberships I lead in my areas, red tier first, with
+ * each person's next open action (looked up for the page's rows only) and how many there are in all.
+ */
+export function caseloadOf(db: Db, userId: string, areaIds: readonly string[], page: { limit: number; offset: number }) {
   if (areaIds.length === 0) return Promise.resolve([])
   return db
     .selectFrom('cohort_membership as m')
@@ -361,11 +364,16 @@ export function caseloadOf(db: Db, userId: string, areaIds: readonly string[]) {
         .whereRef('x.person_id', '=', 'p.id')
         .where('x.status', '=', 'open')
         .as('next_action_due'),
+      (eb) => eb.fn.countAll<string>().over().as('total'),
     ])
     .where('m.lead_officer_id', '=', userId)
     .where('m.status', '<>', 'ended')
     .where('p.area_id', 'in', [...areaIds])
     .orderBy(sql`case m.tier when 'red' then 0 when 'amber' then 1 else 2 end`)
     .orderBy('p.surname')
+    .orderBy('p.forenames')
+    .orderBy('m.id')
+    .limit(page.limit)
+    .offset(page.offset)
     .execute()
 }

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express'
 import { dateParts, gatherDates, keepDateValues, todayInLondon } from '../../http/dates.ts'
 import { keepValues, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { HttpError, notFound } from '../../http/httpError.ts'
+import { pageParam, pagingOf, windowOf } from '../../http/paging.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { finishWrite, idParam } from '../../http/writeResult.ts'
@@ -240,10 +241,15 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
       access: 'caseload.view',
       audit: 'consultation',
       handler: async (req, res) => {
+        const page = pageParam.safeParse(req.query.page)
+        if (!page.success) throw new HttpError(400, 'There is no such page of your caseload')
         const today = todayInLondon()
-        const rows = await cohortsService.caseload(signedInUser(req), actorFrom(req))
+        const { rows, total } = await cohortsService.caseload(signedInUser(req), windowOf(page.data), actorFrom(req))
+        if (page.data > 1 && rows.length === 0) throw notFound('Page')
         await renderPage(res, 'cohorts/caseload', {
           title: 'My caseload',
+          total,
+          paging: pagingOf(page.data, total, rows.length, ''),
           rows: rows.map((r) => ({
             personId: r.person_id,
             name: fullName(r),

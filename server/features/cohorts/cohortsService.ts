@@ -186,12 +186,13 @@ export function createCohortsService(db: Kysely<Database>) {
     })
   }
 
-  async function caseload(user: SessionUser, actor: Actor) {
-    const rows = await repo.caseloadOf(db, user.id, user.visibleAreaIds)
+  /** One page of my caseload and how many memberships in all; the people shown are logged as consulted. */
+  async function caseload(user: SessionUser, page: { limit: number; offset: number }, actor: Actor) {
+    const rows = await repo.caseloadOf(db, user.id, user.visibleAreaIds, page)
     if (rows.length > 0) {
       await recordAudit(db, actor, { category: 'consultation', event: 'caseload.viewed', detail: { personIds: rows.map((r) => r.person_id) } })
     }
-    return rows
+    return { rows, total: Number(rows[0]?.total ?? 0) }
   }
 
   async function list(user: SessionUser, filters: repo.CohortFilters, page: { limit: number; offset: number }, actor: Actor) {
