@@ -7,7 +7,8 @@ import type { AttendanceOutcome, TestResult } from '../../../db/types.ts'
 // Made once: building an Intl formatter costs about a millisecond, using one a microsecond, and
 // every list of appointments asks for UK days and wall-clock times.
 const londonDayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' })
-const londonWallClock = new Intl.DateTimeFormat('en-GB', {
+/** UK wall-clock time to the minute, 24-hour: formats as 'YYYY-MM-DD, HH:MM'. */
+export const londonWallClock = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'Europe/London',
   hourCycle: 'h23',
   year: 'numeric',

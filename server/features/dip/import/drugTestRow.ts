@@ -4,7 +4,7 @@ import { todayInLondon } from '../../../http/dates.ts'
 import { text } from '../../../http/forms.ts'
 import { normalisePncId } from '../../people/identifiers.ts'
 import type { NewDrugTest } from '../dipRepository.ts'
-import { londonInstant } from '../dipRules.ts'
+import { londonInstant, londonWallClock } from '../dipRules.ts'
 import { shownValue, type CsvRecord, type ImportColumn, type RowError } from './drugTestCsv.ts'
 
 // The checks on one row's cells, as the DT1 form makes them, in words that name the column.
@@ -27,20 +27,11 @@ function isRealDay(iso: string): boolean {
   return year >= 1 && day >= 1 && day <= length
 }
 
-const wallClock = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-})
-const wallTimeOf = (instant: number) => wallClock.format(instant).replace(', ', 'T')
+const wallTimeOf = (instant: number) => londonWallClock.format(instant).replace(', ', 'T')
 
 /**
- * UK wall-clock times to instants. londonInstant is exact but builds its formatters on every
- * call (about 0.3 ms), which is seconds for a large file. A day's UTC offset is the same all
+ * UK wall-clock times to instants. londonInstant is exact but formats two instants to find
+ * each offset, which adds up over a large file. A day's UTC offset is the same all
  * day except on the two days the clocks change, so each day is asked of londonInstant once,
  * and on a clock-change day every time is asked of it and checked: a time that did not
  * happen (clocks forward) or happened twice (clocks back) needs its UTC offset written.
