@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { Database } from './types.ts'
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.ts'
+import { poolPreparingMarkedStatements } from './preparedStatements.ts'
 
 export type DbOptions = {
   databaseUrl: string | undefined
@@ -85,7 +86,7 @@ export async function createDb(options: DbOptions): Promise<DbHandle> {
     client.on('error', (error) => options.onPoolError?.(error))
   })
 
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: embedded ? pool : poolPreparingMarkedStatements(pool) }) })
   const description = embedded
     ? options.inMemory || options.embeddedDump
       ? 'embedded PGlite (in memory)'

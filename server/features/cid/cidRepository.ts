@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { CidStatus, Database } from '../../../db/types.ts'
+import { prepared } from '../../../db/preparedStatements.ts'
 import type { Window } from '../../http/paging.ts'
 
 type Db = Kysely<Database>
@@ -119,7 +120,10 @@ export async function cidList(db: Db, areaIds: readonly string[], filters: CidFi
          ${inScope('l')}
          ${filters.maxDaysToTimeBar !== undefined ? sql`and l.time_bar_date <= ${today}::date + ${filters.maxDaysToTimeBar}::int` : sql``}
        order by l.person_id, l.time_bar_date, l.entry_id`
-  const result = await sql<CidRow & { total_rows: number }>`
+  // Prepared: planning the list's statement took longer than running it (12 ms against 4).
+  const result = await db.executeQuery(
+    prepared(
+      sql<CidRow & { total_rows: number }>`
     with listed as (${listed}
     ), ordered as (
       select l.*, count(*) over ()::int as total_rows
@@ -149,7 +153,9 @@ export async function cidList(db: Db, areaIds: readonly string[], filters: CidFi
       join person p on p.id = o.person_id
       join area a on a.id = p.area_id
       left join ward w on w.id = p.ward_id
-     order by o.time_bar_date, o.last_violence_marker desc nulls last, o.surname, o.forenames, o.entry_id`.execute(db)
+     order by o.time_bar_date, o.last_violence_marker desc nulls last, o.surname, o.forenames, o.entry_id`.compile(db),
+    ),
+  )
   return result.rows
 }
 

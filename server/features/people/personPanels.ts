@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely'
 import { jsonArrayFrom } from 'kysely/helpers/postgres'
+import { prepared } from '../../../db/preparedStatements.ts'
 import type { Database } from '../../../db/types.ts'
 import * as cohorts from '../cohorts/cohortsRepository.ts'
 import * as dip from '../dip/dipRepository.ts'
@@ -27,12 +28,13 @@ function panelsQuery(db: Db, personId: string) {
 // The statement is the same for every person but its id: building and compiling its 5,500
 // characters took about a millisecond of the app's CPU on every page (a tenth of the page's).
 // So it is compiled once, for a stand-in id, and each page puts its person's id where that stood.
-// Nothing else in it changes between pages (no clock, no user), so the text is fixed.
+// Nothing else in it changes between pages (no clock, no user), so the text is fixed, and it is
+// sent as a prepared statement (planning it took 6 ms, three times as long as running it).
 const standInId = '7e57ab1e-0000-4000-8000-000000000000'
 let compiled: CompiledQuery | undefined
 
 function panelsStatement(db: Db, personId: string): CompiledQuery {
-  compiled ??= panelsQuery(db, standInId).compile()
+  compiled ??= prepared(panelsQuery(db, standInId).compile())
   return CompiledQuery.raw(compiled.sql, compiled.parameters.map((p) => (p === standInId ? personId : p)))
 }
 
