@@ -1,12 +1,11 @@
 import Holidays from 'date-holidays'
-import { addDays, addMonths } from '../../http/dates.ts'
+import { addDays, addMonths, todayInLondon } from '../../http/dates.ts'
 import type { AttendanceOutcome, TestResult } from '../../../db/types.ts'
 
 // The rules of the Drugs Act 2005 and PACE s63B as this service applies them (domain.md, DIP).
 
 // Made once: building an Intl formatter costs about a millisecond, using one a microsecond, and
-// every list of appointments asks for UK days and wall-clock times.
-const londonDayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' })
+// every list of appointments asks for UK wall-clock times.
 /** UK wall-clock time to the minute, 24-hour: formats as 'YYYY-MM-DD, HH:MM'. */
 export const londonWallClock = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'Europe/London',
@@ -20,7 +19,7 @@ export const londonWallClock = new Intl.DateTimeFormat('en-CA', {
 
 /** The calendar day in the UK of an instant, 'YYYY-MM-DD'. */
 export function londonDay(instant: Date): string {
-  return londonDayFormat.format(instant)
+  return todayInLondon(instant)
 }
 
 /** The instant of a UK wall-clock time ('YYYY-MM-DD', 'HH:MM'), whatever the clocks are doing. */
