@@ -255,9 +255,8 @@ export async function updateMembershipIfVersion(
   return result.numUpdatedRows === 1n
 }
 
-/** Staff who can lead a membership in the given areas. */
-export function leadOfficers(db: Db, areaIds: readonly string[]) {
-  if (areaIds.length === 0) return Promise.resolve([])
+/** Staff who can lead a membership in the given areas (granted one of them, or their BCU). */
+export function leadOfficersQuery(db: Db, areaIds: readonly string[]) {
   return db
     .selectFrom('app_user as u')
     .select(['u.id', 'u.display_name'])
@@ -270,11 +269,14 @@ export function leadOfficers(db: Db, areaIds: readonly string[]) {
           .innerJoin('area as a', (join) => join.on((j) => j.or([j('a.id', '=', j.ref('ua.area_id')), j('a.parent_id', '=', j.ref('ua.area_id'))])))
           .select('ua.user_id')
           .whereRef('ua.user_id', '=', 'u.id')
-          .where('a.id', 'in', [...areaIds]),
+          .where(sql<boolean>`a.id = any(${sql.val([...areaIds])}::uuid[])`),
       ),
     )
-    .orderBy('u.display_name')
-    .execute()
+}
+
+export function leadOfficers(db: Db, areaIds: readonly string[]) {
+  if (areaIds.length === 0) return Promise.resolve([])
+  return leadOfficersQuery(db, areaIds).orderBy('u.display_name').execute()
 }
 
 export type CohortFilters = {

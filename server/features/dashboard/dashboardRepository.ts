@@ -1,11 +1,20 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
+import { leadOfficersQuery } from '../cohorts/cohortsRepository.ts'
 
 type Db = Kysely<Database>
 
 // Each panel is one aggregate query over indexed columns, scoped to the user's areas.
 
 const areaFilter = (areaIds: readonly string[]) => sql`p.area_id = any(${sql.val([...areaIds])}::uuid[])`
+
+/**
+ * The borough check for the open items a panel counts (today's appointments, pending referrals,
+ * proposals): each item's person looked up by key. Joined instead, the planner hashes every
+ * person of the areas first, 100,000 rows at the largest scale measured, to check a few thousand.
+ */
+const personInAreas = (personId: string, areaIds: readonly string[]) =>
+  sql`(select p.area_id from person p where p.id = ${sql.ref(personId)}) = any(${sql.val([...areaIds])}::uuid[])`
 
 export async function iomPanel(db: Db, userId: string, areaIds: readonly string[], today: string, weekEnd: Date, weekStart: Date) {
   const result = await sql<{
@@ -40,15 +49,15 @@ export async function iomPanel(db: Db, userId: string, areaIds: readonly string[
 export async function dipPanel(db: Db, areaIds: readonly string[], dayStart: Date, dayEnd: Date, now: Date) {
   const result = await sql<{ today_total: number; today_to_record: number; awaiting_statement: number; disputed_unconfirmed: number }>`
     select
-      (select count(*) from appointment a join person p on p.id = a.person_id
-        where a.scheduled_at >= ${dayStart} and a.scheduled_at < ${dayEnd} and ${areaFilter(areaIds)})::int as today_total,
-      (select count(*) from appointment a join person p on p.id = a.person_id
-        where a.scheduled_at >= ${dayStart} and a.scheduled_at <= ${now} and ${areaFilter(areaIds)}
+      (select count(*) from appointment a
+        where a.scheduled_at >= ${dayStart} and a.scheduled_at < ${dayEnd} and ${personInAreas('a.person_id', areaIds)})::int as today_total,
+      (select count(*) from appointment a
+        where a.scheduled_at >= ${dayStart} and a.scheduled_at <= ${now} and ${personInAreas('a.person_id', areaIds)}
           and not exists (select 1 from attendance at where at.appointment_id = a.id))::int as today_to_record,
-      (select count(*) from dip_failure f join person p on p.id = f.person_id
-        where f.status = 'open' and f.statement_produced_on is null and ${areaFilter(areaIds)})::int as awaiting_statement,
-      (select count(*) from drug_test t join person p on p.id = t.person_id
-        where t.disputed and not exists (select 1 from drug_test_confirmation c where c.drug_test_id = t.id) and ${areaFilter(areaIds)})::int as disputed_unconfirmed`.execute(db)
+      (select count(*) from dip_failure f
+        where f.status = 'open' and f.statement_produced_on is null and ${personInAreas('f.person_id', areaIds)})::int as awaiting_statement,
+      (select count(*) from drug_test t
+        where t.disputed and not exists (select 1 from drug_test_confirmation c where c.drug_test_id = t.id) and ${personInAreas('t.person_id', areaIds)})::int as disputed_unconfirmed`.execute(db)
   return result.rows[0]
 }
 
@@ -64,34 +73,35 @@ export async function cidPanel(db: Db, areaIds: readonly string[], today: string
   return result.rows[0]
 }
 
+/** Decisions waiting in the supervisor's areas. Their team's overdue actions come from the team table. */
 export async function supervisorPanel(db: Db, areaIds: readonly string[], today: string) {
-  const result = await sql<{ proposals: number; referrals: number; time_barred_to_close: number; overdue_actions: number }>`
+  const result = await sql<{ proposals: number; referrals: number; time_barred_to_close: number }>`
     select
-      (select count(*) from cid_entry e join person p on p.id = e.person_id where e.status = 'proposed' and ${areaFilter(areaIds)})::int as proposals,
-      (select count(*) from referral r join person p on p.id = r.person_id where r.status = 'pending' and ${areaFilter(areaIds)})::int as referrals,
-      (select count(*) from cid_entry e join dip_failure f on f.id = e.failure_id join person p on p.id = e.person_id
-        where e.status = 'countersigned' and (f.status = 'time_barred' or f.time_bar_date < ${today}) and ${areaFilter(areaIds)})::int as time_barred_to_close,
-      (select count(*) from action x join person p on p.id = x.person_id where x.status = 'open' and x.due_date < ${today} and ${areaFilter(areaIds)})::int as overdue_actions`.execute(db)
+      (select count(*) from cid_entry e where e.status = 'proposed' and ${personInAreas('e.person_id', areaIds)})::int as proposals,
+      (select count(*) from referral r where r.status = 'pending' and ${personInAreas('r.person_id', areaIds)})::int as referrals,
+      (select count(*) from cid_entry e join dip_failure f on f.id = e.failure_id
+        where e.status = 'countersigned' and (f.status = 'time_barred' or f.time_bar_date < ${today}) and ${personInAreas('e.person_id', areaIds)})::int as time_barred_to_close`.execute(db)
   return result.rows[0]
 }
 
 /**
- * Team performance: open memberships per lead officer, counted first (one pass over the area's
- * memberships), then each officer's overdue actions and recent contacts from their own indexes.
+ * The supervisor's team: the staff who can lead a case in their areas (as the lead officer list
+ * offers them), including any with no cases yet, each with their whole open caseload, their
+ * overdue actions and their contacts of the last 30 days. Each count is one officer's own index
+ * range; none reads the areas' people.
  */
 export function teamPerformance(db: Db, areaIds: readonly string[], today: string) {
-  return sql<{ officer: string; caseload: number; overdue: number; contacts_30_days: number }>`
-    with load as (
-      select m.lead_officer_id as officer_id, count(*)::int as caseload
-        from cohort_membership m join person p on p.id = m.person_id
-       where m.status <> 'ended' and ${areaFilter(areaIds)}
-       group by m.lead_officer_id)
-    select u.display_name as officer,
-           l.caseload,
-           (select count(*) from action x where x.owner_id = u.id and x.status = 'open' and x.due_date < ${today})::int as overdue,
-           (select count(*) from contact c where c.recorded_by = u.id and c.contact_date >= ${today}::date - 30)::int as contacts_30_days
-      from load l join app_user u on u.id = l.officer_id
-     order by u.display_name, u.id`.execute(db).then((r) => r.rows)
+  return db
+    .selectFrom(leadOfficersQuery(db, areaIds).as('u'))
+    .select([
+      'u.display_name as officer',
+      sql<number>`(select count(*) from cohort_membership m where m.lead_officer_id = u.id and m.status <> 'ended')::int`.as('caseload'),
+      sql<number>`(select count(*) from action x where x.owner_id = u.id and x.status = 'open' and x.due_date < ${today})::int`.as('overdue'),
+      sql<number>`(select count(*) from contact c where c.recorded_by = u.id and c.contact_date >= ${today}::date - 30)::int`.as('contacts_30_days'),
+    ])
+    .orderBy('u.display_name')
+    .orderBy('u.id')
+    .execute()
 }
 
 /** The links the partner's own list shows: their agency's, shared under an agreement of their agency in force today. */

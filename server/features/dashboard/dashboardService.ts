@@ -51,6 +51,11 @@ export function createDashboardService(db: Kysely<Database>, clock: () => Date =
     const entries = Object.entries(panels)
     const results = await Promise.all(entries.map(([, read]) => read()))
     const home: Record<string, unknown> = Object.fromEntries(entries.map(([name], i) => [name, results[i]]))
+    if (home.supervisor && home.team) {
+      // The same figure as the team table's column, so the card and the table cannot disagree.
+      const team = home.team as Awaited<ReturnType<typeof repo.teamPerformance>>
+      home.supervisor = { ...(home.supervisor as object), team_overdue_actions: team.reduce((sum, officer) => sum + officer.overdue, 0) }
+    }
     return home
   }
   return { forUser }

@@ -219,12 +219,24 @@ describe('the home page, role by role', () => {
     expect(decisions['referrals awaiting the panel']).toBe(3)
   })
 
-  it('a supervisor sees each lead officer’s open memberships in their areas, overdue actions and contacts of the last 30 days', async () => {
-    const officer = await t.db
-      .insertInto('app_user')
-      .values({ username: `team${uniqueTag().toLowerCase()}`, display_name: `Team Officer ${uniqueTag()}`, role: 'iom_officer', password_hash: 'not-a-real-hash' })
-      .returning(['id', 'display_name'])
-      .executeTakeFirstOrThrow()
+  it('a supervisor sees each officer of their areas with their whole open caseload, overdue actions and contacts of the last 30 days', async () => {
+    const hv = await t.db.selectFrom('area').select('id').where('code', '=', 'HV').executeTakeFirstOrThrow()
+    const staff = async (name: string, areaId: string, role: 'iom_officer' | 'dip_worker' | 'cid_officer' = 'iom_officer') => {
+      const user = await t.db
+        .insertInto('app_user')
+        .values({ username: `team${uniqueTag().toLowerCase()}`, display_name: `${name} ${uniqueTag()}`, role, password_hash: 'not-a-real-hash' })
+        .returning(['id', 'display_name'])
+        .executeTakeFirstOrThrow()
+      await t.db.insertInto('user_area').values({ user_id: user.id, area_id: areaId }).execute()
+      return user
+    }
+    const officer = await staff('Team Officer', hv.id)
+    const newcomer = await staff('New Officer', hv.id, 'dip_worker')
+    const outsider = await staff('Other Officer', elsewhere.boroughId)
+    const detective = await staff('Detective', hv.id, 'cid_officer')
+    const leaver = await staff('Leaver', hv.id)
+    await t.db.updateTable('app_user').set({ disabled_at: new Date() }).where('id', '=', leaver.id).execute()
+
     const member = async (status: 'active' | 'in_custody' | 'ended', areaCode = 'HV') => {
       const person = await createPerson(t.db, { areaCode })
       await createMembership(t.db, { personId: person.id, leadOfficerId: officer.id, tier: 'amber', status })
@@ -235,6 +247,7 @@ describe('the home page, role by role', () => {
     await createMembership(t.db, { personId: person.id, leadOfficerId: officer.id, programme: 'dip' })
     await member('in_custody')
     await member('ended')
+    // Their whole caseload: a person who lives outside the supervisor's areas counts too.
     await member('active', elsewhere.boroughCode)
     await createMembership(t.db, { personId: (await createPerson(t.db)).id, leadOfficerId: users.iom, tier: 'red' })
 
@@ -256,7 +269,15 @@ describe('the home page, role by role', () => {
     const page = await (await signInAs(t.app, 'supervisor')).agent.get('/').expect(200)
     const team = /<h2 class="govuk-heading-m">Team<\/h2>[\s\S]*?<tbody[^>]*>([\s\S]*?)<\/tbody>/.exec(page.text)?.[1] ?? ''
     const rows = [...team.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((row) => [...(row[1] ?? '').matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) => textOf(cell[1] ?? '')))
-    expect(rows.filter((cells) => cells[0] === officer.display_name)).toEqual([[officer.display_name, '3', '2', '2']])
+    const rowOf = (user: { display_name: string }) => rows.filter((cells) => cells[0] === user.display_name)
+    expect(rowOf(officer)).toEqual([[officer.display_name, '4', '2', '2']])
+    expect(rowOf(newcomer), 'staff who could lead a case, with none yet').toEqual([[newcomer.display_name, '0', '0', '0']])
+    expect(rowOf(outsider), 'another area’s officer').toEqual([])
+    expect(rowOf(detective), 'staff who cannot lead a case').toEqual([])
+    expect(rowOf(leaver), 'a disabled account').toEqual([])
+    // The card's total is the table's column.
+    const overdue = rows.reduce((sum, cells) => sum + Number(cells[2]), 0)
+    expect(figuresOf(page.text)['Decisions waiting']?.['overdue actions of your team']).toBe(overdue)
   })
 
   it('a partner sees their own agency’s open cases, under agreements in force, in their areas', async () => {
