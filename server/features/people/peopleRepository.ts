@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { compiledOnce } from '../../../db/compiledOnce.ts'
 import type { Database, Gender } from '../../../db/types.ts'
 
 type Db = Kysely<Database>
@@ -191,9 +192,8 @@ export async function setRestricted(db: Db, id: string, version: number, restric
  * A record combined into another is not found either: every page and form about a person goes
  * through here, so nothing can be added to a merged record while it waits to be unmerged.
  */
-export async function findPersonInAreas(db: Db, id: string, areaIds: readonly string[]) {
-  if (areaIds.length === 0) return undefined
-  return db
+const personInAreasStatement = compiledOnce({ id: '', areaIds: [] as readonly string[] }, (db, { id, areaIds }) =>
+  db
     .selectFrom('person as p')
     .innerJoin('area as a', 'a.id', 'p.area_id')
     .leftJoin('ward as w', 'w.id', 'p.ward_id')
@@ -201,8 +201,14 @@ export async function findPersonInAreas(db: Db, id: string, areaIds: readonly st
     .select(['a.name as area_name', 'w.name as ward_name', 'w.valid_to as ward_valid_to'])
     .where('p.id', '=', id)
     .where('p.combined_into', 'is', null)
-    .where('p.area_id', 'in', [...areaIds])
-    .executeTakeFirst()
+    .where(sql<boolean>`p.area_id = any(${sql.val([...areaIds])}::uuid[])`),
+)
+
+/** Most pages about a person start here, so the query is compiled once. */
+export async function findPersonInAreas(db: Db, id: string, areaIds: readonly string[]) {
+  if (areaIds.length === 0) return undefined
+  const [row] = (await db.executeQuery(personInAreasStatement(db, { id, areaIds }))).rows
+  return row
 }
 
 export type PersonRecord = NonNullable<Awaited<ReturnType<typeof findPersonInAreas>>>

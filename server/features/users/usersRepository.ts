@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely'
-import { prepared } from '../../../db/preparedStatements.ts'
+import { compiledOnce } from '../../../db/compiledOnce.ts'
 import type { Agency, AppUserRow, Database, Role } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 
@@ -13,32 +13,38 @@ export async function findUserByUsername(db: Db, username: string): Promise<AppU
     .executeTakeFirst()
 }
 
-/** One query per request: the user and their areas, or nothing if the account is gone or disabled. */
-export async function findActiveSessionUser(db: Db, id: string): Promise<SessionUser | undefined> {
-  const query = db
-    .selectFrom('app_user as u')
-    .select((eb) => [
-      'u.id',
-      'u.username',
-      'u.display_name',
-      'u.role',
-      'u.agency',
-      'u.sessions_valid_after',
-      sql<SessionUser['areas']>`coalesce(
+/** The signed-in user and their areas: compiled once, and prepared (planning it took longer than running it). */
+const sessionUserStatement = compiledOnce(
+  { id: '' },
+  (db, { id }) =>
+    db
+      .selectFrom('app_user as u')
+      .select((eb) => [
+        'u.id',
+        'u.username',
+        'u.display_name',
+        'u.role',
+        'u.agency',
+        'u.sessions_valid_after',
+        sql<SessionUser['areas']>`coalesce(
         (select json_agg(json_build_object('id', a.id, 'code', a.code, 'name', a.name) order by a.name)
            from user_area ua join area a on a.id = ua.area_id where ua.user_id = ${eb.ref('u.id')}),
         '[]'::json)`.as('areas'),
-      // A user granted a BCU works in all of its boroughs.
-      sql<string[]>`coalesce(
+        // A user granted a BCU works in all of its boroughs.
+        sql<string[]>`coalesce(
         (select array_agg(distinct a.id::text) from user_area ua
            join area a on a.id = ua.area_id or a.parent_id = ua.area_id
           where ua.user_id = ${eb.ref('u.id')}),
         '{}')`.as('visible_area_ids'),
-    ])
-    .where('u.id', '=', id)
-    .where('u.disabled_at', 'is', null)
-  // Every request asks this, so it is prepared: planning took longer than running it.
-  const [row] = (await db.executeQuery(prepared(query.compile()))).rows
+      ])
+      .where('u.id', '=', id)
+      .where('u.disabled_at', 'is', null),
+  { prepare: true },
+)
+
+/** One query per request: the user and their areas, or nothing if the account is gone or disabled. */
+export async function findActiveSessionUser(db: Db, id: string): Promise<SessionUser | undefined> {
+  const [row] = (await db.executeQuery(sessionUserStatement(db, { id }))).rows
   if (!row) return undefined
   return {
     id: row.id,
