@@ -21,7 +21,7 @@ describe('queries compiled once', () => {
     handle.db
       .selectFrom('area')
       .select(['code', 'name'])
-      .where('kind', '=', kind)
+      .where(sql<boolean>`kind = ${kind}`)
       .where(sql<boolean>`code = any(${sql.val([...codes])}::text[])`)
       .orderBy('code')
   const once = compiledOnce({ codes: [] as readonly string[], kind: '' }, (_db, { codes, kind }) => boroughs(codes, kind))
