@@ -79,6 +79,24 @@ export interface AuditEventTable {
   hash: ColumnType<string, never, never>
 }
 
+/** An audit row written in a transaction, until the transaction's commit moves it into audit_event. */
+export interface AuditPendingTable {
+  seq: ColumnType<string, never, never>
+  xact: ColumnType<string, never, never>
+  category: AuditCategory
+  event: string
+  actor_user_id: string | null
+  actor_username: string | null
+  entity_type: string | null
+  entity_id: string | null
+  person_id: string | null
+  purpose: string | null
+  recipients: string | null
+  request_id: string | null
+  ip: string | null
+  detail: ColumnType<unknown, string | null, never> | null
+}
+
 export type Programme = 'iom_fixed' | 'iom_flex' | 'iom_free' | 'dip'
 export type Tier = 'red' | 'amber' | 'green'
 export type MembershipStatus = 'active' | 'in_custody' | 'ended'
@@ -547,6 +565,7 @@ export interface Database {
   session: SessionTable
   rate_limit_hit: RateLimitHitTable
   audit_event: AuditEventTable
+  audit_pending: AuditPendingTable
 }
 
 export type AppUserRow = Selectable<AppUserTable>

@@ -26,15 +26,13 @@ export type AuditEntry = {
  * Appends one row to the audit chain. Call it with the transaction that does the act, so
  * the act and its record commit together or not at all.
  *
- * The chain's lock is held from this insert to the commit, and every writer waits for it. So in a
- * transaction, the work the database would otherwise do at commit (the report tallies and the CID
- * listing catching up with the act) is done first, outside the lock; after this, they catch up
- * statement by statement.
+ * In a transaction the row joins the chain at COMMIT (see the audit_chain_at_commit migration):
+ * the chain's one lock is then held only while the database chains the rows and commits, never
+ * while the transaction waits for the app. Outside one, the statement is its own transaction.
  */
 export async function recordAudit(db: Kysely<Database>, actor: Actor, entry: AuditEntry): Promise<void> {
-  if (db.isTransaction) await sql`set constraints report_dirty_refresh, cid_listing_dirty_refresh immediate`.execute(db)
   await db
-    .insertInto('audit_event')
+    .insertInto(db.isTransaction ? 'audit_pending' : 'audit_event')
     .values({
       category: entry.category,
       event: entry.event,
