@@ -60,9 +60,8 @@ export interface RateLimitHitTable {
 }
 
 /** id, time, prev_hash and hash are set by the chaining trigger; whatever the app sends is overwritten. */
-export interface AuditEventTable {
-  id: ColumnType<string, never, never>
-  occurred_at: ColumnType<Date, never, never>
+/** What an audit row says: the same whether it is in the chain or waiting to join it. */
+interface AuditRowFields {
   category: AuditCategory
   event: string
   actor_user_id: string | null
@@ -75,26 +74,19 @@ export interface AuditEventTable {
   request_id: string | null
   ip: string | null
   detail: ColumnType<unknown, string | null, never> | null
+}
+
+export interface AuditEventTable extends AuditRowFields {
+  id: ColumnType<string, never, never>
+  occurred_at: ColumnType<Date, never, never>
   prev_hash: ColumnType<string, never, never>
   hash: ColumnType<string, never, never>
 }
 
 /** An audit row written in a transaction, until the transaction's commit moves it into audit_event. */
-export interface AuditPendingTable {
+export interface AuditPendingTable extends AuditRowFields {
   seq: ColumnType<string, never, never>
   xact: ColumnType<string, never, never>
-  category: AuditCategory
-  event: string
-  actor_user_id: string | null
-  actor_username: string | null
-  entity_type: string | null
-  entity_id: string | null
-  person_id: string | null
-  purpose: string | null
-  recipients: string | null
-  request_id: string | null
-  ip: string | null
-  detail: ColumnType<unknown, string | null, never> | null
 }
 
 export type Programme = 'iom_fixed' | 'iom_flex' | 'iom_free' | 'dip'

@@ -13,6 +13,9 @@ export async function findUserByUsername(db: Db, username: string): Promise<AppU
     .executeTakeFirst()
 }
 
+/** Who an account is: the signed-in user's and the users list's first columns. */
+const accountColumns = ['u.id', 'u.username', 'u.display_name', 'u.role', 'u.agency'] as const
+
 /** The signed-in user and their areas: compiled once, and prepared (planning it took longer than running it). */
 const sessionUserStatement = compiledOnce(
   { id: '' },
@@ -20,11 +23,7 @@ const sessionUserStatement = compiledOnce(
     db
       .selectFrom('app_user as u')
       .select((eb) => [
-        'u.id',
-        'u.username',
-        'u.display_name',
-        'u.role',
-        'u.agency',
+        ...accountColumns,
         'u.sessions_valid_after',
         sql<SessionUser['areas']>`coalesce(
         (select json_agg(json_build_object('id', a.id, 'code', a.code, 'name', a.name) order by a.name)
@@ -74,11 +73,7 @@ export async function listUsers(db: Db, page: { limit: number; offset: number })
   return db
     .selectFrom('app_user as u')
     .select((eb) => [
-      'u.id',
-      'u.username',
-      'u.display_name',
-      'u.role',
-      'u.agency',
+      ...accountColumns,
       'u.disabled_at',
       'u.locked_until',
       'u.last_sign_in_at',
