@@ -45,7 +45,7 @@ const list = (f: (c: string) => string, separator = ', ') => sql.raw(dayCounters
 /** A tally: its rows are keyed by borough, ward and `keys`, and hold sums of `values`. */
 type Tally = { name: string; keys: [string, string][]; values: [string, string][] }
 
-const tallies: Tally[] = [
+export const tallies: Tally[] = [
   { name: 'day', keys: [['day', 'date not null']], values: dayCounters.map((c) => [c, 'integer']) },
   { name: 'cohort', keys: [['month_end', 'date not null'], ['programme', 'text not null'], ['tier', 'text']], values: [['n', 'integer']] },
   {
@@ -73,7 +73,7 @@ async function createTables(db: Kysely<any>, t: Tally): Promise<void> {
  * One statement that works the people's share of a tally out again and adds the difference to
  * it, in key order (two transactions then wait for each other, never deadlock).
  */
-function refreshStatement(t: Tally): string {
+export function refreshStatement(t: Tally): string {
   const keys = t.keys.map(([k]) => k)
   const values = t.values.map(([v]) => v)
   const cast = (type: string) => (type === 'bigint' ? 'bigint' : 'int')

@@ -10,7 +10,7 @@ import { sql, type Kysely } from 'kysely'
 // report_refresh keeps its name and callers: the first tallies' function becomes
 // report_case_refresh, and report_refresh now calls it and then refreshes these two.
 
-const shareRefresh = (name: string, keys: string[]) => `
+export const shareRefresh = (name: string, keys: string[]) => `
       with gone as (
         delete from report_${name}_share where person_id = any(ids)
         returning area_id, ward_id, ${keys.join(', ')}, -n as n
@@ -27,7 +27,7 @@ const shareRefresh = (name: string, keys: string[]) => `
       select * from net order by area_id, ${keys.join(', ')}, ward_id
       on conflict on constraint report_${name}_tally_key do update set n = report_${name}_tally.n + excluded.n;`
 
-const tallies = [
+export const tallies = [
   { name: 'failure', keys: [['day', 'date not null'], ['section', 'text not null'], ['status', 'text not null']] },
   { name: 'link', keys: [['agency', 'text not null'], ['rating', 'text not null']] },
 ] as const
