@@ -59,7 +59,6 @@ export interface RateLimitHitTable {
   hits: Generated<number>
 }
 
-/** id, time, prev_hash and hash are set by the chaining trigger; whatever the app sends is overwritten. */
 /** What an audit row says: the same whether it is in the chain or waiting to join it. */
 interface AuditRowFields {
   category: AuditCategory
@@ -76,6 +75,7 @@ interface AuditRowFields {
   detail: ColumnType<unknown, string | null, never> | null
 }
 
+/** id, time, prev_hash and hash are set by the chaining trigger; whatever the app sends is overwritten. */
 export interface AuditEventTable extends AuditRowFields {
   id: ColumnType<string, never, never>
   occurred_at: ColumnType<Date, never, never>

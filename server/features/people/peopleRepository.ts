@@ -187,11 +187,7 @@ export async function setRestricted(db: Db, id: string, version: number, restric
   return result.numUpdatedRows === 1n
 }
 
-/**
- * The person if they are in one of the areas given; nothing otherwise (the caller answers 404).
- * A record combined into another is not found either: every page and form about a person goes
- * through here, so nothing can be added to a merged record while it waits to be unmerged.
- */
+// Most pages about a person start here, so the query is compiled once.
 const personInAreasStatement = compiledOnce({ id: '', areaIds: [] as readonly string[] }, (db, { id, areaIds }) =>
   db
     .selectFrom('person as p')
@@ -204,7 +200,11 @@ const personInAreasStatement = compiledOnce({ id: '', areaIds: [] as readonly st
     .where(sql<boolean>`p.area_id = any(${sql.val([...areaIds])}::uuid[])`),
 )
 
-/** Most pages about a person start here, so the query is compiled once. */
+/**
+ * The person if they are in one of the areas given; nothing otherwise (the caller answers 404).
+ * A record combined into another is not found either: every page and form about a person goes
+ * through here, so nothing can be added to a merged record while it waits to be unmerged.
+ */
 export async function findPersonInAreas(db: Db, id: string, areaIds: readonly string[]) {
   if (areaIds.length === 0) return undefined
   const [row] = (await db.executeQuery(personInAreasStatement(db, { id, areaIds }))).rows
