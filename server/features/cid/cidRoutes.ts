@@ -9,6 +9,7 @@ import { finishWrite, idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { pagingOf, windowOf } from '../../http/paging.ts'
 import { formatDate, formatDateTime } from '../../presenters/format.ts'
+import { shownRow } from '../../presenters/shownRow.ts'
 import { actorFrom } from '../audit/actor.ts'
 import type { CohortsService } from '../cohorts/cohortsService.ts'
 import { fullName } from '../people/peoplePresenter.ts'
@@ -29,8 +30,7 @@ const outcomeOptions = [
 
 
 function presentRow(r: CidRow) {
-  return {
-    ...r,
+  return shownRow(r, {
     name: fullName(r),
     dateOfBirth: formatDate(r.date_of_birth),
     failure: `${r.section.toUpperCase()} ${formatDate(r.failure_date)}`,
@@ -39,7 +39,7 @@ function presentRow(r: CidRow) {
     timeBar: formatDate(r.time_bar_date),
     markerList: r.markers ? r.markers.split(';') : [],
     urgent: r.days_left <= 30,
-  }
+  })
 }
 
 export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition[] {
@@ -90,8 +90,8 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
     const today = todayInLondon()
     await renderPage(res, 'cid/proposals', {
       title: 'CID hand-offs awaiting a decision',
-      proposals: rows.filter((r) => r.status === 'proposed').map((r) => ({ ...r, name: fullName(r), failure: `${r.section.toUpperCase()} ${formatDate(r.failure_date)}`, timeBar: formatDate(r.time_bar_date), proposedAt: formatDateTime(r.proposed_at), expired: r.time_bar_date < today || r.failure_status !== 'wanted' })),
-      forClosure: rows.filter((r) => r.status === 'countersigned').map((r) => ({ ...r, name: fullName(r), timeBar: formatDate(r.time_bar_date) })),
+      proposals: rows.filter((r) => r.status === 'proposed').map((r) => shownRow(r, { name: fullName(r), failure: `${r.section.toUpperCase()} ${formatDate(r.failure_date)}`, timeBar: formatDate(r.time_bar_date), proposedAt: formatDateTime(r.proposed_at), expired: r.time_bar_date < today || r.failure_status !== 'wanted' })),
+      forClosure: rows.filter((r) => r.status === 'countersigned').map((r) => shownRow(r, { name: fullName(r), timeBar: formatDate(r.time_bar_date) })),
       errors: errors && failed ? { ...errors, summary: errors.summary.map((item) => ({ ...item, href: `#${failed.action}-${failed.entryId}` })) } : errors,
       failedBox: failed ? `${failed.action}-${failed.entryId}` : undefined,
     }, errors ? 400 : 200)

@@ -9,6 +9,7 @@ import { finishWrite, idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { toCsv } from '../../http/csv.ts'
 import { formatDate } from '../../presenters/format.ts'
+import { shownRow } from '../../presenters/shownRow.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { fullName, presentPerson } from '../people/peoplePresenter.ts'
 import type { PeopleService } from '../people/peopleService.ts'
@@ -172,13 +173,14 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
         const rows = await cohortsService.pending(signedInUser(req), actorFrom(req))
         await renderPage(res, 'cohorts/referrals', {
           title: 'Referrals awaiting the panel',
-          referrals: rows.map((r) => ({
-            ...r,
-            name: fullName(r),
-            dateOfBirth: formatDate(r.date_of_birth),
-            programmeLabel: programmeLabels[r.programme],
-            referredOn: formatDate(r.referred_at.toISOString().slice(0, 10)),
-          })),
+          referrals: rows.map((r) =>
+            shownRow(r, {
+              name: fullName(r),
+              dateOfBirth: formatDate(r.date_of_birth),
+              programmeLabel: programmeLabels[r.programme],
+              referredOn: formatDate(r.referred_at.toISOString().slice(0, 10)),
+            }),
+          ),
         })
       },
     },

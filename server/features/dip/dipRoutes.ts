@@ -9,6 +9,7 @@ import { finishWrite, idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { pageParam, pagingOf, windowOf } from '../../http/paging.ts'
 import { formatDate } from '../../presenters/format.ts'
+import { shownRow } from '../../presenters/shownRow.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { fullName, presentPerson } from '../people/peoplePresenter.ts'
 import type { PeopleService } from '../people/peopleService.ts'
@@ -238,14 +239,15 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
           range,
           today: formatDate(today),
           paging: pagingOf(page.data, undefined, rows.length, range === 'week' ? 'range=week' : '', hasNext),
-          rows: rows.map((r) => ({
-            ...r,
-            name: fullName(r),
-            when: range === 'week' ? formatWhen(r.scheduled_at) : formatTime(r.scheduled_at),
-            kindLabel: r.kind === 'initial' ? 'Initial (s9)' : 'Follow-up (s10)',
-            outcomeLabel: r.outcome ? outcomeLabels[r.outcome] : '',
-            due: r.scheduled_at <= now,
-          })),
+          rows: rows.map((r) =>
+            shownRow(r, {
+              name: fullName(r),
+              when: range === 'week' ? formatWhen(r.scheduled_at) : formatTime(r.scheduled_at),
+              kindLabel: r.kind === 'initial' ? 'Initial (s9)' : 'Follow-up (s10)',
+              outcomeLabel: r.outcome ? outcomeLabels[r.outcome] : '',
+              due: r.scheduled_at <= now,
+            }),
+          ),
         })
       },
     },
@@ -297,8 +299,8 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
         const today = todayInLondon()
         await renderPage(res, 'dip/failures', {
           title: 'Failures awaiting a statement',
-          rows: rows.map((r) => ({ ...r, name: fullName(r), failureDate: formatDate(r.failure_date), sectionText: r.section.toUpperCase(), timeBar: presentTimeBar(r.time_bar_date, today) })),
-          timeBarred: timeBarred.map((r) => ({ ...r, name: fullName(r), failureDate: formatDate(r.failure_date), sectionText: r.section.toUpperCase(), timeBarDate: formatDate(r.time_bar_date), wantedSince: formatDate(r.wanted_since) })),
+          rows: rows.map((r) => shownRow(r, { name: fullName(r), failureDate: formatDate(r.failure_date), sectionText: r.section.toUpperCase(), timeBar: presentTimeBar(r.time_bar_date, today) })),
+          timeBarred: timeBarred.map((r) => shownRow(r, { name: fullName(r), failureDate: formatDate(r.failure_date), sectionText: r.section.toUpperCase(), timeBarDate: formatDate(r.time_bar_date), wantedSince: formatDate(r.wanted_since) })),
         })
       },
     },

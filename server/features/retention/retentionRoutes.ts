@@ -7,6 +7,7 @@ import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { formatDate, formatDateTime } from '../../presenters/format.ts'
+import { shownRow } from '../../presenters/shownRow.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { fullName } from '../people/peoplePresenter.ts'
 import { personIdFrom } from '../people/personAccess.ts'
@@ -71,7 +72,7 @@ export function retentionRoutes({ retentionService }: { retentionService: Retent
       audit: 'consultation',
       handler: async (req, res) => {
         const rows = await retentionService.queue(signedInUser(req), actorFrom(req))
-        await renderPage(res, 'retention/queue', { title: 'Retention reviews', rows: rows.map((r) => ({ ...r, name: fullName(r), reviewOn: formatDate(r.review_on), dateOfBirth: formatDate(r.date_of_birth) })) })
+        await renderPage(res, 'retention/queue', { title: 'Retention reviews', rows: rows.map((r) => shownRow(r, { name: fullName(r), reviewOn: formatDate(r.review_on), dateOfBirth: formatDate(r.date_of_birth) })) })
       },
     },
     { method: 'get', path: '/people/:personId/retention', access: 'retention.review', audit: 'consultation', handler: (req, res) => reviewPage(req, res, {}) },
