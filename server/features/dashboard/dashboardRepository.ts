@@ -46,18 +46,30 @@ export async function iomPanel(db: Db, userId: string, areaIds: readonly string[
   return result.rows[0]
 }
 
+/**
+ * Where a count's own test leaves few rows (of today's 3,000 appointments at 100,000 people, a
+ * handful unrecorded; of 2,300 disputed tests, 17 unconfirmed), that test runs first and only
+ * its rows are looked up for their area: OFFSET 0 keeps the planner from checking the area of
+ * every row first, as it did (4,000 person lookups, half the panel's 58 ms).
+ */
 export async function dipPanel(db: Db, areaIds: readonly string[], dayStart: Date, dayEnd: Date, now: Date) {
   const result = await sql<{ today_total: number; today_to_record: number; awaiting_statement: number; disputed_unconfirmed: number }>`
     select
       (select count(*) from appointment a
         where a.scheduled_at >= ${dayStart} and a.scheduled_at < ${dayEnd} and ${personInAreas('a.person_id', areaIds)})::int as today_total,
-      (select count(*) from appointment a
-        where a.scheduled_at >= ${dayStart} and a.scheduled_at <= ${now} and ${personInAreas('a.person_id', areaIds)}
-          and not exists (select 1 from attendance at where at.appointment_id = a.id))::int as today_to_record,
+      (select count(*) from (
+        select a.person_id from appointment a
+         where a.scheduled_at >= ${dayStart} and a.scheduled_at <= ${now}
+           and not exists (select 1 from attendance at where at.appointment_id = a.id)
+        offset 0) a
+        where ${personInAreas('a.person_id', areaIds)})::int as today_to_record,
       (select count(*) from dip_failure f
         where f.status = 'open' and f.statement_produced_on is null and ${personInAreas('f.person_id', areaIds)})::int as awaiting_statement,
-      (select count(*) from drug_test t
-        where t.disputed and not exists (select 1 from drug_test_confirmation c where c.drug_test_id = t.id) and ${personInAreas('t.person_id', areaIds)})::int as disputed_unconfirmed`.execute(db)
+      (select count(*) from (
+        select t.person_id from drug_test t
+         where t.disputed and not exists (select 1 from drug_test_confirmation c where c.drug_test_id = t.id)
+        offset 0) t
+        where ${personInAreas('t.person_id', areaIds)})::int as disputed_unconfirmed`.execute(db)
   return result.rows[0]
 }
 
