@@ -41,6 +41,9 @@ export function createApp(deps: AppDeps): express.Express {
   // then run the views as they are served, and spend no time compiling each one on every page.
   app.set('view cache', config.env !== 'development')
   app.disable('x-powered-by')
+  // Pages are no-store (noCache below), so a browser never revalidates one: hashing every page
+  // for an ETag (a 50 KB list, on every request) bought nothing. Static files keep their own.
+  app.set('etag', false)
   app.locals.serviceName = 'Cohort'
 
   app.use(requestId)
