@@ -47,10 +47,11 @@ export async function iomPanel(db: Db, userId: string, areaIds: readonly string[
 }
 
 /**
- * Where a count's own test leaves few rows (of today's 3,000 appointments at 100,000 people, a
- * handful unrecorded; of 2,300 disputed tests, 17 unconfirmed), that test runs first and only
- * its rows are looked up for their area: OFFSET 0 keeps the planner from checking the area of
- * every row first, as it did (4,000 person lookups, half the panel's 58 ms).
+ * Where a count's own test leaves few rows (at 100,000 people, of today's 2,000 appointments
+ * due so far, a few to a few hundred unrecorded; of 2,300 disputed tests, 17 unconfirmed), that
+ * test runs first and only its rows are looked up for their area. OFFSET 0 keeps the planner
+ * from checking the area of every row first, as it did: over 4,000 person lookups, and the two
+ * counts took 27 ms where they now take 16.
  */
 export async function dipPanel(db: Db, areaIds: readonly string[], dayStart: Date, dayEnd: Date, now: Date) {
   const result = await sql<{ today_total: number; today_to_record: number; awaiting_statement: number; disputed_unconfirmed: number }>`
