@@ -6,8 +6,9 @@
  * Builds (or reuses) cohort_bench_<people> with the volume generator, starts the app as
  * `npm start` does (NODE_ENV=production, in a process of its own) and a bare Express process
  * beside it, signs in one session per connection, and loads each page with autocannon for the
- * given time after a short warm-up. Then it captures the statements each page sends from one
- * real request and replays them back to back (the database's floor). Prints, for each page,
+ * given time, after reading the database into the file cache and a short warm-up. Then it
+ * captures the statements each page sends from one real request and replays them back to back
+ * (the database's floor). Prints, for each page,
  * requests/s, p50, p99 and errors, beside bare Express's and the floor's; with --statements, also each
  * captured statement's own median time. Figures only: no assertions.
  */
@@ -19,7 +20,7 @@ import { startAppProcess } from '../faults/support/appProcess.ts'
 import { Browser } from '../faults/support/http.ts'
 import { testSessionSecret } from '../helpers/constants.ts'
 import { databaseUrl, loadAverage } from './benchSupport.ts'
-import { ensureBenchDatabase, openAsOwner, volumes } from './benchDatabase.ts'
+import { ensureBenchDatabase, openAsOwner, prewarm, volumes } from './benchDatabase.ts'
 import { benchPages, prepareFixtures, type BenchPage } from './benchPages.ts'
 import { runLoad, type LoadResult } from './loadRun.ts'
 import { floorOf, startCaptureApp, type Floor } from './sqlFloor.ts'
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
     bareResult = await runLoad(bare.baseUrl, Array(args.connections).fill(''), { next: () => ({ path: '/' }) }, args.seconds)
     console.log(`  ${'bare Express'.padEnd(26)} ${f0(bareResult.rps)} req/s, p50 ${f0(bareResult.p50)} ms, p99 ${f0(bareResult.p99)} ms, ${bareResult.errors} errors`)
     for (const page of pages) {
+      if (!(await prewarm(name))) console.log('  (pg_prewarm is not installed: the database is not read into the cache before each page)')
       const sessions = await signInMany(app.baseUrl, page, fixtures, page.connections ?? args.connections)
       const target = page.target(fixtures, sessions.map((s) => s.csrf))
       await runLoad(app.baseUrl, sessions.map((s) => s.cookie), target, warmUpSeconds)
