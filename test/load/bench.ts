@@ -8,9 +8,9 @@
  * beside it, signs in one session per connection, and loads each page with autocannon for the
  * given time, after reading the database into the file cache and a short warm-up. Then it
  * captures the statements each page sends from one real request and replays them back to back
- * (the database's floor). Prints, for each page,
- * requests/s, p50, p99 and errors, beside bare Express's and the floor's; with --statements, also each
- * captured statement's own median time. Figures only: no assertions.
+ * (the database's floor). Prints, for each page, requests/s, p50, p99 and errors, beside bare
+ * Express's and the floor's; with --statements, also each captured statement's own median time.
+ * Figures only: no assertions.
  */
 import os from 'node:os'
 import { sql } from 'kysely'
@@ -103,8 +103,12 @@ async function main(): Promise<void> {
     await runLoad(bare.baseUrl, Array(args.connections).fill(''), { next: () => ({ path: '/' }) }, warmUpSeconds)
     bareResult = await runLoad(bare.baseUrl, Array(args.connections).fill(''), { next: () => ({ path: '/' }) }, args.seconds)
     console.log(`  ${'bare Express'.padEnd(26)} ${f0(bareResult.rps)} req/s, p50 ${f0(bareResult.p50)} ms, p99 ${f0(bareResult.p99)} ms, ${bareResult.errors} errors`)
+    let toldNoPrewarm = false
     for (const page of pages) {
-      if (!(await prewarm(name))) console.log('  (pg_prewarm is not installed: the database is not read into the cache before each page)')
+      if (!(await prewarm(name)) && !toldNoPrewarm) {
+        console.log('  (pg_prewarm is not installed: the database is not read into the cache before each page)')
+        toldNoPrewarm = true
+      }
       const sessions = await signInMany(app.baseUrl, page, fixtures, page.connections ?? args.connections)
       const target = page.target(fixtures, sessions.map((s) => s.csrf))
       await runLoad(app.baseUrl, sessions.map((s) => s.cookie), target, warmUpSeconds)
