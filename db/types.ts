@@ -75,7 +75,7 @@ interface AuditRowFields {
   detail: ColumnType<unknown, string | null, never> | null
 }
 
-/** id, time, prev_hash and hash are set by the chaining trigger; whatever the app sends is overwritten. */
+/** Written only by audit_seal(), from audit_pending: id, prev_hash and hash are set by the chaining trigger, the time is the pending row's. */
 export interface AuditEventTable extends AuditRowFields {
   id: ColumnType<string, never, never>
   occurred_at: ColumnType<Date, never, never>
@@ -83,10 +83,10 @@ export interface AuditEventTable extends AuditRowFields {
   hash: ColumnType<string, never, never>
 }
 
-/** An audit row written in a transaction, until the transaction's commit moves it into audit_event. */
+/** An audit row as the app writes it, committed with its act, until audit_seal() moves it into the chain. */
 export interface AuditPendingTable extends AuditRowFields {
   seq: ColumnType<string, never, never>
-  xact: ColumnType<string, never, never>
+  occurred_at: ColumnType<Date, never, never>
 }
 
 export type Programme = 'iom_fixed' | 'iom_flex' | 'iom_free' | 'dip'

@@ -5,6 +5,7 @@ import { hasAnyUser, seedDemo } from '../db/seed/demo.ts'
 import { createApp } from './app.ts'
 import { gracefulClose } from './http/gracefulClose.ts'
 import { deleteExpiredIdempotencyKeys } from './features/idempotency/writeOnce.ts'
+import { startAuditSealer } from './features/audit/auditSealer.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { createLogger } from './logger.ts'
 import { createServices } from './services.ts'
@@ -74,6 +75,10 @@ async function main(): Promise<void> {
   const sweepTimer = setInterval(sweep, 60 * 60_000)
   sweepTimer.unref()
 
+  // Audit rows are committed with their acts and joined to the hash chain in batches, a fifth of
+  // a second apart at most, off every request's path (see the audit_sealed_in_batches migration).
+  const auditSealer = startAuditSealer(database.db, { intervalMs: 200, logger })
+
   const server: Server = createServer(app)
   const closeServer = gracefulClose(server, { idleGraceMs: 1_500 })
   server.keepAliveTimeout = 5_000
@@ -92,8 +97,10 @@ async function main(): Promise<void> {
     }, 15_000)
     forceTimer.unref()
     clearInterval(sweepTimer)
-    // New connections are refused at once; the requests already here finish, then the database closes.
+    // New connections are refused at once; the requests already here finish, their audit rows are
+    // sealed, then the database closes.
     void closeServer()
+      .then(() => auditSealer.stop())
       .then(() => database.close())
       .then(
         () => {

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/types.ts'
-import type { Actor } from '../features/audit/auditRepository.ts'
+import { sealAuditLog, type Actor } from '../features/audit/auditRepository.ts'
 import { previewDrugTestImport, writeDrugTestImport, type ImportUser, type Progress } from '../features/dip/import/drugTestImport.ts'
 import { maxFileBytes } from '../features/dip/import/drugTestCsv.ts'
 import { lockImports } from '../features/dip/import/importRepository.ts'
@@ -86,6 +86,8 @@ runCli(async () => {
       bar?.end()
       return { preview, outcome }
     })
+    // No app may be running to seal the import's audit row: this command seals what it wrote.
+    if (result.outcome) await sealAuditLog(database.db)
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
     const { preview, outcome } = result
     if (!preview.ok) {

@@ -142,6 +142,7 @@ describe('when PostgreSQL restarts under load', () => {
     )
     expect(recorded.filter((r) => r.n !== 1)).toEqual([])
     expect(recorded.map((r) => r.appointment_id).sort()).toEqual(attempted.sort())
+    await query(databaseUrl, 'select audit_seal(true)', [])
     const audited = await query<{ entity_id: string; n: number }>(
       databaseUrl,
       `select entity_id, count(*)::int as n from audit_event where event = 'attendance.recorded' and entity_id = any($1::text[]) group by entity_id`,

@@ -80,5 +80,10 @@ describe('when the app is sent SIGTERM under load', () => {
 
     const recorded = await query<{ n: number }>(databaseUrl, 'select count(*)::int as n from attendance where appointment_id = any($1::uuid[])', [appointments])
     expect(recorded[0]?.n).toBe(appointments.length)
+    // Every audit row the requests wrote was sealed into the chain before the process exited.
+    const waiting = await query<{ n: number }>(databaseUrl, 'select count(*)::int as n from audit_pending')
+    expect(waiting[0]?.n).toBe(0)
+    const audited = await query<{ n: number }>(databaseUrl, "select count(*)::int as n from audit_event where event = 'attendance.recorded' and entity_id = any($1::text[])", [appointments])
+    expect(audited[0]?.n).toBe(appointments.length)
   })
 })

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto'
 import fc from 'fast-check'
 import { sql, type Insertable, type Kysely } from 'kysely'
 import type { Database, MembershipStatus, Programme, Tier } from '../../db/types.ts'
+import { sealAuditLog } from '../../server/features/audit/auditRepository.ts'
 import { croCheckLetter, pncCheckLetter } from '../../server/features/people/identifiers.ts'
 import { addDays, todayInLondon } from '../../server/http/dates.ts'
 import type { Agent } from './signIn.ts'
@@ -180,6 +181,7 @@ export type CountedTable = keyof Database
 /** How many rows each table holds: compared before and after to prove nothing was written. */
 export async function rowCounts<T extends CountedTable>(db: Db, tables: readonly T[]): Promise<Record<T, number>> {
   const counts = {} as Record<T, number>
+  if (tables.includes('audit_event' as T)) await sealAuditLog(db)
   for (const table of tables) {
     const result = await sql<{ n: string | number }>`select count(*) as n from ${sql.table(table)}`.execute(db)
     counts[table] = Number(result.rows[0]?.n)
@@ -187,9 +189,19 @@ export async function rowCounts<T extends CountedTable>(db: Db, tables: readonly
   return counts
 }
 
+/**
+ * The database, once every audit row committed so far has joined the chain: the app seals in the
+ * background, a fraction of a second after the page, so a test reads the log as the app's own
+ * readers do, after sealing it.
+ */
+export async function sealed(db: Db): Promise<Db> {
+  await sealAuditLog(db)
+  return db
+}
+
 /** Audit rows that record writing personal data (collection, alteration, erasure): reading is logged separately. */
 export async function writeAuditCount(db: Db): Promise<number> {
-  const row = await db
+  const row = await (await sealed(db))
     .selectFrom('audit_event')
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
     .where('category', 'in', ['collection', 'alteration', 'erasure', 'combination'])
@@ -197,8 +209,8 @@ export async function writeAuditCount(db: Db): Promise<number> {
   return Number(row.n)
 }
 
-export function auditRowsFor(db: Db, personId: string) {
-  return db
+export async function auditRowsFor(db: Db, personId: string) {
+  return (await sealed(db))
     .selectFrom('audit_event')
     .select(['id', 'category', 'event', 'person_id', 'purpose', 'actor_username', 'detail'])
     .where('person_id', '=', personId)

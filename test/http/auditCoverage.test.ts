@@ -10,7 +10,7 @@ import { referenceLists } from '../../server/features/reference/referenceService
 import { todayInLondon } from '../../server/http/dates.ts'
 import type { RouteDefinition } from '../../server/http/routeDefinition.ts'
 import { buildRoutes } from '../../server/routes.ts'
-import { decodeEntities } from '../helpers/factories.ts'
+import { decodeEntities, sealed } from '../helpers/factories.ts'
 import { anonymousAgent, signInAs, type Agent } from '../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../helpers/testApp.ts'
 
@@ -289,7 +289,7 @@ async function crawl(route: RouteDefinition, p: Principal): Promise<Crawl[]> {
   for (const { url, ids } of urls) {
     const response = await agents.get(p.name)!.get(url).buffer(true)
     const requestId = String(response.headers['x-request-id'] ?? '')
-    const rows = await t.db.selectFrom('audit_event').select(['category', 'person_id']).where('request_id', '=', requestId).orderBy('id').execute()
+    const rows = await (await sealed(t.db)).selectFrom('audit_event').select(['category', 'person_id']).where('request_id', '=', requestId).orderBy('id').execute()
     // Entities undone, so that O'Brien in an escaped page is O'Brien again.
     const body = decodeEntities(response.text ?? String(response.body ?? ''))
     const involved = ids.flatMap((id) => (lookups.personOf.has(id) ? [lookups.personOf.get(id)!] : []))

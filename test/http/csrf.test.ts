@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoPassword } from '../helpers/constants.ts'
 import { anonymousAgent, signInAs, type Agent } from '../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../helpers/testApp.ts'
+import { sealed } from '../helpers/factories.ts'
 
 let t: TestApp
 let areaId: string
@@ -41,7 +42,7 @@ async function userExists(username: string): Promise<boolean> {
 }
 
 async function userCreatedAuditCount(): Promise<number> {
-  const row = await t.db
+  const row = await (await sealed(t.db))
     .selectFrom('audit_event')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('event', '=', 'user.created')

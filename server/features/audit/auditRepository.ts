@@ -23,16 +23,16 @@ export type AuditEntry = {
 }
 
 /**
- * Appends one row to the audit chain. Call it with the transaction that does the act, so
- * the act and its record commit together or not at all.
+ * Writes one audit row. Call it with the transaction that does the act, so the act and its
+ * record commit together or not at all.
  *
- * In a transaction the row joins the chain at COMMIT (see the audit_chain_at_commit migration):
- * the chain's one lock is then held only while the database chains the rows and commits, never
- * while the transaction waits for the app. Outside one, the statement is its own transaction.
+ * The row goes to audit_pending, which takes no lock: it is on disk once its transaction commits,
+ * and joins the hash chain soon after, when the sealer moves the committed rows in one batch
+ * (see the audit_sealed_in_batches migration). Whatever reads the log calls sealAuditLog first.
  */
 export async function recordAudit(db: Kysely<Database>, actor: Actor, entry: AuditEntry): Promise<void> {
   await db
-    .insertInto(db.isTransaction ? 'audit_pending' : 'audit_event')
+    .insertInto('audit_pending')
     .values({
       category: entry.category,
       event: entry.event,
@@ -63,6 +63,16 @@ export function recordPersonViewed(db: Kysely<Database>, actor: Actor, personId:
   })
 }
 
+/**
+ * Moves every committed audit row into the chain and says how many it moved. Whatever reads
+ * audit_event calls this first, so it sees every row committed before it asked. With
+ * { wait: false } it returns 0 at once if another connection is sealing already.
+ */
+export async function sealAuditLog(db: Kysely<Database>, options: { wait?: boolean } = {}): Promise<number> {
+  const result = await sql<{ moved: number }>`select audit_seal(${options.wait ?? true}) as moved`.execute(db)
+  return result.rows[0]?.moved ?? 0
+}
+
 export type ChainCheck = { rowsChecked: number; firstBrokenId: string | null; reason: string | null }
 
 const genesis = '0'.repeat(64)
@@ -80,6 +90,7 @@ type Segment = { rows: number; firstId: string | null; firstPrev: string | null;
  * point at the last row of the range before it, as every other row points at its predecessor.
  */
 export async function verifyAuditChain(db: Kysely<Database>, options: { chunkSize?: number; parallel?: number } = {}): Promise<ChainCheck> {
+  await sealAuditLog(db)
   const chunkSize = options.chunkSize ?? 200_000
   const parallel = Math.max(1, options.parallel ?? 1)
   const bounds = await sql<{ lo: string | null; hi: string | null }>`select min(id)::text as lo, max(id)::text as hi from audit_event`.execute(db)

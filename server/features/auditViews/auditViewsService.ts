@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
-import { recordAudit, type Actor } from '../audit/auditRepository.ts'
+import { recordAudit, sealAuditLog, type Actor } from '../audit/auditRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import { findUserById } from '../users/usersRepository.ts'
 import * as repo from './auditViewsRepository.ts'
@@ -10,12 +10,14 @@ export type AuditViewsService = ReturnType<typeof createAuditViewsService>
 
 /**
  * Supervisors checking lawfulness: who looked at a record, and what a user did. Reading the log
- * about a person is itself a consultation; exporting it is a disclosure.
+ * about a person is itself a consultation; exporting it is a disclosure. Each read seals the log
+ * first, so it shows every row committed before it, the latest ones included.
  */
 export function createAuditViewsService(db: Kysely<Database>) {
   async function forPerson(user: SessionUser, personId: string, filters: repo.AuditFilters, page: { beforeId?: string; limit: number }, actor: Actor, exported = false) {
     const person = await findPersonInAreas(db, personId, user.visibleAreaIds)
     if (!person) return undefined
+    await sealAuditLog(db)
     const rows = await repo.auditRows(db, { personId }, filters, page)
     await recordAudit(db, actor, {
       category: exported ? 'disclosure' : 'consultation',
@@ -32,6 +34,7 @@ export function createAuditViewsService(db: Kysely<Database>) {
   async function forUser(user: SessionUser, userId: string, filters: repo.AuditFilters, page: { beforeId?: string; limit: number }, actor: Actor, exported = false) {
     const subject = await findUserById(db, userId)
     if (!subject) return undefined
+    await sealAuditLog(db)
     const [rows, byDay] = [await repo.auditRows(db, { actorUserId: userId }, filters, page), await repo.activityByDay(db, userId, filters)]
     const names = await repo.namesOf(db, [...new Set(rows.flatMap((r) => (r.person_id ? [r.person_id] : [])))], user.visibleAreaIds)
     await recordAudit(db, actor, {

@@ -43,7 +43,7 @@ const reportShare = "what the record adds to the report's tallies; the database 
 /** Columns that name a person without a foreign key, and why they stay with the merged record's id. */
 export const unmovedPersonColumns: Record<string, string> = {
   'audit_event.person_id': 'the audit log is append-only: what was done to which record stays true',
-  'audit_pending.person_id': 'an audit row waiting for its own transaction to commit, when it joins the append-only log as it was written',
+  'audit_pending.person_id': 'an audit row waiting to be sealed into the append-only log, where it joins as it was written',
   'retention_decision.person_id': 'a review decision was about that record; the kept record has its own review date',
   'report_day_share.person_id': reportShare,
   'report_cohort_share.person_id': reportShare,

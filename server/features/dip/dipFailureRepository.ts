@@ -118,7 +118,7 @@ export async function closeTimeBarredFailures(db: Db, today: string): Promise<nu
       select id, 'time_barred', time_bar_date, 'Closed automatically: six months passed (MCA 1980 s127)' from closed
       returning 1
     ), audit as (
-      insert into audit_event (category, event, actor_username, entity_type, entity_id, person_id, detail)
+      insert into audit_pending (category, event, actor_username, entity_type, entity_id, person_id, detail)
       select 'alteration', 'failure.time_barred', 'system', 'dip_failure', id::text, person_id, jsonb_build_object('timeBarDate', time_bar_date)
         from closed
       returning 1

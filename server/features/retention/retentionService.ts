@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../http/dates.ts'
-import { recordAudit, type Actor } from '../audit/auditRepository.ts'
+import { recordAudit, sealAuditLog, type Actor } from '../audit/auditRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import * as repo from './retentionRepository.ts'
 
@@ -77,6 +77,8 @@ export function createRetentionService(db: Kysely<Database>, rules: repo.Retenti
     await related('retention_decision', sql`select * from retention_decision where person_id = ${personId}`)
     await related('person_combination', sql`select * from person_combination where survivor_id = ${personId} or merged_id = ${personId} order by combined_at`)
     // The log covers the records combined into this one too: what was seen of them is this person's.
+    // Sealed first, so the latest consultations are in it.
+    await sealAuditLog(db)
     await related(
       'access_log',
       sql`select occurred_at, category, event, actor_username, purpose, recipients from audit_event

@@ -7,6 +7,7 @@ import { activityByDay, auditRows } from '../../../server/features/auditViews/au
 import { addDays, todayInLondon } from '../../../server/http/dates.ts'
 import { demoPassword } from '../../helpers/constants.ts'
 import { createTestDatabase } from '../../helpers/testDatabase.ts'
+import { sealed } from '../../helpers/factories.ts'
 
 let t: DbHandle
 let actor: string
@@ -16,7 +17,7 @@ beforeAll(async () => {
   t = await createTestDatabase({ statementTimeoutMs: 60_000 })
   await t.asOwner((owner) => generateVolume(owner, { people: 40, seed: 3, auditRows: 4000, password: demoPassword, progress: createProgress(process.stderr, { quiet: true }) }))
   const busiest = await sql<{ actor_user_id: string }>`
-    select actor_user_id from audit_event where actor_user_id is not null group by 1 order by count(*) desc, 1 limit 1`.execute(t.db)
+    select actor_user_id from audit_event where actor_user_id is not null group by 1 order by count(*) desc, 1 limit 1`.execute(await sealed(t.db))
   actor = busiest.rows[0]!.actor_user_id
 }, 120_000)
 afterAll(async () => {
@@ -25,7 +26,7 @@ afterAll(async () => {
 
 /** The same rows the slow way: every row of the user, filtered here. */
 async function expected(from: string | undefined, to: string | undefined, beforeId?: number) {
-  const all = await t.db.selectFrom('audit_event').select(['id', 'occurred_at']).where('actor_user_id', '=', actor).orderBy('id', 'desc').execute()
+  const all = await (await sealed(t.db)).selectFrom('audit_event').select(['id', 'occurred_at']).where('actor_user_id', '=', actor).orderBy('id', 'desc').execute()
   const londonDay = (d: Date) => d.toLocaleDateString('en-CA', { timeZone: 'Europe/London' })
   return all
     .filter((r) => (!from || londonDay(r.occurred_at) >= from) && (!to || londonDay(r.occurred_at) <= to) && (!beforeId || Number(r.id) < beforeId))

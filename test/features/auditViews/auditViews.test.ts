@@ -4,7 +4,7 @@ import type { AuditCategory } from '../../../db/types.ts'
 import { recordAudit, type Actor } from '../../../server/features/audit/auditRepository.ts'
 import { addDays, todayInLondon } from '../../../server/http/dates.ts'
 import { formatDateTime } from '../../../server/presenters/format.ts'
-import { createOutsideArea, createPerson, dateFields, demoUserIds, errorSummaryLinks, postForm } from '../../helpers/factories.ts'
+import { createOutsideArea, createPerson, dateFields, demoUserIds, errorSummaryLinks, postForm, sealed } from '../../helpers/factories.ts'
 import { headingOf, olderEntriesHref, tableCaptioned, tablesOf } from '../../helpers/html.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
@@ -37,8 +37,8 @@ const categoryLabels: Record<AuditCategory, string> = {
 
 const entriesCaption = 'Audit entries, newest first'
 
-function auditRowsOfPerson(personId: string) {
-  return t.db
+async function auditRowsOfPerson(personId: string) {
+  return (await sealed(t.db))
     .selectFrom('audit_event')
     .select(['id', 'occurred_at', 'category', 'event', 'actor_username', 'purpose', 'recipients', 'person_id'])
     .where('person_id', '=', personId)
@@ -46,8 +46,8 @@ function auditRowsOfPerson(personId: string) {
     .execute()
 }
 
-function auditRowsOfActor(userId: string) {
-  return t.db.selectFrom('audit_event').select(['id', 'category', 'occurred_at', 'person_id']).where('actor_user_id', '=', userId).orderBy('id', 'desc').execute()
+async function auditRowsOfActor(userId: string) {
+  return (await sealed(t.db)).selectFrom('audit_event').select(['id', 'category', 'occurred_at', 'person_id']).where('actor_user_id', '=', userId).orderBy('id', 'desc').execute()
 }
 
 /** The page row a log row should show as: when, action, what, who, purpose or recipients. */
@@ -80,7 +80,7 @@ function filterQuery(filters: { from?: string; to?: string; category?: string })
 }
 
 async function auditCount(): Promise<number> {
-  const row = await t.db.selectFrom('audit_event').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+  const row = await (await sealed(t.db)).selectFrom('audit_event').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
   return Number(row.n)
 }
 
@@ -272,7 +272,7 @@ describe('user activity', () => {
     const records = parse(csv.text, { columns: true }) as Record<string, string>[]
     expect(records.map((r) => r.id)).toEqual(logged.map((r) => String(r.id)))
     expect(records.every((r) => r.actor === 'dip')).toBe(true)
-    const exported = await t.db.selectFrom('audit_event').selectAll().where('actor_user_id', '=', users.supervisor).orderBy('id', 'desc').executeTakeFirstOrThrow()
+    const exported = await (await sealed(t.db)).selectFrom('audit_event').selectAll().where('actor_user_id', '=', users.supervisor).orderBy('id', 'desc').executeTakeFirstOrThrow()
     expect(exported).toMatchObject({ category: 'disclosure', event: 'audit.user_exported', entity_id: users.dip })
   })
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoPassword } from '../../helpers/constants.ts'
 import { anonymousAgent, signInAs } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
+import { sealed } from '../../helpers/factories.ts'
 
 const failureMessage = 'Enter a correct username and password'
 
@@ -34,7 +35,7 @@ async function accountOf(t: TestApp, username: string) {
 }
 
 async function auditEventsFor(t: TestApp, userId: string, event: string) {
-  return t.db
+  return (await sealed(t.db))
     .selectFrom('audit_event')
     .select(['id', 'detail', 'entity_id'])
     .where('actor_user_id', '=', userId)

@@ -5,6 +5,7 @@ import { tablesOf, textOf } from '../../helpers/html.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 import { daysFromToday, onTheList } from './cidSupport.ts'
+import { sealed } from '../../helpers/factories.ts'
 
 // CID's list comes fifty to a page, soonest time bar first across the pages; the disclosure
 // logged for a page names only the people on it, while the CSV export is still the whole list.
@@ -31,7 +32,7 @@ describe('the CID list, a page at a time', () => {
     expect(textOf(first.text)).toContain(`Showing 1 to ${pageSize} of ${total}`)
     expect(textOf(first.text)).toContain(`Page 1 of ${Math.ceil(total / pageSize)}`)
     expect(tableOf(first.text)?.rows).toHaveLength(pageSize)
-    const firstAudit = await t.db.selectFrom('audit_event').select(['event', 'detail']).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()
+    const firstAudit = await (await sealed(t.db)).selectFrom('audit_event').select(['event', 'detail']).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()
     expect(firstAudit.event).toBe('cid_list.viewed')
     expect((firstAudit.detail as { personIds: string[] }).personIds).toHaveLength(pageSize)
 

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import { expect } from 'vitest'
 import type { CidStatus, Database, FailureStatus } from '../../../db/types.ts'
 import { addDays, addMonths, todayInLondon } from '../../../server/http/dates.ts'
-import { createPerson, demoUserIds, uniqueTag, type PersonOverrides } from '../../helpers/factories.ts'
+import { createPerson, demoUserIds, sealed, uniqueTag, type PersonOverrides } from '../../helpers/factories.ts'
 
 // Arranging CID cases straight in the database: a person, the DIP chain behind a failure
 // (drug test → required assessment → appointment → attendance → failure), warning markers and
@@ -181,12 +181,12 @@ export async function eventKinds(db: Db, entryId: string): Promise<string[]> {
 
 /** The highest audit row id so far: rows written after it are what an act logged. */
 export async function lastAuditId(db: Db): Promise<string> {
-  const row = await db.selectFrom('audit_event').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst()
+  const row = await (await sealed(db)).selectFrom('audit_event').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst()
   return String(row?.id ?? 0)
 }
 
-export function auditSince(db: Db, afterId: string) {
-  return db
+export async function auditSince(db: Db, afterId: string) {
+  return (await sealed(db))
     .selectFrom('audit_event')
     .select(['category', 'event', 'recipients', 'person_id', 'entity_id', 'actor_username', 'detail'])
     .where('id', '>', afterId)

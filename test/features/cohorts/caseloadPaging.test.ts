@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pageSize } from '../../../server/http/paging.ts'
-import { createMembership, createPerson, uniqueTag } from '../../helpers/factories.ts'
+import { createMembership, createPerson, uniqueTag, sealed } from '../../helpers/factories.ts'
 import { tablesOf, textOf } from '../../helpers/html.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
@@ -41,7 +41,7 @@ const peopleOn = (html: string) => [...html.matchAll(/<td class="govuk-table__ce
 const rowsOf = (html: string) => tablesOf(html).find((table) => table.caption.startsWith('People you are lead officer for'))?.rows ?? []
 
 async function lastCaseloadAudit() {
-  const row = await t.db.selectFrom('audit_event').select('detail').where('event', '=', 'caseload.viewed').where('actor_user_id', '=', officerId).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()
+  const row = await (await sealed(t.db)).selectFrom('audit_event').select('detail').where('event', '=', 'caseload.viewed').where('actor_user_id', '=', officerId).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()
   return (row.detail as { personIds: string[] }).personIds
 }
 
@@ -72,10 +72,10 @@ describe('my caseload, a page at a time', () => {
   })
 
   it('answers a page past the last with page not found, and a page that is not a whole number from 1 with 400', async () => {
-    const before = await t.db.selectFrom('audit_event').select((eb) => eb.fn.countAll<string>().as('n')).where('actor_user_id', '=', officerId).where('event', '=', 'caseload.viewed').executeTakeFirstOrThrow()
+    const before = await (await sealed(t.db)).selectFrom('audit_event').select((eb) => eb.fn.countAll<string>().as('n')).where('actor_user_id', '=', officerId).where('event', '=', 'caseload.viewed').executeTakeFirstOrThrow()
     await officer.agent.get('/caseload?page=3').expect(404)
     for (const bad of ['0', 'abc', '-1', '1.5', '999999']) await officer.agent.get(`/caseload?page=${bad}`).expect(400)
-    const after = await t.db.selectFrom('audit_event').select((eb) => eb.fn.countAll<string>().as('n')).where('actor_user_id', '=', officerId).where('event', '=', 'caseload.viewed').executeTakeFirstOrThrow()
+    const after = await (await sealed(t.db)).selectFrom('audit_event').select((eb) => eb.fn.countAll<string>().as('n')).where('actor_user_id', '=', officerId).where('event', '=', 'caseload.viewed').executeTakeFirstOrThrow()
     expect(after.n).toBe(before.n)
   })
 })

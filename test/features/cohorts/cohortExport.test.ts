@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createMembership, createPerson, demoUserIds } from '../../helpers/factories.ts'
+import { createMembership, createPerson, demoUserIds, sealed } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 
@@ -62,7 +62,7 @@ async function openMembershipsInEastArea(): Promise<number> {
 }
 
 async function disclosures(): Promise<{ event: string; recipients: string | null; actor_username: string | null; detail: unknown }[]> {
-  return t.db.selectFrom('audit_event').select(['event', 'recipients', 'actor_username', 'detail']).where('category', '=', 'disclosure').orderBy('id').execute()
+  return (await sealed(t.db)).selectFrom('audit_event').select(['event', 'recipients', 'actor_username', 'detail']).where('category', '=', 'disclosure').orderBy('id').execute()
 }
 
 describe('exporting the cohort as CSV', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addDays, todayInLondon } from '../../../server/http/dates.ts'
-import { createMembership, createOutsideArea, createPerson, demoUserIds, errorSummaryLinks, postForm, rowCounts, writeAuditCount } from '../../helpers/factories.ts'
+import { createMembership, createOutsideArea, createPerson, demoUserIds, errorSummaryLinks, postForm, rowCounts, writeAuditCount, sealed } from '../../helpers/factories.ts'
 import { headingOf, tableCaptioned } from '../../helpers/html.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
@@ -35,7 +35,7 @@ describe('finding the duplicate and checking both records', () => {
     expect(headingOf(page.text)).toBe('Check before combining these records')
     const pair = tableCaptioned(page.text, 'The two records')
     expect(pair.rows.find((r) => r[0] === 'PNC ID')).toEqual(['PNC ID', 'Not known', `${duplicate.pnc_id} Different`, duplicate.pnc_id])
-    const rows = await t.db.selectFrom('audit_event').select(['category', 'person_id', 'detail']).where('id', '>', since).execute()
+    const rows = await (await sealed(t.db)).selectFrom('audit_event').select(['category', 'person_id', 'detail']).where('id', '>', since).execute()
     expect(rows).toEqual([{ category: 'consultation', person_id: keep.id, detail: { page: 'combine-check', otherPersonId: duplicate.id } }])
   })
 
@@ -105,7 +105,7 @@ describe('combining two records', () => {
     const keep = await createPerson(t.db, { forenames: 'Joanne' })
     await supervisor.agent.get(`/people/${duplicate.id}`).expect(200) // a consultation of the duplicate
     await combine(t.db, supervisor, keep.id, duplicate.id)
-    const aboutEither = await t.db.selectFrom('audit_event').select('id').where('person_id', 'in', [keep.id, duplicate.id]).execute()
+    const aboutEither = await (await sealed(t.db)).selectFrom('audit_event').select('id').where('person_id', 'in', [keep.id, duplicate.id]).execute()
 
     const pack = JSON.parse((await supervisor.agent.get(`/people/${keep.id}/subject-access.json`).expect(200)).text) as {
       person_combination: { survivor_id: string; merged_id: string }[]

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import { combinationOwnReferences, personForeignKeys } from '../../../server/features/combination/personReferences.ts'
-import { postForm } from '../../helpers/factories.ts'
+import { postForm, sealed } from '../../helpers/factories.ts'
 import type { Agent } from '../../helpers/signIn.ts'
 
 type Db = Kysely<Database>
@@ -61,7 +61,7 @@ export async function reverse(db: Db, session: Session, survivorId: string, merg
 }
 
 export async function combinationAudit(db: Db, since: string) {
-  return db
+  return (await sealed(db))
     .selectFrom('audit_event')
     .select(['category', 'event', 'person_id', 'detail'])
     .where('category', '=', 'combination')
@@ -71,6 +71,6 @@ export async function combinationAudit(db: Db, since: string) {
 }
 
 export async function lastAuditId(db: Db): Promise<string> {
-  const row = await db.selectFrom('audit_event').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst()
+  const row = await (await sealed(db)).selectFrom('audit_event').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst()
   return row?.id ?? '0'
 }

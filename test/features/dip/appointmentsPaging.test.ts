@@ -5,6 +5,7 @@ import { tablesOf, textOf } from '../../helpers/html.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 import { appointment, person, today } from '../cid/cidSupport.ts'
+import { sealed } from '../../helpers/factories.ts'
 
 // Today's appointments come fifty to a page, in time order, with Previous and Next (not counted:
 // see appointmentsBetween); the consultation logged names only the people on the page shown.
@@ -24,7 +25,7 @@ afterAll(async () => {
 const rowsOf = (html: string) => tablesOf(html).find((table) => table.caption.startsWith('Required assessment appointments'))?.rows ?? []
 
 async function lastAudit() {
-  return t.db.selectFrom('audit_event').select(['event', 'detail']).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()
+  return (await sealed(t.db)).selectFrom('audit_event').select(['event', 'detail']).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()
 }
 
 describe('today’s appointments, a page at a time', () => {

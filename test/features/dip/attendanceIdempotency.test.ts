@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addDays, todayInLondon } from '../../../server/http/dates.ts'
 import { deleteExpiredIdempotencyKeys } from '../../../server/features/idempotency/writeOnce.ts'
-import { createPerson, dateFields, inputValue, postForm, uniqueTag } from '../../helpers/factories.ts'
+import { createPerson, dateFields, inputValue, postForm, uniqueTag, sealed } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 
@@ -67,7 +67,7 @@ async function written(appointmentId: string) {
     attendance: await count(t.db.selectFrom('attendance').select((eb) => eb.fn.countAll<number>().as('n')).where('appointment_id', '=', appointmentId).executeTakeFirstOrThrow()),
     failures: await count(t.db.selectFrom('dip_failure').select((eb) => eb.fn.countAll<number>().as('n')).where('appointment_id', '=', appointmentId).executeTakeFirstOrThrow()),
     audit: await count(
-      t.db
+      (await sealed(t.db))
         .selectFrom('audit_event')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('event', '=', 'attendance.recorded')

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addDays, todayInLondon } from '../../../server/http/dates.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
+import { sealed } from '../../helpers/factories.ts'
 
 let t: TestApp
 let dip: { agent: Agent; csrf: string }
@@ -110,7 +111,7 @@ describe('the DIP chain from custody to wanted', () => {
     expect(events.map((e) => e.kind)).toEqual(['created', 'statement_produced', 'circulated_wanted', 'arrested', 'charged'])
     const final = await t.db.selectFrom('dip_failure').select(['status', 'wanted_reference']).where('id', '=', failureId).executeTakeFirstOrThrow()
     expect(final).toEqual({ status: 'charged', wanted_reference: 'PNC/WM/0042/26' })
-    const audit = await t.db.selectFrom('audit_event').select('event').where('person_id', '=', personId).where('category', '<>', 'consultation').orderBy('id').execute()
+    const audit = await (await sealed(t.db)).selectFrom('audit_event').select('event').where('person_id', '=', personId).where('category', '<>', 'consultation').orderBy('id').execute()
     expect(audit.map((a) => a.event)).toEqual([
       'drug_test.recorded',
       'assessment.required',

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '../../../server/features/audit/auditRepository.ts'
 import { londonInstant } from '../../../server/features/dip/dipRules.ts'
 import { addDays, addMonths, todayInLondon } from '../../../server/http/dates.ts'
-import {
-  createOutsideArea,
+import { createOutsideArea,
   createPerson,
   dateFields,
   demoUserIds,
@@ -12,8 +11,7 @@ import {
   rowCounts,
   uniqueTag,
   writeAuditCount,
-  type FormData,
-} from '../../helpers/factories.ts'
+  type FormData, sealed } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 
@@ -438,7 +436,7 @@ describe('a failure (s12, s14) only without good cause, and at most once per app
     const failures = await t.db.selectFrom('dip_failure').select('id').where('appointment_id', '=', appointment.id).execute()
     expect(failures).toHaveLength(1)
     expect(await eventKinds(failures[0]?.id ?? '')).toEqual(['created'])
-    const recorded = await t.db.selectFrom('audit_event').select('event').where('person_id', '=', personId).where('event', '=', 'attendance.recorded').execute()
+    const recorded = await (await sealed(t.db)).selectFrom('audit_event').select('event').where('person_id', '=', personId).where('event', '=', 'attendance.recorded').execute()
     expect(recorded).toHaveLength(1)
   })
 })
@@ -471,7 +469,7 @@ describe('wanted only while the failure is open and not time-barred; outcomes in
       ['created', failure.failure_date, users.dip],
       ['time_barred', barredOn, null],
     ])
-    const sweepAudit = await t.db
+    const sweepAudit = await (await sealed(t.db))
       .selectFrom('audit_event')
       .select(['category', 'event', 'actor_username', 'entity_type', 'entity_id'])
       .where('person_id', '=', failure.person_id)
@@ -492,7 +490,7 @@ describe('wanted only while the failure is open and not time-barred; outcomes in
     const [first, second] = [await openFailure(), await openFailure()]
     await t.db.updateTable('dip_failure').set({ time_bar_date: daysAgo(3) }).where('id', 'in', [first.failureId, second.failureId]).execute()
     expect(await t.services.dipService.closeTimeBarred()).toBe(2)
-    const audited = await t.db
+    const audited = await (await sealed(t.db))
       .selectFrom('audit_event')
       .select(['entity_id', 'person_id', 'actor_username'])
       .where('event', '=', 'failure.time_barred')
@@ -566,7 +564,7 @@ describe('wanted only while the failure is open and not time-barred; outcomes in
 
 describe('every step is audited and kept as history', () => {
   async function writeAuditFor(personId: string) {
-    return t.db
+    return (await sealed(t.db))
       .selectFrom('audit_event')
       .select(['category', 'event', 'entity_type', 'entity_id', 'actor_username'])
       .where('person_id', '=', personId)
@@ -610,9 +608,9 @@ describe('every step is audited and kept as history', () => {
     expect(refused.status).toBe(400)
     expect(await writeAuditFor(person.id)).toHaveLength(9)
 
-    const viewed = await t.db.selectFrom('audit_event').select((eb) => eb.fn.countAll<string>().as('n')).where('entity_id', '=', failureId).where('event', '=', 'failure.viewed').executeTakeFirstOrThrow()
+    const viewed = await (await sealed(t.db)).selectFrom('audit_event').select((eb) => eb.fn.countAll<string>().as('n')).where('entity_id', '=', failureId).where('event', '=', 'failure.viewed').executeTakeFirstOrThrow()
     await dip.agent.get(`/failures/${failureId}`).expect(200)
-    const viewedAfter = await t.db.selectFrom('audit_event').select((eb) => eb.fn.countAll<string>().as('n')).where('entity_id', '=', failureId).where('event', '=', 'failure.viewed').executeTakeFirstOrThrow()
+    const viewedAfter = await (await sealed(t.db)).selectFrom('audit_event').select((eb) => eb.fn.countAll<string>().as('n')).where('entity_id', '=', failureId).where('event', '=', 'failure.viewed').executeTakeFirstOrThrow()
     expect(Number(viewedAfter.n)).toBe(Number(viewed.n) + 1)
   })
 
@@ -750,7 +748,7 @@ describe('area scope: records of a person outside the user’s areas are not fou
     expect(awaiting.text).not.toContain(o.failure.id)
 
     expect(await dipState()).toEqual(before)
-    expect(await t.db.selectFrom('audit_event').select('id').where('person_id', '=', o.personId).execute()).toEqual([])
+    expect(await (await sealed(t.db)).selectFrom('audit_event').select('id').where('person_id', '=', o.personId).execute()).toEqual([])
   })
 })
 

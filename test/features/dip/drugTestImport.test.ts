@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importColumns } from '../../../server/features/dip/import/drugTestCsv.ts'
 import { previewDrugTestImport, type ImportPreview, type ImportUser } from '../../../server/features/dip/import/drugTestImport.ts'
-import { createOutsideArea, createPerson, freshPncId, postForm, uniqueTag } from '../../helpers/factories.ts'
+import { createOutsideArea, createPerson, freshPncId, postForm, uniqueTag, sealed } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 import {
@@ -72,7 +72,7 @@ describe('previewing a custody drug-test file', () => {
     const after = await writeCounts(t.db)
     // Only the kept file and the consultation of the two matched people: no person, no test.
     expect(after).toEqual({ ...before, drug_test_import: before.drug_test_import + 1, audit_event: before.audit_event + 1 })
-    const consultation = await t.db.selectFrom('audit_event').select(['category', 'event', 'detail']).orderBy('id', 'desc').executeTakeFirstOrThrow()
+    const consultation = await (await sealed(t.db)).selectFrom('audit_event').select(['category', 'event', 'detail']).orderBy('id', 'desc').executeTakeFirstOrThrow()
     expect(consultation).toMatchObject({ category: 'consultation', event: 'drug_tests.import_previewed' })
     expect((consultation.detail as { personIds: string[] }).personIds.sort()).toEqual([byPnc.id, byName.id].sort())
   })
@@ -315,7 +315,7 @@ describe('committing an import', () => {
     expect(landing.text).toContain('Imported 3 drug tests and added 1 new person')
     expect(await writeCounts(t.db)).toEqual({ ...before, person: before.person + 1, drug_test: before.drug_test + 3, drug_test_import: before.drug_test_import - 1, audit_event: before.audit_event + 1 })
 
-    const audit = await t.db.selectFrom('audit_event').selectAll().where('event', '=', 'drug_tests.imported').orderBy('id', 'desc').executeTakeFirstOrThrow()
+    const audit = await (await sealed(t.db)).selectFrom('audit_event').selectAll().where('event', '=', 'drug_tests.imported').orderBy('id', 'desc').executeTakeFirstOrThrow()
     const detail = audit.detail as { batchId: string; testsCreated: number; peopleCreated: number; matchedPersonIds: string[]; newPersonIds: string[] }
     expect(audit).toMatchObject({ category: 'collection', actor_username: 'dip' })
     expect(detail).toMatchObject({ testsCreated: 3, peopleCreated: 1, importId: form.importId })

@@ -7,7 +7,7 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pncCheckLetter } from '../../../server/features/people/identifiers.ts'
 import { addDays } from '../../../server/http/dates.ts'
-import { postForm, uniqueTag } from '../../helpers/factories.ts'
+import { postForm, uniqueTag, sealed } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 import { commitForm, csvOf, daysAgo, goodRow, previewErrors, uploadFile, writeCounts, type Cells } from './drugTestImportSupport.ts'
@@ -136,7 +136,7 @@ describe('the command line import', () => {
     expect(imported.stdout).toContain('Imported 2 tests and created 1 new person')
     const after = await writeCounts(t.db)
     expect(after).toEqual({ ...before, person: before.person + 1, drug_test: before.drug_test + 2, audit_event: before.audit_event + 1 })
-    const audit = await t.db.selectFrom('audit_event').select(['category', 'event', 'request_id', 'actor_username']).orderBy('id', 'desc').executeTakeFirstOrThrow()
+    const audit = await (await sealed(t.db)).selectFrom('audit_event').select(['category', 'event', 'request_id', 'actor_username']).orderBy('id', 'desc').executeTakeFirstOrThrow()
     expect(audit).toEqual({ category: 'collection', event: 'drug_tests.imported', request_id: 'cli', actor_username: 'admin' })
   }, 90_000)
 

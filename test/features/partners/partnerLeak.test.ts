@@ -8,8 +8,7 @@ import { agencyLabels } from '../../../server/auth/roles.ts'
 import { addDays, todayInLondon } from '../../../server/http/dates.ts'
 import type { RouteDefinition } from '../../../server/http/routeDefinition.ts'
 import { buildRoutes } from '../../../server/routes.ts'
-import {
-  createOutsideArea,
+import { createOutsideArea,
   createPerson,
   demoUserIds,
   freshCroNumber,
@@ -17,8 +16,7 @@ import {
   inputValue,
   postForm,
   rowCounts,
-  type CountedTable,
-} from '../../helpers/factories.ts'
+  type CountedTable, sealed } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 
@@ -479,12 +477,12 @@ describe('what a MASH partner can reach never carries police-only data', () => {
 })
 
 async function lastAuditId(): Promise<number> {
-  const row = await sql<{ id: string | number | null }>`select max(id) as id from audit_event`.execute(t.db)
+  const row = await sql<{ id: string | number | null }>`select max(id) as id from audit_event`.execute(await sealed(t.db))
   return Number(row.rows[0]?.id ?? 0)
 }
 
-function auditSince(id: number) {
-  return t.db
+async function auditSince(id: number) {
+  return (await sealed(t.db))
     .selectFrom('audit_event')
     .select(['category', 'event', 'actor_username', 'person_id', 'entity_id', 'recipients', 'detail'])
     .where('id', '>', String(id))

@@ -6,8 +6,7 @@ import { agencyLabels } from '../../../server/auth/roles.ts'
 import { isRepeatMarac } from '../../../server/features/partners/partnersService.ts'
 import { addDays, addMonths, todayInLondon } from '../../../server/http/dates.ts'
 import { formatDate } from '../../../server/presenters/format.ts'
-import {
-  createMembership,
+import { createMembership,
   createPerson,
   dateFields,
   decodeEntities,
@@ -17,8 +16,7 @@ import {
   postForm,
   rowCounts,
   writeAuditCount,
-  type FormData,
-} from '../../helpers/factories.ts'
+  type FormData, sealed } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 
@@ -83,12 +81,12 @@ function changesOf(linkId: string) {
 }
 
 async function lastAuditId(): Promise<number> {
-  const row = await sql<{ id: string | number | null }>`select max(id) as id from audit_event`.execute(t.db)
+  const row = await sql<{ id: string | number | null }>`select max(id) as id from audit_event`.execute(await sealed(t.db))
   return Number(row.rows[0]?.id ?? 0)
 }
 
-function auditSince(id: number) {
-  return t.db.selectFrom('audit_event').select(['category', 'event', 'person_id', 'entity_id', 'detail', 'actor_username']).where('id', '>', String(id)).orderBy('id').execute()
+async function auditSince(id: number) {
+  return (await sealed(t.db)).selectFrom('audit_event').select(['category', 'event', 'person_id', 'entity_id', 'detail', 'actor_username']).where('id', '>', String(id)).orderBy('id').execute()
 }
 
 /** The police "link to a partner case" form, filled for one agency. */
@@ -514,7 +512,7 @@ describe('police see partner cases on the person page and the cohort list', () =
     const yosPartner = await partnerOf('yos')
     const before = await lastAuditId()
     await yosPartner.agent.get('/partner-cases').expect(200)
-    const rows = await t.db.selectFrom('audit_event').select(['category', 'recipients']).where('id', '>', String(before)).execute()
+    const rows = await (await sealed(t.db)).selectFrom('audit_event').select(['category', 'recipients']).where('id', '>', String(before)).execute()
     expect(rows).toEqual([{ category: 'disclosure', recipients: agencyLabels.yos }])
   })
 })

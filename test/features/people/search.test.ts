@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { auditRowsFor, createPerson, freshCroNumber, postForm, uniqueTag } from '../../helpers/factories.ts'
+import { auditRowsFor, createPerson, freshCroNumber, postForm, uniqueTag, sealed } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 
@@ -95,7 +95,7 @@ describe('searching for a person', () => {
   it('a search that finds people is logged as a consultation naming them', async () => {
     const person = await createPerson(t.db)
     await search(person.pnc_id!)
-    const rows = await t.db
+    const rows = await (await sealed(t.db))
       .selectFrom('audit_event')
       .select(['category', 'detail', 'actor_username'])
       .where('event', '=', 'person.searched')

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { programmeLabels } from '../../../server/features/people/vocabulary.ts'
-import { errorSummaryLinks, inputValue } from '../../helpers/factories.ts'
+import { errorSummaryLinks, inputValue, sealed } from '../../helpers/factories.ts'
 import { tableCaptioned, tablesOf } from '../../helpers/html.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
@@ -19,7 +19,7 @@ afterAll(async () => {
   await t.close()
 })
 
-const packAudit = () => t.db.selectFrom('audit_event').select(['category', 'event', 'detail', 'actor_username']).where('event', '=', 'performance.meeting_pack').orderBy('id').execute()
+const packAudit = async () => (await sealed(t.db)).selectFrom('audit_event').select(['category', 'event', 'detail', 'actor_username']).where('event', '=', 'performance.meeting_pack').orderBy('id').execute()
 
 describe('the monthly intelligence meeting pack', () => {
   it('offers a month and a borough, names no one and logs nothing', async () => {

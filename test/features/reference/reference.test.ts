@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { errorSummaryLinks } from '../../helpers/factories.ts'
+import { errorSummaryLinks, sealed } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 
@@ -27,7 +27,7 @@ describe('reference data kept by administrators', () => {
     expect((await iom.agent.get(`/people/${person.id}/markers/new`).expect(200)).text).not.toContain('Arson')
     const row = await t.db.selectFrom('marker_type').select(['code', 'active']).where('code', '=', 'arson').executeTakeFirstOrThrow()
     expect(row).toEqual({ code: 'arson', active: false })
-    const audit = await t.db.selectFrom('audit_event').select('event').where('entity_type', '=', 'marker_type').where('entity_id', '=', 'arson').execute()
+    const audit = await (await sealed(t.db)).selectFrom('audit_event').select('event').where('entity_type', '=', 'marker_type').where('entity_id', '=', 'arson').execute()
     expect(audit.map((a) => a.event)).toEqual(['reference.added', 'reference.updated'])
   })
 

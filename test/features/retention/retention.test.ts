@@ -3,7 +3,7 @@ import { verifyAuditChain } from '../../../server/features/audit/auditRepository
 import { personTables } from '../../../server/features/retention/retentionRepository.ts'
 import { addDays, addMonths, todayInLondon } from '../../../server/http/dates.ts'
 import { formatDate } from '../../../server/presenters/format.ts'
-import { createAction, createMembership, createOutsideArea, createPerson, createReferral, dateFields, demoUserIds, errorSummaryLinks, postForm } from '../../helpers/factories.ts'
+import { createAction, createMembership, createOutsideArea, createPerson, createReferral, dateFields, demoUserIds, errorSummaryLinks, postForm, sealed } from '../../helpers/factories.ts'
 import { headingOf, tableCaptioned, tablesOf } from '../../helpers/html.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
@@ -162,7 +162,7 @@ describe('retaining a record', () => {
     expect(onQueue(tablesOf(after.text).length ? tableCaptioned(after.text, queueCaption).rows : [], person)).toBeUndefined()
 
     expect(await decisionsOf(person.id)).toEqual([expect.objectContaining({ decision: 'retain', reason: 'Open MARAC case: keep for the panel', next_review_on: next, decided_by: users.supervisor })])
-    const audit = await t.db.selectFrom('audit_event').select(['category', 'event', 'actor_username']).where('person_id', '=', person.id).where('event', '=', 'retention.retained').execute()
+    const audit = await (await sealed(t.db)).selectFrom('audit_event').select(['category', 'event', 'actor_username']).where('person_id', '=', person.id).where('event', '=', 'retention.retained').execute()
     expect(audit).toEqual([{ category: 'alteration', event: 'retention.retained', actor_username: 'supervisor' }])
 
     const review = await supervisor.agent.get(`/people/${person.id}/retention`).expect(200)
@@ -218,7 +218,7 @@ describe('disposing of a record', () => {
     expect(after, `canaries left behind after disposal (table.column): ${after.join(', ')}`).toEqual([])
 
     // The person's id survives only where the design keeps it: the audit log and the disposal decision.
-    const idLeft = await whereFound(t.db, personId, columns)
+    const idLeft = await whereFound(await sealed(t.db), personId, columns)
     expect(idLeft.filter((f) => !f.startsWith('audit_event.') && !f.startsWith('retention_decision.person_id '))).toEqual([])
 
     expect(await personExists(personId)).toBe(false)
@@ -227,7 +227,7 @@ describe('disposing of a record', () => {
       expect.objectContaining({ decision: 'retain', reason: 'Reason erased with the record', next_review_on: addDays(today(), -1), decided_by: users.supervisor }),
       expect.objectContaining({ decision: 'dispose', reason: 'Reviewed under MoPI: no policing purpose remains', next_review_on: null, decided_by: users.supervisor }),
     ])
-    const erasure = await t.db.selectFrom('audit_event').selectAll().where('person_id', '=', personId).where('category', '=', 'erasure').execute()
+    const erasure = await (await sealed(t.db)).selectFrom('audit_event').selectAll().where('person_id', '=', personId).where('category', '=', 'erasure').execute()
     expect(erasure).toHaveLength(1)
     expect(erasure[0]).toMatchObject({ event: 'person.disposed', actor_username: 'supervisor', entity_id: personId })
     expect((erasure[0]?.detail as { rowsErased: Record<string, number> }).rowsErased).toEqual(countsBefore)

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createOutsideArea, createPerson, decodeEntities } from '../../helpers/factories.ts'
+import { createOutsideArea, createPerson, decodeEntities, sealed } from '../../helpers/factories.ts'
 import { headingOf, textOf } from '../../helpers/html.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
@@ -71,8 +71,8 @@ function htmlRows(sectionHtml: string): Record<string, string>[] {
   )
 }
 
-function auditOfPack(personId: string) {
-  return t.db.selectFrom('audit_event').select(['category', 'event', 'recipients', 'actor_username', 'detail']).where('person_id', '=', personId).where('event', '=', 'subject_access.exported').orderBy('id').execute()
+async function auditOfPack(personId: string) {
+  return (await sealed(t.db)).selectFrom('audit_event').select(['category', 'event', 'recipients', 'actor_username', 'detail']).where('person_id', '=', personId).where('event', '=', 'subject_access.exported').orderBy('id').execute()
 }
 
 describe('the subject access pack', () => {

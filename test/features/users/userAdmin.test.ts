@@ -5,6 +5,7 @@ import { agencies, roles } from '../../../server/auth/roles.ts'
 import { systemActor } from '../../../server/features/audit/actor.ts'
 import { anonymousAgent, signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
+import { sealed } from '../../helpers/factories.ts'
 
 let t: TestApp
 let admin: { agent: Agent; csrf: string }
@@ -86,7 +87,7 @@ describe('user administration', () => {
     expect(row).toMatchObject({ username, display_name: 'Dana Example', role: 'dip_worker', agency: null, disabled_at: null })
     expect(row.password_hash).toMatch(/^\$argon2id\$/)
     expect(await areaCodesOf(id!)).toEqual(['BD', 'HV'])
-    const audit = await t.db.selectFrom('audit_event').select(['actor_username', 'entity_id']).where('event', '=', 'user.created').execute()
+    const audit = await (await sealed(t.db)).selectFrom('audit_event').select(['actor_username', 'entity_id']).where('event', '=', 'user.created').execute()
     expect(audit).toContainEqual({ actor_username: 'admin', entity_id: id })
 
     const { agent, response: signedIn } = await signIn(username, goodPassword)

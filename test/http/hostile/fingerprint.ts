@@ -5,12 +5,13 @@ import type { Database } from '../../../db/types.ts'
  * Tables the app writes on any request, refused or not, so they cannot show whether a refused
  * form changed anything:
  *   - session: express-session touches the row on every request (rolling cookie, CSRF secret);
- *   - audit_event: a refused sign-in is a security event, and a form page shown again with its
- *     errors is a consultation of the person it is about (DPA 2018 s62 wants both logged);
+ *   - audit_event and audit_pending: a refused sign-in is a security event, and a form page shown
+ *     again with its errors is a consultation of the person it is about (DPA 2018 s62 wants both
+ *     logged); the rows are written to audit_pending and sealed into audit_event in batches;
  *   - rate_limit_hit: every sign-in attempt is counted, refused or not.
  * Everything else, reference data included, must not be written at all by a refused request.
  */
-export const writtenOnEveryRequest = ['session', 'audit_event', 'rate_limit_hit'] as const
+export const writtenOnEveryRequest = ['session', 'audit_event', 'audit_pending', 'rate_limit_hit'] as const
 
 export type Fingerprint = Map<string, string>
 
