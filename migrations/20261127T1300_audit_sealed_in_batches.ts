@@ -15,6 +15,26 @@ import { sql, type Kysely } from 'kysely'
 // A reader of the log seals first (audit_seal(true) waits for the lock), so it sees every row
 // committed before it asked. The chain's order is the order rows are sealed in: a transaction
 // that commits late has its rows chained after rows written later but committed sooner.
+/** The chaining trigger's function, as the foundation migration wrote it but for the row's time. */
+function chainTrigger(time: 'the time it was written' | 'the time it was chained') {
+  const occurredAt = time === 'the time it was written' ? 'coalesce(new.occurred_at, clock_timestamp())' : 'clock_timestamp()'
+  return sql`
+    create or replace function audit_event_chain() returns trigger
+    language plpgsql as $$
+    declare
+      last_hash text;
+    begin
+      perform pg_advisory_xact_lock(7461000001);
+      new.id := nextval('audit_event_seq');
+      new.occurred_at := ${sql.raw(occurredAt)};
+      select a.hash into last_hash from audit_event a order by a.id desc limit 1;
+      new.prev_hash := coalesce(last_hash, repeat('0', 64));
+      new.hash := encode(sha256(convert_to(audit_event_canonical(new), 'UTF8')), 'hex');
+      return new;
+    end
+    $$`
+}
+
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`drop trigger audit_pending_chain on audit_pending`.execute(db)
   await sql`drop function audit_pending_chain()`.execute(db)
@@ -26,21 +46,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table audit_pending set (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000)`.execute(db)
 
   // As before, except that a row brought from audit_pending keeps the time it was written.
-  await sql`
-    create or replace function audit_event_chain() returns trigger
-    language plpgsql as $$
-    declare
-      last_hash text;
-    begin
-      perform pg_advisory_xact_lock(7461000001);
-      new.id := nextval('audit_event_seq');
-      new.occurred_at := coalesce(new.occurred_at, clock_timestamp());
-      select a.hash into last_hash from audit_event a order by a.id desc limit 1;
-      new.prev_hash := coalesce(last_hash, repeat('0', 64));
-      new.hash := encode(sha256(convert_to(audit_event_canonical(new), 'UTF8')), 'hex');
-      return new;
-    end
-    $$`.execute(db)
+  await chainTrigger('the time it was written').execute(db)
 
   // Moves every committed pending row into the chain, in the order written, and says how many.
   // wait = false is for the background sealer: if another instance holds the lock, that one is
@@ -83,21 +89,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`select audit_seal(true)`.execute(db)
   await sql`grant update, delete on audit_pending to cohort_app`.execute(db)
   await sql`drop function audit_seal(boolean)`.execute(db)
-  await sql`
-    create or replace function audit_event_chain() returns trigger
-    language plpgsql as $$
-    declare
-      last_hash text;
-    begin
-      perform pg_advisory_xact_lock(7461000001);
-      new.id := nextval('audit_event_seq');
-      new.occurred_at := clock_timestamp();
-      select a.hash into last_hash from audit_event a order by a.id desc limit 1;
-      new.prev_hash := coalesce(last_hash, repeat('0', 64));
-      new.hash := encode(sha256(convert_to(audit_event_canonical(new), 'UTF8')), 'hex');
-      return new;
-    end
-    $$`.execute(db)
+  await chainTrigger('the time it was chained').execute(db)
   await sql`alter table audit_pending reset (autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold)`.execute(db)
   await sql`alter table audit_pending drop column occurred_at`.execute(db)
   await sql`alter table audit_pending add column xact bigint not null default txid_current()`.execute(db)
