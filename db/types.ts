@@ -75,7 +75,7 @@ interface AuditRowFields {
   detail: ColumnType<unknown, string | null, never> | null
 }
 
-/** Written only by audit_seal(), from audit_pending: id, prev_hash and hash are set by the chaining trigger, the time is the pending row's. */
+/** The app writes it only through audit_seal(), from audit_pending: id, prev_hash and hash are set by the chaining trigger, the time is the pending row's. */
 export interface AuditEventTable extends AuditRowFields {
   id: ColumnType<string, never, never>
   occurred_at: ColumnType<Date, never, never>
