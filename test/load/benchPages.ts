@@ -23,6 +23,8 @@ export type BenchPage = {
   status: number
   /** Fewer connections than the run's (one: a page's own render time, nothing queued behind it). */
   connections?: number
+  /** Why a request's captured statements are not the work this page measures, if they are not. */
+  notTheWork?(statements: readonly { text: string }[]): string | undefined
   target(fixtures: Fixtures, csrf: string[]): Target
 }
 
@@ -62,6 +64,8 @@ export const benchPages: BenchPage[] = [
     role: 'supervisor',
     status: 200,
     connections: 1,
+    // A period whose figures another run left in report_cache would be timed as a cached page.
+    notTheWork: (statements) => (statements.some((s) => /insert into "report_cache"/.test(s.text)) ? undefined : 'its figures came from report_cache'),
     target: () => {
       // Twelve-month periods ending on different recent days (so each covers a full year of the
       // population's history), each target's periods starting a few days later than any other
