@@ -199,6 +199,22 @@ export async function sealed(db: Db): Promise<Db> {
   return db
 }
 
+/** The newest audit row's id, once the log is sealed: rows after it are what an act logged. */
+export async function lastAuditId(db: Db): Promise<string> {
+  const row = await (await sealed(db)).selectFrom('audit_event').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst()
+  return String(row?.id ?? 0)
+}
+
+/** The audit rows written after `afterId` (from lastAuditId), in chain order, once the log is sealed. */
+export async function auditSince(db: Db, afterId: string) {
+  return (await sealed(db))
+    .selectFrom('audit_event')
+    .select(['category', 'event', 'recipients', 'person_id', 'entity_id', 'actor_username', 'detail'])
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .execute()
+}
+
 /** Audit rows that record writing personal data (collection, alteration, erasure): reading is logged separately. */
 export async function writeAuditCount(db: Db): Promise<number> {
   const row = await (await sealed(db))

@@ -1,17 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addMonths } from '../../../server/http/dates.ts'
-import { areaIdsByCode, createMembership, createOutsideArea, demoUserIds, errorSummaryLinks, postForm } from '../../helpers/factories.ts'
+import {
+  areaIdsByCode,
+  auditSince,
+  createMembership,
+  createOutsideArea,
+  demoUserIds,
+  errorSummaryLinks,
+  lastAuditId,
+  postForm,
+} from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 import {
-  auditSince,
   daysFromToday,
   entry,
   entryRow,
   eventKinds,
   failure,
   failureRow,
-  lastAuditId,
   marker,
   onTheList,
   person,

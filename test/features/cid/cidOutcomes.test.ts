@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  auditSince,
   dateFields,
   errorSummaryLinks,
   field,
@@ -9,6 +10,7 @@ import {
   hostileForm,
   hostileText,
   hostileVersion,
+  lastAuditId,
   notOneOf,
   postForm,
   type FieldSpec,
@@ -17,7 +19,6 @@ import {
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 import {
-  auditSince,
   cidState,
   daysFromToday,
   entry,
@@ -25,7 +26,6 @@ import {
   eventKinds,
   failure,
   failureRow,
-  lastAuditId,
   marker,
   onTheList,
   person,

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import { expect } from 'vitest'
 import type { CidStatus, Database, FailureStatus } from '../../../db/types.ts'
 import { addDays, addMonths, todayInLondon } from '../../../server/http/dates.ts'
-import { createPerson, demoUserIds, sealed, uniqueTag, type PersonOverrides } from '../../helpers/factories.ts'
+import { createPerson, demoUserIds, uniqueTag, type PersonOverrides } from '../../helpers/factories.ts'
 
 // Arranging CID cases straight in the database: a person, the DIP chain behind a failure
 // (drug test → required assessment → appointment → attendance → failure), warning markers and
@@ -179,20 +179,6 @@ export async function eventKinds(db: Db, entryId: string): Promise<string[]> {
   return rows.map((r) => r.kind)
 }
 
-/** The highest audit row id so far: rows written after it are what an act logged. */
-export async function lastAuditId(db: Db): Promise<string> {
-  const row = await (await sealed(db)).selectFrom('audit_event').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst()
-  return String(row?.id ?? 0)
-}
-
-export async function auditSince(db: Db, afterId: string) {
-  return (await sealed(db))
-    .selectFrom('audit_event')
-    .select(['category', 'event', 'recipients', 'person_id', 'entity_id', 'actor_username', 'detail'])
-    .where('id', '>', afterId)
-    .orderBy('id')
-    .execute()
-}
 
 /**
  * Everything CID's forms may change, in one comparable value: the rows of cid_entry and

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pageSize } from '../../../server/http/paging.ts'
-import { createMembership, createPerson, uniqueTag, sealed } from '../../helpers/factories.ts'
+import { createMembership, createPerson, sealed, uniqueTag } from '../../helpers/factories.ts'
 import { tablesOf, textOf } from '../../helpers/html.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'

@@ -1,11 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addDays, todayInLondon } from '../../../server/http/dates.ts'
-import { createMembership, createOutsideArea, createPerson, demoUserIds, errorSummaryLinks, postForm, rowCounts, writeAuditCount, sealed } from '../../helpers/factories.ts'
+import {
+  createMembership,
+  createOutsideArea,
+  createPerson,
+  demoUserIds,
+  errorSummaryLinks,
+  lastAuditId,
+  postForm,
+  rowCounts,
+  sealed,
+  writeAuditCount,
+} from '../../helpers/factories.ts'
 import { headingOf, tableCaptioned } from '../../helpers/html.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 import { seedPersonInEveryTable } from '../retention/personDataSupport.ts'
-import { combinationAudit, combinationOf, combine, combineForm, lastAuditId, personFields, reverse, rowsOf } from './combinationSupport.ts'
+import { combinationAudit, combinationOf, combine, combineForm, personFields, reverse, rowsOf } from './combinationSupport.ts'
 
 let t: TestApp
 let supervisor: { agent: Agent; csrf: string }

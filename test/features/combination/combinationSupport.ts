@@ -69,8 +69,3 @@ export async function combinationAudit(db: Db, since: string) {
     .orderBy('id')
     .execute()
 }
-
-export async function lastAuditId(db: Db): Promise<string> {
-  const row = await (await sealed(db)).selectFrom('audit_event').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst()
-  return row?.id ?? '0'
-}

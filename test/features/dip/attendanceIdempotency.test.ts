@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addDays, todayInLondon } from '../../../server/http/dates.ts'
 import { deleteExpiredIdempotencyKeys } from '../../../server/features/idempotency/writeOnce.ts'
-import { createPerson, dateFields, inputValue, postForm, uniqueTag, sealed } from '../../helpers/factories.ts'
+import { createPerson, dateFields, inputValue, postForm, sealed, uniqueTag } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 

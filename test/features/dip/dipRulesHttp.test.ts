@@ -2,16 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '../../../server/features/audit/auditRepository.ts'
 import { londonInstant } from '../../../server/features/dip/dipRules.ts'
 import { addDays, addMonths, todayInLondon } from '../../../server/http/dates.ts'
-import { createOutsideArea,
+import {
+  createOutsideArea,
   createPerson,
   dateFields,
   demoUserIds,
   errorSummaryLinks,
   postForm,
   rowCounts,
+  sealed,
   uniqueTag,
   writeAuditCount,
-  type FormData, sealed } from '../../helpers/factories.ts'
+  type FormData,
+} from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 

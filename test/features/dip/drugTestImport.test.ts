@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importColumns } from '../../../server/features/dip/import/drugTestCsv.ts'
 import { previewDrugTestImport, type ImportPreview, type ImportUser } from '../../../server/features/dip/import/drugTestImport.ts'
-import { createOutsideArea, createPerson, freshPncId, postForm, uniqueTag, sealed } from '../../helpers/factories.ts'
+import { createOutsideArea, createPerson, freshPncId, postForm, sealed, uniqueTag } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 import {

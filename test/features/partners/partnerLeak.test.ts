@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { sql } from 'kysely'
 import type { Response } from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPassport } from '../../../server/auth/passport.ts'
@@ -8,15 +7,19 @@ import { agencyLabels } from '../../../server/auth/roles.ts'
 import { addDays, todayInLondon } from '../../../server/http/dates.ts'
 import type { RouteDefinition } from '../../../server/http/routeDefinition.ts'
 import { buildRoutes } from '../../../server/routes.ts'
-import { createOutsideArea,
+import {
+  auditSince,
+  createOutsideArea,
   createPerson,
   demoUserIds,
   freshCroNumber,
   freshPncId,
   inputValue,
+  lastAuditId,
   postForm,
   rowCounts,
-  type CountedTable, sealed } from '../../helpers/factories.ts'
+  type CountedTable,
+} from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 
@@ -448,19 +451,19 @@ describe('what a MASH partner can reach never carries police-only data', () => {
   })
 
   it('the other-area MASH link, and the same person’s MARAC and YOS links, are 404 to the partner and nothing is disclosed', async () => {
-    const before = await lastAuditId()
+    const before = await lastAuditId(t.db)
     for (const id of [seeded.outsideLinkId, seeded.maracLinkId, seeded.yosLinkId, randomUUID(), 'not-an-id']) {
       const response = await partner.agent.get(`/partner-cases/${id}`)
       expect(response.status, id).toBe(404)
       expect(leaksIn([{ path: id, status: response.status, body: response.text }])).toEqual([])
     }
-    expect(await auditSince(before)).toEqual([])
+    expect(await auditSince(t.db, before)).toEqual([])
   })
 
   it('every people, DIP, cohort, police-link and admin route is 403 to the partner, even with real ids, and nothing is written', async () => {
     const tables: CountedTable[] = ['person', 'person_alias', 'person_marker', 'contact', 'action', 'referral', 'cohort_membership', 'membership_event', 'drug_test', 'appointment', 'attendance', 'dip_failure', 'dip_failure_event', 'partner_link', 'partner_link_change', 'sharing_agreement', 'app_user']
     const before = await rowCounts(t.db, tables)
-    const lastAudit = await lastAuditId()
+    const lastAudit = await lastAuditId(t.db)
     const refused = routes.filter((r) => !partnerMay(r))
     expect(refused.map(routeKey)).toEqual(expect.arrayContaining(['GET /people/:personId', 'GET /cohorts', 'GET /cohorts/export.csv', 'GET /drug-tests/:testId', 'GET /failures/:failureId', 'GET /partner-links/:linkId']))
     const wrong: string[] = []
@@ -472,29 +475,16 @@ describe('what a MASH partner can reach never carries police-only data', () => {
     }
     expect(wrong).toEqual([])
     expect(await rowCounts(t.db, tables)).toEqual(before)
-    expect((await auditSince(lastAudit)).filter((a) => a.category !== 'security')).toEqual([])
+    expect((await auditSince(t.db, lastAudit)).filter((a) => a.category !== 'security')).toEqual([])
   })
 })
 
-async function lastAuditId(): Promise<number> {
-  const row = await sql<{ id: string | number | null }>`select max(id) as id from audit_event`.execute(await sealed(t.db))
-  return Number(row.rows[0]?.id ?? 0)
-}
-
-async function auditSince(id: number) {
-  return (await sealed(t.db))
-    .selectFrom('audit_event')
-    .select(['category', 'event', 'actor_username', 'person_id', 'entity_id', 'recipients', 'detail'])
-    .where('id', '>', String(id))
-    .orderBy('id')
-    .execute()
-}
 
 describe('every sight a partner has is logged as a disclosure to their agency', () => {
   it('the list writes exactly one disclosure row: recipients the agency, detail naming every person shown', async () => {
-    const before = await lastAuditId()
+    const before = await lastAuditId(t.db)
     const list = await partner.agent.get('/partner-cases').expect(200)
-    const rows = await auditSince(before)
+    const rows = await auditSince(t.db, before)
     expect(rows).toHaveLength(1)
     const [row] = rows
     expect(row).toMatchObject({ category: 'disclosure', event: 'partner_cases.listed', actor_username: 'partner', recipients: agencyLabels.mash })
@@ -509,9 +499,9 @@ describe('every sight a partner has is logged as a disclosure to their agency', 
   })
 
   it('opening a case writes exactly one disclosure row naming the person, the link and the agency', async () => {
-    const before = await lastAuditId()
+    const before = await lastAuditId(t.db)
     await partner.agent.get(`/partner-cases/${seeded.mashLinkId}`).expect(200)
-    const rows = await auditSince(before)
+    const rows = await auditSince(t.db, before)
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({
       category: 'disclosure',
@@ -525,17 +515,17 @@ describe('every sight a partner has is logged as a disclosure to their agency', 
   })
 
   it('each view is logged again: two openings, two rows', async () => {
-    const before = await lastAuditId()
+    const before = await lastAuditId(t.db)
     await partner.agent.get(`/partner-cases/${seeded.mashLinkId}`).expect(200)
     await partner.agent.get('/partner-cases').expect(200)
-    expect((await auditSince(before)).map((r) => r.category)).toEqual(['disclosure', 'disclosure'])
+    expect((await auditSince(t.db, before)).map((r) => r.category)).toEqual(['disclosure', 'disclosure'])
   })
 
   it('a police officer opening the same link is a consultation, not a disclosure, with no recipients', async () => {
-    const before = await lastAuditId()
+    const before = await lastAuditId(t.db)
     const page = await iom.agent.get(`/partner-links/${seeded.mashLinkId}`).expect(200)
     expect(page.text).toContain(seeded.mashReference)
-    const rows = await auditSince(before)
+    const rows = await auditSince(t.db, before)
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({ category: 'consultation', event: 'partner_link.viewed', actor_username: 'iom', person_id: seeded.personId, entity_id: seeded.mashLinkId, recipients: null })
   })

@@ -1,22 +1,25 @@
 import { randomBytes } from 'node:crypto'
-import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Agency, LinkAgency } from '../../../db/types.ts'
 import { agencyLabels } from '../../../server/auth/roles.ts'
 import { isRepeatMarac } from '../../../server/features/partners/partnersService.ts'
 import { addDays, addMonths, todayInLondon } from '../../../server/http/dates.ts'
 import { formatDate } from '../../../server/presenters/format.ts'
-import { createMembership,
+import {
+  createMembership,
   createPerson,
   dateFields,
   decodeEntities,
   demoUserIds,
   errorSummaryLinks,
   inputValue,
+  lastAuditId,
   postForm,
   rowCounts,
+  sealed,
   writeAuditCount,
-  type FormData, sealed } from '../../helpers/factories.ts'
+  type FormData,
+} from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 
@@ -80,13 +83,8 @@ function changesOf(linkId: string) {
   return t.db.selectFrom('partner_link_change').select(['changes', 'changed_by']).where('link_id', '=', linkId).orderBy('changed_at').execute()
 }
 
-async function lastAuditId(): Promise<number> {
-  const row = await sql<{ id: string | number | null }>`select max(id) as id from audit_event`.execute(await sealed(t.db))
-  return Number(row.rows[0]?.id ?? 0)
-}
-
-async function auditSince(id: number) {
-  return (await sealed(t.db)).selectFrom('audit_event').select(['category', 'event', 'person_id', 'entity_id', 'detail', 'actor_username']).where('id', '>', String(id)).orderBy('id').execute()
+async function auditSince(id: string) {
+  return (await sealed(t.db)).selectFrom('audit_event').select(['category', 'event', 'person_id', 'entity_id', 'detail', 'actor_username']).where('id', '>', id).orderBy('id').execute()
 }
 
 /** The police "link to a partner case" form, filled for one agency. */
@@ -158,7 +156,7 @@ describe('the repeat-MARAC rule', () => {
       const person = await createPerson(t.db)
       const previous = addDays(today, -days)
       await insertLink(person.id, 'marac', { opened_on: previous, status: 'closed', closed_on: addDays(previous, 30) })
-      const before = await lastAuditId()
+      const before = await lastAuditId(t.db)
       await postForm(iom, `/people/${person.id}/partner-links`, newLinkForm('marac', agreements.marac, today)).expect(303)
       const created = await t.db.selectFrom('partner_link').selectAll().where('person_id', '=', person.id).where('opened_on', '=', today).executeTakeFirstOrThrow()
       const expected = today <= anniversary(previous)
@@ -267,7 +265,7 @@ describe('what a partner sees depends on the agreements in force for their agenc
     expect(inForce.map((a) => a.id)).toContain(agreements.yos)
     for (const agreement of inForce) await editAgreement(agreement.id, { endsOn: addDays(today, -1) })
     try {
-      const before = await lastAuditId()
+      const before = await lastAuditId(t.db)
       const list = await yosPartner.agent.get('/partner-cases').expect(200)
       expect(list.text).toContain('No information-sharing agreement with your agency is in force, so nothing can be shown.')
       expect(list.text).not.toContain('<table')
@@ -298,7 +296,7 @@ describe('what a partner sees depends on the agreements in force for their agenc
       expect(list.text).not.toContain(link.reference)
       expect(list.text).not.toContain('high risk')
 
-      const before = await lastAuditId()
+      const before = await lastAuditId(t.db)
       const page = await maracPartner.agent.get(`/partner-cases/${link.id}`).expect(200)
       expect(page.text).toContain(`${person.surname.toUpperCase()}, ${person.forenames}`)
       expect(page.text).toContain('9 July 1984')
@@ -333,7 +331,7 @@ describe('a partner updates their own agency’s case', () => {
     const link = await insertLink(person.id, 'mash')
     const page = await partner.agent.get(`/partner-cases/${link.id}`).expect(200)
     expect(inputValue(page.text, 'version')).toBe(String(link.version))
-    const before = await lastAuditId()
+    const before = await lastAuditId(t.db)
     const saved = await postForm(partner, `/partner-cases/${link.id}`, partnerForm(link, { bragRating: 'amber' })).expect(303)
     expect(saved.headers.location).toBe(`/partner-cases/${link.id}`)
     const after = await linkRow(link.id)
@@ -510,9 +508,9 @@ describe('police see partner cases on the person page and the cohort list', () =
 
   it('the disclosure to YOS names the YOS agency, not MASH', async () => {
     const yosPartner = await partnerOf('yos')
-    const before = await lastAuditId()
+    const before = await lastAuditId(t.db)
     await yosPartner.agent.get('/partner-cases').expect(200)
-    const rows = await (await sealed(t.db)).selectFrom('audit_event').select(['category', 'recipients']).where('id', '>', String(before)).execute()
+    const rows = await (await sealed(t.db)).selectFrom('audit_event').select(['category', 'recipients']).where('id', '>', before).execute()
     expect(rows).toEqual([{ category: 'disclosure', recipients: agencyLabels.yos }])
   })
 })

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { auditRowsFor, createPerson, freshCroNumber, postForm, uniqueTag, sealed } from '../../helpers/factories.ts'
+import { auditRowsFor, createPerson, freshCroNumber, postForm, sealed, uniqueTag } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 
