@@ -1,10 +1,12 @@
 import type { Insertable, Kysely } from 'kysely'
 import type { Database, PartnerLinkTable } from '../types.ts'
 import { addDays, addMonths } from '../../server/http/dates.ts'
+import { maracRepeatFlags } from '../../server/features/partners/partnerRules.ts'
 
 /**
  * Demo information-sharing agreements and partner case links: MASH links for the demo partner
- * user, MARAC links (one a repeat), and a YOS case for a young adult approaching transition.
+ * user, MARAC links (one a repeat, worked out by the app's own rule), and a YOS case for a
+ * 17-year-old approaching the youth-to-adult transition (YOS works with ages 10 to 17).
  */
 export async function seedDemoPartners(db: Kysely<Database>, options: { today: string }): Promise<{ links: number }> {
   const { today } = options
@@ -42,10 +44,10 @@ export async function seedDemoPartners(db: Kysely<Database>, options: { today: s
   })
   links.push(mash(3, 'red', 5, 'strategy_discussion'), mash(7, 'amber', 20, 'social_care_assessment'), mash(11, 'green', 40, 'early_help'))
   links.push(mash(15, 'amber', 2, null), mash(19, 'blue', 90, 'no_further_action', 'closed'), mash(23, 'red', 12, 'strategy_discussion'))
-  const marac = (i: number, role: 'victim' | 'perpetrator', dash: number, openedDaysAgo: number, repeat: boolean) => ({
+  const marac = (i: number, role: 'victim' | 'perpetrator', dash: number, openedDaysAgo: number) => ({
     person_id: pick(i),
     agency: 'marac' as const,
-    reference: `MARAC-HV-${3100 + i}${repeat ? 'R' : ''}`,
+    reference: `MARAC-HV-${3100 + i}`,
     opened_on: addDays(today, -openedDaysAgo),
     contact: 'Havering MARAC coordinator',
     agreement_id: agreementFor('marac'),
@@ -54,14 +56,21 @@ export async function seedDemoPartners(db: Kysely<Database>, options: { today: s
     meeting_date: addDays(today, 16 + (i % 10)),
     idva_allocated: role === 'victim',
     next_review: addMonths(today, 3),
-    repeat_referral: repeat,
-    status: 'open' as const,
+    repeat_referral: false,
+    status: 'open' as 'open' | 'closed',
+    closed_on: null as string | null,
     created_by: iom.id,
   })
-  links.push(marac(5, 'perpetrator', 16, 30, true), marac(9, 'perpetrator', 11, 60, false), marac(27, 'perpetrator', 18, 10, false))
-  links.push({ ...marac(5, 'perpetrator', 15, 250, false), reference: 'MARAC-HV-2987', status: 'closed' as const, closed_on: addDays(today, -200) })
+  // The earlier referral of person 5 is entered after the later one: the rule goes by date, not by order of entry.
+  const maracs = [marac(5, 'perpetrator', 16, 30), marac(9, 'perpetrator', 11, 60), marac(27, 'perpetrator', 18, 10)]
+  maracs.push({ ...marac(5, 'perpetrator', 15, 250), reference: 'MARAC-HV-2987', status: 'closed', closed_on: addDays(today, -200) })
+  for (const personId of new Set(maracs.map((l) => l.person_id))) {
+    for (const { referral, repeat } of maracRepeatFlags(maracs.filter((l) => l.person_id === personId))) referral.repeat_referral = repeat
+  }
+  links.push(...maracs)
+  const youngster = await seedYosChild(db, { today, createdBy: iom.id })
   links.push({
-    person_id: pick(31),
+    person_id: youngster,
     agency: 'yos' as const,
     reference: 'YOS-EL-7781',
     opened_on: addDays(today, -300),
@@ -75,4 +84,24 @@ export async function seedDemoPartners(db: Kysely<Database>, options: { today: s
   })
   await db.insertInto('partner_link').values(links).execute()
   return { links: links.length }
+}
+
+/** A synthetic 17-year-old known to YOS, who turns 18 two months from today (the transition date). */
+async function seedYosChild(db: Kysely<Database>, options: { today: string; createdBy: string }): Promise<string> {
+  const area = await db.selectFrom('area').select('id').where('code', '=', 'HV').executeTakeFirstOrThrow()
+  const row = await db
+    .insertInto('person')
+    .values({
+      surname: 'Adeyemi-Clarke',
+      forenames: 'Jordan',
+      date_of_birth: addMonths(addMonths(options.today, 2), -18 * 12),
+      gender: 'male',
+      address: '3 Farnham Road, Harold Hill RM3 8ED',
+      area_id: area.id,
+      created_by: options.createdBy,
+      created_at: `${addDays(options.today, -320)}T10:00:00Z`,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
 }

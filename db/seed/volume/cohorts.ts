@@ -28,7 +28,8 @@ function referralRows(ctx: VolumeContext, lo: number, hi: number) {
                 else ${pickFrom(uuidArray(refs.officers.iom), rng.r(56, key))}::uuid end as lead,
            ${pickFrom(uuidArray(refs.officers.supervisor), rng.r(57, key))}::uuid as panel,
            (array['red','amber','green'])[1 + ${rng.below(58, key, 3)}] as tier0,
-           (array['red','amber','green'])[1 + ${rng.below(59, key, 3)}] as tier1,
+           -- A tier change always changes the tier: one of the other two.
+           (array['red','amber','green'])[1 + (${rng.below(58, key, 3)} + 1 + ${rng.below(59, key, 2)}) % 3] as tier1,
            ${rng.chance(60, key, 0.4)} as tier_changes,
            ${rng.below(61, key, 100)} as fate,
            ${rng.below(62, key, 400)} as length,

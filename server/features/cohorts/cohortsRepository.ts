@@ -167,6 +167,28 @@ export async function openMembershipExists(db: Db, personId: string, programme: 
   return row !== undefined
 }
 
+/** The IOM cohort (Fixed, Flex or Free) the person is on now, if any: DIP does not count. */
+export async function openIomProgrammeOf(db: Db, personId: string): Promise<Programme | undefined> {
+  const row = await db
+    .selectFrom('cohort_membership')
+    .select('programme')
+    .where('person_id', '=', personId)
+    .where('programme', '<>', 'dip')
+    .where('status', '<>', 'ended')
+    .executeTakeFirst()
+  return row?.programme
+}
+
+/** The date of the latest entry in a membership's history (its adoption, at least). */
+export async function latestEventDate(db: Db, membershipId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('membership_event')
+    .select((eb) => eb.fn.max('event_date').as('latest'))
+    .where('membership_id', '=', membershipId)
+    .executeTakeFirst()
+  return row?.latest ?? undefined
+}
+
 export async function insertMembership(
   db: Db,
   membership: {

@@ -5,6 +5,7 @@ import { todayInLondon } from '../../http/dates.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { activeCodes, boroughsIn, wardsOfAreas } from '../casework/caseworkRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
+import { eventDateProblem, secondIomCohortProblem, tierChangeProblem } from './cohortRules.ts'
 import * as repo from './cohortsRepository.ts'
 import { writeOnce } from '../idempotency/writeOnce.ts'
 
@@ -18,6 +19,21 @@ export type CohortResult =
 export type CohortsService = ReturnType<typeof createCohortsService>
 
 const invalid = (field: string, message: string): CohortResult => ({ ok: false, kind: 'invalid', field, message })
+
+const alreadyOnProgramme = 'This person is already on that programme'
+
+/**
+ * The database's own guard of one open membership a programme and one IOM cohort at a time: a
+ * second adoption that slipped past the checks at the same moment is refused (and rolled back),
+ * not a crash.
+ */
+function membershipClash(error: unknown): CohortResult | undefined {
+  const { code, constraint } = error as { code?: string; constraint?: string }
+  if (code !== '23505') return undefined
+  if (constraint === 'cohort_membership_one_iom') return invalid('tier', 'This person is already on another IOM cohort: a person is on one IOM cohort at a time')
+  if (constraint === 'cohort_membership_one_open') return invalid('tier', alreadyOnProgramme)
+  return undefined
+}
 
 /** Referral → panel → membership, and the membership's dated history. */
 export function createCohortsService(db: Kysely<Database>) {
@@ -33,7 +49,7 @@ export function createCohortsService(db: Kysely<Database>) {
     return writeOnce(db, actor, async (trx): Promise<CohortResult> => {
       if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return { ok: false, kind: 'notFound' } as const
       if (await repo.openMembershipExists(trx, personId, input.programme)) {
-        return invalid('programme', 'This person is already on that programme')
+        return invalid('programme', alreadyOnProgramme)
       }
       const id = await repo.insertReferral(trx, { personId, ...input, referredBy: user.id })
       await recordAudit(trx, actor, { category: 'collection', event: 'referral.created', entityType: 'referral', entityId: id, personId })
@@ -65,13 +81,30 @@ export function createCohortsService(db: Kysely<Database>) {
   ): Promise<CohortResult> {
     const officers = await repo.leadOfficers(db, user.visibleAreaIds)
     if (!officers.some((o) => o.id === input.leadOfficerId)) return invalid('leadOfficerId', 'Select a lead officer who works in this area')
+    try {
+      return await adopt(user, referralId, input, actor)
+    } catch (error) {
+      const clash = membershipClash(error)
+      if (clash) return clash
+      throw error
+    }
+  }
+
+  async function adopt(
+    user: SessionUser,
+    referralId: string,
+    input: { tier: Tier; score: number; method: string; scoreDate: string; leadOfficerId: string; version: number },
+    actor: Actor,
+  ): Promise<CohortResult> {
     return db.transaction().execute(async (trx): Promise<CohortResult> => {
       const referral = await repo.findReferral(trx, referralId, user.visibleAreaIds)
       if (!referral) return { ok: false, kind: 'notFound' }
       // Checked before the decision is written: returning (not throwing) commits the transaction.
       if (await repo.openMembershipExists(trx, referral.person_id, referral.programme)) {
-        return invalid('tier', 'This person is already on that programme')
+        return invalid('tier', alreadyOnProgramme)
       }
+      const otherCohort = secondIomCohortProblem(await repo.openIomProgrammeOf(trx, referral.person_id), referral.programme)
+      if (otherCohort) return invalid('tier', otherCohort)
       if (!(await repo.decideReferral(trx, referralId, input.version, { status: 'accepted', decidedBy: user.id, declineReason: null }))) {
         return { ok: false, kind: 'stale' }
       }
@@ -154,6 +187,10 @@ export function createCohortsService(db: Kysely<Database>) {
       if (membership.status === 'ended') return invalid('kind', 'This membership has ended: refer the person again to re-adopt them')
       if (input.kind === 'released' && membership.status !== 'in_custody') return invalid('kind', 'The person is not recorded as in custody')
       if (input.kind === 'in_custody' && membership.status === 'in_custody') return invalid('kind', 'The person is already recorded as in custody')
+      const dateProblem = eventDateProblem(input.eventDate, membership.adopted_on, await repo.latestEventDate(trx, membershipId))
+      if (dateProblem) return invalid('eventDate', dateProblem)
+      const sameTier = input.kind === 'tier_changed' ? tierChangeProblem(membership.tier, input.tier as Tier) : undefined
+      if (sameTier) return invalid('tier', sameTier)
       const changes =
         input.kind === 'in_custody'
           ? { status: 'in_custody' as const }

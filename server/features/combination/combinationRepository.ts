@@ -57,6 +57,24 @@ export async function sharedOpenProgrammes(db: Db, a: string, b: string) {
   return rows.map((r) => r.programme)
 }
 
+/**
+ * Different IOM cohorts (Fixed, Flex, Free) that the two records are each on now: combined, the
+ * person would be on two at once, which the one-IOM-cohort rule (and its unique index) refuses.
+ */
+export async function differentOpenIomCohorts(db: Db, a: string, b: string) {
+  return db
+    .selectFrom('cohort_membership as x')
+    .innerJoin('cohort_membership as y', (join) => join.onRef('y.programme', '<>', 'x.programme'))
+    .select(['x.programme as kept', 'y.programme as other'])
+    .where('x.person_id', '=', a)
+    .where('y.person_id', '=', b)
+    .where('x.status', '<>', 'ended')
+    .where('y.status', '<>', 'ended')
+    .where('x.programme', '<>', 'dip')
+    .where('y.programme', '<>', 'dip')
+    .execute()
+}
+
 /** Partner cases (agency and reference) that both records are linked to. */
 export async function sharedPartnerCases(db: Db, a: string, b: string) {
   return db

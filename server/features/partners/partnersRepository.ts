@@ -82,18 +82,32 @@ export async function updateAgreementIfVersion(
   return result.numUpdatedRows === 1n
 }
 
-/** The opening date of the person's latest earlier MARAC link, for the repeat rule. */
-export async function latestMaracBefore(db: Db, personId: string, openedOn: string): Promise<string | undefined> {
-  const row = await db
+/**
+ * Holds the person's row until the transaction ends, so that two MARAC referrals of one person
+ * entered at the same moment work out their repeat flags one after the other.
+ */
+export async function lockPersonForLinks(db: Db, personId: string): Promise<void> {
+  await db.selectFrom('person').select('id').where('id', '=', personId).forNoKeyUpdate().execute()
+}
+
+/** MARAC referrals with their repeat flags, in the order they were entered (person by person). */
+export function maracReferralsQuery(db: Db) {
+  return db
     .selectFrom('partner_link')
-    .select('opened_on')
-    .where('person_id', '=', personId)
+    .select(['id', 'person_id', 'opened_on', 'repeat_referral'])
     .where('agency', '=', 'marac')
-    .where('opened_on', '<=', openedOn)
-    .orderBy('opened_on', 'desc')
-    .limit(1)
-    .executeTakeFirst()
-  return row?.opened_on
+    .orderBy('person_id')
+    .orderBy('created_at')
+    .orderBy('id')
+}
+
+export function maracReferralsOf(db: Db, personId: string) {
+  return maracReferralsQuery(db).where('person_id', '=', personId).execute()
+}
+
+/** A repeat flag worked out again: a change to the link like any other, so its version moves. */
+export async function setRepeatFlag(db: Db, id: string, repeat: boolean): Promise<void> {
+  await db.updateTable('partner_link').set({ repeat_referral: repeat, version: sql`version + 1` }).where('id', '=', id).execute()
 }
 
 export type NewLink = Omit<LinkRow, 'id' | 'version' | 'status' | 'closed_on'> & { person_id: string; agreement_id: string; created_by: string }

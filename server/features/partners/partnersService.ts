@@ -1,15 +1,18 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { Agency, Database, LinkAgency } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { agencyLabels } from '../../auth/roles.ts'
-import { addMonths, todayInLondon } from '../../http/dates.ts'
+import { todayInLondon } from '../../http/dates.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import { partnerPolicy, viewForPartner, type LinkRow, type PartnerPolicy, type PartnerView } from './disclosurePolicy.ts'
+import { maracRepeatFlags, yosAgeProblem } from './partnerRules.ts'
 import * as repo from './partnersRepository.ts'
 import { agencyColumns, requiredLinkColumns } from './partnersSchemas.ts'
 import { linkAgencies } from './partnersVocabulary.ts'
 import { writeOnce } from '../idempotency/writeOnce.ts'
+
+export { isRepeatMarac } from './partnerRules.ts'
 
 export type PartnerResult =
   | { ok: true; id: string }
@@ -19,11 +22,6 @@ export type PartnerResult =
   | { ok: false; kind: 'keyReused' }
 
 const invalid = (field: string, message: string) => ({ ok: false as const, kind: 'invalid' as const, field, message })
-
-/** SafeLives: a MARAC referral is a repeat when it comes within 12 months of the last one (inclusive). */
-export function isRepeatMarac(previousOpenedOn: string | undefined, openedOn: string): boolean {
-  return previousOpenedOn !== undefined && openedOn <= addMonths(previousOpenedOn, 12)
-}
 
 export type LinkInput = Omit<LinkRow, 'id' | 'version' | 'status' | 'closed_on' | 'repeat_referral'> & { agreementId: string }
 export type LinkUpdate = Partial<Omit<LinkRow, 'id' | 'version' | 'agency' | 'repeat_referral'>>
@@ -46,13 +44,50 @@ export function createPartnersService(db: Kysely<Database>) {
       return invalid('agreementId', `Select an information-sharing agreement with ${agencyLabels[input.agency]} that is in force`)
     }
     return writeOnce(db, actor, async (trx): Promise<PartnerResult> => {
-      if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return { ok: false, kind: 'notFound' }
+      const person = await findPersonInAreas(trx, personId, user.visibleAreaIds)
+      if (!person) return { ok: false, kind: 'notFound' }
+      const tooOldOrYoung = input.agency === 'yos' ? yosAgeProblem(person.date_of_birth, input.opened_on) : undefined
+      if (tooOldOrYoung) return invalid('openedOn', tooOldOrYoung)
       const { agreementId, ...fields } = input
-      const repeat = input.agency === 'marac' && isRepeatMarac(await repo.latestMaracBefore(trx, personId, input.opened_on), input.opened_on)
+      // The new referral's flag and those of the person's others, worked out together (a late entry can make later ones repeats).
+      const others = input.agency === 'marac' ? await maracReferralsLocked(trx, personId) : []
+      const flags = maracRepeatFlags([...others, { id: null, opened_on: input.opened_on, repeat_referral: false }])
+      const repeat = input.agency === 'marac' && flags.some((f) => f.referral.id === null && f.repeat)
       const id = await repo.insertLink(trx, { ...fields, person_id: personId, agreement_id: agreementId, created_by: user.id, repeat_referral: repeat })
       await recordAudit(trx, actor, { category: 'collection', event: 'partner_link.created', entityType: 'partner_link', entityId: id, personId, detail: { agency: input.agency, repeat } })
+      await applyRepeatFlags(trx, user, actor, personId, flags, id)
       return { ok: true, id: personId }
     })
+  }
+
+  /** The person's MARAC referrals in the order they were entered, once no other write can add to them before this one commits. */
+  async function maracReferralsLocked(trx: Transaction<Database>, personId: string) {
+    await repo.lockPersonForLinks(trx, personId)
+    return repo.maracReferralsOf(trx, personId)
+  }
+
+  /** Stores the repeat flags that changed, each as an alteration of its link, with its history row and audit row. */
+  async function applyRepeatFlags(
+    trx: Transaction<Database>,
+    user: SessionUser,
+    actor: Actor,
+    personId: string,
+    flags: { referral: { id: string | null; repeat_referral: boolean }; repeat: boolean }[],
+    because: string,
+  ) {
+    for (const { referral, repeat } of flags) {
+      if (referral.id === null || referral.repeat_referral === repeat) continue
+      await repo.setRepeatFlag(trx, referral.id, repeat)
+      await repo.insertLinkChange(trx, referral.id, { repeat_referral: { from: referral.repeat_referral, to: repeat } }, user.id)
+      await recordAudit(trx, actor, {
+        category: 'alteration',
+        event: 'partner_link.repeat_recomputed',
+        entityType: 'partner_link',
+        entityId: referral.id,
+        personId,
+        detail: { repeat, because },
+      })
+    }
   }
 
   /** An edit of a link, by police or by the partner: version-checked, with the before and after kept. */
@@ -78,12 +113,18 @@ export function createPartnersService(db: Kysely<Database>) {
       if (status === 'closed' && !closedOn) return invalid('closed_on', 'Enter the date the case was closed')
       if (status === 'open' && closedOn) return invalid('closed_on', 'An open case has no closed date: leave it blank')
       if (closedOn && closedOn < (own.opened_on ?? link.opened_on)) return invalid('closed_on', 'The closed date must be on or after the opened date')
+      const movedOpening = own.opened_on !== undefined && own.opened_on !== link.opened_on ? own.opened_on : undefined
+      const tooOldOrYoung = movedOpening && link.agency === 'yos' ? yosAgeProblem(link.date_of_birth, movedOpening) : undefined
+      if (tooOldOrYoung) return invalid('openedOn', tooOldOrYoung)
       const diff: Record<string, { from: unknown; to: unknown }> = {}
       for (const [key, value] of Object.entries(own)) {
         const before = (link as Record<string, unknown>)[key]
         if ((before ?? null) !== (value ?? null)) diff[key] = { from: before ?? null, to: value ?? null }
       }
       if (Object.keys(diff).length === 0) return { ok: true, id: link.person_id }
+      // Locked before the link, in the order a new link takes them.
+      const reflag = movedOpening !== undefined && link.agency === 'marac'
+      if (reflag) await repo.lockPersonForLinks(trx, link.person_id)
       if (!(await repo.updateLinkIfVersion(trx, linkId, version, own))) return { ok: false, kind: 'stale' }
       await repo.insertLinkChange(trx, linkId, diff, user.id)
       await recordAudit(trx, actor, {
@@ -94,6 +135,7 @@ export function createPartnersService(db: Kysely<Database>) {
         personId: link.person_id,
         detail: { fields: Object.keys(diff) },
       })
+      if (reflag) await applyRepeatFlags(trx, user, actor, link.person_id, maracRepeatFlags(await repo.maracReferralsOf(trx, link.person_id)), linkId)
       return { ok: true, id: link.person_id }
     })
   }

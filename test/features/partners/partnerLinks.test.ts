@@ -220,7 +220,8 @@ describe('links are shared only under an agreement in force', () => {
   })
 
   it('an agreement in force today but not yet on the day the case opened is refused', async () => {
-    const person = await createPerson(t.db)
+    // Fifteen: of an age for YOS (10 to 17 when the case opened).
+    const person = await createPerson(t.db, { date_of_birth: addMonths(today, -15 * 12) })
     const recent = await t.db
       .insertInto('sharing_agreement')
       .values({ name: 'YOS agreement from ten days ago', agency: 'yos', categories: ['identity', 'link_details'], starts_on: addDays(today, -10), created_by: users.admin })
