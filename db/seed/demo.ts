@@ -9,6 +9,7 @@ import { seedDemoPartners } from './demoPartners.ts'
 import { seedDemoCid } from './demoCid.ts'
 import { seedDemoRetention } from './demoRetention.ts'
 import { seedDemoCombination } from './demoCombination.ts'
+import { seedDemoPhotos } from './demoPhotos.ts'
 
 export type DemoAccount = { username: string; role: Role; agency: Agency | null; displayName: string }
 
@@ -49,6 +50,7 @@ export async function seedDemo(db: Kysely<Database>, options: { password: string
       await seedDemoCid(trx, { today: todayInLondon(now) })
       await seedDemoRetention(trx, { today: todayInLondon(now) })
       await seedDemoCombination(trx, { today: todayInLondon(now) })
+      await seedDemoPhotos(trx, { now })
     }
   })
   return accounts

@@ -19,6 +19,7 @@ const kinds: [string, string][] = [
   ['dip_failure', 'DIP failures'],
   ['partner_link', 'Partner case links'],
   ['cid_entry', 'CID list entries'],
+  ['person_photo', 'Custody photograph'],
 ]
 
 /** The two records side by side, and the record as it will be after combining. */
@@ -55,10 +56,13 @@ export function warningsFor(survivor: PersonRecord, merged: PersonRecord, shared
 }
 
 export function presentBlockers(blocking: Blocker[]): string[] {
+  const label = (programme: string) => programmeLabels[programme as Programme] ?? programme
   return blocking.map((b) =>
     b.kind === 'sharedProgramme'
-      ? `Both records are on ${programmeLabels[b.programme as Programme] ?? b.programme}. End one of the memberships before combining.`
-      : `The duplicate record had another record combined into it, which can be reversed until ${formatDateTime(b.until)}. Keep the duplicate record instead, or wait until then.`,
+      ? `Both records are on ${label(b.programme)}. End one of the memberships before combining.`
+      : b.kind === 'twoIomCohorts'
+        ? `The record kept is on ${label(b.kept)} and the duplicate on ${label(b.other)}: a person is on one IOM cohort at a time. End one of the memberships before combining.`
+        : `The duplicate record had another record combined into it, which can be reversed until ${formatDateTime(b.until)}. Keep the duplicate record instead, or wait until then.`,
   )
 }
 

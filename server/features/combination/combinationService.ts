@@ -12,7 +12,10 @@ type Person = people.PersonRecord
 export type Versions = { survivorVersion: number; mergedVersion: number }
 
 /** Why a pair cannot be combined yet (the check page lists them and offers no button). */
-export type Blocker = { kind: 'sharedProgramme'; programme: string } | { kind: 'absorbedRecently'; until: Date }
+export type Blocker =
+  | { kind: 'sharedProgramme'; programme: string }
+  | { kind: 'twoIomCohorts'; kept: string; other: string }
+  | { kind: 'absorbedRecently'; until: Date }
 
 const sameName = (a: { surname: string; forenames: string }, b: { surname: string; forenames: string }) =>
   a.surname.trim().toLowerCase() === b.surname.trim().toLowerCase() && a.forenames.trim().toLowerCase() === b.forenames.trim().toLowerCase()
@@ -22,6 +25,7 @@ export type CombinationService = ReturnType<typeof createCombinationService>
 export function createCombinationService(db: Db) {
   async function blockers(trx: Db, survivorId: string, mergedId: string): Promise<Blocker[]> {
     const found: Blocker[] = (await repo.sharedOpenProgrammes(trx, survivorId, mergedId)).map((programme) => ({ kind: 'sharedProgramme', programme }))
+    for (const pair of await repo.differentOpenIomCohorts(trx, survivorId, mergedId)) found.push({ kind: 'twoIomCohorts', ...pair })
     // A record that absorbed another in the last 30 days keeps that combination reversible: moving
     // its rows on again would leave nothing where the reversal looks for them.
     const absorbed = (await repo.combinationsOf(trx, mergedId)).filter((c) => c.survivor_id === mergedId && c.reversible)
@@ -97,7 +101,8 @@ export function createCombinationService(db: Db) {
       const combinationId = await repo.insertCombination(trx, { survivorId, mergedId, reason, userId: user.id })
       const moved: Record<string, number> = {}
       for (const { table, column, rule } of movedReferences) {
-        const except = rule === 'aliases' ? await aliasesAlreadyHeld(trx, survivor, mergedId) : []
+        const except =
+          rule === 'aliases' ? await aliasesAlreadyHeld(trx, survivor, mergedId) : rule === 'unlessHeld' ? await keptBehind(trx, table, survivorId, mergedId) : []
         moved[table] = await moveRows(trx, combinationId, table, column, survivorId, mergedId, except)
       }
       const aliasAdded = await addNameAsAlias(trx, combinationId, survivor, merged)
@@ -117,6 +122,13 @@ export function createCombinationService(db: Db) {
   async function aliasesAlreadyHeld(trx: Db, survivor: Person, mergedId: string): Promise<string[]> {
     const held = [survivor, ...(await people.aliasesOf(trx, survivor.id))]
     return (await people.aliasesOf(trx, mergedId)).filter((a) => held.some((h) => sameName(h, a))).map((a) => a.id)
+  }
+
+  /** The merged record's one-per-person row (a photograph) stays behind when the kept record has its own. */
+  async function keptBehind(trx: Db, table: 'person_photo', survivorId: string, mergedId: string): Promise<string[]> {
+    const held = await trx.selectFrom(table).select('id').where('person_id', '=', survivorId).executeTakeFirst()
+    if (!held) return []
+    return (await trx.selectFrom(table).select('id').where('person_id', '=', mergedId).execute()).map((r) => r.id)
   }
 
   /** The merged record's own name becomes an alias of the kept record, unless the kept record already has it. */

@@ -11,6 +11,8 @@ type Db = Kysely<Database>
  * - 'move': every row of the merged record moves to the kept one.
  * - 'aliases': moves too, but an alias the kept record already has (or its own name) stays behind
  *   on the merged record instead of appearing twice; nothing is lost, since unmerging needs no step.
+ * - 'unlessHeld': a person has at most one (a custody photograph): it moves only if the kept record
+ *   has none; otherwise the kept record's stays and the merged record keeps its own, for unmerging.
  */
 export const movedReferences = [
   { table: 'person_alias', column: 'person_id', rule: 'aliases' },
@@ -29,7 +31,8 @@ export const movedReferences = [
   // own record is what decides which stays open. The check page warns about them.
   { table: 'partner_link', column: 'person_id', rule: 'move' },
   { table: 'cid_entry', column: 'person_id', rule: 'move' },
-] as const satisfies readonly { table: keyof Database; column: string; rule: 'move' | 'aliases' }[]
+  { table: 'person_photo', column: 'person_id', rule: 'unlessHeld' },
+] as const satisfies readonly { table: keyof Database; column: string; rule: 'move' | 'aliases' | 'unlessHeld' }[]
 
 /** Foreign keys to person that are the combination's own bookkeeping, never moved. */
 export const combinationOwnReferences: Record<string, string> = {

@@ -39,6 +39,9 @@ import { formatDate } from '../../presenters/format.ts'
 import { programmeLabels } from './vocabulary.ts'
 import { presentDipTimeline } from '../dip/dipTimeline.ts'
 import { linkHeadline, transitionWarning } from '../partners/partnersPresenter.ts'
+import { descriptionRoutes } from './descriptionRoutes.ts'
+import { descriptionFieldsOf } from './descriptionRepository.ts'
+import { descriptionRows, presentDescription, presentPhoto } from './descriptionPresenter.ts'
 
 type Deps = { peopleService: PeopleService }
 
@@ -163,6 +166,8 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
           canRefer: can(user, 'referrals.create'),
           canManage: can(user, 'memberships.manage'),
           canRestrict: can(user, 'people.restrict'),
+          description: { ...presentDescription(descriptionFieldsOf(record.person)), rows: descriptionRows(descriptionFieldsOf(record.person)) },
+          photo: presentPhoto(record.photo[0]),
         })
       },
     },
@@ -341,5 +346,6 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
         res.redirect(303, `/people/${id}`)
       },
     },
+    ...descriptionRoutes({ peopleService }),
   ]
 }

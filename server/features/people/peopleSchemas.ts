@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { dateField, optionalDateField } from '../../http/dates.ts'
 import { choice, text, uuid, version } from '../../http/forms.ts'
-import { genders } from './vocabulary.ts'
+import { builds, eyeColours, genders } from './vocabulary.ts'
 import { normaliseCroNumber, normalisePncId } from './identifiers.ts'
 
 const optionalText = (label: string, max: number) =>
@@ -99,3 +99,36 @@ export const restrictionSchema = z.object({ restricted: z.enum(['yes', 'no'], { 
 export const searchSchema = z.object({
   q: text('a name, PNC ID, CRO number or date of birth', 100).refine((v) => v.length >= 2, 'Enter at least 2 characters'),
 })
+
+/** A choice from a list that may be left unanswered ('' or absent is "not recorded"). */
+const optionalChoice = <const T extends readonly [string, ...string[]]>(values: T, message: string) =>
+  z
+    .preprocess((value) => (value === undefined ? '' : value), z.union([z.literal(''), z.enum(values)], { error: message }))
+    .transform((value) => (value === '' ? null : value))
+
+const heightCm = z
+  .preprocess((value) => (value === undefined ? '' : value), z.string({ error: 'Enter height as a whole number of centimetres, like 178' }))
+  .transform((value, ctx) => {
+    const trimmed = value.trim()
+    if (trimmed === '') return null
+    if (!/^\d{1,3}$/.test(trimmed)) {
+      ctx.addIssue({ code: 'custom', message: 'Enter height as a whole number of centimetres, like 178' })
+      return z.NEVER
+    }
+    const cm = Number(trimmed)
+    if (cm < 100 || cm > 250) {
+      ctx.addIssue({ code: 'custom', message: 'Height must be between 100 cm and 250 cm' })
+      return z.NEVER
+    }
+    return cm
+  })
+
+export const descriptionSchema = z.object({
+  heightCm,
+  build: optionalChoice(builds, 'Select a build from the list'),
+  hair: optionalText('hair colour and style', 100),
+  eyes: optionalChoice(eyeColours, 'Select an eye colour from the list'),
+  distinguishingMarks: optionalText('distinguishing marks', 500),
+  version,
+})
+export const descriptionFieldOrder = ['heightCm', 'build', 'hair', 'eyes', 'distinguishingMarks'] as const

@@ -6,6 +6,7 @@ import * as cohorts from '../cohorts/cohortsRepository.ts'
 import * as dip from '../dip/dipRepository.ts'
 import { linksOfPersonQuery } from '../partners/partnersRepository.ts'
 import * as repo from './peopleRepository.ts'
+import { photoQuery } from './descriptionRepository.ts'
 
 type Db = Kysely<Database>
 
@@ -22,6 +23,7 @@ function panelsQuery(db: Db, personId: string) {
     jsonArrayFrom(dip.appointmentsQuery(db, personId)).as('appointments'),
     jsonArrayFrom(dip.failuresQuery(db, personId)).as('failures'),
     jsonArrayFrom(linksOfPersonQuery(db, personId)).as('links'),
+    jsonArrayFrom(photoQuery(db, personId)).as('photo'),
   ])
 }
 
@@ -32,7 +34,7 @@ function panelsQuery(db: Db, personId: string) {
 const panelsStatement = compiledOnce({ personId: '' }, (db, { personId }) => panelsQuery(db, personId), { prepare: true })
 
 /**
- * The person page's eleven panels in one statement, each its own query as a JSON array. Under
+ * The person page's twelve panels in one statement, each its own query as a JSON array. Under
  * load the page was bound by the cost of sending statements (a third of the app's CPU went on
  * sending its fifteen), not by the queries themselves, which are index lookups on person_id.
  */
@@ -59,6 +61,8 @@ export type PersonPanels = {
   appointments: RowsOf<typeof dip.appointmentsQuery>
   failures: RowsOf<typeof dip.failuresQuery>
   links: RowsOf<typeof linksOfPersonQuery>
+  /** The custody photograph's details (at most one row), not its bytes. */
+  photo: RowsOf<typeof photoQuery>
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Gender, MembershipEventKind, Programme, Tier } from '../../../db/types.ts'
+import type { Build, EyeColour, Gender, MembershipEventKind, Programme, Tier } from '../../../db/types.ts'
 
 // Fixed national lists (domain.md). Local lists (markers, wards, contact types …) are tables.
 
@@ -15,6 +15,12 @@ export const tierLabels: Record<Tier, string> = { red: 'Red', amber: 'Amber', gr
 
 export const genders = ['male', 'female', 'other', 'unknown'] as const satisfies readonly Gender[]
 export const genderLabels: Record<Gender, string> = { male: 'Male', female: 'Female', other: 'Other', unknown: 'Not known' }
+
+// The physical description's lists (the database checks the same values).
+export const builds = ['slim', 'medium', 'stocky', 'heavy', 'athletic'] as const satisfies readonly Build[]
+export const buildLabels: Record<Build, string> = { slim: 'Slim', medium: 'Medium', stocky: 'Stocky', heavy: 'Heavy', athletic: 'Athletic' }
+export const eyeColours = ['blue', 'brown', 'green', 'grey', 'hazel', 'other'] as const satisfies readonly EyeColour[]
+export const eyeColourLabels: Record<EyeColour, string> = { blue: 'Blue', brown: 'Brown', green: 'Green', grey: 'Grey', hazel: 'Hazel', other: 'Other' }
 
 /** The seven reducing-reoffending pathways; every contact and action is tagged with one. */
 export const pathways = [

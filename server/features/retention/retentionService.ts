@@ -74,6 +74,8 @@ export function createRetentionService(db: Kysely<Database>, rules: repo.Retenti
     await related('dip_failure_event', sql`select e.* from dip_failure_event e join dip_failure f on f.id = e.failure_id where f.person_id = ${personId}`)
     await related('partner_link_change', sql`select c.* from partner_link_change c join partner_link l on l.id = c.link_id where l.person_id = ${personId}`)
     await related('cid_entry_event', sql`select e.* from cid_entry_event e join cid_entry c on c.id = e.entry_id where c.person_id = ${personId}`)
+    // The photograph's record, not its bytes: the pack notes that one is held (it can be sent apart).
+    await related('person_photo', sql`select id, person_id, width, height, octet_length(image) as bytes, uploaded_by, uploaded_at from person_photo where person_id = ${personId}`)
     await related('retention_decision', sql`select * from retention_decision where person_id = ${personId}`)
     await related('person_combination', sql`select * from person_combination where survivor_id = ${personId} or merged_id = ${personId} order by combined_at`)
     // The log covers the records combined into this one too: what was seen of them is this person's.

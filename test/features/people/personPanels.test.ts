@@ -4,11 +4,12 @@ import type { DbHandle } from '../../../db/index.ts'
 import * as cohorts from '../../../server/features/cohorts/cohortsRepository.ts'
 import * as dip from '../../../server/features/dip/dipRepository.ts'
 import { linksOfPersonQuery } from '../../../server/features/partners/partnersRepository.ts'
+import { photoQuery } from '../../../server/features/people/descriptionRepository.ts'
 import * as people from '../../../server/features/people/peopleRepository.ts'
 import { personPanels } from '../../../server/features/people/personPanels.ts'
 import { createTestDatabase } from '../../helpers/testDatabase.ts'
 
-// The person page reads its eleven panels in one statement, as JSON. Each panel must be exactly
+// The person page reads its twelve panels in one statement, as JSON. Each panel must be exactly
 // what its own query gives when run alone: the same rows, in the same order, instants as Dates.
 
 let handle: DbHandle
@@ -45,6 +46,7 @@ describe('the person page in one statement', () => {
         appointments: await dip.appointmentsQuery(db, id).execute(),
         failures: await dip.failuresQuery(db, id).execute(),
         links: await linksOfPersonQuery(db, id).execute(),
+        photo: await photoQuery(db, id).execute(),
       }
       expect(together).toEqual(alone)
       expect(Object.values(alone).flat().length, id).toBeGreaterThan(5)

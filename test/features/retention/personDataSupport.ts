@@ -59,12 +59,16 @@ export async function seedPersonInEveryTable(db: Db, iom: Session, options: { ar
       pnc_id: canary('person', 'pnc_id'),
       cro_number: canary('person', 'cro_number'),
       address: canary('person', 'address'),
+      hair: canary('person', 'hair'),
+      distinguishing_marks: canary('person', 'distinguishing_marks'),
       area_id: areas[options.areaCode ?? 'HV']!,
       created_by: users.iom,
     })
     .returning('id')
     .executeTakeFirstOrThrow()
   const personId = person.id
+  // A custody photograph: the pack notes its record (not its bytes); a combination moves it.
+  await db.insertInto('person_photo').values({ person_id: personId, image: Buffer.from([0xff, 0xd8, 0xff, 0xd9]), width: 1, height: 1, uploaded_by: users.iom }).execute()
 
   // Through the forms, as an IOM officer would.
   await postForm(iom, `/people/${personId}/aliases`, { aliasSurname: canary('person_alias', 'surname'), aliasForenames: canary('person_alias', 'forenames') }).expect(303)

@@ -47,6 +47,7 @@ const categories = [
   'dip_failure_event',
   'partner_link_change',
   'cid_entry_event',
+  'person_photo',
   'retention_decision',
   'person_combination',
   'access_log',

@@ -1,4 +1,4 @@
-import { startTags } from './htmlTags.ts'
+import { startTags, type StartTag } from './htmlTags.ts'
 import { evaluatedMarker } from './payloads.ts'
 
 export type Answer = { status: number; headers: Record<string, unknown>; text?: string }
@@ -9,6 +9,13 @@ const urlAttributes = new Set(['href', 'src', 'action', 'formaction', 'xlink:hre
 export function cspNonceOf(answer: Answer): string | undefined {
   const policy = String(answer.headers['content-security-policy'] ?? '')
   return /'nonce-([^']+)'/.exec(policy)?.[1]
+}
+
+/** The one image the views write: a person's custody photograph, from its own route, with no other attributes. */
+function isCustodyPhoto(tag: StartTag): boolean {
+  const allowed = new Set(['src', 'alt', 'width', 'height'])
+  const src = tag.attributes.find((a) => a.name === 'src')?.value ?? ''
+  return /^\/people\/[0-9a-f-]{36}\/photo$/.test(src) && tag.attributes.every((a) => allowed.has(a.name))
 }
 
 /**
@@ -38,7 +45,7 @@ export function problemsWith(answer: Answer, secrets: readonly string[]): string
         problems.push(`a script URL in ${attribute.name}: ${tag.raw.slice(0, 80)}`)
       }
     }
-    if (['iframe', 'object', 'embed', 'base', 'img'].includes(tag.name)) problems.push(`an unexpected <${tag.name}>: ${tag.raw.slice(0, 80)}`)
+    if (['iframe', 'object', 'embed', 'base'].includes(tag.name) || (tag.name === 'img' && !isCustodyPhoto(tag))) problems.push(`an unexpected <${tag.name}>: ${tag.raw.slice(0, 80)}`)
   }
   if (new RegExp(`\\b${evaluatedMarker}\\b`).test(html)) problems.push('a template payload was evaluated')
   if (html.includes('[object Object]')) problems.push('an object was printed ([object Object]): process.env?')

@@ -248,7 +248,7 @@ export async function startRun() {
         if (!pattern || !allowed(pattern.route, p)) continue
         const response = await session.agent.get(url)
         judge(pattern.key, p.name, `GET ${url} after the attack`, response)
-        if (response.status === 200) learnFrom(again, patterns, url, response.text)
+        if (response.status === 200 && String(response.headers['content-type']).startsWith('text/html')) learnFrom(again, patterns, url, response.text)
       }
     }
   }
