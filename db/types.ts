@@ -144,6 +144,26 @@ export interface PersonTable {
   updated_at: DefaultedTimestamp
   /** Set while the record is combined into another (a duplicate); it is then hidden everywhere. */
   combined_into: Generated<string | null>
+  /** The physical description (each part optional): whole centimetres, 100–250. */
+  height_cm: number | null
+  build: Build | null
+  hair: string | null
+  eyes: EyeColour | null
+  distinguishing_marks: string | null
+}
+
+export type Build = 'slim' | 'medium' | 'stocky' | 'heavy' | 'athletic'
+export type EyeColour = 'blue' | 'brown' | 'green' | 'grey' | 'hazel' | 'other'
+
+/** One custody photograph per person: a JPEG the app re-encoded itself (no metadata). */
+export interface PersonPhotoTable {
+  id: Generated<string>
+  person_id: string
+  image: Buffer
+  width: number
+  height: number
+  uploaded_by: string | null
+  uploaded_at: DefaultedTimestamp
 }
 
 export interface PersonAliasTable {
@@ -250,6 +270,7 @@ export type FailureStatus =
 export type FailureEventKind =
   | 'created'
   | 'statement_produced'
+  | 'statement_withdrawn'
   | 'circulated_wanted'
   | 'arrested'
   | 'charged'
@@ -278,11 +299,15 @@ export interface DrugTestTable {
   opiates: TestResult
   cocaine: TestResult
   refused: Generated<boolean>
+  /** What was done about a refusal (PACE s63C); null for a test that was not refused. */
+  refusal_action: RefusalAction | null
   disputed: Generated<boolean>
   recorded_by: string | null
   recorded_at: DefaultedTimestamp
   import_batch: string | null
 }
+
+export type RefusalAction = 'charged' | 'reported' | 'good_cause' | 'pending'
 
 export interface DrugTestConfirmationTable {
   id: Generated<string>
@@ -299,9 +324,15 @@ export interface RequiredAssessmentTable {
   person_id: string
   drug_test_id: string
   imposed_by: string | null
+  /** The officer who imposed it in custody, named in free text when not a user. */
+  imposed_by_officer: string | null
+  /** When it was imposed in custody (RA1), not when it was typed in (recorded_at). */
   imposed_at: DefaultedTimestamp
+  recorded_at: DefaultedTimestamp
   follow_up_ended_on: CalendarDay | null
   follow_up_ended_by: string | null
+  fell_away_on: CalendarDay | null
+  fell_away_reason: string | null
 }
 
 export interface AppointmentTable {
@@ -316,6 +347,8 @@ export interface AppointmentTable {
   created_by: string | null
   created_at: DefaultedTimestamp
   version: Generated<number>
+  closed_on: CalendarDay | null
+  closed_reason: string | null
 }
 
 export interface AppointmentChangeTable {
@@ -349,6 +382,7 @@ export interface DipFailureTable {
   time_bar_date: CalendarDay
   status: Generated<FailureStatus>
   statement_produced_on: CalendarDay | null
+  statement_produced_by: string | null
   wanted_since: CalendarDay | null
   wanted_reference: string | null
   version: Generated<number>
@@ -448,6 +482,7 @@ export type CidStatus =
   | 'proposed'
   | 'rejected'
   | 'countersigned'
+  | 'suspended'
   | 'arrested'
   | 'charged'
   | 'summonsed'
@@ -469,6 +504,7 @@ export interface CidEntryTable {
   decided_at: Timestamp | null
   rationale: string | null
   version: Generated<number>
+  cited_marker_id: string | null
 }
 
 export interface CidEntryEventTable {
@@ -546,6 +582,7 @@ export interface Database {
   person: PersonTable
   person_alias: PersonAliasTable
   person_marker: PersonMarkerTable
+  person_photo: PersonPhotoTable
   referral: ReferralTable
   cohort_membership: CohortMembershipTable
   membership_event: MembershipEventTable

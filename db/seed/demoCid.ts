@@ -22,5 +22,25 @@ export async function seedDemoCid(db: Kysely<Database>, options: { today: string
     .insertInto('cid_entry_event')
     .values(toSign.map((entryId) => ({ entry_id: entryId, kind: 'countersigned', event_date: options.today, note: rationale, recorded_by: supervisor.id })))
     .execute()
+  // One person's last violence marker has since ended: their entry is suspended from the list (by
+  // the database's own rule), waiting in the supervisor's queue.
+  const [latest] = await db
+    .selectFrom('cid_entry as e')
+    .innerJoin('dip_failure as f', 'f.id', 'e.failure_id')
+    .select('e.person_id')
+    .where('e.status', '=', 'countersigned')
+    .orderBy('f.time_bar_date', 'desc')
+    .limit(1)
+    .execute()
+  if (latest && toSign.length > 2) {
+    const iom = await db.selectFrom('app_user').select('id').where('username', '=', 'iom').executeTakeFirstOrThrow()
+    await db
+      .updateTable('person_marker')
+      .set({ ended_on: options.today, ended_by: iom.id })
+      .where('person_id', '=', latest.person_id)
+      .where('marker_code', 'in', ['violent', 'weapons'])
+      .where('ended_on', 'is', null)
+      .execute()
+  }
   return { countersigned: toSign.length }
 }

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely'
 import type { AttendanceOutcome, Database, TestResult } from '../types.ts'
 import { addDays, addMonths } from '../../server/http/dates.ts'
 import { ageOn, isPositive, londonDay } from '../../server/features/dip/dipRules.ts'
+import { requirementFellAwayReason } from '../../server/features/dip/dipService.ts'
 import { pncCheckLetter } from '../../server/features/people/identifiers.ts'
 import {
   afterWorkingDays,
@@ -85,8 +86,10 @@ export async function seedDemoDip(db: Kysely<Database>, options: { today: string
 
   // Failures: violent people wanted at every distance from the time bar, one wanted person
   // without a current marker, statements due, police outcomes, and two past the time bar.
-  ;[12, 58, 104, 167].forEach((left, k) => failure(cast.violent[k % cast.violent.length]!, daysLeft(left), k % 2 ? 's14' : 's12', k === 2 ? 'left_early' : 'did_not_attend', wanted()))
+  ;[12, 58, 104, 130, 167].forEach((left, k) => failure(cast.violent[k % cast.violent.length]!, daysLeft(left), k % 2 ? 's14' : 's12', k === 2 ? 'left_early' : 'did_not_attend', wanted()))
   failure(cast.otherWanted, daysLeft(80), 's12', 'did_not_attend', wanted())
+  // Arrested but not yet charged, ten days before the time bar: "charge by" on every list, and a warning.
+  failure(role(), daysLeft(10), 's12', 'did_not_attend', [...wanted(2), { kind: 'arrested', after: 40 }])
   failure(role(), daysAgo(1), 's12', 'did_not_attend', [])
   failure(role(), daysAgo(4), 's14', 'left_early', [])
   failure(role(), daysAgo(8), 's12', 'did_not_attend', [], true)
@@ -119,6 +122,9 @@ export async function seedDemoDip(db: Kysely<Database>, options: { today: string
   // The coming week, including a disputed test still waiting for the laboratory.
   const disputedSample = addDays(today, -2)
   initial(role(), afterWorkingDays(disputedSample, 5), { sampleDay: disputedSample, disputed: true, confirmed: false })
+  // And one the laboratory has answered negative: its requirement fell away (applied after the insert below).
+  const labSample = addDays(today, -4)
+  const labNegative = initial(role(), afterWorkingDays(labSample, 5), { sampleDay: labSample, disputed: true, confirmed: false })
   initial(role(), afterWorkingDays(today, 1), { sampleDay: addDays(today, -1) })
   followUpAt(role(), daysAgo(12), officeTime(afterWorkingDays(today, 2)))
   followUpAt(role(), daysAgo(16), officeTime(afterWorkingDays(today, 4)), 1)
@@ -177,6 +183,7 @@ export async function seedDemoDip(db: Kysely<Database>, options: { today: string
   })
 
   await insertRows(db, plan.rows)
+  await laboratoryFoundNegative(db, labNegative, addDays(today, -1), userId('dip'))
   await backdatePeople(db, everyone.concat(cast.john), plan.rows.tests)
   return { tests: plan.rows.tests.length }
 }
@@ -243,11 +250,23 @@ function castPeople(today: string, people: Candidate[]) {
   }
   const free = (p: Candidate) => !p.inCustody && adult(p)
   const johnOrStandIn = john ?? take(1, free)[0] ?? missing('the demo people')
-  const violent = take(4, (p) => p.violent && free(p), (p) => p.violent && adult(p))
+  const violent = take(5, (p) => p.violent && free(p), (p) => p.violent && adult(p))
   const otherWanted = take(1, (p) => p.violentEnded && free(p), (p) => !p.violent && free(p))[0] ?? johnOrStandIn
   const roles = take(26, (p) => !p.violent && free(p), free, adult)
   const others = take(testedPeople - 1 - used.size, () => true)
   return { john: johnOrStandIn, violent: violent.length > 0 ? violent : [otherWanted], otherWanted, roles, others }
+}
+
+/**
+ * The laboratory found negative what custody found positive: the requirement falls away and its
+ * appointment closes, as dipService.confirmTest does it. After the insert, since the database
+ * refuses an appointment under a requirement that no longer stands.
+ */
+async function laboratoryFoundNegative(db: Kysely<Database>, appointment: Appointment, confirmedOn: string, recordedBy: string) {
+  const reason = requirementFellAwayReason
+  await db.insertInto('drug_test_confirmation').values({ drug_test_id: appointment.assessment.test.id, opiates: 'negative', cocaine: 'negative', confirmed_on: confirmedOn, recorded_by: recordedBy }).execute()
+  await db.updateTable('required_assessment').set({ fell_away_on: confirmedOn, fell_away_reason: reason }).where('id', '=', appointment.assessment.id).execute()
+  await db.updateTable('appointment').set({ closed_on: confirmedOn, closed_reason: reason }).where('id', '=', appointment.id).execute()
 }
 
 async function insertRows(db: Kysely<Database>, rows: ReturnType<typeof createDipPlan>['rows']) {

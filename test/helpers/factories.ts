@@ -5,6 +5,7 @@ import type { Database, MembershipStatus, Programme, Tier } from '../../db/types
 import { sealAuditLog } from '../../server/features/audit/auditRepository.ts'
 import { croCheckLetter, pncCheckLetter } from '../../server/features/people/identifiers.ts'
 import { addDays, todayInLondon } from '../../server/http/dates.ts'
+import { londonInstant, londonWallClock } from '../../server/features/dip/dipRules.ts'
 import type { Agent } from './signIn.ts'
 
 // Small factories for arranging tests: rows written straight to the database, so a test
@@ -378,4 +379,15 @@ export function hostileForm(fields: Record<string, FieldSpec>): fc.Arbitrary<For
       return Object.fromEntries(Object.entries(form).filter((entry): entry is [string, string | string[]] => entry[1] !== null))
     }),
   )
+}
+
+/**
+ * The RA1 form's "imposed in custody" fields for an appointment: a minute before it, or a minute
+ * ago if it is in the future (a requirement is imposed before its appointment, and by now).
+ */
+export function imposedFields(appointmentDay: string, appointmentTime: string): Record<string, string> {
+  const appointmentAt = londonInstant(appointmentDay, appointmentTime.padStart(5, '0'))
+  const imposedAt = new Date(Math.min(appointmentAt.getTime(), Date.now()) - 60_000)
+  const [day, time] = londonWallClock.format(imposedAt).split(', ') as [string, string]
+  return { ...dateFields('imposedDate', day), imposedTime: time }
 }

@@ -61,8 +61,8 @@ export async function generateDip(ctx: VolumeContext): Promise<void> {
                ${londonTime(sql`sample_day + 5`, sql`600`)}
           from t where 'positive' in (opiates, cocaine) and roll % 50 = 1 and sample_day + 5 < ${today}
       )
-      insert into required_assessment (id, person_id, drug_test_id, imposed_by, imposed_at, follow_up_ended_on, follow_up_ended_by)
-      select assessment_id, person_id, test_id, ${pickFrom(dipWorkers, sql`roll`)}::uuid, sample_at + interval '1 hour',
+      insert into required_assessment (id, person_id, drug_test_id, imposed_by, imposed_at, recorded_at, follow_up_ended_on, follow_up_ended_by)
+      select assessment_id, person_id, test_id, ${pickFrom(dipWorkers, sql`roll`)}::uuid, sample_at + interval '1 hour', sample_at + interval '1 hour',
              case when last_day + 7 < ${today} then last_day + 7 end,
              case when last_day + 7 < ${today} then ${pickFrom(dipWorkers, sql`roll`)}::uuid end
         from t cross join lateral (select sample_day + 4 + 14 * follow_ups as last_day) l

@@ -6,8 +6,8 @@ import type { Window } from '../../http/paging.ts'
 type Db = Kysely<Database>
 
 /**
- * The selection rule (domain.md): an open wanted status from an s12/s14 failure, AND a current
- * violent or weapons marker, AND the failure not yet time-barred. Eligible failures without an
+ * The selection rule (domain.md; dip/RULES.md): an open wanted status from an s12/s14 failure, AND a
+ * current violent or weapons marker (person_has_violence_marker), AND the failure not yet time-barred. Eligible failures without an
  * entry become system proposals; idempotent, and safe to run from several instances at once.
  */
 export async function proposeEligible(db: Db, today: string): Promise<number> {
@@ -16,12 +16,11 @@ export async function proposeEligible(db: Db, today: string): Promise<number> {
       select f.id as failure_id, f.person_id, f.section,
              (select string_agg(t.label, ' and ' order by t.sort_order)
                 from person_marker m join marker_type t on t.code = m.marker_code
-               where m.person_id = f.person_id and m.ended_on is null and m.start_date <= ${today}
+               where m.person_id = f.person_id and m.ended_on is null
                  and m.marker_code in ('violent', 'weapons')) as markers
         from dip_failure f
        where f.status = 'wanted' and f.time_bar_date >= ${today}
-         and exists (select 1 from person_marker m where m.person_id = f.person_id and m.ended_on is null
-                       and m.start_date <= ${today} and m.marker_code in ('violent', 'weapons'))
+         and person_has_violence_marker(f.person_id)
          and not exists (select 1 from cid_entry e where e.failure_id = f.id)
     ), proposed as (
       insert into cid_entry (failure_id, person_id, source, reason)
@@ -39,10 +38,13 @@ export async function proposeEligible(db: Db, today: string): Promise<number> {
   return result.rows[0]?.n ?? 0
 }
 
-export async function insertManualEntry(db: Db, entry: { failureId: string; personId: string; reason: string; proposedBy: string }): Promise<string | undefined> {
+export async function insertManualEntry(
+  db: Db,
+  entry: { failureId: string; personId: string; reason: string; proposedBy: string; citedMarkerId: string },
+): Promise<string | undefined> {
   const row = await db
     .insertInto('cid_entry')
-    .values({ failure_id: entry.failureId, person_id: entry.personId, source: 'manual', reason: entry.reason, proposed_by: entry.proposedBy })
+    .values({ failure_id: entry.failureId, person_id: entry.personId, source: 'manual', reason: entry.reason, proposed_by: entry.proposedBy, cited_marker_id: entry.citedMarkerId })
     .onConflict((oc) => oc.column('failure_id').doNothing())
     .returning('id')
     .executeTakeFirst()
@@ -136,9 +138,10 @@ export async function cidList(db: Db, areaIds: readonly string[], filters: CidFi
            w.name as ward_name, a.name as area_name,
            f.id as failure_id, f.section, f.failure_date, f.wanted_since, f.wanted_reference, f.time_bar_date,
            (f.time_bar_date - ${today}::date) as days_left,
-           coalesce((select string_agg(t.label, ';' order by t.sort_order)
+           coalesce((select string_agg(t.label || case when m.review_date < ${today}::date then ' (review overdue)' else '' end, ';' order by t.sort_order)
                        from person_marker m join marker_type t on t.code = m.marker_code
                       where m.person_id = p.id and m.ended_on is null), '') as markers,
+           f.statement_produced_on, du.display_name as countersigned_by, pu.display_name as proposed_by_name,
            o.last_violence_marker,
            (select u.display_name from cohort_membership cm join app_user u on u.id = cm.lead_officer_id
              where cm.person_id = p.id and cm.status <> 'ended' order by cm.adopted_on desc limit 1) as lead_officer,
@@ -153,6 +156,8 @@ export async function cidList(db: Db, areaIds: readonly string[], filters: CidFi
       join person p on p.id = o.person_id
       join area a on a.id = p.area_id
       left join ward w on w.id = p.ward_id
+      left join app_user du on du.id = e.decided_by
+      left join app_user pu on pu.id = e.proposed_by
      order by o.time_bar_date, o.last_violence_marker desc nulls last, o.surname, o.forenames, o.entry_id`.compile(db),
     ),
   )
@@ -186,9 +191,19 @@ export type CidRow = {
   last_violence_marker: string | null
   lead_officer: string | null
   partner_links: string
+  statement_produced_on: string | null
+  countersigned_by: string | null
+  proposed_by_name: string | null
 }
 
-/** Entries for a supervisor: proposals to decide, and countersigned entries gone past their time bar. */
+/** Who circulated the entry's failure as wanted: the two-person rule keeps them from countersigning it. */
+const circulatedBy = sql<string | null>`(select ev.recorded_by from dip_failure_event ev
+   where ev.failure_id = e.failure_id and ev.kind = 'circulated_wanted' order by ev.recorded_at desc limit 1)`.as('circulated_by')
+
+/**
+ * Entries for a supervisor: proposals and suspended entries to decide, and countersigned or
+ * arrested entries whose failure is past its time bar, to close.
+ */
 export function supervisorQueue(db: Db, areaIds: readonly string[], today: string) {
   if (areaIds.length === 0) return Promise.resolve([])
   return db
@@ -204,6 +219,8 @@ export function supervisorQueue(db: Db, areaIds: readonly string[], today: strin
       'e.reason',
       'e.proposed_at',
       'u.display_name as proposed_by_name',
+      'e.proposed_by',
+      circulatedBy,
       'p.id as person_id',
       'p.surname',
       'p.forenames',
@@ -216,8 +233,8 @@ export function supervisorQueue(db: Db, areaIds: readonly string[], today: strin
     .where('p.area_id', 'in', [...areaIds])
     .where((eb) =>
       eb.or([
-        eb('e.status', '=', 'proposed'),
-        eb.and([eb('e.status', '=', 'countersigned'), eb.or([eb('f.time_bar_date', '<', today), eb('f.status', '=', 'time_barred')])]),
+        eb('e.status', 'in', ['proposed', 'suspended']),
+        eb.and([eb('e.status', 'in', ['countersigned', 'arrested']), eb.or([eb('f.time_bar_date', '<', today), eb('f.status', '=', 'time_barred')])]),
       ]),
     )
     .orderBy('f.time_bar_date')
@@ -236,6 +253,8 @@ export function findEntryInAreas(db: Db, id: string, areaIds: readonly string[])
       'e.status',
       'e.person_id',
       'e.failure_id',
+      'e.proposed_by',
+      circulatedBy,
       'f.status as failure_status',
       'f.version as failure_version',
       'f.time_bar_date',
@@ -293,11 +312,120 @@ export async function followFailureOutcome(
     .updateTable('cid_entry')
     .set({ status: failure.outcome, version: sql`version + 1` })
     .where('failure_id', '=', failure.id)
-    .where('status', 'in', ['proposed', 'countersigned', 'arrested'])
+    .where('status', 'in', ['proposed', 'countersigned', 'suspended', 'arrested'])
     .returning('id')
     .execute()
   for (const entry of moved) {
     await insertEntryEvent(db, { entryId: entry.id, kind: failure.outcome, eventDate: failure.eventDate, reference: failure.reference, note: 'Recorded on the DIP failure', recordedBy: failure.recordedBy })
   }
   return moved.length
+}
+
+/**
+ * The failure behind an entry stopped being wanted for a reason that is not an outcome (its
+ * statement was withdrawn): proposed and countersigned entries are suspended, off the CID list,
+ * and wait for a supervisor to countersign them again or reject them. Same transaction.
+ */
+export async function suspendEntriesOf(db: Db, failureId: string, eventDate: string, note: string, recordedBy: string): Promise<number> {
+  const moved = await db
+    .updateTable('cid_entry')
+    .set({ status: 'suspended', version: sql`version + 1` })
+    .where('failure_id', '=', failureId)
+    .where('status', 'in', ['proposed', 'countersigned'])
+    .returning('id')
+    .execute()
+  for (const entry of moved) await insertEntryEvent(db, { entryId: entry.id, kind: 'suspended', eventDate, note, recordedBy })
+  return moved.length
+}
+
+/** Whether the person is violent now: a current violent or weapons marker (the database's one statement of it). */
+export async function hasViolenceMarker(db: Db, personId: string): Promise<boolean> {
+  const result = await sql<{ yes: boolean }>`select person_has_violence_marker(${personId}::uuid) as yes`.execute(db)
+  return result.rows[0]?.yes === true
+}
+
+/** A person's current violent and weapons markers: what a manual proposal may cite. */
+export function violenceMarkersOf(db: Db, personId: string) {
+  return db
+    .selectFrom('person_marker as m')
+    .innerJoin('marker_type as t', 't.code', 'm.marker_code')
+    .select(['m.id', 'm.marker_code', 't.label', 'm.start_date', 'm.review_date', 'm.note'])
+    .where('m.person_id', '=', personId)
+    .where('m.ended_on', 'is', null)
+    .where('m.marker_code', 'in', ['violent', 'weapons'])
+    .orderBy('m.start_date', 'desc')
+    .execute()
+}
+
+/**
+ * What the briefing sheet adds to the list's row, so CID can act on it: the requirement behind the
+ * failure (custody suite and number, when and by whom it was imposed), the appointment missed,
+ * who produced the statement, the person's aliases, and each current marker with its dates.
+ */
+export async function briefingDetails(db: Db, entryId: string, today: string) {
+  const result = await sql<{
+    custody_suite_name: string
+    custody_number: string
+    imposed_at: Date
+    imposed_by_officer: string | null
+    imposed_by_name: string | null
+    scheduled_at: Date
+    place: string
+    appointment_kind: 'initial' | 'follow_up'
+    statement_produced_by_name: string | null
+    aliases: string | null
+    markers: { label: string; start_date: string; review_date: string | null; review_overdue: boolean }[] | null
+  }>`
+    select cs.name as custody_suite_name, t.custody_number, ra.imposed_at, ra.imposed_by_officer, iu.display_name as imposed_by_name,
+           a.scheduled_at, a.place, a.kind as appointment_kind, su.display_name as statement_produced_by_name,
+           (select string_agg(al.forenames || ' ' || al.surname, '; ' order by al.surname, al.forenames)
+              from person_alias al where al.person_id = e.person_id) as aliases,
+           (select json_agg(json_build_object('label', mt.label, 'start_date', m.start_date, 'review_date', m.review_date,
+                                              'review_overdue', coalesce(m.review_date < ${today}::date, false)) order by m.start_date)
+              from person_marker m join marker_type mt on mt.code = m.marker_code
+             where m.person_id = e.person_id and m.ended_on is null) as markers
+      from cid_entry e
+      join dip_failure f on f.id = e.failure_id
+      join appointment a on a.id = f.appointment_id
+      join required_assessment ra on ra.id = a.assessment_id
+      join drug_test t on t.id = ra.drug_test_id
+      join custody_suite cs on cs.code = t.custody_suite_code
+      left join app_user iu on iu.id = ra.imposed_by
+      left join app_user su on su.id = f.statement_produced_by
+     where e.id = ${entryId}::uuid`.execute(db)
+  return result.rows[0]
+}
+
+/**
+ * Arrested and not yet charged, for people a lead officer manages, within `days` of the time bar
+ * (MCA 1980 s127): told on their home page before it is too late to charge.
+ */
+export function arrestedAwaitingChargeForLeadOfficer(db: Db, userId: string, areaIds: readonly string[], today: string, days: number) {
+  if (areaIds.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('dip_failure as f')
+    .innerJoin('person as p', 'p.id', 'f.person_id')
+    .select(['f.id as failure_id', 'p.id as person_id', 'p.surname', 'p.forenames', 'f.time_bar_date'])
+    .where('f.status', '=', 'arrested')
+    .where('f.time_bar_date', '>=', today)
+    .where('f.time_bar_date', '<=', sql<string>`${today}::date + ${days}::int`)
+    .where('p.area_id', 'in', [...areaIds])
+    .where(({ exists, selectFrom }) =>
+      exists(selectFrom('cohort_membership as m').select('m.id').whereRef('m.person_id', '=', 'f.person_id').where('m.status', '<>', 'ended').where('m.lead_officer_id', '=', userId)),
+    )
+    .orderBy('f.time_bar_date')
+    .execute()
+}
+
+/** Entries suspended from the CID list: for the supervisors of their areas, or the officer who proposed them. */
+export function suspendedEntries(db: Db, areaIds: readonly string[], proposedBy?: string) {
+  if (areaIds.length === 0) return Promise.resolve([])
+  let query = db
+    .selectFrom('cid_entry as e')
+    .innerJoin('person as p', 'p.id', 'e.person_id')
+    .select(['e.id', 'p.id as person_id', 'p.surname', 'p.forenames'])
+    .where('e.status', '=', 'suspended')
+    .where('p.area_id', 'in', [...areaIds])
+  if (proposedBy) query = query.where('e.proposed_by', '=', proposedBy)
+  return query.orderBy('p.surname').limit(50).execute()
 }

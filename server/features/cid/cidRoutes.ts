@@ -12,9 +12,10 @@ import { formatDate, formatDateTime } from '../../presenters/format.ts'
 import { shownRow } from '../../presenters/shownRow.ts'
 import { actorFrom } from '../audit/actor.ts'
 import type { CohortsService } from '../cohorts/cohortsService.ts'
+import { imposedByText } from '../dip/dipPresenter.ts'
 import { fullName } from '../people/peoplePresenter.ts'
 import type { CidRow } from './cidRepository.ts'
-import { cidFilterSchema, cidOutcomeSchema, closeSchema, decisionSchema, proposalSchema, rejectSchema } from './cidSchemas.ts'
+import { cidFilterSchema, cidOutcomeSchema, closeSchema, decisionSchema, proposalFieldOrder, proposalSchema, rejectSchema } from './cidSchemas.ts'
 import type { CidResult, CidService } from './cidService.ts'
 
 type Deps = { cidService: CidService; cohortsService: CohortsService }
@@ -76,6 +77,14 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
       // A refused outcome form comes back in the full layout: "Error:" in the title, and the error summary takes focus.
       printable: !errors,
       row: presentRow(found.row),
+      details: found.details && {
+        ...found.details,
+        requirement: `${found.details.custody_suite_name}, custody number ${found.details.custody_number}; imposed ${formatDateTime(found.details.imposed_at)}${imposedByText(found.details) ? ` by ${imposedByText(found.details)}` : ''}`,
+        missed: `${found.details.appointment_kind === 'initial' ? 'Initial' : 'Follow-up'} assessment, ${formatDateTime(found.details.scheduled_at)}, ${found.details.place}`,
+        statement: `Produced and signed ${formatDate(found.row.statement_produced_on)}${found.details.statement_produced_by_name ? ` by ${found.details.statement_produced_by_name}` : ''}`,
+        markers: (found.details.markers ?? []).map((m) => `${m.label}: since ${formatDate(m.start_date)}${m.review_date ? `, review ${formatDate(m.review_date)}` : ''}${m.review_overdue ? ' (review overdue)' : ''}`),
+      },
+      countersigned: found.row.decided_at ? `${found.row.countersigned_by ?? ''}, ${formatDateTime(found.row.decided_at)}` : '',
       events: found.events.map((e) => ({ ...e, date: formatDate(e.event_date) })),
       printedAt: formatDateTime(new Date()),
       outcomeOptions,
@@ -86,12 +95,24 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
 
   /** On a refused decision the message points at that entry's own text box (action-entryId). */
   async function queuePage(req: Request, res: Response, errors?: FormErrors, failed?: { action: string; entryId: string }) {
-    const rows = await cidService.queue(signedInUser(req), actorFrom(req))
+    const user = signedInUser(req)
+    const rows = await cidService.queue(user, actorFrom(req))
     const today = todayInLondon()
+    const decidable = (r: (typeof rows)[number]) =>
+      shownRow(r, {
+        name: fullName(r),
+        failure: `${r.section.toUpperCase()} ${formatDate(r.failure_date)}`,
+        timeBar: formatDate(r.time_bar_date),
+        proposedAt: formatDateTime(r.proposed_at),
+        expired: r.time_bar_date < today || r.failure_status !== 'wanted',
+        // The two-person rule, said on the page rather than only on refusal.
+        notYours: r.proposed_by === user.id ? 'You proposed this hand-off' : r.circulated_by === user.id ? 'You circulated this failure as wanted' : '',
+      })
     await renderPage(res, 'cid/proposals', {
       title: 'CID hand-offs awaiting a decision',
-      proposals: rows.filter((r) => r.status === 'proposed').map((r) => shownRow(r, { name: fullName(r), failure: `${r.section.toUpperCase()} ${formatDate(r.failure_date)}`, timeBar: formatDate(r.time_bar_date), proposedAt: formatDateTime(r.proposed_at), expired: r.time_bar_date < today || r.failure_status !== 'wanted' })),
-      forClosure: rows.filter((r) => r.status === 'countersigned').map((r) => shownRow(r, { name: fullName(r), timeBar: formatDate(r.time_bar_date) })),
+      proposals: rows.filter((r) => r.status === 'proposed').map(decidable),
+      suspended: rows.filter((r) => r.status === 'suspended').map(decidable),
+      forClosure: rows.filter((r) => r.status === 'countersigned' || r.status === 'arrested').map((r) => shownRow(r, { name: fullName(r), timeBar: formatDate(r.time_bar_date) })),
       errors: errors && failed ? { ...errors, summary: errors.summary.map((item) => ({ ...item, href: `#${failed.action}-${failed.entryId}` })) } : errors,
       failedBox: failed ? `${failed.action}-${failed.entryId}` : undefined,
     }, errors ? 400 : 200)
@@ -103,6 +124,11 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
     await renderPage(res, 'cid/propose', {
       title: 'Propose for the CID list',
       failure: { ...failure, name: fullName(failure), failureDate: formatDate(failure.failure_date), timeBar: formatDate(failure.time_bar_date) },
+      markerOptions: failure.violenceMarkers.map((m) => ({
+        value: m.id,
+        text: `${m.label}, since ${formatDate(m.start_date)}`,
+        hint: [m.review_date ? `Review ${formatDate(m.review_date)}` : '', m.note ?? ''].filter(Boolean).join('. ') || undefined,
+      })),
       values,
       errors,
     }, errors ? 400 : 200)
@@ -125,9 +151,13 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
         const parsed = cidFilterSchema.safeParse(req.query)
         if (!parsed.success) throw new HttpError(400, 'Unknown filter')
         const rows = await cidService.list(signedInUser(req), { areaId: parsed.data.areaId, wardId: parsed.data.wardId, maxDaysToTimeBar: parsed.data.days }, actorFrom(req), 'exported')
+        // The protective marking travels in the file itself, on every row, whatever is cut or sorted later.
         const csv = toCsv(
-          ['pnc_id', 'surname', 'forenames', 'date_of_birth', 'failure_section', 'failure_date', 'wanted_since', 'time_bar_date', 'markers', 'ward', 'lead_officer', 'status'],
-          rows.map((r) => [r.pnc_id, r.surname, r.forenames, r.date_of_birth, r.section, r.failure_date, r.wanted_since, r.time_bar_date, r.markers, r.ward_name, r.lead_officer, r.status]),
+          ['protective_marking', 'pnc_id', 'surname', 'forenames', 'date_of_birth', 'address', 'borough', 'ward', 'failure_section', 'failure_date', 'statement_date', 'wanted_since', 'time_bar_date', 'markers', 'lead_officer', 'countersigned_by', 'countersigned_at', 'status'],
+          rows.map((r) => [
+            'OFFICIAL-SENSITIVE', r.pnc_id, r.surname, r.forenames, r.date_of_birth, r.address, r.area_name, r.ward_name, r.section, r.failure_date,
+            r.statement_produced_on, r.wanted_since, r.time_bar_date, r.markers, r.lead_officer, r.countersigned_by, r.decided_at ? r.decided_at.toISOString() : null, r.status,
+          ]),
         )
         res.setHeader('Content-Disposition', `attachment; filename="wanted-dip-failure-violent-${todayInLondon()}-OFFICIAL-SENSITIVE.csv"`)
         res.type('text/csv').send(csv)
@@ -194,11 +224,11 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
       access: 'cid.propose',
       audit: 'collection',
       handler: async (req, res) => {
-        const values = keepValues(req.body, ['reason'])
-        const parsed = proposalSchema.safeParse(req.body)
-        if (!parsed.success) return proposalPage(req, res, values, toFormErrors(parsed.error, ['reason']))
+        const values = { ...keepValues(req.body, proposalFieldOrder), ...keepDateValues(req.body, ['newMarkerStart']) }
+        const parsed = proposalSchema.safeParse(gatherDates(req.body, ['newMarkerStart']))
+        if (!parsed.success) return proposalPage(req, res, values, toFormErrors(parsed.error, proposalFieldOrder))
         const failureId = idParam(req, 'failureId', 'Failure')
-        const result = await cidService.propose(signedInUser(req), failureId, parsed.data.reason, actorFrom(req))
+        const result = await cidService.propose(signedInUser(req), failureId, parsed.data, actorFrom(req))
         await finish(req, res, result, 'Proposed to CID: a supervisor must countersign it', `/failures/${failureId}`, (errors) => proposalPage(req, res, values, errors))
       },
     },

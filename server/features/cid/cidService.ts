@@ -4,6 +4,8 @@ import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../http/dates.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { closeTimeBarredFailures, findFailureInAreas, insertFailureEvent, setFailureStateIfVersion } from '../dip/dipRepository.ts'
+import { chargeTimeBarProblem } from '../dip/dipRules.ts'
+import { insertMarker } from '../people/peopleRepository.ts'
 import * as repo from './cidRepository.ts'
 import type { Window } from '../../http/paging.ts'
 
@@ -22,6 +24,20 @@ class RollBack extends Error {
   constructor(readonly result: CidResult) {
     super('rolled back')
   }
+}
+
+function rolledBack(run: Promise<CidResult>): Promise<CidResult> {
+  return run.catch((error: unknown) => {
+    if (error instanceof RollBack) return error.result
+    throw error
+  })
+}
+
+export type ProposalInput = {
+  reason: string
+  /** The id of a current violent or weapons marker to cite, or 'new' to add one in this step. */
+  marker: string
+  newMarker: { code: 'violent' | 'weapons'; startDate: string; source: string }
 }
 
 export type CidOutcome = 'not_found' | 'arrested' | 'charged' | 'summonsed' | 'no_further_action' | 'withdrawn'
@@ -76,14 +92,16 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
 
   /** One entry's sheet; `printed` is false when it is shown again around a refused outcome form, which prints nothing. */
   async function briefing(user: SessionUser, entryId: string, actor: Actor, printed = true) {
-    await closeTimeBarred()
+    // Shown again around a refused outcome form, the sheet changes nothing: closing a failure past
+    // its time bar there would lose the sheet, and the refusal's message with it (a 404 instead).
+    if (printed) await closeTimeBarred()
     const [row] = await repo.cidList(db, user.visibleAreaIds, {}, today(), entryId)
     if (!row) return undefined
     if (printed) await db.transaction().execute(async (trx) => {
       await repo.insertEntryEvent(trx, { entryId, kind: 'briefing_printed', eventDate: today(), recordedBy: user.id })
       await recordAudit(trx, actor, { category: 'disclosure', event: 'cid_briefing.printed', entityType: 'cid_entry', entityId: entryId, personId: row.person_id, recipients: 'CID' })
     })
-    return { row, events: await repo.entryEventsOf(db, entryId) }
+    return { row, details: await repo.briefingDetails(db, entryId, today()), events: await repo.entryEventsOf(db, entryId) }
   }
 
   async function queue(user: SessionUser, actor: Actor) {
@@ -95,32 +113,49 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
     return rows
   }
 
-  async function propose(user: SessionUser, failureId: string, reason: string, actor: Actor): Promise<CidResult> {
+  /**
+   * A manual proposal cites the current violent or weapons marker that makes the person violent,
+   * or adds one in the same step with its source: no one reaches the CID list without one.
+   */
+  async function propose(user: SessionUser, failureId: string, input: ProposalInput, actor: Actor): Promise<CidResult> {
     await closeTimeBarredFailures(db, today())
-    return db.transaction().execute(async (trx): Promise<CidResult> => {
+    const run = db.transaction().execute(async (trx): Promise<CidResult> => {
       const failure = await findFailureInAreas(trx, failureId, user.visibleAreaIds)
       if (!failure) return notFound
       if (failure.status !== 'wanted') return invalid('reason', 'Only a failure circulated as wanted can be handed to CID')
-      const id = await repo.insertManualEntry(trx, { failureId, personId: failure.person_id, reason, proposedBy: user.id })
-      if (!id) return invalid('reason', 'This failure is already with CID or awaiting countersignature')
-      await repo.insertEntryEvent(trx, { entryId: id, kind: 'proposed', eventDate: today(), note: reason, recordedBy: user.id })
+      let citedMarkerId: string
+      if (input.marker === 'new') {
+        if (input.newMarker.startDate > today()) return invalid('newMarkerStart', 'The marker’s start date must be today or in the past')
+        citedMarkerId = await insertMarker(trx, failure.person_id, { markerCode: input.newMarker.code, startDate: input.newMarker.startDate, reviewDate: null, note: input.newMarker.source }, user.id)
+        await recordAudit(trx, actor, { category: 'collection', event: 'person.marker_added', entityType: 'person', entityId: failure.person_id, personId: failure.person_id })
+      } else {
+        const current = await repo.violenceMarkersOf(trx, failure.person_id)
+        if (!current.some((m) => m.id === input.marker)) return invalid('marker', 'Select a current violent or weapons marker of this person, or add one')
+        citedMarkerId = input.marker
+      }
+      const id = await repo.insertManualEntry(trx, { failureId, personId: failure.person_id, reason: input.reason, proposedBy: user.id, citedMarkerId })
+      // The marker may have been added above: undo it with the refusal.
+      if (!id) throw new RollBack(invalid('reason', 'This failure is already with CID or awaiting countersignature'))
+      await repo.insertEntryEvent(trx, { entryId: id, kind: 'proposed', eventDate: today(), note: input.reason, recordedBy: user.id })
       await recordAudit(trx, actor, { category: 'collection', event: 'cid_entry.proposed', entityType: 'cid_entry', entityId: id, personId: failure.person_id })
       return { ok: true, id: failure.person_id }
     })
+    return rolledBack(run)
   }
 
   async function decide(user: SessionUser, entryId: string, decision: 'countersigned' | 'rejected' | 'closed', text: string, version: number, actor: Actor): Promise<CidResult> {
     return db.transaction().execute(async (trx): Promise<CidResult> => {
       const entry = await repo.findEntryInAreas(trx, entryId, user.visibleAreaIds)
       if (!entry) return notFound
-      if (decision === 'countersigned' && (entry.failure_status !== 'wanted' || entry.time_bar_date < today())) {
-        return invalid('rationale', 'The failure is no longer wanted or is time-barred: reject or close the proposal instead')
+      if (decision === 'countersigned') {
+        const problem = await countersignProblem(trx, user, entry)
+        if (problem) return invalid('rationale', problem)
       }
       // Closing records the entry as time-barred: only true once the failure's time bar has passed.
       if (decision === 'closed' && entry.failure_status !== 'time_barred' && entry.time_bar_date >= today()) {
         return invalid('rationale', 'The failure is not time-barred yet: the entry stays on the CID list')
       }
-      const from: readonly CidStatus[] = decision === 'closed' ? ['countersigned', 'proposed'] : ['proposed']
+      const from: readonly CidStatus[] = decision === 'closed' ? ['countersigned', 'proposed', 'suspended', 'arrested'] : ['proposed', 'suspended']
       const changes = decision === 'closed'
         ? { status: 'time_barred' as const, decided_by: user.id, decided_at: clock(), rationale: text }
         : { status: decision, decided_by: user.id, decided_at: clock(), rationale: text }
@@ -144,6 +179,8 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
       if (!entry) return notFound
       if (!outcomeFrom[input.outcome].includes(entry.status)) return invalid('outcome', `Not possible while the entry is ${entry.status.replace(/_/g, ' ')}`)
       if (input.outcomeOn < entry.failure_date) return invalid('outcomeOn', 'The date must be on or after the failure')
+      const outOfTime = chargeTimeBarProblem(input.outcome, input.outcomeOn, entry.time_bar_date)
+      if (outOfTime) return invalid('outcomeOn', outOfTime)
       if (input.outcome !== 'not_found') {
         if (!failureFrom[input.outcome].includes(entry.failure_status)) return invalid('outcome', `The DIP failure is ${entry.failure_status.replace(/_/g, ' ')}`)
         if (!(await repo.setEntryStatusIfVersion(trx, entryId, input.version, outcomeFrom[input.outcome], { status: input.outcome }))) return stale
@@ -157,19 +194,30 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
       await recordAudit(trx, actor, { category: 'alteration', event: `cid_entry.${input.outcome}`, entityType: 'cid_entry', entityId: entryId, personId: entry.person_id })
       return { ok: true, id: entryId }
     })
-    return run.catch((error: unknown) => {
-      if (error instanceof RollBack) return error.result
-      throw error
-    })
+    return rolledBack(run)
+  }
+
+  /**
+   * The two-person rule and the selection rule, checked again at the moment of countersigning:
+   * the supervisor neither proposed the hand-off nor circulated the failure, the failure is still
+   * wanted and in time, and the person is violent now. The database refuses the same.
+   */
+  async function countersignProblem(trx: Kysely<Database>, user: SessionUser, entry: NonNullable<Awaited<ReturnType<typeof repo.findEntryInAreas>>>): Promise<string | undefined> {
+    if (entry.proposed_by === user.id) return 'You proposed this hand-off: another supervisor must countersign it (two-person rule)'
+    if (entry.circulated_by === user.id) return 'You circulated this failure as wanted: another supervisor must countersign it (two-person rule)'
+    if (entry.failure_status !== 'wanted' || entry.time_bar_date < today()) return 'The failure is no longer wanted or is time-barred: reject or close the proposal instead'
+    if (!(await repo.hasViolenceMarker(trx, entry.person_id))) return 'The person no longer has a current violent or weapons marker: reject the proposal'
+    return undefined
   }
 
   /** The failure a manual proposal is about; a consultation when it is first shown. */
   async function failureForProposal(user: SessionUser, failureId: string, actor: Actor, log: boolean) {
     const failure = await findFailureInAreas(db, failureId, user.visibleAreaIds)
-    if (failure && log) {
+    if (!failure) return undefined
+    if (log) {
       await recordAudit(db, actor, { category: 'consultation', event: 'failure.viewed', entityType: 'dip_failure', entityId: failureId, personId: failure.person_id })
     }
-    return failure
+    return { ...failure, violenceMarkers: await repo.violenceMarkersOf(db, failure.person_id) }
   }
 
   return { refresh, list, briefing, queue, propose, decide, recordOutcome, failureForProposal, today }

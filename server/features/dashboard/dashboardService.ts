@@ -4,8 +4,8 @@ import type { SessionUser } from '../../auth/sessionUser.ts'
 import { can } from '../../auth/sessionUser.ts'
 import { addDays, todayInLondon } from '../../http/dates.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
-import { countersignedForLeadOfficer } from '../cid/cidRepository.ts'
-import { londonInstant } from '../dip/dipRules.ts'
+import { arrestedAwaitingChargeForLeadOfficer, countersignedForLeadOfficer, suspendedEntries } from '../cid/cidRepository.ts'
+import { chargeWarningDays, londonInstant } from '../dip/dipRules.ts'
 import { linkAgencyOf, partnerCount } from '../partners/disclosurePolicy.ts'
 import * as repo from './dashboardRepository.ts'
 
@@ -13,6 +13,13 @@ export type DashboardService = ReturnType<typeof createDashboardService>
 
 /** What each role needs to see first. Counts only, except the lead officer's CID notices (logged). */
 export function createDashboardService(db: Kysely<Database>, clock: () => Date = () => new Date()) {
+  /** A notice that names people is a consultation of each of them. */
+  async function noticesOf<T extends { person_id: string }>(actor: Actor, event: string, read: Promise<T[]>): Promise<T[]> {
+    const notices = await read
+    if (notices.length > 0) await recordAudit(db, actor, { category: 'consultation', event, detail: { personIds: [...new Set(notices.map((n) => n.person_id))] } })
+    return notices
+  }
+
   async function forUser(user: SessionUser, actor: Actor) {
     const now = clock()
     const today = todayInLondon(now)
@@ -32,7 +39,11 @@ export function createDashboardService(db: Kysely<Database>, clock: () => Date =
         }
         return notices
       }
+      panels.chargeDue = () => noticesOf(actor, 'home.charge_due', arrestedAwaitingChargeForLeadOfficer(db, user.id, areas, today, chargeWarningDays))
     }
+    // Suspended hand-offs: every supervisor of the area, and the officer who proposed one.
+    if (can(user, 'cid.countersign')) panels.suspended = () => noticesOf(actor, 'home.cid_suspended', suspendedEntries(db, areas))
+    else if (can(user, 'cid.propose')) panels.suspended = () => noticesOf(actor, 'home.cid_suspended', suspendedEntries(db, areas, user.id))
     if (can(user, 'dip.appointments')) panels.dip = () => repo.dipPanel(db, areas, dayStart, dayEnd, now)
     if (can(user, 'cid.list')) panels.cid = () => repo.cidPanel(db, areas, today)
     if (can(user, 'referrals.decide')) {

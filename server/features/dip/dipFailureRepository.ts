@@ -51,8 +51,10 @@ export function findFailureInAreas(db: Db, failureId: string, areaIds: readonly 
     .innerJoin('required_assessment as ra', 'ra.id', 'a.assessment_id')
     .innerJoin('drug_test as t', 't.id', 'ra.drug_test_id')
     .innerJoin('custody_suite as cs', 'cs.code', 't.custody_suite_code')
+    .leftJoin('drug_test_confirmation as c', 'c.drug_test_id', 't.id')
     .leftJoin('app_user as imposer', 'imposer.id', 'ra.imposed_by')
     .leftJoin('app_user as recorder', 'recorder.id', 'at.recorded_by')
+    .leftJoin('app_user as producer', 'producer.id', 'f.statement_produced_by')
     .selectAll('f')
     .select([
       'a.kind as appointment_kind',
@@ -75,8 +77,17 @@ export function findFailureInAreas(db: Db, failureId: string, areaIds: readonly 
       't.sample_taken_at',
       't.opiates',
       't.cocaine',
+      't.disputed',
+      'c.opiates as confirmed_opiates',
+      'c.cocaine as confirmed_cocaine',
+      'c.confirmed_on',
       'ra.imposed_at',
+      'ra.imposed_by_officer',
+      'ra.fell_away_on',
       'imposer.display_name as imposed_by_name',
+      'producer.display_name as statement_produced_by_name',
+      sql<string | null>`(select ev.recorded_by from dip_failure_event ev
+                          where ev.failure_id = f.id and ev.kind = 'circulated_wanted' order by ev.recorded_at desc limit 1)`.as('circulated_by'),
     ])
     .where('f.id', '=', failureId)
     .where('p.area_id', 'in', [...areaIds])
@@ -90,7 +101,13 @@ export async function setFailureStateIfVersion(
   id: string,
   version: number,
   from: readonly FailureStatus[],
-  changes: { status?: FailureStatus; statement_produced_on?: string; wanted_since?: string; wanted_reference?: string },
+  changes: {
+    status?: FailureStatus
+    statement_produced_on?: string | null
+    statement_produced_by?: string | null
+    wanted_since?: string | null
+    wanted_reference?: string | null
+  },
 ): Promise<boolean> {
   const result = await db
     .updateTable('dip_failure')
@@ -103,7 +120,8 @@ export async function setFailureStateIfVersion(
 }
 
 /**
- * Closes every open or wanted failure whose time-bar date has passed, with a history row and an
+ * Closes every open, wanted or arrested-but-not-charged failure whose time-bar date has passed
+ * (an arrest does not stop the MCA 1980 s127 clock), with a history row and an
  * audit row (an alteration by the system, DPA 2018 s62) each, in the same statement.
  * Idempotent and safe to run from several instances at once (the UPDATE takes the row locks).
  */
@@ -111,7 +129,7 @@ export async function closeTimeBarredFailures(db: Db, today: string): Promise<nu
   const result = await sql<{ n: number }>`
     with closed as (
       update dip_failure set status = 'time_barred', version = version + 1
-       where status in ('open', 'wanted') and time_bar_date < ${today}
+       where status in ('open', 'wanted', 'arrested') and time_bar_date < ${today}
       returning id, person_id, time_bar_date
     ), events as (
       insert into dip_failure_event (failure_id, kind, event_date, note)

@@ -17,6 +17,19 @@ export const formatWhen = (instant: Date) => dayAndTime.format(instant)
 
 export const resultLabels: Record<TestResult, string> = { positive: 'Positive', negative: 'Negative', not_tested: 'Not tested' }
 export const resultOptions = (['positive', 'negative', 'not_tested'] as const).map((value) => ({ value, text: resultLabels[value] }))
+export const refusalActionLabels = {
+  charged: 'Charged with refusing without good cause (PACE s63C)',
+  reported: 'Reported for summons for refusing (PACE s63C)',
+  good_cause: 'Good cause for the refusal accepted: no offence',
+  pending: 'Decision on the refusal still to be made',
+} as const
+export const refusalActionOptions = (['charged', 'reported', 'good_cause', 'pending'] as const).map((value) => ({ value, text: refusalActionLabels[value] }))
+
+/** A custody result with the laboratory's beside it, in words: "Positive; laboratory: negative (4 December 2026)". */
+export function resultWithLab(custody: TestResult, lab: TestResult | null, confirmedOn: string | null): string {
+  return lab ? `${resultLabels[custody]}; laboratory: ${resultLabels[lab].toLowerCase()}${confirmedOn ? ` (${formatDate(confirmedOn)})` : ''}` : resultLabels[custody]
+}
+
 export const yesNoOptions = [
   { value: 'yes', text: 'Yes' },
   { value: 'no', text: 'No' },
@@ -32,13 +45,14 @@ export const failureStatusLabels: Record<string, string> = {
   charged: 'Charged',
   summonsed: 'Summonsed',
   no_further_action: 'No further action',
-  withdrawn: 'Withdrawn (good cause shown)',
+  withdrawn: 'Withdrawn',
   time_barred: 'Time-barred',
 }
 
 export const failureEventLabels: Record<string, string> = {
   created: 'Failure recorded',
-  statement_produced: 'Evidential statement produced',
+  statement_produced: 'Evidential statement produced and signed',
+  statement_withdrawn: 'Evidential statement withdrawn',
   circulated_wanted: 'Circulated as wanted',
   arrested: 'Arrested',
   charged: 'Charged',
@@ -67,6 +81,16 @@ export function daysBetween(from: string, to: string): number {
 export function presentTimeBar(timeBarDate: string, today: string) {
   const days = daysBetween(today, timeBarDate)
   return { date: formatDate(timeBarDate), daysLeft: days, text: days < 0 ? 'Time-barred' : `${days} days left` }
+}
+
+/** An arrested failure not yet charged: the charge or summons must come by the time bar (MCA 1980 s127). */
+export function chargeBy(status: string, timeBarDate: string): string {
+  return status === 'arrested' ? `Charge by ${formatDate(timeBarDate)}` : ''
+}
+
+/** Who imposed a requirement: the officer named in custody, or the user who recorded it. */
+export function imposedByText(a: { imposed_by_officer: string | null; imposed_by_name?: string | null }): string {
+  return a.imposed_by_officer ?? a.imposed_by_name ?? ''
 }
 
 type ChartTest = { sample_taken_at: Date; opiates: TestResult; cocaine: TestResult }

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely'
-import type { AttendanceOutcome, Database, TestResult } from '../../../db/types.ts'
+import type { AttendanceOutcome, Database, RefusalAction, TestResult } from '../../../db/types.ts'
 import type { Window } from '../../http/paging.ts'
 
 type Db = Kysely<Database>
@@ -15,6 +15,7 @@ export type NewDrugTest = {
   opiates: TestResult
   cocaine: TestResult
   refused: boolean
+  refusalAction?: RefusalAction | null
   disputed: boolean
   recordedBy: string
   importBatch?: string | null
@@ -32,6 +33,7 @@ export function drugTestValues(test: NewDrugTest) {
     opiates: test.opiates,
     cocaine: test.cocaine,
     refused: test.refused,
+    refusal_action: test.refused ? (test.refusalAction ?? 'pending') : null,
     disputed: test.disputed,
     recorded_by: test.recordedBy,
     import_batch: test.importBatch ?? null,
@@ -71,7 +73,12 @@ export function findTestInAreas(db: Db, testId: string, areaIds: readonly string
       'c.id as confirmation_id',
       'c.opiates as confirmed_opiates',
       'c.cocaine as confirmed_cocaine',
+      'c.confirmed_on',
       'ra.id as assessment_id',
+      'ra.imposed_at',
+      'ra.imposed_by_officer',
+      'ra.fell_away_on',
+      'ra.fell_away_reason',
     ])
     .where('t.id', '=', testId)
     .where('p.area_id', 'in', [...areaIds])
@@ -94,10 +101,19 @@ export async function insertConfirmation(
     .execute()
 }
 
-export async function insertAssessment(db: Db, assessment: { personId: string; drugTestId: string; imposedBy: string }): Promise<string> {
+export async function insertAssessment(
+  db: Db,
+  assessment: { personId: string; drugTestId: string; imposedAt: Date; imposedBy: string | null; imposedByOfficer: string | null },
+): Promise<string> {
   const row = await db
     .insertInto('required_assessment')
-    .values({ person_id: assessment.personId, drug_test_id: assessment.drugTestId, imposed_by: assessment.imposedBy })
+    .values({
+      person_id: assessment.personId,
+      drug_test_id: assessment.drugTestId,
+      imposed_at: assessment.imposedAt,
+      imposed_by: assessment.imposedBy,
+      imposed_by_officer: assessment.imposedByOfficer,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   return row.id
@@ -152,6 +168,8 @@ export function findAppointmentInAreas(db: Db, appointmentId: string, areaIds: r
       'p.address',
       'ra.follow_up_ended_on',
       'ra.imposed_at',
+      'ra.fell_away_on',
+      'ra.fell_away_reason',
       't.sample_taken_at',
       't.disputed',
       'at.outcome as attendance_outcome',
@@ -218,6 +236,29 @@ export async function insertAttendance(
   return row !== undefined
 }
 
+/**
+ * The requirement falls away (a negative laboratory result): it is marked so, and every
+ * appointment under it not yet attended is closed with the reason. Failures are withdrawn by the
+ * service, which writes their history. Returns the failures still open to the police.
+ */
+export async function fallAway(db: Db, assessmentId: string, day: string, reason: string) {
+  await db.updateTable('required_assessment').set({ fell_away_on: day, fell_away_reason: reason }).where('id', '=', assessmentId).where('fell_away_on', 'is', null).execute()
+  await db
+    .updateTable('appointment')
+    .set({ closed_on: day, closed_reason: reason, version: sql`version + 1` })
+    .where('assessment_id', '=', assessmentId)
+    .where('closed_on', 'is', null)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('attendance as at').select('at.id').whereRef('at.appointment_id', '=', 'appointment.id'))))
+    .execute()
+  return db
+    .selectFrom('dip_failure as f')
+    .innerJoin('appointment as a', 'a.id', 'f.appointment_id')
+    .select(['f.id', 'f.person_id', 'f.version'])
+    .where('a.assessment_id', '=', assessmentId)
+    .where('f.status', 'in', ['open', 'wanted', 'arrested'])
+    .execute()
+}
+
 export async function endFollowUp(db: Db, assessmentId: string, endedOn: string, endedBy: string): Promise<boolean> {
   const result = await db
     .updateTable('required_assessment')
@@ -255,6 +296,8 @@ export async function appointmentsBetween(db: Db, areaIds: readonly string[], fr
     ])
     .where('a.scheduled_at', '>=', from)
     .where('a.scheduled_at', '<', to)
+    // Closed appointments (a requirement that fell away) are no longer anyone's to keep.
+    .where('a.closed_on', 'is', null)
     .where('p.area_id', 'in', [...areaIds])
     .orderBy('a.scheduled_at')
     .orderBy('a.id')
@@ -287,7 +330,10 @@ export function testsQuery(db: Db, personId: string) {
       't.authorised_by',
       'c.opiates as confirmed_opiates',
       'c.cocaine as confirmed_cocaine',
+      'c.confirmed_on',
       'ra.id as assessment_id',
+      'ra.fell_away_on',
+      't.refusal_action',
     ])
     .where('t.person_id', '=', personId)
     .orderBy('t.sample_taken_at', 'desc')
@@ -307,6 +353,8 @@ export function appointmentsQuery(db: Db, personId: string) {
       'a.place',
       'a.assessor',
       'ra.follow_up_ended_on',
+      'a.closed_on',
+      'a.closed_reason',
       'at.outcome',
       'at.good_cause',
       sql<number>`(select count(*) from appointment_change ch where ch.appointment_id = a.id)::int`.as('changes'),

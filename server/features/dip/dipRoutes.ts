@@ -16,7 +16,9 @@ import type { PeopleService } from '../people/peopleService.ts'
 import { personIdFrom } from '../people/personAccess.ts'
 import { personForForm } from '../people/personForForm.ts'
 import {
+  chargeBy,
   failureEventLabels,
+  imposedByText,
   failureStatusLabels,
   formatTime,
   formatWhen,
@@ -24,12 +26,14 @@ import {
   outcomeOptions,
   policeOutcomeOptions,
   presentTimeBar,
-  resultLabels,
+  refusalActionLabels,
+  refusalActionOptions,
   resultOptions,
+  resultWithLab,
   sectionLabel,
   yesNoOptions,
 } from './dipPresenter.ts'
-import { earliestInitialAppointment, isPositive, londonDay, londonInstant } from './dipRules.ts'
+import { earliestInitialAppointment, isPositive, londonDay, londonInstant, supportsRequirement } from './dipRules.ts'
 import {
   assessmentFieldOrder,
   assessmentSchema,
@@ -43,8 +47,10 @@ import {
   rescheduleSchema,
   statementSchema,
   wantedSchema,
+  withdrawStatementSchema,
 } from './dipSchemas.ts'
 import type { DipResult, DipService } from './dipService.ts'
+import { presentStatement } from './statementPresenter.ts'
 
 type Deps = { dipService: DipService; peopleService: PeopleService }
 
@@ -71,6 +77,7 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
       conditionOptions: [{ value: 'arrest', text: 'On arrest' }, { value: 'charge', text: 'On charge' }],
       resultOptions,
       yesNoOptions,
+      refusalActionOptions,
       values: formValues,
       errors,
     }, errors ? 400 : 200)
@@ -87,15 +94,17 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
         ...test,
         name: fullName(test),
         sampleWhen: formatWhen(test.sample_taken_at),
-        opiatesLabel: resultLabels[test.opiates],
-        cocaineLabel: resultLabels[test.cocaine],
-        confirmedOpiatesLabel: test.confirmed_opiates ? resultLabels[test.confirmed_opiates] : '',
-        confirmedCocaineLabel: test.confirmed_cocaine ? resultLabels[test.confirmed_cocaine] : '',
+        opiatesText: resultWithLab(test.opiates, test.confirmed_opiates, test.confirmed_on),
+        cocaineText: resultWithLab(test.cocaine, test.confirmed_cocaine, test.confirmed_on),
+        refusalText: test.refusal_action ? refusalActionLabels[test.refusal_action] : '',
+        supportsRequirement: supportsRequirement(test, test.confirmation_id ? { opiates: test.confirmed_opiates, cocaine: test.confirmed_cocaine } : null),
+        fellAwayText: test.fell_away_on ? `${formatDate(test.fell_away_on)}: ${test.fell_away_reason ?? ''}` : '',
+        imposedWhen: test.assessment_id ? formatWhen(test.imposed_at!) : '',
         positive: isPositive(test),
         earliest: formatDate(earliest),
       },
       resultOptions,
-      values: { appointmentDate: dateParts(earliest), confirmedOn: dateParts(todayInLondon()), ...formValues },
+      values: { imposedDate: dateParts(londonDay(test.sample_taken_at)), appointmentDate: dateParts(earliest), confirmedOn: dateParts(todayInLondon()), ...formValues },
       errors,
     }, errors ? 400 : 200)
   }
@@ -147,11 +156,16 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
         appointmentWhen: formatWhen(f.scheduled_at),
         sampleWhen: formatWhen(f.sample_taken_at),
         imposedWhen: formatWhen(f.imposed_at),
+        imposedBy: imposedByText(f),
+        chargeBy: chargeBy(f.status, f.time_bar_date),
+        opiatesText: resultWithLab(f.opiates, f.confirmed_opiates, f.confirmed_on),
+        cocaineText: resultWithLab(f.cocaine, f.confirmed_cocaine, f.confirmed_on),
         outcomeText: outcomeLabels[f.outcome],
         statementProducedText: formatDate(f.statement_produced_on),
         wantedSinceText: formatDate(f.wanted_since),
         events: f.events.map((e) => ({ ...e, label: failureEventLabels[e.kind] ?? e.kind, date: formatDate(e.event_date) })),
       },
+      statement: view === 'dip/statement' ? presentStatement(f) : undefined,
       canPolice: can(user, 'dip.police'),
       canStatement: can(user, 'dip.statements'),
       policeOutcomeOptions,
@@ -212,8 +226,8 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
       access: 'dip.record',
       audit: 'collection',
       handler: async (req, res) => {
-        const kept = values(req.body, assessmentFieldOrder, ['appointmentDate'])
-        const parsed = assessmentSchema.safeParse(gatherDates(req.body, ['appointmentDate']))
+        const kept = values(req.body, assessmentFieldOrder, ['imposedDate', 'appointmentDate'])
+        const parsed = assessmentSchema.safeParse(gatherDates(req.body, ['imposedDate', 'appointmentDate']))
         if (!parsed.success) return testPage(req, res, kept, toFormErrors(parsed.error, assessmentFieldOrder))
         const result = await dipService.imposeAssessment(signedInUser(req), idParam(req, 'testId', 'Drug test'), parsed.data, actorFrom(req))
         await finish(req, res, result, 'Required assessment imposed (RA1): initial appointment booked and follow-up requirement imposed', result.ok ? `/people/${result.id}` : '', (errors) => testPage(req, res, kept, errors))
@@ -329,6 +343,20 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
         const id = idParam(req, 'failureId', 'Failure')
         const result = await dipService.produceStatement(signedInUser(req), id, parsed.data.version, actorFrom(req))
         await finish(req, res, result, 'Statement recorded as produced and signed', `/failures/${id}`, (errors) => failurePage(req, res, 'dip/failure', {}, errors))
+      },
+    },
+    {
+      method: 'post',
+      path: '/failures/:failureId/statement/withdraw',
+      access: 'dip.statements',
+      audit: 'alteration',
+      handler: async (req, res) => {
+        const kept = values(req.body, ['reason'])
+        const parsed = withdrawStatementSchema.safeParse(req.body)
+        if (!parsed.success) return failurePage(req, res, 'dip/failure', kept, toFormErrors(parsed.error, ['reason']))
+        const id = idParam(req, 'failureId', 'Failure')
+        const result = await dipService.withdrawStatement(signedInUser(req), id, parsed.data, actorFrom(req))
+        await finish(req, res, result, 'Statement withdrawn: the failure is awaiting a statement again', `/failures/${id}`, (errors) => failurePage(req, res, 'dip/failure', kept, errors))
       },
     },
     {

@@ -1,6 +1,7 @@
 import Holidays from 'date-holidays'
 import { addDays, addMonths, todayInLondon } from '../../http/dates.ts'
 import type { AttendanceOutcome, TestResult } from '../../../db/types.ts'
+import { formatDate } from '../../presenters/format.ts'
 
 // The rules of the Drugs Act 2005 and PACE s63B as this service applies them (domain.md, DIP).
 
@@ -53,6 +54,35 @@ export function isPositive(test: { opiates: TestResult; cocaine: TestResult }): 
   return test.opiates === 'positive' || test.cocaine === 'positive'
 }
 
+type Results = { opiates: TestResult; cocaine: TestResult }
+
+/**
+ * A disputed test judged on the laboratory's result, drug by drug, where one came back (a drug
+ * the laboratory did not test keeps the custody result). The same rule as the database's
+ * drug_test_supports_requirement(), which refuses what gets past this; a test keeps them equal.
+ */
+export function judgedResults(test: Results, confirmation: { opiates: TestResult | null; cocaine: TestResult | null } | null): Results {
+  const judged = (custody: TestResult, lab: TestResult | null | undefined) => (lab && lab !== 'not_tested' ? lab : custody)
+  return { opiates: judged(test.opiates, confirmation?.opiates), cocaine: judged(test.cocaine, confirmation?.cocaine) }
+}
+
+/**
+ * Drugs Act 2005 s9 with PACE s63B: a test supports a requirement to attend while it was not
+ * refused and is positive for a specified drug on the judged result. Once the laboratory finds
+ * negative every drug that was positive, a requirement imposed on the test falls away.
+ */
+export function supportsRequirement(test: Results & { refused: boolean }, confirmation: { opiates: TestResult | null; cocaine: TestResult | null } | null): boolean {
+  return !test.refused && isPositive(judgedResults(test, confirmation))
+}
+
+/** RA1: the requirement is imposed in custody after the sample, by now, and before the appointment it sets. */
+export function impositionProblem(imposedAt: Date, sampleTakenAt: Date, appointmentAt: Date, now: Date): string | undefined {
+  if (imposedAt < sampleTakenAt) return 'The requirement can only be imposed after the sample was taken'
+  if (imposedAt > now) return 'The time the requirement was imposed must be now or in the past'
+  if (imposedAt >= appointmentAt) return 'The requirement must be imposed before the appointment it sets'
+  return undefined
+}
+
 /** Drugs Act 2005 s9: an assessment only follows a positive test, and only for an adult. */
 export function assessmentProblem(test: { opiates: TestResult; cocaine: TestResult; refused: boolean; sample_taken_at: Date }, dateOfBirth: string): string | undefined {
   if (!isPositive(test)) return 'A required assessment can only follow a positive test for opiates or cocaine'
@@ -93,6 +123,21 @@ export function earliestInitialAppointment(sampleTakenAt: Date, disputed: boolea
 export function timeBarDate(failureDate: string): string {
   return addMonths(failureDate, 6)
 }
+
+/**
+ * MCA 1980 s127: the information is laid (a charge, or a summons requisition) on or before the
+ * time-bar date; an arrest does not stop the clock. The database refuses the same
+ * (dip_failure_charge_within_time_bar).
+ */
+export function chargeTimeBarProblem(outcome: string, outcomeOn: string, timeBar: string): string | undefined {
+  if ((outcome === 'charged' || outcome === 'summonsed') && outcomeOn > timeBar) {
+    return `Proceedings had to start by ${formatDate(timeBar)} (six months after the failure, Magistrates' Courts Act 1980 s127): a ${outcome === 'charged' ? 'charge' : 'summons'} after that is out of time`
+  }
+  return undefined
+}
+
+/** An arrested person not yet charged: their lead officer is warned this many days before the time bar. */
+export const chargeWarningDays = 14
 
 export function failureSection(kind: 'initial' | 'follow_up'): 's12' | 's14' {
   return kind === 'initial' ? 's12' : 's14'

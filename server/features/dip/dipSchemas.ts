@@ -32,6 +32,15 @@ const optionalTime = (label: string) =>
 const optionalText = (label: string, max: number) =>
   text(label, max, { required: false }).transform((v) => (v === '' ? null : v))
 
+export const refusalActions = ['charged', 'reported', 'good_cause', 'pending'] as const
+
+/** The results of a sample that was given. */
+const sampleResults = z.object({
+  opiates: choice(results, 'Select the opiates result'),
+  cocaine: choice(results, 'Select the cocaine result'),
+  disputed: yesNo('Select whether the result is disputed'),
+})
+
 export const drugTestSchema = z
   .object({
     custodySuiteCode: text('a custody suite', 40),
@@ -41,21 +50,30 @@ export const drugTestSchema = z
     authorisedBy: optionalText('the authorising inspector', 100),
     sampleDate: dateField('sample date', { notFuture: true, minYear: 2000 }),
     sampleTime: time('the sample time'),
-    opiates: choice(results, 'Select the opiates result'),
-    cocaine: choice(results, 'Select the cocaine result'),
-    refused: yesNo('Select whether the person refused'),
-    disputed: yesNo('Select whether the result is disputed'),
+    refused: yesNo('Select whether the person refused to give a sample'),
+    // PACE s63C: refusing without good cause is an offence; a refused test records what was done about it, not results.
+    refusalAction: z.union([z.literal(''), z.enum(refusalActions)], { error: 'Select what was done about the refusal' }).optional().transform((v) => v || null),
+    // Results are asked only when a sample was given: a refusal ignores whatever the hidden fields hold.
+    opiates: z.unknown().optional(),
+    cocaine: z.unknown().optional(),
+    disputed: z.unknown().optional(),
   })
   .superRefine((v, ctx) => {
     if (!v.triggerOffenceCode && !v.authorisedBy) {
       ctx.addIssue({ code: 'custom', path: ['triggerOffenceCode'], message: 'Select the trigger offence, or give the inspector who authorised the test' })
     }
-    if (v.refused && (v.opiates !== 'not_tested' || v.cocaine !== 'not_tested')) {
-      ctx.addIssue({ code: 'custom', path: ['refused'], message: 'A refused test has no results: choose "not tested" for both' })
+    if (v.refused && !v.refusalAction) ctx.addIssue({ code: 'custom', path: ['refusalAction'], message: 'Select what was done about the refusal (PACE s63C)' })
+    if (!v.refused) {
+      const given = sampleResults.safeParse(v)
+      if (!given.success) for (const issue of given.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message })
     }
   })
-  .transform(({ sampleDate, sampleTime, ...rest }) => ({ ...rest, sampleTakenAt: londonInstant(sampleDate, sampleTime) }))
-export const drugTestFieldOrder = ['custodySuiteCode', 'custodyNumber', 'condition', 'triggerOffenceCode', 'authorisedBy', 'sampleDate', 'sampleTime', 'opiates', 'cocaine', 'refused', 'disputed'] as const
+  .transform(({ sampleDate, sampleTime, opiates, cocaine, disputed, ...rest }) => {
+    const sampleTakenAt = londonInstant(sampleDate, sampleTime)
+    if (rest.refused) return { ...rest, opiates: 'not_tested' as const, cocaine: 'not_tested' as const, disputed: false, sampleTakenAt }
+    return { ...rest, ...sampleResults.parse({ opiates, cocaine, disputed }), refusalAction: null, sampleTakenAt }
+  })
+export const drugTestFieldOrder = ['custodySuiteCode', 'custodyNumber', 'condition', 'triggerOffenceCode', 'authorisedBy', 'sampleDate', 'sampleTime', 'refused', 'refusalAction', 'opiates', 'cocaine', 'disputed'] as const
 
 export const confirmationSchema = z.object({
   opiates: choice(results, 'Select the confirmed opiates result'),
@@ -69,10 +87,23 @@ const appointmentFields = {
   place: text('the place', 200),
 }
 
+/** RA1: when and by whom the requirement was imposed in custody (what a statement cites), and the initial appointment. */
 export const assessmentSchema = z
-  .object({ ...appointmentFields, assessor: text('the assessor', 100) })
-  .transform(({ appointmentDate, appointmentTime, ...rest }) => ({ ...rest, scheduledAt: londonInstant(appointmentDate, appointmentTime) }))
-export const assessmentFieldOrder = ['appointmentDate', 'appointmentTime', 'place', 'assessor'] as const
+  .object({
+    imposedDate: dateField('date the requirement was imposed', { notFuture: true, minYear: 2000 }),
+    imposedTime: time('the time the requirement was imposed'),
+    imposedByOfficer: optionalText('the officer who imposed the requirement', 100),
+    ...appointmentFields,
+    assessor: text('the assessor', 100),
+  })
+  .transform(({ appointmentDate, appointmentTime, imposedDate, imposedTime, ...rest }) => ({
+    ...rest,
+    imposedAt: londonInstant(imposedDate, imposedTime),
+    scheduledAt: londonInstant(appointmentDate, appointmentTime),
+  }))
+export const assessmentFieldOrder = ['imposedDate', 'imposedTime', 'imposedByOfficer', 'appointmentDate', 'appointmentTime', 'place', 'assessor'] as const
+
+export const withdrawStatementSchema = z.object({ reason: text('why the statement is withdrawn', 1000), version })
 
 export const rescheduleSchema = z
   .object({ ...appointmentFields, reason: text('why the appointment changed', 500), version })

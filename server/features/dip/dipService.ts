@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { AttendanceOutcome, Database, FailureStatus, TestResult } from '../../../db/types.ts'
+import type { AttendanceOutcome, Database, FailureStatus, RefusalAction, TestResult } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../http/dates.ts'
 import { formatDate } from '../../presenters/format.ts'
@@ -9,14 +9,18 @@ import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { writeOnce } from '../idempotency/writeOnce.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import * as repo from './dipRepository.ts'
-import { followFailureOutcome } from '../cid/cidRepository.ts'
+import { followFailureOutcome, suspendEntriesOf } from '../cid/cidRepository.ts'
 import {
   assessmentProblem,
+  chargeTimeBarProblem,
   earliestInitialAppointment,
   failureSection,
+  impositionProblem,
   isFailure,
   isPositive,
+  judgedResults,
   londonDay,
+  supportsRequirement,
   testAgeProblem,
   timeBarDate,
 } from './dipRules.ts'
@@ -37,6 +41,7 @@ export type TestInput = {
   opiates: TestResult
   cocaine: TestResult
   refused: boolean
+  refusalAction: RefusalAction | null
   disputed: boolean
 }
 
@@ -67,6 +72,12 @@ function isOutcome(kind: string): kind is FailureOutcome {
 }
 
 export type DipService = ReturnType<typeof createDipService>
+
+export const requirementFellAwayReason = 'The confirmatory laboratory result was negative for every drug that was positive: the requirement fell away (Drugs Act 2005 s9)'
+
+function closedMessage(appointment: { closed_on: string | null; fell_away_on: string | null }): string {
+  return `The requirement fell away on ${formatDate(appointment.fell_away_on ?? appointment.closed_on)}, when the laboratory result came back negative: this appointment is closed and no attendance or failure can be recorded`
+}
 
 export function createDipService(db: Kysely<Database>, clock: () => Date = () => new Date()) {
   async function recordTest(user: SessionUser, personId: string, input: TestInput, actor: Actor): Promise<DipResult<{ testId: string; positive: boolean }>> {
@@ -99,15 +110,35 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
       if (input.confirmedOn < londonDay(test.sample_taken_at)) return invalid('confirmedOn', 'The result date must be on or after the sample date')
       await repo.insertConfirmation(trx, { drugTestId: testId, ...input, recordedBy: user.id })
       await recordAudit(trx, actor, { category: 'collection', event: 'drug_test.confirmed', entityType: 'drug_test', entityId: testId, personId: test.person_id })
+      if (test.assessment_id && !supportsRequirement(test, input)) {
+        await requirementFallsAway(trx, user, test.assessment_id, test.person_id, input.confirmedOn, actor)
+      }
       return { ok: true as const, id: test.person_id }
     })
+  }
+
+  /**
+   * The laboratory found negative every drug that was positive: the requirement imposed on the
+   * test no longer stands (domain.md, DIP 1). Its open appointments close, and every failure that
+   * arose from it and is still open to the police is withdrawn, taking any CID entry with it.
+   */
+  async function requirementFallsAway(trx: Kysely<Database>, user: SessionUser, assessmentId: string, personId: string, day: string, actor: Actor) {
+    const reason = requirementFellAwayReason
+    const failures = await repo.fallAway(trx, assessmentId, day, reason)
+    await recordAudit(trx, actor, { category: 'alteration', event: 'assessment.fell_away', entityType: 'required_assessment', entityId: assessmentId, personId, detail: { reason, failureIds: failures.map((f) => f.id) } })
+    for (const failure of failures) {
+      if (!(await repo.setFailureStateIfVersion(trx, failure.id, failure.version, ['open', 'wanted', 'arrested'], { status: 'withdrawn' }))) continue
+      await repo.insertFailureEvent(trx, { failureId: failure.id, kind: 'withdrawn', eventDate: day, note: reason, recordedBy: user.id })
+      await followFailureOutcome(trx, { id: failure.id, outcome: 'withdrawn', eventDate: day, reference: null, recordedBy: user.id })
+      await recordAudit(trx, actor, { category: 'alteration', event: 'failure.withdrawn', entityType: 'dip_failure', entityId: failure.id, personId })
+    }
   }
 
   /** RA1: the initial appointment, with the follow-up requirement imposed at the same time. */
   async function imposeAssessment(
     user: SessionUser,
     testId: string,
-    input: { scheduledAt: Date; place: string; assessor: string },
+    input: { scheduledAt: Date; place: string; assessor: string; imposedAt: Date; imposedByOfficer: string | null },
     actor: Actor,
   ): Promise<DipResult> {
     return writeOnce(db, actor, async (trx) => {
@@ -115,11 +146,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
       if (!test) return notFound
       if (test.assessment_id) return invalid('appointmentDate', 'An assessment has already been required after this test')
       // A disputed result confirmed by the laboratory is judged on the confirmed result.
-      const judged = {
-        ...test,
-        opiates: test.confirmed_opiates ?? test.opiates,
-        cocaine: test.confirmed_cocaine ?? test.cocaine,
-      }
+      const judged = { ...test, ...judgedResults(test, { opiates: test.confirmed_opiates, cocaine: test.confirmed_cocaine }) }
       const problem = assessmentProblem(judged, test.date_of_birth)
       if (problem) return invalid('appointmentDate', problem)
       const earliest = earliestInitialAppointment(test.sample_taken_at, test.disputed)
@@ -132,7 +159,16 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
             : 'The appointment must be after the sample was taken',
         )
       }
-      const assessmentId = await repo.insertAssessment(trx, { personId: test.person_id, drugTestId: testId, imposedBy: user.id })
+      const imposition = impositionProblem(input.imposedAt, test.sample_taken_at, input.scheduledAt, clock())
+      if (imposition) return invalid('imposedDate', imposition)
+      const assessmentId = await repo.insertAssessment(trx, {
+        personId: test.person_id,
+        drugTestId: testId,
+        imposedAt: input.imposedAt,
+        // Named in free text when another officer imposed it; otherwise the user who records it.
+        imposedBy: input.imposedByOfficer ? null : user.id,
+        imposedByOfficer: input.imposedByOfficer,
+      })
       await repo.insertAppointment(trx, {
         assessmentId,
         personId: test.person_id,
@@ -165,6 +201,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
       const appointment = await repo.findAppointmentInAreas(trx, appointmentId, user.visibleAreaIds)
       if (!appointment) return notFound
       if (appointment.attendance_outcome) return invalid('appointmentDate', 'Attendance is already recorded: the appointment cannot be moved')
+      if (appointment.closed_on) return invalid('appointmentDate', closedMessage(appointment))
       if (appointment.kind === 'initial') {
         const earliest = earliestInitialAppointment(appointment.sample_taken_at, appointment.disputed)
         if (londonDay(input.scheduledAt) < earliest || input.scheduledAt < appointment.sample_taken_at) {
@@ -195,6 +232,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
       const appointment = await repo.findAppointmentInAreas(trx, appointmentId, user.visibleAreaIds)
       if (!appointment) return notFound
       if (appointment.attendance_outcome) return invalid('outcome', 'Attendance is already recorded for this appointment')
+      if (appointment.closed_on || appointment.fell_away_on) return invalid('outcome', closedMessage(appointment))
       if (appointment.scheduled_at > clock()) return invalid('outcome', 'The appointment has not started yet: record attendance once it is due')
       const attendedInitial = appointment.kind === 'initial' && input.outcome === 'attended'
       if (attendedInitial && !input.followUp) return invalid('followUp', 'Confirm a follow-up assessment (RA4) or end the requirement (RA5)')
@@ -252,7 +290,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
     failureId: string,
     version: number,
     from: readonly FailureStatus[],
-    change: { status?: FailureStatus; statement_produced_on?: string; wanted_since?: string; wanted_reference?: string },
+    change: Parameters<typeof repo.setFailureStateIfVersion>[4],
     event: { kind: Parameters<typeof repo.insertFailureEvent>[1]['kind']; eventDate: string; reference?: string | null; note?: string | null },
     actor: Actor,
     check?: (failure: repo.FailureRecord) => { field: string; message: string } | undefined,
@@ -269,6 +307,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
       if (isOutcome(event.kind)) {
         await followFailureOutcome(trx, { id: failureId, outcome: event.kind, eventDate: event.eventDate, reference: event.reference ?? null, recordedBy: user.id })
       }
+      if (event.kind === 'statement_withdrawn') await suspendEntriesOf(trx, failureId, event.eventDate, 'Suspended: the evidential statement was withdrawn', user.id)
       await recordAudit(trx, actor, { category: 'alteration', event: `failure.${event.kind}`, entityType: 'dip_failure', entityId: failureId, personId: failure.person_id })
       return { ok: true as const, id: failure.person_id }
     })
@@ -276,8 +315,26 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
 
   function produceStatement(user: SessionUser, failureId: string, version: number, actor: Actor) {
     const today = todayInLondon(clock())
-    return advanceFailure(user, failureId, version, ['open', 'wanted'], { statement_produced_on: today }, { kind: 'statement_produced', eventDate: today }, actor, (f) =>
+    return advanceFailure(user, failureId, version, ['open'], { statement_produced_on: today, statement_produced_by: user.id }, { kind: 'statement_produced', eventDate: today }, actor, (f) =>
       f.statement_produced_on ? { field: 'statement', message: 'The statement has already been produced' } : undefined,
+    )
+  }
+
+  /**
+   * A statement withdrawn (the witness retracts it, or it was wrong) takes the failure back to
+   * awaiting a statement: a wanted status without its evidence ends, and so does any hand-off to CID.
+   */
+  function withdrawStatement(user: SessionUser, failureId: string, input: { reason: string; version: number }, actor: Actor) {
+    const today = todayInLondon(clock())
+    return advanceFailure(
+      user,
+      failureId,
+      input.version,
+      ['open', 'wanted'],
+      { status: 'open', statement_produced_on: null, statement_produced_by: null, wanted_since: null, wanted_reference: null },
+      { kind: 'statement_withdrawn', eventDate: today, note: input.reason },
+      actor,
+      (f) => (f.statement_produced_on ? undefined : { field: 'reason', message: 'There is no statement to withdraw' }),
     )
   }
 
@@ -292,11 +349,15 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
       { kind: 'circulated_wanted', eventDate: input.wantedOn, reference: input.reference },
       actor,
       (f) =>
-        today > f.time_bar_date || input.wantedOn > f.time_bar_date
-          ? { field: 'wantedOn', message: `The failure is time-barred from ${f.time_bar_date}: it cannot be circulated` }
-          : input.wantedOn < f.failure_date
-            ? { field: 'wantedOn', message: 'The person cannot be wanted before the failure happened' }
-            : undefined,
+        !f.statement_produced_on
+          ? { field: 'wantedOn', message: 'Produce and sign the evidential statement before recording the person as wanted' }
+          : today > f.time_bar_date || input.wantedOn > f.time_bar_date
+            ? { field: 'wantedOn', message: `The failure is time-barred from ${formatDate(f.time_bar_date)}: it cannot be circulated` }
+            : input.wantedOn < f.failure_date
+              ? { field: 'wantedOn', message: 'The person cannot be wanted before the failure happened' }
+              : input.wantedOn < f.statement_produced_on
+                ? { field: 'wantedOn', message: 'The person cannot be circulated before the statement was produced' }
+                : undefined,
     )
   }
 
@@ -309,12 +370,12 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
       { status: input.outcome },
       { kind: input.outcome, eventDate: input.outcomeOn, reference: input.reference, note: input.note },
       actor,
-      (f) =>
-        input.outcome === 'arrested' && !input.reference
-          ? { field: 'reference', message: 'Enter the custody number of the arrest' }
-          : input.outcomeOn < f.failure_date
-            ? { field: 'outcomeOn', message: 'The date must be on or after the failure' }
-            : undefined,
+      (f) => {
+        if (input.outcome === 'arrested' && !input.reference) return { field: 'reference', message: 'Enter the custody number of the arrest' }
+        if (input.outcomeOn < f.failure_date) return { field: 'outcomeOn', message: 'The date must be on or after the failure' }
+        const outOfTime = chargeTimeBarProblem(input.outcome, input.outcomeOn, f.time_bar_date)
+        return outOfTime ? { field: 'outcomeOn', message: outOfTime } : undefined
+      },
     )
   }
 
@@ -351,6 +412,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
     reschedule,
     recordAttendance,
     produceStatement,
+    withdrawStatement,
     circulateWanted,
     recordOutcome,
     appointments,

@@ -1,6 +1,6 @@
 import { formatDate } from '../../presenters/format.ts'
 import type { PersonPanels } from '../people/personPanels.ts'
-import { failureStatusLabels, formatWhen, outcomeLabels, presentTimeBar, resultLabels, resultsChart } from './dipPresenter.ts'
+import { chargeBy, failureStatusLabels, formatWhen, outcomeLabels, presentTimeBar, resultsChart, resultWithLab } from './dipPresenter.ts'
 
 type Timeline = {
   tests: PersonPanels['tests']
@@ -16,8 +16,10 @@ export function presentDipTimeline(record: Timeline, today: string) {
       id: t.id,
       when: formatWhen(t.sample_taken_at),
       condition: t.condition === 'arrest' ? 'Arrest' : 'Charge',
-      opiates: resultLabels[t.confirmed_opiates ?? t.opiates] + (t.confirmed_opiates ? ' (confirmed)' : ''),
-      cocaine: resultLabels[t.confirmed_cocaine ?? t.cocaine] + (t.confirmed_cocaine ? ' (confirmed)' : ''),
+      // The custody result with the laboratory's beside it: a negative lab result ends the requirement.
+      opiates: resultWithLab(t.opiates, t.confirmed_opiates, t.confirmed_on),
+      cocaine: resultWithLab(t.cocaine, t.confirmed_cocaine, t.confirmed_on),
+      fellAway: t.fell_away_on ? `Requirement fell away ${formatDate(t.fell_away_on)}: laboratory result negative` : '',
       refused: t.refused,
       disputed: t.disputed && !t.confirmed_opiates,
       reason: t.offence_label ?? `Authorised by ${t.authorised_by ?? 'an inspector'}`,
@@ -30,7 +32,7 @@ export function presentDipTimeline(record: Timeline, today: string) {
       kind: a.kind === 'initial' ? 'Initial assessment' : 'Follow-up assessment',
       form: a.form,
       place: a.place,
-      outcome: a.outcome ? outcomeLabels[a.outcome] + (a.good_cause ? ' (good cause)' : '') : 'Not yet recorded',
+      outcome: a.outcome ? outcomeLabels[a.outcome] + (a.good_cause ? ' (good cause)' : '') : a.closed_on ? `Closed ${formatDate(a.closed_on)}: the requirement fell away` : 'Not yet recorded',
       changes: a.changes,
       followUpEnded: a.kind === 'initial' && a.follow_up_ended_on ? `Follow-up requirement ended (RA5) ${formatDate(a.follow_up_ended_on)}` : '',
     })),
@@ -39,7 +41,8 @@ export function presentDipTimeline(record: Timeline, today: string) {
       section: f.section.toUpperCase(),
       date: formatDate(f.failure_date),
       status: failureStatusLabels[f.status] ?? f.status,
-      open: f.status === 'open' || f.status === 'wanted',
+      open: f.status === 'open' || f.status === 'wanted' || f.status === 'arrested',
+      chargeBy: chargeBy(f.status, f.time_bar_date),
       timeBar: presentTimeBar(f.time_bar_date, today),
       wanted: f.wanted_since ? `Wanted since ${formatDate(f.wanted_since)} (${f.wanted_reference ?? ''})` : '',
     })),

@@ -222,8 +222,8 @@ export async function insertMarker(
   personId: string,
   marker: { markerCode: string; startDate: string; reviewDate: string | null; note: string | null },
   setBy: string,
-) {
-  await db
+): Promise<string> {
+  const row = await db
     .insertInto('person_marker')
     .values({
       person_id: personId,
@@ -233,7 +233,9 @@ export async function insertMarker(
       note: marker.note,
       set_by: setBy,
     })
-    .execute()
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
 }
 
 export async function endMarker(db: Db, personId: string, markerId: string, endedOn: string, endedBy: string): Promise<boolean> {

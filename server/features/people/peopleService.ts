@@ -10,6 +10,7 @@ import * as repo from './peopleRepository.ts'
 import { personPanels } from './personPanels.ts'
 import type { PersonFields } from './peopleRepository.ts'
 import { writeOnce } from '../idempotency/writeOnce.ts'
+import { createDescriptionService } from './descriptionService.ts'
 
 export type SearchKind = 'pnc' | 'cro' | 'dateOfBirth' | 'name'
 
@@ -197,6 +198,7 @@ export function createPeopleService(db: Kysely<Database>) {
     view,
     findInScope,
     openForPage,
+    ...createDescriptionService(db),
     addAlias: (user: SessionUser, personId: string, alias: { surname: string; forenames: string }, actor: Actor) =>
       inScopeAndAudit(user, personId, actor, 'person.alias_added', 'collection', (trx) => repo.insertAlias(trx, personId, alias)),
     addMarker: async (
@@ -207,9 +209,9 @@ export function createPeopleService(db: Kysely<Database>) {
     ) => {
       const known = (await casework.activeCodes(db, 'marker_type')).some((m) => m.code === marker.markerCode)
       if (!known) return 'invalid' as const
-      return inScopeAndAudit(user, personId, actor, 'person.marker_added', 'collection', (trx) =>
-        repo.insertMarker(trx, personId, marker, user.id),
-      )
+      return inScopeAndAudit(user, personId, actor, 'person.marker_added', 'collection', async (trx) => {
+        await repo.insertMarker(trx, personId, marker, user.id)
+      })
     },
     endMarker: (user: SessionUser, personId: string, markerId: string, actor: Actor) =>
       inScopeAndAudit(user, personId, actor, 'person.marker_ended', 'alteration', (trx) =>

@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CidStatus, Database, FailureStatus } from '../../../db/types.ts'
 import type { DbHandle } from '../../../db/index.ts'
-import { areaIdsByCode } from '../../helpers/factories.ts'
+import { areaIdsByCode, demoUserIds } from '../../helpers/factories.ts'
 import { createTestDatabase } from '../../helpers/testDatabase.ts'
 import { cidListingKeptAndFresh as keptAndFresh, daysFromToday, entry, expectCidListingToAgree, failure, marker, onTheList, person } from './cidSupport.ts'
 
@@ -49,7 +49,7 @@ describe('the CID listing', () => {
     const failed = await failure(db, who.id)
     const proposed = await entry(db, failed, 'proposed')
     expect(await listedEntries(who.id)).toEqual([])
-    await db.updateTable('cid_entry').set({ status: 'countersigned' }).where('id', '=', proposed.id).execute()
+    await db.updateTable('cid_entry').set({ status: 'countersigned', decided_by: (await demoUserIds(db)).supervisor }).where('id', '=', proposed.id).execute()
     expect(await listedEntries(who.id)).toEqual([proposed.id])
     await db.updateTable('dip_failure').set({ status: 'arrested' }).where('id', '=', failed.id).execute()
     expect(await listedEntries(who.id)).toEqual([])

@@ -233,25 +233,31 @@ describe('recording outcomes', () => {
   })
 })
 
+/** A proposal's "add a marker in the same step" fields. */
+const newMarker = { marker: 'new', newMarkerCode: 'violent', ...dateFields('newMarkerStart', daysFromToday(-40)), newMarkerSource: 'Assault on a custody officer, CAD 4411' }
+
 describe('manual proposals', () => {
   it('an officer proposes a wanted failure with a reason; it waits for the supervisor, and a second proposal is refused', async () => {
     const who = await person(t.db)
     const failed = await failure(t.db, who.id)
     const page = await iom.agent.get(`/failures/${failed.id}/cid-proposal`).expect(200)
     expect(page.text).toContain('Propose for the CID list')
-    await postForm(iom, `/failures/${failed.id}/cid-proposal`, { reason: 'Threatened the assessor with a knife' }).expect(303).expect('Location', `/failures/${failed.id}`)
+    await postForm(iom, `/failures/${failed.id}/cid-proposal`, { reason: 'Threatened the assessor with a knife', ...newMarker }).expect(303).expect('Location', `/failures/${failed.id}`)
     const proposed = await t.db.selectFrom('cid_entry').select(['id', 'status', 'source', 'reason']).where('failure_id', '=', failed.id).executeTakeFirstOrThrow()
     expect(proposed).toMatchObject({ status: 'proposed', source: 'manual', reason: 'Threatened the assessor with a knife' })
     expect((await supervisor.agent.get('/cid/proposals').expect(200)).text).toContain(`action="/cid/${proposed.id}/countersign"`)
 
-    const again = await postForm(iom, `/failures/${failed.id}/cid-proposal`, { reason: 'Again' }).expect(400)
+    const markersBefore = await t.db.selectFrom('person_marker').select('id').where('person_id', '=', who.id).execute()
+    const again = await postForm(iom, `/failures/${failed.id}/cid-proposal`, { reason: 'Again', ...newMarker }).expect(400)
+    // The refusal takes back the marker the second form would have added.
+    expect(await t.db.selectFrom('person_marker').select('id').where('person_id', '=', who.id).execute()).toEqual(markersBefore)
     expect(errorSummaryLinks(again.text)).toEqual([{ href: '#reason', text: 'This failure is already with CID or awaiting countersignature' }])
   })
 
   it('refuses a failure that is not wanted', async () => {
     const who = await person(t.db)
     const failed = await failure(t.db, who.id, { status: 'open' })
-    const refused = await postForm(iom, `/failures/${failed.id}/cid-proposal`, { reason: 'Violent' }).expect(400)
+    const refused = await postForm(iom, `/failures/${failed.id}/cid-proposal`, { reason: 'Violent', ...newMarker }).expect(400)
     expect(errorSummaryLinks(refused.text)).toEqual([{ href: '#reason', text: 'Only a failure circulated as wanted can be handed to CID' }])
   })
 })
@@ -303,6 +309,10 @@ describe('hostile input to the CID forms', () => {
     await iom.agent.get(`/failures/${failed.id}/cid-proposal`).expect(200)
     const spec: Record<string, FieldSpec> = {
       reason: { valid: { reason: 'Threatened staff' }, hostile: field('reason', hostileText(1000, { required: true })) },
+      marker: { valid: { marker: 'new' }, hostile: field('marker', fc.oneof(fc.constantFrom('', '00000000-0000-4000-8000-000000000000'), hostileText(40, { required: true }))) },
+      newMarkerCode: { valid: { newMarkerCode: 'violent' }, hostile: field('newMarkerCode', notOneOf(['violent', 'weapons'])) },
+      newMarkerStart: { valid: dateFields('newMarkerStart', daysFromToday(-40)), hostile: hostileDate('newMarkerStart', { required: true, notFuture: true }) },
+      newMarkerSource: { valid: { newMarkerSource: 'Assault on a custody officer' }, hostile: field('newMarkerSource', hostileText(500, { required: true })) },
     }
     await fc.assert(fc.asyncProperty(hostileForm(spec), (form) => expectRefused(iom, `/failures/${failed.id}/cid-proposal`, form)), { numRuns })
     expect(await t.db.selectFrom('cid_entry').select('id').where('failure_id', '=', failed.id).execute()).toEqual([])
@@ -316,6 +326,6 @@ describe('hostile input to the CID forms', () => {
     const proposal = await entry(t.db, await failure(t.db, who.id), 'proposed')
     await postForm(supervisor, `/cid/${proposal.id}/countersign`, { rationale: 'Violent and wanted', version: String(proposal.version) }).expect(303)
     const other = await failure(t.db, (await person(t.db)).id)
-    await postForm(iom, `/failures/${other.id}/cid-proposal`, { reason: 'Threatened staff' }).expect(303)
+    await postForm(iom, `/failures/${other.id}/cid-proposal`, { reason: 'Threatened staff', ...newMarker }).expect(303)
   })
 })

@@ -182,11 +182,13 @@ export async function eventKinds(db: Db, entryId: string): Promise<string[]> {
 
 /**
  * Everything CID's forms may change, in one comparable value: the rows of cid_entry and
- * dip_failure (status and version) and how many history rows there are.
+ * dip_failure (status and version), how many history rows there are, and the warning markers
+ * (a proposal may add one).
  */
 export async function cidState(db: Db) {
-  const result = await sql<{ entries: string; entry_events: number; failures: string; failure_events: number }>`
+  const result = await sql<{ entries: string; entry_events: number; failures: string; failure_events: number; markers: string }>`
     select
+      (select md5(coalesce(string_agg(id::text || ':' || coalesce(ended_on::text, ''), ',' order by id), '')) from person_marker) as markers,
       (select md5(coalesce(string_agg(id::text || ':' || status || ':' || version, ',' order by id), '')) from cid_entry) as entries,
       (select count(*)::int from cid_entry_event) as entry_events,
       (select md5(coalesce(string_agg(id::text || ':' || status || ':' || version, ',' order by id), '')) from dip_failure) as failures,

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addDays, todayInLondon } from '../../../server/http/dates.ts'
 import { deleteExpiredIdempotencyKeys } from '../../../server/features/idempotency/writeOnce.ts'
-import { createPerson, dateFields, inputValue, postForm, sealed, uniqueTag } from '../../helpers/factories.ts'
+import { createPerson, dateFields, imposedFields, inputValue, postForm, sealed, uniqueTag } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 
@@ -43,6 +43,7 @@ async function dueAppointment(): Promise<string> {
     disputed: 'no',
   }).expect(303)
   await postForm(dip, `${String(test.headers.location)}/assessment`, {
+    ...imposedFields(daysAgo(2), '10:00'),
     ...dateFields('appointmentDate', daysAgo(2)),
     appointmentTime: '10:00',
     place: 'CJIT office, Romford',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addDays, todayInLondon } from '../../../server/http/dates.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
-import { sealed } from '../../helpers/factories.ts'
+import { imposedFields, sealed } from '../../helpers/factories.ts'
 
 let t: TestApp
 let dip: { agent: Agent; csrf: string }
@@ -67,7 +67,7 @@ describe('the DIP chain from custody to wanted', () => {
     const ra1 = await dip.agent
       .post(`/drug-tests/${testId}/assessment`)
       .type('form')
-      .send({ _csrf: dip.csrf, ...dateFields('appointmentDate', appointmentDay), appointmentTime: '10:00', place: 'CJIT office, Romford', assessor: 'Sam Okafor' })
+      .send({ _csrf: dip.csrf, ...imposedFields(appointmentDay, '10:00'), ...dateFields('appointmentDate', appointmentDay), appointmentTime: '10:00', place: 'CJIT office, Romford', assessor: 'Sam Okafor' })
     expect(ra1.status).toBe(303)
     const appointment = await t.db.selectFrom('appointment').selectAll().where('person_id', '=', personId).executeTakeFirstOrThrow()
     expect(appointment.form).toBe('RA1')

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addDays, todayInLondon } from '../../../server/http/dates.ts'
 import { workingDaysAfter } from '../../../server/features/dip/dipRules.ts'
+import { imposedFields } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 
@@ -40,7 +41,7 @@ describe('a disputed test confirmed by the laboratory', () => {
     const refused = await dip.agent
       .post(`/drug-tests/${testId}/assessment`)
       .type('form')
-      .send({ _csrf: dip.csrf, ...dateFields('appointmentDate', workingDaysAfter(sampleDay, 6)), appointmentTime: '10:00', place: 'CJIT Romford', assessor: 'A Assessor' })
+      .send({ _csrf: dip.csrf, ...imposedFields(workingDaysAfter(sampleDay, 6), '10:00'), ...dateFields('appointmentDate', workingDaysAfter(sampleDay, 6)), appointmentTime: '10:00', place: 'CJIT Romford', assessor: 'A Assessor' })
     expect(refused.status).toBe(400)
     expect(refused.text).toContain('can only follow a positive test')
     const assessments = await t.db.selectFrom('required_assessment').select('id').where('person_id', '=', person.id).execute()

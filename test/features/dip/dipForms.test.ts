@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addDays, todayInLondon } from '../../../server/http/dates.ts'
-import { createPerson, dateFields, errorSummaryLinks, postForm, rowCounts, uniqueTag, writeAuditCount } from '../../helpers/factories.ts'
+import { createPerson, dateFields, errorSummaryLinks, imposedFields, postForm, rowCounts, uniqueTag, writeAuditCount } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 
@@ -81,7 +81,7 @@ async function positiveTest(disputed = false) {
 /** An initial appointment two days ago with no attendance yet: due, and still movable. */
 async function dueAppointment() {
   const { personId, testId } = await positiveTest()
-  await postForm(dip, `/drug-tests/${testId}/assessment`, { ...dateFields('appointmentDate', daysAgo(2)), appointmentTime: '10:00', place: 'CJIT office, Romford', assessor: 'Sam Okafor' }).expect(303)
+  await postForm(dip, `/drug-tests/${testId}/assessment`, { ...imposedFields(daysAgo(2), '10:00'), ...dateFields('appointmentDate', daysAgo(2)), appointmentTime: '10:00', place: 'CJIT office, Romford', assessor: 'Sam Okafor' }).expect(303)
   return t.db.selectFrom('appointment').select(['id', 'version']).where('person_id', '=', personId).executeTakeFirstOrThrow()
 }
 
@@ -91,6 +91,13 @@ async function openFailure() {
   expect(response.status).toBe(303)
   const failureId = idFrom(response.headers.location, 'failures')
   return t.db.selectFrom('dip_failure').select(['id', 'version', 'failure_date']).where('id', '=', failureId).executeTakeFirstOrThrow()
+}
+
+/** An open failure with its statement produced (arranged in the database, same version): ready to circulate. */
+async function failureWithStatement() {
+  const failure = await openFailure()
+  await t.db.updateTable('dip_failure').set({ statement_produced_on: failure.failure_date }).where('id', '=', failure.id).execute()
+  return failure
 }
 
 // ---- hostile values ----
@@ -316,7 +323,7 @@ describe('laboratory confirmation of a disputed test', () => {
 })
 
 describe('required assessment (RA1)', () => {
-  const valid = () => ({ ...dateFields('appointmentDate', addDays(today(), 1)), appointmentTime: '10:00', place: 'CJIT office, Romford', assessor: 'Sam Okafor' })
+  const valid = () => ({ ...imposedFields(addDays(today(), 1), '10:00'), ...dateFields('appointmentDate', addDays(today(), 1)), appointmentTime: '10:00', place: 'CJIT office, Romford', assessor: 'Sam Okafor' })
   const mutation = fc.oneof(
     // Also before the sample (5 days ago): refused by the service.
     badDate('appointmentDate', [['1', '1', '1999'], dayParts(daysAgo(6))]),
@@ -450,12 +457,12 @@ describe('circulation as wanted', () => {
   const valid = (version: number) => () => ({ ...dateFields('wantedOn', today()), reference: 'PNC/WM/0042/26', version: String(version) })
 
   it('the valid form is accepted', async () => {
-    const failure = await openFailure()
+    const failure = await failureWithStatement()
     await accepts(iom, `/failures/${failure.id}/wanted`, valid(failure.version)())
   })
 
   it('hostile input gets 400 with an error summary and writes nothing', async () => {
-    const failure = await openFailure()
+    const failure = await failureWithStatement()
     const mutation = fc.oneof(
       // Also tomorrow, and the day before the failure (refused by the service).
       badDate('wantedOn', [tomorrow(), dayParts(addDays(failure.failure_date, -1))]),

@@ -8,6 +8,7 @@ import {
   dateFields,
   demoUserIds,
   errorSummaryLinks,
+  imposedFields,
   postForm,
   rowCounts,
   sealed,
@@ -70,7 +71,7 @@ function idFrom(location: unknown, prefix: string): string {
   return match[1]
 }
 
-function testForm(o: Partial<Record<'sampleDay' | 'sampleTime' | 'condition' | 'opiates' | 'cocaine' | 'refused' | 'disputed', string>> = {}): FormData {
+function testForm(o: Partial<Record<'sampleDay' | 'sampleTime' | 'condition' | 'opiates' | 'cocaine' | 'refused' | 'refusalAction' | 'disputed', string>> = {}): FormData {
   return {
     custodySuiteCode: 'ROMFORD',
     custodyNumber: `KD/${uniqueTag()}/26`,
@@ -82,6 +83,7 @@ function testForm(o: Partial<Record<'sampleDay' | 'sampleTime' | 'condition' | '
     opiates: o.opiates ?? 'positive',
     cocaine: o.cocaine ?? 'negative',
     refused: o.refused ?? 'no',
+    refusalAction: o.refusalAction ?? '',
     disputed: o.disputed ?? 'no',
   }
 }
@@ -95,7 +97,7 @@ async function recordedTest(form: Parameters<typeof testForm>[0] = {}, dateOfBir
 }
 
 function assessmentForm(day: string, time = '10:00', place = 'CJIT office, Romford'): FormData {
-  return { ...dateFields('appointmentDate', day), appointmentTime: time, place, assessor: 'Sam Okafor' }
+  return { ...imposedFields(day, time), ...dateFields('appointmentDate', day), appointmentTime: time, place, assessor: 'Sam Okafor' }
 }
 
 /** A positive test and its RA1 initial appointment, by default two days ago at 10:00 (so it is due). */
@@ -126,6 +128,13 @@ async function openFailure() {
   const failureId = idFrom(response.headers.location, 'failures')
   const failure = await t.db.selectFrom('dip_failure').selectAll().where('id', '=', failureId).executeTakeFirstOrThrow()
   return { ...chain, failureId, failure }
+}
+
+/** An open failure whose evidential statement is produced and signed: ready to be circulated as wanted (same version). */
+async function failureWithStatement() {
+  const open = await openFailure()
+  await t.db.updateTable('dip_failure').set({ statement_produced_on: open.failure.failure_date, statement_produced_by: users.dip }).where('id', '=', open.failureId).execute()
+  return open
 }
 
 const failureRow = (id: string) => t.db.selectFrom('dip_failure').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
@@ -183,7 +192,7 @@ describe('a required assessment (RA1) follows only a positive test, for an adult
   it.each([
     ['negative for both drugs', { opiates: 'negative', cocaine: 'negative' }],
     ['not tested for either drug', { opiates: 'not_tested', cocaine: 'not_tested' }],
-    ['refused', { opiates: 'not_tested', cocaine: 'not_tested', refused: 'yes' }],
+    ['refused', { opiates: 'not_tested', cocaine: 'not_tested', refused: 'yes', refusalAction: 'charged' }],
   ])('after a test %s it is refused with a message and nothing is written', async (_case, results) => {
     const { personId, testId } = await recordedTest(results)
     const before = await dipState()
@@ -510,7 +519,7 @@ describe('wanted only while the failure is open and not time-barred; outcomes in
   })
 
   it('on its time-bar date a failure may still be circulated as wanted', async () => {
-    const { failureId, failure } = await openFailure()
+    const { failureId, failure } = await failureWithStatement()
     await t.db.updateTable('dip_failure').set({ time_bar_date: today() }).where('id', '=', failureId).execute()
     const wanted = await postForm(iom, `/failures/${failureId}/wanted`, wantedForm(failure.version, 'PNC/WM/LASTDAY'))
     expect(wanted.status).toBe(303)
@@ -518,7 +527,7 @@ describe('wanted only while the failure is open and not time-barred; outcomes in
   })
 
   it('circulating as wanted twice is refused and keeps the first circulation', async () => {
-    const { failureId, failure } = await openFailure()
+    const { failureId, failure } = await failureWithStatement()
     await postForm(iom, `/failures/${failureId}/wanted`, wantedForm(failure.version, 'PNC/WM/FIRST')).expect(303)
     const before = await dipState()
     const second = await postForm(iom, `/failures/${failureId}/wanted`, wantedForm(failure.version + 1, 'PNC/WM/SECOND'))
@@ -529,7 +538,7 @@ describe('wanted only while the failure is open and not time-barred; outcomes in
   })
 
   it('a person cannot be wanted before the failure happened', async () => {
-    const { failureId, failure } = await openFailure()
+    const { failureId, failure } = await failureWithStatement()
     const before = await dipState()
     const response = await postForm(iom, `/failures/${failureId}/wanted`, wantedForm(failure.version, 'PNC/WM/EARLY', addDays(failure.failure_date, -1)))
     expect(response.status).toBe(400)
@@ -538,7 +547,7 @@ describe('wanted only while the failure is open and not time-barred; outcomes in
   })
 
   it('charged before arrested is refused; arrested needs a custody number; then arrested and charged are recorded as history', async () => {
-    const { failureId, failure } = await openFailure()
+    const { failureId, failure } = await failureWithStatement()
     await postForm(iom, `/failures/${failureId}/wanted`, wantedForm(failure.version)).expect(303)
 
     const before = await dipState()
@@ -783,7 +792,7 @@ describe('optimistic concurrency: a stale version gets 409 and changes nothing',
   })
 
   it('an outcome with the version read before the person was circulated', async () => {
-    const { failureId, failure } = await openFailure()
+    const { failureId, failure } = await failureWithStatement()
     await postForm(iom, `/failures/${failureId}/wanted`, wantedForm(failure.version)).expect(303)
     const current = await failureRow(failureId)
 

@@ -194,6 +194,7 @@ async function arrange(): Promise<void> {
       failure_date: addDays(today, -18),
       time_bar_date: addDays(today, 160),
       status: 'wanted',
+      statement_produced_on: addDays(today, -16),
       wanted_since: addDays(today, -15),
       wanted_reference: canary('wanted reference'),
     })

@@ -15,7 +15,8 @@ import { combineForm } from '../../features/combination/combinationSupport.ts'
  * to start from:
  *   - a disputed positive test, neither confirmed nor assessed: confirmation and assessment;
  *   - an appointment due yesterday, not attended: attendance and reschedule;
- *   - an open failure with no statement yet: statement, wanted and outcome;
+ *   - an open failure with no statement yet: statement and outcome;
+ *   - an open failure with its statement: wanted, and withdrawing the statement;
  *   - a wanted failure not yet proposed: the link to its CID proposal form;
  *   - a current warning marker: its end form, on the person page;
  *   - a countersigned CID entry whose time bar has passed: close, on /cid/proposals;
@@ -28,11 +29,12 @@ export async function seedFormStates(db: Kysely<Database>): Promise<string[]> {
   const test = await drugTest(db, who.id, { sampledOn: daysFromToday(-1), disputed: true })
   const due = await appointment(db, who.id, { scheduledOn: daysFromToday(-1) })
   const open = await failure(db, who.id, { status: 'open', statementProducedOn: null })
+  const stated = await failure(db, who.id, { status: 'open' })
   const wanted = await failure(db, who.id, { status: 'wanted' })
   await marker(db, who.id, 'weapons')
   await onTheList(db, { timeBarDate: daysFromToday(-1) })
   const [keep, duplicate] = await duplicatePair(db)
-  return [`/drug-tests/${test.id}`, `/appointments/${due.id}`, `/failures/${open.id}`, `/failures/${wanted.id}`, `/people/${who.id}`, `/people/${keep}/combine?duplicate=${duplicate}`]
+  return [`/drug-tests/${test.id}`, `/appointments/${due.id}`, `/failures/${open.id}`, `/failures/${stated.id}`, `/failures/${wanted.id}`, `/people/${who.id}`, `/people/${keep}/combine?duplicate=${duplicate}`]
 }
 
 async function duplicatePair(db: Kysely<Database>): Promise<[string, string]> {
