@@ -429,3 +429,20 @@ export function suspendedEntries(db: Db, areaIds: readonly string[], proposedBy?
   if (proposedBy) query = query.where('e.proposed_by', '=', proposedBy)
   return query.orderBy('p.surname').limit(50).execute()
 }
+
+/** Current markers a user set whose review date has passed: they stay current, and their owner is told. */
+export function markerReviewsOverdue(db: Db, userId: string, areaIds: readonly string[], today: string) {
+  if (areaIds.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('person_marker as m')
+    .innerJoin('person as p', 'p.id', 'm.person_id')
+    .innerJoin('marker_type as t', 't.code', 'm.marker_code')
+    .select(['m.id', 'p.id as person_id', 'p.surname', 'p.forenames', 't.label', 'm.review_date'])
+    .where('m.set_by', '=', userId)
+    .where('m.ended_on', 'is', null)
+    .where('m.review_date', '<', today)
+    .where('p.area_id', 'in', [...areaIds])
+    .orderBy('m.review_date')
+    .limit(20)
+    .execute()
+}

@@ -13,6 +13,7 @@ import { shownRow } from '../../presenters/shownRow.ts'
 import { actorFrom } from '../audit/actor.ts'
 import type { CohortsService } from '../cohorts/cohortsService.ts'
 import { imposedByText } from '../dip/dipPresenter.ts'
+import { descriptionRows } from '../people/descriptionPresenter.ts'
 import { fullName } from '../people/peoplePresenter.ts'
 import type { CidRow } from './cidRepository.ts'
 import { cidFilterSchema, cidOutcomeSchema, closeSchema, decisionSchema, proposalFieldOrder, proposalSchema, rejectSchema } from './cidSchemas.ts'
@@ -84,6 +85,7 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
         statement: `Produced and signed ${formatDate(found.row.statement_produced_on)}${found.details.statement_produced_by_name ? ` by ${found.details.statement_produced_by_name}` : ''}`,
         markers: (found.details.markers ?? []).map((m) => `${m.label}: since ${formatDate(m.start_date)}${m.review_date ? `, review ${formatDate(m.review_date)}` : ''}${m.review_overdue ? ' (review overdue)' : ''}`),
       },
+      description: found.description && { ...found.description, rows: descriptionRows(found.description) },
       countersigned: found.row.decided_at ? `${found.row.countersigned_by ?? ''}, ${formatDateTime(found.row.decided_at)}` : '',
       events: found.events.map((e) => ({ ...e, date: formatDate(e.event_date) })),
       printedAt: formatDateTime(new Date()),
@@ -169,6 +171,19 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
       access: 'cid.list',
       audit: 'disclosure',
       handler: (req, res) => briefingPage(req, res),
+    },
+    {
+      method: 'get',
+      path: '/cid/:entryId/photo',
+      access: 'cid.list',
+      audit: 'disclosure',
+      handler: async (req, res) => {
+        const image = await cidService.briefingPhoto(signedInUser(req), idParam(req, 'entryId', 'Entry'), actorFrom(req))
+        if (!image) throw notFound('Photograph')
+        res.setHeader('Cache-Control', 'no-store')
+        res.setHeader('Content-Disposition', 'inline; filename="custody-photograph.jpg"')
+        res.type('image/jpeg').send(image)
+      },
     },
     {
       method: 'post',

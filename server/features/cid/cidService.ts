@@ -5,6 +5,7 @@ import { todayInLondon } from '../../http/dates.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { closeTimeBarredFailures, findFailureInAreas, insertFailureEvent, setFailureStateIfVersion } from '../dip/dipRepository.ts'
 import { chargeTimeBarProblem } from '../dip/dipRules.ts'
+import { descriptionOf, photoOf } from '../people/descriptionRepository.ts'
 import { insertMarker } from '../people/peopleRepository.ts'
 import * as repo from './cidRepository.ts'
 import type { Window } from '../../http/paging.ts'
@@ -101,7 +102,8 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
       await repo.insertEntryEvent(trx, { entryId, kind: 'briefing_printed', eventDate: today(), recordedBy: user.id })
       await recordAudit(trx, actor, { category: 'disclosure', event: 'cid_briefing.printed', entityType: 'cid_entry', entityId: entryId, personId: row.person_id, recipients: 'CID' })
     })
-    return { row, details: await repo.briefingDetails(db, entryId, today()), events: await repo.entryEventsOf(db, entryId) }
+    const [details, description, events] = await Promise.all([repo.briefingDetails(db, entryId, today()), descriptionOf(db, row.person_id), repo.entryEventsOf(db, entryId)])
+    return { row, details, description, events }
   }
 
   async function queue(user: SessionUser, actor: Actor) {
@@ -220,5 +222,18 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
     return { ...failure, violenceMarkers: await repo.violenceMarkersOf(db, failure.person_id) }
   }
 
-  return { refresh, list, briefing, queue, propose, decide, recordOutcome, failureForProposal, today }
+  /**
+   * The custody photograph on a briefing sheet: only for an entry CID may see (the same test as the
+   * sheet), and a disclosure to CID each time it is fetched.
+   */
+  async function briefingPhoto(user: SessionUser, entryId: string, actor: Actor) {
+    const [row] = await repo.cidList(db, user.visibleAreaIds, {}, today(), entryId)
+    if (!row) return undefined
+    const photo = await photoOf(db, row.person_id)
+    if (!photo) return undefined
+    await recordAudit(db, actor, { category: 'disclosure', event: 'cid_briefing.photo_viewed', entityType: 'cid_entry', entityId: entryId, personId: row.person_id, recipients: 'CID' })
+    return photo.image
+  }
+
+  return { refresh, list, briefing, briefingPhoto, queue, propose, decide, recordOutcome, failureForProposal, today }
 }

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addMonths } from '../../../server/http/dates.ts'
 import {
@@ -37,7 +38,8 @@ let supervisor: Session
 let cid: Session
 let areas: Record<string, string>
 
-const csvHeader = 'pnc_id,surname,forenames,date_of_birth,failure_section,failure_date,wanted_since,time_bar_date,markers,ward,lead_officer,status'
+const csvHeader =
+  'protective_marking,pnc_id,surname,forenames,date_of_birth,address,borough,ward,failure_section,failure_date,statement_date,wanted_since,time_bar_date,markers,lead_officer,countersigned_by,countersigned_at,status'
 const isoDay = /^\d{4}-\d{2}-\d{2}$/
 
 beforeAll(async () => {
@@ -51,10 +53,10 @@ afterAll(async () => {
 })
 
 /** The CSV's lines as fields, keyed by surname (the arranged values hold no commas or quotes). */
+/** The export read as a spreadsheet would: quoted fields (an address holds commas) kept whole. */
 function csvRows(text: string): { header: string; rows: Record<string, string>[] } {
-  const [header = '', ...lines] = text.split('\r\n').filter((l) => l !== '')
-  const names = header.split(',')
-  return { header, rows: lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [names[i] ?? `extra${i}`, v]))) }
+  const header = text.split('\r\n')[0] ?? ''
+  return { header, rows: parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[] }
 }
 
 /** Where each name first appears on a page (-1 when absent). */
@@ -161,22 +163,31 @@ describe('the CSV export', () => {
     const csv = csvRows(response.text)
     expect(csv.header).toBe(csvHeader)
     const row = csv.rows.find((r) => r.surname === listed.person.surname)
+    const supervisor = await t.db.selectFrom('app_user').select('display_name').where('id', '=', users.supervisor).executeTakeFirstOrThrow()
+    const decided = await t.db.selectFrom('cid_entry').select('decided_at').where('id', '=', listed.entry.id).executeTakeFirstOrThrow()
     expect(row).toEqual({
+      protective_marking: 'OFFICIAL-SENSITIVE',
       pnc_id: listed.person.pnc_id,
       surname: listed.person.surname,
       forenames: 'Alex',
       date_of_birth: listed.person.date_of_birth,
+      address: listed.person.address ?? '',
+      borough: 'Havering',
       failure_section: 's12',
       failure_date: daysFromToday(-50),
+      statement_date: daysFromToday(-49),
       wanted_since: daysFromToday(-48),
       time_bar_date: addMonths(daysFromToday(-50), 6),
       markers: 'Violent;Weapons;Drugs',
       ward: '',
       lead_officer: iom.display_name,
+      countersigned_by: supervisor.display_name,
+      countersigned_at: decided.decided_at?.toISOString(),
       status: 'countersigned',
     })
     for (const r of csv.rows) {
-      expect(Object.keys(r)).toHaveLength(12)
+      expect(r.protective_marking).toBe('OFFICIAL-SENSITIVE')
+      expect(Object.keys(r)).toHaveLength(18)
       for (const column of ['date_of_birth', 'failure_date', 'time_bar_date'] as const) expect(r[column], column).toMatch(isoDay)
       if (r.wanted_since) expect(r.wanted_since).toMatch(isoDay)
     }

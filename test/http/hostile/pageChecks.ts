@@ -11,11 +11,11 @@ export function cspNonceOf(answer: Answer): string | undefined {
   return /'nonce-([^']+)'/.exec(policy)?.[1]
 }
 
-/** The one image the views write: a person's custody photograph, from its own route, with no other attributes. */
+/** The one image the views write: a person's custody photograph, from its own route (the person's, or the CID briefing's), with no other attributes. */
 function isCustodyPhoto(tag: StartTag): boolean {
   const allowed = new Set(['src', 'alt', 'width', 'height'])
   const src = tag.attributes.find((a) => a.name === 'src')?.value ?? ''
-  return /^\/people\/[0-9a-f-]{36}\/photo$/.test(src) && tag.attributes.every((a) => allowed.has(a.name))
+  return /^\/(people|cid)\/[0-9a-f-]{36}\/photo$/.test(src) && tag.attributes.every((a) => allowed.has(a.name))
 }
 
 /**
