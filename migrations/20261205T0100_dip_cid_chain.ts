@@ -35,6 +35,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table dip_failure_event add constraint dip_failure_event_kind_check check (kind in ('created', 'statement_produced',
     'statement_withdrawn', 'circulated_wanted', 'arrested', 'charged', 'summonsed', 'no_further_action', 'withdrawn', 'time_barred'))`.execute(db)
   await sql`create index cid_entry_suspended_idx on cid_entry (person_id) where status = 'suspended'`.execute(db)
+  // A marker past its review date stays current; its owner is told on their home page.
+  await sql`create index person_marker_review_idx on person_marker (set_by, review_date) where ended_on is null and review_date is not null`.execute(db)
   await sql`create index dip_failure_arrested_idx on dip_failure (time_bar_date, person_id) where status = 'arrested'`.execute(db)
   // The time-bar sweep now closes arrested failures too (an arrest does not stop the clock).
   await sql`drop index dip_failure_open_idx`.execute(db)
@@ -227,6 +229,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop index dip_failure_open_idx`.execute(db)
   await sql`create index dip_failure_open_idx on dip_failure (time_bar_date) where status in ('open', 'wanted')`.execute(db)
   await sql`drop index if exists cid_entry_suspended_idx`.execute(db)
+  await sql`drop index if exists person_marker_review_idx`.execute(db)
   await sql`alter table cid_entry drop column cited_marker_id`.execute(db)
   await sql`alter table drug_test drop constraint drug_test_refusal_has_no_results`.execute(db)
   await sql`alter table drug_test drop column refusal_action`.execute(db)

@@ -4,7 +4,7 @@ import type { SessionUser } from '../../auth/sessionUser.ts'
 import { can } from '../../auth/sessionUser.ts'
 import { addDays, todayInLondon } from '../../http/dates.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
-import { arrestedAwaitingChargeForLeadOfficer, countersignedForLeadOfficer, suspendedEntries } from '../cid/cidRepository.ts'
+import { arrestedAwaitingChargeForLeadOfficer, countersignedForLeadOfficer, markerReviewsOverdue, suspendedEntries } from '../cid/cidRepository.ts'
 import { chargeWarningDays, londonInstant } from '../dip/dipRules.ts'
 import { linkAgencyOf, partnerCount } from '../partners/disclosurePolicy.ts'
 import * as repo from './dashboardRepository.ts'
@@ -39,6 +39,7 @@ export function createDashboardService(db: Kysely<Database>, clock: () => Date =
         }
         return notices
       }
+      panels.markerReviews = () => noticesOf(actor, 'home.marker_reviews', markerReviewsOverdue(db, user.id, areas, today))
       panels.chargeDue = () => noticesOf(actor, 'home.charge_due', arrestedAwaitingChargeForLeadOfficer(db, user.id, areas, today, chargeWarningDays))
     }
     // Suspended hand-offs: every supervisor of the area, and the officer who proposed one.
