@@ -144,7 +144,7 @@ async function findInFailuresAwaitingStatement(page: Page, failure: Failure): Pr
 
 async function checkPrintableStatement(page: Page, appointment: Appointment, failure: Failure, worker: string): Promise<void> {
   await page.getByRole('link', { name: 'Open the evidential statement to print' }).click()
-  await arriveAt(page, `${failure.path}/statement`, 'Witness statement', 'the evidential statement')
+  await arriveAt(page, `${failure.path}/statement`, 'Statement of witness', 'the evidential statement')
   expect(await page.title()).toMatch(/^Evidential statement – /)
 
   // A document to print, not a page of the service: no header, no navigation, no footer.
@@ -155,12 +155,17 @@ async function checkPrintableStatement(page: Page, appointment: Appointment, fai
   for (const text of await classification.allInnerTexts()) expect(text.trim()).toBe('OFFICIAL-SENSITIVE')
 
   const statement = await page.locator('main').innerText()
-  expect(await summaryValue(page, 'Concerning')).toMatch(new RegExp(`^${escapeRegExp(appointment.name)}, born \\d{1,2} [A-Z][a-z]+ \\d{4}`))
-  expect(statement).toContain(`at ${appointment.place} on ${appointment.when}, and to remain for its whole duration`)
+  // An MG11: the witness in the first person, over 18, the custody facts as references.
+  expect(await summaryValue(page, 'Age if under 18')).toBe('Over 18')
+  expect(statement).toContain('Criminal Justice Act 1967 s9')
+  expect(statement).toContain('I am a drug worker with the Drug Interventions Programme')
+  expect(statement).toContain(`I was at ${appointment.place} at the time of the appointment.`)
+  expect(statement).toContain('did not attend.')
   expect(appointment.form).toBe(appointment.kind === 'initial' ? 'RA1' : 'RA4')
-  expect(statement).toContain(`in writing, with a warning that failing without good cause to attend and remain is an offence, on form ${appointment.form}`)
-  expect(statement).toContain(`They did not attend. No good cause has been shown. The attendance was recorded on form RA3 by ${worker}.`)
-  expect(statement).toContain('Signed:')
+  expect(statement).toContain(`The appointment was set on form ${appointment.form}`)
+  expect(await summaryValue(page, 'Custody suite and number')).not.toBe('')
+  expect(statement).toContain('Signature:')
+  void worker
 
   // On paper the way back to the service is left off, the marking is not.
   const back = page.getByRole('link', { name: 'Back to the failure' })
@@ -181,7 +186,7 @@ async function recordStatementSigned(page: Page, failure: Failure, today: string
   await page.getByRole('button', { name: 'Record the statement as checked and signed', exact: true }).click()
   await arriveAt(page, failure.path, failure.heading, 'the failure page after recording the statement')
   await expectSuccessBanner(page, 'Statement recorded as produced and signed')
-  expect(await summaryValue(page, 'Evidential statement')).toBe(displayed(today))
+  expect(await summaryValue(page, 'Evidential statement')).toContain(`Produced and signed on ${displayed(today)}`)
   expect(await page.getByRole('button', { name: 'Record the statement as checked and signed' }).count(), 'a statement is recorded once').toBe(0)
   const history = (await page.locator('.cohort-timeline').innerText()).trim()
   expect(history).toContain(`${displayed(today)}: Evidential statement produced`)
@@ -205,7 +210,7 @@ async function circulateAsWanted(page: Page, failure: Failure, today: string): P
   await link.click()
   await arriveAt(page, failure.path, failure.heading, 'the failure page, for the police')
   expect(await page.getByRole('link', { name: 'Open the evidential statement to print' }).count(), 'statements are for the DIP team').toBe(0)
-  expect(await summaryValue(page, 'Evidential statement')).toBe(displayed(today))
+  expect(await summaryValue(page, 'Evidential statement')).toContain(`Produced and signed on ${displayed(today)}`)
 
   await typeDate(page, 'Date circulated', today)
   await typeInto(page.getByLabel('Circulation reference', { exact: true }), wantedReference)
@@ -284,6 +289,9 @@ describe("a DIP worker's day", () => {
       expect(await summaryValue(page, 'Cocaine')).toBe('Positive')
       expect(await page.getByRole('heading', { name: 'Require an assessment (RA1)' }).count(), 'a positive test offers the required assessment').toBe(1)
 
+      const imposedAt = new Date(sampleAt.getTime() + 30 * 60_000)
+      await typeDate(page, 'Date the requirement was imposed in custody', londonDay(imposedAt))
+      await typeInto(page.getByLabel('Time it was imposed'), formatTime(imposedAt))
       await typeDate(page, 'Initial appointment date', appointmentDay)
       await typeInto(page.getByLabel('Time', { exact: true }), '10:30')
       await typeInto(page.getByLabel('Place', { exact: true }), assessmentPlace)

@@ -86,7 +86,7 @@ describe('the DIP chain from custody to wanted', () => {
     expect(failure.time_bar_date.slice(0, 7)).toBe(expectedMonth)
 
     const statementPage = await dip.agent.get(`/failures/${failureId}/statement`).expect(200)
-    expect(statementPage.text).toContain('Witness statement')
+    expect(statementPage.text).toContain('Statement of witness')
     expect(statementPage.text).toContain('CJIT office, Romford')
     expect(statementPage.text).not.toContain('govuk-service-navigation')
 
