@@ -291,6 +291,9 @@ describe('drug test (DT1)', () => {
       set('opiates', 'pos'),
       missing('cocaine'),
       set('refused', 'yes'),
+      [['refused', 'yes'], ['refusalAction', '']],
+      [['refused', 'yes'], ['refusalAction', 'arrested']],
+      set('refusalAction', 'charged\u0000'),
       set('disputed', 'maybe'),
     ])
   })
@@ -330,6 +333,10 @@ describe('required assessment (RA1)', () => {
     badTime('appointmentTime'),
     badRequiredText('place', 200),
     badRequiredText('assessor', 100),
+    // Also tomorrow: a requirement is imposed by now.
+    badDate('imposedDate', [tomorrow()]),
+    badTime('imposedTime'),
+    badOptionalText('imposedByOfficer', 100),
   )
 
   it('the valid form is accepted', async () => {
@@ -348,6 +355,12 @@ describe('required assessment (RA1)', () => {
       set('place', 'P'.repeat(201)),
       set('assessor', 'Sam\u0000'),
       set('assessor', 'A'.repeat(101)),
+      onDate('imposedDate', tomorrow()),
+      missing('imposedTime'),
+      set('imposedTime', '24:00'),
+      set('imposedByOfficer', 'PC\u0000'),
+      // Imposed before the sample (a week ago; the sample was three days ago): refused by the service.
+      onDate('imposedDate', dayParts(daysAgo(7))),
     ])
   })
 })
@@ -450,6 +463,25 @@ describe('evidential statement', () => {
   it('hostile input gets 400 with an error summary and writes nothing', async () => {
     const failure = await openFailure()
     await refusesHostileInput(dip, `/failures/${failure.id}/statement`, () => ({ version: String(failure.version) }), badVersion, versionCases)
+  })
+})
+
+describe('withdrawing the statement', () => {
+  const valid = (version: number) => () => ({ reason: 'The assessor was on leave that day: the statement was wrong', version: String(version) })
+
+  it('the valid form is accepted', async () => {
+    const failure = await failureWithStatement()
+    await accepts(dip, `/failures/${failure.id}/statement/withdraw`, valid(failure.version)())
+  })
+
+  it('hostile input gets 400 with an error summary and writes nothing', async () => {
+    const failure = await failureWithStatement()
+    await refusesHostileInput(dip, `/failures/${failure.id}/statement/withdraw`, valid(failure.version), fc.oneof(badRequiredText('reason', 1000), badVersion), [
+      missing('reason'),
+      set('reason', 'R'.repeat(1001)),
+      set('reason', 'wrong\u0000'),
+      ...versionCases,
+    ])
   })
 })
 
