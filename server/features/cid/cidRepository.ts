@@ -102,7 +102,8 @@ export async function cidList(db: Db, areaIds: readonly string[], filters: CidFi
   // Which entries, in what order, first (one per person, its soonest time bar); only then, for
   // the page's rows alone, the markers, lead officer and partner links each row shows.
   const listed = entryId
-    ? // One entry's sheet also serves CID after the arrest, to record the charge, summons or NFA.
+    ? // One entry's sheet also serves CID after the arrest, to record the charge, summons or NFA,
+      // and still once the time bar has closed the arrested failure: it says why no charge is possible.
       sql`
       select e.id as entry_id, p.id as person_id, f.time_bar_date, p.surname, p.forenames,
              (select max(m.start_date) from person_marker m
@@ -112,7 +113,7 @@ export async function cidList(db: Db, areaIds: readonly string[], filters: CidFi
         join person p on p.id = e.person_id
        where e.id = ${entryId}::uuid
          and ((e.status = 'countersigned' and f.status = 'wanted' and f.time_bar_date >= ${today}::date)
-              or (e.status = 'arrested' and f.status = 'arrested'))
+              or (e.status = 'arrested' and f.status in ('arrested', 'time_barred')))
          ${inScope('p')}`
     : // The list itself, from the listing the database keeps (the cid_listing migration).
       sql`
