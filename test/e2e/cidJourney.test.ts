@@ -103,8 +103,8 @@ describe('the hand-off of a violent wanted person to CID', () => {
       expect(await page.getByRole('navigation').count(), 'no service navigation on the sheet').toBe(0)
       expect(await page.locator('header').count(), 'no service header on the sheet').toBe(0)
       expect(await page.getByText('CID briefing sheet').count()).toBe(1)
-      const why = page.locator('.govuk-summary-list__row', { has: page.getByText('Why on the list', { exact: true }) })
-      expect(await why.innerText(), 'the supervisor’s rationale is on the sheet').toContain(`Countersigned: ${rationale}`)
+      const countersigned = page.locator('.govuk-summary-list__row', { has: page.getByText('Countersigned', { exact: true }) })
+      expect((await countersigned.innerText()).trim(), 'the supervisor’s rationale is on the sheet, with who countersigned').toMatch(new RegExp(`, \\d.*: ${rationale.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`))
 
       const outcomePath = briefingPath.replace(/briefing$/, 'outcome')
       await page.getByLabel('Arrested', { exact: true }).check()

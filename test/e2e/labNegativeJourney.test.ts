@@ -27,26 +27,9 @@ beforeAll(async () => {
   app = await startApp()
   browser = await launchBrowser()
   const havering = await app.db.selectFrom('area').select('id').where('code', '=', 'HV').executeTakeFirstOrThrow()
-  const person = await app.db
+  await app.db
     .insertInto('person')
     .values({ surname: tested.surname, forenames: tested.forenames, date_of_birth: tested.dateOfBirth, gender: 'male', address: tested.address, area_id: havering.id })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const dipWorker = await app.db.selectFrom('app_user').select('id').where('username', '=', 'dip').executeTakeFirstOrThrow()
-  await app.db
-    .insertInto('drug_test')
-    .values({
-      person_id: person.id,
-      custody_suite_code: 'ROMFORD',
-      custody_number: custodyNumber,
-      condition: 'arrest',
-      trigger_offence_code: 'THEFT',
-      sample_taken_at: sampleAt,
-      opiates: 'positive',
-      cocaine: 'negative',
-      disputed: true,
-      recorded_by: dipWorker.id,
-    })
     .execute()
 })
 
@@ -92,9 +75,21 @@ describe('a negative laboratory result', () => {
       await arriveAt(page, new RegExp(`^/people/${uuid}$`), testedName, "the tested person's record")
       const personPath = pathOf(page)
 
-      // The DT1 came in from custody (arranged): opiates positive, disputed by the person.
-      await page.getByRole('table', { name: 'Drug tests, newest first' }).getByRole('link', { name: formatWhen(sampleAt), exact: true }).click()
+      // The DT1 from custody: opiates positive, disputed by the person.
+      await page.getByRole('link', { name: 'Record a drug test' }).click()
+      await arriveAt(page, `${personPath}/drug-tests/new`, 'Record a drug test', 'Record a drug test')
+      await page.getByLabel('Custody suite').selectOption({ label: 'Romford custody suite' })
+      await typeInto(page.getByLabel('Custody number'), custodyNumber)
+      await page.getByRole('group', { name: 'When was the sample taken?' }).getByLabel('On arrest', { exact: true }).check()
+      await page.getByLabel('Trigger offence', { exact: true }).selectOption({ label: 'Theft (Theft Act 1968 s1)' })
+      await typeDate(page, 'Sample date', sampleDay)
+      await typeInto(page.getByLabel('Sample time'), '09:00')
+      await page.getByRole('group', { name: 'Opiates (heroin)' }).getByLabel('Positive', { exact: true }).check()
+      await page.getByRole('group', { name: 'Cocaine (including crack)' }).getByLabel('Negative', { exact: true }).check()
+      await page.getByRole('group', { name: 'Does the person dispute the result?' }).getByLabel('Yes', { exact: true }).check()
+      await page.getByRole('button', { name: 'Save test', exact: true }).click()
       await arriveAt(page, new RegExp(`^/drug-tests/${uuid}$`), 'Drug test (DT1)', 'the disputed drug test')
+      expect(await summaryValue(page, 'Sample taken')).toBe(`${formatWhen(sampleAt)}, on arrest`)
       const testPath = pathOf(page)
       expect(await summaryValue(page, 'Opiates')).toBe('Positive')
       expect(await summaryValue(page, 'Disputed')).toBe('Yes: awaiting the laboratory')
