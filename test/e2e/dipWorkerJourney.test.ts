@@ -5,7 +5,7 @@ import { londonDay, londonInstant } from '../../server/features/dip/dipRules.ts'
 import { addDays, todayInLondon } from '../../server/http/dates.ts'
 import { expectNoAccessibilityViolations } from './support/accessibility.ts'
 import { launchBrowser, openWatchedPage, type PageWatch } from './support/browser.ts'
-import { arriveAt, displayed, expectErrorSummary, expectSuccessBanner, followNavigation, headingOf, pathOf, signIn, signedInName, typeDate, typeInto } from './support/journey.ts'
+import { arriveAt, displayed, expectErrorSummary, expectSuccessBanner, followNavigation, headingOf, pathOf, signedInName, signIn, summaryValue, typeDate, typeInto } from './support/journey.ts'
 import { startApp, type RunningApp } from './support/runningApp.ts'
 
 const uuid = '[0-9a-f-]{36}'
@@ -49,16 +49,6 @@ async function journey(steps: (page: Page, watch: PageWatch) => Promise<void>): 
 
 async function navigationTexts(page: Page): Promise<string[]> {
   return (await page.getByRole('navigation', { name: 'Menu' }).getByRole('link').allInnerTexts()).map((text) => text.trim())
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
-
-/** The value beside a key in the page's summary list. */
-async function summaryValue(page: Page, key: string): Promise<string> {
-  const row = page.locator('.govuk-summary-list__row', { has: page.locator('dt', { hasText: new RegExp(`^${escapeRegExp(key)}$`) }) })
-  return (await row.locator('dd').innerText()).trim()
 }
 
 type Appointment = { path: string; name: string; kind: 'initial' | 'follow_up'; when: string; place: string; form: string }

@@ -5,7 +5,7 @@ import { londonInstant } from '../../server/features/dip/dipRules.ts'
 import { addDays, todayInLondon } from '../../server/http/dates.ts'
 import { expectNoAccessibilityViolations } from './support/accessibility.ts'
 import { launchBrowser, openWatchedPage } from './support/browser.ts'
-import { arriveAt, displayed, expectSuccessBanner, followNavigation, pathOf, signIn, typeDate, typeInto } from './support/journey.ts'
+import { arriveAt, displayed, expectSuccessBanner, followNavigation, pathOf, signIn, summaryValue, typeDate, typeInto } from './support/journey.ts'
 import { startApp, type RunningApp } from './support/runningApp.ts'
 
 // A disputed positive test whose laboratory result comes back negative: the requirement falls
@@ -37,15 +37,6 @@ afterAll(async () => {
   await browser?.close()
   await app?.stop()
 })
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
-
-async function summaryValue(page: Page, key: string): Promise<string> {
-  const row = page.locator('.govuk-summary-list__row', { has: page.locator('dt', { hasText: new RegExp(`^${escapeRegExp(key)}$`) }) })
-  return (await row.locator('dd').innerText()).trim()
-}
 
 function appointmentRows(page: Page) {
   return page.getByRole('table', { name: 'Required assessment appointments in time order' }).locator('tbody').getByRole('row')

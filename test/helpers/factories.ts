@@ -391,3 +391,10 @@ export function imposedFields(appointmentDay: string, appointmentTime: string): 
   const [day, time] = londonWallClock.format(imposedAt).split(', ') as [string, string]
   return { ...dateFields('imposedDate', day), imposedTime: time }
 }
+
+/** The id in a redirect to /PREFIX/<id>, or a failure that says where the redirect went instead. */
+export function idFrom(location: unknown, prefix: string): string {
+  const match = new RegExp(`^/${prefix}/([0-9a-f-]{36})$`).exec(String(location ?? ''))
+  if (!match?.[1]) throw new Error(`Expected a redirect to /${prefix}/<id>, got ${String(location)}`)
+  return match[1]
+}

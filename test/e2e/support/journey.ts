@@ -115,3 +115,13 @@ export async function expectSuccessBanner(page: Page, text: string): Promise<voi
   })
   expect((await banner.innerText()).trim()).toContain(text)
 }
+
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** The value beside a key in the page's summary list. */
+export async function summaryValue(page: Page, key: string): Promise<string> {
+  const row = page.locator('.govuk-summary-list__row', { has: page.locator('dt', { hasText: new RegExp(`^${escapeRegExp(key)}$`) }) })
+  return (await row.locator('dd').innerText()).trim()
+}

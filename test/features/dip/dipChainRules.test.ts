@@ -9,6 +9,7 @@ import {
   dateFields,
   demoUserIds,
   errorSummaryLinks,
+  idFrom,
   imposedFields,
   postForm,
   rowCounts,
@@ -68,12 +69,6 @@ async function chainState() {
   const appointments = await t.db.selectFrom('appointment').select(['id', 'version', 'closed_on']).orderBy('id').execute()
   const assessments = await t.db.selectFrom('required_assessment').select(['id', 'fell_away_on']).orderBy('id').execute()
   return { ...(await rowCounts(t.db, chainTables)), writeAudit: await writeAuditCount(t.db), failures, entries, appointments, assessments }
-}
-
-function idFrom(location: unknown, prefix: string): string {
-  const match = new RegExp(`^/${prefix}/([0-9a-f-]{36})$`).exec(String(location ?? ''))
-  if (!match?.[1]) throw new Error(`Expected a redirect to /${prefix}/<id>, got ${String(location)}`)
-  return match[1]
 }
 
 type TestFields = Partial<Record<'sampleDay' | 'sampleTime' | 'opiates' | 'cocaine' | 'refused' | 'refusalAction' | 'disputed', string>>

@@ -1,7 +1,17 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addDays, todayInLondon } from '../../../server/http/dates.ts'
-import { createPerson, dateFields, errorSummaryLinks, imposedFields, postForm, rowCounts, uniqueTag, writeAuditCount } from '../../helpers/factories.ts'
+import {
+  createPerson,
+  dateFields,
+  errorSummaryLinks,
+  idFrom,
+  imposedFields,
+  postForm,
+  rowCounts,
+  uniqueTag,
+  writeAuditCount,
+} from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 
@@ -44,12 +54,6 @@ const daysAgo = (n: number) => addDays(today(), -n)
 
 async function dipState() {
   return { ...(await rowCounts(t.db, dipTables)), writeAudit: await writeAuditCount(t.db) }
-}
-
-function idFrom(location: unknown, prefix: string): string {
-  const match = new RegExp(`^/${prefix}/([0-9a-f-]{36})$`).exec(String(location ?? ''))
-  if (!match?.[1]) throw new Error(`Expected a redirect to /${prefix}/<id>, got ${String(location)}`)
-  return match[1]
 }
 
 // ---- the chain, arranged through the real forms ----

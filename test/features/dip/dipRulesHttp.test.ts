@@ -8,6 +8,7 @@ import {
   dateFields,
   demoUserIds,
   errorSummaryLinks,
+  idFrom,
   imposedFields,
   postForm,
   rowCounts,
@@ -63,12 +64,6 @@ function yearsBefore(day: string, years: number): string {
 /** Every DIP table's row count, and the audit rows that record writes: equal before and after means nothing was written. */
 async function dipState() {
   return { ...(await rowCounts(t.db, dipTables)), writeAudit: await writeAuditCount(t.db) }
-}
-
-function idFrom(location: unknown, prefix: string): string {
-  const match = new RegExp(`^/${prefix}/([0-9a-f-]{36})$`).exec(String(location ?? ''))
-  if (!match?.[1]) throw new Error(`Expected a redirect to /${prefix}/<id>, got ${String(location)}`)
-  return match[1]
 }
 
 function testForm(o: Partial<Record<'sampleDay' | 'sampleTime' | 'condition' | 'opiates' | 'cocaine' | 'refused' | 'refusalAction' | 'disputed', string>> = {}): FormData {
