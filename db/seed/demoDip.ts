@@ -25,7 +25,17 @@ import {
   type Test,
 } from './demoDipPlan.ts'
 
-type Candidate = DipPerson & { pncId: string | null; restricted: boolean; romfordCentre: boolean; violent: boolean; violentEnded: boolean; inCustody: boolean; dipMember: boolean }
+type Candidate = DipPerson & {
+  pncId: string | null
+  restricted: boolean
+  romfordCentre: boolean
+  violent: boolean
+  violentEnded: boolean
+  inCustody: boolean
+  dipMember: boolean
+  /** On a cohort led by the demo IOM officer: their home page warns of a charge falling due. */
+  ledByIom: boolean
+}
 
 const totalTests = 150
 const testedPeople = 40
@@ -89,7 +99,7 @@ export async function seedDemoDip(db: Kysely<Database>, options: { today: string
   ;[12, 58, 104, 130, 167].forEach((left, k) => failure(cast.violent[k % cast.violent.length]!, daysLeft(left), k % 2 ? 's14' : 's12', k === 2 ? 'left_early' : 'did_not_attend', wanted()))
   failure(cast.otherWanted, daysLeft(80), 's12', 'did_not_attend', wanted())
   // Arrested but not yet charged, ten days before the time bar: "charge by" on every list, and a warning.
-  failure(role(), daysLeft(10), 's12', 'did_not_attend', [...wanted(2), { kind: 'arrested', after: 40 }])
+  failure(cast.awaitingCharge, daysLeft(10), 's12', 'did_not_attend', [...wanted(2), { kind: 'arrested', after: 40 }])
   failure(role(), daysAgo(1), 's12', 'did_not_attend', [])
   failure(role(), daysAgo(4), 's14', 'left_early', [])
   failure(role(), daysAgo(8), 's12', 'did_not_attend', [], true)
@@ -205,6 +215,8 @@ async function loadPeople(db: Kysely<Database>): Promise<Candidate[]> {
       marker(false).as('violent_ended'),
       sql<boolean>`exists (select 1 from cohort_membership c where c.person_id = p.id and c.status = 'in_custody')`.as('in_custody'),
       sql<boolean>`exists (select 1 from cohort_membership c where c.person_id = p.id and c.programme = 'dip')`.as('dip_member'),
+      sql<boolean>`exists (select 1 from cohort_membership c join app_user u on u.id = c.lead_officer_id
+                            where c.person_id = p.id and c.status = 'active' and u.username = 'iom')`.as('led_by_iom'),
     ])
     .where('a.code', 'in', ['HV', 'BD', 'RB'])
     .orderBy('p.id')
@@ -221,6 +233,7 @@ async function loadPeople(db: Kysely<Database>): Promise<Candidate[]> {
     violentEnded: r.violent_ended && !r.violent,
     inCustody: r.in_custody,
     dipMember: r.dip_member,
+    ledByIom: r.led_by_iom,
   }))
 }
 
@@ -252,9 +265,10 @@ function castPeople(today: string, people: Candidate[]) {
   const johnOrStandIn = john ?? take(1, free)[0] ?? missing('the demo people')
   const violent = take(5, (p) => p.violent && free(p), (p) => p.violent && adult(p))
   const otherWanted = take(1, (p) => p.violentEnded && free(p), (p) => !p.violent && free(p))[0] ?? johnOrStandIn
+  const awaitingCharge = take(1, (p) => p.ledByIom && !p.violent && free(p), (p) => !p.violent && free(p))[0] ?? johnOrStandIn
   const roles = take(26, (p) => !p.violent && free(p), free, adult)
   const others = take(testedPeople - 1 - used.size, () => true)
-  return { john: johnOrStandIn, violent: violent.length > 0 ? violent : [otherWanted], otherWanted, roles, others }
+  return { john: johnOrStandIn, violent: violent.length > 0 ? violent : [otherWanted], otherWanted, awaitingCharge, roles, others }
 }
 
 /**

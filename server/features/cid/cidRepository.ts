@@ -222,6 +222,8 @@ export function supervisorQueue(db: Db, areaIds: readonly string[], today: strin
       'u.display_name as proposed_by_name',
       'e.proposed_by',
       circulatedBy,
+      sql<string | null>`(select ev.note from cid_entry_event ev where ev.entry_id = e.id and ev.kind = 'suspended'
+                           order by ev.recorded_at desc limit 1)`.as('suspended_note'),
       'p.id as person_id',
       'p.surname',
       'p.forenames',

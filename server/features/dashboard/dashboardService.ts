@@ -11,14 +11,11 @@ import * as repo from './dashboardRepository.ts'
 
 export type DashboardService = ReturnType<typeof createDashboardService>
 
-/** What each role needs to see first. Counts only, except the lead officer's CID notices (logged). */
+/** The home page's panels that name people, rather than count them. */
+const noticePanels = ['cidNotices', 'markerReviews', 'chargeDue', 'suspended'] as const
+
+/** What each role needs to see first. Counts only, except the notices that name people (logged). */
 export function createDashboardService(db: Kysely<Database>, clock: () => Date = () => new Date()) {
-  /** A notice that names people is a consultation of each of them. */
-  async function noticesOf<T extends { person_id: string }>(actor: Actor, event: string, read: Promise<T[]>): Promise<T[]> {
-    const notices = await read
-    if (notices.length > 0) await recordAudit(db, actor, { category: 'consultation', event, detail: { personIds: [...new Set(notices.map((n) => n.person_id))] } })
-    return notices
-  }
 
   async function forUser(user: SessionUser, actor: Actor) {
     const now = clock()
@@ -32,19 +29,13 @@ export function createDashboardService(db: Kysely<Database>, clock: () => Date =
     const panels: Record<string, () => Promise<unknown>> = {}
     if (can(user, 'caseload.view') && user.role !== 'dip_worker') {
       panels.iom = () => repo.iomPanel(db, user.id, areas, today, weekEnd, dayStart)
-      panels.cidNotices = async () => {
-        const notices = await countersignedForLeadOfficer(db, user.id, areas, new Date(now.getTime() - 14 * 86_400_000))
-        if (notices.length > 0) {
-          await recordAudit(db, actor, { category: 'consultation', event: 'home.cid_notices', detail: { personIds: notices.map((n) => n.person_id) } })
-        }
-        return notices
-      }
-      panels.markerReviews = () => noticesOf(actor, 'home.marker_reviews', markerReviewsOverdue(db, user.id, areas, today))
-      panels.chargeDue = () => noticesOf(actor, 'home.charge_due', arrestedAwaitingChargeForLeadOfficer(db, user.id, areas, today, chargeWarningDays))
+      panels.cidNotices = () => countersignedForLeadOfficer(db, user.id, areas, new Date(now.getTime() - 14 * 86_400_000))
+      panels.markerReviews = () => markerReviewsOverdue(db, user.id, areas, today)
+      panels.chargeDue = () => arrestedAwaitingChargeForLeadOfficer(db, user.id, areas, today, chargeWarningDays)
     }
     // Suspended hand-offs: every supervisor of the area, and the officer who proposed one.
-    if (can(user, 'cid.countersign')) panels.suspended = () => noticesOf(actor, 'home.cid_suspended', suspendedEntries(db, areas))
-    else if (can(user, 'cid.propose')) panels.suspended = () => noticesOf(actor, 'home.cid_suspended', suspendedEntries(db, areas, user.id))
+    if (can(user, 'cid.countersign')) panels.suspended = () => suspendedEntries(db, areas)
+    else if (can(user, 'cid.propose')) panels.suspended = () => suspendedEntries(db, areas, user.id)
     if (can(user, 'dip.appointments')) panels.dip = () => repo.dipPanel(db, areas, dayStart, dayEnd, now)
     if (can(user, 'cid.list')) panels.cid = () => repo.cidPanel(db, areas, today)
     if (can(user, 'referrals.decide')) {
@@ -63,6 +54,9 @@ export function createDashboardService(db: Kysely<Database>, clock: () => Date =
     const entries = Object.entries(panels)
     const results = await Promise.all(entries.map(([, read]) => read()))
     const home: Record<string, unknown> = Object.fromEntries(entries.map(([name], i) => [name, results[i]]))
+    // The notices name people: one consultation of all of them for the page (one request, one row).
+    const named = noticePanels.flatMap((name) => (home[name] as { person_id: string }[] | undefined) ?? []).map((n) => n.person_id)
+    if (named.length > 0) await recordAudit(db, actor, { category: 'consultation', event: 'home.notices', detail: { personIds: [...new Set(named)] } })
     if (home.supervisor && home.team) {
       // The same figure as the team table's column, so the card and the table cannot disagree.
       const team = home.team as Awaited<ReturnType<typeof repo.teamPerformance>>
