@@ -26,6 +26,17 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 // over-long value (22001), malformed input for a column's type (22P02), a number out of range (22003).
 const refusedInputCodes = new Set(['22021', '22P05', '22001', '22P02', '22003', '22007', '22008'])
 
+// A write the database's own rules refused because the state changed under it: a unique or
+// foreign-key violation (a second tab, a double submission) or one of the decisive rules it holds
+// (SQLSTATE class CH, migration 20261205T0100). Services check first; this catches the race.
+const changedMeanwhileCodes = new Set(['23505', '23503'])
+
+/** True when a concurrent change made the write impossible: the request should get the 409 page, nothing written. */
+export function isChangedMeanwhile(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && (changedMeanwhileCodes.has(code) || /^CH\d{3}$/.test(code))
+}
+
 /**
  * True when the database refused a value the request carried. Forms check their input first;
  * this is the net under them, so that a value a check missed is a 400, never a 500.

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express'
 import type { Logger } from '../logger.ts'
-import { isDatabaseUnavailable, isRefusedInput } from './databaseErrors.ts'
+import { isChangedMeanwhile, isDatabaseUnavailable, isRefusedInput } from './databaseErrors.ts'
 import { HttpError } from './httpError.ts'
 import { renderPage } from './render.ts'
 
@@ -22,6 +22,7 @@ export const notFoundHandler: RequestHandler = async (req, res) => {
 function statusOf(error: unknown): number {
   if (isDatabaseUnavailable(error)) return 503
   if (isRefusedInput(error)) return 400
+  if (isChangedMeanwhile(error)) return 409
   if (error instanceof HttpError) return error.status
   const candidate = (error as { status?: unknown; statusCode?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode
   if (typeof candidate === 'number' && candidate >= 400 && candidate < 600) return candidate

@@ -20,7 +20,8 @@ const endWardSchema = z.object({ validTo: dateField('the date the ward ends') })
 
 function listParam(req: Request): ReferenceListName {
   const name = req.params.list
-  if (typeof name !== 'string' || !(name in referenceLists)) throw notFound('List')
+  // Own keys only: a name from the URL such as 'constructor' or '__proto__' is no list.
+  if (typeof name !== 'string' || !Object.hasOwn(referenceLists, name)) throw notFound('List')
   return name as ReferenceListName
 }
 
