@@ -8,6 +8,7 @@ import {
   createPerson,
   dateFields,
   demoUserIds,
+  drugTestForm,
   errorSummaryLinks,
   idFrom,
   imposedFields,
@@ -15,6 +16,7 @@ import {
   rowCounts,
   uniqueTag,
   writeAuditCount,
+  type DrugTestFields,
   type FormData,
 } from '../../helpers/factories.ts'
 import { textOf } from '../../helpers/html.ts'
@@ -71,28 +73,9 @@ async function chainState() {
   return { ...(await rowCounts(t.db, chainTables)), writeAudit: await writeAuditCount(t.db), failures, entries, appointments, assessments }
 }
 
-type TestFields = Partial<Record<'sampleDay' | 'sampleTime' | 'opiates' | 'cocaine' | 'refused' | 'refusalAction' | 'disputed', string>>
-
-function testForm(o: TestFields = {}): FormData {
-  return {
-    custodySuiteCode: 'ROMFORD',
-    custodyNumber: `KD/${uniqueTag()}/26`,
-    condition: 'arrest',
-    triggerOffenceCode: 'THEFT',
-    authorisedBy: '',
-    ...dateFields('sampleDate', o.sampleDay ?? daysAgo(3)),
-    sampleTime: o.sampleTime ?? '09:00',
-    opiates: o.opiates ?? 'positive',
-    cocaine: o.cocaine ?? 'negative',
-    refused: o.refused ?? 'no',
-    refusalAction: o.refusalAction ?? '',
-    disputed: o.disputed ?? 'no',
-  }
-}
-
-async function recordedTest(fields: TestFields = {}) {
+async function recordedTest(fields: DrugTestFields = {}) {
   const who = await createPerson(t.db, { date_of_birth: '1984-06-11' })
-  const response = await postForm(dip, `/people/${who.id}/drug-tests`, testForm(fields))
+  const response = await postForm(dip, `/people/${who.id}/drug-tests`, drugTestForm(fields))
   expect(response.status).toBe(303)
   return { person: who, testId: idFrom(response.headers.location, 'drug-tests') }
 }
@@ -468,7 +451,7 @@ describe('a refused test (PACE s63C)', () => {
 
     const who = await createPerson(t.db, { date_of_birth: '1984-06-11' })
     let before = await chainState()
-    const noAction = await postForm(dip, `/people/${who.id}/drug-tests`, testForm({ refused: 'yes', refusalAction: '', opiates: 'positive' }))
+    const noAction = await postForm(dip, `/people/${who.id}/drug-tests`, drugTestForm({ refused: 'yes', refusalAction: '', opiates: 'positive' }))
     expect(noAction.status).toBe(400)
     expect(errorSummaryLinks(noAction.text)).toEqual([{ href: '#refusalAction', text: 'Select what was done about the refusal (PACE s63C)' }])
     expect(await chainState()).toEqual(before)

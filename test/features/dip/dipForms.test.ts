@@ -4,13 +4,14 @@ import { addDays, todayInLondon } from '../../../server/http/dates.ts'
 import {
   createPerson,
   dateFields,
+  drugTestForm,
   errorSummaryLinks,
   idFrom,
   imposedFields,
   postForm,
   rowCounts,
-  uniqueTag,
   writeAuditCount,
+  type DrugTestFields,
 } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
@@ -58,22 +59,8 @@ async function dipState() {
 
 // ---- the chain, arranged through the real forms ----
 
-function testForm(overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    custodySuiteCode: 'ROMFORD',
-    custodyNumber: `KD/${uniqueTag()}/26`,
-    condition: 'arrest',
-    triggerOffenceCode: 'THEFT',
-    authorisedBy: '',
-    ...dateFields('sampleDate', daysAgo(5)),
-    sampleTime: '09:00',
-    opiates: 'positive',
-    cocaine: 'negative',
-    refused: 'no',
-    disputed: 'no',
-    ...overrides,
-  }
-}
+/** The DT1 form with its sample five days ago, so that the RA1 dates below fall either side of it. */
+const testForm = (fields: DrugTestFields = {}) => drugTestForm({ sampleDay: daysAgo(5), ...fields })
 
 async function positiveTest(disputed = false) {
   const person = await createPerson(t.db, { date_of_birth: '1984-06-12' })

@@ -7,6 +7,7 @@ import {
   createPerson,
   dateFields,
   demoUserIds,
+  drugTestForm,
   errorSummaryLinks,
   idFrom,
   imposedFields,
@@ -15,6 +16,7 @@ import {
   sealed,
   uniqueTag,
   writeAuditCount,
+  type DrugTestFields,
   type FormData,
 } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
@@ -66,27 +68,10 @@ async function dipState() {
   return { ...(await rowCounts(t.db, dipTables)), writeAudit: await writeAuditCount(t.db) }
 }
 
-function testForm(o: Partial<Record<'sampleDay' | 'sampleTime' | 'condition' | 'opiates' | 'cocaine' | 'refused' | 'refusalAction' | 'disputed', string>> = {}): FormData {
-  return {
-    custodySuiteCode: 'ROMFORD',
-    custodyNumber: `KD/${uniqueTag()}/26`,
-    condition: o.condition ?? 'arrest',
-    triggerOffenceCode: 'THEFT',
-    authorisedBy: '',
-    ...dateFields('sampleDate', o.sampleDay ?? daysAgo(3)),
-    sampleTime: o.sampleTime ?? '09:00',
-    opiates: o.opiates ?? 'positive',
-    cocaine: o.cocaine ?? 'negative',
-    refused: o.refused ?? 'no',
-    refusalAction: o.refusalAction ?? '',
-    disputed: o.disputed ?? 'no',
-  }
-}
-
 /** A person and a drug test recorded through the DT1 form. */
-async function recordedTest(form: Parameters<typeof testForm>[0] = {}, dateOfBirth = '1985-03-02') {
+async function recordedTest(form: DrugTestFields = {}, dateOfBirth = '1985-03-02') {
   const person = await createPerson(t.db, { date_of_birth: dateOfBirth })
-  const response = await postForm(dip, `/people/${person.id}/drug-tests`, testForm(form))
+  const response = await postForm(dip, `/people/${person.id}/drug-tests`, drugTestForm(form))
   expect(response.status).toBe(303)
   return { personId: person.id, testId: idFrom(response.headers.location, 'drug-tests') }
 }
@@ -96,7 +81,7 @@ function assessmentForm(day: string, time = '10:00', place = 'CJIT office, Romfo
 }
 
 /** A positive test and its RA1 initial appointment, by default two days ago at 10:00 (so it is due). */
-async function initialAppointment(options: { day?: string; time?: string; test?: Parameters<typeof testForm>[0] } = {}) {
+async function initialAppointment(options: { day?: string; time?: string; test?: DrugTestFields } = {}) {
   const { personId, testId } = await recordedTest(options.test)
   const response = await postForm(dip, `/drug-tests/${testId}/assessment`, assessmentForm(options.day ?? daysAgo(2), options.time))
   expect(response.status).toBe(303)
@@ -152,13 +137,13 @@ describe('who may be tested (PACE s63B)', () => {
   ])('on %s: refused the day before the %ith birthday with nothing written, accepted on the birthday', async (condition, age, message) => {
     const tooYoung = await createPerson(t.db, { date_of_birth: addDays(yearsBefore(sampleDay, age), 1) })
     const before = await dipState()
-    const refused = await postForm(dip, `/people/${tooYoung.id}/drug-tests`, testForm({ condition, sampleDay }))
+    const refused = await postForm(dip, `/people/${tooYoung.id}/drug-tests`, drugTestForm({ condition, sampleDay }))
     expect(refused.status).toBe(400)
     expect(errorSummaryLinks(refused.text)).toEqual([{ href: '#condition', text: message }])
     expect(await dipState()).toEqual(before)
 
     const birthday = await createPerson(t.db, { date_of_birth: yearsBefore(sampleDay, age) })
-    const accepted = await postForm(dip, `/people/${birthday.id}/drug-tests`, testForm({ condition, sampleDay }))
+    const accepted = await postForm(dip, `/people/${birthday.id}/drug-tests`, drugTestForm({ condition, sampleDay }))
     expect(accepted.status).toBe(303)
     const stored = await t.db.selectFrom('drug_test').selectAll().where('person_id', '=', birthday.id).execute()
     expect(stored).toHaveLength(1)
@@ -168,16 +153,16 @@ describe('who may be tested (PACE s63B)', () => {
 
   it('a 15-year-old may be tested on charge', async () => {
     const fifteen = await createPerson(t.db, { date_of_birth: '2011-01-20' })
-    const response = await postForm(dip, `/people/${fifteen.id}/drug-tests`, testForm({ condition: 'charge', sampleDay }))
+    const response = await postForm(dip, `/people/${fifteen.id}/drug-tests`, drugTestForm({ condition: 'charge', sampleDay }))
     expect(response.status).toBe(303)
   })
 
   it('the age is taken on the UK day: at 00:30 on the 18th birthday in summer time the test on arrest is accepted', async () => {
     const eighteenToday = await createPerson(t.db, { date_of_birth: '2008-07-15' })
-    const accepted = await postForm(dip, `/people/${eighteenToday.id}/drug-tests`, testForm({ sampleDay: '2026-07-15', sampleTime: '00:30' }))
+    const accepted = await postForm(dip, `/people/${eighteenToday.id}/drug-tests`, drugTestForm({ sampleDay: '2026-07-15', sampleTime: '00:30' }))
     expect(accepted.status).toBe(303)
     const eighteenTomorrow = await createPerson(t.db, { date_of_birth: '2008-07-16' })
-    const refused = await postForm(dip, `/people/${eighteenTomorrow.id}/drug-tests`, testForm({ sampleDay: '2026-07-15', sampleTime: '23:30' }))
+    const refused = await postForm(dip, `/people/${eighteenTomorrow.id}/drug-tests`, drugTestForm({ sampleDay: '2026-07-15', sampleTime: '23:30' }))
     expect(refused.status).toBe(400)
     expect(refused.text).toContain('they were 17 at the sample time')
   })
@@ -593,7 +578,7 @@ describe('every step is audited and kept as history', () => {
       return response
     }
 
-    const test = await step(dip, `/people/${person.id}/drug-tests`, testForm({ sampleDay, disputed: 'yes' }), { category: 'collection', event: 'drug_test.recorded', entity_type: 'drug_test', actor_username: 'dip' })
+    const test = await step(dip, `/people/${person.id}/drug-tests`, drugTestForm({ sampleDay, disputed: 'yes' }), { category: 'collection', event: 'drug_test.recorded', entity_type: 'drug_test', actor_username: 'dip' })
     const testId = idFrom(test.headers.location, 'drug-tests')
     await step(dip, `/drug-tests/${testId}/confirmation`, { opiates: 'positive', cocaine: 'negative', ...dateFields('confirmedOn', addDays(sampleDay, 4)) }, { category: 'collection', event: 'drug_test.confirmed', entity_id: testId })
     await step(dip, `/drug-tests/${testId}/assessment`, assessmentForm(daysAgo(3)), { category: 'collection', event: 'assessment.required', entity_type: 'required_assessment' })
@@ -736,7 +721,7 @@ describe('area scope: records of a person outside the user’s areas are not fou
     expect((await iom.agent.get(`/failures/${o.failure.id}`)).status).toBe(404)
 
     const posts: [Session, string, FormData][] = [
-      [dip, `/people/${o.personId}/drug-tests`, testForm()],
+      [dip, `/people/${o.personId}/drug-tests`, drugTestForm()],
       [dip, `/drug-tests/${o.testId}/confirmation`, { opiates: 'positive', cocaine: 'negative', ...dateFields('confirmedOn', today()) }],
       [dip, `/drug-tests/${o.testId}/assessment`, assessmentForm(addDays(today(), 10))],
       [dip, `/appointments/${o.appointment.id}/reschedule`, { ...dateFields('appointmentDate', addDays(today(), 2)), appointmentTime: '10:00', place: 'Here', reason: 'Moved', version: String(o.appointment.version) }],
