@@ -32,8 +32,8 @@ export type VolumeResult = { seed: number; people: number; rows: { label: string
 
 /**
  * A synthetic East Area population on top of the demo data: every row a function of (seed, n),
- * dates relative to today. Set-based SQL in ranges of people, on one connection; see the README
- * ("Decisions") for the shape. Refuses to run twice for the same seed on one database.
+ * dates relative to today. Set-based SQL in ranges of people, on one connection; see
+ * server/decisions/0001-earlier-decisions.md for the shape. Refuses to run twice for the same seed on one database.
  */
 export async function generateVolume(database: Kysely<Database>, options: VolumeOptions): Promise<VolumeResult> {
   const seed = options.seed ?? defaultVolumeSeed
