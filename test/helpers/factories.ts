@@ -418,3 +418,15 @@ export function drugTestForm(o: DrugTestFields = {}): Record<string, string> {
     disputed: o.disputed ?? 'no',
   }
 }
+
+/** The tables of the DIP chain, from the drug test to the failure's history: what a refused DIP form must leave unchanged. */
+export const dipTables = [
+  'drug_test',
+  'drug_test_confirmation',
+  'required_assessment',
+  'appointment',
+  'appointment_change',
+  'attendance',
+  'dip_failure',
+  'dip_failure_event',
+] as const

@@ -8,6 +8,7 @@ import {
   createPerson,
   dateFields,
   demoUserIds,
+  dipTables,
   drugTestForm,
   errorSummaryLinks,
   idFrom,
@@ -35,18 +36,7 @@ let iom: Session
 let cid: Session
 let users: Awaited<ReturnType<typeof demoUserIds>>
 
-const chainTables = [
-  'drug_test',
-  'drug_test_confirmation',
-  'required_assessment',
-  'appointment',
-  'appointment_change',
-  'attendance',
-  'dip_failure',
-  'dip_failure_event',
-  'cid_entry',
-  'cid_entry_event',
-] as const
+const chainTables = [...dipTables, 'cid_entry', 'cid_entry_event'] as const
 
 beforeAll(async () => {
   t = await createTestApp()

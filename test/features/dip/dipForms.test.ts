@@ -4,6 +4,7 @@ import { addDays, todayInLondon } from '../../../server/http/dates.ts'
 import {
   createPerson,
   dateFields,
+  dipTables,
   drugTestForm,
   errorSummaryLinks,
   idFrom,
@@ -27,17 +28,6 @@ type Mutation = readonly (readonly [field: string, value: Value])[]
 let t: TestApp
 let dip: Session
 let iom: Session
-
-const dipTables = [
-  'drug_test',
-  'drug_test_confirmation',
-  'required_assessment',
-  'appointment',
-  'appointment_change',
-  'attendance',
-  'dip_failure',
-  'dip_failure_event',
-] as const
 
 beforeAll(async () => {
   t = await createTestApp()

@@ -7,6 +7,7 @@ import {
   createPerson,
   dateFields,
   demoUserIds,
+  dipTables,
   drugTestForm,
   errorSummaryLinks,
   idFrom,
@@ -31,17 +32,6 @@ let t: TestApp
 let dip: Session
 let iom: Session
 let users: Awaited<ReturnType<typeof demoUserIds>>
-
-const dipTables = [
-  'drug_test',
-  'drug_test_confirmation',
-  'required_assessment',
-  'appointment',
-  'appointment_change',
-  'attendance',
-  'dip_failure',
-  'dip_failure_event',
-] as const
 
 beforeAll(async () => {
   t = await createTestApp()
