@@ -3,6 +3,7 @@ import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+import { keepProtocolBatchesTogether } from './embeddedQueue.ts'
 
 export type EmbeddedPostgres = {
   url: string
@@ -38,6 +39,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     port: 0,
     maxConnections: options.maxConnections,
   })
+  keepProtocolBatchesTogether(server)
   await server.start()
   return {
     url: `postgres://postgres@${server.getServerConn()}/postgres`,
