@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isChangedMeanwhile } from '../../server/http/databaseErrors.ts'
+import { todayInLondon } from '../../server/http/dates.ts'
+import { createPerson, createReferral, dateFields, demoUserIds } from '../helpers/factories.ts'
 import { signInAs, type Agent } from '../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../helpers/testApp.ts'
 
@@ -9,10 +12,12 @@ import { createTestApp, type TestApp } from '../helpers/testApp.ts'
 
 let t: TestApp
 let admin: { agent: Agent; csrf: string }
+let supervisor: { agent: Agent; csrf: string }
 
 beforeAll(async () => {
   t = await createTestApp()
   admin = await signInAs(t.app, 'admin')
+  supervisor = await signInAs(t.app, 'supervisor')
 })
 afterAll(async () => {
   await t.close()
@@ -23,6 +28,23 @@ describe('database refusals after a concurrent change', () => {
     for (const code of ['23505', '23503', 'CH001', 'CH004']) expect(isChangedMeanwhile({ code }), code).toBe(true)
     for (const code of ['23502', '22001', '57P01', 'CH', 'CH0001', undefined]) expect(isChangedMeanwhile({ code }), String(code)).toBe(false)
     expect(isChangedMeanwhile(null)).toBe(false)
+  })
+
+  it('the same pending referral accepted from four tabs at once: one adoption, the other tabs the 409 page, no 500', async () => {
+    const users = await demoUserIds(t.db)
+    const person = await createPerson(t.db)
+    const referral = await createReferral(t.db, { personId: person.id, referredBy: users.iom, programme: 'iom_flex' })
+    // Each tab has its own form key, as four open tabs would: the idempotency key does not make them one.
+    const send = () =>
+      supervisor.agent
+        .post(`/referrals/${referral.id}/accept`)
+        .type('form')
+        .send({ _csrf: supervisor.csrf, tier: 'amber', score: '40', method: 'rfg', ...dateFields('scoreDate', todayInLondon()), leadOfficerId: users.iom, version: '1', _idempotencyKey: randomUUID() })
+    const answers = await Promise.all([1, 2, 3, 4].map(() => send()))
+    expect(answers.map((a) => a.status).sort()).toEqual([303, 409, 409, 409])
+    for (const refused of answers.filter((a) => a.status === 409)) expect(refused.text).toContain('Someone else changed this record')
+    const adopted = await t.db.selectFrom('cohort_membership').select('programme').where('person_id', '=', person.id).execute()
+    expect(adopted).toEqual([{ programme: 'iom_flex' }])
   })
 })
 

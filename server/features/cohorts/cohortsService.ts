@@ -99,6 +99,8 @@ export function createCohortsService(db: Kysely<Database>) {
     return db.transaction().execute(async (trx): Promise<CohortResult> => {
       const referral = await repo.findReferral(trx, referralId, user.visibleAreaIds)
       if (!referral) return { ok: false, kind: 'notFound' }
+      // Decided in another tab meanwhile: that is the answer, not the rules it now breaks.
+      if (referral.status !== 'pending' || referral.version !== input.version) return { ok: false, kind: 'stale' }
       // Checked before the decision is written: returning (not throwing) commits the transaction.
       if (await repo.openMembershipExists(trx, referral.person_id, referral.programme)) {
         return invalid('tier', alreadyOnProgramme)
