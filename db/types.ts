@@ -37,6 +37,8 @@ export interface AppUserTable {
   disabled_at: Timestamp | null
   last_sign_in_at: Timestamp | null
   sessions_valid_after: Timestamp | null
+  /** Set by an administrator's password reset, cleared when the user chooses their own. */
+  must_change_password: Generated<boolean>
   version: Generated<number>
   created_at: DefaultedTimestamp
   updated_at: DefaultedTimestamp
@@ -71,6 +73,8 @@ interface AuditRowFields {
   purpose: string | null
   recipients: string | null
   request_id: string | null
+  /** The X-Request-Id a client or proxy sent, when it had the accepted shape; request_id is always the server's own. */
+  client_request_id: ColumnType<string | null, string | null | undefined, never>
   ip: string | null
   detail: ColumnType<unknown, string | null, never> | null
 }
@@ -81,6 +85,13 @@ export interface AuditEventTable extends AuditRowFields {
   occurred_at: ColumnType<Date, never, never>
   prev_hash: ColumnType<string, never, never>
   hash: ColumnType<string, never, never>
+}
+
+/** From which audit row each key's HMAC chain starts (the key's id only, never the key); written by the chaining trigger. */
+export interface AuditKeySegmentTable {
+  first_id: ColumnType<string, never, never>
+  key_id: ColumnType<string, never, never>
+  started_at: ColumnType<Date, never, never>
 }
 
 /** An audit row as the app writes it, committed with its act, until audit_seal() moves it into the chain. */
@@ -595,6 +606,7 @@ export interface Database {
   rate_limit_hit: RateLimitHitTable
   audit_event: AuditEventTable
   audit_pending: AuditPendingTable
+  audit_key_segment: AuditKeySegmentTable
 }
 
 export type AppUserRow = Selectable<AppUserTable>

@@ -15,7 +15,9 @@ import { requestLog } from './http/requestLog.ts'
 import { cspNonce, noCache, requestId, securityHeaders } from './http/security.ts'
 import { createSessionMiddleware, saveSessionBeforeRedirect, sessionTimeouts } from './http/session.ts'
 import type { Logger } from './logger.ts'
-import { assertEveryRouteRegistered, buildRoutes } from './routes.ts'
+import { restrictedRecordGate } from './features/people/restrictedRecordGate.ts'
+import { passwordChangeRequired } from './features/account/passwordChangeRequired.ts'
+import { assertEveryRouteRegistered, assertPersonRoutesDeclared, buildRoutes } from './routes.ts'
 import type { Services } from './services.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -61,7 +63,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }))
 
   const passport = createPassport(deps.db, deps.services.signInService)
-  const csrf = createCsrf()
+  const csrf = createCsrf({ secret: deps.sessionSecret, secureCookies: config.secureCookies })
   const routes = buildRoutes({
     db: deps.db,
     databaseKind: deps.databaseKind,
@@ -81,6 +83,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(passport.session())
   app.use(sessionTimeouts(config.session))
   app.use(saveSessionBeforeRedirect)
+  // After an administrator's reset, nothing but the change-password page and sign-out until it is done.
+  app.use(passwordChangeRequired)
   app.use(csrf.exposeToken)
   app.use(exposeIdempotencyKey)
   // A file upload's CSRF token is inside its multipart body: that route's parser runs first.
@@ -92,9 +96,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(pageLocals)
 
   for (const route of routes) {
-    app[route.method](route.path, authorise(route.access), ...(route.before ?? []), route.handler)
+    const gate = route.person ? [restrictedRecordGate(deps.db, route.person)] : []
+    app[route.method](route.path, authorise(route.access), ...gate, ...(route.before ?? []), route.handler)
   }
   assertEveryRouteRegistered(app, routes)
+  assertPersonRoutesDeclared(routes)
 
   app.use(notFoundHandler)
   app.use(errorHandler({ logger, showStack: config.env !== 'production' }))

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { z } from 'zod'
 
 const booleanFromEnv = z
@@ -24,6 +25,14 @@ const envSchema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  AUDIT_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  AUDIT_PREVIOUS_KEYS: z
+    .string()
+    .optional()
+    .transform((raw) => (raw ?? '').split(',').map((key) => key.trim()).filter((key) => key !== ''))
+    .refine((keys) => keys.every((key) => key.length >= 32), 'each key must be at least 32 characters'),
+  AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_SECONDS: positiveInt.max(3600).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO_PASSWORD: z.string().min(8).default('cohort-demo'),
   SEED_DEMO: booleanFromEnv.optional(),
@@ -36,7 +45,12 @@ const envSchema = z.object({
   SESSION_ABSOLUTE_HOURS: positiveInt.default(12),
   LOCKOUT_THRESHOLD: positiveInt.default(10),
   LOCKOUT_MINUTES: positiveInt.default(30),
-  SIGN_IN_RATE_LIMIT: positiveInt.default(30),
+  /** Failed sign-ins from one address in a window, whatever the usernames (a station behind one proxy). */
+  SIGN_IN_FAILURES_PER_ADDRESS: positiveInt.optional(),
+  /** The earlier name of SIGN_IN_FAILURES_PER_ADDRESS, still read so that existing settings keep working. */
+  SIGN_IN_RATE_LIMIT: positiveInt.optional(),
+  /** Failed sign-ins for one username from one address in a window. */
+  SIGN_IN_FAILURES_PER_USERNAME: positiveInt.default(20),
   SIGN_IN_RATE_WINDOW_MINUTES: positiveInt.default(15),
   REPORT_CACHE_MINUTES: z.coerce.number().int().min(0).max(1440).default(2),
   RETENTION_REVIEW_YEARS: positiveInt.max(100).default(6),
@@ -52,6 +66,8 @@ export type Config = Readonly<{
   migrationDatabaseUrl: string | undefined
   dataDir: string
   sessionSecret: string | undefined
+  /** The audit chain's HMAC key (else audit.key in DATA_DIR), the keys before it, and where the signed checkpoints go. */
+  audit: Readonly<{ key: string | undefined; previousKeys: readonly string[]; checkpointFile: string; checkpointIntervalMs: number }>
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL']
   demoPassword: string
   seedDemo: boolean | undefined
@@ -65,7 +81,8 @@ export type Config = Readonly<{
   signIn: Readonly<{
     lockoutThreshold: number
     lockoutMs: number
-    rateLimit: number
+    /** Only failed sign-ins count; a successful one gives its reserved attempt back. */
+    rateLimit: Readonly<{ failuresPerAddress: number; failuresPerUsername: number }>
     rateWindowMs: number
   }>
 }>
@@ -95,6 +112,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     migrationDatabaseUrl: e.MIGRATION_DATABASE_URL,
     dataDir: e.DATA_DIR,
     sessionSecret: e.SESSION_SECRET,
+    audit: Object.freeze({
+      key: e.AUDIT_KEY,
+      previousKeys: Object.freeze(e.AUDIT_PREVIOUS_KEYS),
+      checkpointFile: e.AUDIT_CHECKPOINT_FILE ?? path.join(e.DATA_DIR, 'audit-checkpoints.log'),
+      checkpointIntervalMs: e.AUDIT_CHECKPOINT_SECONDS * 1000,
+    }),
     logLevel: e.LOG_LEVEL,
     demoPassword: e.DEMO_PASSWORD,
     seedDemo: e.SEED_DEMO,
@@ -117,7 +140,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     signIn: Object.freeze({
       lockoutThreshold: e.LOCKOUT_THRESHOLD,
       lockoutMs: e.LOCKOUT_MINUTES * 60_000,
-      rateLimit: e.SIGN_IN_RATE_LIMIT,
+      rateLimit: Object.freeze({
+        failuresPerAddress: e.SIGN_IN_FAILURES_PER_ADDRESS ?? e.SIGN_IN_RATE_LIMIT ?? 300,
+        failuresPerUsername: e.SIGN_IN_FAILURES_PER_USERNAME,
+      }),
       rateWindowMs: e.SIGN_IN_RATE_WINDOW_MINUTES * 60_000,
     }),
   })

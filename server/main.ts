@@ -6,6 +6,8 @@ import { createApp } from './app.ts'
 import { gracefulClose } from './http/gracefulClose.ts'
 import { deleteExpiredIdempotencyKeys } from './features/idempotency/writeOnce.ts'
 import { startAuditSealer } from './features/audit/auditSealer.ts'
+import { startAuditCheckpoints } from './features/audit/auditCheckpoint.ts'
+import { resolveAuditKeys, useAuditKeys } from './features/audit/auditKey.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { createLogger } from './logger.ts'
 import { createServices } from './services.ts'
@@ -47,6 +49,14 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     production: config.env === 'production',
   })
+  // Every seal in this process keys the chain with it; it is kept out of the database.
+  const auditKeys = await resolveAuditKeys({
+    configured: config.audit.key,
+    previous: config.audit.previousKeys,
+    dataDir: config.dataDir,
+    production: config.env === 'production',
+  })
+  useAuditKeys(auditKeys)
   const services = createServices(database.db, config)
   const app = createApp({
     config,
@@ -78,6 +88,13 @@ async function main(): Promise<void> {
   // Audit rows are committed with their acts and joined to the hash chain in batches, a fifth of
   // a second apart at most, off every request's path (see the audit_sealed_in_batches migration).
   const auditSealer = startAuditSealer(database.db, { intervalMs: 200, logger })
+  // The chain's head, signed, outside the database: rows cut from its end no longer go unnoticed.
+  const auditCheckpoints = startAuditCheckpoints(database.db, {
+    keys: auditKeys,
+    file: config.audit.checkpointFile,
+    intervalMs: config.audit.checkpointIntervalMs,
+    logger,
+  })
 
   const server: Server = createServer(app)
   const closeServer = gracefulClose(server, { idleGraceMs: 1_500 })
@@ -101,6 +118,7 @@ async function main(): Promise<void> {
     // sealed, then the database closes.
     void closeServer()
       .then(() => auditSealer.stop())
+      .then(() => auditCheckpoints.stop())
       .then(() => database.close())
       .then(
         () => {

@@ -7,6 +7,7 @@ import { authRoutes } from './features/auth/authRoutes.ts'
 import { healthRoutes } from './features/health/healthRoutes.ts'
 import { homeRoutes } from './features/home/homeRoutes.ts'
 import { usersRoutes } from './features/users/usersRoutes.ts'
+import { accountRoutes } from './features/account/accountRoutes.ts'
 import { caseworkRoutes } from './features/casework/caseworkRoutes.ts'
 import { cohortsRoutes } from './features/cohorts/cohortsRoutes.ts'
 import { peopleRoutes } from './features/people/peopleRoutes.ts'
@@ -20,7 +21,7 @@ import { meetingPackRoutes } from './features/performance/meetingPackRoutes.ts'
 import { performanceRoutes } from './features/performance/performanceRoutes.ts'
 import { referenceRoutes } from './features/reference/referenceRoutes.ts'
 import { combinationRoutes } from './features/combination/combinationRoutes.ts'
-import type { RouteDefinition } from './http/routeDefinition.ts'
+import type { PersonVia, RouteDefinition } from './http/routeDefinition.ts'
 import type { Services } from './services.ts'
 
 export type RouteDeps = {
@@ -46,6 +47,7 @@ export function buildRoutes(deps: RouteDeps): RouteDefinition[] {
     }),
     ...homeRoutes({ dashboardService: deps.services.dashboardService }),
     ...usersRoutes({ usersService: deps.services.usersService }),
+    ...accountRoutes({ usersService: deps.services.usersService }),
     ...peopleRoutes({ peopleService: deps.services.peopleService }),
     ...combinationRoutes({ combinationService: deps.services.combinationService }),
     ...caseworkRoutes({ caseworkService: deps.services.caseworkService, peopleService: deps.services.peopleService }),
@@ -89,5 +91,34 @@ export function assertEveryRouteRegistered(app: Express, routes: readonly RouteD
     const key = `${r.method.toUpperCase()} ${r.path}`
     if (seen.has(key)) throw new Error(`Route declared twice: ${key}`)
     seen.add(key)
+  }
+}
+
+/** The path parameters that name a person's record, and what each names. */
+export const personParams: Readonly<Record<string, PersonVia>> = {
+  personId: 'person',
+  actionId: 'action',
+  appointmentId: 'appointment',
+  entryId: 'cidEntry',
+  testId: 'drugTest',
+  failureId: 'failure',
+  membershipId: 'membership',
+  linkId: 'partnerLink',
+  referralId: 'referral',
+}
+
+/**
+ * Refuses to start if a route names a person's record in its path without declaring, as that
+ * parameter, how the restricted record gate finds the person: deny by default.
+ */
+export function assertPersonRoutesDeclared(routes: readonly RouteDefinition[]): void {
+  for (const r of routes) {
+    const key = `${r.method.toUpperCase()} ${r.path}`
+    const named = [...r.path.matchAll(/:(\w+)/g)].map((m) => m[1] ?? '').filter((p) => p in personParams)
+    if (named.length === 0) continue
+    const first = named[0] as string
+    if (!r.person || r.person.param !== first || r.person.via !== personParams[first]) {
+      throw new Error(`${key} names a person's record (:${first}) but does not declare person: { via: '${personParams[first]}', param: '${first}' }`)
+    }
   }
 }

@@ -9,6 +9,10 @@ declare global {
       id: string
       /** The form post's idempotency key and what it was sent to (see http/idempotency.ts). */
       idempotency?: { key: string; scope: string }
+      /** The purpose stated for the restricted record this request touches (set by the restricted record gate). */
+      statedPurpose?: string
+      /** How many audit rows this request has written: a refused form shown again writes its consultation only if none was. */
+      auditRows?: { count: number }
     }
   }
 }

@@ -35,7 +35,8 @@ export async function seedDemo(db: Kysely<Database>, options: { password: string
       if (existing) continue
       const user = await trx
         .insertInto('app_user')
-        .values({ username: demo.username, display_name: displayName, role: demo.role, agency: demo.agency, password_hash: passwordHash })
+        // Demo accounts share a published password on purpose: they are never made to change it.
+        .values({ username: demo.username, display_name: displayName, role: demo.role, agency: demo.agency, password_hash: passwordHash, must_change_password: false })
         .returning('id')
         .executeTakeFirstOrThrow()
       await trx.insertInto('user_area').values({ user_id: user.id, area_id: bcu.id }).execute()

@@ -13,6 +13,8 @@ export type SessionUser = {
   visibleAreaIds: string[]
   /** Epoch ms: sessions signed in before this were ended by an administrator. */
   sessionsValidAfter: number | null
+  /** An administrator reset the password: every page but the change-password page is refused until they choose one. */
+  mustChangePassword: boolean
 }
 
 export function can(user: SessionUser | undefined, permission: Permission): boolean {

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express'
 import type { Logger } from '../logger.ts'
 import { isChangedMeanwhile, isDatabaseUnavailable, isRefusedInput } from './databaseErrors.ts'
 import { HttpError } from './httpError.ts'
+import { describeRetry, TooManyAttempts } from './rateLimit.ts'
 import { renderPage } from './render.ts'
 
 const pageForStatus: Record<number, string> = {
@@ -44,11 +45,15 @@ export function errorHandler(options: { logger: Logger; showStack: boolean }): E
       return
     }
     if (status === 503) res.setHeader('Retry-After', '5')
+    // Too many failed sign-ins: say when the window ends, as a header and in words (nothing about who).
+    const retry = error instanceof TooManyAttempts ? describeRetry(error.retryAt) : undefined
+    if (retry) res.setHeader('Retry-After', String(retry.seconds))
     const view = pageForStatus[status] ?? 'errors/500'
     const locals = {
       title: isCsrf ? 'Your form could not be sent' : titleFor(status),
       csrfFailure: isCsrf,
       tooLarge: status === 413,
+      retry,
       requestId: req.id,
       stack: options.showStack && error instanceof Error ? error.stack : undefined,
       // The error may come before the session or the user was loaded: render without them.

@@ -8,12 +8,24 @@ export type Access = 'public' | 'signedIn' | Permission
 /** What the route's service writes to the audit log ('none' for pages with no personal data). */
 export type RouteAudit = AuditCategory | 'none'
 
+/** The records a route can name in its path, each of which belongs to one person. */
+export type PersonVia = 'person' | 'action' | 'appointment' | 'cidEntry' | 'drugTest' | 'failure' | 'membership' | 'partnerLink' | 'referral'
+
+/**
+ * How a route finds the person it touches: the path parameter and what it names. The restricted
+ * record gate (features/people/restrictedRecordGate.ts) runs before the handler of every route
+ * that declares one, whatever the method and whatever the handler would answer.
+ */
+export type PersonInPath = { via: PersonVia; param: string }
+
 export type RouteDefinition = {
   method: 'get' | 'post'
   path: string
   access: Access
   audit: RouteAudit
   handler: RequestHandler
+  /** The person the route touches; required of every route whose path names a person's record. */
+  person?: PersonInPath
   /** Route-specific middleware that runs after authorisation (e.g. rate limits). */
   before?: RequestHandler[]
   /**

@@ -1,15 +1,28 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import type { RequestHandler } from 'express'
+import type { Request, RequestHandler } from 'express'
 import helmet from 'helmet'
 
-const requestIdPattern = /^[A-Za-z0-9._-]{8,128}$/
+/** The shape a client's X-Request-Id must have to be kept: a uuid passes; line breaks, quotes, markup and long strings do not. */
+export const clientRequestIdPattern = /^[A-Za-z0-9._-]{8,64}$/
 
-/** Gives every request an id (kept from a proxy's X-Request-Id when it looks like one) for logs and audit rows. */
+const clientIds = new WeakMap<Request, string>()
+
+/**
+ * Gives every request the server's own id (a uuid), for logs, audit rows and the X-Request-Id
+ * response header. A client's or proxy's X-Request-Id never replaces it, since anyone can send
+ * one: it is kept beside it, for tracing across systems, and only when it has the strict shape.
+ */
 export const requestId: RequestHandler = (req, res, next) => {
+  req.id = randomUUID()
   const incoming = req.get('x-request-id')
-  req.id = incoming && requestIdPattern.test(incoming) ? incoming : randomUUID()
+  if (incoming !== undefined && clientRequestIdPattern.test(incoming)) clientIds.set(req, incoming)
   res.setHeader('X-Request-Id', req.id)
   next()
+}
+
+/** The X-Request-Id the client sent, if it had the accepted shape. */
+export function clientRequestIdOf(req: Request): string | null {
+  return clientIds.get(req) ?? null
 }
 
 export const cspNonce: RequestHandler = (_req, res, next) => {

@@ -1,4 +1,5 @@
-import type { RequestHandler } from 'express'
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import type { Request, RequestHandler, Response } from 'express'
 import session from 'express-session'
 import connectPgSimple from 'connect-pg-simple'
 import type pg from 'pg'
@@ -14,10 +15,13 @@ export type SessionOptions = {
 
 export const sessionCookieName = 'cohort.sid'
 
-/** Sessions live in the database, so every app instance sees the same ones and a restart signs nobody out. */
-export function createSessionMiddleware(options: SessionOptions): RequestHandler {
+/**
+ * The store of sessions in PostgreSQL. With a prune interval it deletes expired rows on a timer
+ * (in every environment but tests); pruneSessions() runs the same deletion at once.
+ */
+export function createSessionStore(options: Pick<SessionOptions, 'pool' | 'pruneIntervalSeconds'>) {
   const PgStore = connectPgSimple(session)
-  const store = new PgStore({
+  return new PgStore({
     pool: options.pool,
     tableName: 'session',
     createTableIfMissing: false,
@@ -26,9 +30,13 @@ export function createSessionMiddleware(options: SessionOptions): RequestHandler
     // when lastSeenAt moves, at most once a minute (sessionTimeouts below).
     disableTouch: true,
   })
+}
+
+/** Sessions live in the database, so every app instance sees the same ones and a restart signs nobody out. */
+export function createSessionMiddleware(options: SessionOptions): RequestHandler {
   return session({
     name: sessionCookieName,
-    store,
+    store: createSessionStore(options),
     secret: options.secret,
     resave: false,
     saveUninitialized: false,
@@ -80,4 +88,46 @@ export const saveSessionBeforeRedirect: RequestHandler = (req, res, next) => {
     req.session.save((error) => (error ? next(error) : redirect(...args)))
   }) as typeof res.redirect
   next()
+}
+
+/**
+ * A browser that has not signed in gets a session id in the session cookie, signed as
+ * express-session signs it, but no row: the row is written when the session first holds
+ * something (signing in). Until then express-session finds no row for the id and stores nothing,
+ * and the sign-in form's token is bound to this id (see csrf.ts).
+ */
+export function reserveSessionId(res: Response, secret: string, secureCookies: boolean): string {
+  const id = randomBytes(24).toString('base64url')
+  res.cookie(sessionCookieName, `s:${signed(id, secret)}`, { httpOnly: true, sameSite: 'lax', secure: secureCookies, path: '/' })
+  return id
+}
+
+/** The session id the browser sent, if its signature is good (express-session itself replaces an id it has no row for). */
+export function sessionIdFromCookie(req: Request, secret: string): string | undefined {
+  const raw = cookieValue(req.headers.cookie, sessionCookieName)
+  if (!raw?.startsWith('s:')) return undefined
+  const value = raw.slice(2)
+  const id = value.slice(0, value.lastIndexOf('.'))
+  const expected = Buffer.from(signed(id, secret))
+  const given = Buffer.from(value)
+  return id && expected.length === given.length && timingSafeEqual(expected, given) ? id : undefined
+}
+
+/** cookie-signature's format, the one express-session reads. */
+function signed(value: string, secret: string): string {
+  return `${value}.${createHmac('sha256', secret).update(value).digest('base64').replace(/=+$/, '')}`
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const at = part.indexOf('=')
+    if (at > 0 && part.slice(0, at).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(at + 1).trim())
+      } catch {
+        return undefined
+      }
+    }
+  }
+  return undefined
 }

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startAppProcess, type AppProcess } from './support/appProcess.ts'
-import { arrangeDueAppointments, createDatabase, query } from './support/arrange.ts'
+import { arrangeDueAppointments, checkAuditLogAsTheApp, createDatabase, query, sealAsTheApp } from './support/arrange.ts'
 import { Browser, formKey, type Reply } from './support/http.ts'
 import { startPrivatePostgres, type PrivatePostgres } from './support/privatePostgres.ts'
 
@@ -142,7 +143,7 @@ describe('when PostgreSQL restarts under load', () => {
     )
     expect(recorded.filter((r) => r.n !== 1)).toEqual([])
     expect(recorded.map((r) => r.appointment_id).sort()).toEqual(attempted.sort())
-    await query(databaseUrl, 'select audit_seal(true)', [])
+    await sealAsTheApp(databaseUrl)
     const audited = await query<{ entity_id: string; n: number }>(
       databaseUrl,
       `select entity_id, count(*)::int as n from audit_event where event = 'attendance.recorded' and entity_id = any($1::text[]) group by entity_id`,
@@ -150,5 +151,8 @@ describe('when PostgreSQL restarts under load', () => {
     )
     expect(audited.filter((r) => r.n !== 1)).toEqual([])
     expect(audited.length).toBe(attempted.length)
+    // The chain went on through the outage under the app's key, every row hashed and linked.
+    const check = await checkAuditLogAsTheApp(databaseUrl, path.join(app.dataDir, 'audit-checkpoints.log'))
+    expect(check, check.message).toMatchObject({ outcome: 'intact', chain: { firstBrokenId: null } })
   })
 })

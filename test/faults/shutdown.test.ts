@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs'
 import http from 'node:http'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startAppProcess, type AppProcess } from './support/appProcess.ts'
-import { arrangeDueAppointments, createDatabase, query } from './support/arrange.ts'
+import { arrangeDueAppointments, checkAuditLogAsTheApp, createDatabase, query } from './support/arrange.ts'
 import { Browser, formKey, send, type Reply } from './support/http.ts'
 import { startPrivatePostgres, type PrivatePostgres } from './support/privatePostgres.ts'
 
@@ -85,5 +86,9 @@ describe('when the app is sent SIGTERM under load', () => {
     expect(waiting[0]?.n).toBe(0)
     const audited = await query<{ n: number }>(databaseUrl, "select count(*)::int as n from audit_event where event = 'attendance.recorded' and entity_id = any($1::text[])", [appointments])
     expect(audited[0]?.n).toBe(appointments.length)
+    // …under the app's key, and its last row is the one the checkpoint written at exit signed.
+    const check = await checkAuditLogAsTheApp(databaseUrl, path.join(app.dataDir, 'audit-checkpoints.log'))
+    expect(check.message).toMatch(/^audit chain intact/)
+    expect(check).toMatchObject({ outcome: 'intact', checkpoint: { lastId: check.chain.lastId } })
   })
 })

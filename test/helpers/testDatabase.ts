@@ -3,10 +3,15 @@ import { readFile } from 'node:fs/promises'
 import pg from 'pg'
 import { inject } from 'vitest'
 import { appRole, createDb, type DbHandle } from '../../db/index.ts'
+import { auditKeyRing, useAuditKeys } from '../../server/features/audit/auditKey.ts'
+
+/** The audit key every test seals with, as the app seals with its own (never a real one). */
+export const testAuditKey = 'cohort-test-audit-key-not-a-secret-0123456789'
 
 /** A private copy of the migrated, seeded template for one test file. Close it in afterAll. */
 export async function createTestDatabase(options: { poolMax?: number; statementTimeoutMs?: number } = {}): Promise<DbHandle> {
   const template = inject('template')
+  useAuditKeys(auditKeyRing(testAuditKey))
   const common = {
     dataDir: '',
     poolMax: options.poolMax ?? 5,

@@ -56,7 +56,7 @@ const expectedNotOk: Record<string, { status: number; when: 'signedIn'; why: str
 
 /** POST routes that write no audit row, and why that is right. Everything else must declare a category. */
 const postsWithoutAudit: Record<string, string> = {
-  'POST /people/:personId/access':
+  'POST /restricted-records/access':
     'keeps the purpose stated for a restricted record in the session only; the GET of the record that follows writes the consultation row carrying that purpose',
 }
 

@@ -1,6 +1,8 @@
+import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sessionCookieName } from '../../server/http/session.ts'
 import { demoPassword } from '../helpers/constants.ts'
-import { anonymousAgent, signInAs, type Agent } from '../helpers/signIn.ts'
+import { anonymousAgent, csrfFrom, sessionIdFrom, signInAs, type Agent } from '../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../helpers/testApp.ts'
 import { sealed } from '../helpers/factories.ts'
 
@@ -108,5 +110,83 @@ describe('CSRF protection on state-changing requests', () => {
     const response = await agent.post('/sign-out').type('form').send({})
     expect(response.status).toBe(403)
     await agent.get('/').expect(200)
+  })
+})
+
+async function sessionRowCount(): Promise<number> {
+  const row = await t.db.selectFrom('session').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+async function signInAuditCount(): Promise<number> {
+  const row = await (await sealed(t.db))
+    .selectFrom('audit_event')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('event', 'like', 'sign_in.%')
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** Sends the sign-in form with the right password and the given token; expects a refusal that stores nothing. */
+async function expectSignInRefused(agent: Agent, csrf: string | undefined) {
+  const sessionsBefore = await sessionRowCount()
+  const auditBefore = await signInAuditCount()
+  const form: Record<string, string> = { username: 'admin', password: demoPassword }
+  if (csrf !== undefined) form._csrf = csrf
+  const response = await agent.post('/sign-in').type('form').send(form)
+  expect(response.status).toBe(403)
+  expect(response.text).toContain('Your form could not be sent')
+  expect(sessionIdFrom(response)).toBeUndefined()
+  expect(await sessionRowCount()).toBe(sessionsBefore)
+  // Refused before the password was looked at: no sign-in event either way.
+  expect(await signInAuditCount()).toBe(auditBefore)
+  expect((await agent.get('/')).status).toBe(303)
+}
+
+describe('CSRF protection of the sign-in form, which has no stored session behind it', () => {
+  it('with its own token, the sign-in form signs in (so the refusals below are about the token)', async () => {
+    const { agent, csrf } = await anonymousAgent(t.app)
+    const response = await agent.post('/sign-in').type('form').send({ _csrf: csrf, username: 'admin', password: demoPassword })
+    expect(response.status).toBe(303)
+    await agent.get('/').expect(200)
+  })
+
+  it('a sign-in with no token is refused with 403 and stores no session', async () => {
+    const { agent } = await anonymousAgent(t.app)
+    await expectSignInRefused(agent, undefined)
+  })
+
+  it('a sign-in with a made-up token is refused with 403 and stores no session', async () => {
+    const { agent, csrf } = await anonymousAgent(t.app)
+    await expectSignInRefused(agent, `${csrf.slice(0, -2)}xx`)
+    await expectSignInRefused(agent, '')
+  })
+
+  it('a sign-in carrying the token another browser was given is refused with 403 and stores no session', async () => {
+    const mine = await anonymousAgent(t.app)
+    const theirs = await anonymousAgent(t.app)
+    expect(theirs.csrf).not.toBe(mine.csrf)
+    await expectSignInRefused(mine.agent, theirs.csrf)
+  })
+
+  it('a sign-in from a browser with no session cookie, or a cookie whose signature is wrong, is refused with 403', async () => {
+    const page = await request(t.app).get('/sign-in').expect(200)
+    const csrf = csrfFrom(page.text)
+    const cookie = sessionIdFrom(page)!
+    await expectSignInRefused(request.agent(t.app), csrf)
+    const sent = await request(t.app)
+      .post('/sign-in')
+      .set('Cookie', `${sessionCookieName}=${cookie.replace(/.{4}$/, 'AAAA')}`)
+      .type('form')
+      .send({ _csrf: csrf, username: 'admin', password: demoPassword })
+    expect(sent.status).toBe(403)
+    expect(sessionIdFrom(sent)).toBeUndefined()
+    // The untouched cookie with the same token is accepted: the refusal above was the signature.
+    const genuine = await request(t.app)
+      .post('/sign-in')
+      .set('Cookie', `${sessionCookieName}=${cookie}`)
+      .type('form')
+      .send({ _csrf: csrf, username: 'admin', password: demoPassword })
+    expect(genuine.status).toBe(303)
   })
 })

@@ -1,9 +1,9 @@
 import { sql } from 'kysely'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sessionCookieName } from '../../server/http/session.ts'
+import { createSessionStore, sessionCookieName } from '../../server/http/session.ts'
 import { demoPassword } from '../helpers/constants.ts'
-import { anonymousAgent, csrfFrom, sessionIdFrom, signInAs, type Agent } from '../helpers/signIn.ts'
+import { csrfFrom, sessionIdFrom, signInAs, type Agent } from '../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../helpers/testApp.ts'
 
 let t: TestApp
@@ -25,11 +25,12 @@ function storeIdOf(cookieValue: string): string {
 
 /** Signs in through the form, keeping both cookies so the test can replay them. */
 async function signInKeepingCookies(username: string) {
-  const { agent, csrf } = await anonymousAgent(t.app)
-  const page = await agent.get('/sign-in')
-  // The anonymous session was created when the first sign-in page issued its CSRF token.
+  const agent = request.agent(t.app)
+  const page = await agent.get('/sign-in').expect(200)
+  // The sign-in page gives the browser a session id for its form's token, but stores no row for it.
   const anonymousCookie = sessionIdFrom(page)
-  expect(csrfFrom(page.text)).toBe(csrf)
+  if (anonymousCookie) expect(await storedSession(storeIdOf(anonymousCookie))).toBeUndefined()
+  const csrf = csrfFrom(page.text)
   const response = await agent.post('/sign-in').type('form').send({ _csrf: csrf, username, password: demoPassword })
   expect(response.status).toBe(303)
   const signedInCookie = sessionIdFrom(response)
@@ -163,5 +164,63 @@ describe('sessions', () => {
     expectSignInRedirect(await second.get('/'))
     // The administrator's own session is untouched.
     await admin.agent.get('/admin/users').expect(200)
+  })
+})
+
+async function sessionRowCount(): Promise<number> {
+  const row = await t.db.selectFrom('session').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+describe('sessions are stored only when needed, and expired ones are removed', () => {
+  it('twenty anonymous visits to the sign-in page write no session row, and each page still has a form token', async () => {
+    const before = await sessionRowCount()
+    const returning = request.agent(t.app)
+    for (let i = 0; i < 10; i += 1) {
+      // Ten browsers arriving for the first time, and one browser coming back ten times.
+      const fresh = await request(t.app).get('/sign-in').expect(200)
+      expect(csrfFrom(fresh.text)).toBeTruthy()
+      expect(sessionIdFrom(fresh)).toBeTruthy()
+      const again = await returning.get('/sign-in').expect(200)
+      expect(csrfFrom(again.text)).toBeTruthy()
+    }
+    expect(await sessionRowCount()).toBe(before)
+  })
+
+  it('a browser that returns to the sign-in page keeps its form token, and signing in then stores exactly one session', async () => {
+    const agent = request.agent(t.app)
+    const first = csrfFrom((await agent.get('/sign-in').expect(200)).text)
+    expect(csrfFrom((await agent.get('/sign-in').expect(200)).text)).toBe(first)
+    const before = await sessionRowCount()
+    const response = await agent.post('/sign-in').type('form').send({ _csrf: first, username: 'supervisor', password: demoPassword })
+    expect(response.status).toBe(303)
+    expect(await sessionRowCount()).toBe(before + 1)
+  })
+
+  it('a failed sign-in writes no session row', async () => {
+    const agent = request.agent(t.app)
+    const csrf = csrfFrom((await agent.get('/sign-in').expect(200)).text)
+    const before = await sessionRowCount()
+    const response = await agent.post('/sign-in').type('form').send({ _csrf: csrf, username: 'supervisor', password: 'not the password' })
+    expect(response.status).toBe(401)
+    expect(csrfFrom(response.text)).toBe(csrf)
+    expect(await sessionRowCount()).toBe(before)
+  })
+
+  it('pruning removes expired session rows and keeps live ones', async () => {
+    const expired = `expired-${Date.now()}`
+    const live = `live-${Date.now()}`
+    await t.db
+      .insertInto('session')
+      .values([
+        { sid: expired, sess: JSON.stringify({ cookie: {} }), expire: new Date(Date.now() - minute) },
+        { sid: live, sess: JSON.stringify({ cookie: {} }), expire: new Date(Date.now() + 30 * minute) },
+      ])
+      .execute()
+    const store = createSessionStore({ pool: t.database.pool, pruneIntervalSeconds: false })
+    await new Promise<void>((resolve, reject) => store.pruneSessions((error) => (error ? reject(error) : resolve())))
+    const left = await t.db.selectFrom('session').select('sid').where('sid', 'in', [expired, live]).execute()
+    expect(left.map((row) => row.sid)).toEqual([live])
+    await store.close()
   })
 })

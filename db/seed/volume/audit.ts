@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import type { AuditCategory, Database } from '../../types.ts'
+import { sign, type AuditKey } from '../../../server/features/audit/auditKey.ts'
 import type { VolumeContext } from './context.ts'
 import { mulberry32, volumeId } from './random.ts'
 
@@ -32,13 +32,15 @@ function quote(value: string | null): string {
 type Actor = { id: string; username: string }
 
 /**
- * `rows` audit rows over the last two years, oldest first, written with their hash chain. The
- * chaining trigger would stamp every row with the current time, so it is disabled inside one
+ * `rows` audit rows over the last two years, oldest first, written with their keyed hash chain.
+ * The chaining trigger would stamp every row with the current time, so it is disabled inside one
  * transaction that holds the trigger's own advisory lock, and this code does exactly what it
- * does: the next ids, each row's canonical text, sha256, the link to the previous row. The
- * trigger is enabled again before commit, and `npm run audit:verify` checks the result.
+ * does: the next ids, each row's canonical text, its HMAC-SHA256 under the audit key (computed
+ * here, as the database computes it from the key's pads), the link to the previous row, and the
+ * key's segment where the key changes. The trigger is enabled again before commit, and
+ * `npm run audit:verify` checks the result.
  */
-export async function generateAudit(ctx: VolumeContext, rows: number, actors: Actor[]): Promise<void> {
+export async function generateAudit(ctx: VolumeContext, rows: number, actors: Actor[], key: AuditKey): Promise<void> {
   const personIds = Array.from({ length: ctx.people }, (_, i) => volumeId(ctx.rng.seed, 'p', i + 1))
   const random = mulberry32(ctx.rng.seed * 7919 + 17)
   const days = 730
@@ -49,11 +51,13 @@ export async function generateAudit(ctx: VolumeContext, rows: number, actors: Ac
   await ctx.db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${sql.lit(chainLock)})`.execute(trx)
     await sql`alter table audit_event disable trigger audit_event_chain`.execute(trx)
-    const last = await sql<{ id: string; hash: string }>`select id::text, hash from audit_event order by id desc limit 1`.execute(trx)
+    // Ordered by the column: `order by id` after `id::text` would sort the text, and link to row 9 rather than row 38.
+    const last = await sql<{ id: string; hash: string }>`select a.id::text as id, a.hash from audit_event a order by a.id desc limit 1`.execute(trx)
     const sequence = await sql<{ last_value: string; is_called: boolean }>`select last_value::text, is_called from audit_event_seq`.execute(trx)
     const seq = sequence.rows[0]
     let nextId = Math.max(Number(last.rows[0]?.id ?? 0) + 1, seq ? Number(seq.last_value) + (seq.is_called ? 1 : 0) : 1)
     let prev = last.rows[0]?.hash ?? '0'.repeat(64)
+    await startKeySegment(trx, nextId, key)
 
     const indexes = await dropSecondaryIndexes(trx, rows)
 
@@ -80,7 +84,7 @@ export async function generateAudit(ctx: VolumeContext, rows: number, actors: Ac
         const ip = ips[actorIndex]!
         const canonical = [String(id), String(ms * 1000), quote(kind.category), quote(kind.event), quote(actor.id), quote(actor.username),
           quote(kind.entity), quote(entityId), quote(person), 'NULL', quote(kind.recipients ?? null), quote(request), quote(ip), 'NULL', prev].join('|')
-        const hash = createHash('sha256').update(canonical, 'utf8').digest('hex')
+        const hash = sign(key, canonical)
         cols.id.push(id); cols.at.push(at); cols.category.push(kind.category); cols.event.push(kind.event); cols.actor.push(actor.id)
         cols.username.push(actor.username); cols.entityType.push(kind.entity); cols.entityId.push(entityId); cols.person.push(person)
         cols.recipients.push(kind.recipients ?? null); cols.request.push(request); cols.ip.push(ip); cols.prev.push(prev); cols.hash.push(hash)
@@ -101,6 +105,17 @@ export async function generateAudit(ctx: VolumeContext, rows: number, actors: Ac
     await sql`alter table audit_event enable trigger audit_event_chain`.execute(trx)
   })
   ctx.progress.done()
+}
+
+/**
+ * Names the key from the first generated row on, as the trigger does with the first row a new key
+ * seals; when the latest segment already names it, the generated rows simply continue it.
+ */
+async function startKeySegment(db: Kysely<Database>, firstId: number, key: AuditKey): Promise<void> {
+  const latest = await db.selectFrom('audit_key_segment').select('key_id').orderBy('first_id', 'desc').limit(1).executeTakeFirst()
+  if (latest?.key_id === key.id) return
+  // The app's role may not write it (the trigger does, as the owner): this is the owner's work.
+  await sql`insert into audit_key_segment (first_id, key_id) values (${sql.lit(firstId)}, ${key.id})`.execute(db)
 }
 
 function insertBatch(db: Kysely<Database>, c: Record<string, unknown[]>) {

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../types.ts'
 import { hashPassword } from '../../../server/auth/passwords.ts'
 import { todayInLondon } from '../../../server/http/dates.ts'
+import { processAuditKeys, type AuditKeyRing } from '../../../server/features/audit/auditKey.ts'
 import { generateAudit } from './audit.ts'
 import { generateCid } from './cid.ts'
 import { generateCohorts } from './cohorts.ts'
@@ -21,6 +22,8 @@ export type VolumeOptions = {
   seed?: number
   /** Audit rows to add, with a valid hash chain; none when absent. */
   auditRows?: number
+  /** The keys that seal those rows: the process's own (registered by whatever opened the database) unless given. */
+  auditKeys?: AuditKeyRing | undefined
   password: string
   /** Fixed in tests so two runs can be compared row for row; the real date and time otherwise. */
   now?: Date
@@ -44,6 +47,9 @@ export async function generateVolume(database: Kysely<Database>, options: Volume
   const now = options.now ?? new Date()
   const today = todayInLondon(now)
   const progress = options.progress ?? createProgress()
+  // Checked before anything is written: a keyed chain takes no row without its key.
+  const auditKey = (options.auditKeys ?? processAuditKeys())?.current
+  if (options.auditRows && !auditKey) throw new Error('--audit-rows needs the audit key (AUDIT_KEY, or audit.key in DATA_DIR): the rows are sealed with it')
 
   return database.connection().execute(async (db) => {
     const existing = await db.selectFrom('person').select('id').where('id', '=', volumeId(seed, 'p', 1)).executeTakeFirst()
@@ -71,9 +77,9 @@ export async function generateVolume(database: Kysely<Database>, options: Volume
     await generateDip(ctx)
     await generateCid(ctx)
     await generatePartnersAndRetention(ctx)
-    if (options.auditRows) {
+    if (options.auditRows && auditKey) {
       const demo = await db.selectFrom('app_user').select(['id', 'username']).where('username', 'in', ['iom', 'dip', 'supervisor', 'cid']).orderBy('username').execute()
-      await generateAudit(ctx, options.auditRows, [...users.filter((u) => u.role !== 'partner'), ...demo])
+      await generateAudit(ctx, options.auditRows, [...users.filter((u) => u.role !== 'partner'), ...demo], auditKey)
     }
     if (skipChecks) await sql`set session_replication_role = origin`.execute(db)
     progress.step('analyze')

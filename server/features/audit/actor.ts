@@ -1,4 +1,5 @@
 import type { Request } from 'express'
+import { clientRequestIdOf } from '../../http/security.ts'
 import type { Actor } from './auditRepository.ts'
 
 export function actorFrom(req: Request): Actor {
@@ -6,8 +7,11 @@ export function actorFrom(req: Request): Actor {
     userId: req.user?.id ?? null,
     username: req.user?.username ?? null,
     requestId: req.id,
+    clientRequestId: clientRequestIdOf(req),
     ip: req.ip ?? null,
     idempotency: req.idempotency,
+    purpose: req.statedPurpose,
+    rowsWritten: (req.auditRows ??= { count: 0 }),
   }
 }
 

@@ -18,22 +18,37 @@ const columns = [
   'a.purpose',
   'a.recipients',
   'a.request_id',
+  'a.client_request_id',
   'a.ip',
 ] as const
 
 /**
+ * Whose rows: a person's (the route has checked that the person is in the reader's areas), or
+ * a user's as the reader may see them: rows naming no person, and rows naming a person in the
+ * reader's areas. A row about anyone else (another borough, or a record since erased, whose area
+ * is no longer known) is left out, not blanked: its purpose and recipients name that person too.
+ */
+export type AuditSubject = { personId: string } | { actorUserId: string; readerAreaIds: readonly string[] }
+
+const areaList = (areaIds: readonly string[]) => sql`${sql.val([...areaIds])}::uuid[]`
+
+// For a page of rows, one primary-key probe per row read.
+const personInAreas = (areaIds: readonly string[]) =>
+  sql<boolean>`(a.person_id is null or exists (select 1 from person p where p.id = a.person_id and p.area_id = any(${areaList(areaIds)})))`
+
+// For counting a period's rows, one hash of the reader's people, built once (a hashed subplan).
+const personAmong = (areaIds: readonly string[]) =>
+  sql<boolean>`(a.person_id is null or a.person_id in (select p.id from person p where p.area_id = any(${areaList(areaIds)})))`
+
+/**
  * Audit rows newest first, by keyset on id (the chain order), so a page is an index range scan
  * whatever the size of the log: by person (audit_event_person_idx) or by actor (audit_event_actor_idx;
- * within dates, audit_event_actor_time_idx).
+ * within dates, audit_event_actor_time_idx). The one query behind both a page and its CSV: the
+ * page passes a keyset and its size, the CSV only its cap, so the two cannot be scoped apart.
  */
-export function auditRows(
-  db: Db,
-  by: { personId: string } | { actorUserId: string },
-  filters: AuditFilters,
-  page: { beforeId?: string | undefined; limit: number },
-) {
+export function auditRows(db: Db, by: AuditSubject, filters: AuditFilters, page: { beforeId?: string | undefined; limit: number }) {
   let query = db.selectFrom('audit_event as a').select(columns)
-  query = 'personId' in by ? query.where('a.person_id', '=', by.personId) : query.where('a.actor_user_id', '=', by.actorUserId)
+  query = 'personId' in by ? query.where('a.person_id', '=', by.personId) : query.where('a.actor_user_id', '=', by.actorUserId).where(personInAreas(by.readerAreaIds))
   if (filters.category) query = query.where('a.category', '=', filters.category)
   if (filters.from) query = query.where('a.occurred_at', '>=', sql<Date>`(${filters.from}::date)::timestamp at time zone 'Europe/London'`)
   if (filters.to) query = query.where('a.occurred_at', '<', sql<Date>`((${filters.to}::date + 1)::timestamp at time zone 'Europe/London')`)
@@ -58,8 +73,8 @@ export function auditRows(
 
 export type AuditRow = Awaited<ReturnType<typeof auditRows>>[number]
 
-/** A user's activity counted by day and kind: the overview before the rows. */
-export function activityByDay(db: Db, actorUserId: string, filters: AuditFilters) {
+/** A user's activity counted by day and kind: the overview before the rows, over the same rows the reader may see. */
+export function activityByDay(db: Db, by: { actorUserId: string; readerAreaIds: readonly string[] }, filters: AuditFilters) {
   let query = db
     .selectFrom('audit_event as a')
     .select([
@@ -68,7 +83,8 @@ export function activityByDay(db: Db, actorUserId: string, filters: AuditFilters
       'a.category',
       sql<number>`count(*)::int`.as('n'),
     ])
-    .where('a.actor_user_id', '=', actorUserId)
+    .where('a.actor_user_id', '=', by.actorUserId)
+    .where(personAmong(by.readerAreaIds))
   if (filters.from) query = query.where('a.occurred_at', '>=', sql<Date>`(${filters.from}::date)::timestamp at time zone 'Europe/London'`)
   if (filters.to) query = query.where('a.occurred_at', '<', sql<Date>`((${filters.to}::date + 1)::timestamp at time zone 'Europe/London')`)
   return query.groupBy(['day', 'a.category']).orderBy('day', 'desc').limit(2000).execute()

@@ -1,6 +1,5 @@
 import type { Request, Response } from 'express'
 import { z } from 'zod'
-import type { AuditCategory } from '../../../db/types.ts'
 import { toCsv } from '../../http/csv.ts'
 import { gatherDates, keepDateValues, optionalDateField } from '../../http/dates.ts'
 import { toFormErrors, uuid } from '../../http/forms.ts'
@@ -14,18 +13,8 @@ import { fullName } from '../people/peoplePresenter.ts'
 import { personIdFrom } from '../people/personAccess.ts'
 import type { AuditRow } from './auditViewsRepository.ts'
 import type { AuditViewsService } from './auditViewsService.ts'
+import { categories, categoryLabels } from './auditViewsPresenter.ts'
 
-const categories = ['collection', 'alteration', 'consultation', 'disclosure', 'combination', 'erasure', 'security', 'administration'] as const
-const categoryLabels: Record<AuditCategory, string> = {
-  collection: 'Collection',
-  alteration: 'Alteration',
-  consultation: 'Consultation',
-  disclosure: 'Disclosure',
-  combination: 'Combination',
-  erasure: 'Erasure',
-  security: 'Security',
-  administration: 'Administration',
-}
 const pageSize = 100
 
 const filterSchema = z
@@ -50,8 +39,8 @@ function present(row: AuditRow, names?: Map<string, string>) {
   }
 }
 
-const csvHeader = ['id', 'occurred_at', 'category', 'event', 'actor', 'person_id', 'entity_type', 'entity_id', 'purpose', 'recipients', 'request_id']
-const csvRow = (r: AuditRow) => [r.id, r.occurred_at.toISOString(), r.category, r.event, r.actor_username, r.person_id, r.entity_type, r.entity_id, r.purpose, r.recipients, r.request_id]
+const csvHeader = ['id', 'occurred_at', 'category', 'event', 'actor', 'person_id', 'entity_type', 'entity_id', 'purpose', 'recipients', 'request_id', 'client_request_id']
+const csvRow = (r: AuditRow) => [r.id, r.occurred_at.toISOString(), r.category, r.event, r.actor_username, r.person_id, r.entity_type, r.entity_id, r.purpose, r.recipients, r.request_id, r.client_request_id]
 
 export function auditViewsRoutes({ auditViewsService }: { auditViewsService: AuditViewsService }): RouteDefinition[] {
   function parseFilters(req: Request) {
@@ -70,7 +59,8 @@ export function auditViewsRoutes({ auditViewsService }: { auditViewsService: Aud
     const personId = personIdFrom(req)
     const { values, parsed } = parseFilters(req)
     const common = { title: 'Who has looked at this record', categoryOptions: [{ value: '', text: 'All actions' }, ...categories.map((c) => ({ value: c, text: categoryLabels[c] }))], values, personId }
-    if (!parsed.success) return renderPage(res, 'auditViews/person', { ...common, rows: [], errors: toFormErrors(parsed.error, ['from', 'to', 'category']) }, 400)
+    // The refused filter names no one and reads nothing: no consultation to log.
+    if (!parsed.success) return renderPage(res, 'auditViews/person', { ...common, rows: [], errors: toFormErrors(parsed.error, ['from', 'to', 'category']), showsNoPerson: true }, 400)
     const { before, ...filters } = parsed.data
     const found = await auditViewsService.forPerson(user, personId, filters, { beforeId: before, limit: pageSize + 1 }, actorFrom(req))
     if (!found) throw notFound('Person')
@@ -115,15 +105,15 @@ export function auditViewsRoutes({ auditViewsService }: { auditViewsService: Aud
   }
 
   return [
-    { method: 'get', path: '/people/:personId/audit', access: 'audit.view', audit: 'consultation', handler: personPage },
-    { method: 'get', path: '/people/:personId/audit.csv', access: 'audit.view', audit: 'disclosure', handler: (req, res) => exportCsv(req, res, 'person') },
+    { method: 'get', path: '/people/:personId/audit', access: 'audit.view', person: { via: 'person', param: 'personId' }, audit: 'consultation', handler: personPage },
+    { method: 'get', path: '/people/:personId/audit.csv', access: 'audit.view', person: { via: 'person', param: 'personId' }, audit: 'disclosure', handler: (req, res) => exportCsv(req, res, 'person') },
     {
       method: 'get',
       path: '/audit/users',
       access: 'audit.view',
       audit: 'none',
-      handler: async (_req, res) => {
-        await renderPage(res, 'auditViews/users', { title: 'User activity', users: await auditViewsService.users() })
+      handler: async (req, res) => {
+        await renderPage(res, 'auditViews/users', { title: 'User activity', users: await auditViewsService.users(signedInUser(req)) })
       },
     },
     // The entries name the people the user looked at: reading them is a consultation (s62), not administration.

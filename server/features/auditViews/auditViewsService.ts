@@ -3,7 +3,7 @@ import type { Database } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { recordAudit, sealAuditLog, type Actor } from '../audit/auditRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
-import { findUserById } from '../users/usersRepository.ts'
+import { findUserInScope, listUserNames } from '../users/usersRepository.ts'
 import * as repo from './auditViewsRepository.ts'
 
 export type AuditViewsService = ReturnType<typeof createAuditViewsService>
@@ -32,10 +32,13 @@ export function createAuditViewsService(db: Kysely<Database>) {
   }
 
   async function forUser(user: SessionUser, userId: string, filters: repo.AuditFilters, page: { beforeId?: string; limit: number }, actor: Actor, exported = false) {
-    const subject = await findUserById(db, userId)
+    // A colleague outside the reader's areas is not found, as a record there would not be.
+    const subject = await findUserInScope(db, userId, { areaIds: user.visibleAreaIds })
     if (!subject) return undefined
     await sealAuditLog(db)
-    const [rows, byDay] = [await repo.auditRows(db, { actorUserId: userId }, filters, page), await repo.activityByDay(db, userId, filters)]
+    // Scoped to the reader's areas in the query itself, page and CSV alike (see AuditSubject).
+    const by = { actorUserId: userId, readerAreaIds: user.visibleAreaIds }
+    const [rows, byDay] = [await repo.auditRows(db, by, filters, page), await repo.activityByDay(db, by, filters)]
     const names = await repo.namesOf(db, [...new Set(rows.flatMap((r) => (r.person_id ? [r.person_id] : [])))], user.visibleAreaIds)
     await recordAudit(db, actor, {
       // The entries name people: seeing them is a consultation, taking them away a disclosure.
@@ -52,6 +55,6 @@ export function createAuditViewsService(db: Kysely<Database>) {
   return {
     forPerson,
     forUser,
-    users: () => db.selectFrom('app_user').select(['id', 'username', 'display_name', 'role']).orderBy('username').execute(),
+    users: (user: SessionUser) => listUserNames(db, { areaIds: user.visibleAreaIds }),
   }
 }

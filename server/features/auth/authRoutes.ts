@@ -2,21 +2,22 @@ import type { Request, Response, NextFunction } from 'express'
 import type passport from 'passport'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { keepValues, toFormErrors, singleError } from '../../http/forms.ts'
-import { rateLimit } from '../../http/rateLimit.ts'
+import { createSignInLimiter, TooManyAttempts, type SignInFailureLimits } from '../../http/rateLimit.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { sessionCookieName } from '../../http/session.ts'
 import { actorFrom } from '../audit/actor.ts'
 import type { SignInService } from './signInService.ts'
 import { safeReturnTo, signInSchema } from './authSchemas.ts'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 
 type Deps = {
   db: Kysely<Database>
   passport: passport.PassportStatic
   signInService: SignInService
-  rateLimit: { limit: number; windowMs: number }
+  /** `limit` holds both counts of failures (config.signIn.rateLimit); windowMs their window. */
+  rateLimit: { limit: SignInFailureLimits; windowMs: number }
 }
 
 const failureMessage = 'Enter a correct username and password'
@@ -38,6 +39,7 @@ function saveSession(req: Request) {
 }
 
 export function authRoutes(deps: Deps): RouteDefinition[] {
+  const limiter = createSignInLimiter(deps.db, { ...deps.rateLimit.limit, windowMs: deps.rateLimit.windowMs })
   return [
     {
       method: 'get',
@@ -46,10 +48,9 @@ export function authRoutes(deps: Deps): RouteDefinition[] {
       audit: 'none',
       handler: async (req, res) => {
         if (req.user) return res.redirect(303, '/')
-        // Store the form's token before the page goes out: express-session would otherwise save it
-        // after sending, so with the database down the page would be a 200 whose form cannot work.
-        req.csrfToken?.()
-        await saveSession(req)
+        // The page stores nothing (its form's token needs no session row), so ask the database
+        // directly: when it is down the answer is a 503, not a form that cannot work.
+        await sql`select 1`.execute(deps.db)
         await renderPage(res, 'auth/signIn', {
           title: 'Sign in',
           values: {},
@@ -64,7 +65,6 @@ export function authRoutes(deps: Deps): RouteDefinition[] {
       path: '/sign-in',
       access: 'public',
       audit: 'security',
-      before: [rateLimit(deps.db, { name: 'sign-in', ...deps.rateLimit })],
       handler: async (req, res, next) => {
         const returnTo = safeReturnTo((req.body as Record<string, unknown>)?.returnTo)
         const values = keepValues(req.body, ['username'])
@@ -73,9 +73,14 @@ export function authRoutes(deps: Deps): RouteDefinition[] {
           const errors = toFormErrors(parsed.error, ['username', 'password'])
           return renderPage(res, 'auth/signIn', { title: 'Sign in', values, errors, returnTo }, 400)
         }
+        // Every attempt takes a place among this address's failures before its password is
+        // checked; only a successful sign-in gives the place back.
+        const reservation = await limiter.reserve(req.ip ?? 'unknown', parsed.data.username)
+        if (!reservation.ok) throw new TooManyAttempts(reservation.retryAt)
         // passport-local reads these two fields from the body; give it the cleaned ones.
         req.body = { username: parsed.data.username, password: parsed.data.password }
         const user = await authenticate(deps.passport, req, res, next)
+        if (user) await reservation.release()
         if (!user) {
           const errors = singleError('username', failureMessage)
           return renderPage(res, 'auth/signIn', { title: 'Sign in', values, errors, returnTo }, 401)

@@ -6,8 +6,8 @@ import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import {
   findActiveSessionUser,
   findUserByUsername,
-  recordFailedSignIn,
   recordSuccessfulSignIn,
+  reserveSignInAttempt,
 } from '../users/usersRepository.ts'
 
 export type SignInPolicy = { lockoutThreshold: number; lockoutMs: number }
@@ -16,9 +16,30 @@ export type SignInResult = { ok: true; user: SessionUser } | { ok: false }
 export type SignInService = ReturnType<typeof createSignInService>
 
 export function createSignInService(db: Kysely<Database>, policy: SignInPolicy) {
+  // How long a password check takes here, kept as a moving average: a refusal that checks nothing
+  // waits this long, so a locked account answers no sooner than a wrong password does.
+  let typicalCheckMs = 50
+
+  async function checkPassword(hash: string, password: string): Promise<boolean> {
+    const started = performance.now()
+    const matches = await verifyPassword(hash, password)
+    typicalCheckMs = typicalCheckMs * 0.8 + (performance.now() - started) * 0.2
+    return matches
+  }
+
+  const waitAsLongAsACheck = () => new Promise((resolve) => setTimeout(resolve, typicalCheckMs))
+
+  async function refuse(actor: Actor, reason: 'disabled' | 'locked'): Promise<SignInResult> {
+    await waitAsLongAsACheck()
+    await recordAudit(db, actor, { category: 'security', event: 'sign_in.failed', detail: { reason } })
+    return { ok: false }
+  }
+
   /**
-   * Every failure looks the same to the caller (same answer, a password check either way),
-   * so nobody can learn which usernames exist; the audit log keeps the real reason.
+   * Every failure looks the same to the caller (same answer, about the same time), so nobody can
+   * learn which usernames exist; the audit log keeps the real reason. An attempt on an account
+   * takes its place in the account's allowance before the password is checked, so however many
+   * guesses arrive at once, no more than the lockout threshold are ever checked.
    */
   async function signIn(username: string, password: string, actor: Actor): Promise<SignInResult> {
     const user = await findUserByUsername(db, username)
@@ -31,13 +52,13 @@ export function createSignInService(db: Kysely<Database>, policy: SignInPolicy) 
       })
       return { ok: false }
     }
-
-    const passwordMatches = await verifyPassword(user.password_hash, password)
-    const now = Date.now()
-    const locked = user.locked_until !== null && user.locked_until.getTime() > now
     const userActor: Actor = { ...actor, userId: user.id, username: user.username }
+    if (user.disabled_at !== null) return refuse(userActor, 'disabled')
 
-    if (passwordMatches && !locked && user.disabled_at === null) {
+    const attempt = await reserveSignInAttempt(db, user.id, policy.lockoutThreshold, policy.lockoutMs)
+    if (!attempt) return refuse(userActor, 'locked')
+
+    if (await checkPassword(user.password_hash, password)) {
       return db.transaction().execute(async (trx) => {
         await recordSuccessfulSignIn(trx, user.id)
         await recordAudit(trx, userActor, { category: 'security', event: 'sign_in.succeeded' })
@@ -46,23 +67,16 @@ export function createSignInService(db: Kysely<Database>, policy: SignInPolicy) 
       })
     }
 
-    const reason = user.disabled_at !== null ? 'disabled' : locked ? 'locked' : 'wrong_password'
+    // The failure was counted when the attempt was reserved; what is left is to record it.
     await db.transaction().execute(async (trx) => {
-      await recordAudit(trx, userActor, { category: 'security', event: 'sign_in.failed', detail: { reason } })
-      if (reason !== 'wrong_password') return
-      const { failedSignIns, lockedNow } = await recordFailedSignIn(
-        trx,
-        user.id,
-        policy.lockoutThreshold,
-        policy.lockoutMs,
-      )
-      if (lockedNow) {
+      await recordAudit(trx, userActor, { category: 'security', event: 'sign_in.failed', detail: { reason: 'wrong_password' } })
+      if (attempt.locksOnFailure) {
         await recordAudit(trx, userActor, {
           category: 'security',
           event: 'account.locked',
           entityType: 'user',
           entityId: user.id,
-          detail: { failedSignIns },
+          detail: { failedSignIns: attempt.failedSignIns },
         })
       }
     })

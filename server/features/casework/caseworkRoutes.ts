@@ -75,6 +75,7 @@ export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteD
       method: 'get',
       path: '/people/:personId/contacts/new',
       access: 'casework.record',
+      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: (req, res) => contactPage(req, res, { contactDate: dateParts(todayInLondon()) }),
     },
@@ -82,6 +83,7 @@ export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteD
       method: 'post',
       path: '/people/:personId/contacts',
       access: 'casework.record',
+      person: { via: 'person', param: 'personId' },
       audit: 'collection',
       handler: async (req, res) => {
         const id = personIdFrom(req)
@@ -96,6 +98,7 @@ export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteD
       method: 'get',
       path: '/people/:personId/actions/new',
       access: 'casework.record',
+      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: (req, res) => actionPage(req, res, { ownerId: signedInUser(req).id, dueDate: dateParts(null) }),
     },
@@ -103,6 +106,7 @@ export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteD
       method: 'post',
       path: '/people/:personId/actions',
       access: 'casework.record',
+      person: { via: 'person', param: 'personId' },
       audit: 'collection',
       handler: async (req, res) => {
         const id = personIdFrom(req)
@@ -138,6 +142,7 @@ export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteD
       method: 'post',
       path: '/actions/:actionId/complete',
       access: 'casework.record',
+      person: { via: 'action', param: 'actionId' },
       audit: 'alteration',
       handler: async (req, res) => {
         const id = uuid.safeParse(req.params.actionId)

@@ -169,6 +169,7 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
       method: 'get',
       path: '/cid/:entryId/briefing',
       access: 'cid.list',
+      person: { via: 'cidEntry', param: 'entryId' },
       audit: 'disclosure',
       handler: (req, res) => briefingPage(req, res),
     },
@@ -176,6 +177,7 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
       method: 'get',
       path: '/cid/:entryId/photo',
       access: 'cid.list',
+      person: { via: 'cidEntry', param: 'entryId' },
       audit: 'disclosure',
       handler: async (req, res) => {
         const image = await cidService.briefingPhoto(signedInUser(req), idParam(req, 'entryId', 'Entry'), actorFrom(req))
@@ -189,6 +191,7 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
       method: 'post',
       path: '/cid/:entryId/outcome',
       access: 'cid.list',
+      person: { via: 'cidEntry', param: 'entryId' },
       audit: 'alteration',
       handler: async (req, res) => {
         const kept = { ...keepValues(req.body, ['outcome', 'reference', 'note']), ...keepDateValues(req.body, ['outcomeOn']) }
@@ -216,6 +219,7 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
         method: 'post',
         path: `/cid/:entryId/${action}`,
         access: 'cid.countersign',
+        person: { via: 'cidEntry', param: 'entryId' },
         audit: 'alteration',
         handler: async (req, res) => {
           const entryId = idParam(req, 'entryId', 'Entry')
@@ -230,6 +234,7 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
       method: 'get',
       path: '/failures/:failureId/cid-proposal',
       access: 'cid.propose',
+      person: { via: 'failure', param: 'failureId' },
       audit: 'consultation',
       handler: (req, res) => proposalPage(req, res, {}),
     },
@@ -237,6 +242,7 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
       method: 'post',
       path: '/failures/:failureId/cid-proposal',
       access: 'cid.propose',
+      person: { via: 'failure', param: 'failureId' },
       audit: 'collection',
       handler: async (req, res) => {
         const values = { ...keepValues(req.body, proposalFieldOrder), ...keepDateValues(req.body, ['newMarkerStart']) }

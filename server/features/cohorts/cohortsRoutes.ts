@@ -144,6 +144,7 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
       method: 'get',
       path: '/people/:personId/referrals/new',
       access: 'referrals.create',
+      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: (req, res) => referPage(req, res, {}),
     },
@@ -151,6 +152,7 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
       method: 'post',
       path: '/people/:personId/referrals',
       access: 'referrals.create',
+      person: { via: 'person', param: 'personId' },
       audit: 'collection',
       handler: async (req, res) => {
         const values = keepValues(req.body, referralFieldOrder)
@@ -188,6 +190,7 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
       method: 'get',
       path: '/referrals/:referralId',
       access: 'referrals.decide',
+      person: { via: 'referral', param: 'referralId' },
       audit: 'consultation',
       handler: (req, res) => decidePage(req, res, {}),
     },
@@ -195,6 +198,7 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
       method: 'post',
       path: '/referrals/:referralId/accept',
       access: 'referrals.decide',
+      person: { via: 'referral', param: 'referralId' },
       audit: 'collection',
       handler: async (req, res) => {
         const values = { ...keepValues(req.body, [...acceptFieldOrder, 'version']), ...keepDateValues(req.body, ['scoreDate']) }
@@ -208,6 +212,7 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
       method: 'post',
       path: '/referrals/:referralId/decline',
       access: 'referrals.decide',
+      person: { via: 'referral', param: 'referralId' },
       audit: 'alteration',
       handler: async (req, res) => {
         const values = keepValues(req.body, ['declineReason', 'version'])
@@ -221,6 +226,7 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
       method: 'get',
       path: '/memberships/:membershipId/events/new',
       access: 'memberships.manage',
+      person: { via: 'membership', param: 'membershipId' },
       audit: 'consultation',
       handler: (req, res) => eventPage(req, res, {}),
     },
@@ -228,6 +234,7 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
       method: 'post',
       path: '/memberships/:membershipId/events',
       access: 'memberships.manage',
+      person: { via: 'membership', param: 'membershipId' },
       audit: 'alteration',
       handler: async (req, res) => {
         const values = { ...keepValues(req.body, [...membershipEventFieldOrder, 'version']), ...keepDateValues(req.body, ['eventDate']) }

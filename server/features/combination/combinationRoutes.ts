@@ -85,6 +85,7 @@ export function combinationRoutes({ combinationService: service }: Deps): RouteD
       method: 'get',
       path: '/people/:personId/combine',
       access: 'people.combine',
+      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: async (req, res) => {
         if (req.query.duplicate === undefined) return startPage(req, res, {})
@@ -100,6 +101,7 @@ export function combinationRoutes({ combinationService: service }: Deps): RouteD
       method: 'post',
       path: '/people/:personId/combine',
       access: 'people.combine',
+      person: { via: 'person', param: 'personId' },
       audit: 'combination',
       handler: async (req, res) => {
         const id = personIdFrom(req)
@@ -127,6 +129,7 @@ export function combinationRoutes({ combinationService: service }: Deps): RouteD
       method: 'get',
       path: '/people/:personId/combinations',
       access: 'people.combine',
+      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: (req, res) => historyPage(req, res),
     },
@@ -134,6 +137,7 @@ export function combinationRoutes({ combinationService: service }: Deps): RouteD
       method: 'post',
       path: '/people/:personId/combinations/reverse',
       access: 'people.combine',
+      person: { via: 'person', param: 'personId' },
       audit: 'combination',
       handler: async (req, res) => {
         const id = personIdFrom(req)

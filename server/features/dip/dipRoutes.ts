@@ -179,6 +179,7 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
       method: 'get',
       path: '/people/:personId/drug-tests/new',
       access: 'dip.record',
+      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: (req, res) => testForm(req, res, { sampleDate: dateParts(todayInLondon()), refused: 'no', disputed: 'no' }),
     },
@@ -186,6 +187,7 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
       method: 'post',
       path: '/people/:personId/drug-tests',
       access: 'dip.record',
+      person: { via: 'person', param: 'personId' },
       audit: 'collection',
       handler: async (req, res) => {
         const kept = values(req.body, drugTestFieldOrder, ['sampleDate'])
@@ -203,6 +205,7 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
       method: 'get',
       path: '/drug-tests/:testId',
       access: 'dip.record',
+      person: { via: 'drugTest', param: 'testId' },
       audit: 'consultation',
       handler: (req, res) => testPage(req, res),
     },
@@ -210,6 +213,7 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
       method: 'post',
       path: '/drug-tests/:testId/confirmation',
       access: 'dip.record',
+      person: { via: 'drugTest', param: 'testId' },
       audit: 'collection',
       handler: async (req, res) => {
         const kept = values(req.body, ['opiates', 'cocaine'], ['confirmedOn'])
@@ -224,6 +228,7 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
       method: 'post',
       path: '/drug-tests/:testId/assessment',
       access: 'dip.record',
+      person: { via: 'drugTest', param: 'testId' },
       audit: 'collection',
       handler: async (req, res) => {
         const kept = values(req.body, assessmentFieldOrder, ['imposedDate', 'appointmentDate'])
@@ -269,6 +274,7 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
       method: 'get',
       path: '/appointments/:appointmentId',
       access: 'dip.appointments',
+      person: { via: 'appointment', param: 'appointmentId' },
       audit: 'consultation',
       handler: (req, res) => appointmentPage(req, res),
     },
@@ -276,6 +282,7 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
       method: 'post',
       path: '/appointments/:appointmentId/attendance',
       access: 'dip.appointments',
+      person: { via: 'appointment', param: 'appointmentId' },
       audit: 'collection',
       handler: async (req, res) => {
         const kept = values(req.body, attendanceFieldOrder, ['followUpDate'])
@@ -293,6 +300,7 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
       method: 'post',
       path: '/appointments/:appointmentId/reschedule',
       access: 'dip.appointments',
+      person: { via: 'appointment', param: 'appointmentId' },
       audit: 'alteration',
       handler: async (req, res) => {
         const kept = values(req.body, rescheduleFieldOrder, ['appointmentDate'])
@@ -322,6 +330,7 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
       method: 'get',
       path: '/failures/:failureId',
       access: 'dip.failures.view',
+      person: { via: 'failure', param: 'failureId' },
       audit: 'consultation',
       handler: (req, res) => failurePage(req, res, 'dip/failure'),
     },
@@ -329,6 +338,7 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
       method: 'get',
       path: '/failures/:failureId/statement',
       access: 'dip.statements',
+      person: { via: 'failure', param: 'failureId' },
       audit: 'consultation',
       handler: (req, res) => failurePage(req, res, 'dip/statement'),
     },
@@ -336,6 +346,7 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
       method: 'post',
       path: '/failures/:failureId/statement',
       access: 'dip.statements',
+      person: { via: 'failure', param: 'failureId' },
       audit: 'alteration',
       handler: async (req, res) => {
         const parsed = statementSchema.safeParse(req.body)
@@ -349,6 +360,7 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
       method: 'post',
       path: '/failures/:failureId/statement/withdraw',
       access: 'dip.statements',
+      person: { via: 'failure', param: 'failureId' },
       audit: 'alteration',
       handler: async (req, res) => {
         const kept = values(req.body, ['reason'])
@@ -363,6 +375,7 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
       method: 'post',
       path: '/failures/:failureId/wanted',
       access: 'dip.police',
+      person: { via: 'failure', param: 'failureId' },
       audit: 'alteration',
       handler: async (req, res) => {
         const kept = values(req.body, ['reference'], ['wantedOn'])
@@ -377,6 +390,7 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
       method: 'post',
       path: '/failures/:failureId/outcome',
       access: 'dip.police',
+      person: { via: 'failure', param: 'failureId' },
       audit: 'alteration',
       handler: async (req, res) => {
         const kept = values(req.body, ['outcome', 'reference', 'note'], ['outcomeOn'])

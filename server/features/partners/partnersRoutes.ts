@@ -142,6 +142,7 @@ export function partnersRoutes({ partnersService, peopleService }: Deps): RouteD
       method: 'get',
       path: '/people/:personId/partner-links/new',
       access: 'partners.manage',
+      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: (req, res) => newLinkPage(req, res, { openedOn: dateParts(todayInLondon()) }),
     },
@@ -149,6 +150,7 @@ export function partnersRoutes({ partnersService, peopleService }: Deps): RouteD
       method: 'post',
       path: '/people/:personId/partner-links',
       access: 'partners.manage',
+      person: { via: 'person', param: 'personId' },
       audit: 'collection',
       handler: async (req, res) => {
         const values = { ...keepValues(req.body, newLinkFieldOrder), ...keepDateValues(req.body, linkDateFields) }
@@ -187,6 +189,7 @@ export function partnersRoutes({ partnersService, peopleService }: Deps): RouteD
       method: 'get',
       path: '/partner-links/:linkId',
       access: 'partners.manage',
+      person: { via: 'partnerLink', param: 'linkId' },
       audit: 'consultation',
       handler: (req, res) => policeLinkPage(req, res),
     },
@@ -194,6 +197,7 @@ export function partnersRoutes({ partnersService, peopleService }: Deps): RouteD
       method: 'post',
       path: '/partner-links/:linkId',
       access: 'partners.manage',
+      person: { via: 'partnerLink', param: 'linkId' },
       audit: 'alteration',
       handler: async (req, res) => {
         const parsed = parseUpdate(req, 'all')
@@ -224,6 +228,7 @@ export function partnersRoutes({ partnersService, peopleService }: Deps): RouteD
       method: 'get',
       path: '/partner-cases/:linkId',
       access: 'partner.cases',
+      person: { via: 'partnerLink', param: 'linkId' },
       audit: 'disclosure',
       handler: (req, res) => partnerCasePage(req, res),
     },
@@ -231,6 +236,7 @@ export function partnersRoutes({ partnersService, peopleService }: Deps): RouteD
       method: 'post',
       path: '/partner-cases/:linkId',
       access: 'partner.cases',
+      person: { via: 'partnerLink', param: 'linkId' },
       audit: 'alteration',
       handler: async (req, res) => {
         const parsed = parseUpdate(req, partnerEditableFields)

@@ -48,6 +48,7 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
       method: 'get',
       path: '/people/:personId/description',
       access: 'people.edit',
+      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: async (req, res) => {
         const person = await personForForm(peopleService, req, res, 'description')
@@ -59,6 +60,7 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
       method: 'post',
       path: '/people/:personId/description',
       access: 'people.edit',
+      person: { via: 'person', param: 'personId' },
       audit: 'alteration',
       handler: async (req, res) => {
         const user = signedInUser(req)
@@ -87,6 +89,7 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
       method: 'get',
       path: '/people/:personId/photo/new',
       access: 'people.edit',
+      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: async (req, res) => {
         const person = await personForForm(peopleService, req, res, 'photo-upload')
@@ -99,6 +102,7 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
       method: 'post',
       path: '/people/:personId/photo',
       access: 'people.edit',
+      person: { via: 'person', param: 'personId' },
       audit: 'collection',
       // The CSRF token travels in the multipart body: app.ts runs this parser before checking it.
       parseBody: singleFileUpload({ field: 'photo', maxBytes: maxPhotoBytes, sizeText: maxPhotoSizeText }),
@@ -124,6 +128,7 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
       method: 'get',
       path: '/people/:personId/photo',
       access: 'people.view',
+      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: async (req, res) => {
         const id = personIdFrom(req)

@@ -120,10 +120,11 @@ export async function findLikelyDuplicates(
   return result.rows
 }
 
-export async function pncIdInUse(db: Db, pncId: string, exceptPersonId?: string): Promise<boolean> {
+/** Who holds this PNC ID, in any area: the id is unique force-wide, so the check cannot stop at the user's areas. */
+export async function pncIdHolder(db: Db, pncId: string, exceptPersonId?: string): Promise<string | undefined> {
   let query = db.selectFrom('person').select('id').where('pnc_id', '=', pncId)
   if (exceptPersonId) query = query.where('id', '<>', exceptPersonId)
-  return (await query.executeTakeFirst()) !== undefined
+  return (await query.executeTakeFirst())?.id
 }
 
 export async function croNumberInUse(db: Db, cro: string, exceptPersonId?: string): Promise<boolean> {

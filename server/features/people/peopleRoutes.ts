@@ -20,6 +20,7 @@ import {
 } from './peoplePresenter.ts'
 import {
   accessPurposeSchema,
+  restrictedRecordSchema,
   aliasSchema,
   editPersonSchema,
   markerDateFields,
@@ -28,13 +29,15 @@ import {
   personFieldOrder,
   personSchema,
   restrictedPurposeLabels,
-  restrictedPurposes,
+  restrictedPurposeOptions,
   restrictionSchema,
   searchSchema,
 } from './peopleSchemas.ts'
 import type { PeopleService } from './peopleService.ts'
+import type { PersonRecord } from './peopleRepository.ts'
 import { grantPurpose, personIdFrom, statedPurpose } from './personAccess.ts'
 import { personForForm } from './personForForm.ts'
+import { safeReturnTo } from '../auth/authSchemas.ts'
 import { formatDate } from '../../presenters/format.ts'
 import { programmeLabels } from './vocabulary.ts'
 import { presentDipTimeline } from '../dip/dipTimeline.ts'
@@ -45,7 +48,7 @@ import { descriptionRows, presentDescription, presentPhoto } from './description
 
 type Deps = { peopleService: PeopleService }
 
-const purposeOptions = restrictedPurposes.map((value) => ({ value, text: restrictedPurposeLabels[value] }))
+const purposeOptions = restrictedPurposeOptions
 
 export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
   async function personForm(req: Request, res: Response, view: string, extra: Record<string, unknown>, status = 200) {
@@ -68,6 +71,12 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
   }
 
   const openPerson = (req: Request, res: Response, page: string) => personForForm(peopleService, req, res, page)
+
+  function restrictionPage(res: Response, person: PersonRecord, values: Record<string, unknown>, errors?: FormErrors) {
+    const restrict = !person.restricted
+    const title = restrict ? 'Restrict this record' : 'Remove the restriction'
+    return renderPage(res, 'people/restriction', { title, restrict, person: presentPerson(person, todayInLondon()), values, errors }, errors ? 400 : 200)
+  }
 
   function personValues(body: unknown) {
     return { ...keepValues(body, [...personFieldOrder, 'version']), ...keepDateValues(body, personDateFields) }
@@ -137,6 +146,7 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
       method: 'get',
       path: '/people/:personId',
       access: 'people.view',
+      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: async (req, res) => {
         const user = signedInUser(req)
@@ -145,7 +155,7 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
         if (record.kind === 'notFound') throw notFound('Person')
         if (record.kind === 'combined') return renderPage(res, 'combination/combinedRecord', { title: 'This record has been combined with another', survivorId: record.survivorId })
         if (record.kind === 'needsPurpose') {
-          return renderPage(res, 'people/purpose', { title: 'This record is restricted', personId: id, values: {}, purposeOptions })
+          return renderPage(res, 'people/purpose', { title: 'This record is restricted', via: 'person', recordId: id, values: {}, purposeOptions })
         }
         const today = todayInLondon()
         await renderPage(res, 'people/show', {
@@ -172,27 +182,33 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
       },
     },
     {
+      // Where the purpose for a restricted record is stated, from the question the restricted
+      // record gate asks. The form names the record the user asked for (a person, a test …), not
+      // the person behind it, so the question itself discloses nothing.
       method: 'post',
-      path: '/people/:personId/access',
+      path: '/restricted-records/access',
       access: 'people.view',
       audit: 'none',
       handler: async (req, res) => {
-        const id = personIdFrom(req)
-        if (!(await peopleService.findInScope(signedInUser(req), id))) throw notFound('Person')
+        const record = restrictedRecordSchema.safeParse(req.body)
+        const behind = record.success ? await peopleService.personBehind(signedInUser(req), record.data.via, record.data.recordId) : undefined
+        if (!record.success || !behind?.inScope) throw notFound('Record')
+        const returnTo = safeReturnTo((req.body as Record<string, unknown>)?.returnTo ?? `/people/${behind.personId}`)
         const parsed = accessPurposeSchema.safeParse(req.body)
         if (!parsed.success) {
           const values = keepValues(req.body, ['purpose', 'purposeDetail'])
           const errors = toFormErrors(parsed.error, ['purpose', 'purposeDetail'])
-          return renderPage(res, 'people/purpose', { title: 'This record is restricted', personId: id, values, errors, purposeOptions }, 400)
+          return renderPage(res, 'people/purpose', { title: 'This record is restricted', ...record.data, values, errors, purposeOptions, returnTo }, 400)
         }
-        grantPurpose(req, id, `${restrictedPurposeLabels[parsed.data.purpose]}: ${parsed.data.purposeDetail}`)
-        res.redirect(303, `/people/${id}`)
+        grantPurpose(req, behind.personId, `${restrictedPurposeLabels[parsed.data.purpose]}: ${parsed.data.purposeDetail}`)
+        res.redirect(303, returnTo)
       },
     },
     {
       method: 'get',
       path: '/people/:personId/edit',
       access: 'people.edit',
+      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: async (req, res) => {
         const person = await openPerson(req, res, 'edit')
@@ -204,12 +220,14 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
       method: 'post',
       path: '/people/:personId',
       access: 'people.edit',
+      person: { via: 'person', param: 'personId' },
       audit: 'alteration',
       handler: async (req, res) => {
         const user = signedInUser(req)
         const id = personIdFrom(req)
         const values = personValues(req.body)
-        const render = (errors: FormErrors) => personForm(req, res, 'people/edit', { title: 'Edit person', personId: id, values, errors }, 400)
+        // The form shown again holds what the user typed, not the record: it shows no one.
+        const render = (errors: FormErrors) => personForm(req, res, 'people/edit', { title: 'Edit person', personId: id, values, errors, showsNoPerson: true }, 400)
         if (!(await peopleService.findInScope(user, id))) throw notFound('Person')
         const parsed = editPersonSchema.safeParse(gatherDates(req.body, personDateFields))
         if (!parsed.success) return render(toFormErrors(parsed.error, personFieldOrder))
@@ -236,6 +254,7 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
       method: 'get',
       path: '/people/:personId/aliases/new',
       access: 'people.edit',
+      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: async (req, res) => {
         const person = await openPerson(req, res, 'alias')
@@ -247,6 +266,7 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
       method: 'post',
       path: '/people/:personId/aliases',
       access: 'people.edit',
+      person: { via: 'person', param: 'personId' },
       audit: 'collection',
       handler: async (req, res) => {
         const id = personIdFrom(req)
@@ -268,6 +288,7 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
       method: 'get',
       path: '/people/:personId/markers/new',
       access: 'people.edit',
+      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: async (req, res) => {
         const person = await openPerson(req, res, 'marker')
@@ -285,6 +306,7 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
       method: 'post',
       path: '/people/:personId/markers',
       access: 'people.edit',
+      person: { via: 'person', param: 'personId' },
       audit: 'collection',
       handler: async (req, res) => {
         const user = signedInUser(req)
@@ -318,6 +340,7 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
       method: 'post',
       path: '/people/:personId/markers/:markerId/end',
       access: 'people.edit',
+      person: { via: 'person', param: 'personId' },
       audit: 'alteration',
       handler: async (req, res) => {
         const id = personIdFrom(req)
@@ -330,19 +353,38 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
       },
     },
     {
+      method: 'get',
+      path: '/people/:personId/restriction',
+      access: 'people.restrict',
+      person: { via: 'person', param: 'personId' },
+      audit: 'consultation',
+      handler: async (req, res) => {
+        const person = await openPerson(req, res, 'restriction')
+        if (!person) return
+        await restrictionPage(res, person, { version: String(person.version) })
+      },
+    },
+    {
       method: 'post',
       path: '/people/:personId/restriction',
       access: 'people.restrict',
+      person: { via: 'person', param: 'personId' },
       audit: 'alteration',
       handler: async (req, res) => {
         const id = personIdFrom(req)
         const parsed = restrictionSchema.safeParse(req.body)
-        if (!parsed.success) throw new HttpError(400, 'Bad restriction request')
-        const result = await peopleService.setRestricted(signedInUser(req), id, parsed.data.version, parsed.data.restricted === 'yes', actorFrom(req))
+        if (!parsed.success) {
+          const person = await peopleService.findInScope(signedInUser(req), id)
+          if (!person) throw notFound('Person')
+          return restrictionPage(res, person, keepValues(req.body, ['version', 'reason']), toFormErrors(parsed.error, ['reason', 'version', 'restricted']))
+        }
+        const restricted = parsed.data.restricted === 'yes'
+        const result = await peopleService.setRestricted(signedInUser(req), id, { version: parsed.data.version, restricted, reason: parsed.data.reason }, actorFrom(req))
         if (result === 'notFound') throw notFound('Person')
         if (result === 'unchanged') throw new HttpError(409, 'The record changed; reload it and try again')
         if (result === 'keyReused') throw keyUsedBefore()
-        req.session.flash = { kind: 'success', text: parsed.data.restricted === 'yes' ? 'Record restricted' : 'Restriction removed' }
+        if (!restricted) delete req.session.restrictedAccess?.[id]
+        req.session.flash = { kind: 'success', text: restricted ? 'Record restricted' : 'Restriction removed' }
         res.redirect(303, `/people/${id}`)
       },
     },

@@ -89,12 +89,25 @@ export const restrictedPurposeLabels: Record<(typeof restrictedPurposes)[number]
   other: 'Another lawful purpose',
 }
 
+/** The purpose question's options, in the order the form shows them. */
+export const restrictedPurposeOptions = restrictedPurposes.map((value) => ({ value, text: restrictedPurposeLabels[value] }))
+
+/** The record a purpose is stated for, as the restricted record gate named it. */
+export const restrictedRecordSchema = z.object({
+  via: z.enum(['person', 'action', 'appointment', 'cidEntry', 'drugTest', 'failure', 'membership', 'partnerLink', 'referral']),
+  recordId: uuid,
+})
+
 export const accessPurposeSchema = z.object({
   purpose: choice(restrictedPurposes, 'Select why you need to open this record'),
   purposeDetail: text('the reason in your own words', 500),
 })
 
-export const restrictionSchema = z.object({ restricted: z.enum(['yes', 'no'], { error: 'Select yes or no' }), version })
+export const restrictionSchema = z.object({
+  restricted: z.enum(['yes', 'no'], { error: 'Select yes or no' }),
+  version,
+  reason: text('why', 500),
+})
 
 export const searchSchema = z.object({
   q: text('a name, PNC ID, CRO number or date of birth', 100).refine((v) => v.length >= 2, 'Enter at least 2 characters'),

@@ -1,3 +1,5 @@
+import type { PersonVia } from '../../http/routeDefinition.ts'
+import { personBehind } from './restrictedRecordRepository.ts'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
@@ -69,7 +71,7 @@ export function createPeopleService(db: Kysely<Database>) {
   }
 
   /** Checks that need the database: the borough and ward are the user's, identifiers are unused. */
-  async function checkFields(q: Kysely<Database>, user: SessionUser, fields: PersonFields, exceptId?: string) {
+  async function checkFields(q: Kysely<Database>, user: SessionUser, fields: PersonFields, actor: Actor, exceptId?: string) {
     // A borough, not merely a visible area: a BCU is visible too, but people live in boroughs.
     if (!(await casework.boroughsIn(q, user.visibleAreaIds)).some((b) => b.id === fields.areaId)) {
       return { field: 'areaId', message: 'Select a borough you work in' }
@@ -80,7 +82,19 @@ export function createPeopleService(db: Kysely<Database>) {
         return { field: 'wardId', message: 'Select a ward in the chosen borough' }
       }
     }
-    if (fields.pncId && (await repo.pncIdInUse(q, fields.pncId, exceptId))) {
+    const pncHolder = fields.pncId ? await repo.pncIdHolder(q, fields.pncId, exceptId) : undefined
+    if (pncHolder) {
+      // "Taken" tells the user something about the holder's record, in whatever area it is: a
+      // consultation of it (s62), written with the refusal. Not counted as the request's own
+      // consultation: an edit form shown again still logs the person it shows.
+      await recordAudit(q, { ...actor, rowsWritten: undefined }, {
+        category: 'consultation',
+        event: 'person.pnc_checked',
+        entityType: 'person',
+        entityId: pncHolder,
+        personId: pncHolder,
+        detail: exceptId ? { form: 'edit', editedPersonId: exceptId } : { form: 'create' },
+      })
       return { field: 'pncId', message: 'Another person already has this PNC ID: search for it instead' }
     }
     if (fields.croNumber && (await repo.croNumberInUse(q, fields.croNumber, exceptId))) {
@@ -98,7 +112,7 @@ export function createPeopleService(db: Kysely<Database>) {
       const matches = await repo.findLikelyDuplicates(trx, user.visibleAreaIds, fields)
       const samePnc = matches.some((m) => fields.pncId !== null && m.pnc_id === fields.pncId)
       if (matches.length > 0 && (!confirmedNotDuplicate || samePnc)) return { ok: false, kind: 'duplicates', matches }
-      const problem = await checkFields(trx, user, fields)
+      const problem = await checkFields(trx, user, fields, actor)
       if (problem) return { ok: false, kind: 'invalid', ...problem }
       const newId = await repo.insertPerson(trx, fields, user.id)
       await recordAudit(trx, actor, { category: 'collection', event: 'person.created', entityType: 'person', entityId: newId, personId: newId })
@@ -109,7 +123,7 @@ export function createPeopleService(db: Kysely<Database>) {
   async function edit(user: SessionUser, id: string, version: number, fields: PersonFields, actor: Actor): Promise<PersonChange> {
     const before = await repo.findPersonInAreas(db, id, user.visibleAreaIds)
     if (!before) return { ok: false, kind: 'notFound' }
-    const problem = await checkFields(db, user, fields, id)
+    const problem = await checkFields(db, user, fields, actor, id)
     if (problem) return { ok: false, kind: 'invalid', ...problem }
     return db.transaction().execute(async (trx) => {
       if (!(await repo.updatePersonIfVersion(trx, id, version, fields))) {
@@ -178,6 +192,7 @@ export function createPeopleService(db: Kysely<Database>) {
     event: string,
     category: 'collection' | 'alteration',
     write: (trx: Kysely<Database>) => Promise<boolean | void>,
+    detail?: Record<string, unknown>,
   ): Promise<'ok' | 'notFound' | 'unchanged' | 'keyReused'> {
     // Once per form key: a repeated alias or marker form adds nothing the second time.
     const result = await writeOnce(db, actor, async (trx) => {
@@ -185,7 +200,7 @@ export function createPeopleService(db: Kysely<Database>) {
       if (!person) return { ok: false as const, kind: 'notFound' as const }
       const changed = await write(trx)
       if (changed === false) return { ok: false as const, kind: 'unchanged' as const }
-      await recordAudit(trx, actor, { category, event, entityType: 'person', entityId: personId, personId })
+      await recordAudit(trx, actor, { category, event, entityType: 'person', entityId: personId, personId, ...(detail ? { detail } : {}) })
       return { ok: true as const, id: personId }
     })
     return result.ok ? 'ok' : result.kind
@@ -198,6 +213,8 @@ export function createPeopleService(db: Kysely<Database>) {
     view,
     findInScope,
     openForPage,
+    /** The person behind a record named in a path, for the restricted record gate's question. */
+    personBehind: (user: SessionUser, via: PersonVia, recordId: string) => personBehind(db, via, recordId, user.visibleAreaIds),
     ...createDescriptionService(db),
     addAlias: (user: SessionUser, personId: string, alias: { surname: string; forenames: string }, actor: Actor) =>
       inScopeAndAudit(user, personId, actor, 'person.alias_added', 'collection', (trx) => repo.insertAlias(trx, personId, alias)),
@@ -217,9 +234,16 @@ export function createPeopleService(db: Kysely<Database>) {
       inScopeAndAudit(user, personId, actor, 'person.marker_ended', 'alteration', (trx) =>
         repo.endMarker(trx, personId, markerId, todayInLondon(), user.id),
       ),
-    setRestricted: (user: SessionUser, personId: string, version: number, restricted: boolean, actor: Actor) =>
-      inScopeAndAudit(user, personId, actor, restricted ? 'person.restricted' : 'person.unrestricted', 'alteration', (trx) =>
-        repo.setRestricted(trx, personId, version, restricted),
+    /** Restricting a record, and lifting a restriction, each give a reason, kept in the audit row. */
+    setRestricted: (user: SessionUser, personId: string, change: { version: number; restricted: boolean; reason: string }, actor: Actor) =>
+      inScopeAndAudit(
+        user,
+        personId,
+        actor,
+        change.restricted ? 'person.restricted' : 'person.unrestricted',
+        'alteration',
+        (trx) => repo.setRestricted(trx, personId, change.version, change.restricted),
+        { reason: change.reason },
       ),
     formOptions: async (user: SessionUser) => ({
       boroughs: await casework.boroughsIn(db, user.visibleAreaIds),

@@ -75,11 +75,12 @@ export function retentionRoutes({ retentionService }: { retentionService: Retent
         await renderPage(res, 'retention/queue', { title: 'Retention reviews', rows: rows.map((r) => shownRow(r, { name: fullName(r), reviewOn: formatDate(r.review_on), dateOfBirth: formatDate(r.date_of_birth) })) })
       },
     },
-    { method: 'get', path: '/people/:personId/retention', access: 'retention.review', audit: 'consultation', handler: (req, res) => reviewPage(req, res, {}) },
+    { method: 'get', path: '/people/:personId/retention', access: 'retention.review', person: { via: 'person', param: 'personId' }, audit: 'consultation', handler: (req, res) => reviewPage(req, res, {}) },
     {
       method: 'post',
       path: '/people/:personId/retention',
       access: 'retention.review',
+      person: { via: 'person', param: 'personId' },
       audit: 'erasure',
       handler: async (req, res) => {
         const values = { ...keepValues(req.body, ['decision', 'reason']), ...keepDateValues(req.body, ['nextReviewOn']) }
@@ -101,7 +102,7 @@ export function retentionRoutes({ retentionService }: { retentionService: Retent
         res.redirect(303, '/retention')
       },
     },
-    { method: 'get', path: '/people/:personId/subject-access', access: 'subject_access.export', audit: 'disclosure', handler: (req, res) => subjectAccess(req, res, 'html') },
-    { method: 'get', path: '/people/:personId/subject-access.json', access: 'subject_access.export', audit: 'disclosure', handler: (req, res) => subjectAccess(req, res, 'json') },
+    { method: 'get', path: '/people/:personId/subject-access', access: 'subject_access.export', person: { via: 'person', param: 'personId' }, audit: 'disclosure', handler: (req, res) => subjectAccess(req, res, 'html') },
+    { method: 'get', path: '/people/:personId/subject-access.json', access: 'subject_access.export', person: { via: 'person', param: 'personId' }, audit: 'disclosure', handler: (req, res) => subjectAccess(req, res, 'json') },
   ]
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type Expression, type Kysely } from 'kysely'
 import { compiledOnce } from '../../../db/compiledOnce.ts'
 import type { Agency, AppUserRow, Database, Role } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
@@ -25,6 +25,7 @@ const sessionUserStatement = compiledOnce(
       .select((eb) => [
         ...accountColumns,
         'u.sessions_valid_after',
+        'u.must_change_password',
         sql<SessionUser['areas']>`coalesce(
         (select json_agg(json_build_object('id', a.id, 'code', a.code, 'name', a.name) order by a.name)
            from user_area ua join area a on a.id = ua.area_id where ua.user_id = ${eb.ref('u.id')}),
@@ -54,6 +55,7 @@ export async function findActiveSessionUser(db: Db, id: string): Promise<Session
     areas: row.areas,
     visibleAreaIds: row.visible_area_ids,
     sessionsValidAfter: row.sessions_valid_after?.getTime() ?? null,
+    mustChangePassword: row.must_change_password,
   }
 }
 
@@ -69,9 +71,23 @@ export type UserListRow = {
   area_names: string[]
 }
 
-export async function listUsers(db: Db, page: { limit: number; offset: number }): Promise<UserListRow[]> {
+/**
+ * Which accounts a viewer may see: every one (administrators manage accounts force-wide), or those
+ * that work in at least one of the viewer's areas. Both sides widen a BCU to its boroughs, so a
+ * Havering reader sees a BCU-wide colleague, and a BCU-wide reader sees Havering's officers.
+ */
+export type UserScope = 'all' | { areaIds: readonly string[] }
+
+function inScope(scope: UserScope, userId: Expression<string>) {
+  if (scope === 'all') return sql<boolean>`true`
+  return sql<boolean>`exists (select 1 from user_area sua join area sa on sa.id = sua.area_id or sa.parent_id = sua.area_id
+    where sua.user_id = ${userId} and sa.id = any(${sql.val([...scope.areaIds])}::uuid[]))`
+}
+
+export async function listUsers(db: Db, page: { limit: number; offset: number }, scope: UserScope): Promise<UserListRow[]> {
   return db
     .selectFrom('app_user as u')
+    .where((eb) => inScope(scope, eb.ref('u.id')))
     .select((eb) => [
       ...accountColumns,
       'u.disabled_at',
@@ -87,9 +103,28 @@ export async function listUsers(db: Db, page: { limit: number; offset: number })
     .execute()
 }
 
-export async function countUsers(db: Db): Promise<number> {
-  const row = await db.selectFrom('app_user').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+export async function countUsers(db: Db, scope: UserScope): Promise<number> {
+  const row = await db
+    .selectFrom('app_user as u')
+    .where((eb) => inScope(scope, eb.ref('u.id')))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+/** The accounts a viewer may look up by name (the user activity list), in username order. */
+export async function listUserNames(db: Db, scope: UserScope) {
+  return db
+    .selectFrom('app_user as u')
+    .where((eb) => inScope(scope, eb.ref('u.id')))
+    .select(['u.id', 'u.username', 'u.display_name', 'u.role'])
+    .orderBy(sql`lower(u.username)`)
+    .execute()
+}
+
+/** One account, if the viewer may see it: outside their scope it is not found, as a record would be. */
+export async function findUserInScope(db: Db, id: string, scope: UserScope): Promise<AppUserRow | undefined> {
+  return db.selectFrom('app_user as u').selectAll('u').where('u.id', '=', id).where((eb) => inScope(scope, eb.ref('u.id'))).executeTakeFirst()
 }
 
 export async function findUserById(db: Db, id: string): Promise<(AppUserRow & { area_ids: string[] }) | undefined> {
@@ -143,7 +178,7 @@ export async function updateUserIfVersion(
   id: string,
   version: number,
   changes: { display_name?: string; role?: Role; agency?: Agency | null; password_hash?: string;
-    disabled_at?: Date | null; locked_until?: Date | null; failed_sign_ins?: number },
+    disabled_at?: Date | null; locked_until?: Date | null; failed_sign_ins?: number; must_change_password?: boolean },
 ): Promise<boolean> {
   const result = await db
     .updateTable('app_user')
@@ -154,26 +189,31 @@ export async function updateUserIfVersion(
   return result.numUpdatedRows === 1n
 }
 
-export async function recordFailedSignIn(
+/**
+ * Takes one attempt from the account's allowance before its password is checked: one UPDATE
+ * that refuses (returns nothing) while the account is locked, so parallel guesses cannot all be
+ * checked. The attempt that fills the allowance locks the account at once; a right password
+ * then unlocks it (recordSuccessfulSignIn), a wrong one leaves it locked. A lock whose cool-down
+ * has passed starts the count again.
+ */
+export async function reserveSignInAttempt(
   db: Db,
   id: string,
   threshold: number,
   lockoutMs: number,
-): Promise<{ failedSignIns: number; lockedNow: boolean }> {
+): Promise<{ failedSignIns: number; locksOnFailure: boolean } | undefined> {
+  const counted = sql<number>`case when locked_until <= now() then 1 else failed_sign_ins + 1 end`
   const row = await db
     .updateTable('app_user')
-    // A lock whose cool-down has passed starts the count again rather than relocking at once.
     .set({
-      failed_sign_ins: sql`case when locked_until <= now() then 1 else failed_sign_ins + 1 end`,
-      locked_until: sql`case
-        when locked_until <= now() then null
-        when failed_sign_ins + 1 >= ${threshold} then now() + make_interval(secs => ${lockoutMs / 1000})
-        else locked_until end`,
+      failed_sign_ins: counted,
+      locked_until: sql`case when ${counted} >= ${threshold} then now() + make_interval(secs => ${lockoutMs / 1000}) end`,
     })
     .where('id', '=', id)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', sql<Date>`now()`)]))
     .returning(['failed_sign_ins'])
-    .executeTakeFirstOrThrow()
-  return { failedSignIns: row.failed_sign_ins, lockedNow: row.failed_sign_ins === threshold }
+    .executeTakeFirst()
+  return row && { failedSignIns: row.failed_sign_ins, locksOnFailure: row.failed_sign_ins >= threshold }
 }
 
 export async function recordSuccessfulSignIn(db: Db, id: string): Promise<void> {
@@ -182,6 +222,27 @@ export async function recordSuccessfulSignIn(db: Db, id: string): Promise<void> 
     .set({ failed_sign_ins: 0, locked_until: null, last_sign_in_at: sql`now()` })
     .where('id', '=', id)
     .execute()
+}
+
+/**
+ * A user's own new password, only if the hash is still the one their current password was checked
+ * against: a reset by an administrator in the meantime wins. Moves the version, so an
+ * administrator's form read before it gets the conflict page.
+ */
+export async function replaceOwnPassword(db: Db, id: string, checkedHash: string, newHash: string): Promise<boolean> {
+  const result = await db
+    .updateTable('app_user')
+    .set({ password_hash: newHash, must_change_password: false, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .where('password_hash', '=', checkedHash)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+/** The instant before which a user's sessions are refused, in epoch milliseconds. */
+export async function sessionsValidAfterOf(db: Db, id: string): Promise<number | null> {
+  const row = await db.selectFrom('app_user').select('sessions_valid_after').where('id', '=', id).executeTakeFirst()
+  return row?.sessions_valid_after?.getTime() ?? null
 }
 
 /**

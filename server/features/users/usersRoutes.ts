@@ -4,6 +4,7 @@ import { keepValues, singleError, toFormErrors, uuid } from '../../http/forms.ts
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { signedInUser } from '../../http/signedInUser.ts'
 import { actorFrom } from '../audit/actor.ts'
 import {
   agencyOptions,
@@ -82,8 +83,8 @@ export function usersRoutes(deps: { usersService: UsersService }): RouteDefiniti
       handler: async (req, res) => {
         const page = Math.max(1, Math.min(10_000, Number.parseInt(String(req.query.page ?? '1'), 10) || 1))
         const [rows, total] = await Promise.all([
-          usersService.list({ limit: pageSize, offset: (page - 1) * pageSize }),
-          usersService.count(),
+          usersService.list(signedInUser(req), { limit: pageSize, offset: (page - 1) * pageSize }),
+          usersService.count(signedInUser(req)),
         ])
         await renderPage(res, 'users/list', {
           title: 'Users',
@@ -156,7 +157,7 @@ export function usersRoutes(deps: { usersService: UsersService }): RouteDefiniti
         const parsed = parseOr400(resetPasswordSchema, req)
         if (!parsed.success) return renderEdit(res, userId, { errors: toFormErrors(parsed.error, ['password']) }, 400)
         const result = await usersService.resetPassword(userId, parsed.data.password, parsed.data.version, actorFrom(req))
-        await finish(req, res, userId, result, 'Password reset. The user has been signed out everywhere.', {})
+        await finish(req, res, userId, result, 'Password reset. The user has been signed out everywhere, and must choose their own password when they next sign in.', {})
       },
     },
     ...(

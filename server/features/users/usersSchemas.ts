@@ -1,12 +1,24 @@
 import { z } from 'zod'
 import { agencies, roles } from '../../auth/roles.ts'
 import { checkboxes, choice, text, uuid, version } from '../../http/forms.ts'
-import { passwordRules } from '../../auth/passwords.ts'
+import { characterCount, passwordRules } from '../../auth/passwords.ts'
 
-const password = z
-  .string({ error: 'Enter a password' })
-  .min(1, 'Enter a password')
-  .max(passwordRules.maxLength, `Password must be ${passwordRules.maxLength} characters or fewer`)
+// eslint-disable-next-line no-control-regex
+const controlCharacters = /[\u0000-\u001F\u007F]/
+
+/**
+ * A password as typed: never trimmed (spaces are characters of a passphrase), counted in
+ * characters, and free of NUL and other control characters. Its strength is the service's to judge.
+ */
+export function passwordField(missing: string) {
+  return z
+    .string({ error: missing })
+    .min(1, missing)
+    .refine((value) => characterCount(value) <= passwordRules.maxLength, `Password must be ${passwordRules.maxLength} characters or fewer`)
+    .refine((value) => !controlCharacters.test(value), 'Password must not contain control characters')
+}
+
+const password = passwordField('Enter a password')
 
 const accountFields = {
   displayName: text('a full name', 100),

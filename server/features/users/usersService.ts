@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import { hashPassword, passwordProblem } from '../../auth/passwords.ts'
+import { can, type SessionUser } from '../../auth/sessionUser.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import type { CreateUserInput, EditUserInput } from './usersSchemas.ts'
+import { changeOwnPassword, type OwnPasswordChange } from './ownPasswordChange.ts'
 import * as repo from './usersRepository.ts'
 
 export type UserChangeResult =
@@ -13,6 +15,11 @@ export type UserChangeResult =
 
 export type UsersService = ReturnType<typeof createUsersService>
 
+/** Administrators manage accounts force-wide; anyone else sees the accounts that share one of their areas. */
+export function userScopeOf(viewer: SessionUser): repo.UserScope {
+  return can(viewer, 'users.manage') ? 'all' : { areaIds: viewer.visibleAreaIds }
+}
+
 /** Administrators' work on accounts. Each change and its audit row commit together. */
 export function createUsersService(db: Kysely<Database>) {
   async function knownAreaIds(ids: readonly string[]): Promise<boolean> {
@@ -22,7 +29,7 @@ export function createUsersService(db: Kysely<Database>) {
   }
 
   async function create(input: CreateUserInput, actor: Actor): Promise<UserChangeResult> {
-    const problem = passwordProblem(input.password, input.username)
+    const problem = await passwordProblem(input.password, input.username)
     if (problem) return { ok: false, kind: 'invalid', field: 'password', message: problem }
     if (await repo.findUserByUsername(db, input.username)) {
       return { ok: false, kind: 'invalid', field: 'username', message: 'That username is already taken' }
@@ -98,10 +105,12 @@ export function createUsersService(db: Kysely<Database>) {
   async function resetPassword(id: string, password: string, version: number, actor: Actor): Promise<UserChangeResult> {
     const user = await repo.findUserById(db, id)
     if (!user) return { ok: false, kind: 'notFound' }
-    const problem = passwordProblem(password, user.username)
+    const problem = await passwordProblem(password, user.username)
     if (problem) return { ok: false, kind: 'invalid', field: 'password', message: problem }
     const passwordHash = await hashPassword(password)
-    return changeAt(id, version, actor, 'user.password_reset', { password_hash: passwordHash, failed_sign_ins: 0, locked_until: null }, { endSessions: true })
+    // The administrator knows this password now: the user must choose their own at their next sign-in.
+    const changes = { password_hash: passwordHash, failed_sign_ins: 0, locked_until: null, must_change_password: true }
+    return changeAt(id, version, actor, 'user.password_reset', changes, { endSessions: true, detail: { mustChangePassword: true } })
   }
 
   function disable(id: string, version: number, actor: Actor) {
@@ -123,8 +132,12 @@ export function createUsersService(db: Kysely<Database>) {
     disable,
     enable,
     unlock,
-    list: (page: { limit: number; offset: number }) => repo.listUsers(db, page),
-    count: () => repo.countUsers(db),
+    changeOwnPassword: (userId: string, input: OwnPasswordChange, actor: Actor) => changeOwnPassword(db, userId, input, actor),
+    list: (viewer: SessionUser, page: { limit: number; offset: number }) => repo.listUsers(db, page, userScopeOf(viewer)),
+    count: (viewer: SessionUser) => repo.countUsers(db, userScopeOf(viewer)),
+    /** The accounts a viewer may look up (the user activity list), and one of them by id. */
+    visibleTo: (viewer: SessionUser) => repo.listUserNames(db, userScopeOf(viewer)),
+    findVisibleTo: (viewer: SessionUser, id: string) => repo.findUserInScope(db, id, userScopeOf(viewer)),
     find: (id: string) => repo.findUserById(db, id),
     areas: () => repo.listAreas(db),
   }

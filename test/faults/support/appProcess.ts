@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { testSessionSecret } from '../../helpers/constants.ts'
+import { testAuditKey } from '../../helpers/testDatabase.ts'
 import { freePort } from './privatePostgres.ts'
 import { send } from './http.ts'
 
@@ -12,6 +13,8 @@ const root = fileURLToPath(new URL('../../..', import.meta.url))
 export type AppProcess = {
   baseUrl: string
   port: number
+  /** Its DATA_DIR (the audit checkpoints are written there), removed by stop(). */
+  dataDir: string
   child: ChildProcess
   /** Resolves with the exit code (or the signal's name) when the process ends. */
   exited: Promise<number | string>
@@ -38,6 +41,8 @@ export async function startAppProcess(databaseUrl: string, env: Record<string, s
       DATABASE_URL: databaseUrl,
       DATA_DIR: dataDir,
       SESSION_SECRET: testSessionSecret,
+      // The key the tests seal with too (sealAsTheApp), so that they can seal what the app wrote.
+      AUDIT_KEY: testAuditKey,
       LOG_LEVEL: 'warn',
       SIGN_IN_RATE_LIMIT: '1000',
       ...env,
@@ -62,6 +67,7 @@ export async function startAppProcess(databaseUrl: string, env: Record<string, s
   return {
     baseUrl,
     port,
+    dataDir,
     child,
     exited,
     alive: () => child.exitCode === null && child.signalCode === null,

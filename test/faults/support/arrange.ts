@@ -1,4 +1,9 @@
 import pg from 'pg'
+import { appRole, createDb } from '../../../db/index.ts'
+import { auditKeyRing } from '../../../server/features/audit/auditKey.ts'
+import { sealAuditLog } from '../../../server/features/audit/auditRepository.ts'
+import { checkAuditLog, type AuditLogCheck } from '../../../server/features/audit/auditLogCheck.ts'
+import { testAuditKey } from '../../helpers/testDatabase.ts'
 
 /** Creates an empty database on the cluster (the app migrates and seeds it when it starts). */
 export async function createDatabase(adminUrl: string, name: string): Promise<void> {
@@ -19,6 +24,30 @@ export async function query<T extends pg.QueryResultRow>(url: string, text: stri
     return (await client.query<T>(text, values)).rows
   } finally {
     await client.end()
+  }
+}
+
+/**
+ * Seals every committed audit row into the chain as the app's sealer does: through sealAuditLog,
+ * as the app's role, with the key the app process was started with (a keyed chain takes no
+ * row sealed without it).
+ */
+export async function sealAsTheApp(url: string): Promise<number> {
+  const handle = await createDb({ databaseUrl: url, dataDir: '', poolMax: 1, connectTimeoutMs: 10_000, statementTimeoutMs: 30_000, role: appRole })
+  try {
+    return await sealAuditLog(handle.db, { keys: auditKeyRing(testAuditKey) })
+  } finally {
+    await handle.close()
+  }
+}
+
+/** What `npm run audit:verify` would find: the chain under the app's key, and its end against the checkpoint file. */
+export async function checkAuditLogAsTheApp(url: string, checkpointFile: string): Promise<AuditLogCheck> {
+  const handle = await createDb({ databaseUrl: url, dataDir: '', poolMax: 2, connectTimeoutMs: 10_000, statementTimeoutMs: 30_000, role: appRole })
+  try {
+    return await checkAuditLog(handle.db, { keys: auditKeyRing(testAuditKey), checkpointFile })
+  } finally {
+    await handle.close()
   }
 }
 

@@ -3,10 +3,12 @@ import { sql, type Transaction } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
 import type { Database } from '../../../db/types.ts'
 import { recordAudit, sealAuditLog, verifyAuditChain, type Actor } from '../../../server/features/audit/auditRepository.ts'
+import { auditKey, hmacPads } from '../../../server/features/audit/auditKey.ts'
 import { startAuditSealer } from '../../../server/features/audit/auditSealer.ts'
 import { createLogger } from '../../../server/logger.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 import { sealed } from '../../helpers/factories.ts'
+import { testAuditKey } from '../../helpers/testDatabase.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -90,7 +92,7 @@ describe('the audit chain', () => {
       expect(written).toEqual([0, 1, 2, 3, 4])
     }
 
-    expect(await verifyAuditChain(t.db)).toEqual({ rowsChecked: before.rowsChecked + 200, firstBrokenId: null, reason: null })
+    expect(await verifyAuditChain(t.db)).toMatchObject({ rowsChecked: before.rowsChecked + 200, firstBrokenId: null, reason: null })
   })
 
   it("the app's role may read and append to the audit log but holds no right to change it", async () => {
@@ -156,12 +158,13 @@ describe('the audit chain', () => {
     expect((await verifyAuditChain(t.db)).firstBrokenId).toBeNull()
   })
 
-  it('a row rewritten with a fresh hash of its own breaks the link of the row after it, which is named', async () => {
+  it('a row rewritten with a fresh hash of its own, even one made with the key, breaks the link of the row after it, which is named', async () => {
     const rows = await enoughRows()
     const index = Math.floor(rows.length / 2)
     const target = rows[index]!
     const next = rows[index + 1]!
-    const rehash = sql`encode(sha256(convert_to(audit_event_canonical(a), 'UTF8')), 'hex')`
+    const pads = hmacPads(auditKey(testAuditKey))
+    const rehash = sql`encode(sha256(${pads.subarray(64)}::bytea || sha256(${pads.subarray(0, 64)}::bytea || convert_to(audit_event_canonical(a), 'UTF8'))), 'hex')`
     await behindTheTrigger(async (trx) => {
       await sql`update audit_event set event = 'user.nothing_to_see' where id = ${target.id}`.execute(trx)
       await sql`update audit_event a set hash = ${rehash} where a.id = ${target.id}`.execute(trx)

@@ -10,7 +10,7 @@ let ids: string[] = []
 beforeAll(async () => {
   t = await createTestDatabase()
   for (let i = 0; i < 12; i++) await recordAudit(t.db, { userId: null, username: 'ranges', requestId: null, ip: null }, { category: 'security', event: 'test.range', detail: { i } })
-  ids = (await sql<{ id: string }>`select id::text as id from audit_event order by id`.execute(await sealed(t.db))).rows.map((r) => r.id)
+  ids = (await sql<{ id: string }>`select id::text as id from audit_event order by audit_event.id`.execute(await sealed(t.db))).rows.map((r) => r.id)
 })
 afterAll(async () => {
   await t.close()

@@ -88,11 +88,12 @@ describe('who has looked at this record', () => {
   it('lists the consultations, alterations and disclosures of the person, newest first, with who, when, purpose and recipients', async () => {
     const person = await createPerson(t.db)
     // An alteration: the supervisor restricts the record.
-    await postForm(supervisor, `/people/${person.id}/restriction`, { restricted: 'yes', version: String(person.version) }).expect(303)
+    await postForm(supervisor, `/people/${person.id}/restriction`, { restricted: 'yes', version: String(person.version), reason: 'Protected witness in an open investigation' }).expect(303)
     // A consultation with a stated purpose: the IOM officer opens the restricted record.
-    await postForm(iom, `/people/${person.id}/access`, { purpose: 'investigation', purposeDetail: 'Burglary on Elm Park Avenue last night' }).expect(303)
+    await postForm(iom, `/restricted-records/access`, { via: 'person', recordId: person.id, purpose: 'investigation', purposeDetail: 'Burglary on Elm Park Avenue last night' }).expect(303)
     await iom.agent.get(`/people/${person.id}`).expect(200)
-    // A disclosure with recipients: the subject access pack.
+    // A disclosure with recipients: the subject access pack (the record is restricted now, so the supervisor says why first).
+    await postForm(supervisor, `/restricted-records/access`, { via: 'person', recordId: person.id, purpose: 'disclosure_request', purposeDetail: 'Subject access request of 1 December' }).expect(303)
     await supervisor.agent.get(`/people/${person.id}/subject-access`).expect(200)
 
     const logged = await auditRowsOfPerson(person.id)
@@ -108,7 +109,7 @@ describe('who has looked at this record', () => {
     expect(table.rows).toEqual(logged.map(expectedPersonRow))
     const rowFor = (category: string) => table.rows.find((r) => r[1] === category)
     expect(rowFor('Consultation')).toEqual([expect.any(String), 'Consultation', 'person viewed', 'iom', expect.stringContaining('Burglary on Elm Park Avenue last night')])
-    expect(rowFor('Disclosure')).toEqual([expect.any(String), 'Disclosure', 'subject access exported', 'supervisor', 'To: Subject access request'])
+    expect(rowFor('Disclosure')).toEqual([expect.any(String), 'Disclosure', 'subject access exported', 'supervisor', 'Answering a disclosure request: Subject access request of 1 December. To: Subject access request'])
     expect(rowFor('Alteration')?.[3]).toBe('supervisor')
   })
 

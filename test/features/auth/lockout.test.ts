@@ -124,35 +124,3 @@ describe('account lockout', () => {
     expect(errorSummaryOf(locked.text)).toBe(errorSummaryOf(unknown.text))
   })
 })
-
-describe('the sign-in rate limit', () => {
-  let t: TestApp
-  const windowMinutes = 15
-  beforeAll(async () => {
-    t = await createTestApp({ SIGN_IN_RATE_LIMIT: '3', SIGN_IN_RATE_WINDOW_MINUTES: String(windowMinutes) })
-  })
-  afterAll(async () => {
-    await t.close()
-  })
-
-  it('when more sign-in attempts than the limit arrive in one window, the next gets 429 and does not sign in', async () => {
-    // The counter is a fixed window: do not start a few seconds before it rolls over.
-    const windowMs = windowMinutes * 60_000
-    const untilNextWindow = windowMs - (Date.now() % windowMs)
-    if (untilNextWindow < 5_000) await new Promise((resolve) => setTimeout(resolve, untilNextWindow + 100))
-
-    const { agent, csrf } = await anonymousAgent(t.app)
-    for (let i = 0; i < 3; i += 1) {
-      const response = await agent.post('/sign-in').type('form').send({ _csrf: csrf, username: 'iom', password: `wrong-${i}` })
-      expect(response.status).toBe(401)
-    }
-    const limited = await agent.post('/sign-in').type('form').send({ _csrf: csrf, username: 'iom', password: demoPassword })
-    expect(limited.status).toBe(429)
-    expect(limited.text).toContain('Too many attempts')
-    const home = await agent.get('/')
-    expect(home.status).toBe(303)
-    expect(String(home.headers.location)).toMatch(/^\/sign-in/)
-    // The refused attempt never reached the password check.
-    expect((await accountOf(t, 'iom')).failed_sign_ins).toBe(3)
-  })
-})

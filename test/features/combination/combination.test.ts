@@ -73,7 +73,7 @@ describe('finding the duplicate and checking both records', () => {
     const duplicate = await createPerson(t.db, { restricted: true })
     const url = `/people/${keep.id}/combine?duplicate=${duplicate.id}`
     expect(headingOf((await supervisor.agent.get(url).expect(200)).text)).toBe('The duplicate record is restricted')
-    await postForm(supervisor, `/people/${duplicate.id}/access`, { purpose: 'supervision_or_audit', purposeDetail: 'Checking a duplicate' }).expect(303)
+    await postForm(supervisor, `/restricted-records/access`, { via: 'person', recordId: duplicate.id, purpose: 'supervision_or_audit', purposeDetail: 'Checking a duplicate' }).expect(303)
     expect(headingOf((await supervisor.agent.get(url).expect(200)).text)).toBe('Check before combining these records')
   })
 })

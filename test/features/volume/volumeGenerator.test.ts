@@ -4,10 +4,11 @@ import type { DbHandle } from '../../../db/index.ts'
 import { generateVolume } from '../../../db/seed/volume/index.ts'
 import { createProgress } from '../../../db/seed/volume/progress.ts'
 import type { Database } from '../../../db/types.ts'
-import { verifyAuditChain } from '../../../server/features/audit/auditRepository.ts'
+import { auditKeyRing, useAuditKeys } from '../../../server/features/audit/auditKey.ts'
+import { recordAudit, sealAuditLog, verifyAuditChain } from '../../../server/features/audit/auditRepository.ts'
 import { normaliseCroNumber, normalisePncId } from '../../../server/features/people/identifiers.ts'
 import { demoPassword } from '../../helpers/constants.ts'
-import { createTestDatabase } from '../../helpers/testDatabase.ts'
+import { createTestDatabase, testAuditKey } from '../../helpers/testDatabase.ts'
 import { expectTalliesToAgree } from '../performance/talliesAgree.ts'
 import { expectCidListingToAgree } from '../cid/cidSupport.ts'
 
@@ -76,11 +77,63 @@ describe('the volume generator at small scale', () => {
     expect((await users.execute(second.db)).rows).toEqual((await users.execute(first.db)).rows)
   })
 
-  it('leaves an intact audit chain that the app can continue', async () => {
+  it('leaves an intact audit chain, keyed with the audit key, that the app can continue', async () => {
+    const generated = await sql<{ lo: string; hi: string }>`
+      select min(id)::text as lo, max(id)::text as hi from audit_event where request_id like 'v7-%'`.execute(first.db)
+    const { lo, hi } = generated.rows[0]!
     expect(await verifyAuditChain(first.db)).toMatchObject({ firstBrokenId: null })
-    await first.db.insertInto('audit_event').values({ category: 'security', event: 'test.after_volume', actor_user_id: null, actor_username: null,
-      entity_type: null, entity_id: null, person_id: null, purpose: null, recipients: null, request_id: null, ip: null, detail: null }).execute()
-    expect(await verifyAuditChain(first.db)).toMatchObject({ firstBrokenId: null })
+    // Every generated row lies in a segment of the test key: HMAC-sealed, not plain sha256.
+    const segment = await sql<{ key_id: string }>`
+      select key_id from audit_key_segment where first_id <= ${lo}::int8 order by first_id desc limit 1`.execute(first.db)
+    expect(segment.rows).toEqual([{ key_id: auditKeyRing(testAuditKey).current.id }])
+    // Checked with another key, the same rows are reported, so the check can fail.
+    const otherKey = auditKeyRing('a-different-audit-key-that-sealed-nothing-here-0123')
+    expect((await verifyAuditChain(first.db, { keys: otherKey })).firstBrokenId).not.toBeNull()
+
+    // The app's own path: a row written with its act, then sealed into the chain with the key.
+    const actor = { userId: null, username: 'volume-test', requestId: 'volume-continue', ip: null }
+    await first.db.transaction().execute((trx) => recordAudit(trx, actor, { category: 'security', event: 'test.after_volume' }))
+    expect(await sealAuditLog(first.db)).toBeGreaterThanOrEqual(1)
+    const check = await verifyAuditChain(first.db)
+    expect(check).toMatchObject({ firstBrokenId: null })
+    const added = await first.db.selectFrom('audit_event').select(sql<string>`id::text`.as('id')).where('event', '=', 'test.after_volume').executeTakeFirstOrThrow()
+    expect(BigInt(added.id)).toBeGreaterThan(BigInt(hi))
+    expect(check.lastId).toBe(added.id)
+  })
+
+  it('continues a chain the app has already written, from its true last row', async () => {
+    const third = await createTestDatabase({ statementTimeoutMs: 60_000 })
+    try {
+      // More than nine rows, so that the last row by id is not the last by its id as text.
+      const actor = { userId: null, username: 'volume-test', requestId: 'volume-before', ip: null }
+      for (let i = 0; i < 12; i++) await recordAudit(third.db, actor, { category: 'security', event: 'test.before_volume' })
+      await sealAuditLog(third.db)
+      const head = await sql<{ id: string; hash: string }>`select a.id::text as id, a.hash from audit_event a order by a.id desc limit 1`.execute(third.db)
+      expect(Number(head.rows[0]!.id)).toBeGreaterThanOrEqual(12)
+      const segmentsBefore = await third.db.selectFrom('audit_key_segment').select('key_id').execute()
+
+      await third.asOwner((db: Kysely<Database>) => generateVolume(db, { people: 10, seed: 9, auditRows: 50, password: demoPassword, now, progress: createProgress(process.stderr, { quiet: true }) }))
+      const firstGenerated = await sql<{ prev_hash: string }>`
+        select a.prev_hash from audit_event a where a.request_id like 'v9-%' order by a.id limit 1`.execute(third.db)
+      expect(firstGenerated.rows).toEqual([{ prev_hash: head.rows[0]!.hash }])
+      // The same key as the rows before: their segment goes on, no new one starts.
+      expect(await third.db.selectFrom('audit_key_segment').select('key_id').execute()).toEqual(segmentsBefore)
+      expect(await verifyAuditChain(third.db)).toMatchObject({ firstBrokenId: null })
+    } finally {
+      await third.close()
+    }
+  })
+
+  it('refuses to write audit rows without the audit key, before it writes anything', async () => {
+    const beforeRefusal = await counts(second.db)
+    useAuditKeys(undefined)
+    try {
+      await expect(second.asOwner((db: Kysely<Database>) => generateVolume(db, { people: 10, seed: 8, auditRows: 10, password: demoPassword, now, progress: createProgress(process.stderr, { quiet: true }) })))
+        .rejects.toThrow(/needs the audit key/)
+      expect(await counts(second.db)).toEqual(beforeRefusal)
+    } finally {
+      useAuditKeys(auditKeyRing(testAuditKey))
+    }
   })
 
   it("leaves the performance report's tallies and the CID listing agreeing with the rows it made", async () => {
