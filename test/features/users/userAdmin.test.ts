@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Agency, Role } from '../../../db/types.ts'
@@ -69,6 +70,20 @@ function postAsAdmin(path: string, form: Record<string, string | string[]>) {
 }
 
 describe('user administration', () => {
+  it('the same new user sent five times at once: one account, the others a clear refusal, never a 500', async () => {
+    const username = uniqueUsername('twice')
+    const form = { username, displayName: 'Sam Twice', role: 'iom_officer', agency: '', areaIds: [area.HV], password: goodPassword }
+    const answers = await Promise.all(Array.from({ length: 5 }, () => postAsAdmin('/admin/users', { ...form, _idempotencyKey: randomUUID() })))
+    const statuses = answers.map((a) => a.status).sort()
+    expect(statuses.filter((s) => s === 303)).toHaveLength(1)
+    // A later post finds the name taken (400, with the message); one racing the first insert gets the 409 page.
+    for (const refused of answers.filter((a) => a.status !== 303)) {
+      expect([400, 409], String(refused.status)).toContain(refused.status)
+      expect(refused.text).toMatch(/already|Someone else changed/)
+    }
+    expect(await t.db.selectFrom('app_user').select('id').where('username', '=', username).execute()).toHaveLength(1)
+  })
+
   it('when an administrator creates a user, the user can sign in and sees their role and areas', async () => {
     const username = uniqueUsername('newdip')
     const response = await postAsAdmin('/admin/users', {
