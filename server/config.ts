@@ -52,6 +52,8 @@ const envSchema = z.object({
   /** Failed sign-ins for one username from one address in a window. */
   SIGN_IN_FAILURES_PER_USERNAME: positiveInt.default(20),
   SIGN_IN_RATE_WINDOW_MINUTES: positiveInt.default(15),
+  /** How often time-barred failures are closed and system proposals to CID made (the DIP sweep). */
+  DIP_SWEEP_MINUTES: positiveInt.max(1440).default(5),
   REPORT_CACHE_MINUTES: z.coerce.number().int().min(0).max(1440).default(2),
   RETENTION_REVIEW_YEARS: positiveInt.max(100).default(6),
   RETENTION_REVIEW_YEARS_NEVER_ADOPTED: positiveInt.max(100).default(3),
@@ -77,6 +79,8 @@ export type Config = Readonly<{
   session: Readonly<{ idleMs: number; absoluteMs: number }>
   /** How long the performance report's figures are served from report_cache; 0: worked out on every request. */
   reportCacheMinutes: number
+  /** The DIP sweep's interval: it closes time-barred failures and makes system proposals to CID. */
+  dipSweepMs: number
   retention: Readonly<{ reviewYears: number; reviewYearsNeverAdopted: number }>
   signIn: Readonly<{
     lockoutThreshold: number
@@ -133,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     }),
     reportCacheMinutes: e.REPORT_CACHE_MINUTES,
+    dipSweepMs: e.DIP_SWEEP_MINUTES * 60_000,
     retention: Object.freeze({
       reviewYears: e.RETENTION_REVIEW_YEARS,
       reviewYearsNeverAdopted: e.RETENTION_REVIEW_YEARS_NEVER_ADOPTED,

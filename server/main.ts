@@ -1,11 +1,13 @@
 import { createServer, type Server } from 'node:http'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/types.ts'
 import { appRole, createDb } from '../db/index.ts'
 import { migrateToLatest } from '../db/migrate.ts'
-import { hasAnyUser, seedDemo } from '../db/seed/demo.ts'
 import { createApp } from './app.ts'
 import { gracefulClose } from './http/gracefulClose.ts'
 import { deleteExpiredIdempotencyKeys } from './features/idempotency/writeOnce.ts'
 import { startAuditSealer } from './features/audit/auditSealer.ts'
+import { startDipSweep } from './features/dip/dipSweep.ts'
 import { startAuditCheckpoints } from './features/audit/auditCheckpoint.ts'
 import { resolveAuditKeys, useAuditKeys } from './features/audit/auditKey.ts'
 import { ConfigError, loadConfig } from './config.ts'
@@ -39,6 +41,9 @@ async function main(): Promise<void> {
   const shouldSeed = config.seedDemo ?? (database.kind === 'embedded' && config.env !== 'production')
   if (shouldSeed && !(await hasAnyUser(database.db))) {
     if (config.env === 'production') throw new Error('Demo data is never seeded when NODE_ENV=production')
+    // Loaded only here: the seeders and faker cost every other start time, and are development
+    // dependencies, absent from a production install (decision 0112).
+    const { seedDemo } = await import('../db/seed/demo.ts')
     const accounts = await seedDemo(database.db, { password: config.demoPassword })
     logger.info({ accounts: accounts.length }, 'seeded demo data')
     printDemoAccounts(accounts.map((a) => `${a.username} (${a.role}${a.agency ? `, ${a.agency}` : ''})`), config.demoPassword === 'cohort-demo')
@@ -68,22 +73,19 @@ async function main(): Promise<void> {
     sessionSecret,
   })
 
-  // Failures past their time-bar date close themselves (MCA 1980 s127); every instance may run
-  // this: the UPDATE is idempotent and takes row locks.
-  // Idempotency keys are forgotten after a day by the same hourly sweep.
+  // Idempotency keys are forgotten after a day by an hourly sweep; every instance may run it.
   const sweep = () =>
-    Promise.all([
-      services.dipService
-        .closeTimeBarred()
-        .then((closed) => closed > 0 && logger.info({ closed }, 'closed time-barred failures'))
-        .catch((error: unknown) => logger.warn({ err: error }, 'time-bar sweep failed; will retry')),
-      deleteExpiredIdempotencyKeys(database.db)
-        .then((deleted) => deleted > 0 && logger.info({ deleted }, 'forgot expired idempotency keys'))
-        .catch((error: unknown) => logger.warn({ err: error }, 'idempotency key sweep failed; will retry')),
-    ])
+    deleteExpiredIdempotencyKeys(database.db)
+      .then((deleted) => deleted > 0 && logger.info({ deleted }, 'forgot expired idempotency keys'))
+      .catch((error: unknown) => logger.warn({ err: error }, 'idempotency key sweep failed; will retry'))
   await sweep()
   const sweepTimer = setInterval(sweep, 60 * 60_000)
   sweepTimer.unref()
+
+  // Reads write nothing (decision 0110): time-barred failures (MCA 1980 s127) are closed, and
+  // system proposals to CID made, only here, every DIP_SWEEP_MINUTES; pages work the time bar out
+  // as they read. Every instance runs it; a lock lets one sweep at a time. Tests call it themselves.
+  const dipSweep = config.env === 'test' ? undefined : startDipSweep(database.db, { intervalMs: config.dipSweepMs, logger })
 
   // Audit rows are committed with their acts and joined to the hash chain in batches, a fifth of
   // a second apart at most, off every request's path (see the audit_sealed_in_batches migration).
@@ -117,6 +119,7 @@ async function main(): Promise<void> {
     // New connections are refused at once; the requests already here finish, their audit rows are
     // sealed, then the database closes.
     void closeServer()
+      .then(() => dipSweep?.stop())
       .then(() => auditSealer.stop())
       .then(() => auditCheckpoints.stop())
       .then(() => database.close())
@@ -133,6 +136,12 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
+}
+
+// Asked here, not of db/seed/demo.ts, so that a start with users in place never loads the seeders.
+async function hasAnyUser(db: Kysely<Database>): Promise<boolean> {
+  const row = await db.selectFrom('app_user').select('id').limit(1).executeTakeFirst()
+  return row !== undefined
 }
 
 function printDemoAccounts(accounts: string[], defaultPassword: boolean): void {

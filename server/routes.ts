@@ -11,6 +11,7 @@ import { accountRoutes } from './features/account/accountRoutes.ts'
 import { caseworkRoutes } from './features/casework/caseworkRoutes.ts'
 import { cohortsRoutes } from './features/cohorts/cohortsRoutes.ts'
 import { peopleRoutes } from './features/people/peopleRoutes.ts'
+import { personPageRoutes } from './features/personPage/personPageRoutes.ts'
 import { dipRoutes } from './features/dip/dipRoutes.ts'
 import { importRoutes } from './features/dip/import/importRoutes.ts'
 import { partnersRoutes } from './features/partners/partnersRoutes.ts'
@@ -21,7 +22,8 @@ import { meetingPackRoutes } from './features/performance/meetingPackRoutes.ts'
 import { performanceRoutes } from './features/performance/performanceRoutes.ts'
 import { referenceRoutes } from './features/reference/referenceRoutes.ts'
 import { combinationRoutes } from './features/combination/combinationRoutes.ts'
-import type { PersonVia, RouteDefinition } from './http/routeDefinition.ts'
+import type { PersonVia } from './domain/personVia.ts'
+import type { RouteDefinition } from './http/routeDefinition.ts'
 import type { Services } from './services.ts'
 
 export type RouteDeps = {
@@ -49,6 +51,7 @@ export function buildRoutes(deps: RouteDeps): RouteDefinition[] {
     ...usersRoutes({ usersService: deps.services.usersService }),
     ...accountRoutes({ usersService: deps.services.usersService }),
     ...peopleRoutes({ peopleService: deps.services.peopleService }),
+    ...personPageRoutes({ personPageService: deps.services.personPageService }), // after /people/search and /people/new
     ...combinationRoutes({ combinationService: deps.services.combinationService }),
     ...caseworkRoutes({ caseworkService: deps.services.caseworkService, peopleService: deps.services.peopleService }),
     ...cohortsRoutes({ cohortsService: deps.services.cohortsService, peopleService: deps.services.peopleService }),

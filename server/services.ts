@@ -6,6 +6,7 @@ import { createUsersService } from './features/users/usersService.ts'
 import { createCaseworkService } from './features/casework/caseworkService.ts'
 import { createCohortsService } from './features/cohorts/cohortsService.ts'
 import { createPeopleService } from './features/people/peopleService.ts'
+import { createPersonPageService } from './features/personPage/personPageService.ts'
 import { createDipService } from './features/dip/dipService.ts'
 import { createDipImportService } from './features/dip/import/dipImportService.ts'
 import { createPartnersService } from './features/partners/partnersService.ts'
@@ -26,6 +27,7 @@ export function createServices(db: Kysely<Database>, config: Config) {
     }),
     usersService: createUsersService(db),
     peopleService: createPeopleService(db),
+    personPageService: createPersonPageService(db),
     caseworkService: createCaseworkService(db),
     cohortsService: createCohortsService(db),
     dipService: createDipService(db),

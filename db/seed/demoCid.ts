@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../types.ts'
-import { proposeEligible } from '../../server/features/cid/cidRepository.ts'
+import { proposeEligible } from '../../server/features/dip/cidHandOffRepository.ts'
 
 /**
  * The CID list on a fresh start: the system’s proposals from the demo DIP failures, all but the

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../types.ts'
-import { addDays } from '../../server/http/dates.ts'
+import { addDays } from '../../server/domain/time.ts'
 import { pncCheckLetter } from '../../server/features/people/identifiers.ts'
 
 /**

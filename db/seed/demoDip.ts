@@ -1,7 +1,7 @@
 import { faker } from '@faker-js/faker/locale/en_GB'
 import { sql, type Kysely } from 'kysely'
 import type { AttendanceOutcome, Database, TestResult } from '../types.ts'
-import { addDays, addMonths } from '../../server/http/dates.ts'
+import { addDays, addMonths } from '../../server/domain/time.ts'
 import { ageOn, isPositive, londonDay } from '../../server/features/dip/dipRules.ts'
 import { requirementFellAwayReason } from '../../server/features/dip/dipService.ts'
 import { pncCheckLetter } from '../../server/features/people/identifiers.ts'

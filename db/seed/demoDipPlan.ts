@@ -2,7 +2,7 @@ import { faker } from '@faker-js/faker/locale/en_GB'
 import Holidays from 'date-holidays'
 import type { Insertable } from 'kysely'
 import type { AttendanceOutcome, Database, FailureEventKind, FailureStatus, TestResult } from '../types.ts'
-import { addDays } from '../../server/http/dates.ts'
+import { addDays } from '../../server/domain/time.ts'
 import { earliestInitialAppointment, londonDay, londonInstant, timeBarDate } from '../../server/features/dip/dipRules.ts'
 
 // The building blocks of the demo DIP chain. Each step writes its rows the way the service

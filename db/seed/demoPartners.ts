@@ -1,6 +1,6 @@
 import type { Insertable, Kysely } from 'kysely'
 import type { Database, PartnerLinkTable } from '../types.ts'
-import { addDays, addMonths } from '../../server/http/dates.ts'
+import { addDays, addMonths } from '../../server/domain/time.ts'
 import { maracRepeatFlags } from '../../server/features/partners/partnerRules.ts'
 
 /**

@@ -1,7 +1,7 @@
 import { faker } from '@faker-js/faker/locale/en_GB'
 import type { Insertable, Kysely } from 'kysely'
 import type { Database, Gender, MembershipEventKind, MembershipStatus, Programme, Tier } from '../types.ts'
-import { addDays } from '../../server/http/dates.ts'
+import { addDays } from '../../server/domain/time.ts'
 import { croCheckLetter, pncCheckLetter } from '../../server/features/people/identifiers.ts'
 import { pathways, type Pathway } from '../../server/features/people/vocabulary.ts'
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../types.ts'
-import { addMonths } from '../../server/http/dates.ts'
+import { addMonths } from '../../server/domain/time.ts'
 
 /** Three old records, never adopted and untouched for years, so the retention queue has work on a fresh start. */
 export async function seedDemoRetention(db: Kysely<Database>, options: { today: string }): Promise<{ people: number }> {

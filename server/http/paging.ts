@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { Window } from '../domain/window.ts'
 
 /** Long lists show this many rows a page (the GOV.UK pattern: numbered pages, previous and next). */
 export const pageSize = 50
@@ -11,7 +12,6 @@ export const pageParam = z
   .transform((v) => (v ? Number(v) : 1))
   .refine((v) => v >= 1, 'The page must be a whole number from 1')
 
-export type Window = { limit: number; offset: number }
 
 export const windowOf = (page: number): Window => ({ limit: pageSize, offset: (page - 1) * pageSize })
 

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express'
 import type { AuditCategory } from '../../db/types.ts'
 import type { Permission } from '../auth/permissions.ts'
+import type { PersonVia } from '../domain/personVia.ts'
 
 /** Who may call a route: anyone, anyone signed in, or holders of one permission. */
 export type Access = 'public' | 'signedIn' | Permission
@@ -8,8 +9,6 @@ export type Access = 'public' | 'signedIn' | Permission
 /** What the route's service writes to the audit log ('none' for pages with no personal data). */
 export type RouteAudit = AuditCategory | 'none'
 
-/** The records a route can name in its path, each of which belongs to one person. */
-export type PersonVia = 'person' | 'action' | 'appointment' | 'cidEntry' | 'drugTest' | 'failure' | 'membership' | 'partnerLink' | 'referral'
 
 /**
  * How a route finds the person it touches: the path parameter and what it names. The restricted

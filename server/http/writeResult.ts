@@ -1,17 +1,7 @@
 import type { Request, Response } from 'express'
 import { singleError, uuid, type FormErrors } from './forms.ts'
 import { HttpError, notFound } from './httpError.ts'
-
-/** What a service's write answers: done, or why not (the route turns each into its page). */
-export type WriteResult<T = string> =
-  | { ok: true; id: T }
-  | { ok: false; kind: 'notFound' }
-  | { ok: false; kind: 'stale' }
-  | { ok: false; kind: 'invalid'; field: string; message: string }
-  /** The form's idempotency key was already used by someone else or for another form. */
-  | { ok: false; kind: 'keyReused' }
-
-export const invalidResult = (field: string, message: string) => ({ ok: false as const, kind: 'invalid' as const, field, message })
+import type { WriteResult } from '../domain/writeResult.ts'
 
 /** The answer to a form whose idempotency key was used before by someone else or for another form. */
 export const keyUsedBefore = () => new HttpError(400, 'The form could not be sent: its key was used before')

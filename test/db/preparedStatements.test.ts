@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbHandle } from '../../db/index.ts'
 import { poolPreparingMarkedStatements, prepared } from '../../db/preparedStatements.ts'
 import type { Database } from '../../db/types.ts'
-import { personPanels } from '../../server/features/people/personPanels.ts'
+import { personPanels } from '../../server/features/personPage/personPanels.ts'
 import { createTestDatabase } from '../helpers/testDatabase.ts'
 
 // Marked statements go to PostgreSQL by name, so that it can stop planning them; nothing else

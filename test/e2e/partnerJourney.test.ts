@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addDays, todayInLondon } from '../../server/http/dates.ts'
+import { addDays, todayInLondon } from '../../server/domain/time.ts'
 import { expectNoAccessibilityViolations } from './support/accessibility.ts'
 import { launchBrowser, openWatchedPage, type PageWatch } from './support/browser.ts'
 import { arriveAt, displayed, expectErrorSummary, followNavigation, signIn } from './support/journey.ts'

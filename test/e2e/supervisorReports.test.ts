@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addDays, addMonths, todayInLondon } from '../../server/http/dates.ts'
+import { addDays, addMonths, todayInLondon } from '../../server/domain/time.ts'
 import { createPerson } from '../helpers/factories.ts'
 import { launchBrowser, openWatchedPage, type PageWatch } from './support/browser.ts'
 import { arriveAt, displayed, expectErrorSummary, expectSuccessBanner, followNavigation, headingOf, signIn, typeDate, typeInto } from './support/journey.ts'

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { todayInLondon } from '../../server/http/dates.ts'
+import { todayInLondon } from '../../server/domain/time.ts'
 import { dateFields } from '../helpers/factories.ts'
 import { startAppProcess, type AppProcess } from './support/appProcess.ts'
 import { arrangeDueAppointments, createDatabase, query } from './support/arrange.ts'

@@ -4,7 +4,7 @@ import { sql, type Insertable, type Kysely } from 'kysely'
 import type { Database, MembershipStatus, Programme, Tier } from '../../db/types.ts'
 import { sealAuditLog } from '../../server/features/audit/auditRepository.ts'
 import { croCheckLetter, pncCheckLetter } from '../../server/features/people/identifiers.ts'
-import { addDays, todayInLondon } from '../../server/http/dates.ts'
+import { addDays, todayInLondon } from '../../server/domain/time.ts'
 import { londonInstant, londonWallClock } from '../../server/features/dip/dipRules.ts'
 import type { Agent } from './signIn.ts'
 

@@ -3,16 +3,14 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AuditCategory, Role } from '../../db/types.ts'
+import type { AuditCategory } from '../../db/types.ts'
 import { createPassport } from '../../server/auth/passport.ts'
-import { roleCan } from '../../server/auth/permissions.ts'
-import { referenceLists } from '../../server/features/reference/referenceService.ts'
-import { todayInLondon } from '../../server/http/dates.ts'
 import type { RouteDefinition } from '../../server/http/routeDefinition.ts'
 import { buildRoutes } from '../../server/routes.ts'
 import { decodeEntities, sealed } from '../helpers/factories.ts'
 import { anonymousAgent, signInAs, type Agent } from '../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../helpers/testApp.ts'
+import { allowed, findRouteParams, principals, routeKey as key, urlsFor as crawlUrls, type Principal, type RouteParams } from '../helpers/routeCrawl.ts'
 
 /**
  * DPA 2018 s62, checked from the route registry: every GET route is called by every role that
@@ -36,19 +34,6 @@ import { createTestApp, type TestApp } from '../helpers/testApp.ts'
  *     otherwise at most one row, of that category.
  */
 
-type Principal = { name: string; username: string | null; role: Role | null }
-
-// The supervisor goes last, so the audit views it reads already hold everyone else's activity.
-const principals: Principal[] = [
-  { name: 'anonymous', username: null, role: null },
-  { name: 'admin', username: 'admin', role: 'administrator' },
-  { name: 'iom', username: 'iom', role: 'iom_officer' },
-  { name: 'dip', username: 'dip', role: 'dip_worker' },
-  { name: 'cid', username: 'cid', role: 'cid_officer' },
-  { name: 'partner', username: 'partner', role: 'partner' },
-  { name: 'supervisor', username: 'supervisor', role: 'supervisor' },
-]
-
 /** GET routes that answer some allowed callers with something other than 200, on purpose. */
 const expectedNotOk: Record<string, { status: number; when: 'signedIn'; why: string }> = {
   'GET /sign-in': { status: 303, when: 'signedIn', why: 'a signed-in user is sent home' },
@@ -58,13 +43,6 @@ const expectedNotOk: Record<string, { status: number; when: 'signedIn'; why: str
 const postsWithoutAudit: Record<string, string> = {
   'POST /restricted-records/access':
     'keeps the purpose stated for a restricted record in the session only; the GET of the record that follows writes the consultation row carrying that purpose',
-}
-
-/** Extra query strings for routes whose page changes with them (the bare route is always called too). */
-const queryVariants: Record<string, (lookups: Lookups) => string[]> = {
-  '/people/search': (l) => [`?q=${encodeURIComponent(l.searchSurname)}`],
-  '/appointments': () => ['?range=week'],
-  '/performance/pack': () => [`?month=${todayInLondon().slice(0, 7)}`],
 }
 
 /** Common surnames that are also everyday English words, never evidence of a person on the page. */
@@ -77,11 +55,7 @@ const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
 const personPath = new RegExp(`/people/(${uuid})`, 'i')
 const pncIds = /\b\d{4}\/\d{7}[A-Z]\b/g
 
-type Lookups = {
-  /** Per principal: the values to put in each path parameter ('code@offences': the codes of one list). */
-  params: Record<string, Record<string, string[]>>
-  /** Any record id of the caseload → the id of the person it is about. */
-  personOf: Map<string, string>
+type Lookups = RouteParams & {
   surnameOf: Map<string, string>
   pncIds: Set<string>
   distinctiveSurnames: string[]
@@ -132,119 +106,17 @@ async function ownWords(): Promise<Set<string>> {
 
 async function buildLookups(): Promise<Lookups> {
   const db = t.db
-  const today = todayInLondon()
   const people = await db.selectFrom('person').select(['id', 'surname', 'pnc_id']).execute()
   const surnameOf = new Map(people.map((p) => [p.id, p.surname]))
   const words = await ownWords()
   const distinctiveSurnames = [...new Set(people.map((p) => p.surname))].filter((s) => /^[A-Za-z'-]{5,}$/.test(s) && !words.has(s.toLowerCase()))
-  const personOf = new Map<string, string>()
-  /** The first row's id (none found leaves the parameter empty, and the test names it). */
-  const ids = async (rows: Promise<{ id: string; person_id: string }[]>) => {
-    const found = (await rows).slice(0, 1)
-    for (const r of found) personOf.set(r.id, r.person_id)
-    return found.map((r) => r.id)
-  }
-  const params: Lookups['params'] = {}
-  for (const p of principals) {
-    if (!p.username) continue
-    const areas = (
-      await sql<{ id: string }>`select a.id from area a join user_area ua on ua.area_id in (a.id, a.parent_id)
-        join app_user u on u.id = ua.user_id where u.username = ${p.username}`.execute(db)
-    ).rows.map((r) => r.id)
-    const inScope = areas.length ? areas : ['00000000-0000-0000-0000-000000000000']
-    const visible = (personColumn: string) => sql<boolean>`${sql.ref(personColumn)} in (select id from person where area_id in (${sql.join(inScope)}) and not restricted)`
-    // The richest unrestricted person in scope: the pages about them have something to show.
-    const person = await db
-      .selectFrom('person as p')
-      .select('p.id')
-      .where(visible('p.id'))
-      .orderBy(sql`(select count(*) from drug_test d where d.person_id = p.id) + (select count(*) from cohort_membership m where m.person_id = p.id)
-        + (select count(*) from dip_failure f where f.person_id = p.id) + (select count(*) from partner_link l where l.person_id = p.id)`, 'desc')
-      .orderBy('p.id')
-      .limit(1)
-      .execute()
-    for (const r of person) personOf.set(r.id, r.id)
-    const user = await db.selectFrom('app_user').select(['agency']).where('username', '=', p.username).executeTakeFirstOrThrow()
-    const partnerLinks = db
-      .selectFrom('partner_link as l')
-      .innerJoin('sharing_agreement as a', 'a.id', 'l.agreement_id')
-      .select(['l.id', 'l.person_id'])
-      .where(visible('l.person_id'))
-      .where('a.agency', '=', user.agency ?? 'council')
-      .where(sql<boolean>`l.agency::text = a.agency::text and a.starts_on <= ${today}::date and (a.ends_on is null or a.ends_on >= ${today}::date)`)
-      .orderBy(sql`'identity' = any(a.categories)`, 'desc')
-      .orderBy('l.id')
-    params[p.name] = {
-      personId: person.map((r) => r.id),
-      testId: await ids(db.selectFrom('drug_test').select(['id', 'person_id']).where(visible('person_id')).orderBy('id').execute()),
-      appointmentId: await ids(db.selectFrom('appointment').select(['id', 'person_id']).where(visible('person_id')).orderBy('id').execute()),
-      failureId: await ids(db.selectFrom('dip_failure').select(['id', 'person_id']).where(visible('person_id')).orderBy('id').execute()),
-      referralId: await ids(db.selectFrom('referral').select(['id', 'person_id']).where(visible('person_id')).where('status', '=', 'pending').orderBy('id').execute()),
-      membershipId: await ids(db.selectFrom('cohort_membership').select(['id', 'person_id']).where(visible('person_id')).where('status', '<>', 'ended').orderBy('id').execute()),
-      // An entry the CID list still shows: countersigned, its failure wanted and not yet time-barred.
-      entryId: await ids(
-        db
-          .selectFrom('cid_entry as e')
-          .innerJoin('dip_failure as f', 'f.id', 'e.failure_id')
-          .select(['e.id', 'e.person_id'])
-          .where(visible('e.person_id'))
-          .where('e.status', '=', 'countersigned')
-          .where('f.status', '=', 'wanted')
-          .where('f.time_bar_date', '>=', today)
-          .orderBy('e.id')
-          .execute(),
-      ),
-      // A partner's links are their own agency's, under an agreement in force; police see any in scope.
-      linkId: await ids(
-        p.role === 'partner' ? partnerLinks.execute() : db.selectFrom('partner_link').select(['id', 'person_id']).where(visible('person_id')).orderBy('id').execute(),
-      ),
-      agreementId: (await db.selectFrom('sharing_agreement').select('id').orderBy('name').execute()).map((r) => r.id),
-      userId: (await db.selectFrom('app_user').select('id').orderBy('username').execute()).map((r) => r.id),
-      table: [],
-      list: Object.keys(referenceLists),
-    }
-    for (const [list, { table }] of Object.entries(referenceLists)) {
-      const codes = await sql<{ code: string }>`select code from ${sql.table(table)} order by code limit 1`.execute(db)
-      params[p.name]![`code@${list}`] = codes.rows.map((r) => r.code)
-    }
-  }
-  // The performance tables are named by the links of the performance page, not by data.
-  const report = await agents.get('supervisor')!.get('/performance')
-  const tables = [...report.text.matchAll(/href="\/performance\/([a-z0-9-]+)\.csv/g)].map((m) => m[1]!)
-  for (const values of Object.values(params)) values.table = [...new Set(tables)]
+  const { params, personOf } = await findRouteParams(db, agents.get('supervisor')!)
   const searchSurname = distinctiveSurnames[0] ?? people[0]?.surname ?? ''
   return { params, personOf, surnameOf, pncIds: new Set(people.flatMap((p) => (p.pnc_id ? [p.pnc_id] : []))), distinctiveSurnames, searchSurname }
 }
 
-/** Parameters whose values depend on another's: a :code is a code of the :list chosen before it. */
-const dependsOn: Record<string, string> = { code: 'list' }
-
-const key = (route: RouteDefinition) => `${route.method.toUpperCase()} ${route.path}`
-const paramNames = (route: RouteDefinition) => [...route.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => m[1]!)
-
-function allowed(route: RouteDefinition, p: Principal): boolean {
-  if (route.access === 'public') return true
-  if (p.role === null) return false
-  return route.access === 'signedIn' || roleCan(p.role, route.access)
-}
-
 /** Every URL to call for a route as one principal, or the names of the parameters with no value. */
-function urlsFor(route: RouteDefinition, p: Principal): { urls: { url: string; ids: string[] }[]; missing: string[] } {
-  const values = p.username ? (lookups.params[p.name] ?? {}) : {}
-  let urls = [{ url: route.path, ids: [] as string[], chosen: {} as Record<string, string> }]
-  const missing: string[] = []
-  for (const name of paramNames(route)) {
-    urls = urls.flatMap((u) => {
-      const on = dependsOn[name]
-      const choices = values[on ? `${name}@${u.chosen[on]}` : name] ?? []
-      if (!choices.length) missing.push(on ? `:${name} (with :${on} ${u.chosen[on]})` : `:${name}`)
-      return choices.map((v) => ({ url: u.url.replace(`:${name}`, v), ids: [...u.ids, v], chosen: { ...u.chosen, [name]: v } }))
-    })
-  }
-  if (missing.length) return { urls: [], missing }
-  const extra = queryVariants[route.path]?.(lookups) ?? []
-  return { urls: urls.flatMap((u) => [u, ...extra.map((q) => ({ url: u.url + q, ids: u.ids }))]), missing: [] }
-}
+const urlsFor = (route: RouteDefinition, p: Principal) => crawlUrls(route, p, lookups, lookups.searchSurname)
 
 function personalDataIn(body: string, involved: string[]): string[] {
   const found: string[] = []

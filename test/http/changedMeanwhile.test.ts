@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isChangedMeanwhile } from '../../server/http/databaseErrors.ts'
-import { todayInLondon } from '../../server/http/dates.ts'
+import { todayInLondon } from '../../server/domain/time.ts'
 import { createPerson, createReferral, dateFields, demoUserIds } from '../helpers/factories.ts'
 import { signInAs, type Agent } from '../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../helpers/testApp.ts'

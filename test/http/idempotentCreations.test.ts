@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addDays, addMonths, todayInLondon } from '../../server/http/dates.ts'
+import { addDays, addMonths, todayInLondon } from '../../server/domain/time.ts'
 import { createPerson, dateFields, demoUserIds, inputValue, postForm, uniqueTag } from '../helpers/factories.ts'
 import { signInAs, type Agent } from '../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../helpers/testApp.ts'

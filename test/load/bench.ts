@@ -4,7 +4,8 @@
  *   npm run bench -- --people 10000|100000 [--seconds 15] [--connections 10] [--rebuild] [--only person,search] [--statements]
  *
  * Builds (or reuses) cohort_bench_<people> with the volume generator, starts the app as
- * `npm start` does (NODE_ENV=production, in a process of its own) and a bare Express process
+ * `npm run start:prod` does (the build, NODE_ENV=production, in a process of its own; dist/ is
+ * built first if missing or stale) and a bare Express process
  * beside it, signs in one session per connection, and loads each page with autocannon for the
  * given time, after reading the database into the file cache and a short warm-up. Then it
  * captures the statements each page sends from one real request and replays them back to back

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../types.ts'
 import { hashPassword } from '../../../server/auth/passwords.ts'
-import { todayInLondon } from '../../../server/http/dates.ts'
+import { todayInLondon } from '../../../server/domain/time.ts'
 import { processAuditKeys, type AuditKeyRing } from '../../../server/features/audit/auditKey.ts'
 import { generateAudit } from './audit.ts'
 import { generateCid } from './cid.ts'
@@ -36,7 +36,7 @@ export type VolumeResult = { seed: number; people: number; rows: { label: string
 /**
  * A synthetic East Area population on top of the demo data: every row a function of (seed, n),
  * dates relative to today. Set-based SQL in ranges of people, on one connection; see
- * server/decisions/0001-earlier-decisions.md for the shape. Refuses to run twice for the same seed on one database.
+ * server/decisions/0041-volume-generator.md for the shape. Refuses to run twice for the same seed on one database.
  */
 export async function generateVolume(database: Kysely<Database>, options: VolumeOptions): Promise<VolumeResult> {
   const seed = options.seed ?? defaultVolumeSeed

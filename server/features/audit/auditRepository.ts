@@ -89,4 +89,3 @@ export async function sealAuditLog(db: Kysely<Database>, options: { wait?: boole
 }
 
 // The chain's check lives beside it; its importers find it here, where it always was.
-export { verifyAuditChain, type ChainCheck } from './auditChainVerify.ts'

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express'
-import { dateParts, gatherDates, keepDateValues, todayInLondon } from '../../http/dates.ts'
+import { dateParts, gatherDates, keepDateValues } from '../../http/dates.ts'
+import { todayInLondon } from '../../domain/time.ts'
 import { keepValues, singleError, toFormErrors, uuid, type FormErrors } from '../../http/forms.ts'
 import { HttpError, notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'

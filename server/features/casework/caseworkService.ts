@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
-import { todayInLondon } from '../../http/dates.ts'
+import { todayInLondon } from '../../domain/time.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
-import { leadOfficers } from '../cohorts/cohortsRepository.ts'
+import { activeCodes } from '../reference/referenceRepository.ts'
+import { leadOfficers } from '../users/leadOfficersRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import * as repo from './caseworkRepository.ts'
 import { writeOnce } from '../idempotency/writeOnce.ts'
@@ -34,7 +35,7 @@ export function createCaseworkService(db: Kysely<Database>) {
     input: { contactDate: string; contactType: string; pathway: string; note: string },
     actor: Actor,
   ): Promise<CaseworkResult> {
-    const types = await repo.activeCodes(db, 'contact_type')
+    const types = await activeCodes(db, 'contact_type')
     if (!types.some((t) => t.code === input.contactType)) return { invalid: { field: 'contactType', message: 'Select a contact type' } }
     return createFor(user, personId, actor, 'contact.recorded', 'contact', (trx) => repo.insertContact(trx, { personId, ...input, recordedBy: user.id }))
   }
@@ -83,7 +84,7 @@ export function createCaseworkService(db: Kysely<Database>) {
     addAction,
     completeAction,
     myActions,
-    contactTypes: () => repo.activeCodes(db, 'contact_type'),
+    contactTypes: () => activeCodes(db, 'contact_type'),
     owners: (user: SessionUser) => leadOfficers(db, user.visibleAreaIds),
   }
 }

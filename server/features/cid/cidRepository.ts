@@ -1,42 +1,11 @@
 import { sql, type Kysely } from 'kysely'
 import type { CidStatus, Database } from '../../../db/types.ts'
 import { prepared } from '../../../db/preparedStatements.ts'
-import type { Window } from '../../http/paging.ts'
+import { todayInLondon } from '../../domain/time.ts'
+import { statusOn } from '../dip/dipFailureRepository.ts'
+import type { Window } from '../../domain/window.ts'
 
 type Db = Kysely<Database>
-
-/**
- * The selection rule (domain.md; dip/RULES.md): an open wanted status from an s12/s14 failure, AND a
- * current violent or weapons marker (person_has_violence_marker), AND the failure not yet time-barred. Eligible failures without an
- * entry become system proposals; idempotent, and safe to run from several instances at once.
- */
-export async function proposeEligible(db: Db, today: string): Promise<number> {
-  const result = await sql<{ n: number }>`
-    with eligible as (
-      select f.id as failure_id, f.person_id, f.section,
-             (select string_agg(t.label, ' and ' order by t.sort_order)
-                from person_marker m join marker_type t on t.code = m.marker_code
-               where m.person_id = f.person_id and m.ended_on is null
-                 and m.marker_code in ('violent', 'weapons')) as markers
-        from dip_failure f
-       where f.status = 'wanted' and f.time_bar_date >= ${today}
-         and person_has_violence_marker(f.person_id)
-         and not exists (select 1 from cid_entry e where e.failure_id = f.id)
-    ), proposed as (
-      insert into cid_entry (failure_id, person_id, source, reason)
-      select failure_id, person_id, 'system',
-             'Wanted for an ' || section || ' DIP failure, with a current ' || lower(markers) || ' marker'
-        from eligible
-      on conflict (failure_id) do nothing
-      returning id
-    ), events as (
-      insert into cid_entry_event (entry_id, kind, event_date, note)
-      select id, 'proposed', ${today}::date, 'Proposed by the system' from proposed
-      returning 1
-    )
-    select count(*)::int as n from events`.execute(db)
-  return result.rows[0]?.n ?? 0
-}
 
 export async function insertManualEntry(
   db: Db,
@@ -49,23 +18,6 @@ export async function insertManualEntry(
     .returning('id')
     .executeTakeFirst()
   return row?.id
-}
-
-export async function insertEntryEvent(
-  db: Db,
-  event: { entryId: string; kind: string; eventDate: string; reference?: string | null; note?: string | null; recordedBy: string | null },
-) {
-  await db
-    .insertInto('cid_entry_event')
-    .values({
-      entry_id: event.entryId,
-      kind: event.kind,
-      event_date: event.eventDate,
-      reference: event.reference ?? null,
-      note: event.note ?? null,
-      recorded_by: event.recordedBy,
-    })
-    .execute()
 }
 
 export async function setEntryStatusIfVersion(
@@ -112,14 +64,14 @@ export async function cidList(db: Db, areaIds: readonly string[], filters: CidFi
         join dip_failure f on f.id = e.failure_id
         join person p on p.id = e.person_id
        where e.id = ${entryId}::uuid
-         and ((e.status = 'countersigned' and f.status = 'wanted' and f.time_bar_date >= ${today}::date)
-              or (e.status = 'arrested' and f.status in ('arrested', 'time_barred')))
+         and ((e.status = 'countersigned' and ${statusOn('f', today)} = 'wanted')
+              or (e.status = 'arrested' and ${statusOn('f', today)} in ('arrested', 'time_barred')))
          ${inScope('p')}`
     : // The list itself, from the listing the database keeps (the cid_listing migration).
       sql`
       select distinct on (l.person_id) l.entry_id, l.person_id, l.time_bar_date, l.surname, l.forenames, l.last_violence_marker
         from cid_listing l
-       where l.time_bar_date >= ${today}::date
+       where dip_failure_status_on('wanted', l.time_bar_date, ${today}::date) = 'wanted'
          ${inScope('l')}
          ${filters.maxDaysToTimeBar !== undefined ? sql`and l.time_bar_date <= ${today}::date + ${filters.maxDaysToTimeBar}::int` : sql``}
        order by l.person_id, l.time_bar_date, l.entry_id`
@@ -231,20 +183,20 @@ export function supervisorQueue(db: Db, areaIds: readonly string[], today: strin
       'f.section',
       'f.failure_date',
       'f.time_bar_date',
-      'f.status as failure_status',
+      statusOn('f', today).as('failure_status'),
     ])
     .where('p.area_id', 'in', [...areaIds])
     .where((eb) =>
       eb.or([
         eb('e.status', 'in', ['proposed', 'suspended']),
-        eb.and([eb('e.status', 'in', ['countersigned', 'arrested']), eb.or([eb('f.time_bar_date', '<', today), eb('f.status', '=', 'time_barred')])]),
+        eb.and([eb('e.status', 'in', ['countersigned', 'arrested']), eb(statusOn('f', today), '=', 'time_barred')]),
       ]),
     )
     .orderBy('f.time_bar_date')
     .execute()
 }
 
-export function findEntryInAreas(db: Db, id: string, areaIds: readonly string[]) {
+export function findEntryInAreas(db: Db, id: string, areaIds: readonly string[], today: string = todayInLondon()) {
   if (areaIds.length === 0) return Promise.resolve(undefined)
   return db
     .selectFrom('cid_entry as e')
@@ -258,7 +210,7 @@ export function findEntryInAreas(db: Db, id: string, areaIds: readonly string[])
       'e.failure_id',
       'e.proposed_by',
       circulatedBy,
-      'f.status as failure_status',
+      statusOn('f', today).as('failure_status'),
       'f.version as failure_version',
       'f.time_bar_date',
       'f.failure_date',
@@ -301,44 +253,6 @@ export function countersignedForLeadOfficer(db: Db, userId: string, areaIds: rea
     .groupBy(['p.id', 'p.surname', 'p.forenames'])
     .orderBy('decided_at', 'desc')
     .execute()
-}
-
-/**
- * When an outcome is recorded on the DIP failure itself (by an officer, not through CID), a CID
- * entry for it follows, so it neither stays on the list nor strands there. Same transaction.
- */
-export async function followFailureOutcome(
-  db: Db,
-  failure: { id: string; outcome: 'arrested' | 'charged' | 'summonsed' | 'no_further_action' | 'withdrawn'; eventDate: string; reference: string | null; recordedBy: string },
-): Promise<number> {
-  const moved = await db
-    .updateTable('cid_entry')
-    .set({ status: failure.outcome, version: sql`version + 1` })
-    .where('failure_id', '=', failure.id)
-    .where('status', 'in', ['proposed', 'countersigned', 'suspended', 'arrested'])
-    .returning('id')
-    .execute()
-  for (const entry of moved) {
-    await insertEntryEvent(db, { entryId: entry.id, kind: failure.outcome, eventDate: failure.eventDate, reference: failure.reference, note: 'Recorded on the DIP failure', recordedBy: failure.recordedBy })
-  }
-  return moved.length
-}
-
-/**
- * The failure behind an entry stopped being wanted for a reason that is not an outcome (its
- * statement was withdrawn): proposed and countersigned entries are suspended, off the CID list,
- * and wait for a supervisor to countersign them again or reject them. Same transaction.
- */
-export async function suspendEntriesOf(db: Db, failureId: string, eventDate: string, note: string, recordedBy: string): Promise<number> {
-  const moved = await db
-    .updateTable('cid_entry')
-    .set({ status: 'suspended', version: sql`version + 1` })
-    .where('failure_id', '=', failureId)
-    .where('status', 'in', ['proposed', 'countersigned'])
-    .returning('id')
-    .execute()
-  for (const entry of moved) await insertEntryEvent(db, { entryId: entry.id, kind: 'suspended', eventDate, note, recordedBy })
-  return moved.length
 }
 
 /** Whether the person is violent now: a current violent or weapons marker (the database's one statement of it). */
@@ -409,8 +323,9 @@ export function arrestedAwaitingChargeForLeadOfficer(db: Db, userId: string, are
     .selectFrom('dip_failure as f')
     .innerJoin('person as p', 'p.id', 'f.person_id')
     .select(['f.id as failure_id', 'p.id as person_id', 'p.surname', 'p.forenames', 'f.time_bar_date'])
+    // The row says arrested (its index) and the law, today, still does: not past the time bar.
     .where('f.status', '=', 'arrested')
-    .where('f.time_bar_date', '>=', today)
+    .where(statusOn('f', today), '=', 'arrested')
     .where('f.time_bar_date', '<=', sql<string>`${today}::date + ${days}::int`)
     .where('p.area_id', 'in', [...areaIds])
     .where(({ exists, selectFrom }) =>

@@ -1,14 +1,15 @@
 import type { Kysely } from 'kysely'
 import type { CidStatus, Database, FailureStatus } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
-import { todayInLondon } from '../../http/dates.ts'
+import { todayInLondon } from '../../domain/time.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
-import { closeTimeBarredFailures, findFailureInAreas, insertFailureEvent, setFailureStateIfVersion } from '../dip/dipRepository.ts'
+import { findFailureInAreas, insertFailureEvent, setFailureStateIfVersion } from '../dip/dipRepository.ts'
 import { chargeTimeBarProblem } from '../dip/dipRules.ts'
+import { insertEntryEvent } from '../dip/cidHandOffRepository.ts'
 import { descriptionOf, photoOf } from '../people/descriptionRepository.ts'
 import { insertMarker } from '../people/peopleRepository.ts'
 import * as repo from './cidRepository.ts'
-import type { Window } from '../../http/paging.ts'
+import type { Window } from '../../domain/window.ts'
 
 export type CidResult =
   | { ok: true; id: string }
@@ -65,22 +66,11 @@ export type CidService = ReturnType<typeof createCidService>
 export function createCidService(db: Kysely<Database>, clock: () => Date = () => new Date()) {
   const today = () => todayInLondon(clock())
 
-  /** Brings the supervisor's queue up to date: time-barred failures closed, newly eligible failures proposed. */
-  async function refresh() {
-    await closeTimeBarredFailures(db, today())
-    return repo.proposeEligible(db, today())
-  }
-
-  /**
-   * CID's list and sheets show countersigned entries only, which a new proposal cannot change:
-   * they close what the time bar has passed (a cheap update when there is none) and leave
-   * proposing to the supervisor's queue, where proposals are decided.
-   */
-  const closeTimeBarred = () => closeTimeBarredFailures(db, today())
+  // Reads write nothing (server/decisions/0110): the list, sheets and queue work the time bar out
+  // as they read, and the scheduled sweep (dip/dipSweep.ts) closes failures and makes proposals.
 
   /** CID's list: a disclosure to CID each time it is seen. */
   async function list(user: SessionUser, filters: repo.CidFilters, actor: Actor, purpose: 'viewed' | 'exported', window?: Window) {
-    await closeTimeBarred()
     const rows = await repo.cidList(db, user.visibleAreaIds, filters, today(), undefined, window)
     await recordAudit(db, actor, {
       category: 'disclosure',
@@ -93,21 +83,15 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
 
   /** One entry's sheet; `printed` is false when it is shown again around a refused outcome form, which prints nothing. */
   async function briefing(user: SessionUser, entryId: string, actor: Actor, printed = true) {
-    // Shown again around a refused outcome form, the sheet changes nothing: closing a failure past
-    // its time bar there would lose the sheet, and the refusal's message with it (a 404 instead).
-    if (printed) await closeTimeBarred()
     const [row] = await repo.cidList(db, user.visibleAreaIds, {}, today(), entryId)
     if (!row) return undefined
-    if (printed) await db.transaction().execute(async (trx) => {
-      await repo.insertEntryEvent(trx, { entryId, kind: 'briefing_printed', eventDate: today(), recordedBy: user.id })
-      await recordAudit(trx, actor, { category: 'disclosure', event: 'cid_briefing.printed', entityType: 'cid_entry', entityId: entryId, personId: row.person_id, recipients: 'CID' })
-    })
+    // Each printing is a disclosure to CID, and the audit row is its one record: a GET adds no history row.
+    if (printed) await recordAudit(db, actor, { category: 'disclosure', event: 'cid_briefing.printed', entityType: 'cid_entry', entityId: entryId, personId: row.person_id, recipients: 'CID' })
     const [details, description, events] = await Promise.all([repo.briefingDetails(db, entryId, today()), descriptionOf(db, row.person_id), repo.entryEventsOf(db, entryId)])
     return { row, details, description, events }
   }
 
   async function queue(user: SessionUser, actor: Actor) {
-    await refresh()
     const rows = await repo.supervisorQueue(db, user.visibleAreaIds, today())
     if (rows.length > 0) {
       await recordAudit(db, actor, { category: 'consultation', event: 'cid_proposals.listed', detail: { personIds: rows.map((r) => r.person_id) } })
@@ -120,9 +104,9 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
    * or adds one in the same step with its source: no one reaches the CID list without one.
    */
   async function propose(user: SessionUser, failureId: string, input: ProposalInput, actor: Actor): Promise<CidResult> {
-    await closeTimeBarredFailures(db, today())
     const run = db.transaction().execute(async (trx): Promise<CidResult> => {
-      const failure = await findFailureInAreas(trx, failureId, user.visibleAreaIds)
+      // As of today: a failure past its time bar is time-barred here, closed by the sweep or not.
+      const failure = await findFailureInAreas(trx, failureId, user.visibleAreaIds, today())
       if (!failure) return notFound
       if (failure.status !== 'wanted') return invalid('reason', 'Only a failure circulated as wanted can be handed to CID')
       let citedMarkerId: string
@@ -138,7 +122,7 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
       const id = await repo.insertManualEntry(trx, { failureId, personId: failure.person_id, reason: input.reason, proposedBy: user.id, citedMarkerId })
       // The marker may have been added above: undo it with the refusal.
       if (!id) throw new RollBack(invalid('reason', 'This failure is already with CID or awaiting countersignature'))
-      await repo.insertEntryEvent(trx, { entryId: id, kind: 'proposed', eventDate: today(), note: input.reason, recordedBy: user.id })
+      await insertEntryEvent(trx, { entryId: id, kind: 'proposed', eventDate: today(), note: input.reason, recordedBy: user.id })
       await recordAudit(trx, actor, { category: 'collection', event: 'cid_entry.proposed', entityType: 'cid_entry', entityId: id, personId: failure.person_id })
       return { ok: true, id: failure.person_id }
     })
@@ -147,7 +131,7 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
 
   async function decide(user: SessionUser, entryId: string, decision: 'countersigned' | 'rejected' | 'closed', text: string, version: number, actor: Actor): Promise<CidResult> {
     return db.transaction().execute(async (trx): Promise<CidResult> => {
-      const entry = await repo.findEntryInAreas(trx, entryId, user.visibleAreaIds)
+      const entry = await repo.findEntryInAreas(trx, entryId, user.visibleAreaIds, today())
       if (!entry) return notFound
       if (decision === 'countersigned') {
         const problem = await countersignProblem(trx, user, entry)
@@ -162,7 +146,7 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
         ? { status: 'time_barred' as const, decided_by: user.id, decided_at: clock(), rationale: text }
         : { status: decision, decided_by: user.id, decided_at: clock(), rationale: text }
       if (!(await repo.setEntryStatusIfVersion(trx, entryId, version, from, changes))) return stale
-      await repo.insertEntryEvent(trx, { entryId, kind: decision, eventDate: today(), note: text, recordedBy: user.id })
+      await insertEntryEvent(trx, { entryId, kind: decision, eventDate: today(), note: text, recordedBy: user.id })
       await recordAudit(trx, actor, { category: 'alteration', event: `cid_entry.${decision}`, entityType: 'cid_entry', entityId: entryId, personId: entry.person_id })
       return { ok: true, id: entry.person_id }
     })
@@ -177,7 +161,7 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
   ): Promise<CidResult> {
     if (input.outcome === 'arrested' && !input.reference) return invalid('reference', 'Enter the custody number of the arrest')
     const run = db.transaction().execute(async (trx): Promise<CidResult> => {
-      const entry = await repo.findEntryInAreas(trx, entryId, user.visibleAreaIds)
+      const entry = await repo.findEntryInAreas(trx, entryId, user.visibleAreaIds, today())
       if (!entry) return notFound
       if (!outcomeFrom[input.outcome].includes(entry.status)) return invalid('outcome', `Not possible while the entry is ${entry.status.replace(/_/g, ' ')}`)
       if (input.outcomeOn < entry.failure_date) return invalid('outcomeOn', 'The date must be on or after the failure')
@@ -192,7 +176,7 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
       } else if (!(await repo.setEntryStatusIfVersion(trx, entryId, input.version, ['countersigned'], { status: 'countersigned' }))) {
         return stale
       }
-      await repo.insertEntryEvent(trx, { entryId, kind: input.outcome, eventDate: input.outcomeOn, reference: input.reference, note: input.note, recordedBy: user.id })
+      await insertEntryEvent(trx, { entryId, kind: input.outcome, eventDate: input.outcomeOn, reference: input.reference, note: input.note, recordedBy: user.id })
       await recordAudit(trx, actor, { category: 'alteration', event: `cid_entry.${input.outcome}`, entityType: 'cid_entry', entityId: entryId, personId: entry.person_id })
       return { ok: true, id: entryId }
     })
@@ -214,7 +198,7 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
 
   /** The failure a manual proposal is about; a consultation when it is first shown. */
   async function failureForProposal(user: SessionUser, failureId: string, actor: Actor, log: boolean) {
-    const failure = await findFailureInAreas(db, failureId, user.visibleAreaIds)
+    const failure = await findFailureInAreas(db, failureId, user.visibleAreaIds, today())
     if (!failure) return undefined
     if (log) {
       await recordAudit(db, actor, { category: 'consultation', event: 'failure.viewed', entityType: 'dip_failure', entityId: failureId, personId: failure.person_id })
@@ -235,5 +219,5 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
     return photo.image
   }
 
-  return { refresh, list, briefing, briefingPhoto, queue, propose, decide, recordOutcome, failureForProposal, today }
+  return { list, briefing, briefingPhoto, queue, propose, decide, recordOutcome, failureForProposal, today }
 }

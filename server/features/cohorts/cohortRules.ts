@@ -2,7 +2,7 @@ import type { Programme, Tier } from '../../../db/types.ts'
 import { formatDate } from '../../presenters/format.ts'
 import { programmeLabels, tierLabels } from '../people/vocabulary.ts'
 
-// The IOM rules of domain.md ("Membership is history"; the 2020 strategy's cohorts), as pure
+// The IOM rules of server/domain/REFERENCE.md ("Membership is history"; the 2020 strategy's cohorts), as pure
 // functions: each answers the message to show, or undefined when the rule is kept. See RULES.md.
 
 /** Fixed, Flex and Free are IOM cohorts; DIP is a separate programme a person may be on alongside. */

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely'
 import type { Database, MembershipEventKind, Programme, Tier } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
-import { todayInLondon } from '../../http/dates.ts'
+import { todayInLondon } from '../../domain/time.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
-import { activeCodes, boroughsIn, wardsOfAreas } from '../casework/caseworkRepository.ts'
+import { activeCodes, boroughsIn, wardsOfAreas } from '../reference/referenceRepository.ts'
+import { leadOfficers } from '../users/leadOfficersRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import { eventDateProblem, secondIomCohortProblem, tierChangeProblem } from './cohortRules.ts'
 import * as repo from './cohortsRepository.ts'
@@ -79,7 +80,7 @@ export function createCohortsService(db: Kysely<Database>) {
     input: { tier: Tier; score: number; method: string; scoreDate: string; leadOfficerId: string; version: number },
     actor: Actor,
   ): Promise<CohortResult> {
-    const officers = await repo.leadOfficers(db, user.visibleAreaIds)
+    const officers = await leadOfficers(db, user.visibleAreaIds)
     if (!officers.some((o) => o.id === input.leadOfficerId)) return invalid('leadOfficerId', 'Select a lead officer who works in this area')
     try {
       return await adopt(user, referralId, input, actor)
@@ -177,7 +178,7 @@ export function createCohortsService(db: Kysely<Database>) {
     actor: Actor,
   ): Promise<CohortResult> {
     if (input.kind === 'lead_officer_changed') {
-      const officers = await repo.leadOfficers(db, user.visibleAreaIds)
+      const officers = await leadOfficers(db, user.visibleAreaIds)
       if (!officers.some((o) => o.id === input.leadOfficerId)) return invalid('leadOfficerId', 'Select a lead officer who works in this area')
     }
     if (input.kind === 'deselected' && !(await activeCodes(db, 'deselection_reason')).some((r) => r.code === input.deselectionReason)) {
@@ -283,7 +284,7 @@ export function createCohortsService(db: Kysely<Database>) {
       return { boroughs, wards }
     },
     options: async (user: SessionUser) => ({
-      officers: await repo.leadOfficers(db, user.visibleAreaIds),
+      officers: await leadOfficers(db, user.visibleAreaIds),
       sources: await activeCodes(db, 'referral_source'),
       deselectionReasons: await activeCodes(db, 'deselection_reason'),
       boroughs: await boroughsIn(db, user.visibleAreaIds),

@@ -8,18 +8,6 @@ type Db = Kysely<Database>
 export const reversibleDays = 30
 const reversibleUntil = sql<Date>`combined_at + make_interval(days => ${reversibleDays})`
 
-/** A record combined into another, in the user's areas: what its old address shows instead. */
-export function findCombinedRecord(db: Db, id: string, areaIds: readonly string[]) {
-  if (areaIds.length === 0) return Promise.resolve(undefined)
-  return db
-    .selectFrom('person')
-    .select(['id', 'combined_into', 'restricted'])
-    .where('id', '=', id)
-    .where('combined_into', 'is not', null)
-    .where('area_id', 'in', [...areaIds])
-    .executeTakeFirst()
-}
-
 /** A record by PNC ID, CRO number or id, in the user's areas and not itself combined away. */
 export function findRecordBy(db: Db, areaIds: readonly string[], field: 'pnc_id' | 'cro_number' | 'id', value: string) {
   if (areaIds.length === 0) return Promise.resolve(undefined)

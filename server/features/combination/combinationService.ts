@@ -199,7 +199,7 @@ export function createCombinationService(db: Db) {
     const areas = user.visibleAreaIds
     const survivorInScope = await people.findPersonInAreas(trx, survivorId, areas)
     // While combined, the merged record is hidden from the ordinary look-up.
-    const mergedInScope = combination.reversed_at === null ? await repo.findCombinedRecord(trx, mergedId, areas) : await people.findPersonInAreas(trx, mergedId, areas)
+    const mergedInScope = combination.reversed_at === null ? await people.findCombinedRecord(trx, mergedId, areas) : await people.findPersonInAreas(trx, mergedId, areas)
     if (!survivorInScope || !mergedInScope) return { kind: 'notFound' as const }
     if (combination.version !== version || combination.reversed_at !== null) return { kind: 'stale' as const }
     if (!combination.within_window) return { kind: 'expired' as const }

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
-import { leadOfficersQuery } from '../cohorts/cohortsRepository.ts'
+import { leadOfficersQuery } from '../users/leadOfficersRepository.ts'
+import { statusOn } from '../dip/dipFailureRepository.ts'
 
 type Db = Kysely<Database>
 
@@ -53,7 +54,7 @@ export async function iomPanel(db: Db, userId: string, areaIds: readonly string[
  * from checking the area of every row first, as it did: over 4,000 person lookups, and the two
  * counts took 27 ms where they now take 16.
  */
-export async function dipPanel(db: Db, areaIds: readonly string[], dayStart: Date, dayEnd: Date, now: Date) {
+export async function dipPanel(db: Db, areaIds: readonly string[], dayStart: Date, dayEnd: Date, now: Date, today: string) {
   const result = await sql<{ today_total: number; today_to_record: number; awaiting_statement: number; disputed_unconfirmed: number }>`
     select
       (select count(*) from appointment a
@@ -65,7 +66,7 @@ export async function dipPanel(db: Db, areaIds: readonly string[], dayStart: Dat
         offset 0) a
         where ${personInAreas('a.person_id', areaIds)})::int as today_to_record,
       (select count(*) from dip_failure f
-        where f.status = 'open' and f.statement_produced_on is null and ${personInAreas('f.person_id', areaIds)})::int as awaiting_statement,
+        where f.status = 'open' and ${statusOn('f', today)} = 'open' and f.statement_produced_on is null and ${personInAreas('f.person_id', areaIds)})::int as awaiting_statement,
       (select count(*) from (
         select t.person_id from drug_test t
          where t.disputed and not exists (select 1 from drug_test_confirmation c where c.drug_test_id = t.id)
@@ -82,7 +83,7 @@ export async function cidPanel(db: Db, areaIds: readonly string[], today: string
       count(distinct e.person_id) filter (where e.decided_at >= now() - interval '7 days')::int as new_this_week,
       count(distinct e.person_id) filter (where f.time_bar_date <= ${today}::date + 30)::int as within_30_days
     from cid_entry e join dip_failure f on f.id = e.failure_id join person p on p.id = e.person_id
-    where e.status = 'countersigned' and f.status = 'wanted' and f.time_bar_date >= ${today} and ${areaFilter(areaIds)}`.execute(db)
+    where e.status = 'countersigned' and ${statusOn('f', today)} = 'wanted' and ${areaFilter(areaIds)}`.execute(db)
   return result.rows[0]
 }
 
@@ -93,7 +94,7 @@ export async function supervisorPanel(db: Db, areaIds: readonly string[], today:
       (select count(*) from cid_entry e where e.status = 'proposed' and ${personInAreas('e.person_id', areaIds)})::int as proposals,
       (select count(*) from referral r where r.status = 'pending' and ${personInAreas('r.person_id', areaIds)})::int as referrals,
       (select count(*) from cid_entry e join dip_failure f on f.id = e.failure_id
-        where e.status = 'countersigned' and (f.status = 'time_barred' or f.time_bar_date < ${today}) and ${personInAreas('e.person_id', areaIds)})::int as time_barred_to_close`.execute(db)
+        where e.status = 'countersigned' and ${statusOn('f', today)} = 'time_barred' and ${personInAreas('e.person_id', areaIds)})::int as time_barred_to_close`.execute(db)
   return result.rows[0]
 }
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { can } from '../../auth/sessionUser.ts'
-import { addDays, todayInLondon } from '../../http/dates.ts'
+import { addDays, todayInLondon } from '../../domain/time.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { arrestedAwaitingChargeForLeadOfficer, countersignedForLeadOfficer, markerReviewsOverdue, suspendedEntries } from '../cid/cidRepository.ts'
 import { chargeWarningDays, londonInstant } from '../dip/dipRules.ts'
@@ -36,7 +36,7 @@ export function createDashboardService(db: Kysely<Database>, clock: () => Date =
     // Suspended hand-offs: every supervisor of the area, and the officer who proposed one.
     if (can(user, 'cid.countersign')) panels.suspended = () => suspendedEntries(db, areas)
     else if (can(user, 'cid.propose')) panels.suspended = () => suspendedEntries(db, areas, user.id)
-    if (can(user, 'dip.appointments')) panels.dip = () => repo.dipPanel(db, areas, dayStart, dayEnd, now)
+    if (can(user, 'dip.appointments')) panels.dip = () => repo.dipPanel(db, areas, dayStart, dayEnd, now, today)
     if (can(user, 'cid.list')) panels.cid = () => repo.cidPanel(db, areas, today)
     if (can(user, 'referrals.decide')) {
       panels.supervisor = () => repo.supervisorPanel(db, areas, today)

@@ -1,10 +1,20 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database, FailureEventKind, FailureStatus } from '../../../db/types.ts'
+import { todayInLondon } from '../../domain/time.ts'
 
 type Db = Kysely<Database>
 
 // Failures to attend or remain (s12/s14): created from attendance, moved on by statements,
 // circulation and outcomes, closed by the time-bar sweep. Every change also writes history.
+
+/**
+ * A failure's status as the law has it on `today` (MCA 1980 s127): past its time bar, an open,
+ * wanted or arrested failure is time-barred whether or not the sweep has closed it yet. The one
+ * statement of the rule is the SQL function dip_failure_status_on (migration 20261205T0900);
+ * every read shows this, and the sweep closes exactly the rows where it differs from the row.
+ */
+export const statusOn = (alias: string, today: string) =>
+  sql<FailureStatus>`dip_failure_status_on(${sql.ref(`${alias}.status`)}, ${sql.ref(`${alias}.time_bar_date`)}, ${today}::date)`
 
 export async function insertFailure(
   db: Db,
@@ -41,7 +51,7 @@ export async function insertFailureEvent(
     .execute()
 }
 
-export function findFailureInAreas(db: Db, failureId: string, areaIds: readonly string[]) {
+export function findFailureInAreas(db: Db, failureId: string, areaIds: readonly string[], today: string = todayInLondon()) {
   if (areaIds.length === 0) return Promise.resolve(undefined)
   return db
     .selectFrom('dip_failure as f')
@@ -55,8 +65,20 @@ export function findFailureInAreas(db: Db, failureId: string, areaIds: readonly 
     .leftJoin('app_user as imposer', 'imposer.id', 'ra.imposed_by')
     .leftJoin('app_user as recorder', 'recorder.id', 'at.recorded_by')
     .leftJoin('app_user as producer', 'producer.id', 'f.statement_produced_by')
-    .selectAll('f')
     .select([
+      'f.id',
+      'f.appointment_id',
+      'f.person_id',
+      'f.section',
+      'f.failure_date',
+      'f.time_bar_date',
+      statusOn('f', today).as('status'),
+      'f.statement_produced_on',
+      'f.statement_produced_by',
+      'f.wanted_since',
+      'f.wanted_reference',
+      'f.version',
+      'f.created_at',
       'a.kind as appointment_kind',
       'a.scheduled_at',
       'a.place',
@@ -120,16 +142,17 @@ export async function setFailureStateIfVersion(
 }
 
 /**
- * Closes every open, wanted or arrested-but-not-charged failure whose time-bar date has passed
- * (an arrest does not stop the MCA 1980 s127 clock), with a history row and an
- * audit row (an alteration by the system, DPA 2018 s62) each, in the same statement.
- * Idempotent and safe to run from several instances at once (the UPDATE takes the row locks).
+ * Closes every failure the reads already show as time-barred (statusOn: open, wanted or
+ * arrested-but-not-charged past its time-bar date; an arrest does not stop the MCA 1980 s127
+ * clock), with a history row and an audit row (an alteration by the system, DPA 2018 s62) each,
+ * in the same statement. Only the scheduled sweep calls it (dipSweep.ts). Idempotent and safe to
+ * run from several instances at once (the UPDATE takes the row locks).
  */
 export async function closeTimeBarredFailures(db: Db, today: string): Promise<number> {
   const result = await sql<{ n: number }>`
     with closed as (
-      update dip_failure set status = 'time_barred', version = version + 1
-       where status in ('open', 'wanted', 'arrested') and time_bar_date < ${today}
+      update dip_failure f set status = 'time_barred', version = f.version + 1
+       where f.status <> 'time_barred' and ${statusOn('f', today)} = 'time_barred'
       returning id, person_id, time_bar_date
     ), events as (
       insert into dip_failure_event (failure_id, kind, event_date, note)
@@ -146,13 +169,13 @@ export async function closeTimeBarredFailures(db: Db, today: string): Promise<nu
   return result.rows[0]?.n ?? 0
 }
 
-export function failuresAwaitingStatement(db: Db, areaIds: readonly string[], limit: number) {
+export function failuresAwaitingStatement(db: Db, areaIds: readonly string[], limit: number, today: string = todayInLondon()) {
   if (areaIds.length === 0) return Promise.resolve([])
   return db
     .selectFrom('dip_failure as f')
     .innerJoin('person as p', 'p.id', 'f.person_id')
     .select(['f.id', 'f.section', 'f.failure_date', 'f.time_bar_date', 'p.id as person_id', 'p.surname', 'p.forenames', 'p.pnc_id'])
-    .where('f.status', '=', 'open')
+    .where(statusOn('f', today), '=', 'open')
     .where('f.statement_produced_on', 'is', null)
     .where('p.area_id', 'in', [...areaIds])
     .orderBy('f.failure_date')
@@ -160,10 +183,10 @@ export function failuresAwaitingStatement(db: Db, areaIds: readonly string[], li
     .execute()
 }
 
-export function failuresQuery(db: Db, personId: string) {
+export function failuresQuery(db: Db, personId: string, today: string = todayInLondon()) {
   return db
     .selectFrom('dip_failure as f')
-    .select(['f.id', 'f.section', 'f.failure_date', 'f.time_bar_date', 'f.status', 'f.statement_produced_on', 'f.wanted_since', 'f.wanted_reference', 'f.version'])
+    .select(['f.id', 'f.section', 'f.failure_date', 'f.time_bar_date', statusOn('f', today).as('status'), 'f.statement_produced_on', 'f.wanted_since', 'f.wanted_reference', 'f.version'])
     .where('f.person_id', '=', personId)
     .orderBy('f.failure_date', 'desc')
 }
@@ -178,14 +201,14 @@ export function failureEventsOf(db: Db, failureId: string) {
     .execute()
 }
 
-/** Failures closed as time-barred in the last 90 days: listed for review (why was no one charged in time?). */
+/** Failures time-barred in the last 90 days, closed by the sweep or not yet: listed for review (why was no one charged in time?). */
 export function recentlyTimeBarred(db: Db, areaIds: readonly string[], today: string, limit: number) {
   if (areaIds.length === 0) return Promise.resolve([])
   return db
     .selectFrom('dip_failure as f')
     .innerJoin('person as p', 'p.id', 'f.person_id')
     .select(['f.id', 'f.section', 'f.failure_date', 'f.time_bar_date', 'f.wanted_since', 'p.id as person_id', 'p.surname', 'p.forenames'])
-    .where('f.status', '=', 'time_barred')
+    .where(statusOn('f', today), '=', 'time_barred')
     .where('f.time_bar_date', '>=', sql<string>`${today}::date - 90`)
     .where('p.area_id', 'in', [...areaIds])
     .orderBy('f.time_bar_date', 'desc')

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { AttendanceOutcome, Database, RefusalAction, TestResult } from '../../../db/types.ts'
-import type { Window } from '../../http/paging.ts'
+import type { Window } from '../../domain/window.ts'
 
 type Db = Kysely<Database>
 

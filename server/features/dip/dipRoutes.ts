@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express'
 import { can } from '../../auth/sessionUser.ts'
-import { addDays, dateParts, gatherDates, keepDateValues, todayInLondon } from '../../http/dates.ts'
+import { dateParts, gatherDates, keepDateValues } from '../../http/dates.ts'
+import { addDays, todayInLondon } from '../../domain/time.ts'
 import { keepValues, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { HttpError, notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'

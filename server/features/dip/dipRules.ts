@@ -1,9 +1,9 @@
 import Holidays from 'date-holidays'
-import { addDays, addMonths, todayInLondon } from '../../http/dates.ts'
+import { addDays, addMonths, todayInLondon } from '../../domain/time.ts'
 import type { AttendanceOutcome, TestResult } from '../../../db/types.ts'
 import { formatDate } from '../../presenters/format.ts'
 
-// The rules of the Drugs Act 2005 and PACE s63B as this service applies them (domain.md, DIP).
+// The rules of the Drugs Act 2005 and PACE s63B as this service applies them (server/domain/REFERENCE.md, DIP).
 
 // Made once: building an Intl formatter costs about a millisecond, using one a microsecond, and
 // every list of appointments asks for UK wall-clock times.

@@ -1,15 +1,16 @@
 import type { Kysely } from 'kysely'
 import type { AttendanceOutcome, Database, FailureStatus, RefusalAction, TestResult } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
-import { todayInLondon } from '../../http/dates.ts'
+import { todayInLondon } from '../../domain/time.ts'
 import { formatDate } from '../../presenters/format.ts'
-import type { WriteResult } from '../../http/writeResult.ts'
-import type { Window } from '../../http/paging.ts'
+import type { WriteResult } from '../../domain/writeResult.ts'
+import type { Window } from '../../domain/window.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { writeOnce } from '../idempotency/writeOnce.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import * as repo from './dipRepository.ts'
-import { followFailureOutcome, suspendEntriesOf } from '../cid/cidRepository.ts'
+import { sweepDip } from './dipSweep.ts'
+import { followFailureOutcome, suspendEntriesOf } from './cidHandOffRepository.ts'
 import {
   assessmentProblem,
   chargeTimeBarProblem,
@@ -119,7 +120,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
 
   /**
    * The laboratory found negative every drug that was positive: the requirement imposed on the
-   * test no longer stands (domain.md, DIP 1). Its open appointments close, and every failure that
+   * test no longer stands (server/domain/REFERENCE.md, DIP 1). Its open appointments close, and every failure that
    * arose from it and is still open to the police is withdrawn, taking any CID entry with it.
    */
   async function requirementFallsAway(trx: Kysely<Database>, user: SessionUser, assessmentId: string, personId: string, day: string, actor: Actor) {
@@ -295,9 +296,9 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
     actor: Actor,
     check?: (failure: repo.FailureRecord) => { field: string; message: string } | undefined,
   ): Promise<DipResult> {
-    await repo.closeTimeBarredFailures(db, todayInLondon(clock()))
+    // The failure's status as of today: one past its time bar refuses, whether or not the sweep has closed it.
     return writeOnce(db, actor, async (trx) => {
-      const failure = await repo.findFailureInAreas(trx, failureId, user.visibleAreaIds)
+      const failure = await repo.findFailureInAreas(trx, failureId, user.visibleAreaIds, todayInLondon(clock()))
       if (!failure) return notFound
       if (!from.includes(failure.status)) return invalid(event.kind === 'statement_produced' ? 'statement' : 'outcome', `Not possible while the failure is ${failure.status.replace(/_/g, ' ')}`)
       const problem = check?.(failure)
@@ -390,8 +391,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
   }
 
   async function awaitingStatements(user: SessionUser, actor: Actor) {
-    await repo.closeTimeBarredFailures(db, todayInLondon(clock()))
-    const rows = await repo.failuresAwaitingStatement(db, user.visibleAreaIds, 100)
+    const rows = await repo.failuresAwaitingStatement(db, user.visibleAreaIds, 100, todayInLondon(clock()))
     const timeBarred = await repo.recentlyTimeBarred(db, user.visibleAreaIds, todayInLondon(clock()), 100)
     const personIds = [...new Set([...rows, ...timeBarred].map((r) => r.person_id))]
     if (personIds.length > 0) {
@@ -417,7 +417,10 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
     recordOutcome,
     appointments,
     awaitingStatements,
-    closeTimeBarred: () => repo.closeTimeBarredFailures(db, todayInLondon(clock())),
+    /** The scheduled sweep on this service's clock (main.ts runs it; tests call it to stand in for the schedule). */
+    sweep: () => sweepDip(db, todayInLondon(clock())),
+    /** The failures the sweep closed (its first half), for callers that count only those. */
+    closeTimeBarred: async () => (await sweepDip(db, todayInLondon(clock()))).closed,
     referenceLists: () => repo.referenceLists(db),
     test: async (user: SessionUser, id: string, actor: Actor) =>
       viewWithAudit(await repo.findTestInAreas(db, id, user.visibleAreaIds), actor, 'drug_test.viewed', 'drug_test', id),
@@ -426,8 +429,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
       return row ? { ...row, changes: await repo.appointmentChangesOf(db, id) } : undefined
     },
     failure: async (user: SessionUser, id: string, actor: Actor) => {
-      await repo.closeTimeBarredFailures(db, todayInLondon(clock()))
-      const row = await viewWithAudit(await repo.findFailureInAreas(db, id, user.visibleAreaIds), actor, 'failure.viewed', 'dip_failure', id)
+      const row = await viewWithAudit(await repo.findFailureInAreas(db, id, user.visibleAreaIds, todayInLondon(clock())), actor, 'failure.viewed', 'dip_failure', id)
       return row ? { ...row, events: await repo.failureEventsOf(db, id) } : undefined
     },
     now: clock,

@@ -1,5 +1,5 @@
 import { formatDate } from '../../presenters/format.ts'
-import type { PersonPanels } from '../people/personPanels.ts'
+import type { PersonPanels } from '../personPage/personPanels.ts'
 import { chargeBy, failureStatusLabels, formatWhen, outcomeLabels, presentTimeBar, resultsChart, resultWithLab } from './dipPresenter.ts'
 
 type Timeline = {

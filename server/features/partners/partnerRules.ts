@@ -1,8 +1,8 @@
-import { addMonths } from '../../http/dates.ts'
+import { addMonths } from '../../domain/time.ts'
 import { formatDate } from '../../presenters/format.ts'
 import { ageOn } from '../people/peoplePresenter.ts'
 
-// The partner-case rules of domain.md ("Partner cases"), as pure functions. See RULES.md.
+// The partner-case rules of server/domain/REFERENCE.md ("Partner cases"), as pure functions. See RULES.md.
 
 /** SafeLives: a MARAC referral is a repeat when it comes within 12 months of the last one (inclusive). */
 export function isRepeatMarac(previousOpenedOn: string | undefined, openedOn: string): boolean {

@@ -29,7 +29,7 @@ export const mashDecisionLabels: Record<(typeof mashDecisions)[number], string> 
 }
 
 export const bragRatings = ['blue', 'red', 'amber', 'green'] as const
-/** Local timings (domain.md): red within 2 hours, amber 6, green 24, blue no MASH response. */
+/** Local timings (server/domain/REFERENCE.md, "Partner cases"): red within 2 hours, amber 6, green 24, blue no MASH response. */
 export const bragLabels: Record<(typeof bragRatings)[number], string> = {
   red: 'Red: decision within 2 hours',
   amber: 'Amber: decision within 6 hours',

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express'
-import { todayInLondon } from '../../http/dates.ts'
+import { todayInLondon } from '../../domain/time.ts'
 import { keepValues, singleError, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { HttpError, notFound } from '../../http/httpError.ts'
 import { singleFileUpload } from '../../http/multipart.ts'

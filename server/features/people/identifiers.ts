@@ -1,4 +1,4 @@
-// Police identifiers and their check letters (see domain.md, "Identifiers and markers").
+// Police identifiers and their check letters (see server/domain/REFERENCE.md, "Identifiers and markers").
 // The alphabet has no I, O or S, so a check letter cannot be mistaken for a digit.
 const checkAlphabet = 'ZABCDEFGHJKLMNPQRTUVWXY'
 

@@ -291,3 +291,14 @@ export function openActionsQuery(db: Db, personId: string) {
     .orderBy('x.due_date')
 }
 
+/** A record combined into another, in the user's areas: what its old address shows instead. */
+export function findCombinedRecord(db: Db, id: string, areaIds: readonly string[]) {
+  if (areaIds.length === 0) return Promise.resolve(undefined)
+  return db
+    .selectFrom('person')
+    .select(['id', 'combined_into', 'restricted'])
+    .where('id', '=', id)
+    .where('combined_into', 'is not', null)
+    .where('area_id', 'in', [...areaIds])
+    .executeTakeFirst()
+}

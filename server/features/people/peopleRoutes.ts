@@ -1,23 +1,14 @@
 import type { Request, Response } from 'express'
-import { dateParts, gatherDates, keepDateValues, todayInLondon } from '../../http/dates.ts'
+import { dateParts, gatherDates, keepDateValues } from '../../http/dates.ts'
+import { todayInLondon } from '../../domain/time.ts'
 import { keepValues, singleError, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { HttpError, notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { keyUsedBefore } from '../../http/writeResult.ts'
-import { can } from '../../auth/sessionUser.ts'
 import { actorFrom } from '../audit/actor.ts'
-import { presentEvent, presentMembership } from './peoplePresenter.ts'
-import {
-  dueStatus,
-  fullName,
-  genderOptions,
-  pathwayLabel,
-  personFormValues,
-  presentPerson,
-  presentSummary,
-} from './peoplePresenter.ts'
+import { fullName, genderOptions, personFormValues, presentPerson, presentSummary } from './peoplePresenter.ts'
 import {
   accessPurposeSchema,
   restrictedRecordSchema,
@@ -35,16 +26,11 @@ import {
 } from './peopleSchemas.ts'
 import type { PeopleService } from './peopleService.ts'
 import type { PersonRecord } from './peopleRepository.ts'
-import { grantPurpose, personIdFrom, statedPurpose } from './personAccess.ts'
+import { grantPurpose, personIdFrom } from './personAccess.ts'
 import { personForForm } from './personForForm.ts'
 import { safeReturnTo } from '../auth/authSchemas.ts'
 import { formatDate } from '../../presenters/format.ts'
-import { programmeLabels } from './vocabulary.ts'
-import { presentDipTimeline } from '../dip/dipTimeline.ts'
-import { linkHeadline, transitionWarning } from '../partners/partnersPresenter.ts'
 import { descriptionRoutes } from './descriptionRoutes.ts'
-import { descriptionFieldsOf } from './descriptionRepository.ts'
-import { descriptionRows, presentDescription, presentPhoto } from './descriptionPresenter.ts'
 
 type Deps = { peopleService: PeopleService }
 
@@ -140,45 +126,6 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
         if (result.kind === 'invalid') return render({ errors: singleError(result.field, result.message) })
         if (result.kind === 'keyReused') throw keyUsedBefore()
         throw new HttpError(500, 'Unexpected result')
-      },
-    },
-    {
-      method: 'get',
-      path: '/people/:personId',
-      access: 'people.view',
-      person: { via: 'person', param: 'personId' },
-      audit: 'consultation',
-      handler: async (req, res) => {
-        const user = signedInUser(req)
-        const id = personIdFrom(req)
-        const record = await peopleService.view(user, id, actorFrom(req), statedPurpose(req, id))
-        if (record.kind === 'notFound') throw notFound('Person')
-        if (record.kind === 'combined') return renderPage(res, 'combination/combinedRecord', { title: 'This record has been combined with another', survivorId: record.survivorId })
-        if (record.kind === 'needsPurpose') {
-          return renderPage(res, 'people/purpose', { title: 'This record is restricted', via: 'person', recordId: id, values: {}, purposeOptions })
-        }
-        const today = todayInLondon()
-        await renderPage(res, 'people/show', {
-          title: fullName(record.person),
-          person: presentPerson(record.person, today),
-          aliases: record.aliases,
-          currentMarkers: record.markers.filter((m) => !m.ended_on).map((m) => ({ ...m, start: formatDate(m.start_date), review: formatDate(m.review_date) })),
-          endedMarkers: record.markers.filter((m) => m.ended_on).map((m) => ({ ...m, start: formatDate(m.start_date), ended: formatDate(m.ended_on) })),
-          memberships: record.memberships.map(presentMembership),
-          events: record.events.map(presentEvent).reverse(),
-          referrals: record.referrals.map((r) => ({ ...r, programmeLabel: programmeLabels[r.programme], referredOn: formatDate(r.referred_at.toISOString().slice(0, 10)) })),
-          contacts: record.contacts.map((c) => ({ ...c, date: formatDate(c.contact_date), pathway: pathwayLabel(c.pathway) })),
-          actions: record.actions.map((a) => ({ ...a, due: formatDate(a.due_date), status: dueStatus(a.due_date, today), pathway: pathwayLabel(a.pathway) })),
-          dip: presentDipTimeline(record, today),
-          links: record.links.map((l) => ({ id: l.id, open: l.status === 'open', headline: linkHeadline(l), agreement: l.agreement_name, transition: transitionWarning(l.agency, record.person.date_of_birth, today) })),
-          canEdit: can(user, 'people.edit'),
-          canRecord: can(user, 'casework.record'),
-          canRefer: can(user, 'referrals.create'),
-          canManage: can(user, 'memberships.manage'),
-          canRestrict: can(user, 'people.restrict'),
-          description: { ...presentDescription(descriptionFieldsOf(record.person)), rows: descriptionRows(descriptionFieldsOf(record.person)) },
-          photo: presentPhoto(record.photo[0]),
-        })
       },
     },
     {

@@ -1,15 +1,13 @@
-import type { PersonVia } from '../../http/routeDefinition.ts'
+import type { PersonVia } from '../../domain/personVia.ts'
 import { personBehind } from './restrictedRecordRepository.ts'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
-import { todayInLondon } from '../../http/dates.ts'
+import { todayInLondon } from '../../domain/time.ts'
 import { recordAudit, recordPersonViewed, type Actor } from '../audit/auditRepository.ts'
-import * as casework from '../casework/caseworkRepository.ts'
-import { findCombinedRecord } from '../combination/combinationRepository.ts'
+import * as reference from '../reference/referenceRepository.ts'
 import { normaliseCroNumber, normalisePncId } from './identifiers.ts'
 import * as repo from './peopleRepository.ts'
-import { personPanels } from './personPanels.ts'
 import type { PersonFields } from './peopleRepository.ts'
 import { writeOnce } from '../idempotency/writeOnce.ts'
 import { createDescriptionService } from './descriptionService.ts'
@@ -73,7 +71,7 @@ export function createPeopleService(db: Kysely<Database>) {
   /** Checks that need the database: the borough and ward are the user's, identifiers are unused. */
   async function checkFields(q: Kysely<Database>, user: SessionUser, fields: PersonFields, actor: Actor, exceptId?: string) {
     // A borough, not merely a visible area: a BCU is visible too, but people live in boroughs.
-    if (!(await casework.boroughsIn(q, user.visibleAreaIds)).some((b) => b.id === fields.areaId)) {
+    if (!(await reference.boroughsIn(q, user.visibleAreaIds)).some((b) => b.id === fields.areaId)) {
       return { field: 'areaId', message: 'Select a borough you work in' }
     }
     if (fields.wardId) {
@@ -142,32 +140,6 @@ export function createPeopleService(db: Kysely<Database>) {
     })
   }
 
-  /**
-   * The person page: every panel read, then the consultation logged. The log row is a statement
-   * of its own, not the end of a transaction: the audit chain's lock is then held for the insert
-   * alone, never across a round trip to a busy app (which queued every other page's log row
-   * behind it under load). If it cannot be logged, the page is not shown.
-   */
-  async function view(user: SessionUser, id: string, actor: Actor, purpose: string | undefined) {
-    const person = await repo.findPersonInAreas(db, id, user.visibleAreaIds)
-    if (!person) return combinedRecord(user, id, actor)
-    if (person.restricted && !purpose) return { kind: 'needsPurpose' as const, personId: person.id }
-    const panels = await personPanels(db, id)
-    await recordPersonViewed(db, actor, id, purpose)
-    return { kind: 'found' as const, person, ...panels }
-  }
-
-  /**
-   * The old address of a record combined into another: the page says so and links to the kept
-   * record (which asks for a purpose itself if restricted), showing no details, so no purpose is asked here.
-   */
-  async function combinedRecord(user: SessionUser, id: string, actor: Actor) {
-    const combined = await findCombinedRecord(db, id, user.visibleAreaIds)
-    if (!combined?.combined_into) return { kind: 'notFound' as const }
-    await recordPersonViewed(db, actor, id, undefined, { page: 'combined', survivorId: combined.combined_into })
-    return { kind: 'combined' as const, survivorId: combined.combined_into }
-  }
-
   /** For forms about a person: only checks scope, logs nothing (the page shows nothing about them yet). */
   async function findInScope(user: SessionUser, id: string) {
     return repo.findPersonInAreas(db, id, user.visibleAreaIds)
@@ -210,7 +182,6 @@ export function createPeopleService(db: Kysely<Database>) {
     search,
     create,
     edit,
-    view,
     findInScope,
     openForPage,
     /** The person behind a record named in a path, for the restricted record gate's question. */
@@ -224,7 +195,7 @@ export function createPeopleService(db: Kysely<Database>) {
       marker: { markerCode: string; startDate: string; reviewDate: string | null; note: string | null },
       actor: Actor,
     ) => {
-      const known = (await casework.activeCodes(db, 'marker_type')).some((m) => m.code === marker.markerCode)
+      const known = (await reference.activeCodes(db, 'marker_type')).some((m) => m.code === marker.markerCode)
       if (!known) return 'invalid' as const
       return inScopeAndAudit(user, personId, actor, 'person.marker_added', 'collection', async (trx) => {
         await repo.insertMarker(trx, personId, marker, user.id)
@@ -246,9 +217,9 @@ export function createPeopleService(db: Kysely<Database>) {
         { reason: change.reason },
       ),
     formOptions: async (user: SessionUser) => ({
-      boroughs: await casework.boroughsIn(db, user.visibleAreaIds),
-      wards: await casework.wardsOfAreas(db, user.visibleAreaIds, todayInLondon()),
-      markerTypes: await casework.activeCodes(db, 'marker_type'),
+      boroughs: await reference.boroughsIn(db, user.visibleAreaIds),
+      wards: await reference.wardsOfAreas(db, user.visibleAreaIds, todayInLondon()),
+      markerTypes: await reference.activeCodes(db, 'marker_type'),
     }),
   }
 }

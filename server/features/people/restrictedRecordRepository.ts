@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
-import type { PersonVia } from '../../http/routeDefinition.ts'
+import type { PersonVia } from '../../domain/personVia.ts'
 
 /** The table each kind of record in a path lives in; every one but the person names its person. */
 export const tableOf: Record<PersonVia, keyof Database> = {

@@ -1,6 +1,6 @@
 import type { Build, EyeColour, Gender, MembershipEventKind, Programme, Tier } from '../../../db/types.ts'
 
-// Fixed national lists (domain.md). Local lists (markers, wards, contact types …) are tables.
+// Fixed national lists (server/domain/REFERENCE.md, "National and local lists"). Local lists (markers, wards, contact types …) are tables.
 
 export const programmes = ['iom_fixed', 'iom_flex', 'iom_free', 'dip'] as const satisfies readonly Programme[]
 export const programmeLabels: Record<Programme, string> = {

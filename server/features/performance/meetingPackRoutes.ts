@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express'
 import { z } from 'zod'
-import { addMonths, todayInLondon } from '../../http/dates.ts'
+import { addMonths, todayInLondon } from '../../domain/time.ts'
 import { keepValues, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express'
 import { z } from 'zod'
-import { dateField, dateParts, gatherDates, keepDateValues, todayInLondon, type DateParts } from '../../http/dates.ts'
+import { dateField, dateParts, gatherDates, keepDateValues, type DateParts } from '../../http/dates.ts'
+import { todayInLondon } from '../../domain/time.ts'
 import { keepValues, singleError, text, toFormErrors, uuid, type FormErrors } from '../../http/forms.ts'
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'

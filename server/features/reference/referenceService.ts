@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 
-/** The code lists administrators keep (domain.md marks these local): one shape, one page each. */
+/** The code lists administrators keep (server/domain/REFERENCE.md, "National and local lists"): one shape, one page each. */
 export const referenceLists = {
   'marker-types': { table: 'marker_type', label: 'label', title: 'Warning markers' },
   'deselection-reasons': { table: 'deselection_reason', label: 'label', title: 'De-selection reasons' },

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express'
 import { z } from 'zod'
-import { addMonths, dateParts, dateField, gatherDates, keepDateValues, todayInLondon } from '../../http/dates.ts'
+import { dateParts, dateField, gatherDates, keepDateValues } from '../../http/dates.ts'
+import { addMonths, todayInLondon } from '../../domain/time.ts'
 import { keepValues, text, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'

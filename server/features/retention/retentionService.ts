@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
-import { todayInLondon } from '../../http/dates.ts'
+import { todayInLondon } from '../../domain/time.ts'
 import { recordAudit, sealAuditLog, type Actor } from '../audit/auditRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import * as repo from './retentionRepository.ts'

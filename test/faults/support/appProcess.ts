@@ -5,6 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { testSessionSecret } from '../../helpers/constants.ts'
 import { testAuditKey } from '../../helpers/testDatabase.ts'
+import { builtMain, ensureBuilt } from './build.ts'
 import { freePort } from './privatePostgres.ts'
 import { send } from './http.ts'
 
@@ -25,13 +26,15 @@ export type AppProcess = {
 }
 
 /**
- * The real app, started as `npm start` starts it (tsx over server/main.ts) in a process of its
- * own, on a free port, and ready once /health answers 200.
+ * The real app, started as `npm run start:prod` starts it (node over the build, dist/server/main.js,
+ * built first if missing or stale) in a process of its own, on a free port, and ready once /health
+ * answers 200: the production path is the one under test.
  */
 export async function startAppProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<AppProcess> {
+  await ensureBuilt()
   const port = await freePort()
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cohort-faults-app-'))
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [builtMain], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',

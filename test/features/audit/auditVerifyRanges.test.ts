@@ -1,7 +1,8 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbHandle } from '../../../db/index.ts'
-import { recordAudit, verifyAuditChain } from '../../../server/features/audit/auditRepository.ts'
+import { recordAudit } from '../../../server/features/audit/auditRepository.ts'
+import { verifyAuditChain } from '../../../server/features/audit/auditChainVerify.ts'
 import { sealed } from '../../helpers/factories.ts'
 import { createTestDatabase } from '../../helpers/testDatabase.ts'
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addDays, addMonths, todayInLondon } from '../../../server/http/dates.ts'
+import { addDays, addMonths, todayInLondon } from '../../../server/domain/time.ts'
 import { createPerson, dateFields, demoUserIds, errorSummaryLinks, field, hostileDate, hostileForm, notOneOf, repeated, rowCounts, type FieldSpec, type FormData } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addMonths } from '../../../server/http/dates.ts'
+import { addMonths } from '../../../server/domain/time.ts'
 import {
   areaIdsByCode,
   auditSince,
@@ -230,10 +230,12 @@ describe('every look at the list is a disclosure to CID', () => {
     const rows = await disclosuresSince(before)
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({ event: 'cid_briefing.printed', recipients: 'CID', person_id: listed.person.id, entity_id: listed.entry.id, actor_username: 'cid' })
-    expect(await eventKinds(t.db, listed.entry.id)).toEqual(['proposed', 'countersigned', 'briefing_printed'])
+    // A GET writes no history: each printing's record is its disclosure row.
+    expect(await eventKinds(t.db, listed.entry.id)).toEqual(['proposed', 'countersigned'])
 
     await cid.agent.get(`/cid/${listed.entry.id}/briefing`).expect(200)
-    expect(await eventKinds(t.db, listed.entry.id)).toEqual(['proposed', 'countersigned', 'briefing_printed', 'briefing_printed'])
+    expect(await disclosuresSince(before)).toHaveLength(2)
+    expect(await eventKinds(t.db, listed.entry.id)).toEqual(['proposed', 'countersigned'])
   })
 
   it('shows no briefing sheet for an entry that is not on the list', async () => {
@@ -293,8 +295,11 @@ describe('a time-barred entry', () => {
 
     const list = await cid.agent.get('/cid').expect(200)
     expect(list.text).not.toContain(shownName(listed.person))
-    expect((await failureRow(t.db, listed.failure.id)).status).toBe('time_barred')
+    // Off the list at once; the row itself is closed only by the sweep.
+    expect((await failureRow(t.db, listed.failure.id)).status).toBe('wanted')
     await cid.agent.get(`/cid/${listed.entry.id}/briefing`).expect(404)
+    await t.services.dipService.sweep()
+    expect((await failureRow(t.db, listed.failure.id)).status).toBe('time_barred')
 
     const queue = await supervisor.agent.get('/cid/proposals').expect(200)
     const closure = queue.text.slice(queue.text.indexOf('Time-barred entries to close'))

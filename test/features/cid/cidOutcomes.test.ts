@@ -277,7 +277,7 @@ describe('hostile input to the CID forms', () => {
 
   it('the outcome form', async () => {
     const listed = await onTheList(t.db)
-    await t.services.cidService.refresh()
+    await t.services.dipService.sweep()
     const spec: Record<string, FieldSpec> = {
       outcome: { valid: { outcome: 'not_found' }, hostile: field('outcome', notOneOf(outcomes)) },
       outcomeOn: { valid: dateFields('outcomeOn', today()), hostile: hostileDate('outcomeOn', { notFuture: true, required: true }) },
@@ -293,7 +293,7 @@ describe('hostile input to the CID forms', () => {
     const who = await person(t.db)
     await marker(t.db, who.id, 'violent')
     const proposal = await entry(t.db, await failure(t.db, who.id), 'proposed')
-    await t.services.cidService.refresh()
+    await t.services.dipService.sweep()
     const spec: Record<string, FieldSpec> = {
       rationale: { valid: { rationale: 'Violent and wanted' }, hostile: field('rationale', hostileText(1000, { required: true })) },
       version: { valid: { version: String(proposal.version) }, hostile: field('version', hostileVersion) },
@@ -305,7 +305,7 @@ describe('hostile input to the CID forms', () => {
   it('the manual proposal form', async () => {
     const who = await person(t.db)
     const failed = await failure(t.db, who.id)
-    await t.services.cidService.refresh()
+    await t.services.dipService.sweep()
     await iom.agent.get(`/failures/${failed.id}/cid-proposal`).expect(200)
     const spec: Record<string, FieldSpec> = {
       reason: { valid: { reason: 'Threatened staff' }, hostile: field('reason', hostileText(1000, { required: true })) },

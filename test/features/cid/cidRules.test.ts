@@ -5,7 +5,7 @@ import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 import { cidState, daysFromToday, entry, entryRow, eventKinds, failure, marker, onTheList, person, shownName, today } from './cidSupport.ts'
 
-// The rules that keep the CID list to violent people wanted for a DIP failure (domain.md,
+// The rules that keep the CID list to violent people wanted for a DIP failure (server/domain/REFERENCE.md,
 // "Violent offender wanted for DIP failure"), one test per rule, through the real routes.
 
 type Session = { agent: Agent; csrf: string }

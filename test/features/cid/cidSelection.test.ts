@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { proposeEligible } from '../../../server/features/cid/cidRepository.ts'
+import { proposeEligible } from '../../../server/features/dip/cidHandOffRepository.ts'
 import { postForm } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 import { daysFromToday, eventKinds, failure, marker, person, shownName, today, type MarkerCode } from './cidSupport.ts'
 
-// The selection rule (domain.md): a violent offender wanted for a DIP failure is someone with an
+// The selection rule (server/domain/REFERENCE.md): a violent offender wanted for a DIP failure is someone with an
 // open wanted status from an s12/s14 failure, AND a current violent or weapons marker, AND a
 // failure not yet time-barred. Every combination is arranged once; the system proposes exactly
 // the eligible ones to the supervisor, and only the countersigned ones reach CID's list.
@@ -58,7 +58,14 @@ describe('which people the system proposes to CID, and which reach the list', ()
     for (const c of cases) arranged.push(await arrange(c))
     expect(arranged).toHaveLength(40)
 
-    // The supervisor's queue runs the rule first (time-barred failures closed, eligible ones proposed).
+    // Reading the queue proposes no one; the scheduled sweep runs the rule (time-barred failures
+    // closed, eligible ones proposed), and the queue shows what it made.
+    const unswept = await supervisor.agent.get('/cid/proposals').expect(200)
+    for (const a of arranged) {
+      expect(await entryOf(a.personId), label(a)).toBeUndefined()
+      expect(unswept.text, label(a)).not.toContain(a.name)
+    }
+    await t.services.dipService.sweep()
     const queue = await supervisor.agent.get('/cid/proposals').expect(200)
     for (const a of arranged) {
       const proposal = await entryOf(a.personId)
@@ -74,7 +81,7 @@ describe('which people the system proposes to CID, and which reach the list', ()
       }
     }
 
-    // The failures past their time bar were closed on the way, wanted or not.
+    // The failures past their time bar were closed by the sweep, wanted or not.
     for (const a of arranged.filter((x) => x.timeBar === 'before today')) {
       const row = await t.db.selectFrom('dip_failure').select('status').where('id', '=', a.failureId).executeTakeFirstOrThrow()
       expect(row.status, label(a)).toBe('time_barred')
@@ -107,7 +114,7 @@ describe('which people the system proposes to CID, and which reach the list', ()
     await failure(t.db, who.id)
     expect(await proposeEligible(t.db, today())).toBe(1)
     expect(await proposeEligible(t.db, today())).toBe(0)
-    await t.services.cidService.refresh()
+    await t.services.dipService.sweep()
     const entries = await t.db.selectFrom('cid_entry').select('id').where('person_id', '=', who.id).execute()
     expect(entries).toHaveLength(1)
   })
@@ -118,7 +125,7 @@ describe('which people the system proposes to CID, and which reach the list', ()
     await marker(t.db, who.id, 'weapons')
     await failure(t.db, who.id, { section: 's12', failureDate: daysFromToday(-60) })
     await failure(t.db, who.id, { section: 's14', failureDate: daysFromToday(-20) })
-    await t.services.cidService.refresh()
+    await t.services.dipService.sweep()
     const entries = await t.db.selectFrom('cid_entry').select(['reason', 'status']).where('person_id', '=', who.id).orderBy('reason').execute()
     expect(entries).toEqual([
       { reason: 'Wanted for an s12 DIP failure, with a current violent and weapons marker', status: 'proposed' },
@@ -132,7 +139,7 @@ describe('which people the system proposes to CID, and which reach the list', ()
     for (const p of [onTheDay, dayAfter]) await marker(t.db, p.id, 'violent')
     await failure(t.db, onTheDay.id, { failureDate: daysFromToday(-183), timeBarDate: today() })
     await failure(t.db, dayAfter.id, { failureDate: daysFromToday(-184), timeBarDate: daysFromToday(-1) })
-    await t.services.cidService.refresh()
+    await t.services.dipService.sweep()
     expect(await entryOf(onTheDay.id)).toMatchObject({ status: 'proposed' })
     expect(await entryOf(dayAfter.id)).toBeUndefined()
   })
@@ -143,7 +150,7 @@ describe('which people the system proposes to CID, and which reach the list', ()
     const firearms = await person(t.db)
     await marker(t.db, firearms.id, 'firearms')
     for (const p of [notYet, firearms]) await failure(t.db, p.id)
-    await t.services.cidService.refresh()
+    await t.services.dipService.sweep()
     expect(await entryOf(notYet.id)).toBeUndefined()
     expect(await entryOf(firearms.id)).toBeUndefined()
   })
@@ -153,7 +160,7 @@ describe('which people the system proposes to CID, and which reach the list', ()
     await marker(t.db, who.id, 'violent', { startDate: daysFromToday(-400), endedOn: daysFromToday(-5) })
     await marker(t.db, who.id, 'weapons')
     await failure(t.db, who.id)
-    await t.services.cidService.refresh()
+    await t.services.dipService.sweep()
     expect(await entryOf(who.id)).toMatchObject({ status: 'proposed', reason: 'Wanted for an s12 DIP failure, with a current weapons marker' })
   })
 
@@ -162,7 +169,7 @@ describe('which people the system proposes to CID, and which reach the list', ()
       const who = await person(t.db)
       await marker(t.db, who.id, 'violent')
       await failure(t.db, who.id, { status })
-      await t.services.cidService.refresh()
+      await t.services.dipService.sweep()
       expect(await entryOf(who.id), status).toBeUndefined()
     }
   })
@@ -171,10 +178,10 @@ describe('which people the system proposes to CID, and which reach the list', ()
     const who = await person(t.db)
     await marker(t.db, who.id, 'violent')
     await failure(t.db, who.id)
-    await supervisor.agent.get('/cid/proposals').expect(200)
+    await t.services.dipService.sweep()
     const proposal = await entryOf(who.id)
     await postForm(supervisor, `/cid/${proposal!.id}/reject`, { rationale: 'Marker under review: not for CID yet', version: String(proposal!.version) }).expect(303)
-    await supervisor.agent.get('/cid/proposals').expect(200)
+    expect((await t.services.dipService.sweep()).proposed).toBe(0)
     const entries = await t.db.selectFrom('cid_entry').select('status').where('person_id', '=', who.id).execute()
     expect(entries).toEqual([{ status: 'rejected' }])
   })

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import { expect } from 'vitest'
 import type { CidStatus, Database, FailureStatus } from '../../../db/types.ts'
-import { addDays, addMonths, todayInLondon } from '../../../server/http/dates.ts'
+import { addDays, addMonths, todayInLondon } from '../../../server/domain/time.ts'
 import { createPerson, demoUserIds, uniqueTag, type PersonOverrides } from '../../helpers/factories.ts'
 
 // Arranging CID cases straight in the database: a person, the DIP chain behind a failure

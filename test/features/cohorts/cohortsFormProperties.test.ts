@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { programmes, selectionMethods, tiers } from '../../../server/features/people/vocabulary.ts'
-import { todayInLondon } from '../../../server/http/dates.ts'
+import { todayInLondon } from '../../../server/domain/time.ts'
 import {
   createMembership,
   createPerson,

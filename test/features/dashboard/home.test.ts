@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Agency } from '../../../db/types.ts'
 import { londonInstant } from '../../../server/features/dip/dipRules.ts'
-import { addDays, addMonths, todayInLondon } from '../../../server/http/dates.ts'
+import { addDays, addMonths, todayInLondon } from '../../../server/domain/time.ts'
 import { createAction, createMembership, createOutsideArea, createPerson, createReferral, demoUserIds, uniqueTag } from '../../helpers/factories.ts'
 import { textOf } from '../../helpers/html.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Programme } from '../../../db/types.ts'
 import { partnerCount } from '../../../server/features/partners/disclosurePolicy.ts'
-import { addDays, todayInLondon } from '../../../server/http/dates.ts'
+import { addDays, todayInLondon } from '../../../server/domain/time.ts'
 import { createMembership, createOutsideArea, createPerson, demoUserIds, uniqueTag } from '../../helpers/factories.ts'
 import { textOf } from '../../helpers/html.ts'
 import { signInAs } from '../../helpers/signIn.ts'

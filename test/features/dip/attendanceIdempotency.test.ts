@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addDays, todayInLondon } from '../../../server/http/dates.ts'
+import { addDays, todayInLondon } from '../../../server/domain/time.ts'
 import { deleteExpiredIdempotencyKeys } from '../../../server/features/idempotency/writeOnce.ts'
 import { createPerson, dateFields, imposedFields, inputValue, postForm, sealed, uniqueTag } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CidStatus, FailureStatus } from '../../../db/types.ts'
 import { londonInstant, workingDaysAfter } from '../../../server/features/dip/dipRules.ts'
-import { addDays, addMonths, todayInLondon } from '../../../server/http/dates.ts'
+import { addDays, addMonths, todayInLondon } from '../../../server/domain/time.ts'
 import { formatDate, formatDateTime } from '../../../server/presenters/format.ts'
 import { createPerson, dateFields, demoUserIds, errorSummaryLinks, imposedFields, postForm, uniqueTag, type FormData } from '../../helpers/factories.ts'
 import { headingOf, tablesOf, textOf } from '../../helpers/html.ts'
@@ -57,8 +57,7 @@ beforeAll(async () => {
   secondSupervisor = await signInAs(t.app, username)
   // The demo caseload's stale failures closed and its eligible failures proposed now, so each
   // step below sees only what its own person's path does.
-  await t.services.dipService.closeTimeBarred()
-  await t.services.cidService.refresh()
+  await t.services.dipService.sweep()
 }, 120_000)
 afterAll(async () => {
   await t.close()
@@ -247,7 +246,7 @@ async function perform(c: Chain, act: Act, refusing: boolean): Promise<Response 
       return response
     }
     case 'system proposal': {
-      expect(await t.services.cidService.refresh(), 'entries the system proposed').toBe(act.proposes)
+      expect((await t.services.dipService.sweep()).proposed, 'entries the system proposed').toBe(act.proposes)
       if (act.proposes === 1) {
         c.reason = `Wanted for an ${c.section} DIP failure, with a current ${violenceLabels(c).join(' and ').toLowerCase()} marker`
         c.proposedByName = undefined
@@ -319,7 +318,7 @@ async function perform(c: Chain, act: Act, refusing: boolean): Promise<Response 
       // Arranged: six months have passed since the failure, and the sweep runs.
       c.timeBar = daysAgo(1)
       await t.db.updateTable('dip_failure').set({ time_bar_date: c.timeBar }).where('id', '=', c.failureId!).execute()
-      expect(await t.services.dipService.closeTimeBarred(), 'failures the sweep closed').toBe(1)
+      expect((await t.services.dipService.sweep()).closed, 'failures the sweep closed').toBe(1)
       return undefined
     }
   }

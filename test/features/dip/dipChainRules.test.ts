@@ -3,7 +3,7 @@ import { formatWhen } from '../../../server/features/dip/dipPresenter.ts'
 import { londonInstant, workingDaysAfter } from '../../../server/features/dip/dipRules.ts'
 import { requirementFellAwayReason } from '../../../server/features/dip/dipService.ts'
 import { formatDate } from '../../../server/presenters/format.ts'
-import { addDays, addMonths, todayInLondon } from '../../../server/http/dates.ts'
+import { addDays, addMonths, todayInLondon } from '../../../server/domain/time.ts'
 import {
   createPerson,
   dateFields,
@@ -45,7 +45,7 @@ beforeAll(async () => {
   iom = await signInAs(t.app, 'iom')
   cid = await signInAs(t.app, 'cid')
   // Stale demo failures are closed now, so that no sweep during a test changes what it compares.
-  await t.services.dipService.closeTimeBarred()
+  await t.services.dipService.sweep()
 })
 afterAll(async () => {
   await t.close()
@@ -192,7 +192,7 @@ async function disputedFailureOnTheCidList() {
   return { person: who, testId: test.id, assessmentId: assessment.id, appointmentId: appointment.id, failure: failed, entry: listed }
 }
 
-describe('a negative laboratory result (domain.md, DIP 1)', () => {
+describe('a negative laboratory result (REFERENCE.md, DIP 1)', () => {
   it('a negative confirmatory result for every drug that was positive ends the requirement', async () => {
     const chain = await disputedWithAppointmentToday()
     expect(await onTodaysAppointments(chain.appointment.id)).toBe(true)
@@ -369,13 +369,18 @@ describe('the evidential statement and the wanted status', () => {
 
 describe('the time bar (Magistrates’ Courts Act 1980 s127)', () => {
   it('a charge or summons after the six-month time bar is refused (MCA 1980 s127)', async () => {
-    // The sweep closes an arrested failure that was not charged by its time bar, and the charge is refused.
+    // An arrested failure not charged by its time bar is time-barred at once (the charge is refused,
+    // nothing written); the sweep then closes it with its history row.
     const who = await person(t.db)
     const arrested = await arrangedFailure(t.db, who.id, { status: 'arrested', failureDate: addMonths(daysAgo(1), -6), timeBarDate: daysAgo(1) })
     const charge: FormData = { outcome: 'charged', ...dateFields('outcomeOn', today()), reference: '', note: '', version: String(arrested.version) }
+    const unswept = await chainState()
     const refused = await postForm(iom, `/failures/${arrested.id}/outcome`, charge)
     expect(refused.status).toBe(400)
     expect(errorSummaryLinks(refused.text)).toEqual([{ href: '#outcome', text: 'Not possible while the failure is time barred' }])
+    expect(await chainState()).toEqual(unswept)
+    expect(await failureRow(arrested.id)).toMatchObject({ status: 'arrested', version: arrested.version })
+    await t.services.dipService.sweep()
     expect(await failureRow(arrested.id)).toMatchObject({ status: 'time_barred', version: arrested.version + 1 })
     expect(await failureEvents(arrested.id)).toEqual([{ kind: 'time_barred', event_date: daysAgo(1), note: 'Closed automatically: six months passed (MCA 1980 s127)' }])
     const before = await chainState()

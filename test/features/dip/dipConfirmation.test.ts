@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addDays, todayInLondon } from '../../../server/http/dates.ts'
+import { addDays, todayInLondon } from '../../../server/domain/time.ts'
 import { workingDaysAfter } from '../../../server/features/dip/dipRules.ts'
 import { imposedFields } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addDays, todayInLondon } from '../../../server/http/dates.ts'
+import { addDays, todayInLondon } from '../../../server/domain/time.ts'
 import {
   createPerson,
   dateFields,
@@ -34,7 +34,7 @@ beforeAll(async () => {
   dip = await signInAs(t.app, 'dip')
   iom = await signInAs(t.app, 'iom')
   // Close any stale demo failures now: a page that runs the sweep must not change the counts compared below.
-  await t.services.dipService.closeTimeBarred()
+  await t.services.dipService.sweep()
 })
 afterAll(async () => {
   await t.close()

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { verifyAuditChain } from '../../../server/features/audit/auditRepository.ts'
+import { verifyAuditChain } from '../../../server/features/audit/auditChainVerify.ts'
 import { londonInstant } from '../../../server/features/dip/dipRules.ts'
-import { addDays, addMonths, todayInLondon } from '../../../server/http/dates.ts'
+import { addDays, addMonths, todayInLondon } from '../../../server/domain/time.ts'
 import {
   createOutsideArea,
   createPerson,
@@ -39,7 +39,7 @@ beforeAll(async () => {
   dip = await signInAs(t.app, 'dip')
   iom = await signInAs(t.app, 'iom')
   // Close any stale demo failures now, so that no sweep during a test changes the counts it compares.
-  await t.services.dipService.closeTimeBarred()
+  await t.services.dipService.sweep()
 })
 afterAll(async () => {
   await t.close()
@@ -437,7 +437,7 @@ describe('attendance waits for the appointment', () => {
 })
 
 describe('wanted only while the failure is open and not time-barred; outcomes in order', () => {
-  it('a failure past its time bar is closed by the sweep with a history row; it shows as time-barred and cannot be circulated', async () => {
+  it('a failure past its time bar shows as time-barred before any sweep, cannot be circulated, and is closed by the sweep with a history row', async () => {
     const { failureId, failure } = await openFailure()
     const barredOn = daysAgo(1)
     await t.db.updateTable('dip_failure').set({ time_bar_date: barredOn }).where('id', '=', failureId).execute()
@@ -445,6 +445,15 @@ describe('wanted only while the failure is open and not time-barred; outcomes in
     const page = await iom.agent.get(`/failures/${failureId}`).expect(200)
     expect(page.text).toContain('<strong class="govuk-tag">Time-barred</strong>')
     expect(page.text).not.toContain('Circulate as wanted')
+    // Reading wrote nothing: the row is as it was, and a POST is refused on what the page showed.
+    expect(await failureRow(failureId)).toMatchObject({ status: 'open', version: failure.version })
+    const unswept = await dipState()
+    const early = await postForm(iom, `/failures/${failureId}/wanted`, wantedForm(failure.version))
+    expect(early.status).toBe(400)
+    expect(errorSummaryLinks(early.text)[0]?.text).toBe('Not possible while the failure is time barred')
+    expect(await dipState()).toEqual(unswept)
+
+    expect((await t.services.dipService.sweep()).closed).toBe(1)
     expect(await failureRow(failureId)).toMatchObject({ status: 'time_barred', version: failure.version + 1 })
     const events = await t.db.selectFrom('dip_failure_event').selectAll().where('failure_id', '=', failureId).orderBy('recorded_at').orderBy('id').execute()
     expect(events.map((e) => [e.kind, e.event_date, e.recorded_by])).toEqual([
@@ -471,7 +480,7 @@ describe('wanted only while the failure is open and not time-barred; outcomes in
   it('one sweep that closes several failures audits each of them, and the audit chain still verifies', async () => {
     const [first, second] = [await openFailure(), await openFailure()]
     await t.db.updateTable('dip_failure').set({ time_bar_date: daysAgo(3) }).where('id', 'in', [first.failureId, second.failureId]).execute()
-    expect(await t.services.dipService.closeTimeBarred()).toBe(2)
+    expect((await t.services.dipService.sweep()).closed).toBe(2)
     const audited = await (await sealed(t.db))
       .selectFrom('audit_event')
       .select(['entity_id', 'person_id', 'actor_username'])
@@ -485,7 +494,7 @@ describe('wanted only while the failure is open and not time-barred; outcomes in
         .sort((a, b) => a.entity_id.localeCompare(b.entity_id)),
     )
     expect(await verifyAuditChain(t.db)).toMatchObject({ firstBrokenId: null })
-    expect(await t.services.dipService.closeTimeBarred()).toBe(0)
+    expect((await t.services.dipService.sweep()).closed).toBe(0)
   })
 
   it('on its time-bar date a failure may still be circulated as wanted', async () => {

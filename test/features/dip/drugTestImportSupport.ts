@@ -3,7 +3,7 @@ import type { Database } from '../../../db/types.ts'
 import { importColumns, type ImportColumn } from '../../../server/features/dip/import/drugTestCsv.ts'
 import type { ImportUser } from '../../../server/features/dip/import/drugTestImport.ts'
 import { findActiveSessionUser } from '../../../server/features/users/usersRepository.ts'
-import { addDays, todayInLondon } from '../../../server/http/dates.ts'
+import { addDays, todayInLondon } from '../../../server/domain/time.ts'
 import { decodeEntities, inputValue, rowCounts, uniqueTag } from '../../helpers/factories.ts'
 import type { Agent } from '../../helpers/signIn.ts'
 

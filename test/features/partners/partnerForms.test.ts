@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { agencies } from '../../../server/auth/roles.ts'
 import { sharingCategories } from '../../../server/features/partners/disclosurePolicy.ts'
 import { bragRatings, linkAgencies, mashDecisions, yosDisposals } from '../../../server/features/partners/partnersVocabulary.ts'
-import { addDays, addMonths, todayInLondon } from '../../../server/http/dates.ts'
+import { addDays, addMonths, todayInLondon } from '../../../server/domain/time.ts'
 import {
   createPerson,
   dateFields,

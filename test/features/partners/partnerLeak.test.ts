@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPassport } from '../../../server/auth/passport.ts'
 import { roleCan } from '../../../server/auth/permissions.ts'
 import { agencyLabels } from '../../../server/auth/roles.ts'
-import { addDays, todayInLondon } from '../../../server/http/dates.ts'
+import { addDays, todayInLondon } from '../../../server/domain/time.ts'
 import type { RouteDefinition } from '../../../server/http/routeDefinition.ts'
 import { buildRoutes } from '../../../server/routes.ts'
 import {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Agency, LinkAgency } from '../../../db/types.ts'
 import { agencyLabels } from '../../../server/auth/roles.ts'
 import { isRepeatMarac } from '../../../server/features/partners/partnersService.ts'
-import { addDays, addMonths, todayInLondon } from '../../../server/http/dates.ts'
+import { addDays, addMonths, todayInLondon } from '../../../server/domain/time.ts'
 import { formatDate } from '../../../server/presenters/format.ts'
 import {
   createMembership,
@@ -107,7 +107,7 @@ function safeguardingBanner(html: string): string[] {
 
 describe('the repeat-MARAC rule', () => {
   /*
-   * domain.md: a MARAC referral is a repeat when it comes "within 12 months of the last one".
+   * server/domain/REFERENCE.md: a MARAC referral is a repeat when it comes "within 12 months after an earlier one".
    * The code (isRepeatMarac) reads that as: on or before the same calendar date twelve months
    * after the last referral opened — the anniversary itself still counts (inclusive). A last
    * referral on 29 February has its anniversary on 28 February of a common year (addMonths

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { todayInLondon } from '../../../server/http/dates.ts'
+import { todayInLondon } from '../../../server/domain/time.ts'
 import {
   auditRowsFor,
   createMembership,

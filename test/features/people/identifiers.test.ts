@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { croCheckLetter, normaliseCroNumber, normalisePncId, pncCheckLetter } from '../../../server/features/people/identifiers.ts'
 
-// The rule (domain.md): check letter = 'ZABCDEFGHJKLMNPQRTUVWXY'[N mod 23]. The hand-worked
+// The rule (server/domain/REFERENCE.md, "Identifiers and markers"): check letter = 'ZABCDEFGHJKLMNPQRTUVWXY'[N mod 23]. The hand-worked
 // examples below were computed on paper from that rule, not with the code under test:
 //
 //   PNC 2012/0123456: N = 12 0123456 = 120,123,456 = 23 × 5,222,758 + 22  → letter 22 = Y

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pncCheckLetter, croCheckLetter } from '../../../server/features/people/identifiers.ts'
 import { genders } from '../../../server/features/people/vocabulary.ts'
-import { addDays, todayInLondon } from '../../../server/http/dates.ts'
+import { addDays, todayInLondon } from '../../../server/domain/time.ts'
 import {
   areaIdsByCode,
   createPerson,

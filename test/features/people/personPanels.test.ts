@@ -6,7 +6,7 @@ import * as dip from '../../../server/features/dip/dipRepository.ts'
 import { linksOfPersonQuery } from '../../../server/features/partners/partnersRepository.ts'
 import { photoQuery } from '../../../server/features/people/descriptionRepository.ts'
 import * as people from '../../../server/features/people/peopleRepository.ts'
-import { personPanels } from '../../../server/features/people/personPanels.ts'
+import { personPanels } from '../../../server/features/personPage/personPanels.ts'
 import { createTestDatabase } from '../../helpers/testDatabase.ts'
 
 // The person page reads its twelve panels in one statement, as JSON. Each panel must be exactly

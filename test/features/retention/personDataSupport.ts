@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Agency, Database } from '../../../db/types.ts'
-import { addDays, addMonths, todayInLondon } from '../../../server/http/dates.ts'
+import { addDays, addMonths, todayInLondon } from '../../../server/domain/time.ts'
 import { areaIdsByCode, dateFields, demoUserIds, postForm, uniqueTag } from '../../helpers/factories.ts'
 import type { Agent } from '../../helpers/signIn.ts'
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addMonths, todayInLondon } from '../../../server/http/dates.ts'
+import { addMonths, todayInLondon } from '../../../server/domain/time.ts'
 import {
   createPerson,
   dateFields,

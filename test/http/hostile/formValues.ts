@@ -1,4 +1,4 @@
-import { todayInLondon } from '../../../server/http/dates.ts'
+import { todayInLondon } from '../../../server/domain/time.ts'
 import type { FormField } from './htmlTags.ts'
 import type { Payload } from './payloads.ts'
 

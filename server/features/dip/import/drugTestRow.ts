@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { TestResult } from '../../../../db/types.ts'
-import { todayInLondon } from '../../../http/dates.ts'
+import { todayInLondon } from '../../../domain/time.ts'
 import { text } from '../../../http/forms.ts'
 import { normalisePncId } from '../../people/identifiers.ts'
 import type { NewDrugTest } from '../dipRepository.ts'

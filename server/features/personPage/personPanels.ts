@@ -5,8 +5,8 @@ import type { Database } from '../../../db/types.ts'
 import * as cohorts from '../cohorts/cohortsRepository.ts'
 import * as dip from '../dip/dipRepository.ts'
 import { linksOfPersonQuery } from '../partners/partnersRepository.ts'
-import * as repo from './peopleRepository.ts'
-import { photoQuery } from './descriptionRepository.ts'
+import * as repo from '../people/peopleRepository.ts'
+import { photoQuery } from '../people/descriptionRepository.ts'
 
 type Db = Kysely<Database>
 

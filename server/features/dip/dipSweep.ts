@@ -1,0 +1,71 @@
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '../../../db/types.ts'
+import { todayInLondon } from '../../domain/time.ts'
+import type { Logger } from '../../logger.ts'
+import { proposeEligible } from './cidHandOffRepository.ts'
+import { closeTimeBarredFailures } from './dipFailureRepository.ts'
+
+/** One key for the sweep's lock, so that two instances never sweep at the same moment. */
+const sweepLock = 7461000110
+
+export type SweepResult = { closed: number; proposed: number }
+
+/**
+ * The state that follows from the clock, written down (server/decisions/0110): failures the reads
+ * already show as time-barred are closed, with history and audit rows, and wanted failures of
+ * violent people become system proposals for CID. Pages never wait for it: they work the time bar
+ * out as they read. Idempotent; when another instance holds the lock, this one does nothing.
+ */
+export async function sweepDip(db: Kysely<Database>, today: string): Promise<SweepResult> {
+  return db.transaction().execute(async (trx) => {
+    const locked = await sql<{ got: boolean }>`select pg_try_advisory_xact_lock(${sweepLock}) as got`.execute(trx)
+    if (!locked.rows[0]?.got) return { closed: 0, proposed: 0 }
+    // Closed first: a failure past its time bar is never proposed.
+    const closed = await closeTimeBarredFailures(trx, today)
+    const proposed = await proposeEligible(trx, today)
+    return { closed, proposed }
+  })
+}
+
+export type DipSweep = { stop(): Promise<void> }
+
+/**
+ * Runs sweepDip at once and then every intervalMs, in every instance (the lock makes that safe).
+ * stop() lets a sweep in hand finish; the next start carries on where it left off.
+ */
+export function startDipSweep(db: Kysely<Database>, options: { intervalMs: number; logger: Logger; clock?: () => Date }): DipSweep {
+  const { intervalMs, logger, clock = () => new Date() } = options
+  let timer: NodeJS.Timeout | undefined
+  let run: Promise<void> = Promise.resolve()
+  let stopped = false
+  let failing = false
+
+  const tick = () => {
+    run = sweepDip(db, todayInLondon(clock())).then(
+      ({ closed, proposed }) => {
+        if (failing) logger.info('the DIP sweep has resumed')
+        failing = false
+        if (closed > 0 || proposed > 0) logger.info({ closed, proposed }, 'DIP sweep: closed time-barred failures, proposed hand-offs to CID')
+      },
+      (error: unknown) => {
+        // Once per outage: the pages stay right meanwhile, since they work the time bar out themselves.
+        if (!failing) logger.warn({ err: error }, 'DIP sweep failed; will retry')
+        failing = true
+      },
+    )
+    void run.then(() => {
+      if (stopped) return
+      timer = setTimeout(tick, intervalMs)
+      timer.unref()
+    })
+  }
+  tick()
+
+  return {
+    async stop() {
+      stopped = true
+      clearTimeout(timer)
+      await run
+    },
+  }
+}

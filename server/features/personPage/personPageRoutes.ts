@@ -1,0 +1,43 @@
+import { can } from '../../auth/sessionUser.ts'
+import { todayInLondon } from '../../domain/time.ts'
+import { notFound } from '../../http/httpError.ts'
+import { renderPage } from '../../http/render.ts'
+import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { signedInUser } from '../../http/signedInUser.ts'
+import { actorFrom } from '../audit/actor.ts'
+import { restrictedPurposeOptions } from '../people/peopleSchemas.ts'
+import { personIdFrom, statedPurpose } from '../people/personAccess.ts'
+import { presentPersonPage } from './personPagePresenter.ts'
+import type { PersonPageService } from './personPageService.ts'
+
+type Deps = { personPageService: PersonPageService }
+
+export function personPageRoutes({ personPageService }: Deps): RouteDefinition[] {
+  return [
+    {
+      method: 'get',
+      path: '/people/:personId',
+      access: 'people.view',
+      person: { via: 'person', param: 'personId' },
+      audit: 'consultation',
+      handler: async (req, res) => {
+        const user = signedInUser(req)
+        const id = personIdFrom(req)
+        const record = await personPageService.view(user, id, actorFrom(req), statedPurpose(req, id))
+        if (record.kind === 'notFound') throw notFound('Person')
+        if (record.kind === 'combined') return renderPage(res, 'combination/combinedRecord', { title: 'This record has been combined with another', survivorId: record.survivorId })
+        if (record.kind === 'needsPurpose') {
+          return renderPage(res, 'people/purpose', { title: 'This record is restricted', via: 'person', recordId: id, values: {}, purposeOptions: restrictedPurposeOptions })
+        }
+        await renderPage(res, 'people/show', {
+          ...presentPersonPage(record, todayInLondon()),
+          canEdit: can(user, 'people.edit'),
+          canRecord: can(user, 'casework.record'),
+          canRefer: can(user, 'referrals.create'),
+          canManage: can(user, 'memberships.manage'),
+          canRestrict: can(user, 'people.restrict'),
+        })
+      },
+    },
+  ]
+}
