@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely'
 import { z } from 'zod'
 import type { Database } from '../../../db/types.ts'
 import type { Logger } from '../../logger.ts'
+import { startRepeatingJob, type RepeatingJob } from '../../repeatingJob.ts'
 import { sign, signatureMatches, type AuditKey, type AuditKeyRing } from './auditKey.ts'
 
 /**
@@ -90,7 +91,7 @@ export async function compareWithCheckpoint(db: Kysely<Database>, checkpoint: Ch
   return null
 }
 
-export type AuditCheckpoints = { stop(): Promise<void> }
+export type AuditCheckpoints = RepeatingJob
 
 /**
  * Writes a signed checkpoint now, every intervalMs, and once more at stop(), to the file and to
@@ -98,41 +99,10 @@ export type AuditCheckpoints = { stop(): Promise<void> }
  */
 export function startAuditCheckpoints(db: Kysely<Database>, options: { keys: AuditKeyRing; file: string; intervalMs: number; logger: Logger }): AuditCheckpoints {
   const { keys, file, intervalMs, logger } = options
-  let timer: NodeJS.Timeout | undefined
-  let writing: Promise<void> = Promise.resolve()
-  let stopped = false
-  let failing = false
-
   const write = async () => {
     const checkpoint = await takeCheckpoint(db, keys.current)
     await appendCheckpoint(file, checkpoint)
     logger.info({ auditCheckpoint: checkpoint }, 'audit checkpoint')
   }
-  const tick = () => {
-    writing = write().then(
-      () => {
-        if (failing) logger.info('audit checkpoints have resumed')
-        failing = false
-      },
-      (error: unknown) => {
-        if (!failing) logger.warn({ err: error, file }, 'could not write an audit checkpoint; will retry')
-        failing = true
-      },
-    )
-    void writing.then(() => {
-      if (stopped) return
-      timer = setTimeout(tick, intervalMs)
-      timer.unref()
-    })
-  }
-  tick()
-
-  return {
-    async stop() {
-      stopped = true
-      clearTimeout(timer)
-      await writing
-      await write().catch((error: unknown) => logger.warn({ err: error, file }, 'could not write the final audit checkpoint'))
-    },
-  }
+  return startRepeatingJob({ name: 'audit checkpoints', intervalMs, logger, run: write, meanwhile: `the next one goes to ${file} when writing succeeds`, atStop: write })
 }

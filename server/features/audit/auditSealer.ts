@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import type { Logger } from '../../logger.ts'
+import { startRepeatingJob, type RepeatingJob } from '../../repeatingJob.ts'
 import { sealAuditLog } from './auditRepository.ts'
 
-export type AuditSealer = { stop(): Promise<void> }
+export type AuditSealer = RepeatingJob
 
 /**
  * Seals the audit log in the background: every intervalMs, the rows committed since the last
@@ -13,39 +14,17 @@ export type AuditSealer = { stop(): Promise<void> }
  * stop() lets a batch in hand finish and seals once more, so a clean shutdown leaves none waiting.
  */
 export function startAuditSealer(db: Kysely<Database>, options: { intervalMs: number; logger: Logger }): AuditSealer {
-  const { intervalMs, logger } = options
-  let timer: NodeJS.Timeout | undefined
-  let batch: Promise<void> = Promise.resolve()
-  let stopped = false
-  let failing = false
-
-  const schedule = () => {
-    if (stopped) return
-    timer = setTimeout(tick, intervalMs)
-    timer.unref()
-  }
-  const tick = () => {
-    batch = sealAuditLog(db, { wait: false }).then(
-      () => {
-        if (failing) logger.info('audit sealing has resumed')
-        failing = false
-      },
-      (error: unknown) => {
-        // Said once per outage, not five times a second: the rows are safe where they wait.
-        if (!failing) logger.warn({ err: error }, 'audit sealing failed; the rows wait in audit_pending and will be sealed when it succeeds')
-        failing = true
-      },
-    )
-    void batch.then(schedule)
-  }
-  schedule()
-
-  return {
-    async stop() {
-      stopped = true
-      clearTimeout(timer)
-      await batch
-      await sealAuditLog(db).catch((error: unknown) => logger.warn({ err: error }, 'could not seal the audit log at shutdown; the next instance will'))
+  return startRepeatingJob({
+    name: 'audit sealing',
+    intervalMs: options.intervalMs,
+    logger: options.logger,
+    runAtStart: false,
+    meanwhile: 'the rows wait in audit_pending and will be sealed when it succeeds',
+    run: async () => {
+      await sealAuditLog(db, { wait: false })
     },
-  }
+    atStop: async () => {
+      await sealAuditLog(db)
+    },
+  })
 }

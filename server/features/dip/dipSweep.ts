@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import { todayInLondon } from '../../domain/time.ts'
 import type { Logger } from '../../logger.ts'
+import { startRepeatingJob, type RepeatingJob } from '../../repeatingJob.ts'
 import { proposeEligible } from './cidHandOffRepository.ts'
 import { closeTimeBarredFailures } from './dipFailureRepository.ts'
 
@@ -27,7 +28,7 @@ export async function sweepDip(db: Kysely<Database>, today: string): Promise<Swe
   })
 }
 
-export type DipSweep = { stop(): Promise<void> }
+export type DipSweep = RepeatingJob
 
 /**
  * Runs sweepDip at once and then every intervalMs, in every instance (the lock makes that safe).
@@ -35,37 +36,15 @@ export type DipSweep = { stop(): Promise<void> }
  */
 export function startDipSweep(db: Kysely<Database>, options: { intervalMs: number; logger: Logger; clock?: () => Date }): DipSweep {
   const { intervalMs, logger, clock = () => new Date() } = options
-  let timer: NodeJS.Timeout | undefined
-  let run: Promise<void> = Promise.resolve()
-  let stopped = false
-  let failing = false
-
-  const tick = () => {
-    run = sweepDip(db, todayInLondon(clock())).then(
-      ({ closed, proposed }) => {
-        if (failing) logger.info('the DIP sweep has resumed')
-        failing = false
-        if (closed > 0 || proposed > 0) logger.info({ closed, proposed }, 'DIP sweep: closed time-barred failures, proposed hand-offs to CID')
-      },
-      (error: unknown) => {
-        // Once per outage: the pages stay right meanwhile, since they work the time bar out themselves.
-        if (!failing) logger.warn({ err: error }, 'DIP sweep failed; will retry')
-        failing = true
-      },
-    )
-    void run.then(() => {
-      if (stopped) return
-      timer = setTimeout(tick, intervalMs)
-      timer.unref()
-    })
-  }
-  tick()
-
-  return {
-    async stop() {
-      stopped = true
-      clearTimeout(timer)
-      await run
+  return startRepeatingJob({
+    name: 'the DIP sweep',
+    intervalMs,
+    logger,
+    // Meanwhile the pages stay right, since they work the time bar out themselves.
+    meanwhile: 'the pages still show what is time-barred; will retry',
+    run: async () => {
+      const { closed, proposed } = await sweepDip(db, todayInLondon(clock()))
+      if (closed > 0 || proposed > 0) logger.info({ closed, proposed }, 'DIP sweep: closed time-barred failures, proposed hand-offs to CID')
     },
-  }
+  })
 }

@@ -1,3 +1,4 @@
+import { categoryLabels } from '../../../server/features/auditViews/auditViewsPresenter.ts'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuditCategory } from '../../../db/types.ts'
@@ -24,16 +25,6 @@ afterAll(async () => {
   await t.close()
 })
 
-const categoryLabels: Record<AuditCategory, string> = {
-  collection: 'Collection',
-  alteration: 'Alteration',
-  consultation: 'Consultation',
-  disclosure: 'Disclosure',
-  combination: 'Combination',
-  erasure: 'Erasure',
-  security: 'Security',
-  administration: 'Administration',
-}
 
 const entriesCaption = 'Audit entries, newest first'
 
