@@ -9,41 +9,14 @@ import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { finishWrite, idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { pagingOf, windowOf } from '../../http/paging.ts'
-import { formatDate, formatDateTime } from '../../presenters/format.ts'
-import { shownRow } from '../../presenters/shownRow.ts'
+import { formatDate } from '../../presenters/format.ts'
 import { actorFrom } from '../audit/actor.ts'
 import type { CohortsService } from '../cohorts/cohortsService.ts'
-import { imposedByText } from '../dip/dipPresenter.ts'
-import { descriptionRows } from '../people/descriptionPresenter.ts'
-import { fullName } from '../people/peoplePresenter.ts'
-import type { CidRow } from './cidRepository.ts'
+import { presentBriefing, presentCidRow, presentProposal, presentQueue } from './cidPresenter.ts'
 import { cidFilterSchema, cidOutcomeSchema, closeSchema, decisionSchema, proposalFieldOrder, proposalSchema, rejectSchema } from './cidSchemas.ts'
 import type { CidResult, CidService } from './cidService.ts'
 
 type Deps = { cidService: CidService; cohortsService: CohortsService }
-
-const outcomeOptions = [
-  { value: 'not_found', text: 'Not found: an attempt was made' },
-  { value: 'arrested', text: 'Arrested' },
-  { value: 'charged', text: 'Charged (after arrest)' },
-  { value: 'summonsed', text: 'Summonsed (after arrest)' },
-  { value: 'no_further_action', text: 'No further action (after arrest)' },
-  { value: 'withdrawn', text: 'Withdrawn: good cause shown' },
-]
-
-
-function presentRow(r: CidRow) {
-  return shownRow(r, {
-    name: fullName(r),
-    dateOfBirth: formatDate(r.date_of_birth),
-    failure: `${r.section.toUpperCase()} ${formatDate(r.failure_date)}`,
-    failureDate: formatDate(r.failure_date),
-    wantedSince: formatDate(r.wanted_since),
-    timeBar: formatDate(r.time_bar_date),
-    markerList: r.markers ? r.markers.split(';') : [],
-    urgent: r.days_left <= 30,
-  })
-}
 
 export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition[] {
   function finish(req: Request, res: Response, result: CidResult, success: string, redirect: string, again: (errors: FormErrors) => Promise<unknown>) {
@@ -68,29 +41,16 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
     // A page past the end (a link kept while the list shrank) is not "no one is on the list".
     if (page > 1 && rows.length === 0) throw notFound('Page')
     const paging = pagingOf(page, rows[0]?.total_rows ?? 0, rows.length, query)
-    await renderPage(res, 'cid/list', { title: 'Wanted for DIP failure — violent', values, rows: rows.map(presentRow), query, paging, ...filterOptions, today: formatDate(todayInLondon()) })
+    await renderPage(res, 'cid/list', { title: 'Wanted for DIP failure — violent', values, rows: rows.map(presentCidRow), query, paging, ...filterOptions, today: formatDate(todayInLondon()) })
   }
 
   async function briefingPage(req: Request, res: Response, values: Record<string, unknown> = {}, errors?: FormErrors) {
     const found = await cidService.briefing(signedInUser(req), idParam(req, 'entryId', 'Entry'), actorFrom(req), !errors)
     if (!found) throw notFound('Entry')
     await renderPage(res, 'cid/briefing', {
-      title: `Briefing: ${fullName(found.row)}`,
+      ...presentBriefing(found, new Date()),
       // A refused outcome form comes back in the full layout: "Error:" in the title, and the error summary takes focus.
       printable: !errors,
-      row: presentRow(found.row),
-      details: found.details && {
-        ...found.details,
-        requirement: `${found.details.custody_suite_name}, custody number ${found.details.custody_number}; imposed ${formatDateTime(found.details.imposed_at)}${imposedByText(found.details) ? ` by ${imposedByText(found.details)}` : ''}`,
-        missed: `${found.details.appointment_kind === 'initial' ? 'Initial' : 'Follow-up'} assessment, ${formatDateTime(found.details.scheduled_at)}, ${found.details.place}`,
-        statement: `Produced and signed ${formatDate(found.row.statement_produced_on)}${found.details.statement_produced_by_name ? ` by ${found.details.statement_produced_by_name}` : ''}`,
-        markers: (found.details.markers ?? []).map((m) => `${m.label}: since ${formatDate(m.start_date)}${m.review_date ? `, review ${formatDate(m.review_date)}` : ''}${m.review_overdue ? ' (review overdue)' : ''}`),
-      },
-      description: found.description && { ...found.description, rows: descriptionRows(found.description) },
-      countersigned: found.row.decided_at ? `${found.row.countersigned_by ?? ''}, ${formatDateTime(found.row.decided_at)}` : '',
-      events: found.events.map((e) => ({ ...e, date: formatDate(e.event_date) })),
-      printedAt: formatDateTime(new Date()),
-      outcomeOptions,
       values: { outcomeOn: dateParts(todayInLondon()), ...values },
       errors,
     }, errors ? 400 : 200)
@@ -100,22 +60,9 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
   async function queuePage(req: Request, res: Response, errors?: FormErrors, failed?: { action: string; entryId: string }) {
     const user = signedInUser(req)
     const rows = await cidService.queue(user, actorFrom(req))
-    const today = todayInLondon()
-    const decidable = (r: (typeof rows)[number]) =>
-      shownRow(r, {
-        name: fullName(r),
-        failure: `${r.section.toUpperCase()} ${formatDate(r.failure_date)}`,
-        timeBar: formatDate(r.time_bar_date),
-        proposedAt: formatDateTime(r.proposed_at),
-        expired: r.time_bar_date < today || r.failure_status !== 'wanted',
-        // The two-person rule, said on the page rather than only on refusal.
-        notYours: r.proposed_by === user.id ? 'You proposed this hand-off' : r.circulated_by === user.id ? 'You circulated this failure as wanted' : '',
-      })
     await renderPage(res, 'cid/proposals', {
       title: 'CID hand-offs awaiting a decision',
-      proposals: rows.filter((r) => r.status === 'proposed').map(decidable),
-      suspended: rows.filter((r) => r.status === 'suspended').map(decidable),
-      forClosure: rows.filter((r) => r.status === 'countersigned' || r.status === 'arrested').map((r) => shownRow(r, { name: fullName(r), timeBar: formatDate(r.time_bar_date) })),
+      ...presentQueue(rows, user.id, todayInLondon()),
       errors: errors && failed ? { ...errors, summary: errors.summary.map((item) => ({ ...item, href: `#${failed.action}-${failed.entryId}` })) } : errors,
       failedBox: failed ? `${failed.action}-${failed.entryId}` : undefined,
     }, errors ? 400 : 200)
@@ -126,12 +73,7 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
     if (!failure) throw notFound('Failure')
     await renderPage(res, 'cid/propose', {
       title: 'Propose for the CID list',
-      failure: { ...failure, name: fullName(failure), failureDate: formatDate(failure.failure_date), timeBar: formatDate(failure.time_bar_date) },
-      markerOptions: failure.violenceMarkers.map((m) => ({
-        value: m.id,
-        text: `${m.label}, since ${formatDate(m.start_date)}`,
-        hint: [m.review_date ? `Review ${formatDate(m.review_date)}` : '', m.note ?? ''].filter(Boolean).join('. ') || undefined,
-      })),
+      ...presentProposal(failure),
       values,
       errors,
     }, errors ? 400 : 200)

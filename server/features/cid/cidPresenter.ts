@@ -1,0 +1,92 @@
+import { formatDate, formatDateTime } from '../../presenters/format.ts'
+import { shownRow } from '../../presenters/shownRow.ts'
+import { imposedByText } from '../dip/dipPresenter.ts'
+import { descriptionRows } from '../people/descriptionPresenter.ts'
+import { fullName } from '../people/peoplePresenter.ts'
+import type { CidRow } from './cidRepository.ts'
+import type { CidService } from './cidService.ts'
+
+type Briefing = NonNullable<Awaited<ReturnType<CidService['briefing']>>>
+type QueueRow = Awaited<ReturnType<CidService['queue']>>[number]
+type ProposalFailure = NonNullable<Awaited<ReturnType<CidService['failureForProposal']>>>
+
+/** What a CID officer may record after looking for the person: an arrest first, then its outcome. */
+export const outcomeOptions = [
+  { value: 'not_found', text: 'Not found: an attempt was made' },
+  { value: 'arrested', text: 'Arrested' },
+  { value: 'charged', text: 'Charged (after arrest)' },
+  { value: 'summonsed', text: 'Summonsed (after arrest)' },
+  { value: 'no_further_action', text: 'No further action (after arrest)' },
+  { value: 'withdrawn', text: 'Withdrawn: good cause shown' },
+]
+
+/** A row of the CID list (and the head of its briefing sheet). Urgent: 30 days or fewer to the time bar. */
+export function presentCidRow(r: CidRow) {
+  return shownRow(r, {
+    name: fullName(r),
+    dateOfBirth: formatDate(r.date_of_birth),
+    failure: `${r.section.toUpperCase()} ${formatDate(r.failure_date)}`,
+    failureDate: formatDate(r.failure_date),
+    wantedSince: formatDate(r.wanted_since),
+    timeBar: formatDate(r.time_bar_date),
+    markerList: r.markers ? r.markers.split(';') : [],
+    urgent: r.days_left <= 30,
+  })
+}
+
+/** The briefing sheet: who, why they are wanted, the requirement they failed, and the entry's history. */
+export function presentBriefing(found: Briefing, printedAt: Date) {
+  const details = found.details
+  const imposedBy = details ? imposedByText(details) : ''
+  return {
+    title: `Briefing: ${fullName(found.row)}`,
+    row: presentCidRow(found.row),
+    details: details && {
+      ...details,
+      requirement: `${details.custody_suite_name}, custody number ${details.custody_number}; imposed ${formatDateTime(details.imposed_at)}${imposedBy ? ` by ${imposedBy}` : ''}`,
+      missed: `${details.appointment_kind === 'initial' ? 'Initial' : 'Follow-up'} assessment, ${formatDateTime(details.scheduled_at)}, ${details.place}`,
+      statement: `Produced and signed ${formatDate(found.row.statement_produced_on)}${details.statement_produced_by_name ? ` by ${details.statement_produced_by_name}` : ''}`,
+      markers: (details.markers ?? []).map((m) => `${m.label}: since ${formatDate(m.start_date)}${m.review_date ? `, review ${formatDate(m.review_date)}` : ''}${m.review_overdue ? ' (review overdue)' : ''}`),
+    },
+    description: found.description && { ...found.description, rows: descriptionRows(found.description) },
+    countersigned: found.row.decided_at ? `${found.row.countersigned_by ?? ''}, ${formatDateTime(found.row.decided_at)}` : '',
+    events: found.events.map((e) => ({ ...e, date: formatDate(e.event_date) })),
+    printedAt: formatDateTime(printedAt),
+    outcomeOptions,
+  }
+}
+
+/**
+ * The supervisor's queue: proposals and suspended entries to decide, and entries to close. The
+ * two-person rule is said on the page (the proposer or the officer who circulated the failure may
+ * not countersign), not only on refusal; an entry past its time bar, or whose failure is no longer
+ * wanted, is marked expired.
+ */
+export function presentQueue(rows: QueueRow[], userId: string, today: string) {
+  const decidable = (r: QueueRow) =>
+    shownRow(r, {
+      name: fullName(r),
+      failure: `${r.section.toUpperCase()} ${formatDate(r.failure_date)}`,
+      timeBar: formatDate(r.time_bar_date),
+      proposedAt: formatDateTime(r.proposed_at),
+      expired: r.time_bar_date < today || r.failure_status !== 'wanted',
+      notYours: r.proposed_by === userId ? 'You proposed this hand-off' : r.circulated_by === userId ? 'You circulated this failure as wanted' : '',
+    })
+  return {
+    proposals: rows.filter((r) => r.status === 'proposed').map(decidable),
+    suspended: rows.filter((r) => r.status === 'suspended').map(decidable),
+    forClosure: rows.filter((r) => r.status === 'countersigned' || r.status === 'arrested').map((r) => shownRow(r, { name: fullName(r), timeBar: formatDate(r.time_bar_date) })),
+  }
+}
+
+/** The manual proposal form: the failure, and the current violent or weapons markers it may cite. */
+export function presentProposal(failure: ProposalFailure) {
+  return {
+    failure: { ...failure, name: fullName(failure), failureDate: formatDate(failure.failure_date), timeBar: formatDate(failure.time_bar_date) },
+    markerOptions: failure.violenceMarkers.map((m) => ({
+      value: m.id,
+      text: `${m.label}, since ${formatDate(m.start_date)}`,
+      hint: [m.review_date ? `Review ${formatDate(m.review_date)}` : '', m.note ?? ''].filter(Boolean).join('. ') || undefined,
+    })),
+  }
+}
