@@ -1,5 +1,9 @@
 import type { TestResult } from '../../../db/types.ts'
 import { formatDate } from '../../presenters/format.ts'
+import { shownRow } from '../../presenters/shownRow.ts'
+import { fullName } from '../people/peoplePresenter.ts'
+import { earliestInitialAppointment, isPositive, supportsRequirement } from './dipRules.ts'
+import type { DipService } from './dipService.ts'
 
 const time = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' })
 const dayAndTime = new Intl.DateTimeFormat('en-GB', {
@@ -119,5 +123,84 @@ export function resultsChart(tests: readonly ChartTest[]) {
     firstLabel: first ? formatDate(new Date(first).toISOString().slice(0, 10)) : '',
     lastLabel: last ? formatDate(new Date(last).toISOString().slice(0, 10)) : '',
     description: `${ordered.length} tests from ${first ? formatDate(new Date(first).toISOString().slice(0, 10)) : ''} to ${last ? formatDate(new Date(last).toISOString().slice(0, 10)) : ''}: opiates positive ${positives('opiates')} times, cocaine positive ${positives('cocaine')} times.`,
+  }
+}
+
+type TestRecord = NonNullable<Awaited<ReturnType<DipService['test']>>>
+type AppointmentRecord = NonNullable<Awaited<ReturnType<DipService['appointment']>>>
+type FailureRecord = NonNullable<Awaited<ReturnType<DipService['failure']>>>
+
+/** The drug test page: the results with the laboratory's, whether a requirement may stand on them, and the earliest initial assessment. */
+export function presentTest(test: TestRecord) {
+  return {
+    ...test,
+    name: fullName(test),
+    sampleWhen: formatWhen(test.sample_taken_at),
+    opiatesText: resultWithLab(test.opiates, test.confirmed_opiates, test.confirmed_on),
+    cocaineText: resultWithLab(test.cocaine, test.confirmed_cocaine, test.confirmed_on),
+    refusalText: test.refusal_action ? refusalActionLabels[test.refusal_action] : '',
+    supportsRequirement: supportsRequirement(test, test.confirmation_id ? { opiates: test.confirmed_opiates, cocaine: test.confirmed_cocaine } : null),
+    fellAwayText: test.fell_away_on ? `${formatDate(test.fell_away_on)}: ${test.fell_away_reason ?? ''}` : '',
+    imposedWhen: test.assessment_id && test.imposed_at ? formatWhen(test.imposed_at) : '',
+    positive: isPositive(test),
+    earliest: formatDate(earliestInitialAppointment(test.sample_taken_at, test.disputed)),
+  }
+}
+
+/** An appointment: when, whether its time has come (attendance may be recorded), its outcome and its moves. */
+export function presentAppointment(a: AppointmentRecord, now: Date) {
+  return {
+    ...a,
+    name: fullName(a),
+    when: formatWhen(a.scheduled_at),
+    due: a.scheduled_at <= now,
+    outcomeLabel: a.attendance_outcome ? outcomeLabels[a.attendance_outcome] : '',
+    changes: a.changes.map((c) => ({ ...c, from: `${formatWhen(c.previous_scheduled_at)}, ${c.previous_place}`, to: `${formatWhen(c.new_scheduled_at)}, ${c.new_place}` })),
+  }
+}
+
+/** A failure to attend or remain: the section, its status and time bar, the requirement behind it and its history. */
+export function presentFailure(f: FailureRecord, today: string) {
+  return {
+    ...f,
+    name: fullName(f),
+    dateOfBirth: formatDate(f.date_of_birth),
+    sectionText: sectionLabel(f.section),
+    statusText: failureStatusLabels[f.status] ?? f.status,
+    failureDateText: formatDate(f.failure_date),
+    timeBar: presentTimeBar(f.time_bar_date, today),
+    appointmentWhen: formatWhen(f.scheduled_at),
+    sampleWhen: formatWhen(f.sample_taken_at),
+    imposedWhen: formatWhen(f.imposed_at),
+    imposedBy: imposedByText(f),
+    chargeBy: chargeBy(f.status, f.time_bar_date),
+    opiatesText: resultWithLab(f.opiates, f.confirmed_opiates, f.confirmed_on),
+    cocaineText: resultWithLab(f.cocaine, f.confirmed_cocaine, f.confirmed_on),
+    outcomeText: outcomeLabels[f.outcome],
+    statementProducedText: formatDate(f.statement_produced_on),
+    wantedSinceText: formatDate(f.wanted_since),
+    events: f.events.map((e) => ({ ...e, label: failureEventLabels[e.kind] ?? e.kind, date: formatDate(e.event_date) })),
+  }
+}
+
+type AppointmentListRow = Awaited<ReturnType<DipService['appointments']>>['rows'][number]
+type AwaitingStatements = Awaited<ReturnType<DipService['awaitingStatements']>>
+
+/** A row of today's (or this week's) appointments: due once its time has come, so attendance can be recorded. */
+export function presentAppointmentRow(r: AppointmentListRow, range: 'today' | 'week', now: Date) {
+  return shownRow(r, {
+    name: fullName(r),
+    when: range === 'week' ? formatWhen(r.scheduled_at) : formatTime(r.scheduled_at),
+    kindLabel: r.kind === 'initial' ? 'Initial (s9)' : 'Follow-up (s10)',
+    outcomeLabel: r.outcome ? outcomeLabels[r.outcome] : '',
+    due: r.scheduled_at <= now,
+  })
+}
+
+/** Failures awaiting a statement, with their time bars, and those past the bar awaiting review. */
+export function presentAwaitingStatements(rows: AwaitingStatements['rows'], timeBarred: AwaitingStatements['timeBarred'], today: string) {
+  return {
+    rows: rows.map((r) => shownRow(r, { name: fullName(r), failureDate: formatDate(r.failure_date), sectionText: r.section.toUpperCase(), timeBar: presentTimeBar(r.time_bar_date, today) })),
+    timeBarred: timeBarred.map((r) => shownRow(r, { name: fullName(r), failureDate: formatDate(r.failure_date), sectionText: r.section.toUpperCase(), timeBarDate: formatDate(r.time_bar_date), wantedSince: formatDate(r.wanted_since) })),
   }
 }

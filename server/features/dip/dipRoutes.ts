@@ -10,31 +10,25 @@ import { finishWrite, idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { pageParam, pagingOf, windowOf } from '../../http/paging.ts'
 import { formatDate } from '../../presenters/format.ts'
-import { shownRow } from '../../presenters/shownRow.ts'
 import { actorFrom } from '../audit/actor.ts'
-import { fullName, presentPerson } from '../people/peoplePresenter.ts'
+import { presentPerson } from '../people/peoplePresenter.ts'
 import type { PeopleService } from '../people/peopleService.ts'
 import { personIdFrom } from '../people/personAccess.ts'
 import { personForForm } from '../people/personForForm.ts'
 import {
-  chargeBy,
-  failureEventLabels,
-  imposedByText,
-  failureStatusLabels,
   formatTime,
-  formatWhen,
-  outcomeLabels,
   outcomeOptions,
   policeOutcomeOptions,
-  presentTimeBar,
-  refusalActionLabels,
+  presentAppointment,
+  presentAppointmentRow,
+  presentAwaitingStatements,
+  presentFailure,
+  presentTest,
   refusalActionOptions,
   resultOptions,
-  resultWithLab,
-  sectionLabel,
   yesNoOptions,
 } from './dipPresenter.ts'
-import { earliestInitialAppointment, isPositive, londonDay, londonInstant, supportsRequirement } from './dipRules.ts'
+import { earliestInitialAppointment, londonDay, londonInstant } from './dipRules.ts'
 import {
   assessmentFieldOrder,
   assessmentSchema,
@@ -88,24 +82,11 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
     const user = signedInUser(req)
     const test = await dipService.test(user, idParam(req, 'testId', 'Drug test'), actorFrom(req))
     if (!test) throw notFound('Drug test')
-    const earliest = earliestInitialAppointment(test.sample_taken_at, test.disputed)
     await renderPage(res, 'dip/test', {
       title: 'Drug test',
-      test: {
-        ...test,
-        name: fullName(test),
-        sampleWhen: formatWhen(test.sample_taken_at),
-        opiatesText: resultWithLab(test.opiates, test.confirmed_opiates, test.confirmed_on),
-        cocaineText: resultWithLab(test.cocaine, test.confirmed_cocaine, test.confirmed_on),
-        refusalText: test.refusal_action ? refusalActionLabels[test.refusal_action] : '',
-        supportsRequirement: supportsRequirement(test, test.confirmation_id ? { opiates: test.confirmed_opiates, cocaine: test.confirmed_cocaine } : null),
-        fellAwayText: test.fell_away_on ? `${formatDate(test.fell_away_on)}: ${test.fell_away_reason ?? ''}` : '',
-        imposedWhen: test.assessment_id ? formatWhen(test.imposed_at!) : '',
-        positive: isPositive(test),
-        earliest: formatDate(earliest),
-      },
+      test: presentTest(test),
       resultOptions,
-      values: { imposedDate: dateParts(londonDay(test.sample_taken_at)), appointmentDate: dateParts(earliest), confirmedOn: dateParts(todayInLondon()), ...formValues },
+      values: { imposedDate: dateParts(londonDay(test.sample_taken_at)), appointmentDate: dateParts(earliestInitialAppointment(test.sample_taken_at, test.disputed)), confirmedOn: dateParts(todayInLondon()), ...formValues },
       errors,
     }, errors ? 400 : 200)
   }
@@ -116,14 +97,7 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
     if (!a) throw notFound('Appointment')
     await renderPage(res, 'dip/appointment', {
       title: a.kind === 'initial' ? 'Initial assessment' : 'Follow-up assessment',
-      appointment: {
-        ...a,
-        name: fullName(a),
-        when: formatWhen(a.scheduled_at),
-        due: a.scheduled_at <= dipService.now(),
-        outcomeLabel: a.attendance_outcome ? outcomeLabels[a.attendance_outcome] : '',
-        changes: a.changes.map((c) => ({ ...c, from: `${formatWhen(c.previous_scheduled_at)}, ${c.previous_place}`, to: `${formatWhen(c.new_scheduled_at)}, ${c.new_place}` })),
-      },
+      appointment: presentAppointment(a, dipService.now()),
       outcomeOptions,
       yesNoOptions,
       values: {
@@ -146,26 +120,7 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
     await renderPage(res, view, {
       title: view === 'dip/statement' ? 'Evidential statement' : 'Failure to attend or remain',
       printable: view === 'dip/statement',
-      failure: {
-        ...f,
-        name: fullName(f),
-        dateOfBirth: formatDate(f.date_of_birth),
-        sectionText: sectionLabel(f.section),
-        statusText: failureStatusLabels[f.status] ?? f.status,
-        failureDateText: formatDate(f.failure_date),
-        timeBar: presentTimeBar(f.time_bar_date, today),
-        appointmentWhen: formatWhen(f.scheduled_at),
-        sampleWhen: formatWhen(f.sample_taken_at),
-        imposedWhen: formatWhen(f.imposed_at),
-        imposedBy: imposedByText(f),
-        chargeBy: chargeBy(f.status, f.time_bar_date),
-        opiatesText: resultWithLab(f.opiates, f.confirmed_opiates, f.confirmed_on),
-        cocaineText: resultWithLab(f.cocaine, f.confirmed_cocaine, f.confirmed_on),
-        outcomeText: outcomeLabels[f.outcome],
-        statementProducedText: formatDate(f.statement_produced_on),
-        wantedSinceText: formatDate(f.wanted_since),
-        events: f.events.map((e) => ({ ...e, label: failureEventLabels[e.kind] ?? e.kind, date: formatDate(e.event_date) })),
-      },
+      failure: presentFailure(f, today),
       statement: view === 'dip/statement' ? presentStatement(f) : undefined,
       canPolice: can(user, 'dip.police'),
       canStatement: can(user, 'dip.statements'),
@@ -259,15 +214,7 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
           range,
           today: formatDate(today),
           paging: pagingOf(page.data, undefined, rows.length, range === 'week' ? 'range=week' : '', hasNext),
-          rows: rows.map((r) =>
-            shownRow(r, {
-              name: fullName(r),
-              when: range === 'week' ? formatWhen(r.scheduled_at) : formatTime(r.scheduled_at),
-              kindLabel: r.kind === 'initial' ? 'Initial (s9)' : 'Follow-up (s10)',
-              outcomeLabel: r.outcome ? outcomeLabels[r.outcome] : '',
-              due: r.scheduled_at <= now,
-            }),
-          ),
+          rows: rows.map((r) => presentAppointmentRow(r, range, now)),
         })
       },
     },
@@ -322,8 +269,7 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
         const today = todayInLondon()
         await renderPage(res, 'dip/failures', {
           title: 'Failures awaiting a statement',
-          rows: rows.map((r) => shownRow(r, { name: fullName(r), failureDate: formatDate(r.failure_date), sectionText: r.section.toUpperCase(), timeBar: presentTimeBar(r.time_bar_date, today) })),
-          timeBarred: timeBarred.map((r) => shownRow(r, { name: fullName(r), failureDate: formatDate(r.failure_date), sectionText: r.section.toUpperCase(), timeBarDate: formatDate(r.time_bar_date), wantedSince: formatDate(r.wanted_since) })),
+          ...presentAwaitingStatements(rows, timeBarred, today),
         })
       },
     },
