@@ -8,10 +8,11 @@ import type { Database } from '../../../db/types.ts'
  *   - audit_event and audit_pending: a refused sign-in is a security event, and a form page shown
  *     again with its errors is a consultation of the person it is about (DPA 2018 s62 wants both
  *     logged); the rows are written to audit_pending and sealed into audit_event in batches;
- *   - rate_limit_hit: every sign-in attempt is counted, refused or not.
+ *     (audit_key_segment gains its row when the first row sealed under a key joins the chain);
+ *   - rate_limit_hit: every failed sign-in is counted.
  * Everything else, reference data included, must not be written at all by a refused request.
  */
-export const writtenOnEveryRequest = ['session', 'audit_event', 'audit_pending', 'rate_limit_hit'] as const
+export const writtenOnEveryRequest = ['session', 'audit_event', 'audit_pending', 'audit_key_segment', 'rate_limit_hit'] as const
 
 export type Fingerprint = Map<string, string>
 
