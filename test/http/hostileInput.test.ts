@@ -60,9 +60,17 @@ describe('hostile input into every route of the registry', () => {
     const before = await run.print()
     await run.timed('gets', async () => {
       for (const route of run.routes.filter((r) => r.method === 'get')) await run.attackGet(route)
-      // Once: a URL over Node's header limit is refused before the app sees it.
-      const huge = await run.sessions.get('supervisor')!.agent.get(`/people/search?q=${'A'.repeat(1024 * 1024)}`)
-      run.judge('GET /people/search', 'supervisor', '1 MB query string', huge)
+      // Once: a URL over Node's header limit is refused before the app sees it: Node 20 answers
+      // 431, Node 24 may close the connection while the client is still sending. Either way the
+      // app never sees it; any other answer is judged like the rest.
+      const huge = await run.sessions
+        .get('supervisor')!
+        .agent.get(`/people/search?q=${'A'.repeat(1024 * 1024)}`)
+        .catch((error: { code?: string }) => {
+          if (error.code === 'ECONNRESET' || error.code === 'EPIPE') return undefined
+          throw error
+        })
+      if (huge) run.judge('GET /people/search', 'supervisor', '1 MB query string', huge)
     })
     // Reading pages writes only sessions and audit rows, whatever the query.
     expect(changedTables(before, await run.print()), 'tables written by GET requests').toEqual([])
