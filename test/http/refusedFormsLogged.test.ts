@@ -67,7 +67,7 @@ beforeAll(async () => {
   routes = buildRoutes({ db: t.db, databaseKind: t.database.kind, config: t.config, services: t.services, passport: createPassport(t.db, t.services.signInService) })
   for (const r of roles) agents.set(r.username, await signInAs(t.app, r.username))
   // The day's time-bar sweep first, so that no page read below is the one that runs it.
-  await t.services.dipService.closeTimeBarred()
+  await t.services.dipService.sweep()
   for (const route of routes.filter((r) => r.method === 'post' && r.person)) {
     const who = roles.find((r) => route.access === 'signedIn' || (route.access !== 'public' && roleCan(r.role, route.access)))
     if (!who) continue

@@ -420,7 +420,6 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
     /** The scheduled sweep on this service's clock (main.ts runs it; tests call it to stand in for the schedule). */
     sweep: () => sweepDip(db, todayInLondon(clock())),
     /** The failures the sweep closed (its first half), for callers that count only those. */
-    closeTimeBarred: async () => (await sweepDip(db, todayInLondon(clock()))).closed,
     referenceLists: () => repo.referenceLists(db),
     test: async (user: SessionUser, id: string, actor: Actor) =>
       viewWithAudit(await repo.findTestInAreas(db, id, user.visibleAreaIds), actor, 'drug_test.viewed', 'drug_test', id),

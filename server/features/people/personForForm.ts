@@ -10,7 +10,7 @@ import { personIdFrom, statedPurpose } from './personAccess.ts'
  * The person a page or form is about (the :personId in the path): in the user's areas or 404;
  * for a restricted record without a stated purpose, a redirect to the person page, which asks
  * for one (answers undefined: the caller stops). The first showing logs one consultation; a form
- * shown again with its errors (firstShow false) has been logged already.
+ * shown again with its errors (firstShow false) logs its consultation as it renders (render.ts).
  */
 export async function personForForm(
   peopleService: PeopleService,

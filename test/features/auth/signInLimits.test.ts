@@ -1,41 +1,12 @@
 import { sql } from 'kysely'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createApp } from '../../../server/app.ts'
-import { loadConfig } from '../../../server/config.ts'
-import { createLogger } from '../../../server/logger.ts'
-import { createServices } from '../../../server/services.ts'
-import { demoPassword, testSessionSecret } from '../../helpers/constants.ts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { demoPassword } from '../../helpers/constants.ts'
 import { sealed } from '../../helpers/factories.ts'
 import { anonymousAgent, type Agent } from '../../helpers/signIn.ts'
-import { createTestDatabase } from '../../helpers/testDatabase.ts'
-import type { TestApp } from '../../helpers/testApp.ts'
+import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 
 const windowMinutes = 60
 const longTest = 180_000
-
-/**
- * The test app as helpers/testApp.ts builds it, with one difference: on the embedded database the
- * pool has a single connection. pglite-socket queues the protocol messages of all its connections
- * together, so statements sent at once on several connections can interleave and fail; with one
- * connection they queue in the pool instead. The requests still overlap everywhere else (the
- * password checks, the waits between statements), which is what these tests are about, and on
- * PostgreSQL the ordinary pool of five runs them truly at once.
- */
-async function createTestApp(env: Record<string, string>): Promise<TestApp> {
-  const database = await createTestDatabase({ poolMax: inject('template').kind === 'embedded' ? 1 : 5 })
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SESSION_SECRET: testSessionSecret, ...env })
-  const services = createServices(database.db, config)
-  const app = createApp({
-    config,
-    db: database.db,
-    pool: database.pool,
-    databaseKind: database.kind,
-    services,
-    logger: createLogger('silent'),
-    sessionSecret: testSessionSecret,
-  })
-  return { app, database, db: database.db, services, config, close: () => database.close() }
-}
 
 /** The counts are fixed windows: do not start just before one rolls over. */
 async function clearOfWindowEdge() {
