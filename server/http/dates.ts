@@ -68,12 +68,21 @@ function dateSchema(label: string, rule: DateRule) {
 
 /** A required date: 'YYYY-MM-DD'. */
 export function dateField(label: string, rule: Omit<DateRule, 'required'> = {}) {
-  return dateSchema(label, { ...rule, required: true }).transform((value) => value as string)
+  return dateSchema(label, { ...rule, required: true })
+    .transform((value) => value as string)
+    .meta(dateInputMeta)
 }
 
 /** A date that may be left blank: 'YYYY-MM-DD' or null. */
 export function optionalDateField(label: string, rule: Omit<DateRule, 'required'> = {}) {
-  return dateSchema(label, { ...rule, required: false })
+  return dateSchema(label, { ...rule, required: false }).meta(dateInputMeta)
+}
+
+/** Marks a schema field as a GOV.UK date input (three boxes), so a form post gathers its parts. */
+const dateInputMeta = { formInput: 'date' } as const
+
+export function isDateInput(schema: z.ZodType): boolean {
+  return schema.meta()?.formInput === 'date'
 }
 
 /** Splits 'YYYY-MM-DD' back into the three inputs, to fill a form. */

@@ -29,7 +29,7 @@ export function codeParam(req: Request, name: string, what: string): string {
 export async function finishWrite(
   req: Request,
   res: Response,
-  result: WriteResult<unknown>,
+  result: WriteResult<unknown, unknown>,
   success: { message: string; redirect: string },
   formAgain: (errors: FormErrors) => Promise<unknown>,
   what = 'Record',

@@ -8,7 +8,6 @@ export const referralSchema = z.object({
   source: text('where the referral came from', 40),
   reason: text('the reason for the referral', 2000),
 })
-export const referralFieldOrder = ['programme', 'source', 'reason'] as const
 
 export const acceptSchema = z.object({
   tier: choice(tiers, 'Select a tier'),
@@ -25,7 +24,6 @@ export const acceptSchema = z.object({
   leadOfficerId: uuid.or(z.literal('')).pipe(z.guid({ error: 'Select a lead officer' })),
   version,
 })
-export const acceptFieldOrder = ['tier', 'score', 'method', 'scoreDate', 'leadOfficerId'] as const
 
 export const declineSchema = z.object({ declineReason: text('why the referral is declined', 1000), version })
 
@@ -49,7 +47,6 @@ export const membershipEventSchema = z
       ctx.addIssue({ code: 'custom', path: ['deselectionReason'], message: 'Select why the person is de-selected' })
     }
   })
-export const membershipEventFieldOrder = ['kind', 'eventDate', 'tier', 'leadOfficerId', 'deselectionReason', 'eventNote'] as const
 
 export const cohortFilterSchema = z.object({
   programme: z.union([z.literal(''), choice(programmes, 'Unknown programme')]).optional().transform((v) => v || undefined),

@@ -9,17 +9,11 @@ import { findPersonInAreas } from '../people/peopleRepository.ts'
 import { eventDateProblem, secondIomCohortProblem, tierChangeProblem } from './cohortRules.ts'
 import * as repo from './cohortsRepository.ts'
 import { writeOnce } from '../idempotency/writeOnce.ts'
-
-export type CohortResult =
-  | { ok: true; id: string }
-  | { ok: false; kind: 'notFound' }
-  | { ok: false; kind: 'stale' }
-  | { ok: false; kind: 'invalid'; field: string; message: string }
-  | { ok: false; kind: 'keyReused' }
+import { invalidResult, type WriteResult } from '../../domain/writeResult.ts'
 
 export type CohortsService = ReturnType<typeof createCohortsService>
 
-const invalid = (field: string, message: string): CohortResult => ({ ok: false, kind: 'invalid', field, message })
+const invalid = invalidResult
 
 const alreadyOnProgramme = 'This person is already on that programme'
 
@@ -28,7 +22,7 @@ const alreadyOnProgramme = 'This person is already on that programme'
  * second adoption that slipped past the checks at the same moment is refused (and rolled back),
  * not a crash.
  */
-function membershipClash(error: unknown): CohortResult | undefined {
+function membershipClash(error: unknown): WriteResult | undefined {
   const { code, constraint } = error as { code?: string; constraint?: string }
   if (code !== '23505') return undefined
   if (constraint === 'cohort_membership_one_iom') return invalid('tier', 'This person is already on another IOM cohort: a person is on one IOM cohort at a time')
@@ -43,11 +37,11 @@ export function createCohortsService(db: Kysely<Database>) {
     personId: string,
     input: { programme: Programme; source: string; reason: string },
     actor: Actor,
-  ): Promise<CohortResult> {
+  ): Promise<WriteResult> {
     if (!(await activeCodes(db, 'referral_source')).some((s) => s.code === input.source)) {
       return invalid('source', 'Select where the referral came from')
     }
-    return writeOnce(db, actor, async (trx): Promise<CohortResult> => {
+    return writeOnce(db, actor, async (trx): Promise<WriteResult> => {
       if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return { ok: false, kind: 'notFound' } as const
       if (await repo.openMembershipExists(trx, personId, input.programme)) {
         return invalid('programme', alreadyOnProgramme)
@@ -79,7 +73,7 @@ export function createCohortsService(db: Kysely<Database>) {
     referralId: string,
     input: { tier: Tier; score: number; method: string; scoreDate: string; leadOfficerId: string; version: number },
     actor: Actor,
-  ): Promise<CohortResult> {
+  ): Promise<WriteResult> {
     const officers = await leadOfficers(db, user.visibleAreaIds)
     if (!officers.some((o) => o.id === input.leadOfficerId)) return invalid('leadOfficerId', 'Select a lead officer who works in this area')
     try {
@@ -96,8 +90,8 @@ export function createCohortsService(db: Kysely<Database>) {
     referralId: string,
     input: { tier: Tier; score: number; method: string; scoreDate: string; leadOfficerId: string; version: number },
     actor: Actor,
-  ): Promise<CohortResult> {
-    return db.transaction().execute(async (trx): Promise<CohortResult> => {
+  ): Promise<WriteResult> {
+    return db.transaction().execute(async (trx): Promise<WriteResult> => {
       const referral = await repo.findReferral(trx, referralId, user.visibleAreaIds)
       if (!referral) return { ok: false, kind: 'notFound' }
       // Decided in another tab meanwhile: that is the answer, not the rules it now breaks.
@@ -144,8 +138,8 @@ export function createCohortsService(db: Kysely<Database>) {
     })
   }
 
-  async function decline(user: SessionUser, referralId: string, reason: string, version: number, actor: Actor): Promise<CohortResult> {
-    return db.transaction().execute(async (trx): Promise<CohortResult> => {
+  async function decline(user: SessionUser, referralId: string, reason: string, version: number, actor: Actor): Promise<WriteResult> {
+    return db.transaction().execute(async (trx): Promise<WriteResult> => {
       const referral = await repo.findReferral(trx, referralId, user.visibleAreaIds)
       if (!referral) return { ok: false, kind: 'notFound' }
       if (!(await repo.decideReferral(trx, referralId, version, { status: 'declined', decidedBy: user.id, declineReason: reason }))) {
@@ -176,7 +170,7 @@ export function createCohortsService(db: Kysely<Database>) {
       version: number
     },
     actor: Actor,
-  ): Promise<CohortResult> {
+  ): Promise<WriteResult> {
     if (input.kind === 'lead_officer_changed') {
       const officers = await leadOfficers(db, user.visibleAreaIds)
       if (!officers.some((o) => o.id === input.leadOfficerId)) return invalid('leadOfficerId', 'Select a lead officer who works in this area')
@@ -184,7 +178,7 @@ export function createCohortsService(db: Kysely<Database>) {
     if (input.kind === 'deselected' && !(await activeCodes(db, 'deselection_reason')).some((r) => r.code === input.deselectionReason)) {
       return invalid('deselectionReason', 'Select why the person is de-selected')
     }
-    return db.transaction().execute(async (trx): Promise<CohortResult> => {
+    return db.transaction().execute(async (trx): Promise<WriteResult> => {
       const membership = await repo.findMembership(trx, membershipId, user.visibleAreaIds)
       if (!membership) return { ok: false, kind: 'notFound' }
       if (membership.status === 'ended') return invalid('kind', 'This membership has ended: refer the person again to re-adopt them')

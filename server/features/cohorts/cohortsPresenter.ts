@@ -1,0 +1,136 @@
+import { formatDate } from '../../presenters/format.ts'
+import { fullName } from '../people/peoplePresenter.ts'
+import {
+  membershipEventLabels,
+  programmeLabels,
+  programmes,
+  selectionMethodLabels,
+  selectionMethods,
+  tierLabels,
+  tiers,
+} from '../people/vocabulary.ts'
+import type { Programme, Tier } from '../../../db/types.ts'
+import type { CohortRow } from './cohortsRepository.ts'
+
+type Option = { value: string; text: string }
+type Named = { surname: string; forenames: string }
+
+export const programmeOptions: Option[] = programmes.map((value) => ({ value, text: programmeLabels[value] }))
+export const tierOptions: Option[] = tiers.map((value) => ({ value, text: tierLabels[value] }))
+export const methodOptions: Option[] = selectionMethods.map((value) => ({ value, text: selectionMethodLabels[value] }))
+export const eventKindOptions: Option[] = (['in_custody', 'released', 'tier_changed', 'lead_officer_changed', 'deselected'] as const).map((value) => ({
+  value,
+  text: membershipEventLabels[value],
+}))
+
+/** A select's options with a first, empty choice ("Select a lead officer", "Not changed", "All tiers"). */
+export function withBlank(first: string, options: readonly Option[]): Option[] {
+  return [{ value: '', text: first }, ...options]
+}
+
+export const officerOptionsOf = (officers: readonly { id: string; display_name: string }[]): Option[] =>
+  officers.map((o) => ({ value: o.id, text: o.display_name }))
+
+export const codeOptionsOf = (codes: readonly { code: string; label: string }[]): Option[] => codes.map((c) => ({ value: c.code, text: c.label }))
+
+const membershipStatus = (status: string) => (status === 'in_custody' ? 'In custody' : 'Active')
+
+/** A referral as the panel's queue and the decision page show it. */
+export function presentReferral<R extends Named & { date_of_birth: string; programme: Programme; referred_at: Date }>(referral: R) {
+  // In place, as shownRow does: the row was made for this page (presenters/shownRow.ts says why).
+  return Object.assign(referral, {
+    name: fullName(referral),
+    dateOfBirth: formatDate(referral.date_of_birth),
+    programmeLabel: programmeLabels[referral.programme],
+    referredOn: formatDate(referral.referred_at.toISOString().slice(0, 10)),
+  })
+}
+
+/** A membership as the change form heads it. */
+export function presentMembership<M extends Named & { programme: Programme }>(membership: M) {
+  return { ...membership, name: fullName(membership), programmeLabel: programmeLabels[membership.programme] }
+}
+
+/** A row of the cohort list. */
+export function presentCohortRow(row: CohortRow) {
+  return {
+    personId: row.person_id,
+    name: fullName(row),
+    dateOfBirth: formatDate(row.date_of_birth),
+    pncId: row.pnc_id ?? '',
+    programme: programmeLabels[row.programme],
+    tier: row.tier ? tierLabels[row.tier] : '',
+    status: membershipStatus(row.status),
+    area: row.area_name,
+    ward: row.ward_name ?? '',
+    leadOfficer: row.lead_officer_name ?? '',
+    adoptedOn: formatDate(row.adopted_on),
+  }
+}
+
+type CaseloadRow = Named & {
+  person_id: string
+  date_of_birth: string
+  pnc_id: string | null
+  programme: Programme
+  tier: Tier | null
+  status: string
+  ward_name: string | null
+  next_action_due: string | null
+}
+
+/** A row of the officer's caseload; an action due before today is overdue. */
+export function presentCaseloadRow(row: CaseloadRow, today: string) {
+  return {
+    personId: row.person_id,
+    name: fullName(row),
+    dateOfBirth: formatDate(row.date_of_birth),
+    pncId: row.pnc_id ?? '',
+    programme: programmeLabels[row.programme],
+    tier: row.tier ? tierLabels[row.tier] : '',
+    tierColour: row.tier === 'red' ? 'red' : row.tier === 'amber' ? 'orange' : 'green',
+    status: membershipStatus(row.status),
+    ward: row.ward_name ?? '',
+    nextActionDue: row.next_action_due ? formatDate(row.next_action_due) : '',
+    nextActionOverdue: row.next_action_due !== null && row.next_action_due < today,
+  }
+}
+
+type FilterChoices = {
+  officers: readonly { id: string; display_name: string }[]
+  boroughs: readonly { id: string; name: string }[]
+  wards: readonly { id: string; name: string; borough_name: string }[]
+}
+
+/** The cohort list's filter selects, each with an "all" choice first. */
+export function cohortFilterOptions(choices: FilterChoices) {
+  return {
+    programmeOptions: withBlank('All programmes', programmeOptions),
+    tierOptions: withBlank('All tiers', tierOptions),
+    officerOptions: withBlank('All officers', officerOptionsOf(choices.officers)),
+    areaOptions: withBlank('All boroughs', choices.boroughs.map((b) => ({ value: b.id, text: b.name }))),
+    wardOptions: withBlank('All wards', choices.wards.map((w) => ({ value: w.id, text: `${w.name} (${w.borough_name})` }))),
+    linkOptions: withBlank('Any or none', [
+      { value: 'any', text: 'Any open partner case' },
+      { value: 'marac', text: 'Open MARAC case' },
+      { value: 'yos', text: 'Open YOS case' },
+      { value: 'mash', text: 'Open MASH case' },
+    ]),
+  }
+}
+
+export const cohortCsvHeader = ['pnc_id', 'surname', 'forenames', 'date_of_birth', 'programme', 'tier', 'status', 'area', 'ward', 'lead_officer', 'adopted_on']
+
+export const cohortCsvRow = (r: CohortRow) => [
+  r.pnc_id,
+  r.surname,
+  r.forenames,
+  r.date_of_birth,
+  r.programme,
+  r.tier,
+  r.status,
+  r.area_name,
+  r.ward_name,
+  r.lead_officer_name,
+  r.adopted_on,
+]

@@ -1,0 +1,62 @@
+import type { Request, RequestHandler, Response } from 'express'
+import { z } from 'zod'
+import type { WriteResult } from '../domain/writeResult.ts'
+import { gatherDates, isDateInput, keepDateValues } from './dates.ts'
+import { keepValues, toFormErrors, type FormErrors } from './forms.ts'
+import { finishWrite } from './writeResult.ts'
+
+/** What the user typed, kept to put back in the form: strings, lists, and date inputs' three parts. */
+export type FormValues = Record<string, unknown>
+
+/** Renders a form: blank (no errors) or again with the user's values and what is wrong (status 400). */
+export type FormPage = (req: Request, res: Response, values: FormValues, errors?: FormErrors) => Promise<unknown>
+
+/** A form schema: an object of fields, possibly refined or transformed as a whole. */
+type FormSchema = z.ZodType<unknown, Record<string, unknown>>
+
+type Outcome = { message: string; redirect: string }
+
+export type FormPostOptions<S extends FormSchema, T> = {
+  schema: S
+  /** The form's page, to show it again when the post is refused. */
+  page: FormPage
+  /** The one service call the post makes. */
+  act: (req: Request, data: z.output<S>) => Promise<WriteResult<T, unknown>>
+  /** Where a successful post goes, and the message it shows there. */
+  done: (req: Request, id: T, data: z.output<S>) => Outcome
+  /** The record's name in "Record not found" and "Someone else changed this record". */
+  what?: string
+}
+
+/**
+ * The one way a form post is handled: keep what was typed, parse it with the form's schema
+ * (field order, and which fields are date inputs, come from the schema), call the service once,
+ * then redirect with a message, or answer 404 / 409, or show the form again with the errors.
+ */
+export function formPost<S extends FormSchema, T>(form: FormPostOptions<S, T>): RequestHandler {
+  const { names, dates } = fieldsOf(form.schema)
+  return async (req, res) => {
+    const values: FormValues = { ...keepValues(req.body, names), ...keepDateValues(req.body, dates) }
+    const parsed = form.schema.safeParse(dates.length > 0 ? gatherDates(req.body, dates) : req.body)
+    if (!parsed.success) {
+      await form.page(req, res, values, toFormErrors(parsed.error, names))
+      return
+    }
+    const result = await form.act(req, parsed.data)
+    const outcome = result.ok ? form.done(req, result.id, parsed.data) : { message: '', redirect: '' }
+    await finishWrite(req, res, result, outcome, (errors) => form.page(req, res, values, errors), form.what)
+  }
+}
+
+/** The form's field names in the order the schema declares them, and which of them are date inputs. */
+export function fieldsOf(schema: z.ZodType): { names: string[]; dates: string[] } {
+  const shape = objectShape(schema)
+  const names = Object.keys(shape)
+  return { names, dates: names.filter((name) => isDateInput(shape[name] as z.ZodType)) }
+}
+
+function objectShape(schema: z.ZodType): Record<string, unknown> {
+  if (schema instanceof z.ZodObject) return schema.shape as Record<string, unknown>
+  if (schema instanceof z.ZodPipe) return objectShape(schema.in as z.ZodType)
+  throw new Error('A form schema must be an object of fields')
+}
