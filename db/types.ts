@@ -489,6 +489,86 @@ export interface ReportCacheTable {
   computed_at: DefaultedTimestamp
 }
 
+// Summary tables kept by triggers (migrations 20261127T0400, T0600, T0800 and T1200): the CID
+// list's one row per listed entry, and the performance report's per-person shares and their
+// per-scope tallies. The app reads them; only the triggers and the refresh write them.
+interface Scope {
+  area_id: string
+  ward_id: string | null
+}
+interface PersonShare extends Scope {
+  person_id: string
+}
+interface DayFigures {
+  day: CalendarDay
+  tests: number
+  opiates_tested: number
+  opiates_positive: number
+  cocaine_tested: number
+  cocaine_positive: number
+  possession_tests: number
+  initial_recorded: number
+  initial_attended: number
+  follow_up_recorded: number
+  follow_up_attended: number
+  referrals_received: number
+  referrals_accepted: number
+  referrals_declined: number
+}
+interface CohortFigures {
+  month_end: CalendarDay
+  programme: Programme
+  tier: Tier | null
+  n: number
+}
+interface FailureFigures {
+  day: CalendarDay
+  section: 's12' | 's14'
+  status: FailureStatus
+  n: number
+}
+interface LinkFigures {
+  agency: Agency
+  rating: string
+  n: number
+}
+interface MembershipFigures {
+  day: CalendarDay
+  programme: Programme
+  members: number
+  before_tests: number
+  since_tests: number
+  adopted_days: number
+}
+
+export interface CidListingTable {
+  entry_id: string
+  person_id: string
+  area_id: string
+  ward_id: string | null
+  time_bar_date: CalendarDay
+  last_violence_marker: CalendarDay | null
+  surname: string
+  forenames: string
+}
+export interface PersonMarkTable {
+  person_id: string
+}
+export interface ReportDirtyTable {
+  person_id: string
+  tallies: string[]
+}
+export interface ReportDayShareTable extends PersonShare, DayFigures {}
+export interface ReportDayTallyTable extends Scope, DayFigures {}
+export interface ReportCohortShareTable extends PersonShare, CohortFigures {}
+export interface ReportCohortTallyTable extends Scope, CohortFigures {}
+export interface ReportFailureShareTable extends PersonShare, FailureFigures {}
+export interface ReportFailureTallyTable extends Scope, FailureFigures {}
+export interface ReportLinkShareTable extends PersonShare, LinkFigures {}
+export interface ReportLinkTallyTable extends Scope, LinkFigures {}
+export interface ReportMembershipShareTable extends PersonShare, MembershipFigures {}
+export interface ReportMembershipTallyTable extends Scope, MembershipFigures {}
+
 export type CidStatus =
   | 'proposed'
   | 'rejected'
@@ -577,6 +657,19 @@ export interface Database {
   drug_test_import: DrugTestImportTable
   idempotency_key: IdempotencyKeyTable
   report_cache: ReportCacheTable
+  cid_listing: CidListingTable
+  cid_listing_dirty: PersonMarkTable
+  report_dirty: ReportDirtyTable
+  report_day_share: ReportDayShareTable
+  report_day_tally: ReportDayTallyTable
+  report_cohort_share: ReportCohortShareTable
+  report_cohort_tally: ReportCohortTallyTable
+  report_failure_share: ReportFailureShareTable
+  report_failure_tally: ReportFailureTallyTable
+  report_link_share: ReportLinkShareTable
+  report_link_tally: ReportLinkTallyTable
+  report_membership_share: ReportMembershipShareTable
+  report_membership_tally: ReportMembershipTallyTable
   drug_test_confirmation: DrugTestConfirmationTable
   required_assessment: RequiredAssessmentTable
   appointment: AppointmentTable
