@@ -1,3 +1,4 @@
+import { todayInLondon } from '../../domain/time.ts'
 import { formatDate } from '../../presenters/format.ts'
 import { fullName } from '../people/peoplePresenter.ts'
 import {
@@ -42,7 +43,7 @@ export function presentReferral<R extends Named & { date_of_birth: string; progr
     name: fullName(referral),
     dateOfBirth: formatDate(referral.date_of_birth),
     programmeLabel: programmeLabels[referral.programme],
-    referredOn: formatDate(referral.referred_at.toISOString().slice(0, 10)),
+    referredOn: formatDate(todayInLondon(referral.referred_at)),
   })
 }
 
