@@ -12,7 +12,7 @@ export type FormValues = Record<string, unknown>
 export type FormPage = (req: Request, res: Response, values: FormValues, errors?: FormErrors) => Promise<unknown>
 
 /** A form schema: an object of fields, possibly refined or transformed as a whole. */
-type FormSchema = z.ZodType<unknown, Record<string, unknown>>
+export type FormSchema = z.ZodType<unknown, Record<string, unknown>>
 
 type Outcome = { message: string; redirect: string }
 

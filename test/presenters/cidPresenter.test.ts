@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { presentCidRow, presentProposal, presentQueue } from '../../server/features/cid/cidPresenter.ts'
+import {
+  cidCsvHeader,
+  cidCsvRow,
+  cidFilterOptions,
+  presentCidList,
+  presentCidRow,
+  presentProposal,
+  presentQueue,
+} from '../../server/features/cid/cidPresenter.ts'
 import type { CidRow } from '../../server/features/cid/cidRepository.ts'
 
 // What the CID pages say, worked out from rows without a database: the words, the urgency, the
@@ -104,5 +112,58 @@ describe('the manual proposal', () => {
       { value: 'm1', text: 'Violent, since 15 January 2025', hint: 'Review 15 January 2026. Assault on staff' },
       { value: 'm2', text: 'Weapons, since 1 June 2026', hint: undefined },
     ])
+  })
+})
+
+describe('the CID list page', () => {
+  it('offers every borough and ward after an "all" choice, naming each ward with its borough', () => {
+    const options = cidFilterOptions({
+      boroughs: [{ id: 'b1', name: 'Havering' }],
+      wards: [{ id: 'w1', name: 'Romford Town', borough_name: 'Havering' }],
+    })
+    expect(options).toEqual({
+      areaOptions: [
+        { value: '', text: 'All boroughs' },
+        { value: 'b1', text: 'Havering' },
+      ],
+      wardOptions: [
+        { value: '', text: 'All wards' },
+        { value: 'w1', text: 'Romford Town (Havering)' },
+      ],
+    })
+  })
+
+  it('is titled, dated today, and shows each row in words', () => {
+    const page = presentCidList([row()], '2026-12-05')
+    expect(page.title).toBe('Wanted for DIP failure — violent')
+    expect(page.today).toBe('5 December 2026')
+    expect(page.rows.map((r) => r.failure)).toEqual(['S12 2 November 2026'])
+  })
+
+  it('exports each row as it is stored, under the protective marking, one value a column', () => {
+    const countersigned = cidCsvRow(row({ countersigned_by: 'Sgt Price', decided_at: new Date('2026-11-11T09:00:00Z'), address: '1 High St' }))
+    expect(countersigned).toEqual([
+      'OFFICIAL-SENSITIVE',
+      '2019/0000001Z',
+      'Okafor',
+      'Daniel James',
+      '1990-03-04',
+      '1 High St',
+      'Havering',
+      null,
+      's12',
+      '2026-11-02',
+      '2026-11-09',
+      '2026-11-10',
+      '2027-05-02',
+      'Violent;Weapons',
+      null,
+      'Sgt Price',
+      '2026-11-11T09:00:00.000Z',
+      'countersigned',
+    ])
+    expect(cidCsvHeader).toHaveLength(countersigned.length)
+    expect(cidCsvHeader[0]).toBe('protective_marking')
+    expect(cidCsvRow(row())[16]).toBeNull()
   })
 })

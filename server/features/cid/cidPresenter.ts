@@ -1,5 +1,6 @@
 import { formatDate, formatDateTime } from '../../presenters/format.ts'
 import { shownRow } from '../../presenters/shownRow.ts'
+import { withBlank } from '../cohorts/cohortsPresenter.ts'
 import { imposedByText } from '../dip/dipPresenter.ts'
 import { descriptionRows } from '../people/descriptionPresenter.ts'
 import { fullName } from '../people/peoplePresenter.ts'
@@ -18,6 +19,34 @@ export const outcomeOptions = [
   { value: 'summonsed', text: 'Summonsed (after arrest)' },
   { value: 'no_further_action', text: 'No further action (after arrest)' },
   { value: 'withdrawn', text: 'Withdrawn: good cause shown' },
+]
+
+export const cidListTitle = 'Wanted for DIP failure — violent'
+
+type Places = {
+  boroughs: readonly { id: string; name: string }[]
+  wards: readonly { id: string; name: string; borough_name: string }[]
+}
+
+/** The CID list's place filters, each with an "all" choice first; a ward is named with its borough. */
+export function cidFilterOptions({ boroughs, wards }: Places) {
+  return {
+    areaOptions: withBlank('All boroughs', boroughs.map((b) => ({ value: b.id, text: b.name }))),
+    wardOptions: withBlank('All wards', wards.map((w) => ({ value: w.id, text: `${w.name} (${w.borough_name})` }))),
+  }
+}
+
+/** One page of the CID list, dated today. */
+export function presentCidList(rows: CidRow[], today: string) {
+  return { title: cidListTitle, rows: rows.map(presentCidRow), today: formatDate(today) }
+}
+
+/** The CID list's export: the protective marking travels in the file itself, on every row, whatever is cut or sorted later. */
+export const cidCsvHeader = ['protective_marking', 'pnc_id', 'surname', 'forenames', 'date_of_birth', 'address', 'borough', 'ward', 'failure_section', 'failure_date', 'statement_date', 'wanted_since', 'time_bar_date', 'markers', 'lead_officer', 'countersigned_by', 'countersigned_at', 'status']
+
+export const cidCsvRow = (r: CidRow) => [
+  'OFFICIAL-SENSITIVE', r.pnc_id, r.surname, r.forenames, r.date_of_birth, r.address, r.area_name, r.ward_name, r.section, r.failure_date,
+  r.statement_produced_on, r.wanted_since, r.time_bar_date, r.markers, r.lead_officer, r.countersigned_by, r.decided_at ? r.decided_at.toISOString() : null, r.status,
 ]
 
 /** A row of the CID list (and the head of its briefing sheet). Urgent: 30 days or fewer to the time bar. */

@@ -1,51 +1,48 @@
 import type { Request, Response } from 'express'
 import { toCsv } from '../../http/csv.ts'
-import { dateParts, gatherDates, keepDateValues } from '../../http/dates.ts'
+import { dateParts } from '../../http/dates.ts'
 import { todayInLondon } from '../../domain/time.ts'
 import { keepValues, toFormErrors, type FormErrors } from '../../http/forms.ts'
+import { formPost, type FormValues } from '../../http/formPost.ts'
 import { HttpError, notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
-import { finishWrite, idParam } from '../../http/writeResult.ts'
+import { idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { pagingOf, windowOf } from '../../http/paging.ts'
-import { formatDate } from '../../presenters/format.ts'
 import { actorFrom } from '../audit/actor.ts'
 import type { CohortsService } from '../cohorts/cohortsService.ts'
-import { presentBriefing, presentCidRow, presentProposal, presentQueue } from './cidPresenter.ts'
-import { cidFilterSchema, cidOutcomeSchema, closeSchema, decisionSchema, proposalFieldOrder, proposalSchema, rejectSchema } from './cidSchemas.ts'
-import type { CidResult, CidService } from './cidService.ts'
+import { cidCsvHeader, cidCsvRow, cidFilterOptions, cidListTitle, presentBriefing, presentCidList, presentProposal, presentQueue } from './cidPresenter.ts'
+import { cidFilterSchema, cidOutcomeSchema, closeSchema, decisionSchema, proposalSchema, rejectSchema } from './cidSchemas.ts'
+import type { CidService } from './cidService.ts'
 
 type Deps = { cidService: CidService; cohortsService: CohortsService }
 
-export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition[] {
-  function finish(req: Request, res: Response, result: CidResult, success: string, redirect: string, again: (errors: FormErrors) => Promise<unknown>) {
-    return finishWrite(req, res, result, { message: success, redirect }, again)
-  }
+const filterFields = ['areaId', 'wardId', 'days']
+const entryIdOf = (req: Request) => idParam(req, 'entryId', 'Entry')
+const failureIdOf = (req: Request) => idParam(req, 'failureId', 'Failure')
+const filtersOf = (f: { areaId?: string; wardId?: string; days?: number }) => ({ areaId: f.areaId, wardId: f.wardId, maxDaysToTimeBar: f.days })
 
-  async function listPage(req: Request, res: Response, errors?: FormErrors) {
+export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition[] {
+  async function listPage(req: Request, res: Response) {
     const user = signedInUser(req)
-    const values = keepValues(req.query, ['areaId', 'wardId', 'days'])
-    const options = await cohortsService.placeOptions(user)
-    const filterOptions = {
-      areaOptions: [{ value: '', text: 'All boroughs' }, ...options.boroughs.map((b) => ({ value: b.id, text: b.name }))],
-      wardOptions: [{ value: '', text: 'All wards' }, ...options.wards.map((w) => ({ value: w.id, text: `${w.name} (${w.borough_name})` }))],
-    }
+    const values = keepValues(req.query, filterFields)
+    const filterOptions = cidFilterOptions(await cohortsService.placeOptions(user))
     const parsed = cidFilterSchema.safeParse(req.query)
-    if (!parsed.success || errors) {
-      return renderPage(res, 'cid/list', { title: 'Wanted for DIP failure — violent', values, rows: [], ...filterOptions, errors: errors ?? toFormErrors(parsed.error!, ['areaId', 'wardId', 'days']) }, 400)
+    if (!parsed.success) {
+      return renderPage(res, 'cid/list', { title: cidListTitle, values, rows: [], ...filterOptions, errors: toFormErrors(parsed.error, filterFields) }, 400)
     }
     const { page } = parsed.data
-    const rows = await cidService.list(user, { areaId: parsed.data.areaId, wardId: parsed.data.wardId, maxDaysToTimeBar: parsed.data.days }, actorFrom(req), 'viewed', windowOf(page))
+    const rows = await cidService.list(user, filtersOf(parsed.data), actorFrom(req), 'viewed', windowOf(page))
     const query = new URLSearchParams(Object.entries(values).filter(([, v]) => typeof v === 'string' && v) as [string, string][]).toString()
     // A page past the end (a link kept while the list shrank) is not "no one is on the list".
     if (page > 1 && rows.length === 0) throw notFound('Page')
     const paging = pagingOf(page, rows[0]?.total_rows ?? 0, rows.length, query)
-    await renderPage(res, 'cid/list', { title: 'Wanted for DIP failure — violent', values, rows: rows.map(presentCidRow), query, paging, ...filterOptions, today: formatDate(todayInLondon()) })
+    await renderPage(res, 'cid/list', { ...presentCidList(rows, todayInLondon()), values, query, paging, ...filterOptions })
   }
 
-  async function briefingPage(req: Request, res: Response, values: Record<string, unknown> = {}, errors?: FormErrors) {
-    const found = await cidService.briefing(signedInUser(req), idParam(req, 'entryId', 'Entry'), actorFrom(req), !errors)
+  async function briefingPage(req: Request, res: Response, values: FormValues, errors?: FormErrors) {
+    const found = await cidService.briefing(signedInUser(req), entryIdOf(req), actorFrom(req), !errors)
     if (!found) throw notFound('Entry')
     await renderPage(res, 'cid/briefing', {
       ...presentBriefing(found, new Date()),
@@ -68,16 +65,17 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
     }, errors ? 400 : 200)
   }
 
-  async function proposalPage(req: Request, res: Response, values: Record<string, unknown>, errors?: FormErrors) {
-    const failure = await cidService.failureForProposal(signedInUser(req), idParam(req, 'failureId', 'Failure'), actorFrom(req), !errors)
+  async function proposalPage(req: Request, res: Response, values: FormValues, errors?: FormErrors) {
+    const failure = await cidService.failureForProposal(signedInUser(req), failureIdOf(req), actorFrom(req), !errors)
     if (!failure) throw notFound('Failure')
-    await renderPage(res, 'cid/propose', {
-      title: 'Propose for the CID list',
-      ...presentProposal(failure),
-      values,
-      errors,
-    }, errors ? 400 : 200)
+    await renderPage(res, 'cid/propose', { title: 'Propose for the CID list', ...presentProposal(failure), values, errors }, errors ? 400 : 200)
   }
+
+  const decisions = [
+    ['countersign', 'countersigned', decisionSchema, 'Countersigned: the entry is now on the CID list'],
+    ['reject', 'rejected', rejectSchema, 'Proposal rejected'],
+    ['close', 'closed', closeSchema, 'Entry closed as time-barred'],
+  ] as const
 
   return [
     {
@@ -95,17 +93,9 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
       handler: async (req, res) => {
         const parsed = cidFilterSchema.safeParse(req.query)
         if (!parsed.success) throw new HttpError(400, 'Unknown filter')
-        const rows = await cidService.list(signedInUser(req), { areaId: parsed.data.areaId, wardId: parsed.data.wardId, maxDaysToTimeBar: parsed.data.days }, actorFrom(req), 'exported')
-        // The protective marking travels in the file itself, on every row, whatever is cut or sorted later.
-        const csv = toCsv(
-          ['protective_marking', 'pnc_id', 'surname', 'forenames', 'date_of_birth', 'address', 'borough', 'ward', 'failure_section', 'failure_date', 'statement_date', 'wanted_since', 'time_bar_date', 'markers', 'lead_officer', 'countersigned_by', 'countersigned_at', 'status'],
-          rows.map((r) => [
-            'OFFICIAL-SENSITIVE', r.pnc_id, r.surname, r.forenames, r.date_of_birth, r.address, r.area_name, r.ward_name, r.section, r.failure_date,
-            r.statement_produced_on, r.wanted_since, r.time_bar_date, r.markers, r.lead_officer, r.countersigned_by, r.decided_at ? r.decided_at.toISOString() : null, r.status,
-          ]),
-        )
+        const rows = await cidService.list(signedInUser(req), filtersOf(parsed.data), actorFrom(req), 'exported')
         res.setHeader('Content-Disposition', `attachment; filename="wanted-dip-failure-violent-${todayInLondon()}-OFFICIAL-SENSITIVE.csv"`)
-        res.type('text/csv').send(csv)
+        res.type('text/csv').send(toCsv(cidCsvHeader, rows.map(cidCsvRow)))
       },
     },
     {
@@ -114,7 +104,7 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
       access: 'cid.list',
       person: { via: 'cidEntry', param: 'entryId' },
       audit: 'disclosure',
-      handler: (req, res) => briefingPage(req, res),
+      handler: (req, res) => briefingPage(req, res, {}),
     },
     {
       method: 'get',
@@ -123,7 +113,7 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
       person: { via: 'cidEntry', param: 'entryId' },
       audit: 'disclosure',
       handler: async (req, res) => {
-        const image = await cidService.briefingPhoto(signedInUser(req), idParam(req, 'entryId', 'Entry'), actorFrom(req))
+        const image = await cidService.briefingPhoto(signedInUser(req), entryIdOf(req), actorFrom(req))
         if (!image) throw notFound('Photograph')
         res.setHeader('Cache-Control', 'no-store')
         res.setHeader('Content-Disposition', 'inline; filename="custody-photograph.jpg"')
@@ -136,13 +126,12 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
       access: 'cid.list',
       person: { via: 'cidEntry', param: 'entryId' },
       audit: 'alteration',
-      handler: async (req, res) => {
-        const kept = { ...keepValues(req.body, ['outcome', 'reference', 'note']), ...keepDateValues(req.body, ['outcomeOn']) }
-        const parsed = cidOutcomeSchema.safeParse(gatherDates(req.body, ['outcomeOn']))
-        if (!parsed.success) return briefingPage(req, res, kept, toFormErrors(parsed.error, ['outcome', 'outcomeOn', 'reference', 'note']))
-        const result = await cidService.recordOutcome(signedInUser(req), idParam(req, 'entryId', 'Entry'), parsed.data, actorFrom(req))
-        await finish(req, res, result, 'Outcome recorded', '/cid', (errors) => briefingPage(req, res, kept, errors))
-      },
+      handler: formPost({
+        schema: cidOutcomeSchema,
+        page: briefingPage,
+        act: (req, data) => cidService.recordOutcome(signedInUser(req), entryIdOf(req), data, actorFrom(req)),
+        done: () => ({ message: 'Outcome recorded', redirect: '/cid' }),
+      }),
     },
     {
       method: 'get',
@@ -151,26 +140,19 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
       audit: 'consultation',
       handler: (req, res) => queuePage(req, res),
     },
-    ...(
-      [
-        ['countersign', 'countersigned', decisionSchema, 'Countersigned: the entry is now on the CID list'],
-        ['reject', 'rejected', rejectSchema, 'Proposal rejected'],
-        ['close', 'closed', closeSchema, 'Entry closed as time-barred'],
-      ] as const
-    ).map(
-      ([action, decision, schema, success]): RouteDefinition => ({
+    ...decisions.map(
+      ([action, decision, schema, message]): RouteDefinition => ({
         method: 'post',
         path: `/cid/:entryId/${action}`,
         access: 'cid.countersign',
         person: { via: 'cidEntry', param: 'entryId' },
         audit: 'alteration',
-        handler: async (req, res) => {
-          const entryId = idParam(req, 'entryId', 'Entry')
-          const parsed = schema.safeParse(req.body)
-          if (!parsed.success) return queuePage(req, res, toFormErrors(parsed.error, ['rationale']), { action, entryId })
-          const result = await cidService.decide(signedInUser(req), entryId, decision, parsed.data.rationale, parsed.data.version, actorFrom(req))
-          await finish(req, res, result, success, '/cid/proposals', (errors) => queuePage(req, res, errors, { action, entryId }))
-        },
+        handler: formPost({
+          schema,
+          page: (req, res, _values, errors) => queuePage(req, res, errors, { action, entryId: entryIdOf(req) }),
+          act: (req, data) => cidService.decide(signedInUser(req), entryIdOf(req), decision, data.rationale, data.version, actorFrom(req)),
+          done: () => ({ message, redirect: '/cid/proposals' }),
+        }),
       }),
     ),
     {
@@ -187,14 +169,12 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
       access: 'cid.propose',
       person: { via: 'failure', param: 'failureId' },
       audit: 'collection',
-      handler: async (req, res) => {
-        const values = { ...keepValues(req.body, proposalFieldOrder), ...keepDateValues(req.body, ['newMarkerStart']) }
-        const parsed = proposalSchema.safeParse(gatherDates(req.body, ['newMarkerStart']))
-        if (!parsed.success) return proposalPage(req, res, values, toFormErrors(parsed.error, proposalFieldOrder))
-        const failureId = idParam(req, 'failureId', 'Failure')
-        const result = await cidService.propose(signedInUser(req), failureId, parsed.data, actorFrom(req))
-        await finish(req, res, result, 'Proposed to CID: a supervisor must countersign it', `/failures/${failureId}`, (errors) => proposalPage(req, res, values, errors))
-      },
+      handler: formPost({
+        schema: proposalSchema,
+        page: proposalPage,
+        act: (req, data) => cidService.propose(signedInUser(req), failureIdOf(req), data, actorFrom(req)),
+        done: (req) => ({ message: 'Proposed to CID: a supervisor must countersign it', redirect: `/failures/${failureIdOf(req)}` }),
+      }),
     },
   ]
 }

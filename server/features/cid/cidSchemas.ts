@@ -20,11 +20,12 @@ export const closeSchema = z.object({ rationale: text('a closing note', 1000), v
 /** A manual proposal cites a current violent or weapons marker, or adds one with its source. */
 export const proposalSchema = z
   .object({
-    reason: text('why this person should be handed to CID', 1000),
+    // In the form's order, which the error summary follows: the marker first, the reason last.
     marker: text('the marker', 40, { required: false }),
     newMarkerCode: z.union([z.literal(''), z.enum(['violent', 'weapons'])], { error: 'Select violent or weapons' }).optional(),
     newMarkerStart: optionalDateField('marker start date', { notFuture: true, minYear: 1900 }),
     newMarkerSource: text('the source of the marker', 500, { required: false }),
+    reason: text('why this person should be handed to CID', 1000),
   })
   .superRefine((v, ctx) => {
     if (!v.marker) ctx.addIssue({ code: 'custom', path: ['marker'], message: 'Select the violent or weapons marker this proposal relies on, or add one' })
@@ -38,7 +39,6 @@ export const proposalSchema = z
     marker: v.marker,
     newMarker: { code: v.newMarkerCode || 'violent', startDate: v.newMarkerStart ?? '', source: v.newMarkerSource },
   }))
-export const proposalFieldOrder = ['marker', 'newMarkerCode', 'newMarkerStart', 'newMarkerSource', 'reason'] as const
 
 export const cidOutcomeSchema = z.object({
   outcome: choice(['not_found', 'arrested', 'charged', 'summonsed', 'no_further_action', 'withdrawn'], 'Select the outcome'),

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { CidStatus, Database, FailureStatus } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../domain/time.ts'
+import { done, invalidResult, notFoundResult, staleResult, type WriteResult } from '../../domain/writeResult.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { findFailureInAreas, insertFailureEvent, setFailureStateIfVersion } from '../dip/dipRepository.ts'
 import { chargeTimeBarProblem } from '../dip/dipRules.ts'
@@ -11,24 +12,14 @@ import { insertMarker } from '../people/peopleRepository.ts'
 import * as repo from './cidRepository.ts'
 import type { Window } from '../../domain/window.ts'
 
-export type CidResult =
-  | { ok: true; id: string }
-  | { ok: false; kind: 'notFound' }
-  | { ok: false; kind: 'stale' }
-  | { ok: false; kind: 'invalid'; field: string; message: string }
-
-const invalid = (field: string, message: string) => ({ ok: false as const, kind: 'invalid' as const, field, message })
-const notFound = { ok: false as const, kind: 'notFound' as const }
-const stale = { ok: false as const, kind: 'stale' as const }
-
 /** Thrown inside a transaction to roll back everything it wrote and answer with a result instead. */
 class RollBack extends Error {
-  constructor(readonly result: CidResult) {
+  constructor(readonly result: WriteResult) {
     super('rolled back')
   }
 }
 
-function rolledBack(run: Promise<CidResult>): Promise<CidResult> {
+function rolledBack(run: Promise<WriteResult>): Promise<WriteResult> {
   return run.catch((error: unknown) => {
     if (error instanceof RollBack) return error.result
     throw error
@@ -103,52 +94,52 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
    * A manual proposal cites the current violent or weapons marker that makes the person violent,
    * or adds one in the same step with its source: no one reaches the CID list without one.
    */
-  async function propose(user: SessionUser, failureId: string, input: ProposalInput, actor: Actor): Promise<CidResult> {
-    const run = db.transaction().execute(async (trx): Promise<CidResult> => {
+  async function propose(user: SessionUser, failureId: string, input: ProposalInput, actor: Actor): Promise<WriteResult> {
+    const run = db.transaction().execute(async (trx): Promise<WriteResult> => {
       // As of today: a failure past its time bar is time-barred here, closed by the sweep or not.
       const failure = await findFailureInAreas(trx, failureId, user.visibleAreaIds, today())
-      if (!failure) return notFound
-      if (failure.status !== 'wanted') return invalid('reason', 'Only a failure circulated as wanted can be handed to CID')
+      if (!failure) return notFoundResult
+      if (failure.status !== 'wanted') return invalidResult('reason', 'Only a failure circulated as wanted can be handed to CID')
       let citedMarkerId: string
       if (input.marker === 'new') {
-        if (input.newMarker.startDate > today()) return invalid('newMarkerStart', 'The marker’s start date must be today or in the past')
+        if (input.newMarker.startDate > today()) return invalidResult('newMarkerStart', 'The marker’s start date must be today or in the past')
         citedMarkerId = await insertMarker(trx, failure.person_id, { markerCode: input.newMarker.code, startDate: input.newMarker.startDate, reviewDate: null, note: input.newMarker.source }, user.id)
         await recordAudit(trx, actor, { category: 'collection', event: 'person.marker_added', entityType: 'person', entityId: failure.person_id, personId: failure.person_id })
       } else {
         const current = await repo.violenceMarkersOf(trx, failure.person_id)
-        if (!current.some((m) => m.id === input.marker)) return invalid('marker', 'Select a current violent or weapons marker of this person, or add one')
+        if (!current.some((m) => m.id === input.marker)) return invalidResult('marker', 'Select a current violent or weapons marker of this person, or add one')
         citedMarkerId = input.marker
       }
       const id = await repo.insertManualEntry(trx, { failureId, personId: failure.person_id, reason: input.reason, proposedBy: user.id, citedMarkerId })
       // The marker may have been added above: undo it with the refusal.
-      if (!id) throw new RollBack(invalid('reason', 'This failure is already with CID or awaiting countersignature'))
+      if (!id) throw new RollBack(invalidResult('reason', 'This failure is already with CID or awaiting countersignature'))
       await insertEntryEvent(trx, { entryId: id, kind: 'proposed', eventDate: today(), note: input.reason, recordedBy: user.id })
       await recordAudit(trx, actor, { category: 'collection', event: 'cid_entry.proposed', entityType: 'cid_entry', entityId: id, personId: failure.person_id })
-      return { ok: true, id: failure.person_id }
+      return done(failure.person_id)
     })
     return rolledBack(run)
   }
 
-  async function decide(user: SessionUser, entryId: string, decision: 'countersigned' | 'rejected' | 'closed', text: string, version: number, actor: Actor): Promise<CidResult> {
-    return db.transaction().execute(async (trx): Promise<CidResult> => {
+  async function decide(user: SessionUser, entryId: string, decision: 'countersigned' | 'rejected' | 'closed', text: string, version: number, actor: Actor): Promise<WriteResult> {
+    return db.transaction().execute(async (trx): Promise<WriteResult> => {
       const entry = await repo.findEntryInAreas(trx, entryId, user.visibleAreaIds, today())
-      if (!entry) return notFound
+      if (!entry) return notFoundResult
       if (decision === 'countersigned') {
         const problem = await countersignProblem(trx, user, entry)
-        if (problem) return invalid('rationale', problem)
+        if (problem) return invalidResult('rationale', problem)
       }
       // Closing records the entry as time-barred: only true once the failure's time bar has passed.
       if (decision === 'closed' && entry.failure_status !== 'time_barred' && entry.time_bar_date >= today()) {
-        return invalid('rationale', 'The failure is not time-barred yet: the entry stays on the CID list')
+        return invalidResult('rationale', 'The failure is not time-barred yet: the entry stays on the CID list')
       }
       const from: readonly CidStatus[] = decision === 'closed' ? ['countersigned', 'proposed', 'suspended', 'arrested'] : ['proposed', 'suspended']
       const changes = decision === 'closed'
         ? { status: 'time_barred' as const, decided_by: user.id, decided_at: clock(), rationale: text }
         : { status: decision, decided_by: user.id, decided_at: clock(), rationale: text }
-      if (!(await repo.setEntryStatusIfVersion(trx, entryId, version, from, changes))) return stale
+      if (!(await repo.setEntryStatusIfVersion(trx, entryId, version, from, changes))) return staleResult
       await insertEntryEvent(trx, { entryId, kind: decision, eventDate: today(), note: text, recordedBy: user.id })
       await recordAudit(trx, actor, { category: 'alteration', event: `cid_entry.${decision}`, entityType: 'cid_entry', entityId: entryId, personId: entry.person_id })
-      return { ok: true, id: entry.person_id }
+      return done(entry.person_id)
     })
   }
 
@@ -158,27 +149,27 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
     entryId: string,
     input: { outcome: CidOutcome; outcomeOn: string; reference: string | null; note: string | null; version: number },
     actor: Actor,
-  ): Promise<CidResult> {
-    if (input.outcome === 'arrested' && !input.reference) return invalid('reference', 'Enter the custody number of the arrest')
-    const run = db.transaction().execute(async (trx): Promise<CidResult> => {
+  ): Promise<WriteResult> {
+    if (input.outcome === 'arrested' && !input.reference) return invalidResult('reference', 'Enter the custody number of the arrest')
+    const run = db.transaction().execute(async (trx): Promise<WriteResult> => {
       const entry = await repo.findEntryInAreas(trx, entryId, user.visibleAreaIds, today())
-      if (!entry) return notFound
-      if (!outcomeFrom[input.outcome].includes(entry.status)) return invalid('outcome', `Not possible while the entry is ${entry.status.replace(/_/g, ' ')}`)
-      if (input.outcomeOn < entry.failure_date) return invalid('outcomeOn', 'The date must be on or after the failure')
+      if (!entry) return notFoundResult
+      if (!outcomeFrom[input.outcome].includes(entry.status)) return invalidResult('outcome', `Not possible while the entry is ${entry.status.replace(/_/g, ' ')}`)
+      if (input.outcomeOn < entry.failure_date) return invalidResult('outcomeOn', 'The date must be on or after the failure')
       const outOfTime = chargeTimeBarProblem(input.outcome, input.outcomeOn, entry.time_bar_date)
-      if (outOfTime) return invalid('outcomeOn', outOfTime)
+      if (outOfTime) return invalidResult('outcomeOn', outOfTime)
       if (input.outcome !== 'not_found') {
-        if (!failureFrom[input.outcome].includes(entry.failure_status)) return invalid('outcome', `The DIP failure is ${entry.failure_status.replace(/_/g, ' ')}`)
-        if (!(await repo.setEntryStatusIfVersion(trx, entryId, input.version, outcomeFrom[input.outcome], { status: input.outcome }))) return stale
+        if (!failureFrom[input.outcome].includes(entry.failure_status)) return invalidResult('outcome', `The DIP failure is ${entry.failure_status.replace(/_/g, ' ')}`)
+        if (!(await repo.setEntryStatusIfVersion(trx, entryId, input.version, outcomeFrom[input.outcome], { status: input.outcome }))) return staleResult
         // The entry has already moved: a failure changed meanwhile must undo that too.
-        if (!(await setFailureStateIfVersion(trx, entry.failure_id, entry.failure_version, failureFrom[input.outcome], { status: input.outcome }))) throw new RollBack(stale)
+        if (!(await setFailureStateIfVersion(trx, entry.failure_id, entry.failure_version, failureFrom[input.outcome], { status: input.outcome }))) throw new RollBack(staleResult)
         await insertFailureEvent(trx, { failureId: entry.failure_id, kind: input.outcome, eventDate: input.outcomeOn, reference: input.reference, note: input.note, recordedBy: user.id })
       } else if (!(await repo.setEntryStatusIfVersion(trx, entryId, input.version, ['countersigned'], { status: 'countersigned' }))) {
-        return stale
+        return staleResult
       }
       await insertEntryEvent(trx, { entryId, kind: input.outcome, eventDate: input.outcomeOn, reference: input.reference, note: input.note, recordedBy: user.id })
       await recordAudit(trx, actor, { category: 'alteration', event: `cid_entry.${input.outcome}`, entityType: 'cid_entry', entityId: entryId, personId: entry.person_id })
-      return { ok: true, id: entryId }
+      return done(entryId)
     })
     return rolledBack(run)
   }

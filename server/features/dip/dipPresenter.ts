@@ -42,9 +42,8 @@ export const yesNoOptions = [
 export const outcomeLabels = { attended: 'Attended and remained', left_early: 'Attended but left before the end', did_not_attend: 'Did not attend' } as const
 export const outcomeOptions = (['attended', 'left_early', 'did_not_attend'] as const).map((value) => ({ value, text: outcomeLabels[value] }))
 
-export const failureStatusLabels: Record<string, string> = {
-  open: 'Open: awaiting circulation',
-  wanted: 'Circulated as wanted',
+/** What the police record, or the time bar brings: each is a failure's status and the event that led to it, in the same words. */
+const policeStageLabels = {
   arrested: 'Arrested',
   charged: 'Charged',
   summonsed: 'Summonsed',
@@ -53,17 +52,18 @@ export const failureStatusLabels: Record<string, string> = {
   time_barred: 'Time-barred',
 }
 
+export const failureStatusLabels: Record<string, string> = {
+  open: 'Open: awaiting circulation',
+  wanted: 'Circulated as wanted',
+  ...policeStageLabels,
+}
+
 export const failureEventLabels: Record<string, string> = {
   created: 'Failure recorded',
   statement_produced: 'Evidential statement produced and signed',
   statement_withdrawn: 'Evidential statement withdrawn',
   circulated_wanted: 'Circulated as wanted',
-  arrested: 'Arrested',
-  charged: 'Charged',
-  summonsed: 'Summonsed',
-  no_further_action: 'No further action',
-  withdrawn: 'Withdrawn',
-  time_barred: 'Time-barred',
+  ...policeStageLabels,
 }
 
 export const policeOutcomeOptions = [

@@ -73,7 +73,6 @@ export const drugTestSchema = z
     if (rest.refused) return { ...rest, opiates: 'not_tested' as const, cocaine: 'not_tested' as const, disputed: false, sampleTakenAt }
     return { ...rest, ...sampleResults.parse({ opiates, cocaine, disputed }), refusalAction: null, sampleTakenAt }
   })
-export const drugTestFieldOrder = ['custodySuiteCode', 'custodyNumber', 'condition', 'triggerOffenceCode', 'authorisedBy', 'sampleDate', 'sampleTime', 'refused', 'refusalAction', 'opiates', 'cocaine', 'disputed'] as const
 
 export const confirmationSchema = z.object({
   opiates: choice(results, 'Select the confirmed opiates result'),
@@ -101,14 +100,12 @@ export const assessmentSchema = z
     imposedAt: londonInstant(imposedDate, imposedTime),
     scheduledAt: londonInstant(appointmentDate, appointmentTime),
   }))
-export const assessmentFieldOrder = ['imposedDate', 'imposedTime', 'imposedByOfficer', 'appointmentDate', 'appointmentTime', 'place', 'assessor'] as const
 
 export const withdrawStatementSchema = z.object({ reason: text('why the statement is withdrawn', 1000), version })
 
 export const rescheduleSchema = z
   .object({ ...appointmentFields, reason: text('why the appointment changed', 500), version })
   .transform(({ appointmentDate, appointmentTime, ...rest }) => ({ ...rest, scheduledAt: londonInstant(appointmentDate, appointmentTime) }))
-export const rescheduleFieldOrder = ['appointmentDate', 'appointmentTime', 'place', 'reason'] as const
 
 export const attendanceSchema = z
   .object({
@@ -144,7 +141,6 @@ export const attendanceSchema = z
     followUpPlace: v.followUp === 'ra4' ? v.followUpPlace : null,
     followUpAssessor: v.followUp === 'ra4' ? v.followUpAssessor : null,
   }))
-export const attendanceFieldOrder = ['outcome', 'goodCause', 'goodCauseNote', 'followUp', 'followUpDate', 'followUpTime', 'followUpPlace', 'followUpAssessor'] as const
 
 export const statementSchema = z.object({ version })
 

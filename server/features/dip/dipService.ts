@@ -3,7 +3,7 @@ import type { AttendanceOutcome, Database, FailureStatus, RefusalAction, TestRes
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../domain/time.ts'
 import { formatDate } from '../../presenters/format.ts'
-import type { WriteResult } from '../../domain/writeResult.ts'
+import { done, invalidResult, notFoundResult, staleResult, type WriteResult } from '../../domain/writeResult.ts'
 import type { Window } from '../../domain/window.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { writeOnce } from '../idempotency/writeOnce.ts'
@@ -26,25 +26,8 @@ import {
   timeBarDate,
 } from './dipRules.ts'
 
-export type DipResult<T = string> = WriteResult<T>
-
-const invalid = (field: string, message: string) => ({ ok: false as const, kind: 'invalid' as const, field, message })
-const notFound = { ok: false as const, kind: 'notFound' as const }
-const stale = { ok: false as const, kind: 'stale' as const }
-
-export type TestInput = {
-  custodySuiteCode: string
-  custodyNumber: string
-  condition: 'arrest' | 'charge'
-  triggerOffenceCode: string | null
-  authorisedBy: string | null
-  sampleTakenAt: Date
-  opiates: TestResult
-  cocaine: TestResult
-  refused: boolean
-  refusalAction: RefusalAction | null
-  disputed: boolean
-}
+/** A drug test as the form gives it: the row the repository inserts, less whom it is about, who records it and any import batch. */
+export type TestInput = Omit<repo.NewDrugTest, 'personId' | 'recordedBy' | 'refusalAction' | 'importBatch'> & { refusalAction: RefusalAction | null }
 
 export type AttendanceInput = {
   outcome: AttendanceOutcome
@@ -81,40 +64,40 @@ function closedMessage(appointment: { closed_on: string | null; fell_away_on: st
 }
 
 export function createDipService(db: Kysely<Database>, clock: () => Date = () => new Date()) {
-  async function recordTest(user: SessionUser, personId: string, input: TestInput, actor: Actor): Promise<DipResult<{ testId: string; positive: boolean }>> {
+  async function recordTest(user: SessionUser, personId: string, input: TestInput, actor: Actor): Promise<WriteResult<{ testId: string; positive: boolean }>> {
     const { suites, offences } = await repo.referenceLists(db)
-    if (!suites.some((s) => s.code === input.custodySuiteCode)) return invalid('custodySuiteCode', 'Select a custody suite')
+    if (!suites.some((s) => s.code === input.custodySuiteCode)) return invalidResult('custodySuiteCode', 'Select a custody suite')
     if (input.triggerOffenceCode && !offences.some((o) => o.code === input.triggerOffenceCode)) {
-      return invalid('triggerOffenceCode', 'Select a trigger offence from the list')
+      return invalidResult('triggerOffenceCode', 'Select a trigger offence from the list')
     }
-    if (input.sampleTakenAt > clock()) return invalid('sampleDate', 'The sample time must be now or in the past')
+    if (input.sampleTakenAt > clock()) return invalidResult('sampleDate', 'The sample time must be now or in the past')
     return writeOnce(db, actor, async (trx) => {
       const person = await findPersonInAreas(trx, personId, user.visibleAreaIds)
-      if (!person) return notFound
+      if (!person) return notFoundResult
       const ageProblem = testAgeProblem(person.date_of_birth, input.condition, input.sampleTakenAt)
-      if (ageProblem) return invalid('condition', ageProblem)
+      if (ageProblem) return invalidResult('condition', ageProblem)
       if (await repo.custodyNumberUsed(trx, input.custodySuiteCode, input.custodyNumber, input.sampleTakenAt)) {
-        return invalid('custodyNumber', 'A test with this custody number and sample time is already recorded')
+        return invalidResult('custodyNumber', 'A test with this custody number and sample time is already recorded')
       }
       const testId = await repo.insertDrugTest(trx, { personId, ...input, recordedBy: user.id })
       await recordAudit(trx, actor, { category: 'collection', event: 'drug_test.recorded', entityType: 'drug_test', entityId: testId, personId })
-      return { ok: true as const, id: { testId, positive: isPositive(input) } }
+      return done({ testId, positive: isPositive(input) })
     })
   }
 
-  async function confirmTest(user: SessionUser, testId: string, input: { opiates: TestResult; cocaine: TestResult; confirmedOn: string }, actor: Actor): Promise<DipResult> {
+  async function confirmTest(user: SessionUser, testId: string, input: { opiates: TestResult; cocaine: TestResult; confirmedOn: string }, actor: Actor): Promise<WriteResult> {
     return writeOnce(db, actor, async (trx) => {
       const test = await repo.findTestInAreas(trx, testId, user.visibleAreaIds)
-      if (!test) return notFound
-      if (!test.disputed) return invalid('opiates', 'Only a disputed test has a confirmatory result')
-      if (test.confirmation_id) return invalid('opiates', 'The confirmatory result is already recorded')
-      if (input.confirmedOn < londonDay(test.sample_taken_at)) return invalid('confirmedOn', 'The result date must be on or after the sample date')
+      if (!test) return notFoundResult
+      if (!test.disputed) return invalidResult('opiates', 'Only a disputed test has a confirmatory result')
+      if (test.confirmation_id) return invalidResult('opiates', 'The confirmatory result is already recorded')
+      if (input.confirmedOn < londonDay(test.sample_taken_at)) return invalidResult('confirmedOn', 'The result date must be on or after the sample date')
       await repo.insertConfirmation(trx, { drugTestId: testId, ...input, recordedBy: user.id })
       await recordAudit(trx, actor, { category: 'collection', event: 'drug_test.confirmed', entityType: 'drug_test', entityId: testId, personId: test.person_id })
       if (test.assessment_id && !supportsRequirement(test, input)) {
         await requirementFallsAway(trx, user, test.assessment_id, test.person_id, input.confirmedOn, actor)
       }
-      return { ok: true as const, id: test.person_id }
+      return done(test.person_id)
     })
   }
 
@@ -141,19 +124,19 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
     testId: string,
     input: { scheduledAt: Date; place: string; assessor: string; imposedAt: Date; imposedByOfficer: string | null },
     actor: Actor,
-  ): Promise<DipResult> {
+  ): Promise<WriteResult> {
     return writeOnce(db, actor, async (trx) => {
       const test = await repo.findTestInAreas(trx, testId, user.visibleAreaIds)
-      if (!test) return notFound
-      if (test.assessment_id) return invalid('appointmentDate', 'An assessment has already been required after this test')
+      if (!test) return notFoundResult
+      if (test.assessment_id) return invalidResult('appointmentDate', 'An assessment has already been required after this test')
       // A disputed result confirmed by the laboratory is judged on the confirmed result.
       const judged = { ...test, ...judgedResults(test, { opiates: test.confirmed_opiates, cocaine: test.confirmed_cocaine }) }
       const problem = assessmentProblem(judged, test.date_of_birth)
-      if (problem) return invalid('appointmentDate', problem)
+      if (problem) return invalidResult('appointmentDate', problem)
       const earliest = earliestInitialAppointment(test.sample_taken_at, test.disputed)
       const day = londonDay(input.scheduledAt)
       if (input.scheduledAt < test.sample_taken_at || day < earliest) {
-        return invalid(
+        return invalidResult(
           'appointmentDate',
           test.disputed
             ? `The test is disputed: the initial assessment must be on or after ${formatDate(earliest)} (5 working days after the sample)`
@@ -161,7 +144,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
         )
       }
       const imposition = impositionProblem(input.imposedAt, test.sample_taken_at, input.scheduledAt, clock())
-      if (imposition) return invalid('imposedDate', imposition)
+      if (imposition) return invalidResult('imposedDate', imposition)
       const assessmentId = await repo.insertAssessment(trx, {
         personId: test.person_id,
         drugTestId: testId,
@@ -187,7 +170,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
         entityId: assessmentId,
         personId: test.person_id,
       })
-      return { ok: true as const, id: test.person_id }
+      return done(test.person_id)
     })
   }
 
@@ -197,19 +180,19 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
     appointmentId: string,
     input: { scheduledAt: Date; place: string; reason: string; version: number },
     actor: Actor,
-  ): Promise<DipResult> {
+  ): Promise<WriteResult> {
     return writeOnce(db, actor, async (trx) => {
       const appointment = await repo.findAppointmentInAreas(trx, appointmentId, user.visibleAreaIds)
-      if (!appointment) return notFound
-      if (appointment.attendance_outcome) return invalid('appointmentDate', 'Attendance is already recorded: the appointment cannot be moved')
-      if (appointment.closed_on) return invalid('appointmentDate', closedMessage(appointment))
+      if (!appointment) return notFoundResult
+      if (appointment.attendance_outcome) return invalidResult('appointmentDate', 'Attendance is already recorded: the appointment cannot be moved')
+      if (appointment.closed_on) return invalidResult('appointmentDate', closedMessage(appointment))
       if (appointment.kind === 'initial') {
         const earliest = earliestInitialAppointment(appointment.sample_taken_at, appointment.disputed)
         if (londonDay(input.scheduledAt) < earliest || input.scheduledAt < appointment.sample_taken_at) {
-          return invalid('appointmentDate', `The initial assessment must be on or after ${formatDate(earliest)}`)
+          return invalidResult('appointmentDate', `The initial assessment must be on or after ${formatDate(earliest)}`)
         }
       }
-      if (!(await repo.rescheduleIfVersion(trx, appointmentId, input.version, input.scheduledAt, input.place))) return stale
+      if (!(await repo.rescheduleIfVersion(trx, appointmentId, input.version, input.scheduledAt, input.place))) return staleResult
       await repo.insertAppointmentChange(trx, {
         appointmentId,
         previousAt: appointment.scheduled_at,
@@ -220,7 +203,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
         changedBy: user.id,
       })
       await recordAudit(trx, actor, { category: 'alteration', event: 'appointment.rescheduled', entityType: 'appointment', entityId: appointmentId, personId: appointment.person_id })
-      return { ok: true as const, id: appointment.person_id }
+      return done(appointment.person_id)
     })
   }
 
@@ -228,25 +211,25 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
    * RA3 in one step: the attendance; for an attended initial assessment RA4 (book the
    * follow-up) or RA5 (end the requirement); and, without good cause, the s12/s14 failure.
    */
-  async function recordAttendance(user: SessionUser, appointmentId: string, input: AttendanceInput, actor: Actor): Promise<DipResult<{ personId: string; failureId: string | null }>> {
+  async function recordAttendance(user: SessionUser, appointmentId: string, input: AttendanceInput, actor: Actor): Promise<WriteResult<{ personId: string; failureId: string | null }>> {
     return writeOnce(db, actor, async (trx) => {
       const appointment = await repo.findAppointmentInAreas(trx, appointmentId, user.visibleAreaIds)
-      if (!appointment) return notFound
-      if (appointment.attendance_outcome) return invalid('outcome', 'Attendance is already recorded for this appointment')
-      if (appointment.closed_on || appointment.fell_away_on) return invalid('outcome', closedMessage(appointment))
-      if (appointment.scheduled_at > clock()) return invalid('outcome', 'The appointment has not started yet: record attendance once it is due')
+      if (!appointment) return notFoundResult
+      if (appointment.attendance_outcome) return invalidResult('outcome', 'Attendance is already recorded for this appointment')
+      if (appointment.closed_on || appointment.fell_away_on) return invalidResult('outcome', closedMessage(appointment))
+      if (appointment.scheduled_at > clock()) return invalidResult('outcome', 'The appointment has not started yet: record attendance once it is due')
       const attendedInitial = appointment.kind === 'initial' && input.outcome === 'attended'
-      if (attendedInitial && !input.followUp) return invalid('followUp', 'Confirm a follow-up assessment (RA4) or end the requirement (RA5)')
+      if (attendedInitial && !input.followUp) return invalidResult('followUp', 'Confirm a follow-up assessment (RA4) or end the requirement (RA5)')
       if (!attendedInitial && input.followUp) {
-        return invalid('followUp', 'A follow-up can only be confirmed or ended after an attended initial assessment')
+        return invalidResult('followUp', 'A follow-up can only be confirmed or ended after an attended initial assessment')
       }
       if (input.followUp === 'ra4') {
-        if (!input.followUpAt || !input.followUpPlace || !input.followUpAssessor) return invalid('followUpDate', 'Enter the follow-up date, time, place and assessor')
-        if (input.followUpAt <= appointment.scheduled_at) return invalid('followUpDate', 'The follow-up must be after the initial assessment')
-        if (appointment.follow_up_ended_on || appointment.follow_up_booked) return invalid('followUp', 'The follow-up is already settled for this requirement')
+        if (!input.followUpAt || !input.followUpPlace || !input.followUpAssessor) return invalidResult('followUpDate', 'Enter the follow-up date, time, place and assessor')
+        if (input.followUpAt <= appointment.scheduled_at) return invalidResult('followUpDate', 'The follow-up must be after the initial assessment')
+        if (appointment.follow_up_ended_on || appointment.follow_up_booked) return invalidResult('followUp', 'The follow-up is already settled for this requirement')
       }
       if (!(await repo.insertAttendance(trx, { appointmentId, outcome: input.outcome, goodCause: input.goodCause, goodCauseNote: input.goodCauseNote, recordedBy: user.id }))) {
-        return invalid('outcome', 'Attendance is already recorded for this appointment')
+        return invalidResult('outcome', 'Attendance is already recorded for this appointment')
       }
       if (input.followUp === 'ra4' && input.followUpAt && input.followUpPlace && input.followUpAssessor) {
         await repo.insertAppointment(trx, {
@@ -281,7 +264,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
         personId: appointment.person_id,
         detail: { outcome: input.outcome, goodCause: input.goodCause, followUp: input.followUp, failureId },
       })
-      return { ok: true as const, id: { personId: appointment.person_id, failureId } }
+      return done({ personId: appointment.person_id, failureId })
     })
   }
 
@@ -295,22 +278,22 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
     event: { kind: Parameters<typeof repo.insertFailureEvent>[1]['kind']; eventDate: string; reference?: string | null; note?: string | null },
     actor: Actor,
     check?: (failure: repo.FailureRecord) => { field: string; message: string } | undefined,
-  ): Promise<DipResult> {
+  ): Promise<WriteResult> {
     // The failure's status as of today: one past its time bar refuses, whether or not the sweep has closed it.
     return writeOnce(db, actor, async (trx) => {
       const failure = await repo.findFailureInAreas(trx, failureId, user.visibleAreaIds, todayInLondon(clock()))
-      if (!failure) return notFound
-      if (!from.includes(failure.status)) return invalid(event.kind === 'statement_produced' ? 'statement' : 'outcome', `Not possible while the failure is ${failure.status.replace(/_/g, ' ')}`)
+      if (!failure) return notFoundResult
+      if (!from.includes(failure.status)) return invalidResult(event.kind === 'statement_produced' ? 'statement' : 'outcome', `Not possible while the failure is ${failure.status.replace(/_/g, ' ')}`)
       const problem = check?.(failure)
-      if (problem) return invalid(problem.field, problem.message)
-      if (!(await repo.setFailureStateIfVersion(trx, failureId, version, from, change))) return stale
+      if (problem) return invalidResult(problem.field, problem.message)
+      if (!(await repo.setFailureStateIfVersion(trx, failureId, version, from, change))) return staleResult
       await repo.insertFailureEvent(trx, { failureId, ...event, recordedBy: user.id })
       if (isOutcome(event.kind)) {
         await followFailureOutcome(trx, { id: failureId, outcome: event.kind, eventDate: event.eventDate, reference: event.reference ?? null, recordedBy: user.id })
       }
       if (event.kind === 'statement_withdrawn') await suspendEntriesOf(trx, failureId, event.eventDate, 'Suspended: the evidential statement was withdrawn', user.id)
       await recordAudit(trx, actor, { category: 'alteration', event: `failure.${event.kind}`, entityType: 'dip_failure', entityId: failureId, personId: failure.person_id })
-      return { ok: true as const, id: failure.person_id }
+      return done(failure.person_id)
     })
   }
 

@@ -7,6 +7,10 @@ import * as repo from './importRepository.ts'
 
 export type PreviewResult = { preview: ImportPreview; importId: string | null }
 
+/**
+ * Not a WriteResult: a commit refused because the records changed meanwhile carries the new
+ * preview, which the page shows in place of the one the user confirmed.
+ */
 export type CommitResult =
   | { kind: 'done'; testsCreated: number; peopleCreated: number; batchId: string }
   | { kind: 'notFound' }

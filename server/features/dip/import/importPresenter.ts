@@ -59,3 +59,20 @@ export function presentPreview(preview: Extract<ImportPreview, { ok: true }>) {
     moreErrors: Math.max(preview.errors.length - shownRows, 0),
   }
 }
+
+/**
+ * The preview page: what the file will do, the counts the commit must still find (so a file
+ * that changed meanwhile is shown again, not imported), and its row problems in the error summary.
+ */
+export function presentPreviewPage(preview: Extract<ImportPreview, { ok: true }>, upload: { importId: string | null; fileName: string; changed: boolean }) {
+  const presented = presentPreview(preview)
+  return {
+    title: 'Check the drug tests before importing',
+    ...upload,
+    expectedTests: preview.plans.length,
+    expectedPeople: preview.newPeople.length,
+    ...presented,
+    errors: presented.errors.length ? { summary: [{ text: `${presented.counts.rowsWithErrors} problems: they will not be imported`, href: '#row-errors' }], fields: {} } : undefined,
+    rowErrors: presented.errors,
+  }
+}

@@ -1,6 +1,5 @@
 import type { Response } from 'express'
-import { z } from 'zod'
-import { singleError, uuid } from '../../../http/forms.ts'
+import { singleError } from '../../../http/forms.ts'
 import { singleFileUpload } from '../../../http/multipart.ts'
 import { renderPage } from '../../../http/render.ts'
 import type { RouteDefinition } from '../../../http/routeDefinition.ts'
@@ -9,15 +8,10 @@ import { actorFrom } from '../../audit/actor.ts'
 import { maxFileBytes } from './drugTestCsv.ts'
 import type { ImportPreview } from './drugTestImport.ts'
 import type { DipImportService } from './dipImportService.ts'
-import { importedText, presentPreview } from './importPresenter.ts'
+import { importedText, presentPreviewPage } from './importPresenter.ts'
+import { commitSchema } from './importSchemas.ts'
 
 type Deps = { dipImportService: DipImportService }
-
-const commitSchema = z.object({
-  importId: uuid,
-  expectedTests: z.coerce.number().int().min(1).max(1_000_000),
-  expectedPeople: z.coerce.number().int().min(0).max(1_000_000),
-})
 
 /** The name the browser gave the file, for the page only: no path, no control characters, bounded. */
 function cleanFileName(name: string): string {
@@ -31,23 +25,7 @@ async function importForm(res: Response, problem?: string, status = 200) {
 }
 
 async function previewPage(res: Response, preview: Extract<ImportPreview, { ok: true }>, importId: string | null, fileName: string, status = 200, changed = false) {
-  const presented = presentPreview(preview)
-  await renderPage(
-    res,
-    'dip/importPreview',
-    {
-      title: 'Check the drug tests before importing',
-      fileName,
-      importId,
-      changed,
-      expectedTests: preview.plans.length,
-      expectedPeople: preview.newPeople.length,
-      ...presented,
-      errors: presented.errors.length ? { summary: [{ text: `${presented.counts.rowsWithErrors} problems: they will not be imported`, href: '#row-errors' }], fields: {} } : undefined,
-      rowErrors: presented.errors,
-    },
-    status,
-  )
+  await renderPage(res, 'dip/importPreview', presentPreviewPage(preview, { importId, fileName, changed }), status)
 }
 
 export function importRoutes({ dipImportService }: Deps): RouteDefinition[] {
@@ -59,6 +37,7 @@ export function importRoutes({ dipImportService }: Deps): RouteDefinition[] {
     // service logs that as one consultation when (and only when) it names anybody.
     audit: 'consultation',
     parseBody: singleFileUpload({ field: 'file', maxBytes: maxFileBytes, sizeText: '5 MB' }),
+    // Not formPost: a multipart upload, answered with a preview of the file rather than a redirect.
     handler: async (req, res) => {
       const problem = res.locals.uploadProblem as string | undefined
       if (problem) return importForm(res, problem, 400)
@@ -83,6 +62,7 @@ export function importRoutes({ dipImportService }: Deps): RouteDefinition[] {
       path: '/drug-tests/import/commit',
       access: 'dip.record',
       audit: 'collection',
+      // Not formPost: a refusal shows the upload page or the preview again (404, 409), not this form with its fields.
       handler: async (req, res) => {
         const parsed = commitSchema.safeParse(req.body)
         if (!parsed.success) return importForm(res, 'Upload the file and check it before importing', 400)

@@ -1,0 +1,104 @@
+import type { Request, Response } from 'express'
+import { dateParts } from '../../http/dates.ts'
+import { todayInLondon } from '../../domain/time.ts'
+import type { FormErrors } from '../../http/forms.ts'
+import { formPost, type FormValues } from '../../http/formPost.ts'
+import { notFound } from '../../http/httpError.ts'
+import { renderPage } from '../../http/render.ts'
+import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { idParam } from '../../http/writeResult.ts'
+import { signedInUser } from '../../http/signedInUser.ts'
+import { actorFrom } from '../audit/actor.ts'
+import { presentPerson } from '../people/peoplePresenter.ts'
+import type { PeopleService } from '../people/peopleService.ts'
+import { personIdFrom } from '../people/personAccess.ts'
+import { personForForm } from '../people/personForForm.ts'
+import { assessmentStartDays, presentTestForm, presentTestPage } from './dipPagePresenter.ts'
+import { assessmentSchema, confirmationSchema, drugTestSchema } from './dipSchemas.ts'
+import type { DipService } from './dipService.ts'
+
+type Deps = { dipService: DipService; peopleService: PeopleService }
+
+const testIdOf = (req: Request) => idParam(req, 'testId', 'Drug test')
+
+/** The drug test (DT1), its confirmatory result, and the required assessment imposed on it (RA1). */
+export function dipTestRoutes({ dipService, peopleService }: Deps): RouteDefinition[] {
+  async function testForm(req: Request, res: Response, values: FormValues, errors?: FormErrors) {
+    const person = await personForForm(peopleService, req, res, 'drug_test', !errors)
+    if (!person) return
+    const view = { ...presentTestForm(await dipService.referenceLists()), person: presentPerson(person, todayInLondon()), values, errors }
+    await renderPage(res, 'dip/testNew', view, errors ? 400 : 200)
+  }
+
+  async function testPage(req: Request, res: Response, values: FormValues, errors?: FormErrors) {
+    const test = await dipService.test(signedInUser(req), testIdOf(req), actorFrom(req))
+    if (!test) throw notFound('Drug test')
+    const days = assessmentStartDays(test)
+    const start = { imposedDate: dateParts(days.imposedDate), appointmentDate: dateParts(days.appointmentDate), confirmedOn: dateParts(todayInLondon()) }
+    await renderPage(res, 'dip/test', { ...presentTestPage(test), values: { ...start, ...values }, errors }, errors ? 400 : 200)
+  }
+
+  return [
+    {
+      method: 'get',
+      path: '/people/:personId/drug-tests/new',
+      access: 'dip.record',
+      person: { via: 'person', param: 'personId' },
+      audit: 'consultation',
+      handler: (req, res) => testForm(req, res, { sampleDate: dateParts(todayInLondon()), refused: 'no', disputed: 'no' }),
+    },
+    {
+      method: 'post',
+      path: '/people/:personId/drug-tests',
+      access: 'dip.record',
+      person: { via: 'person', param: 'personId' },
+      audit: 'collection',
+      handler: formPost({
+        schema: drugTestSchema,
+        page: testForm,
+        act: (req, data) => dipService.recordTest(signedInUser(req), personIdFrom(req), data, actorFrom(req)),
+        done: (_req, { testId, positive }) => ({
+          message: positive ? 'Drug test recorded. The result is positive: you can now require an assessment.' : 'Drug test recorded',
+          redirect: `/drug-tests/${testId}`,
+        }),
+      }),
+    },
+    {
+      method: 'get',
+      path: '/drug-tests/:testId',
+      access: 'dip.record',
+      person: { via: 'drugTest', param: 'testId' },
+      audit: 'consultation',
+      handler: (req, res) => testPage(req, res, {}),
+    },
+    {
+      method: 'post',
+      path: '/drug-tests/:testId/confirmation',
+      access: 'dip.record',
+      person: { via: 'drugTest', param: 'testId' },
+      audit: 'collection',
+      handler: formPost({
+        schema: confirmationSchema,
+        page: testPage,
+        act: (req, data) => dipService.confirmTest(signedInUser(req), testIdOf(req), data, actorFrom(req)),
+        done: (req) => ({ message: 'Confirmatory result recorded', redirect: `/drug-tests/${testIdOf(req)}` }),
+      }),
+    },
+    {
+      method: 'post',
+      path: '/drug-tests/:testId/assessment',
+      access: 'dip.record',
+      person: { via: 'drugTest', param: 'testId' },
+      audit: 'collection',
+      handler: formPost({
+        schema: assessmentSchema,
+        page: testPage,
+        act: (req, data) => dipService.imposeAssessment(signedInUser(req), testIdOf(req), data, actorFrom(req)),
+        done: (_req, personId) => ({
+          message: 'Required assessment imposed (RA1): initial appointment booked and follow-up requirement imposed',
+          redirect: `/people/${personId}`,
+        }),
+      }),
+    },
+  ]
+}
