@@ -9,7 +9,6 @@ export const contactSchema = z.object({
   pathway: choice(pathways, 'Select a pathway'),
   note: text('a note of the contact', 4000),
 })
-export const contactFieldOrder = ['contactDate', 'contactType', 'pathway', 'note'] as const
 
 export const actionSchema = z.object({
   description: text('what needs doing', 500),
@@ -17,6 +16,5 @@ export const actionSchema = z.object({
   dueDate: dateField('due date', { notPast: true }),
   actionPathway: choice(pathways, 'Select a pathway'),
 })
-export const actionFieldOrder = ['description', 'ownerId', 'dueDate', 'actionPathway'] as const
 
 export const completeActionSchema = z.object({ version })

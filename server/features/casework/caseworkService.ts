@@ -8,8 +8,7 @@ import { leadOfficers } from '../users/leadOfficersRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import * as repo from './caseworkRepository.ts'
 import { writeOnce } from '../idempotency/writeOnce.ts'
-
-export type CaseworkResult = 'ok' | 'notFound' | 'stale' | 'keyReused' | { invalid: { field: string; message: string } }
+import { done, invalidResult, notFoundResult, staleResult, type WriteResult } from '../../domain/writeResult.ts'
 
 export type CaseworkService = ReturnType<typeof createCaseworkService>
 
@@ -17,16 +16,15 @@ export type CaseworkService = ReturnType<typeof createCaseworkService>
 export function createCaseworkService(db: Kysely<Database>) {
   /**
    * A record about a person in the user's areas, written with its collection audit row, once per
-   * form key: a repeat of the same form gets 'ok' again and writes nothing.
+   * form key: a repeat of the same form gets its success again and writes nothing.
    */
-  async function createFor(user: SessionUser, personId: string, actor: Actor, event: string, entityType: string, insert: (trx: Kysely<Database>) => Promise<string>): Promise<CaseworkResult> {
-    const result = await writeOnce(db, actor, async (trx) => {
-      if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return { ok: false as const, kind: 'notFound' as const }
+  async function createFor(user: SessionUser, personId: string, actor: Actor, event: string, entityType: string, insert: (trx: Kysely<Database>) => Promise<string>): Promise<WriteResult> {
+    return writeOnce(db, actor, async (trx): Promise<WriteResult> => {
+      if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return notFoundResult
       const id = await insert(trx)
       await recordAudit(trx, actor, { category: 'collection', event, entityType, entityId: id, personId })
-      return { ok: true as const, id }
+      return done(id)
     })
-    return result.ok ? 'ok' : result.kind
   }
 
   async function recordContact(
@@ -34,9 +32,9 @@ export function createCaseworkService(db: Kysely<Database>) {
     personId: string,
     input: { contactDate: string; contactType: string; pathway: string; note: string },
     actor: Actor,
-  ): Promise<CaseworkResult> {
+  ): Promise<WriteResult> {
     const types = await activeCodes(db, 'contact_type')
-    if (!types.some((t) => t.code === input.contactType)) return { invalid: { field: 'contactType', message: 'Select a contact type' } }
+    if (!types.some((t) => t.code === input.contactType)) return invalidResult('contactType', 'Select a contact type')
     return createFor(user, personId, actor, 'contact.recorded', 'contact', (trx) => repo.insertContact(trx, { personId, ...input, recordedBy: user.id }))
   }
 
@@ -45,17 +43,17 @@ export function createCaseworkService(db: Kysely<Database>) {
     personId: string,
     input: { description: string; ownerId: string; dueDate: string; pathway: string },
     actor: Actor,
-  ): Promise<CaseworkResult> {
+  ): Promise<WriteResult> {
     const owners = await leadOfficers(db, user.visibleAreaIds)
-    if (!owners.some((o) => o.id === input.ownerId)) return { invalid: { field: 'ownerId', message: 'Select who owns the action' } }
+    if (!owners.some((o) => o.id === input.ownerId)) return invalidResult('ownerId', 'Select who owns the action')
     return createFor(user, personId, actor, 'action.created', 'action', (trx) => repo.insertAction(trx, { personId, ...input, createdBy: user.id }))
   }
 
-  async function completeAction(user: SessionUser, actionId: string, version: number, actor: Actor): Promise<CaseworkResult> {
-    return db.transaction().execute(async (trx) => {
+  async function completeAction(user: SessionUser, actionId: string, version: number, actor: Actor): Promise<WriteResult> {
+    return db.transaction().execute(async (trx): Promise<WriteResult> => {
       const action = await repo.findAction(trx, actionId, user.visibleAreaIds)
-      if (!action) return 'notFound'
-      if (!(await repo.completeActionIfVersion(trx, actionId, version, todayInLondon()))) return 'stale'
+      if (!action) return notFoundResult
+      if (!(await repo.completeActionIfVersion(trx, actionId, version, todayInLondon()))) return staleResult
       await recordAudit(trx, actor, {
         category: 'alteration',
         event: 'action.completed',
@@ -63,7 +61,7 @@ export function createCaseworkService(db: Kysely<Database>) {
         entityId: actionId,
         personId: action.person_id,
       })
-      return 'ok'
+      return done(actionId)
     })
   }
 

@@ -3,7 +3,7 @@ import type { LinkAgency } from '../../../db/types.ts'
 import { agencies } from '../../auth/roles.ts'
 import { dateField, optionalDateField } from '../../http/dates.ts'
 import { checkboxes, choice, text, version } from '../../http/forms.ts'
-import { sharingCategories } from './disclosurePolicy.ts'
+import { partnerEditableFields, sharingCategories, type LinkRow } from './disclosurePolicy.ts'
 import { bragRatings, linkAgencies, mashDecisions, yosDisposals } from './partnersVocabulary.ts'
 
 const optionalText = (label: string, max: number) => text(label, max, { required: false }).transform((v) => (v === '' ? null : v))
@@ -34,7 +34,6 @@ const agencyFields = {
   decisionDate: optionalDateField('decision date', { notFuture: true }),
   childrenInvolved: blankToNull(wholeNumber('Children involved', 0, 30)),
 }
-export const linkDateFields = ['openedOn', 'closedOn', 'meetingDate', 'nextReview', 'transitionDate', 'decisionDate'] as const
 
 /** The columns that belong to each agency's kind of link; the rest of a link's columns are common to all. */
 export const agencyColumns: Record<LinkAgency, readonly string[]> = {
@@ -69,57 +68,90 @@ export const newLinkSchema = z
     ...agencyFields,
   })
   .superRefine((v, ctx) => requireForAgency(v.agency, v, ctx))
-export const newLinkFieldOrder = ['agency', 'reference', 'openedOn', 'contact', 'agreementId', 'maracRole', 'dashScore', 'meetingDate', 'idvaAllocated', 'nextReview', 'yosDisposal', 'caseManager', 'transitionDate', 'bragRating', 'mashDecision', 'decisionDate', 'childrenInvolved'] as const
 
-export const linkUpdateSchema = z.object({
+/** What a link's edit form sends besides its version. */
+const linkUpdateFields = {
   status: choice(['open', 'closed'], 'Select the status'),
   closedOn: optionalDateField('date closed', { notFuture: true }),
   contact: optionalText('the contact', 200),
   ...agencyFields,
-  version,
-})
-export const linkUpdateFieldOrder = ['status', 'closedOn', 'contact', 'maracRole', 'dashScore', 'meetingDate', 'idvaAllocated', 'nextReview', 'yosDisposal', 'caseManager', 'transitionDate', 'bragRating', 'mashDecision', 'decisionDate', 'childrenInvolved'] as const
+}
+export const linkUpdateSchema = z.object({ ...linkUpdateFields, version })
+
+/** An agreement's terms, the same when it is added and when it is edited (its agency is fixed once added). */
+const agreementTerms = {
+  categories: checkboxes(choice(sharingCategories, 'Select categories from the list')).refine((c) => c.length > 0, 'Select at least one category'),
+  startsOn: dateField('start date'),
+  endsOn: optionalDateField('end date'),
+}
+const endsOnOrAfterStart = (v: { startsOn: string; endsOn: string | null }) => !v.endsOn || v.endsOn >= v.startsOn
+const endsTooEarly = { path: ['endsOn'], message: 'End date must be on or after the start date' }
 
 export const agreementSchema = z
-  .object({
-    name: text('a name', 200),
-    agency: choice(agencies, 'Select the partner agency'),
-    categories: checkboxes(choice(sharingCategories, 'Select categories from the list')).refine((c) => c.length > 0, 'Select at least one category'),
-    startsOn: dateField('start date'),
-    endsOn: optionalDateField('end date'),
-  })
-  .refine((v) => !v.endsOn || v.endsOn >= v.startsOn, { path: ['endsOn'], message: 'End date must be on or after the start date' })
-export const agreementFieldOrder = ['name', 'agency', 'categories', 'startsOn', 'endsOn'] as const
-export const agreementUpdateSchema = z
-  .object({
-    name: text('a name', 200),
-    categories: checkboxes(choice(sharingCategories, 'Select categories from the list')).refine((c) => c.length > 0, 'Select at least one category'),
-    startsOn: dateField('start date'),
-    endsOn: optionalDateField('end date'),
-    version,
-  })
-  .refine((v) => !v.endsOn || v.endsOn >= v.startsOn, { path: ['endsOn'], message: 'End date must be on or after the start date' })
+  .object({ name: text('a name', 200), agency: choice(agencies, 'Select the partner agency'), ...agreementTerms })
+  .refine(endsOnOrAfterStart, endsTooEarly)
+export const agreementUpdateSchema = z.object({ name: text('a name', 200), ...agreementTerms, version }).refine(endsOnOrAfterStart, endsTooEarly)
 
 /** Form names (camelCase) to columns. */
-export function toLinkColumns(v: Partial<Record<(typeof newLinkFieldOrder)[number] | 'status' | 'closedOn', unknown>>) {
-  const map: Record<string, string> = {
-    status: 'status',
-    closedOn: 'closed_on',
-    contact: 'contact',
-    maracRole: 'marac_role',
-    dashScore: 'dash_score',
-    meetingDate: 'meeting_date',
-    idvaAllocated: 'idva_allocated',
-    nextReview: 'next_review',
-    yosDisposal: 'yos_disposal',
-    caseManager: 'case_manager',
-    transitionDate: 'transition_date',
-    bragRating: 'brag_rating',
-    mashDecision: 'mash_decision',
-    decisionDate: 'decision_date',
-    childrenInvolved: 'children_involved',
-  }
+const columnOfField: Record<string, string> = {
+  status: 'status',
+  closedOn: 'closed_on',
+  contact: 'contact',
+  maracRole: 'marac_role',
+  dashScore: 'dash_score',
+  meetingDate: 'meeting_date',
+  idvaAllocated: 'idva_allocated',
+  nextReview: 'next_review',
+  yosDisposal: 'yos_disposal',
+  caseManager: 'case_manager',
+  transitionDate: 'transition_date',
+  bragRating: 'brag_rating',
+  mashDecision: 'mash_decision',
+  decisionDate: 'decision_date',
+  childrenInvolved: 'children_involved',
+}
+
+export function toLinkColumns(v: Readonly<Record<string, unknown>>) {
   const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(v)) if (map[key] && value !== undefined) out[map[key]] = value
+  for (const [key, value] of Object.entries(v)) if (columnOfField[key] && value !== undefined) out[columnOfField[key]] = value
   return out
+}
+
+/** The police may change every field of a link's edit form. */
+export const policeEditableFields = Object.keys(linkUpdateFields)
+/** A partner may change only some (disclosurePolicy.ts names them by their columns). */
+export const partnerEditableFormFields = partnerEditableFields.map((column) => Object.keys(columnOfField).find((field) => columnOfField[field] === column))
+
+/** A new link's columns: the chosen agency's own fields, every other agency's left null. */
+export function newLinkColumns(v: z.output<typeof newLinkSchema>) {
+  const { agency } = v
+  const own = <T>(of: LinkRow['agency'], value: T) => (agency === of ? value : null)
+  return {
+    agency,
+    reference: v.reference,
+    opened_on: v.openedOn,
+    contact: v.contact,
+    agreementId: v.agreementId,
+    marac_role: own('marac', v.maracRole),
+    dash_score: own('marac', v.dashScore),
+    meeting_date: own('marac', v.meetingDate),
+    idva_allocated: own('marac', v.idvaAllocated),
+    next_review: own('marac', v.nextReview),
+    yos_disposal: own('yos', v.yosDisposal),
+    case_manager: own('yos', v.caseManager),
+    transition_date: own('yos', v.transitionDate),
+    brag_rating: own('mash', v.bragRating),
+    mash_decision: own('mash', v.mashDecision),
+    decision_date: own('mash', v.decisionDate),
+    children_involved: own('mash', v.childrenInvolved),
+  }
+}
+
+type LinkChanges = Partial<Omit<LinkRow, 'id' | 'version' | 'agency' | 'repeat_referral'>>
+
+/** An edit's changed columns and the version it was read at; a partner's edit keeps only the columns a partner may change. */
+export function linkUpdateOf({ version, ...fields }: z.output<typeof linkUpdateSchema>, allowed: readonly string[] | 'all') {
+  const columns = toLinkColumns(fields)
+  const kept = allowed === 'all' ? columns : Object.fromEntries(Object.entries(columns).filter(([column]) => allowed.includes(column)))
+  return { version, changes: kept as LinkChanges }
 }

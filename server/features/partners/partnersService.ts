@@ -11,20 +11,14 @@ import * as repo from './partnersRepository.ts'
 import { agencyColumns, requiredLinkColumns } from './partnersSchemas.ts'
 import { linkAgencies } from './partnersVocabulary.ts'
 import { writeOnce } from '../idempotency/writeOnce.ts'
+import { done, invalidResult as invalid, notFoundResult, staleResult, type WriteResult } from '../../domain/writeResult.ts'
 
 export { isRepeatMarac } from './partnerRules.ts'
 
-export type PartnerResult =
-  | { ok: true; id: string }
-  | { ok: false; kind: 'notFound' }
-  | { ok: false; kind: 'stale' }
-  | { ok: false; kind: 'invalid'; field: string; message: string }
-  | { ok: false; kind: 'keyReused' }
-
-const invalid = (field: string, message: string) => ({ ok: false as const, kind: 'invalid' as const, field, message })
-
 export type LinkInput = Omit<LinkRow, 'id' | 'version' | 'status' | 'closed_on' | 'repeat_referral'> & { agreementId: string }
 export type LinkUpdate = Partial<Omit<LinkRow, 'id' | 'version' | 'agency' | 'repeat_referral'>>
+/** An edit of a link: its changed columns, and the version the form was read at. */
+export type LinkEdit = { version: number; changes: LinkUpdate }
 
 export type PartnersService = ReturnType<typeof createPartnersService>
 
@@ -39,13 +33,13 @@ export function createPartnersService(db: Kysely<Database>) {
     return inForce.some((a) => a.id === agreementId)
   }
 
-  async function createLink(user: SessionUser, personId: string, input: LinkInput, actor: Actor): Promise<PartnerResult> {
+  async function createLink(user: SessionUser, personId: string, input: LinkInput, actor: Actor): Promise<WriteResult> {
     if (!(await agreementUsable(input.agreementId, input.agency, input.opened_on)) || !(await agreementUsable(input.agreementId, input.agency, todayInLondon()))) {
       return invalid('agreementId', `Select an information-sharing agreement with ${agencyLabels[input.agency]} that is in force`)
     }
-    return writeOnce(db, actor, async (trx): Promise<PartnerResult> => {
+    return writeOnce(db, actor, async (trx): Promise<WriteResult> => {
       const person = await findPersonInAreas(trx, personId, user.visibleAreaIds)
-      if (!person) return { ok: false, kind: 'notFound' }
+      if (!person) return notFoundResult
       const tooOldOrYoung = input.agency === 'yos' ? yosAgeProblem(person.date_of_birth, input.opened_on) : undefined
       if (tooOldOrYoung) return invalid('openedOn', tooOldOrYoung)
       const { agreementId, ...fields } = input
@@ -56,7 +50,7 @@ export function createPartnersService(db: Kysely<Database>) {
       const id = await repo.insertLink(trx, { ...fields, person_id: personId, agreement_id: agreementId, created_by: user.id, repeat_referral: repeat })
       await recordAudit(trx, actor, { category: 'collection', event: 'partner_link.created', entityType: 'partner_link', entityId: id, personId, detail: { agency: input.agency, repeat } })
       await applyRepeatFlags(trx, user, actor, personId, flags, id)
-      return { ok: true, id: personId }
+      return done(personId)
     })
   }
 
@@ -98,10 +92,10 @@ export function createPartnersService(db: Kysely<Database>) {
     changes: LinkUpdate,
     actor: Actor,
     onlyAgency?: LinkAgency | null,
-  ): Promise<PartnerResult> {
-    return db.transaction().execute(async (trx): Promise<PartnerResult> => {
+  ): Promise<WriteResult> {
+    return db.transaction().execute(async (trx): Promise<WriteResult> => {
       const link = await repo.findLinkInAreas(trx, linkId, user.visibleAreaIds)
-      if (!link || (onlyAgency !== undefined && link.agency !== onlyAgency)) return { ok: false, kind: 'notFound' }
+      if (!link || (onlyAgency !== undefined && link.agency !== onlyAgency)) return notFoundResult
       // An edit form sends every agency's fields: keep only this link's own, and never blank what a link must have.
       const otherAgencies = linkAgencies.filter((a) => a !== link.agency).flatMap((a) => agencyColumns[a])
       const own = Object.fromEntries(Object.entries(changes).filter(([key]) => !otherAgencies.includes(key))) as LinkUpdate
@@ -110,9 +104,9 @@ export function createPartnersService(db: Kysely<Database>) {
       }
       const closedOn = own.closed_on !== undefined ? own.closed_on : link.closed_on
       const status = own.status ?? link.status
-      if (status === 'closed' && !closedOn) return invalid('closed_on', 'Enter the date the case was closed')
-      if (status === 'open' && closedOn) return invalid('closed_on', 'An open case has no closed date: leave it blank')
-      if (closedOn && closedOn < (own.opened_on ?? link.opened_on)) return invalid('closed_on', 'The closed date must be on or after the opened date')
+      if (status === 'closed' && !closedOn) return invalid('closedOn', 'Enter the date the case was closed')
+      if (status === 'open' && closedOn) return invalid('closedOn', 'An open case has no closed date: leave it blank')
+      if (closedOn && closedOn < (own.opened_on ?? link.opened_on)) return invalid('closedOn', 'The closed date must be on or after the opened date')
       const movedOpening = own.opened_on !== undefined && own.opened_on !== link.opened_on ? own.opened_on : undefined
       const tooOldOrYoung = movedOpening && link.agency === 'yos' ? yosAgeProblem(link.date_of_birth, movedOpening) : undefined
       if (tooOldOrYoung) return invalid('openedOn', tooOldOrYoung)
@@ -121,11 +115,11 @@ export function createPartnersService(db: Kysely<Database>) {
         const before = (link as Record<string, unknown>)[key]
         if ((before ?? null) !== (value ?? null)) diff[key] = { from: before ?? null, to: value ?? null }
       }
-      if (Object.keys(diff).length === 0) return { ok: true, id: link.person_id }
+      if (Object.keys(diff).length === 0) return done(link.person_id)
       // Locked before the link, in the order a new link takes them.
       const reflag = movedOpening !== undefined && link.agency === 'marac'
       if (reflag) await repo.lockPersonForLinks(trx, link.person_id)
-      if (!(await repo.updateLinkIfVersion(trx, linkId, version, own))) return { ok: false, kind: 'stale' }
+      if (!(await repo.updateLinkIfVersion(trx, linkId, version, own))) return staleResult
       await repo.insertLinkChange(trx, linkId, diff, user.id)
       await recordAudit(trx, actor, {
         category: 'alteration',
@@ -136,7 +130,7 @@ export function createPartnersService(db: Kysely<Database>) {
         detail: { fields: Object.keys(diff) },
       })
       if (reflag) await applyRepeatFlags(trx, user, actor, link.person_id, maracRepeatFlags(await repo.maracReferralsOf(trx, link.person_id)), linkId)
-      return { ok: true, id: link.person_id }
+      return done(link.person_id)
     })
   }
 
@@ -197,9 +191,9 @@ export function createPartnersService(db: Kysely<Database>) {
     return { policy, view, changes }
   }
 
-  async function partnerUpdate(user: SessionUser, linkId: string, version: number, changes: LinkUpdate, actor: Actor) {
+  async function partnerUpdate(user: SessionUser, linkId: string, { version, changes }: LinkEdit, actor: Actor): Promise<WriteResult> {
     const found = await partnerLinkAndPolicy(user, linkId)
-    if (!found?.policy.allowed.has('link_details')) return { ok: false as const, kind: 'notFound' as const }
+    if (!found?.policy.allowed.has('link_details')) return notFoundResult
     return updateLink(user, linkId, version, changes, actor, found.policy.linkAgency)
   }
 
@@ -212,7 +206,7 @@ export function createPartnersService(db: Kysely<Database>) {
 
   return {
     createLink,
-    updateLink: (user: SessionUser, linkId: string, version: number, changes: LinkUpdate, actor: Actor) => updateLink(user, linkId, version, changes, actor),
+    updateLink: (user: SessionUser, linkId: string, { version, changes }: LinkEdit, actor: Actor) => updateLink(user, linkId, version, changes, actor),
     partnerCases,
     partnerCase,
     partnerUpdate,
@@ -228,22 +222,23 @@ export function createPartnersService(db: Kysely<Database>) {
       input: { name: string; agency: Agency; categories: string[]; startsOn: string; endsOn: string | null },
       user: SessionUser,
       actor: Actor,
-    ) =>
+    ): Promise<WriteResult> =>
       db.transaction().execute(async (trx) => {
         const id = await repo.insertAgreement(trx, { ...input, createdBy: user.id })
         await recordAudit(trx, actor, { category: 'administration', event: 'agreement.created', entityType: 'sharing_agreement', entityId: id, detail: input })
-        return id
+        return done(id)
       }),
+    /** Saved over the version the form was read at; an agreement that is not there at all is not found, not stale. */
     updateAgreement: async (
       id: string,
       version: number,
       input: { name: string; categories: string[]; startsOn: string; endsOn: string | null },
       actor: Actor,
-    ) =>
+    ): Promise<WriteResult> =>
       db.transaction().execute(async (trx) => {
-        if (!(await repo.updateAgreementIfVersion(trx, id, version, input))) return false
+        if (!(await repo.updateAgreementIfVersion(trx, id, version, input))) return (await repo.findAgreement(trx, id)) ? staleResult : notFoundResult
         await recordAudit(trx, actor, { category: 'administration', event: 'agreement.updated', entityType: 'sharing_agreement', entityId: id, detail: input })
-        return true
+        return done(id)
       }),
   }
 }

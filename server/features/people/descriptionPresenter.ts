@@ -32,6 +32,13 @@ export function descriptionRows(fields: DescriptionFields): [string, string][] {
   ]
 }
 
+/** The page a description saved over someone else's meanwhile answers: each part as it now is, beside what was typed. */
+export function presentDescriptionConflict(personId: string, theirs: DescriptionFields, yours: DescriptionFields) {
+  const typed = descriptionRows(yours)
+  const rows: [string, string, string][] = descriptionRows(theirs).map(([label, now], i) => [label, now, typed[i]![1]])
+  return { title: 'Someone else changed this record', personId, rows }
+}
+
 export function descriptionFormValues(fields: DescriptionFields, version: number) {
   return {
     heightCm: fields.heightCm === null ? '' : String(fields.heightCm),

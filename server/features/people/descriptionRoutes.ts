@@ -1,47 +1,36 @@
-import type { Request, Response } from 'express'
-import { todayInLondon } from '../../domain/time.ts'
-import { keepValues, singleError, toFormErrors, type FormErrors } from '../../http/forms.ts'
-import { HttpError, notFound } from '../../http/httpError.ts'
+import { singleError, type FormErrors } from '../../http/forms.ts'
+import { notFound } from '../../http/httpError.ts'
 import { singleFileUpload } from '../../http/multipart.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
-import { keyUsedBefore } from '../../http/writeResult.ts'
+import { finishWrite } from '../../http/writeResult.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { maxPhotoBytes, maxPhotoSizeText } from './custodyPhoto.ts'
 import { descriptionFieldsOf } from './descriptionRepository.ts'
-import { buildOptions, descriptionFormValues, descriptionRows, eyeColourOptions } from './descriptionPresenter.ts'
-import { presentPerson } from './peoplePresenter.ts'
-import { descriptionFieldOrder, descriptionSchema } from './peopleSchemas.ts'
+import { buildOptions, descriptionFormValues, eyeColourOptions, presentDescriptionConflict } from './descriptionPresenter.ts'
+import { formReader } from './formReader.ts'
+import { descriptionSchema } from './peopleSchemas.ts'
 import type { PeopleService } from './peopleService.ts'
-import type { PersonRecord } from './peopleRepository.ts'
 import { personIdFrom, statedPurpose } from './personAccess.ts'
-import { personForForm } from './personForForm.ts'
+import { personFormPage } from './personForForm.ts'
 
 type Deps = { peopleService: PeopleService }
 
+const readDescription = formReader(descriptionSchema)
+
 /** The physical description form, the custody photograph's upload form, and the photograph itself. */
 export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
-  async function descriptionForm(res: Response, person: PersonRecord, values: Record<string, unknown>, errors?: FormErrors) {
-    await renderPage(
-      res,
-      'people/description',
-      { title: 'Physical description', person: presentPerson(person, todayInLondon()), values, errors, buildOptions, eyeColourOptions },
-      errors ? 400 : 200,
-    )
-  }
-
-  async function photoForm(res: Response, person: PersonRecord, hasPhoto: boolean, errors?: FormErrors) {
-    const title = hasPhoto ? 'Replace the custody photograph' : 'Upload a custody photograph'
-    await renderPage(res, 'people/photo', { title, person: presentPerson(person, todayInLondon()), hasPhoto, errors }, errors ? 400 : 200)
-  }
-
-  /** A refused form shown again: the person checked in scope (404 if not), nothing logged again. */
-  async function inScope(req: Request): Promise<PersonRecord> {
-    const person = await peopleService.findInScope(signedInUser(req), personIdFrom(req))
-    if (!person) throw notFound('Person')
-    return person
-  }
+  const descriptionPage = personFormPage(peopleService, { name: 'description', view: 'people/description' }, (_req, person, values) => ({
+    title: 'Physical description',
+    values: values ?? descriptionFormValues(descriptionFieldsOf(person), person.version),
+    buildOptions,
+    eyeColourOptions,
+  }))
+  const photoPage = personFormPage(peopleService, { name: 'photo-upload', view: 'people/photo' }, async (_req, person) => {
+    const hasPhoto = (await peopleService.descriptionOf(person.id))?.hasPhoto ?? false
+    return { title: hasPhoto ? 'Replace the custody photograph' : 'Upload a custody photograph', hasPhoto }
+  })
 
   return [
     {
@@ -50,11 +39,7 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
       access: 'people.edit',
       person: { via: 'person', param: 'personId' },
       audit: 'consultation',
-      handler: async (req, res) => {
-        const person = await personForForm(peopleService, req, res, 'description')
-        if (!person) return
-        await descriptionForm(res, person, descriptionFormValues(descriptionFieldsOf(person), person.version))
-      },
+      handler: (req, res) => descriptionPage(req, res),
     },
     {
       method: 'post',
@@ -62,27 +47,18 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
       access: 'people.edit',
       person: { via: 'person', param: 'personId' },
       audit: 'alteration',
+      // Not formPost: a description saved over someone else's meanwhile answers a page comparing the two, not the 409 page.
       handler: async (req, res) => {
-        const user = signedInUser(req)
         const id = personIdFrom(req)
-        const values = keepValues(req.body, [...descriptionFieldOrder, 'version'])
-        const parsed = descriptionSchema.safeParse(req.body)
-        if (!parsed.success) return descriptionForm(res, await inScope(req), values, toFormErrors(parsed.error, [...descriptionFieldOrder, 'version']))
-        const { version, ...fields } = parsed.data
-        const result = await peopleService.editDescription(user, id, version, fields, actorFrom(req))
-        if (result.ok) {
-          req.session.flash = { kind: 'success', text: 'Physical description saved' }
-          return res.redirect(303, `/people/${id}`)
+        const form = readDescription(req.body)
+        const again = (errors: FormErrors) => descriptionPage(req, res, form.values, errors)
+        if (form.errors) return again(form.errors)
+        const { version, ...fields } = form.data
+        const result = await peopleService.editDescription(signedInUser(req), id, version, fields, actorFrom(req))
+        if (!result.ok && result.kind === 'stale' && result.current) {
+          return renderPage(res, 'people/descriptionConflict', presentDescriptionConflict(id, result.current, fields), 409)
         }
-        if (result.kind === 'notFound') throw notFound('Person')
-        if (result.kind === 'stale') {
-          return renderPage(res, 'people/descriptionConflict', {
-            title: 'Someone else changed this record',
-            personId: id,
-            rows: descriptionRows(descriptionFieldsOf(result.current)).map(([label, theirs], i) => [label, theirs, descriptionRows(fields)[i]![1]]),
-          }, 409)
-        }
-        throw new HttpError(500, 'Unexpected result')
+        await finishWrite(req, res, result, { message: 'Physical description saved', redirect: `/people/${id}` }, again, 'Person')
       },
     },
     {
@@ -91,12 +67,7 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
       access: 'people.edit',
       person: { via: 'person', param: 'personId' },
       audit: 'consultation',
-      handler: async (req, res) => {
-        const person = await personForForm(peopleService, req, res, 'photo-upload')
-        if (!person) return
-        const description = await peopleService.descriptionOf(person.id)
-        await photoForm(res, person, description?.hasPhoto ?? false)
-      },
+      handler: (req, res) => photoPage(req, res),
     },
     {
       method: 'post',
@@ -106,22 +77,15 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
       audit: 'collection',
       // The CSRF token travels in the multipart body: app.ts runs this parser before checking it.
       parseBody: singleFileUpload({ field: 'photo', maxBytes: maxPhotoBytes, sizeText: maxPhotoSizeText }),
+      // Not formPost: the photograph is a multipart file, checked by its parser and the service, not by a schema.
       handler: async (req, res) => {
         const id = personIdFrom(req)
-        const refuse = async (message: string) => {
-          const person = await inScope(req)
-          const description = await peopleService.descriptionOf(person.id)
-          await photoForm(res, person, description?.hasPhoto ?? false, singleError('photo', message))
-        }
+        const again = (errors: FormErrors) => photoPage(req, res, undefined, errors)
         const problem = res.locals.uploadProblem as string | undefined
-        if (problem) return refuse(problem)
-        if (!req.file) return refuse('Select a photograph to upload')
+        if (problem) return again(singleError('photo', problem))
+        if (!req.file) return again(singleError('photo', 'Select a photograph to upload'))
         const result = await peopleService.uploadPhoto(signedInUser(req), id, req.file.buffer, actorFrom(req))
-        if (result === 'notFound') throw notFound('Person')
-        if (result === 'keyReused') throw keyUsedBefore()
-        if (typeof result === 'object') return refuse(result.invalid)
-        req.session.flash = { kind: 'success', text: 'Custody photograph saved' }
-        res.redirect(303, `/people/${id}`)
+        await finishWrite(req, res, result, { message: 'Custody photograph saved', redirect: `/people/${id}` }, again, 'Person')
       },
     },
     {

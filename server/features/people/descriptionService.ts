@@ -3,30 +3,27 @@ import type { Database } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { recordAudit, recordPersonViewed, type Actor } from '../audit/auditRepository.ts'
 import { writeOnce } from '../idempotency/writeOnce.ts'
+import { done, invalidResult, notFoundResult, staleResult, type WriteResult } from '../../domain/writeResult.ts'
 import { cleanPhoto } from './custodyPhoto.ts'
 import * as description from './descriptionRepository.ts'
 import type { DescriptionFields } from './descriptionRepository.ts'
-import { findPersonInAreas, type PersonRecord } from './peopleRepository.ts'
+import { findPersonInAreas } from './peopleRepository.ts'
 
-export type DescriptionChange =
-  | { ok: true }
-  | { ok: false; kind: 'notFound' }
-  | { ok: false; kind: 'stale'; current: PersonRecord }
-
-export type PhotoUpload = 'ok' | 'notFound' | 'keyReused' | { invalid: string }
+/** A description refused as stale carries the description as it now stands, for the page that compares the two. */
+export type DescriptionEdit = WriteResult<string, DescriptionFields>
 
 /** The physical description and the custody photograph: part of the people service. */
 export function createDescriptionService(db: Kysely<Database>) {
   /** Saved only over the version the form was read at, with its alteration row in the same transaction. */
-  async function editDescription(user: SessionUser, id: string, version: number, fields: DescriptionFields, actor: Actor): Promise<DescriptionChange> {
-    return db.transaction().execute(async (trx): Promise<DescriptionChange> => {
+  async function editDescription(user: SessionUser, id: string, version: number, fields: DescriptionFields, actor: Actor): Promise<DescriptionEdit> {
+    return db.transaction().execute(async (trx): Promise<DescriptionEdit> => {
       const before = await findPersonInAreas(trx, id, user.visibleAreaIds)
-      if (!before) return { ok: false, kind: 'notFound' }
-      if (!(await description.updateDescriptionIfVersion(trx, id, version, fields))) return { ok: false, kind: 'stale', current: before }
+      if (!before) return notFoundResult
       const was = description.descriptionFieldsOf(before)
+      if (!(await description.updateDescriptionIfVersion(trx, id, version, fields))) return { ...staleResult, current: was }
       const changed = (Object.keys(fields) as (keyof DescriptionFields)[]).filter((name) => (was[name] ?? null) !== (fields[name] ?? null))
       await recordAudit(trx, actor, { category: 'alteration', event: 'person.description_updated', entityType: 'person', entityId: id, personId: id, detail: { changed } })
-      return { ok: true }
+      return done(id)
     })
   }
 
@@ -35,12 +32,12 @@ export function createDescriptionService(db: Kysely<Database>) {
    * is decoded and encoded again outside any transaction (it takes a moment of CPU), then stored
    * with its collection row, once per form key.
    */
-  async function uploadPhoto(user: SessionUser, id: string, file: Buffer, actor: Actor): Promise<PhotoUpload> {
-    if (!(await findPersonInAreas(db, id, user.visibleAreaIds))) return 'notFound'
+  async function uploadPhoto(user: SessionUser, id: string, file: Buffer, actor: Actor): Promise<WriteResult> {
+    if (!(await findPersonInAreas(db, id, user.visibleAreaIds))) return notFoundResult
     const photo = cleanPhoto(file)
-    if (!photo.ok) return { invalid: photo.why }
-    const result = await writeOnce(db, actor, async (trx) => {
-      if (!(await findPersonInAreas(trx, id, user.visibleAreaIds))) return { ok: false as const, kind: 'notFound' as const }
+    if (!photo.ok) return invalidResult('photo', photo.why)
+    return writeOnce(db, actor, async (trx): Promise<WriteResult> => {
+      if (!(await findPersonInAreas(trx, id, user.visibleAreaIds))) return notFoundResult
       const saved = await description.savePhoto(trx, id, photo, user.id)
       await recordAudit(trx, actor, {
         category: 'collection',
@@ -50,9 +47,8 @@ export function createDescriptionService(db: Kysely<Database>) {
         personId: id,
         detail: { width: photo.width, height: photo.height, bytes: photo.jpeg.length },
       })
-      return { ok: true as const, id }
+      return done(id)
     })
-    return result.ok ? 'ok' : result.kind
   }
 
   /**

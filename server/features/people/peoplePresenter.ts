@@ -1,4 +1,5 @@
 import type { Gender, MembershipEventKind, Programme, Tier } from '../../../db/types.ts'
+import type { PersonVia } from '../../domain/personVia.ts'
 import { formatDate, formatDateTime } from '../../presenters/format.ts'
 import { dateParts } from '../../http/dates.ts'
 import {
@@ -8,13 +9,54 @@ import {
   pathwayLabels,
   pathways,
   programmeLabels,
+  restrictedPurposeLabels,
+  restrictedPurposes,
   tierLabels,
   type Pathway,
 } from './vocabulary.ts'
-import type { PersonRecord, PersonSummary } from './peopleRepository.ts'
+import type { PersonFields, PersonRecord, PersonSummary } from './peopleRepository.ts'
+
+type Option = { value: string; text: string }
 
 export const genderOptions = genders.map((value) => ({ value, text: genderLabels[value] }))
 export const pathwayOptions = [{ value: '', text: 'Select a pathway' }, ...pathways.map((value) => ({ value, text: pathwayLabels[value] }))]
+
+/** The purpose question's options, in the order the form shows them. */
+export const restrictedPurposeOptions: Option[] = restrictedPurposes.map((value) => ({ value, text: restrictedPurposeLabels[value] }))
+
+/**
+ * The question a restricted record asks before it opens, naming the record asked for (a person,
+ * a test …), never the person behind it. `returnTo` is the page to go back to once answered.
+ */
+export function purposeQuestion(record: { via: PersonVia; recordId: string; returnTo?: string; refusedPost?: boolean }) {
+  return { title: 'This record is restricted', ...record, values: {}, purposeOptions: restrictedPurposeOptions }
+}
+
+/** The add and edit forms' lists: gender, the user's boroughs, and their current wards. */
+export function personFormOptions(options: { boroughs: readonly { id: string; name: string }[]; wards: readonly { id: string; name: string; borough_name: string }[] }) {
+  return {
+    genderOptions,
+    boroughOptions: [{ value: '', text: 'Select a borough' }, ...options.boroughs.map((b) => ({ value: b.id, text: b.name }))],
+    wardOptions: [{ value: '', text: 'Not known' }, ...options.wards.map((w) => ({ value: w.id, text: `${w.name} (${w.borough_name})` }))],
+  }
+}
+
+export const markerOptionsOf = (markerTypes: readonly { code: string; label: string }[]): Option[] => markerTypes.map((m) => ({ value: m.code, text: m.label }))
+
+/** The likely matches a new person is held back by; one with the same PNC ID cannot be confirmed past. */
+export function presentDuplicates(matches: readonly PersonSummary[], pncId: string | null) {
+  return { duplicates: matches.map(presentSummary), samePnc: matches.some((m) => m.pnc_id !== null && m.pnc_id === pncId) }
+}
+
+/** The page an edit made over someone else's meanwhile answers: the record as it now is beside what was typed. */
+export function presentPersonConflict(personId: string, current: PersonRecord, yours: PersonFields, today: string) {
+  return {
+    title: 'Someone else changed this record',
+    personId,
+    current: presentPerson(current, today),
+    yours: { ...yours, dateOfBirth: formatDate(yours.dateOfBirth) },
+  }
+}
 
 export function pathwayLabel(code: string): string {
   return pathwayLabels[code as Pathway] ?? code

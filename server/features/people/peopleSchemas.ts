@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { dateField, optionalDateField } from '../../http/dates.ts'
 import { choice, text, uuid, version } from '../../http/forms.ts'
-import { builds, eyeColours, genders } from './vocabulary.ts'
+import { builds, eyeColours, genders, restrictedPurposes } from './vocabulary.ts'
 import { normaliseCroNumber, normalisePncId } from './identifiers.ts'
 
 const optionalText = (label: string, max: number) =>
@@ -52,8 +52,6 @@ export const personSchema = z.object({
   areaId: uuid.or(z.literal('').transform(() => undefined)).pipe(z.guid({ error: 'Select a borough' })),
   confirmNotDuplicate: z.literal('yes').optional(),
 })
-export const personFieldOrder = ['surname', 'forenames', 'dateOfBirth', 'gender', 'pncId', 'croNumber', 'address', 'wardId', 'areaId'] as const
-export const personDateFields = ['dateOfBirth'] as const
 
 export const editPersonSchema = personSchema.omit({ confirmNotDuplicate: true }).extend({ version })
 
@@ -64,33 +62,14 @@ export const aliasSchema = z.object({
   aliasForenames: text('the alias forenames', 100),
 })
 
-export const markerSchema = z.object({
-  markerCode: text('a marker', 40),
-  startDate: dateField('start date', { notFuture: true }),
-  reviewDate: optionalDateField('review date'),
-  markerNote: optionalText('a note', 500),
-})
-export const markerDateFields = ['startDate', 'reviewDate'] as const
-
-export const restrictedPurposes = [
-  'offender_management',
-  'investigation',
-  'safeguarding',
-  'disclosure_request',
-  'supervision_or_audit',
-  'other',
-] as const
-export const restrictedPurposeLabels: Record<(typeof restrictedPurposes)[number], string> = {
-  offender_management: 'Managing this person (IOM or DIP)',
-  investigation: 'Investigating an offence',
-  safeguarding: 'Safeguarding',
-  disclosure_request: 'Answering a disclosure request',
-  supervision_or_audit: 'Supervision or audit',
-  other: 'Another lawful purpose',
-}
-
-/** The purpose question's options, in the order the form shows them. */
-export const restrictedPurposeOptions = restrictedPurposes.map((value) => ({ value, text: restrictedPurposeLabels[value] }))
+export const markerSchema = z
+  .object({
+    markerCode: text('a marker', 40),
+    startDate: dateField('start date', { notFuture: true }),
+    reviewDate: optionalDateField('review date'),
+    markerNote: optionalText('a note', 500),
+  })
+  .refine((v) => !v.reviewDate || v.reviewDate >= v.startDate, { path: ['reviewDate'], message: 'Review date must be after the start date' })
 
 /** The record a purpose is stated for, as the restricted record gate named it. */
 export const restrictedRecordSchema = z.object({
@@ -104,9 +83,9 @@ export const accessPurposeSchema = z.object({
 })
 
 export const restrictionSchema = z.object({
-  restricted: z.enum(['yes', 'no'], { error: 'Select yes or no' }),
-  version,
   reason: text('why', 500),
+  version,
+  restricted: z.enum(['yes', 'no'], { error: 'Select yes or no' }),
 })
 
 export const searchSchema = z.object({
@@ -144,4 +123,3 @@ export const descriptionSchema = z.object({
   distinguishingMarks: optionalText('distinguishing marks', 500),
   version,
 })
-export const descriptionFieldOrder = ['heightCm', 'build', 'hair', 'eyes', 'distinguishingMarks'] as const

@@ -10,6 +10,7 @@ import { normaliseCroNumber, normalisePncId } from './identifiers.ts'
 import * as repo from './peopleRepository.ts'
 import type { PersonFields } from './peopleRepository.ts'
 import { writeOnce } from '../idempotency/writeOnce.ts'
+import { done, invalidResult, notFoundResult, staleResult, type WriteResult } from '../../domain/writeResult.ts'
 import { createDescriptionService } from './descriptionService.ts'
 
 export type SearchKind = 'pnc' | 'cro' | 'dateOfBirth' | 'name'
@@ -36,13 +37,14 @@ function isRealDay(iso: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso && Number(iso.slice(0, 4)) >= 1
 }
 
-export type PersonChange =
-  | { ok: true; id: string }
-  | { ok: false; kind: 'invalid'; field: string; message: string }
-  | { ok: false; kind: 'duplicates'; matches: repo.PersonSummary[] }
-  | { ok: false; kind: 'stale'; current: repo.PersonRecord }
-  | { ok: false; kind: 'notFound' }
-  | { ok: false; kind: 'keyReused' }
+/** A new person: written, refused, or held back by the likely matches, which the form shows to open one or confirm this is someone else. */
+export type PersonCreation = WriteResult | { ok: false; kind: 'duplicates'; matches: repo.PersonSummary[] }
+
+/** An edit refused as stale carries the record as it now stands, for the page that compares the two. */
+export type PersonEdit = WriteResult<string, repo.PersonRecord>
+
+/** What a write about a person that changed nothing answers: a marker already ended is not found; a restriction read at an older version is stale. */
+type IfUnchanged = typeof notFoundResult | typeof staleResult
 
 export type PeopleService = ReturnType<typeof createPeopleService>
 
@@ -105,28 +107,28 @@ export function createPeopleService(db: Kysely<Database>) {
    * Once per form key, the checks included: a repeat of a form that created the person must get
    * the same answer (that person's page), not a warning that they may already be on Cohort.
    */
-  async function create(user: SessionUser, fields: PersonFields, confirmedNotDuplicate: boolean, actor: Actor): Promise<PersonChange> {
-    return writeOnce(db, actor, async (trx): Promise<PersonChange> => {
+  async function create(user: SessionUser, fields: PersonFields, confirmedNotDuplicate: boolean, actor: Actor): Promise<PersonCreation> {
+    return writeOnce(db, actor, async (trx): Promise<PersonCreation> => {
       const matches = await repo.findLikelyDuplicates(trx, user.visibleAreaIds, fields)
       const samePnc = matches.some((m) => fields.pncId !== null && m.pnc_id === fields.pncId)
       if (matches.length > 0 && (!confirmedNotDuplicate || samePnc)) return { ok: false, kind: 'duplicates', matches }
       const problem = await checkFields(trx, user, fields, actor)
-      if (problem) return { ok: false, kind: 'invalid', ...problem }
+      if (problem) return invalidResult(problem.field, problem.message)
       const newId = await repo.insertPerson(trx, fields, user.id)
       await recordAudit(trx, actor, { category: 'collection', event: 'person.created', entityType: 'person', entityId: newId, personId: newId })
-      return { ok: true, id: newId }
+      return done(newId)
     })
   }
 
-  async function edit(user: SessionUser, id: string, version: number, fields: PersonFields, actor: Actor): Promise<PersonChange> {
+  async function edit(user: SessionUser, id: string, version: number, fields: PersonFields, actor: Actor): Promise<PersonEdit> {
     const before = await repo.findPersonInAreas(db, id, user.visibleAreaIds)
-    if (!before) return { ok: false, kind: 'notFound' }
+    if (!before) return notFoundResult
     const problem = await checkFields(db, user, fields, actor, id)
-    if (problem) return { ok: false, kind: 'invalid', ...problem }
-    return db.transaction().execute(async (trx) => {
+    if (problem) return invalidResult(problem.field, problem.message)
+    return db.transaction().execute(async (trx): Promise<PersonEdit> => {
       if (!(await repo.updatePersonIfVersion(trx, id, version, fields))) {
         const current = await repo.findPersonInAreas(trx, id, user.visibleAreaIds)
-        return current ? { ok: false as const, kind: 'stale' as const, current } : { ok: false as const, kind: 'notFound' as const }
+        return current ? { ...staleResult, current } : notFoundResult
       }
       await recordAudit(trx, actor, {
         category: 'alteration',
@@ -136,7 +138,7 @@ export function createPeopleService(db: Kysely<Database>) {
         personId: id,
         detail: { changed: changedFields(before, fields) },
       })
-      return { ok: true as const, id }
+      return done(id)
     })
   }
 
@@ -161,21 +163,20 @@ export function createPeopleService(db: Kysely<Database>) {
     user: SessionUser,
     personId: string,
     actor: Actor,
-    event: string,
-    category: 'collection' | 'alteration',
+    audit: { event: string; category: 'collection' | 'alteration'; detail?: Record<string, unknown> },
     write: (trx: Kysely<Database>) => Promise<boolean | void>,
-    detail?: Record<string, unknown>,
-  ): Promise<'ok' | 'notFound' | 'unchanged' | 'keyReused'> {
+    ifUnchanged: IfUnchanged = notFoundResult,
+  ): Promise<WriteResult> {
+    const { event, category, detail } = audit
     // Once per form key: a repeated alias or marker form adds nothing the second time.
-    const result = await writeOnce(db, actor, async (trx) => {
+    return writeOnce(db, actor, async (trx): Promise<WriteResult> => {
       const person = await repo.findPersonInAreas(trx, personId, user.visibleAreaIds)
-      if (!person) return { ok: false as const, kind: 'notFound' as const }
+      if (!person) return notFoundResult
       const changed = await write(trx)
-      if (changed === false) return { ok: false as const, kind: 'unchanged' as const }
+      if (changed === false) return ifUnchanged
       await recordAudit(trx, actor, { category, event, entityType: 'person', entityId: personId, personId, ...(detail ? { detail } : {}) })
-      return { ok: true as const, id: personId }
+      return done(personId)
     })
-    return result.ok ? 'ok' : result.kind
   }
 
   return {
@@ -188,21 +189,21 @@ export function createPeopleService(db: Kysely<Database>) {
     personBehind: (user: SessionUser, via: PersonVia, recordId: string) => personBehind(db, via, recordId, user.visibleAreaIds),
     ...createDescriptionService(db),
     addAlias: (user: SessionUser, personId: string, alias: { surname: string; forenames: string }, actor: Actor) =>
-      inScopeAndAudit(user, personId, actor, 'person.alias_added', 'collection', (trx) => repo.insertAlias(trx, personId, alias)),
+      inScopeAndAudit(user, personId, actor, { event: 'person.alias_added', category: 'collection' }, (trx) => repo.insertAlias(trx, personId, alias)),
     addMarker: async (
       user: SessionUser,
       personId: string,
       marker: { markerCode: string; startDate: string; reviewDate: string | null; note: string | null },
       actor: Actor,
-    ) => {
+    ): Promise<WriteResult> => {
       const known = (await reference.activeCodes(db, 'marker_type')).some((m) => m.code === marker.markerCode)
-      if (!known) return 'invalid' as const
-      return inScopeAndAudit(user, personId, actor, 'person.marker_added', 'collection', async (trx) => {
+      if (!known) return invalidResult('markerCode', 'Select a marker')
+      return inScopeAndAudit(user, personId, actor, { event: 'person.marker_added', category: 'collection' }, async (trx) => {
         await repo.insertMarker(trx, personId, marker, user.id)
       })
     },
     endMarker: (user: SessionUser, personId: string, markerId: string, actor: Actor) =>
-      inScopeAndAudit(user, personId, actor, 'person.marker_ended', 'alteration', (trx) =>
+      inScopeAndAudit(user, personId, actor, { event: 'person.marker_ended', category: 'alteration' }, (trx) =>
         repo.endMarker(trx, personId, markerId, todayInLondon(), user.id),
       ),
     /** Restricting a record, and lifting a restriction, each give a reason, kept in the audit row. */
@@ -211,10 +212,9 @@ export function createPeopleService(db: Kysely<Database>) {
         user,
         personId,
         actor,
-        change.restricted ? 'person.restricted' : 'person.unrestricted',
-        'alteration',
+        { event: change.restricted ? 'person.restricted' : 'person.unrestricted', category: 'alteration', detail: { reason: change.reason } },
         (trx) => repo.setRestricted(trx, personId, change.version, change.restricted),
-        { reason: change.reason },
+        staleResult,
       ),
     formOptions: async (user: SessionUser) => ({
       boroughs: await reference.boroughsIn(db, user.visibleAreaIds),

@@ -1,7 +1,12 @@
 import type { Request, Response } from 'express'
+import { todayInLondon } from '../../domain/time.ts'
+import type { FormValues } from '../../http/formPost.ts'
+import type { FormErrors } from '../../http/forms.ts'
 import { notFound } from '../../http/httpError.ts'
+import { renderPage } from '../../http/render.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { actorFrom } from '../audit/actor.ts'
+import { presentPerson } from './peoplePresenter.ts'
 import type { PersonRecord } from './peopleRepository.ts'
 import type { PeopleService } from './peopleService.ts'
 import { personIdFrom, statedPurpose } from './personAccess.ts'
@@ -33,4 +38,20 @@ export async function personForForm(
     return undefined
   }
   return opened.person
+}
+
+/** The rest of a person form's view, which may need the request, the person, or what was typed. */
+type FormView = (req: Request, person: PersonRecord, values: FormValues | undefined) => Record<string, unknown> | Promise<Record<string, unknown>>
+
+/**
+ * The page of a form about a person, headed by their details: its first showing (200, one
+ * consultation logged) or again with the errors (400), as formPost's `page` takes it.
+ */
+export function personFormPage(peopleService: PeopleService, page: { name: string; view: string }, view: FormView) {
+  return async (req: Request, res: Response, values?: FormValues, errors?: FormErrors): Promise<void> => {
+    const person = await personForForm(peopleService, req, res, page.name, !errors)
+    if (!person) return
+    const shown = { person: presentPerson(person, todayInLondon()), ...(await view(req, person, values)), errors }
+    await renderPage(res, page.view, shown, errors ? 400 : 200)
+  }
 }

@@ -7,7 +7,7 @@ import { renderPage } from '../../http/render.ts'
 import type { PersonInPath } from '../../http/routeDefinition.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { recordPersonViewed } from '../audit/auditRepository.ts'
-import { restrictedPurposeOptions } from './peopleSchemas.ts'
+import { purposeQuestion } from './peoplePresenter.ts'
 import { statedPurpose } from './personAccess.ts'
 import { personBehind } from './restrictedRecordRepository.ts'
 
@@ -34,21 +34,14 @@ export function restrictedRecordGate(db: Kysely<Database>, person: PersonInPath)
       if (!purpose) {
         if (!found.inScope) return renderPage(res, 'errors/404', { title: 'Page not found', requestId: req.id }, 404)
         if (!can(user, 'people.view')) return renderPage(res, 'people/restrictedElsewhere', { title: 'This record is restricted' }, 403)
-        return renderPage(
-          res,
-          'people/purpose',
-          {
-            title: 'This record is restricted',
-            via: person.via,
-            recordId: parsed.data,
-            // Back to the page asked for; after a refused post, to the person (the default).
-            returnTo: req.method === 'GET' ? req.originalUrl : undefined,
-            refusedPost: req.method !== 'GET',
-            values: {},
-            purposeOptions: restrictedPurposeOptions,
-          },
-          req.method === 'GET' ? 200 : 403,
-        )
+        const question = purposeQuestion({
+          via: person.via,
+          recordId: parsed.data,
+          // Back to the page asked for; after a refused post, to the person (the default).
+          returnTo: req.method === 'GET' ? req.originalUrl : undefined,
+          refusedPost: req.method !== 'GET',
+        })
+        return renderPage(res, 'people/purpose', question, req.method === 'GET' ? 200 : 403)
       }
       req.statedPurpose = purpose
     }

@@ -58,3 +58,21 @@ export const selectionMethodLabels: Record<(typeof selectionMethods)[number], st
   chi: 'Cambridge Crime Harm Index',
   other: 'Other local method',
 }
+
+/** Why a user opens a restricted record: the question the restricted record gate asks. */
+export const restrictedPurposes = [
+  'offender_management',
+  'investigation',
+  'safeguarding',
+  'disclosure_request',
+  'supervision_or_audit',
+  'other',
+] as const
+export const restrictedPurposeLabels: Record<(typeof restrictedPurposes)[number], string> = {
+  offender_management: 'Managing this person (IOM or DIP)',
+  investigation: 'Investigating an offence',
+  safeguarding: 'Safeguarding',
+  disclosure_request: 'Answering a disclosure request',
+  supervision_or_audit: 'Supervision or audit',
+  other: 'Another lawful purpose',
+}

@@ -5,9 +5,9 @@ import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { actorFrom } from '../audit/actor.ts'
-import { restrictedPurposeOptions } from '../people/peopleSchemas.ts'
+import { purposeQuestion } from '../people/peoplePresenter.ts'
 import { personIdFrom, statedPurpose } from '../people/personAccess.ts'
-import { presentPersonPage } from './personPagePresenter.ts'
+import { presentCombinedRecord, presentPersonPage } from './personPagePresenter.ts'
 import type { PersonPageService } from './personPageService.ts'
 
 type Deps = { personPageService: PersonPageService }
@@ -25,10 +25,8 @@ export function personPageRoutes({ personPageService }: Deps): RouteDefinition[]
         const id = personIdFrom(req)
         const record = await personPageService.view(user, id, actorFrom(req), statedPurpose(req, id))
         if (record.kind === 'notFound') throw notFound('Person')
-        if (record.kind === 'combined') return renderPage(res, 'combination/combinedRecord', { title: 'This record has been combined with another', survivorId: record.survivorId })
-        if (record.kind === 'needsPurpose') {
-          return renderPage(res, 'people/purpose', { title: 'This record is restricted', via: 'person', recordId: id, values: {}, purposeOptions: restrictedPurposeOptions })
-        }
+        if (record.kind === 'combined') return renderPage(res, 'combination/combinedRecord', presentCombinedRecord(record.survivorId))
+        if (record.kind === 'needsPurpose') return renderPage(res, 'people/purpose', purposeQuestion({ via: 'person', recordId: id }))
         await renderPage(res, 'people/show', {
           ...presentPersonPage(record, todayInLondon()),
           canEdit: can(user, 'people.edit'),
