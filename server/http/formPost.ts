@@ -34,17 +34,32 @@ export type FormPostOptions<S extends FormSchema, T> = {
  * then redirect with a message, or answer 404 / 409, or show the form again with the errors.
  */
 export function formPost<S extends FormSchema, T>(form: FormPostOptions<S, T>): RequestHandler {
-  const { names, dates } = fieldsOf(form.schema)
+  const read = formReader(form.schema)
   return async (req, res) => {
-    const values: FormValues = { ...keepValues(req.body, names), ...keepDateValues(req.body, dates) }
-    const parsed = form.schema.safeParse(dates.length > 0 ? gatherDates(req.body, dates) : req.body)
-    if (!parsed.success) {
-      await form.page(req, res, values, toFormErrors(parsed.error, names))
+    const { values, data, errors } = read(req.body)
+    if (errors) {
+      await form.page(req, res, values, errors)
       return
     }
-    const result = await form.act(req, parsed.data)
-    const outcome = result.ok ? form.done(req, result.id, parsed.data) : { message: '', redirect: '' }
-    await finishWrite(req, res, result, outcome, (errors) => form.page(req, res, values, errors), form.what)
+    const result = await form.act(req, data)
+    const outcome = result.ok ? form.done(req, result.id, data) : { message: '', redirect: '' }
+    await finishWrite(req, res, result, outcome, (refused) => form.page(req, res, values, refused), form.what)
+  }
+}
+
+type Read<T> = { values: FormValues; data: T; errors?: undefined } | { values: FormValues; data?: undefined; errors: FormErrors }
+
+/**
+ * The first half of formPost: what was typed, kept to show again, and the schema's parse of it,
+ * its errors in the schema's field order. Used alone by the few forms whose refusals show more
+ * than a field's error (likely duplicates, a page comparing an edit with someone else's).
+ */
+export function formReader<S extends z.ZodType>(schema: S): (body: unknown) => Read<z.output<S>> {
+  const { names, dates } = fieldsOf(schema)
+  return (body) => {
+    const values: FormValues = { ...keepValues(body, names), ...keepDateValues(body, dates) }
+    const parsed = schema.safeParse(dates.length > 0 ? gatherDates(body, dates) : body)
+    return parsed.success ? { values, data: parsed.data } : { values, errors: toFormErrors(parsed.error, names) }
   }
 }
 

@@ -6,8 +6,8 @@ import {
   presentCohortRow,
   presentMembership,
   presentReferral,
-  withBlank,
 } from '../../server/features/cohorts/cohortsPresenter.ts'
+import { withBlank } from '../../server/presenters/options.ts'
 import type { CohortRow } from '../../server/features/cohorts/cohortsRepository.ts'
 
 // What the cohort pages say, worked out from rows without a database.

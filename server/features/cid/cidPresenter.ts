@@ -1,6 +1,6 @@
 import { formatDate, formatDateTime } from '../../presenters/format.ts'
 import { shownRow } from '../../presenters/shownRow.ts'
-import { withBlank } from '../cohorts/cohortsPresenter.ts'
+import { boroughOptionsOf, wardOptionsOf, withBlank } from '../../presenters/options.ts'
 import { imposedByText } from '../dip/dipPresenter.ts'
 import { descriptionRows } from '../people/descriptionPresenter.ts'
 import { fullName } from '../people/peoplePresenter.ts'
@@ -31,8 +31,8 @@ type Places = {
 /** The CID list's place filters, each with an "all" choice first; a ward is named with its borough. */
 export function cidFilterOptions({ boroughs, wards }: Places) {
   return {
-    areaOptions: withBlank('All boroughs', boroughs.map((b) => ({ value: b.id, text: b.name }))),
-    wardOptions: withBlank('All wards', wards.map((w) => ({ value: w.id, text: `${w.name} (${w.borough_name})` }))),
+    areaOptions: withBlank('All boroughs', boroughOptionsOf(boroughs)),
+    wardOptions: withBlank('All wards', wardOptionsOf(wards)),
   }
 }
 

@@ -1,5 +1,6 @@
 import { todayInLondon } from '../../domain/time.ts'
 import { formatDate } from '../../presenters/format.ts'
+import { boroughOptionsOf, labelledOptions, officerOptionsOf, wardOptionsOf, withBlank } from '../../presenters/options.ts'
 import { fullName } from '../people/peoplePresenter.ts'
 import {
   membershipEventLabels,
@@ -13,26 +14,13 @@ import {
 import type { Programme, Tier } from '../../../db/types.ts'
 import type { CohortRow } from './cohortsRepository.ts'
 
-type Option = { value: string; text: string }
 type Named = { surname: string; forenames: string }
 
-export const programmeOptions: Option[] = programmes.map((value) => ({ value, text: programmeLabels[value] }))
-export const tierOptions: Option[] = tiers.map((value) => ({ value, text: tierLabels[value] }))
-export const methodOptions: Option[] = selectionMethods.map((value) => ({ value, text: selectionMethodLabels[value] }))
-export const eventKindOptions: Option[] = (['in_custody', 'released', 'tier_changed', 'lead_officer_changed', 'deselected'] as const).map((value) => ({
-  value,
-  text: membershipEventLabels[value],
-}))
-
-/** A select's options with a first, empty choice ("Select a lead officer", "Not changed", "All tiers"). */
-export function withBlank(first: string, options: readonly Option[]): Option[] {
-  return [{ value: '', text: first }, ...options]
-}
-
-export const officerOptionsOf = (officers: readonly { id: string; display_name: string }[]): Option[] =>
-  officers.map((o) => ({ value: o.id, text: o.display_name }))
-
-export const codeOptionsOf = (codes: readonly { code: string; label: string }[]): Option[] => codes.map((c) => ({ value: c.code, text: c.label }))
+export const programmeOptions = labelledOptions(programmes, programmeLabels)
+export const tierOptions = labelledOptions(tiers, tierLabels)
+export const methodOptions = labelledOptions(selectionMethods, selectionMethodLabels)
+const recordableEvents = ['in_custody', 'released', 'tier_changed', 'lead_officer_changed', 'deselected'] as const
+export const eventKindOptions = labelledOptions(recordableEvents, membershipEventLabels)
 
 const membershipStatus = (status: string) => (status === 'in_custody' ? 'In custody' : 'Active')
 
@@ -109,8 +97,8 @@ export function cohortFilterOptions(choices: FilterChoices) {
     programmeOptions: withBlank('All programmes', programmeOptions),
     tierOptions: withBlank('All tiers', tierOptions),
     officerOptions: withBlank('All officers', officerOptionsOf(choices.officers)),
-    areaOptions: withBlank('All boroughs', choices.boroughs.map((b) => ({ value: b.id, text: b.name }))),
-    wardOptions: withBlank('All wards', choices.wards.map((w) => ({ value: w.id, text: `${w.name} (${w.borough_name})` }))),
+    areaOptions: withBlank('All boroughs', boroughOptionsOf(choices.boroughs)),
+    wardOptions: withBlank('All wards', wardOptionsOf(choices.wards)),
     linkOptions: withBlank('Any or none', [
       { value: 'any', text: 'Any open partner case' },
       { value: 'marac', text: 'Open MARAC case' },

@@ -10,26 +10,24 @@ import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { toCsv } from '../../http/csv.ts'
+import { codeOptionsOf, officerOptionsOf, withBlank } from '../../presenters/options.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { presentPerson } from '../people/peoplePresenter.ts'
 import type { PeopleService } from '../people/peopleService.ts'
 import { personIdFrom } from '../people/personAccess.ts'
 import { personForForm } from '../people/personForForm.ts'
 import {
-  codeOptionsOf,
   cohortCsvHeader,
   cohortCsvRow,
   cohortFilterOptions,
   eventKindOptions,
   methodOptions,
-  officerOptionsOf,
   presentCaseloadRow,
   presentCohortRow,
   presentMembership,
   presentReferral,
   programmeOptions,
   tierOptions,
-  withBlank,
 } from './cohortsPresenter.ts'
 import { acceptSchema, cohortFilterSchema, declineSchema, membershipEventSchema, referralSchema } from './cohortsSchemas.ts'
 import type { CohortsService } from './cohortsService.ts'

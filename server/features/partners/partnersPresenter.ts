@@ -2,6 +2,7 @@ import type { LinkAgency } from '../../../db/types.ts'
 import { agencies, agencyLabels } from '../../auth/roles.ts'
 import { dateParts } from '../../http/dates.ts'
 import { formatDate } from '../../presenters/format.ts'
+import { labelledOptions, withBlank } from '../../presenters/options.ts'
 import { ageOn } from '../dip/dipRules.ts'
 import { addMonths } from '../../domain/time.ts'
 import { fullName } from '../people/peoplePresenter.ts'
@@ -29,9 +30,9 @@ export const linkFormOptions = {
   agencyOptions: linkAgencies.map((value) => ({ value, text: linkAgencyLabels[value] })),
   roleOptions: [{ value: '', text: 'Not MARAC' }, { value: 'victim', text: 'Victim' }, { value: 'perpetrator', text: 'Perpetrator' }],
   yesNoOptions: [{ value: '', text: 'Not recorded' }, { value: 'yes', text: 'Yes' }, { value: 'no', text: 'No' }],
-  disposalOptions: [{ value: '', text: 'Not YOS' }, ...yosDisposals.map((value) => ({ value, text: yosDisposalLabels[value] }))],
-  bragOptions: [{ value: '', text: 'Not MASH' }, ...bragRatings.map((value) => ({ value, text: bragLabels[value] }))],
-  decisionOptions: [{ value: '', text: 'No decision yet' }, ...mashDecisions.map((value) => ({ value, text: mashDecisionLabels[value] }))],
+  disposalOptions: withBlank('Not YOS', labelledOptions(yosDisposals, yosDisposalLabels)),
+  bragOptions: withBlank('Not MASH', labelledOptions(bragRatings, bragLabels)),
+  decisionOptions: withBlank('No decision yet', labelledOptions(mashDecisions, mashDecisionLabels)),
   statusOptions: [{ value: 'open', text: 'Open' }, { value: 'closed', text: 'Closed' }],
   categoryOptions: sharingCategories.map((value) => ({ value, text: sharingCategoryLabels[value] })),
   partnerAgencyOptions: agencies.map((value) => ({ value, text: agencyLabels[value] })),

@@ -1,11 +1,12 @@
 import type { Build, EyeColour } from '../../../db/types.ts'
 import { formatDateTime } from '../../presenters/format.ts'
+import { labelledOptions, withBlank } from '../../presenters/options.ts'
 import type { DescriptionFields } from './descriptionRepository.ts'
 import { buildLabels, builds, eyeColourLabels, eyeColours } from './vocabulary.ts'
 
 const notRecorded = 'Not recorded'
 
-export const buildOptions = [{ value: '', text: 'Not recorded' }, ...builds.map((value) => ({ value, text: buildLabels[value] }))]
+export const buildOptions = withBlank('Not recorded', labelledOptions(builds, buildLabels))
 export const eyeColourOptions = [{ value: '', text: 'Not recorded' }, ...eyeColours.map((value) => ({ value, text: eyeColourLabels[value] }))]
 
 /** The description as the page shows it: each part, or "Not recorded". */

@@ -1,5 +1,6 @@
 import type { Gender, MembershipEventKind, Programme, Tier } from '../../../db/types.ts'
 import type { PersonVia } from '../../domain/personVia.ts'
+import { boroughOptionsOf, labelledOptions, wardOptionsOf, withBlank } from '../../presenters/options.ts'
 import { formatDate, formatDateTime } from '../../presenters/format.ts'
 import { dateParts } from '../../http/dates.ts'
 import {
@@ -19,7 +20,7 @@ import type { PersonFields, PersonRecord, PersonSummary } from './peopleReposito
 type Option = { value: string; text: string }
 
 export const genderOptions = genders.map((value) => ({ value, text: genderLabels[value] }))
-export const pathwayOptions = [{ value: '', text: 'Select a pathway' }, ...pathways.map((value) => ({ value, text: pathwayLabels[value] }))]
+export const pathwayOptions = withBlank('Select a pathway', labelledOptions(pathways, pathwayLabels))
 
 /** The purpose question's options, in the order the form shows them. */
 export const restrictedPurposeOptions: Option[] = restrictedPurposes.map((value) => ({ value, text: restrictedPurposeLabels[value] }))
@@ -36,8 +37,8 @@ export function purposeQuestion(record: { via: PersonVia; recordId: string; retu
 export function personFormOptions(options: { boroughs: readonly { id: string; name: string }[]; wards: readonly { id: string; name: string; borough_name: string }[] }) {
   return {
     genderOptions,
-    boroughOptions: [{ value: '', text: 'Select a borough' }, ...options.boroughs.map((b) => ({ value: b.id, text: b.name }))],
-    wardOptions: [{ value: '', text: 'Not known' }, ...options.wards.map((w) => ({ value: w.id, text: `${w.name} (${w.borough_name})` }))],
+    boroughOptions: withBlank('Select a borough', boroughOptionsOf(options.boroughs)),
+    wardOptions: withBlank('Not known', wardOptionsOf(options.wards)),
   }
 }
 
