@@ -1,8 +1,6 @@
 import { z } from 'zod'
 import { passwordField } from '../users/usersSchemas.ts'
 
-export const changePasswordFields = ['currentPassword', 'newPassword', 'confirmPassword'] as const
-
 export const changePasswordSchema = z
   .object({
     currentPassword: passwordField('Enter your current password'),

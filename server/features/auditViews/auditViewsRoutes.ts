@@ -7,13 +7,11 @@ import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
-import { formatDateTime } from '../../presenters/format.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { fullName } from '../people/peoplePresenter.ts'
 import { personIdFrom } from '../people/personAccess.ts'
-import type { AuditRow } from './auditViewsRepository.ts'
 import type { AuditViewsService } from './auditViewsService.ts'
-import { categories, categoryLabels } from './auditViewsPresenter.ts'
+import { auditCsvHeader, auditCsvRow, categories, categoryOptions, presentAuditPage, presentByDay } from './auditViewsPresenter.ts'
 
 const pageSize = 100
 
@@ -28,65 +26,48 @@ const filterSchema = z
   })
   .refine((v) => !v.from || !v.to || v.from <= v.to, { path: ['to'], message: 'The to date must be on or after the from date' })
 
-function present(row: AuditRow, names?: Map<string, string>) {
-  return {
-    ...row,
-    when: formatDateTime(row.occurred_at),
-    categoryLabel: categoryLabels[row.category],
-    what: row.event.replace(/[._]/g, ' '),
-    who: row.actor_username ?? 'system',
-    personName: row.person_id ? (names?.get(row.person_id) ?? '') : '',
-  }
+const filterOrder = ['from', 'to', 'category']
+
+function parseFilters(req: Request) {
+  const values = { ...keepDateValues(req.query, ['from', 'to']), category: typeof req.query.category === 'string' ? req.query.category : '' }
+  return { values, parsed: filterSchema.safeParse(gatherDates(req.query, ['from', 'to'])) }
 }
 
-const csvHeader = ['id', 'occurred_at', 'category', 'event', 'actor', 'person_id', 'entity_type', 'entity_id', 'purpose', 'recipients', 'request_id', 'client_request_id']
-const csvRow = (r: AuditRow) => [r.id, r.occurred_at.toISOString(), r.category, r.event, r.actor_username, r.person_id, r.entity_type, r.entity_id, r.purpose, r.recipients, r.request_id, r.client_request_id]
+/** The filters, for the next page's link (which adds its own `before`). */
+function queryString(req: Request) {
+  const keep = Object.entries(req.query).filter(([k, v]) => k !== 'before' && typeof v === 'string' && v !== '') as [string, string][]
+  return new URLSearchParams(keep).toString()
+}
+
+const userIdOf = (req: Request) => {
+  const parsed = uuid.safeParse(req.params.userId)
+  if (!parsed.success) throw notFound('User')
+  return parsed.data
+}
 
 export function auditViewsRoutes({ auditViewsService }: { auditViewsService: AuditViewsService }): RouteDefinition[] {
-  function parseFilters(req: Request) {
-    const values = { ...keepDateValues(req.query, ['from', 'to']), category: typeof req.query.category === 'string' ? req.query.category : '' }
-    const parsed = filterSchema.safeParse(gatherDates(req.query, ['from', 'to']))
-    return { values, parsed }
-  }
-
-  function queryString(req: Request) {
-    const keep = Object.entries(req.query).filter(([k, v]) => k !== 'before' && typeof v === 'string' && v !== '') as [string, string][]
-    return new URLSearchParams(keep).toString()
-  }
-
   async function personPage(req: Request, res: Response) {
-    const user = signedInUser(req)
     const personId = personIdFrom(req)
     const { values, parsed } = parseFilters(req)
-    const common = { title: 'Who has looked at this record', categoryOptions: [{ value: '', text: 'All actions' }, ...categories.map((c) => ({ value: c, text: categoryLabels[c] }))], values, personId }
+    const common = { title: 'Who has looked at this record', categoryOptions, values, personId }
     // The refused filter names no one and reads nothing: no consultation to log.
-    if (!parsed.success) return renderPage(res, 'auditViews/person', { ...common, rows: [], errors: toFormErrors(parsed.error, ['from', 'to', 'category']), showsNoPerson: true }, 400)
+    if (!parsed.success) return renderPage(res, 'auditViews/person', { ...common, rows: [], errors: toFormErrors(parsed.error, filterOrder), showsNoPerson: true }, 400)
     const { before, ...filters } = parsed.data
-    const found = await auditViewsService.forPerson(user, personId, filters, { beforeId: before, limit: pageSize + 1 }, actorFrom(req))
+    const found = await auditViewsService.forPerson(signedInUser(req), personId, filters, { beforeId: before, limit: pageSize + 1 }, actorFrom(req))
     if (!found) throw notFound('Person')
-    const rows = found.rows.slice(0, pageSize).map((r) => present(r))
-    await renderPage(res, 'auditViews/person', { ...common, name: fullName(found.person), rows, nextBefore: found.rows.length > pageSize ? rows[rows.length - 1]?.id : undefined, query: queryString(req) })
+    await renderPage(res, 'auditViews/person', { ...common, name: fullName(found.person), ...presentAuditPage(found.rows, pageSize), query: queryString(req) })
   }
 
   async function userPage(req: Request, res: Response) {
-    const user = signedInUser(req)
-    const userId = uuid.safeParse(req.params.userId)
-    if (!userId.success) throw notFound('User')
+    const userId = userIdOf(req)
     const { values, parsed } = parseFilters(req)
-    const common = { title: 'User activity', categoryOptions: [{ value: '', text: 'All actions' }, ...categories.map((c) => ({ value: c, text: categoryLabels[c] }))], values, userId: userId.data }
-    if (!parsed.success) return renderPage(res, 'auditViews/user', { ...common, rows: [], byDay: [], errors: toFormErrors(parsed.error, ['from', 'to', 'category']) }, 400)
+    const common = { title: 'User activity', categoryOptions, values, userId }
+    if (!parsed.success) return renderPage(res, 'auditViews/user', { ...common, rows: [], byDay: [], errors: toFormErrors(parsed.error, filterOrder) }, 400)
     const { before, ...filters } = parsed.data
-    const found = await auditViewsService.forUser(user, userId.data, filters, { beforeId: before, limit: pageSize + 1 }, actorFrom(req))
+    const found = await auditViewsService.forUser(signedInUser(req), userId, filters, { beforeId: before, limit: pageSize + 1 }, actorFrom(req))
     if (!found) throw notFound('User')
-    const rows = found.rows.slice(0, pageSize).map((r) => present(r, found.names))
-    await renderPage(res, 'auditViews/user', {
-      ...common,
-      subject: found.subject,
-      byDay: found.byDay.map((d) => ({ ...d, categoryLabel: categoryLabels[d.category] })),
-      rows,
-      nextBefore: found.rows.length > pageSize ? rows[rows.length - 1]?.id : undefined,
-      query: queryString(req),
-    })
+    const page = presentAuditPage(found.rows, pageSize, found.names)
+    await renderPage(res, 'auditViews/user', { ...common, subject: found.subject, byDay: presentByDay(found.byDay), ...page, query: queryString(req) })
   }
 
   async function exportCsv(req: Request, res: Response, kind: 'person' | 'user') {
@@ -101,21 +82,18 @@ export function auditViewsRoutes({ auditViewsService }: { auditViewsService: Aud
         : await auditViewsService.forUser(user, uuid.parse(req.params.userId), filters, { limit }, actorFrom(req), true)
     if (!found) throw notFound('Record')
     res.setHeader('Content-Disposition', `attachment; filename="audit-${kind}-OFFICIAL-SENSITIVE.csv"`)
-    res.type('text/csv').send(toCsv(csvHeader, found.rows.map(csvRow)))
+    res.type('text/csv').send(toCsv(auditCsvHeader, found.rows.map(auditCsvRow)))
   }
 
+  async function usersPage(req: Request, res: Response) {
+    await renderPage(res, 'auditViews/users', { title: 'User activity', users: await auditViewsService.users(signedInUser(req)) })
+  }
+
+  const personRoute = { person: { via: 'person', param: 'personId' }, access: 'audit.view' } as const
   return [
-    { method: 'get', path: '/people/:personId/audit', access: 'audit.view', person: { via: 'person', param: 'personId' }, audit: 'consultation', handler: personPage },
-    { method: 'get', path: '/people/:personId/audit.csv', access: 'audit.view', person: { via: 'person', param: 'personId' }, audit: 'disclosure', handler: (req, res) => exportCsv(req, res, 'person') },
-    {
-      method: 'get',
-      path: '/audit/users',
-      access: 'audit.view',
-      audit: 'none',
-      handler: async (req, res) => {
-        await renderPage(res, 'auditViews/users', { title: 'User activity', users: await auditViewsService.users(signedInUser(req)) })
-      },
-    },
+    { method: 'get', path: '/people/:personId/audit', ...personRoute, audit: 'consultation', handler: personPage },
+    { method: 'get', path: '/people/:personId/audit.csv', ...personRoute, audit: 'disclosure', handler: (req, res) => exportCsv(req, res, 'person') },
+    { method: 'get', path: '/audit/users', access: 'audit.view', audit: 'none', handler: usersPage },
     // The entries name the people the user looked at: reading them is a consultation (s62), not administration.
     { method: 'get', path: '/audit/users/:userId', access: 'audit.view', audit: 'consultation', handler: userPage },
     {
@@ -124,10 +102,9 @@ export function auditViewsRoutes({ auditViewsService }: { auditViewsService: Aud
       access: 'audit.view',
       audit: 'disclosure',
       handler: (req, res) => {
-        if (!uuid.safeParse(req.params.userId).success) throw notFound('User')
+        userIdOf(req)
         return exportCsv(req, res, 'user')
       },
     },
   ]
 }
-

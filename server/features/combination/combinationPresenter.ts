@@ -1,9 +1,7 @@
 import type { PersonRecord } from '../people/peopleRepository.ts'
 import { fullName, presentPerson } from '../people/peoplePresenter.ts'
-import { programmeLabels } from '../people/vocabulary.ts'
 import { formatDate, formatDateTime } from '../../presenters/format.ts'
-import type { Programme } from '../../../db/types.ts'
-import type { Blocker } from './combinationService.ts'
+import { blockerText, type Blocker } from './combinationRules.ts'
 import type { CombinationRow } from './combinationRepository.ts'
 
 const kinds: [string, string][] = [
@@ -55,16 +53,7 @@ export function warningsFor(survivor: PersonRecord, merged: PersonRecord, shared
   return warnings
 }
 
-export function presentBlockers(blocking: Blocker[]): string[] {
-  const label = (programme: string) => programmeLabels[programme as Programme] ?? programme
-  return blocking.map((b) =>
-    b.kind === 'sharedProgramme'
-      ? `Both records are on ${label(b.programme)}. End one of the memberships before combining.`
-      : b.kind === 'twoIomCohorts'
-        ? `The record kept is on ${label(b.kept)} and the duplicate on ${label(b.other)}: a person is on one IOM cohort at a time. End one of the memberships before combining.`
-        : `The duplicate record had another record combined into it, which can be reversed until ${formatDateTime(b.until)}. Keep the duplicate record instead, or wait until then.`,
-  )
-}
+export const presentBlockers = (blocking: Blocker[]): string[] => blocking.map(blockerText)
 
 export function presentCombination(c: CombinationRow, personId: string) {
   const kept = c.survivor_id === personId
@@ -84,3 +73,17 @@ export function presentCombination(c: CombinationRow, personId: string) {
     status: c.reversed_at ? 'Reversed' : c.reversible ? 'Can be reversed' : 'Final',
   }
 }
+
+/** A record's combinations, and the reversible one the form is for: the one asked for, else the newest. */
+export function presentHistory(rows: CombinationRow[], personId: string, asked: unknown) {
+  const combinations = rows.map((c) => presentCombination(c, personId))
+  const reversing = combinations.find((c) => c.reversible && c.id === asked) ?? combinations.find((c) => c.reversible)
+  return { combinations, reversing }
+}
+
+/** The check page's hidden fields: which record is the duplicate, and the versions both were read at. */
+export const checkPageKeys = (survivor: { version: number }, merged: { id: string; version: number }) => ({
+  mergedId: merged.id,
+  survivorVersion: survivor.version,
+  mergedVersion: merged.version,
+})

@@ -1,21 +1,37 @@
 import type { Request, Response } from 'express'
+import type { z } from 'zod'
 import { todayInLondon } from '../../domain/time.ts'
+import { fieldsOf } from '../../http/formPost.ts'
 import { keepValues, singleError, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { HttpError, notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
+import { finishWrite } from '../../http/writeResult.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { presentPerson, presentSummary } from '../people/peoplePresenter.ts'
 import { personIdFrom, statedPurpose } from '../people/personAccess.ts'
-import { presentBlockers, presentCombination, presentCounts, presentPair, warningsFor } from './combinationPresenter.ts'
-import { combineFieldOrder, combineKeysSchema, combineSchema, findDuplicateSchema, reverseKeysSchema, reverseSchema } from './combinationSchemas.ts'
+import { checkPageKeys, presentBlockers, presentCounts, presentHistory, presentPair, warningsFor } from './combinationPresenter.ts'
+import { combineKeysSchema, combineSchema, findDuplicateSchema, reverseKeysSchema, reverseSchema } from './combinationSchemas.ts'
 import type { CombinationService } from './combinationService.ts'
 
 type Deps = { combinationService: CombinationService }
 
 const startTitle = 'Combine with a duplicate record'
 const checkTitle = 'Check before combining these records'
+const combinedMessage = 'The records have been combined. The combination can be reversed for 30 days from Combined records.'
+const reversedMessage = 'The combination has been reversed: the two records are separate again.'
+const combineFields = fieldsOf(combineSchema).names
+const reverseFields = fieldsOf(reverseSchema).names
+
+const personPath = (path: string) => ({ path: `/people/:personId${path}`, person: { via: 'person', param: 'personId' } }) as const
+
+/** The hidden fields of the page a form was sent from: without them, it was not sent from there. */
+function hiddenFields<S extends z.ZodType>(req: Request, schema: S, page: string): z.output<S> {
+  const parsed = schema.safeParse(req.body)
+  if (!parsed.success) throw new HttpError(400, `The form was not sent from ${page}`)
+  return parsed.data
+}
 
 export function combinationRoutes({ combinationService: service }: Deps): RouteDefinition[] {
   /** The first step: the record to keep, its likely duplicates, and a box to name another. */
@@ -34,7 +50,7 @@ export function combinationRoutes({ combinationService: service }: Deps): RouteD
   }
 
   /** Both records side by side; `errors` (and no new audit row) when the confirmation was refused. */
-  async function checkPage(req: Request, res: Response, mergedId: string, refused?: { values: Record<string, unknown>; errors?: FormErrors; blockers?: string[] }) {
+  async function checkPage(req: Request, res: Response, mergedId: string, refused?: { values: Record<string, unknown>; errors: FormErrors }) {
     const user = signedInUser(req)
     const id = personIdFrom(req)
     const found = await service.checkPage(user, id, mergedId, actorFrom(req), { survivor: statedPurpose(req, id), merged: statedPurpose(req, mergedId) }, !refused)
@@ -53,8 +69,8 @@ export function combinationRoutes({ combinationService: service }: Deps): RouteD
       pair: presentPair(found.survivor, found.merged, today),
       counts: presentCounts(found.survivorCounts, found.mergedCounts),
       warnings: warningsFor(found.survivor, found.merged, found.sharedCases),
-      blockers: refused?.blockers ?? presentBlockers(found.blocking),
-      keys: { mergedId: found.merged.id, survivorVersion: found.survivor.version, mergedVersion: found.merged.version },
+      blockers: presentBlockers(found.blocking),
+      keys: checkPageKeys(found.survivor, found.merged),
       values: refused?.values ?? {},
       errors: refused?.errors,
     }, refused ? 400 : 200)
@@ -66,98 +82,64 @@ export function combinationRoutes({ combinationService: service }: Deps): RouteD
     const found = refused ? await service.history(user, id) : await service.historyPage(user, id, actorFrom(req), statedPurpose(req, id))
     if (found.kind === 'notFound') throw notFound('Person')
     if (found.kind === 'needsPurpose') return res.redirect(303, `/people/${id}`)
-    const combinations = found.combinations.map((c) => presentCombination(c, id))
-    // Which reversible combination the form is for: the one asked for, else the newest.
     const asked = refused?.values.combinationId ?? (typeof req.query.reverse === 'string' ? req.query.reverse : undefined)
-    const reversing = combinations.find((c) => c.reversible && c.id === asked) ?? combinations.find((c) => c.reversible)
     await renderPage(res, 'combination/history', {
       title: 'Combined records',
       person: presentPerson(found.person, todayInLondon()),
-      combinations,
-      reversing,
+      ...presentHistory(found.combinations, id, asked),
       values: refused?.values ?? {},
       errors: refused?.errors,
     }, refused ? 400 : 200)
   }
 
+  /** The first step, or, with the duplicate named, the check page (or the first step again, saying why not). */
+  async function findDuplicate(req: Request, res: Response) {
+    if (req.query.duplicate === undefined) return startPage(req, res, {})
+    const values = keepValues(req.query, ['duplicate'])
+    const parsed = findDuplicateSchema.safeParse(req.query)
+    if (!parsed.success) return startPage(req, res, values, toFormErrors(parsed.error, ['duplicate']))
+    const mergedId = await service.findDuplicate(signedInUser(req), parsed.data.duplicate)
+    if (!mergedId) return startPage(req, res, values, singleError('duplicate', 'No record in your areas has this PNC ID, CRO number or reference'))
+    await checkPage(req, res, mergedId)
+  }
+
+  /**
+   * The confirmation from the check page. Not formPost: the page's hidden fields are checked before
+   * the form (a form without them was not sent from it), and a record changed meanwhile shows both
+   * records as they now stand.
+   */
+  async function combine(req: Request, res: Response) {
+    const id = personIdFrom(req)
+    const { mergedId, survivorVersion, mergedVersion } = hiddenFields(req, combineKeysSchema, 'the check page')
+    const values = keepValues(req.body, combineFields)
+    const formAgain = (errors: FormErrors) => checkPage(req, res, mergedId, { values, errors })
+    const parsed = combineSchema.safeParse(req.body)
+    if (!parsed.success) return formAgain(toFormErrors(parsed.error, combineFields))
+    const result = await service.combine(signedInUser(req), id, mergedId, { survivorVersion, mergedVersion }, parsed.data.reason, actorFrom(req))
+    if (!result.ok && result.kind === 'stale' && result.current) {
+      const pair = presentPair(result.current.survivor, result.current.merged, todayInLondon())
+      return renderPage(res, 'combination/conflict', { title: 'One of the records has changed', personId: id, mergedId, pair }, 409)
+    }
+    await finishWrite(req, res, result, { message: combinedMessage, redirect: `/people/${id}` }, formAgain, 'Person')
+  }
+
+  /** The reversal, from the combined records page. Not formPost, for the same reasons as combine. */
+  async function reverse(req: Request, res: Response) {
+    const id = personIdFrom(req)
+    const { combinationId, version } = hiddenFields(req, reverseKeysSchema, 'the combined records page')
+    const values = { ...keepValues(req.body, reverseFields), combinationId }
+    const formAgain = (errors: FormErrors) => historyPage(req, res, { values, errors })
+    const parsed = reverseSchema.safeParse(req.body)
+    if (!parsed.success) return formAgain(toFormErrors(parsed.error, reverseFields))
+    const result = await service.reverse(signedInUser(req), id, combinationId, version, parsed.data.reverseReason, actorFrom(req))
+    if (!result.ok && result.kind === 'stale') return renderPage(res, 'combination/reverseConflict', { title: 'The combination has changed', personId: id }, 409)
+    await finishWrite(req, res, result, { message: reversedMessage, redirect: `/people/${result.ok ? result.id : id}` }, formAgain, 'Combination')
+  }
+
   return [
-    {
-      method: 'get',
-      path: '/people/:personId/combine',
-      access: 'people.combine',
-      person: { via: 'person', param: 'personId' },
-      audit: 'consultation',
-      handler: async (req, res) => {
-        if (req.query.duplicate === undefined) return startPage(req, res, {})
-        const values = keepValues(req.query, ['duplicate'])
-        const parsed = findDuplicateSchema.safeParse(req.query)
-        if (!parsed.success) return startPage(req, res, values, toFormErrors(parsed.error, ['duplicate']))
-        const mergedId = await service.findDuplicate(signedInUser(req), parsed.data.duplicate)
-        if (!mergedId) return startPage(req, res, values, singleError('duplicate', 'No record in your areas has this PNC ID, CRO number or reference'))
-        await checkPage(req, res, mergedId)
-      },
-    },
-    {
-      method: 'post',
-      path: '/people/:personId/combine',
-      access: 'people.combine',
-      person: { via: 'person', param: 'personId' },
-      audit: 'combination',
-      handler: async (req, res) => {
-        const id = personIdFrom(req)
-        const keys = combineKeysSchema.safeParse(req.body)
-        if (!keys.success) throw new HttpError(400, 'The form was not sent from the check page')
-        const values = keepValues(req.body, ['reason', 'confirmSamePerson'])
-        const parsed = combineSchema.safeParse(req.body)
-        if (!parsed.success) return checkPage(req, res, keys.data.mergedId, { values, errors: toFormErrors(parsed.error, combineFieldOrder) })
-        const { mergedId, survivorVersion, mergedVersion } = keys.data
-        const result = await service.combine(signedInUser(req), id, mergedId, { survivorVersion, mergedVersion }, parsed.data.reason, actorFrom(req))
-        if (result.kind === 'notFound' || result.kind === 'noDuplicate') throw notFound('Person')
-        if (result.kind === 'blocked') {
-          const blockers = presentBlockers(result.blocking)
-          return checkPage(req, res, mergedId, { values, blockers, errors: singleError('blockers', blockers[0] ?? 'These records cannot be combined yet') })
-        }
-        if (result.kind === 'stale') {
-          const today = todayInLondon()
-          return renderPage(res, 'combination/conflict', { title: 'One of the records has changed', personId: id, mergedId, pair: presentPair(result.survivor, result.merged, today) }, 409)
-        }
-        req.session.flash = { kind: 'success', text: 'The records have been combined. The combination can be reversed for 30 days from Combined records.' }
-        res.redirect(303, `/people/${id}`)
-      },
-    },
-    {
-      method: 'get',
-      path: '/people/:personId/combinations',
-      access: 'people.combine',
-      person: { via: 'person', param: 'personId' },
-      audit: 'consultation',
-      handler: (req, res) => historyPage(req, res),
-    },
-    {
-      method: 'post',
-      path: '/people/:personId/combinations/reverse',
-      access: 'people.combine',
-      person: { via: 'person', param: 'personId' },
-      audit: 'combination',
-      handler: async (req, res) => {
-        const id = personIdFrom(req)
-        const keys = reverseKeysSchema.safeParse(req.body)
-        if (!keys.success) throw new HttpError(400, 'The form was not sent from the combined records page')
-        const values = { ...keepValues(req.body, ['reverseReason']), combinationId: keys.data.combinationId }
-        const parsed = reverseSchema.safeParse(req.body)
-        if (!parsed.success) return historyPage(req, res, { values, errors: toFormErrors(parsed.error, ['reverseReason']) })
-        const result = await service.reverse(signedInUser(req), id, keys.data.combinationId, keys.data.version, parsed.data.reverseReason, actorFrom(req))
-        if (result.kind === 'notFound') throw notFound('Combination')
-        if (result.kind === 'expired') {
-          return historyPage(req, res, { values, errors: singleError('combinations', 'This combination was made more than 30 days ago and can no longer be reversed') })
-        }
-        if (result.kind === 'refused') {
-          return historyPage(req, res, { values, errors: singleError('reverseReason', 'The combination cannot be reversed: a PNC ID or CRO number it would give back now belongs to another record. Correct that record first.') })
-        }
-        if (result.kind === 'stale') return renderPage(res, 'combination/reverseConflict', { title: 'The combination has changed', personId: id }, 409)
-        req.session.flash = { kind: 'success', text: 'The combination has been reversed: the two records are separate again.' }
-        res.redirect(303, `/people/${result.mergedId}`)
-      },
-    },
+    { method: 'get', ...personPath('/combine'), access: 'people.combine', audit: 'consultation', handler: findDuplicate },
+    { method: 'post', ...personPath('/combine'), access: 'people.combine', audit: 'combination', handler: combine },
+    { method: 'get', ...personPath('/combinations'), access: 'people.combine', audit: 'consultation', handler: (req, res) => historyPage(req, res) },
+    { method: 'post', ...personPath('/combinations/reverse'), access: 'people.combine', audit: 'combination', handler: reverse },
   ]
 }

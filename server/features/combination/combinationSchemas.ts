@@ -34,7 +34,6 @@ export const combineSchema = z.object({
   reason: text('why these records are the same person', 1000),
   confirmSamePerson: z.literal('yes', { error: 'Confirm that both records are about the same person' }),
 })
-export const combineFieldOrder = ['reason', 'confirmSamePerson'] as const
 
 export const reverseKeysSchema = z.object({ combinationId: uuid, version })
 

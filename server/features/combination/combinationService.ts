@@ -1,9 +1,11 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
+import { done, invalidResult, notFoundResult, staleResult, type WriteResult } from '../../domain/writeResult.ts'
 import { recordAudit, recordPersonViewed, type Actor } from '../audit/auditRepository.ts'
 import * as people from '../people/peopleRepository.ts'
 import * as repo from './combinationRepository.ts'
+import { blockerText, type Blocker } from './combinationRules.ts'
 import { combinedFields, moveRows, moveRowsBack, movedReferences, type CombinedField } from './personReferences.ts'
 
 type Db = Kysely<Database>
@@ -11,16 +13,18 @@ type Person = people.PersonRecord
 
 export type Versions = { survivorVersion: number; mergedVersion: number }
 
-/** Why a pair cannot be combined yet (the check page lists them and offers no button). */
-export type Blocker =
-  | { kind: 'sharedProgramme'; programme: string }
-  | { kind: 'twoIomCohorts'; kept: string; other: string }
-  | { kind: 'absorbedRecently'; until: Date }
+/** A combination refused as stale carries both records as they were read, for the page that shows them now. */
+type Combined = WriteResult<string, { survivor: Person; merged: Person }>
 
 const sameName = (a: { surname: string; forenames: string }, b: { surname: string; forenames: string }) =>
   a.surname.trim().toLowerCase() === b.surname.trim().toLowerCase() && a.forenames.trim().toLowerCase() === b.forenames.trim().toLowerCase()
 
 export type CombinationService = ReturnType<typeof createCombinationService>
+
+const valueTakenSince = invalidResult(
+  'reverseReason',
+  'The combination cannot be reversed: a PNC ID or CRO number it would give back now belongs to another record. Correct that record first.',
+)
 
 export function createCombinationService(db: Db) {
   async function blockers(trx: Db, survivorId: string, mergedId: string): Promise<Blocker[]> {
@@ -82,21 +86,22 @@ export function createCombinationService(db: Db) {
     await recordPersonViewed(db, actor, survivorId, purpose, { page: 'combine-check', otherPersonId: mergedId, ...extra })
   }
 
-  async function combine(user: SessionUser, survivorId: string, mergedId: string, versions: Versions, reason: string, actor: Actor) {
-    return db.transaction().execute(async (trx) => {
+  /** Combines the duplicate into the record kept; either record gone, or combined already, is not found. */
+  async function combine(user: SessionUser, survivorId: string, mergedId: string, versions: Versions, reason: string, actor: Actor): Promise<Combined> {
+    return db.transaction().execute(async (trx): Promise<Combined> => {
       const survivor = await people.findPersonInAreas(trx, survivorId, user.visibleAreaIds)
       const merged = survivorId === mergedId ? undefined : await people.findPersonInAreas(trx, mergedId, user.visibleAreaIds)
-      if (!survivor) return { kind: 'notFound' as const }
-      if (!merged) return { kind: 'noDuplicate' as const }
+      if (!survivor || !merged) return notFoundResult
       // Checked before any write, under the row locks, so returning here leaves nothing half-done.
       const locked = await repo.lockPeople(trx, [survivorId, mergedId])
       const now = { survivor: locked.find((p) => p.id === survivorId), merged: locked.find((p) => p.id === mergedId) }
-      if (!now.survivor || !now.merged || now.survivor.combined_into || now.merged.combined_into) return { kind: 'noDuplicate' as const }
+      if (!now.survivor || !now.merged || now.survivor.combined_into || now.merged.combined_into) return notFoundResult
       if (now.survivor.version !== versions.survivorVersion || now.merged.version !== versions.mergedVersion) {
-        return { kind: 'stale' as const, survivor, merged }
+        return { ok: false, kind: 'stale', current: { survivor, merged } }
       }
-      const blocking = await blockers(trx, survivorId, mergedId)
-      if (blocking.length > 0) return { kind: 'blocked' as const, blocking }
+      // The check page, shown again, lists them all; the message names the first.
+      const [blocking] = await blockers(trx, survivorId, mergedId)
+      if (blocking) return invalidResult('blockers', blockerText(blocking))
 
       const combinationId = await repo.insertCombination(trx, { survivorId, mergedId, reason, userId: user.id })
       const moved: Record<string, number> = {}
@@ -114,7 +119,7 @@ export function createCombinationService(db: Db) {
       for (const personId of [survivorId, mergedId]) {
         await recordAudit(trx, actor, { category: 'combination', event: 'person.combined', entityType: 'person_combination', entityId: combinationId, personId, detail })
       }
-      return { kind: 'combined' as const, combinationId }
+      return done(combinationId)
     })
   }
 
@@ -181,28 +186,29 @@ export function createCombinationService(db: Db) {
     return { kind: 'found' as const, person, combinations: await repo.combinationsOf(db, id) }
   }
 
-  async function reverse(user: SessionUser, personId: string, combinationId: string, version: number, reason: string, actor: Actor) {
+  /** Undoes a combination made into this record; done answers the record given back. */
+  async function reverse(user: SessionUser, personId: string, combinationId: string, version: number, reason: string, actor: Actor): Promise<WriteResult> {
     try {
       return await db.transaction().execute((trx) => reverseIn(trx, user, personId, combinationId, version, reason, actor))
     } catch (error) {
       // A value given back is now someone else's (a PNC ID typed onto another record since): the
       // whole reversal rolls back and the user is told why.
-      if ((error as { code?: string }).code === '23505') return { kind: 'refused' as const }
+      if ((error as { code?: string }).code === '23505') return valueTakenSince
       throw error
     }
   }
 
-  async function reverseIn(trx: Db, user: SessionUser, personId: string, combinationId: string, version: number, reason: string, actor: Actor) {
+  async function reverseIn(trx: Db, user: SessionUser, personId: string, combinationId: string, version: number, reason: string, actor: Actor): Promise<WriteResult> {
     const combination = await repo.lockCombination(trx, combinationId)
-    if (!combination || combination.survivor_id !== personId) return { kind: 'notFound' as const }
+    if (!combination || combination.survivor_id !== personId) return notFoundResult
     const { survivor_id: survivorId, merged_id: mergedId } = combination
     const areas = user.visibleAreaIds
     const survivorInScope = await people.findPersonInAreas(trx, survivorId, areas)
     // While combined, the merged record is hidden from the ordinary look-up.
     const mergedInScope = combination.reversed_at === null ? await people.findCombinedRecord(trx, mergedId, areas) : await people.findPersonInAreas(trx, mergedId, areas)
-    if (!survivorInScope || !mergedInScope) return { kind: 'notFound' as const }
-    if (combination.version !== version || combination.reversed_at !== null) return { kind: 'stale' as const }
-    if (!combination.within_window) return { kind: 'expired' as const }
+    if (!survivorInScope || !mergedInScope) return notFoundResult
+    if (combination.version !== version || combination.reversed_at !== null) return staleResult
+    if (!combination.within_window) return invalidResult('combinations', 'This combination was made more than 30 days ago and can no longer be reversed')
     await repo.lockPeople(trx, [survivorId, mergedId])
 
     const changes = await repo.changesOf(trx, combinationId)
@@ -229,7 +235,7 @@ export function createCombinationService(db: Db) {
     for (const id of [survivorId, mergedId]) {
       await recordAudit(trx, actor, { category: 'combination', event: 'person.uncombined', entityType: 'person_combination', entityId: combinationId, personId: id, detail })
     }
-    return { kind: 'reversed' as const, survivorId, mergedId }
+    return done(mergedId)
   }
 
   return { findDuplicate, startPage, checkPage, combine, historyPage, history, reverse }

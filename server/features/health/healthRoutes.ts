@@ -1,3 +1,4 @@
+import type { Request, Response } from 'express'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
@@ -19,19 +20,10 @@ async function databaseIsUp(db: Kysely<Database>, timeoutMs: number): Promise<bo
 }
 
 export function healthRoutes(deps: { db: Kysely<Database>; databaseKind: 'postgres' | 'embedded' }): RouteDefinition[] {
-  return [
-    {
-      method: 'get',
-      path: '/health',
-      access: 'public',
-      audit: 'none',
-      handler: async (_req, res) => {
-        const up = await databaseIsUp(deps.db, 2000)
-        res.status(up ? 200 : 503).json({
-          status: up ? 'ok' : 'unavailable',
-          database: { status: up ? 'up' : 'down', kind: deps.databaseKind },
-        })
-      },
-    },
-  ]
+  async function health(_req: Request, res: Response) {
+    const up = await databaseIsUp(deps.db, 2000)
+    res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'unavailable', database: { status: up ? 'up' : 'down', kind: deps.databaseKind } })
+  }
+
+  return [{ method: 'get', path: '/health', access: 'public', audit: 'none', handler: health }]
 }

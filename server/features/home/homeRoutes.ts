@@ -1,3 +1,4 @@
+import type { Request, Response } from 'express'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
@@ -5,17 +6,11 @@ import { actorFrom } from '../audit/actor.ts'
 import type { DashboardService } from '../dashboard/dashboardService.ts'
 
 export function homeRoutes({ dashboardService }: { dashboardService: DashboardService }): RouteDefinition[] {
-  return [
-    {
-      method: 'get',
-      path: '/',
-      access: 'home.view',
-      // Counts only; a consultation row when the lead officer's CID notices name people.
-      audit: 'consultation',
-      handler: async (req, res) => {
-        const home = await dashboardService.forUser(signedInUser(req), actorFrom(req))
-        await renderPage(res, 'home/home', { title: 'Home', home })
-      },
-    },
-  ]
+  async function homePage(req: Request, res: Response) {
+    const home = await dashboardService.forUser(signedInUser(req), actorFrom(req))
+    await renderPage(res, 'home/home', { title: 'Home', home })
+  }
+
+  // Counts only; a consultation row when the lead officer's CID notices name people.
+  return [{ method: 'get', path: '/', access: 'home.view', audit: 'consultation', handler: homePage }]
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
+import { done, invalidResult, notFoundResult, type WriteResult } from '../../domain/writeResult.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 
 /** The code lists administrators keep (server/domain/REFERENCE.md, "National and local lists"): one shape, one page each. */
@@ -24,23 +25,25 @@ export function createReferenceService(db: Kysely<Database>) {
     return result.rows
   }
 
-  async function add(list: ReferenceListName, code: string, labelText: string, actor: Actor): Promise<'ok' | 'exists'> {
+  /** A new entry; its code is kept as the list writes its codes (offences in capitals, the others in small letters). */
+  async function add(list: ReferenceListName, typedCode: string, labelText: string, actor: Actor): Promise<WriteResult> {
     const { table, label } = referenceLists[list]
+    const code = list === 'offences' ? typedCode.toUpperCase() : typedCode.toLowerCase()
     return db.transaction().execute(async (trx) => {
       const inserted = await sql`insert into ${sql.table(table)} (code, ${sql.ref(label)}) values (${code}, ${labelText}) on conflict (code) do nothing returning code`.execute(trx)
-      if (inserted.rows.length === 0) return 'exists'
+      if (inserted.rows.length === 0) return invalidResult('code', 'That code is already in the list')
       await recordAudit(trx, actor, { category: 'administration', event: 'reference.added', entityType: table, entityId: code, detail: { label: labelText } })
-      return 'ok'
+      return done(code)
     })
   }
 
-  async function update(list: ReferenceListName, code: string, labelText: string, active: boolean, actor: Actor): Promise<boolean> {
+  async function update(list: ReferenceListName, code: string, labelText: string, active: boolean, actor: Actor): Promise<WriteResult> {
     const { table, label } = referenceLists[list]
     return db.transaction().execute(async (trx) => {
       const updated = await sql`update ${sql.table(table)} set ${sql.ref(label)} = ${labelText}, active = ${active} where code = ${code} returning code`.execute(trx)
-      if (updated.rows.length === 0) return false
+      if (updated.rows.length === 0) return notFoundResult
       await recordAudit(trx, actor, { category: 'administration', event: 'reference.updated', entityType: table, entityId: code, detail: { label: labelText, active } })
-      return true
+      return done(code)
     })
   }
 
@@ -54,30 +57,30 @@ export function createReferenceService(db: Kysely<Database>) {
       .orderBy('w.name')
       .execute()
 
-  async function addWard(boroughId: string, name: string, validFrom: string, actor: Actor): Promise<'ok' | 'exists' | 'noBorough'> {
+  async function addWard(boroughId: string, name: string, validFrom: string, actor: Actor): Promise<WriteResult> {
     return db.transaction().execute(async (trx) => {
       const borough = await trx.selectFrom('area').select('id').where('id', '=', boroughId).where('kind', '=', 'borough').executeTakeFirst()
-      if (!borough) return 'noBorough'
+      if (!borough) return invalidResult('boroughId', 'Select a borough')
       const row = await trx
         .insertInto('ward')
         .values({ borough_id: boroughId, name, valid_from: validFrom })
         .onConflict((oc) => oc.columns(['borough_id', 'name', 'valid_from']).doNothing())
         .returning('id')
         .executeTakeFirst()
-      if (!row) return 'exists'
+      if (!row) return invalidResult('name', 'That ward already exists from that date')
       await recordAudit(trx, actor, { category: 'administration', event: 'ward.added', entityType: 'ward', entityId: row.id, detail: { name, validFrom } })
-      return 'ok'
+      return done(row.id)
     })
   }
 
-  async function endWard(id: string, validTo: string, actor: Actor): Promise<'ok' | 'notFound' | 'beforeStart'> {
+  async function endWard(id: string, validTo: string, actor: Actor): Promise<WriteResult> {
     return db.transaction().execute(async (trx) => {
       const ward = await trx.selectFrom('ward').select(['id', 'valid_from']).where('id', '=', id).executeTakeFirst()
-      if (!ward) return 'notFound'
-      if (validTo < ward.valid_from) return 'beforeStart'
+      if (!ward) return notFoundResult
+      if (validTo < ward.valid_from) return invalidResult('validTo', 'The end date must be on or after the date the ward starts')
       await trx.updateTable('ward').set({ valid_to: validTo }).where('id', '=', id).execute()
       await recordAudit(trx, actor, { category: 'administration', event: 'ward.ended', entityType: 'ward', entityId: id, detail: { validTo } })
-      return 'ok'
+      return done(id)
     })
   }
 

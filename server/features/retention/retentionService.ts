@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../domain/time.ts'
+import { done, notFoundResult, type WriteResult } from '../../domain/writeResult.ts'
 import { recordAudit, sealAuditLog, type Actor } from '../audit/auditRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import * as repo from './retentionRepository.ts'
@@ -25,12 +26,12 @@ export function createRetentionService(db: Kysely<Database>, rules: repo.Retenti
     return { person, reviewOn: review?.review_on ?? null, decisions }
   }
 
-  async function retain(user: SessionUser, personId: string, reason: string, nextReviewOn: string, actor: Actor) {
+  async function retain(user: SessionUser, personId: string, reason: string, nextReviewOn: string, actor: Actor): Promise<WriteResult> {
     return db.transaction().execute(async (trx) => {
-      if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return false
+      if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return notFoundResult
       await repo.insertDecision(trx, { personId, decision: 'retain', reason, nextReviewOn, decidedBy: user.id })
       await recordAudit(trx, actor, { category: 'alteration', event: 'retention.retained', entityType: 'person', entityId: personId, personId, detail: { nextReviewOn } })
-      return true
+      return done(personId)
     })
   }
 
@@ -39,9 +40,9 @@ export function createRetentionService(db: Kysely<Database>, rules: repo.Retenti
    * audit log keeps its rows (metadata: ids, times, actions) and gains an erasure row; the
    * decision is kept with the person's id only, and earlier decisions lose their reasons.
    */
-  async function dispose(user: SessionUser, personId: string, reason: string, actor: Actor) {
+  async function dispose(user: SessionUser, personId: string, reason: string, actor: Actor): Promise<WriteResult> {
     return db.transaction().execute(async (trx) => {
-      if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return false
+      if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return notFoundResult
       const counts: Record<string, number> = {}
       for (const [table, column] of repo.personTables) {
         const row = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where ${sql.ref(column)} = ${personId}`.execute(trx)
@@ -51,7 +52,7 @@ export function createRetentionService(db: Kysely<Database>, rules: repo.Retenti
       await repo.eraseEarlierReasons(trx, personId)
       await repo.insertDecision(trx, { personId, decision: 'dispose', reason, nextReviewOn: null, decidedBy: user.id })
       await recordAudit(trx, actor, { category: 'erasure', event: 'person.disposed', entityType: 'person', entityId: personId, personId, detail: { rowsErased: counts } })
-      return true
+      return done(personId)
     })
   }
 

@@ -33,3 +33,26 @@ export const agencyOptions = [
 export function areaOptions(areas: { id: string; name: string; kind: string }[]) {
   return areas.map((area) => ({ value: area.id, text: area.kind === 'bcu' ? `${area.name} (all boroughs)` : area.name }))
 }
+
+type AccountRecord = {
+  display_name: string
+  role: Role
+  agency: Agency | null
+  area_ids: string[]
+  version: number
+}
+
+/** The account form filled from the account as stored (strings, as a form sends them). */
+export function accountFormValues(user: AccountRecord) {
+  return { displayName: user.display_name, role: user.role, agency: user.agency ?? '', areaIds: user.area_ids, version: String(user.version) }
+}
+
+/** One page of the users list, and how many pages there are (at least one). */
+export function presentUsersPage(rows: UserListRow[], page: number, total: number, pageSize: number) {
+  return { users: rows.map((row) => presentUserRow(row)), page, pages: Math.max(1, Math.ceil(total / pageSize)) }
+}
+
+/** The conflict page: the account as another administrator left it, and the version to start again from. */
+export function presentAccountNow(user: Omit<UserListRow, 'area_names'> & { version: number }) {
+  return { current: presentUserRow({ ...user, area_names: [] }), currentVersion: user.version }
+}

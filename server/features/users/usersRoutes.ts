@@ -1,188 +1,114 @@
-import type { Request, Response } from 'express'
+import type { Request, RequestHandler, Response } from 'express'
 import type { z } from 'zod'
-import { keepValues, singleError, toFormErrors, uuid } from '../../http/forms.ts'
+import type { WriteResult } from '../../domain/writeResult.ts'
+import { fieldsOf, formPost, type FormValues } from '../../http/formPost.ts'
+import { keepValues, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
+import { finishWrite, idParam } from '../../http/writeResult.ts'
 import { actorFrom } from '../audit/actor.ts'
-import {
-  agencyOptions,
-  areaOptions,
-  accountStatus,
-  presentUserRow,
-  roleOptions,
-} from './usersPresenter.ts'
-import {
-  createUserFields,
-  createUserSchema,
-  editUserFields,
-  editUserSchema,
-  resetPasswordSchema,
-  versionOnlySchema,
-} from './usersSchemas.ts'
-import type { UserChangeResult, UsersService } from './usersService.ts'
+import { accountFormValues, accountStatus, agencyOptions, areaOptions, presentAccountNow, presentUsersPage, roleOptions } from './usersPresenter.ts'
+import { createUserSchema, editUserSchema, resetPasswordSchema, versionOnlySchema } from './usersSchemas.ts'
+import type { UserRecord, UsersService } from './usersService.ts'
 
 const pageSize = 50
+const userIdFrom = (req: Request) => idParam(req, 'userId', 'User')
+const pageNumber = (value: unknown) => Math.max(1, Math.min(10_000, Number.parseInt(String(value ?? '1'), 10) || 1))
+const status = (errors?: FormErrors) => (errors ? 400 : 200)
 
-function userIdFrom(req: Request): string {
-  const parsed = uuid.safeParse(req.params.userId)
-  if (!parsed.success) throw notFound('User')
-  return parsed.data
-}
+type AccountAct<S extends z.ZodType> = (req: Request, userId: string, data: z.output<S>) => Promise<WriteResult<string, UserRecord>>
 
-export function usersRoutes(deps: { usersService: UsersService }): RouteDefinition[] {
-  const { usersService } = deps
+export function usersRoutes({ usersService }: { usersService: UsersService }): RouteDefinition[] {
+  const formOptions = async () => ({ roleOptions, agencyOptions, areaOptions: areaOptions(await usersService.areas()) })
 
-  async function formOptions() {
-    return { roleOptions, agencyOptions, areaOptions: areaOptions(await usersService.areas()) }
+  async function listPage(req: Request, res: Response) {
+    const viewer = signedInUser(req)
+    const page = pageNumber(req.query.page)
+    const [rows, total] = await Promise.all([usersService.list(viewer, { limit: pageSize, offset: (page - 1) * pageSize }), usersService.count(viewer)])
+    await renderPage(res, 'users/list', { title: 'Users', ...presentUsersPage(rows, page, total, pageSize) })
   }
 
-  async function renderEdit(res: Response, userId: string, extra: Record<string, unknown> = {}, status = 200) {
-    const user = await usersService.find(userId)
+  /** The new account form; the password typed is never put back in it. */
+  async function newPage(_req: Request, res: Response, { password: _password, ...values }: FormValues, errors?: FormErrors) {
+    await renderPage(res, 'users/new', { title: 'Add a user', values, errors, ...(await formOptions()) }, status(errors))
+  }
+
+  /** The account's page: its details form (with what was typed, when refused) and its other forms. */
+  async function editPage(req: Request, res: Response, typed: FormValues = {}, errors?: FormErrors) {
+    const user = await usersService.find(userIdFrom(req))
     if (!user) throw notFound('User')
-    const values = {
-      displayName: user.display_name,
-      role: user.role,
-      agency: user.agency ?? '',
-      areaIds: user.area_ids,
-      version: String(user.version),
-      ...((extra.values as object | undefined) ?? {}),
-    }
-    await renderPage(
-      res,
-      'users/edit',
-      { title: `Manage ${user.username}`, account: user, status: accountStatus(user), ...(await formOptions()), ...extra, values },
-      status,
-    )
+    const view = { title: `Manage ${user.username}`, account: user, status: accountStatus(user), ...(await formOptions()), errors }
+    await renderPage(res, 'users/edit', { ...view, values: { ...accountFormValues(user), ...typed } }, status(errors))
   }
 
-  /** The common ending of every account change: redirect on success, 400 / 409 / 404 otherwise. */
-  async function finish(req: Request, res: Response, userId: string, result: UserChangeResult, success: string, values: object) {
-    if (result.ok) {
-      req.session.flash = { kind: 'success', text: success }
-      return res.redirect(303, `/admin/users/${userId}`)
+  /**
+   * An account change. Not formPost: a change from a stale version shows the account as another
+   * administrator left it (users/conflict), where formPost answers its plain 409 page. What was
+   * typed goes back in the form only for the details form (`keepTyped`): the others' fields are a
+   * password or a version, not the account's.
+   */
+  function accountChange<S extends z.ZodType>(schema: S, act: AccountAct<S>, message: string, keepTyped = false): RequestHandler {
+    const { names } = fieldsOf(schema)
+    return async (req, res) => {
+      const userId = userIdFrom(req)
+      const values = keepTyped ? keepValues(req.body, names) : {}
+      const formAgain = (errors: FormErrors) => editPage(req, res, values, errors)
+      const parsed = schema.safeParse(req.body)
+      if (!parsed.success) return formAgain(toFormErrors(parsed.error, names))
+      const result = await act(req, userId, parsed.data)
+      if (!result.ok && result.kind === 'stale' && result.current) {
+        return renderPage(res, 'users/conflict', { title: 'Someone else changed this account', ...presentAccountNow(result.current), userId }, 409)
+      }
+      await finishWrite(req, res, result, { message, redirect: `/admin/users/${userId}` }, formAgain, 'User')
     }
-    if (result.kind === 'notFound') throw notFound('User')
-    if (result.kind === 'invalid') {
-      return renderEdit(res, userId, { errors: singleError(result.field, result.message), values }, 400)
-    }
-    await renderPage(res, 'users/conflict', { title: 'Someone else changed this account', current: presentUserRow({ ...result.current, area_names: [] }), currentVersion: result.current.version, userId }, 409)
   }
 
-  function parseOr400<T extends z.ZodType>(schema: T, req: Request) {
-    return schema.safeParse(req.body)
-  }
+  const route = (method: 'get' | 'post', path: string, handler: RequestHandler): RouteDefinition => ({
+    method,
+    path,
+    access: 'users.manage',
+    audit: method === 'get' ? 'none' : 'administration',
+    handler,
+  })
+
+  const accessChanges = [
+    ['disable', 'Account disabled. The user has been signed out everywhere.'],
+    ['enable', 'Account enabled'],
+    ['unlock', 'Account unlocked'],
+  ] as const
 
   return [
-    {
-      method: 'get',
-      path: '/admin/users',
-      access: 'users.manage',
-      audit: 'none',
-      handler: async (req, res) => {
-        const page = Math.max(1, Math.min(10_000, Number.parseInt(String(req.query.page ?? '1'), 10) || 1))
-        const [rows, total] = await Promise.all([
-          usersService.list(signedInUser(req), { limit: pageSize, offset: (page - 1) * pageSize }),
-          usersService.count(signedInUser(req)),
-        ])
-        await renderPage(res, 'users/list', {
-          title: 'Users',
-          users: rows.map(presentUserRow),
-          page,
-          pages: Math.max(1, Math.ceil(total / pageSize)),
-        })
-      },
-    },
-    {
-      method: 'get',
-      path: '/admin/users/new',
-      access: 'users.manage',
-      audit: 'none',
-      handler: async (_req, res) => {
-        await renderPage(res, 'users/new', { title: 'Add a user', values: { areaIds: [] }, ...(await formOptions()) })
-      },
-    },
-    {
-      method: 'post',
-      path: '/admin/users',
-      access: 'users.manage',
-      audit: 'administration',
-      handler: async (req, res) => {
-        const values = keepValues(req.body, createUserFields.filter((f) => f !== 'password'))
-        const parsed = parseOr400(createUserSchema, req)
-        const render400 = async (errors: ReturnType<typeof toFormErrors>) =>
-          renderPage(res, 'users/new', { title: 'Add a user', values, errors, ...(await formOptions()) }, 400)
-        if (!parsed.success) return render400(toFormErrors(parsed.error, createUserFields))
-        const result = await usersService.create(parsed.data, actorFrom(req))
-        if (!result.ok) {
-          return render400(result.kind === 'invalid' ? singleError(result.field, result.message) : singleError('username', 'Could not create the user'))
-        }
-        req.session.flash = { kind: 'success', text: `User ${parsed.data.username} created` }
-        res.redirect(303, `/admin/users/${result.id}`)
-      },
-    },
-    {
-      method: 'get',
-      path: '/admin/users/:userId',
-      access: 'users.manage',
-      audit: 'none',
-      handler: async (req, res) => {
-        await renderEdit(res, userIdFrom(req))
-      },
-    },
-    {
-      method: 'post',
-      path: '/admin/users/:userId',
-      access: 'users.manage',
-      audit: 'administration',
-      handler: async (req, res) => {
-        const userId = userIdFrom(req)
-        const values = keepValues(req.body, editUserFields)
-        const parsed = parseOr400(editUserSchema, req)
-        if (!parsed.success) {
-          return renderEdit(res, userId, { errors: toFormErrors(parsed.error, editUserFields), values }, 400)
-        }
-        const result = await usersService.edit(userId, parsed.data, actorFrom(req))
-        await finish(req, res, userId, result, 'Account details saved', values)
-      },
-    },
-    {
-      method: 'post',
-      path: '/admin/users/:userId/password',
-      access: 'users.manage',
-      audit: 'administration',
-      handler: async (req, res) => {
-        const userId = userIdFrom(req)
-        const parsed = parseOr400(resetPasswordSchema, req)
-        if (!parsed.success) return renderEdit(res, userId, { errors: toFormErrors(parsed.error, ['password']) }, 400)
-        const result = await usersService.resetPassword(userId, parsed.data.password, parsed.data.version, actorFrom(req))
-        await finish(req, res, userId, result, 'Password reset. The user has been signed out everywhere, and must choose their own password when they next sign in.', {})
-      },
-    },
-    ...(
-      [
-        ['disable', 'Account disabled. The user has been signed out everywhere.'],
-        ['enable', 'Account enabled'],
-        ['unlock', 'Account unlocked'],
-      ] as const
-    ).map(
-      ([action, success]): RouteDefinition => ({
-        method: 'post',
-        path: `/admin/users/:userId/${action}`,
-        access: 'users.manage',
-        audit: 'administration',
-        handler: async (req, res) => {
-          const userId = userIdFrom(req)
-          const parsed = parseOr400(versionOnlySchema, req)
-          if (!parsed.success) return renderEdit(res, userId, { errors: toFormErrors(parsed.error) }, 400)
-          if (action === 'disable' && userId === req.user?.id) {
-            return renderEdit(res, userId, { errors: singleError('disable', 'You cannot disable your own account') }, 400)
-          }
-          const result = await usersService[action](userId, parsed.data.version, actorFrom(req))
-          await finish(req, res, userId, result, success, {})
-        },
+    route('get', '/admin/users', listPage),
+    route('get', '/admin/users/new', (req, res) => newPage(req, res, { areaIds: [] })),
+    route(
+      'post',
+      '/admin/users',
+      formPost({
+        schema: createUserSchema,
+        page: newPage,
+        act: (req, data) => usersService.create(data, actorFrom(req)),
+        done: (_req, id, data) => ({ message: `User ${data.username} created`, redirect: `/admin/users/${id}` }),
       }),
+    ),
+    route('get', '/admin/users/:userId', (req, res) => editPage(req, res)),
+    route(
+      'post',
+      '/admin/users/:userId',
+      accountChange(editUserSchema, (req, userId, data) => usersService.edit(userId, data, actorFrom(req)), 'Account details saved', true),
+    ),
+    route(
+      'post',
+      '/admin/users/:userId/password',
+      accountChange(
+        resetPasswordSchema,
+        (req, userId, data) => usersService.resetPassword(userId, data.password, data.version, actorFrom(req)),
+        'Password reset. The user has been signed out everywhere, and must choose their own password when they next sign in.',
+      ),
+    ),
+    ...accessChanges.map(([action, message]) =>
+      route('post', `/admin/users/:userId/${action}`, accountChange(versionOnlySchema, (req, userId, data) => usersService[action](userId, data.version, actorFrom(req)), message)),
     ),
   ]
 }

@@ -56,8 +56,5 @@ export const resetPasswordSchema = z.object({ password, version })
 
 export const versionOnlySchema = z.object({ version })
 
-export const createUserFields = ['username', 'displayName', 'role', 'agency', 'areaIds', 'password'] as const
-export const editUserFields = ['displayName', 'role', 'agency', 'areaIds', 'version'] as const
-
 export type CreateUserInput = z.infer<typeof createUserSchema>
 export type EditUserInput = z.infer<typeof editUserSchema>

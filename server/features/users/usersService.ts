@@ -2,16 +2,17 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import { hashPassword, passwordProblem } from '../../auth/passwords.ts'
 import { can, type SessionUser } from '../../auth/sessionUser.ts'
+import { done, invalidResult, notFoundResult, type WriteResult } from '../../domain/writeResult.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import type { CreateUserInput, EditUserInput } from './usersSchemas.ts'
 import { changeOwnPassword, type OwnPasswordChange } from './ownPasswordChange.ts'
 import * as repo from './usersRepository.ts'
 
-export type UserChangeResult =
-  | { ok: true; id: string }
-  | { ok: false; kind: 'invalid'; field: string; message: string }
-  | { ok: false; kind: 'stale'; current: NonNullable<Awaited<ReturnType<typeof repo.findUserById>>> }
-  | { ok: false; kind: 'notFound' }
+/** An account as an administrator's change finds it (with its areas). */
+export type UserRecord = NonNullable<Awaited<ReturnType<typeof repo.findUserById>>>
+
+/** A change to an account: refused as stale with the account as it now stands, for the conflict page. */
+type AccountChange = WriteResult<string, UserRecord>
 
 export type UsersService = ReturnType<typeof createUsersService>
 
@@ -19,6 +20,8 @@ export type UsersService = ReturnType<typeof createUsersService>
 export function userScopeOf(viewer: SessionUser): repo.UserScope {
   return can(viewer, 'users.manage') ? 'all' : { areaIds: viewer.visibleAreaIds }
 }
+
+const unknownAreas = invalidResult('areaIds', 'Select areas from the list')
 
 /** Administrators' work on accounts. Each change and its audit row commit together. */
 export function createUsersService(db: Kysely<Database>) {
@@ -28,15 +31,11 @@ export function createUsersService(db: Kysely<Database>) {
     return rows.length === new Set(ids).size
   }
 
-  async function create(input: CreateUserInput, actor: Actor): Promise<UserChangeResult> {
+  async function create(input: CreateUserInput, actor: Actor): Promise<WriteResult> {
     const problem = await passwordProblem(input.password, input.username)
-    if (problem) return { ok: false, kind: 'invalid', field: 'password', message: problem }
-    if (await repo.findUserByUsername(db, input.username)) {
-      return { ok: false, kind: 'invalid', field: 'username', message: 'That username is already taken' }
-    }
-    if (!(await knownAreaIds(input.areaIds))) {
-      return { ok: false, kind: 'invalid', field: 'areaIds', message: 'Select areas from the list' }
-    }
+    if (problem) return invalidResult('password', problem)
+    if (await repo.findUserByUsername(db, input.username)) return invalidResult('username', 'That username is already taken')
+    if (!(await knownAreaIds(input.areaIds))) return unknownAreas
     const passwordHash = await hashPassword(input.password)
     const id = await db.transaction().execute(async (trx) => {
       const newId = await repo.insertUser(trx, {
@@ -56,7 +55,7 @@ export function createUsersService(db: Kysely<Database>) {
       })
       return newId
     })
-    return { ok: true, id }
+    return done(id)
   }
 
   /** Applies a change only if the account is still at the version the administrator read. */
@@ -67,12 +66,12 @@ export function createUsersService(db: Kysely<Database>) {
     event: string,
     changes: Parameters<typeof repo.updateUserIfVersion>[3],
     options: { areaIds?: readonly string[]; endSessions?: boolean; detail?: Record<string, unknown> } = {},
-  ): Promise<UserChangeResult> {
-    return db.transaction().execute(async (trx) => {
+  ): Promise<AccountChange> {
+    return db.transaction().execute(async (trx): Promise<AccountChange> => {
       const updated = await repo.updateUserIfVersion(trx, id, version, changes)
       if (!updated) {
         const current = await repo.findUserById(trx, id)
-        return current ? { ok: false, kind: 'stale', current } : { ok: false, kind: 'notFound' }
+        return current ? { ok: false, kind: 'stale', current } : notFoundResult
       }
       if (options.areaIds) await repo.replaceUserAreas(trx, id, options.areaIds)
       const sessionsEnded = options.endSessions ? await repo.deleteSessionsOfUser(trx, id) : 0
@@ -83,14 +82,12 @@ export function createUsersService(db: Kysely<Database>) {
         entityId: id,
         detail: { ...options.detail, ...(options.endSessions ? { sessionsEnded } : {}) },
       })
-      return { ok: true, id }
+      return done(id)
     })
   }
 
-  async function edit(id: string, input: EditUserInput, actor: Actor): Promise<UserChangeResult> {
-    if (!(await knownAreaIds(input.areaIds))) {
-      return { ok: false, kind: 'invalid', field: 'areaIds', message: 'Select areas from the list' }
-    }
+  async function edit(id: string, input: EditUserInput, actor: Actor): Promise<AccountChange> {
+    if (!(await knownAreaIds(input.areaIds))) return unknownAreas
     return changeAt(
       id,
       input.version,
@@ -102,18 +99,19 @@ export function createUsersService(db: Kysely<Database>) {
     )
   }
 
-  async function resetPassword(id: string, password: string, version: number, actor: Actor): Promise<UserChangeResult> {
+  async function resetPassword(id: string, password: string, version: number, actor: Actor): Promise<AccountChange> {
     const user = await repo.findUserById(db, id)
-    if (!user) return { ok: false, kind: 'notFound' }
+    if (!user) return notFoundResult
     const problem = await passwordProblem(password, user.username)
-    if (problem) return { ok: false, kind: 'invalid', field: 'password', message: problem }
+    if (problem) return invalidResult('password', problem)
     const passwordHash = await hashPassword(password)
     // The administrator knows this password now: the user must choose their own at their next sign-in.
     const changes = { password_hash: passwordHash, failed_sign_ins: 0, locked_until: null, must_change_password: true }
     return changeAt(id, version, actor, 'user.password_reset', changes, { endSessions: true, detail: { mustChangePassword: true } })
   }
 
-  function disable(id: string, version: number, actor: Actor) {
+  async function disable(id: string, version: number, actor: Actor): Promise<AccountChange> {
+    if (id === actor.userId) return invalidResult('disable', 'You cannot disable your own account')
     return changeAt(id, version, actor, 'user.disabled', { disabled_at: new Date() }, { endSessions: true })
   }
 
