@@ -16,16 +16,21 @@ export type FormSchema = z.ZodType<unknown, Record<string, unknown>>
 
 type Outcome = { message: string; redirect: string }
 
-export type FormPostOptions<S extends FormSchema, T> = {
+export type FormPostOptions<S extends FormSchema, T, Current = never> = {
   schema: S
   /** The form's page, to show it again when the post is refused. */
   page: FormPage
   /** The one service call the post makes. */
-  act: (req: Request, data: z.output<S>) => Promise<WriteResult<T, unknown>>
+  act: (req: Request, data: z.output<S>) => Promise<WriteResult<T, Current>>
   /** Where a successful post goes, and the message it shows there. */
   done: (req: Request, id: T, data: z.output<S>) => Outcome
   /** The record's name in "Record not found" and "Someone else changed this record". */
   what?: string
+  /**
+   * The page for a write refused because someone else changed the record meanwhile, when the
+   * service says how it now stands (a side-by-side comparison); without it, the plain 409 page.
+   */
+  conflict?: (req: Request, res: Response, current: Current, data: z.output<S>) => Promise<unknown>
 }
 
 /**
@@ -33,7 +38,7 @@ export type FormPostOptions<S extends FormSchema, T> = {
  * (field order, and which fields are date inputs, come from the schema), call the service once,
  * then redirect with a message, or answer 404 / 409, or show the form again with the errors.
  */
-export function formPost<S extends FormSchema, T>(form: FormPostOptions<S, T>): RequestHandler {
+export function formPost<S extends FormSchema, T, Current = never>(form: FormPostOptions<S, T, Current>): RequestHandler {
   const read = formReader(form.schema)
   return async (req, res) => {
     const { values, data, errors } = read(req.body)
@@ -42,6 +47,10 @@ export function formPost<S extends FormSchema, T>(form: FormPostOptions<S, T>): 
       return
     }
     const result = await form.act(req, data)
+    if (form.conflict && !result.ok && result.kind === 'stale' && result.current !== undefined) {
+      await form.conflict(req, res, result.current, data)
+      return
+    }
     const outcome = result.ok ? form.done(req, result.id, data) : { message: '', redirect: '' }
     await finishWrite(req, res, result, outcome, (refused) => form.page(req, res, values, refused), form.what)
   }

@@ -9,7 +9,7 @@ import { actorFrom } from '../audit/actor.ts'
 import { maxPhotoBytes, maxPhotoSizeText } from './custodyPhoto.ts'
 import { descriptionFieldsOf } from './descriptionRepository.ts'
 import { buildOptions, descriptionFormValues, eyeColourOptions, presentDescriptionConflict } from './descriptionPresenter.ts'
-import { formReader } from '../../http/formPost.ts'
+import { formPost } from '../../http/formPost.ts'
 import { descriptionSchema } from './peopleSchemas.ts'
 import type { PeopleService } from './peopleService.ts'
 import { personIdFrom, statedPurpose } from './personAccess.ts'
@@ -17,7 +17,6 @@ import { personFormPage } from './personForForm.ts'
 
 type Deps = { peopleService: PeopleService }
 
-const readDescription = formReader(descriptionSchema)
 
 /** The physical description form, the custody photograph's upload form, and the photograph itself. */
 export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
@@ -47,19 +46,16 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
       access: 'people.edit',
       person: { via: 'person', param: 'personId' },
       audit: 'alteration',
-      // Not formPost: a description saved over someone else's meanwhile answers a page comparing the two, not the 409 page.
-      handler: async (req, res) => {
-        const id = personIdFrom(req)
-        const form = readDescription(req.body)
-        const again = (errors: FormErrors) => descriptionPage(req, res, form.values, errors)
-        if (form.errors) return again(form.errors)
-        const { version, ...fields } = form.data
-        const result = await peopleService.editDescription(signedInUser(req), id, version, fields, actorFrom(req))
-        if (!result.ok && result.kind === 'stale' && result.current) {
-          return renderPage(res, 'people/descriptionConflict', presentDescriptionConflict(id, result.current, fields), 409)
-        }
-        await finishWrite(req, res, result, { message: 'Physical description saved', redirect: `/people/${id}` }, again, 'Person')
-      },
+      handler: formPost({
+        schema: descriptionSchema,
+        page: descriptionPage,
+        act: (req, { version, ...fields }) => peopleService.editDescription(signedInUser(req), personIdFrom(req), version, fields, actorFrom(req)),
+        done: (req) => ({ message: 'Physical description saved', redirect: `/people/${personIdFrom(req)}` }),
+        what: 'Person',
+        // Saved over someone else's description meanwhile: the two side by side, not the plain 409 page.
+        conflict: (req, res, current, { version: _version, ...fields }) =>
+          renderPage(res, 'people/descriptionConflict', presentDescriptionConflict(personIdFrom(req), current, fields), 409),
+      }),
     },
     {
       method: 'get',

@@ -1,13 +1,13 @@
 import type { Request, RequestHandler, Response } from 'express'
 import type { z } from 'zod'
 import type { WriteResult } from '../../domain/writeResult.ts'
-import { fieldsOf, formPost, type FormValues } from '../../http/formPost.ts'
-import { keepValues, toFormErrors, type FormErrors } from '../../http/forms.ts'
+import { formPost, type FormSchema, type FormValues } from '../../http/formPost.ts'
+import type { FormErrors } from '../../http/forms.ts'
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
-import { finishWrite, idParam } from '../../http/writeResult.ts'
+import { idParam } from '../../http/writeResult.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { accountFormValues, accountStatus, agencyOptions, areaOptions, presentAccountNow, presentUsersPage, roleOptions } from './usersPresenter.ts'
 import { createUserSchema, editUserSchema, resetPasswordSchema, versionOnlySchema } from './usersSchemas.ts'
@@ -18,7 +18,7 @@ const userIdFrom = (req: Request) => idParam(req, 'userId', 'User')
 const pageNumber = (value: unknown) => Math.max(1, Math.min(10_000, Number.parseInt(String(value ?? '1'), 10) || 1))
 const status = (errors?: FormErrors) => (errors ? 400 : 200)
 
-type AccountAct<S extends z.ZodType> = (req: Request, userId: string, data: z.output<S>) => Promise<WriteResult<string, UserRecord>>
+type AccountAct<S extends FormSchema> = (req: Request, userId: string, data: z.output<S>) => Promise<WriteResult<string, UserRecord>>
 
 export function usersRoutes({ usersService }: { usersService: UsersService }): RouteDefinition[] {
   const formOptions = async () => ({ roleOptions, agencyOptions, areaOptions: areaOptions(await usersService.areas()) })
@@ -44,25 +44,20 @@ export function usersRoutes({ usersService }: { usersService: UsersService }): R
   }
 
   /**
-   * An account change. Not formPost: a change from a stale version shows the account as another
-   * administrator left it (users/conflict), where formPost answers its plain 409 page. What was
-   * typed goes back in the form only for the details form (`keepTyped`): the others' fields are a
-   * password or a version, not the account's.
+   * An account change. A change from a stale version shows the account as another administrator
+   * left it (users/conflict). What was typed goes back in the form only for the details form
+   * (`keepTyped`): the others' fields are a password or a version, not the account's.
    */
-  function accountChange<S extends z.ZodType>(schema: S, act: AccountAct<S>, message: string, keepTyped = false): RequestHandler {
-    const { names } = fieldsOf(schema)
-    return async (req, res) => {
-      const userId = userIdFrom(req)
-      const values = keepTyped ? keepValues(req.body, names) : {}
-      const formAgain = (errors: FormErrors) => editPage(req, res, values, errors)
-      const parsed = schema.safeParse(req.body)
-      if (!parsed.success) return formAgain(toFormErrors(parsed.error, names))
-      const result = await act(req, userId, parsed.data)
-      if (!result.ok && result.kind === 'stale' && result.current) {
-        return renderPage(res, 'users/conflict', { title: 'Someone else changed this account', ...presentAccountNow(result.current), userId }, 409)
-      }
-      await finishWrite(req, res, result, { message, redirect: `/admin/users/${userId}` }, formAgain, 'User')
-    }
+  function accountChange<S extends FormSchema>(schema: S, act: AccountAct<S>, message: string, keepTyped = false): RequestHandler {
+    return formPost({
+      schema,
+      page: (req, res, values, errors) => editPage(req, res, keepTyped ? values : {}, errors),
+      act: (req, data) => act(req, userIdFrom(req), data),
+      done: (req) => ({ message, redirect: `/admin/users/${userIdFrom(req)}` }),
+      what: 'User',
+      conflict: (req, res, current) =>
+        renderPage(res, 'users/conflict', { title: 'Someone else changed this account', ...presentAccountNow(current), userId: userIdFrom(req) }, 409),
+    })
   }
 
   const route = (method: 'get' | 'post', path: string, handler: RequestHandler): RouteDefinition => ({
