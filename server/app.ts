@@ -17,7 +17,7 @@ import { createSessionMiddleware, saveSessionBeforeRedirect, sessionTimeouts } f
 import type { Logger } from './logger.ts'
 import { restrictedRecordGate } from './features/people/restrictedRecordGate.ts'
 import { passwordChangeRequired } from './features/account/passwordChangeRequired.ts'
-import { assertEveryRouteRegistered, assertPersonRoutesDeclared, buildRoutes } from './routes.ts'
+import { assertEveryRouteRegistered, buildRoutes } from './routes.ts'
 import type { Services } from './services.ts'
 
 // The repository's top level, where views/ and node_modules/ are: one folder up from server/app.ts,
@@ -102,7 +102,6 @@ export function createApp(deps: AppDeps): express.Express {
     app[route.method](route.path, authorise(route.access), ...gate, ...(route.before ?? []), route.handler)
   }
   assertEveryRouteRegistered(app, routes)
-  assertPersonRoutesDeclared(routes)
 
   app.use(notFoundHandler)
   app.use(errorHandler({ logger, showStack: config.env !== 'production' }))

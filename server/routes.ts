@@ -23,7 +23,7 @@ import { performanceRoutes } from './features/performance/performanceRoutes.ts'
 import { referenceRoutes } from './features/reference/referenceRoutes.ts'
 import { combinationRoutes } from './features/combination/combinationRoutes.ts'
 import type { PersonVia } from './domain/personVia.ts'
-import type { RouteDefinition } from './http/routeDefinition.ts'
+import type { PersonInPath, RouteDefinition } from './http/routeDefinition.ts'
 import type { Services } from './services.ts'
 
 export type RouteDeps = {
@@ -39,6 +39,10 @@ export type RouteDeps = {
  * and what it writes to the audit log. Nothing else mounts routes.
  */
 export function buildRoutes(deps: RouteDeps): RouteDefinition[] {
+  return declaredRoutes(deps).map((route) => ({ ...route, person: personInPath(route.path) }))
+}
+
+function declaredRoutes(deps: RouteDeps): RouteDefinition[] {
   return [
     ...healthRoutes({ db: deps.db, databaseKind: deps.databaseKind }),
     ...authRoutes({
@@ -111,17 +115,13 @@ export const personParams: Readonly<Record<string, PersonVia>> = {
 }
 
 /**
- * Refuses to start if a route names a person's record in its path without declaring, as that
- * parameter, how the restricted record gate finds the person: deny by default.
+ * How the restricted record gate finds the person a route touches: the first path parameter that
+ * names a person's record. Worked out from the path, not declared, so no route can leave it out.
  */
-export function assertPersonRoutesDeclared(routes: readonly RouteDefinition[]): void {
-  for (const r of routes) {
-    const key = `${r.method.toUpperCase()} ${r.path}`
-    const named = [...r.path.matchAll(/:(\w+)/g)].map((m) => m[1] ?? '').filter((p) => p in personParams)
-    if (named.length === 0) continue
-    const first = named[0] as string
-    if (!r.person || r.person.param !== first || r.person.via !== personParams[first]) {
-      throw new Error(`${key} names a person's record (:${first}) but does not declare person: { via: '${personParams[first]}', param: '${first}' }`)
-    }
+export function personInPath(path: string): PersonInPath | undefined {
+  for (const [, param] of path.matchAll(/:(\w+)/g)) {
+    const via = param ? personParams[param] : undefined
+    if (param && via) return { via, param }
   }
+  return undefined
 }

@@ -146,7 +146,7 @@ afterAll(async () => {
 })
 
 describe('the restricted record gate, for every route that touches a person, as every role that may call it', () => {
-  it('every route whose path names a person’s record declares how the gate finds the person', () => {
+  it('the registry gives every route whose path names a person’s record the person the gate checks', () => {
     const undeclared = routes.filter((r) => [...r.path.matchAll(/:(\w+)/g)].some((m) => (m[1] ?? '') in personParams) && !r.person).map(key)
     expect(undeclared).toEqual([])
     // Every kind of record a path can name is exercised below.

@@ -89,10 +89,9 @@ export function auditViewsRoutes({ auditViewsService }: { auditViewsService: Aud
     await renderPage(res, 'auditViews/users', { title: 'User activity', users: await auditViewsService.users(signedInUser(req)) })
   }
 
-  const personRoute = { person: { via: 'person', param: 'personId' }, access: 'audit.view' } as const
   return [
-    { method: 'get', path: '/people/:personId/audit', ...personRoute, audit: 'consultation', handler: personPage },
-    { method: 'get', path: '/people/:personId/audit.csv', ...personRoute, audit: 'disclosure', handler: (req, res) => exportCsv(req, res, 'person') },
+    { method: 'get', path: '/people/:personId/audit', access: 'audit.view', audit: 'consultation', handler: personPage },
+    { method: 'get', path: '/people/:personId/audit.csv', access: 'audit.view', audit: 'disclosure', handler: (req, res) => exportCsv(req, res, 'person') },
     { method: 'get', path: '/audit/users', access: 'audit.view', audit: 'none', handler: usersPage },
     // The entries name the people the user looked at: reading them is a consultation (s62), not administration.
     { method: 'get', path: '/audit/users/:userId', access: 'audit.view', audit: 'consultation', handler: userPage },

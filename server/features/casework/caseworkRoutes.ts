@@ -46,7 +46,6 @@ export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteD
       method: 'get',
       path: '/people/:personId/contacts/new',
       access: 'casework.record',
-      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: (req, res) => contactPage(req, res, { contactDate: dateParts(todayInLondon()) }),
     },
@@ -54,7 +53,6 @@ export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteD
       method: 'post',
       path: '/people/:personId/contacts',
       access: 'casework.record',
-      person: { via: 'person', param: 'personId' },
       audit: 'collection',
       handler: formPost({
         schema: contactSchema,
@@ -67,7 +65,6 @@ export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteD
       method: 'get',
       path: '/people/:personId/actions/new',
       access: 'casework.record',
-      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: (req, res) => actionPage(req, res, { ownerId: signedInUser(req).id, dueDate: dateParts(null) }),
     },
@@ -75,7 +72,6 @@ export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteD
       method: 'post',
       path: '/people/:personId/actions',
       access: 'casework.record',
-      person: { via: 'person', param: 'personId' },
       audit: 'collection',
       handler: formPost({
         schema: actionSchema,
@@ -99,7 +95,6 @@ export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteD
       method: 'post',
       path: '/actions/:actionId/complete',
       access: 'casework.record',
-      person: { via: 'action', param: 'actionId' },
       audit: 'alteration',
       handler: formPost({
         schema: completeActionSchema,

@@ -102,7 +102,6 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
       method: 'get',
       path: '/cid/:entryId/briefing',
       access: 'cid.list',
-      person: { via: 'cidEntry', param: 'entryId' },
       audit: 'disclosure',
       handler: (req, res) => briefingPage(req, res, {}),
     },
@@ -110,7 +109,6 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
       method: 'get',
       path: '/cid/:entryId/photo',
       access: 'cid.list',
-      person: { via: 'cidEntry', param: 'entryId' },
       audit: 'disclosure',
       handler: async (req, res) => {
         const image = await cidService.briefingPhoto(signedInUser(req), entryIdOf(req), actorFrom(req))
@@ -124,7 +122,6 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
       method: 'post',
       path: '/cid/:entryId/outcome',
       access: 'cid.list',
-      person: { via: 'cidEntry', param: 'entryId' },
       audit: 'alteration',
       handler: formPost({
         schema: cidOutcomeSchema,
@@ -145,7 +142,6 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
         method: 'post',
         path: `/cid/:entryId/${action}`,
         access: 'cid.countersign',
-        person: { via: 'cidEntry', param: 'entryId' },
         audit: 'alteration',
         handler: formPost({
           schema,
@@ -159,7 +155,6 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
       method: 'get',
       path: '/failures/:failureId/cid-proposal',
       access: 'cid.propose',
-      person: { via: 'failure', param: 'failureId' },
       audit: 'consultation',
       handler: (req, res) => proposalPage(req, res, {}),
     },
@@ -167,7 +162,6 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
       method: 'post',
       path: '/failures/:failureId/cid-proposal',
       access: 'cid.propose',
-      person: { via: 'failure', param: 'failureId' },
       audit: 'collection',
       handler: formPost({
         schema: proposalSchema,

@@ -99,7 +99,6 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
       method: 'get',
       path: '/people/:personId/referrals/new',
       access: 'referrals.create',
-      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: (req, res) => referPage(req, res, {}),
     },
@@ -107,7 +106,6 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
       method: 'post',
       path: '/people/:personId/referrals',
       access: 'referrals.create',
-      person: { via: 'person', param: 'personId' },
       audit: 'collection',
       handler: formPost({
         schema: referralSchema,
@@ -130,7 +128,6 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
       method: 'get',
       path: '/referrals/:referralId',
       access: 'referrals.decide',
-      person: { via: 'referral', param: 'referralId' },
       audit: 'consultation',
       handler: (req, res) => decidePage(req, res, {}),
     },
@@ -138,7 +135,6 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
       method: 'post',
       path: '/referrals/:referralId/accept',
       access: 'referrals.decide',
-      person: { via: 'referral', param: 'referralId' },
       audit: 'collection',
       handler: formPost({
         schema: acceptSchema,
@@ -151,7 +147,6 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
       method: 'post',
       path: '/referrals/:referralId/decline',
       access: 'referrals.decide',
-      person: { via: 'referral', param: 'referralId' },
       audit: 'alteration',
       handler: formPost({
         schema: declineSchema,
@@ -164,7 +159,6 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
       method: 'get',
       path: '/memberships/:membershipId/events/new',
       access: 'memberships.manage',
-      person: { via: 'membership', param: 'membershipId' },
       audit: 'consultation',
       handler: (req, res) => eventPage(req, res, {}),
     },
@@ -172,7 +166,6 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
       method: 'post',
       path: '/memberships/:membershipId/events',
       access: 'memberships.manage',
-      person: { via: 'membership', param: 'membershipId' },
       audit: 'alteration',
       handler: formPost({
         schema: membershipEventSchema,

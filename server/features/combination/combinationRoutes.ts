@@ -24,7 +24,6 @@ const reversedMessage = 'The combination has been reversed: the two records are 
 const combineFields = fieldsOf(combineSchema).names
 const reverseFields = fieldsOf(reverseSchema).names
 
-const personPath = (path: string) => ({ path: `/people/:personId${path}`, person: { via: 'person', param: 'personId' } }) as const
 
 /** The hidden fields of the page a form was sent from: without them, it was not sent from there. */
 function hiddenFields<S extends z.ZodType>(req: Request, schema: S, page: string): z.output<S> {
@@ -137,9 +136,9 @@ export function combinationRoutes({ combinationService: service }: Deps): RouteD
   }
 
   return [
-    { method: 'get', ...personPath('/combine'), access: 'people.combine', audit: 'consultation', handler: findDuplicate },
-    { method: 'post', ...personPath('/combine'), access: 'people.combine', audit: 'combination', handler: combine },
-    { method: 'get', ...personPath('/combinations'), access: 'people.combine', audit: 'consultation', handler: (req, res) => historyPage(req, res) },
-    { method: 'post', ...personPath('/combinations/reverse'), access: 'people.combine', audit: 'combination', handler: reverse },
+    { method: 'get', path: '/people/:personId/combine', access: 'people.combine', audit: 'consultation', handler: findDuplicate },
+    { method: 'post', path: '/people/:personId/combine', access: 'people.combine', audit: 'combination', handler: combine },
+    { method: 'get', path: '/people/:personId/combinations', access: 'people.combine', audit: 'consultation', handler: (req, res) => historyPage(req, res) },
+    { method: 'post', path: '/people/:personId/combinations/reverse', access: 'people.combine', audit: 'combination', handler: reverse },
   ]
 }

@@ -54,7 +54,6 @@ export function dipAppointmentRoutes({ dipService }: Deps): RouteDefinition[] {
       method: 'get',
       path: '/appointments/:appointmentId',
       access: 'dip.appointments',
-      person: { via: 'appointment', param: 'appointmentId' },
       audit: 'consultation',
       handler: (req, res) => appointmentPage(req, res, {}),
     },
@@ -62,7 +61,6 @@ export function dipAppointmentRoutes({ dipService }: Deps): RouteDefinition[] {
       method: 'post',
       path: '/appointments/:appointmentId/attendance',
       access: 'dip.appointments',
-      person: { via: 'appointment', param: 'appointmentId' },
       audit: 'collection',
       handler: formPost({
         schema: attendanceSchema,
@@ -79,7 +77,6 @@ export function dipAppointmentRoutes({ dipService }: Deps): RouteDefinition[] {
       method: 'post',
       path: '/appointments/:appointmentId/reschedule',
       access: 'dip.appointments',
-      person: { via: 'appointment', param: 'appointmentId' },
       audit: 'alteration',
       handler: formPost({
         schema: rescheduleSchema,

@@ -22,7 +22,6 @@ import type { DipService } from './dipService.ts'
 type Deps = { dipService: DipService }
 
 const failureIdOf = (req: Request) => idParam(req, 'failureId', 'Failure')
-const onFailure = { via: 'failure', param: 'failureId' } as const
 
 /** Failures to attend or remain (s12/s14): the statements awaited, each failure's page and statement, and what follows. */
 export function dipFailureRoutes({ dipService }: Deps): RouteDefinition[] {
@@ -50,7 +49,6 @@ export function dipFailureRoutes({ dipService }: Deps): RouteDefinition[] {
       method: 'post',
       path: `/failures/:failureId/${action}`,
       access,
-      person: onFailure,
       audit: 'alteration',
       handler: formPost({
         schema,
@@ -76,7 +74,6 @@ export function dipFailureRoutes({ dipService }: Deps): RouteDefinition[] {
       method: 'get',
       path: '/failures/:failureId',
       access: 'dip.failures.view',
-      person: onFailure,
       audit: 'consultation',
       handler: (req, res) => failurePage(req, res, 'dip/failure', {}),
     },
@@ -84,7 +81,6 @@ export function dipFailureRoutes({ dipService }: Deps): RouteDefinition[] {
       method: 'get',
       path: '/failures/:failureId/statement',
       access: 'dip.statements',
-      person: onFailure,
       audit: 'consultation',
       handler: (req, res) => failurePage(req, res, 'dip/statement', {}),
     },

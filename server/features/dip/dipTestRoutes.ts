@@ -43,7 +43,6 @@ export function dipTestRoutes({ dipService, peopleService }: Deps): RouteDefinit
       method: 'get',
       path: '/people/:personId/drug-tests/new',
       access: 'dip.record',
-      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: (req, res) => testForm(req, res, { sampleDate: dateParts(todayInLondon()), refused: 'no', disputed: 'no' }),
     },
@@ -51,7 +50,6 @@ export function dipTestRoutes({ dipService, peopleService }: Deps): RouteDefinit
       method: 'post',
       path: '/people/:personId/drug-tests',
       access: 'dip.record',
-      person: { via: 'person', param: 'personId' },
       audit: 'collection',
       handler: formPost({
         schema: drugTestSchema,
@@ -67,7 +65,6 @@ export function dipTestRoutes({ dipService, peopleService }: Deps): RouteDefinit
       method: 'get',
       path: '/drug-tests/:testId',
       access: 'dip.record',
-      person: { via: 'drugTest', param: 'testId' },
       audit: 'consultation',
       handler: (req, res) => testPage(req, res, {}),
     },
@@ -75,7 +72,6 @@ export function dipTestRoutes({ dipService, peopleService }: Deps): RouteDefinit
       method: 'post',
       path: '/drug-tests/:testId/confirmation',
       access: 'dip.record',
-      person: { via: 'drugTest', param: 'testId' },
       audit: 'collection',
       handler: formPost({
         schema: confirmationSchema,
@@ -88,7 +84,6 @@ export function dipTestRoutes({ dipService, peopleService }: Deps): RouteDefinit
       method: 'post',
       path: '/drug-tests/:testId/assessment',
       access: 'dip.record',
-      person: { via: 'drugTest', param: 'testId' },
       audit: 'collection',
       handler: formPost({
         schema: assessmentSchema,

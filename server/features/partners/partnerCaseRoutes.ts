@@ -53,7 +53,6 @@ export function partnerCaseRoutes({ partnersService }: Deps): RouteDefinition[] 
       method: 'get',
       path: '/partner-cases/:linkId',
       access: 'partner.cases',
-      person: { via: 'partnerLink', param: 'linkId' },
       audit: 'disclosure',
       handler: (req, res) => partnerCasePage(req, res),
     },
@@ -61,7 +60,6 @@ export function partnerCaseRoutes({ partnersService }: Deps): RouteDefinition[] 
       method: 'post',
       path: '/partner-cases/:linkId',
       access: 'partner.cases',
-      person: { via: 'partnerLink', param: 'linkId' },
       audit: 'alteration',
       handler: formPost({
         schema: linkUpdateSchema,

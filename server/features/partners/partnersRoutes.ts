@@ -56,7 +56,6 @@ export function partnersRoutes({ partnersService, peopleService }: Deps): RouteD
       method: 'get',
       path: '/people/:personId/partner-links/new',
       access: 'partners.manage',
-      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: (req, res) => newLinkPage(req, res, { openedOn: dateParts(todayInLondon()) }),
     },
@@ -64,7 +63,6 @@ export function partnersRoutes({ partnersService, peopleService }: Deps): RouteD
       method: 'post',
       path: '/people/:personId/partner-links',
       access: 'partners.manage',
-      person: { via: 'person', param: 'personId' },
       audit: 'collection',
       handler: formPost({
         schema: newLinkSchema,
@@ -78,7 +76,6 @@ export function partnersRoutes({ partnersService, peopleService }: Deps): RouteD
       method: 'get',
       path: '/partner-links/:linkId',
       access: 'partners.manage',
-      person: { via: 'partnerLink', param: 'linkId' },
       audit: 'consultation',
       handler: (req, res) => policeLinkPage(req, res),
     },
@@ -86,7 +83,6 @@ export function partnersRoutes({ partnersService, peopleService }: Deps): RouteD
       method: 'post',
       path: '/partner-links/:linkId',
       access: 'partners.manage',
-      person: { via: 'partnerLink', param: 'linkId' },
       audit: 'alteration',
       handler: formPost({
         schema: linkUpdateSchema,

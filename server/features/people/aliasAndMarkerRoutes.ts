@@ -30,7 +30,6 @@ export function aliasAndMarkerRoutes({ peopleService }: Deps): RouteDefinition[]
       method: 'get',
       path: '/people/:personId/aliases/new',
       access: 'people.edit',
-      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: (req, res) => aliasPage(req, res, {}),
     },
@@ -38,7 +37,6 @@ export function aliasAndMarkerRoutes({ peopleService }: Deps): RouteDefinition[]
       method: 'post',
       path: '/people/:personId/aliases',
       access: 'people.edit',
-      person: { via: 'person', param: 'personId' },
       audit: 'collection',
       handler: formPost({
         schema: aliasSchema,
@@ -53,7 +51,6 @@ export function aliasAndMarkerRoutes({ peopleService }: Deps): RouteDefinition[]
       method: 'get',
       path: '/people/:personId/markers/new',
       access: 'people.edit',
-      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: (req, res) => markerPage(req, res, { startDate: dateParts(todayInLondon()), reviewDate: dateParts(null) }),
     },
@@ -61,7 +58,6 @@ export function aliasAndMarkerRoutes({ peopleService }: Deps): RouteDefinition[]
       method: 'post',
       path: '/people/:personId/markers',
       access: 'people.edit',
-      person: { via: 'person', param: 'personId' },
       audit: 'collection',
       handler: formPost({
         schema: markerSchema,
@@ -76,7 +72,6 @@ export function aliasAndMarkerRoutes({ peopleService }: Deps): RouteDefinition[]
       method: 'post',
       path: '/people/:personId/markers/:markerId/end',
       access: 'people.edit',
-      person: { via: 'person', param: 'personId' },
       audit: 'alteration',
       // Not formPost: a button with no fields, so nothing to parse and no form to show again.
       handler: async (req, res) => {

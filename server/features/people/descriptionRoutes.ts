@@ -36,7 +36,6 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
       method: 'get',
       path: '/people/:personId/description',
       access: 'people.edit',
-      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: (req, res) => descriptionPage(req, res),
     },
@@ -44,7 +43,6 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
       method: 'post',
       path: '/people/:personId/description',
       access: 'people.edit',
-      person: { via: 'person', param: 'personId' },
       audit: 'alteration',
       handler: formPost({
         schema: descriptionSchema,
@@ -61,7 +59,6 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
       method: 'get',
       path: '/people/:personId/photo/new',
       access: 'people.edit',
-      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: (req, res) => photoPage(req, res),
     },
@@ -69,7 +66,6 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
       method: 'post',
       path: '/people/:personId/photo',
       access: 'people.edit',
-      person: { via: 'person', param: 'personId' },
       audit: 'collection',
       // The CSRF token travels in the multipart body: app.ts runs this parser before checking it.
       parseBody: singleFileUpload({ field: 'photo', maxBytes: maxPhotoBytes, sizeText: maxPhotoSizeText }),
@@ -88,7 +84,6 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
       method: 'get',
       path: '/people/:personId/photo',
       access: 'people.view',
-      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: async (req, res) => {
         const id = personIdFrom(req)

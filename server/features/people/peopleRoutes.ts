@@ -82,7 +82,6 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
       method: 'get',
       path: '/people/:personId/edit',
       access: 'people.edit',
-      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: async (req, res) => {
         const person = await personForForm(peopleService, req, res, 'edit')
@@ -94,7 +93,6 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
       method: 'post',
       path: '/people/:personId',
       access: 'people.edit',
-      person: { via: 'person', param: 'personId' },
       audit: 'alteration',
       // Not formPost: an edit made over someone else's meanwhile answers a page comparing the two, not the 409 page.
       handler: async (req, res) => {

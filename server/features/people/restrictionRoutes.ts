@@ -53,7 +53,6 @@ export function restrictionRoutes({ peopleService }: Deps): RouteDefinition[] {
       method: 'get',
       path: '/people/:personId/restriction',
       access: 'people.restrict',
-      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: (req, res) => restrictionPage(req, res),
     },
@@ -61,7 +60,6 @@ export function restrictionRoutes({ peopleService }: Deps): RouteDefinition[] {
       method: 'post',
       path: '/people/:personId/restriction',
       access: 'people.restrict',
-      person: { via: 'person', param: 'personId' },
       audit: 'alteration',
       handler: formPost({
         schema: restrictionSchema,

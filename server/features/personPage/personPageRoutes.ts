@@ -18,7 +18,6 @@ export function personPageRoutes({ personPageService }: Deps): RouteDefinition[]
       method: 'get',
       path: '/people/:personId',
       access: 'people.view',
-      person: { via: 'person', param: 'personId' },
       audit: 'consultation',
       handler: async (req, res) => {
         const user = signedInUser(req)

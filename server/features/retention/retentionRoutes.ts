@@ -13,7 +13,6 @@ import { disposedMessage, presentQueueRow, presentReview, presentSubjectAccess, 
 import { decisionSchema } from './retentionSchemas.ts'
 import type { RetentionService } from './retentionService.ts'
 
-const personPath = (path: string) => ({ path: `/people/:personId${path}`, person: { via: 'person', param: 'personId' } }) as const
 
 export function retentionRoutes({ retentionService }: { retentionService: RetentionService }): RouteDefinition[] {
   async function queuePage(req: Request, res: Response) {
@@ -53,9 +52,9 @@ export function retentionRoutes({ retentionService }: { retentionService: Retent
 
   return [
     { method: 'get', path: '/retention', access: 'retention.review', audit: 'consultation', handler: queuePage },
-    { method: 'get', ...personPath('/retention'), access: 'retention.review', audit: 'consultation', handler: (req, res) => reviewPage(req, res, {}) },
-    { method: 'post', ...personPath('/retention'), access: 'retention.review', audit: 'erasure', handler: decide },
-    { method: 'get', ...personPath('/subject-access'), access: 'subject_access.export', audit: 'disclosure', handler: (req, res) => subjectAccess(req, res, 'html') },
-    { method: 'get', ...personPath('/subject-access.json'), access: 'subject_access.export', audit: 'disclosure', handler: (req, res) => subjectAccess(req, res, 'json') },
+    { method: 'get', path: '/people/:personId/retention', access: 'retention.review', audit: 'consultation', handler: (req, res) => reviewPage(req, res, {}) },
+    { method: 'post', path: '/people/:personId/retention', access: 'retention.review', audit: 'erasure', handler: decide },
+    { method: 'get', path: '/people/:personId/subject-access', access: 'subject_access.export', audit: 'disclosure', handler: (req, res) => subjectAccess(req, res, 'html') },
+    { method: 'get', path: '/people/:personId/subject-access.json', access: 'subject_access.export', audit: 'disclosure', handler: (req, res) => subjectAccess(req, res, 'json') },
   ]
 }
