@@ -23,7 +23,7 @@ const demoRoles: { username: string; role: Role; agency: Agency | null }[] = [
 ]
 
 /** Synthetic people only: faker's en_GB names from a fixed seed, so every fresh start looks the same. */
-export async function seedDemo(db: Kysely<Database>, options: { password: string }): Promise<DemoAccount[]> {
+export async function seedDemo(db: Kysely<Database>, options: { password: string; now?: Date }): Promise<DemoAccount[]> {
   faker.seed(20261126)
   const passwordHash = await hashPassword(options.password)
   const bcu = await db.selectFrom('area').select('id').where('code', '=', 'EA').executeTakeFirstOrThrow()
@@ -44,7 +44,8 @@ export async function seedDemo(db: Kysely<Database>, options: { password: string
     }
     // The caseload only with freshly created demo users, so a second run adds nothing.
     if (accounts.length === demoRoles.length) {
-      const now = new Date()
+      // The caseload is dated from now (fixed in tests that check how the demo's days look).
+      const now = options.now ?? new Date()
       await seedDemoPeople(trx, { today: todayInLondon(now) })
       await seedDemoDip(trx, { today: todayInLondon(now), now })
       await seedDemoPartners(trx, { today: todayInLondon(now) })

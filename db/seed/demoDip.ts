@@ -111,8 +111,8 @@ export async function seedDemoDip(db: Kysely<Database>, options: { today: string
   failure(role(), workingDayOnOrBefore(addDays(addMonths(today, -6), -6)), 's12', 'did_not_attend', wanted(2))
   failure(role(), workingDayOnOrBefore(addDays(addMonths(today, -6), -18)), 's14', 'did_not_attend', [{ kind: 'statement_produced', after: 4 }])
 
-  // Today: four due already (one recorded as attended), three still to come. Just after midnight
-  // fewer are due, and the one due is left to record: the list must always have one to record.
+  // Today, in office hours: in the working day four due already (one recorded as attended, one
+  // left to record) and three still to come; before the office opens all seven are to come.
   const slots = todaySlots(today, now)
   const due = slots.filter((at) => at <= now).length
   const todays: ((at: Date) => void)[] = [

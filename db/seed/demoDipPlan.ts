@@ -70,41 +70,18 @@ export const custodyTime = (day: string) =>
   londonInstant(day, `${pad(faker.helpers.weightedArrayElement([{ value: int(0, 7), weight: 1 }, { value: int(8, 13), weight: 3 }, { value: int(14, 23), weight: 6 }]))}:${pad(int(0, 59))}`)
 
 /**
- * Seven times today, ascending: up to four already past (office hours where the clock allows,
- * else just before now) and the rest still to come, so the list always has both.
+ * Seven office-hours times today, ascending, whatever the time the demo is seeded: in the working
+ * day up to four already past and the rest to come, so the list has both; before the office opens
+ * all seven are to come, and after it closes all are past. Today keeps its appointments even at
+ * a weekend, since the demo promises some dated today, but never outside office hours.
  */
 export function todaySlots(today: string, now: Date, wantPast = 4, total = 7): Date[] {
   const office = ['09:15', '10:00', '10:45', '11:30', '12:15', '13:30', '14:15', '15:00', '15:45', '16:30'].map((t) => londonInstant(today, t))
-  const dayStart = londonInstant(today, '00:00')
-  const dayEnd = londonInstant(today, '23:55')
-  const fiveMinutes = 5 * 60_000
-  const pastSlots = (count: number) => {
-    const slots = office.filter((t) => t <= plusMinutes(now, -15)).slice(-count)
-    for (let k = 0; slots.length < count; k++) {
-      const t = new Date(Math.floor(plusMinutes(now, -20 - 35 * k).getTime() / fiveMinutes) * fiveMinutes)
-      if (t < dayStart) break
-      if (!slots.some((p) => p.getTime() === t.getTime())) slots.push(t)
-    }
-    // Just after midnight the day has little past: every five minutes back to its start.
-    for (let t = new Date(Math.floor(plusMinutes(now, -5).getTime() / fiveMinutes) * fiveMinutes); slots.length < count && t >= dayStart; t = plusMinutes(t, -5)) {
-      if (!slots.some((p) => p.getTime() === t.getTime())) slots.push(t)
-    }
-    return slots
-  }
-  const futureSlots = (count: number) => {
-    const slots = office.filter((t) => t >= plusMinutes(now, 15)).slice(0, count)
-    for (let k = 0; slots.length < count; k++) {
-      const t = new Date(Math.ceil(plusMinutes(now, 20 + 30 * k).getTime() / fiveMinutes) * fiveMinutes)
-      if (t > dayEnd) break
-      if (!slots.some((p) => p.getTime() === t.getTime())) slots.push(t)
-    }
-    return slots
-  }
-  let past = pastSlots(wantPast)
-  const future = futureSlots(total - past.length)
-  // Late in the evening nothing more fits today: the list is all appointments already due.
-  if (past.length + future.length < total) past = pastSlots(total - future.length)
-  return [...past, ...future].sort((a, b) => a.getTime() - b.getTime())
+  // A slot within a quarter of an hour of now is neither clearly past nor clearly to come.
+  const past = office.filter((t) => t <= plusMinutes(now, -15))
+  const future = office.filter((t) => t >= plusMinutes(now, 15))
+  const pastCount = Math.min(past.length, Math.max(wantPast, total - future.length))
+  return [...past.slice(past.length - pastCount), ...future.slice(0, total - pastCount)]
 }
 
 const suites: Record<Borough, { value: string; weight: number }[]> = {

@@ -4,6 +4,7 @@ import type { Database, Gender, MembershipEventKind, MembershipStatus, Programme
 import { addDays } from '../../server/domain/time.ts'
 import { croCheckLetter, pncCheckLetter } from '../../server/features/people/identifiers.ts'
 import { pathways, type Pathway } from '../../server/features/people/vocabulary.ts'
+import { boroughTowns, townOfWard, type DemoBorough } from './wardTowns.ts'
 
 type Row<T extends keyof Database> = Insertable<Database[T]>
 type Users = { supervisor: string; iom: string; dip: string }
@@ -43,13 +44,15 @@ export async function seedDemoPeople(db: Kysely<Database>, options: { today: str
   const users = await findUsers(db)
   const areas = await db.selectFrom('area').select(['id', 'code']).where('code', 'in', ['HV', 'BD', 'RB']).execute()
   const areaId = (code: string) => areas.find((a) => a.code === code)?.id ?? missing(`area ${code}`)
-  const wards = await db
+  const wardRows = await db
     .selectFrom('ward')
-    .select(['id', 'name'])
-    .where('borough_id', '=', areaId('HV'))
-    .where('valid_to', 'is', null)
-    .orderBy('name')
+    .innerJoin('area', 'area.id', 'ward.borough_id')
+    .select(['ward.id', 'ward.name', 'area.code'])
+    .where('area.code', 'in', ['HV', 'BD', 'RB'])
+    .where('ward.valid_to', 'is', null)
+    .orderBy('ward.name')
     .execute()
+  const wards = (borough: DemoBorough) => wardRows.filter((w) => w.code === borough)
 
   const people = makePeople(today, users, areaId, wards)
   const { referrals, memberships, events } = makeCohorts(today, users, people)
@@ -81,12 +84,13 @@ async function findUsers(db: Kysely<Database>): Promise<Users> {
 
 // ---- people ----
 
-function makePeople(today: string, users: Users, areaId: (code: string) => string, wards: { id: string; name: string }[]): Person[] {
+function makePeople(today: string, users: Users, areaId: (code: string) => string, wards: (borough: DemoBorough) => { id: string; name: string }[]): Person[] {
   const todayYear = Number(today.slice(0, 4))
   const pncs = new Set<string>()
   const cros = new Set<string>()
   const names = new Set<string>()
-  const romfordCentre = wards.filter((w) => w.name === "St Edward's" || w.name === "St Alban's")
+  const havering = wards('HV')
+  const romfordCentre = havering.filter((w) => w.name === "St Edward's" || w.name === "St Alban's")
   const people: Person[] = []
   for (let i = 0; i < peopleCount; i++) {
     const john = i === 0
@@ -120,15 +124,16 @@ function makePeople(today: string, users: Users, areaId: (code: string) => strin
       return chance(0.1) ? `SF${yy}/${padded}${croCheckLetter(yy, serial)}` : `${padded}/${yy}${croCheckLetter(yy, serial)}`
     }) : null
 
-    const borough = john ? 'HV' : faker.helpers.weightedArrayElement([
-      { value: 'HV', weight: 50 },
-      { value: 'BD', weight: 25 },
-      { value: 'RB', weight: 25 },
+    const borough: DemoBorough = john ? 'HV' : faker.helpers.weightedArrayElement([
+      { value: 'HV' as const, weight: 50 },
+      { value: 'BD' as const, weight: 25 },
+      { value: 'RB' as const, weight: 25 },
     ])
-    const ward = borough !== 'HV' ? null
-      : john ? (wards.find((w) => w.name === "St Edward's") ?? null)
-        : pick(chance(0.3) && romfordCentre.length > 0 ? romfordCentre : wards)
-    const place = ward ? (haveringWardTowns[ward.name] ?? 'Romford RM1') : pick(boroughTowns[borough as 'BD' | 'RB'])
+    // Havering favours Romford town centre; elsewhere any current ward, and the address its town.
+    const ward = john ? (havering.find((w) => w.name === "St Edward's") ?? null)
+      : borough === 'HV' ? pick(chance(0.3) && romfordCentre.length > 0 ? romfordCentre : havering)
+        : wards(borough).length > 0 ? pick(wards(borough)) : null
+    const place = ward ? townOfWard(borough, ward.name) : pick(boroughTowns[borough])
     const town = place.slice(0, place.lastIndexOf(' '))
     const district = place.slice(place.lastIndexOf(' ') + 1)
     const noFixedAbode = !john && borough !== 'HV' && chance(0.06)
@@ -399,19 +404,6 @@ function makeActions(today: string, users: Users, memberships: Membership[]): Ro
 // ---- the words: synthetic, about no real person ----
 
 const fill = (template: string, town: string) => template.replaceAll('{town}', town)
-
-const haveringWardTowns: Record<string, string> = {
-  "St Edward's": 'Romford RM1', "St Alban's": 'Romford RM1', 'Marshalls & Rise Park': 'Romford RM1',
-  Mawneys: 'Romford RM7', 'Rush Green & Crowlands': 'Romford RM7', 'Havering-atte-Bower': 'Romford RM4',
-  Gooshays: 'Romford RM3', Heaton: 'Romford RM3', 'Harold Wood': 'Romford RM3', 'Squirrels Heath': 'Romford RM2',
-  'Emerson Park': 'Hornchurch RM11', "St Andrew's": 'Hornchurch RM11', 'Hylands & Harrow Lodge': 'Hornchurch RM12',
-  Hacton: 'Hornchurch RM12', 'Elm Park': 'Hornchurch RM12', 'South Hornchurch': 'Rainham RM13',
-  'Rainham & Wennington': 'Rainham RM13', 'Beam Park': 'Rainham RM13', Upminster: 'Upminster RM14', Cranham: 'Upminster RM14',
-}
-const boroughTowns: Record<'BD' | 'RB', string[]> = {
-  BD: ['Barking IG11', 'Dagenham RM8', 'Dagenham RM9', 'Dagenham RM10', 'Chadwell Heath RM6'],
-  RB: ['Ilford IG1', 'Ilford IG2', 'Ilford IG3', 'Barkingside IG6', 'Woodford Green IG8', 'Hainault IG6'],
-}
 
 /** The kind of slip a custody record or a partner's referral makes with a surname. */
 function misspell(surname: string): string {

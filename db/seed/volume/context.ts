@@ -18,7 +18,8 @@ export type VolumeContext = {
 
 export type References = {
   areas: { HV: string; BD: string; RB: string; EA: string }
-  wards: { id: string; town: string }[]
+  /** Each borough's current wards, with the town an address in them gives. */
+  wards: Record<'HV' | 'BD' | 'RB', { id: string; town: string }[]>
   officers: { iom: string[]; dip: string[]; supervisor: string[]; cid: string[] }
   demo: { iom: string; dip: string; supervisor: string; admin: string }
   agreements: { mash: string; marac: string; yos: string }

@@ -2,7 +2,8 @@ import { sql } from 'kysely'
 import { inChunks, series, type VolumeContext } from './context.ts'
 import { pickFrom } from './random.ts'
 import { londonTime, personShape, textArray, uuidArray } from './shape.ts'
-import { boroughTowns, markerCodes, wordLists } from './words.ts'
+import { boroughTowns, type DemoBorough } from '../wardTowns.ts'
+import { markerCodes, wordLists } from './words.ts'
 
 // Check letters as identifiers.ts computes them: the number's digits modulo 23 into this alphabet.
 const checkAlphabet = sql.lit('ZABCDEFGHJKLMNPQRTUVWXY')
@@ -14,8 +15,14 @@ export async function generatePeople(ctx: VolumeContext): Promise<void> {
   const words = wordLists(ctx.rng.seed)
   const shape = personShape(ctx)
   const surnames = textArray(words.surnames)
-  const wardIds = uuidArray(refs.wards.map((w) => w.id))
-  const wardTowns = textArray(refs.wards.map((w) => w.town))
+  // One draw picks both a ward and its town; a borough without current wards leaves both empty.
+  const inWard = (borough: DemoBorough, column: 'id' | 'town') => {
+    const wards = refs.wards[borough]
+    if (wards.length === 0) return sql`null`
+    return pickFrom(column === 'id' ? uuidArray(wards.map((w) => w.id)) : textArray(wards.map((w) => w.town)), rng.r(25, sql`n`))
+  }
+  const byBorough = (column: 'id' | 'town') =>
+    sql`case borough when 'HV' then ${inWard('HV', column)} when 'BD' then ${inWard('BD', column)} else ${inWard('RB', column)} end`
   const creators = uuidArray([...refs.officers.iom, ...refs.officers.dip])
 
   await inChunks(ctx, 'people', ctx.people, (lo, hi) => sql`
@@ -48,9 +55,9 @@ export async function generatePeople(ctx: VolumeContext): Promise<void> {
              ${rng.r(13, sql`n`)} as house, ${rng.chance(14, sql`n`, 0.2)} as flat,
              ${pickFrom(textArray(words.streets), rng.r(15, sql`n`))} as street,
              b.borough <> 'HV' and ${rng.chance(16, sql`n`, 0.06)} as no_fixed_abode,
-             case b.borough when 'HV' then b.ward_town
+             coalesce(b.ward_town, case b.borough when 'HV' then ${pickFrom(textArray(boroughTowns.HV), rng.r(12, sql`n`))}
                when 'BD' then ${pickFrom(textArray(boroughTowns.BD), rng.r(12, sql`n`))}
-               else ${pickFrom(textArray(boroughTowns.RB), rng.r(12, sql`n`))} end as town,
+               else ${pickFrom(textArray(boroughTowns.RB), rng.r(12, sql`n`))} end) as town,
              ${rng.chance(17, sql`n`, 0.005)} as restricted,
              ${pickFrom(creators, rng.r(18, sql`n`))}::uuid as created_by,
              ${londonTime(shape.firstSeen, sql`480 + ${rng.below(19, sql`n`, 600)}`)} as created_at
@@ -64,10 +71,9 @@ export async function generatePeople(ctx: VolumeContext): Promise<void> {
           select borough,
                  case borough when 'HV' then ${sql.lit(refs.areas.HV)}::uuid when 'BD' then ${sql.lit(refs.areas.BD)}::uuid
                    else ${sql.lit(refs.areas.RB)}::uuid end as area_id,
-                 case when borough = 'HV' then (${wardIds})[1 + w] end as ward_id,
-                 case when borough = 'HV' then (${wardTowns})[1 + w] end as ward_town
-            from (select (array['HV','HV','BD','RB'])[1 + ${rng.below(24, sql`n`, 4)}] as borough,
-                         ${rng.below(25, sql`n`, refs.wards.length)} as w) x) b
+                 ${byBorough('id')}::uuid as ward_id,
+                 ${byBorough('town')}::text as ward_town
+            from (select (array['HV','HV','BD','RB'])[1 + ${rng.below(24, sql`n`, 4)}] as borough) x) b
     ) s`)
 
   // About one in eight has an alias: a misspelt surname, or a former surname for women.

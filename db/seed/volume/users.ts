@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Agency, Database, Role } from '../../types.ts'
 import type { References } from './context.ts'
 import { volumeId } from './random.ts'
-import { haveringWardTowns } from './words.ts'
+import { townOfWard, type DemoBorough } from '../wardTowns.ts'
 
 const roleCycle: { role: Role; name: string; agency?: Agency }[] = [
   { role: 'iom_officer', name: 'iom' }, { role: 'iom_officer', name: 'iom' }, { role: 'iom_officer', name: 'iom' },
@@ -38,11 +38,13 @@ export async function generateUsers(db: Kysely<Database>, seed: number, people: 
   return users.map((u) => ({ id: u.id, username: u.username, role: u.role }))
 }
 
-/** The rows the generator hangs the population on: areas, current Havering wards, demo users, agreements in force. */
+/** The rows the generator hangs the population on: areas, each borough's current wards, demo users, agreements in force. */
 export async function loadReferences(db: Kysely<Database>, users: VolumeUser[], today: string): Promise<References> {
   const areas = await db.selectFrom('area').select(['id', 'code']).execute()
   const area = (code: string) => areas.find((a) => a.code === code)?.id ?? fail(`area ${code}`)
-  const wards = await db.selectFrom('ward').select(['id', 'name']).where('borough_id', '=', area('HV')).where('valid_to', 'is', null).orderBy('name').execute()
+  const wards = await db.selectFrom('ward').select(['id', 'name', 'borough_id']).where('valid_to', 'is', null).orderBy('name').orderBy('id').execute()
+  const wardsOf = (borough: DemoBorough) =>
+    wards.filter((w) => w.borough_id === area(borough)).map((w) => ({ id: w.id, town: townOfWard(borough, w.name) }))
   const demoRows = await db.selectFrom('app_user').select(['id', 'username']).where('username', 'in', ['iom', 'dip', 'supervisor', 'admin']).execute()
   const demo = (username: string) => demoRows.find((u) => u.username === username)?.id ?? fail(`the demo user ${username}`)
   const agreements = await db.selectFrom('sharing_agreement').select(['id', 'agency']).where('starts_on', '<=', today)
@@ -51,7 +53,7 @@ export async function loadReferences(db: Kysely<Database>, users: VolumeUser[], 
   const byRole = (role: Role) => users.filter((u) => u.role === role).map((u) => u.id)
   return {
     areas: { HV: area('HV'), BD: area('BD'), RB: area('RB'), EA: area('EA') },
-    wards: wards.map((w) => ({ id: w.id, town: haveringWardTowns[w.name] ?? 'Romford RM1' })),
+    wards: { HV: wardsOf('HV'), BD: wardsOf('BD'), RB: wardsOf('RB') },
     officers: { iom: byRole('iom_officer'), dip: byRole('dip_worker'), supervisor: byRole('supervisor'), cid: byRole('cid_officer') },
     demo: { iom: demo('iom'), dip: demo('dip'), supervisor: demo('supervisor'), admin: demo('admin') },
     agreements: { mash: agreement('mash'), marac: agreement('marac'), yos: agreement('yos') },

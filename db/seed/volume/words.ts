@@ -22,20 +22,6 @@ export function wordLists(seed: number) {
   }
 }
 
-export const boroughTowns: Record<'BD' | 'RB', string[]> = {
-  BD: ['Barking IG11', 'Dagenham RM8', 'Dagenham RM9', 'Dagenham RM10', 'Chadwell Heath RM6'],
-  RB: ['Ilford IG1', 'Ilford IG2', 'Ilford IG3', 'Barkingside IG6', 'Woodford Green IG8', 'Hainault IG6'],
-}
-
-export const haveringWardTowns: Record<string, string> = {
-  "St Edward's": 'Romford RM1', "St Alban's": 'Romford RM1', 'Marshalls & Rise Park': 'Romford RM1',
-  Mawneys: 'Romford RM7', 'Rush Green & Crowlands': 'Romford RM7', 'Havering-atte-Bower': 'Romford RM4',
-  Gooshays: 'Romford RM3', Heaton: 'Romford RM3', 'Harold Wood': 'Romford RM3', 'Squirrels Heath': 'Romford RM2',
-  'Emerson Park': 'Hornchurch RM11', "St Andrew's": 'Hornchurch RM11', 'Hylands & Harrow Lodge': 'Hornchurch RM12',
-  Hacton: 'Hornchurch RM12', 'Elm Park': 'Hornchurch RM12', 'South Hornchurch': 'Rainham RM13',
-  'Rainham & Wennington': 'Rainham RM13', 'Beam Park': 'Rainham RM13', Upminster: 'Upminster RM14', Cranham: 'Upminster RM14',
-}
-
 export const markerCodes = ['violent', 'violent', 'violent', 'drugs', 'drugs', 'drugs', 'weapons', 'weapons', 'mental_health',
   'mental_health', 'self_harm', 'suicidal', 'firearms', 'escaper', 'ailment', 'contagious']
 

@@ -50,15 +50,94 @@ function decodeUtf8(input: Buffer | string): { ok: true; text: string } | { ok: 
   }
 }
 
-function csvProblem(error: unknown): string {
+const parseOptions = { bom: true, relax_column_count: true, max_record_size: maxRecordCharacters }
+
+/** Why csv-parse could not read some text, in words; anything but a CSV error is not the file's fault. */
+function csvReason(error: unknown): string {
   if (!(error instanceof CsvError)) throw error
-  const line = typeof (error as { lines?: unknown }).lines === 'number' ? ` (line ${(error as unknown as { lines: number }).lines})` : ''
   const reasons: Record<string, string> = {
     CSV_QUOTE_NOT_CLOSED: 'a quoted value is never closed',
     CSV_INVALID_CLOSING_QUOTE: 'a quoted value has text after its closing quote',
+    INVALID_OPENING_QUOTE: 'a value has a quote in it but does not start with one',
     CSV_MAX_RECORD_SIZE_EXCEEDED: `a row is longer than ${maxRecordCharacters.toLocaleString('en-GB')} characters`,
   }
-  return `The file is not valid CSV: ${reasons[error.code] ?? 'it could not be read'}${line}.`
+  return reasons[error.code] ?? 'it could not be read'
+}
+
+/** One row of the file: its values, or (a badly quoted row) why it could not be read and what it held. */
+type FileRow = { fields: string[] } | { unreadable: string; text: string }
+
+/** The values of the one record in some text, or why it is not one record. */
+function parseRecord(text: string): { ok: true; fields: string[] } | { ok: false; reason: string } {
+  // Without quotes a line's values are what lies between its commas: no need for the parser.
+  if (!text.includes('"') && !text.includes('\n') && text.length <= maxRecordCharacters) return { ok: true, fields: text.split(',') }
+  let records: string[][]
+  try {
+    records = parse(text, parseOptions)
+  } catch (error) {
+    return { ok: false, reason: csvReason(error) }
+  }
+  // An empty line is a row with one empty value, as when the whole file is read.
+  return records.length > 1 ? { ok: false, reason: 'it could not be read' } : { ok: true, fields: records[0] ?? [''] }
+}
+
+const quotesIn = (text: string) => text.split('"').length - 1
+
+/**
+ * A row whose quoted value holds line breaks: from a line whose quotes do not pair up, the lines
+ * after it until they do, if together they make one row as wide as the header.
+ */
+function spanningRecord(lines: readonly string[], first: number, width: number): { fields: string[]; last: number } | undefined {
+  let text = lines[first] ?? ''
+  let quotes = quotesIn(text)
+  let last = first
+  while (quotes % 2 === 1 && last + 1 < lines.length && text.length <= maxRecordCharacters) {
+    const next = lines[++last] ?? ''
+    text += `\n${next}`
+    quotes += quotesIn(next)
+  }
+  if (last === first || quotes % 2 === 1) return undefined
+  const parsed = parseRecord(text)
+  return parsed.ok && parsed.fields.length === width ? { fields: parsed.fields, last } : undefined
+}
+
+/**
+ * The rows of a file that is not all valid CSV, a line at a time, so that a badly quoted row
+ * (an unclosed quote would otherwise take in the rest of the file) is that row's problem alone
+ * and the rows after it are still read. Only a header that cannot be read stops the file.
+ */
+function readLineByLine(text: string): { ok: true; rows: FileRow[] } | { ok: false; why: string } {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/)
+  if (lines.at(-1) === '') lines.pop()
+  const rows: FileRow[] = []
+  for (let first = 0; first < lines.length; first++) {
+    const line = lines[first] ?? ''
+    const alone = parseRecord(line)
+    if (alone.ok) {
+      rows.push({ fields: alone.fields })
+      continue
+    }
+    const header = rows[0]
+    if (!header || !('fields' in header)) return { ok: false, why: `The file is not valid CSV: ${alone.reason} (line 1).` }
+    const spanning = spanningRecord(lines, first, header.fields.length)
+    if (spanning) {
+      rows.push({ fields: spanning.fields })
+      first = spanning.last
+    } else {
+      rows.push({ unreadable: alone.reason, text: line })
+    }
+  }
+  return { ok: true, rows }
+}
+
+/** Every row of the file: read whole when it is valid CSV (the usual case, and the fast one), else line by line. */
+function readRows(text: string): { ok: true; rows: FileRow[] } | { ok: false; why: string } {
+  try {
+    return { ok: true, rows: (parse(text, parseOptions) as string[][]).map((fields) => ({ fields })) }
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error
+    return readLineByLine(text)
+  }
 }
 
 function checkHeader(header: string[]): { ok: true; positions: Map<ImportColumn, number> } | { ok: false; why: string } {
@@ -98,20 +177,22 @@ export function readDrugTestCsv(input: Buffer | string): CsvReadResult {
   if (text.includes('\u0000')) {
     return { ok: false, why: 'The file is not a CSV file: it holds binary data. Save the spreadsheet as "CSV UTF-8 (comma delimited)" and upload that file.' }
   }
-  let table: string[][]
-  try {
-    table = parse(text, { bom: true, relax_column_count: true, max_record_size: maxRecordCharacters })
-  } catch (error) {
-    return { ok: false, why: csvProblem(error) }
-  }
-  const [header = [], ...body] = table
+  const read = readRows(text)
+  if (!read.ok) return read
+  const [headerRow, ...body] = read.rows
+  const header = headerRow && 'fields' in headerRow ? headerRow.fields : []
   const checked = checkHeader(header)
   if (!checked.ok) return checked
   const width = header.length
   const records: CsvRecord[] = []
   const errors: RowError[] = []
-  body.forEach((fields, index) => {
+  body.forEach((bodyRow, index) => {
     const row = index + 2
+    if ('unreadable' in bodyRow) {
+      errors.push({ row, column: '', value: shownValue(bodyRow.text), why: `The row is not valid CSV: ${bodyRow.unreadable}` })
+      return
+    }
+    const { fields } = bodyRow
     // A row with nothing in it (spreadsheets leave them at the end) is not a test.
     if (fields.every((f) => f.trim() === '')) return
     if (fields.length !== width) {

@@ -5,6 +5,7 @@ import { text } from '../../../http/forms.ts'
 import { normalisePncId } from '../../people/identifiers.ts'
 import type { NewDrugTest } from '../dipRepository.ts'
 import { londonInstant, londonWallClock } from '../dipRules.ts'
+import { codeFinder, suiteFinder } from './referenceCodes.ts'
 import { shownValue, type CsvRecord, type ImportColumn, type RowError } from './drugTestCsv.ts'
 
 // The checks on one row's cells, as the DT1 form makes them, in words that name the column.
@@ -14,8 +15,8 @@ export type ImportedPerson = { surname: string; forenames: string; dateOfBirth: 
 /** A row that passed its own checks, with the cells as written, so later problems quote the file. */
 export type ValidRow = { row: number; cells: Record<ImportColumn, string>; person: ImportedPerson; test: ImportedTest }
 
-/** The reference lists a row is checked against: active custody suites (with their area) and trigger offences. */
-export type ImportReference = { suites: Map<string, string | null>; offences: Set<string> }
+/** The reference lists a row is checked against: active custody suites (code → area, code → name) and trigger offences. */
+export type ImportReference = { suites: Map<string, string | null>; suiteNames: Map<string, string>; offences: Set<string> }
 
 /** 'YYYY-MM-DD' names a day that exists (no 30 February), by arithmetic: called twice a row. */
 function isRealDay(iso: string): boolean {
@@ -95,11 +96,16 @@ export function rowSchema(reference: ImportReference, now: Date) {
   const today = todayInLondon(now)
   const suiteCodes = [...reference.suites.keys()].sort()
   const suiteHint = suiteCodes.length <= 10 ? `: use one of ${suiteCodes.join(', ')}` : ''
+  const findSuite = suiteFinder(reference.suiteNames)
+  const findOffence = codeFinder(reference.offences)
   return z.object({
     custody_number: text('the custody number', 40),
-    custody_suite: text('the custody suite code', 40)
-      .transform((v) => v.toUpperCase())
-      .refine((v) => reference.suites.has(v), `Not a custody suite code${suiteHint}`),
+    custody_suite: text('the custody suite', 100).transform((v, ctx) => {
+      const [code, ...others] = findSuite(v)
+      if (code !== undefined && others.length === 0) return code
+      ctx.addIssue({ code: 'custom', message: code === undefined ? `Not a custody suite code or name${suiteHint}` : 'More than one custody suite matches this: use its code, written as the list writes it' })
+      return z.NEVER
+    }),
     sample_taken_at: text('the sample date and time', 40).transform((v, ctx) => {
       const parsed = parseSampleTime(v, times)
       if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.why })
@@ -125,9 +131,13 @@ export function rowSchema(reference: ImportReference, now: Date) {
       return z.NEVER
     }),
     condition: z.preprocess(lowered, z.enum(['arrest', 'charge'], { error: 'Must be arrest or charge' })),
-    trigger_offence: text('the trigger offence code', 40, { required: false })
-      .transform((v) => v.toUpperCase())
-      .refine((v) => v === '' || reference.offences.has(v), 'Not a trigger offence code from the list of offences'),
+    trigger_offence: text('the trigger offence code', 40, { required: false }).transform((v, ctx) => {
+      if (v === '') return v
+      const [code, ...others] = findOffence(v)
+      if (code !== undefined && others.length === 0) return code
+      ctx.addIssue({ code: 'custom', message: code === undefined ? 'Not a trigger offence code from the list of offences' : 'More than one trigger offence code matches this: write it as the list writes it' })
+      return z.NEVER
+    }),
     authorised_by: text('the authorising inspector', 100, { required: false }),
     opiates: result,
     cocaine: result,

@@ -9,10 +9,14 @@ type Db = Kysely<Database>
 
 export async function importReference(db: Db) {
   const [suites, offences] = await Promise.all([
-    db.selectFrom('custody_suite').select(['code', 'area_id']).where('active', '=', true).execute(),
+    db.selectFrom('custody_suite').select(['code', 'name', 'area_id']).where('active', '=', true).execute(),
     db.selectFrom('offence').select('code').where('active', '=', true).where('trigger_offence', '=', true).execute(),
   ])
-  return { suites: new Map(suites.map((s) => [s.code, s.area_id])), offences: new Set(offences.map((o) => o.code)) }
+  return {
+    suites: new Map(suites.map((s) => [s.code, s.area_id])),
+    suiteNames: new Map(suites.map((s) => [s.code, s.name])),
+    offences: new Set(offences.map((o) => o.code)),
+  }
 }
 
 export function areasByIds(db: Db, ids: readonly string[]) {
