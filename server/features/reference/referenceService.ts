@@ -25,12 +25,14 @@ export function createReferenceService(db: Kysely<Database>) {
     return result.rows
   }
 
-  /** A new entry; its code is kept as the list writes its codes (offences in capitals, the others in small letters). */
-  async function add(list: ReferenceListName, typedCode: string, labelText: string, actor: Actor): Promise<WriteResult> {
+  /**
+   * A new entry, its code as the administrator typed it. A code already in the list in any case is
+   * refused (the list's unique index on lower(code)): ROMFORD and Romford would be one suite.
+   */
+  async function add(list: ReferenceListName, code: string, labelText: string, actor: Actor): Promise<WriteResult> {
     const { table, label } = referenceLists[list]
-    const code = list === 'offences' ? typedCode.toUpperCase() : typedCode.toLowerCase()
     return db.transaction().execute(async (trx) => {
-      const inserted = await sql`insert into ${sql.table(table)} (code, ${sql.ref(label)}) values (${code}, ${labelText}) on conflict (code) do nothing returning code`.execute(trx)
+      const inserted = await sql`insert into ${sql.table(table)} (code, ${sql.ref(label)}) values (${code}, ${labelText}) on conflict do nothing returning code`.execute(trx)
       if (inserted.rows.length === 0) return invalidResult('code', 'That code is already in the list')
       await recordAudit(trx, actor, { category: 'administration', event: 'reference.added', entityType: table, entityId: code, detail: { label: labelText } })
       return done(code)

@@ -39,6 +39,18 @@ describe('reference data kept by administrators', () => {
     expect(await markerCount()).toBe(before)
   })
 
+  it('a code keeps the case the administrator typed, and the same code in another case is refused', async () => {
+    await admin.agent.post('/admin/reference/custody-suites').type('form').send({ _csrf: admin.csrf, code: 'Forest_Gate_2', label: 'Forest Gate annexe' }).expect(303)
+    const kept = await t.db.selectFrom('custody_suite').select('code').where('name', '=', 'Forest Gate annexe').executeTakeFirstOrThrow()
+    expect(kept.code).toBe('Forest_Gate_2')
+    const suites = async () => Number((await t.db.selectFrom('custody_suite').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+    const before = await suites()
+    const response = await admin.agent.post('/admin/reference/custody-suites').type('form').send({ _csrf: admin.csrf, code: 'FOREST_GATE_2', label: 'Again' })
+    expect(response.status).toBe(400)
+    expect(response.text).toContain('That code is already in the list')
+    expect(await suites()).toBe(before)
+  })
+
   it('wards are dated: a ward is ended on a date and a new one added, and an end before the start is refused', async () => {
     const borough = await t.db.selectFrom('area').select('id').where('code', '=', 'RB').executeTakeFirstOrThrow()
     await admin.agent
