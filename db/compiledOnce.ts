@@ -28,16 +28,20 @@ export function compiledOnce<V extends Values, R>(
   let compiled: { sql: string; slots: (string | undefined)[]; parameters: readonly unknown[] } | undefined
 
   function compile(db: Kysely<Database>) {
-    const standInValues = Object.fromEntries(keys.map((key, i) => [key, Array.isArray(example[key]) ? [standIns[i]] : standIns[i]])) as V
+    const standInValues = Object.fromEntries(
+      keys.map((key, i) => [key, Array.isArray(example[key]) ? [standIns[i]] : standIns[i]]),
+    ) as V
     const query = build(db, standInValues).compile()
     const slots = query.parameters.map((p) => {
       const standIn = Array.isArray(p) && p.length === 1 ? p[0] : p
       const key = typeof standIn === 'string' ? keyOf.get(standIn) : undefined
-      if (key !== undefined && Array.isArray(p) !== Array.isArray(example[key])) throw new Error(`compiledOnce: "${key}" is not sent as it was given`)
+      if (key !== undefined && Array.isArray(p) !== Array.isArray(example[key]))
+        throw new Error(`compiledOnce: "${key}" is not sent as it was given`)
       return key
     })
     for (const [i, key] of keys.entries()) {
-      if (query.sql.includes(standIns[i] as string)) throw new Error(`compiledOnce: "${key}" is written into the query's text`)
+      if (query.sql.includes(standIns[i] as string))
+        throw new Error(`compiledOnce: "${key}" is written into the query's text`)
       if (!slots.includes(key)) throw new Error(`compiledOnce: "${key}" is not among the query's parameters`)
     }
     // Marked by its text, which every call's query shares.

@@ -86,7 +86,9 @@ export async function createDb(options: DbOptions): Promise<DbHandle> {
     client.on('error', (error) => options.onPoolError?.(error))
   })
 
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: embedded ? pool : poolPreparingMarkedStatements(pool) }) })
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: embedded ? pool : poolPreparingMarkedStatements(pool) }),
+  })
   const description = embedded
     ? options.inMemory || options.embeddedDump
       ? 'embedded PGlite (in memory)'
@@ -102,7 +104,12 @@ export async function createDb(options: DbOptions): Promise<DbHandle> {
     async asOwner(work) {
       const owner = new Kysely<Database>({
         dialect: new PostgresDialect({
-          pool: new pg.Pool({ connectionString: options.ownerUrl ?? connectionString, max: 1, connectionTimeoutMillis: options.connectTimeoutMs, application_name: 'cohort-owner' }),
+          pool: new pg.Pool({
+            connectionString: options.ownerUrl ?? connectionString,
+            max: 1,
+            connectionTimeoutMillis: options.connectTimeoutMs,
+            application_name: 'cohort-owner',
+          }),
         }),
       })
       // The embedded server has one backend session behind all its sockets, so a role set by

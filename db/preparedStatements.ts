@@ -15,7 +15,8 @@ const names = new Map<string, string>()
 
 /** Marks a compiled query to be sent as a named statement (on PostgreSQL; the embedded database plans each time). */
 export function prepared<R>(query: CompiledQuery<R>): CompiledQuery<R> {
-  if (!names.has(query.sql)) names.set(query.sql, `cohort_${createHash('sha1').update(query.sql).digest('hex').slice(0, 24)}`)
+  if (!names.has(query.sql))
+    names.set(query.sql, `cohort_${createHash('sha1').update(query.sql).digest('hex').slice(0, 24)}`)
   return query
 }
 

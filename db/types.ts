@@ -104,12 +104,7 @@ export type Programme = 'iom_fixed' | 'iom_flex' | 'iom_free' | 'dip'
 export type Tier = 'red' | 'amber' | 'green'
 export type MembershipStatus = 'active' | 'in_custody' | 'ended'
 export type MembershipEventKind =
-  | 'adopted'
-  | 'in_custody'
-  | 'released'
-  | 'tier_changed'
-  | 'lead_officer_changed'
-  | 'deselected'
+  'adopted' | 'in_custody' | 'released' | 'tier_changed' | 'lead_officer_changed' | 'deselected'
 export type Gender = 'male' | 'female' | 'other' | 'unknown'
 
 /** A calendar day: 'YYYY-MM-DD' both ways (the pg DATE parser is set to leave it as text). */
@@ -270,14 +265,7 @@ export interface ActionTable {
 export type TestResult = 'positive' | 'negative' | 'not_tested'
 export type AttendanceOutcome = 'attended' | 'left_early' | 'did_not_attend'
 export type FailureStatus =
-  | 'open'
-  | 'wanted'
-  | 'arrested'
-  | 'charged'
-  | 'summonsed'
-  | 'no_further_action'
-  | 'withdrawn'
-  | 'time_barred'
+  'open' | 'wanted' | 'arrested' | 'charged' | 'summonsed' | 'no_further_action' | 'withdrawn' | 'time_barred'
 export type FailureEventKind =
   | 'created'
   | 'statement_produced'

@@ -22,9 +22,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('role', 'text', (c) =>
       c
         .notNull()
-        .check(
-          sql`role in ('administrator', 'supervisor', 'iom_officer', 'dip_worker', 'cid_officer', 'partner')`,
-        ),
+        .check(sql`role in ('administrator', 'supervisor', 'iom_officer', 'dip_worker', 'cid_officer', 'partner')`),
     )
     .addColumn('agency', 'text', (c) =>
       c.check(sql`agency in ('council', 'probation', 'yos', 'mash', 'marac', 'treatment_provider')`),

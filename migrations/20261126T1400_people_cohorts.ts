@@ -58,13 +58,48 @@ export async function up(db: Kysely<any>): Promise<void> {
       ('ILFORD', 'Ilford custody suite', (select id from area where code = 'RB'))`.execute(db)
 
   // Havering's wards changed in May 2022: keep both sets, dated.
-  const oldWards = ['Brooklands', 'Cranham', 'Elm Park', 'Emerson Park', 'Gooshays', 'Hacton', 'Harold Wood',
-    'Havering Park', 'Heaton', 'Hylands', 'Mawneys', 'Pettits', 'Rainham and Wennington', 'Romford Town',
-    "St Andrew's", 'South Hornchurch', "Squirrel's Heath", 'Upminster']
-  const newWards = ['Beam Park', 'Cranham', 'Elm Park', 'Emerson Park', 'Gooshays', 'Hacton', 'Harold Wood',
-    'Havering-atte-Bower', 'Heaton', 'Hylands & Harrow Lodge', 'Marshalls & Rise Park', 'Mawneys',
-    'Rainham & Wennington', 'Rush Green & Crowlands', "St Alban's", "St Andrew's", "St Edward's",
-    'South Hornchurch', 'Squirrels Heath', 'Upminster']
+  const oldWards = [
+    'Brooklands',
+    'Cranham',
+    'Elm Park',
+    'Emerson Park',
+    'Gooshays',
+    'Hacton',
+    'Harold Wood',
+    'Havering Park',
+    'Heaton',
+    'Hylands',
+    'Mawneys',
+    'Pettits',
+    'Rainham and Wennington',
+    'Romford Town',
+    "St Andrew's",
+    'South Hornchurch',
+    "Squirrel's Heath",
+    'Upminster',
+  ]
+  const newWards = [
+    'Beam Park',
+    'Cranham',
+    'Elm Park',
+    'Emerson Park',
+    'Gooshays',
+    'Hacton',
+    'Harold Wood',
+    'Havering-atte-Bower',
+    'Heaton',
+    'Hylands & Harrow Lodge',
+    'Marshalls & Rise Park',
+    'Mawneys',
+    'Rainham & Wennington',
+    'Rush Green & Crowlands',
+    "St Alban's",
+    "St Andrew's",
+    "St Edward's",
+    'South Hornchurch',
+    'Squirrels Heath',
+    'Upminster',
+  ]
   for (const name of oldWards) {
     await sql`insert into ward (borough_id, name, valid_from, valid_to)
       values ((select id from area where code = 'HV'), ${name}, '2002-05-02', '2022-05-04')`.execute(db)
@@ -93,7 +128,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       created_at timestamptz not null default now(),
       updated_at timestamptz not null default now()
     )`.execute(db)
-  await sql`create index person_name_trgm on person using gin ((lower(surname || ' ' || forenames)) gin_trgm_ops)`.execute(db)
+  await sql`create index person_name_trgm on person using gin ((lower(surname || ' ' || forenames)) gin_trgm_ops)`.execute(
+    db,
+  )
   await sql`create index person_surname_trgm on person using gin (lower(surname) gin_trgm_ops)`.execute(db)
   await sql`create index person_dob_idx on person (date_of_birth)`.execute(db)
   await sql`create index person_area_idx on person (area_id, surname, forenames)`.execute(db)
@@ -107,7 +144,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       created_at timestamptz not null default now()
     )`.execute(db)
   await sql`create index person_alias_person_idx on person_alias (person_id)`.execute(db)
-  await sql`create index person_alias_name_trgm on person_alias using gin ((lower(surname || ' ' || forenames)) gin_trgm_ops)`.execute(db)
+  await sql`create index person_alias_name_trgm on person_alias using gin ((lower(surname || ' ' || forenames)) gin_trgm_ops)`.execute(
+    db,
+  )
 
   await sql`
     create table person_marker (
@@ -161,9 +200,15 @@ export async function up(db: Kysely<any>): Promise<void> {
       version integer not null default 1
     )`.execute(db)
   await sql`create index cohort_membership_person_idx on cohort_membership (person_id)`.execute(db)
-  await sql`create index cohort_membership_lead_idx on cohort_membership (lead_officer_id) where status <> 'ended'`.execute(db)
-  await sql`create index cohort_membership_list_idx on cohort_membership (programme, tier) where status <> 'ended'`.execute(db)
-  await sql`create unique index cohort_membership_one_open on cohort_membership (person_id, programme) where status <> 'ended'`.execute(db)
+  await sql`create index cohort_membership_lead_idx on cohort_membership (lead_officer_id) where status <> 'ended'`.execute(
+    db,
+  )
+  await sql`create index cohort_membership_list_idx on cohort_membership (programme, tier) where status <> 'ended'`.execute(
+    db,
+  )
+  await sql`create unique index cohort_membership_one_open on cohort_membership (person_id, programme) where status <> 'ended'`.execute(
+    db,
+  )
 
   await sql`
     create table membership_event (
@@ -178,7 +223,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       recorded_by uuid references app_user(id),
       recorded_at timestamptz not null default now()
     )`.execute(db)
-  await sql`create index membership_event_membership_idx on membership_event (membership_id, event_date, recorded_at)`.execute(db)
+  await sql`create index membership_event_membership_idx on membership_event (membership_id, event_date, recorded_at)`.execute(
+    db,
+  )
 
   // ---- contacts and actions ----
   await sql`
@@ -213,8 +260,22 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['action', 'contact', 'membership_event', 'cohort_membership', 'referral', 'person_marker',
-    'person_alias', 'person', 'custody_suite', 'referral_source', 'contact_type', 'deselection_reason', 'marker_type', 'ward']) {
+  for (const table of [
+    'action',
+    'contact',
+    'membership_event',
+    'cohort_membership',
+    'referral',
+    'person_marker',
+    'person_alias',
+    'person',
+    'custody_suite',
+    'referral_source',
+    'contact_type',
+    'deselection_reason',
+    'marker_type',
+    'ward',
+  ]) {
     await sql`drop table if exists ${sql.table(table)}`.execute(db)
   }
 }

@@ -101,7 +101,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db)
   await sql`create index appointment_scheduled_idx on appointment (scheduled_at)`.execute(db)
   await sql`create index appointment_person_idx on appointment (person_id, scheduled_at)`.execute(db)
-  await sql`create unique index appointment_one_initial on appointment (assessment_id) where kind = 'initial'`.execute(db)
+  await sql`create unique index appointment_one_initial on appointment (assessment_id) where kind = 'initial'`.execute(
+    db,
+  )
 
   // RA2: every change of time or place, with who and why.
   await sql`
@@ -116,7 +118,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       changed_by uuid references app_user(id),
       changed_at timestamptz not null default now()
     )`.execute(db)
-  await sql`create index appointment_change_appointment_idx on appointment_change (appointment_id, changed_at)`.execute(db)
+  await sql`create index appointment_change_appointment_idx on appointment_change (appointment_id, changed_at)`.execute(
+    db,
+  )
 
   // RA3: one attendance record per appointment.
   await sql`
@@ -148,8 +152,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       created_at timestamptz not null default now()
     )`.execute(db)
   await sql`create index dip_failure_person_idx on dip_failure (person_id)`.execute(db)
-  await sql`create index dip_failure_open_idx on dip_failure (time_bar_date) where status in ('open', 'wanted')`.execute(db)
-  await sql`create index dip_failure_statement_idx on dip_failure (failure_date) where statement_produced_on is null and status = 'open'`.execute(db)
+  await sql`create index dip_failure_open_idx on dip_failure (time_bar_date) where status in ('open', 'wanted')`.execute(
+    db,
+  )
+  await sql`create index dip_failure_statement_idx on dip_failure (failure_date) where statement_produced_on is null and status = 'open'`.execute(
+    db,
+  )
 
   await sql`
     create table dip_failure_event (
@@ -167,8 +175,17 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['dip_failure_event', 'dip_failure', 'attendance', 'appointment_change', 'appointment',
-    'required_assessment', 'drug_test_confirmation', 'drug_test', 'offence']) {
+  for (const table of [
+    'dip_failure_event',
+    'dip_failure',
+    'attendance',
+    'appointment_change',
+    'appointment',
+    'required_assessment',
+    'drug_test_confirmation',
+    'drug_test',
+    'offence',
+  ]) {
     await sql`drop table if exists ${sql.table(table)}`.execute(db)
   }
 }

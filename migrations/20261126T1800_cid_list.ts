@@ -39,7 +39,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The list's own supporting indexes: current violence markers and wanted failures by time bar.
   await sql`create index person_marker_violence_idx on person_marker (person_id, start_date desc)
     where ended_on is null and marker_code in ('violent', 'weapons')`.execute(db)
-  await sql`create index dip_failure_wanted_idx on dip_failure (time_bar_date, person_id) where status = 'wanted'`.execute(db)
+  await sql`create index dip_failure_wanted_idx on dip_failure (time_bar_date, person_id) where status = 'wanted'`.execute(
+    db,
+  )
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

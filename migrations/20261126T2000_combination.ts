@@ -23,10 +23,14 @@ export async function up(db: Kysely<any>): Promise<void> {
       check (survivor_id <> merged_id),
       check ((reversed_at is null) = (reversal_reason is null))
     )`.execute(db)
-  await sql`create index person_combination_survivor_idx on person_combination (survivor_id, combined_at desc)`.execute(db)
+  await sql`create index person_combination_survivor_idx on person_combination (survivor_id, combined_at desc)`.execute(
+    db,
+  )
   await sql`create index person_combination_merged_idx on person_combination (merged_id, combined_at desc)`.execute(db)
   // A record is combined into at most one other at a time.
-  await sql`create unique index person_combination_one_current on person_combination (merged_id) where reversed_at is null`.execute(db)
+  await sql`create unique index person_combination_one_current on person_combination (merged_id) where reversed_at is null`.execute(
+    db,
+  )
 
   // One row per reference the combination changed: a row moved (its person column), a row added
   // (an alias made from the merged record's name), or a field of a person record (old and new value).
@@ -42,7 +46,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       new_value text,
       check ((change = 'added') = (column_name is null))
     )`.execute(db)
-  await sql`create index person_combination_change_idx on person_combination_change (combination_id, table_name)`.execute(db)
+  await sql`create index person_combination_change_idx on person_combination_change (combination_id, table_name)`.execute(
+    db,
+  )
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

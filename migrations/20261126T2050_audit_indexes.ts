@@ -5,7 +5,9 @@ import { sql, type Kysely } from 'kysely'
 // here (id is carried too), then reads just that stretch of the log.
 // Measured at 10,000,000 rows (README, Performance): without it both read every row of the user.
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql`create index audit_event_actor_time_idx on audit_event (actor_user_id, occurred_at) include (category, id)`.execute(db)
+  await sql`create index audit_event_actor_time_idx on audit_event (actor_user_id, occurred_at) include (category, id)`.execute(
+    db,
+  )
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

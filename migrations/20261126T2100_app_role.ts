@@ -23,7 +23,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`revoke insert, update, delete on kysely_migration, kysely_migration_lock from cohort_app`.execute(db)
   // Tables that later migrations create, as this same owner, get the same grants; a later
   // append-only table must revoke its own, as audit_event does above.
-  await sql`alter default privileges in schema public grant select, insert, update, delete on tables to cohort_app`.execute(db)
+  await sql`alter default privileges in schema public grant select, insert, update, delete on tables to cohort_app`.execute(
+    db,
+  )
   await sql`alter default privileges in schema public grant usage, select on sequences to cohort_app`.execute(db)
 }
 

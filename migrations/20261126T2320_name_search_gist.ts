@@ -13,13 +13,17 @@ const indexes = [
 export async function up(db: Kysely<any>): Promise<void> {
   for (const index of indexes) {
     await sql`drop index if exists ${sql.id(index.name)}`.execute(db)
-    await sql.raw(`create index ${index.name} on ${index.table} using gist (${index.expression} gist_trgm_ops)`).execute(db)
+    await sql
+      .raw(`create index ${index.name} on ${index.table} using gist (${index.expression} gist_trgm_ops)`)
+      .execute(db)
   }
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const index of indexes) {
     await sql`drop index if exists ${sql.id(index.name)}`.execute(db)
-    await sql.raw(`create index ${index.name} on ${index.table} using gin (${index.expression} gin_trgm_ops)`).execute(db)
+    await sql
+      .raw(`create index ${index.name} on ${index.table} using gin (${index.expression} gin_trgm_ops)`)
+      .execute(db)
   }
 }

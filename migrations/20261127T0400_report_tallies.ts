@@ -47,11 +47,27 @@ type Tally = { name: string; keys: [string, string][]; values: [string, string][
 
 export const tallies: Tally[] = [
   { name: 'day', keys: [['day', 'date not null']], values: dayCounters.map((c) => [c, 'integer']) },
-  { name: 'cohort', keys: [['month_end', 'date not null'], ['programme', 'text not null'], ['tier', 'text']], values: [['n', 'integer']] },
+  {
+    name: 'cohort',
+    keys: [
+      ['month_end', 'date not null'],
+      ['programme', 'text not null'],
+      ['tier', 'text'],
+    ],
+    values: [['n', 'integer']],
+  },
   {
     name: 'membership',
-    keys: [['day', 'date not null'], ['programme', 'text not null']],
-    values: [['members', 'integer'], ['before_tests', 'integer'], ['since_tests', 'integer'], ['adopted_days', 'bigint']],
+    keys: [
+      ['day', 'date not null'],
+      ['programme', 'text not null'],
+    ],
+    values: [
+      ['members', 'integer'],
+      ['before_tests', 'integer'],
+      ['since_tests', 'integer'],
+      ['adopted_days', 'bigint'],
+    ],
   },
 ]
 
@@ -60,8 +76,12 @@ const raw = (parts: string[], separator = ', ') => sql.raw(parts.join(separator)
 async function createTables(db: Kysely<any>, t: Tally): Promise<void> {
   const keys = t.keys.map(([name, type]) => `${name} ${type}`)
   const values = t.values.map(([name, type]) => `${name} ${type} not null default 0`)
-  await sql`create table ${sql.raw(`report_${t.name}_share`)} (person_id uuid not null, area_id uuid not null, ward_id uuid, ${raw([...keys, ...values])})`.execute(db)
-  await sql`create index ${sql.raw(`report_${t.name}_share_person_idx`)} on ${sql.raw(`report_${t.name}_share`)} (person_id)`.execute(db)
+  await sql`create table ${sql.raw(`report_${t.name}_share`)} (person_id uuid not null, area_id uuid not null, ward_id uuid, ${raw([...keys, ...values])})`.execute(
+    db,
+  )
+  await sql`create index ${sql.raw(`report_${t.name}_share_person_idx`)} on ${sql.raw(`report_${t.name}_share`)} (person_id)`.execute(
+    db,
+  )
   await sql`
     create table ${sql.raw(`report_${t.name}_tally`)} (
       area_id uuid not null, ward_id uuid, ${raw([...keys, ...values])},
@@ -255,9 +275,17 @@ export async function up(db: Kysely<any>): Promise<void> {
       return null;
     end
     $$`
-  await marker('report_mark_rows', (rows) => `person_id from ${rows} where person_id is not null order by 1`).execute(db)
-  await marker('report_mark_attendance', (rows) => `a.person_id from ${rows} r join appointment a on a.id = r.appointment_id order by 1`).execute(db)
-  await marker('report_mark_membership_events', (rows) => `m.person_id from ${rows} r join cohort_membership m on m.id = r.membership_id order by 1`).execute(db)
+  await marker('report_mark_rows', (rows) => `person_id from ${rows} where person_id is not null order by 1`).execute(
+    db,
+  )
+  await marker(
+    'report_mark_attendance',
+    (rows) => `a.person_id from ${rows} r join appointment a on a.id = r.appointment_id order by 1`,
+  ).execute(db)
+  await marker(
+    'report_mark_membership_events',
+    (rows) => `m.person_id from ${rows} r join cohort_membership m on m.id = r.membership_id order by 1`,
+  ).execute(db)
   // A person counts where they live now: a move of borough or ward moves their whole share.
   await sql`
     create function report_mark_people() returns trigger language plpgsql as $$
@@ -277,7 +305,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   const watch = async (table: string, fn: string, events: ('insert' | 'update' | 'delete')[]) => {
     for (const event of events) {
-      const transition = event === 'insert' ? 'new table as new_rows' : event === 'delete' ? 'old table as old_rows' : 'old table as old_rows new table as new_rows'
+      const transition =
+        event === 'insert'
+          ? 'new table as new_rows'
+          : event === 'delete'
+            ? 'old table as old_rows'
+            : 'old table as old_rows new table as new_rows'
       await sql`
         create trigger ${sql.raw(`report_${table}_${event}`)} after ${sql.raw(event)} on ${sql.raw(table)}
           referencing ${sql.raw(transition)} for each statement execute function ${sql.raw(fn)}()`.execute(db)
@@ -306,12 +339,24 @@ export async function down(db: Kysely<any>): Promise<void> {
     ['membership_event', ['insert', 'update', 'delete']],
     ['person', ['update', 'delete']],
   ] as const) {
-    for (const event of events) await sql`drop trigger if exists ${sql.raw(`report_${table}_${event}`)} on ${sql.raw(table)}`.execute(db)
+    for (const event of events)
+      await sql`drop trigger if exists ${sql.raw(`report_${table}_${event}`)} on ${sql.raw(table)}`.execute(db)
   }
   // report_dirty first (its trigger uses report_refresh_dirty), then the functions, then the tables their types come from.
   await sql`drop table if exists report_dirty`.execute(db)
-  for (const fn of ['report_mark_rows', 'report_mark_attendance', 'report_mark_membership_events', 'report_mark_people', 'report_refresh_dirty', 'report_refresh(uuid[])', ...tallies.map((t) => `report_${t.name}_shares_of(uuid[])`)]) {
+  for (const fn of [
+    'report_mark_rows',
+    'report_mark_attendance',
+    'report_mark_membership_events',
+    'report_mark_people',
+    'report_refresh_dirty',
+    'report_refresh(uuid[])',
+    ...tallies.map((t) => `report_${t.name}_shares_of(uuid[])`),
+  ]) {
     await sql`drop function if exists ${sql.raw(fn)}`.execute(db)
   }
-  for (const t of tallies) await sql`drop table if exists ${sql.raw(`report_${t.name}_share`)}, ${sql.raw(`report_${t.name}_tally`)}`.execute(db)
+  for (const t of tallies)
+    await sql`drop table if exists ${sql.raw(`report_${t.name}_share`)}, ${sql.raw(`report_${t.name}_tally`)}`.execute(
+      db,
+    )
 }

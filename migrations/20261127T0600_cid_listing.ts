@@ -100,7 +100,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   for (const [table, fn, events] of watched) {
     for (const event of events) {
-      const transition = event === 'insert' ? 'new table as new_rows' : event === 'delete' ? 'old table as old_rows' : 'old table as old_rows new table as new_rows'
+      const transition =
+        event === 'insert'
+          ? 'new table as new_rows'
+          : event === 'delete'
+            ? 'old table as old_rows'
+            : 'old table as old_rows new table as new_rows'
       await sql`
         create trigger ${sql.raw(`cid_listing_${table}_${event}`)} after ${sql.raw(event)} on ${sql.raw(table)}
           referencing ${sql.raw(transition)} for each statement execute function ${sql.raw(fn)}()`.execute(db)
@@ -121,11 +126,18 @@ const watched = [
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const [table, , events] of watched) {
-    for (const event of events) await sql`drop trigger if exists ${sql.raw(`cid_listing_${table}_${event}`)} on ${sql.raw(table)}`.execute(db)
+    for (const event of events)
+      await sql`drop trigger if exists ${sql.raw(`cid_listing_${table}_${event}`)} on ${sql.raw(table)}`.execute(db)
   }
   // cid_listing_dirty first (its trigger uses cid_listing_refresh_dirty), then the functions, then the table their type comes from.
   await sql`drop table if exists cid_listing_dirty`.execute(db)
-  for (const fn of ['cid_listing_mark_rows', 'cid_listing_mark_people', 'cid_listing_refresh_dirty', 'cid_listing_refresh(uuid[])', 'cid_listing_rows_of(uuid[])']) {
+  for (const fn of [
+    'cid_listing_mark_rows',
+    'cid_listing_mark_people',
+    'cid_listing_refresh_dirty',
+    'cid_listing_refresh(uuid[])',
+    'cid_listing_rows_of(uuid[])',
+  ]) {
     await sql`drop function if exists ${sql.raw(fn)}`.execute(db)
   }
   await sql`drop table if exists cid_listing`.execute(db)

@@ -26,7 +26,12 @@ export async function up(db: Kysely<any>): Promise<void> {
           branch('person', 'lower(p.surname)', 'null::text', 'not whole_name'),
           branch('alias', 'lower(al.surname)', "al.forenames || ' ' || al.surname", 'not whole_name'),
           branch('person', "lower(p.surname || ' ' || p.forenames)", 'null::text', 'whole_name'),
-          branch('alias', "lower(al.surname || ' ' || al.forenames)", "al.forenames || ' ' || al.surname", 'whole_name'),
+          branch(
+            'alias',
+            "lower(al.surname || ' ' || al.forenames)",
+            "al.forenames || ' ' || al.surname",
+            'whole_name',
+          ),
         ].join('\n      union all'),
       )}
     $$`.execute(db)

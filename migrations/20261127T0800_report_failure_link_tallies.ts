@@ -28,8 +28,21 @@ export const shareRefresh = (name: string, keys: string[]) => `
       on conflict on constraint report_${name}_tally_key do update set n = report_${name}_tally.n + excluded.n;`
 
 export const tallies = [
-  { name: 'failure', keys: [['day', 'date not null'], ['section', 'text not null'], ['status', 'text not null']] },
-  { name: 'link', keys: [['agency', 'text not null'], ['rating', 'text not null']] },
+  {
+    name: 'failure',
+    keys: [
+      ['day', 'date not null'],
+      ['section', 'text not null'],
+      ['status', 'text not null'],
+    ],
+  },
+  {
+    name: 'link',
+    keys: [
+      ['agency', 'text not null'],
+      ['rating', 'text not null'],
+    ],
+  },
 ] as const
 
 const watched = ['dip_failure', 'partner_link'] as const
@@ -37,11 +50,17 @@ const watched = ['dip_failure', 'partner_link'] as const
 export async function up(db: Kysely<any>): Promise<void> {
   for (const t of tallies) {
     const columns = t.keys.map(([k, type]) => `${k} ${type}`).join(', ')
-    await sql.raw(`create table report_${t.name}_share (person_id uuid not null, area_id uuid not null, ward_id uuid, ${columns}, n integer not null)`).execute(db)
+    await sql
+      .raw(
+        `create table report_${t.name}_share (person_id uuid not null, area_id uuid not null, ward_id uuid, ${columns}, n integer not null)`,
+      )
+      .execute(db)
     await sql.raw(`create index report_${t.name}_share_person_idx on report_${t.name}_share (person_id)`).execute(db)
     await sql
-      .raw(`create table report_${t.name}_tally (area_id uuid not null, ward_id uuid, ${columns}, n integer not null default 0,
-              constraint report_${t.name}_tally_key unique nulls not distinct (area_id, ${t.keys.map(([k]) => k).join(', ')}, ward_id))`)
+      .raw(
+        `create table report_${t.name}_tally (area_id uuid not null, ward_id uuid, ${columns}, n integer not null default 0,
+              constraint report_${t.name}_tally_key unique nulls not distinct (area_id, ${t.keys.map(([k]) => k).join(', ')}, ward_id))`,
+      )
       .execute(db)
   }
 
@@ -70,13 +89,27 @@ export async function up(db: Kysely<any>): Promise<void> {
     create function report_refresh(ids uuid[]) returns void language plpgsql as $$
     begin
       perform report_case_refresh(ids);
-      ${sql.raw(tallies.map((t) => shareRefresh(t.name, t.keys.map(([k]) => k))).join('\n'))}
+      ${sql.raw(
+        tallies
+          .map((t) =>
+            shareRefresh(
+              t.name,
+              t.keys.map(([k]) => k),
+            ),
+          )
+          .join('\n'),
+      )}
     end
     $$`.execute(db)
 
   for (const table of watched) {
     for (const event of ['insert', 'update', 'delete'] as const) {
-      const transition = event === 'insert' ? 'new table as new_rows' : event === 'delete' ? 'old table as old_rows' : 'old table as old_rows new table as new_rows'
+      const transition =
+        event === 'insert'
+          ? 'new table as new_rows'
+          : event === 'delete'
+            ? 'old table as old_rows'
+            : 'old table as old_rows new table as new_rows'
       await sql`
         create trigger ${sql.raw(`report_${table}_${event}`)} after ${sql.raw(event)} on ${sql.raw(table)}
           referencing ${sql.raw(transition)} for each statement execute function report_mark_rows()`.execute(db)
@@ -84,17 +117,22 @@ export async function up(db: Kysely<any>): Promise<void> {
   }
 
   // The figures so far.
-  await sql`select report_refresh(array(select distinct person_id from dip_failure union select distinct person_id from partner_link))`.execute(db)
+  await sql`select report_refresh(array(select distinct person_id from dip_failure union select distinct person_id from partner_link))`.execute(
+    db,
+  )
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of watched) {
-    for (const event of ['insert', 'update', 'delete']) await sql`drop trigger if exists ${sql.raw(`report_${table}_${event}`)} on ${sql.raw(table)}`.execute(db)
+    for (const event of ['insert', 'update', 'delete'])
+      await sql`drop trigger if exists ${sql.raw(`report_${table}_${event}`)} on ${sql.raw(table)}`.execute(db)
   }
   await sql`drop function if exists report_refresh(uuid[])`.execute(db)
   await sql`alter function report_case_refresh(uuid[]) rename to report_refresh`.execute(db)
   for (const t of tallies) {
     await sql`drop function if exists ${sql.raw(`report_${t.name}_shares_of(uuid[])`)}`.execute(db)
-    await sql`drop table if exists ${sql.raw(`report_${t.name}_share`)}, ${sql.raw(`report_${t.name}_tally`)}`.execute(db)
+    await sql`drop table if exists ${sql.raw(`report_${t.name}_share`)}, ${sql.raw(`report_${t.name}_tally`)}`.execute(
+      db,
+    )
   }
 }

@@ -22,20 +22,44 @@ import { shareRefresh, tallies as failureLinkTallies } from './20261127T0800_rep
 const allTallies = ['cohort', 'day', 'failure', 'link', 'membership'] as const
 type TallyName = (typeof allTallies)[number]
 
-const watched: { table: string; fn: string; events: ('insert' | 'update' | 'delete')[]; tallies: readonly TallyName[] }[] = [
-  { table: 'drug_test', fn: 'report_mark_rows', events: ['insert', 'update', 'delete'], tallies: ['day', 'membership'] },
+const watched: {
+  table: string
+  fn: string
+  events: ('insert' | 'update' | 'delete')[]
+  tallies: readonly TallyName[]
+}[] = [
+  {
+    table: 'drug_test',
+    fn: 'report_mark_rows',
+    events: ['insert', 'update', 'delete'],
+    tallies: ['day', 'membership'],
+  },
   { table: 'appointment', fn: 'report_mark_rows', events: ['update', 'delete'], tallies: ['day'] },
   { table: 'attendance', fn: 'report_mark_attendance', events: ['insert', 'update', 'delete'], tallies: ['day'] },
   { table: 'referral', fn: 'report_mark_rows', events: ['insert', 'update', 'delete'], tallies: ['day'] },
-  { table: 'cohort_membership', fn: 'report_mark_rows', events: ['insert', 'update', 'delete'], tallies: ['cohort', 'membership'] },
-  { table: 'membership_event', fn: 'report_mark_membership_events', events: ['insert', 'update', 'delete'], tallies: ['cohort'] },
+  {
+    table: 'cohort_membership',
+    fn: 'report_mark_rows',
+    events: ['insert', 'update', 'delete'],
+    tallies: ['cohort', 'membership'],
+  },
+  {
+    table: 'membership_event',
+    fn: 'report_mark_membership_events',
+    events: ['insert', 'update', 'delete'],
+    tallies: ['cohort'],
+  },
   { table: 'dip_failure', fn: 'report_mark_rows', events: ['insert', 'update', 'delete'], tallies: ['failure'] },
   { table: 'partner_link', fn: 'report_mark_rows', events: ['insert', 'update', 'delete'], tallies: ['link'] },
   { table: 'person', fn: 'report_mark_people', events: ['update', 'delete'], tallies: allTallies },
 ]
 
 const transition = (event: 'insert' | 'update' | 'delete') =>
-  event === 'insert' ? 'new table as new_rows' : event === 'delete' ? 'old table as old_rows' : 'old table as old_rows new table as new_rows'
+  event === 'insert'
+    ? 'new table as new_rows'
+    : event === 'delete'
+      ? 'old table as old_rows'
+      : 'old table as old_rows new table as new_rows'
 
 async function rewatch(db: Kysely<any>, withTallies: boolean): Promise<void> {
   for (const w of watched) {
@@ -45,7 +69,9 @@ async function rewatch(db: Kysely<any>, withTallies: boolean): Promise<void> {
       await sql`drop trigger ${sql.raw(name)} on ${sql.raw(w.table)}`.execute(db)
       await sql`
         create trigger ${sql.raw(name)} after ${sql.raw(event)} on ${sql.raw(w.table)}
-          referencing ${sql.raw(transition(event))} for each statement execute function ${sql.raw(w.fn)}(${sql.raw(args)})`.execute(db)
+          referencing ${sql.raw(transition(event))} for each statement execute function ${sql.raw(w.fn)}(${sql.raw(args)})`.execute(
+        db,
+      )
     }
   }
 }
@@ -78,18 +104,31 @@ const marker = (name: string, person: string, source: (rows: string) => string, 
 const markers: [string, string, (rows: string) => string][] = [
   ['report_mark_rows', 'person_id', (rows) => `${rows} where person_id is not null`],
   ['report_mark_attendance', 'a.person_id', (rows) => `${rows} r join appointment a on a.id = r.appointment_id`],
-  ['report_mark_membership_events', 'm.person_id', (rows) => `${rows} r join cohort_membership m on m.id = r.membership_id`],
+  [
+    'report_mark_membership_events',
+    'm.person_id',
+    (rows) => `${rows} r join cohort_membership m on m.id = r.membership_id`,
+  ],
 ]
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql`alter table report_dirty add column tallies text[] not null default ${sql.lit(`{${allTallies.join(',')}}`)}`.execute(db)
+  await sql`alter table report_dirty add column tallies text[] not null default ${sql.lit(`{${allTallies.join(',')}}`)}`.execute(
+    db,
+  )
 
   // One function per tally, each the statement report_refresh already runs for it.
   for (const t of caseTallies) {
-    await sql`create function ${sql.raw(`report_refresh_${t.name}`)}(ids uuid[]) returns void language plpgsql as $$ begin ${sql.raw(refreshStatement(t))} end $$`.execute(db)
+    await sql`create function ${sql.raw(`report_refresh_${t.name}`)}(ids uuid[]) returns void language plpgsql as $$ begin ${sql.raw(refreshStatement(t))} end $$`.execute(
+      db,
+    )
   }
   for (const t of failureLinkTallies) {
-    await sql`create function ${sql.raw(`report_refresh_${t.name}`)}(ids uuid[]) returns void language plpgsql as $$ begin ${sql.raw(shareRefresh(t.name, t.keys.map(([k]) => k)))} end $$`.execute(db)
+    await sql`create function ${sql.raw(`report_refresh_${t.name}`)}(ids uuid[]) returns void language plpgsql as $$ begin ${sql.raw(
+      shareRefresh(
+        t.name,
+        t.keys.map(([k]) => k),
+      ),
+    )} end $$`.execute(db)
   }
 
   // At commit: everyone this transaction marked, each tally for the people marked with it, the

@@ -17,7 +17,8 @@ import { sql, type Kysely } from 'kysely'
 // that commits late has its rows chained after rows written later but committed sooner.
 /** The chaining trigger's function, as the foundation migration wrote it but for the row's time. */
 function chainTrigger(time: 'the time it was written' | 'the time it was chained') {
-  const occurredAt = time === 'the time it was written' ? 'coalesce(new.occurred_at, clock_timestamp())' : 'clock_timestamp()'
+  const occurredAt =
+    time === 'the time it was written' ? 'coalesce(new.occurred_at, clock_timestamp())' : 'clock_timestamp()'
   return sql`
     create or replace function audit_event_chain() returns trigger
     language plpgsql as $$
@@ -43,7 +44,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table audit_pending add column occurred_at timestamptz not null default clock_timestamp()`.execute(db)
   // Rows come and go all day and the table is near empty between batches: vacuum it by count,
   // not by a fraction of a size that is always about nothing.
-  await sql`alter table audit_pending set (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000)`.execute(db)
+  await sql`alter table audit_pending set (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000)`.execute(
+    db,
+  )
 
   // As before, except that a row brought from audit_pending keeps the time it was written.
   await chainTrigger('the time it was written').execute(db)

@@ -19,7 +19,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // The statement: who produced it; a refused test: what was done about the refusal (PACE s63C).
   await sql`alter table dip_failure add column statement_produced_by uuid references app_user(id)`.execute(db)
-  await sql`alter table drug_test add column refusal_action text check (refusal_action in ('charged', 'reported', 'good_cause', 'pending'))`.execute(db)
+  await sql`alter table drug_test add column refusal_action text check (refusal_action in ('charged', 'reported', 'good_cause', 'pending'))`.execute(
+    db,
+  )
   await sql`alter table drug_test add constraint drug_test_refusal_has_no_results
     check (not refused or (opiates = 'not_tested' and cocaine = 'not_tested'))`.execute(db)
 
@@ -27,20 +29,32 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table cid_entry add column cited_marker_id uuid references person_marker(id)`.execute(db)
   await sql`alter table cid_entry drop constraint cid_entry_status_check`.execute(db)
   await sql`alter table cid_entry add constraint cid_entry_status_check check (status in
-    ('proposed', 'rejected', 'countersigned', 'suspended', 'arrested', 'charged', 'summonsed', 'no_further_action', 'withdrawn', 'time_barred', 'closed'))`.execute(db)
+    ('proposed', 'rejected', 'countersigned', 'suspended', 'arrested', 'charged', 'summonsed', 'no_further_action', 'withdrawn', 'time_barred', 'closed'))`.execute(
+    db,
+  )
   await sql`alter table cid_entry_event drop constraint cid_entry_event_kind_check`.execute(db)
   await sql`alter table cid_entry_event add constraint cid_entry_event_kind_check check (kind in ('proposed', 'countersigned', 'rejected',
-    'suspended', 'not_found', 'arrested', 'charged', 'summonsed', 'no_further_action', 'withdrawn', 'time_barred', 'closed', 'briefing_printed'))`.execute(db)
+    'suspended', 'not_found', 'arrested', 'charged', 'summonsed', 'no_further_action', 'withdrawn', 'time_barred', 'closed', 'briefing_printed'))`.execute(
+    db,
+  )
   await sql`alter table dip_failure_event drop constraint dip_failure_event_kind_check`.execute(db)
   await sql`alter table dip_failure_event add constraint dip_failure_event_kind_check check (kind in ('created', 'statement_produced',
-    'statement_withdrawn', 'circulated_wanted', 'arrested', 'charged', 'summonsed', 'no_further_action', 'withdrawn', 'time_barred'))`.execute(db)
+    'statement_withdrawn', 'circulated_wanted', 'arrested', 'charged', 'summonsed', 'no_further_action', 'withdrawn', 'time_barred'))`.execute(
+    db,
+  )
   await sql`create index cid_entry_suspended_idx on cid_entry (person_id) where status = 'suspended'`.execute(db)
   // A marker past its review date stays current; its owner is told on their home page.
-  await sql`create index person_marker_review_idx on person_marker (set_by, review_date) where ended_on is null and review_date is not null`.execute(db)
-  await sql`create index dip_failure_arrested_idx on dip_failure (time_bar_date, person_id) where status = 'arrested'`.execute(db)
+  await sql`create index person_marker_review_idx on person_marker (set_by, review_date) where ended_on is null and review_date is not null`.execute(
+    db,
+  )
+  await sql`create index dip_failure_arrested_idx on dip_failure (time_bar_date, person_id) where status = 'arrested'`.execute(
+    db,
+  )
   // The time-bar sweep now closes arrested failures too (an arrest does not stop the clock).
   await sql`drop index dip_failure_open_idx`.execute(db)
-  await sql`create index dip_failure_open_idx on dip_failure (time_bar_date) where status in ('open', 'wanted', 'arrested')`.execute(db)
+  await sql`create index dip_failure_open_idx on dip_failure (time_bar_date) where status in ('open', 'wanted', 'arrested')`.execute(
+    db,
+  )
 
   // Drugs Act 2005 s9 with PACE s63B: a test supports a requirement while it was not refused and
   // is positive for a specified drug, judged on the laboratory's result where one came back.
@@ -170,7 +184,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   for (const event of ['update', 'delete'] as const) {
     const transition = event === 'delete' ? 'old table as old_rows' : 'old table as old_rows new table as new_rows'
     await sql`create trigger ${sql.raw(`person_marker_${event}_suspends_cid`)} after ${sql.raw(event)} on person_marker
-      referencing ${sql.raw(transition)} for each statement execute function cid_suspend_without_violence_marker()`.execute(db)
+      referencing ${sql.raw(transition)} for each statement execute function cid_suspend_without_violence_marker()`.execute(
+      db,
+    )
   }
 
   // The CID list holds only people who are violent now (cid_listing, 20261127T0600).
@@ -201,16 +217,24 @@ export async function down(db: Kysely<any>): Promise<void> {
         join person p on p.id = e.person_id
        where e.person_id = any(ids) and e.status = 'countersigned' and f.status = 'wanted'
     $$`.execute(db)
-  for (const event of ['update', 'delete']) await sql`drop trigger if exists ${sql.raw(`person_marker_${event}_suspends_cid`)} on person_marker`.execute(db)
+  for (const event of ['update', 'delete'])
+    await sql`drop trigger if exists ${sql.raw(`person_marker_${event}_suspends_cid`)} on person_marker`.execute(db)
   await sql`drop trigger if exists cid_entry_countersign_rules on cid_entry`.execute(db)
   await sql`drop trigger if exists dip_failure_event_within_time_bar on dip_failure_event`.execute(db)
   await sql`drop trigger if exists dip_failure_wanted_needs_statement on dip_failure`.execute(db)
   for (const table of ['appointment', 'attendance', 'dip_failure']) {
     await sql`drop trigger if exists ${sql.raw(`${table}_requirement_stands`)} on ${sql.raw(table)}`.execute(db)
   }
-  for (const fn of ['cid_suspend_without_violence_marker()', 'cid_entry_countersign_rules()', 'person_has_violence_marker(uuid)',
-    'dip_failure_charge_within_time_bar()', 'dip_failure_wanted_needs_statement()', 'refuse_without_requirement()',
-    'requirement_stands(uuid)', 'drug_test_supports_requirement(uuid)']) {
+  for (const fn of [
+    'cid_suspend_without_violence_marker()',
+    'cid_entry_countersign_rules()',
+    'person_has_violence_marker(uuid)',
+    'dip_failure_charge_within_time_bar()',
+    'dip_failure_wanted_needs_statement()',
+    'refuse_without_requirement()',
+    'requirement_stands(uuid)',
+    'drug_test_supports_requirement(uuid)',
+  ]) {
     await sql`drop function if exists ${sql.raw(fn)}`.execute(db)
   }
   await sql`update cid_entry set status = 'countersigned' where status = 'suspended'`.execute(db)
@@ -218,23 +242,32 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`delete from dip_failure_event where kind = 'statement_withdrawn'`.execute(db)
   await sql`alter table dip_failure_event drop constraint dip_failure_event_kind_check`.execute(db)
   await sql`alter table dip_failure_event add constraint dip_failure_event_kind_check check (kind in ('created', 'statement_produced',
-    'circulated_wanted', 'arrested', 'charged', 'summonsed', 'no_further_action', 'withdrawn', 'time_barred'))`.execute(db)
+    'circulated_wanted', 'arrested', 'charged', 'summonsed', 'no_further_action', 'withdrawn', 'time_barred'))`.execute(
+    db,
+  )
   await sql`alter table cid_entry_event drop constraint cid_entry_event_kind_check`.execute(db)
   await sql`alter table cid_entry_event add constraint cid_entry_event_kind_check check (kind in ('proposed', 'countersigned', 'rejected',
-    'not_found', 'arrested', 'charged', 'summonsed', 'no_further_action', 'withdrawn', 'time_barred', 'closed', 'briefing_printed'))`.execute(db)
+    'not_found', 'arrested', 'charged', 'summonsed', 'no_further_action', 'withdrawn', 'time_barred', 'closed', 'briefing_printed'))`.execute(
+    db,
+  )
   await sql`alter table cid_entry drop constraint cid_entry_status_check`.execute(db)
   await sql`alter table cid_entry add constraint cid_entry_status_check check (status in
-    ('proposed', 'rejected', 'countersigned', 'arrested', 'charged', 'summonsed', 'no_further_action', 'withdrawn', 'time_barred', 'closed'))`.execute(db)
+    ('proposed', 'rejected', 'countersigned', 'arrested', 'charged', 'summonsed', 'no_further_action', 'withdrawn', 'time_barred', 'closed'))`.execute(
+    db,
+  )
   await sql`drop index if exists dip_failure_arrested_idx`.execute(db)
   await sql`drop index dip_failure_open_idx`.execute(db)
-  await sql`create index dip_failure_open_idx on dip_failure (time_bar_date) where status in ('open', 'wanted')`.execute(db)
+  await sql`create index dip_failure_open_idx on dip_failure (time_bar_date) where status in ('open', 'wanted')`.execute(
+    db,
+  )
   await sql`drop index if exists cid_entry_suspended_idx`.execute(db)
   await sql`drop index if exists person_marker_review_idx`.execute(db)
   await sql`alter table cid_entry drop column cited_marker_id`.execute(db)
   await sql`alter table drug_test drop constraint drug_test_refusal_has_no_results`.execute(db)
   await sql`alter table drug_test drop column refusal_action`.execute(db)
   await sql`alter table dip_failure drop column statement_produced_by`.execute(db)
-  for (const column of ['closed_reason', 'closed_on']) await sql`alter table appointment drop column ${sql.raw(column)}`.execute(db)
+  for (const column of ['closed_reason', 'closed_on'])
+    await sql`alter table appointment drop column ${sql.raw(column)}`.execute(db)
   for (const column of ['fell_away_reason', 'fell_away_on', 'recorded_at', 'imposed_by_officer']) {
     await sql`alter table required_assessment drop column ${sql.raw(column)}`.execute(db)
   }

@@ -13,7 +13,9 @@ export async function up(db: Kysely<any>): Promise<void> {
              group by person_id having count(*) > 1) twice`.execute(db)
   const people = found.rows[0]?.people ?? 0
   if (people > 0) {
-    throw new Error(`${people} people are on more than one IOM cohort at once: de-select them from all but one before this migration`)
+    throw new Error(
+      `${people} people are on more than one IOM cohort at once: de-select them from all but one before this migration`,
+    )
   }
   await sql`create unique index cohort_membership_one_iom on cohort_membership (person_id)
               where status <> 'ended' and programme <> 'dip'`.execute(db)

@@ -13,7 +13,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       add column build text constraint person_build_known check (build in ('slim', 'medium', 'stocky', 'heavy', 'athletic')),
       add column hair text constraint person_hair_length check (char_length(hair) <= 100),
       add column eyes text constraint person_eyes_known check (eyes in ('blue', 'brown', 'green', 'grey', 'hazel', 'other')),
-      add column distinguishing_marks text constraint person_marks_length check (char_length(distinguishing_marks) <= 500)`.execute(db)
+      add column distinguishing_marks text constraint person_marks_length check (char_length(distinguishing_marks) <= 500)`.execute(
+    db,
+  )
 
   await sql`
     create table person_photo (

@@ -78,7 +78,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create trigger audit_key_segment_no_truncate before truncate on audit_key_segment
     for each statement execute function audit_key_segment_refuse_change()`.execute(db)
-  await sql`revoke insert, update, delete, truncate, references, trigger on audit_key_segment from cohort_app`.execute(db)
+  await sql`revoke insert, update, delete, truncate, references, trigger on audit_key_segment from cohort_app`.execute(
+    db,
+  )
 
   await chainTrigger(true).execute(db)
 

@@ -33,7 +33,8 @@ const seal = (columns: string) => sql`
   end
   $$`
 
-const columnsBefore = 'category, event, actor_user_id, actor_username, entity_type, entity_id, person_id, purpose, recipients, request_id, ip, detail'
+const columnsBefore =
+  'category, event, actor_user_id, actor_username, entity_type, entity_id, person_id, purpose, recipients, request_id, ip, detail'
 
 const canonical = (withClientId: boolean) => sql`
   create or replace function audit_event_canonical(e audit_event) returns text
@@ -56,7 +57,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     await sql`
       alter table ${sql.table(table)}
         add column client_request_id text
-          constraint ${sql.raw(`${table}_client_request_id_shape`)} check (client_request_id ~ '^[A-Za-z0-9._-]{8,64}$')`.execute(db)
+          constraint ${sql.raw(`${table}_client_request_id_shape`)} check (client_request_id ~ '^[A-Za-z0-9._-]{8,64}$')`.execute(
+      db,
+    )
   }
   await canonical(true).execute(db)
   await seal(`${columnsBefore}, client_request_id`).execute(db)

@@ -10,16 +10,55 @@ const wards: { borough: 'BD' | 'RB'; validFrom: string; names: string[] }[] = [
   {
     borough: 'BD',
     validFrom: '2022-05-05',
-    names: ['Abbey', 'Alibon', 'Barking Riverside', 'Beam', 'Becontree', 'Chadwell Heath', 'Eastbrook & Rush Green', 'Eastbury',
-      'Gascoigne', 'Goresbrook', 'Heath', 'Longbridge', 'Mayesbrook', 'Northbury', 'Parsloes', 'Thames View', 'Valence', 'Village',
-      'Whalebone'],
+    names: [
+      'Abbey',
+      'Alibon',
+      'Barking Riverside',
+      'Beam',
+      'Becontree',
+      'Chadwell Heath',
+      'Eastbrook & Rush Green',
+      'Eastbury',
+      'Gascoigne',
+      'Goresbrook',
+      'Heath',
+      'Longbridge',
+      'Mayesbrook',
+      'Northbury',
+      'Parsloes',
+      'Thames View',
+      'Valence',
+      'Village',
+      'Whalebone',
+    ],
   },
   {
     borough: 'RB',
     validFrom: '2018-05-03',
-    names: ['Aldborough', 'Barkingside', 'Bridge', 'Chadwell', 'Churchfields', 'Clayhall', 'Clementswood', 'Cranbrook', 'Fairlop',
-      'Fullwell', 'Goodmayes', 'Hainault', 'Ilford Town', 'Loxford', 'Mayfield', 'Newbury', 'Seven Kings', 'Snaresbrook',
-      'South Woodford', 'Valentines', 'Wanstead Park', 'Wanstead Village'],
+    names: [
+      'Aldborough',
+      'Barkingside',
+      'Bridge',
+      'Chadwell',
+      'Churchfields',
+      'Clayhall',
+      'Clementswood',
+      'Cranbrook',
+      'Fairlop',
+      'Fullwell',
+      'Goodmayes',
+      'Hainault',
+      'Ilford Town',
+      'Loxford',
+      'Mayfield',
+      'Newbury',
+      'Seven Kings',
+      'Snaresbrook',
+      'South Woodford',
+      'Valentines',
+      'Wanstead Park',
+      'Wanstead Village',
+    ],
   },
 ]
 
@@ -30,7 +69,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       select b.id, v.name, ${validFrom}::date
         from area b, unnest(${names}::text[]) as v(name)
        where b.code = ${borough}
-         and not exists (select 1 from ward w where w.borough_id = b.id and lower(w.name) = lower(v.name) and w.valid_to is null)`.execute(db)
+         and not exists (select 1 from ward w where w.borough_id = b.id and lower(w.name) = lower(v.name) and w.valid_to is null)`.execute(
+      db,
+    )
   }
 }
 

@@ -22,7 +22,10 @@ import type { Services } from './services.ts'
 
 // The repository's top level, where views/ and node_modules/ are: one folder up from server/app.ts,
 // two from the build's dist/server/app.js (npm run build), which carries no copy of either.
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), import.meta.url.endsWith('.js') ? '../..' : '..')
+const root = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  import.meta.url.endsWith('.js') ? '../..' : '..',
+)
 const govukDist = path.join(root, 'node_modules/govuk-frontend/dist/govuk')
 
 export type AppDeps = {

@@ -29,7 +29,12 @@ const envSchema = z.object({
   AUDIT_PREVIOUS_KEYS: z
     .string()
     .optional()
-    .transform((raw) => (raw ?? '').split(',').map((key) => key.trim()).filter((key) => key !== ''))
+    .transform((raw) =>
+      (raw ?? '')
+        .split(',')
+        .map((key) => key.trim())
+        .filter((key) => key !== ''),
+    )
     .refine((keys) => keys.every((key) => key.length >= 32), 'each key must be at least 32 characters'),
   AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_SECONDS: positiveInt.max(3600).default(60),
@@ -69,7 +74,12 @@ export type Config = Readonly<{
   dataDir: string
   sessionSecret: string | undefined
   /** The audit chain's HMAC key (else audit.key in DATA_DIR), the keys before it, and where the signed checkpoints go. */
-  audit: Readonly<{ key: string | undefined; previousKeys: readonly string[]; checkpointFile: string; checkpointIntervalMs: number }>
+  audit: Readonly<{
+    key: string | undefined
+    previousKeys: readonly string[]
+    checkpointFile: string
+    checkpointIntervalMs: number
+  }>
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL']
   demoPassword: string
   seedDemo: boolean | undefined

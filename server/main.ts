@@ -46,7 +46,10 @@ async function main(): Promise<void> {
     const { seedDemo } = await import('../db/seed/demo.ts')
     const accounts = await seedDemo(database.db, { password: config.demoPassword })
     logger.info({ accounts: accounts.length }, 'seeded demo data')
-    printDemoAccounts(accounts.map((a) => `${a.username} (${a.role}${a.agency ? `, ${a.agency}` : ''})`), config.demoPassword === 'cohort-demo')
+    printDemoAccounts(
+      accounts.map((a) => `${a.username} (${a.role}${a.agency ? `, ${a.agency}` : ''})`),
+      config.demoPassword === 'cohort-demo',
+    )
   }
 
   const sessionSecret = await resolveSessionSecret({
@@ -85,7 +88,8 @@ async function main(): Promise<void> {
   // Reads write nothing (decision 0110): time-barred failures (MCA 1980 s127) are closed, and
   // system proposals to CID made, only here, every DIP_SWEEP_MINUTES; pages work the time bar out
   // as they read. Every instance runs it; a lock lets one sweep at a time. Tests call it themselves.
-  const dipSweep = config.env === 'test' ? undefined : startDipSweep(database.db, { intervalMs: config.dipSweepMs, logger })
+  const dipSweep =
+    config.env === 'test' ? undefined : startDipSweep(database.db, { intervalMs: config.dipSweepMs, logger })
 
   // Audit rows are committed with their acts and joined to the hash chain in batches, a fifth of
   // a second apart at most, off every request's path (see the audit_sealed_in_batches migration).
@@ -102,7 +106,10 @@ async function main(): Promise<void> {
   const closeServer = gracefulClose(server, { idleGraceMs: 1_500 })
   server.keepAliveTimeout = 5_000
   server.listen(config.port, config.host, () => {
-    logger.info({ port: config.port, ms: Date.now() - startedAt }, `Cohort is listening on http://localhost:${config.port}`)
+    logger.info(
+      { port: config.port, ms: Date.now() - startedAt },
+      `Cohort is listening on http://localhost:${config.port}`,
+    )
   })
 
   let stopping = false
@@ -146,16 +153,16 @@ async function hasAnyUser(db: Kysely<Database>): Promise<boolean> {
 
 function printDemoAccounts(accounts: string[], defaultPassword: boolean): void {
   const password = defaultPassword ? 'cohort-demo' : 'the value of DEMO_PASSWORD'
-  process.stdout.write(
-    `\nDemo accounts (password: ${password}):\n${accounts.map((a) => `  ${a}`).join('\n')}\n\n`,
-  )
+  process.stdout.write(`\nDemo accounts (password: ${password}):\n${accounts.map((a) => `  ${a}`).join('\n')}\n\n`)
 }
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`)
   } else {
-    process.stderr.write(`Cohort failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+    process.stderr.write(
+      `Cohort failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    )
   }
   process.exit(1)
 })

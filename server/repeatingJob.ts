@@ -50,7 +50,10 @@ export function startRepeatingJob(options: {
       stopped = true
       clearTimeout(timer)
       await running
-      if (options.atStop) await options.atStop().catch((error: unknown) => logger.warn({ err: error }, `${name}: the last run at shutdown failed`))
+      if (options.atStop)
+        await options
+          .atStop()
+          .catch((error: unknown) => logger.warn({ err: error }, `${name}: the last run at shutdown failed`))
     },
   }
 }

@@ -66,8 +66,14 @@ function declaredRoutes(deps: RouteDeps): RouteDefinition[] {
     ...auditViewsRoutes({ auditViewsService: deps.services.auditViewsService }),
     ...retentionRoutes({ retentionService: deps.services.retentionService }),
     ...referenceRoutes({ referenceService: deps.services.referenceService }),
-    ...performanceRoutes({ performanceService: deps.services.performanceService, cohortsService: deps.services.cohortsService }),
-    ...meetingPackRoutes({ performanceService: deps.services.performanceService, cohortsService: deps.services.cohortsService }),
+    ...performanceRoutes({
+      performanceService: deps.services.performanceService,
+      cohortsService: deps.services.cohortsService,
+    }),
+    ...meetingPackRoutes({
+      performanceService: deps.services.performanceService,
+      cohortsService: deps.services.cohortsService,
+    }),
   ]
 }
 

@@ -23,7 +23,10 @@ const demoRoles: { username: string; role: Role; agency: Agency | null }[] = [
 ]
 
 /** Synthetic people only: faker's en_GB names from a fixed seed, so every fresh start looks the same. */
-export async function seedDemo(db: Kysely<Database>, options: { password: string; now?: Date }): Promise<DemoAccount[]> {
+export async function seedDemo(
+  db: Kysely<Database>,
+  options: { password: string; now?: Date },
+): Promise<DemoAccount[]> {
   faker.seed(20261126)
   const passwordHash = await hashPassword(options.password)
   const bcu = await db.selectFrom('area').select('id').where('code', '=', 'EA').executeTakeFirstOrThrow()
@@ -31,12 +34,23 @@ export async function seedDemo(db: Kysely<Database>, options: { password: string
   await db.transaction().execute(async (trx) => {
     for (const demo of demoRoles) {
       const displayName = `${faker.person.firstName()} ${faker.person.lastName()}`
-      const existing = await trx.selectFrom('app_user').select('id').where('username', '=', demo.username).executeTakeFirst()
+      const existing = await trx
+        .selectFrom('app_user')
+        .select('id')
+        .where('username', '=', demo.username)
+        .executeTakeFirst()
       if (existing) continue
       const user = await trx
         .insertInto('app_user')
         // Demo accounts share a published password on purpose: they are never made to change it.
-        .values({ username: demo.username, display_name: displayName, role: demo.role, agency: demo.agency, password_hash: passwordHash, must_change_password: false })
+        .values({
+          username: demo.username,
+          display_name: displayName,
+          role: demo.role,
+          agency: demo.agency,
+          password_hash: passwordHash,
+          must_change_password: false,
+        })
         .returning('id')
         .executeTakeFirstOrThrow()
       await trx.insertInto('user_area').values({ user_id: user.id, area_id: bcu.id }).execute()

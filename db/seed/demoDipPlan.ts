@@ -3,7 +3,12 @@ import Holidays from 'date-holidays'
 import type { Insertable } from 'kysely'
 import type { AttendanceOutcome, Database, FailureEventKind, FailureStatus, TestResult } from '../types.ts'
 import { addDays } from '../../server/domain/time.ts'
-import { earliestInitialAppointment, londonDay, londonInstant, timeBarDate } from '../../server/features/dip/dipRules.ts'
+import {
+  earliestInitialAppointment,
+  londonDay,
+  londonInstant,
+  timeBarDate,
+} from '../../server/features/dip/dipRules.ts'
 
 // The building blocks of the demo DIP chain. Each step writes its rows the way the service
 // would (RA1 → RA2 → RA3 → RA4/RA5 → s12/s14 failure → history), so the rows obey its rules.
@@ -12,12 +17,35 @@ type Row<T extends keyof Database> = Insertable<Database[T]>
 export type Borough = 'HV' | 'BD' | 'RB'
 export type DipPerson = { id: string; dateOfBirth: string; borough: Borough; createdAt: Date }
 export type DipUsers = { dip: string; iom: string }
-export type Results = { opiates: TestResult; cocaine: TestResult; refused?: boolean; disputed?: boolean; condition?: 'arrest' | 'charge' }
+export type Results = {
+  opiates: TestResult
+  cocaine: TestResult
+  refused?: boolean
+  disputed?: boolean
+  condition?: 'arrest' | 'charge'
+}
 /** earliestDay: the first day the initial assessment may be (5 working days on when disputed). */
 export type Test = { id: string; person: DipPerson; sampleAt: Date; disputed: boolean; earliestDay: string }
 export type Assessment = { id: string; person: DipPerson; test: Test; imposedAt: Date; row: Row<'required_assessment'> }
-export type Appointment = { id: string; assessment: Assessment; kind: 'initial' | 'follow_up'; at: Date; recordedAt?: Date }
-export type FailureStep = { kind: 'statement_produced' | 'circulated_wanted' | 'arrested' | 'charged' | 'summonsed' | 'no_further_action' | 'withdrawn'; after: number; note?: string }
+export type Appointment = {
+  id: string
+  assessment: Assessment
+  kind: 'initial' | 'follow_up'
+  at: Date
+  recordedAt?: Date
+}
+export type FailureStep = {
+  kind:
+    | 'statement_produced'
+    | 'circulated_wanted'
+    | 'arrested'
+    | 'charged'
+    | 'summonsed'
+    | 'no_further_action'
+    | 'withdrawn'
+  after: number
+  note?: string
+}
 
 export const int = (min: number, max: number) => faker.number.int({ min, max })
 export const pick = <T>(items: readonly T[]): T => faker.helpers.arrayElement(items)
@@ -39,7 +67,12 @@ function isWorkingDayFast(day: string): boolean {
   let holidays = bankHolidays.get(year)
   if (!holidays) {
     calendar ??= new Holidays('GB', 'ENG')
-    holidays = new Set(calendar.getHolidays(year).filter((h) => h.type === 'public' || h.type === 'bank').map((h) => h.date.slice(0, 10)))
+    holidays = new Set(
+      calendar
+        .getHolidays(year)
+        .filter((h) => h.type === 'public' || h.type === 'bank')
+        .map((h) => h.date.slice(0, 10)),
+    )
     bankHolidays.set(year, holidays)
   }
   return !holidays.has(day)
@@ -48,7 +81,7 @@ function isWorkingDayFast(day: string): boolean {
 /** The n-th working day after a day, counted as workingDaysAfter counts them. */
 export function afterWorkingDays(day: string, n: number): string {
   let current = day
-  for (let counted = 0; counted < n; ) {
+  for (let counted = 0; counted < n;) {
     current = addDays(current, 1)
     if (isWorkingDayFast(current)) counted += 1
   }
@@ -67,7 +100,16 @@ export const officeTime = (day: string) => londonInstant(day, `${pad(int(9, 16))
 
 /** Custody never closes, but most samples are taken in the afternoon and evening. */
 export const custodyTime = (day: string) =>
-  londonInstant(day, `${pad(faker.helpers.weightedArrayElement([{ value: int(0, 7), weight: 1 }, { value: int(8, 13), weight: 3 }, { value: int(14, 23), weight: 6 }]))}:${pad(int(0, 59))}`)
+  londonInstant(
+    day,
+    `${pad(
+      faker.helpers.weightedArrayElement([
+        { value: int(0, 7), weight: 1 },
+        { value: int(8, 13), weight: 3 },
+        { value: int(14, 23), weight: 6 },
+      ]),
+    )}:${pad(int(0, 59))}`,
+  )
 
 /**
  * Seven office-hours times today, ascending, whatever the time the demo is seeded: in the working
@@ -76,7 +118,9 @@ export const custodyTime = (day: string) =>
  * a weekend, since the demo promises some dated today, but never outside office hours.
  */
 export function todaySlots(today: string, now: Date, wantPast = 4, total = 7): Date[] {
-  const office = ['09:15', '10:00', '10:45', '11:30', '12:15', '13:30', '14:15', '15:00', '15:45', '16:30'].map((t) => londonInstant(today, t))
+  const office = ['09:15', '10:00', '10:45', '11:30', '12:15', '13:30', '14:15', '15:00', '15:45', '16:30'].map((t) =>
+    londonInstant(today, t),
+  )
   // A slot within a quarter of an hour of now is neither clearly past nor clearly to come.
   const past = office.filter((t) => t <= plusMinutes(now, -15))
   const future = office.filter((t) => t >= plusMinutes(now, 15))
@@ -85,12 +129,35 @@ export function todaySlots(today: string, now: Date, wantPast = 4, total = 7): D
 }
 
 const suites: Record<Borough, { value: string; weight: number }[]> = {
-  HV: [{ value: 'ROMFORD', weight: 9 }, { value: 'FOREST_GATE', weight: 1 }],
-  BD: [{ value: 'FOREST_GATE', weight: 7 }, { value: 'ROMFORD', weight: 3 }],
-  RB: [{ value: 'ILFORD', weight: 17 }, { value: 'FOREST_GATE', weight: 3 }],
+  HV: [
+    { value: 'ROMFORD', weight: 9 },
+    { value: 'FOREST_GATE', weight: 1 },
+  ],
+  BD: [
+    { value: 'FOREST_GATE', weight: 7 },
+    { value: 'ROMFORD', weight: 3 },
+  ],
+  RB: [
+    { value: 'ILFORD', weight: 17 },
+    { value: 'FOREST_GATE', weight: 3 },
+  ],
 }
 const suitePrefix: Record<string, string> = { ROMFORD: 'KD', FOREST_GATE: 'KF', ILFORD: 'JI' }
-const offenceWeights: Record<string, number> = { THEFT: 30, BURGLARY: 10, ROBBERY: 6, POSSESSION_A: 14, PWITS_A: 4, SUPPLY_A: 2, HANDLING: 5, TWOC: 3, GOING_EQUIPPED: 3, FRAUD: 3, BEGGING: 2, ATT_THEFT: 3, ATT_BURGLARY: 2 }
+const offenceWeights: Record<string, number> = {
+  THEFT: 30,
+  BURGLARY: 10,
+  ROBBERY: 6,
+  POSSESSION_A: 14,
+  PWITS_A: 4,
+  SUPPLY_A: 2,
+  HANDLING: 5,
+  TWOC: 3,
+  GOING_EQUIPPED: 3,
+  FRAUD: 3,
+  BEGGING: 2,
+  ATT_THEFT: 3,
+  ATT_BURGLARY: 2,
+}
 const places: Record<Borough, string[]> = {
   HV: ['DIP office, Romford police station', 'Havering drug and alcohol service, South Street, Romford'],
   BD: ['Barking and Dagenham drug and alcohol service, Barking', 'DIP office, Dagenham'],
@@ -106,7 +173,10 @@ const broughtForwardReasons = [
   'Brought forward at the person’s request: starting a new job on the original day',
   'An earlier slot came free: the person agreed and was given the new time on RA2',
 ]
-const placeReasons = ['Office closed for building works: moved to the other office, new place given on RA2', 'Moved nearer home: the person has no money for travel']
+const placeReasons = [
+  'Office closed for building works: moved to the other office, new place given on RA2',
+  'Moved nearer home: the person has no money for travel',
+]
 const goodCauseNotes = [
   'Admitted to hospital overnight: discharge letter seen',
   'Held in custody on another matter: custody record checked',
@@ -163,18 +233,36 @@ export function createDipPlan(today: string, now: Date, users: DipUsers, offence
   function confirm(t: Test, results: { opiates: TestResult; cocaine: TestResult }): boolean {
     const confirmedOn = afterWorkingDays(londonDay(t.sampleAt), int(3, 5))
     if (confirmedOn >= today) return false
-    rows.confirmations.push({ drug_test_id: t.id, opiates: results.opiates, cocaine: results.cocaine, confirmed_on: confirmedOn, recorded_by: users.dip, recorded_at: londonInstant(confirmedOn, `${pad(int(9, 16))}:${pad(int(0, 59))}`) })
+    rows.confirmations.push({
+      drug_test_id: t.id,
+      opiates: results.opiates,
+      cocaine: results.cocaine,
+      confirmed_on: confirmedOn,
+      recorded_by: users.dip,
+      recorded_at: londonInstant(confirmedOn, `${pad(int(9, 16))}:${pad(int(0, 59))}`),
+    })
     return true
   }
 
   function impose(t: Test): Assessment {
-    const row: Row<'required_assessment'> = { id: faker.string.uuid(), person_id: t.person.id, drug_test_id: t.id, imposed_by: users.iom, imposed_at: notAfterNow(plusMinutes(t.sampleAt, int(30, 150))) }
+    const row: Row<'required_assessment'> = {
+      id: faker.string.uuid(),
+      person_id: t.person.id,
+      drug_test_id: t.id,
+      imposed_by: users.iom,
+      imposed_at: notAfterNow(plusMinutes(t.sampleAt, int(30, 150))),
+    }
     rows.assessments.push(row)
     return { id: row.id as string, person: t.person, test: t, imposedAt: row.imposed_at as Date, row }
   }
 
   /** An appointment at its final time and place; with `changes`, the RA2 history that led there. */
-  function appoint(a: Assessment, kind: 'initial' | 'follow_up', at: Date, options: { createdAt: Date; changes?: number; movePlace?: boolean }): Appointment {
+  function appoint(
+    a: Assessment,
+    kind: 'initial' | 'follow_up',
+    at: Date,
+    options: { createdAt: Date; changes?: number; movePlace?: boolean },
+  ): Appointment {
     const id = faker.string.uuid()
     const ownPlaces = places[a.person.borough]
     const earliestDay = kind === 'initial' ? a.test.earliestDay : null
@@ -183,9 +271,13 @@ export function createDipPlan(today: string, now: Date, users: DipUsers, offence
       const next = history[0]!
       const nextDay = londonDay(next.at)
       let earlier = officeTime(workingDayOnOrBefore(addDays(nextDay, -int(1, 2))))
-      if (earlier <= plusMinutes(options.createdAt, 120) || (earliestDay !== null && londonDay(earlier) < earliestDay)) earlier = officeTime(afterWorkingDays(nextDay, int(1, 2)))
+      if (earlier <= plusMinutes(options.createdAt, 120) || (earliestDay !== null && londonDay(earlier) < earliestDay))
+        earlier = officeTime(afterWorkingDays(nextDay, int(1, 2)))
       const movePlace = options.movePlace ?? chance(0.3)
-      history.unshift({ at: earlier, place: movePlace ? (ownPlaces.find((p) => p !== next.place) ?? next.place) : next.place })
+      history.unshift({
+        at: earlier,
+        place: movePlace ? (ownPlaces.find((p) => p !== next.place) ?? next.place) : next.place,
+      })
     }
     // Each change is made after the booking and before any of the times involved has passed.
     const lo = options.createdAt.getTime()
@@ -213,7 +305,12 @@ export function createDipPlan(today: string, now: Date, users: DipUsers, offence
         previous_place: before.place,
         new_scheduled_at: after.at,
         new_place: after.place,
-        reason: before.place !== after.place ? pick(placeReasons) : after.at < before.at ? pick(broughtForwardReasons) : pick(postponedReasons),
+        reason:
+          before.place !== after.place
+            ? pick(placeReasons)
+            : after.at < before.at
+              ? pick(broughtForwardReasons)
+              : pick(postponedReasons),
         changed_by: users.dip,
         changed_at: new Date(lo + ((hi - lo) * (k + 1)) / (changes + 1)),
       })
@@ -268,13 +365,27 @@ export function createDipPlan(today: string, now: Date, users: DipUsers, offence
       created_at: createdAt,
     }
     rows.failures.push(row)
-    rows.events.push({ failure_id: id, kind: 'created', event_date: failureDate, recorded_by: users.dip, recorded_at: createdAt })
+    rows.events.push({
+      failure_id: id,
+      kind: 'created',
+      event_date: failureDate,
+      recorded_by: users.dip,
+      recorded_at: createdAt,
+    })
     let last = createdAt
     for (const step of steps) {
       const eventDate = addDays(failureDate, step.after)
-      last = latestOf(plusMinutes(last, 1), notAfterNow(londonInstant(eventDate, `${pad(int(9, 17))}:${pad(int(0, 59))}`)))
+      last = latestOf(
+        plusMinutes(last, 1),
+        notAfterNow(londonInstant(eventDate, `${pad(int(9, 17))}:${pad(int(0, 59))}`)),
+      )
       const suite = faker.helpers.weightedArrayElement(suites[appt.assessment.person.borough])
-      const reference = step.kind === 'circulated_wanted' ? `PNC/WM/${eventDate.slice(2, 4)}/${String(int(1, 999_999)).padStart(6, '0')}` : step.kind === 'arrested' ? custodyNumber(suite, last) : null
+      const reference =
+        step.kind === 'circulated_wanted'
+          ? `PNC/WM/${eventDate.slice(2, 4)}/${String(int(1, 999_999)).padStart(6, '0')}`
+          : step.kind === 'arrested'
+            ? custodyNumber(suite, last)
+            : null
       if (step.kind === 'statement_produced') row.statement_produced_on = eventDate
       else row.status = step.kind === 'circulated_wanted' ? 'wanted' : (step.kind as FailureStatus)
       if (step.kind === 'circulated_wanted') {

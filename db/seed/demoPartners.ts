@@ -15,19 +15,56 @@ export async function seedDemoPartners(db: Kysely<Database>, options: { today: s
   const agreements = await db
     .insertInto('sharing_agreement')
     .values([
-      { name: 'East Area MASH information-sharing agreement 2025', agency: 'mash', categories: ['identity', 'link_details'], starts_on: '2025-04-01', created_by: admin.id },
-      { name: 'Havering, Barking & Dagenham and Redbridge MARAC protocol', agency: 'marac', categories: ['identity', 'address', 'link_details', 'iom_status'], starts_on: '2024-01-01', created_by: admin.id },
-      { name: 'East London YOS data-sharing agreement', agency: 'yos', categories: ['identity', 'link_details'], starts_on: '2024-06-01', created_by: admin.id },
-      { name: 'MASH pilot agreement 2023 (expired)', agency: 'mash', categories: ['identity'], starts_on: '2023-01-01', ends_on: '2024-12-31', created_by: admin.id },
+      {
+        name: 'East Area MASH information-sharing agreement 2025',
+        agency: 'mash',
+        categories: ['identity', 'link_details'],
+        starts_on: '2025-04-01',
+        created_by: admin.id,
+      },
+      {
+        name: 'Havering, Barking & Dagenham and Redbridge MARAC protocol',
+        agency: 'marac',
+        categories: ['identity', 'address', 'link_details', 'iom_status'],
+        starts_on: '2024-01-01',
+        created_by: admin.id,
+      },
+      {
+        name: 'East London YOS data-sharing agreement',
+        agency: 'yos',
+        categories: ['identity', 'link_details'],
+        starts_on: '2024-06-01',
+        created_by: admin.id,
+      },
+      {
+        name: 'MASH pilot agreement 2023 (expired)',
+        agency: 'mash',
+        categories: ['identity'],
+        starts_on: '2023-01-01',
+        ends_on: '2024-12-31',
+        created_by: admin.id,
+      },
     ])
     .returning(['id', 'agency', 'ends_on'])
     .execute()
   const agreementFor = (agency: string) => agreements.find((a) => a.agency === agency && a.ends_on === null)?.id ?? ''
 
-  const people = await db.selectFrom('person').select(['id', 'date_of_birth', 'surname']).orderBy('surname').orderBy('forenames').limit(80).execute()
+  const people = await db
+    .selectFrom('person')
+    .select(['id', 'date_of_birth', 'surname'])
+    .orderBy('surname')
+    .orderBy('forenames')
+    .limit(80)
+    .execute()
   const pick = (i: number) => people[i % people.length]?.id ?? ''
   const links: Insertable<PartnerLinkTable>[] = []
-  const mash = (i: number, rating: 'red' | 'amber' | 'green' | 'blue', daysAgo: number, decision: string | null, status: 'open' | 'closed' = 'open') => ({
+  const mash = (
+    i: number,
+    rating: 'red' | 'amber' | 'green' | 'blue',
+    daysAgo: number,
+    decision: string | null,
+    status: 'open' | 'closed' = 'open',
+  ) => ({
     person_id: pick(i),
     agency: 'mash' as const,
     reference: `MASH-${24000 + i}`,
@@ -42,8 +79,16 @@ export async function seedDemoPartners(db: Kysely<Database>, options: { today: s
     children_involved: (i % 3) + 1,
     created_by: iom.id,
   })
-  links.push(mash(3, 'red', 5, 'strategy_discussion'), mash(7, 'amber', 20, 'social_care_assessment'), mash(11, 'green', 40, 'early_help'))
-  links.push(mash(15, 'amber', 2, null), mash(19, 'blue', 90, 'no_further_action', 'closed'), mash(23, 'red', 12, 'strategy_discussion'))
+  links.push(
+    mash(3, 'red', 5, 'strategy_discussion'),
+    mash(7, 'amber', 20, 'social_care_assessment'),
+    mash(11, 'green', 40, 'early_help'),
+  )
+  links.push(
+    mash(15, 'amber', 2, null),
+    mash(19, 'blue', 90, 'no_further_action', 'closed'),
+    mash(23, 'red', 12, 'strategy_discussion'),
+  )
   const marac = (i: number, role: 'victim' | 'perpetrator', dash: number, openedDaysAgo: number) => ({
     person_id: pick(i),
     agency: 'marac' as const,
@@ -63,9 +108,15 @@ export async function seedDemoPartners(db: Kysely<Database>, options: { today: s
   })
   // The earlier referral of person 5 is entered after the later one: the rule goes by date, not by order of entry.
   const maracs = [marac(5, 'perpetrator', 16, 30), marac(9, 'perpetrator', 11, 60), marac(27, 'perpetrator', 18, 10)]
-  maracs.push({ ...marac(5, 'perpetrator', 15, 250), reference: 'MARAC-HV-2987', status: 'closed', closed_on: addDays(today, -200) })
+  maracs.push({
+    ...marac(5, 'perpetrator', 15, 250),
+    reference: 'MARAC-HV-2987',
+    status: 'closed',
+    closed_on: addDays(today, -200),
+  })
   for (const personId of new Set(maracs.map((l) => l.person_id))) {
-    for (const { referral, repeat } of maracRepeatFlags(maracs.filter((l) => l.person_id === personId))) referral.repeat_referral = repeat
+    for (const { referral, repeat } of maracRepeatFlags(maracs.filter((l) => l.person_id === personId)))
+      referral.repeat_referral = repeat
   }
   links.push(...maracs)
   const youngster = await seedYosChild(db, { today, createdBy: iom.id })

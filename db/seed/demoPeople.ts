@@ -9,7 +9,11 @@ import { boroughTowns, townOfWard, type DemoBorough } from './wardTowns.ts'
 type Row<T extends keyof Database> = Insertable<Database[T]>
 type Users = { supervisor: string; iom: string; dip: string }
 type Person = { row: Row<'person'> & { id: string; created_at: string }; town: string; female: boolean }
-type Membership = { row: Row<'cohort_membership'> & { id: string; lead_officer_id: string; adopted_on: string }; until: string; custodySince: string | null }
+type Membership = {
+  row: Row<'cohort_membership'> & { id: string; lead_officer_id: string; adopted_on: string }
+  until: string
+  custodySince: string | null
+}
 
 const peopleCount = 80
 const acceptedCount = 40 // people 0–39 are (or were) cohort members
@@ -24,7 +28,8 @@ const restrictedAt = new Set([14, 70])
 const int = (min: number, max: number) => faker.number.int({ min, max })
 const pick = <T>(items: readonly T[]): T => faker.helpers.arrayElement(items)
 const chance = (probability: number) => faker.datatype.boolean({ probability })
-const at = (day: string, hour = int(8, 18)) => `${day}T${String(hour).padStart(2, '0')}:${String(int(0, 59)).padStart(2, '0')}:00Z`
+const at = (day: string, hour = int(8, 18)) =>
+  `${day}T${String(hour).padStart(2, '0')}:${String(int(0, 59)).padStart(2, '0')}:00Z`
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000)
 const earlier = (a: string, b: string) => (a < b ? a : b)
 function unique(seen: Set<string>, make: () => string): string {
@@ -61,11 +66,17 @@ export async function seedDemoPeople(db: Kysely<Database>, options: { today: str
   const aliases = makeAliases(people)
   const markers = makeMarkers(today, users, people)
 
-  await db.insertInto('person').values(people.map((p) => p.row)).execute()
+  await db
+    .insertInto('person')
+    .values(people.map((p) => p.row))
+    .execute()
   await db.insertInto('person_alias').values(aliases).execute()
   await db.insertInto('person_marker').values(markers).execute()
   await db.insertInto('referral').values(referrals).execute()
-  await db.insertInto('cohort_membership').values(memberships.map((m) => m.row)).execute()
+  await db
+    .insertInto('cohort_membership')
+    .values(memberships.map((m) => m.row))
+    .execute()
   await db.insertInto('membership_event').values(events).execute()
   await db.insertInto('contact').values(contacts).execute()
   await db.insertInto('action').values(actions).execute()
@@ -77,14 +88,23 @@ function missing(what: string): never {
 }
 
 async function findUsers(db: Kysely<Database>): Promise<Users> {
-  const rows = await db.selectFrom('app_user').select(['id', 'username']).where('username', 'in', ['supervisor', 'iom', 'dip']).execute()
+  const rows = await db
+    .selectFrom('app_user')
+    .select(['id', 'username'])
+    .where('username', 'in', ['supervisor', 'iom', 'dip'])
+    .execute()
   const id = (username: string) => rows.find((r) => r.username === username)?.id ?? missing(`the ${username} user`)
   return { supervisor: id('supervisor'), iom: id('iom'), dip: id('dip') }
 }
 
 // ---- people ----
 
-function makePeople(today: string, users: Users, areaId: (code: string) => string, wards: (borough: DemoBorough) => { id: string; name: string }[]): Person[] {
+function makePeople(
+  today: string,
+  users: Users,
+  areaId: (code: string) => string,
+  wards: (borough: DemoBorough) => { id: string; name: string }[],
+): Person[] {
   const todayYear = Number(today.slice(0, 4))
   const pncs = new Set<string>()
   const cros = new Set<string>()
@@ -94,45 +114,69 @@ function makePeople(today: string, users: Users, areaId: (code: string) => strin
   const people: Person[] = []
   for (let i = 0; i < peopleCount; i++) {
     const john = i === 0
-    const gender: Gender = john ? 'male' : faker.helpers.weightedArrayElement([
-      { value: 'male' as const, weight: 80 },
-      { value: 'female' as const, weight: 18 },
-      { value: 'unknown' as const, weight: 2 },
-    ])
+    const gender: Gender = john
+      ? 'male'
+      : faker.helpers.weightedArrayElement([
+          { value: 'male' as const, weight: 80 },
+          { value: 'female' as const, weight: 18 },
+          { value: 'unknown' as const, weight: 2 },
+        ])
     const sex = gender === 'female' ? 'female' : gender === 'male' ? 'male' : undefined
     // Only the one Smith, so a search for "Smyth" finds exactly the person tests look for.
     let surname = 'Smith'
     let forenames = 'John'
     while (!john && (names.has(`${surname}|${forenames}`) || /^sm[iy]th/i.test(surname))) {
       surname = faker.person.lastName()
-      forenames = chance(0.3) ? `${faker.person.firstName(sex)} ${faker.person.firstName(sex)}` : faker.person.firstName(sex)
+      forenames = chance(0.3)
+        ? `${faker.person.firstName(sex)} ${faker.person.firstName(sex)}`
+        : faker.person.firstName(sex)
     }
     names.add(`${surname}|${forenames}`)
-    const dateOfBirth = john ? '1987-06-14' : faker.date.birthdate({ mode: 'age', min: 18, max: 55, refDate: `${today}T12:00:00Z` }).toISOString().slice(0, 10)
+    const dateOfBirth = john
+      ? '1987-06-14'
+      : faker.date
+          .birthdate({ mode: 'age', min: 18, max: 55, refDate: `${today}T12:00:00Z` })
+          .toISOString()
+          .slice(0, 10)
     const firstRecordYear = Math.max(2000, Number(dateOfBirth.slice(0, 4)) + 16)
 
-    const pncId = john ? unique(pncs, () => `2009/0417263${pncCheckLetter(2009, 417263)}`) : chance(0.9) ? unique(pncs, () => {
-      const year = int(firstRecordYear, todayYear - 1)
-      const serial = int(1000, 999_999)
-      return `${year}/${String(serial).padStart(7, '0')}${pncCheckLetter(year, serial)}`
-    }) : null
-    const croNumber = !john && pncId && chance(0.4) ? unique(cros, () => {
-      const yy = String(int(firstRecordYear, todayYear - 1)).slice(2)
-      const serial = int(1000, 999_999)
-      const padded = String(serial).padStart(6, '0')
-      // A few were issued without fingerprints: the SFYY/NNNNNNC form.
-      return chance(0.1) ? `SF${yy}/${padded}${croCheckLetter(yy, serial)}` : `${padded}/${yy}${croCheckLetter(yy, serial)}`
-    }) : null
+    const pncId = john
+      ? unique(pncs, () => `2009/0417263${pncCheckLetter(2009, 417263)}`)
+      : chance(0.9)
+        ? unique(pncs, () => {
+            const year = int(firstRecordYear, todayYear - 1)
+            const serial = int(1000, 999_999)
+            return `${year}/${String(serial).padStart(7, '0')}${pncCheckLetter(year, serial)}`
+          })
+        : null
+    const croNumber =
+      !john && pncId && chance(0.4)
+        ? unique(cros, () => {
+            const yy = String(int(firstRecordYear, todayYear - 1)).slice(2)
+            const serial = int(1000, 999_999)
+            const padded = String(serial).padStart(6, '0')
+            // A few were issued without fingerprints: the SFYY/NNNNNNC form.
+            return chance(0.1)
+              ? `SF${yy}/${padded}${croCheckLetter(yy, serial)}`
+              : `${padded}/${yy}${croCheckLetter(yy, serial)}`
+          })
+        : null
 
-    const borough: DemoBorough = john ? 'HV' : faker.helpers.weightedArrayElement([
-      { value: 'HV' as const, weight: 50 },
-      { value: 'BD' as const, weight: 25 },
-      { value: 'RB' as const, weight: 25 },
-    ])
+    const borough: DemoBorough = john
+      ? 'HV'
+      : faker.helpers.weightedArrayElement([
+          { value: 'HV' as const, weight: 50 },
+          { value: 'BD' as const, weight: 25 },
+          { value: 'RB' as const, weight: 25 },
+        ])
     // Havering favours Romford town centre; elsewhere any current ward, and the address its town.
-    const ward = john ? (havering.find((w) => w.name === "St Edward's") ?? null)
-      : borough === 'HV' ? pick(chance(0.3) && romfordCentre.length > 0 ? romfordCentre : havering)
-        : wards(borough).length > 0 ? pick(wards(borough)) : null
+    const ward = john
+      ? (havering.find((w) => w.name === "St Edward's") ?? null)
+      : borough === 'HV'
+        ? pick(chance(0.3) && romfordCentre.length > 0 ? romfordCentre : havering)
+        : wards(borough).length > 0
+          ? pick(wards(borough))
+          : null
     const place = ward ? townOfWard(borough, ward.name) : pick(boroughTowns[borough])
     const town = place.slice(0, place.lastIndexOf(' '))
     const district = place.slice(place.lastIndexOf(' ') + 1)
@@ -170,9 +214,11 @@ function makeAliases(people: Person[]): Row<'person_alias'>[] {
   const aliases: Row<'person_alias'>[] = [{ person_id: people[0]!.row.id, surname: 'Smyth', forenames: 'Jon' }]
   for (const person of faker.helpers.shuffle(people.slice(1)).slice(0, 8)) {
     const { surname, forenames } = person.row
-    aliases.push(person.female
-      ? { person_id: person.row.id, surname: faker.person.lastName(), forenames } // maiden name
-      : { person_id: person.row.id, surname: misspell(surname), forenames })
+    aliases.push(
+      person.female
+        ? { person_id: person.row.id, surname: faker.person.lastName(), forenames } // maiden name
+        : { person_id: person.row.id, surname: misspell(surname), forenames },
+    )
   }
   return aliases
 }
@@ -180,7 +226,10 @@ function makeAliases(people: Person[]): Row<'person_alias'>[] {
 function makeMarkers(today: string, users: Users, people: Person[]): Row<'person_marker'>[] {
   const markers: Row<'person_marker'>[] = []
   for (const person of faker.helpers.shuffle(people.slice(1)).slice(0, Math.round(peopleCount / 3))) {
-    const codes = new Set([faker.helpers.weightedArrayElement(markerWeights), faker.helpers.weightedArrayElement(markerWeights)])
+    const codes = new Set([
+      faker.helpers.weightedArrayElement(markerWeights),
+      faker.helpers.weightedArrayElement(markerWeights),
+    ])
     for (const code of [...codes].slice(0, int(1, 2))) {
       const startDate = addDays(today, -int(30, 2000))
       const ended = daysBetween(startDate, today) > 60 && chance(0.2)
@@ -230,15 +279,30 @@ function makeCohorts(today: string, users: Users, people: Person[]) {
 
   // Adoption days spread evenly over the last 18 months, so charts have every month; those
   // since in custody or ended were adopted long enough ago for that history to fit.
-  const adoptionDaysAgo = faker.helpers.shuffle(Array.from({ length: acceptedCount + alsoOnDip.length }, (_, k) => 20 + k * 12 + int(0, 11)))
+  const adoptionDaysAgo = faker.helpers.shuffle(
+    Array.from({ length: acceptedCount + alsoOnDip.length }, (_, k) => 20 + k * 12 + int(0, 11)),
+  )
   const adopt = (i: number, programme: Programme, status: MembershipStatus, lead: string) => {
     const slot = adoptionDaysAgo.findIndex((d) => status === 'active' || d >= 150)
     const [daysAgo = 200] = adoptionDaysAgo.splice(slot, 1)
     const adoptedOn = addDays(today, -daysAgo)
     const referredOn = addDays(adoptedOn, -int(7, 35))
-    const referral = refer(i, programme, referredOn, { status: 'accepted', decided_by: users.supervisor, decided_at: at(adoptedOn, 10) })
-    const method = faker.helpers.weightedArrayElement([{ value: 'rfg', weight: 70 }, { value: 'chi', weight: 25 }, { value: 'other', weight: 5 }])
-    const score = method === 'rfg' ? int(18, 95) : method === 'chi' ? faker.number.float({ min: 120, max: 4200, fractionDigits: 2 }) : int(1, 10)
+    const referral = refer(i, programme, referredOn, {
+      status: 'accepted',
+      decided_by: users.supervisor,
+      decided_at: at(adoptedOn, 10),
+    })
+    const method = faker.helpers.weightedArrayElement([
+      { value: 'rfg', weight: 70 },
+      { value: 'chi', weight: 25 },
+      { value: 'other', weight: 5 },
+    ])
+    const score =
+      method === 'rfg'
+        ? int(18, 95)
+        : method === 'chi'
+          ? faker.number.float({ min: 120, max: 4200, fractionDigits: 2 })
+          : int(1, 10)
     const scale = method === 'rfg' ? score / 95 : method === 'chi' ? score / 4200 : score / 10
     let tier: Tier = scale > 0.7 ? 'red' : scale > 0.4 ? 'amber' : 'green'
     const selectionDate = addDays(referredOn, int(1, 6))
@@ -316,7 +380,18 @@ function makeCohorts(today: string, users: Users, people: Person[]) {
   }
   for (const i of alsoOnDip) adopt(i, 'dip', 'active', users.dip)
 
-  const pendingProgrammes: Programme[] = ['iom_fixed', 'iom_fixed', 'iom_fixed', 'iom_fixed', 'iom_flex', 'iom_flex', 'iom_free', 'dip', 'dip', 'dip']
+  const pendingProgrammes: Programme[] = [
+    'iom_fixed',
+    'iom_fixed',
+    'iom_fixed',
+    'iom_fixed',
+    'iom_flex',
+    'iom_flex',
+    'iom_free',
+    'dip',
+    'dip',
+    'dip',
+  ]
   pendingProgrammes.forEach((programme, k) => refer(pendingFrom + k, programme, addDays(today, -int(1, 25))))
   for (let i = declinedFrom; i < declinedFrom + 5; i++) {
     const referredOn = addDays(today, -int(40, 330))
@@ -336,7 +411,10 @@ function makeContacts(today: string, people: Person[], memberships: Membership[]
   const contacts: Row<'contact'>[] = []
   for (const m of memberships) {
     const person = people.find((p) => p.row.id === m.row.person_id)!
-    const count = m.row.programme === 'dip' && memberships.filter((x) => x.row.person_id === m.row.person_id).length > 1 ? int(1, 2) : int(2, 6)
+    const count =
+      m.row.programme === 'dip' && memberships.filter((x) => x.row.person_id === m.row.person_id).length > 1
+        ? int(1, 2)
+        : int(2, 6)
     const from = addDays(m.row.adopted_on, 1)
     const to = m.custodySince ?? earlier(m.until, addDays(today, -1))
     for (let k = 0; k < count; k++) {
@@ -379,7 +457,10 @@ function makeActions(today: string, users: Users, memberships: Membership[]): Ro
   const actions: Row<'action'>[] = []
   for (const { owner, due, done } of plan) {
     const caseload = caseOf(owner)
-    const offsets = [...due.map((d) => ({ d, done: false })), ...Array.from({ length: done }, () => ({ d: -int(5, 90), done: true }))]
+    const offsets = [
+      ...due.map((d) => ({ d, done: false })),
+      ...Array.from({ length: done }, () => ({ d: -int(5, 90), done: true })),
+    ]
     offsets.forEach(({ d, done: isDone }, k) => {
       const m = caseload[k % caseload.length]
       if (!m) return
@@ -407,15 +488,30 @@ const fill = (template: string, town: string) => template.replaceAll('{town}', t
 
 /** The kind of slip a custody record or a partner's referral makes with a surname. */
 function misspell(surname: string): string {
-  const slips: [RegExp, string][] = [[/y/, 'i'], [/i/, 'y'], [/ph/, 'f'], [/ck/, 'k'], [/([lnrst])\1/, '$1'], [/ey$/, 'y'], [/s$/, '']]
+  const slips: [RegExp, string][] = [
+    [/y/, 'i'],
+    [/i/, 'y'],
+    [/ph/, 'f'],
+    [/ck/, 'k'],
+    [/([lnrst])\1/, '$1'],
+    [/ey$/, 'y'],
+    [/s$/, ''],
+  ]
   for (const [pattern, replacement] of slips) if (pattern.test(surname)) return surname.replace(pattern, replacement)
   return `${surname}e`
 }
 
 const markerWeights = [
-  { value: 'violent', weight: 30 }, { value: 'drugs', weight: 25 }, { value: 'weapons', weight: 15 },
-  { value: 'mental_health', weight: 12 }, { value: 'self_harm', weight: 8 }, { value: 'suicidal', weight: 3 },
-  { value: 'firearms', weight: 2 }, { value: 'escaper', weight: 2 }, { value: 'ailment', weight: 2 }, { value: 'contagious', weight: 1 },
+  { value: 'violent', weight: 30 },
+  { value: 'drugs', weight: 25 },
+  { value: 'weapons', weight: 15 },
+  { value: 'mental_health', weight: 12 },
+  { value: 'self_harm', weight: 8 },
+  { value: 'suicidal', weight: 3 },
+  { value: 'firearms', weight: 2 },
+  { value: 'escaper', weight: 2 },
+  { value: 'ailment', weight: 2 },
+  { value: 'contagious', weight: 1 },
 ]
 const markerNotes: Record<string, string[]> = {
   violent: ['Assaulted officers during arrest', 'Violent when drunk: two assaults in licensed premises'],
@@ -430,7 +526,15 @@ const markerNotes: Record<string, string[]> = {
   contagious: ['Hepatitis C: take care with needles when searching'],
 }
 
-const iomSources = ['custody', 'probation', 'probation', 'prison_release', 'court', 'partner_agency', 'neighbourhood_team']
+const iomSources = [
+  'custody',
+  'probation',
+  'probation',
+  'prison_release',
+  'court',
+  'partner_agency',
+  'neighbourhood_team',
+]
 const referralReasons: Record<Programme, string[]> = {
   iom_fixed: [
     'Three residential burglaries in {town} in the last six months; released under investigation.',
@@ -460,21 +564,38 @@ const declineReasons = [
   'Has moved out of the area to Essex: referred to the local IOM team there.',
   'No offending in the last twelve months.',
 ]
-const deselectionReasons = ['sustained_non_offending', 'sustained_non_offending', 'long_custody', 'moved_away', 'transferred_to_mappa', 'below_threshold']
+const deselectionReasons = [
+  'sustained_non_offending',
+  'sustained_non_offending',
+  'long_custody',
+  'moved_away',
+  'transferred_to_mappa',
+  'below_threshold',
+]
 
 function eventNote(kind: MembershipEventKind, before: Tier, after: Tier, reason: string | null): string | null {
   const rank: Record<Tier, number> = { green: 0, amber: 1, red: 2 }
   switch (kind) {
     case 'tier_changed':
-      return rank[after] > rank[before] ? 'Reviewed at panel: new arrests, tier raised' : 'Reviewed at panel: engaging well, tier lowered'
+      return rank[after] > rank[before]
+        ? 'Reviewed at panel: new arrests, tier raised'
+        : 'Reviewed at panel: engaging well, tier lowered'
     case 'in_custody':
-      return pick(['Remanded in custody', 'Recalled to prison for breach of licence', 'Sentenced to a short custodial term'])
+      return pick([
+        'Remanded in custody',
+        'Recalled to prison for breach of licence',
+        'Sentenced to a short custodial term',
+      ])
     case 'released':
       return pick(['Released on licence; conditions explained at the gate', 'Released on bail with a curfew'])
     case 'lead_officer_changed':
       return 'Caseloads rebalanced at panel'
     case 'deselected':
-      return reason === 'sustained_non_offending' ? 'No offending for twelve months' : reason === 'long_custody' ? 'Sentenced to four years' : null
+      return reason === 'sustained_non_offending'
+        ? 'No offending for twelve months'
+        : reason === 'long_custody'
+          ? 'Sentenced to four years'
+          : null
     default:
       return null
   }

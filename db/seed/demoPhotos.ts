@@ -33,8 +33,20 @@ const marks = [
   null,
   null,
 ]
-const skins: [number, number, number][] = [[236, 200, 170], [205, 160, 125], [160, 112, 80], [110, 74, 52], [222, 184, 150]]
-const clothes: [number, number, number][] = [[40, 50, 70], [70, 70, 74], [30, 60, 40], [90, 30, 30], [20, 20, 24]]
+const skins: [number, number, number][] = [
+  [236, 200, 170],
+  [205, 160, 125],
+  [160, 112, 80],
+  [110, 74, 52],
+  [222, 184, 150],
+]
+const clothes: [number, number, number][] = [
+  [40, 50, 70],
+  [70, 70, 74],
+  [30, 60, 40],
+  [90, 30, 30],
+  [20, 20, 24],
+]
 
 /**
  * People who have been through custody (a drug test is taken there, and so is a photograph) and
@@ -48,7 +60,12 @@ export async function seedDemoPhotos(db: Kysely<Database>, options: { now: Date 
     .where('p.combined_into', 'is', null)
     .where((eb) =>
       eb.or([
-        eb.exists(eb.selectFrom('drug_test as d').select(sql`1`.as('one')).whereRef('d.person_id', '=', 'p.id')),
+        eb.exists(
+          eb
+            .selectFrom('drug_test as d')
+            .select(sql`1`.as('one'))
+            .whereRef('d.person_id', '=', 'p.id'),
+        ),
         eb.exists(
           eb
             .selectFrom('person_marker as m')
@@ -79,7 +96,12 @@ export async function seedDemoPhotos(db: Kysely<Database>, options: { now: Date 
       })
       .where('id', '=', person.id)
       .execute()
-    const image = silhouette(hair.rgb, hair.text === 'Bald', skins[h[5]! % skins.length]!, clothes[h[6]! % clothes.length]!)
+    const image = silhouette(
+      hair.rgb,
+      hair.text === 'Bald',
+      skins[h[5]! % skins.length]!,
+      clothes[h[6]! % clothes.length]!,
+    )
     const uploadedAt = new Date(options.now.getTime() - (1 + (h[7]! % 200)) * 86_400_000)
     photos.push({ person_id: person.id, image, width, height, uploaded_by: uploader.id, uploaded_at: uploadedAt })
   }
@@ -92,7 +114,8 @@ type Rgb = [number, number, number]
 /** Head and shoulders against a custody height chart: a JPEG of a few kilobytes. */
 function silhouette(hair: Rgb, bald: boolean, skin: Rgb, cloth: Rgb): Buffer {
   const data = new Uint8Array(width * height * 4)
-  const inEllipse = (x: number, y: number, cx: number, cy: number, rx: number, ry: number) => ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1
+  const inEllipse = (x: number, y: number, cx: number, cy: number, rx: number, ry: number) =>
+    ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       let rgb: Rgb = y % 16 === 0 ? [150, 156, 166] : [222, 226, 232]

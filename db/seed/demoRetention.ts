@@ -13,7 +13,15 @@ export async function seedDemoRetention(db: Kysely<Database>, options: { today: 
   ]
   await db
     .insertInto('person')
-    .values(people.map(({ at, ...p }) => ({ ...p, area_id: area.id, address: 'Address no longer current', created_at: at, updated_at: at })))
+    .values(
+      people.map(({ at, ...p }) => ({
+        ...p,
+        area_id: area.id,
+        address: 'Address no longer current',
+        created_at: at,
+        updated_at: at,
+      })),
+    )
     .execute()
   return { people: people.length }
 }

@@ -26,7 +26,9 @@ export function createPassport(db: Kysely<Database>, signInService: SignInServic
   instance.deserializeUser<string, Request>((req, id, done) => {
     const signedInAt = req.session?.signedInAt ?? 0
     findActiveSessionUser(db, id)
-      .then((user) => done(null, user && (user.sessionsValidAfter === null || signedInAt > user.sessionsValidAfter) ? user : false))
+      .then((user) =>
+        done(null, user && (user.sessionsValidAfter === null || signedInAt > user.sessionsValidAfter) ? user : false),
+      )
       .catch(done)
   })
   return instance

@@ -55,7 +55,10 @@ function strengthChecker(): Promise<ZxcvbnFactory> {
     ])
     // No Levenshtein matching: it multiplied the time of a check tenfold (to near a second) and
     // the near-misses it finds are caught as variants (l33t, case, reversal) already.
-    return new ZxcvbnFactory({ dictionary: { ...common.dictionary, ...english.dictionary }, graphs: common.adjacencyGraphs })
+    return new ZxcvbnFactory({
+      dictionary: { ...common.dictionary, ...english.dictionary },
+      graphs: common.adjacencyGraphs,
+    })
   })().catch((error: unknown) => {
     checker = undefined
     throw error

@@ -64,7 +64,11 @@ export async function passwordProblem(plain: string, username: string): Promise<
   // zxcvbn only lowers the score of a known word, and "Cohort2026!!" still scores well: the known
   // words count for nothing, so what is left must be long enough and strong on its own.
   const rest = withoutKnownWords(plain, username)
-  if (rest !== plain && (characterCount(rest) < passwordRules.minLength || (await estimateStrength(rest, known)).score < passwordRules.minScore)) {
+  if (
+    rest !== plain &&
+    (characterCount(rest) < passwordRules.minLength ||
+      (await estimateStrength(rest, known)).score < passwordRules.minScore)
+  ) {
     return 'Password is too easy to guess because it uses your username or the name of this service. Add 3 or more random words'
   }
   return undefined

@@ -38,7 +38,13 @@ export const permissions = [
 ] as const
 export type Permission = (typeof permissions)[number]
 
-const peopleWork: readonly Permission[] = ['people.search', 'people.view', 'people.edit', 'casework.record', 'referrals.create']
+const peopleWork: readonly Permission[] = [
+  'people.search',
+  'people.view',
+  'people.edit',
+  'casework.record',
+  'referrals.create',
+]
 
 // DIP workers run the assessment chain; police officers circulate the wanted and record outcomes.
 const dipWork: readonly Permission[] = ['dip.record', 'dip.appointments', 'dip.statements', 'dip.failures.view']

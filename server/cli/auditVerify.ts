@@ -6,7 +6,7 @@ import { openCliDatabase, runCli } from './cliDatabase.ts'
 const parallel = Math.min(os.availableParallelism(), 8)
 
 const exitCodes: Record<AuditLogOutcome, number> = {
-  'intact': 0,
+  intact: 0,
   'chain broken': 2,
   'does not match checkpoint': 3,
   'checkpoint not signed': 3,

@@ -15,7 +15,9 @@ export type CliAuditKeys = 'as the app' | 'existing'
  * audit keys registered as main registers them: whatever the command writes to the audit log is
  * sealed into the keyed chain with them.
  */
-export async function openCliDatabase(options: { poolMax?: number; auditKeys?: CliAuditKeys } = {}): Promise<{ config: Config; database: DbHandle; auditKeys: AuditKeyRing | undefined }> {
+export async function openCliDatabase(
+  options: { poolMax?: number; auditKeys?: CliAuditKeys } = {},
+): Promise<{ config: Config; database: DbHandle; auditKeys: AuditKeyRing | undefined }> {
   const config = loadConfig(process.env)
   const auditKeys = await cliAuditKeys(config, options.auditKeys ?? 'as the app')
   useAuditKeys(auditKeys)

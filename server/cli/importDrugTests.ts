@@ -3,7 +3,12 @@ import path from 'node:path'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/types.ts'
 import { sealAuditLog, type Actor } from '../features/audit/auditRepository.ts'
-import { previewDrugTestImport, writeDrugTestImport, type ImportUser, type Progress } from '../features/dip/import/drugTestImport.ts'
+import {
+  previewDrugTestImport,
+  writeDrugTestImport,
+  type ImportUser,
+  type Progress,
+} from '../features/dip/import/drugTestImport.ts'
 import { maxFileBytes } from '../features/dip/import/drugTestCsv.ts'
 import { lockImports } from '../features/dip/import/importRepository.ts'
 import { openCliDatabase, runCli } from './cliDatabase.ts'
@@ -43,7 +48,9 @@ function progressBar(): Progress & { end(): void } {
     const share = total === 0 ? 1 : done / total
     const filled = Math.round(share * width)
     const label = phase === 'checking' ? 'Checking' : 'Writing '
-    process.stdout.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(share * 100)).padStart(3)}% ${done.toLocaleString('en-GB')}/${total.toLocaleString('en-GB')}`)
+    process.stdout.write(
+      `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(share * 100)).padStart(3)}% ${done.toLocaleString('en-GB')}/${total.toLocaleString('en-GB')}`,
+    )
     drawn = true
   }) as Progress & { end(): void }
   bar.end = () => {
@@ -63,7 +70,9 @@ runCli(async () => {
     return 2
   }
   if ((await stat(file)).size > maxFileBytes) {
-    console.error(`The file is larger than ${maxFileBytes / 1024 / 1024} MB: split it and import the parts one at a time.`)
+    console.error(
+      `The file is larger than ${maxFileBytes / 1024 / 1024} MB: split it and import the parts one at a time.`,
+    )
     return 1
   }
   const content = await readFile(file)
@@ -82,7 +91,10 @@ runCli(async () => {
       const preview = await previewDrugTestImport(trx, user, content, { progress: bar })
       bar?.end()
       if (!commit || !preview.ok || preview.plans.length === 0) return { preview, outcome: undefined }
-      const outcome = await writeDrugTestImport(trx, user, preview, actor, { detail: { fileName: path.basename(file), source: 'cli' }, progress: bar })
+      const outcome = await writeDrugTestImport(trx, user, preview, actor, {
+        detail: { fileName: path.basename(file), source: 'cli' },
+        progress: bar,
+      })
       bar?.end()
       return { preview, outcome }
     })
@@ -99,8 +111,12 @@ runCli(async () => {
     console.log(
       `${plural(preview.rows, 'row', 'rows')}: ${tests} can be imported (${existing} for people already recorded, ${preview.plans.length - existing} for ${plural(preview.newPeople.length, 'new person', 'new people')}); ${plural(preview.errors.length, 'problem', 'problems')} in ${plural(preview.rowsWithErrors, 'row', 'rows')}.`,
     )
-    for (const e of preview.errors) console.log(`Row ${e.row}, ${e.column || '(whole row)'}, ${JSON.stringify(e.value)}: ${e.why}`)
-    if (outcome) console.log(`Imported ${plural(outcome.testsCreated, 'test', 'tests')} and created ${plural(outcome.peopleCreated, 'new person', 'new people')} in ${seconds} s (batch ${outcome.batchId}).`)
+    for (const e of preview.errors)
+      console.log(`Row ${e.row}, ${e.column || '(whole row)'}, ${JSON.stringify(e.value)}: ${e.why}`)
+    if (outcome)
+      console.log(
+        `Imported ${plural(outcome.testsCreated, 'test', 'tests')} and created ${plural(outcome.peopleCreated, 'new person', 'new people')} in ${seconds} s (batch ${outcome.batchId}).`,
+      )
     else if (commit) console.log('Nothing imported: no row can be imported.')
     else console.log(`Checked in ${seconds} s. Nothing was written: add --commit to import the ${tests}.`)
     return 0

@@ -6,7 +6,9 @@ runCli(async () => {
   try {
     const result = await database.asOwner(migrateToLatest)
     const applied = result.results?.filter((r) => r.status === 'Success') ?? []
-    console.log(`${database.description}: ${applied.length} migration(s) applied${applied.length ? `: ${applied.map((r) => r.migrationName).join(', ')}` : ''}`)
+    console.log(
+      `${database.description}: ${applied.length} migration(s) applied${applied.length ? `: ${applied.map((r) => r.migrationName).join(', ')}` : ''}`,
+    )
     return 0
   } finally {
     await database.close()

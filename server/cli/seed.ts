@@ -19,7 +19,12 @@ function wholeNumber(name: string, value: string | undefined): number | undefine
 
 runCli(async () => {
   const { values } = parseArgs({
-    options: { people: { type: 'string' }, seed: { type: 'string' }, 'audit-rows': { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      people: { type: 'string' },
+      seed: { type: 'string' },
+      'audit-rows': { type: 'string' },
+      help: { type: 'boolean' },
+    },
     strict: true,
   })
   if (values.help) {
@@ -29,7 +34,8 @@ runCli(async () => {
   const people = wholeNumber('--people', values.people)
   const seed = wholeNumber('--seed', values.seed)
   const auditRows = wholeNumber('--audit-rows', values['audit-rows'])
-  if ((seed !== undefined || auditRows !== undefined) && people === undefined) throw new Error(`--seed and --audit-rows go with --people\n${usage}`)
+  if ((seed !== undefined || auditRows !== undefined) && people === undefined)
+    throw new Error(`--seed and --audit-rows go with --people\n${usage}`)
 
   const { config, database } = await openCliDatabase()
   if (config.env === 'production') {
@@ -39,13 +45,24 @@ runCli(async () => {
   try {
     await database.asOwner(migrateToLatest)
     const accounts = await seedDemo(database.db, { password: config.demoPassword })
-    console.log(`${database.description}: ${accounts.length} demo account(s) added${accounts.length ? ` (${accounts.map((a) => a.username).join(', ')})` : ' (they were there already)'}`)
+    console.log(
+      `${database.description}: ${accounts.length} demo account(s) added${accounts.length ? ` (${accounts.map((a) => a.username).join(', ')})` : ' (they were there already)'}`,
+    )
     if (people !== undefined) {
       const started = Date.now()
       // The generator steps around triggers while it loads: the owner's work, like migrations.
-      const result = await database.asOwner((owner) => generateVolume(owner, { people, ...(seed !== undefined ? { seed } : {}), ...(auditRows ? { auditRows } : {}), password: config.demoPassword }))
+      const result = await database.asOwner((owner) =>
+        generateVolume(owner, {
+          people,
+          ...(seed !== undefined ? { seed } : {}),
+          ...(auditRows ? { auditRows } : {}),
+          password: config.demoPassword,
+        }),
+      )
       const total = result.rows.reduce((sum, step) => sum + step.rows, 0)
-      console.log(`Synthetic population of seed ${result.seed}: ${people.toLocaleString('en-GB')} people, ${total.toLocaleString('en-GB')} rows in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+      console.log(
+        `Synthetic population of seed ${result.seed}: ${people.toLocaleString('en-GB')} people, ${total.toLocaleString('en-GB')} rows in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      )
     }
     return 0
   } finally {

@@ -1,2 +1,3 @@
 /** The records a route can name in its path, each of which belongs to one person. */
-export type PersonVia = 'person' | 'action' | 'appointment' | 'cidEntry' | 'drugTest' | 'failure' | 'membership' | 'partnerLink' | 'referral'
+export type PersonVia =
+  'person' | 'action' | 'appointment' | 'cidEntry' | 'drugTest' | 'failure' | 'membership' | 'partnerLink' | 'referral'

@@ -2,7 +2,12 @@
 // repositories, rules and presenters use it; nothing here knows about HTTP.
 
 // Made once: building an Intl formatter costs far more than using one, and pages ask for today often.
-const londonDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' })
+const londonDay = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+})
 
 /** Today's calendar day in the UK, as 'YYYY-MM-DD'. */
 export function todayInLondon(now = new Date()): string {

@@ -13,7 +13,12 @@ export type WriteResult<T = string, Current = never> =
   | { ok: false; kind: 'keyReused' }
 
 export const done = <T>(id: T) => ({ ok: true as const, id })
-export const invalidResult = (field: string, message: string) => ({ ok: false as const, kind: 'invalid' as const, field, message })
+export const invalidResult = (field: string, message: string) => ({
+  ok: false as const,
+  kind: 'invalid' as const,
+  field,
+  message,
+})
 export const notFoundResult = { ok: false as const, kind: 'notFound' as const }
 export const staleResult = { ok: false as const, kind: 'stale' as const }
 export const keyReusedResult = { ok: false as const, kind: 'keyReused' as const }

@@ -5,7 +5,10 @@ export type DateParts = { day: string; month: string; year: string }
 
 /** GOV.UK date inputs arrive as name-day, name-month, name-year: gather them under name. */
 export function gatherDates(body: unknown, names: readonly string[]): Record<string, unknown> {
-  const source = (body && typeof body === 'object' ? { ...(body as Record<string, unknown>) } : {}) as Record<string, unknown>
+  const source = (body && typeof body === 'object' ? { ...(body as Record<string, unknown>) } : {}) as Record<
+    string,
+    unknown
+  >
   for (const name of names) {
     const part = (suffix: string) => {
       const value = source[`${name}-${suffix}`]

@@ -25,7 +25,8 @@ function statusOf(error: unknown): number {
   if (isRefusedInput(error)) return 400
   if (isChangedMeanwhile(error)) return 409
   if (error instanceof HttpError) return error.status
-  const candidate = (error as { status?: unknown; statusCode?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode
+  const candidate =
+    (error as { status?: unknown; statusCode?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode
   if (typeof candidate === 'number' && candidate >= 400 && candidate < 600) return candidate
   return 500
 }
@@ -36,9 +37,15 @@ export function errorHandler(options: { logger: Logger; showStack: boolean }): E
     const status = statusOf(error)
     const isCsrf = (error as { code?: unknown })?.code === 'EBADCSRFTOKEN'
     if (status >= 500) {
-      options.logger.error({ err: error, requestId: req.id, path: req.path }, status === 503 ? 'database unavailable' : 'unhandled error')
+      options.logger.error(
+        { err: error, requestId: req.id, path: req.path },
+        status === 503 ? 'database unavailable' : 'unhandled error',
+      )
     } else {
-      options.logger.warn({ requestId: req.id, path: req.path, status, reason: (error as Error)?.message }, 'request refused')
+      options.logger.warn(
+        { requestId: req.id, path: req.path, status, reason: (error as Error)?.message },
+        'request refused',
+      )
     }
     if (res.headersSent) {
       res.end()
@@ -64,7 +71,10 @@ export function errorHandler(options: { logger: Logger; showStack: boolean }): E
       await renderPage(res, view, locals, status)
     } catch (renderError) {
       options.logger.error({ err: renderError, requestId: req.id }, 'error page failed to render')
-      res.status(status).type('text').send(`${status} ${titleFor(status)}`)
+      res
+        .status(status)
+        .type('text')
+        .send(`${status} ${titleFor(status)}`)
     }
   }
 }
@@ -77,8 +87,15 @@ export function errorHandler(options: { logger: Logger; showStack: boolean }): E
  */
 export function errorsAfterTheAnswer(options: { logger: Logger }): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    options.logger.warn({ err: error, requestId: req.id, path: req.path }, 'the session could not be stored after the answer was sent')
-    if (!res.headersSent) res.status(statusOf(error)).type('text').send(`${statusOf(error)} ${titleFor(statusOf(error))}`)
+    options.logger.warn(
+      { err: error, requestId: req.id, path: req.path },
+      'the session could not be stored after the answer was sent',
+    )
+    if (!res.headersSent)
+      res
+        .status(statusOf(error))
+        .type('text')
+        .send(`${statusOf(error)} ${titleFor(statusOf(error))}`)
   }
 }
 

@@ -38,7 +38,9 @@ export type FormPostOptions<S extends FormSchema, T, Current = never> = {
  * (field order, and which fields are date inputs, come from the schema), call the service once,
  * then redirect with a message, or answer 404 / 409, or show the form again with the errors.
  */
-export function formPost<S extends FormSchema, T, Current = never>(form: FormPostOptions<S, T, Current>): RequestHandler {
+export function formPost<S extends FormSchema, T, Current = never>(
+  form: FormPostOptions<S, T, Current>,
+): RequestHandler {
   const read = formReader(form.schema)
   return async (req, res) => {
     const { values, data, errors } = read(req.body)
@@ -56,7 +58,8 @@ export function formPost<S extends FormSchema, T, Current = never>(form: FormPos
   }
 }
 
-type Read<T> = { values: FormValues; data: T; errors?: undefined } | { values: FormValues; data?: undefined; errors: FormErrors }
+type Read<T> =
+  { values: FormValues; data: T; errors?: undefined } | { values: FormValues; data?: undefined; errors: FormErrors }
 
 /**
  * The first half of formPost: what was typed, kept to show again, and the schema's parse of it,

@@ -9,7 +9,10 @@ export function text(label: string, max: number, options: { required?: boolean }
   const base = z
     .preprocess((value) => (value === undefined ? '' : value), z.string({ error: `Enter ${label}` }))
     .transform((value) => value.trim())
-    .refine((value) => !controlCharacters.test(value), `${capitalise(withoutArticle(label))} must not contain control characters`)
+    .refine(
+      (value) => !controlCharacters.test(value),
+      `${capitalise(withoutArticle(label))} must not contain control characters`,
+    )
     .refine((value) => value.length <= max, `${capitalise(withoutArticle(label))} must be ${max} characters or fewer`)
   if (options.required === false) return base
   return base.refine((value) => value.length > 0, `Enter ${label}`)
@@ -24,7 +27,11 @@ export function checkboxes<T extends z.ZodType>(item: T) {
   return z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(item))
 }
 
-export const version = z.coerce.number({ error: 'The form is missing its version' }).int().positive().max(2_147_483_647, 'The form is missing its version')
+export const version = z.coerce
+  .number({ error: 'The form is missing its version' })
+  .int()
+  .positive()
+  .max(2_147_483_647, 'The form is missing its version')
 
 // Any 8-4-4-4-12 hex id, as PostgreSQL's uuid type takes: rows loaded from elsewhere (the volume
 // generator's md5-derived ids, a migrated system's) need not carry an RFC 4122 version.
@@ -41,7 +48,10 @@ export function toFormErrors(error: z.ZodError, fieldOrder: readonly string[] = 
     const field = String(issue.path[0] ?? 'form')
     fields[field] ??= issue.message
   }
-  const ordered = [...fieldOrder.filter((f) => f in fields), ...Object.keys(fields).filter((f) => !fieldOrder.includes(f))]
+  const ordered = [
+    ...fieldOrder.filter((f) => f in fields),
+    ...Object.keys(fields).filter((f) => !fieldOrder.includes(f)),
+  ]
   return { summary: ordered.map((field) => ({ text: fields[field] ?? '', href: `#${field}` })), fields }
 }
 

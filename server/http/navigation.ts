@@ -31,6 +31,7 @@ export function navigationFor(user: SessionUser | undefined, currentPath: string
     .map((item) => ({
       text: item.text,
       href: item.href,
-      current: item.href === '/' ? currentPath === '/' : currentPath === item.href || currentPath.startsWith(`${item.href}/`),
+      current:
+        item.href === '/' ? currentPath === '/' : currentPath === item.href || currentPath.startsWith(`${item.href}/`),
     }))
 }

@@ -12,7 +12,6 @@ export const pageParam = z
   .transform((v) => (v ? Number(v) : 1))
   .refine((v) => v >= 1, 'The page must be a whole number from 1')
 
-
 export const windowOf = (page: number): Window => ({ limit: pageSize, offset: (page - 1) * pageSize })
 
 /**

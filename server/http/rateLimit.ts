@@ -15,7 +15,11 @@ export class TooManyAttempts extends HttpError {
 /** When to try again, in the three forms the answer needs: a header, a clock time and a wait. */
 export function describeRetry(retryAt: Date, now = Date.now()) {
   const seconds = Math.max(1, Math.ceil((retryAt.getTime() - now) / 1000))
-  const time = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' }).format(retryAt)
+  const time = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(retryAt)
   return { seconds, time, minutes: Math.ceil(seconds / 60) }
 }
 
@@ -47,20 +51,28 @@ export function createSignInLimiter(db: Kysely<Database>, options: SignInFailure
     const windowStart = new Date(start)
     const addressKey = `sign-in:address:${address}`
     const usernameKey = `sign-in:username:${usernameDigest(username)}:${address}`
-    const taken = await db.transaction().execute(async (trx) => {
-      const byAddress = await take(trx, addressKey, windowStart, options.failuresPerAddress)
-      if (!byAddress) return { ok: false as const, first: false }
-      const byUsername = await take(trx, usernameKey, windowStart, options.failuresPerUsername)
-      // Refused by the second count: the rollback hands back the place taken in the first.
-      if (!byUsername) throw new Refused()
-      return { ok: true as const, first: byAddress.hits === 1 }
-    }).catch((error: unknown) => {
-      if (error instanceof Refused) return { ok: false as const, first: false }
-      throw error
-    })
+    const taken = await db
+      .transaction()
+      .execute(async (trx) => {
+        const byAddress = await take(trx, addressKey, windowStart, options.failuresPerAddress)
+        if (!byAddress) return { ok: false as const, first: false }
+        const byUsername = await take(trx, usernameKey, windowStart, options.failuresPerUsername)
+        // Refused by the second count: the rollback hands back the place taken in the first.
+        if (!byUsername) throw new Refused()
+        return { ok: true as const, first: byAddress.hits === 1 }
+      })
+      .catch((error: unknown) => {
+        if (error instanceof Refused) return { ok: false as const, first: false }
+        throw error
+      })
     if (!taken.ok) return { ok: false, retryAt: new Date(start + options.windowMs) }
     // The first failure of an address in a new window clears every finished window.
-    if (taken.first) await db.deleteFrom('rate_limit_hit').where('key', 'like', 'sign-in:%').where('window_start', '<', windowStart).execute()
+    if (taken.first)
+      await db
+        .deleteFrom('rate_limit_hit')
+        .where('key', 'like', 'sign-in:%')
+        .where('window_start', '<', windowStart)
+        .execute()
     return {
       ok: true,
       release: async () => {

@@ -21,8 +21,10 @@ export async function renderPage(
   // A form about a person shown again (400, 409) shows that person: its consultation is logged
   // (by the restricted record gate's hook) before the page goes. Error pages, and pages that say
   // showsNoPerson, show no one.
-  const consultationOnRefusal = res.locals.consultationOnRefusal as ((view: string, status: number) => Promise<void>) | undefined
-  if (status >= 400 && consultationOnRefusal && !view.startsWith('errors/') && all.showsNoPerson !== true) await consultationOnRefusal(view, status)
+  const consultationOnRefusal = res.locals.consultationOnRefusal as
+    ((view: string, status: number) => Promise<void>) | undefined
+  if (status >= 400 && consultationOnRefusal && !view.startsWith('errors/') && all.showsNoPerson !== true)
+    await consultationOnRefusal(view, status)
   const body = await renderView(res.app, view, all)
   // Printable documents (evidential statements, briefing sheets) use a layout without navigation.
   const layout = all.printable === true ? 'layoutPrint' : 'layout'

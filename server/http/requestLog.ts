@@ -8,7 +8,14 @@ export function requestLog(logger: Logger): RequestHandler {
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
       logger.info(
-        { requestId: req.id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms), userId: req.user?.id },
+        {
+          requestId: req.id,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Math.round(ms),
+          userId: req.user?.id,
+        },
         'request',
       )
     })

@@ -9,7 +9,6 @@ export type Access = 'public' | 'signedIn' | Permission
 /** What the route's service writes to the audit log ('none' for pages with no personal data). */
 export type RouteAudit = AuditCategory | 'none'
 
-
 /**
  * How a route finds the person it touches: the path parameter and what it names. The restricted
  * record gate (features/people/restrictedRecordGate.ts) runs before the handler of every route

@@ -98,7 +98,12 @@ export const saveSessionBeforeRedirect: RequestHandler = (req, res, next) => {
  */
 export function reserveSessionId(res: Response, secret: string, secureCookies: boolean): string {
   const id = randomBytes(24).toString('base64url')
-  res.cookie(sessionCookieName, `s:${signed(id, secret)}`, { httpOnly: true, sameSite: 'lax', secure: secureCookies, path: '/' })
+  res.cookie(sessionCookieName, `s:${signed(id, secret)}`, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: secureCookies,
+    path: '/',
+  })
   return id
 }
 

@@ -7,7 +7,10 @@ export const labelledOptions = <V extends string>(values: readonly V[], labels: 
   values.map((value) => ({ value, text: labels[value] }))
 
 /** A select's options with a first, empty choice ("Select a lead officer", "Not changed", "All tiers"). */
-export const withBlank = (first: string, options: readonly Option[]): Option[] => [{ value: '', text: first }, ...options]
+export const withBlank = (first: string, options: readonly Option[]): Option[] => [
+  { value: '', text: first },
+  ...options,
+]
 
 export const officerOptionsOf = (officers: readonly { id: string; display_name: string }[]): Option[] =>
   officers.map((o) => ({ value: o.id, text: o.display_name }))

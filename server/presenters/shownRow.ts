@@ -6,6 +6,9 @@
  * for them, and a presenter is their last user; one that renames a column's meaning (a status
  * turned into its label, say) still copies.
  */
-export function shownRow<Row extends object, Shown extends { [K in keyof Shown]: K extends keyof Row ? never : unknown }>(row: Row, shown: Shown): Row & Shown {
+export function shownRow<
+  Row extends object,
+  Shown extends { [K in keyof Shown]: K extends keyof Row ? never : unknown },
+>(row: Row, shown: Shown): Row & Shown {
   return Object.assign(row, shown)
 }

@@ -74,13 +74,26 @@ describe('import boundaries', () => {
   })
 
   it('services, repositories, rules and server/domain never import server/http/', () => {
-    const domainSide = (file: string) => file.startsWith('server/domain/') || /(Service|Repository|Rules)\.ts$/.test(file)
-    const crossings = files.filter(domainSide).flatMap((file) => imports.get(file)!.filter((t) => t.startsWith('server/http/')).map((t) => `${file} -> ${t}`))
+    const domainSide = (file: string) =>
+      file.startsWith('server/domain/') || /(Service|Repository|Rules)\.ts$/.test(file)
+    const crossings = files.filter(domainSide).flatMap((file) =>
+      imports
+        .get(file)!
+        .filter((t) => t.startsWith('server/http/'))
+        .map((t) => `${file} -> ${t}`),
+    )
     expect(crossings).toEqual([])
   })
 
   it('server/domain imports nothing of the app but itself', () => {
-    const outward = files.filter((f) => f.startsWith('server/domain/')).flatMap((file) => imports.get(file)!.filter((t) => !t.startsWith('server/domain/')).map((t) => `${file} -> ${t}`))
+    const outward = files
+      .filter((f) => f.startsWith('server/domain/'))
+      .flatMap((file) =>
+        imports
+          .get(file)!
+          .filter((t) => !t.startsWith('server/domain/'))
+          .map((t) => `${file} -> ${t}`),
+      )
     expect(outward).toEqual([])
   })
 
@@ -88,7 +101,8 @@ describe('import boundaries', () => {
     const edges = new Map<string, Set<string>>()
     for (const [file, targets] of imports) {
       const from = featureOf(file)
-      for (const to of targets.map(featureOf)) if (from && to && to !== from) edges.set(from, (edges.get(from) ?? new Set()).add(to))
+      for (const to of targets.map(featureOf))
+        if (from && to && to !== from) edges.set(from, (edges.get(from) ?? new Set()).add(to))
     }
     const graph = new Map([...edges].map(([k, v]) => [k, [...v]]))
     expect(cycles(graph)).toEqual([])

@@ -27,14 +27,29 @@ type Run = { code: number; stdout: string; stderr: string }
 /** The command over the test's database (the embedded one is reached through its socket server, as the app reaches it). */
 function verify(overrides: Record<string, string | undefined> = {}): Promise<Run> {
   const databaseUrl = String(t.pool.options.connectionString)
-  const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_ENV: 'development', DATABASE_URL: databaseUrl, DATA_DIR: dataDir, SESSION_SECRET: testSessionSecret, AUDIT_KEY: testAuditKey, AUDIT_CHECKPOINT_FILE: checkpointFile }
-  const env = Object.fromEntries(Object.entries({ ...base, ...overrides }).filter((entry): entry is [string, string] => entry[1] !== undefined))
+  const base = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    NODE_ENV: 'development',
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    SESSION_SECRET: testSessionSecret,
+    AUDIT_KEY: testAuditKey,
+    AUDIT_CHECKPOINT_FILE: checkpointFile,
+  }
+  const env = Object.fromEntries(
+    Object.entries({ ...base, ...overrides }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  )
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'server/cli/auditVerify.ts'], {
-      cwd: root,
-      timeout: 30_000,
-      env,
-    }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }))
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'server/cli/auditVerify.ts'],
+      {
+        cwd: root,
+        timeout: 30_000,
+        env,
+      },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    )
   })
 }
 
@@ -44,7 +59,8 @@ beforeAll(async () => {
   checkpointFile = path.join(dataDir, 'audit-checkpoints.log')
   // More than nine rows: the head is row 12 or later, which as text would sort before row 9.
   const actor = { userId: null, username: 'verify-test', requestId: 'verify-test', ip: null }
-  for (let i = 0; i < 12; i += 1) await recordAudit(t.db, actor, { category: 'security', event: 'test.verify_cli', detail: { i } })
+  for (let i = 0; i < 12; i += 1)
+    await recordAudit(t.db, actor, { category: 'security', event: 'test.verify_cli', detail: { i } })
   await sealAuditLog(t.db, { keys })
 })
 
@@ -67,7 +83,9 @@ describe('npm run audit:verify', () => {
 
     const otherKey = await verify({ AUDIT_KEY: 'a-different-audit-key-that-sealed-nothing-here-0123' })
     expect(otherKey).toMatchObject({ code: 2 })
-    expect(otherKey.stderr).toMatch(/audit chain BROKEN at row \d+: sealed with audit key [0-9a-f]{16}, which is not configured/)
+    expect(otherKey.stderr).toMatch(
+      /audit chain BROKEN at row \d+: sealed with audit key [0-9a-f]{16}, which is not configured/,
+    )
 
     const noKey = await verify({ AUDIT_KEY: undefined })
     expect(noKey).toMatchObject({ code: 1 })
@@ -75,12 +93,16 @@ describe('npm run audit:verify', () => {
   })
 
   it('exits 3 and names the rows when the last rows are deleted behind the trigger', async () => {
-    const before = await sql<{ id: string }>`select a.id::text as id from audit_event a order by a.id desc limit 3`.execute(t.db)
+    const before = await sql<{
+      id: string
+    }>`select a.id::text as id from audit_event a order by a.id desc limit 3`.execute(t.db)
     const [last, , third] = before.rows.map((r) => r.id)
-    await t.asOwner((owner) => owner.transaction().execute(async (trx) => {
-      await sql`set local session_replication_role = replica`.execute(trx)
-      await sql`delete from audit_event where id >= ${third!}::int8`.execute(trx)
-    }))
+    await t.asOwner((owner) =>
+      owner.transaction().execute(async (trx) => {
+        await sql`set local session_replication_role = replica`.execute(trx)
+        await sql`delete from audit_event where id >= ${third!}::int8`.execute(trx)
+      }),
+    )
     const cut = await verify()
     expect(cut).toMatchObject({ code: 3 })
     expect(cut.stderr).toContain(`rows ${third}–${last} missing after checkpoint`)

@@ -11,18 +11,93 @@ import { createTestDatabase } from '../helpers/testDatabase.ts'
 // Every borough of East Area has its wards, dated as the statutory orders made them
 // (server/domain/REFERENCE.md), and the demo's and the volume generator's people live in them.
 
-const barkingAndDagenham = ['Abbey', 'Alibon', 'Barking Riverside', 'Beam', 'Becontree', 'Chadwell Heath', 'Eastbrook & Rush Green',
-  'Eastbury', 'Gascoigne', 'Goresbrook', 'Heath', 'Longbridge', 'Mayesbrook', 'Northbury', 'Parsloes', 'Thames View', 'Valence',
-  'Village', 'Whalebone']
-const redbridge = ['Aldborough', 'Barkingside', 'Bridge', 'Chadwell', 'Churchfields', 'Clayhall', 'Clementswood', 'Cranbrook', 'Fairlop',
-  'Fullwell', 'Goodmayes', 'Hainault', 'Ilford Town', 'Loxford', 'Mayfield', 'Newbury', 'Seven Kings', 'Snaresbrook', 'South Woodford',
-  'Valentines', 'Wanstead Park', 'Wanstead Village']
-const haveringFrom2022 = ['Beam Park', 'Cranham', 'Elm Park', 'Emerson Park', 'Gooshays', 'Hacton', 'Harold Wood', 'Havering-atte-Bower',
-  'Heaton', 'Hylands & Harrow Lodge', 'Marshalls & Rise Park', 'Mawneys', 'Rainham & Wennington', 'Rush Green & Crowlands', "St Alban's",
-  "St Andrew's", "St Edward's", 'South Hornchurch', 'Squirrels Heath', 'Upminster']
-const haveringBefore2022 = ['Brooklands', 'Cranham', 'Elm Park', 'Emerson Park', 'Gooshays', 'Hacton', 'Harold Wood', 'Havering Park',
-  'Heaton', 'Hylands', 'Mawneys', 'Pettits', 'Rainham and Wennington', 'Romford Town', "St Andrew's", 'South Hornchurch',
-  "Squirrel's Heath", 'Upminster']
+const barkingAndDagenham = [
+  'Abbey',
+  'Alibon',
+  'Barking Riverside',
+  'Beam',
+  'Becontree',
+  'Chadwell Heath',
+  'Eastbrook & Rush Green',
+  'Eastbury',
+  'Gascoigne',
+  'Goresbrook',
+  'Heath',
+  'Longbridge',
+  'Mayesbrook',
+  'Northbury',
+  'Parsloes',
+  'Thames View',
+  'Valence',
+  'Village',
+  'Whalebone',
+]
+const redbridge = [
+  'Aldborough',
+  'Barkingside',
+  'Bridge',
+  'Chadwell',
+  'Churchfields',
+  'Clayhall',
+  'Clementswood',
+  'Cranbrook',
+  'Fairlop',
+  'Fullwell',
+  'Goodmayes',
+  'Hainault',
+  'Ilford Town',
+  'Loxford',
+  'Mayfield',
+  'Newbury',
+  'Seven Kings',
+  'Snaresbrook',
+  'South Woodford',
+  'Valentines',
+  'Wanstead Park',
+  'Wanstead Village',
+]
+const haveringFrom2022 = [
+  'Beam Park',
+  'Cranham',
+  'Elm Park',
+  'Emerson Park',
+  'Gooshays',
+  'Hacton',
+  'Harold Wood',
+  'Havering-atte-Bower',
+  'Heaton',
+  'Hylands & Harrow Lodge',
+  'Marshalls & Rise Park',
+  'Mawneys',
+  'Rainham & Wennington',
+  'Rush Green & Crowlands',
+  "St Alban's",
+  "St Andrew's",
+  "St Edward's",
+  'South Hornchurch',
+  'Squirrels Heath',
+  'Upminster',
+]
+const haveringBefore2022 = [
+  'Brooklands',
+  'Cranham',
+  'Elm Park',
+  'Emerson Park',
+  'Gooshays',
+  'Hacton',
+  'Harold Wood',
+  'Havering Park',
+  'Heaton',
+  'Hylands',
+  'Mawneys',
+  'Pettits',
+  'Rainham and Wennington',
+  'Romford Town',
+  "St Andrew's",
+  'South Hornchurch',
+  "Squirrel's Heath",
+  'Upminster',
+]
 
 let t: DbHandle
 beforeAll(async () => {
@@ -78,15 +153,33 @@ describe('the wards of the BCU', () => {
     const people = (await outerBoroughPeople(t.db)).filter((p) => p.address !== 'Address no longer current')
     expect(people.length).toBeGreaterThan(20)
     expect(new Set(people.map((p) => p.borough))).toEqual(new Set(['BD', 'RB']))
-    for (const p of people) expect({ ward_borough: p.ward_borough, valid_to: p.valid_to }, p.id).toMatchObject({ ward_borough: p.borough, valid_to: null })
+    for (const p of people)
+      expect({ ward_borough: p.ward_borough, valid_to: p.valid_to }, p.id).toMatchObject({
+        ward_borough: p.borough,
+        valid_to: null,
+      })
   })
 
   it('places the volume generator’s people there in their own borough’s wards too', async () => {
     const seed = 11
     const count = 60
-    await t.asOwner((db) => generateVolume(db, { people: count, seed, password: demoPassword, progress: createProgress(process.stderr, { quiet: true }) }))
-    const people = await outerBoroughPeople(t.db, Array.from({ length: count }, (_, k) => volumeId(seed, 'p', k + 1)))
+    await t.asOwner((db) =>
+      generateVolume(db, {
+        people: count,
+        seed,
+        password: demoPassword,
+        progress: createProgress(process.stderr, { quiet: true }),
+      }),
+    )
+    const people = await outerBoroughPeople(
+      t.db,
+      Array.from({ length: count }, (_, k) => volumeId(seed, 'p', k + 1)),
+    )
     expect(people.length).toBeGreaterThan(10)
-    for (const p of people) expect({ ward_borough: p.ward_borough, valid_to: p.valid_to }, p.id).toMatchObject({ ward_borough: p.borough, valid_to: null })
+    for (const p of people)
+      expect({ ward_borough: p.ward_borough, valid_to: p.valid_to }, p.id).toMatchObject({
+        ward_borough: p.borough,
+        valid_to: null,
+      })
   }, 120_000)
 })

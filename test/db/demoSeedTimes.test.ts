@@ -36,9 +36,13 @@ describe.each(starts)('the demo seeded at %s', (_name, now) => {
     await handle?.close()
   })
 
-  const booked = async () => (await handle.db.selectFrom('appointment').select('scheduled_at').execute()).map((a) => new Date(a.scheduled_at))
+  const booked = async () =>
+    (await handle.db.selectFrom('appointment').select('scheduled_at').execute()).map((a) => new Date(a.scheduled_at))
   // The times an appointment was moved from were appointments too, shown on its RA2 history.
-  const movedFrom = async () => (await handle.db.selectFrom('appointment_change').select('previous_scheduled_at').execute()).map((c) => new Date(c.previous_scheduled_at))
+  const movedFrom = async () =>
+    (await handle.db.selectFrom('appointment_change').select('previous_scheduled_at').execute()).map(
+      (c) => new Date(c.previous_scheduled_at),
+    )
 
   it('has appointments dated today, all in office hours', async () => {
     const todays = (await booked()).filter((t) => wallClock(t).day === today)

@@ -20,18 +20,33 @@ afterAll(async () => {
 })
 
 const preparedOn = async (db: Kysely<Database>) =>
-  (await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements order by name`.execute(db)).rows
+  (
+    await sql<{
+      name: string
+      statement: string
+    }>`select name, statement from pg_prepared_statements order by name`.execute(db)
+  ).rows
 
 describe('prepared statements', () => {
   it('sends a marked statement by one name however often and with whatever values, and an unmarked one unnamed', async () => {
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: poolPreparingMarkedStatements(handle.pool) }) })
-    const marked = (code: string) => prepared(sql<{ code: string; name: string }>`select code, name from area where code = ${code} and kind = 'borough'`.compile(db))
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: poolPreparingMarkedStatements(handle.pool) }),
+    })
+    const marked = (code: string) =>
+      prepared(
+        sql<{
+          code: string
+          name: string
+        }>`select code, name from area where code = ${code} and kind = 'borough'`.compile(db),
+      )
     const before = await preparedOn(db)
 
     const havering = await db.executeQuery(marked('HV'))
     const again = await db.executeQuery(marked('HV'))
     const other = await db.executeQuery(marked('no such borough'))
-    const unmarked = await sql<{ n: number }>`select count(*)::int as n from area where kind = 'borough' and code = ${'HV'}`.execute(db)
+    const unmarked = await sql<{
+      n: number
+    }>`select count(*)::int as n from area where kind = 'borough' and code = ${'HV'}`.execute(db)
 
     expect(havering.rows.map((r) => r.code)).toEqual(['HV'])
     expect(again.rows).toEqual(havering.rows)

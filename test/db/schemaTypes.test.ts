@@ -55,7 +55,14 @@ function allowedValues(definition: string): string[] | null {
 }
 
 async function readSchema(db: Kysely<Database>): Promise<Column[]> {
-  const columns = await sql<{ table: string; column: string; nullable: boolean; typname: string; category: string; labels: string[] | null }>`
+  const columns = await sql<{
+    table: string
+    column: string
+    nullable: boolean
+    typname: string
+    category: string
+    labels: string[] | null
+  }>`
     select c.relname as table, a.attname as column, not a.attnotnull as nullable,
            coalesce(base.typname, t.typname) as typname, coalesce(base.typcategory, t.typcategory) as category,
            case when t.typtype = 'e' then array(select e.enumlabel::text from pg_enum e where e.enumtypid = t.oid order by e.enumsortorder) end as labels
@@ -77,15 +84,30 @@ async function readSchema(db: Kysely<Database>): Promise<Column[]> {
   return columns.rows
     .filter((r) => !kyselyTables.includes(r.table))
     .map((r) => {
-      const lists = checks.rows.filter((k) => k.table === r.table && k.column === r.column).map((k) => allowedValues(k.definition))
+      const lists = checks.rows
+        .filter((k) => k.table === r.table && k.column === r.column)
+        .map((k) => allowedValues(k.definition))
       // Two such checks on one column both hold: only values in every list are allowed.
-      const fromCheck = lists.filter((list) => list !== null).reduce<string[] | null>((all, list) => (all ? all.filter((v) => list.includes(v)) : list), null)
-      return { table: r.table, column: r.column, nullable: r.nullable, kind: kindOf(r.typname, r.category), allowed: r.labels ?? fromCheck }
+      const fromCheck = lists
+        .filter((list) => list !== null)
+        .reduce<string[] | null>((all, list) => (all ? all.filter((v) => list.includes(v)) : list), null)
+      return {
+        table: r.table,
+        column: r.column,
+        nullable: r.nullable,
+        kind: kindOf(r.typname, r.category),
+        allowed: r.labels ?? fromCheck,
+      }
     })
 }
 
 /** Names whose meaning is fixed by convention rather than by their TypeScript shape. */
-const namedKinds: Record<string, string> = { CalendarDay: 'date', Date: 'timestamp', Buffer: 'binary', Uint8Array: 'binary' }
+const namedKinds: Record<string, string> = {
+  CalendarDay: 'date',
+  Date: 'timestamp',
+  Buffer: 'binary',
+  Uint8Array: 'binary',
+}
 
 /** Reads the Database interface of db/types.ts with the TypeScript parser: table → column → declared type. */
 function readDeclaredTypes(source: string): Map<string, Map<string, Declared>> {
@@ -97,7 +119,9 @@ function readDeclaredTypes(source: string): Map<string, Map<string, Declared>> {
   const members = (name: string): ts.PropertySignature[] => {
     const declaration = declarations.get(name)
     if (!declaration || !ts.isInterfaceDeclaration(declaration)) throw new Error(`db/types.ts: no interface ${name}`)
-    const inherited = (declaration.heritageClauses ?? []).flatMap((h) => h.types.flatMap((t) => members(t.expression.getText(file))))
+    const inherited = (declaration.heritageClauses ?? []).flatMap((h) =>
+      h.types.flatMap((t) => members(t.expression.getText(file))),
+    )
     return [...inherited, ...declaration.members.filter(ts.isPropertySignature)]
   }
   const classify = (node: ts.TypeNode, into: Declared): void => {
@@ -116,7 +140,8 @@ function readDeclaredTypes(source: string): Map<string, Map<string, Declared>> {
     if (ts.isTypeReferenceNode(node)) {
       const name = node.typeName.getText(file)
       // Generated<S> and ColumnType<S, I, U>: what a select returns is what the column holds.
-      if ((name === 'Generated' || name === 'ColumnType') && node.typeArguments?.[0]) return classify(node.typeArguments[0], into)
+      if ((name === 'Generated' || name === 'ColumnType') && node.typeArguments?.[0])
+        return classify(node.typeArguments[0], into)
       if (namedKinds[name]) return void into.kinds.add(namedKinds[name])
       if (name === 'Array' || name === 'ReadonlyArray') return void into.kinds.add('array')
       const alias = declarations.get(name)
@@ -132,7 +157,8 @@ function readDeclaredTypes(source: string): Map<string, Map<string, Declared>> {
     }
     const keyword = keywords[node.kind]
     if (keyword) into.kinds.add(keyword)
-    else if (node.kind !== ts.SyntaxKind.UndefinedKeyword && node.kind !== ts.SyntaxKind.NeverKeyword) into.kinds.add(`unrecognised type ${node.getText(file)}`)
+    else if (node.kind !== ts.SyntaxKind.UndefinedKeyword && node.kind !== ts.SyntaxKind.NeverKeyword)
+      into.kinds.add(`unrecognised type ${node.getText(file)}`)
   }
   const tables = new Map<string, Map<string, Declared>>()
   for (const table of members('Database')) {
@@ -165,15 +191,20 @@ function describeColumn(kind: string, nullable: boolean, values?: readonly strin
 function compareSchema(schema: Column[], declaredTables: Map<string, Map<string, Declared>>): string[] {
   const mismatches: string[] = []
   const schemaTables = new Set(schema.map((c) => c.table))
-  for (const table of schemaTables) if (!declaredTables.has(table)) mismatches.push(`${table}: the database has this table, db/types.ts's Database does not`)
-  for (const table of declaredTables.keys()) if (!schemaTables.has(table)) mismatches.push(`${table}: db/types.ts declares this table, the database has none`)
+  for (const table of schemaTables)
+    if (!declaredTables.has(table))
+      mismatches.push(`${table}: the database has this table, db/types.ts's Database does not`)
+  for (const table of declaredTables.keys())
+    if (!schemaTables.has(table)) mismatches.push(`${table}: db/types.ts declares this table, the database has none`)
   for (const column of schema) {
     const declaredColumns = declaredTables.get(column.table)
     if (!declaredColumns) continue
     const where = `${column.table}.${column.column}`
     const declared = declaredColumns.get(column.column)
     if (!declared) {
-      mismatches.push(`${where}: database says ${describeColumn(column.kind, column.nullable)}, db/types.ts does not declare it`)
+      mismatches.push(
+        `${where}: database says ${describeColumn(column.kind, column.nullable)}, db/types.ts does not declare it`,
+      )
       continue
     }
     const kind = declaredKind(declared)
@@ -181,13 +212,17 @@ function compareSchema(schema: Column[], declaredTables: Map<string, Map<string,
     const literals = kind === 'enum' ? [...declared.literals].sort() : null
     const valuesAgree = !literals || !column.allowed || literals.join('\n') === [...column.allowed].sort().join('\n')
     if (!kindAgrees || !valuesAgree || declared.nullable !== column.nullable) {
-      mismatches.push(`${where}: database says ${describeColumn(column.kind, column.nullable, column.allowed)}, db/types.ts says ${describeColumn(kind, declared.nullable, literals)}`)
+      mismatches.push(
+        `${where}: database says ${describeColumn(column.kind, column.nullable, column.allowed)}, db/types.ts says ${describeColumn(kind, declared.nullable, literals)}`,
+      )
     }
   }
   for (const [table, declaredColumns] of declaredTables) {
     const inSchema = new Set(schema.filter((c) => c.table === table).map((c) => c.column))
     if (!schemaTables.has(table)) continue
-    for (const column of declaredColumns.keys()) if (!inSchema.has(column)) mismatches.push(`${table}.${column}: db/types.ts declares it, the database has no such column`)
+    for (const column of declaredColumns.keys())
+      if (!inSchema.has(column))
+        mismatches.push(`${table}.${column}: db/types.ts declares it, the database has no such column`)
   }
   return mismatches
 }
@@ -210,14 +245,19 @@ describe('db/types.ts against the migrated schema', () => {
   it('declares every table and column the migrations create, with its nullability and kind of value, and nothing else', async () => {
     const schema = await handle.asOwner((db) => readSchema(db))
     expect(schema.length).toBeGreaterThan(100)
-    expect(schema.find((c) => c.table === 'person' && c.column === 'date_of_birth')).toMatchObject({ kind: 'date', nullable: false })
+    expect(schema.find((c) => c.table === 'person' && c.column === 'date_of_birth')).toMatchObject({
+      kind: 'date',
+      nullable: false,
+    })
     expect(compareSchema(schema, declared).sort()).toEqual([...acceptedDifferences].sort())
   })
 
   it('names a column a migration adds but db/types.ts leaves out, and a narrowed list of values', async () => {
     const schema = await handle.asOwner(async (db) => {
       await sql`alter table area add column nickname text not null default ''`.execute(db)
-      await sql`alter table area add constraint area_kind_narrowed check (kind in ('bcu', 'ward')) not valid`.execute(db)
+      await sql`alter table area add constraint area_kind_narrowed check (kind in ('bcu', 'ward')) not valid`.execute(
+        db,
+      )
       return readSchema(db)
     })
     expect(compareSchema(schema, declared).filter((m) => !acceptedDifferences.includes(m))).toEqual([

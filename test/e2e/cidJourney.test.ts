@@ -4,7 +4,16 @@ import { todayInLondon } from '../../server/domain/time.ts'
 import { daysFromToday, failure, marker, person, shownName } from '../features/cid/cidSupport.ts'
 import { expectNoAccessibilityViolations } from './support/accessibility.ts'
 import { launchBrowser, openWatchedPage, type PageWatch } from './support/browser.ts'
-import { arriveAt, expectErrorSummary, expectSuccessBanner, followNavigation, headingOf, signIn, typeDate, typeInto } from './support/journey.ts'
+import {
+  arriveAt,
+  expectErrorSummary,
+  expectSuccessBanner,
+  followNavigation,
+  headingOf,
+  signIn,
+  typeDate,
+  typeInto,
+} from './support/journey.ts'
 import { startApp, type RunningApp } from './support/runningApp.ts'
 
 // The hand-off to CID: the system proposes a violent person wanted for a DIP failure, the
@@ -44,11 +53,18 @@ async function journey(steps: (page: Page, watch: PageWatch) => Promise<void>): 
 }
 
 async function navigationTexts(page: Page): Promise<string[]> {
-  return (await page.getByRole('navigation', { name: 'Menu' }).getByRole('link').allInnerTexts()).map((text) => text.trim())
+  return (await page.getByRole('navigation', { name: 'Menu' }).getByRole('link').allInnerTexts()).map((text) =>
+    text.trim(),
+  )
 }
 
 /** Presses a form's button where the app should refuse the form, telling the page watch the 400 is meant. */
-async function submitExpectingRefusal(page: Page, watch: PageWatch, button: RegExp | string, path: string): Promise<void> {
+async function submitExpectingRefusal(
+  page: Page,
+  watch: PageWatch,
+  button: RegExp | string,
+  path: string,
+): Promise<void> {
   watch.expectStatus(400, path)
   const refused = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === path)
   await page.getByRole('button', { name: button }).click()
@@ -57,7 +73,11 @@ async function submitExpectingRefusal(page: Page, watch: PageWatch, button: RegE
 }
 
 async function entryIdOf(personId: string): Promise<string> {
-  const row = await app.db.selectFrom('cid_entry').select('id').where('person_id', '=', personId).executeTakeFirstOrThrow()
+  const row = await app.db
+    .selectFrom('cid_entry')
+    .select('id')
+    .where('person_id', '=', personId)
+    .executeTakeFirstOrThrow()
   return row.id
 }
 
@@ -68,7 +88,9 @@ describe('the hand-off of a violent wanted person to CID', () => {
       await followNavigation(page, 'CID proposals')
       await arriveAt(page, '/cid/proposals', 'CID hand-offs awaiting a decision', 'CID proposals')
 
-      const card = page.locator('.govuk-summary-card', { has: page.getByRole('heading', { name: wanted.name, exact: true }) })
+      const card = page.locator('.govuk-summary-card', {
+        has: page.getByRole('heading', { name: wanted.name, exact: true }),
+      })
       expect(await card.count(), 'the system proposed the violent wanted person').toBe(1)
       expect(await card.innerText()).toContain('By the system')
       const entryId = await entryIdOf(wanted.personId)
@@ -76,13 +98,18 @@ describe('the hand-off of a violent wanted person to CID', () => {
 
       await submitExpectingRefusal(page, watch, countersign, `/cid/${entryId}/countersign`)
       expect(await headingOf(page)).toBe('CID hand-offs awaiting a decision')
-      await expectErrorSummary(page, 'CID proposals', [{ field: `countersign-${entryId}`, message: 'Enter your rationale' }])
+      await expectErrorSummary(page, 'CID proposals', [
+        { field: `countersign-${entryId}`, message: 'Enter your rationale' },
+      ])
 
       await typeInto(page.locator(`#countersign-${entryId}`), rationale)
       await page.getByRole('button', { name: countersign }).click()
       await arriveAt(page, '/cid/proposals', 'CID hand-offs awaiting a decision', 'CID proposals after countersigning')
       await expectSuccessBanner(page, 'Countersigned: the entry is now on the CID list')
-      expect(await page.getByRole('heading', { name: wanted.name, exact: true }).count(), 'a decided proposal leaves the queue').toBe(0)
+      expect(
+        await page.getByRole('heading', { name: wanted.name, exact: true }).count(),
+        'a decided proposal leaves the queue',
+      ).toBe(0)
     })
   })
 
@@ -105,13 +132,20 @@ describe('the hand-off of a violent wanted person to CID', () => {
       expect(await page.getByRole('navigation').count(), 'no service navigation on the sheet').toBe(0)
       expect(await page.locator('header').count(), 'no service header on the sheet').toBe(0)
       expect(await page.getByText('CID briefing sheet').count()).toBe(1)
-      const countersigned = page.locator('.govuk-summary-list__row', { has: page.getByText('Countersigned', { exact: true }) })
-      expect((await countersigned.innerText()).trim(), 'the supervisor’s rationale is on the sheet, with who countersigned').toMatch(new RegExp(`, \\d.*: ${rationale.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`))
+      const countersigned = page.locator('.govuk-summary-list__row', {
+        has: page.getByText('Countersigned', { exact: true }),
+      })
+      expect(
+        (await countersigned.innerText()).trim(),
+        'the supervisor’s rationale is on the sheet, with who countersigned',
+      ).toMatch(new RegExp(`, \\d.*: ${rationale.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`))
 
       const outcomePath = briefingPath.replace(/briefing$/, 'outcome')
       await page.getByLabel('Arrested', { exact: true }).check()
       await submitExpectingRefusal(page, watch, 'Save outcome', outcomePath)
-      await expectErrorSummary(page, 'the briefing sheet', [{ field: 'reference', message: 'Enter the custody number of the arrest' }])
+      await expectErrorSummary(page, 'the briefing sheet', [
+        { field: 'reference', message: 'Enter the custody number of the arrest' },
+      ])
 
       expect(await page.getByLabel('Arrested', { exact: true }).isChecked(), 'the choice is kept').toBe(true)
       await typeDate(page, 'Date', today)
@@ -119,13 +153,24 @@ describe('the hand-off of a violent wanted person to CID', () => {
       await page.getByRole('button', { name: 'Save outcome' }).click()
       await arriveAt(page, '/cid', 'Wanted for DIP failure — violent', 'the CID list after the arrest')
       await expectSuccessBanner(page, 'Outcome recorded')
-      expect(await page.getByRole('link', { name: wanted.name, exact: true }).count(), 'the arrested person leaves the list').toBe(0)
+      expect(
+        await page.getByRole('link', { name: wanted.name, exact: true }).count(),
+        'the arrested person leaves the list',
+      ).toBe(0)
       await expectNoAccessibilityViolations(page, 'the CID list after the arrest')
     })
 
-    const failed = await app.db.selectFrom('dip_failure').select('status').where('person_id', '=', wanted.personId).executeTakeFirstOrThrow()
+    const failed = await app.db
+      .selectFrom('dip_failure')
+      .select('status')
+      .where('person_id', '=', wanted.personId)
+      .executeTakeFirstOrThrow()
     expect(failed.status).toBe('arrested')
-    const events = await app.db.selectFrom('dip_failure_event').select(['kind', 'reference']).where('failure_id', 'in', app.db.selectFrom('dip_failure').select('id').where('person_id', '=', wanted.personId)).execute()
+    const events = await app.db
+      .selectFrom('dip_failure_event')
+      .select(['kind', 'reference'])
+      .where('failure_id', 'in', app.db.selectFrom('dip_failure').select('id').where('person_id', '=', wanted.personId))
+      .execute()
     expect(events).toEqual([{ kind: 'arrested', reference: custodyNumber }])
   })
 })

@@ -5,14 +5,32 @@ import { londonDay, londonInstant } from '../../server/features/dip/dipRules.ts'
 import { addDays, todayInLondon } from '../../server/domain/time.ts'
 import { expectNoAccessibilityViolations } from './support/accessibility.ts'
 import { launchBrowser, openWatchedPage, type PageWatch } from './support/browser.ts'
-import { arriveAt, displayed, expectErrorSummary, expectSuccessBanner, followNavigation, headingOf, pathOf, signedInName, signIn, summaryValue, typeDate, typeInto } from './support/journey.ts'
+import {
+  arriveAt,
+  displayed,
+  expectErrorSummary,
+  expectSuccessBanner,
+  followNavigation,
+  headingOf,
+  pathOf,
+  signedInName,
+  signIn,
+  summaryValue,
+  typeDate,
+  typeInto,
+} from './support/journey.ts'
 import { startApp, type RunningApp } from './support/runningApp.ts'
 
 const uuid = '[0-9a-f-]{36}'
 const wantedReference = 'WM/26/004471'
 
 // A person of the journey's own for the drug test, so it does not depend on whom the seed tested.
-const tested = { surname: 'Threlkeld', forenames: 'Dana', dateOfBirth: '1990-03-14', address: '41 Gidea Avenue, Romford RM2 6DJ' }
+const tested = {
+  surname: 'Threlkeld',
+  forenames: 'Dana',
+  dateOfBirth: '1990-03-14',
+  address: '41 Gidea Avenue, Romford RM2 6DJ',
+}
 const testedName = `${tested.surname.toUpperCase()}, ${tested.forenames}`
 const custodyNumber = 'RO/26/118204'
 const assessmentPlace = 'Romford CJIT, 2 Western Road, Romford RM1 3LP'
@@ -27,7 +45,14 @@ beforeAll(async () => {
   const havering = await app.db.selectFrom('area').select('id').where('code', '=', 'HV').executeTakeFirstOrThrow()
   await app.db
     .insertInto('person')
-    .values({ surname: tested.surname, forenames: tested.forenames, date_of_birth: tested.dateOfBirth, gender: 'female', address: tested.address, area_id: havering.id })
+    .values({
+      surname: tested.surname,
+      forenames: tested.forenames,
+      date_of_birth: tested.dateOfBirth,
+      gender: 'female',
+      address: tested.address,
+      area_id: havering.id,
+    })
     .execute()
 })
 
@@ -48,10 +73,19 @@ async function journey(steps: (page: Page, watch: PageWatch) => Promise<void>): 
 }
 
 async function navigationTexts(page: Page): Promise<string[]> {
-  return (await page.getByRole('navigation', { name: 'Menu' }).getByRole('link').allInnerTexts()).map((text) => text.trim())
+  return (await page.getByRole('navigation', { name: 'Menu' }).getByRole('link').allInnerTexts()).map((text) =>
+    text.trim(),
+  )
 }
 
-type Appointment = { path: string; name: string; kind: 'initial' | 'follow_up'; when: string; place: string; form: string }
+type Appointment = {
+  path: string
+  name: string
+  kind: 'initial' | 'follow_up'
+  when: string
+  place: string
+  form: string
+}
 type Failure = { path: string; personPath: string; name: string; heading: string; section: string; day: string }
 
 async function openDueAppointment(page: Page, today: string): Promise<Appointment> {
@@ -60,7 +94,10 @@ async function openDueAppointment(page: Page, today: string): Promise<Appointmen
   await arriveAt(page, '/appointments', "Today's appointments", "Today's appointments")
   expect(await page.locator('main').innerText()).toContain(displayed(today))
 
-  const rows = page.getByRole('table', { name: 'Required assessment appointments in time order' }).locator('tbody').getByRole('row')
+  const rows = page
+    .getByRole('table', { name: 'Required assessment appointments in time order' })
+    .locator('tbody')
+    .getByRole('row')
   expect(await rows.count(), 'the demo caseload has appointments today').toBeGreaterThan(0)
   const due = rows.filter({ has: page.getByRole('link', { name: /^Record attendance for / }) })
   expect(await due.count(), 'some of today’s appointments are due and not yet recorded').toBeGreaterThan(0)
@@ -82,7 +119,12 @@ async function openDueAppointment(page: Page, today: string): Promise<Appointmen
   return { path: pathOf(page), name, kind, when, place, form: await summaryValue(page, 'Form issued') }
 }
 
-async function recordDidNotAttend(page: Page, watch: PageWatch, appointment: Appointment, today: string): Promise<Failure> {
+async function recordDidNotAttend(
+  page: Page,
+  watch: PageWatch,
+  appointment: Appointment,
+  today: string,
+): Promise<Failure> {
   const action = `${appointment.path}/attendance`
   watch.expectStatus(400, action)
   const refused = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === action)
@@ -93,11 +135,18 @@ async function recordDidNotAttend(page: Page, watch: PageWatch, appointment: App
   await expectErrorSummary(page, 'the appointment page', [{ field: 'outcome', message: 'Select what happened' }])
 
   await page.getByRole('group', { name: 'What happened?' }).getByLabel('Did not attend', { exact: true }).check()
-  await page.getByRole('group', { name: 'If they did not attend or left early: was there good cause?' }).getByLabel('No', { exact: true }).check()
+  await page
+    .getByRole('group', { name: 'If they did not attend or left early: was there good cause?' })
+    .getByLabel('No', { exact: true })
+    .check()
   await page.getByRole('button', { name: 'Save attendance', exact: true }).click()
-  const heading = appointment.kind === 'initial' ? 's12 failure: initial assessment' : 's14 failure: follow-up assessment'
+  const heading =
+    appointment.kind === 'initial' ? 's12 failure: initial assessment' : 's14 failure: follow-up assessment'
   await arriveAt(page, new RegExp(`^/failures/${uuid}$`), heading, 'the failure page')
-  await expectSuccessBanner(page, 'Attendance recorded. This is a failure without good cause: produce the evidential statement.')
+  await expectSuccessBanner(
+    page,
+    'Attendance recorded. This is a failure without good cause: produce the evidential statement.',
+  )
 
   expect((await page.locator('.govuk-caption-l').innerText()).trim()).toBe(appointment.name)
   expect(await summaryValue(page, 'Status')).toBe('Open: awaiting circulation')
@@ -117,7 +166,10 @@ async function recordDidNotAttend(page: Page, watch: PageWatch, appointment: App
 }
 
 function awaitingStatementRows(page: Page) {
-  return page.getByRole('table', { name: 'Open failures without a statement, oldest first' }).locator('tbody').getByRole('row')
+  return page
+    .getByRole('table', { name: 'Open failures without a statement, oldest first' })
+    .locator('tbody')
+    .getByRole('row')
 }
 
 async function findInFailuresAwaitingStatement(page: Page, failure: Failure): Promise<void> {
@@ -132,7 +184,12 @@ async function findInFailuresAwaitingStatement(page: Page, failure: Failure): Pr
   await arriveAt(page, failure.path, failure.heading, 'the failure page, from the list')
 }
 
-async function checkPrintableStatement(page: Page, appointment: Appointment, failure: Failure, worker: string): Promise<void> {
+async function checkPrintableStatement(
+  page: Page,
+  appointment: Appointment,
+  failure: Failure,
+  worker: string,
+): Promise<void> {
   await page.getByRole('link', { name: 'Open the evidential statement to print' }).click()
   await arriveAt(page, `${failure.path}/statement`, 'Statement of witness', 'the evidential statement')
   expect(await page.title()).toMatch(/^Evidential statement – /)
@@ -177,13 +234,21 @@ async function recordStatementSigned(page: Page, failure: Failure, today: string
   await arriveAt(page, failure.path, failure.heading, 'the failure page after recording the statement')
   await expectSuccessBanner(page, 'Statement recorded as produced and signed')
   expect(await summaryValue(page, 'Evidential statement')).toContain(`Produced and signed on ${displayed(today)}`)
-  expect(await page.getByRole('button', { name: 'Record the statement as checked and signed' }).count(), 'a statement is recorded once').toBe(0)
+  expect(
+    await page.getByRole('button', { name: 'Record the statement as checked and signed' }).count(),
+    'a statement is recorded once',
+  ).toBe(0)
   const history = (await page.locator('.cohort-timeline').innerText()).trim()
   expect(history).toContain(`${displayed(today)}: Evidential statement produced`)
 
   expect(await navigationTexts(page)).toContain('Failures')
   await followNavigation(page, 'Failures')
-  await arriveAt(page, '/failures', 'Failures awaiting a statement', 'Failures awaiting a statement, after the statement')
+  await arriveAt(
+    page,
+    '/failures',
+    'Failures awaiting a statement',
+    'Failures awaiting a statement, after the statement',
+  )
   expect(await page.locator(`a[href="${failure.path}"]`).count(), 'the failure no longer waits for a statement').toBe(0)
 }
 
@@ -199,7 +264,10 @@ async function circulateAsWanted(page: Page, failure: Failure, today: string): P
 
   await link.click()
   await arriveAt(page, failure.path, failure.heading, 'the failure page, for the police')
-  expect(await page.getByRole('link', { name: 'Open the evidential statement to print' }).count(), 'statements are for the DIP team').toBe(0)
+  expect(
+    await page.getByRole('link', { name: 'Open the evidential statement to print' }).count(),
+    'statements are for the DIP team',
+  ).toBe(0)
   expect(await summaryValue(page, 'Evidential statement')).toContain(`Produced and signed on ${displayed(today)}`)
 
   await typeDate(page, 'Date circulated', today)
@@ -209,15 +277,24 @@ async function circulateAsWanted(page: Page, failure: Failure, today: string): P
   await expectSuccessBanner(page, 'Recorded as circulated wanted')
   expect(await summaryValue(page, 'Status')).toBe('Circulated as wanted')
   expect(await summaryValue(page, 'Wanted since')).toBe(`${displayed(today)} (${wantedReference})`)
-  expect(await page.getByRole('heading', { name: 'Circulate as wanted' }).count(), 'a wanted person is not circulated twice').toBe(0)
-  expect(await page.locator('.cohort-timeline').innerText()).toContain(`${displayed(today)}: Circulated as wanted (${wantedReference})`)
+  expect(
+    await page.getByRole('heading', { name: 'Circulate as wanted' }).count(),
+    'a wanted person is not circulated twice',
+  ).toBe(0)
+  expect(await page.locator('.cohort-timeline').innerText()).toContain(
+    `${displayed(today)}: Circulated as wanted (${wantedReference})`,
+  )
 
   await page.getByRole('link', { name: 'Back to the person' }).click()
   await arriveAt(page, failure.personPath, failure.name, "the person's record, wanted")
   const dip = page.locator('#dip').locator('xpath=..')
   const warning = (await dip.locator('.govuk-warning-text').innerText()).replace(/\s+/g, ' ')
-  expect(warning).toContain(`${failure.section} failure ${displayed(failure.day)}: Circulated as wanted, Wanted since ${displayed(today)} (${wantedReference})`)
-  expect((await item.innerText()).trim()).toContain(`: Circulated as wanted. Wanted since ${displayed(today)} (${wantedReference}). Time bar`)
+  expect(warning).toContain(
+    `${failure.section} failure ${displayed(failure.day)}: Circulated as wanted, Wanted since ${displayed(today)} (${wantedReference})`,
+  )
+  expect((await item.innerText()).trim()).toContain(
+    `: Circulated as wanted. Wanted since ${displayed(today)} (${wantedReference}). Time bar`,
+  )
 }
 
 describe("a DIP worker's day", () => {
@@ -253,7 +330,10 @@ describe("a DIP worker's day", () => {
       await page.keyboard.press('Enter')
       await page.waitForURL((url) => url.pathname === '/people/search' && url.searchParams.get('q') === tested.surname)
       await expectNoAccessibilityViolations(page, 'the search results')
-      await page.getByRole('table', { name: 'Search results, best match first' }).getByRole('link', { name: testedName, exact: true }).click()
+      await page
+        .getByRole('table', { name: 'Search results, best match first' })
+        .getByRole('link', { name: testedName, exact: true })
+        .click()
       await arriveAt(page, new RegExp(`^/people/${uuid}$`), testedName, "the tested person's record")
       const personPath = pathOf(page)
       expect(await page.getByText('No drug tests recorded.').count()).toBe(1)
@@ -262,22 +342,43 @@ describe("a DIP worker's day", () => {
       await arriveAt(page, `${personPath}/drug-tests/new`, 'Record a drug test', 'Record a drug test')
       await page.getByLabel('Custody suite').selectOption({ label: 'Romford custody suite' })
       await typeInto(page.getByLabel('Custody number'), custodyNumber)
-      await page.getByRole('group', { name: 'When was the sample taken?' }).getByLabel('On arrest', { exact: true }).check()
+      await page
+        .getByRole('group', { name: 'When was the sample taken?' })
+        .getByLabel('On arrest', { exact: true })
+        .check()
       await page.getByLabel('Trigger offence', { exact: true }).selectOption({ label: 'Theft (Theft Act 1968 s1)' })
       await typeDate(page, 'Sample date', sampleDay)
       await typeInto(page.getByLabel('Sample time'), sampleTime)
       await page.getByRole('group', { name: 'Opiates (heroin)' }).getByLabel('Negative', { exact: true }).check()
-      await page.getByRole('group', { name: 'Cocaine (including crack)' }).getByLabel('Positive', { exact: true }).check()
-      expect(await page.getByRole('group', { name: 'Did the person refuse to give a sample?' }).getByLabel('No', { exact: true }).isChecked()).toBe(true)
-      expect(await page.getByRole('group', { name: 'Does the person dispute the result?' }).getByLabel('No', { exact: true }).isChecked()).toBe(true)
+      await page
+        .getByRole('group', { name: 'Cocaine (including crack)' })
+        .getByLabel('Positive', { exact: true })
+        .check()
+      expect(
+        await page
+          .getByRole('group', { name: 'Did the person refuse to give a sample?' })
+          .getByLabel('No', { exact: true })
+          .isChecked(),
+      ).toBe(true)
+      expect(
+        await page
+          .getByRole('group', { name: 'Does the person dispute the result?' })
+          .getByLabel('No', { exact: true })
+          .isChecked(),
+      ).toBe(true)
       await page.getByRole('button', { name: 'Save test', exact: true }).click()
 
       await arriveAt(page, new RegExp(`^/drug-tests/${uuid}$`), 'Drug test (DT1)', 'the drug test')
       await expectSuccessBanner(page, 'Drug test recorded. The result is positive: you can now require an assessment.')
-      expect(await summaryValue(page, 'Sample taken')).toBe(`${formatWhen(londonInstant(sampleDay, sampleTime))}, on arrest`)
+      expect(await summaryValue(page, 'Sample taken')).toBe(
+        `${formatWhen(londonInstant(sampleDay, sampleTime))}, on arrest`,
+      )
       expect(await summaryValue(page, 'Opiates')).toBe('Negative')
       expect(await summaryValue(page, 'Cocaine')).toBe('Positive')
-      expect(await page.getByRole('heading', { name: 'Require an assessment (RA1)' }).count(), 'a positive test offers the required assessment').toBe(1)
+      expect(
+        await page.getByRole('heading', { name: 'Require an assessment (RA1)' }).count(),
+        'a positive test offers the required assessment',
+      ).toBe(1)
 
       const imposedAt = new Date(sampleAt.getTime() + 30 * 60_000)
       await typeDate(page, 'Date the requirement was imposed in custody', londonDay(imposedAt))
@@ -289,16 +390,33 @@ describe("a DIP worker's day", () => {
       await page.getByRole('button', { name: 'Require assessment', exact: true }).click()
 
       await arriveAt(page, personPath, testedName, "the tested person's record with the assessment")
-      await expectSuccessBanner(page, 'Required assessment imposed (RA1): initial appointment booked and follow-up requirement imposed')
+      await expectSuccessBanner(
+        page,
+        'Required assessment imposed (RA1): initial appointment booked and follow-up requirement imposed',
+      )
       const tests = page.getByRole('table', { name: 'Drug tests, newest first' }).locator('tbody').getByRole('row')
       expect(await tests.count()).toBe(1)
       const cells = (await tests.first().getByRole('cell').allInnerTexts()).map((c) => c.trim())
-      expect(cells).toEqual([formatWhen(londonInstant(sampleDay, sampleTime)), 'Arrest', 'Negative', 'Positive', 'Theft (Theft Act 1968 s1)'])
-      const assessments = page.locator('h3', { hasText: 'Required assessments' }).locator('xpath=following-sibling::ul[1]').getByRole('listitem')
+      expect(cells).toEqual([
+        formatWhen(londonInstant(sampleDay, sampleTime)),
+        'Arrest',
+        'Negative',
+        'Positive',
+        'Theft (Theft Act 1968 s1)',
+      ])
+      const assessments = page
+        .locator('h3', { hasText: 'Required assessments' })
+        .locator('xpath=following-sibling::ul[1]')
+        .getByRole('listitem')
       expect(await assessments.count()).toBe(1)
       const booked = formatWhen(londonInstant(appointmentDay, '10:30'))
-      expect((await assessments.first().innerText()).trim()).toBe(`${booked}: Initial assessment (RA1) at ${assessmentPlace} — Not yet recorded`)
-      expect(await assessments.first().getByRole('link', { name: booked }).count(), 'the DIP worker can open the appointment').toBe(1)
+      expect((await assessments.first().innerText()).trim()).toBe(
+        `${booked}: Initial assessment (RA1) at ${assessmentPlace} — Not yet recorded`,
+      )
+      expect(
+        await assessments.first().getByRole('link', { name: booked }).count(),
+        'the DIP worker can open the appointment',
+      ).toBe(1)
     })
   })
 })

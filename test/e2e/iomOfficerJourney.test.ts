@@ -78,7 +78,8 @@ async function findJohnByAlias(page: Page): Promise<string> {
 }
 
 async function checkJohnsRecord(page: Page, officer: string): Promise<void> {
-  const identifier = (key: string) => page.locator('.govuk-summary-list__row', { has: page.getByText(key, { exact: true }) }).locator('dd')
+  const identifier = (key: string) =>
+    page.locator('.govuk-summary-list__row', { has: page.getByText(key, { exact: true }) }).locator('dd')
   expect((await identifier('PNC ID').innerText()).trim()).toBe(john.pncId)
   expect(await identifier('Date of birth').innerText()).toContain(john.born)
   expect(await identifier('Aliases').innerText()).toContain(john.alias)
@@ -112,7 +113,9 @@ async function recordContact(page: Page, watch: PageWatch, personPath: string, t
   await arriveAt(page, personPath, john.name, "John Smith's record after recording a contact")
 
   await expectSuccessBanner(page, 'Contact recorded')
-  const contacts = page.locator('.govuk-grid-column-one-half', { has: page.getByRole('heading', { name: 'Recent contacts' }) })
+  const contacts = page.locator('.govuk-grid-column-one-half', {
+    has: page.getByRole('heading', { name: 'Recent contacts' }),
+  })
   const recorded = contacts.getByRole('listitem').filter({ hasText: contactNote })
   expect(await recorded.count()).toBe(1)
   expect(await recorded.innerText()).toContain(`${displayed(today)}, Home visit (Accommodation)`)
@@ -129,7 +132,9 @@ async function setAction(page: Page, personPath: string, officer: string, today:
   await arriveAt(page, personPath, john.name, "John Smith's record after setting an action")
 
   await expectSuccessBanner(page, 'Action set')
-  const actions = page.locator('.govuk-grid-column-one-half', { has: page.getByRole('heading', { name: 'Open actions' }) })
+  const actions = page.locator('.govuk-grid-column-one-half', {
+    has: page.getByRole('heading', { name: 'Open actions' }),
+  })
   const set = actions.getByRole('listitem').filter({ hasText: actionDescription })
   expect(await set.count()).toBe(1)
   expect(await set.innerText()).toContain(`Due today ${displayed(today)}`)
@@ -145,16 +150,26 @@ async function clearActionFromMyActions(page: Page, today: string): Promise<void
   expect(dueDays, 'earliest due first, so overdue actions lead').toEqual([...dueDays].sort())
   const overdue = dueCells.map((cell) => cell.startsWith('Overdue'))
   expect(overdue[0], 'the demo caseload has overdue actions, and they come first').toBe(true)
-  expect(overdue.indexOf(false) === -1 || overdue.lastIndexOf(true) < overdue.indexOf(false), 'no overdue action after one that is not').toBe(true)
-  expect(dueDays.filter((day, k) => overdue[k] !== (day < today)), 'an action is marked overdue exactly when its day has passed').toEqual([])
+  expect(
+    overdue.indexOf(false) === -1 || overdue.lastIndexOf(true) < overdue.indexOf(false),
+    'no overdue action after one that is not',
+  ).toBe(true)
+  expect(
+    dueDays.filter((day, k) => overdue[k] !== day < today),
+    'an action is marked overdue exactly when its day has passed',
+  ).toEqual([])
 
   const mine = rows.filter({ hasText: actionDescription })
   expect(await mine.count()).toBe(1)
   expect((await mine.locator('td').first().innerText()).trim()).toBe(`Due today\n${displayed(today)}`)
   expect(await mine.getByRole('link', { name: john.name }).count()).toBe(1)
 
-  const reloaded = page.waitForResponse((r) => r.request().method() === 'GET' && new URL(r.url()).pathname === '/actions')
-  const completed = page.waitForResponse((r) => r.request().method() === 'POST' && /^\/actions\/[0-9a-f-]{36}\/complete$/.test(new URL(r.url()).pathname))
+  const reloaded = page.waitForResponse(
+    (r) => r.request().method() === 'GET' && new URL(r.url()).pathname === '/actions',
+  )
+  const completed = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && /^\/actions\/[0-9a-f-]{36}\/complete$/.test(new URL(r.url()).pathname),
+  )
   // The button's hidden words name the action, so a screen reader hears which one it completes.
   await mine.getByRole('button', { name: new RegExp(`^Done\\s*: ${actionDescription}$`) }).click()
   expect((await completed).status(), 'marking done redirects back to the list').toBe(303)
@@ -214,7 +229,11 @@ describe("the supervisor's panel", () => {
       await followNavigation(page, 'Referrals')
       await arriveAt(page, '/referrals', 'Referrals awaiting the panel', 'Referrals')
 
-      const first = page.getByRole('table', { name: 'Pending referrals, oldest first' }).locator('tbody').getByRole('row').first()
+      const first = page
+        .getByRole('table', { name: 'Pending referrals, oldest first' })
+        .locator('tbody')
+        .getByRole('row')
+        .first()
       const programme = (await first.locator('td').nth(2).innerText()).trim()
       const link = first.getByRole('link')
       const name = (await link.innerText()).trim()
@@ -239,7 +258,10 @@ describe("the supervisor's panel", () => {
       await arriveAt(page, /^\/people\/[0-9a-f-]{36}$/, name, "the adopted person's record")
 
       await expectSuccessBanner(page, 'Referral accepted: the person is adopted')
-      const membership = page.getByRole('table', { name: 'Cohort memberships' }).getByRole('row').filter({ hasText: programme })
+      const membership = page
+        .getByRole('table', { name: 'Cohort memberships' })
+        .getByRole('row')
+        .filter({ hasText: programme })
       expect(await membership.count()).toBe(1)
       const cells = (await membership.getByRole('cell').allInnerTexts()).map((c) => c.trim())
       expect(cells.slice(0, 6)).toEqual([programme, 'Active', 'Amber', supervisor, displayed(today), '62 (rfg)'])

@@ -5,14 +5,29 @@ import { londonInstant } from '../../server/features/dip/dipRules.ts'
 import { addDays, todayInLondon } from '../../server/domain/time.ts'
 import { expectNoAccessibilityViolations } from './support/accessibility.ts'
 import { launchBrowser, openWatchedPage } from './support/browser.ts'
-import { arriveAt, displayed, expectSuccessBanner, followNavigation, pathOf, signIn, summaryValue, typeDate, typeInto } from './support/journey.ts'
+import {
+  arriveAt,
+  displayed,
+  expectSuccessBanner,
+  followNavigation,
+  pathOf,
+  signIn,
+  summaryValue,
+  typeDate,
+  typeInto,
+} from './support/journey.ts'
 import { startApp, type RunningApp } from './support/runningApp.ts'
 
 // A disputed positive test whose laboratory result comes back negative: the requirement falls
 // away, its appointment leaves Today's appointments, and no attendance can be recorded on it.
 
 const uuid = '[0-9a-f-]{36}'
-const tested = { surname: 'Pellingford', forenames: 'Morgan', dateOfBirth: '1988-09-23', address: '7 Como Street, Romford RM7 7DR' }
+const tested = {
+  surname: 'Pellingford',
+  forenames: 'Morgan',
+  dateOfBirth: '1988-09-23',
+  address: '7 Como Street, Romford RM7 7DR',
+}
 const testedName = `${tested.surname.toUpperCase()}, ${tested.forenames}`
 const custodyNumber = 'RO/26/207731'
 const assessmentPlace = 'Romford CJIT, 2 Western Road, Romford RM1 3LP'
@@ -29,7 +44,14 @@ beforeAll(async () => {
   const havering = await app.db.selectFrom('area').select('id').where('code', '=', 'HV').executeTakeFirstOrThrow()
   await app.db
     .insertInto('person')
-    .values({ surname: tested.surname, forenames: tested.forenames, date_of_birth: tested.dateOfBirth, gender: 'male', address: tested.address, area_id: havering.id })
+    .values({
+      surname: tested.surname,
+      forenames: tested.forenames,
+      date_of_birth: tested.dateOfBirth,
+      gender: 'male',
+      address: tested.address,
+      area_id: havering.id,
+    })
     .execute()
 })
 
@@ -39,7 +61,10 @@ afterAll(async () => {
 })
 
 function appointmentRows(page: Page) {
-  return page.getByRole('table', { name: 'Required assessment appointments in time order' }).locator('tbody').getByRole('row')
+  return page
+    .getByRole('table', { name: 'Required assessment appointments in time order' })
+    .locator('tbody')
+    .getByRole('row')
 }
 
 /** Opens Today's appointments from the menu and returns the rows that name the tested person. */
@@ -62,7 +87,10 @@ describe('a negative laboratory result', () => {
       await page.keyboard.press('Enter')
       await page.waitForURL((url) => url.pathname === '/people/search' && url.searchParams.get('q') === tested.surname)
       await expectNoAccessibilityViolations(page, 'the search results')
-      await page.getByRole('table', { name: 'Search results, best match first' }).getByRole('link', { name: testedName, exact: true }).click()
+      await page
+        .getByRole('table', { name: 'Search results, best match first' })
+        .getByRole('link', { name: testedName, exact: true })
+        .click()
       await arriveAt(page, new RegExp(`^/people/${uuid}$`), testedName, "the tested person's record")
       const personPath = pathOf(page)
 
@@ -71,13 +99,22 @@ describe('a negative laboratory result', () => {
       await arriveAt(page, `${personPath}/drug-tests/new`, 'Record a drug test', 'Record a drug test')
       await page.getByLabel('Custody suite').selectOption({ label: 'Romford custody suite' })
       await typeInto(page.getByLabel('Custody number'), custodyNumber)
-      await page.getByRole('group', { name: 'When was the sample taken?' }).getByLabel('On arrest', { exact: true }).check()
+      await page
+        .getByRole('group', { name: 'When was the sample taken?' })
+        .getByLabel('On arrest', { exact: true })
+        .check()
       await page.getByLabel('Trigger offence', { exact: true }).selectOption({ label: 'Theft (Theft Act 1968 s1)' })
       await typeDate(page, 'Sample date', sampleDay)
       await typeInto(page.getByLabel('Sample time'), '09:00')
       await page.getByRole('group', { name: 'Opiates (heroin)' }).getByLabel('Positive', { exact: true }).check()
-      await page.getByRole('group', { name: 'Cocaine (including crack)' }).getByLabel('Negative', { exact: true }).check()
-      await page.getByRole('group', { name: 'Does the person dispute the result?' }).getByLabel('Yes', { exact: true }).check()
+      await page
+        .getByRole('group', { name: 'Cocaine (including crack)' })
+        .getByLabel('Negative', { exact: true })
+        .check()
+      await page
+        .getByRole('group', { name: 'Does the person dispute the result?' })
+        .getByLabel('Yes', { exact: true })
+        .check()
       await page.getByRole('button', { name: 'Save test', exact: true }).click()
       await arriveAt(page, new RegExp(`^/drug-tests/${uuid}$`), 'Drug test (DT1)', 'the disputed drug test')
       expect(await summaryValue(page, 'Sample taken')).toBe(`${formatWhen(sampleAt)}, on arrest`)
@@ -95,7 +132,10 @@ describe('a negative laboratory result', () => {
       await typeInto(page.getByLabel('Assessor', { exact: true }), 'Priya Chandran')
       await page.getByRole('button', { name: 'Require assessment', exact: true }).click()
       await arriveAt(page, personPath, testedName, "the tested person's record with the assessment")
-      await expectSuccessBanner(page, 'Required assessment imposed (RA1): initial appointment booked and follow-up requirement imposed')
+      await expectSuccessBanner(
+        page,
+        'Required assessment imposed (RA1): initial appointment booked and follow-up requirement imposed',
+      )
 
       // The appointment is on Today's appointments, due for attendance.
       const listed = await todaysRowsForTested(page, "Today's appointments with the new appointment")
@@ -120,7 +160,10 @@ describe('a negative laboratory result', () => {
       expect(await summaryValue(page, 'Cocaine')).toBe(`Negative; laboratory: not tested (${displayed(today)})`)
       const fellAway = (await page.locator('#requirement-fell-away').innerText()).trim()
       expect(fellAway).toContain(`The requirement fell away on ${displayed(today)}`)
-      expect(await page.getByRole('button', { name: 'Save confirmatory result' }).count(), 'the laboratory result is recorded once').toBe(0)
+      expect(
+        await page.getByRole('button', { name: 'Save confirmatory result' }).count(),
+        'the laboratory result is recorded once',
+      ).toBe(0)
 
       // Gone from Today's appointments.
       const after = await todaysRowsForTested(page, "Today's appointments after the laboratory result")

@@ -7,7 +7,12 @@ import { arriveAt, displayed, expectErrorSummary, followNavigation, signIn } fro
 import { startApp, type RunningApp } from './support/runningApp.ts'
 
 // A MASH case of the journey's own, so the journey does not depend on which demo person the seed picked.
-const person = { surname: 'Quenby', forenames: 'Morgan', dateOfBirth: '1993-08-21', address: '9 Lavender Close, Romford RM3 7QT' }
+const person = {
+  surname: 'Quenby',
+  forenames: 'Morgan',
+  dateOfBirth: '1993-08-21',
+  address: '9 Lavender Close, Romford RM3 7QT',
+}
 const reference = 'MASH-31415'
 const policeOnly = ['9 Lavender Close', 'Warning marker', 'PNC ID']
 
@@ -21,10 +26,22 @@ beforeAll(async () => {
   const db = app.db
   const havering = await db.selectFrom('area').select('id').where('code', '=', 'HV').executeTakeFirstOrThrow()
   const iom = await db.selectFrom('app_user').select('id').where('username', '=', 'iom').executeTakeFirstOrThrow()
-  const agreement = await db.selectFrom('sharing_agreement').select('id').where('agency', '=', 'mash').where('ends_on', 'is', null).executeTakeFirstOrThrow()
+  const agreement = await db
+    .selectFrom('sharing_agreement')
+    .select('id')
+    .where('agency', '=', 'mash')
+    .where('ends_on', 'is', null)
+    .executeTakeFirstOrThrow()
   const row = await db
     .insertInto('person')
-    .values({ surname: person.surname, forenames: person.forenames, date_of_birth: person.dateOfBirth, gender: 'female', address: person.address, area_id: havering.id })
+    .values({
+      surname: person.surname,
+      forenames: person.forenames,
+      date_of_birth: person.dateOfBirth,
+      gender: 'female',
+      address: person.address,
+      area_id: havering.id,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   const today = todayInLondon()
@@ -65,7 +82,9 @@ async function journey(steps: (page: Page, watch: PageWatch) => Promise<void>): 
 }
 
 async function navigationTexts(page: Page): Promise<string[]> {
-  return (await page.getByRole('navigation', { name: 'Menu' }).getByRole('link').allInnerTexts()).map((text) => text.trim())
+  return (await page.getByRole('navigation', { name: 'Menu' }).getByRole('link').allInnerTexts()).map((text) =>
+    text.trim(),
+  )
 }
 
 describe('the MASH partner’s journey', () => {
@@ -77,7 +96,9 @@ describe('the MASH partner’s journey', () => {
       await followNavigation(page, 'Partner cases')
       await arriveAt(page, '/partner-cases', 'Partner cases', 'the partner cases list')
       const cases = page.getByRole('table', { name: 'Cases of your agency, open first' })
-      const row = cases.getByRole('row').filter({ has: page.getByRole('link', { name: `${person.surname.toUpperCase()}, ${person.forenames}`, exact: true }) })
+      const row = cases.getByRole('row').filter({
+        has: page.getByRole('link', { name: `${person.surname.toUpperCase()}, ${person.forenames}`, exact: true }),
+      })
       expect(await row.count()).toBe(1)
       expect(await row.innerText()).toContain(displayed(person.dateOfBirth))
       expect(await row.innerText()).toContain('MASH — RED rating, Strategy discussion')
@@ -99,17 +120,26 @@ describe('the MASH partner’s journey', () => {
       // Closing the case without saying when is refused, with the GOV.UK error summary.
       await page.getByRole('group', { name: 'Status' }).getByLabel('Closed', { exact: true }).check()
       watch.expectStatus(400, `/partner-cases/${linkId}`)
-      const refused = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/partner-cases/${linkId}`)
+      const refused = page.waitForResponse(
+        (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/partner-cases/${linkId}`,
+      )
       await page.getByRole('button', { name: 'Save changes', exact: true }).click()
       expect((await refused).status()).toBe(400)
       await page.waitForLoadState('load')
-      await expectErrorSummary(page, 'the case page', [{ field: 'closedOn', message: 'Enter the date the case was closed' }])
+      await expectErrorSummary(page, 'the case page', [
+        { field: 'closedOn', message: 'Enter the date the case was closed' },
+      ])
 
       // Change of mind: keep it open and raise the rating to amber.
       await page.getByRole('group', { name: 'Status' }).getByLabel('Open', { exact: true }).check()
       await page.getByLabel('BRAG rating').selectOption({ label: 'Amber: decision within 6 hours' })
       await page.getByRole('button', { name: 'Save changes', exact: true }).click()
-      await arriveAt(page, `/partner-cases/${linkId}`, 'MASH — AMBER rating, Strategy discussion', 'the case page after the change')
+      await arriveAt(
+        page,
+        `/partner-cases/${linkId}`,
+        'MASH — AMBER rating, Strategy discussion',
+        'the case page after the change',
+      )
       const success = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: 'Success' }) })
       expect((await success.innerText()).trim()).toContain('Case updated')
       const history = page.locator('h2', { hasText: 'History of changes' }).locator('xpath=following-sibling::ul[1]')

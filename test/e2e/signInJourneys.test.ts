@@ -65,7 +65,10 @@ async function manageUsers(page: Page, watch: PageWatch): Promise<void> {
   await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Users' }).click()
   await page.waitForURL((url) => url.pathname === '/admin/users')
   expect(await headingOf(page)).toBe('Users')
-  expect(await page.getByRole('table').getByRole('row').count(), 'a header row and a row for each demo account').toBeGreaterThan(demoUsernames.length)
+  expect(
+    await page.getByRole('table').getByRole('row').count(),
+    'a header row and a row for each demo account',
+  ).toBeGreaterThan(demoUsernames.length)
   await expectNoAccessibilityViolations(page, 'the Users list')
 
   await page.getByRole('button', { name: 'Add a user' }).click()
@@ -74,7 +77,9 @@ async function manageUsers(page: Page, watch: PageWatch): Promise<void> {
   await expectNoAccessibilityViolations(page, 'Add a user')
 
   watch.expectStatus(400, '/admin/users')
-  const refused = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/admin/users')
+  const refused = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/admin/users',
+  )
   await page.getByRole('button', { name: 'Create user' }).click()
   expect((await refused).status()).toBe(400)
   await page.getByRole('heading', { name: 'There is a problem' }).waitFor()

@@ -15,7 +15,11 @@ let duplicate: { id: string; name: string }
 beforeAll(async () => {
   app = await startApp()
   browser = await launchBrowser()
-  const pair = await app.db.selectFrom('person').select(['id', 'forenames', 'pnc_id']).where('surname', '=', 'Brackenbury').execute()
+  const pair = await app.db
+    .selectFrom('person')
+    .select(['id', 'forenames', 'pnc_id'])
+    .where('surname', '=', 'Brackenbury')
+    .execute()
   const kept = pair.find((p) => p.pnc_id !== null)
   const other = pair.find((p) => p.pnc_id === null)
   if (!kept || !other) throw new Error('The demo data has no duplicate pair to combine')
@@ -45,7 +49,12 @@ describe('a supervisor combines a duplicate record', () => {
       await page.goto(`/people/${keep.id}`)
       await arriveAt(page, `/people/${keep.id}`, keep.name, 'the person page')
       await page.getByRole('link', { name: 'Combine with a duplicate record' }).click()
-      await arriveAt(page, `/people/${keep.id}/combine`, 'Combine with a duplicate record', 'the first step of combining')
+      await arriveAt(
+        page,
+        `/people/${keep.id}/combine`,
+        'Combine with a duplicate record',
+        'the first step of combining',
+      )
 
       await page.getByRole('link', { name: `Check and combine ${duplicate.name}` }).click()
       await arriveAt(page, `/people/${keep.id}/combine`, 'Check before combining these records', 'the check page')
@@ -63,14 +72,22 @@ describe('a supervisor combines a duplicate record', () => {
         { field: 'confirmSamePerson', message: 'Confirm that both records are about the same person' },
       ])
 
-      await typeInto(page.getByLabel('Why are these records the same person?'), 'Custody photographs and date of birth match; PNC confirms one man')
+      await typeInto(
+        page.getByLabel('Why are these records the same person?'),
+        'Custody photographs and date of birth match; PNC confirms one man',
+      )
       await page.getByLabel('I have checked that both records are about the same person').check()
       await page.getByRole('button', { name: 'Combine records', exact: true }).click()
       await arriveAt(page, `/people/${keep.id}`, keep.name, 'the combined record')
       await expectSuccessBanner(page, 'The records have been combined.')
 
       await page.goto(`/people/${duplicate.id}`)
-      await arriveAt(page, `/people/${duplicate.id}`, 'This record has been combined with another', 'the merged record’s old address')
+      await arriveAt(
+        page,
+        `/people/${duplicate.id}`,
+        'This record has been combined with another',
+        'the merged record’s old address',
+      )
       await page.getByRole('link', { name: 'Open the combined record' }).click()
       await arriveAt(page, `/people/${keep.id}`, keep.name, 'the combined record again')
 

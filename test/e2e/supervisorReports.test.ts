@@ -3,7 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addDays, addMonths, todayInLondon } from '../../server/domain/time.ts'
 import { createPerson } from '../helpers/factories.ts'
 import { launchBrowser, openWatchedPage, type PageWatch } from './support/browser.ts'
-import { arriveAt, displayed, expectErrorSummary, expectSuccessBanner, followNavigation, headingOf, signIn, typeDate, typeInto } from './support/journey.ts'
+import {
+  arriveAt,
+  displayed,
+  expectErrorSummary,
+  expectSuccessBanner,
+  followNavigation,
+  headingOf,
+  signIn,
+  typeDate,
+  typeInto,
+} from './support/journey.ts'
 import { startApp, type RunningApp } from './support/runningApp.ts'
 
 // The supervisor's oversight pages: the performance report, who has looked at a record, a
@@ -64,11 +74,22 @@ describe('a supervisor’s reports and reviews', () => {
       const to = addMonths(todayInLondon(), -3)
       await typeDate(page, 'From', from)
       await typeDate(page, 'To', to)
-      const part = (iso: string) => ({ d: String(Number(iso.slice(8, 10))), m: String(Number(iso.slice(5, 7))), y: iso.slice(0, 4) })
+      const part = (iso: string) => ({
+        d: String(Number(iso.slice(8, 10))),
+        m: String(Number(iso.slice(5, 7))),
+        y: iso.slice(0, 4),
+      })
       const [f, t] = [part(from), part(to)]
-      await pressExpectingRefusal(page, watch, 'Show figures', `/performance?from-day=${f.d}&from-month=${f.m}&from-year=${f.y}&to-day=${t.d}&to-month=${t.m}&to-year=${t.y}&areaId=&wardId=`)
+      await pressExpectingRefusal(
+        page,
+        watch,
+        'Show figures',
+        `/performance?from-day=${f.d}&from-month=${f.m}&from-year=${f.y}&to-day=${t.d}&to-month=${t.m}&to-year=${t.y}&areaId=&wardId=`,
+      )
       expect(await headingOf(page)).toBe('Performance')
-      await expectErrorSummary(page, 'the performance report', [{ field: 'to', message: 'The to date must be on or after the from date' }])
+      await expectErrorSummary(page, 'the performance report', [
+        { field: 'to', message: 'The to date must be on or after the from date' },
+      ])
     })
   })
 
@@ -79,7 +100,11 @@ describe('a supervisor’s reports and reviews', () => {
       await page.getByRole('link', { name: 'Monthly intelligence meeting pack' }).click()
       await arriveAt(page, '/performance/pack', 'Monthly intelligence meeting pack', 'the choice of month')
       const lastMonth = addMonths(`${todayInLondon().slice(0, 7)}-01`, -1)
-      const monthName = new Date(`${lastMonth}T00:00:00Z`).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' })
+      const monthName = new Date(`${lastMonth}T00:00:00Z`).toLocaleDateString('en-GB', {
+        month: 'long',
+        year: 'numeric',
+        timeZone: 'UTC',
+      })
       expect(await page.getByLabel('Month').inputValue(), 'last month is offered first').toBe(lastMonth.slice(0, 7))
       await page.getByRole('button', { name: 'Produce the pack' }).click()
       await page.waitForURL((url) => url.searchParams.get('month') === lastMonth.slice(0, 7))
@@ -98,9 +123,17 @@ describe('a supervisor’s reports and reviews', () => {
       await page.goto(`/people/${viewed.id}`)
       await arriveAt(page, `/people/${viewed.id}`, viewed.name, 'the person page')
       await page.getByRole('link', { name: 'Who has looked at this record' }).click()
-      await arriveAt(page, `/people/${viewed.id}/audit`, 'Who has looked at this record', 'who has looked at this record')
+      await arriveAt(
+        page,
+        `/people/${viewed.id}/audit`,
+        'Who has looked at this record',
+        'who has looked at this record',
+      )
       const entries = page.getByRole('table', { name: 'Audit entries, newest first' })
-      expect(await entries.getByRole('row').filter({ hasText: 'person viewed' }).count(), 'the supervisor’s own look at the person').toBeGreaterThan(0)
+      expect(
+        await entries.getByRole('row').filter({ hasText: 'person viewed' }).count(),
+        'the supervisor’s own look at the person',
+      ).toBeGreaterThan(0)
 
       await followNavigation(page, 'User activity')
       await arriveAt(page, '/audit/users', 'User activity', 'the list of users')
@@ -109,7 +142,10 @@ describe('a supervisor’s reports and reviews', () => {
       await arriveAt(page, /^\/audit\/users\/[0-9a-f-]{36}$/, 'User activity', 'one user’s activity')
       expect(await page.getByRole('table', { name: 'By day' }).count()).toBe(1)
       const activity = page.getByRole('table', { name: 'Audit entries, newest first' })
-      expect(await activity.getByRole('link', { name: viewed.name, exact: true }).count(), 'the entries name the person looked at').toBeGreaterThan(0)
+      expect(
+        await activity.getByRole('link', { name: viewed.name, exact: true }).count(),
+        'the entries name the person looked at',
+      ).toBeGreaterThan(0)
     })
   })
 
@@ -122,7 +158,12 @@ describe('a supervisor’s reports and reviews', () => {
       await arriveAt(page, `/people/${due.id}/retention`, 'Retention review', 'a retention review')
 
       await page.getByRole('link', { name: 'Everything held (subject access pack)' }).click()
-      await arriveAt(page, `/people/${due.id}/subject-access`, `Subject access pack: ${due.name}`, 'the subject access pack')
+      await arriveAt(
+        page,
+        `/people/${due.id}/subject-access`,
+        `Subject access pack: ${due.name}`,
+        'the subject access pack',
+      )
       expect(await page.getByRole('navigation').count(), 'a printable page: no service navigation').toBe(0)
       await page.goBack()
       await arriveAt(page, `/people/${due.id}/retention`, 'Retention review', 'the retention review again')
@@ -130,7 +171,9 @@ describe('a supervisor’s reports and reviews', () => {
       await page.getByLabel('Dispose', { exact: true }).check()
       await typeInto(page.getByLabel('Reason', { exact: true }), 'No contact for four years')
       await pressExpectingRefusal(page, watch, 'Record decision', `/people/${due.id}/retention`)
-      await expectErrorSummary(page, 'the retention review', [{ field: 'confirmDisposal', message: 'Confirm that the record is to be erased: this cannot be undone' }])
+      await expectErrorSummary(page, 'the retention review', [
+        { field: 'confirmDisposal', message: 'Confirm that the record is to be erased: this cannot be undone' },
+      ])
 
       const next = addDays(addMonths(todayInLondon(), 12), 1)
       await page.getByLabel('Retain', { exact: true }).check()
@@ -139,7 +182,10 @@ describe('a supervisor’s reports and reviews', () => {
       await page.getByRole('button', { name: 'Record decision', exact: true }).click()
       await arriveAt(page, '/retention', 'Retention reviews', 'the retention queue after the decision')
       await expectSuccessBanner(page, `Record retained until the next review on ${displayed(next)}`)
-      expect(await page.getByRole('link', { name: due.name, exact: true }).count(), 'a retained record leaves the queue').toBe(0)
+      expect(
+        await page.getByRole('link', { name: due.name, exact: true }).count(),
+        'a retained record leaves the queue',
+      ).toBe(0)
     })
   })
 })

@@ -2,7 +2,13 @@ import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startAppProcess, type AppProcess } from './support/appProcess.ts'
-import { arrangeDueAppointments, checkAuditLogAsTheApp, createDatabase, query, sealAsTheApp } from './support/arrange.ts'
+import {
+  arrangeDueAppointments,
+  checkAuditLogAsTheApp,
+  createDatabase,
+  query,
+  sealAsTheApp,
+} from './support/arrange.ts'
 import { Browser, formKey, type Reply } from './support/http.ts'
 import { startPrivatePostgres, type PrivatePostgres } from './support/privatePostgres.ts'
 
@@ -43,7 +49,11 @@ type Write = { key: string; attempts: number; acknowledged?: string }
 
 describe('when PostgreSQL restarts under load', () => {
   it('answers only 503 while it is down, never hangs or crashes, keeps sessions, and loses or repeats no acknowledged write', async () => {
-    const browsers = await Promise.all([Browser.signIn(app.baseUrl, 'dip'), Browser.signIn(app.baseUrl, 'dip'), Browser.signIn(app.baseUrl, 'supervisor')])
+    const browsers = await Promise.all([
+      Browser.signIn(app.baseUrl, 'dip'),
+      Browser.signIn(app.baseUrl, 'dip'),
+      Browser.signIn(app.baseUrl, 'supervisor'),
+    ])
     const queue = [...appointments]
     const writes = new Map<string, Write>()
     const marks = { stopping: 0, down: 0, starting: 0, up: 0 }
@@ -63,7 +73,11 @@ describe('when PostgreSQL restarts under load', () => {
       writes.set(appointmentId, write)
       while (!write.acknowledged && Date.now() < giveUpAt) {
         write.attempts += 1
-        const reply = await browser.post(`/appointments/${appointmentId}/attendance`, { outcome: 'attended', _idempotencyKey: key }, 'attendance')
+        const reply = await browser.post(
+          `/appointments/${appointmentId}/attendance`,
+          { outcome: 'attended', _idempotencyKey: key },
+          'attendance',
+        )
         if (reply.status === 303) write.acknowledged = reply.location
         else await pause(200)
       }
@@ -94,10 +108,13 @@ describe('when PostgreSQL restarts under load', () => {
 
     const replies: Reply[] = browsers.flatMap((b) => b.replies)
     const ended = (r: Reply) => r.startedAt + r.ms
-    const describe = (r: Reply) => `${r.label} ${r.status ?? r.error} after ${r.ms} ms at ${r.startedAt - marks.stopping} ms`
+    const describe = (r: Reply) =>
+      `${r.label} ${r.status ?? r.error} after ${r.ms} ms at ${r.startedAt - marks.stopping} ms`
     const unavailable = replies.filter((r) => r.status === 503)
     const duringOutage = replies.filter((r) => r.startedAt >= marks.down && ended(r) <= marks.starting)
-    const firstOkAfterUp = replies.filter((r) => r.startedAt >= marks.up && r.status !== 503).sort((a, b) => a.startedAt - b.startedAt)[0]
+    const firstOkAfterUp = replies
+      .filter((r) => r.startedAt >= marks.up && r.status !== 503)
+      .sort((a, b) => a.startedAt - b.startedAt)[0]
     const summary = {
       requests: replies.length,
       unavailable: unavailable.length,
@@ -122,7 +139,9 @@ describe('when PostgreSQL restarts under load', () => {
     expect(duringOutage.filter((r) => r.status !== 503).map(describe)).toEqual([])
     expect(unavailable.every((r) => r.body.includes('Sorry, the service is unavailable'))).toBe(true)
     // …and only then: not before it stopped, nor once it had been back a moment.
-    expect(unavailable.filter((r) => ended(r) < marks.stopping || r.startedAt > marks.up + recoveryGraceMs).map(describe)).toEqual([])
+    expect(
+      unavailable.filter((r) => ended(r) < marks.stopping || r.startedAt > marks.up + recoveryGraceMs).map(describe),
+    ).toEqual([])
     expect(app.alive()).toBe(true)
 
     // Still signed in: the sessions were in the database, which kept them.

@@ -50,13 +50,21 @@ describe('two app instances on one database', () => {
     const page = await onA.get(`/appointments/${appointmentId}`)
     const key = formKey(page.body, `/appointments/${appointmentId}/attendance`)
     expect(key).toBeDefined()
-    const saved = await onB.post(`/appointments/${appointmentId}/attendance`, { outcome: 'attended', _idempotencyKey: key ?? '' })
+    const saved = await onB.post(`/appointments/${appointmentId}/attendance`, {
+      outcome: 'attended',
+      _idempotencyKey: key ?? '',
+    })
     expect(saved.status).toBe(303)
     // The same form sent again, this time to A: the key is known there too, so nothing more is written.
-    const again = await onA.post(`/appointments/${appointmentId}/attendance`, { outcome: 'attended', _idempotencyKey: key ?? '' })
+    const again = await onA.post(`/appointments/${appointmentId}/attendance`, {
+      outcome: 'attended',
+      _idempotencyKey: key ?? '',
+    })
     expect(again.status).toBe(303)
     expect(again.location).toBe(saved.location)
-    expect(await query(databaseUrl, 'select 1 from attendance where appointment_id = $1', [appointmentId])).toHaveLength(1)
+    expect(
+      await query(databaseUrl, 'select 1 from attendance where appointment_id = $1', [appointmentId]),
+    ).toHaveLength(1)
 
     // Signing out on B ends the session on A.
     const signOut = await onB.post('/sign-out', {})
@@ -85,7 +93,10 @@ describe('two app instances on one database', () => {
         place,
         reason: 'Room change',
       })
-    const replies = await Promise.all([change(dipOnA, pageA.body, 'Room 1, Romford'), change(supervisorOnB, pageB.body, 'Room 2, Ilford')])
+    const replies = await Promise.all([
+      change(dipOnA, pageA.body, 'Room 1, Romford'),
+      change(supervisorOnB, pageB.body, 'Room 2, Ilford'),
+    ])
     expect(replies.map((r) => r.status).sort()).toEqual([303, 409])
     const rows = await query<{ version: number; changes: number }>(
       databaseUrl,

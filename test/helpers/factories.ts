@@ -162,7 +162,10 @@ export async function createReferral(db: Db, options: { personId: string; referr
 }
 
 /** An open action; due dates in the past are allowed here, so overdue work can be arranged. */
-export async function createAction(db: Db, options: { personId: string; ownerId: string; dueDate: string; description?: string }) {
+export async function createAction(
+  db: Db,
+  options: { personId: string; ownerId: string; dueDate: string; description?: string },
+) {
   return db
     .insertInto('action')
     .values({
@@ -202,7 +205,12 @@ export async function sealed(db: Db): Promise<Db> {
 
 /** The newest audit row's id, once the log is sealed: rows after it are what an act logged. */
 export async function lastAuditId(db: Db): Promise<string> {
-  const row = await (await sealed(db)).selectFrom('audit_event').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst()
+  const row = await (
+    await sealed(db)
+  )
+    .selectFrom('audit_event')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst()
   return String(row?.id ?? 0)
 }
 
@@ -218,7 +226,9 @@ export async function auditSince(db: Db, afterId: string) {
 
 /** Audit rows that record writing personal data (collection, alteration, erasure): reading is logged separately. */
 export async function writeAuditCount(db: Db): Promise<number> {
-  const row = await (await sealed(db))
+  const row = await (
+    await sealed(db)
+  )
     .selectFrom('audit_event')
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
     .where('category', 'in', ['collection', 'alteration', 'erasure', 'combination'])
@@ -250,13 +260,19 @@ export type FormData = Record<string, string | string[]>
 
 /** Posts a form the way a browser would, with the session's CSRF token. */
 export function postForm(session: { agent: Agent; csrf: string }, path: string, form: FormData) {
-  return session.agent.post(path).type('form').send({ _csrf: session.csrf, ...form })
+  return session.agent
+    .post(path)
+    .type('form')
+    .send({ _csrf: session.csrf, ...form })
 }
 
 /** The GOV.UK error summary's links: [href, text] pairs, in order. */
 export function errorSummaryLinks(html: string): { href: string; text: string }[] {
   const list = /<ul class="govuk-list govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? ''
-  return [...list.matchAll(/<a href="([^"]*)">([\s\S]*?)<\/a>/g)].map((m) => ({ href: m[1] ?? '', text: decodeEntities((m[2] ?? '').trim()) }))
+  return [...list.matchAll(/<a href="([^"]*)">([\s\S]*?)<\/a>/g)].map((m) => ({
+    href: m[1] ?? '',
+    text: decodeEntities((m[2] ?? '').trim()),
+  }))
 }
 
 /** Undoes EJS's escaping, to compare page text with what was typed. */
@@ -286,7 +302,18 @@ function missing(what: string): never {
 export type HostileFields = Record<string, string | string[] | null>
 export type FieldSpec = { valid: FormData; hostile: fc.Arbitrary<HostileFields> }
 
-const controlCharacters = ['\u0000', '\u0001', '\u0007', '\u0008', '\u000B', '\u000C', '\u000E', '\u001B', '\u001F', '\u007F']
+const controlCharacters = [
+  '\u0000',
+  '\u0001',
+  '\u0007',
+  '\u0008',
+  '\u000B',
+  '\u000C',
+  '\u000E',
+  '\u001B',
+  '\u001F',
+  '\u007F',
+]
 const script = '<script>alert(1)</script>'
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -298,7 +325,11 @@ export const withControlCharacter = fc
 /** Text longer than `max` once trimmed, sometimes carrying markup that must come back escaped. */
 export function overLong(max: number): fc.Arbitrary<string> {
   return fc
-    .tuple(fc.constantFrom(script, 'x', '"\'&'), fc.integer({ min: 1, max: 30 }), fc.constantFrom('a', 'Z', 'é', '<', ' ', '"'))
+    .tuple(
+      fc.constantFrom(script, 'x', '"\'&'),
+      fc.integer({ min: 1, max: 30 }),
+      fc.constantFrom('a', 'Z', 'é', '<', ' ', '"'),
+    )
     .map(([start, extra, unit]) => `${start}${unit.repeat(max + extra)}x`)
 }
 
@@ -311,7 +342,10 @@ export function hostileText(max: number, options: { required: boolean }): fc.Arb
 }
 
 /** A value that is none of `allowed` (compared after trimming), including an empty one unless it is allowed. */
-export function notOneOf(allowed: readonly string[], options: { emptyAllowed?: boolean } = {}): fc.Arbitrary<string | string[]> {
+export function notOneOf(
+  allowed: readonly string[],
+  options: { emptyAllowed?: boolean } = {},
+): fc.Arbitrary<string | string[]> {
   const refused = (s: string) => !allowed.includes(s.trim()) && !(options.emptyAllowed && s === '')
   return fc.oneof(
     fc.string({ maxLength: 30 }).filter(refused),
@@ -341,13 +375,32 @@ export function hostileDate(name: string, rule: DateRule): fc.Arbitrary<HostileF
   })
   const digits = (s: string) => /^\d{1,2}$/.test(s.trim())
   const choices: fc.Arbitrary<HostileFields>[] = [
-    fc.constantFrom(['31', '2', '1999'], ['30', '2', '2001'], ['29', '2', '2023'], ['31', '4', '2010'], ['32', '1', '2000'], ['0', '5', '2000'], ['15', '13', '2000'], ['1', '1', '1899'], ['1', '1', '99'])
+    fc
+      .constantFrom(
+        ['31', '2', '1999'],
+        ['30', '2', '2001'],
+        ['29', '2', '2023'],
+        ['31', '4', '2010'],
+        ['32', '1', '2000'],
+        ['0', '5', '2000'],
+        ['15', '13', '2000'],
+        ['1', '1', '1899'],
+        ['1', '1', '99'],
+      )
       .map(([d, m, y]) => parts(d, m, y)),
-    fc.tuple(fc.string({ maxLength: 6 }).filter((s) => s.trim() !== '' && !digits(s)), fc.integer({ min: 1, max: 12 })).map(([day, month]) => parts(day, String(month), '2000')),
-    fc.constantFrom(['', '6', '2001'], ['4', '', '2001'], ['4', '6', ''], ['4', '', '']).map(([d, m, y]) => parts(d, m, y)),
+    fc
+      .tuple(
+        fc.string({ maxLength: 6 }).filter((s) => s.trim() !== '' && !digits(s)),
+        fc.integer({ min: 1, max: 12 }),
+      )
+      .map(([day, month]) => parts(day, String(month), '2000')),
+    fc
+      .constantFrom(['', '6', '2001'], ['4', '', '2001'], ['4', '6', ''], ['4', '', ''])
+      .map(([d, m, y]) => parts(d, m, y)),
     fc.tuple(repeated, fc.constant('6'), fc.constant('2001')).map(([d, m, y]) => parts(d, m, y)),
   ]
-  if (rule.notFuture) choices.push(fc.integer({ min: thisYear + 1, max: thisYear + 30 }).map((y) => parts('1', '1', String(y))))
+  if (rule.notFuture)
+    choices.push(fc.integer({ min: thisYear + 1, max: thisYear + 30 }).map((y) => parts('1', '1', String(y))))
   if (rule.notPast) choices.push(fc.integer({ min: 1950, max: thisYear - 1 }).map((y) => parts('28', '12', String(y))))
   if (rule.required) choices.push(fc.constant(parts('', '', '')))
   return fc.oneof(...choices)
@@ -376,7 +429,9 @@ export function hostileForm(fields: Record<string, FieldSpec>): fc.Arbitrary<For
       const form: Record<string, string | string[] | null> = {}
       for (const name of names) Object.assign(form, fields[name]!.valid)
       for (const part of hostile) Object.assign(form, part)
-      return Object.fromEntries(Object.entries(form).filter((entry): entry is [string, string | string[]] => entry[1] !== null))
+      return Object.fromEntries(
+        Object.entries(form).filter((entry): entry is [string, string | string[]] => entry[1] !== null),
+      )
     }),
   )
 }
@@ -399,7 +454,12 @@ export function idFrom(location: unknown, prefix: string): string {
   return match[1]
 }
 
-export type DrugTestFields = Partial<Record<'sampleDay' | 'sampleTime' | 'condition' | 'opiates' | 'cocaine' | 'refused' | 'refusalAction' | 'disputed', string>>
+export type DrugTestFields = Partial<
+  Record<
+    'sampleDay' | 'sampleTime' | 'condition' | 'opiates' | 'cocaine' | 'refused' | 'refusalAction' | 'disputed',
+    string
+  >
+>
 
 /** The DT1 form as an officer fills it: a test on arrest for theft three days ago, positive for opiates, unless told otherwise. */
 export function drugTestForm(o: DrugTestFields = {}): Record<string, string> {

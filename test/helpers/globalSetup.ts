@@ -28,7 +28,13 @@ export default async function setup(project: TestProject) {
     await admin.query(`create database ${templateName}`)
     const url = new URL(adminUrl)
     url.pathname = `/${templateName}`
-    const handle = await createDb({ databaseUrl: url.toString(), dataDir: '', poolMax: 2, connectTimeoutMs: 5000, statementTimeoutMs: 60_000 })
+    const handle = await createDb({
+      databaseUrl: url.toString(),
+      dataDir: '',
+      poolMax: 2,
+      connectTimeoutMs: 5000,
+      statementTimeoutMs: 60_000,
+    })
     await migrateToLatest(handle.db)
     await seedDemo(handle.db, { password: demoPassword })
     await handle.close()

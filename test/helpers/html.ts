@@ -5,7 +5,9 @@ import { decodeEntities } from './factories.ts'
 
 /** The visible text of a fragment of HTML: tags dropped, entities undone, white space collapsed. */
 export function textOf(html: string): string {
-  return decodeEntities(html.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim()
+  return decodeEntities(html.replace(/<[^>]*>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim()
 }
 
 export type HtmlTable = { caption: string; header: string[]; rows: string[][] }
@@ -18,7 +20,9 @@ export function tablesOf(html: string): HtmlTable[] {
     const head = /<thead[^>]*>([\s\S]*?)<\/thead>/.exec(body)?.[1] ?? ''
     const header = [...head.matchAll(/<th[^>]*>([\s\S]*?)<\/th>/g)].map((m) => textOf(m[1] ?? ''))
     const tbody = /<tbody[^>]*>([\s\S]*?)<\/tbody>/.exec(body)?.[1] ?? ''
-    const rows = [...tbody.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((row) => [...(row[1] ?? '').matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((cell) => textOf(cell[1] ?? '')))
+    const rows = [...tbody.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((row) =>
+      [...(row[1] ?? '').matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((cell) => textOf(cell[1] ?? '')),
+    )
     return { caption, header, rows }
   })
 }
@@ -26,7 +30,12 @@ export function tablesOf(html: string): HtmlTable[] {
 /** The one table whose caption is `caption`; fails the arrangement loudly if there is none. */
 export function tableCaptioned(html: string, caption: string): HtmlTable {
   const found = tablesOf(html).find((t) => t.caption === caption)
-  if (!found) throw new Error(`No table captioned "${caption}"; captions: ${tablesOf(html).map((t) => `"${t.caption}"`).join(', ')}`)
+  if (!found)
+    throw new Error(
+      `No table captioned "${caption}"; captions: ${tablesOf(html)
+        .map((t) => `"${t.caption}"`)
+        .join(', ')}`,
+    )
   return found
 }
 

@@ -70,35 +70,67 @@ export async function findRouteParams(db: Kysely<Database>, supervisor: Agent): 
         join app_user u on u.id = ua.user_id where u.username = ${p.username}`.execute(db)
     ).rows.map((r) => r.id)
     const inScope = areas.length ? areas : ['00000000-0000-0000-0000-000000000000']
-    const visible = (personColumn: string) => sql<boolean>`${sql.ref(personColumn)} in (select id from person where area_id in (${sql.join(inScope)}) and not restricted)`
+    const visible = (personColumn: string) =>
+      sql<boolean>`${sql.ref(personColumn)} in (select id from person where area_id in (${sql.join(inScope)}) and not restricted)`
     // The richest unrestricted person in scope: the pages about them have something to show.
     const person = await db
       .selectFrom('person as p')
       .select('p.id')
       .where(visible('p.id'))
-      .orderBy(sql`(select count(*) from drug_test d where d.person_id = p.id) + (select count(*) from cohort_membership m where m.person_id = p.id)
-        + (select count(*) from dip_failure f where f.person_id = p.id) + (select count(*) from partner_link l where l.person_id = p.id)`, 'desc')
+      .orderBy(
+        sql`(select count(*) from drug_test d where d.person_id = p.id) + (select count(*) from cohort_membership m where m.person_id = p.id)
+        + (select count(*) from dip_failure f where f.person_id = p.id) + (select count(*) from partner_link l where l.person_id = p.id)`,
+        'desc',
+      )
       .orderBy('p.id')
       .limit(1)
       .execute()
     for (const r of person) personOf.set(r.id, r.id)
-    const user = await db.selectFrom('app_user').select(['agency']).where('username', '=', p.username).executeTakeFirstOrThrow()
+    const user = await db
+      .selectFrom('app_user')
+      .select(['agency'])
+      .where('username', '=', p.username)
+      .executeTakeFirstOrThrow()
     const partnerLinks = db
       .selectFrom('partner_link as l')
       .innerJoin('sharing_agreement as a', 'a.id', 'l.agreement_id')
       .select(['l.id', 'l.person_id'])
       .where(visible('l.person_id'))
       .where('a.agency', '=', user.agency ?? 'council')
-      .where(sql<boolean>`l.agency::text = a.agency::text and a.starts_on <= ${today}::date and (a.ends_on is null or a.ends_on >= ${today}::date)`)
+      .where(
+        sql<boolean>`l.agency::text = a.agency::text and a.starts_on <= ${today}::date and (a.ends_on is null or a.ends_on >= ${today}::date)`,
+      )
       .orderBy(sql`'identity' = any(a.categories)`, 'desc')
       .orderBy('l.id')
     params[p.name] = {
       personId: person.map((r) => r.id),
-      testId: await ids(db.selectFrom('drug_test').select(['id', 'person_id']).where(visible('person_id')).orderBy('id').execute()),
-      appointmentId: await ids(db.selectFrom('appointment').select(['id', 'person_id']).where(visible('person_id')).orderBy('id').execute()),
-      failureId: await ids(db.selectFrom('dip_failure').select(['id', 'person_id']).where(visible('person_id')).orderBy('id').execute()),
-      referralId: await ids(db.selectFrom('referral').select(['id', 'person_id']).where(visible('person_id')).where('status', '=', 'pending').orderBy('id').execute()),
-      membershipId: await ids(db.selectFrom('cohort_membership').select(['id', 'person_id']).where(visible('person_id')).where('status', '<>', 'ended').orderBy('id').execute()),
+      testId: await ids(
+        db.selectFrom('drug_test').select(['id', 'person_id']).where(visible('person_id')).orderBy('id').execute(),
+      ),
+      appointmentId: await ids(
+        db.selectFrom('appointment').select(['id', 'person_id']).where(visible('person_id')).orderBy('id').execute(),
+      ),
+      failureId: await ids(
+        db.selectFrom('dip_failure').select(['id', 'person_id']).where(visible('person_id')).orderBy('id').execute(),
+      ),
+      referralId: await ids(
+        db
+          .selectFrom('referral')
+          .select(['id', 'person_id'])
+          .where(visible('person_id'))
+          .where('status', '=', 'pending')
+          .orderBy('id')
+          .execute(),
+      ),
+      membershipId: await ids(
+        db
+          .selectFrom('cohort_membership')
+          .select(['id', 'person_id'])
+          .where(visible('person_id'))
+          .where('status', '<>', 'ended')
+          .orderBy('id')
+          .execute(),
+      ),
       // An entry the CID list still shows: countersigned, its failure wanted and not yet time-barred.
       entryId: await ids(
         db
@@ -114,7 +146,14 @@ export async function findRouteParams(db: Kysely<Database>, supervisor: Agent): 
       ),
       // A partner's links are their own agency's, under an agreement in force; police see any in scope.
       linkId: await ids(
-        p.role === 'partner' ? partnerLinks.execute() : db.selectFrom('partner_link').select(['id', 'person_id']).where(visible('person_id')).orderBy('id').execute(),
+        p.role === 'partner'
+          ? partnerLinks.execute()
+          : db
+              .selectFrom('partner_link')
+              .select(['id', 'person_id'])
+              .where(visible('person_id'))
+              .orderBy('id')
+              .execute(),
       ),
       agreementId: (await db.selectFrom('sharing_agreement').select('id').orderBy('name').execute()).map((r) => r.id),
       userId: (await db.selectFrom('app_user').select('id').orderBy('username').execute()).map((r) => r.id),
@@ -148,7 +187,11 @@ export function urlsFor(
       const on = dependsOn[name]
       const choices = values[on ? `${name}@${u.chosen[on]}` : name] ?? []
       if (!choices.length) missing.push(on ? `:${name} (with :${on} ${u.chosen[on]})` : `:${name}`)
-      return choices.map((v) => ({ url: u.url.replace(`:${name}`, v), ids: [...u.ids, v], chosen: { ...u.chosen, [name]: v } }))
+      return choices.map((v) => ({
+        url: u.url.replace(`:${name}`, v),
+        ids: [...u.ids, v],
+        chosen: { ...u.chosen, [name]: v },
+      }))
     })
   }
   if (missing.length) return { urls: [], missing }

@@ -25,7 +25,11 @@ export async function anonymousAgent(app: Express): Promise<{ agent: Agent; csrf
 }
 
 /** Signs a demo user in through the real form and returns the agent and a current CSRF token. */
-export async function signInAs(app: Express, username: string, password = demoPassword): Promise<{ agent: Agent; csrf: string }> {
+export async function signInAs(
+  app: Express,
+  username: string,
+  password = demoPassword,
+): Promise<{ agent: Agent; csrf: string }> {
   const { agent, csrf } = await anonymousAgent(app)
   const response = await agent.post('/sign-in').type('form').send({ _csrf: csrf, username, password })
   if (response.status !== 303) throw new Error(`Sign-in as ${username} failed with ${response.status}`)

@@ -9,7 +9,9 @@ import { auditKeyRing, useAuditKeys } from '../../server/features/audit/auditKey
 export const testAuditKey = 'cohort-test-audit-key-not-a-secret-0123456789'
 
 /** A private copy of the migrated, seeded template for one test file. Close it in afterAll. */
-export async function createTestDatabase(options: { poolMax?: number; statementTimeoutMs?: number } = {}): Promise<DbHandle> {
+export async function createTestDatabase(
+  options: { poolMax?: number; statementTimeoutMs?: number } = {},
+): Promise<DbHandle> {
   const template = inject('template')
   useAuditKeys(auditKeyRing(testAuditKey))
   const common = {

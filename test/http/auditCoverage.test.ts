@@ -10,7 +10,15 @@ import { buildRoutes } from '../../server/routes.ts'
 import { decodeEntities, sealed } from '../helpers/factories.ts'
 import { anonymousAgent, signInAs, type Agent } from '../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../helpers/testApp.ts'
-import { allowed, findRouteParams, principals, routeKey as key, urlsFor as crawlUrls, type Principal, type RouteParams } from '../helpers/routeCrawl.ts'
+import {
+  allowed,
+  findRouteParams,
+  principals,
+  routeKey as key,
+  urlsFor as crawlUrls,
+  type Principal,
+  type RouteParams,
+} from '../helpers/routeCrawl.ts'
 
 /**
  * DPA 2018 s62, checked from the route registry: every GET route is called by every role that
@@ -46,7 +54,8 @@ const postsWithoutAudit: Record<string, string> = {
 }
 
 /** Common surnames that are also everyday English words, never evidence of a person on the page. */
-const ordinaryWords = `baker banks black bishop booth brooks brown butler carter chambers cooper cross dean fisher fletcher
+const ordinaryWords =
+  `baker banks black bishop booth brooks brown butler carter chambers cooper cross dean fisher fletcher
   fowler french gardner green grant hardy hunter knight lane long mason miller moore newman page palmer parker payne
   porter power price reed rich rose shaw short stone summers swift turner walker wall ward waters watts webb wells west
   white wood woods young`.split(/\s+/)
@@ -62,7 +71,15 @@ type Lookups = RouteParams & {
   searchSurname: string
 }
 
-type Crawl = { route: string; who: string; url: string; status: number; rows: { category: AuditCategory; person_id: string | null }[]; shows: string[]; problem?: string }
+type Crawl = {
+  route: string
+  who: string
+  url: string
+  status: number
+  rows: { category: AuditCategory; person_id: string | null }[]
+  shows: string[]
+  problem?: string
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 let t: TestApp
@@ -73,11 +90,22 @@ const crawled: Crawl[] = []
 
 beforeAll(async () => {
   t = await createTestApp()
-  routes = buildRoutes({ db: t.db, databaseKind: t.database.kind, config: t.config, services: t.services, passport: createPassport(t.db, t.services.signInService) })
-  for (const p of principals) agents.set(p.name, p.username === null ? (await anonymousAgent(t.app)).agent : (await signInAs(t.app, p.username)).agent)
+  routes = buildRoutes({
+    db: t.db,
+    databaseKind: t.database.kind,
+    config: t.config,
+    services: t.services,
+    passport: createPassport(t.db, t.services.signInService),
+  })
+  for (const p of principals)
+    agents.set(
+      p.name,
+      p.username === null ? (await anonymousAgent(t.app)).agent : (await signInAs(t.app, p.username)).agent,
+    )
   lookups = await buildLookups()
   for (const p of principals) {
-    for (const route of routes.filter((r) => r.method === 'get' && allowed(r, p))) crawled.push(...(await crawl(route, p)))
+    for (const route of routes.filter((r) => r.method === 'get' && allowed(r, p)))
+      crawled.push(...(await crawl(route, p)))
   }
 }, 120_000)
 afterAll(async () => {
@@ -109,10 +137,19 @@ async function buildLookups(): Promise<Lookups> {
   const people = await db.selectFrom('person').select(['id', 'surname', 'pnc_id']).execute()
   const surnameOf = new Map(people.map((p) => [p.id, p.surname]))
   const words = await ownWords()
-  const distinctiveSurnames = [...new Set(people.map((p) => p.surname))].filter((s) => /^[A-Za-z'-]{5,}$/.test(s) && !words.has(s.toLowerCase()))
+  const distinctiveSurnames = [...new Set(people.map((p) => p.surname))].filter(
+    (s) => /^[A-Za-z'-]{5,}$/.test(s) && !words.has(s.toLowerCase()),
+  )
   const { params, personOf } = await findRouteParams(db, agents.get('supervisor')!)
   const searchSurname = distinctiveSurnames[0] ?? people[0]?.surname ?? ''
-  return { params, personOf, surnameOf, pncIds: new Set(people.flatMap((p) => (p.pnc_id ? [p.pnc_id] : []))), distinctiveSurnames, searchSurname }
+  return {
+    params,
+    personOf,
+    surnameOf,
+    pncIds: new Set(people.flatMap((p) => (p.pnc_id ? [p.pnc_id] : []))),
+    distinctiveSurnames,
+    searchSurname,
+  }
 }
 
 /** Every URL to call for a route as one principal, or the names of the parameters with no value. */
@@ -125,7 +162,9 @@ function personalDataIn(body: string, involved: string[]): string[] {
   // Form hints carry an example PNC ID: only a person's own counts.
   const pnc = [...body.matchAll(pncIds)].find((m) => lookups.pncIds.has(m[0]))
   if (pnc) found.push(`PNC ${pnc[0]}`)
-  const names = [...involved.map((id) => lookups.surnameOf.get(id) ?? ''), ...lookups.distinctiveSurnames].filter(Boolean)
+  const names = [...involved.map((id) => lookups.surnameOf.get(id) ?? ''), ...lookups.distinctiveSurnames].filter(
+    Boolean,
+  )
   const named = names.find((s) => new RegExp(`\\b(${escape(s)}|${escape(s.toUpperCase())})\\b`).test(body))
   if (named) found.push(`surname ${named}`)
   return found
@@ -147,21 +186,41 @@ function judge(route: RouteDefinition, rows: Crawl['rows'], shows: string[], inv
   if (shows.length && declared !== 'consultation' && declared !== 'disclosure') {
     return `declared '${declared}' but shows personal data (${shows.join('; ')}): a consultation under s62`
   }
-  if ((shows.length || mustLog) && rows.length === 0) return `shows ${shows.join('; ') || 'a CSV file'} but wrote no ${declared} row`
+  if ((shows.length || mustLog) && rows.length === 0)
+    return `shows ${shows.join('; ') || 'a CSV file'} but wrote no ${declared} row`
   const person = new Set(involved).size === 1 ? involved[0] : undefined
   const row = rows[0]
-  if (row && person && row.person_id !== person) return `the ${declared} row names person ${row.person_id ?? 'null'}, not ${person}`
+  if (row && person && row.person_id !== person)
+    return `the ${declared} row names person ${row.person_id ?? 'null'}, not ${person}`
   return undefined
 }
 
 async function crawl(route: RouteDefinition, p: Principal): Promise<Crawl[]> {
   const { urls, missing } = urlsFor(route, p)
-  if (missing.length) return [{ route: key(route), who: p.name, url: route.path, status: 0, rows: [], shows: [], problem: `no real value for ${missing.join(', ')}` }]
+  if (missing.length)
+    return [
+      {
+        route: key(route),
+        who: p.name,
+        url: route.path,
+        status: 0,
+        rows: [],
+        shows: [],
+        problem: `no real value for ${missing.join(', ')}`,
+      },
+    ]
   const results: Crawl[] = []
   for (const { url, ids } of urls) {
     const response = await agents.get(p.name)!.get(url).buffer(true)
     const requestId = String(response.headers['x-request-id'] ?? '')
-    const rows = await (await sealed(t.db)).selectFrom('audit_event').select(['category', 'person_id']).where('request_id', '=', requestId).orderBy('id').execute()
+    const rows = await (
+      await sealed(t.db)
+    )
+      .selectFrom('audit_event')
+      .select(['category', 'person_id'])
+      .where('request_id', '=', requestId)
+      .orderBy('id')
+      .execute()
     // Entities undone, so that O'Brien in an escaped page is O'Brien again.
     const body = decodeEntities(response.text ?? String(response.body ?? ''))
     const involved = ids.flatMap((id) => (lookups.personOf.has(id) ? [lookups.personOf.get(id)!] : []))
@@ -170,8 +229,10 @@ async function crawl(route: RouteDefinition, p: Principal): Promise<Crawl[]> {
     const expected = expectedNotOk[key(route)]
     if (!requestId) result.problem = 'no X-Request-Id header'
     else if (response.status === 200) result.problem = judge(route, rows, shows, involved)
-    else if (!(expected && expected.status === response.status && (expected.when !== 'signedIn' || p.role !== null))) result.problem = `answered ${response.status}, not 200: the route was not checked`
-    else if (rows.length) result.problem = `answered ${response.status} but wrote ${rows.map((r) => r.category).join(', ')}`
+    else if (!(expected && expected.status === response.status && (expected.when !== 'signedIn' || p.role !== null)))
+      result.problem = `answered ${response.status}, not 200: the route was not checked`
+    else if (rows.length)
+      result.problem = `answered ${response.status} but wrote ${rows.map((r) => r.category).join(', ')}`
     results.push(result)
   }
   return results
@@ -182,7 +243,9 @@ function crawlTable(entries: Crawl[]): string {
     c.route + (c.url.includes('?') ? c.url.slice(c.url.indexOf('?')) : ''),
     c.who,
     String(c.status),
-    c.rows.length ? c.rows.map((r) => `${r.category}${r.person_id ? `(${r.person_id.slice(0, 8)})` : ''}`).join(' ') : '0 rows',
+    c.rows.length
+      ? c.rows.map((r) => `${r.category}${r.person_id ? `(${r.person_id.slice(0, 8)})` : ''}`).join(' ')
+      : '0 rows',
     c.shows.join('; ') || '-',
     c.problem ?? 'ok',
   ])
@@ -195,7 +258,9 @@ function crawlTable(entries: Crawl[]): string {
 describe('audit coverage (DPA 2018 s62), generated from the route registry', () => {
   it('finds a real value for every path parameter of every GET route, for every role that may call it', () => {
     const missing = principals.flatMap((p) =>
-      routes.filter((r) => r.method === 'get' && allowed(r, p)).flatMap((r) => urlsFor(r, p).missing.map((m) => `${key(r)} as ${p.name}: ${m}`)),
+      routes
+        .filter((r) => r.method === 'get' && allowed(r, p))
+        .flatMap((r) => urlsFor(r, p).missing.map((m) => `${key(r)} as ${p.name}: ${m}`)),
     )
     expect(missing, `no real value for ${missing.join(', ')}`).toEqual([])
     expect(lookups.distinctiveSurnames.length, 'demo surnames that cannot be mistaken for words').toBeGreaterThan(10)
@@ -206,7 +271,10 @@ describe('audit coverage (DPA 2018 s62), generated from the route registry', () 
       const mine = crawled.filter((c) => c.who === p.name)
       expect(mine.length).toBeGreaterThan(0)
       const wrong = mine.filter((c) => c.problem)
-      if (wrong.length) expect.fail(`${wrong.length} of ${mine.length} calls as ${p.name} disagree with the declared audit:${crawlTable(wrong)}`)
+      if (wrong.length)
+        expect.fail(
+          `${wrong.length} of ${mine.length} calls as ${p.name} disagree with the declared audit:${crawlTable(wrong)}`,
+        )
     })
   }
 
@@ -218,7 +286,9 @@ describe('audit coverage (DPA 2018 s62), generated from the route registry', () 
     expect(csv.length).toBeGreaterThan(0)
     for (const route of csv.filter((r) => r.audit === 'disclosure')) {
       const calls = crawled.filter((c) => c.route === key(route) && c.status === 200)
-      expect(calls.map((c) => `${c.who}: ${c.rows.map((r) => r.category).join(',')}`)).toEqual(calls.map((c) => `${c.who}: disclosure`))
+      expect(calls.map((c) => `${c.who}: ${c.rows.map((r) => r.category).join(',')}`)).toEqual(
+        calls.map((c) => `${c.who}: disclosure`),
+      )
     }
   })
 

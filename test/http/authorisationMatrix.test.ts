@@ -28,14 +28,22 @@ function readOracle(markdown: string): Oracle {
   const rows = markdown
     .split('\n')
     .filter((line) => line.trim().startsWith('|'))
-    .map((line) => line.trim().replace(/^\||\|$/g, '').split('|').map((cell) => cell.trim()))
+    .map((line) =>
+      line
+        .trim()
+        .replace(/^\||\|$/g, '')
+        .split('|')
+        .map((cell) => cell.trim()),
+    )
   const [header = [], , ...body] = rows
   const roleColumns = header.slice(1, -1)
   const oracle: Oracle = { roleColumns, permissionRows: [], granted: new Set(), problems: [] }
-  if (header[0] !== 'permission' || header.at(-1) !== 'what it allows') oracle.problems.push(`unexpected header: ${header.join(' | ')}`)
+  if (header[0] !== 'permission' || header.at(-1) !== 'what it allows')
+    oracle.problems.push(`unexpected header: ${header.join(' | ')}`)
   for (const cells of body) {
     const permission = (cells[0] ?? '').replace(/`/g, '')
-    if (cells.length !== header.length) oracle.problems.push(`${permission}: ${cells.length} cells, the header has ${header.length}`)
+    if (cells.length !== header.length)
+      oracle.problems.push(`${permission}: ${cells.length} cells, the header has ${header.length}`)
     if (oracle.permissionRows.includes(permission)) oracle.problems.push(`${permission}: listed twice`)
     if (!cells.at(-1)) oracle.problems.push(`${permission}: no sentence on what it allows`)
     oracle.permissionRows.push(permission)
@@ -132,7 +140,9 @@ describe('the permissions table in server/auth/permissions.md', () => {
       for (const permission of permissions) {
         const inCode = roleCan(role, permission)
         if (inCode !== tableGrants(role, permission)) {
-          disagreements.push(`${role} ${permission}: permissions.ts says ${inCode ? 'yes' : 'no'}, permissions.md says ${inCode ? 'no' : 'yes'}`)
+          disagreements.push(
+            `${role} ${permission}: permissions.ts says ${inCode ? 'yes' : 'no'}, permissions.md says ${inCode ? 'no' : 'yes'}`,
+          )
         }
       }
     }
@@ -144,26 +154,38 @@ describe('the authorisation matrix, generated from the route registry', () => {
   it('the registry declares the foundation routes, so the matrix below is not empty', () => {
     const declared = routes.map((r) => `${r.method.toUpperCase()} ${r.path}`)
     expect(declared).toEqual(
-      expect.arrayContaining(['GET /health', 'GET /sign-in', 'POST /sign-in', 'POST /sign-out', 'GET /', 'GET /admin/users', 'POST /admin/users/:userId/disable']),
+      expect.arrayContaining([
+        'GET /health',
+        'GET /sign-in',
+        'POST /sign-in',
+        'POST /sign-out',
+        'GET /',
+        'GET /admin/users',
+        'POST /admin/users/:userId/disable',
+      ]),
     )
     expect(routes.some((r) => r.access !== 'public' && r.access !== 'signedIn')).toBe(true)
   })
 
   for (const principal of principals) {
     it(`every route answers the ${principal.name} as its access and the permissions table say`, async () => {
-      const { agent, csrf } = principal.username === null ? await anonymousAgent(t.app) : await signInAs(t.app, principal.username)
+      const { agent, csrf } =
+        principal.username === null ? await anonymousAgent(t.app) : await signInAs(t.app, principal.username)
       const mismatches: string[] = []
       for (const route of routes) {
         if (principal.username !== null && endsSession(route)) {
           // Everything before this point ran signed in: prove the session survived the matrix.
           const home = await agent.get('/')
-          if (isSignInRedirect(home)) mismatches.push(`the session ended before ${route.method.toUpperCase()} ${route.path} was tried`)
+          if (isSignInRedirect(home))
+            mismatches.push(`the session ended before ${route.method.toUpperCase()} ${route.path} was tried`)
         }
         const expected = expectedFor(route, principal.role)
         const response = await call(agent, csrf, route)
         if (!outcomeMatches(expected, response)) {
           const where = response.headers.location ? ` → ${String(response.headers.location)}` : ''
-          mismatches.push(`${route.method.toUpperCase()} ${route.path}: expected ${expected}, got ${response.status}${where}`)
+          mismatches.push(
+            `${route.method.toUpperCase()} ${route.path}: expected ${expected}, got ${response.status}${where}`,
+          )
         }
       }
       expect(mismatches).toEqual([])

@@ -26,7 +26,8 @@ afterAll(async () => {
 describe('database refusals after a concurrent change', () => {
   it('a unique or foreign-key violation, and a refusal by one of the rules the database holds, count as changed meanwhile; other errors do not', () => {
     for (const code of ['23505', '23503', 'CH001', 'CH004']) expect(isChangedMeanwhile({ code }), code).toBe(true)
-    for (const code of ['23502', '22001', '57P01', 'CH', 'CH0001', undefined]) expect(isChangedMeanwhile({ code }), String(code)).toBe(false)
+    for (const code of ['23502', '22001', '57P01', 'CH', 'CH0001', undefined])
+      expect(isChangedMeanwhile({ code }), String(code)).toBe(false)
     expect(isChangedMeanwhile(null)).toBe(false)
   })
 
@@ -39,17 +40,34 @@ describe('database refusals after a concurrent change', () => {
       supervisor.agent
         .post(`/referrals/${referral.id}/accept`)
         .type('form')
-        .send({ _csrf: supervisor.csrf, tier: 'amber', score: '40', method: 'rfg', ...dateFields('scoreDate', todayInLondon()), leadOfficerId: users.iom, version: '1', _idempotencyKey: randomUUID() })
+        .send({
+          _csrf: supervisor.csrf,
+          tier: 'amber',
+          score: '40',
+          method: 'rfg',
+          ...dateFields('scoreDate', todayInLondon()),
+          leadOfficerId: users.iom,
+          version: '1',
+          _idempotencyKey: randomUUID(),
+        })
     const answers = await Promise.all([1, 2, 3, 4].map(() => send()))
     expect(answers.map((a) => a.status).sort()).toEqual([303, 409, 409, 409])
-    for (const refused of answers.filter((a) => a.status === 409)) expect(refused.text).toContain('Someone else changed this record')
-    const adopted = await t.db.selectFrom('cohort_membership').select('programme').where('person_id', '=', person.id).execute()
+    for (const refused of answers.filter((a) => a.status === 409))
+      expect(refused.text).toContain('Someone else changed this record')
+    const adopted = await t.db
+      .selectFrom('cohort_membership')
+      .select('programme')
+      .where('person_id', '=', person.id)
+      .execute()
     expect(adopted).toEqual([{ programme: 'iom_flex' }])
   })
 })
 
 describe('names from the URL', () => {
-  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('the reference list "%s" is not found, not a 500', async (name) => {
-    await admin.agent.get(`/admin/reference/${name}`).expect(404)
-  })
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'the reference list "%s" is not found, not a 500',
+    async (name) => {
+      await admin.agent.get(`/admin/reference/${name}`).expect(404)
+    },
+  )
 })

@@ -35,16 +35,23 @@ function newUserForm(csrf: string | undefined) {
 }
 
 async function userCount(): Promise<number> {
-  const row = await t.db.selectFrom('app_user').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const row = await t.db
+    .selectFrom('app_user')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(row.n)
 }
 
 async function userExists(username: string): Promise<boolean> {
-  return (await t.db.selectFrom('app_user').select('id').where('username', '=', username).executeTakeFirst()) !== undefined
+  return (
+    (await t.db.selectFrom('app_user').select('id').where('username', '=', username).executeTakeFirst()) !== undefined
+  )
 }
 
 async function userCreatedAuditCount(): Promise<number> {
-  const row = await (await sealed(t.db))
+  const row = await (
+    await sealed(t.db)
+  )
     .selectFrom('audit_event')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('event', '=', 'user.created')
@@ -98,7 +105,10 @@ describe('CSRF protection on state-changing requests', () => {
 
   it('the token issued before sign-in dies at sign-in: reusing it afterwards is refused with 403 and creates nothing', async () => {
     const { agent, csrf: beforeSignIn } = await anonymousAgent(t.app)
-    const signIn = await agent.post('/sign-in').type('form').send({ _csrf: beforeSignIn, username: 'admin', password: demoPassword })
+    const signIn = await agent
+      .post('/sign-in')
+      .type('form')
+      .send({ _csrf: beforeSignIn, username: 'admin', password: demoPassword })
     expect(signIn.status).toBe(303)
     const home = await agent.get('/').expect(200)
     expect(home.text).toContain('Sign out')
@@ -114,12 +124,17 @@ describe('CSRF protection on state-changing requests', () => {
 })
 
 async function sessionRowCount(): Promise<number> {
-  const row = await t.db.selectFrom('session').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const row = await t.db
+    .selectFrom('session')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(row.n)
 }
 
 async function signInAuditCount(): Promise<number> {
-  const row = await (await sealed(t.db))
+  const row = await (
+    await sealed(t.db)
+  )
     .selectFrom('audit_event')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('event', 'like', 'sign_in.%')
@@ -146,7 +161,10 @@ async function expectSignInRefused(agent: Agent, csrf: string | undefined) {
 describe('CSRF protection of the sign-in form, which has no stored session behind it', () => {
   it('with its own token, the sign-in form signs in (so the refusals below are about the token)', async () => {
     const { agent, csrf } = await anonymousAgent(t.app)
-    const response = await agent.post('/sign-in').type('form').send({ _csrf: csrf, username: 'admin', password: demoPassword })
+    const response = await agent
+      .post('/sign-in')
+      .type('form')
+      .send({ _csrf: csrf, username: 'admin', password: demoPassword })
     expect(response.status).toBe(303)
     await agent.get('/').expect(200)
   })

@@ -65,7 +65,10 @@ beforeAll(async () => {
   t = await createTestApp()
   // A real signed-in session (same secret), to present to the apps whose database is gone.
   const anonymous = await anonymousAgent(t.app)
-  const signIn = await anonymous.agent.post('/sign-in').type('form').send({ _csrf: anonymous.csrf, username: 'admin', password: demoPassword })
+  const signIn = await anonymous.agent
+    .post('/sign-in')
+    .type('form')
+    .send({ _csrf: anonymous.csrf, username: 'admin', password: demoPassword })
   signedInCookie = `${sessionCookieName}=${sessionIdFrom(signIn)}`
   csrf = anonymous.csrf
 
@@ -139,7 +142,11 @@ describe.each([
     const { app } = down[which]
     expectUnavailablePage((await timed(() => request(app).get('/sign-in'))).response)
     const signIn = await timed(() =>
-      request(app).post('/sign-in').set('Cookie', signedInCookie).type('form').send({ _csrf: csrf, username: 'admin', password: demoPassword }),
+      request(app)
+        .post('/sign-in')
+        .set('Cookie', signedInCookie)
+        .type('form')
+        .send({ _csrf: csrf, username: 'admin', password: demoPassword }),
     )
     expectUnavailablePage(signIn.response)
   })

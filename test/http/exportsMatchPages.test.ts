@@ -32,14 +32,19 @@ afterAll(async () => {
 
 /** A user of the given role granted the given areas, with the demo password. */
 async function createUser(role: 'supervisor' | 'iom_officer', areaCodes: string[]): Promise<string> {
-  const { password_hash } = await t.db.selectFrom('app_user').select('password_hash').where('username', '=', 'supervisor').executeTakeFirstOrThrow()
+  const { password_hash } = await t.db
+    .selectFrom('app_user')
+    .select('password_hash')
+    .where('username', '=', 'supervisor')
+    .executeTakeFirstOrThrow()
   const username = `${role === 'supervisor' ? 'sup' : 'officer'}${randomBytes(4).toString('hex')}`
   const user = await t.db
     .insertInto('app_user')
     .values({ username, display_name: `Test ${uniqueTag()}`, role, agency: null, password_hash })
     .returning('id')
     .executeTakeFirstOrThrow()
-  for (const code of areaCodes) await t.db.insertInto('user_area').values({ user_id: user.id, area_id: areas[code]! }).execute()
+  for (const code of areaCodes)
+    await t.db.insertInto('user_area').values({ user_id: user.id, area_id: areas[code]! }).execute()
   return username
 }
 
@@ -49,25 +54,38 @@ const csvOf = (text: string): Csv => parse(text, { columns: true }) as Csv
 const unguarded = (value: string) => value.replace(/^'(?=[=+\-@\t\r])/, '')
 const sorted = (values: string[]) => [...values].sort()
 
-
 /** An audit entry as its page row shows it: when, action, what, purpose or recipients. */
 function auditIdentity(r: Record<string, string>): string {
   const purpose = [r.purpose, r.recipients ? `To: ${r.recipients}` : ''].filter(Boolean).join('. ')
-  return [formatDateTime(new Date(r.occurred_at!)), categoryLabels[r.category as AuditCategory], r.event!.replace(/[._]/g, ' '), purpose].join(' | ')
+  return [
+    formatDateTime(new Date(r.occurred_at!)),
+    categoryLabels[r.category as AuditCategory],
+    r.event!.replace(/[._]/g, ' '),
+    purpose,
+  ].join(' | ')
 }
 
 const pnc = (cellText: string) => /\b\d{4}\/\d{7}[A-Z]\b/.exec(cellText)?.[0] ?? ''
 
 describe('every export holds exactly its page’s rows, for a supervisor granted one borough', () => {
   it('user activity: the CSV and the page both leave out entries about people in other boroughs, and the counts by day agree', async () => {
-    const officer = await t.db.selectFrom('app_user').select('id').where('username', '=', await createUser('iom_officer', ['EA'])).executeTakeFirstOrThrow()
+    const officer = await t.db
+      .selectFrom('app_user')
+      .select('id')
+      .where('username', '=', await createUser('iom_officer', ['EA']))
+      .executeTakeFirstOrThrow()
     const actor: Actor = { userId: officer.id, username: 'officer', requestId: randomUUID(), ip: null }
     const tag = uniqueTag()
     const inHavering = await createPerson(t.db, { areaCode: 'HV' })
     const inBarking = await createPerson(t.db, { areaCode: 'BD' })
     const elsewhere = await createPerson(t.db, { areaCode: (await createOutsideArea(t.db)).boroughCode })
     const entry = (purpose: string, personId?: string) =>
-      recordAudit(t.db, actor, { category: 'consultation', event: 'person.viewed', purpose: `${purpose} ${tag}`, ...(personId ? { entityType: 'person', entityId: personId, personId } : {}) })
+      recordAudit(t.db, actor, {
+        category: 'consultation',
+        event: 'person.viewed',
+        purpose: `${purpose} ${tag}`,
+        ...(personId ? { entityType: 'person', entityId: personId, personId } : {}),
+      })
     await entry('Havering', inHavering.id)
     await entry('Barking', inBarking.id)
     await entry('Elsewhere', elsewhere.id)
@@ -79,7 +97,12 @@ describe('every export holds exactly its page’s rows, for a supervisor granted
       const rows = tableCaptioned(page.text, 'Audit entries, newest first').rows
       const byDay = tableCaptioned(page.text, 'By day').rows.reduce((sum, r) => sum + Number(r[2]), 0)
       const csv = csvOf((await who.agent.get(`/audit/users/${officer.id}/activity.csv`).expect(200)).text)
-      return { page: rows.map((r) => [r[0], r[1], r[2], r[4]].join(' | ')), byDay, personCells: rows.map((r) => r[3]), csv }
+      return {
+        page: rows.map((r) => [r[0], r[1], r[2], r[4]].join(' | ')),
+        byDay,
+        personCells: rows.map((r) => r[3]),
+        csv,
+      }
     }
 
     const hv = await read(havering)
@@ -92,7 +115,9 @@ describe('every export holds exactly its page’s rows, for a supervisor granted
     // The whole BCU sees Barking too: the other borough's entry is there to leak.
     const bcu = await read(wholeBcu)
     expect(sorted(bcu.csv.map(auditIdentity))).toEqual(sorted(bcu.page))
-    expect(sorted(bcu.csv.map((r) => r.purpose!))).toEqual(sorted([`Havering ${tag}`, `Barking ${tag}`, `No person ${tag}`]))
+    expect(sorted(bcu.csv.map((r) => r.purpose!))).toEqual(
+      sorted([`Havering ${tag}`, `Barking ${tag}`, `No person ${tag}`]),
+    )
   })
 
   it('who has looked at a record: the CSV is the page’s entries (and the page’s own consultation), and another borough’s record is not found by either', async () => {
@@ -100,12 +125,24 @@ describe('every export holds exactly its page’s rows, for a supervisor granted
     const barking = await createPerson(t.db, { areaCode: 'BD' })
     const actor: Actor = { userId: null, username: 'iom', requestId: randomUUID(), ip: null }
     for (const p of [person, barking]) {
-      await recordAudit(t.db, actor, { category: 'consultation', event: 'person.viewed', personId: p.id, purpose: 'Checking a referral' })
-      await recordAudit(t.db, actor, { category: 'disclosure', event: 'partner_link.viewed', personId: p.id, recipients: 'MASH' })
+      await recordAudit(t.db, actor, {
+        category: 'consultation',
+        event: 'person.viewed',
+        personId: p.id,
+        purpose: 'Checking a referral',
+      })
+      await recordAudit(t.db, actor, {
+        category: 'disclosure',
+        event: 'partner_link.viewed',
+        personId: p.id,
+        recipients: 'MASH',
+      })
     }
 
     const page = await havering.agent.get(`/people/${person.id}/audit`).expect(200)
-    const shown = tableCaptioned(page.text, 'Audit entries, newest first').rows.map((r) => [r[0], r[1], r[2], r[4]].join(' | '))
+    const shown = tableCaptioned(page.text, 'Audit entries, newest first').rows.map((r) =>
+      [r[0], r[1], r[2], r[4]].join(' | '),
+    )
     const csv = csvOf((await havering.agent.get(`/people/${person.id}/audit.csv`).expect(200)).text)
     // The CSV is read after the page, so it holds the page's own consultation row as well.
     const pageRequest = String(page.headers['x-request-id'])
@@ -180,7 +217,9 @@ describe('every export holds exactly its page’s rows, for a supervisor granted
         // Each table is followed by its own download link: the table just before the link is this one's.
         const before = page.text.slice(0, page.text.indexOf(`href="/performance/${id}.csv`))
         const shown = tablesOf(before.slice(before.lastIndexOf('<table')))[0]!
-        const csv = (parse((await who.agent.get(`/performance/${id}.csv`).expect(200)).text) as string[][]).slice(1).map((r) => r.map(unguarded))
+        const csv = (parse((await who.agent.get(`/performance/${id}.csv`).expect(200)).text) as string[][])
+          .slice(1)
+          .map((r) => r.map(unguarded))
         const pageRows = shown.rows.length === 1 && shown.rows[0]![0] === 'None in this period.' ? [] : shown.rows
         tables.set(id, { page: pageRows, csv })
       }
@@ -194,24 +233,49 @@ describe('every export holds exactly its page’s rows, for a supervisor granted
   })
 
   it('the subject access pack: the JSON holds the page’s sections and rows, and another borough’s person is not found by either', async () => {
-    const person = await t.db.selectFrom('person').select('id').where('area_id', '=', areas.HV!).orderBy('id').executeTakeFirstOrThrow()
+    const person = await t.db
+      .selectFrom('person')
+      .select('id')
+      .where('area_id', '=', areas.HV!)
+      .orderBy('id')
+      .executeTakeFirstOrThrow()
     const barking = await createPerson(t.db, { areaCode: 'BD' })
 
     const page = await havering.agent.get(`/people/${person.id}/subject-access`).expect(200)
     const shown = new Map(
-      page.text.split('<h2 class="govuk-heading-m">').slice(1).map((part) => {
-        const name = textOf(part.slice(0, part.indexOf('</h2>'))).replace(/ \(\d+\)$/, '')
-        const rows = part.split('<dl ').slice(1).map((dl) => [...dl.matchAll(/<dt[^>]*>([\s\S]*?)<\/dt><dd[^>]*>([\s\S]*?)<\/dd>/g)].map((m) => `${decodeEntities(m[1]!)}=${decodeEntities(m[2]!)}`).join('; '))
-        return [name, rows] as const
-      }),
+      page.text
+        .split('<h2 class="govuk-heading-m">')
+        .slice(1)
+        .map((part) => {
+          const name = textOf(part.slice(0, part.indexOf('</h2>'))).replace(/ \(\d+\)$/, '')
+          const rows = part
+            .split('<dl ')
+            .slice(1)
+            .map((dl) =>
+              [...dl.matchAll(/<dt[^>]*>([\s\S]*?)<\/dt><dd[^>]*>([\s\S]*?)<\/dd>/g)]
+                .map((m) => `${decodeEntities(m[1]!)}=${decodeEntities(m[2]!)}`)
+                .join('; '),
+            )
+          return [name, rows] as const
+        }),
     )
-    const json = JSON.parse((await havering.agent.get(`/people/${person.id}/subject-access.json`).expect(200)).text) as Record<string, unknown>
+    const json = JSON.parse(
+      (await havering.agent.get(`/people/${person.id}/subject-access.json`).expect(200)).text,
+    ) as Record<string, unknown>
     const asShown = (row: Record<string, unknown>) =>
-      Object.entries(row).map(([k, v]) => `${k.replace(/_/g, ' ')}=${v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('; ')
+      Object.entries(row)
+        .map(
+          ([k, v]) =>
+            `${k.replace(/_/g, ' ')}=${v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+        )
+        .join('; ')
     const exported = new Map(
       Object.entries(json)
         .filter(([k]) => k !== 'marking' && k !== 'generatedAt')
-        .map(([k, v]) => [k.replace(/_/g, ' '), (k === 'person' ? [v] : (v as Record<string, unknown>[])).map((r) => asShown(r as Record<string, unknown>))]),
+        .map(([k, v]) => [
+          k.replace(/_/g, ' '),
+          (k === 'person' ? [v] : (v as Record<string, unknown>[])).map((r) => asShown(r as Record<string, unknown>)),
+        ]),
     )
     expect([...exported.keys()]).toEqual([...shown.keys()])
     for (const [name, rows] of shown) {

@@ -52,8 +52,14 @@ describe('hostile input into every route of the registry', () => {
   it('finds a page for every GET route and the form of every POST route, so that its own fields are attacked', () => {
     expect(run.unreached('get'), 'GET routes no page links to').toEqual([])
     const unreached = run.unreached('post')
-    expect(unreached.filter((k) => !(k in formlessPosts)), 'POST routes whose form no crawled page holds: seed a record that shows it (hostile/formStates.ts)').toEqual([])
-    expect(Object.keys(formlessPosts).filter((k) => !unreached.includes(k)), 'exceptions whose form is found after all').toEqual([])
+    expect(
+      unreached.filter((k) => !(k in formlessPosts)),
+      'POST routes whose form no crawled page holds: seed a record that shows it (hostile/formStates.ts)',
+    ).toEqual([])
+    expect(
+      Object.keys(formlessPosts).filter((k) => !unreached.includes(k)),
+      'exceptions whose form is found after all',
+    ).toEqual([])
   })
 
   it('every GET route, its query parameters and its path parameters: no 5xx, no injected markup, nothing written', async () => {
@@ -100,7 +106,10 @@ describe('hostile input into every route of the registry', () => {
     })
     const mine = run.findings.slice(before)
     expect(mine.length, `problems:${report(mine)}`).toBe(0)
-    expect(run.tally.accepted - accepted, 'hostile text stored by some form, for the pages crawled next to show').toBeGreaterThan(0)
+    expect(
+      run.tally.accepted - accepted,
+      'hostile text stored by some form, for the pages crawled next to show',
+    ).toBeGreaterThan(0)
   }, 300_000)
 
   it('the pages shown after the hostile values were stored carry none of them as markup', async () => {

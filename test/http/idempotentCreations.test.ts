@@ -41,8 +41,19 @@ type Creation = {
   arrange(): Promise<{ page: string; action: string; form: Record<string, string>; count(): Promise<number> }>
 }
 
-const countWhere = async (table: 'contact' | 'action' | 'referral' | 'partner_link' | 'person_alias' | 'person_marker', personId: string) =>
-  Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('person_id', '=', personId).executeTakeFirstOrThrow()).n)
+const countWhere = async (
+  table: 'contact' | 'action' | 'referral' | 'partner_link' | 'person_alias' | 'person_marker',
+  personId: string,
+) =>
+  Number(
+    (
+      await t.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('person_id', '=', personId)
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
 
 const creations: Creation[] = [
   {
@@ -52,7 +63,12 @@ const creations: Creation[] = [
       return {
         page: `/people/${person.id}/contacts/new`,
         action: `/people/${person.id}/contacts`,
-        form: { ...dateFields('contactDate', todayInLondon()), contactType: 'phone', pathway: 'health', note: 'Checked in by phone' },
+        form: {
+          ...dateFields('contactDate', todayInLondon()),
+          contactType: 'phone',
+          pathway: 'health',
+          note: 'Checked in by phone',
+        },
         count: () => countWhere('contact', person.id),
       }
     },
@@ -64,7 +80,12 @@ const creations: Creation[] = [
       return {
         page: `/people/${person.id}/actions/new`,
         action: `/people/${person.id}/actions`,
-        form: { description: 'Book a housing appointment', ownerId: users.iom, ...dateFields('dueDate', addDays(todayInLondon(), 3)), actionPathway: 'accommodation' },
+        form: {
+          description: 'Book a housing appointment',
+          ownerId: users.iom,
+          ...dateFields('dueDate', addDays(todayInLondon(), 3)),
+          actionPathway: 'accommodation',
+        },
         count: () => countWhere('action', person.id),
       }
     },
@@ -90,9 +111,23 @@ const creations: Creation[] = [
         page: `/people/${person.id}/partner-links/new?agency=marac`,
         action: `/people/${person.id}/partner-links`,
         form: {
-          agency: 'marac', reference: `MARAC-HV-${uniqueTag().slice(0, 4)}`, ...dateFields('openedOn', addDays(today, -2)), contact: 'Havering MARAC coordinator', agreementId: maracAgreement,
-          maracRole: 'victim', dashScore: '15', ...dateFields('meetingDate', addDays(today, 14)), idvaAllocated: 'yes', ...dateFields('nextReview', addMonths(today, 3)),
-          yosDisposal: '', caseManager: '', ...blankDate('transitionDate'), bragRating: '', mashDecision: '', ...blankDate('decisionDate'), childrenInvolved: '',
+          agency: 'marac',
+          reference: `MARAC-HV-${uniqueTag().slice(0, 4)}`,
+          ...dateFields('openedOn', addDays(today, -2)),
+          contact: 'Havering MARAC coordinator',
+          agreementId: maracAgreement,
+          maracRole: 'victim',
+          dashScore: '15',
+          ...dateFields('meetingDate', addDays(today, 14)),
+          idvaAllocated: 'yes',
+          ...dateFields('nextReview', addMonths(today, 3)),
+          yosDisposal: '',
+          caseManager: '',
+          ...blankDate('transitionDate'),
+          bragRating: '',
+          mashDecision: '',
+          ...blankDate('decisionDate'),
+          childrenInvolved: '',
         },
         count: () => countWhere('partner_link', person.id),
       }
@@ -117,7 +152,12 @@ const creations: Creation[] = [
       return {
         page: `/people/${person.id}/markers/new`,
         action: `/people/${person.id}/markers`,
-        form: { markerCode: 'violent', ...dateFields('startDate', addDays(todayInLondon(), -40)), ...blankDate('reviewDate'), markerNote: 'Assault on arrest' },
+        form: {
+          markerCode: 'violent',
+          ...dateFields('startDate', addDays(todayInLondon(), -40)),
+          ...blankDate('reviewDate'),
+          markerNote: 'Assault on arrest',
+        },
         count: () => countWhere('person_marker', person.id),
       }
     },
@@ -130,8 +170,27 @@ const creations: Creation[] = [
       return {
         page: '/people/new',
         action: '/people',
-        form: { surname, forenames: 'Sam', ...dateFields('dateOfBirth', '1988-08-08'), gender: 'female', pncId: '', croNumber: '', address: '', wardId: '', areaId: area.id },
-        count: async () => Number((await t.db.selectFrom('person').select((eb) => eb.fn.countAll<number>().as('n')).where('surname', '=', surname).executeTakeFirstOrThrow()).n),
+        form: {
+          surname,
+          forenames: 'Sam',
+          ...dateFields('dateOfBirth', '1988-08-08'),
+          gender: 'female',
+          pncId: '',
+          croNumber: '',
+          address: '',
+          wardId: '',
+          areaId: area.id,
+        },
+        count: async () =>
+          Number(
+            (
+              await t.db
+                .selectFrom('person')
+                .select((eb) => eb.fn.countAll<number>().as('n'))
+                .where('surname', '=', surname)
+                .executeTakeFirstOrThrow()
+            ).n,
+          ),
       }
     },
   },
@@ -140,7 +199,9 @@ const creations: Creation[] = [
 /** The key of the form on `page` that posts to `action`, as the browser would send it back. */
 async function keyOf(page: string, action: string): Promise<string> {
   const html = (await iom.agent.get(page).expect(200)).text
-  const form = new RegExp(`<form method="post" action="${action.replace(/[/.?]/g, '\\$&')}"[\\s\\S]*?</form>`).exec(html)?.[0] ?? ''
+  const form =
+    new RegExp(`<form method="post" action="${action.replace(/[/.?]/g, '\\$&')}"[\\s\\S]*?</form>`).exec(html)?.[0] ??
+    ''
   const key = inputValue(form, '_idempotencyKey')
   expect(key, `the form on ${page} carries a key`).toMatch(/^[0-9a-f-]{36}$/)
   return key ?? ''

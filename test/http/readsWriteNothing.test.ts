@@ -19,7 +19,8 @@ import { createTestApp, type TestApp } from '../helpers/testApp.ts'
  */
 
 /** Tables a GET may change: its audit rows, its session, the rate limits and the figures cache. */
-const mayChange = (table: string) => table.startsWith('audit_') || ['session', 'rate_limit_hit', 'report_cache'].includes(table)
+const mayChange = (table: string) =>
+  table.startsWith('audit_') || ['session', 'rate_limit_hit', 'report_cache'].includes(table)
 
 let t: TestApp
 const agents = new Map<string, Agent>()
@@ -36,7 +37,11 @@ const calls: string[] = []
 async function fingerprints(names: readonly string[]): Promise<Record<string, string>> {
   const result: Record<string, string> = {}
   for (const name of names) {
-    const row = await sql<{ md5: string }>`select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as md5 from ${sql.table(name)} t`.execute(t.db)
+    const row = await sql<{
+      md5: string
+    }>`select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as md5 from ${sql.table(name)} t`.execute(
+      t.db,
+    )
     result[name] = row.rows[0]!.md5
   }
   return result
@@ -45,7 +50,9 @@ async function fingerprints(names: readonly string[]): Promise<Record<string, st
 /** What the sweep has to do now: failures shown as time-barred but not closed, and eligible failures with no entry. */
 async function sweepWork() {
   const closable = await sql<{ id: string }>`select id from dip_failure
-     where status <> 'time_barred' and dip_failure_status_on(status, time_bar_date, ${today}::date) = 'time_barred' order by id`.execute(t.db)
+     where status <> 'time_barred' and dip_failure_status_on(status, time_bar_date, ${today}::date) = 'time_barred' order by id`.execute(
+    t.db,
+  )
   const proposable = await sql<{ id: string }>`select f.id from dip_failure f
      where dip_failure_status_on(f.status, f.time_bar_date, ${today}::date) = 'wanted' and person_has_violence_marker(f.person_id)
        and not exists (select 1 from cid_entry e where e.failure_id = f.id) order by f.id`.execute(t.db)
@@ -60,7 +67,15 @@ beforeAll(async () => {
   aged = await db
     .updateTable('dip_failure')
     .set({ time_bar_date: addDays(today, -1) })
-    .where('id', '=', (eb) => eb.selectFrom('dip_failure').select('id').where('status', '=', 'wanted').where('time_bar_date', '>=', today).orderBy('id').limit(1))
+    .where('id', '=', (eb) =>
+      eb
+        .selectFrom('dip_failure')
+        .select('id')
+        .where('status', '=', 'wanted')
+        .where('time_bar_date', '>=', today)
+        .orderBy('id')
+        .limit(1),
+    )
     .returning(['id', 'person_id'])
     .executeTakeFirstOrThrow()
   // Another wanted failure in date, of a violent person, its hand-off to CID not yet proposed.
@@ -70,18 +85,29 @@ beforeAll(async () => {
     .where('status', '=', 'wanted')
     .where('time_bar_date', '>=', today)
     .where('id', '<>', aged.id)
-    .orderBy(sql`exists (select 1 from cid_entry e where e.failure_id = dip_failure.id and e.status = 'proposed')`, 'desc')
+    .orderBy(
+      sql`exists (select 1 from cid_entry e where e.failure_id = dip_failure.id and e.status = 'proposed')`,
+      'desc',
+    )
     .orderBy('id')
     .executeTakeFirstOrThrow()
   await db.deleteFrom('cid_entry').where('failure_id', '=', eligible.id).execute()
-  if (!(await sql<{ yes: boolean }>`select person_has_violence_marker(${eligible.person_id}::uuid) as yes`.execute(db)).rows[0]?.yes) {
+  if (
+    !(await sql<{ yes: boolean }>`select person_has_violence_marker(${eligible.person_id}::uuid) as yes`.execute(db))
+      .rows[0]?.yes
+  ) {
     await marker(db, eligible.person_id, 'violent')
   }
   unproposed = eligible.id
 
-  for (const p of principals) agents.set(p.name, p.username === null ? (await anonymousAgent(t.app)).agent : (await signInAs(t.app, p.username)).agent)
+  for (const p of principals)
+    agents.set(
+      p.name,
+      p.username === null ? (await anonymousAgent(t.app)).agent : (await signInAs(t.app, p.username)).agent,
+    )
   found = await findRouteParams(db, agents.get('supervisor')!)
-  const searchSurname = (await db.selectFrom('person').select('surname').orderBy('surname').executeTakeFirstOrThrow()).surname
+  const searchSurname = (await db.selectFrom('person').select('surname').orderBy('surname').executeTakeFirstOrThrow())
+    .surname
 
   const listed = await sql<{ name: string }>`select table_name as name from information_schema.tables
      where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`.execute(db)
@@ -89,7 +115,13 @@ beforeAll(async () => {
   // The audit sealer's batches are not a GET's doing: sealed before and after, the rows it moves are audit_* alone.
   await sealed(db)
   before = await fingerprints(tables)
-  const routes = buildRoutes({ db, databaseKind: t.database.kind, config: t.config, services: t.services, passport: createPassport(db, t.services.signInService) })
+  const routes = buildRoutes({
+    db,
+    databaseKind: t.database.kind,
+    config: t.config,
+    services: t.services,
+    passport: createPassport(db, t.services.signInService),
+  })
   for (const p of principals) {
     for (const route of routes.filter((r) => r.method === 'get' && allowed(r, p))) {
       for (const { url } of urlsFor(route, p, found, searchSurname).urls) {
@@ -114,8 +146,20 @@ describe('reading writes nothing', () => {
 
   it('no GET route, as any role that may call it, changes a table but the audit log, sessions, rate limits and report cache', () => {
     expect(calls.length).toBeGreaterThan(100)
-    expect(calls.filter((c) => c.endsWith(': 500')), 'no page failed').toEqual([])
-    expect(tables).toEqual(expect.arrayContaining(['dip_failure', 'dip_failure_event', 'cid_entry', 'cid_entry_event', 'cid_listing', 'person']))
+    expect(
+      calls.filter((c) => c.endsWith(': 500')),
+      'no page failed',
+    ).toEqual([])
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'dip_failure',
+        'dip_failure_event',
+        'cid_entry',
+        'cid_entry_event',
+        'cid_listing',
+        'person',
+      ]),
+    )
     const changed = tables.filter((name) => before[name] !== after[name])
     expect(changed, `tables changed by ${calls.length} reads`).toEqual([])
   })
@@ -133,19 +177,41 @@ describe('the DIP sweep', () => {
     expect(first.closed + second.closed).toBe(work.closable.length)
     expect(first.proposed + second.proposed).toBe(work.proposable.length)
 
-    const closed = await t.db.selectFrom('dip_failure').select(['id', 'status']).where('id', 'in', work.closable).execute()
+    const closed = await t.db
+      .selectFrom('dip_failure')
+      .select(['id', 'status'])
+      .where('id', 'in', work.closable)
+      .execute()
     expect(closed.every((f) => f.status === 'time_barred')).toBe(true)
-    const events = await t.db.selectFrom('dip_failure_event').select('failure_id').where('kind', '=', 'time_barred').where('failure_id', 'in', work.closable).execute()
+    const events = await t.db
+      .selectFrom('dip_failure_event')
+      .select('failure_id')
+      .where('kind', '=', 'time_barred')
+      .where('failure_id', 'in', work.closable)
+      .execute()
     expect(events.map((e) => e.failure_id).sort()).toEqual([...work.closable].sort())
-    const audited = await (await sealed(t.db)).selectFrom('audit_event').select('entity_id').where('event', '=', 'failure.time_barred').where('entity_id', 'in', work.closable).execute()
+    const audited = await (
+      await sealed(t.db)
+    )
+      .selectFrom('audit_event')
+      .select('entity_id')
+      .where('event', '=', 'failure.time_barred')
+      .where('entity_id', 'in', work.closable)
+      .execute()
     expect(audited.map((a) => a.entity_id).sort()).toEqual([...work.closable].sort())
-    const entries = await t.db.selectFrom('cid_entry').select(['failure_id', 'source', 'status']).where('failure_id', 'in', work.proposable).execute()
+    const entries = await t.db
+      .selectFrom('cid_entry')
+      .select(['failure_id', 'source', 'status'])
+      .where('failure_id', 'in', work.proposable)
+      .execute()
     expect(entries).toHaveLength(work.proposable.length)
     expect(entries.every((e) => e.source === 'system' && e.status === 'proposed')).toBe(true)
     expect(await sweepWork()).toEqual({ closable: [], proposable: [] })
 
     // The page says what it said before the sweep.
-    expect((await iom.get(`/failures/${aged.id}`).expect(200)).text).toContain('<strong class="govuk-tag">Time-barred</strong>')
+    expect((await iom.get(`/failures/${aged.id}`).expect(200)).text).toContain(
+      '<strong class="govuk-tag">Time-barred</strong>',
+    )
 
     const all = [...tables, 'audit_pending', 'audit_event']
     const settled = await fingerprints(all)

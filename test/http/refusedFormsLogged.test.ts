@@ -23,16 +23,24 @@ import { createTestApp, type TestApp } from '../helpers/testApp.ts'
 // The police roles, the supervisor and the administrator: partners post no person's forms.
 const roles = demoAccounts.filter((a) => a.role !== 'partner')
 
-type Answer = { route: string; status: number; showsPerson: boolean; consultations: number; lists: number; otherRows: number }
+type Answer = {
+  route: string
+  status: number
+  showsPerson: boolean
+  consultations: number
+  lists: number
+  otherRows: number
+}
 
 let t: TestApp
 let routes: RouteDefinition[]
 const agents = new Map<string, { agent: Agent; csrf: string }>()
 const answers: Answer[] = []
 
-
 /** A record of the kind, of an unrestricted person in the IOM officer's areas, and that person's surname and PNC ID. */
-async function recordOf(via: PersonVia): Promise<{ id: string; personId: string; surname: string; pnc: string | null }> {
+async function recordOf(
+  via: PersonVia,
+): Promise<{ id: string; personId: string; surname: string; pnc: string | null }> {
   const personColumn = via === 'person' ? sql.ref('r.id') : sql.ref('r.person_id')
   const { rows } = await sql<{ id: string; person_id: string; surname: string; pnc_id: string | null }>`
     select r.id, p.id as person_id, p.surname, p.pnc_id from ${sql.table(tableOf[via])} r join person p on p.id = ${personColumn}
@@ -58,27 +66,51 @@ async function rowsAbout(personId: string, since: string) {
 }
 
 async function lastAuditId(): Promise<string> {
-  const row = await (await sealed(t.db)).selectFrom('audit_event').select(sql<string>`coalesce(max(id), 0)::text`.as('id')).executeTakeFirstOrThrow()
+  const row = await (
+    await sealed(t.db)
+  )
+    .selectFrom('audit_event')
+    .select(sql<string>`coalesce(max(id), 0)::text`.as('id'))
+    .executeTakeFirstOrThrow()
   return row.id
 }
 
 beforeAll(async () => {
   t = await createTestApp()
-  routes = buildRoutes({ db: t.db, databaseKind: t.database.kind, config: t.config, services: t.services, passport: createPassport(t.db, t.services.signInService) })
+  routes = buildRoutes({
+    db: t.db,
+    databaseKind: t.database.kind,
+    config: t.config,
+    services: t.services,
+    passport: createPassport(t.db, t.services.signInService),
+  })
   for (const r of roles) agents.set(r.username, await signInAs(t.app, r.username))
   // The day's time-bar sweep first, so that no page read below is the one that runs it.
   await t.services.dipService.sweep()
   for (const route of routes.filter((r) => r.method === 'post' && r.person)) {
-    const who = roles.find((r) => route.access === 'signedIn' || (route.access !== 'public' && roleCan(r.role, route.access)))
+    const who = roles.find(
+      (r) => route.access === 'signedIn' || (route.access !== 'public' && roleCan(r.role, route.access)),
+    )
     if (!who) continue
     const record = await recordOf(route.person!.via)
-    const url = route.path.replace(/:(\w+)/g, (_, name: string) => (name === route.person!.param ? record.id : '00000000-0000-4000-8000-000000000000'))
+    const url = route.path.replace(/:(\w+)/g, (_, name: string) =>
+      name === route.person!.param ? record.id : '00000000-0000-4000-8000-000000000000',
+    )
     const { agent, csrf } = agents.get(who.username)!
     const since = await lastAuditId()
     const response = await agent.post(url).type('form').send({ _csrf: csrf })
     const logged = await rowsAbout(record.personId, since)
-    const shows = new RegExp(`\\b${record.surname}\\b`, 'i').test(response.text) || (record.pnc !== null && response.text.includes(record.pnc))
-    answers.push({ route: `POST ${route.path}`, status: response.status, showsPerson: shows, consultations: logged.consultations, lists: logged.lists, otherRows: logged.other })
+    const shows =
+      new RegExp(`\\b${record.surname}\\b`, 'i').test(response.text) ||
+      (record.pnc !== null && response.text.includes(record.pnc))
+    answers.push({
+      route: `POST ${route.path}`,
+      status: response.status,
+      showsPerson: shows,
+      consultations: logged.consultations,
+      lists: logged.lists,
+      otherRows: logged.other,
+    })
   }
 }, 300_000)
 afterAll(async () => {
@@ -88,7 +120,8 @@ afterAll(async () => {
 describe('form posts about a person that are refused', () => {
   it('are refused without a 500, and write nothing but, where they show the person, one consultation row naming them', () => {
     expect(answers.length).toBeGreaterThan(25)
-    const logged = (a: Answer) => (a.showsPerson ? a.consultations + a.lists === 1 : a.consultations === 0 && a.lists <= 1)
+    const logged = (a: Answer) =>
+      a.showsPerson ? a.consultations + a.lists === 1 : a.consultations === 0 && a.lists <= 1
     const wrong = answers.filter((a) => a.status >= 500 || a.status < 400 || a.otherRows > 0 || !logged(a))
     expect(wrong).toEqual([])
     // The forms that are shown again really show the person (the banner), so the rule above is exercised.
@@ -98,7 +131,11 @@ describe('form posts about a person that are refused', () => {
   it('a person edited by someone else meanwhile: the 409 page shows the record as it is now, and logs one consultation', async () => {
     const person = await createPerson(t.db, { surname: 'Okonkwo-Meadows' })
     const iom = agents.get('iom')!
-    await t.db.updateTable('person').set({ address: '1 Changed Road, Romford', version: sql`version + 1` }).where('id', '=', person.id).execute()
+    await t.db
+      .updateTable('person')
+      .set({ address: '1 Changed Road, Romford', version: sql`version + 1` })
+      .where('id', '=', person.id)
+      .execute()
     const since = await lastAuditId()
     const stale = await postForm(iom, `/people/${person.id}`, {
       surname: person.surname,

@@ -28,7 +28,10 @@ describe('input the database would refuse', () => {
     const { agent, csrf } = await signInAs(t.app, 'admin')
     const page = await agent.get('/admin/reference/offences/abc%00def')
     expect(page.status).toBe(404)
-    const save = await agent.post('/admin/reference/offences/abc%00def').type('form').send({ _csrf: csrf, label: 'Theft', active: 'yes' })
+    const save = await agent
+      .post('/admin/reference/offences/abc%00def')
+      .type('form')
+      .send({ _csrf: csrf, label: 'Theft', active: 'yes' })
     expect(save.status).toBe(404)
   })
 
@@ -65,12 +68,21 @@ describe('input the database would refuse', () => {
 describe('bodies over the limit', () => {
   it('when a form is sent with a megabyte in a field, the user gets a 413 page saying it is too large, and nothing is saved', async () => {
     const { agent, csrf } = await signInAs(t.app, 'admin')
-    const before = await t.db.selectFrom('offence').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
-    const response = await agent.post('/admin/reference/offences').type('form').send({ _csrf: csrf, code: 'BIG', label: 'A'.repeat(1024 * 1024) })
+    const before = await t.db
+      .selectFrom('offence')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow()
+    const response = await agent
+      .post('/admin/reference/offences')
+      .type('form')
+      .send({ _csrf: csrf, code: 'BIG', label: 'A'.repeat(1024 * 1024) })
     expect(response.status).toBe(413)
     expect(headingOf(response.text)).toBe('What you sent is too large')
     expect(response.text).toContain('Shorten the text you entered and try again.')
-    const after = await t.db.selectFrom('offence').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+    const after = await t.db
+      .selectFrom('offence')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow()
     expect(Number(after.n)).toBe(Number(before.n))
   })
 })

@@ -28,7 +28,13 @@ async function viewWith(clientId: string | undefined) {
   const call = iom.agent.get(`/people/${personId}`)
   const response = await (clientId === undefined ? call : call.set('X-Request-Id', clientId)).expect(200)
   const header = String(response.headers['x-request-id'])
-  const rows = await (await sealed(t.db)).selectFrom('audit_event').select(['request_id', 'client_request_id', 'event']).where('request_id', '=', header).execute()
+  const rows = await (
+    await sealed(t.db)
+  )
+    .selectFrom('audit_event')
+    .select(['request_id', 'client_request_id', 'event'])
+    .where('request_id', '=', header)
+    .execute()
   return { header, rows }
 }
 
@@ -49,7 +55,16 @@ describe('request ids', () => {
   })
 
   it('a hostile client id (too long, too short, SQL, markup, spaces) is not stored anywhere, and the server’s id is used', async () => {
-    const hostile = ['a'.repeat(500), 'a'.repeat(65), 'short', "x'; drop table audit_event; --", '<script>alert(1)</script>', 'id with spaces', 'tab\tinside1', 'ünïcødé-id']
+    const hostile = [
+      'a'.repeat(500),
+      'a'.repeat(65),
+      'short',
+      "x'; drop table audit_event; --",
+      '<script>alert(1)</script>',
+      'id with spaces',
+      'tab\tinside1',
+      'ünïcødé-id',
+    ]
     for (const clientId of hostile) {
       const { header, rows } = await viewWith(clientId)
       expect(header, clientId).toMatch(uuidPattern)
@@ -63,7 +78,9 @@ describe('request ids', () => {
   it('a client id with a line break (which no HTTP client will send, but a raw socket could) is dropped', () => {
     for (const clientId of ['abcdefgh\r\nSet-Cookie: x=1', 'abcdefgh\nsecond-line', 'abcdefgh\u0000']) {
       const headers: Record<string, string> = {}
-      const req = { get: (name: string) => (name.toLowerCase() === 'x-request-id' ? clientId : undefined) } as unknown as Request
+      const req = {
+        get: (name: string) => (name.toLowerCase() === 'x-request-id' ? clientId : undefined),
+      } as unknown as Request
       const res = { setHeader: (name: string, value: string) => (headers[name] = value) } as unknown as Response
       let nextCalled = false
       requestId(req, res, () => (nextCalled = true))
@@ -78,9 +95,25 @@ describe('request ids', () => {
     await expect(
       t.db
         .insertInto('audit_pending')
-        .values({ category: 'security', event: 'test.hostile_id', actor_user_id: null, actor_username: null, entity_type: null, entity_id: null, person_id: null, purpose: null, recipients: null, request_id: null, client_request_id: 'bad\nid<script>', ip: null, detail: null })
+        .values({
+          category: 'security',
+          event: 'test.hostile_id',
+          actor_user_id: null,
+          actor_username: null,
+          entity_type: null,
+          entity_id: null,
+          person_id: null,
+          purpose: null,
+          recipients: null,
+          request_id: null,
+          client_request_id: 'bad\nid<script>',
+          ip: null,
+          detail: null,
+        })
         .execute(),
     ).rejects.toThrow(/client_request_id_shape/)
-    expect(await t.db.selectFrom('audit_pending').select('seq').where('event', '=', 'test.hostile_id').execute()).toEqual([])
+    expect(
+      await t.db.selectFrom('audit_pending').select('seq').where('event', '=', 'test.hostile_id').execute(),
+    ).toEqual([])
   })
 })

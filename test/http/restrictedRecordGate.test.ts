@@ -25,9 +25,17 @@ import { createTestApp, type TestApp } from '../helpers/testApp.ts'
 const roles = demoAccounts
 
 /** Tables that a refused request may write: the audit log's own tables, the sessions, the counters, the report cache. */
-const mayChange = (table: string) => table.startsWith('audit_') || ['session', 'rate_limit_hit', 'report_cache'].includes(table)
+const mayChange = (table: string) =>
+  table.startsWith('audit_') || ['session', 'rate_limit_hit', 'report_cache'].includes(table)
 
-type Person = { id: string; surname: string; forenames: string; pnc_id: string | null; cro_number: string | null; address: string | null }
+type Person = {
+  id: string
+  surname: string
+  forenames: string
+  pnc_id: string | null
+  cro_number: string | null
+  address: string | null
+}
 type Cell = { route: string; role: string; status: number; problem?: string }
 
 let t: TestApp
@@ -50,7 +58,10 @@ async function chooseRecords(): Promise<void> {
     join app_user u on u.id = ua.user_id where u.username = 'iom')`
   const first = async (table: string, via: PersonVia, extra = sql`true`) => {
     const personColumn = table === 'person' ? sql.ref('r.id') : sql.ref('r.person_id')
-    const { rows } = await sql<{ id: string; person_id: string }>`select r.id, ${personColumn} as person_id from ${sql.table(table)} r join person p on p.id = ${personColumn}
+    const { rows } = await sql<{
+      id: string
+      person_id: string
+    }>`select r.id, ${personColumn} as person_id from ${sql.table(table)} r join person p on p.id = ${personColumn}
       where ${inIomScope} and p.combined_into is null and ${extra} order by r.id limit 1`.execute(db)
     if (!rows[0]) throw new Error(`The demo caseload has no ${table} in the IOM officer's areas`)
     recordOf.set(via, rows[0].id)
@@ -64,12 +75,20 @@ async function chooseRecords(): Promise<void> {
     await first('drug_test', 'drugTest'),
     await first('dip_failure', 'failure'),
     await first('cohort_membership', 'membership'),
-    await first('partner_link', 'partnerLink', sql`r.agreement_id in (select id from sharing_agreement s where s.agency = (select agency from app_user where username = 'partner')
-      and s.starts_on <= ${today}::date and (s.ends_on is null or s.ends_on >= ${today}::date))`),
+    await first(
+      'partner_link',
+      'partnerLink',
+      sql`r.agreement_id in (select id from sharing_agreement s where s.agency = (select agency from app_user where username = 'partner')
+      and s.starts_on <= ${today}::date and (s.ends_on is null or s.ends_on >= ${today}::date))`,
+    ),
     await first('referral', 'referral', sql`r.status = 'pending'`),
   ]
   await db.updateTable('person').set({ restricted: true }).where('id', 'in', personIds).execute()
-  for (const p of await db.selectFrom('person').select(['id', 'surname', 'forenames', 'pnc_id', 'cro_number', 'address']).where('id', 'in', personIds).execute()) {
+  for (const p of await db
+    .selectFrom('person')
+    .select(['id', 'surname', 'forenames', 'pnc_id', 'cro_number', 'address'])
+    .where('id', 'in', personIds)
+    .execute()) {
     people.set(p.id, p)
   }
 }
@@ -77,10 +96,14 @@ async function chooseRecords(): Promise<void> {
 /** A digest of every row of every table a refused request must not touch. */
 async function fingerprint(): Promise<string> {
   const tables = await sql<{ name: string }>`select table_name as name from information_schema.tables
-    where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely%' order by table_name`.execute(t.db)
+    where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely%' order by table_name`.execute(
+    t.db,
+  )
   const digests: string[] = []
   for (const { name } of tables.rows.filter((r) => !mayChange(r.name))) {
-    const { rows } = await sql<{ digest: string | null }>`select md5(string_agg(x::text, '|' order by x::text)) as digest from ${sql.table(name)} x`.execute(t.db)
+    const { rows } = await sql<{
+      digest: string | null
+    }>`select md5(string_agg(x::text, '|' order by x::text)) as digest from ${sql.table(name)} x`.execute(t.db)
     digests.push(`${name}:${rows[0]?.digest ?? 'empty'}`)
   }
   return digests.join('\n')
@@ -104,11 +127,14 @@ function identifiersIn(body: string, person: Person): string[] {
 async function send(route: RouteDefinition, who: { username: string; role: Role }): Promise<Cell> {
   const via = route.person!.via
   const recordId = recordOf.get(via)!
-  const personId = via === 'person' ? recordId : (await personOf(via, recordId))
+  const personId = via === 'person' ? recordId : await personOf(via, recordId)
   const person = people.get(personId)!
-  const url = route.path.replace(/:(\w+)/g, (_, name: string) => (name === route.person!.param ? recordId : '00000000-0000-4000-8000-000000000000'))
+  const url = route.path.replace(/:(\w+)/g, (_, name: string) =>
+    name === route.person!.param ? recordId : '00000000-0000-4000-8000-000000000000',
+  )
   const { agent, csrf } = agents.get(who.username)!
-  const response = route.method === 'get' ? await agent.get(url) : await agent.post(url).type('form').send({ _csrf: csrf })
+  const response =
+    route.method === 'get' ? await agent.get(url) : await agent.post(url).type('form').send({ _csrf: csrf })
   const body = Buffer.isBuffer(response.body) ? response.body.toString('utf8') : response.text
   const cell: Cell = { route: key(route), role: who.username, status: response.status }
   const asks = body.includes('This record is restricted')
@@ -123,19 +149,38 @@ async function send(route: RouteDefinition, who: { username: string; role: Role 
 }
 
 async function personOf(via: PersonVia, recordId: string): Promise<string> {
-  const { rows } = await sql<{ person_id: string }>`select person_id from ${sql.table(tableOf[via])} where id = ${recordId}`.execute(t.db)
+  const { rows } = await sql<{
+    person_id: string
+  }>`select person_id from ${sql.table(tableOf[via])} where id = ${recordId}`.execute(t.db)
   return rows[0]!.person_id
 }
 
 beforeAll(async () => {
   t = await createTestApp()
-  routes = buildRoutes({ db: t.db, databaseKind: t.database.kind, config: t.config, services: t.services, passport: createPassport(t.db, t.services.signInService) })
+  routes = buildRoutes({
+    db: t.db,
+    databaseKind: t.database.kind,
+    config: t.config,
+    services: t.services,
+    passport: createPassport(t.db, t.services.signInService),
+  })
   for (const r of roles) agents.set(r.username, await signInAs(t.app, r.username))
   await chooseRecords()
   before = await fingerprint()
-  lastAuditIdBefore = String((await (await sealed(t.db)).selectFrom('audit_event').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst())?.id ?? 0)
+  lastAuditIdBefore = String(
+    (
+      await (
+        await sealed(t.db)
+      )
+        .selectFrom('audit_event')
+        .select((eb) => eb.fn.max('id').as('id'))
+        .executeTakeFirst()
+    )?.id ?? 0,
+  )
   for (const route of routes.filter((r) => r.person)) {
-    for (const who of roles.filter((r) => route.access === 'signedIn' || (route.access !== 'public' && roleCan(r.role, route.access)))) {
+    for (const who of roles.filter(
+      (r) => route.access === 'signedIn' || (route.access !== 'public' && roleCan(r.role, route.access)),
+    )) {
       cells.push(await send(route, who))
     }
   }
@@ -147,10 +192,14 @@ afterAll(async () => {
 
 describe('the restricted record gate, for every route that touches a person, as every role that may call it', () => {
   it('the registry gives every route whose path names a person’s record the person the gate checks', () => {
-    const undeclared = routes.filter((r) => [...r.path.matchAll(/:(\w+)/g)].some((m) => (m[1] ?? '') in personParams) && !r.person).map(key)
+    const undeclared = routes
+      .filter((r) => [...r.path.matchAll(/:(\w+)/g)].some((m) => (m[1] ?? '') in personParams) && !r.person)
+      .map(key)
     expect(undeclared).toEqual([])
     // Every kind of record a path can name is exercised below.
-    expect(new Set(routes.flatMap((r) => (r.person ? [r.person.via] : [])))).toEqual(new Set(Object.values(personParams)))
+    expect(new Set(routes.flatMap((r) => (r.person ? [r.person.via] : [])))).toEqual(
+      new Set(Object.values(personParams)),
+    )
   })
 
   it('answers the purpose question, or a 403/404 that shows nothing, and never the person', () => {
@@ -163,7 +212,9 @@ describe('the restricted record gate, for every route that touches a person, as 
 
   it('changes no row of any table, and writes no audit row about the restricted people', async () => {
     expect(after).toBe(before)
-    const rows = await (await sealed(t.db))
+    const rows = await (
+      await sealed(t.db)
+    )
       .selectFrom('audit_event')
       .select(['event', 'person_id'])
       .where('person_id', 'in', [...people.keys()])
@@ -179,12 +230,28 @@ describe('the restricted record gate, for every route that touches a person, as 
     await agent
       .post('/restricted-records/access')
       .type('form')
-      .send({ _csrf: csrf, via: 'drugTest', recordId: testId, purpose: 'offender_management', purposeDetail: 'DIP assessment today', returnTo: `/drug-tests/${testId}` })
+      .send({
+        _csrf: csrf,
+        via: 'drugTest',
+        recordId: testId,
+        purpose: 'offender_management',
+        purposeDetail: 'DIP assessment today',
+        returnTo: `/drug-tests/${testId}`,
+      })
       .expect(303)
       .expect('Location', `/drug-tests/${testId}`)
     const page = await agent.get(`/drug-tests/${testId}`).expect(200)
     expect(identifiersIn(page.text, people.get(personId)!)).toContain('surname')
-    const rows = await (await sealed(t.db)).selectFrom('audit_event').select(['category', 'purpose']).where('person_id', '=', personId).where('id', '>', lastAuditIdBefore).execute()
-    expect(rows).toEqual([{ category: 'consultation', purpose: 'Managing this person (IOM or DIP): DIP assessment today' }])
+    const rows = await (
+      await sealed(t.db)
+    )
+      .selectFrom('audit_event')
+      .select(['category', 'purpose'])
+      .where('person_id', '=', personId)
+      .where('id', '>', lastAuditIdBefore)
+      .execute()
+    expect(rows).toEqual([
+      { category: 'consultation', purpose: 'Managing this person (IOM or DIP): DIP assessment today' },
+    ])
   })
 })

@@ -14,7 +14,11 @@ afterAll(async () => {
 describe('ending a user’s sessions', () => {
   it('a session that a request in flight saves again after an administrator ended it is still refused', async () => {
     const dip = await signInAs(t.app, 'dip')
-    const user = await t.db.selectFrom('app_user').select(['id', 'version']).where('username', '=', 'dip').executeTakeFirstOrThrow()
+    const user = await t.db
+      .selectFrom('app_user')
+      .select(['id', 'version'])
+      .where('username', '=', 'dip')
+      .executeTakeFirstOrThrow()
     const before = await t.db
       .selectFrom('session')
       .selectAll()

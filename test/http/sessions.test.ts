@@ -57,8 +57,10 @@ async function storedSession(sid: string): Promise<Record<string, unknown> | und
 async function ageSession(sid: string, ages: { lastSeenMsAgo?: number; signedInMsAgo?: number }) {
   const now = Date.now()
   let sess = sql`sess::jsonb`
-  if (ages.lastSeenMsAgo !== undefined) sess = sql`jsonb_set(${sess}, '{lastSeenAt}', to_jsonb(${now - ages.lastSeenMsAgo}::bigint))`
-  if (ages.signedInMsAgo !== undefined) sess = sql`jsonb_set(${sess}, '{signedInAt}', to_jsonb(${now - ages.signedInMsAgo}::bigint))`
+  if (ages.lastSeenMsAgo !== undefined)
+    sess = sql`jsonb_set(${sess}, '{lastSeenAt}', to_jsonb(${now - ages.lastSeenMsAgo}::bigint))`
+  if (ages.signedInMsAgo !== undefined)
+    sess = sql`jsonb_set(${sess}, '{signedInAt}', to_jsonb(${now - ages.signedInMsAgo}::bigint))`
   const result = await sql`update session set sess = (${sess})::json where sid = ${sid}`.execute(t.db)
   expect(Number(result.numAffectedRows)).toBe(1)
 }
@@ -95,7 +97,10 @@ describe('sessions', () => {
   it('after signing out, replaying the signed-in session cookie gets the sign-in redirect', async () => {
     const { agent, signedInCookie } = await signInKeepingCookies('dip')
     const home = await agent.get('/').expect(200)
-    const signOut = await agent.post('/sign-out').type('form').send({ _csrf: csrfFrom(home.text) })
+    const signOut = await agent
+      .post('/sign-out')
+      .type('form')
+      .send({ _csrf: csrfFrom(home.text) })
     expect(signOut.status).toBe(303)
     expect(signOut.headers.location).toBe('/sign-in?signedOut=1')
     expect(await storedSession(storeIdOf(signedInCookie))).toBeUndefined()
@@ -111,7 +116,8 @@ describe('sessions', () => {
   it('reading pages writes the session row at most once a minute: "last seen" and the row’s expiry move together', async () => {
     const { agent, signedInCookie } = await signInKeepingCookies('cid')
     const sid = storeIdOf(signedInCookie)
-    const row = () => t.db.selectFrom('session').select(['sess', 'expire']).where('sid', '=', sid).executeTakeFirstOrThrow()
+    const row = () =>
+      t.db.selectFrom('session').select(['sess', 'expire']).where('sid', '=', sid).executeTakeFirstOrThrow()
     await agent.get('/').expect(200)
     const settled = await row()
     await agent.get('/').expect(200)
@@ -120,7 +126,11 @@ describe('sessions', () => {
 
     // Two minutes on: the row as it would be then, its expiry 28 minutes away.
     await ageSession(sid, { lastSeenMsAgo: 2 * minute })
-    await t.db.updateTable('session').set({ expire: new Date(Date.now() + 28 * minute) }).where('sid', '=', sid).execute()
+    await t.db
+      .updateTable('session')
+      .set({ expire: new Date(Date.now() + 28 * minute) })
+      .where('sid', '=', sid)
+      .execute()
     const before = Date.now()
     await agent.get('/').expect(200)
     expect(Number((await storedSession(sid))?.lastSeenAt)).toBeGreaterThanOrEqual(before)
@@ -155,8 +165,15 @@ describe('sessions', () => {
     expect(await sessionCountOf(iomId)).toBeGreaterThanOrEqual(2)
 
     const admin = await signInAs(t.app, 'admin')
-    const { version } = await t.db.selectFrom('app_user').select('version').where('id', '=', iomId).executeTakeFirstOrThrow()
-    const response = await admin.agent.post(`/admin/users/${iomId}/disable`).type('form').send({ _csrf: admin.csrf, version: String(version) })
+    const { version } = await t.db
+      .selectFrom('app_user')
+      .select('version')
+      .where('id', '=', iomId)
+      .executeTakeFirstOrThrow()
+    const response = await admin.agent
+      .post(`/admin/users/${iomId}/disable`)
+      .type('form')
+      .send({ _csrf: admin.csrf, version: String(version) })
     expect(response.status).toBe(303)
 
     expect(await sessionCountOf(iomId)).toBe(0)
@@ -168,7 +185,10 @@ describe('sessions', () => {
 })
 
 async function sessionRowCount(): Promise<number> {
-  const row = await t.db.selectFrom('session').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const row = await t.db
+    .selectFrom('session')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(row.n)
 }
 
@@ -192,7 +212,10 @@ describe('sessions are stored only when needed, and expired ones are removed', (
     const first = csrfFrom((await agent.get('/sign-in').expect(200)).text)
     expect(csrfFrom((await agent.get('/sign-in').expect(200)).text)).toBe(first)
     const before = await sessionRowCount()
-    const response = await agent.post('/sign-in').type('form').send({ _csrf: first, username: 'supervisor', password: demoPassword })
+    const response = await agent
+      .post('/sign-in')
+      .type('form')
+      .send({ _csrf: first, username: 'supervisor', password: demoPassword })
     expect(response.status).toBe(303)
     expect(await sessionRowCount()).toBe(before + 1)
   })
@@ -201,7 +224,10 @@ describe('sessions are stored only when needed, and expired ones are removed', (
     const agent = request.agent(t.app)
     const csrf = csrfFrom((await agent.get('/sign-in').expect(200)).text)
     const before = await sessionRowCount()
-    const response = await agent.post('/sign-in').type('form').send({ _csrf: csrf, username: 'supervisor', password: 'not the password' })
+    const response = await agent
+      .post('/sign-in')
+      .type('form')
+      .send({ _csrf: csrf, username: 'supervisor', password: 'not the password' })
     expect(response.status).toBe(401)
     expect(csrfFrom(response.text)).toBe(csrf)
     expect(await sessionRowCount()).toBe(before)

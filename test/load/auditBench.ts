@@ -24,7 +24,15 @@ import { addDays, todayInLondon } from '../../server/domain/time.ts'
 import { testAuditKey } from '../helpers/testDatabase.ts'
 import { admin, capture, databaseUrl, executionTime, explain, loadAverage, step, timeRuns } from './benchSupport.ts'
 
-const { values } = parseArgs({ options: { keep: { type: 'boolean' }, rows: { type: 'string' }, people: { type: 'string' }, verify: { type: 'boolean' }, runs: { type: 'string' } } })
+const { values } = parseArgs({
+  options: {
+    keep: { type: 'boolean' },
+    rows: { type: 'string' },
+    people: { type: 'string' },
+    verify: { type: 'boolean' },
+    runs: { type: 'string' },
+  },
+})
 const auditRowCount = Number(values.rows ?? 10_000_000)
 const people = Number(values.people ?? 100_000)
 const runs = Number(values.runs ?? 30)
@@ -33,7 +41,14 @@ const pageSize = 100
 
 async function prepare(): Promise<DbHandle> {
   const exists = (await admin(`select 1 from pg_database where datname = '${databaseName}'`)).length > 0
-  const open = () => createDb({ databaseUrl: databaseUrl(databaseName), dataDir: '', poolMax: os.availableParallelism(), connectTimeoutMs: 5000, statementTimeoutMs: 3_600_000 })
+  const open = () =>
+    createDb({
+      databaseUrl: databaseUrl(databaseName),
+      dataDir: '',
+      poolMax: os.availableParallelism(),
+      connectTimeoutMs: 5000,
+      statementTimeoutMs: 3_600_000,
+    })
   if (values.keep && exists) {
     const handle = await open()
     const count = await sql<{ n: number }>`select count(*)::int as n from audit_event`.execute(handle.db)
@@ -49,8 +64,10 @@ async function prepare(): Promise<DbHandle> {
   console.log(`\nBuilding ${databaseName}`)
   await step('migrations', () => migrateToLatest(handle.db))
   await step('demo users and caseload', () => seedDemo(handle.db, { password: 'cohort-demo' }))
-  await step(`volume generator (${people.toLocaleString('en-GB')} people, ${auditRowCount.toLocaleString('en-GB')} audit rows)`, () =>
-    generateVolume(handle.db, { people, auditRows: auditRowCount, password: 'cohort-demo' }))
+  await step(
+    `volume generator (${people.toLocaleString('en-GB')} people, ${auditRowCount.toLocaleString('en-GB')} audit rows)`,
+    () => generateVolume(handle.db, { people, auditRows: auditRowCount, password: 'cohort-demo' }),
+  )
   return handle
 }
 
@@ -64,27 +81,47 @@ async function main(): Promise<void> {
     const { db, pool } = handle
     const hot = volumeId(defaultVolumeSeed, 'p', 1)
     const typical = volumeId(defaultVolumeSeed, 'p', Math.ceil(people / 2))
-    const actor = await db.selectFrom('app_user').select('id').where('username', '=', `v${defaultVolumeSeed}.iom.0`).executeTakeFirstOrThrow()
+    const actor = await db
+      .selectFrom('app_user')
+      .select('id')
+      .where('username', '=', `v${defaultVolumeSeed}.iom.0`)
+      .executeTakeFirstOrThrow()
     const volumes = await sql<Record<string, number>>`
       select (select count(*) from audit_event)::int as audit_rows,
              (select count(*) from audit_event where person_id = ${hot})::int as rows_about_busiest_person,
              (select count(*) from audit_event where person_id = ${typical})::int as rows_about_a_typical_person,
-             (select count(*) from audit_event where actor_user_id = ${actor.id})::int as rows_by_busiest_user`.execute(db)
+             (select count(*) from audit_event where actor_user_id = ${actor.id})::int as rows_by_busiest_user`.execute(
+      db,
+    )
     console.log('\nVolumes')
-    for (const [name, value] of Object.entries(volumes.rows[0] ?? {})) console.log(`  ${name.padEnd(30)} ${Number(value).toLocaleString('en-GB').padStart(12)}`)
+    for (const [name, value] of Object.entries(volumes.rows[0] ?? {}))
+      console.log(`  ${name.padEnd(30)} ${Number(value).toLocaleString('en-GB').padStart(12)}`)
 
     const quarter: AuditFilters = { from: addDays(today, -180), to: addDays(today, -90) }
     // A supervisor over every area: each row naming a person is still checked against the areas.
-    const user = { actorUserId: actor.id, readerAreaIds: (await db.selectFrom('area').select('id').execute()).map((a) => a.id) }
+    const user = {
+      actorUserId: actor.id,
+      readerAreaIds: (await db.selectFrom('area').select('id').execute()).map((a) => a.id),
+    }
     const page = { limit: pageSize + 1 }
     // Ordered by the column: `order by id` after `id::text` would sort the text (row 9 after row 38).
-    const deepBefore = await sql<{ id: string }>`select a.id::text as id from audit_event a where a.person_id = ${hot} order by a.id desc offset 500 limit 1`.execute(db)
+    const deepBefore = await sql<{
+      id: string
+    }>`select a.id::text as id from audit_event a where a.person_id = ${hot} order by a.id desc offset 500 limit 1`.execute(
+      db,
+    )
     const queries: [string, Parameters<typeof capture>[1]][] = [
       ['person: first page', (d) => auditRows(d, { personId: hot }, {}, page)],
       ['person (typical): first page', (d) => auditRows(d, { personId: typical }, {}, page)],
-      ['person: a quarter, consultations', (d) => auditRows(d, { personId: hot }, { ...quarter, category: 'consultation' }, page)],
+      [
+        'person: a quarter, consultations',
+        (d) => auditRows(d, { personId: hot }, { ...quarter, category: 'consultation' }, page),
+      ],
       ['person: disclosures only (rare)', (d) => auditRows(d, { personId: hot }, { category: 'disclosure' }, page)],
-      ['person: page 6 (keyset)', (d) => auditRows(d, { personId: hot }, {}, { ...page, beforeId: deepBefore.rows[0]?.id })],
+      [
+        'person: page 6 (keyset)',
+        (d) => auditRows(d, { personId: hot }, {}, { ...page, beforeId: deepBefore.rows[0]?.id }),
+      ],
       ['user: first page', (d) => auditRows(d, user, {}, page)],
       ['user: a quarter, first page', (d) => auditRows(d, user, quarter, page)],
       ['user: a year, first page', (d) => auditRows(d, user, { from: addDays(today, -365), to: today }, page)],
@@ -93,7 +130,9 @@ async function main(): Promise<void> {
       ['CSV: person, all (50,000 max)', (d) => auditRows(d, { personId: hot }, {}, { limit: 50_000 })],
       ['CSV: user, a quarter (50,000 max)', (d) => auditRows(d, user, quarter, { limit: 50_000 })],
     ]
-    const captured = await Promise.all(queries.map(async ([label, call]) => ({ label, query: await capture(pool, call) })))
+    const captured = await Promise.all(
+      queries.map(async ([label, call]) => ({ label, query: await capture(pool, call) })),
+    )
 
     console.log(`\nTimings in the server (EXPLAIN ANALYZE execution time; ${loadAverage()})`)
     for (const { label, query } of captured) await timeRuns(label, runs, () => executionTime(pool, query))
@@ -101,15 +140,21 @@ async function main(): Promise<void> {
     for (const [label, call] of queries) await timeRuns(label, runs, () => call(db))
 
     for (const { label, query } of captured) {
-      console.log(`\nEXPLAIN (ANALYZE, BUFFERS): ${label}\n${query.sql.replace(/\s+/g, ' ')}\nparameters: ${JSON.stringify(query.parameters)}`)
+      console.log(
+        `\nEXPLAIN (ANALYZE, BUFFERS): ${label}\n${query.sql.replace(/\s+/g, ' ')}\nparameters: ${JSON.stringify(query.parameters)}`,
+      )
       console.log(await explain(pool, query))
     }
 
     if (values.verify) {
       console.log(`\naudit:verify (${loadAverage()})`)
-      const ranged = await step(`in ranges, ${os.availableParallelism()} at a time`, () => verifyAuditChain(db, { parallel: os.availableParallelism() }))
+      const ranged = await step(`in ranges, ${os.availableParallelism()} at a time`, () =>
+        verifyAuditChain(db, { parallel: os.availableParallelism() }),
+      )
       console.log(`    ${JSON.stringify(ranged)}  (${loadAverage()})`)
-      const onePass = await step('in one pass (as before)', () => verifyAuditChain(db, { chunkSize: Number.MAX_SAFE_INTEGER, parallel: 1 }))
+      const onePass = await step('in one pass (as before)', () =>
+        verifyAuditChain(db, { chunkSize: Number.MAX_SAFE_INTEGER, parallel: 1 }),
+      )
       console.log(`    ${JSON.stringify(onePass)}  (${loadAverage()})`)
     }
   } finally {

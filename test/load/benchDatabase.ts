@@ -13,7 +13,13 @@ import { admin, databaseUrl, step } from './benchSupport.ts'
 export const benchDatabaseName = (people: number) => `cohort_bench_${people}`
 
 export async function openAsOwner(name: string): Promise<DbHandle> {
-  return createDb({ databaseUrl: databaseUrl(name), dataDir: '', poolMax: 4, connectTimeoutMs: 5000, statementTimeoutMs: 1_800_000 })
+  return createDb({
+    databaseUrl: databaseUrl(name),
+    dataDir: '',
+    poolMax: 4,
+    connectTimeoutMs: 5000,
+    statementTimeoutMs: 1_800_000,
+  })
 }
 
 /** Builds the database unless it is there already, complete (the generator's last step is ANALYZE, so a half-built one has no `bench_built` row). */
@@ -31,7 +37,9 @@ export async function ensureBenchDatabase(people: number, rebuild: boolean): Pro
   try {
     await step('migrations', () => migrateToLatest(handle.db))
     await step('demo users and caseload', () => seedDemo(handle.db, { password: demoPassword }))
-    await step(`volume generator (${people.toLocaleString('en-GB')} people)`, () => generateVolume(handle.db, { people, password: demoPassword }))
+    await step(`volume generator (${people.toLocaleString('en-GB')} people)`, () =>
+      generateVolume(handle.db, { people, password: demoPassword }),
+    )
     await sql`create table bench_built (built_at timestamptz not null default now())`.execute(handle.db)
     await sql`insert into bench_built default values`.execute(handle.db)
   } finally {
@@ -43,7 +51,9 @@ export async function ensureBenchDatabase(people: number, rebuild: boolean): Pro
 async function isComplete(name: string): Promise<boolean> {
   const handle = await openAsOwner(name)
   try {
-    const found = await sql<{ n: number }>`select count(*)::int as n from pg_tables where tablename = 'bench_built'`.execute(handle.db)
+    const found = await sql<{
+      n: number
+    }>`select count(*)::int as n from pg_tables where tablename = 'bench_built'`.execute(handle.db)
     return (found.rows[0]?.n ?? 0) > 0
   } finally {
     await handle.close()
@@ -73,7 +83,9 @@ export async function volumes(handle: DbHandle): Promise<Record<string, number>>
 export async function prewarm(name: string): Promise<boolean> {
   const handle = await openAsOwner(name)
   try {
-    const available = await sql<{ n: number }>`select count(*)::int as n from pg_available_extensions where name = 'pg_prewarm'`.execute(handle.db)
+    const available = await sql<{
+      n: number
+    }>`select count(*)::int as n from pg_available_extensions where name = 'pg_prewarm'`.execute(handle.db)
     if (!available.rows[0]?.n) return false
     await sql`create extension if not exists pg_prewarm`.execute(handle.db)
     await sql`

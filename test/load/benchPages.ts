@@ -29,11 +29,13 @@ export type BenchPage = {
 }
 
 /** A target that asks for each of `items` in turn, as `path` makes its URL. */
-const eachOf = (items: (f: Fixtures) => string[], path: (item: string) => string) => (f: Fixtures): Target => {
-  let i = 0
-  const all = items(f)
-  return { next: () => ({ path: path(all[i++ % all.length]!) }) }
-}
+const eachOf =
+  (items: (f: Fixtures) => string[], path: (item: string) => string) =>
+  (f: Fixtures): Target => {
+    let i = 0
+    const all = items(f)
+    return { next: () => ({ path: path(all[i++ % all.length]!) }) }
+  }
 
 export const benchPages: BenchPage[] = [
   {
@@ -41,21 +43,57 @@ export const benchPages: BenchPage[] = [
     label: 'person page',
     role: 'iom_officer',
     status: 200,
-    target: eachOf((f) => f.people, (id) => `/people/${id}`),
+    target: eachOf(
+      (f) => f.people,
+      (id) => `/people/${id}`,
+    ),
   },
   {
     name: 'search',
     label: 'search by surname',
     role: 'iom_officer',
     status: 200,
-    target: eachOf((f) => f.surnames, (surname) => `/people/search?q=${encodeURIComponent(surname)}`),
+    target: eachOf(
+      (f) => f.surnames,
+      (surname) => `/people/search?q=${encodeURIComponent(surname)}`,
+    ),
   },
-  { name: 'caseload', label: 'my caseload', role: 'iom_officer', status: 200, target: () => ({ next: () => ({ path: '/caseload' }) }) },
-  { name: 'appointments', label: 'today’s appointments', role: 'dip_worker', status: 200, target: () => ({ next: () => ({ path: '/appointments' }) }) },
-  { name: 'cid', label: 'CID list', role: 'cid_officer', status: 200, target: () => ({ next: () => ({ path: '/cid' }) }) },
+  {
+    name: 'caseload',
+    label: 'my caseload',
+    role: 'iom_officer',
+    status: 200,
+    target: () => ({ next: () => ({ path: '/caseload' }) }),
+  },
+  {
+    name: 'appointments',
+    label: 'today’s appointments',
+    role: 'dip_worker',
+    status: 200,
+    target: () => ({ next: () => ({ path: '/appointments' }) }),
+  },
+  {
+    name: 'cid',
+    label: 'CID list',
+    role: 'cid_officer',
+    status: 200,
+    target: () => ({ next: () => ({ path: '/cid' }) }),
+  },
   // The supervisor's home page: the most panels of any role's, and where every sign-in lands.
-  { name: 'home', label: 'supervisor’s home page', role: 'supervisor', status: 200, target: () => ({ next: () => ({ path: '/' }) }) },
-  { name: 'report', label: 'performance report', role: 'supervisor', status: 200, target: () => ({ next: () => ({ path: '/performance' }) }) },
+  {
+    name: 'home',
+    label: 'supervisor’s home page',
+    role: 'supervisor',
+    status: 200,
+    target: () => ({ next: () => ({ path: '/' }) }),
+  },
+  {
+    name: 'report',
+    label: 'performance report',
+    role: 'supervisor',
+    status: 200,
+    target: () => ({ next: () => ({ path: '/performance' }) }),
+  },
   {
     // Every request a period no one has asked for yet, so that the figures are worked out, not
     // taken from report_cache: the time to render the report from nothing, one at a time.
@@ -65,7 +103,10 @@ export const benchPages: BenchPage[] = [
     status: 200,
     connections: 1,
     // A period whose figures another run left in report_cache would be timed as a cached page.
-    notTheWork: (statements) => (statements.some((s) => /insert into "report_cache"/.test(s.text)) ? undefined : 'its figures came from report_cache'),
+    notTheWork: (statements) =>
+      statements.some((s) => /insert into "report_cache"/.test(s.text))
+        ? undefined
+        : 'its figures came from report_cache',
     target: () => {
       // Twelve-month periods ending on different recent days (so each covers a full year of the
       // population's history), each target's periods starting a few days later than any other
@@ -74,12 +115,15 @@ export const benchPages: BenchPage[] = [
       let n = 0
       const cut = Math.floor(Math.random() * 28)
       const today = new Date()
-      const parts = (prefix: string, day: Date) => `${prefix}-day=${day.getUTCDate()}&${prefix}-month=${day.getUTCMonth() + 1}&${prefix}-year=${day.getUTCFullYear()}`
+      const parts = (prefix: string, day: Date) =>
+        `${prefix}-day=${day.getUTCDate()}&${prefix}-month=${day.getUTCMonth() + 1}&${prefix}-year=${day.getUTCFullYear()}`
       return {
         next: () => {
           // 120 end days, then the same again starting one day later, and so on: never a period twice.
           const to = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - 1 - (n % 120)))
-          const from = new Date(Date.UTC(to.getUTCFullYear() - 1, to.getUTCMonth(), to.getUTCDate() + 1 + cut + Math.floor(n++ / 120)))
+          const from = new Date(
+            Date.UTC(to.getUTCFullYear() - 1, to.getUTCMonth(), to.getUTCDate() + 1 + cut + Math.floor(n++ / 120)),
+          )
           return { path: `/performance?${parts('from', from)}&${parts('to', to)}` }
         },
       }
@@ -95,7 +139,14 @@ export const benchPages: BenchPage[] = [
       next: (session) => {
         const id = f.appointments.pop()
         if (!id) throw new Error('The benchmark ran out of appointments to record: raise the number prepared')
-        return { path: `/appointments/${id}/attendance`, body: new URLSearchParams({ _csrf: csrf[session] ?? '', outcome: 'attended', _idempotencyKey: randomUUID() }).toString() }
+        return {
+          path: `/appointments/${id}/attendance`,
+          body: new URLSearchParams({
+            _csrf: csrf[session] ?? '',
+            outcome: 'attended',
+            _idempotencyKey: randomUUID(),
+          }).toString(),
+        }
       },
     }),
   },
@@ -103,9 +154,19 @@ export const benchPages: BenchPage[] = [
 
 /** Users, people and surnames to spread the load over, and `writes` appointments made for the write to record. */
 export async function prepareFixtures(db: Kysely<Database>, writes: number): Promise<Fixtures> {
-  const users = await db.selectFrom('app_user').select(['username', 'role']).where('username', 'like', 'v%.%.%').where('disabled_at', 'is', null).orderBy('username').execute()
+  const users = await db
+    .selectFrom('app_user')
+    .select(['username', 'role'])
+    .where('username', 'like', 'v%.%.%')
+    .where('disabled_at', 'is', null)
+    .orderBy('username')
+    .execute()
   const byRole = (role: Role) => users.filter((u) => u.role === role).map((u) => u.username)
-  const areas = db.selectFrom('area as a').innerJoin('area as bcu', 'bcu.id', 'a.parent_id').select('a.id').where('bcu.code', '=', 'EA')
+  const areas = db
+    .selectFrom('area as a')
+    .innerJoin('area as bcu', 'bcu.id', 'a.parent_id')
+    .select('a.id')
+    .where('bcu.code', '=', 'EA')
   const people = await db
     .selectFrom('person')
     .select('id')
@@ -116,7 +177,9 @@ export async function prepareFixtures(db: Kysely<Database>, writes: number): Pro
     .limit(2000)
     .execute()
   const surnames = await sql<{ surname: string }>`
-    select surname from (select distinct surname from person where area_id in (${areas})) s order by md5(surname) limit 300`.execute(db)
+    select surname from (select distinct surname from person where area_id in (${areas})) s order by md5(surname) limit 300`.execute(
+    db,
+  )
   const dip = await db.selectFrom('app_user').select('id').where('username', '=', 'dip').executeTakeFirstOrThrow()
   // Follow-ups of existing requirements (any number may follow one), due yesterday, so attendance can be recorded.
   const appointments = await sql<{ id: string }>`
@@ -127,7 +190,12 @@ export async function prepareFixtures(db: Kysely<Database>, writes: number): Pro
     order by md5(ra.id::text || ${randomUUID()}) limit ${writes}
     returning id`.execute(db)
   return {
-    users: { iom_officer: byRole('iom_officer'), dip_worker: byRole('dip_worker'), cid_officer: byRole('cid_officer'), supervisor: byRole('supervisor') },
+    users: {
+      iom_officer: byRole('iom_officer'),
+      dip_worker: byRole('dip_worker'),
+      cid_officer: byRole('cid_officer'),
+      supervisor: byRole('supervisor'),
+    },
     people: people.map((p) => p.id),
     surnames: surnames.rows.map((r) => r.surname),
     appointments: appointments.rows.map((r) => r.id),

@@ -44,7 +44,11 @@ export class ServerTime {
 }
 
 /** Runs `work` once to warm the cache, then `runs` times; `work` may report the server's own time instead of the wall clock. */
-export async function timeRuns(label: string, runs: number, work: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
+export async function timeRuns(
+  label: string,
+  runs: number,
+  work: () => Promise<unknown>,
+): Promise<{ p50: number; p95: number }> {
   await work()
   const times: number[] = []
   for (let i = 0; i < runs; i++) {
@@ -57,7 +61,9 @@ export async function timeRuns(label: string, runs: number, work: () => Promise<
   const f = (n: number) => n.toFixed(1).padStart(7)
   const p50 = percentile(times, 50)
   const p95 = percentile(times, 95)
-  console.log(`  ${label.padEnd(48)} p50 ${f(p50)} ms   p95 ${f(p95)} ms   max ${f(times[times.length - 1] ?? Number.NaN)} ms   (${runs} runs)`)
+  console.log(
+    `  ${label.padEnd(48)} p50 ${f(p50)} ms   p95 ${f(p95)} ms   max ${f(times[times.length - 1] ?? Number.NaN)} ms   (${runs} runs)`,
+  )
   return { p50, p95 }
 }
 
@@ -77,7 +83,10 @@ export async function capture(pool: pg.Pool, call: (db: Kysely<Database>) => Pro
 
 /** The server's own execution time of a read-only query, without the client, the network or parsing rows. */
 export async function executionTime(pool: pg.Pool, query: CompiledQuery): Promise<ServerTime> {
-  const result = await pool.query<{ 'QUERY PLAN': [{ 'Execution Time': number }] }>(`explain (analyze, timing off, format json) ${query.sql}`, [...query.parameters])
+  const result = await pool.query<{ 'QUERY PLAN': [{ 'Execution Time': number }] }>(
+    `explain (analyze, timing off, format json) ${query.sql}`,
+    [...query.parameters],
+  )
   return new ServerTime(result.rows[0]?.['QUERY PLAN'][0]['Execution Time'] ?? Number.NaN)
 }
 
@@ -86,7 +95,9 @@ export async function explain(pool: pg.Pool, query: CompiledQuery): Promise<stri
   const client = await pool.connect()
   try {
     await client.query('begin')
-    const result = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${query.sql}`, [...query.parameters])
+    const result = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${query.sql}`, [
+      ...query.parameters,
+    ])
     await client.query('rollback')
     return result.rows.map((r) => r['QUERY PLAN']).join('\n')
   } finally {

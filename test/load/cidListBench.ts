@@ -16,7 +16,16 @@ import { cidList } from '../../server/features/cid/cidRepository.ts'
 import { proposeEligible } from '../../server/features/dip/cidHandOffRepository.ts'
 import { findActiveSessionUser } from '../../server/features/users/usersRepository.ts'
 import { todayInLondon } from '../../server/domain/time.ts'
-import { admin, capture, databaseUrl, executionTime, explain, loadAverage, step, timeRuns as timeRunsOf } from './benchSupport.ts'
+import {
+  admin,
+  capture,
+  databaseUrl,
+  executionTime,
+  explain,
+  loadAverage,
+  step,
+  timeRuns as timeRunsOf,
+} from './benchSupport.ts'
 
 const databaseName = 'cohort_bench_cid'
 const keep = process.argv.includes('--keep')
@@ -30,12 +39,20 @@ async function main(): Promise<void> {
   console.log(`CID list benchmark on ${databaseName} (today ${today})`)
   await admin(`drop database if exists ${databaseName} with (force)`)
   await admin(`create database ${databaseName}`)
-  const handle = await createDb({ databaseUrl: databaseUrl(databaseName), dataDir: '', poolMax: 4, connectTimeoutMs: 5000, statementTimeoutMs: 900_000 })
+  const handle = await createDb({
+    databaseUrl: databaseUrl(databaseName),
+    dataDir: '',
+    poolMax: 4,
+    connectTimeoutMs: 5000,
+    statementTimeoutMs: 900_000,
+  })
   try {
     console.log('\nBuilding the data')
     await step('migrations', () => migrateToLatest(handle.db))
     await step('demo users and caseload', () => seedDemo(handle.db, { password: 'cohort-demo' }))
-    await step(`volume generator (${people.toLocaleString('en-GB')} people)`, () => generateVolume(handle.db, { people, password: 'cohort-demo' }))
+    await step(`volume generator (${people.toLocaleString('en-GB')} people)`, () =>
+      generateVolume(handle.db, { people, password: 'cohort-demo' }),
+    )
 
     const counts = await sql<Record<string, number>>`
       select (select count(*) from person) as people,
@@ -46,9 +63,14 @@ async function main(): Promise<void> {
              (select count(*) from person_marker where ended_on is null and marker_code in ('violent', 'weapons')) as current_violence_markers,
              (select count(*) from cid_entry where status = 'countersigned') as countersigned`.execute(handle.db)
     console.log('\nVolumes')
-    for (const [name, value] of Object.entries(counts.rows[0] ?? {})) console.log(`  ${name.padEnd(26)} ${Number(value).toLocaleString('en-GB').padStart(10)}`)
+    for (const [name, value] of Object.entries(counts.rows[0] ?? {}))
+      console.log(`  ${name.padEnd(26)} ${Number(value).toLocaleString('en-GB').padStart(10)}`)
 
-    const cid = await handle.db.selectFrom('app_user').select('id').where('username', '=', 'cid').executeTakeFirstOrThrow()
+    const cid = await handle.db
+      .selectFrom('app_user')
+      .select('id')
+      .where('username', '=', 'cid')
+      .executeTakeFirstOrThrow()
     const user = await findActiveSessionUser(handle.db, cid.id)
     if (!user) throw new Error('The cid demo user is missing')
     const rows = await cidList(handle.db, user.visibleAreaIds, {}, today)
@@ -58,8 +80,12 @@ async function main(): Promise<void> {
     console.log(`\nTimings (${loadAverage()})`)
     await timeRuns('cidList (whole list)', () => cidList(handle.db, user.visibleAreaIds, {}, today))
     await timeRuns('cidList, in the server only', () => executionTime(handle.pool, listQuery))
-    await timeRuns('cidList (time bar within 30 days)', () => cidList(handle.db, user.visibleAreaIds, { maxDaysToTimeBar: 30 }, today))
-    await timeRuns('cidList (one entry: the briefing sheet)', () => cidList(handle.db, user.visibleAreaIds, {}, today, rows[0]?.id))
+    await timeRuns('cidList (time bar within 30 days)', () =>
+      cidList(handle.db, user.visibleAreaIds, { maxDaysToTimeBar: 30 }, today),
+    )
+    await timeRuns('cidList (one entry: the briefing sheet)', () =>
+      cidList(handle.db, user.visibleAreaIds, {}, today, rows[0]?.id),
+    )
     const first = await step('proposeEligible, first run (proposes the rest)', () => proposeEligible(handle.db, today))
     console.log(`  (${first} new proposals)`)
     await timeRuns('proposeEligible (nothing new to propose)', () => proposeEligible(handle.db, today))

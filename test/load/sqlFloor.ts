@@ -40,15 +40,41 @@ function patchClient(): void {
   pg.Client.prototype.query = patchedQuery as typeof pg.Client.prototype.query
 }
 
-export type CaptureApp = { baseUrl: string; handle: DbHandle; capture(request: () => Promise<unknown>): Promise<Statement[]>; close(): Promise<void> }
+export type CaptureApp = {
+  baseUrl: string
+  handle: DbHandle
+  capture(request: () => Promise<unknown>): Promise<Statement[]>
+  close(): Promise<void>
+}
 
 /** The app as `npm start` assembles it, in this process, on the benchmark's database, as the app role. */
 export async function startCaptureApp(databaseUrl: string): Promise<CaptureApp> {
   patchClient()
-  const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: databaseUrl, SECURE_COOKIES: 'false', SIGN_IN_RATE_LIMIT: '1000', LOG_LEVEL: 'silent' })
-  const handle = await createDb({ databaseUrl, dataDir: '', poolMax: 4, connectTimeoutMs: 5000, statementTimeoutMs: 60_000, role: appRole })
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    SECURE_COOKIES: 'false',
+    SIGN_IN_RATE_LIMIT: '1000',
+    LOG_LEVEL: 'silent',
+  })
+  const handle = await createDb({
+    databaseUrl,
+    dataDir: '',
+    poolMax: 4,
+    connectTimeoutMs: 5000,
+    statementTimeoutMs: 60_000,
+    role: appRole,
+  })
   const services = createServices(handle.db, config)
-  const app = createApp({ config, db: handle.db, pool: handle.pool, databaseKind: 'postgres', services, logger: createLogger('silent'), sessionSecret: testSessionSecret })
+  const app = createApp({
+    config,
+    db: handle.db,
+    pool: handle.pool,
+    databaseKind: 'postgres',
+    services,
+    logger: createLogger('silent'),
+    sessionSecret: testSessionSecret,
+  })
   const server: Server = createServer(app)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
@@ -101,7 +127,13 @@ export async function floorOf(databaseUrl: string, statements: Statement[], runs
       statements: statements.length,
       p50: percentile(totals, 50),
       p99: percentile(totals, 99),
-      each: statements.map((s, i) => ({ text: s.text.replace(/\s+/g, ' ').trim(), p50: percentile(passes.map((pass) => pass[i]!), 50) })),
+      each: statements.map((s, i) => ({
+        text: s.text.replace(/\s+/g, ' ').trim(),
+        p50: percentile(
+          passes.map((pass) => pass[i]!),
+          50,
+        ),
+      })),
     }
   } finally {
     await client.end()

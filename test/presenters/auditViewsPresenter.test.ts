@@ -69,14 +69,29 @@ describe('presentAuditPage', () => {
 
 describe('presentByDay', () => {
   it('labels each day’s category', () => {
-    expect(presentByDay([{ day: '2026-11-26', category: 'disclosure' as const, n: 3 }])).toEqual([{ day: '2026-11-26', category: 'disclosure', n: 3, categoryLabel: 'Disclosure' }])
+    expect(presentByDay([{ day: '2026-11-26', category: 'disclosure' as const, n: 3 }])).toEqual([
+      { day: '2026-11-26', category: 'disclosure', n: 3, categoryLabel: 'Disclosure' },
+    ])
   })
 })
 
 describe('the CSV download', () => {
   it('has one column for each heading, the instant in ISO form', () => {
     const cells = auditCsvRow(row())
-    expect(cells).toEqual(['1001', '2026-11-26T14:05:00.000Z', 'consultation', 'person.viewed_record', 'officer1', 'p1', 'person', 'p1', 'Checking a warrant', null, 'r1', null])
+    expect(cells).toEqual([
+      '1001',
+      '2026-11-26T14:05:00.000Z',
+      'consultation',
+      'person.viewed_record',
+      'officer1',
+      'p1',
+      'person',
+      'p1',
+      'Checking a warrant',
+      null,
+      'r1',
+      null,
+    ])
     expect(cells).toHaveLength(auditCsvHeader.length)
   })
 })

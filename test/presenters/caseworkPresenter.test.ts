@@ -10,7 +10,14 @@ import {
 // What the casework pages say, worked out from rows without a database: the forms' lists, an
 // open action's due date and urgency, and a contact's date and pathway in words.
 
-const action = { id: 'x1', description: 'Book a housing appointment', due_date: '2026-12-05', pathway: 'accommodation', version: 1, owner_name: 'PC Jones' }
+const action = {
+  id: 'x1',
+  description: 'Book a housing appointment',
+  due_date: '2026-12-05',
+  pathway: 'accommodation',
+  version: 1,
+  owner_name: 'PC Jones',
+}
 
 describe('the contact and action forms', () => {
   it('list the contact types and the owners, each after its empty first choice', () => {
@@ -54,7 +61,14 @@ describe('an open action', () => {
 
 describe('a contact on the person page', () => {
   it('keeps its row, with its date and pathway in words; an unknown pathway code is shown as it is', () => {
-    const contact = { id: 'c1', contact_date: '2026-11-30', type_label: 'Home visit', pathway: 'health', note: 'Seen at home', recorded_by_name: 'PC Jones' }
+    const contact = {
+      id: 'c1',
+      contact_date: '2026-11-30',
+      type_label: 'Home visit',
+      pathway: 'health',
+      note: 'Seen at home',
+      recorded_by_name: 'PC Jones',
+    }
     expect(presentContact(contact)).toEqual({ ...contact, date: '30 November 2026', pathway: 'Health' })
     expect(presentContact({ ...contact, pathway: 'retired_code' }).pathway).toBe('retired_code')
   })

@@ -48,7 +48,15 @@ const row = (changes: Partial<CidRow> = {}): CidRow => ({
 
 type QueueRow = Parameters<typeof presentQueue>[0][number]
 const queued = (changes: Partial<QueueRow>): QueueRow =>
-  ({ ...row(), status: 'proposed', proposed_at: new Date('2026-11-10T09:30:00Z'), proposed_by: 'u-proposer', circulated_by: 'u-circulator', failure_status: 'wanted', ...changes }) as QueueRow
+  ({
+    ...row(),
+    status: 'proposed',
+    proposed_at: new Date('2026-11-10T09:30:00Z'),
+    proposed_by: 'u-proposer',
+    circulated_by: 'u-circulator',
+    failure_status: 'wanted',
+    ...changes,
+  }) as QueueRow
 
 describe('the CID list row', () => {
   it('spells the failure, the dates and the markers, and is urgent at 30 days or fewer to the time bar', () => {
@@ -104,7 +112,14 @@ describe('the manual proposal', () => {
     const failure = {
       ...row(),
       violenceMarkers: [
-        { id: 'm1', marker_code: 'violent', label: 'Violent', start_date: '2025-01-15', review_date: '2026-01-15', note: 'Assault on staff' },
+        {
+          id: 'm1',
+          marker_code: 'violent',
+          label: 'Violent',
+          start_date: '2025-01-15',
+          review_date: '2026-01-15',
+          note: 'Assault on staff',
+        },
         { id: 'm2', marker_code: 'weapons', label: 'Weapons', start_date: '2026-06-01', review_date: null, note: null },
       ],
     } as unknown as Parameters<typeof presentProposal>[0]
@@ -141,7 +156,9 @@ describe('the CID list page', () => {
   })
 
   it('exports each row as it is stored, under the protective marking, one value a column', () => {
-    const countersigned = cidCsvRow(row({ countersigned_by: 'Sgt Price', decided_at: new Date('2026-11-11T09:00:00Z'), address: '1 High St' }))
+    const countersigned = cidCsvRow(
+      row({ countersigned_by: 'Sgt Price', decided_at: new Date('2026-11-11T09:00:00Z'), address: '1 High St' }),
+    )
     expect(countersigned).toEqual([
       'OFFICIAL-SENSITIVE',
       '2019/0000001Z',

@@ -57,7 +57,9 @@ describe('cohorts presenter', () => {
       leadOfficer: 'PC Sam Hart',
       adoptedOn: '9 March 2026',
     })
-    const unknown = presentCohortRow(cohortRow({ tier: null, pnc_id: null, ward_name: null, lead_officer_name: null, status: 'in_custody' }))
+    const unknown = presentCohortRow(
+      cohortRow({ tier: null, pnc_id: null, ward_name: null, lead_officer_name: null, status: 'in_custody' }),
+    )
     expect(unknown).toMatchObject({ tier: '', pncId: '', ward: '', leadOfficer: '', status: 'In custody' })
   })
 
@@ -73,17 +75,39 @@ describe('cohorts presenter', () => {
       nextActionOverdue: true,
     })
     expect(presentCaseloadRow(caseloadRow, '2026-12-04').nextActionOverdue).toBe(false)
-    expect(presentCaseloadRow({ ...caseloadRow, next_action_due: null }, '2026-12-05')).toMatchObject({ nextActionDue: '', nextActionOverdue: false })
+    expect(presentCaseloadRow({ ...caseloadRow, next_action_due: null }, '2026-12-05')).toMatchObject({
+      nextActionDue: '',
+      nextActionOverdue: false,
+    })
     expect(presentCaseloadRow({ ...caseloadRow, tier: 'red' }, '2026-12-05').tierColour).toBe('red')
-    expect(presentCaseloadRow({ ...caseloadRow, tier: null }, '2026-12-05')).toMatchObject({ tier: '', tierColour: 'green' })
+    expect(presentCaseloadRow({ ...caseloadRow, tier: null }, '2026-12-05')).toMatchObject({
+      tier: '',
+      tierColour: 'green',
+    })
   })
 
   it('dates a referral by the London day it was made', () => {
-    const referral = { surname: 'Ng', forenames: 'Mai', date_of_birth: '2001-12-31', programme: 'iom_flex' as const, referred_at: new Date('2026-11-30T23:30:00Z') }
-    expect(presentReferral(referral)).toMatchObject({ name: 'NG, Mai', dateOfBirth: '31 December 2001', programmeLabel: 'IOM Flex', referredOn: '30 November 2026' })
+    const referral = {
+      surname: 'Ng',
+      forenames: 'Mai',
+      date_of_birth: '2001-12-31',
+      programme: 'iom_flex' as const,
+      referred_at: new Date('2026-11-30T23:30:00Z'),
+    }
+    expect(presentReferral(referral)).toMatchObject({
+      name: 'NG, Mai',
+      dateOfBirth: '31 December 2001',
+      programmeLabel: 'IOM Flex',
+      referredOn: '30 November 2026',
+    })
     // Late on a summer evening in London is already the next day in UTC's terms, and the other way round.
-    expect(presentReferral({ ...referral, referred_at: new Date('2026-06-30T23:30:00Z') }).referredOn).toBe('1 July 2026')
-    expect(presentMembership({ surname: 'Ng', forenames: 'Mai', programme: 'dip' as const })).toMatchObject({ name: 'NG, Mai', programmeLabel: 'DIP' })
+    expect(presentReferral({ ...referral, referred_at: new Date('2026-06-30T23:30:00Z') }).referredOn).toBe(
+      '1 July 2026',
+    )
+    expect(presentMembership({ surname: 'Ng', forenames: 'Mai', programme: 'dip' as const })).toMatchObject({
+      name: 'NG, Mai',
+      programmeLabel: 'DIP',
+    })
   })
 
   it('puts an empty "all" choice first in every filter', () => {
@@ -102,6 +126,18 @@ describe('cohorts presenter', () => {
   })
 
   it('exports a row as its stored codes, in the header order', () => {
-    expect(cohortCsvRow(cohortRow())).toEqual(['2019/0000001Z', 'Okafor', 'Daniel James', '1990-03-04', 'iom_fixed', 'red', 'active', 'Havering', 'Romford Town', 'PC Sam Hart', '2026-03-09'])
+    expect(cohortCsvRow(cohortRow())).toEqual([
+      '2019/0000001Z',
+      'Okafor',
+      'Daniel James',
+      '1990-03-04',
+      'iom_fixed',
+      'red',
+      'active',
+      'Havering',
+      'Romford Town',
+      'PC Sam Hart',
+      '2026-03-09',
+    ])
   })
 })

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { checkPageKeys, presentBlockers, presentHistory } from '../../server/features/combination/combinationPresenter.ts'
+import {
+  checkPageKeys,
+  presentBlockers,
+  presentHistory,
+} from '../../server/features/combination/combinationPresenter.ts'
 import type { CombinationRow } from '../../server/features/combination/combinationRepository.ts'
 import { blockerText } from '../../server/features/combination/combinationRules.ts'
 
@@ -7,7 +11,9 @@ import { blockerText } from '../../server/features/combination/combinationRules.
 
 describe('blockers in words', () => {
   it('says what stops the combination, and what to do', () => {
-    expect(blockerText({ kind: 'sharedProgramme', programme: 'iom_fixed' })).toBe('Both records are on IOM Fixed. End one of the memberships before combining.')
+    expect(blockerText({ kind: 'sharedProgramme', programme: 'iom_fixed' })).toBe(
+      'Both records are on IOM Fixed. End one of the memberships before combining.',
+    )
     expect(blockerText({ kind: 'twoIomCohorts', kept: 'iom_fixed', other: 'iom_flex' })).toBe(
       'The record kept is on IOM Fixed and the duplicate on IOM Flex: a person is on one IOM cohort at a time. End one of the memberships before combining.',
     )
@@ -17,7 +23,9 @@ describe('blockers in words', () => {
   })
 
   it('a programme not in the vocabulary is named by its code', () => {
-    expect(presentBlockers([{ kind: 'sharedProgramme', programme: 'retired_scheme' }])).toEqual(['Both records are on retired_scheme. End one of the memberships before combining.'])
+    expect(presentBlockers([{ kind: 'sharedProgramme', programme: 'retired_scheme' }])).toEqual([
+      'Both records are on retired_scheme. End one of the memberships before combining.',
+    ])
   })
 })
 
@@ -57,12 +65,21 @@ describe('presentHistory', () => {
   it('only the record kept can reverse: seen from the duplicate, none is offered', () => {
     const shown = presentHistory(rows, 'other', 'c1')
     expect(shown.reversing).toBeUndefined()
-    expect(shown.combinations[0]).toMatchObject({ kept: false, otherId: 'keep', status: 'Can be reversed', combined: '20 Nov 2026, 09:00 by Sam Supervisor' })
+    expect(shown.combinations[0]).toMatchObject({
+      kept: false,
+      otherId: 'keep',
+      status: 'Can be reversed',
+      combined: '20 Nov 2026, 09:00 by Sam Supervisor',
+    })
   })
 })
 
 describe('checkPageKeys', () => {
   it('names the duplicate and the versions both records were read at', () => {
-    expect(checkPageKeys({ version: 3 }, { id: 'other', version: 5 })).toEqual({ mergedId: 'other', survivorVersion: 3, mergedVersion: 5 })
+    expect(checkPageKeys({ version: 3 }, { id: 'other', version: 5 })).toEqual({
+      mergedId: 'other',
+      survivorVersion: 3,
+      mergedVersion: 5,
+    })
   })
 })

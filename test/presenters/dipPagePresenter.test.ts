@@ -8,7 +8,12 @@ import {
   presentTestForm,
   presentTestPage,
 } from '../../server/features/dip/dipPagePresenter.ts'
-import { outcomeOptions, policeOutcomeOptions, resultOptions, yesNoOptions } from '../../server/features/dip/dipPresenter.ts'
+import {
+  outcomeOptions,
+  policeOutcomeOptions,
+  resultOptions,
+  yesNoOptions,
+} from '../../server/features/dip/dipPresenter.ts'
 
 // What each DIP page is given, from records alone: its title, the record in words, and where
 // its forms start. A summer instant late in the evening (UTC) is the next day in London.
@@ -90,7 +95,10 @@ const failure = {
 
 describe('the new drug test form', () => {
   it('offers the custody suites and trigger offences after an empty choice, and the fixed answers', () => {
-    const form = presentTestForm({ suites: [{ code: 'ROM', name: 'Romford' }], offences: [{ code: 'THEFT', label: 'Theft' }] })
+    const form = presentTestForm({
+      suites: [{ code: 'ROM', name: 'Romford' }],
+      offences: [{ code: 'THEFT', label: 'Theft' }],
+    })
     expect(form.title).toBe('Record a drug test (DT1)')
     expect(form.suiteOptions).toEqual([
       { value: '', text: 'Select a custody suite' },
@@ -115,18 +123,37 @@ describe('the drug test page', () => {
     const page = presentTestPage(test())
     expect(page.title).toBe('Drug test')
     expect(page.resultOptions).toBe(resultOptions)
-    expect(page.test).toMatchObject({ name: 'OKAFOR, Daniel', sampleWhen: 'Mon, 2 Nov 2026, 14:10', opiatesText: 'Positive', earliest: '9 November 2026', positive: true })
+    expect(page.test).toMatchObject({
+      name: 'OKAFOR, Daniel',
+      sampleWhen: 'Mon, 2 Nov 2026, 14:10',
+      opiatesText: 'Positive',
+      earliest: '9 November 2026',
+      positive: true,
+    })
   })
 
   it('starts the requirement form on the London day of the sample, and the appointment 5 working days later when disputed', () => {
     const lateEvening = new Date('2026-07-01T23:30:00Z')
-    expect(assessmentStartDays({ sample_taken_at: lateEvening, disputed: false })).toEqual({ imposedDate: '2026-07-02', appointmentDate: '2026-07-02' })
-    expect(assessmentStartDays({ sample_taken_at: lateEvening, disputed: true })).toEqual({ imposedDate: '2026-07-02', appointmentDate: '2026-07-09' })
+    expect(assessmentStartDays({ sample_taken_at: lateEvening, disputed: false })).toEqual({
+      imposedDate: '2026-07-02',
+      appointmentDate: '2026-07-02',
+    })
+    expect(assessmentStartDays({ sample_taken_at: lateEvening, disputed: true })).toEqual({
+      imposedDate: '2026-07-02',
+      appointmentDate: '2026-07-09',
+    })
   })
 })
 
 describe('the appointments list', () => {
-  const row = { id: 'a1', surname: 'Okafor', forenames: 'Daniel', kind: 'initial', scheduled_at: new Date('2026-12-05T10:30:00Z'), outcome: null } as unknown as AppointmentRow
+  const row = {
+    id: 'a1',
+    surname: 'Okafor',
+    forenames: 'Daniel',
+    kind: 'initial',
+    scheduled_at: new Date('2026-12-05T10:30:00Z'),
+    outcome: null,
+  } as unknown as AppointmentRow
   const now = new Date('2026-12-05T12:00:00Z')
 
   it('is titled for its range and dated today; the week gives each appointment its day', () => {
@@ -143,14 +170,25 @@ describe('an appointment page', () => {
   it('is titled by the kind of assessment and offers the attendance answers', () => {
     const page = presentAppointmentPage(appointment(), new Date('2026-12-05T10:00:00Z'))
     expect(page.title).toBe('Initial assessment')
-    expect(page.appointment).toMatchObject({ name: 'OKAFOR, Daniel', when: 'Sat, 5 Dec 2026, 10:30', due: false, outcomeLabel: '' })
+    expect(page.appointment).toMatchObject({
+      name: 'OKAFOR, Daniel',
+      when: 'Sat, 5 Dec 2026, 10:30',
+      due: false,
+      outcomeLabel: '',
+    })
     expect(page.outcomeOptions).toBe(outcomeOptions)
     expect(page.yesNoOptions).toBe(yesNoOptions)
     expect(presentAppointmentPage(appointment({ kind: 'follow_up' }), new Date()).title).toBe('Follow-up assessment')
   })
 
   it('starts the change form from the appointment as booked, on its London day and time', () => {
-    expect(appointmentAsBooked({ scheduled_at: new Date('2026-07-01T23:30:00Z'), place: 'CJIT office, Romford', version: 3 })).toEqual({
+    expect(
+      appointmentAsBooked({
+        scheduled_at: new Date('2026-07-01T23:30:00Z'),
+        place: 'CJIT office, Romford',
+        version: 3,
+      }),
+    ).toEqual({
       day: '2026-07-02',
       time: '00:30',
       place: 'CJIT office, Romford',
@@ -162,7 +200,13 @@ describe('an appointment page', () => {
 describe('a failure page', () => {
   it('shows the failure, with what this user may do about it', () => {
     const page = presentFailurePage(failure, '2026-12-05', false, { police: true, statements: false })
-    expect(page).toMatchObject({ title: 'Failure to attend or remain', printable: false, statement: undefined, canPolice: true, canStatement: false })
+    expect(page).toMatchObject({
+      title: 'Failure to attend or remain',
+      printable: false,
+      statement: undefined,
+      canPolice: true,
+      canStatement: false,
+    })
     expect(page.failure).toMatchObject({
       name: 'CHAINFORD, Dale',
       sectionText: 's12 failure: initial assessment',

@@ -13,16 +13,23 @@ const twoDigits = (n: number) => String(n).padStart(2, '0')
 describe('formatDate', () => {
   it('spells every day from year 1000 to 9999 as Intl does', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1000-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }), (instant) => {
-        const day = instant.toISOString().slice(0, 10)
-        expect(formatDate(day)).toBe(byIntl(day))
-      }),
+      fc.property(
+        fc.date({ min: new Date('1000-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }),
+        (instant) => {
+          const day = instant.toISOString().slice(0, 10)
+          expect(formatDate(day)).toBe(byIntl(day))
+        },
+      ),
       { numRuns: 2000 },
     )
   })
 
   it('gives what Intl gives for any digits in the shape of a day, impossible ones included', () => {
-    const digits = fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }))
+    const digits = fc.tuple(
+      fc.integer({ min: 0, max: 9999 }),
+      fc.integer({ min: 0, max: 99 }),
+      fc.integer({ min: 0, max: 99 }),
+    )
     fc.assert(
       fc.property(digits, ([year, month, day]) => {
         const value = `${String(year).padStart(4, '0')}-${twoDigits(month)}-${twoDigits(day)}`

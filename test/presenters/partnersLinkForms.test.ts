@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { linkUpdateOf, newLinkColumns, partnerEditableFormFields, policeEditableFields } from '../../server/features/partners/partnersSchemas.ts'
+import {
+  linkUpdateOf,
+  newLinkColumns,
+  partnerEditableFormFields,
+  policeEditableFields,
+} from '../../server/features/partners/partnersSchemas.ts'
 
 // What the link forms' parsed values become for the service, without a database: a new link
 // keeps only its own agency's fields, and an edit only the columns its editor may change.
@@ -91,9 +96,27 @@ describe('an edit of a link', () => {
   })
 
   it('by a partner keeps only the status, dates and ratings a partner may change', () => {
-    expect(linkUpdateOf(edit, ['status', 'closed_on', 'next_review', 'meeting_date', 'decision_date', 'dash_score', 'brag_rating'])).toEqual({
+    expect(
+      linkUpdateOf(edit, [
+        'status',
+        'closed_on',
+        'next_review',
+        'meeting_date',
+        'decision_date',
+        'dash_score',
+        'brag_rating',
+      ]),
+    ).toEqual({
       version: 5,
-      changes: { status: 'closed', closed_on: '2026-12-01', dash_score: 12, meeting_date: null, next_review: '2027-01-10', brag_rating: 'amber', decision_date: null },
+      changes: {
+        status: 'closed',
+        closed_on: '2026-12-01',
+        dash_score: 12,
+        meeting_date: null,
+        next_review: '2027-01-10',
+        brag_rating: 'amber',
+        decision_date: null,
+      },
     })
   })
 
@@ -115,6 +138,14 @@ describe('an edit of a link', () => {
       'decisionDate',
       'childrenInvolved',
     ])
-    expect(partnerEditableFormFields).toEqual(['status', 'closedOn', 'nextReview', 'meetingDate', 'decisionDate', 'dashScore', 'bragRating'])
+    expect(partnerEditableFormFields).toEqual([
+      'status',
+      'closedOn',
+      'nextReview',
+      'meetingDate',
+      'decisionDate',
+      'dashScore',
+      'bragRating',
+    ])
   })
 })

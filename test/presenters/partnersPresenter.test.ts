@@ -55,7 +55,11 @@ const record: LinkRecord = {
   lead_officer_name: null,
 }
 
-const change = { changes: { dash_score: { from: 12, to: 16 } }, changed_at: new Date('2026-11-20T10:00:00Z'), changed_by_name: 'PC Jones' }
+const change = {
+  changes: { dash_score: { from: 12, to: 16 } },
+  changed_at: new Date('2026-11-20T10:00:00Z'),
+  changed_by_name: 'PC Jones',
+}
 const policy = (allowed: PartnerPolicy['allowed']): PartnerPolicy => ({ agency: 'marac', linkAgency: 'marac', allowed })
 
 describe('a link as the police see it', () => {
@@ -102,24 +106,53 @@ describe('a link as the police see it', () => {
 })
 
 describe('a partner’s cases', () => {
-  const shared: PartnerView = { linkId: 'l1', person: { surname: 'Okafor', forenames: 'Daniela', dateOfBirth: '1990-03-04' }, link: marac }
+  const shared: PartnerView = {
+    linkId: 'l1',
+    person: { surname: 'Okafor', forenames: 'Daniela', dateOfBirth: '1990-03-04' },
+    link: marac,
+  }
 
   it('show the case with its history, but never the name of the officer who changed it', () => {
-    const shown = presentPartnerCase({ policy: policy(new Set(['identity', 'link_details'])), view: shared, changes: [change] }, '2026-12-05')
+    const shown = presentPartnerCase(
+      { policy: policy(new Set(['identity', 'link_details'])), view: shared, changes: [change] },
+      '2026-12-05',
+    )
     expect(shown).toMatchObject({
       title: 'MARAC — high risk, victim, next meeting 12 December 2026',
       changes: [{ when: '20 November 2026', by: '', what: 'dash score: 12 → 16' }],
       canEdit: true,
     })
-    expect(shown.view).toMatchObject({ linkId: 'l1', name: 'OKAFOR, Daniela', dateOfBirth: '4 March 1990', address: '', iom: '' })
+    expect(shown.view).toMatchObject({
+      linkId: 'l1',
+      name: 'OKAFOR, Daniela',
+      dateOfBirth: '4 March 1990',
+      address: '',
+      iom: '',
+    })
   })
 
   it('without the link’s details, show only the person, titled "Case", with nothing to edit', () => {
-    const identityOnly: PartnerView = { linkId: 'l1', person: { surname: 'Okafor', forenames: 'Daniela', dateOfBirth: '1990-03-04' } }
-    const shown = presentPartnerCase({ policy: policy(new Set(['identity'])), view: identityOnly, changes: [] }, '2026-12-05')
+    const identityOnly: PartnerView = {
+      linkId: 'l1',
+      person: { surname: 'Okafor', forenames: 'Daniela', dateOfBirth: '1990-03-04' },
+    }
+    const shown = presentPartnerCase(
+      { policy: policy(new Set(['identity'])), view: identityOnly, changes: [] },
+      '2026-12-05',
+    )
     expect(shown).toEqual({
       title: 'Case',
-      view: { linkId: 'l1', name: 'OKAFOR, Daniela', dateOfBirth: '4 March 1990', address: '', iom: '', headline: '', details: [], transition: undefined, link: undefined },
+      view: {
+        linkId: 'l1',
+        name: 'OKAFOR, Daniela',
+        dateOfBirth: '4 March 1990',
+        address: '',
+        iom: '',
+        headline: '',
+        details: [],
+        transition: undefined,
+        link: undefined,
+      },
       changes: [],
       canEdit: false,
     })
@@ -127,7 +160,12 @@ describe('a partner’s cases', () => {
 
   it('are listed under the agency’s name, and say when no agreement is in force', () => {
     const unnamed: PartnerView = { linkId: 'l2', person: {} }
-    expect(presentPartnerCases(policy(new Set()), [], '2026-12-05')).toEqual({ title: 'Partner cases', agencyLabel: 'MARAC', noAgreement: true, rows: [] })
+    expect(presentPartnerCases(policy(new Set()), [], '2026-12-05')).toEqual({
+      title: 'Partner cases',
+      agencyLabel: 'MARAC',
+      noAgreement: true,
+      rows: [],
+    })
     const listed = presentPartnerCases(policy(new Set(['address'])), [unnamed], '2026-12-05')
     expect(listed.noAgreement).toBe(false)
     expect(listed.rows.map((r) => r.name)).toEqual(['Name not shared'])
@@ -154,11 +192,23 @@ describe('the link and agreement forms', () => {
   })
 
   it('start a new agreement today, with no categories and no end date', () => {
-    expect(newAgreementValues('2026-12-05')).toEqual({ categories: [], startsOn: { day: '5', month: '12', year: '2026' }, endsOn: { day: '', month: '', year: '' } })
+    expect(newAgreementValues('2026-12-05')).toEqual({
+      categories: [],
+      startsOn: { day: '5', month: '12', year: '2026' },
+      endsOn: { day: '', month: '', year: '' },
+    })
   })
 
   it('fill an agreement’s edit form with the agreement as it stands', () => {
-    const agreement = { id: 'ag1', name: 'YOS sharing', agency: 'yos', categories: ['identity'], starts_on: '2026-01-01', ends_on: '2027-03-31', version: 4 }
+    const agreement = {
+      id: 'ag1',
+      name: 'YOS sharing',
+      agency: 'yos',
+      categories: ['identity'],
+      starts_on: '2026-01-01',
+      ends_on: '2027-03-31',
+      version: 4,
+    }
     expect(agreementFormValues(agreement)).toEqual({
       name: 'YOS sharing',
       agency: 'yos',

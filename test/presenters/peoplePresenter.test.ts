@@ -90,8 +90,28 @@ describe('the likely duplicates of a new person', () => {
     const matches = [summary({ pnc_id: '2019/0000001Z' }), summary({ id: 'p3', surname: 'Smyth' })]
     expect(presentDuplicates(matches, '2019/0000001Z')).toEqual({
       duplicates: [
-        { id: 'p2', name: 'SMITH, John', dateOfBirth: '30 November 1985', pncId: '2019/0000001Z', croNumber: '', area: 'Havering', ward: '', restricted: false, matchedAlias: null },
-        { id: 'p3', name: 'SMYTH, John', dateOfBirth: '30 November 1985', pncId: '', croNumber: '', area: 'Havering', ward: '', restricted: false, matchedAlias: null },
+        {
+          id: 'p2',
+          name: 'SMITH, John',
+          dateOfBirth: '30 November 1985',
+          pncId: '2019/0000001Z',
+          croNumber: '',
+          area: 'Havering',
+          ward: '',
+          restricted: false,
+          matchedAlias: null,
+        },
+        {
+          id: 'p3',
+          name: 'SMYTH, John',
+          dateOfBirth: '30 November 1985',
+          pncId: '',
+          croNumber: '',
+          area: 'Havering',
+          ward: '',
+          restricted: false,
+          matchedAlias: null,
+        },
       ],
       samePnc: true,
     })
@@ -123,7 +143,9 @@ describe('the restricted record’s question', () => {
   })
 
   it('carries where to go back to, and whether it answers a refused post', () => {
-    expect(purposeQuestion({ via: 'person', recordId: 'p1', returnTo: '/people/p1/edit', refusedPost: true })).toMatchObject({
+    expect(
+      purposeQuestion({ via: 'person', recordId: 'p1', returnTo: '/people/p1/edit', refusedPost: true }),
+    ).toMatchObject({
       returnTo: '/people/p1/edit',
       refusedPost: true,
     })
@@ -165,8 +187,20 @@ describe('an edit made over someone else’s meanwhile', () => {
   })
 
   it('of a description, sets each part as it now is beside what was typed', () => {
-    const theirs = { heightCm: 180, build: 'slim' as const, hair: null, eyes: 'blue' as const, distinguishingMarks: null }
-    const yours = { heightCm: 178, build: null, hair: 'Short, dark', eyes: 'blue' as const, distinguishingMarks: 'Scar on left hand' }
+    const theirs = {
+      heightCm: 180,
+      build: 'slim' as const,
+      hair: null,
+      eyes: 'blue' as const,
+      distinguishingMarks: null,
+    }
+    const yours = {
+      heightCm: 178,
+      build: null,
+      hair: 'Short, dark',
+      eyes: 'blue' as const,
+      distinguishingMarks: 'Scar on left hand',
+    }
     expect(presentDescriptionConflict('p1', theirs, yours)).toEqual({
       title: 'Someone else changed this record',
       personId: 'p1',

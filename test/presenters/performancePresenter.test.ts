@@ -96,7 +96,14 @@ describe('presentAsAt', () => {
 
 describe('the meeting pack', () => {
   it('heads the pack with the month, the borough, and when and by whom it was printed', () => {
-    expect(presentPackHeading('2026-10', 'Havering', { at: new Date('2026-11-26T14:05:00Z'), by: 'Sam Supervisor' }, new Date('2026-11-26T14:00:00Z'))).toEqual({
+    expect(
+      presentPackHeading(
+        '2026-10',
+        'Havering',
+        { at: new Date('2026-11-26T14:05:00Z'), by: 'Sam Supervisor' },
+        new Date('2026-11-26T14:00:00Z'),
+      ),
+    ).toEqual({
       title: 'Meeting pack: Oct 26',
       month: 'October 2026',
       borough: 'Havering',
@@ -116,9 +123,24 @@ describe('the meeting pack', () => {
       statements: [failure],
       reviews: [{ id: 'p2', surname: 'Smith', forenames: 'Jo', pnc_id: null, review_on: '2026-11-01' }],
     })
-    const failureShown = { personId: 'p1', name: 'OKAFOR, Daniel', pnc: '2019/0000001Z', section: 's12', failureOn: '2 November 2026', timeBar: '2 May 2027' }
+    const failureShown = {
+      personId: 'p1',
+      name: 'OKAFOR, Daniel',
+      pnc: '2019/0000001Z',
+      section: 's12',
+      failureOn: '2 November 2026',
+      timeBar: '2 May 2027',
+    }
     expect(shown).toEqual({
-      referrals: [{ personId: 'p1', name: 'OKAFOR, Daniel', pnc: '2019/0000001Z', programme: 'DIP', referredOn: '31 October 2026' }],
+      referrals: [
+        {
+          personId: 'p1',
+          name: 'OKAFOR, Daniel',
+          pnc: '2019/0000001Z',
+          programme: 'DIP',
+          referredOn: '31 October 2026',
+        },
+      ],
       proposals: [{ ...failureShown, status: 'proposed' }],
       statements: [failureShown],
       reviews: [{ personId: 'p2', name: 'SMITH, Jo', pnc: null, reviewOn: '1 November 2026' }],

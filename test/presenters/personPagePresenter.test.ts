@@ -33,9 +33,32 @@ const person: PersonRecord = {
   ward_valid_to: null,
 }
 
-const marker = { id: 'm1', marker_code: 'VIOLENT', label: 'Violent', start_date: '2026-02-01', review_date: '2027-02-01', note: null, ended_on: null, set_by_name: 'PC Jones' }
-const contact = { id: 'c1', contact_date: '2026-11-30', type_label: 'Home visit', pathway: 'health', note: 'Seen at home', recorded_by_name: 'PC Jones' }
-const action = { id: 'x1', description: 'Book a housing appointment', due_date: '2026-12-01', pathway: 'accommodation', version: 1, owner_name: 'PC Jones' }
+const marker = {
+  id: 'm1',
+  marker_code: 'VIOLENT',
+  label: 'Violent',
+  start_date: '2026-02-01',
+  review_date: '2027-02-01',
+  note: null,
+  ended_on: null,
+  set_by_name: 'PC Jones',
+}
+const contact = {
+  id: 'c1',
+  contact_date: '2026-11-30',
+  type_label: 'Home visit',
+  pathway: 'health',
+  note: 'Seen at home',
+  recorded_by_name: 'PC Jones',
+}
+const action = {
+  id: 'x1',
+  description: 'Book a housing appointment',
+  due_date: '2026-12-01',
+  pathway: 'accommodation',
+  version: 1,
+  owner_name: 'PC Jones',
+}
 
 const panels = (changes: Partial<PersonPanels> = {}): PersonPanels => ({
   aliases: [],
@@ -65,7 +88,9 @@ describe('the person page', () => {
   it('shows contacts and open actions as the casework pages do: dates, urgency and pathways in words', () => {
     const page = presentPersonPage({ person, ...panels({ contacts: [contact], actions: [action] }) }, '2026-12-05')
     expect(page.contacts).toEqual([{ ...contact, date: '30 November 2026', pathway: 'Health' }])
-    expect(page.actions).toEqual([{ ...action, due: '1 December 2026', status: { text: 'Overdue', colour: 'red' }, pathway: 'Accommodation' }])
+    expect(page.actions).toEqual([
+      { ...action, due: '1 December 2026', status: { text: 'Overdue', colour: 'red' }, pathway: 'Accommodation' },
+    ])
   })
 
   it('describes the person, and has no photograph panel without a photograph', () => {
@@ -76,6 +101,9 @@ describe('the person page', () => {
   })
 
   it('at the old address of a combined record, says so and points only to the kept record', () => {
-    expect(presentCombinedRecord('p9')).toEqual({ title: 'This record has been combined with another', survivorId: 'p9' })
+    expect(presentCombinedRecord('p9')).toEqual({
+      title: 'This record has been combined with another',
+      survivorId: 'p9',
+    })
   })
 })

@@ -16,7 +16,9 @@ const ended = { id: 'w2', name: 'Gooshays', valid_from: '2002-05-02', valid_to: 
 
 describe('presentLists', () => {
   it('lists each code list by its name in the address and its title', () => {
-    expect(presentLists({ offences: { title: 'Trigger offences' }, 'contact-types': { title: 'Contact types' } })).toEqual([
+    expect(
+      presentLists({ offences: { title: 'Trigger offences' }, 'contact-types': { title: 'Contact types' } }),
+    ).toEqual([
       { name: 'offences', title: 'Trigger offences' },
       { name: 'contact-types', title: 'Contact types' },
     ])
@@ -49,7 +51,11 @@ describe('presentWards', () => {
 
   it('puts a refused end date back on its own ward’s form, with what is wrong', () => {
     const typed = { day: '31', month: '2', year: '2026' }
-    const [first, second] = presentWards([current, ended], today, { wardId: 'w1', typed, error: 'The date the ward ends must be a real date' })
+    const [first, second] = presentWards([current, ended], today, {
+      wardId: 'w1',
+      typed,
+      error: 'The date the ward ends must be a real date',
+    })
     expect(first).toMatchObject({ endValue: typed, endError: 'The date the ward ends must be a real date' })
     expect(second).toMatchObject({ endValue: today, endError: undefined })
   })
@@ -58,7 +64,13 @@ describe('presentWards', () => {
 describe('endingErrors', () => {
   it('links the summary to the refused ward’s date input', () => {
     expect(endWardInputId('w1')).toBe('validTo-w1')
-    const errors = { summary: [{ text: 'Enter the date the ward ends', href: '#validTo' }], fields: { validTo: 'Enter the date the ward ends' } }
-    expect(endingErrors(errors, 'w1')).toEqual({ summary: [{ text: 'Enter the date the ward ends', href: '#validTo-w1' }], fields: errors.fields })
+    const errors = {
+      summary: [{ text: 'Enter the date the ward ends', href: '#validTo' }],
+      fields: { validTo: 'Enter the date the ward ends' },
+    }
+    expect(endingErrors(errors, 'w1')).toEqual({
+      summary: [{ text: 'Enter the date the ward ends', href: '#validTo-w1' }],
+      fields: errors.fields,
+    })
   })
 })

@@ -11,19 +11,36 @@ import {
 
 // What the retention pages and the subject access pack say, worked out from rows without a database.
 
-const person = { id: 'p1', surname: 'Okafor', forenames: 'Daniel James', date_of_birth: '1990-03-04', pnc_id: '2019/0000001Z' }
+const person = {
+  id: 'p1',
+  surname: 'Okafor',
+  forenames: 'Daniel James',
+  date_of_birth: '1990-03-04',
+  pnc_id: '2019/0000001Z',
+}
 const generatedAt = new Date('2026-11-26T14:05:00Z')
 
 describe('presentQueueRow', () => {
   it('adds the name and the dates as shown to the row', () => {
     const row = { ...person, area_name: 'Havering', review_on: '2026-10-01' }
-    expect(presentQueueRow(row)).toEqual({ ...row, name: 'OKAFOR, Daniel James', reviewOn: '1 October 2026', dateOfBirth: '4 March 1990' })
+    expect(presentQueueRow(row)).toEqual({
+      ...row,
+      name: 'OKAFOR, Daniel James',
+      reviewOn: '1 October 2026',
+      dateOfBirth: '4 March 1990',
+    })
   })
 })
 
 describe('presentReview', () => {
   it('shows who, when the review is due, and each earlier decision with its next review', () => {
-    const decision = { decision: 'retain', reason: 'Open MARAC case', next_review_on: '2028-11-26', decided_at: generatedAt, decided_by_name: 'Sam Supervisor' }
+    const decision = {
+      decision: 'retain',
+      reason: 'Open MARAC case',
+      next_review_on: '2028-11-26',
+      decided_at: generatedAt,
+      decided_by_name: 'Sam Supervisor',
+    }
     expect(presentReview({ person, reviewOn: '2026-11-01', decisions: [decision] })).toEqual({
       person: { id: 'p1', name: 'OKAFOR, Daniel James', dateOfBirth: '4 March 1990' },
       reviewOn: '1 November 2026',
@@ -32,7 +49,13 @@ describe('presentReview', () => {
   })
 
   it('a review date not set, and a disposal with no next review, are blank', () => {
-    const decision = { decision: 'dispose', reason: 'No longer needed', next_review_on: null, decided_at: generatedAt, decided_by_name: null }
+    const decision = {
+      decision: 'dispose',
+      reason: 'No longer needed',
+      next_review_on: null,
+      decided_at: generatedAt,
+      decided_by_name: null,
+    }
     const shown = presentReview({ person, reviewOn: null, decisions: [decision] })
     expect(shown.reviewOn).toBe('')
     expect(shown.decisions[0]?.next).toBe('')
@@ -77,7 +100,15 @@ describe('presentSubjectAccess', () => {
             ],
           ],
         },
-        { name: 'person alias', rows: [[['surname', 'Okafor'], ['alias note', '']]] },
+        {
+          name: 'person alias',
+          rows: [
+            [
+              ['surname', 'Okafor'],
+              ['alias note', ''],
+            ],
+          ],
+        },
         { name: 'drug test', rows: [] },
       ],
     })

@@ -30,15 +30,24 @@ const row = (changes: Partial<UserListRow> = {}): UserListRow => ({
 
 describe('accountStatus', () => {
   it('a disabled account is disabled, whatever its lock', () => {
-    expect(accountStatus({ disabled_at: now, locked_until: new Date('2026-11-26T15:00:00Z') }, now)).toEqual({ text: 'Disabled', colour: 'grey' })
+    expect(accountStatus({ disabled_at: now, locked_until: new Date('2026-11-26T15:00:00Z') }, now)).toEqual({
+      text: 'Disabled',
+      colour: 'grey',
+    })
   })
 
   it('a lock still running says until when, in UK time', () => {
-    expect(accountStatus({ disabled_at: null, locked_until: new Date('2026-11-26T14:15:00Z') }, now)).toEqual({ text: 'Locked until 26 Nov 2026, 14:15', colour: 'red' })
+    expect(accountStatus({ disabled_at: null, locked_until: new Date('2026-11-26T14:15:00Z') }, now)).toEqual({
+      text: 'Locked until 26 Nov 2026, 14:15',
+      colour: 'red',
+    })
   })
 
   it('a lock that has run out, or none, is active', () => {
-    expect(accountStatus({ disabled_at: null, locked_until: new Date('2026-11-26T13:59:00Z') }, now)).toEqual({ text: 'Active', colour: 'green' })
+    expect(accountStatus({ disabled_at: null, locked_until: new Date('2026-11-26T13:59:00Z') }, now)).toEqual({
+      text: 'Active',
+      colour: 'green',
+    })
     expect(accountStatus({ disabled_at: null, locked_until: null }, now)).toEqual({ text: 'Active', colour: 'green' })
   })
 })
@@ -73,8 +82,20 @@ describe('presentUsersPage', () => {
 
 describe('accountFormValues', () => {
   it('fills the details form as a form sends it: strings, no agency as blank', () => {
-    const user = { display_name: 'Sam Officer', role: 'supervisor' as const, agency: null, area_ids: ['a1', 'a2'], version: 7 }
-    expect(accountFormValues(user)).toEqual({ displayName: 'Sam Officer', role: 'supervisor', agency: '', areaIds: ['a1', 'a2'], version: '7' })
+    const user = {
+      display_name: 'Sam Officer',
+      role: 'supervisor' as const,
+      agency: null,
+      area_ids: ['a1', 'a2'],
+      version: 7,
+    }
+    expect(accountFormValues(user)).toEqual({
+      displayName: 'Sam Officer',
+      role: 'supervisor',
+      agency: '',
+      areaIds: ['a1', 'a2'],
+      version: '7',
+    })
   })
 })
 
@@ -82,7 +103,11 @@ describe('presentAccountNow', () => {
   it('shows the account as another administrator left it, and its version', () => {
     const { area_names: _areas, ...account } = row({ disabled_at: now })
     expect(presentAccountNow({ ...account, version: 4 })).toEqual({
-      current: { ...presentUserRow(row({ disabled_at: now })), areas: '', status: { text: 'Disabled', colour: 'grey' } },
+      current: {
+        ...presentUserRow(row({ disabled_at: now })),
+        areas: '',
+        status: { text: 'Disabled', colour: 'grey' },
+      },
       currentVersion: 4,
     })
   })

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest'
 const root = path.resolve(import.meta.dirname, '../..')
 /** A page in views/ that includes one partial with `args` (a JavaScript object literal). */
 const page = (partial: string, args: string) => `<%- include('partials/${partial}', ${args}) %>`
-const render = (template: string, locals: Record<string, unknown>) => ejs.render(template, locals, { filename: path.join(root, 'views/page.ejs') })
+const render = (template: string, locals: Record<string, unknown>) =>
+  ejs.render(template, locals, { filename: path.join(root, 'views/page.ejs') })
 
 const errors = { summary: [{ text: 'Enter a surname', href: '#surname' }], fields: { surname: 'Enter a surname' } }
 const fields: [partial: string, args: string][] = [
@@ -25,7 +26,9 @@ describe.each(fields)('%s', (partial, args) => {
   it("shows the page's error for its field, linked from the error summary's #name", () => {
     const html = render(page(partial, args), { errors })
     expect(html).toContain('govuk-form-group--error')
-    expect(html).toContain('<p id="surname-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> Enter a surname</p>')
+    expect(html).toContain(
+      '<p id="surname-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> Enter a surname</p>',
+    )
     expect(html).toMatch(/aria-describedby="[^"]*surname-error/)
   })
 

@@ -32,7 +32,9 @@ const unsupported: Record<string, Record<string, string>> = {}
 type Fixture = { name: string; options: Record<string, unknown>; html: string }
 
 function fixturesOf(component: string): Fixture[] {
-  return (JSON.parse(readFileSync(path.join(componentsDir, component, 'fixtures.json'), 'utf8')) as { fixtures: Fixture[] }).fixtures
+  return (
+    JSON.parse(readFileSync(path.join(componentsDir, component, 'fixtures.json'), 'utf8')) as { fixtures: Fixture[] }
+  ).fixtures
 }
 
 /**
@@ -73,7 +75,10 @@ for (const [component, partial] of Object.entries(partials)) {
         })
       } else {
         it(`${fixture.name} (listed as unsupported: ${why})`, () => {
-          expect(attempt(partial, fixture), 'the partial now makes this fixture: take it off the unsupported list').not.toBe(normalise(fixture.html))
+          expect(
+            attempt(partial, fixture),
+            'the partial now makes this fixture: take it off the unsupported list',
+          ).not.toBe(normalise(fixture.html))
         })
       }
     }

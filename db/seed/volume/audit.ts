@@ -8,15 +8,36 @@ const batchSize = 20_000
 // The same key the chaining trigger locks: app writes wait while the generated rows go in.
 const chainLock = 7461000001
 
-type Kind = { weight: number; category: AuditCategory; event: string; entity: string | null; person: boolean; recipients?: string }
+type Kind = {
+  weight: number
+  category: AuditCategory
+  event: string
+  entity: string | null
+  person: boolean
+  recipients?: string
+}
 const kinds: Kind[] = [
   { weight: 55, category: 'consultation', event: 'person.viewed', entity: 'person', person: true },
   { weight: 10, category: 'consultation', event: 'person.searched', entity: null, person: false },
   { weight: 8, category: 'collection', event: 'contact.recorded', entity: 'contact', person: true },
   { weight: 7, category: 'collection', event: 'attendance.recorded', entity: 'appointment', person: true },
   { weight: 6, category: 'alteration', event: 'person.updated', entity: 'person', person: true },
-  { weight: 4, category: 'disclosure', event: 'cid_briefing.printed', entity: 'cid_entry', person: true, recipients: 'CID' },
-  { weight: 3, category: 'disclosure', event: 'partner_link.viewed', entity: 'partner_link', person: true, recipients: 'MASH' },
+  {
+    weight: 4,
+    category: 'disclosure',
+    event: 'cid_briefing.printed',
+    entity: 'cid_entry',
+    person: true,
+    recipients: 'CID',
+  },
+  {
+    weight: 3,
+    category: 'disclosure',
+    event: 'partner_link.viewed',
+    entity: 'partner_link',
+    person: true,
+    recipients: 'MASH',
+  },
   { weight: 4, category: 'security', event: 'sign_in.succeeded', entity: null, person: false },
   { weight: 3, category: 'consultation', event: 'caseload.viewed', entity: null, person: false },
 ]
@@ -52,8 +73,14 @@ export async function generateAudit(ctx: VolumeContext, rows: number, actors: Ac
     await sql`select pg_advisory_xact_lock(${sql.lit(chainLock)})`.execute(trx)
     await sql`alter table audit_event disable trigger audit_event_chain`.execute(trx)
     // Ordered by the column: `order by id` after `id::text` would sort the text, and link to row 9 rather than row 38.
-    const last = await sql<{ id: string; hash: string }>`select a.id::text as id, a.hash from audit_event a order by a.id desc limit 1`.execute(trx)
-    const sequence = await sql<{ last_value: string; is_called: boolean }>`select last_value::text, is_called from audit_event_seq`.execute(trx)
+    const last = await sql<{
+      id: string
+      hash: string
+    }>`select a.id::text as id, a.hash from audit_event a order by a.id desc limit 1`.execute(trx)
+    const sequence = await sql<{
+      last_value: string
+      is_called: boolean
+    }>`select last_value::text, is_called from audit_event_seq`.execute(trx)
     const seq = sequence.rows[0]
     let nextId = Math.max(Number(last.rows[0]?.id ?? 0) + 1, seq ? Number(seq.last_value) + (seq.is_called ? 1 : 0) : 1)
     let prev = last.rows[0]?.hash ?? '0'.repeat(64)
@@ -64,9 +91,22 @@ export async function generateAudit(ctx: VolumeContext, rows: number, actors: Ac
     let pending: Promise<unknown> | undefined
     for (let start = 0; start < rows; start += batchSize) {
       const count = Math.min(batchSize, rows - start)
-      const cols = { id: [] as number[], at: [] as string[], category: [] as string[], event: [] as string[], actor: [] as string[],
-        username: [] as string[], entityType: [] as (string | null)[], entityId: [] as (string | null)[], person: [] as (string | null)[],
-        recipients: [] as (string | null)[], request: [] as string[], ip: [] as string[], prev: [] as string[], hash: [] as string[] }
+      const cols = {
+        id: [] as number[],
+        at: [] as string[],
+        category: [] as string[],
+        event: [] as string[],
+        actor: [] as string[],
+        username: [] as string[],
+        entityType: [] as (string | null)[],
+        entityId: [] as (string | null)[],
+        person: [] as (string | null)[],
+        recipients: [] as (string | null)[],
+        request: [] as string[],
+        ip: [] as string[],
+        prev: [] as string[],
+        hash: [] as string[],
+      }
       for (let i = start; i < start + count; i++) {
         // Monotonic in i: a working day of 07:30 to 19:30 for each of the last 730 days.
         const position = (i * days) / rows
@@ -76,18 +116,45 @@ export async function generateAudit(ctx: VolumeContext, rows: number, actors: Ac
         const actorIndex = Math.floor(random() ** 1.5 * actors.length)
         const actor = actors[actorIndex]!
         // Some people are looked at far more often than others.
-        const person = kind.person && personIds.length > 0 ? personIds[Math.floor(random() ** 2 * personIds.length)]! : null
+        const person =
+          kind.person && personIds.length > 0 ? personIds[Math.floor(random() ** 2 * personIds.length)]! : null
         const id = nextId++
         const at = new Date(ms).toISOString()
         const entityId = kind.entity === 'person' ? person : kind.entity ? `v${ctx.rng.seed}-${i}` : null
         const request = `v${ctx.rng.seed}-${i.toString(36)}`
         const ip = ips[actorIndex]!
-        const canonical = [String(id), String(ms * 1000), quote(kind.category), quote(kind.event), quote(actor.id), quote(actor.username),
-          quote(kind.entity), quote(entityId), quote(person), 'NULL', quote(kind.recipients ?? null), quote(request), quote(ip), 'NULL', prev].join('|')
+        const canonical = [
+          String(id),
+          String(ms * 1000),
+          quote(kind.category),
+          quote(kind.event),
+          quote(actor.id),
+          quote(actor.username),
+          quote(kind.entity),
+          quote(entityId),
+          quote(person),
+          'NULL',
+          quote(kind.recipients ?? null),
+          quote(request),
+          quote(ip),
+          'NULL',
+          prev,
+        ].join('|')
         const hash = sign(key, canonical)
-        cols.id.push(id); cols.at.push(at); cols.category.push(kind.category); cols.event.push(kind.event); cols.actor.push(actor.id)
-        cols.username.push(actor.username); cols.entityType.push(kind.entity); cols.entityId.push(entityId); cols.person.push(person)
-        cols.recipients.push(kind.recipients ?? null); cols.request.push(request); cols.ip.push(ip); cols.prev.push(prev); cols.hash.push(hash)
+        cols.id.push(id)
+        cols.at.push(at)
+        cols.category.push(kind.category)
+        cols.event.push(kind.event)
+        cols.actor.push(actor.id)
+        cols.username.push(actor.username)
+        cols.entityType.push(kind.entity)
+        cols.entityId.push(entityId)
+        cols.person.push(person)
+        cols.recipients.push(kind.recipients ?? null)
+        cols.request.push(request)
+        cols.ip.push(ip)
+        cols.prev.push(prev)
+        cols.hash.push(hash)
         prev = hash
       }
       // The database inserts one batch while the next is computed here.
@@ -112,7 +179,12 @@ export async function generateAudit(ctx: VolumeContext, rows: number, actors: Ac
  * seals; when the latest segment already names it, the generated rows simply continue it.
  */
 async function startKeySegment(db: Kysely<Database>, firstId: number, key: AuditKey): Promise<void> {
-  const latest = await db.selectFrom('audit_key_segment').select('key_id').orderBy('first_id', 'desc').limit(1).executeTakeFirst()
+  const latest = await db
+    .selectFrom('audit_key_segment')
+    .select('key_id')
+    .orderBy('first_id', 'desc')
+    .limit(1)
+    .executeTakeFirst()
   if (latest?.key_id === key.id) return
   // The app's role may not write it (the trigger does, as the owner): this is the owner's work.
   await sql`insert into audit_key_segment (first_id, key_id) values (${sql.lit(firstId)}, ${key.id})`.execute(db)
@@ -126,7 +198,9 @@ function insertBatch(db: Kysely<Database>, c: Record<string, unknown[]>) {
       from unnest(${c.id}::int8[], ${c.at}::timestamptz[], ${c.category}::text[], ${c.event}::text[], ${c.actor}::uuid[],
                   ${c.username}::text[], ${c.entityType}::text[], ${c.entityId}::text[], ${c.person}::uuid[], ${c.recipients}::text[],
                   ${c.request}::text[], ${c.ip}::text[], ${c.prev}::text[], ${c.hash}::text[])
-        as u(id, at, category, event, actor, username, entity_type, entity_id, person, recipients, request, ip, prev, hash)`.execute(db)
+        as u(id, at, category, event, actor, username, entity_type, entity_id, person, recipients, request, ip, prev, hash)`.execute(
+    db,
+  )
 }
 
 /**

@@ -16,9 +16,15 @@ export async function generateCid(ctx: VolumeContext): Promise<void> {
   const dipWorkers = uuidArray(ctx.refs.officers.dip)
   const cidOfficers = uuidArray(ctx.refs.officers.cid)
 
-  await inChunks(ctx, 'DIP failure history', Math.round(ctx.people * 1.5), (lo, hi) => failureEventsStatement(ctx, lo, hi))
+  await inChunks(ctx, 'DIP failure history', Math.round(ctx.people * 1.5), (lo, hi) =>
+    failureEventsStatement(ctx, lo, hi),
+  )
 
-  await inChunks(ctx, 'CID entries and history', Math.round(ctx.people * 0.06), (lo, hi) => sql`
+  await inChunks(
+    ctx,
+    'CID entries and history',
+    Math.round(ctx.people * 0.06),
+    (lo, hi) => sql`
     with c as materialized (
       select f.id as failure_id, f.person_id, f.section, f.wanted_since, f.wanted_reference, roll,
              md5(${sql.lit(`vol${rng.seed}:ce:`)} || f.id)::uuid as entry_id,
@@ -54,5 +60,6 @@ export async function generateCid(ctx: VolumeContext): Promise<void> {
         (status, least(${today}, wanted_since + 20), wanted_reference, ${pickFrom(cidOfficers, sql`roll`)}::uuid,
           status not in ('proposed', 'rejected', 'countersigned'))
       ) e(kind, day, reference, by, included)
-     where e.included`)
+     where e.included`,
+  )
 }

@@ -58,15 +58,24 @@ export async function generateCohorts(ctx: VolumeContext): Promise<void> {
   const { rng } = ctx
   const today = sql`${ctx.today}::date`
 
-  await inChunks(ctx, 'referrals', Math.round(ctx.people * 0.66), (lo, hi) => sql`
+  await inChunks(
+    ctx,
+    'referrals',
+    Math.round(ctx.people * 0.66),
+    (lo, hi) => sql`
     insert into referral (id, person_id, programme, source, reason, referred_by, referred_at, status, decided_by, decided_at, decline_reason)
     select referral_id, person_id, programme, source, reason, lead, ${londonTime(sql`ref_day`, sql`540 + n % 420`)}, status,
            case when status <> 'pending' then panel end,
            case when status <> 'pending' then ${londonTime(sql`decided_day`, sql`600`)} end,
            case when status = 'declined' then decline_reason end
-      from (${referralRows(ctx, lo, hi)}) r`)
+      from (${referralRows(ctx, lo, hi)}) r`,
+  )
 
-  await inChunks(ctx, 'cohort memberships and history', Math.round(ctx.people * 0.5 * 2.2), (lo, hi) => sql`
+  await inChunks(
+    ctx,
+    'cohort memberships and history',
+    Math.round(ctx.people * 0.5 * 2.2),
+    (lo, hi) => sql`
     with m as materialized (${membershipRows(ctx, lo, hi)}),
     inserted as (
       insert into cohort_membership (id, person_id, programme, referral_id, status, tier, lead_officer_id,
@@ -86,10 +95,15 @@ export async function generateCohorts(ctx: VolumeContext): Promise<void> {
         (3, 'released', adopted_on + span * 3 / 5, null, null, null, 'Released on licence', m_status <> 'in_custody' and fate between 30 and 44),
         (4, 'deselected', ended_on, null, null, (array['sustained_non_offending','long_custody','moved_away','below_threshold'])[1 + length % 4], null, m_status = 'ended')
       ) e(k, kind, day, tier, lead, reason, note, included)
-     where e.included`)
+     where e.included`,
+  )
 
   // Contacts through the membership, two to nine for IOM and one to four for DIP, none after it ended.
-  await inChunks(ctx, 'contacts', Math.round(ctx.people * 2.2), (lo, hi) => sql`
+  await inChunks(
+    ctx,
+    'contacts',
+    Math.round(ctx.people * 2.2),
+    (lo, hi) => sql`
     insert into contact (id, person_id, contact_date, contact_type, pathway, note, recorded_by, recorded_at)
     select ${rng.id('c', sql`(n * 2 + p) * 16 + k`)}, person_id, day,
            (array['home_visit','home_visit','phone','phone','office','other'])[1 + ${rng.below(71, sql`(n * 2 + p) * 16 + k`, 6)}],
@@ -98,10 +112,15 @@ export async function generateCohorts(ctx: VolumeContext): Promise<void> {
       from (${membershipRows(ctx, lo, hi)}) m
       cross join generate_series(0, case when p = 0 then 1 + ${rng.below(70, sql`n * 2 + p`, 8)} else ${rng.below(70, sql`n * 2 + p`, 4)} end) k
       cross join lateral (select adopted_on + 1 + ${rng.below(74, sql`(n * 2 + p) * 16 + k`, 10_000)}
-                                 % greatest(1, coalesce(ended_on, ${today}) - adopted_on - 1) as day) d`)
+                                 % greatest(1, coalesce(ended_on, ${today}) - adopted_on - 1) as day) d`,
+  )
 
   // Actions for current members: overdue, due today, and ahead; older ones done.
-  await inChunks(ctx, 'actions', Math.round(ctx.people * 0.5), (lo, hi) => sql`
+  await inChunks(
+    ctx,
+    'actions',
+    Math.round(ctx.people * 0.5),
+    (lo, hi) => sql`
     insert into action (id, person_id, description, owner_id, due_date, pathway, status, completed_on, created_by, created_at)
     select ${rng.id('ac', sql`(n * 2 + p) * 4 + k`)}, person_id, ${pickFrom(textArray(actionDescriptions), rng.r(81, sql`(n * 2 + p) * 4 + k`))},
            lead, due, ${pickFrom(textArray([...pathways]), rng.r(82, sql`(n * 2 + p) * 4 + k`))},
@@ -111,5 +130,6 @@ export async function generateCohorts(ctx: VolumeContext): Promise<void> {
       cross join generate_series(0, ${rng.below(80, sql`n * 2 + p`, 4)} - 1) k
       cross join lateral (select greatest(adopted_on + 7, ${today} - 60 + ${rng.below(83, sql`(n * 2 + p) * 4 + k`, 90)}) as due) d
       cross join lateral (select due < ${today} and ${rng.chance(84, sql`(n * 2 + p) * 4 + k`, 0.7)} as done) x
-     where m_status <> 'ended'`)
+     where m_status <> 'ended'`,
+  )
 }

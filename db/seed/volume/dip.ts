@@ -4,7 +4,18 @@ import { pickFrom } from './random.ts'
 import { londonTime, personShape, textArray, uuidArray } from './shape.ts'
 import { places } from './words.ts'
 
-const triggerOffences = ['THEFT', 'THEFT', 'THEFT', 'BURGLARY', 'ROBBERY', 'POSSESSION_A', 'HANDLING', 'FRAUD', 'TWOC', 'BEGGING']
+const triggerOffences = [
+  'THEFT',
+  'THEFT',
+  'THEFT',
+  'BURGLARY',
+  'ROBBERY',
+  'POSSESSION_A',
+  'HANDLING',
+  'FRAUD',
+  'TWOC',
+  'BEGGING',
+]
 const suites = ['ROMFORD', 'ILFORD', 'FOREST_GATE']
 
 /**

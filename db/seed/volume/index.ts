@@ -43,17 +43,28 @@ export async function generateVolume(database: Kysely<Database>, options: Volume
   if (!Number.isInteger(options.people) || options.people < 1 || options.people > maxPeople) {
     throw new Error(`--people must be a whole number from 1 to ${maxPeople.toLocaleString('en-GB')}`)
   }
-  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 1_000_000_000) throw new Error('--seed must be a whole number from 0 to 1,000,000,000')
+  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 1_000_000_000)
+    throw new Error('--seed must be a whole number from 0 to 1,000,000,000')
   const now = options.now ?? new Date()
   const today = todayInLondon(now)
   const progress = options.progress ?? createProgress()
   // Checked before anything is written: a keyed chain takes no row without its key.
   const auditKey = (options.auditKeys ?? processAuditKeys())?.current
-  if (options.auditRows && !auditKey) throw new Error('--audit-rows needs the audit key (AUDIT_KEY, or audit.key in DATA_DIR): the rows are sealed with it')
+  if (options.auditRows && !auditKey)
+    throw new Error(
+      '--audit-rows needs the audit key (AUDIT_KEY, or audit.key in DATA_DIR): the rows are sealed with it',
+    )
 
   return database.connection().execute(async (db) => {
-    const existing = await db.selectFrom('person').select('id').where('id', '=', volumeId(seed, 'p', 1)).executeTakeFirst()
-    if (existing) throw new Error(`This database already has the synthetic population of seed ${seed}: use another --seed or a fresh database`)
+    const existing = await db
+      .selectFrom('person')
+      .select('id')
+      .where('id', '=', volumeId(seed, 'p', 1))
+      .executeTakeFirst()
+    if (existing)
+      throw new Error(
+        `This database already has the synthetic population of seed ${seed}: use another --seed or a fresh database`,
+      )
     const bcu = await db.selectFrom('area').select('id').where('code', '=', 'EA').executeTakeFirstOrThrow()
     const skipChecks = await skipForeignKeyChecks(db)
 
@@ -78,7 +89,12 @@ export async function generateVolume(database: Kysely<Database>, options: Volume
     await generateCid(ctx)
     await generatePartnersAndRetention(ctx)
     if (options.auditRows && auditKey) {
-      const demo = await db.selectFrom('app_user').select(['id', 'username']).where('username', 'in', ['iom', 'dip', 'supervisor', 'cid']).orderBy('username').execute()
+      const demo = await db
+        .selectFrom('app_user')
+        .select(['id', 'username'])
+        .where('username', 'in', ['iom', 'dip', 'supervisor', 'cid'])
+        .orderBy('username')
+        .execute()
       await generateAudit(ctx, options.auditRows, [...users.filter((u) => u.role !== 'partner'), ...demo], auditKey)
     }
     if (skipChecks) await sql`set session_replication_role = origin`.execute(db)

@@ -15,7 +15,11 @@ export async function generatePartnersAndRetention(ctx: VolumeContext): Promise<
   const today = sql`${ctx.today}::date`
   const key = sql`n`
 
-  await inChunks(ctx, 'partner links', Math.round(ctx.people * 0.05), (lo, hi) => sql`
+  await inChunks(
+    ctx,
+    'partner links',
+    Math.round(ctx.people * 0.05),
+    (lo, hi) => sql`
     insert into partner_link (id, person_id, agency, reference, status, opened_on, closed_on, contact, agreement_id,
                               marac_role, dash_score, meeting_date, idva_allocated, next_review, repeat_referral,
                               yos_disposal, case_manager, transition_date,
@@ -47,17 +51,23 @@ export async function generatePartnersAndRetention(ctx: VolumeContext): Promise<
                                        and p.date_of_birth <= opened_on - interval '10 years' and roll % 3 = 0 then 'yos'
                                       when roll % 2 = 0 then 'mash' else 'marac' end as agency) a
       cross join lateral (select roll % 10 < 3 and opened_on + 30 + roll % 60 < ${today} as closed) c
-     where n % 50 <> 7 and ${rng.below(120, key, 100)} < 5`)
+     where n % 50 <> 7 and ${rng.below(120, key, 100)} < 5`,
+  )
 
   await flagRepeatMaracs(ctx)
 
-  await inChunks(ctx, 'retention decisions', Math.round(ctx.people / 100), (lo, hi) => sql`
+  await inChunks(
+    ctx,
+    'retention decisions',
+    Math.round(ctx.people / 100),
+    (lo, hi) => sql`
     insert into retention_decision (id, person_id, decision, reason, next_review_on, decided_by, decided_at)
     select ${rng.id('rd', key)}, ${rng.id('p', key)}, 'retain', 'Linked to an open investigation: keep for review',
            ${today} - 30 + ${rng.below(131, key, 120)}, ${pickFrom(uuidArray(refs.officers.supervisor), rng.r(132, key))}::uuid,
            ${londonTime(sql`${today} - 400`, sql`600`)}
       from ${series(lo, hi)} n
-     where n % 100 = 7`)
+     where n % 100 = 7`,
+  )
 }
 
 /** Each person's MARAC referrals flagged as repeats by partnerRules.maracRepeatFlags, as the app flags them. */

@@ -19,13 +19,20 @@ export async function generatePeople(ctx: VolumeContext): Promise<void> {
   const inWard = (borough: DemoBorough, column: 'id' | 'town') => {
     const wards = refs.wards[borough]
     if (wards.length === 0) return sql`null`
-    return pickFrom(column === 'id' ? uuidArray(wards.map((w) => w.id)) : textArray(wards.map((w) => w.town)), rng.r(25, sql`n`))
+    return pickFrom(
+      column === 'id' ? uuidArray(wards.map((w) => w.id)) : textArray(wards.map((w) => w.town)),
+      rng.r(25, sql`n`),
+    )
   }
   const byBorough = (column: 'id' | 'town') =>
     sql`case borough when 'HV' then ${inWard('HV', column)} when 'BD' then ${inWard('BD', column)} else ${inWard('RB', column)} end`
   const creators = uuidArray([...refs.officers.iom, ...refs.officers.dip])
 
-  await inChunks(ctx, 'people', ctx.people, (lo, hi) => sql`
+  await inChunks(
+    ctx,
+    'people',
+    ctx.people,
+    (lo, hi) => sql`
     insert into person (id, surname, forenames, date_of_birth, gender, pnc_id, cro_number, address, ward_id, area_id,
                         restricted, created_by, created_at, updated_at)
     select id, surname, forenames, date_of_birth, gender,
@@ -74,10 +81,15 @@ export async function generatePeople(ctx: VolumeContext): Promise<void> {
                  ${byBorough('id')}::uuid as ward_id,
                  ${byBorough('town')}::text as ward_town
             from (select (array['HV','HV','BD','RB'])[1 + ${rng.below(24, sql`n`, 4)}] as borough) x) b
-    ) s`)
+    ) s`,
+  )
 
   // About one in eight has an alias: a misspelt surname, or a former surname for women.
-  await inChunks(ctx, 'aliases', Math.round(ctx.people * 0.13), (lo, hi) => sql`
+  await inChunks(
+    ctx,
+    'aliases',
+    Math.round(ctx.people * 0.13),
+    (lo, hi) => sql`
     insert into person_alias (id, person_id, surname, forenames, created_at)
     select ${rng.id('pa', sql`n * 4 + k`)}, ${rng.id('p', sql`n`)},
            case when k = 1 then ${pickFrom(surnames, rng.r(31, sql`n`))}
@@ -86,10 +98,15 @@ export async function generatePeople(ctx: VolumeContext): Promise<void> {
            ${londonTime(shape.firstSeen, sql`600`)}
       from ${series(lo, hi)} n
       cross join generate_series(0, case when ${rng.below(30, sql`n`, 100)} < 11 then 0
-                                         when ${rng.below(30, sql`n`, 100)} < 13 then 1 else -1 end) k`)
+                                         when ${rng.below(30, sql`n`, 100)} < 13 then 1 else -1 end) k`,
+  )
 
   // About a third have warning markers; one in five of those has since ended.
-  await inChunks(ctx, 'warning markers', Math.round(ctx.people * 0.5), (lo, hi) => sql`
+  await inChunks(
+    ctx,
+    'warning markers',
+    Math.round(ctx.people * 0.5),
+    (lo, hi) => sql`
     insert into person_marker (id, person_id, marker_code, start_date, review_date, note, set_by, ended_on, ended_by, created_at)
     select ${rng.id('pm', sql`n * 4 + k`)}, ${rng.id('p', sql`n`)}, code, start_date, start_date + 365,
            'See the PNC record', ${pickFrom(uuidArray(refs.officers.iom), rng.r(41, sql`n`))}::uuid,
@@ -100,5 +117,6 @@ export async function generatePeople(ctx: VolumeContext): Promise<void> {
       cross join generate_series(0, case when ${rng.below(40, sql`n`, 100)} < 33 then ${rng.below(44, sql`n`, 3)} else -1 end) k
       cross join lateral (select (${textArray(markerCodes)})[1 + (${rng.r(45, sql`n`)} + k * 5) % ${sql.lit(markerCodes.length)}] as code,
                                  ${shape.today} - 1 - ${rng.below(46, sql`n * 4 + k`, 900)} as start_date) m
-      cross join lateral (select ${shape.today} - m.start_date > 400 and ${rng.chance(47, sql`n * 4 + k`, 0.2)} as ended) e`)
+      cross join lateral (select ${shape.today} - m.start_date > 400 and ${rng.chance(47, sql`n * 4 + k`, 0.2)} as ended) e`,
+  )
 }

@@ -16,7 +16,10 @@ const width = 24
  * One line on stderr: step, rows, rows/s, elapsed. On a terminal the line is redrawn in place;
  * otherwise (CI, a pipe, a log file) one plain line is written per step and every few seconds.
  */
-export function createProgress(stream: NodeJS.WriteStream = process.stderr, options: { quiet?: boolean } = {}): Progress {
+export function createProgress(
+  stream: NodeJS.WriteStream = process.stderr,
+  options: { quiet?: boolean } = {},
+): Progress {
   const tty = Boolean(stream.isTTY)
   const started = performance.now()
   const steps: { label: string; rows: number; ms: number }[] = []

@@ -25,8 +25,10 @@ export function createRng(seed: number): Rng {
   return {
     seed,
     r,
-    below: (salt, key, modulo) => sql<number>`(${r(salt, key)} % ${typeof modulo === 'number' ? sql.lit(modulo) : modulo})::int`,
-    chance: (salt, key, probability) => sql<boolean>`(${r(salt, key)} % 10000 < ${sql.lit(Math.round(probability * 10000))})`,
+    below: (salt, key, modulo) =>
+      sql<number>`(${r(salt, key)} % ${typeof modulo === 'number' ? sql.lit(modulo) : modulo})::int`,
+    chance: (salt, key, probability) =>
+      sql<boolean>`(${r(salt, key)} % 10000 < ${sql.lit(Math.round(probability * 10000))})`,
     id: (tag, key) => sql<string>`md5(${sql.lit(idPrefix(seed, tag))} || (${key})::text)::uuid`,
   }
 }
@@ -37,7 +39,9 @@ export function idPrefix(seed: number, tag: string): string {
 
 /** The uuid PostgreSQL's md5(text)::uuid gives for the same id, computed here. */
 export function volumeId(seed: number, tag: string, key: number | string): string {
-  const hex = createHash('md5').update(`${idPrefix(seed, tag)}${key}`).digest('hex')
+  const hex = createHash('md5')
+    .update(`${idPrefix(seed, tag)}${key}`)
+    .digest('hex')
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }
 

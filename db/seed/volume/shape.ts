@@ -14,7 +14,15 @@ export function personShape(ctx: VolumeContext, n: RawBuilder<unknown> = sql`n`)
   const testCount = sql<number>`(case when ${dormant} or ${rng.below(10, n, 100)} < 45 then 0 else 1 + ${rng.below(11, n, 8)} end)`
   const iomReferred = sql<boolean>`(not ${dormant} and ${rng.below(20, n, 100)} < 35)`
   const dipReferred = sql<boolean>`(${testCount} > 0 and ${rng.below(21, n, 100)} < 60)`
-  return { today, dormant, firstSeenDaysAgo, firstSeen: sql<string>`(${today} - ${firstSeenDaysAgo})`, testCount, iomReferred, dipReferred }
+  return {
+    today,
+    dormant,
+    firstSeenDaysAgo,
+    firstSeen: sql<string>`(${today} - ${firstSeenDaysAgo})`,
+    testCount,
+    iomReferred,
+    dipReferred,
+  }
 }
 
 /** A London wall-clock time on a day, as timestamptz. */

@@ -22,8 +22,24 @@ export function wordLists(seed: number) {
   }
 }
 
-export const markerCodes = ['violent', 'violent', 'violent', 'drugs', 'drugs', 'drugs', 'weapons', 'weapons', 'mental_health',
-  'mental_health', 'self_harm', 'suicidal', 'firearms', 'escaper', 'ailment', 'contagious']
+export const markerCodes = [
+  'violent',
+  'violent',
+  'violent',
+  'drugs',
+  'drugs',
+  'drugs',
+  'weapons',
+  'weapons',
+  'mental_health',
+  'mental_health',
+  'self_harm',
+  'suicidal',
+  'firearms',
+  'escaper',
+  'ailment',
+  'contagious',
+]
 
 export const referralReasons = [
   'Residential burglaries in the area in the last six months; released under investigation.',
@@ -53,8 +69,17 @@ export const contactNotes = [
   'Started a course at the college; attendance good so far.',
 ]
 export const actionDescriptions = [
-  'Chase the housing options decision', 'Refer to the employment support programme', 'Check the GP registration has gone through',
-  'Confirm the key-work appointment with the treatment provider', 'Check the Universal Credit sanction has been lifted',
-  'Speak to the social worker before the case conference', 'Home visit to check the curfew is kept',
+  'Chase the housing options decision',
+  'Refer to the employment support programme',
+  'Check the GP registration has gone through',
+  'Confirm the key-work appointment with the treatment provider',
+  'Check the Universal Credit sanction has been lifted',
+  'Speak to the social worker before the case conference',
+  'Home visit to check the curfew is kept',
 ]
-export const places = ['CJIT office, Romford', 'CJIT office, Ilford', 'CJIT office, Barking', 'Treatment service, Romford']
+export const places = [
+  'CJIT office, Romford',
+  'CJIT office, Ilford',
+  'CJIT office, Barking',
+  'Treatment service, Romford',
+]

@@ -18,7 +18,12 @@ const changedMessage = 'Your password has been changed. You have been signed out
 export function accountRoutes({ usersService }: { usersService: UsersService }): RouteDefinition[] {
   // Passwords are never put back in the form: a 400 shows empty fields and says why.
   async function passwordPage(req: Request, res: Response, _typed: unknown, errors?: FormErrors) {
-    await renderPage(res, 'account/password', { title: 'Change your password', forced: signedInUser(req).mustChangePassword, rules: passwordRules, errors }, errors ? 400 : 200)
+    await renderPage(
+      res,
+      'account/password',
+      { title: 'Change your password', forced: signedInUser(req).mustChangePassword, rules: passwordRules, errors },
+      errors ? 400 : 200,
+    )
   }
 
   async function changePassword(req: Request, data: { currentPassword: string; newPassword: string }) {
@@ -33,13 +38,24 @@ export function accountRoutes({ usersService }: { usersService: UsersService }):
   }
 
   return [
-    { method: 'get', path: changePasswordPath, access: 'signedIn', audit: 'none', handler: (req, res) => passwordPage(req, res, {}) },
+    {
+      method: 'get',
+      path: changePasswordPath,
+      access: 'signedIn',
+      audit: 'none',
+      handler: (req, res) => passwordPage(req, res, {}),
+    },
     {
       method: 'post',
       path: changePasswordPath,
       access: 'signedIn',
       audit: 'security',
-      handler: formPost({ schema: changePasswordSchema, page: passwordPage, act: changePassword, done: () => ({ message: changedMessage, redirect: '/' }) }),
+      handler: formPost({
+        schema: changePasswordSchema,
+        page: passwordPage,
+        act: changePassword,
+        done: () => ({ message: changedMessage, redirect: '/' }),
+      }),
     },
   ]
 }

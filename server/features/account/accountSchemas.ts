@@ -12,6 +12,10 @@ export const changePasswordSchema = z
       ctx.addIssue({ code: 'custom', path: ['confirmPassword'], message: 'The new passwords do not match' })
     }
     if (value.newPassword === value.currentPassword) {
-      ctx.addIssue({ code: 'custom', path: ['newPassword'], message: 'New password must be different from your current password' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['newPassword'],
+        message: 'New password must be different from your current password',
+      })
     }
   })

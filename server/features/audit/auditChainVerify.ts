@@ -16,13 +16,21 @@ const genesis = '0'.repeat(64)
 const reasons = {
   hash: 'row contents do not match its hash',
   link: 'previous-hash link broken (a row was removed or reordered)',
-  noKey: (keyId: string) => `sealed with audit key ${keyId}, which is not configured (AUDIT_KEY or AUDIT_PREVIOUS_KEYS): these rows cannot be checked`,
+  noKey: (keyId: string) =>
+    `sealed with audit key ${keyId}, which is not configured (AUDIT_KEY or AUDIT_PREVIOUS_KEYS): these rows cannot be checked`,
 }
 
 /** How the rows of one id range were hashed: plain sha256 before the keyed chain, HMAC after, or by a key not at hand. */
 type Hashing = { kind: 'plain' } | { kind: 'keyed'; pads: Buffer } | { kind: 'unknown key'; keyId: string }
 type Range = { from: bigint; to: bigint; hashing: Hashing }
-type Segment = { rows: number; firstId: string | null; firstPrev: string | null; lastHash: string | null; brokenId: string | null; reason: string | null }
+type Segment = {
+  rows: number
+  firstId: string | null
+  firstPrev: string | null
+  lastHash: string | null
+  brokenId: string | null
+  reason: string | null
+}
 
 /**
  * Recomputes every hash and link inside the database and names the first bad row. The log is
@@ -44,7 +52,10 @@ export async function verifyAuditChain(
   })
   const chunkSize = BigInt(Math.min(options.chunkSize ?? 200_000, Number.MAX_SAFE_INTEGER))
   const parallel = Math.max(1, options.parallel ?? 1)
-  const bounds = await sql<{ lo: string | null; hi: string | null }>`select min(id)::text as lo, max(id)::text as hi from audit_event`.execute(db)
+  const bounds = await sql<{
+    lo: string | null
+    hi: string | null
+  }>`select min(id)::text as lo, max(id)::text as hi from audit_event`.execute(db)
   const lo = bounds.rows[0]?.lo
   const hi = bounds.rows[0]?.hi
   if (!lo || !hi) return { rowsChecked: 0, firstBrokenId: null, reason: null, lastId: null, lastHash: null }
@@ -52,12 +63,14 @@ export async function verifyAuditChain(
   const ranges = await rangesToCheck(db, BigInt(lo), BigInt(hi), chunkSize, keys)
   const segments: Segment[] = new Array(ranges.length)
   let next = 0
-  await Promise.all(Array.from({ length: Math.min(parallel, ranges.length) }, async () => {
-    while (next < ranges.length) {
-      const index = next++
-      segments[index] = await checkSegment(db, ranges[index]!)
-    }
-  }))
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, ranges.length) }, async () => {
+      while (next < ranges.length) {
+        const index = next++
+        segments[index] = await checkSegment(db, ranges[index]!)
+      }
+    }),
+  )
 
   let rowsChecked = 0
   let firstBroken: { id: string; reason: string } | null = null
@@ -67,23 +80,43 @@ export async function verifyAuditChain(
     if (segment.rows === 0) continue
     if (!firstBroken) {
       // The segment's own first bad row comes first; if that is its first row, a wrong hash (or a missing key) is the better reason.
-      if (segment.brokenId && segment.brokenId === segment.firstId && segment.reason !== reasons.link) firstBroken = { id: segment.brokenId, reason: segment.reason! }
+      if (segment.brokenId && segment.brokenId === segment.firstId && segment.reason !== reasons.link)
+        firstBroken = { id: segment.brokenId, reason: segment.reason! }
       else if (segment.firstPrev !== previousHash) firstBroken = { id: segment.firstId!, reason: reasons.link }
       else if (segment.brokenId) firstBroken = { id: segment.brokenId, reason: segment.reason! }
     }
     previousHash = segment.lastHash!
   }
-  return { rowsChecked, firstBrokenId: firstBroken?.id ?? null, reason: firstBroken?.reason ?? null, lastId: hi, lastHash: previousHash }
+  return {
+    rowsChecked,
+    firstBrokenId: firstBroken?.id ?? null,
+    reason: firstBroken?.reason ?? null,
+    lastId: hi,
+    lastHash: previousHash,
+  }
 }
 
 /** The id ranges to check, cut at every key segment's first row and then every chunkSize ids. */
-async function rangesToCheck(db: Kysely<Database>, lo: bigint, hi: bigint, chunkSize: bigint, keys: AuditKeyRing | undefined): Promise<Range[]> {
-  const segments = await db.selectFrom('audit_key_segment').select([sql<string>`first_id::text`.as('first_id'), 'key_id']).orderBy('first_id').execute()
+async function rangesToCheck(
+  db: Kysely<Database>,
+  lo: bigint,
+  hi: bigint,
+  chunkSize: bigint,
+  keys: AuditKeyRing | undefined,
+): Promise<Range[]> {
+  const segments = await db
+    .selectFrom('audit_key_segment')
+    .select([sql<string>`first_id::text`.as('first_id'), 'key_id'])
+    .orderBy('first_id')
+    .execute()
   const pieces: Range[] = []
   const starts = [{ from: lo, hashing: { kind: 'plain' } as Hashing }]
   for (const segment of segments) {
     const key = keys?.byId.get(segment.key_id)
-    starts.push({ from: BigInt(segment.first_id), hashing: key ? { kind: 'keyed', pads: hmacPads(key) } : { kind: 'unknown key', keyId: segment.key_id } })
+    starts.push({
+      from: BigInt(segment.first_id),
+      hashing: key ? { kind: 'keyed', pads: hmacPads(key) } : { kind: 'unknown key', keyId: segment.key_id },
+    })
   }
   starts.forEach((start, index) => {
     const end = index + 1 < starts.length ? starts[index + 1]!.from - 1n : hi
@@ -105,7 +138,14 @@ function expectedHash(hashing: Hashing): RawBuilder<string> {
 }
 
 async function checkSegment(db: Kysely<Database>, range: Range): Promise<Segment> {
-  const result = await sql<{ rows: number; first_id: string | null; first_prev: string | null; last_hash: string | null; broken_id: string | null; hash_wrong: boolean | null }>`
+  const result = await sql<{
+    rows: number
+    first_id: string | null
+    first_prev: string | null
+    last_hash: string | null
+    broken_id: string | null
+    hash_wrong: boolean | null
+  }>`
     with checked as materialized (
       select a.id, a.prev_hash, a.hash,
         a.hash <> ${expectedHash(range.hashing)} as hash_wrong,
@@ -120,7 +160,9 @@ async function checkSegment(db: Kysely<Database>, range: Range): Promise<Segment
       b.id::text as broken_id, b.hash_wrong
     from (select 1) one
     left join lateral (select id, prev_hash from checked order by id limit 1) f on true
-    left join lateral (select id, hash_wrong from checked where hash_wrong or link_wrong order by id limit 1) b on true`.execute(db)
+    left join lateral (select id, hash_wrong from checked where hash_wrong or link_wrong order by id limit 1) b on true`.execute(
+    db,
+  )
   const row = result.rows[0]
   const segment: Segment = {
     rows: row?.rows ?? 0,
@@ -130,6 +172,7 @@ async function checkSegment(db: Kysely<Database>, range: Range): Promise<Segment
     brokenId: row?.broken_id ?? null,
     reason: row?.broken_id ? (row.hash_wrong ? reasons.hash : reasons.link) : null,
   }
-  if (range.hashing.kind === 'unknown key' && segment.firstId) return { ...segment, brokenId: segment.firstId, reason: reasons.noKey(range.hashing.keyId) }
+  if (range.hashing.kind === 'unknown key' && segment.firstId)
+    return { ...segment, brokenId: segment.firstId, reason: reasons.noKey(range.hashing.keyId) }
   return segment
 }

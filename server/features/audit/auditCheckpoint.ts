@@ -11,11 +11,20 @@ import { sign, signatureMatches, type AuditKey, type AuditKeyRing } from './audi
  * The head of the chain at a moment, signed with the audit key and kept outside the database:
  * rows removed from the end of the log, or a log rewritten up to the head, no longer match it.
  */
-export type Checkpoint = { lastId: string | null; lastHash: string | null; at: string; keyId: string; signature: string }
+export type Checkpoint = {
+  lastId: string | null
+  lastHash: string | null
+  at: string
+  keyId: string
+  signature: string
+}
 
 const checkpointSchema = z.object({
   lastId: z.string().regex(/^\d+$/).nullable(),
-  lastHash: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  lastHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
   at: z.string().min(1).max(40),
   keyId: z.string().regex(/^[0-9a-f]{16}$/),
   signature: z.string().regex(/^[0-9a-f]{64}$/),
@@ -27,8 +36,16 @@ function signedText(c: Omit<Checkpoint, 'signature'>): string {
 
 export async function takeCheckpoint(db: Kysely<Database>, key: AuditKey, now = new Date()): Promise<Checkpoint> {
   // Ordered by the column, not by the text alias of the same name (as text, row 9 would come after row 38).
-  const head = await sql<{ id: string; hash: string }>`select a.id::text as id, a.hash from audit_event a order by a.id desc limit 1`.execute(db)
-  const unsigned = { lastId: head.rows[0]?.id ?? null, lastHash: head.rows[0]?.hash ?? null, at: now.toISOString(), keyId: key.id }
+  const head = await sql<{
+    id: string
+    hash: string
+  }>`select a.id::text as id, a.hash from audit_event a order by a.id desc limit 1`.execute(db)
+  const unsigned = {
+    lastId: head.rows[0]?.id ?? null,
+    lastHash: head.rows[0]?.hash ?? null,
+    at: now.toISOString(),
+    keyId: key.id,
+  }
   return { ...unsigned, signature: sign(key, signedText(unsigned)) }
 }
 
@@ -77,17 +94,24 @@ export function checkpointSigned(checkpoint: Checkpoint, keys: AuditKeyRing): bo
  * What the database lacks against the checkpoint, in words, or null when its head row is still
  * there with the hash that was signed. lastInDatabase is the last row the chain check found.
  */
-export async function compareWithCheckpoint(db: Kysely<Database>, checkpoint: Checkpoint, lastInDatabase: string | null): Promise<string | null> {
+export async function compareWithCheckpoint(
+  db: Kysely<Database>,
+  checkpoint: Checkpoint,
+  lastInDatabase: string | null,
+): Promise<string | null> {
   if (checkpoint.lastId === null) return null
   const at = `checkpoint at ${checkpoint.at}`
   if (lastInDatabase === null || BigInt(lastInDatabase) < BigInt(checkpoint.lastId)) {
     const from = lastInDatabase === null ? 'from the first' : String(BigInt(lastInDatabase) + 1n)
     return `rows ${from}–${checkpoint.lastId} missing after ${at}; last row in database is ${lastInDatabase ?? 'none (the log is empty)'}`
   }
-  const row = await sql<{ hash: string }>`select hash from audit_event where id = ${checkpoint.lastId}::int8`.execute(db)
+  const row = await sql<{ hash: string }>`select hash from audit_event where id = ${checkpoint.lastId}::int8`.execute(
+    db,
+  )
   const hash = row.rows[0]?.hash
   if (hash === undefined) return `row ${checkpoint.lastId}, the last row at the ${at}, is missing`
-  if (hash !== checkpoint.lastHash) return `row ${checkpoint.lastId} no longer has the hash signed in the ${at}: the log up to it was rewritten`
+  if (hash !== checkpoint.lastHash)
+    return `row ${checkpoint.lastId} no longer has the hash signed in the ${at}: the log up to it was rewritten`
   return null
 }
 
@@ -97,12 +121,22 @@ export type AuditCheckpoints = RepeatingJob
  * Writes a signed checkpoint now, every intervalMs, and once more at stop(), to the file and to
  * the log. The timer is unref'd and stop() ends it, as the sealer's is.
  */
-export function startAuditCheckpoints(db: Kysely<Database>, options: { keys: AuditKeyRing; file: string; intervalMs: number; logger: Logger }): AuditCheckpoints {
+export function startAuditCheckpoints(
+  db: Kysely<Database>,
+  options: { keys: AuditKeyRing; file: string; intervalMs: number; logger: Logger },
+): AuditCheckpoints {
   const { keys, file, intervalMs, logger } = options
   const write = async () => {
     const checkpoint = await takeCheckpoint(db, keys.current)
     await appendCheckpoint(file, checkpoint)
     logger.info({ auditCheckpoint: checkpoint }, 'audit checkpoint')
   }
-  return startRepeatingJob({ name: 'audit checkpoints', intervalMs, logger, run: write, meanwhile: `the next one goes to ${file} when writing succeeds`, atStop: write })
+  return startRepeatingJob({
+    name: 'audit checkpoints',
+    intervalMs,
+    logger,
+    run: write,
+    meanwhile: `the next one goes to ${file} when writing succeeds`,
+    atStop: write,
+  })
 }

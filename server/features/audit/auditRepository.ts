@@ -60,7 +60,13 @@ export async function recordAudit(db: Kysely<Database>, actor: Actor, entry: Aud
 }
 
 /** The consultation of a person's record: one row per page that shows it, with the purpose given for a restricted one. */
-export function recordPersonViewed(db: Kysely<Database>, actor: Actor, personId: string, purpose: string | undefined, detail?: Record<string, unknown>): Promise<void> {
+export function recordPersonViewed(
+  db: Kysely<Database>,
+  actor: Actor,
+  personId: string,
+  purpose: string | undefined,
+  detail?: Record<string, unknown>,
+): Promise<void> {
   return recordAudit(db, actor, {
     category: 'consultation',
     event: 'person.viewed',
@@ -79,7 +85,10 @@ export function recordPersonViewed(db: Kysely<Database>, actor: Actor, personId:
  * Rows are sealed with the process's audit key (HMAC-SHA256; see the audit_keyed_chain
  * migration); without one, only a chain that has never been keyed can be sealed.
  */
-export async function sealAuditLog(db: Kysely<Database>, options: { wait?: boolean; keys?: AuditKeyRing | undefined } = {}): Promise<number> {
+export async function sealAuditLog(
+  db: Kysely<Database>,
+  options: { wait?: boolean; keys?: AuditKeyRing | undefined } = {},
+): Promise<number> {
   const wait = options.wait ?? true
   const key = (options.keys ?? processAuditKeys())?.current
   const result = key

@@ -3,7 +3,16 @@ import { formatDateTime } from '../../presenters/format.ts'
 import type { AuditRow } from './auditViewsRepository.ts'
 
 /** The audit log's categories (DPA 2018 s62's kinds of processing), in the order the filters list them. */
-export const categories = ['collection', 'alteration', 'consultation', 'disclosure', 'combination', 'erasure', 'security', 'administration'] as const
+export const categories = [
+  'collection',
+  'alteration',
+  'consultation',
+  'disclosure',
+  'combination',
+  'erasure',
+  'security',
+  'administration',
+] as const
 export const categoryLabels: Record<AuditCategory, string> = {
   collection: 'Collection',
   alteration: 'Alteration',
@@ -16,7 +25,10 @@ export const categoryLabels: Record<AuditCategory, string> = {
 }
 
 /** The action filter's choices, all actions first. */
-export const categoryOptions = [{ value: '', text: 'All actions' }, ...categories.map((c) => ({ value: c, text: categoryLabels[c] }))]
+export const categoryOptions = [
+  { value: '', text: 'All actions' },
+  ...categories.map((c) => ({ value: c, text: categoryLabels[c] })),
+]
 
 /** One entry of the log as the pages list it; `names` gives the people it names, where the reader may see them. */
 export function presentAuditRow(row: AuditRow, names?: ReadonlyMap<string, string>) {
@@ -39,9 +51,23 @@ export function presentAuditPage(rows: AuditRow[], pageSize: number, names?: Rea
   return { rows: shown, nextBefore: rows.length > pageSize ? shown[shown.length - 1]?.id : undefined }
 }
 
-export const presentByDay = <D extends { category: AuditCategory }>(days: D[]) => days.map((d) => ({ ...d, categoryLabel: categoryLabels[d.category] }))
+export const presentByDay = <D extends { category: AuditCategory }>(days: D[]) =>
+  days.map((d) => ({ ...d, categoryLabel: categoryLabels[d.category] }))
 
-export const auditCsvHeader = ['id', 'occurred_at', 'category', 'event', 'actor', 'person_id', 'entity_type', 'entity_id', 'purpose', 'recipients', 'request_id', 'client_request_id']
+export const auditCsvHeader = [
+  'id',
+  'occurred_at',
+  'category',
+  'event',
+  'actor',
+  'person_id',
+  'entity_type',
+  'entity_id',
+  'purpose',
+  'recipients',
+  'request_id',
+  'client_request_id',
+]
 
 export const auditCsvRow = (r: AuditRow) => [
   r.id,

@@ -3,7 +3,11 @@ import type { AuditCategory, Database } from '../../../db/types.ts'
 
 type Db = Kysely<Database>
 
-export type AuditFilters = { from?: string | null | undefined; to?: string | null | undefined; category?: AuditCategory | undefined }
+export type AuditFilters = {
+  from?: string | null | undefined
+  to?: string | null | undefined
+  category?: AuditCategory | undefined
+}
 
 const columns = [
   'a.id',
@@ -46,12 +50,30 @@ const personAmong = (areaIds: readonly string[]) =>
  * within dates, audit_event_actor_time_idx). The one query behind both a page and its CSV: the
  * page passes a keyset and its size, the CSV only its cap, so the two cannot be scoped apart.
  */
-export function auditRows(db: Db, by: AuditSubject, filters: AuditFilters, page: { beforeId?: string | undefined; limit: number }) {
+export function auditRows(
+  db: Db,
+  by: AuditSubject,
+  filters: AuditFilters,
+  page: { beforeId?: string | undefined; limit: number },
+) {
   let query = db.selectFrom('audit_event as a').select(columns)
-  query = 'personId' in by ? query.where('a.person_id', '=', by.personId) : query.where('a.actor_user_id', '=', by.actorUserId).where(personInAreas(by.readerAreaIds))
+  query =
+    'personId' in by
+      ? query.where('a.person_id', '=', by.personId)
+      : query.where('a.actor_user_id', '=', by.actorUserId).where(personInAreas(by.readerAreaIds))
   if (filters.category) query = query.where('a.category', '=', filters.category)
-  if (filters.from) query = query.where('a.occurred_at', '>=', sql<Date>`(${filters.from}::date)::timestamp at time zone 'Europe/London'`)
-  if (filters.to) query = query.where('a.occurred_at', '<', sql<Date>`((${filters.to}::date + 1)::timestamp at time zone 'Europe/London')`)
+  if (filters.from)
+    query = query.where(
+      'a.occurred_at',
+      '>=',
+      sql<Date>`(${filters.from}::date)::timestamp at time zone 'Europe/London'`,
+    )
+  if (filters.to)
+    query = query.where(
+      'a.occurred_at',
+      '<',
+      sql<Date>`((${filters.to}::date + 1)::timestamp at time zone 'Europe/London')`,
+    )
   if (page.beforeId) query = query.where('a.id', '<', page.beforeId)
   if ('actorUserId' in by && (filters.from || filters.to)) {
     // A busy user's rows within dates: left to itself the planner walks the log backwards by id
@@ -61,9 +83,22 @@ export function auditRows(db: Db, by: AuditSubject, filters: AuditFilters, page:
     // bound changes no answer and the scan starts where the period does. (b.id + 0 keeps the
     // planner from answering min and max by that same backward walk.)
     const bound = (fn: 'min' | 'max') => {
-      let period = db.selectFrom('audit_event as b').select(sql<string>`${sql.raw(fn)}(b.id + 0)`.as('id')).where('b.actor_user_id', '=', by.actorUserId)
-      if (filters.from) period = period.where('b.occurred_at', '>=', sql<Date>`(${filters.from}::date)::timestamp at time zone 'Europe/London'`)
-      if (filters.to) period = period.where('b.occurred_at', '<', sql<Date>`((${filters.to}::date + 1)::timestamp at time zone 'Europe/London')`)
+      let period = db
+        .selectFrom('audit_event as b')
+        .select(sql<string>`${sql.raw(fn)}(b.id + 0)`.as('id'))
+        .where('b.actor_user_id', '=', by.actorUserId)
+      if (filters.from)
+        period = period.where(
+          'b.occurred_at',
+          '>=',
+          sql<Date>`(${filters.from}::date)::timestamp at time zone 'Europe/London'`,
+        )
+      if (filters.to)
+        period = period.where(
+          'b.occurred_at',
+          '<',
+          sql<Date>`((${filters.to}::date + 1)::timestamp at time zone 'Europe/London')`,
+        )
       return period
     }
     query = query.where('a.id', '>=', bound('min')).where('a.id', '<=', bound('max'))
@@ -74,7 +109,11 @@ export function auditRows(db: Db, by: AuditSubject, filters: AuditFilters, page:
 export type AuditRow = Awaited<ReturnType<typeof auditRows>>[number]
 
 /** A user's activity counted by day and kind: the overview before the rows, over the same rows the reader may see. */
-export function activityByDay(db: Db, by: { actorUserId: string; readerAreaIds: readonly string[] }, filters: AuditFilters) {
+export function activityByDay(
+  db: Db,
+  by: { actorUserId: string; readerAreaIds: readonly string[] },
+  filters: AuditFilters,
+) {
   let query = db
     .selectFrom('audit_event as a')
     .select([
@@ -85,13 +124,28 @@ export function activityByDay(db: Db, by: { actorUserId: string; readerAreaIds: 
     ])
     .where('a.actor_user_id', '=', by.actorUserId)
     .where(personAmong(by.readerAreaIds))
-  if (filters.from) query = query.where('a.occurred_at', '>=', sql<Date>`(${filters.from}::date)::timestamp at time zone 'Europe/London'`)
-  if (filters.to) query = query.where('a.occurred_at', '<', sql<Date>`((${filters.to}::date + 1)::timestamp at time zone 'Europe/London')`)
+  if (filters.from)
+    query = query.where(
+      'a.occurred_at',
+      '>=',
+      sql<Date>`(${filters.from}::date)::timestamp at time zone 'Europe/London'`,
+    )
+  if (filters.to)
+    query = query.where(
+      'a.occurred_at',
+      '<',
+      sql<Date>`((${filters.to}::date + 1)::timestamp at time zone 'Europe/London')`,
+    )
   return query.groupBy(['day', 'a.category']).orderBy('day', 'desc').limit(2000).execute()
 }
 
 /** Names for the people in a page of audit rows, in the reader's areas only (disposed people have none). */
 export function namesOf(db: Db, personIds: readonly string[], areaIds: readonly string[]) {
   if (personIds.length === 0 || areaIds.length === 0) return Promise.resolve([])
-  return db.selectFrom('person').select(['id', 'surname', 'forenames']).where('id', 'in', [...personIds]).where('area_id', 'in', [...areaIds]).execute()
+  return db
+    .selectFrom('person')
+    .select(['id', 'surname', 'forenames'])
+    .where('id', 'in', [...personIds])
+    .where('area_id', 'in', [...areaIds])
+    .execute()
 }

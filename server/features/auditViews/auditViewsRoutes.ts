@@ -11,7 +11,14 @@ import { actorFrom } from '../audit/actor.ts'
 import { fullName } from '../people/peoplePresenter.ts'
 import { personIdFrom } from '../people/personAccess.ts'
 import type { AuditViewsService } from './auditViewsService.ts'
-import { auditCsvHeader, auditCsvRow, categories, categoryOptions, presentAuditPage, presentByDay } from './auditViewsPresenter.ts'
+import {
+  auditCsvHeader,
+  auditCsvRow,
+  categories,
+  categoryOptions,
+  presentAuditPage,
+  presentByDay,
+} from './auditViewsPresenter.ts'
 
 const pageSize = 100
 
@@ -20,22 +27,37 @@ const filterSchema = z
     from: optionalDateField('from date'),
     to: optionalDateField('to date'),
     // The message goes on the union: a union's own issue ("Invalid input") is what the summary would show.
-    category: z.union([z.literal(''), z.enum(categories)], { error: 'Select an action from the list' }).optional().transform((v) => v || undefined),
+    category: z
+      .union([z.literal(''), z.enum(categories)], { error: 'Select an action from the list' })
+      .optional()
+      .transform((v) => v || undefined),
     // At most 18 digits: 19 can overflow bigint, which the database would answer with an error (a 500).
-    before: z.union([z.literal(''), z.string().regex(/^\d{1,18}$/, 'Not a valid page')], { error: 'Not a valid page' }).optional().transform((v) => v || undefined),
+    before: z
+      .union([z.literal(''), z.string().regex(/^\d{1,18}$/, 'Not a valid page')], { error: 'Not a valid page' })
+      .optional()
+      .transform((v) => v || undefined),
   })
-  .refine((v) => !v.from || !v.to || v.from <= v.to, { path: ['to'], message: 'The to date must be on or after the from date' })
+  .refine((v) => !v.from || !v.to || v.from <= v.to, {
+    path: ['to'],
+    message: 'The to date must be on or after the from date',
+  })
 
 const filterOrder = ['from', 'to', 'category']
 
 function parseFilters(req: Request) {
-  const values = { ...keepDateValues(req.query, ['from', 'to']), category: typeof req.query.category === 'string' ? req.query.category : '' }
+  const values = {
+    ...keepDateValues(req.query, ['from', 'to']),
+    category: typeof req.query.category === 'string' ? req.query.category : '',
+  }
   return { values, parsed: filterSchema.safeParse(gatherDates(req.query, ['from', 'to'])) }
 }
 
 /** The filters, for the next page's link (which adds its own `before`). */
 function queryString(req: Request) {
-  const keep = Object.entries(req.query).filter(([k, v]) => k !== 'before' && typeof v === 'string' && v !== '') as [string, string][]
+  const keep = Object.entries(req.query).filter(([k, v]) => k !== 'before' && typeof v === 'string' && v !== '') as [
+    string,
+    string,
+  ][]
   return new URLSearchParams(keep).toString()
 }
 
@@ -51,29 +73,65 @@ export function auditViewsRoutes({ auditViewsService }: { auditViewsService: Aud
     const { values, parsed } = parseFilters(req)
     const common = { title: 'Who has looked at this record', categoryOptions, values, personId }
     // The refused filter names no one and reads nothing: no consultation to log.
-    if (!parsed.success) return renderPage(res, 'auditViews/person', { ...common, rows: [], errors: toFormErrors(parsed.error, filterOrder), showsNoPerson: true }, 400)
+    if (!parsed.success)
+      return renderPage(
+        res,
+        'auditViews/person',
+        { ...common, rows: [], errors: toFormErrors(parsed.error, filterOrder), showsNoPerson: true },
+        400,
+      )
     const { before, ...filters } = parsed.data
-    const found = await auditViewsService.forPerson(signedInUser(req), personId, filters, { beforeId: before, limit: pageSize + 1 }, actorFrom(req))
+    const found = await auditViewsService.forPerson(
+      signedInUser(req),
+      personId,
+      filters,
+      { beforeId: before, limit: pageSize + 1 },
+      actorFrom(req),
+    )
     if (!found) throw notFound('Person')
-    await renderPage(res, 'auditViews/person', { ...common, name: fullName(found.person), ...presentAuditPage(found.rows, pageSize), query: queryString(req) })
+    await renderPage(res, 'auditViews/person', {
+      ...common,
+      name: fullName(found.person),
+      ...presentAuditPage(found.rows, pageSize),
+      query: queryString(req),
+    })
   }
 
   async function userPage(req: Request, res: Response) {
     const userId = userIdOf(req)
     const { values, parsed } = parseFilters(req)
     const common = { title: 'User activity', categoryOptions, values, userId }
-    if (!parsed.success) return renderPage(res, 'auditViews/user', { ...common, rows: [], byDay: [], errors: toFormErrors(parsed.error, filterOrder) }, 400)
+    if (!parsed.success)
+      return renderPage(
+        res,
+        'auditViews/user',
+        { ...common, rows: [], byDay: [], errors: toFormErrors(parsed.error, filterOrder) },
+        400,
+      )
     const { before, ...filters } = parsed.data
-    const found = await auditViewsService.forUser(signedInUser(req), userId, filters, { beforeId: before, limit: pageSize + 1 }, actorFrom(req))
+    const found = await auditViewsService.forUser(
+      signedInUser(req),
+      userId,
+      filters,
+      { beforeId: before, limit: pageSize + 1 },
+      actorFrom(req),
+    )
     if (!found) throw notFound('User')
     const page = presentAuditPage(found.rows, pageSize, found.names)
-    await renderPage(res, 'auditViews/user', { ...common, subject: found.subject, byDay: presentByDay(found.byDay), ...page, query: queryString(req) })
+    await renderPage(res, 'auditViews/user', {
+      ...common,
+      subject: found.subject,
+      byDay: presentByDay(found.byDay),
+      ...page,
+      query: queryString(req),
+    })
   }
 
   async function exportCsv(req: Request, res: Response, kind: 'person' | 'user') {
     const user = signedInUser(req)
     const { parsed } = parseFilters(req)
-    if (!parsed.success) return renderPage(res, 'errors/400', { title: 'There is a problem with the filters', requestId: req.id }, 400)
+    if (!parsed.success)
+      return renderPage(res, 'errors/400', { title: 'There is a problem with the filters', requestId: req.id }, 400)
     const { before: _before, ...filters } = parsed.data
     const limit = 50_000
     const found =
@@ -86,12 +144,27 @@ export function auditViewsRoutes({ auditViewsService }: { auditViewsService: Aud
   }
 
   async function usersPage(req: Request, res: Response) {
-    await renderPage(res, 'auditViews/users', { title: 'User activity', users: await auditViewsService.users(signedInUser(req)) })
+    await renderPage(res, 'auditViews/users', {
+      title: 'User activity',
+      users: await auditViewsService.users(signedInUser(req)),
+    })
   }
 
   return [
-    { method: 'get', path: '/people/:personId/audit', access: 'audit.view', audit: 'consultation', handler: personPage },
-    { method: 'get', path: '/people/:personId/audit.csv', access: 'audit.view', audit: 'disclosure', handler: (req, res) => exportCsv(req, res, 'person') },
+    {
+      method: 'get',
+      path: '/people/:personId/audit',
+      access: 'audit.view',
+      audit: 'consultation',
+      handler: personPage,
+    },
+    {
+      method: 'get',
+      path: '/people/:personId/audit.csv',
+      access: 'audit.view',
+      audit: 'disclosure',
+      handler: (req, res) => exportCsv(req, res, 'person'),
+    },
     { method: 'get', path: '/audit/users', access: 'audit.view', audit: 'none', handler: usersPage },
     // The entries name the people the user looked at: reading them is a consultation (s62), not administration.
     { method: 'get', path: '/audit/users/:userId', access: 'audit.view', audit: 'consultation', handler: userPage },

@@ -14,7 +14,14 @@ export type AuditViewsService = ReturnType<typeof createAuditViewsService>
  * first, so it shows every row committed before it, the latest ones included.
  */
 export function createAuditViewsService(db: Kysely<Database>) {
-  async function forPerson(user: SessionUser, personId: string, filters: repo.AuditFilters, page: { beforeId?: string; limit: number }, actor: Actor, exported = false) {
+  async function forPerson(
+    user: SessionUser,
+    personId: string,
+    filters: repo.AuditFilters,
+    page: { beforeId?: string; limit: number },
+    actor: Actor,
+    exported = false,
+  ) {
     const person = await findPersonInAreas(db, personId, user.visibleAreaIds)
     if (!person) return undefined
     await sealAuditLog(db)
@@ -31,7 +38,14 @@ export function createAuditViewsService(db: Kysely<Database>) {
     return { person, rows }
   }
 
-  async function forUser(user: SessionUser, userId: string, filters: repo.AuditFilters, page: { beforeId?: string; limit: number }, actor: Actor, exported = false) {
+  async function forUser(
+    user: SessionUser,
+    userId: string,
+    filters: repo.AuditFilters,
+    page: { beforeId?: string; limit: number },
+    actor: Actor,
+    exported = false,
+  ) {
     // A colleague outside the reader's areas is not found, as a record there would not be.
     const subject = await findUserInScope(db, userId, { areaIds: user.visibleAreaIds })
     if (!subject) return undefined
@@ -39,7 +53,11 @@ export function createAuditViewsService(db: Kysely<Database>) {
     // Scoped to the reader's areas in the query itself, page and CSV alike (see AuditSubject).
     const by = { actorUserId: userId, readerAreaIds: user.visibleAreaIds }
     const [rows, byDay] = [await repo.auditRows(db, by, filters, page), await repo.activityByDay(db, by, filters)]
-    const names = await repo.namesOf(db, [...new Set(rows.flatMap((r) => (r.person_id ? [r.person_id] : [])))], user.visibleAreaIds)
+    const names = await repo.namesOf(
+      db,
+      [...new Set(rows.flatMap((r) => (r.person_id ? [r.person_id] : [])))],
+      user.visibleAreaIds,
+    )
     await recordAudit(db, actor, {
       // The entries name people: seeing them is a consultation, taking them away a disclosure.
       category: exported ? 'disclosure' : 'consultation',
@@ -49,7 +67,12 @@ export function createAuditViewsService(db: Kysely<Database>) {
       ...(exported ? { recipients: `${user.username} (CSV download)` } : {}),
       detail: { filters, personIds: [...new Set(rows.flatMap((r) => (r.person_id ? [r.person_id] : [])))] },
     })
-    return { subject, rows, byDay, names: new Map(names.map((n) => [n.id, `${n.surname.toUpperCase()}, ${n.forenames}`])) }
+    return {
+      subject,
+      rows,
+      byDay,
+      names: new Map(names.map((n) => [n.id, `${n.surname.toUpperCase()}, ${n.forenames}`])),
+    }
   }
 
   return {

@@ -36,7 +36,11 @@ function settled(call: (done: (error?: unknown) => void) => void) {
   return new Promise<void>((resolve, reject) => call((error) => (error ? reject(error) : resolve())))
 }
 
-function signInPage(res: Response, view: { values: Record<string, unknown>; returnTo: string; errors?: FormErrors }, status: number) {
+function signInPage(
+  res: Response,
+  view: { values: Record<string, unknown>; returnTo: string; errors?: FormErrors },
+  status: number,
+) {
   return renderPage(res, 'auth/signIn', { title: 'Sign in', ...view }, status)
 }
 
@@ -49,7 +53,13 @@ export function authRoutes(deps: Deps): RouteDefinition[] {
     // directly: when it is down the answer is a 503, not a form that cannot work.
     await sql`select 1`.execute(deps.db)
     const returnTo = safeReturnTo(req.query.returnTo)
-    await renderPage(res, 'auth/signIn', { title: 'Sign in', values: {}, returnTo, timedOut: req.query.timedOut === '1', signedOut: req.query.signedOut === '1' })
+    await renderPage(res, 'auth/signIn', {
+      title: 'Sign in',
+      values: {},
+      returnTo,
+      timedOut: req.query.timedOut === '1',
+      signedOut: req.query.signedOut === '1',
+    })
   }
 
   /**
@@ -60,7 +70,8 @@ export function authRoutes(deps: Deps): RouteDefinition[] {
     const returnTo = safeReturnTo((req.body as Record<string, unknown>)?.returnTo)
     const values = keepValues(req.body, ['username'])
     const parsed = signInSchema.safeParse(req.body)
-    if (!parsed.success) return signInPage(res, { values, errors: toFormErrors(parsed.error, ['username', 'password']), returnTo }, 400)
+    if (!parsed.success)
+      return signInPage(res, { values, errors: toFormErrors(parsed.error, ['username', 'password']), returnTo }, 400)
     const reservation = await limiter.reserve(req.ip ?? 'unknown', parsed.data.username)
     if (!reservation.ok) throw new TooManyAttempts(reservation.retryAt)
     // passport-local reads these two fields from the body; give it the cleaned ones.

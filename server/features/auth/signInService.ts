@@ -45,11 +45,15 @@ export function createSignInService(db: Kysely<Database>, policy: SignInPolicy) 
     const user = await findUserByUsername(db, username)
     if (!user) {
       await burnVerification(password)
-      await recordAudit(db, { ...actor, username: null }, {
-        category: 'security',
-        event: 'sign_in.failed',
-        detail: { reason: 'unknown_user', attempted: username.slice(0, 64) },
-      })
+      await recordAudit(
+        db,
+        { ...actor, username: null },
+        {
+          category: 'security',
+          event: 'sign_in.failed',
+          detail: { reason: 'unknown_user', attempted: username.slice(0, 64) },
+        },
+      )
       return { ok: false }
     }
     const userActor: Actor = { ...actor, userId: user.id, username: user.username }
@@ -69,7 +73,11 @@ export function createSignInService(db: Kysely<Database>, policy: SignInPolicy) 
 
     // The failure was counted when the attempt was reserved; what is left is to record it.
     await db.transaction().execute(async (trx) => {
-      await recordAudit(trx, userActor, { category: 'security', event: 'sign_in.failed', detail: { reason: 'wrong_password' } })
+      await recordAudit(trx, userActor, {
+        category: 'security',
+        event: 'sign_in.failed',
+        detail: { reason: 'wrong_password' },
+      })
       if (attempt.locksOnFailure) {
         await recordAudit(trx, userActor, {
           category: 'security',

@@ -7,7 +7,11 @@ import type { SessionUser } from '../../auth/sessionUser.ts'
  * begun after `sessionsValidAfter`, the instant before which the user's sessions are refused (the
  * database's clock, which set it, may run ahead of ours).
  */
-export async function startSession(req: Request, user: SessionUser, sessionsValidAfter: number | null = null): Promise<void> {
+export async function startSession(
+  req: Request,
+  user: SessionUser,
+  sessionsValidAfter: number | null = null,
+): Promise<void> {
   await new Promise<void>((resolve, reject) => req.logIn(user, (error) => (error ? reject(error) : resolve())))
   const now = Date.now()
   req.session.signedInAt = Math.max(now, (sessionsValidAfter ?? 0) + 1)

@@ -16,11 +16,19 @@ export const ownerOptionsOf = (owners: readonly { id: string; display_name: stri
 /** An open action: when it is due, how urgent that is today, and its pathway in words. */
 export function presentOpenAction<A extends { due_date: string; pathway: string }>(action: A, today: string) {
   // Copied, not added in place: `pathway` turns from the code into its label.
-  return { ...action, due: formatDate(action.due_date), status: dueStatus(action.due_date, today), pathway: pathwayLabel(action.pathway) }
+  return {
+    ...action,
+    due: formatDate(action.due_date),
+    status: dueStatus(action.due_date, today),
+    pathway: pathwayLabel(action.pathway),
+  }
 }
 
 /** A row of "My actions": an open action and whom it is about. */
-export function presentMyAction<A extends { due_date: string; pathway: string; surname: string; forenames: string }>(action: A, today: string) {
+export function presentMyAction<A extends { due_date: string; pathway: string; surname: string; forenames: string }>(
+  action: A,
+  today: string,
+) {
   return { ...presentOpenAction(action, today), name: fullName(action) }
 }
 

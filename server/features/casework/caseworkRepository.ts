@@ -5,7 +5,14 @@ type Db = Kysely<Database>
 
 export async function insertContact(
   db: Db,
-  contact: { personId: string; contactDate: string; contactType: string; pathway: string; note: string; recordedBy: string },
+  contact: {
+    personId: string
+    contactDate: string
+    contactType: string
+    pathway: string
+    note: string
+    recordedBy: string
+  },
 ): Promise<string> {
   const row = await db
     .insertInto('contact')
@@ -24,7 +31,14 @@ export async function insertContact(
 
 export async function insertAction(
   db: Db,
-  action: { personId: string; description: string; ownerId: string; dueDate: string; pathway: string; createdBy: string },
+  action: {
+    personId: string
+    description: string
+    ownerId: string
+    dueDate: string
+    pathway: string
+    createdBy: string
+  },
 ): Promise<string> {
   const row = await db
     .insertInto('action')
@@ -47,7 +61,16 @@ export function openActionsOwnedBy(db: Db, userId: string, areaIds: readonly str
   return db
     .selectFrom('action as x')
     .innerJoin('person as p', 'p.id', 'x.person_id')
-    .select(['x.id', 'x.description', 'x.due_date', 'x.pathway', 'x.version', 'p.id as person_id', 'p.surname', 'p.forenames'])
+    .select([
+      'x.id',
+      'x.description',
+      'x.due_date',
+      'x.pathway',
+      'x.version',
+      'p.id as person_id',
+      'p.surname',
+      'p.forenames',
+    ])
     .where('x.owner_id', '=', userId)
     .where('x.status', '=', 'open')
     .where('p.area_id', 'in', [...areaIds])
@@ -68,7 +91,12 @@ export function findAction(db: Db, id: string, areaIds: readonly string[]) {
     .executeTakeFirst()
 }
 
-export async function completeActionIfVersion(db: Db, id: string, version: number, completedOn: string): Promise<boolean> {
+export async function completeActionIfVersion(
+  db: Db,
+  id: string,
+  version: number,
+  completedOn: string,
+): Promise<boolean> {
   const result = await db
     .updateTable('action')
     .set({ status: 'done', completed_on: completedOn, version: sql`version + 1` })

@@ -28,18 +28,26 @@ function returnTo(req: Request): string {
 }
 
 export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteDefinition[] {
-  const contactPage = personFormPage(peopleService, { name: 'contact', view: 'casework/contact' }, async (_req, _person, values) => ({
-    title: 'Record a contact',
-    typeOptions: contactTypeOptionsOf(await caseworkService.contactTypes()),
-    pathwayOptions,
-    values,
-  }))
-  const actionPage = personFormPage(peopleService, { name: 'action', view: 'casework/action' }, async (req, _person, values) => ({
-    title: 'Set an action',
-    ownerOptions: ownerOptionsOf(await caseworkService.owners(signedInUser(req))),
-    pathwayOptions,
-    values,
-  }))
+  const contactPage = personFormPage(
+    peopleService,
+    { name: 'contact', view: 'casework/contact' },
+    async (_req, _person, values) => ({
+      title: 'Record a contact',
+      typeOptions: contactTypeOptionsOf(await caseworkService.contactTypes()),
+      pathwayOptions,
+      values,
+    }),
+  )
+  const actionPage = personFormPage(
+    peopleService,
+    { name: 'action', view: 'casework/action' },
+    async (req, _person, values) => ({
+      title: 'Set an action',
+      ownerOptions: ownerOptionsOf(await caseworkService.owners(signedInUser(req))),
+      pathwayOptions,
+      values,
+    }),
+  )
 
   return [
     {
@@ -76,7 +84,13 @@ export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteD
       handler: formPost({
         schema: actionSchema,
         page: actionPage,
-        act: (req, { actionPathway, ...rest }) => caseworkService.addAction(signedInUser(req), personIdFrom(req), { ...rest, pathway: actionPathway }, actorFrom(req)),
+        act: (req, { actionPathway, ...rest }) =>
+          caseworkService.addAction(
+            signedInUser(req),
+            personIdFrom(req),
+            { ...rest, pathway: actionPathway },
+            actorFrom(req),
+          ),
         done: toPerson('Action set'),
       }),
     },
@@ -88,7 +102,10 @@ export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteD
       handler: async (req, res) => {
         const today = todayInLondon()
         const rows = await caseworkService.myActions(signedInUser(req), actorFrom(req))
-        await renderPage(res, 'casework/myActions', { title: 'My actions', actions: rows.map((a) => presentMyAction(a, today)) })
+        await renderPage(res, 'casework/myActions', {
+          title: 'My actions',
+          actions: rows.map((a) => presentMyAction(a, today)),
+        })
       },
     },
     {
@@ -103,7 +120,8 @@ export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteD
           actionId(req)
           throw new HttpError(400, 'The form is missing its version')
         },
-        act: (req, data) => caseworkService.completeAction(signedInUser(req), actionId(req), data.version, actorFrom(req)),
+        act: (req, data) =>
+          caseworkService.completeAction(signedInUser(req), actionId(req), data.version, actorFrom(req)),
         done: (req) => ({ message: 'Action marked as done', redirect: returnTo(req) }),
       }),
     },

@@ -18,7 +18,14 @@ export function createCaseworkService(db: Kysely<Database>) {
    * A record about a person in the user's areas, written with its collection audit row, once per
    * form key: a repeat of the same form gets its success again and writes nothing.
    */
-  async function createFor(user: SessionUser, personId: string, actor: Actor, event: string, entityType: string, insert: (trx: Kysely<Database>) => Promise<string>): Promise<WriteResult> {
+  async function createFor(
+    user: SessionUser,
+    personId: string,
+    actor: Actor,
+    event: string,
+    entityType: string,
+    insert: (trx: Kysely<Database>) => Promise<string>,
+  ): Promise<WriteResult> {
     return writeOnce(db, actor, async (trx): Promise<WriteResult> => {
       if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return notFoundResult
       const id = await insert(trx)
@@ -35,7 +42,9 @@ export function createCaseworkService(db: Kysely<Database>) {
   ): Promise<WriteResult> {
     const types = await activeCodes(db, 'contact_type')
     if (!types.some((t) => t.code === input.contactType)) return invalidResult('contactType', 'Select a contact type')
-    return createFor(user, personId, actor, 'contact.recorded', 'contact', (trx) => repo.insertContact(trx, { personId, ...input, recordedBy: user.id }))
+    return createFor(user, personId, actor, 'contact.recorded', 'contact', (trx) =>
+      repo.insertContact(trx, { personId, ...input, recordedBy: user.id }),
+    )
   }
 
   async function addAction(
@@ -46,10 +55,17 @@ export function createCaseworkService(db: Kysely<Database>) {
   ): Promise<WriteResult> {
     const owners = await leadOfficers(db, user.visibleAreaIds)
     if (!owners.some((o) => o.id === input.ownerId)) return invalidResult('ownerId', 'Select who owns the action')
-    return createFor(user, personId, actor, 'action.created', 'action', (trx) => repo.insertAction(trx, { personId, ...input, createdBy: user.id }))
+    return createFor(user, personId, actor, 'action.created', 'action', (trx) =>
+      repo.insertAction(trx, { personId, ...input, createdBy: user.id }),
+    )
   }
 
-  async function completeAction(user: SessionUser, actionId: string, version: number, actor: Actor): Promise<WriteResult> {
+  async function completeAction(
+    user: SessionUser,
+    actionId: string,
+    version: number,
+    actor: Actor,
+  ): Promise<WriteResult> {
     return db.transaction().execute(async (trx): Promise<WriteResult> => {
       const action = await repo.findAction(trx, actionId, user.visibleAreaIds)
       if (!action) return notFoundResult

@@ -42,11 +42,46 @@ export function presentCidList(rows: CidRow[], today: string) {
 }
 
 /** The CID list's export: the protective marking travels in the file itself, on every row, whatever is cut or sorted later. */
-export const cidCsvHeader = ['protective_marking', 'pnc_id', 'surname', 'forenames', 'date_of_birth', 'address', 'borough', 'ward', 'failure_section', 'failure_date', 'statement_date', 'wanted_since', 'time_bar_date', 'markers', 'lead_officer', 'countersigned_by', 'countersigned_at', 'status']
+export const cidCsvHeader = [
+  'protective_marking',
+  'pnc_id',
+  'surname',
+  'forenames',
+  'date_of_birth',
+  'address',
+  'borough',
+  'ward',
+  'failure_section',
+  'failure_date',
+  'statement_date',
+  'wanted_since',
+  'time_bar_date',
+  'markers',
+  'lead_officer',
+  'countersigned_by',
+  'countersigned_at',
+  'status',
+]
 
 export const cidCsvRow = (r: CidRow) => [
-  'OFFICIAL-SENSITIVE', r.pnc_id, r.surname, r.forenames, r.date_of_birth, r.address, r.area_name, r.ward_name, r.section, r.failure_date,
-  r.statement_produced_on, r.wanted_since, r.time_bar_date, r.markers, r.lead_officer, r.countersigned_by, r.decided_at ? r.decided_at.toISOString() : null, r.status,
+  'OFFICIAL-SENSITIVE',
+  r.pnc_id,
+  r.surname,
+  r.forenames,
+  r.date_of_birth,
+  r.address,
+  r.area_name,
+  r.ward_name,
+  r.section,
+  r.failure_date,
+  r.statement_produced_on,
+  r.wanted_since,
+  r.time_bar_date,
+  r.markers,
+  r.lead_officer,
+  r.countersigned_by,
+  r.decided_at ? r.decided_at.toISOString() : null,
+  r.status,
 ]
 
 /** A row of the CID list (and the head of its briefing sheet). Urgent: 30 days or fewer to the time bar. */
@@ -75,10 +110,15 @@ export function presentBriefing(found: Briefing, printedAt: Date) {
       requirement: `${details.custody_suite_name}, custody number ${details.custody_number}; imposed ${formatDateTime(details.imposed_at)}${imposedBy ? ` by ${imposedBy}` : ''}`,
       missed: `${details.appointment_kind === 'initial' ? 'Initial' : 'Follow-up'} assessment, ${formatDateTime(details.scheduled_at)}, ${details.place}`,
       statement: `Produced and signed ${formatDate(found.row.statement_produced_on)}${details.statement_produced_by_name ? ` by ${details.statement_produced_by_name}` : ''}`,
-      markers: (details.markers ?? []).map((m) => `${m.label}: since ${formatDate(m.start_date)}${m.review_date ? `, review ${formatDate(m.review_date)}` : ''}${m.review_overdue ? ' (review overdue)' : ''}`),
+      markers: (details.markers ?? []).map(
+        (m) =>
+          `${m.label}: since ${formatDate(m.start_date)}${m.review_date ? `, review ${formatDate(m.review_date)}` : ''}${m.review_overdue ? ' (review overdue)' : ''}`,
+      ),
     },
     description: found.description && { ...found.description, rows: descriptionRows(found.description) },
-    countersigned: found.row.decided_at ? `${found.row.countersigned_by ?? ''}, ${formatDateTime(found.row.decided_at)}` : '',
+    countersigned: found.row.decided_at
+      ? `${found.row.countersigned_by ?? ''}, ${formatDateTime(found.row.decided_at)}`
+      : '',
     events: found.events.map((e) => ({ ...e, date: formatDate(e.event_date) })),
     printedAt: formatDateTime(printedAt),
     outcomeOptions,
@@ -99,23 +139,37 @@ export function presentQueue(rows: QueueRow[], userId: string, today: string) {
       timeBar: formatDate(r.time_bar_date),
       proposedAt: formatDateTime(r.proposed_at),
       expired: r.time_bar_date < today || r.failure_status !== 'wanted',
-      notYours: r.proposed_by === userId ? 'You proposed this hand-off' : r.circulated_by === userId ? 'You circulated this failure as wanted' : '',
+      notYours:
+        r.proposed_by === userId
+          ? 'You proposed this hand-off'
+          : r.circulated_by === userId
+            ? 'You circulated this failure as wanted'
+            : '',
     })
   return {
     proposals: rows.filter((r) => r.status === 'proposed').map(decidable),
     suspended: rows.filter((r) => r.status === 'suspended').map(decidable),
-    forClosure: rows.filter((r) => r.status === 'countersigned' || r.status === 'arrested').map((r) => shownRow(r, { name: fullName(r), timeBar: formatDate(r.time_bar_date) })),
+    forClosure: rows
+      .filter((r) => r.status === 'countersigned' || r.status === 'arrested')
+      .map((r) => shownRow(r, { name: fullName(r), timeBar: formatDate(r.time_bar_date) })),
   }
 }
 
 /** The manual proposal form: the failure, and the current violent or weapons markers it may cite. */
 export function presentProposal(failure: ProposalFailure) {
   return {
-    failure: { ...failure, name: fullName(failure), failureDate: formatDate(failure.failure_date), timeBar: formatDate(failure.time_bar_date) },
+    failure: {
+      ...failure,
+      name: fullName(failure),
+      failureDate: formatDate(failure.failure_date),
+      timeBar: formatDate(failure.time_bar_date),
+    },
     markerOptions: failure.violenceMarkers.map((m) => ({
       value: m.id,
       text: `${m.label}, since ${formatDate(m.start_date)}`,
-      hint: [m.review_date ? `Review ${formatDate(m.review_date)}` : '', m.note ?? ''].filter(Boolean).join('. ') || undefined,
+      hint:
+        [m.review_date ? `Review ${formatDate(m.review_date)}` : '', m.note ?? ''].filter(Boolean).join('. ') ||
+        undefined,
     })),
   }
 }

@@ -13,7 +13,14 @@ export async function insertManualEntry(
 ): Promise<string | undefined> {
   const row = await db
     .insertInto('cid_entry')
-    .values({ failure_id: entry.failureId, person_id: entry.personId, source: 'manual', reason: entry.reason, proposed_by: entry.proposedBy, cited_marker_id: entry.citedMarkerId })
+    .values({
+      failure_id: entry.failureId,
+      person_id: entry.personId,
+      source: 'manual',
+      reason: entry.reason,
+      proposed_by: entry.proposedBy,
+      cited_marker_id: entry.citedMarkerId,
+    })
     .onConflict((oc) => oc.column('failure_id').doNothing())
     .returning('id')
     .executeTakeFirst()
@@ -37,7 +44,11 @@ export async function setEntryStatusIfVersion(
   return result.numUpdatedRows === 1n
 }
 
-export type CidFilters = { areaId?: string | undefined; wardId?: string | undefined; maxDaysToTimeBar?: number | undefined }
+export type CidFilters = {
+  areaId?: string | undefined
+  wardId?: string | undefined
+  maxDaysToTimeBar?: number | undefined
+}
 
 /**
  * The CID list: countersigned entries whose failure is still wanted and not time-barred, one row
@@ -45,7 +56,14 @@ export type CidFilters = { areaId?: string | undefined; wardId?: string | undefi
  * marker. With a window, one page of it, each row carrying the whole list's length as total_rows.
  * With an entry id, that entry alone (its briefing sheet), also once arrested.
  */
-export async function cidList(db: Db, areaIds: readonly string[], filters: CidFilters, today: string, entryId?: string, window?: Window) {
+export async function cidList(
+  db: Db,
+  areaIds: readonly string[],
+  filters: CidFilters,
+  today: string,
+  entryId?: string,
+  window?: Window,
+) {
   if (areaIds.length === 0) return []
   const inScope = (alias: string) => sql`
          and ${sql.ref(`${alias}.area_id`)} = any(${sql.val([...areaIds])}::uuid[])
@@ -151,7 +169,9 @@ export type CidRow = {
 
 /** Who circulated the entry's failure as wanted: the two-person rule keeps them from countersigning it. */
 const circulatedBy = sql<string | null>`(select ev.recorded_by from dip_failure_event ev
-   where ev.failure_id = e.failure_id and ev.kind = 'circulated_wanted' order by ev.recorded_at desc limit 1)`.as('circulated_by')
+   where ev.failure_id = e.failure_id and ev.kind = 'circulated_wanted' order by ev.recorded_at desc limit 1)`.as(
+  'circulated_by',
+)
 
 /**
  * Entries for a supervisor: proposals and suspended entries to decide, and countersigned or
@@ -224,7 +244,14 @@ export function entryEventsOf(db: Db, entryId: string) {
   return db
     .selectFrom('cid_entry_event as ev')
     .leftJoin('app_user as u', 'u.id', 'ev.recorded_by')
-    .select(['ev.kind', 'ev.event_date', 'ev.reference', 'ev.note', 'u.display_name as recorded_by_name', 'ev.recorded_at'])
+    .select([
+      'ev.kind',
+      'ev.event_date',
+      'ev.reference',
+      'ev.note',
+      'u.display_name as recorded_by_name',
+      'ev.recorded_at',
+    ])
     .where('ev.entry_id', '=', entryId)
     .orderBy('ev.recorded_at')
     .execute()
@@ -317,22 +344,36 @@ export async function briefingDetails(db: Db, entryId: string, today: string) {
  * Arrested and not yet charged, for people a lead officer manages, within `days` of the time bar
  * (MCA 1980 s127): told on their home page before it is too late to charge.
  */
-export function arrestedAwaitingChargeForLeadOfficer(db: Db, userId: string, areaIds: readonly string[], today: string, days: number) {
+export function arrestedAwaitingChargeForLeadOfficer(
+  db: Db,
+  userId: string,
+  areaIds: readonly string[],
+  today: string,
+  days: number,
+) {
   if (areaIds.length === 0) return Promise.resolve([])
-  return db
-    .selectFrom('dip_failure as f')
-    .innerJoin('person as p', 'p.id', 'f.person_id')
-    .select(['f.id as failure_id', 'p.id as person_id', 'p.surname', 'p.forenames', 'f.time_bar_date'])
-    // The row says arrested (its index) and the law, today, still does: not past the time bar.
-    .where('f.status', '=', 'arrested')
-    .where(statusOn('f', today), '=', 'arrested')
-    .where('f.time_bar_date', '<=', sql<string>`${today}::date + ${days}::int`)
-    .where('p.area_id', 'in', [...areaIds])
-    .where(({ exists, selectFrom }) =>
-      exists(selectFrom('cohort_membership as m').select('m.id').whereRef('m.person_id', '=', 'f.person_id').where('m.status', '<>', 'ended').where('m.lead_officer_id', '=', userId)),
-    )
-    .orderBy('f.time_bar_date')
-    .execute()
+  return (
+    db
+      .selectFrom('dip_failure as f')
+      .innerJoin('person as p', 'p.id', 'f.person_id')
+      .select(['f.id as failure_id', 'p.id as person_id', 'p.surname', 'p.forenames', 'f.time_bar_date'])
+      // The row says arrested (its index) and the law, today, still does: not past the time bar.
+      .where('f.status', '=', 'arrested')
+      .where(statusOn('f', today), '=', 'arrested')
+      .where('f.time_bar_date', '<=', sql<string>`${today}::date + ${days}::int`)
+      .where('p.area_id', 'in', [...areaIds])
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('cohort_membership as m')
+            .select('m.id')
+            .whereRef('m.person_id', '=', 'f.person_id')
+            .where('m.status', '<>', 'ended')
+            .where('m.lead_officer_id', '=', userId),
+        ),
+      )
+      .orderBy('f.time_bar_date')
+      .execute()
+  )
 }
 
 /** Entries suspended from the CID list: for the supervisors of their areas, or the officer who proposed them. */

@@ -12,8 +12,24 @@ import { signedInUser } from '../../http/signedInUser.ts'
 import { pagingOf, windowOf } from '../../http/paging.ts'
 import { actorFrom } from '../audit/actor.ts'
 import type { CohortsService } from '../cohorts/cohortsService.ts'
-import { cidCsvHeader, cidCsvRow, cidFilterOptions, cidListTitle, presentBriefing, presentCidList, presentProposal, presentQueue } from './cidPresenter.ts'
-import { cidFilterSchema, cidOutcomeSchema, closeSchema, decisionSchema, proposalSchema, rejectSchema } from './cidSchemas.ts'
+import {
+  cidCsvHeader,
+  cidCsvRow,
+  cidFilterOptions,
+  cidListTitle,
+  presentBriefing,
+  presentCidList,
+  presentProposal,
+  presentQueue,
+} from './cidPresenter.ts'
+import {
+  cidFilterSchema,
+  cidOutcomeSchema,
+  closeSchema,
+  decisionSchema,
+  proposalSchema,
+  rejectSchema,
+} from './cidSchemas.ts'
 import type { CidService } from './cidService.ts'
 
 type Deps = { cidService: CidService; cohortsService: CohortsService }
@@ -21,7 +37,11 @@ type Deps = { cidService: CidService; cohortsService: CohortsService }
 const filterFields = ['areaId', 'wardId', 'days']
 const entryIdOf = (req: Request) => idParam(req, 'entryId', 'Entry')
 const failureIdOf = (req: Request) => idParam(req, 'failureId', 'Failure')
-const filtersOf = (f: { areaId?: string; wardId?: string; days?: number }) => ({ areaId: f.areaId, wardId: f.wardId, maxDaysToTimeBar: f.days })
+const filtersOf = (f: { areaId?: string; wardId?: string; days?: number }) => ({
+  areaId: f.areaId,
+  wardId: f.wardId,
+  maxDaysToTimeBar: f.days,
+})
 
 export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition[] {
   async function listPage(req: Request, res: Response) {
@@ -30,45 +50,84 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
     const filterOptions = cidFilterOptions(await cohortsService.placeOptions(user))
     const parsed = cidFilterSchema.safeParse(req.query)
     if (!parsed.success) {
-      return renderPage(res, 'cid/list', { title: cidListTitle, values, rows: [], ...filterOptions, errors: toFormErrors(parsed.error, filterFields) }, 400)
+      return renderPage(
+        res,
+        'cid/list',
+        { title: cidListTitle, values, rows: [], ...filterOptions, errors: toFormErrors(parsed.error, filterFields) },
+        400,
+      )
     }
     const { page } = parsed.data
     const rows = await cidService.list(user, filtersOf(parsed.data), actorFrom(req), 'viewed', windowOf(page))
-    const query = new URLSearchParams(Object.entries(values).filter(([, v]) => typeof v === 'string' && v) as [string, string][]).toString()
+    const query = new URLSearchParams(
+      Object.entries(values).filter(([, v]) => typeof v === 'string' && v) as [string, string][],
+    ).toString()
     // A page past the end (a link kept while the list shrank) is not "no one is on the list".
     if (page > 1 && rows.length === 0) throw notFound('Page')
     const paging = pagingOf(page, rows[0]?.total_rows ?? 0, rows.length, query)
-    await renderPage(res, 'cid/list', { ...presentCidList(rows, todayInLondon()), values, query, paging, ...filterOptions })
+    await renderPage(res, 'cid/list', {
+      ...presentCidList(rows, todayInLondon()),
+      values,
+      query,
+      paging,
+      ...filterOptions,
+    })
   }
 
   async function briefingPage(req: Request, res: Response, values: FormValues, errors?: FormErrors) {
     const found = await cidService.briefing(signedInUser(req), entryIdOf(req), actorFrom(req), !errors)
     if (!found) throw notFound('Entry')
-    await renderPage(res, 'cid/briefing', {
-      ...presentBriefing(found, new Date()),
-      // A refused outcome form comes back in the full layout: "Error:" in the title, and the error summary takes focus.
-      printable: !errors,
-      values: { outcomeOn: dateParts(todayInLondon()), ...values },
-      errors,
-    }, errors ? 400 : 200)
+    await renderPage(
+      res,
+      'cid/briefing',
+      {
+        ...presentBriefing(found, new Date()),
+        // A refused outcome form comes back in the full layout: "Error:" in the title, and the error summary takes focus.
+        printable: !errors,
+        values: { outcomeOn: dateParts(todayInLondon()), ...values },
+        errors,
+      },
+      errors ? 400 : 200,
+    )
   }
 
   /** On a refused decision the message points at that entry's own text box (action-entryId). */
-  async function queuePage(req: Request, res: Response, errors?: FormErrors, failed?: { action: string; entryId: string }) {
+  async function queuePage(
+    req: Request,
+    res: Response,
+    errors?: FormErrors,
+    failed?: { action: string; entryId: string },
+  ) {
     const user = signedInUser(req)
     const rows = await cidService.queue(user, actorFrom(req))
-    await renderPage(res, 'cid/proposals', {
-      title: 'CID hand-offs awaiting a decision',
-      ...presentQueue(rows, user.id, todayInLondon()),
-      errors: errors && failed ? { ...errors, summary: errors.summary.map((item) => ({ ...item, href: `#${failed.action}-${failed.entryId}` })) } : errors,
-      failedBox: failed ? `${failed.action}-${failed.entryId}` : undefined,
-    }, errors ? 400 : 200)
+    await renderPage(
+      res,
+      'cid/proposals',
+      {
+        title: 'CID hand-offs awaiting a decision',
+        ...presentQueue(rows, user.id, todayInLondon()),
+        errors:
+          errors && failed
+            ? {
+                ...errors,
+                summary: errors.summary.map((item) => ({ ...item, href: `#${failed.action}-${failed.entryId}` })),
+              }
+            : errors,
+        failedBox: failed ? `${failed.action}-${failed.entryId}` : undefined,
+      },
+      errors ? 400 : 200,
+    )
   }
 
   async function proposalPage(req: Request, res: Response, values: FormValues, errors?: FormErrors) {
     const failure = await cidService.failureForProposal(signedInUser(req), failureIdOf(req), actorFrom(req), !errors)
     if (!failure) throw notFound('Failure')
-    await renderPage(res, 'cid/propose', { title: 'Propose for the CID list', ...presentProposal(failure), values, errors }, errors ? 400 : 200)
+    await renderPage(
+      res,
+      'cid/propose',
+      { title: 'Propose for the CID list', ...presentProposal(failure), values, errors },
+      errors ? 400 : 200,
+    )
   }
 
   const decisions = [
@@ -94,7 +153,10 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
         const parsed = cidFilterSchema.safeParse(req.query)
         if (!parsed.success) throw new HttpError(400, 'Unknown filter')
         const rows = await cidService.list(signedInUser(req), filtersOf(parsed.data), actorFrom(req), 'exported')
-        res.setHeader('Content-Disposition', `attachment; filename="wanted-dip-failure-violent-${todayInLondon()}-OFFICIAL-SENSITIVE.csv"`)
+        res.setHeader(
+          'Content-Disposition',
+          `attachment; filename="wanted-dip-failure-violent-${todayInLondon()}-OFFICIAL-SENSITIVE.csv"`,
+        )
         res.type('text/csv').send(toCsv(cidCsvHeader, rows.map(cidCsvRow)))
       },
     },
@@ -137,20 +199,19 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
       audit: 'consultation',
       handler: (req, res) => queuePage(req, res),
     },
-    ...decisions.map(
-      ([action, decision, schema, message]): RouteDefinition => ({
-        method: 'post',
-        path: `/cid/:entryId/${action}`,
-        access: 'cid.countersign',
-        audit: 'alteration',
-        handler: formPost({
-          schema,
-          page: (req, res, _values, errors) => queuePage(req, res, errors, { action, entryId: entryIdOf(req) }),
-          act: (req, data) => cidService.decide(signedInUser(req), entryIdOf(req), decision, data.rationale, data.version, actorFrom(req)),
-          done: () => ({ message, redirect: '/cid/proposals' }),
-        }),
+    ...decisions.map(([action, decision, schema, message]): RouteDefinition => ({
+      method: 'post',
+      path: `/cid/:entryId/${action}`,
+      access: 'cid.countersign',
+      audit: 'alteration',
+      handler: formPost({
+        schema,
+        page: (req, res, _values, errors) => queuePage(req, res, errors, { action, entryId: entryIdOf(req) }),
+        act: (req, data) =>
+          cidService.decide(signedInUser(req), entryIdOf(req), decision, data.rationale, data.version, actorFrom(req)),
+        done: () => ({ message, redirect: '/cid/proposals' }),
       }),
-    ),
+    })),
     {
       method: 'get',
       path: '/failures/:failureId/cid-proposal',
@@ -167,7 +228,10 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
         schema: proposalSchema,
         page: proposalPage,
         act: (req, data) => cidService.propose(signedInUser(req), failureIdOf(req), data, actorFrom(req)),
-        done: (req) => ({ message: 'Proposed to CID: a supervisor must countersign it', redirect: `/failures/${failureIdOf(req)}` }),
+        done: (req) => ({
+          message: 'Proposed to CID: a supervisor must countersign it',
+          redirect: `/failures/${failureIdOf(req)}`,
+        }),
       }),
     },
   ]

@@ -4,8 +4,14 @@ import { choice, text, uuid, version } from '../../http/forms.ts'
 import { pageParam } from '../../http/paging.ts'
 
 export const cidFilterSchema = z.object({
-  areaId: z.union([z.literal(''), uuid]).optional().transform((v) => v || undefined),
-  wardId: z.union([z.literal(''), uuid]).optional().transform((v) => v || undefined),
+  areaId: z
+    .union([z.literal(''), uuid])
+    .optional()
+    .transform((v) => v || undefined),
+  wardId: z
+    .union([z.literal(''), uuid])
+    .optional()
+    .transform((v) => v || undefined),
   days: z
     .union([z.literal(''), z.string().regex(/^\d{1,3}$/, 'Days to the time bar must be a whole number from 0 to 200')])
     .optional()
@@ -22,17 +28,31 @@ export const proposalSchema = z
   .object({
     // In the form's order, which the error summary follows: the marker first, the reason last.
     marker: text('the marker', 40, { required: false }),
-    newMarkerCode: z.union([z.literal(''), z.enum(['violent', 'weapons'])], { error: 'Select violent or weapons' }).optional(),
+    newMarkerCode: z
+      .union([z.literal(''), z.enum(['violent', 'weapons'])], { error: 'Select violent or weapons' })
+      .optional(),
     newMarkerStart: optionalDateField('marker start date', { notFuture: true, minYear: 1900 }),
     newMarkerSource: text('the source of the marker', 500, { required: false }),
     reason: text('why this person should be handed to CID', 1000),
   })
   .superRefine((v, ctx) => {
-    if (!v.marker) ctx.addIssue({ code: 'custom', path: ['marker'], message: 'Select the violent or weapons marker this proposal relies on, or add one' })
+    if (!v.marker)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['marker'],
+        message: 'Select the violent or weapons marker this proposal relies on, or add one',
+      })
     if (v.marker !== 'new') return
-    if (!v.newMarkerCode) ctx.addIssue({ code: 'custom', path: ['newMarkerCode'], message: 'Select violent or weapons' })
-    if (!v.newMarkerStart) ctx.addIssue({ code: 'custom', path: ['newMarkerStart'], message: 'Enter the marker start date' })
-    if (!v.newMarkerSource) ctx.addIssue({ code: 'custom', path: ['newMarkerSource'], message: 'Enter the source of the marker: the incident, conviction or intelligence it rests on' })
+    if (!v.newMarkerCode)
+      ctx.addIssue({ code: 'custom', path: ['newMarkerCode'], message: 'Select violent or weapons' })
+    if (!v.newMarkerStart)
+      ctx.addIssue({ code: 'custom', path: ['newMarkerStart'], message: 'Enter the marker start date' })
+    if (!v.newMarkerSource)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['newMarkerSource'],
+        message: 'Enter the source of the marker: the incident, conviction or intelligence it rests on',
+      })
   })
   .transform((v) => ({
     reason: v.reason,
@@ -41,7 +61,10 @@ export const proposalSchema = z
   }))
 
 export const cidOutcomeSchema = z.object({
-  outcome: choice(['not_found', 'arrested', 'charged', 'summonsed', 'no_further_action', 'withdrawn'], 'Select the outcome'),
+  outcome: choice(
+    ['not_found', 'arrested', 'charged', 'summonsed', 'no_further_action', 'withdrawn'],
+    'Select the outcome',
+  ),
   outcomeOn: dateField('date', { notFuture: true }),
   reference: text('the reference', 60, { required: false }).transform((v) => v || null),
   note: text('a note', 1000, { required: false }).transform((v) => v || null),

@@ -61,7 +61,13 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
   // as they read, and the scheduled sweep (dip/dipSweep.ts) closes failures and makes proposals.
 
   /** CID's list: a disclosure to CID each time it is seen. */
-  async function list(user: SessionUser, filters: repo.CidFilters, actor: Actor, purpose: 'viewed' | 'exported', window?: Window) {
+  async function list(
+    user: SessionUser,
+    filters: repo.CidFilters,
+    actor: Actor,
+    purpose: 'viewed' | 'exported',
+    window?: Window,
+  ) {
     const rows = await repo.cidList(db, user.visibleAreaIds, filters, today(), undefined, window)
     await recordAudit(db, actor, {
       category: 'disclosure',
@@ -77,15 +83,31 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
     const [row] = await repo.cidList(db, user.visibleAreaIds, {}, today(), entryId)
     if (!row) return undefined
     // Each printing is a disclosure to CID, and the audit row is its one record: a GET adds no history row.
-    if (printed) await recordAudit(db, actor, { category: 'disclosure', event: 'cid_briefing.printed', entityType: 'cid_entry', entityId: entryId, personId: row.person_id, recipients: 'CID' })
-    const [details, description, events] = await Promise.all([repo.briefingDetails(db, entryId, today()), descriptionOf(db, row.person_id), repo.entryEventsOf(db, entryId)])
+    if (printed)
+      await recordAudit(db, actor, {
+        category: 'disclosure',
+        event: 'cid_briefing.printed',
+        entityType: 'cid_entry',
+        entityId: entryId,
+        personId: row.person_id,
+        recipients: 'CID',
+      })
+    const [details, description, events] = await Promise.all([
+      repo.briefingDetails(db, entryId, today()),
+      descriptionOf(db, row.person_id),
+      repo.entryEventsOf(db, entryId),
+    ])
     return { row, details, description, events }
   }
 
   async function queue(user: SessionUser, actor: Actor) {
     const rows = await repo.supervisorQueue(db, user.visibleAreaIds, today())
     if (rows.length > 0) {
-      await recordAudit(db, actor, { category: 'consultation', event: 'cid_proposals.listed', detail: { personIds: rows.map((r) => r.person_id) } })
+      await recordAudit(db, actor, {
+        category: 'consultation',
+        event: 'cid_proposals.listed',
+        detail: { personIds: rows.map((r) => r.person_id) },
+      })
     }
     return rows
   }
@@ -94,33 +116,83 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
    * A manual proposal cites the current violent or weapons marker that makes the person violent,
    * or adds one in the same step with its source: no one reaches the CID list without one.
    */
-  async function propose(user: SessionUser, failureId: string, input: ProposalInput, actor: Actor): Promise<WriteResult> {
+  async function propose(
+    user: SessionUser,
+    failureId: string,
+    input: ProposalInput,
+    actor: Actor,
+  ): Promise<WriteResult> {
     const run = db.transaction().execute(async (trx): Promise<WriteResult> => {
       // As of today: a failure past its time bar is time-barred here, closed by the sweep or not.
       const failure = await findFailureInAreas(trx, failureId, user.visibleAreaIds, today())
       if (!failure) return notFoundResult
-      if (failure.status !== 'wanted') return invalidResult('reason', 'Only a failure circulated as wanted can be handed to CID')
+      if (failure.status !== 'wanted')
+        return invalidResult('reason', 'Only a failure circulated as wanted can be handed to CID')
       let citedMarkerId: string
       if (input.marker === 'new') {
-        if (input.newMarker.startDate > today()) return invalidResult('newMarkerStart', 'The marker’s start date must be today or in the past')
-        citedMarkerId = await insertMarker(trx, failure.person_id, { markerCode: input.newMarker.code, startDate: input.newMarker.startDate, reviewDate: null, note: input.newMarker.source }, user.id)
-        await recordAudit(trx, actor, { category: 'collection', event: 'person.marker_added', entityType: 'person', entityId: failure.person_id, personId: failure.person_id })
+        if (input.newMarker.startDate > today())
+          return invalidResult('newMarkerStart', 'The marker’s start date must be today or in the past')
+        citedMarkerId = await insertMarker(
+          trx,
+          failure.person_id,
+          {
+            markerCode: input.newMarker.code,
+            startDate: input.newMarker.startDate,
+            reviewDate: null,
+            note: input.newMarker.source,
+          },
+          user.id,
+        )
+        await recordAudit(trx, actor, {
+          category: 'collection',
+          event: 'person.marker_added',
+          entityType: 'person',
+          entityId: failure.person_id,
+          personId: failure.person_id,
+        })
       } else {
         const current = await repo.violenceMarkersOf(trx, failure.person_id)
-        if (!current.some((m) => m.id === input.marker)) return invalidResult('marker', 'Select a current violent or weapons marker of this person, or add one')
+        if (!current.some((m) => m.id === input.marker))
+          return invalidResult('marker', 'Select a current violent or weapons marker of this person, or add one')
         citedMarkerId = input.marker
       }
-      const id = await repo.insertManualEntry(trx, { failureId, personId: failure.person_id, reason: input.reason, proposedBy: user.id, citedMarkerId })
+      const id = await repo.insertManualEntry(trx, {
+        failureId,
+        personId: failure.person_id,
+        reason: input.reason,
+        proposedBy: user.id,
+        citedMarkerId,
+      })
       // The marker may have been added above: undo it with the refusal.
-      if (!id) throw new RollBack(invalidResult('reason', 'This failure is already with CID or awaiting countersignature'))
-      await insertEntryEvent(trx, { entryId: id, kind: 'proposed', eventDate: today(), note: input.reason, recordedBy: user.id })
-      await recordAudit(trx, actor, { category: 'collection', event: 'cid_entry.proposed', entityType: 'cid_entry', entityId: id, personId: failure.person_id })
+      if (!id)
+        throw new RollBack(invalidResult('reason', 'This failure is already with CID or awaiting countersignature'))
+      await insertEntryEvent(trx, {
+        entryId: id,
+        kind: 'proposed',
+        eventDate: today(),
+        note: input.reason,
+        recordedBy: user.id,
+      })
+      await recordAudit(trx, actor, {
+        category: 'collection',
+        event: 'cid_entry.proposed',
+        entityType: 'cid_entry',
+        entityId: id,
+        personId: failure.person_id,
+      })
       return done(failure.person_id)
     })
     return rolledBack(run)
   }
 
-  async function decide(user: SessionUser, entryId: string, decision: 'countersigned' | 'rejected' | 'closed', text: string, version: number, actor: Actor): Promise<WriteResult> {
+  async function decide(
+    user: SessionUser,
+    entryId: string,
+    decision: 'countersigned' | 'rejected' | 'closed',
+    text: string,
+    version: number,
+    actor: Actor,
+  ): Promise<WriteResult> {
     return db.transaction().execute(async (trx): Promise<WriteResult> => {
       const entry = await repo.findEntryInAreas(trx, entryId, user.visibleAreaIds, today())
       if (!entry) return notFoundResult
@@ -132,13 +204,21 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
       if (decision === 'closed' && entry.failure_status !== 'time_barred' && entry.time_bar_date >= today()) {
         return invalidResult('rationale', 'The failure is not time-barred yet: the entry stays on the CID list')
       }
-      const from: readonly CidStatus[] = decision === 'closed' ? ['countersigned', 'proposed', 'suspended', 'arrested'] : ['proposed', 'suspended']
-      const changes = decision === 'closed'
-        ? { status: 'time_barred' as const, decided_by: user.id, decided_at: clock(), rationale: text }
-        : { status: decision, decided_by: user.id, decided_at: clock(), rationale: text }
+      const from: readonly CidStatus[] =
+        decision === 'closed' ? ['countersigned', 'proposed', 'suspended', 'arrested'] : ['proposed', 'suspended']
+      const changes =
+        decision === 'closed'
+          ? { status: 'time_barred' as const, decided_by: user.id, decided_at: clock(), rationale: text }
+          : { status: decision, decided_by: user.id, decided_at: clock(), rationale: text }
       if (!(await repo.setEntryStatusIfVersion(trx, entryId, version, from, changes))) return staleResult
       await insertEntryEvent(trx, { entryId, kind: decision, eventDate: today(), note: text, recordedBy: user.id })
-      await recordAudit(trx, actor, { category: 'alteration', event: `cid_entry.${decision}`, entityType: 'cid_entry', entityId: entryId, personId: entry.person_id })
+      await recordAudit(trx, actor, {
+        category: 'alteration',
+        event: `cid_entry.${decision}`,
+        entityType: 'cid_entry',
+        entityId: entryId,
+        personId: entry.person_id,
+      })
       return done(entry.person_id)
     })
   }
@@ -150,25 +230,63 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
     input: { outcome: CidOutcome; outcomeOn: string; reference: string | null; note: string | null; version: number },
     actor: Actor,
   ): Promise<WriteResult> {
-    if (input.outcome === 'arrested' && !input.reference) return invalidResult('reference', 'Enter the custody number of the arrest')
+    if (input.outcome === 'arrested' && !input.reference)
+      return invalidResult('reference', 'Enter the custody number of the arrest')
     const run = db.transaction().execute(async (trx): Promise<WriteResult> => {
       const entry = await repo.findEntryInAreas(trx, entryId, user.visibleAreaIds, today())
       if (!entry) return notFoundResult
-      if (!outcomeFrom[input.outcome].includes(entry.status)) return invalidResult('outcome', `Not possible while the entry is ${entry.status.replace(/_/g, ' ')}`)
-      if (input.outcomeOn < entry.failure_date) return invalidResult('outcomeOn', 'The date must be on or after the failure')
+      if (!outcomeFrom[input.outcome].includes(entry.status))
+        return invalidResult('outcome', `Not possible while the entry is ${entry.status.replace(/_/g, ' ')}`)
+      if (input.outcomeOn < entry.failure_date)
+        return invalidResult('outcomeOn', 'The date must be on or after the failure')
       const outOfTime = chargeTimeBarProblem(input.outcome, input.outcomeOn, entry.time_bar_date)
       if (outOfTime) return invalidResult('outcomeOn', outOfTime)
       if (input.outcome !== 'not_found') {
-        if (!failureFrom[input.outcome].includes(entry.failure_status)) return invalidResult('outcome', `The DIP failure is ${entry.failure_status.replace(/_/g, ' ')}`)
-        if (!(await repo.setEntryStatusIfVersion(trx, entryId, input.version, outcomeFrom[input.outcome], { status: input.outcome }))) return staleResult
+        if (!failureFrom[input.outcome].includes(entry.failure_status))
+          return invalidResult('outcome', `The DIP failure is ${entry.failure_status.replace(/_/g, ' ')}`)
+        if (
+          !(await repo.setEntryStatusIfVersion(trx, entryId, input.version, outcomeFrom[input.outcome], {
+            status: input.outcome,
+          }))
+        )
+          return staleResult
         // The entry has already moved: a failure changed meanwhile must undo that too.
-        if (!(await setFailureStateIfVersion(trx, entry.failure_id, entry.failure_version, failureFrom[input.outcome], { status: input.outcome }))) throw new RollBack(staleResult)
-        await insertFailureEvent(trx, { failureId: entry.failure_id, kind: input.outcome, eventDate: input.outcomeOn, reference: input.reference, note: input.note, recordedBy: user.id })
-      } else if (!(await repo.setEntryStatusIfVersion(trx, entryId, input.version, ['countersigned'], { status: 'countersigned' }))) {
+        if (
+          !(await setFailureStateIfVersion(trx, entry.failure_id, entry.failure_version, failureFrom[input.outcome], {
+            status: input.outcome,
+          }))
+        )
+          throw new RollBack(staleResult)
+        await insertFailureEvent(trx, {
+          failureId: entry.failure_id,
+          kind: input.outcome,
+          eventDate: input.outcomeOn,
+          reference: input.reference,
+          note: input.note,
+          recordedBy: user.id,
+        })
+      } else if (
+        !(await repo.setEntryStatusIfVersion(trx, entryId, input.version, ['countersigned'], {
+          status: 'countersigned',
+        }))
+      ) {
         return staleResult
       }
-      await insertEntryEvent(trx, { entryId, kind: input.outcome, eventDate: input.outcomeOn, reference: input.reference, note: input.note, recordedBy: user.id })
-      await recordAudit(trx, actor, { category: 'alteration', event: `cid_entry.${input.outcome}`, entityType: 'cid_entry', entityId: entryId, personId: entry.person_id })
+      await insertEntryEvent(trx, {
+        entryId,
+        kind: input.outcome,
+        eventDate: input.outcomeOn,
+        reference: input.reference,
+        note: input.note,
+        recordedBy: user.id,
+      })
+      await recordAudit(trx, actor, {
+        category: 'alteration',
+        event: `cid_entry.${input.outcome}`,
+        entityType: 'cid_entry',
+        entityId: entryId,
+        personId: entry.person_id,
+      })
       return done(entryId)
     })
     return rolledBack(run)
@@ -179,11 +297,19 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
    * the supervisor neither proposed the hand-off nor circulated the failure, the failure is still
    * wanted and in time, and the person is violent now. The database refuses the same.
    */
-  async function countersignProblem(trx: Kysely<Database>, user: SessionUser, entry: NonNullable<Awaited<ReturnType<typeof repo.findEntryInAreas>>>): Promise<string | undefined> {
-    if (entry.proposed_by === user.id) return 'You proposed this hand-off: another supervisor must countersign it (two-person rule)'
-    if (entry.circulated_by === user.id) return 'You circulated this failure as wanted: another supervisor must countersign it (two-person rule)'
-    if (entry.failure_status !== 'wanted' || entry.time_bar_date < today()) return 'The failure is no longer wanted or is time-barred: reject or close the proposal instead'
-    if (!(await repo.hasViolenceMarker(trx, entry.person_id))) return 'The person no longer has a current violent or weapons marker: reject the proposal'
+  async function countersignProblem(
+    trx: Kysely<Database>,
+    user: SessionUser,
+    entry: NonNullable<Awaited<ReturnType<typeof repo.findEntryInAreas>>>,
+  ): Promise<string | undefined> {
+    if (entry.proposed_by === user.id)
+      return 'You proposed this hand-off: another supervisor must countersign it (two-person rule)'
+    if (entry.circulated_by === user.id)
+      return 'You circulated this failure as wanted: another supervisor must countersign it (two-person rule)'
+    if (entry.failure_status !== 'wanted' || entry.time_bar_date < today())
+      return 'The failure is no longer wanted or is time-barred: reject or close the proposal instead'
+    if (!(await repo.hasViolenceMarker(trx, entry.person_id)))
+      return 'The person no longer has a current violent or weapons marker: reject the proposal'
     return undefined
   }
 
@@ -192,7 +318,13 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
     const failure = await findFailureInAreas(db, failureId, user.visibleAreaIds, today())
     if (!failure) return undefined
     if (log) {
-      await recordAudit(db, actor, { category: 'consultation', event: 'failure.viewed', entityType: 'dip_failure', entityId: failureId, personId: failure.person_id })
+      await recordAudit(db, actor, {
+        category: 'consultation',
+        event: 'failure.viewed',
+        entityType: 'dip_failure',
+        entityId: failureId,
+        personId: failure.person_id,
+      })
     }
     return { ...failure, violenceMarkers: await repo.violenceMarkersOf(db, failure.person_id) }
   }
@@ -206,7 +338,14 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
     if (!row) return undefined
     const photo = await photoOf(db, row.person_id)
     if (!photo) return undefined
-    await recordAudit(db, actor, { category: 'disclosure', event: 'cid_briefing.photo_viewed', entityType: 'cid_entry', entityId: entryId, personId: row.person_id, recipients: 'CID' })
+    await recordAudit(db, actor, {
+      category: 'disclosure',
+      event: 'cid_briefing.photo_viewed',
+      entityType: 'cid_entry',
+      entityId: entryId,
+      personId: row.person_id,
+      recipients: 'CID',
+    })
     return photo.image
   }
 

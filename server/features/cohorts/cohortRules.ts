@@ -14,8 +14,13 @@ export function isIomCohort(programme: Programme): boolean {
  * A membership's history is added to in date order, none of it before adoption: a change dated
  * before the adoption date, or before the latest change already recorded, is refused.
  */
-export function eventDateProblem(eventDate: string, adoptedOn: string, latestEventDate: string | undefined): string | undefined {
-  if (eventDate < adoptedOn) return `The date it happened must be on or after the date the person was adopted, ${formatDate(adoptedOn)}`
+export function eventDateProblem(
+  eventDate: string,
+  adoptedOn: string,
+  latestEventDate: string | undefined,
+): string | undefined {
+  if (eventDate < adoptedOn)
+    return `The date it happened must be on or after the date the person was adopted, ${formatDate(adoptedOn)}`
   if (latestEventDate !== undefined && eventDate < latestEventDate) {
     return `The date it happened must be on or after the last change recorded for this membership, ${formatDate(latestEventDate)}`
   }
@@ -24,7 +29,9 @@ export function eventDateProblem(eventDate: string, adoptedOn: string, latestEve
 
 /** A tier change must change the tier. */
 export function tierChangeProblem(currentTier: Tier | null, newTier: Tier): string | undefined {
-  return currentTier === newTier ? `No change: the person is already on the ${tierLabels[newTier].toLowerCase()} tier` : undefined
+  return currentTier === newTier
+    ? `No change: the person is already on the ${tierLabels[newTier].toLowerCase()} tier`
+    : undefined
 }
 
 /** At most one IOM cohort at a time: adopting onto another needs the open one ended first. */

@@ -1,6 +1,12 @@
 import { todayInLondon } from '../../domain/time.ts'
 import { formatDate } from '../../presenters/format.ts'
-import { boroughOptionsOf, labelledOptions, officerOptionsOf, wardOptionsOf, withBlank } from '../../presenters/options.ts'
+import {
+  boroughOptionsOf,
+  labelledOptions,
+  officerOptionsOf,
+  wardOptionsOf,
+  withBlank,
+} from '../../presenters/options.ts'
 import { fullName } from '../people/peoplePresenter.ts'
 import {
   membershipEventLabels,
@@ -25,7 +31,9 @@ export const eventKindOptions = labelledOptions(recordableEvents, membershipEven
 const membershipStatus = (status: string) => (status === 'in_custody' ? 'In custody' : 'Active')
 
 /** A referral as the panel's queue and the decision page show it. */
-export function presentReferral<R extends Named & { date_of_birth: string; programme: Programme; referred_at: Date }>(referral: R) {
+export function presentReferral<R extends Named & { date_of_birth: string; programme: Programme; referred_at: Date }>(
+  referral: R,
+) {
   // In place, as shownRow does: the row was made for this page (presenters/shownRow.ts says why).
   return Object.assign(referral, {
     name: fullName(referral),
@@ -108,7 +116,19 @@ export function cohortFilterOptions(choices: FilterChoices) {
   }
 }
 
-export const cohortCsvHeader = ['pnc_id', 'surname', 'forenames', 'date_of_birth', 'programme', 'tier', 'status', 'area', 'ward', 'lead_officer', 'adopted_on']
+export const cohortCsvHeader = [
+  'pnc_id',
+  'surname',
+  'forenames',
+  'date_of_birth',
+  'programme',
+  'tier',
+  'status',
+  'area',
+  'ward',
+  'lead_officer',
+  'adopted_on',
+]
 
 export const cohortCsvRow = (r: CohortRow) => [
   r.pnc_id,

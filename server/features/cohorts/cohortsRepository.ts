@@ -131,7 +131,10 @@ export function pendingReferrals(db: Db, areaIds: readonly string[], limit: numb
 
 export function findReferral(db: Db, id: string, areaIds: readonly string[]) {
   if (areaIds.length === 0) return Promise.resolve(undefined)
-  return referralsWithPeople(db).where('r.id', '=', id).where('p.area_id', 'in', [...areaIds]).executeTakeFirst()
+  return referralsWithPeople(db)
+    .where('r.id', '=', id)
+    .where('p.area_id', 'in', [...areaIds])
+    .executeTakeFirst()
 }
 
 export async function decideReferral(
@@ -290,7 +293,12 @@ export type CohortFilters = {
 }
 
 /** The open memberships that match the filters, with the person and officer: one indexed query. */
-export function cohortList(db: Db, areaIds: readonly string[], filters: CohortFilters, page: { limit: number; offset: number }) {
+export function cohortList(
+  db: Db,
+  areaIds: readonly string[],
+  filters: CohortFilters,
+  page: { limit: number; offset: number },
+) {
   if (areaIds.length === 0) return Promise.resolve([])
   let query = db
     .selectFrom('cohort_membership as m')
@@ -333,7 +341,13 @@ export function cohortList(db: Db, areaIds: readonly string[], filters: CohortFi
       ),
     )
   }
-  return query.orderBy('p.surname').orderBy('p.forenames').orderBy('m.id').limit(page.limit).offset(page.offset).execute()
+  return query
+    .orderBy('p.surname')
+    .orderBy('p.forenames')
+    .orderBy('m.id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute()
 }
 
 export type CohortRow = Awaited<ReturnType<typeof cohortList>>[number]
@@ -342,7 +356,12 @@ export type CohortRow = Awaited<ReturnType<typeof cohortList>>[number]
  * My caseload, a page at a time: the open memberships I lead in my areas, red tier first, with
  * each person's next open action (looked up for the page's rows only) and how many there are in all.
  */
-export function caseloadOf(db: Db, userId: string, areaIds: readonly string[], page: { limit: number; offset: number }) {
+export function caseloadOf(
+  db: Db,
+  userId: string,
+  areaIds: readonly string[],
+  page: { limit: number; offset: number },
+) {
   if (areaIds.length === 0) return Promise.resolve([])
   return db
     .selectFrom('cohort_membership as m')

@@ -29,7 +29,13 @@ import {
   programmeOptions,
   tierOptions,
 } from './cohortsPresenter.ts'
-import { acceptSchema, cohortFilterSchema, declineSchema, membershipEventSchema, referralSchema } from './cohortsSchemas.ts'
+import {
+  acceptSchema,
+  cohortFilterSchema,
+  declineSchema,
+  membershipEventSchema,
+  referralSchema,
+} from './cohortsSchemas.ts'
 import type { CohortsService } from './cohortsService.ts'
 
 type Deps = { cohortsService: CohortsService; peopleService: PeopleService }
@@ -44,7 +50,14 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
     if (!person) return
     const { sources } = await cohortsService.options(signedInUser(req))
     const sourceOptions = withBlank('Select a source', codeOptionsOf(sources))
-    const view = { title: 'Refer to a programme', person: presentPerson(person, todayInLondon()), programmeOptions, sourceOptions, values, errors }
+    const view = {
+      title: 'Refer to a programme',
+      person: presentPerson(person, todayInLondon()),
+      programmeOptions,
+      sourceOptions,
+      values,
+      errors,
+    }
     await renderPage(res, 'cohorts/refer', view, status(errors))
   }
 
@@ -71,7 +84,11 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
 
   async function eventPage(req: Request, res: Response, values: FormValues, errors?: FormErrors) {
     const user = signedInUser(req)
-    const membership = await cohortsService.findMembership(user, idParam(req, 'membershipId', 'Membership'), errors ? undefined : actorFrom(req))
+    const membership = await cohortsService.findMembership(
+      user,
+      idParam(req, 'membershipId', 'Membership'),
+      errors ? undefined : actorFrom(req),
+    )
     if (!membership) throw notFound('Membership')
     const { officers, deselectionReasons } = await cohortsService.options(user)
     await renderPage(
@@ -91,7 +108,10 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
     )
   }
 
-  const toPerson = (message: string) => (_req: Request, personId: string) => ({ message, redirect: `/people/${personId}` })
+  const toPerson = (message: string) => (_req: Request, personId: string) => ({
+    message,
+    redirect: `/people/${personId}`,
+  })
   const referralId = (req: Request) => idParam(req, 'referralId', 'Referral')
 
   return [
@@ -121,7 +141,10 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
       audit: 'consultation',
       handler: async (req, res) => {
         const rows = await cohortsService.pending(signedInUser(req), actorFrom(req))
-        await renderPage(res, 'cohorts/referrals', { title: 'Referrals awaiting the panel', referrals: rows.map(presentReferral) })
+        await renderPage(res, 'cohorts/referrals', {
+          title: 'Referrals awaiting the panel',
+          referrals: rows.map(presentReferral),
+        })
       },
     },
     {
@@ -151,7 +174,8 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
       handler: formPost({
         schema: declineSchema,
         page: decidePage,
-        act: (req, data) => cohortsService.decline(signedInUser(req), referralId(req), data.declineReason, data.version, actorFrom(req)),
+        act: (req, data) =>
+          cohortsService.decline(signedInUser(req), referralId(req), data.declineReason, data.version, actorFrom(req)),
         done: toPerson('Referral declined'),
       }),
     },
@@ -170,7 +194,13 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
       handler: formPost({
         schema: membershipEventSchema,
         page: eventPage,
-        act: (req, data) => cohortsService.recordEvent(signedInUser(req), idParam(req, 'membershipId', 'Membership'), data, actorFrom(req)),
+        act: (req, data) =>
+          cohortsService.recordEvent(
+            signedInUser(req),
+            idParam(req, 'membershipId', 'Membership'),
+            data,
+            actorFrom(req),
+          ),
         done: toPerson('Membership updated'),
       }),
     },
@@ -204,11 +234,23 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
         const filterOptions = cohortFilterOptions(await cohortsService.options(user))
         const values = keepValues(req.query, cohortFilterFields)
         if (!parsed.success) {
-          return renderPage(res, 'cohorts/list', { title: 'Cohorts', values, rows: [], ...filterOptions, errors: toFormErrors(parsed.error) }, 400)
+          return renderPage(
+            res,
+            'cohorts/list',
+            { title: 'Cohorts', values, rows: [], ...filterOptions, errors: toFormErrors(parsed.error) },
+            400,
+          )
         }
         const { page, ...filters } = parsed.data
-        const rows = await cohortsService.list(user, filters, { limit: pageSize + 1, offset: (page - 1) * pageSize }, actorFrom(req))
-        const query = new URLSearchParams(Object.entries(values).filter(([, v]) => typeof v === 'string' && v) as [string, string][])
+        const rows = await cohortsService.list(
+          user,
+          filters,
+          { limit: pageSize + 1, offset: (page - 1) * pageSize },
+          actorFrom(req),
+        )
+        const query = new URLSearchParams(
+          Object.entries(values).filter(([, v]) => typeof v === 'string' && v) as [string, string][],
+        )
         await renderPage(res, 'cohorts/list', {
           title: 'Cohorts',
           values,

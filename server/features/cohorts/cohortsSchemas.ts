@@ -32,14 +32,24 @@ export const membershipEventSchema = z
   .object({
     kind: choice(eventKinds, 'Select what happened'),
     eventDate: dateField('date it happened', { notFuture: true }),
-    tier: z.union([z.literal(''), choice(tiers, 'Select a tier')]).optional().transform((v) => v || null),
-    leadOfficerId: z.union([z.literal(''), uuid]).optional().transform((v) => v || null),
-    deselectionReason: z.union([z.literal(''), text('a reason', 40)]).optional().transform((v) => v || null),
+    tier: z
+      .union([z.literal(''), choice(tiers, 'Select a tier')])
+      .optional()
+      .transform((v) => v || null),
+    leadOfficerId: z
+      .union([z.literal(''), uuid])
+      .optional()
+      .transform((v) => v || null),
+    deselectionReason: z
+      .union([z.literal(''), text('a reason', 40)])
+      .optional()
+      .transform((v) => v || null),
     eventNote: text('a note', 1000, { required: false }),
     version,
   })
   .superRefine((value, ctx) => {
-    if (value.kind === 'tier_changed' && !value.tier) ctx.addIssue({ code: 'custom', path: ['tier'], message: 'Select the new tier' })
+    if (value.kind === 'tier_changed' && !value.tier)
+      ctx.addIssue({ code: 'custom', path: ['tier'], message: 'Select the new tier' })
     if (value.kind === 'lead_officer_changed' && !value.leadOfficerId) {
       ctx.addIssue({ code: 'custom', path: ['leadOfficerId'], message: 'Select the new lead officer' })
     }
@@ -49,11 +59,29 @@ export const membershipEventSchema = z
   })
 
 export const cohortFilterSchema = z.object({
-  programme: z.union([z.literal(''), choice(programmes, 'Unknown programme')]).optional().transform((v) => v || undefined),
-  tier: z.union([z.literal(''), choice(tiers, 'Unknown tier')]).optional().transform((v) => v || undefined),
-  leadOfficerId: z.union([z.literal(''), uuid]).optional().transform((v) => v || undefined),
-  areaId: z.union([z.literal(''), uuid]).optional().transform((v) => v || undefined),
-  wardId: z.union([z.literal(''), uuid]).optional().transform((v) => v || undefined),
-  openLink: z.union([z.literal(''), z.enum(['marac', 'yos', 'mash', 'any'], { error: 'Unknown partner case filter' })]).optional().transform((v) => v || undefined),
+  programme: z
+    .union([z.literal(''), choice(programmes, 'Unknown programme')])
+    .optional()
+    .transform((v) => v || undefined),
+  tier: z
+    .union([z.literal(''), choice(tiers, 'Unknown tier')])
+    .optional()
+    .transform((v) => v || undefined),
+  leadOfficerId: z
+    .union([z.literal(''), uuid])
+    .optional()
+    .transform((v) => v || undefined),
+  areaId: z
+    .union([z.literal(''), uuid])
+    .optional()
+    .transform((v) => v || undefined),
+  wardId: z
+    .union([z.literal(''), uuid])
+    .optional()
+    .transform((v) => v || undefined),
+  openLink: z
+    .union([z.literal(''), z.enum(['marac', 'yos', 'mash', 'any'], { error: 'Unknown partner case filter' })])
+    .optional()
+    .transform((v) => v || undefined),
   page: z.coerce.number().int().min(1).max(10000).optional().default(1),
 })

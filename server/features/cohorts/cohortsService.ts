@@ -25,7 +25,8 @@ const alreadyOnProgramme = 'This person is already on that programme'
 function membershipClash(error: unknown): WriteResult | undefined {
   const { code, constraint } = error as { code?: string; constraint?: string }
   if (code !== '23505') return undefined
-  if (constraint === 'cohort_membership_one_iom') return invalid('tier', 'This person is already on another IOM cohort: a person is on one IOM cohort at a time')
+  if (constraint === 'cohort_membership_one_iom')
+    return invalid('tier', 'This person is already on another IOM cohort: a person is on one IOM cohort at a time')
   if (constraint === 'cohort_membership_one_open') return invalid('tier', alreadyOnProgramme)
   return undefined
 }
@@ -42,12 +43,19 @@ export function createCohortsService(db: Kysely<Database>) {
       return invalid('source', 'Select where the referral came from')
     }
     return writeOnce(db, actor, async (trx): Promise<WriteResult> => {
-      if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds))) return { ok: false, kind: 'notFound' } as const
+      if (!(await findPersonInAreas(trx, personId, user.visibleAreaIds)))
+        return { ok: false, kind: 'notFound' } as const
       if (await repo.openMembershipExists(trx, personId, input.programme)) {
         return invalid('programme', alreadyOnProgramme)
       }
       const id = await repo.insertReferral(trx, { personId, ...input, referredBy: user.id })
-      await recordAudit(trx, actor, { category: 'collection', event: 'referral.created', entityType: 'referral', entityId: id, personId })
+      await recordAudit(trx, actor, {
+        category: 'collection',
+        event: 'referral.created',
+        entityType: 'referral',
+        entityId: id,
+        personId,
+      })
       return { ok: true, id } as const
     })
   }
@@ -55,7 +63,11 @@ export function createCohortsService(db: Kysely<Database>) {
   async function pending(user: SessionUser, actor: Actor) {
     const rows = await repo.pendingReferrals(db, user.visibleAreaIds, 200)
     if (rows.length > 0) {
-      await recordAudit(db, actor, { category: 'consultation', event: 'referrals.listed', detail: { personIds: rows.map((r) => r.person_id) } })
+      await recordAudit(db, actor, {
+        category: 'consultation',
+        event: 'referrals.listed',
+        detail: { personIds: rows.map((r) => r.person_id) },
+      })
     }
     return rows
   }
@@ -63,7 +75,13 @@ export function createCohortsService(db: Kysely<Database>) {
   async function referral(user: SessionUser, id: string, actor: Actor) {
     const row = await repo.findReferral(db, id, user.visibleAreaIds)
     if (row) {
-      await recordAudit(db, actor, { category: 'consultation', event: 'referral.viewed', entityType: 'referral', entityId: id, personId: row.person_id })
+      await recordAudit(db, actor, {
+        category: 'consultation',
+        event: 'referral.viewed',
+        entityType: 'referral',
+        entityId: id,
+        personId: row.person_id,
+      })
     }
     return row
   }
@@ -75,7 +93,8 @@ export function createCohortsService(db: Kysely<Database>) {
     actor: Actor,
   ): Promise<WriteResult> {
     const officers = await leadOfficers(db, user.visibleAreaIds)
-    if (!officers.some((o) => o.id === input.leadOfficerId)) return invalid('leadOfficerId', 'Select a lead officer who works in this area')
+    if (!officers.some((o) => o.id === input.leadOfficerId))
+      return invalid('leadOfficerId', 'Select a lead officer who works in this area')
     try {
       return await adopt(user, referralId, input, actor)
     } catch (error) {
@@ -100,9 +119,18 @@ export function createCohortsService(db: Kysely<Database>) {
       if (await repo.openMembershipExists(trx, referral.person_id, referral.programme)) {
         return invalid('tier', alreadyOnProgramme)
       }
-      const otherCohort = secondIomCohortProblem(await repo.openIomProgrammeOf(trx, referral.person_id), referral.programme)
+      const otherCohort = secondIomCohortProblem(
+        await repo.openIomProgrammeOf(trx, referral.person_id),
+        referral.programme,
+      )
       if (otherCohort) return invalid('tier', otherCohort)
-      if (!(await repo.decideReferral(trx, referralId, input.version, { status: 'accepted', decidedBy: user.id, declineReason: null }))) {
+      if (
+        !(await repo.decideReferral(trx, referralId, input.version, {
+          status: 'accepted',
+          decidedBy: user.id,
+          declineReason: null,
+        }))
+      ) {
         return { ok: false, kind: 'stale' }
       }
       const today = todayInLondon()
@@ -138,11 +166,23 @@ export function createCohortsService(db: Kysely<Database>) {
     })
   }
 
-  async function decline(user: SessionUser, referralId: string, reason: string, version: number, actor: Actor): Promise<WriteResult> {
+  async function decline(
+    user: SessionUser,
+    referralId: string,
+    reason: string,
+    version: number,
+    actor: Actor,
+  ): Promise<WriteResult> {
     return db.transaction().execute(async (trx): Promise<WriteResult> => {
       const referral = await repo.findReferral(trx, referralId, user.visibleAreaIds)
       if (!referral) return { ok: false, kind: 'notFound' }
-      if (!(await repo.decideReferral(trx, referralId, version, { status: 'declined', decidedBy: user.id, declineReason: reason }))) {
+      if (
+        !(await repo.decideReferral(trx, referralId, version, {
+          status: 'declined',
+          decidedBy: user.id,
+          declineReason: reason,
+        }))
+      ) {
         return { ok: false, kind: 'stale' }
       }
       await recordAudit(trx, actor, {
@@ -173,20 +213,32 @@ export function createCohortsService(db: Kysely<Database>) {
   ): Promise<WriteResult> {
     if (input.kind === 'lead_officer_changed') {
       const officers = await leadOfficers(db, user.visibleAreaIds)
-      if (!officers.some((o) => o.id === input.leadOfficerId)) return invalid('leadOfficerId', 'Select a lead officer who works in this area')
+      if (!officers.some((o) => o.id === input.leadOfficerId))
+        return invalid('leadOfficerId', 'Select a lead officer who works in this area')
     }
-    if (input.kind === 'deselected' && !(await activeCodes(db, 'deselection_reason')).some((r) => r.code === input.deselectionReason)) {
+    if (
+      input.kind === 'deselected' &&
+      !(await activeCodes(db, 'deselection_reason')).some((r) => r.code === input.deselectionReason)
+    ) {
       return invalid('deselectionReason', 'Select why the person is de-selected')
     }
     return db.transaction().execute(async (trx): Promise<WriteResult> => {
       const membership = await repo.findMembership(trx, membershipId, user.visibleAreaIds)
       if (!membership) return { ok: false, kind: 'notFound' }
-      if (membership.status === 'ended') return invalid('kind', 'This membership has ended: refer the person again to re-adopt them')
-      if (input.kind === 'released' && membership.status !== 'in_custody') return invalid('kind', 'The person is not recorded as in custody')
-      if (input.kind === 'in_custody' && membership.status === 'in_custody') return invalid('kind', 'The person is already recorded as in custody')
-      const dateProblem = eventDateProblem(input.eventDate, membership.adopted_on, await repo.latestEventDate(trx, membershipId))
+      if (membership.status === 'ended')
+        return invalid('kind', 'This membership has ended: refer the person again to re-adopt them')
+      if (input.kind === 'released' && membership.status !== 'in_custody')
+        return invalid('kind', 'The person is not recorded as in custody')
+      if (input.kind === 'in_custody' && membership.status === 'in_custody')
+        return invalid('kind', 'The person is already recorded as in custody')
+      const dateProblem = eventDateProblem(
+        input.eventDate,
+        membership.adopted_on,
+        await repo.latestEventDate(trx, membershipId),
+      )
       if (dateProblem) return invalid('eventDate', dateProblem)
-      const sameTier = input.kind === 'tier_changed' ? tierChangeProblem(membership.tier, input.tier as Tier) : undefined
+      const sameTier =
+        input.kind === 'tier_changed' ? tierChangeProblem(membership.tier, input.tier as Tier) : undefined
       if (sameTier) return invalid('tier', sameTier)
       const changes =
         input.kind === 'in_custody'
@@ -198,7 +250,8 @@ export function createCohortsService(db: Kysely<Database>) {
               : input.kind === 'lead_officer_changed'
                 ? { lead_officer_id: input.leadOfficerId as string }
                 : { status: 'ended' as const, ended_on: input.eventDate }
-      if (!(await repo.updateMembershipIfVersion(trx, membershipId, input.version, changes))) return { ok: false, kind: 'stale' }
+      if (!(await repo.updateMembershipIfVersion(trx, membershipId, input.version, changes)))
+        return { ok: false, kind: 'stale' }
       await repo.insertMembershipEvent(trx, {
         membershipId,
         kind: input.kind,
@@ -224,12 +277,21 @@ export function createCohortsService(db: Kysely<Database>) {
   async function caseload(user: SessionUser, page: { limit: number; offset: number }, actor: Actor) {
     const rows = await repo.caseloadOf(db, user.id, user.visibleAreaIds, page)
     if (rows.length > 0) {
-      await recordAudit(db, actor, { category: 'consultation', event: 'caseload.viewed', detail: { personIds: rows.map((r) => r.person_id) } })
+      await recordAudit(db, actor, {
+        category: 'consultation',
+        event: 'caseload.viewed',
+        detail: { personIds: rows.map((r) => r.person_id) },
+      })
     }
     return { rows, total: Number(rows[0]?.total ?? 0) }
   }
 
-  async function list(user: SessionUser, filters: repo.CohortFilters, page: { limit: number; offset: number }, actor: Actor) {
+  async function list(
+    user: SessionUser,
+    filters: repo.CohortFilters,
+    page: { limit: number; offset: number },
+    actor: Actor,
+  ) {
     const rows = await repo.cohortList(db, user.visibleAreaIds, filters, page)
     if (rows.length > 0) {
       await recordAudit(db, actor, {
@@ -267,14 +329,23 @@ export function createCohortsService(db: Kysely<Database>) {
     findMembership: async (user: SessionUser, id: string, actor?: Actor) => {
       const membership = await repo.findMembership(db, id, user.visibleAreaIds)
       if (membership && actor) {
-        await recordAudit(db, actor, { category: 'consultation', event: 'membership.viewed', entityType: 'cohort_membership', entityId: id, personId: membership.person_id })
+        await recordAudit(db, actor, {
+          category: 'consultation',
+          event: 'membership.viewed',
+          entityType: 'cohort_membership',
+          entityId: id,
+          personId: membership.person_id,
+        })
       }
       return membership
     },
     personInScope: (user: SessionUser, id: string) => findPersonInAreas(db, id, user.visibleAreaIds),
     /** The borough and ward filters of the lists and reports: two queries, not the five of every form's options. */
     placeOptions: async (user: SessionUser) => {
-      const [boroughs, wards] = await Promise.all([boroughsIn(db, user.visibleAreaIds), wardsOfAreas(db, user.visibleAreaIds, todayInLondon())])
+      const [boroughs, wards] = await Promise.all([
+        boroughsIn(db, user.visibleAreaIds),
+        wardsOfAreas(db, user.visibleAreaIds, todayInLondon()),
+      ])
       return { boroughs, wards }
     },
     options: async (user: SessionUser) => ({

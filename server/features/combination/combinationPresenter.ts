@@ -24,32 +24,58 @@ const kinds: [string, string][] = [
 export function presentPair(survivor: PersonRecord, merged: PersonRecord, today: string) {
   const keep = presentPerson(survivor, today)
   const other = presentPerson(merged, today)
-  const after = (field: 'pnc_id' | 'cro_number', shown: 'pncId' | 'croNumber') => (survivor[field] ? keep[shown] : other[shown])
+  const after = (field: 'pnc_id' | 'cro_number', shown: 'pncId' | 'croNumber') =>
+    survivor[field] ? keep[shown] : other[shown]
   const rows = [
-    ['Name', keep.name, other.name, `${keep.name}${survivor.surname.toLowerCase() === merged.surname.toLowerCase() && survivor.forenames.toLowerCase() === merged.forenames.toLowerCase() ? '' : ` (alias ${other.name})`}`],
+    [
+      'Name',
+      keep.name,
+      other.name,
+      `${keep.name}${survivor.surname.toLowerCase() === merged.surname.toLowerCase() && survivor.forenames.toLowerCase() === merged.forenames.toLowerCase() ? '' : ` (alias ${other.name})`}`,
+    ],
     ['Date of birth', keep.dateOfBirth, other.dateOfBirth, keep.dateOfBirth],
     ['Gender', keep.gender, other.gender, keep.gender],
     ['PNC ID', keep.pncId, other.pncId, after('pnc_id', 'pncId')],
     ['CRO number', keep.croNumber, other.croNumber, after('cro_number', 'croNumber')],
     ['Address', keep.address, other.address, keep.address],
     ['Borough', keep.area, other.area, keep.area],
-    ['Restricted', keep.restricted ? 'Yes' : 'No', other.restricted ? 'Yes' : 'No', keep.restricted || other.restricted ? 'Yes' : 'No'],
+    [
+      'Restricted',
+      keep.restricted ? 'Yes' : 'No',
+      other.restricted ? 'Yes' : 'No',
+      keep.restricted || other.restricted ? 'Yes' : 'No',
+    ],
   ].map(([label, a, b, c]) => ({ label, keep: a, other: b, after: c, differs: a !== b }))
   return { keep, other, rows }
 }
 
 export function presentCounts(survivor: Record<string, number>, merged: Record<string, number>) {
-  return kinds.map(([table, label]) => ({ label, keep: Number(survivor[table] ?? 0), other: Number(merged[table] ?? 0) }))
+  return kinds.map(([table, label]) => ({
+    label,
+    keep: Number(survivor[table] ?? 0),
+    other: Number(merged[table] ?? 0),
+  }))
 }
 
 /** Things worth a second look before combining: they do not stop it. */
-export function warningsFor(survivor: PersonRecord, merged: PersonRecord, sharedCases: { agency: string; reference: string }[]): string[] {
+export function warningsFor(
+  survivor: PersonRecord,
+  merged: PersonRecord,
+  sharedCases: { agency: string; reference: string }[],
+): string[] {
   const warnings: string[] = []
-  if (survivor.date_of_birth !== merged.date_of_birth) warnings.push('The dates of birth differ. The kept record’s date of birth stays.')
-  if (survivor.pnc_id && merged.pnc_id && survivor.pnc_id !== merged.pnc_id) warnings.push('The records have different PNC IDs. Check with the PNC bureau that they are the same person.')
-  if (survivor.cro_number && merged.cro_number && survivor.cro_number !== merged.cro_number) warnings.push('The records have different CRO numbers.')
-  if (survivor.area_id !== merged.area_id) warnings.push(`The records are in different boroughs. The combined record stays in ${survivor.area_name}.`)
-  for (const c of sharedCases) warnings.push(`Both records are linked to ${c.agency.toUpperCase()} case ${c.reference}. Both links move; close the one that is not needed.`)
+  if (survivor.date_of_birth !== merged.date_of_birth)
+    warnings.push('The dates of birth differ. The kept record’s date of birth stays.')
+  if (survivor.pnc_id && merged.pnc_id && survivor.pnc_id !== merged.pnc_id)
+    warnings.push('The records have different PNC IDs. Check with the PNC bureau that they are the same person.')
+  if (survivor.cro_number && merged.cro_number && survivor.cro_number !== merged.cro_number)
+    warnings.push('The records have different CRO numbers.')
+  if (survivor.area_id !== merged.area_id)
+    warnings.push(`The records are in different boroughs. The combined record stays in ${survivor.area_name}.`)
+  for (const c of sharedCases)
+    warnings.push(
+      `Both records are linked to ${c.agency.toUpperCase()} case ${c.reference}. Both links move; close the one that is not needed.`,
+    )
   return warnings
 }
 
@@ -67,7 +93,9 @@ export function presentCombination(c: CombinationRow, personId: string) {
     mergedDateOfBirth: formatDate(c.merged_date_of_birth),
     reason: c.reason,
     combined: `${formatDateTime(c.combined_at)} by ${c.combined_by_name ?? 'unknown'}`,
-    reversed: c.reversed_at ? `${formatDateTime(c.reversed_at)} by ${c.reversed_by_name ?? 'unknown'}: ${c.reversal_reason ?? ''}` : '',
+    reversed: c.reversed_at
+      ? `${formatDateTime(c.reversed_at)} by ${c.reversed_by_name ?? 'unknown'}: ${c.reversal_reason ?? ''}`
+      : '',
     reversibleUntil: formatDateTime(c.reversible_until),
     reversible: kept && c.reversible,
     status: c.reversed_at ? 'Reversed' : c.reversible ? 'Can be reversed' : 'Final',

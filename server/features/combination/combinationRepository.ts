@@ -67,7 +67,9 @@ export async function differentOpenIomCohorts(db: Db, a: string, b: string) {
 export async function sharedPartnerCases(db: Db, a: string, b: string) {
   return db
     .selectFrom('partner_link as x')
-    .innerJoin('partner_link as y', (join) => join.onRef('y.agency', '=', 'x.agency').on(sql<boolean>`lower(y.reference) = lower(x.reference)`))
+    .innerJoin('partner_link as y', (join) =>
+      join.onRef('y.agency', '=', 'x.agency').on(sql<boolean>`lower(y.reference) = lower(x.reference)`),
+    )
     .select(['x.agency', 'x.reference'])
     .where('x.person_id', '=', a)
     .where('y.person_id', '=', b)
@@ -88,25 +90,49 @@ export async function reversibleInto(db: Db, survivorId: string) {
 /** How many rows of each kind a record holds: one query, for the side-by-side check. */
 export async function rowCountsOf(db: Db, personId: string): Promise<Record<string, number>> {
   const counts = movedReferences.map(
-    ({ table, column }) => sql`(select count(*) from ${sql.table(table)} where ${sql.ref(column)} = ${personId})::int as ${sql.ref(table)}`,
+    ({ table, column }) =>
+      sql`(select count(*) from ${sql.table(table)} where ${sql.ref(column)} = ${personId})::int as ${sql.ref(table)}`,
   )
   const result = await sql<Record<string, number>>`select ${sql.join(counts)}`.execute(db)
   return result.rows[0] ?? {}
 }
 
-export async function insertCombination(db: Db, values: { survivorId: string; mergedId: string; reason: string; userId: string }) {
+export async function insertCombination(
+  db: Db,
+  values: { survivorId: string; mergedId: string; reason: string; userId: string },
+) {
   const row = await db
     .insertInto('person_combination')
-    .values({ survivor_id: values.survivorId, merged_id: values.mergedId, reason: values.reason, combined_by: values.userId })
+    .values({
+      survivor_id: values.survivorId,
+      merged_id: values.mergedId,
+      reason: values.reason,
+      combined_by: values.userId,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   return row.id
 }
 
-export async function recordFieldChange(db: Db, combinationId: string, personId: string, column: string, oldValue: string | null, newValue: string | null) {
+export async function recordFieldChange(
+  db: Db,
+  combinationId: string,
+  personId: string,
+  column: string,
+  oldValue: string | null,
+  newValue: string | null,
+) {
   await db
     .insertInto('person_combination_change')
-    .values({ combination_id: combinationId, change: 'field', table_name: 'person', row_id: personId, column_name: column, old_value: oldValue, new_value: newValue })
+    .values({
+      combination_id: combinationId,
+      change: 'field',
+      table_name: 'person',
+      row_id: personId,
+      column_name: column,
+      old_value: oldValue,
+      new_value: newValue,
+    })
     .execute()
 }
 
@@ -147,7 +173,14 @@ export type CombinationRow = Awaited<ReturnType<typeof combinationsOf>>[number]
 export function lockCombination(db: Db, id: string) {
   return db
     .selectFrom('person_combination')
-    .select(['id', 'survivor_id', 'merged_id', 'version', 'reversed_at', sql<boolean>`${reversibleUntil} > now()`.as('within_window')])
+    .select([
+      'id',
+      'survivor_id',
+      'merged_id',
+      'version',
+      'reversed_at',
+      sql<boolean>`${reversibleUntil} > now()`.as('within_window'),
+    ])
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst()

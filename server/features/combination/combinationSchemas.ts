@@ -11,20 +11,28 @@ const uuidInside = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
  * Cohort reference (the id in its address; a pasted address of the record will do).
  */
 export const findDuplicateSchema = z.object({
-  duplicate: text('the PNC ID, CRO number or Cohort reference of the duplicate record', 200).transform((value, ctx): DuplicateLookup => {
-    if (value === '') {
-      ctx.addIssue({ code: 'custom', message: 'Enter the PNC ID, CRO number or Cohort reference of the duplicate record' })
+  duplicate: text('the PNC ID, CRO number or Cohort reference of the duplicate record', 200).transform(
+    (value, ctx): DuplicateLookup => {
+      if (value === '') {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'Enter the PNC ID, CRO number or Cohort reference of the duplicate record',
+        })
+        return z.NEVER
+      }
+      const id = uuidInside.exec(value)?.[1]
+      if (id && uuid.safeParse(id.toLowerCase()).success) return { field: 'id', value: id.toLowerCase() }
+      const pnc = normalisePncId(value)
+      if (pnc.ok) return { field: 'pnc_id', value: pnc.value }
+      const cro = normaliseCroNumber(value)
+      if (cro.ok) return { field: 'cro_number', value: cro.value }
+      ctx.addIssue({
+        code: 'custom',
+        message: 'Enter a PNC ID (like 2012/0123456X), a CRO number (like 123456/12X) or a Cohort reference',
+      })
       return z.NEVER
-    }
-    const id = uuidInside.exec(value)?.[1]
-    if (id && uuid.safeParse(id.toLowerCase()).success) return { field: 'id', value: id.toLowerCase() }
-    const pnc = normalisePncId(value)
-    if (pnc.ok) return { field: 'pnc_id', value: pnc.value }
-    const cro = normaliseCroNumber(value)
-    if (cro.ok) return { field: 'cro_number', value: cro.value }
-    ctx.addIssue({ code: 'custom', message: 'Enter a PNC ID (like 2012/0123456X), a CRO number (like 123456/12X) or a Cohort reference' })
-    return z.NEVER
-  }),
+    },
+  ),
 })
 
 /** The hidden fields of the check page: a form without them was not sent from it. */

@@ -17,7 +17,8 @@ export type Versions = { survivorVersion: number; mergedVersion: number }
 type Combined = WriteResult<string, { survivor: Person; merged: Person }>
 
 const sameName = (a: { surname: string; forenames: string }, b: { surname: string; forenames: string }) =>
-  a.surname.trim().toLowerCase() === b.surname.trim().toLowerCase() && a.forenames.trim().toLowerCase() === b.forenames.trim().toLowerCase()
+  a.surname.trim().toLowerCase() === b.surname.trim().toLowerCase() &&
+  a.forenames.trim().toLowerCase() === b.forenames.trim().toLowerCase()
 
 export type CombinationService = ReturnType<typeof createCombinationService>
 
@@ -28,11 +29,17 @@ const valueTakenSince = invalidResult(
 
 export function createCombinationService(db: Db) {
   async function blockers(trx: Db, survivorId: string, mergedId: string): Promise<Blocker[]> {
-    const found: Blocker[] = (await repo.sharedOpenProgrammes(trx, survivorId, mergedId)).map((programme) => ({ kind: 'sharedProgramme', programme }))
-    for (const pair of await repo.differentOpenIomCohorts(trx, survivorId, mergedId)) found.push({ kind: 'twoIomCohorts', ...pair })
+    const found: Blocker[] = (await repo.sharedOpenProgrammes(trx, survivorId, mergedId)).map((programme) => ({
+      kind: 'sharedProgramme',
+      programme,
+    }))
+    for (const pair of await repo.differentOpenIomCohorts(trx, survivorId, mergedId))
+      found.push({ kind: 'twoIomCohorts', ...pair })
     // A record that absorbed another in the last 30 days keeps that combination reversible: moving
     // its rows on again would leave nothing where the reversal looks for them.
-    const absorbed = (await repo.combinationsOf(trx, mergedId)).filter((c) => c.survivor_id === mergedId && c.reversible)
+    const absorbed = (await repo.combinationsOf(trx, mergedId)).filter(
+      (c) => c.survivor_id === mergedId && c.reversible,
+    )
     for (const c of absorbed) found.push({ kind: 'absorbedRecently', until: c.reversible_until })
     return found
   }
@@ -51,7 +58,12 @@ export function createCombinationService(db: Db) {
     if (!person) return { kind: 'notFound' as const }
     if (person.restricted && !purpose) return { kind: 'needsPurpose' as const }
     const candidates = (
-      await people.findLikelyDuplicates(db, user.visibleAreaIds, { surname: person.surname, forenames: person.forenames, dateOfBirth: person.date_of_birth, pncId: person.pnc_id })
+      await people.findLikelyDuplicates(db, user.visibleAreaIds, {
+        surname: person.surname,
+        forenames: person.forenames,
+        dateOfBirth: person.date_of_birth,
+        pncId: person.pnc_id,
+      })
     ).filter((c) => c.id !== id)
     await recordPersonViewed(db, actor, id, purpose, { page: 'combine', candidateIds: candidates.map((c) => c.id) })
     return { kind: 'found' as const, person, candidates }
@@ -62,11 +74,19 @@ export function createCombinationService(db: Db) {
    * consultation row names the record to keep and carries the other's id (one page, one row).
    * `log` is false when a refused form is shown again: that page was logged when first shown.
    */
-  async function checkPage(user: SessionUser, survivorId: string, mergedId: string, actor: Actor, purposes: { survivor?: string; merged?: string }, log = true) {
+  async function checkPage(
+    user: SessionUser,
+    survivorId: string,
+    mergedId: string,
+    actor: Actor,
+    purposes: { survivor?: string; merged?: string },
+    log = true,
+  ) {
     const survivor = await people.findPersonInAreas(db, survivorId, user.visibleAreaIds)
     if (!survivor) return { kind: 'notFound' as const }
     if (survivor.restricted && !purposes.survivor) return { kind: 'needsPurpose' as const }
-    const merged = survivorId === mergedId ? undefined : await people.findPersonInAreas(db, mergedId, user.visibleAreaIds)
+    const merged =
+      survivorId === mergedId ? undefined : await people.findPersonInAreas(db, mergedId, user.visibleAreaIds)
     if (!merged) return { kind: 'noDuplicate' as const }
     if (merged.restricted && !purposes.merged) {
       if (log) await logCheck(actor, survivorId, mergedId, purposes.survivor, { otherRestricted: true })
@@ -78,19 +98,38 @@ export function createCombinationService(db: Db) {
       await blockers(db, survivorId, mergedId),
       await repo.sharedPartnerCases(db, survivorId, mergedId),
     ]
-    if (log) await logCheck(actor, survivorId, mergedId, [purposes.survivor, purposes.merged].filter(Boolean).join('; '))
+    if (log)
+      await logCheck(actor, survivorId, mergedId, [purposes.survivor, purposes.merged].filter(Boolean).join('; '))
     return { kind: 'found' as const, survivor, merged, survivorCounts, mergedCounts, blocking, sharedCases }
   }
 
-  async function logCheck(actor: Actor, survivorId: string, mergedId: string, purpose: string | undefined, extra: Record<string, unknown> = {}) {
-    await recordPersonViewed(db, actor, survivorId, purpose, { page: 'combine-check', otherPersonId: mergedId, ...extra })
+  async function logCheck(
+    actor: Actor,
+    survivorId: string,
+    mergedId: string,
+    purpose: string | undefined,
+    extra: Record<string, unknown> = {},
+  ) {
+    await recordPersonViewed(db, actor, survivorId, purpose, {
+      page: 'combine-check',
+      otherPersonId: mergedId,
+      ...extra,
+    })
   }
 
   /** Combines the duplicate into the record kept; either record gone, or combined already, is not found. */
-  async function combine(user: SessionUser, survivorId: string, mergedId: string, versions: Versions, reason: string, actor: Actor): Promise<Combined> {
+  async function combine(
+    user: SessionUser,
+    survivorId: string,
+    mergedId: string,
+    versions: Versions,
+    reason: string,
+    actor: Actor,
+  ): Promise<Combined> {
     return db.transaction().execute(async (trx): Promise<Combined> => {
       const survivor = await people.findPersonInAreas(trx, survivorId, user.visibleAreaIds)
-      const merged = survivorId === mergedId ? undefined : await people.findPersonInAreas(trx, mergedId, user.visibleAreaIds)
+      const merged =
+        survivorId === mergedId ? undefined : await people.findPersonInAreas(trx, mergedId, user.visibleAreaIds)
       if (!survivor || !merged) return notFoundResult
       // Checked before any write, under the row locks, so returning here leaves nothing half-done.
       const locked = await repo.lockPeople(trx, [survivorId, mergedId])
@@ -107,17 +146,36 @@ export function createCombinationService(db: Db) {
       const moved: Record<string, number> = {}
       for (const { table, column, rule } of movedReferences) {
         const except =
-          rule === 'aliases' ? await aliasesAlreadyHeld(trx, survivor, mergedId) : rule === 'unlessHeld' ? await keptBehind(trx, table, survivorId, mergedId) : []
+          rule === 'aliases'
+            ? await aliasesAlreadyHeld(trx, survivor, mergedId)
+            : rule === 'unlessHeld'
+              ? await keptBehind(trx, table, survivorId, mergedId)
+              : []
         moved[table] = await moveRows(trx, combinationId, table, column, survivorId, mergedId, except)
       }
       const aliasAdded = await addNameAsAlias(trx, combinationId, survivor, merged)
       const fields = await takeOverFields(trx, combinationId, survivor, merged)
-      await trx.updateTable('person').set({ combined_into: survivorId, version: sql`version + 1`, updated_at: sql`now()` }).where('id', '=', mergedId).execute()
-      await trx.updateTable('person').set({ version: sql`version + 1`, updated_at: sql`now()` }).where('id', '=', survivorId).execute()
+      await trx
+        .updateTable('person')
+        .set({ combined_into: survivorId, version: sql`version + 1`, updated_at: sql`now()` })
+        .where('id', '=', mergedId)
+        .execute()
+      await trx
+        .updateTable('person')
+        .set({ version: sql`version + 1`, updated_at: sql`now()` })
+        .where('id', '=', survivorId)
+        .execute()
       const detail = { combinationId, survivorId, mergedId, rowsMoved: moved, aliasAdded, fieldsTakenOver: fields }
       // Each record's own audit trail shows the combination, so there is one row for each.
       for (const personId of [survivorId, mergedId]) {
-        await recordAudit(trx, actor, { category: 'combination', event: 'person.combined', entityType: 'person_combination', entityId: combinationId, personId, detail })
+        await recordAudit(trx, actor, {
+          category: 'combination',
+          event: 'person.combined',
+          entityType: 'person_combination',
+          entityId: combinationId,
+          personId,
+          detail,
+        })
       }
       return done(combinationId)
     })
@@ -140,8 +198,15 @@ export function createCombinationService(db: Db) {
   async function addNameAsAlias(trx: Db, combinationId: string, survivor: Person, merged: Person): Promise<boolean> {
     const held = [survivor, ...(await people.aliasesOf(trx, survivor.id))]
     if (held.some((h) => sameName(h, merged))) return false
-    const row = await trx.insertInto('person_alias').values({ person_id: survivor.id, surname: merged.surname, forenames: merged.forenames }).returning('id').executeTakeFirstOrThrow()
-    await trx.insertInto('person_combination_change').values({ combination_id: combinationId, change: 'added', table_name: 'person_alias', row_id: row.id }).execute()
+    const row = await trx
+      .insertInto('person_alias')
+      .values({ person_id: survivor.id, surname: merged.surname, forenames: merged.forenames })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await trx
+      .insertInto('person_combination_change')
+      .values({ combination_id: combinationId, change: 'added', table_name: 'person_alias', row_id: row.id })
+      .execute()
     return true
   }
 
@@ -155,9 +220,17 @@ export function createCombinationService(db: Db) {
     for (const field of ['pnc_id', 'cro_number'] as const) {
       const value = merged[field]
       if (survivor[field] !== null || value === null) continue
-      await trx.updateTable('person').set({ [field]: null }).where('id', '=', merged.id).execute()
+      await trx
+        .updateTable('person')
+        .set({ [field]: null })
+        .where('id', '=', merged.id)
+        .execute()
       await repo.recordFieldChange(trx, combinationId, merged.id, field, value, null)
-      await trx.updateTable('person').set({ [field]: value }).where('id', '=', survivor.id).execute()
+      await trx
+        .updateTable('person')
+        .set({ [field]: value })
+        .where('id', '=', survivor.id)
+        .execute()
       await repo.recordFieldChange(trx, combinationId, survivor.id, field, null, value)
       taken.push(field)
     }
@@ -175,7 +248,10 @@ export function createCombinationService(db: Db) {
     if (!person) return { kind: 'notFound' as const }
     if (person.restricted && !purpose) return { kind: 'needsPurpose' as const }
     const combinations = await repo.combinationsOf(db, id)
-    await recordPersonViewed(db, actor, id, purpose, { page: 'combinations', combinationIds: combinations.map((c) => c.id) })
+    await recordPersonViewed(db, actor, id, purpose, {
+      page: 'combinations',
+      combinationIds: combinations.map((c) => c.id),
+    })
     return { kind: 'found' as const, person, combinations }
   }
 
@@ -187,9 +263,18 @@ export function createCombinationService(db: Db) {
   }
 
   /** Undoes a combination made into this record; done answers the record given back. */
-  async function reverse(user: SessionUser, personId: string, combinationId: string, version: number, reason: string, actor: Actor): Promise<WriteResult> {
+  async function reverse(
+    user: SessionUser,
+    personId: string,
+    combinationId: string,
+    version: number,
+    reason: string,
+    actor: Actor,
+  ): Promise<WriteResult> {
     try {
-      return await db.transaction().execute((trx) => reverseIn(trx, user, personId, combinationId, version, reason, actor))
+      return await db
+        .transaction()
+        .execute((trx) => reverseIn(trx, user, personId, combinationId, version, reason, actor))
     } catch (error) {
       // A value given back is now someone else's (a PNC ID typed onto another record since): the
       // whole reversal rolls back and the user is told why.
@@ -198,42 +283,77 @@ export function createCombinationService(db: Db) {
     }
   }
 
-  async function reverseIn(trx: Db, user: SessionUser, personId: string, combinationId: string, version: number, reason: string, actor: Actor): Promise<WriteResult> {
+  async function reverseIn(
+    trx: Db,
+    user: SessionUser,
+    personId: string,
+    combinationId: string,
+    version: number,
+    reason: string,
+    actor: Actor,
+  ): Promise<WriteResult> {
     const combination = await repo.lockCombination(trx, combinationId)
     if (!combination || combination.survivor_id !== personId) return notFoundResult
     const { survivor_id: survivorId, merged_id: mergedId } = combination
     const areas = user.visibleAreaIds
     const survivorInScope = await people.findPersonInAreas(trx, survivorId, areas)
     // While combined, the merged record is hidden from the ordinary look-up.
-    const mergedInScope = combination.reversed_at === null ? await people.findCombinedRecord(trx, mergedId, areas) : await people.findPersonInAreas(trx, mergedId, areas)
+    const mergedInScope =
+      combination.reversed_at === null
+        ? await people.findCombinedRecord(trx, mergedId, areas)
+        : await people.findPersonInAreas(trx, mergedId, areas)
     if (!survivorInScope || !mergedInScope) return notFoundResult
     if (combination.version !== version || combination.reversed_at !== null) return staleResult
-    if (!combination.within_window) return invalidResult('combinations', 'This combination was made more than 30 days ago and can no longer be reversed')
+    if (!combination.within_window)
+      return invalidResult(
+        'combinations',
+        'This combination was made more than 30 days ago and can no longer be reversed',
+      )
     await repo.lockPeople(trx, [survivorId, mergedId])
 
     const changes = await repo.changesOf(trx, combinationId)
     const added = changes.filter((c) => c.change === 'added').map((c) => c.row_id)
     if (added.length > 0) await trx.deleteFrom('person_alias').where('id', 'in', added).execute()
     const movedBack: Record<string, number> = {}
-    for (const { table, column } of movedReferences) movedBack[table] = await moveRowsBack(trx, combinationId, table, column, survivorId, mergedId)
+    for (const { table, column } of movedReferences)
+      movedBack[table] = await moveRowsBack(trx, combinationId, table, column, survivorId, mergedId)
     // The kept record gives back what it took before the merged record takes it again (unique values).
-    const fields = changes.filter((c) => c.change === 'field').sort((a, b) => Number(b.row_id === survivorId) - Number(a.row_id === survivorId))
+    const fields = changes
+      .filter((c) => c.change === 'field')
+      .sort((a, b) => Number(b.row_id === survivorId) - Number(a.row_id === survivorId))
     for (const change of fields) {
       const column = change.column_name as CombinedField
       const type = sql.raw(combinedFields[column])
       await sql`update person set ${sql.ref(column)} = cast(${change.old_value} as ${type})
-                 where id = ${change.row_id} and ${sql.ref(column)} is not distinct from cast(${change.new_value} as ${type})`.execute(trx)
+                 where id = ${change.row_id} and ${sql.ref(column)} is not distinct from cast(${change.new_value} as ${type})`.execute(
+        trx,
+      )
     }
     await trx
       .updateTable('person_combination')
       .set({ reversed_at: sql`now()`, reversed_by: user.id, reversal_reason: reason, version: sql`version + 1` })
       .where('id', '=', combinationId)
       .execute()
-    await trx.updateTable('person').set({ combined_into: null, version: sql`version + 1`, updated_at: sql`now()` }).where('id', '=', mergedId).execute()
-    await trx.updateTable('person').set({ version: sql`version + 1`, updated_at: sql`now()` }).where('id', '=', survivorId).execute()
+    await trx
+      .updateTable('person')
+      .set({ combined_into: null, version: sql`version + 1`, updated_at: sql`now()` })
+      .where('id', '=', mergedId)
+      .execute()
+    await trx
+      .updateTable('person')
+      .set({ version: sql`version + 1`, updated_at: sql`now()` })
+      .where('id', '=', survivorId)
+      .execute()
     const detail = { combinationId, survivorId, mergedId, rowsMovedBack: movedBack, aliasesRemoved: added.length }
     for (const id of [survivorId, mergedId]) {
-      await recordAudit(trx, actor, { category: 'combination', event: 'person.uncombined', entityType: 'person_combination', entityId: combinationId, personId: id, detail })
+      await recordAudit(trx, actor, {
+        category: 'combination',
+        event: 'person.uncombined',
+        entityType: 'person_combination',
+        entityId: combinationId,
+        personId: id,
+        detail,
+      })
     }
     return done(mergedId)
   }

@@ -41,12 +41,14 @@ export const combinationOwnReferences: Record<string, string> = {
   'person_combination.merged_id': 'the record combined into it',
 }
 
-const reportShare = "what the record adds to the report's tallies; the database works both records' shares out again when their rows move"
+const reportShare =
+  "what the record adds to the report's tallies; the database works both records' shares out again when their rows move"
 
 /** Columns that name a person without a foreign key, and why they stay with the merged record's id. */
 export const unmovedPersonColumns: Record<string, string> = {
   'audit_event.person_id': 'the audit log is append-only: what was done to which record stays true',
-  'audit_pending.person_id': 'an audit row waiting to be sealed into the append-only log, where it joins as it was written',
+  'audit_pending.person_id':
+    'an audit row waiting to be sealed into the append-only log, where it joins as it was written',
   'retention_decision.person_id': 'a review decision was about that record; the kept record has its own review date',
   'report_day_share.person_id': reportShare,
   'report_cohort_share.person_id': reportShare,
@@ -54,8 +56,10 @@ export const unmovedPersonColumns: Record<string, string> = {
   'report_failure_share.person_id': reportShare,
   'report_link_share.person_id': reportShare,
   'report_dirty.person_id': 'people whose report shares are due to be worked out again before the transaction commits',
-  'cid_listing.person_id': "the CID list's copy of a listed entry; the database works both records' rows out again when their entries move",
-  'cid_listing_dirty.person_id': 'people whose CID list rows are due to be worked out again before the transaction commits',
+  'cid_listing.person_id':
+    "the CID list's copy of a listed entry; the database works both records' rows out again when their entries move",
+  'cid_listing_dirty.person_id':
+    'people whose CID list rows are due to be worked out again before the transaction commits',
 }
 
 /** The person fields a combination may change, with their SQL types (to restore them exactly). */
@@ -63,7 +67,15 @@ export const combinedFields = { pnc_id: 'text', cro_number: 'text', restricted: 
 export type CombinedField = keyof typeof combinedFields
 
 /** Moves every row of `merged` in one table to `survivor`, listing each moved row. One statement. */
-export async function moveRows(db: Db, combinationId: string, table: string, column: string, survivorId: string, mergedId: string, except: readonly string[] = []) {
+export async function moveRows(
+  db: Db,
+  combinationId: string,
+  table: string,
+  column: string,
+  survivorId: string,
+  mergedId: string,
+  except: readonly string[] = [],
+) {
   const result = await sql<{ n: number }>`
     with moved as (
       update ${sql.table(table)} set ${sql.ref(column)} = ${survivorId}
@@ -82,7 +94,14 @@ export async function moveRows(db: Db, combinationId: string, table: string, col
  * Moves back the rows that moved and still point at the kept record (a row deleted or moved
  * since is left as it is). One statement per table.
  */
-export async function moveRowsBack(db: Db, combinationId: string, table: string, column: string, survivorId: string, mergedId: string) {
+export async function moveRowsBack(
+  db: Db,
+  combinationId: string,
+  table: string,
+  column: string,
+  survivorId: string,
+  mergedId: string,
+) {
   const result = await sql`
     update ${sql.table(table)} t set ${sql.ref(column)} = ${mergedId}
       from person_combination_change c

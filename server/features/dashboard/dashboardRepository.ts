@@ -17,7 +17,14 @@ const areaFilter = (areaIds: readonly string[]) => sql`p.area_id = any(${sql.val
 const personInAreas = (personId: string, areaIds: readonly string[]) =>
   sql`(select p.area_id from person p where p.id = ${sql.ref(personId)}) = any(${sql.val([...areaIds])}::uuid[])`
 
-export async function iomPanel(db: Db, userId: string, areaIds: readonly string[], today: string, weekEnd: Date, weekStart: Date) {
+export async function iomPanel(
+  db: Db,
+  userId: string,
+  areaIds: readonly string[],
+  today: string,
+  weekEnd: Date,
+  weekStart: Date,
+) {
   const result = await sql<{
     red: number
     amber: number
@@ -54,8 +61,20 @@ export async function iomPanel(db: Db, userId: string, areaIds: readonly string[
  * from checking the area of every row first, as it did: over 4,000 person lookups, and the two
  * counts took 27 ms where they now take 16.
  */
-export async function dipPanel(db: Db, areaIds: readonly string[], dayStart: Date, dayEnd: Date, now: Date, today: string) {
-  const result = await sql<{ today_total: number; today_to_record: number; awaiting_statement: number; disputed_unconfirmed: number }>`
+export async function dipPanel(
+  db: Db,
+  areaIds: readonly string[],
+  dayStart: Date,
+  dayEnd: Date,
+  now: Date,
+  today: string,
+) {
+  const result = await sql<{
+    today_total: number
+    today_to_record: number
+    awaiting_statement: number
+    disputed_unconfirmed: number
+  }>`
     select
       (select count(*) from appointment a
         where a.scheduled_at >= ${dayStart} and a.scheduled_at < ${dayEnd} and ${personInAreas('a.person_id', areaIds)})::int as today_total,
@@ -94,7 +113,9 @@ export async function supervisorPanel(db: Db, areaIds: readonly string[], today:
       (select count(*) from cid_entry e where e.status = 'proposed' and ${personInAreas('e.person_id', areaIds)})::int as proposals,
       (select count(*) from referral r where r.status = 'pending' and ${personInAreas('r.person_id', areaIds)})::int as referrals,
       (select count(*) from cid_entry e join dip_failure f on f.id = e.failure_id
-        where e.status = 'countersigned' and ${statusOn('f', today)} = 'time_barred' and ${personInAreas('e.person_id', areaIds)})::int as time_barred_to_close`.execute(db)
+        where e.status = 'countersigned' and ${statusOn('f', today)} = 'time_barred' and ${personInAreas('e.person_id', areaIds)})::int as time_barred_to_close`.execute(
+    db,
+  )
   return result.rows[0]
 }
 
@@ -109,9 +130,15 @@ export function teamPerformance(db: Db, areaIds: readonly string[], today: strin
     .selectFrom(leadOfficersQuery(db, areaIds).as('u'))
     .select([
       'u.display_name as officer',
-      sql<number>`(select count(*) from cohort_membership m where m.lead_officer_id = u.id and m.status <> 'ended')::int`.as('caseload'),
-      sql<number>`(select count(*) from action x where x.owner_id = u.id and x.status = 'open' and x.due_date < ${today})::int`.as('overdue'),
-      sql<number>`(select count(*) from contact c where c.recorded_by = u.id and c.contact_date >= ${today}::date - 30)::int`.as('contacts_30_days'),
+      sql<number>`(select count(*) from cohort_membership m where m.lead_officer_id = u.id and m.status <> 'ended')::int`.as(
+        'caseload',
+      ),
+      sql<number>`(select count(*) from action x where x.owner_id = u.id and x.status = 'open' and x.due_date < ${today})::int`.as(
+        'overdue',
+      ),
+      sql<number>`(select count(*) from contact c where c.recorded_by = u.id and c.contact_date >= ${today}::date - 30)::int`.as(
+        'contacts_30_days',
+      ),
     ])
     .orderBy('u.display_name')
     .orderBy('u.id')
@@ -119,7 +146,12 @@ export function teamPerformance(db: Db, areaIds: readonly string[], today: strin
 }
 
 /** The links the partner's own list shows: their agency's, shared under an agreement of their agency in force today. */
-export async function partnerPanel(db: Db, agency: 'marac' | 'yos' | 'mash', areaIds: readonly string[], today: string) {
+export async function partnerPanel(
+  db: Db,
+  agency: 'marac' | 'yos' | 'mash',
+  areaIds: readonly string[],
+  today: string,
+) {
   const result = await sql<{ open: number; opened_30_days: number }>`
     select count(*) filter (where l.status = 'open')::int as open,
            count(*) filter (where l.opened_on >= ${today}::date - 30)::int as opened_30_days
@@ -132,7 +164,13 @@ export async function partnerPanel(db: Db, agency: 'marac' | 'yos' | 'mash', are
 
 /** The partnership's picture in a partner's boroughs: counts only, shown through partnerCount. */
 export async function partnershipPicture(db: Db, areaIds: readonly string[], today: string) {
-  const result = await sql<{ iom_fixed: number; iom_flex: number; iom_free: number; dip: number; tests_30_days: number }>`
+  const result = await sql<{
+    iom_fixed: number
+    iom_flex: number
+    iom_free: number
+    dip: number
+    tests_30_days: number
+  }>`
     select
       count(*) filter (where m.programme = 'iom_fixed')::int as iom_fixed,
       count(*) filter (where m.programme = 'iom_flex')::int as iom_flex,

@@ -4,7 +4,12 @@ import type { SessionUser } from '../../auth/sessionUser.ts'
 import { can } from '../../auth/sessionUser.ts'
 import { addDays, todayInLondon } from '../../domain/time.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
-import { arrestedAwaitingChargeForLeadOfficer, countersignedForLeadOfficer, markerReviewsOverdue, suspendedEntries } from '../cid/cidRepository.ts'
+import {
+  arrestedAwaitingChargeForLeadOfficer,
+  countersignedForLeadOfficer,
+  markerReviewsOverdue,
+  suspendedEntries,
+} from '../cid/cidRepository.ts'
 import { chargeWarningDays, londonInstant } from '../dip/dipRules.ts'
 import { linkAgencyOf, partnerCount } from '../partners/disclosurePolicy.ts'
 import * as repo from './dashboardRepository.ts'
@@ -16,7 +21,6 @@ const noticePanels = ['cidNotices', 'markerReviews', 'chargeDue', 'suspended'] a
 
 /** What each role needs to see first. Counts only, except the notices that name people (logged). */
 export function createDashboardService(db: Kysely<Database>, clock: () => Date = () => new Date()) {
-
   async function forUser(user: SessionUser, actor: Actor) {
     const now = clock()
     const today = todayInLondon(now)
@@ -29,7 +33,8 @@ export function createDashboardService(db: Kysely<Database>, clock: () => Date =
     const panels: Record<string, () => Promise<unknown>> = {}
     if (can(user, 'caseload.view') && user.role !== 'dip_worker') {
       panels.iom = () => repo.iomPanel(db, user.id, areas, today, weekEnd, dayStart)
-      panels.cidNotices = () => countersignedForLeadOfficer(db, user.id, areas, new Date(now.getTime() - 14 * 86_400_000))
+      panels.cidNotices = () =>
+        countersignedForLeadOfficer(db, user.id, areas, new Date(now.getTime() - 14 * 86_400_000))
       panels.markerReviews = () => markerReviewsOverdue(db, user.id, areas, today)
       panels.chargeDue = () => arrestedAwaitingChargeForLeadOfficer(db, user.id, areas, today, chargeWarningDays)
     }
@@ -55,12 +60,22 @@ export function createDashboardService(db: Kysely<Database>, clock: () => Date =
     const results = await Promise.all(entries.map(([, read]) => read()))
     const home: Record<string, unknown> = Object.fromEntries(entries.map(([name], i) => [name, results[i]]))
     // The notices name people: one consultation of all of them for the page (one request, one row).
-    const named = noticePanels.flatMap((name) => (home[name] as { person_id: string }[] | undefined) ?? []).map((n) => n.person_id)
-    if (named.length > 0) await recordAudit(db, actor, { category: 'consultation', event: 'home.notices', detail: { personIds: [...new Set(named)] } })
+    const named = noticePanels
+      .flatMap((name) => (home[name] as { person_id: string }[] | undefined) ?? [])
+      .map((n) => n.person_id)
+    if (named.length > 0)
+      await recordAudit(db, actor, {
+        category: 'consultation',
+        event: 'home.notices',
+        detail: { personIds: [...new Set(named)] },
+      })
     if (home.supervisor && home.team) {
       // The same figure as the team table's column, so the card and the table cannot disagree.
       const team = home.team as Awaited<ReturnType<typeof repo.teamPerformance>>
-      home.supervisor = { ...(home.supervisor as object), team_overdue_actions: team.reduce((sum, officer) => sum + officer.overdue, 0) }
+      home.supervisor = {
+        ...(home.supervisor as object),
+        team_overdue_actions: team.reduce((sum, officer) => sum + officer.overdue, 0),
+      }
     }
     return home
   }

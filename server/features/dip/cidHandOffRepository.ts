@@ -43,7 +43,14 @@ export async function proposeEligible(db: Db, today: string): Promise<number> {
 
 export async function insertEntryEvent(
   db: Db,
-  event: { entryId: string; kind: string; eventDate: string; reference?: string | null; note?: string | null; recordedBy: string | null },
+  event: {
+    entryId: string
+    kind: string
+    eventDate: string
+    reference?: string | null
+    note?: string | null
+    recordedBy: string | null
+  },
 ) {
   await db
     .insertInto('cid_entry_event')
@@ -64,7 +71,13 @@ export async function insertEntryEvent(
  */
 export async function followFailureOutcome(
   db: Db,
-  failure: { id: string; outcome: 'arrested' | 'charged' | 'summonsed' | 'no_further_action' | 'withdrawn'; eventDate: string; reference: string | null; recordedBy: string },
+  failure: {
+    id: string
+    outcome: 'arrested' | 'charged' | 'summonsed' | 'no_further_action' | 'withdrawn'
+    eventDate: string
+    reference: string | null
+    recordedBy: string
+  },
 ): Promise<number> {
   const moved = await db
     .updateTable('cid_entry')
@@ -74,7 +87,14 @@ export async function followFailureOutcome(
     .returning('id')
     .execute()
   for (const entry of moved) {
-    await insertEntryEvent(db, { entryId: entry.id, kind: failure.outcome, eventDate: failure.eventDate, reference: failure.reference, note: 'Recorded on the DIP failure', recordedBy: failure.recordedBy })
+    await insertEntryEvent(db, {
+      entryId: entry.id,
+      kind: failure.outcome,
+      eventDate: failure.eventDate,
+      reference: failure.reference,
+      note: 'Recorded on the DIP failure',
+      recordedBy: failure.recordedBy,
+    })
   }
   return moved.length
 }
@@ -84,7 +104,13 @@ export async function followFailureOutcome(
  * statement was withdrawn): proposed and countersigned entries are suspended, off the CID list,
  * and wait for a supervisor to countersign them again or reject them. Same transaction.
  */
-export async function suspendEntriesOf(db: Db, failureId: string, eventDate: string, note: string, recordedBy: string): Promise<number> {
+export async function suspendEntriesOf(
+  db: Db,
+  failureId: string,
+  eventDate: string,
+  note: string,
+  recordedBy: string,
+): Promise<number> {
   const moved = await db
     .updateTable('cid_entry')
     .set({ status: 'suspended', version: sql`version + 1` })
@@ -92,6 +118,7 @@ export async function suspendEntriesOf(db: Db, failureId: string, eventDate: str
     .where('status', 'in', ['proposed', 'countersigned'])
     .returning('id')
     .execute()
-  for (const entry of moved) await insertEntryEvent(db, { entryId: entry.id, kind: 'suspended', eventDate, note, recordedBy })
+  for (const entry of moved)
+    await insertEntryEvent(db, { entryId: entry.id, kind: 'suspended', eventDate, note, recordedBy })
   return moved.length
 }

@@ -25,8 +25,19 @@ export function dipAppointmentRoutes({ dipService }: Deps): RouteDefinition[] {
     const a = await dipService.appointment(signedInUser(req), appointmentIdOf(req), actorFrom(req))
     if (!a) throw notFound('Appointment')
     const booked = appointmentAsBooked(a)
-    const start = { appointmentDate: dateParts(booked.day), appointmentTime: booked.time, place: booked.place, followUpDate: dateParts(null), version: booked.version }
-    await renderPage(res, 'dip/appointment', { ...presentAppointmentPage(a, dipService.now()), values: { ...start, ...values }, errors }, errors ? 400 : 200)
+    const start = {
+      appointmentDate: dateParts(booked.day),
+      appointmentTime: booked.time,
+      place: booked.place,
+      followUpDate: dateParts(null),
+      version: booked.version,
+    }
+    await renderPage(
+      res,
+      'dip/appointment',
+      { ...presentAppointmentPage(a, dipService.now()), values: { ...start, ...values }, errors },
+      errors ? 400 : 200,
+    )
   }
 
   return [
@@ -42,7 +53,13 @@ export function dipAppointmentRoutes({ dipService }: Deps): RouteDefinition[] {
         const today = todayInLondon()
         const from = londonInstant(today, '00:00')
         const to = londonInstant(addDays(today, range === 'week' ? 7 : 1), '00:00')
-        const { rows, hasNext } = await dipService.appointments(signedInUser(req), from, to, windowOf(page.data), actorFrom(req))
+        const { rows, hasNext } = await dipService.appointments(
+          signedInUser(req),
+          from,
+          to,
+          windowOf(page.data),
+          actorFrom(req),
+        )
         if (page.data > 1 && rows.length === 0) throw notFound('Page')
         await renderPage(res, 'dip/appointments', {
           ...presentAppointmentList(rows, range, today, dipService.now()),
@@ -69,7 +86,10 @@ export function dipAppointmentRoutes({ dipService }: Deps): RouteDefinition[] {
         // Without good cause the attendance is a failure: its statement is the next thing to do.
         done: (_req, { personId, failureId }) =>
           failureId
-            ? { message: 'Attendance recorded. This is a failure without good cause: produce the evidential statement.', redirect: `/failures/${failureId}` }
+            ? {
+                message: 'Attendance recorded. This is a failure without good cause: produce the evidential statement.',
+                redirect: `/failures/${failureId}`,
+              }
             : { message: 'Attendance recorded (RA3)', redirect: `/people/${personId}` },
       }),
     },

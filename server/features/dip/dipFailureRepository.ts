@@ -18,7 +18,13 @@ export const statusOn = (alias: string, today: string) =>
 
 export async function insertFailure(
   db: Db,
-  failure: { appointmentId: string; personId: string; section: 's12' | 's14'; failureDate: string; timeBarDate: string },
+  failure: {
+    appointmentId: string
+    personId: string
+    section: 's12' | 's14'
+    failureDate: string
+    timeBarDate: string
+  },
 ): Promise<string> {
   const row = await db
     .insertInto('dip_failure')
@@ -36,7 +42,14 @@ export async function insertFailure(
 
 export async function insertFailureEvent(
   db: Db,
-  event: { failureId: string; kind: FailureEventKind; eventDate: string; reference?: string | null; note?: string | null; recordedBy: string | null },
+  event: {
+    failureId: string
+    kind: FailureEventKind
+    eventDate: string
+    reference?: string | null
+    note?: string | null
+    recordedBy: string | null
+  },
 ): Promise<void> {
   await db
     .insertInto('dip_failure_event')
@@ -51,7 +64,12 @@ export async function insertFailureEvent(
     .execute()
 }
 
-export function findFailureInAreas(db: Db, failureId: string, areaIds: readonly string[], today: string = todayInLondon()) {
+export function findFailureInAreas(
+  db: Db,
+  failureId: string,
+  areaIds: readonly string[],
+  today: string = todayInLondon(),
+) {
   if (areaIds.length === 0) return Promise.resolve(undefined)
   return db
     .selectFrom('dip_failure as f')
@@ -109,7 +127,9 @@ export function findFailureInAreas(db: Db, failureId: string, areaIds: readonly 
       'imposer.display_name as imposed_by_name',
       'producer.display_name as statement_produced_by_name',
       sql<string | null>`(select ev.recorded_by from dip_failure_event ev
-                          where ev.failure_id = f.id and ev.kind = 'circulated_wanted' order by ev.recorded_at desc limit 1)`.as('circulated_by'),
+                          where ev.failure_id = f.id and ev.kind = 'circulated_wanted' order by ev.recorded_at desc limit 1)`.as(
+        'circulated_by',
+      ),
     ])
     .where('f.id', '=', failureId)
     .where('p.area_id', 'in', [...areaIds])
@@ -169,12 +189,26 @@ export async function closeTimeBarredFailures(db: Db, today: string): Promise<nu
   return result.rows[0]?.n ?? 0
 }
 
-export function failuresAwaitingStatement(db: Db, areaIds: readonly string[], limit: number, today: string = todayInLondon()) {
+export function failuresAwaitingStatement(
+  db: Db,
+  areaIds: readonly string[],
+  limit: number,
+  today: string = todayInLondon(),
+) {
   if (areaIds.length === 0) return Promise.resolve([])
   return db
     .selectFrom('dip_failure as f')
     .innerJoin('person as p', 'p.id', 'f.person_id')
-    .select(['f.id', 'f.section', 'f.failure_date', 'f.time_bar_date', 'p.id as person_id', 'p.surname', 'p.forenames', 'p.pnc_id'])
+    .select([
+      'f.id',
+      'f.section',
+      'f.failure_date',
+      'f.time_bar_date',
+      'p.id as person_id',
+      'p.surname',
+      'p.forenames',
+      'p.pnc_id',
+    ])
     .where(statusOn('f', today), '=', 'open')
     .where('f.statement_produced_on', 'is', null)
     .where('p.area_id', 'in', [...areaIds])
@@ -186,7 +220,17 @@ export function failuresAwaitingStatement(db: Db, areaIds: readonly string[], li
 export function failuresQuery(db: Db, personId: string, today: string = todayInLondon()) {
   return db
     .selectFrom('dip_failure as f')
-    .select(['f.id', 'f.section', 'f.failure_date', 'f.time_bar_date', statusOn('f', today).as('status'), 'f.statement_produced_on', 'f.wanted_since', 'f.wanted_reference', 'f.version'])
+    .select([
+      'f.id',
+      'f.section',
+      'f.failure_date',
+      'f.time_bar_date',
+      statusOn('f', today).as('status'),
+      'f.statement_produced_on',
+      'f.wanted_since',
+      'f.wanted_reference',
+      'f.version',
+    ])
     .where('f.person_id', '=', personId)
     .orderBy('f.failure_date', 'desc')
 }
@@ -207,7 +251,16 @@ export function recentlyTimeBarred(db: Db, areaIds: readonly string[], today: st
   return db
     .selectFrom('dip_failure as f')
     .innerJoin('person as p', 'p.id', 'f.person_id')
-    .select(['f.id', 'f.section', 'f.failure_date', 'f.time_bar_date', 'f.wanted_since', 'p.id as person_id', 'p.surname', 'p.forenames'])
+    .select([
+      'f.id',
+      'f.section',
+      'f.failure_date',
+      'f.time_bar_date',
+      'f.wanted_since',
+      'p.id as person_id',
+      'p.surname',
+      'p.forenames',
+    ])
     .where(statusOn('f', today), '=', 'time_barred')
     .where('f.time_bar_date', '>=', sql<string>`${today}::date - 90`)
     .where('p.area_id', 'in', [...areaIds])

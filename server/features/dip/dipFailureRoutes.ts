@@ -25,13 +25,27 @@ const failureIdOf = (req: Request) => idParam(req, 'failureId', 'Failure')
 
 /** Failures to attend or remain (s12/s14): the statements awaited, each failure's page and statement, and what follows. */
 export function dipFailureRoutes({ dipService }: Deps): RouteDefinition[] {
-  async function failurePage(req: Request, res: Response, view: 'dip/failure' | 'dip/statement', values: FormValues, errors?: FormErrors) {
+  async function failurePage(
+    req: Request,
+    res: Response,
+    view: 'dip/failure' | 'dip/statement',
+    values: FormValues,
+    errors?: FormErrors,
+  ) {
     const user = signedInUser(req)
     const failure = await dipService.failure(user, failureIdOf(req), actorFrom(req))
     if (!failure) throw notFound('Failure')
     const today = todayInLondon()
-    const shown = presentFailurePage(failure, today, view === 'dip/statement', { police: can(user, 'dip.police'), statements: can(user, 'dip.statements') })
-    await renderPage(res, view, { ...shown, values: { wantedOn: dateParts(today), outcomeOn: dateParts(today), ...values }, errors }, errors ? 400 : 200)
+    const shown = presentFailurePage(failure, today, view === 'dip/statement', {
+      police: can(user, 'dip.police'),
+      statements: can(user, 'dip.statements'),
+    })
+    await renderPage(
+      res,
+      view,
+      { ...shown, values: { wantedOn: dateParts(today), outcomeOn: dateParts(today), ...values }, errors },
+      errors ? 400 : 200,
+    )
   }
 
   /**
@@ -67,7 +81,10 @@ export function dipFailureRoutes({ dipService }: Deps): RouteDefinition[] {
       audit: 'consultation',
       handler: async (req, res) => {
         const { rows, timeBarred } = await dipService.awaitingStatements(signedInUser(req), actorFrom(req))
-        await renderPage(res, 'dip/failures', { title: 'Failures awaiting a statement', ...presentAwaitingStatements(rows, timeBarred, todayInLondon()) })
+        await renderPage(res, 'dip/failures', {
+          title: 'Failures awaiting a statement',
+          ...presentAwaitingStatements(rows, timeBarred, todayInLondon()),
+        })
       },
     },
     {
@@ -84,8 +101,20 @@ export function dipFailureRoutes({ dipService }: Deps): RouteDefinition[] {
       audit: 'consultation',
       handler: (req, res) => failurePage(req, res, 'dip/statement', {}),
     },
-    failureForm('statement', 'dip.statements', statementSchema, (user, id, data, actor) => dipService.produceStatement(user, id, data.version, actor), 'Statement recorded as produced and signed'),
-    failureForm('statement/withdraw', 'dip.statements', withdrawStatementSchema, dipService.withdrawStatement, 'Statement withdrawn: the failure is awaiting a statement again'),
+    failureForm(
+      'statement',
+      'dip.statements',
+      statementSchema,
+      (user, id, data, actor) => dipService.produceStatement(user, id, data.version, actor),
+      'Statement recorded as produced and signed',
+    ),
+    failureForm(
+      'statement/withdraw',
+      'dip.statements',
+      withdrawStatementSchema,
+      dipService.withdrawStatement,
+      'Statement withdrawn: the failure is awaiting a statement again',
+    ),
     failureForm('wanted', 'dip.police', wantedSchema, dipService.circulateWanted, 'Recorded as circulated wanted'),
     failureForm('outcome', 'dip.police', outcomeSchema, dipService.recordOutcome, 'Outcome recorded'),
   ]

@@ -31,8 +31,14 @@ const conditionOptions = [
 export function presentTestForm({ suites, offences }: ReferenceLists) {
   return {
     title: 'Record a drug test (DT1)',
-    suiteOptions: [{ value: '', text: 'Select a custody suite' }, ...suites.map((s) => ({ value: s.code, text: s.name }))],
-    offenceOptions: [{ value: '', text: 'None: authorised by an inspector' }, ...offences.map((o) => ({ value: o.code, text: o.label }))],
+    suiteOptions: [
+      { value: '', text: 'Select a custody suite' },
+      ...suites.map((s) => ({ value: s.code, text: s.name })),
+    ],
+    offenceOptions: [
+      { value: '', text: 'None: authorised by an inspector' },
+      ...offences.map((o) => ({ value: o.code, text: o.label })),
+    ],
     conditionOptions,
     resultOptions,
     yesNoOptions,
@@ -50,11 +56,19 @@ export function presentTestPage(test: Parameters<typeof presentTest>[0]) {
  * the initial appointment on the earliest day the law allows after it.
  */
 export function assessmentStartDays(test: { sample_taken_at: Date; disputed: boolean }) {
-  return { imposedDate: londonDay(test.sample_taken_at), appointmentDate: earliestInitialAppointment(test.sample_taken_at, test.disputed) }
+  return {
+    imposedDate: londonDay(test.sample_taken_at),
+    appointmentDate: earliestInitialAppointment(test.sample_taken_at, test.disputed),
+  }
 }
 
 /** Today's (or this week's) appointments: the week's list gives each one's day as well as its time. */
-export function presentAppointmentList(rows: Parameters<typeof presentAppointmentRow>[0][], range: 'today' | 'week', today: string, now: Date) {
+export function presentAppointmentList(
+  rows: Parameters<typeof presentAppointmentRow>[0][],
+  range: 'today' | 'week',
+  today: string,
+  now: Date,
+) {
   return {
     title: range === 'week' ? "This week's appointments" : "Today's appointments",
     range,
@@ -75,7 +89,12 @@ export function presentAppointmentPage(appointment: Parameters<typeof presentApp
 
 /** The change form (RA2) starts from the appointment as booked: its day ('YYYY-MM-DD'), time and place, and the version read. */
 export function appointmentAsBooked(a: { scheduled_at: Date; place: string; version: number }) {
-  return { day: londonDay(a.scheduled_at), time: formatTime(a.scheduled_at), place: a.place, version: String(a.version) }
+  return {
+    day: londonDay(a.scheduled_at),
+    time: formatTime(a.scheduled_at),
+    place: a.place,
+    version: String(a.version),
+  }
 }
 
 /**

@@ -19,19 +19,31 @@ const dayAndTime = new Intl.DateTimeFormat('en-GB', {
 export const formatTime = (instant: Date) => time.format(instant)
 export const formatWhen = (instant: Date) => dayAndTime.format(instant)
 
-export const resultLabels: Record<TestResult, string> = { positive: 'Positive', negative: 'Negative', not_tested: 'Not tested' }
-export const resultOptions = (['positive', 'negative', 'not_tested'] as const).map((value) => ({ value, text: resultLabels[value] }))
+export const resultLabels: Record<TestResult, string> = {
+  positive: 'Positive',
+  negative: 'Negative',
+  not_tested: 'Not tested',
+}
+export const resultOptions = (['positive', 'negative', 'not_tested'] as const).map((value) => ({
+  value,
+  text: resultLabels[value],
+}))
 export const refusalActionLabels = {
   charged: 'Charged with refusing without good cause (PACE s63C)',
   reported: 'Reported for summons for refusing (PACE s63C)',
   good_cause: 'Good cause for the refusal accepted: no offence',
   pending: 'Decision on the refusal still to be made',
 } as const
-export const refusalActionOptions = (['charged', 'reported', 'good_cause', 'pending'] as const).map((value) => ({ value, text: refusalActionLabels[value] }))
+export const refusalActionOptions = (['charged', 'reported', 'good_cause', 'pending'] as const).map((value) => ({
+  value,
+  text: refusalActionLabels[value],
+}))
 
 /** A custody result with the laboratory's beside it, in words: "Positive; laboratory: negative (4 December 2026)". */
 export function resultWithLab(custody: TestResult, lab: TestResult | null, confirmedOn: string | null): string {
-  return lab ? `${resultLabels[custody]}; laboratory: ${resultLabels[lab].toLowerCase()}${confirmedOn ? ` (${formatDate(confirmedOn)})` : ''}` : resultLabels[custody]
+  return lab
+    ? `${resultLabels[custody]}; laboratory: ${resultLabels[lab].toLowerCase()}${confirmedOn ? ` (${formatDate(confirmedOn)})` : ''}`
+    : resultLabels[custody]
 }
 
 export const yesNoOptions = [
@@ -39,8 +51,15 @@ export const yesNoOptions = [
   { value: 'no', text: 'No' },
 ]
 
-export const outcomeLabels = { attended: 'Attended and remained', left_early: 'Attended but left before the end', did_not_attend: 'Did not attend' } as const
-export const outcomeOptions = (['attended', 'left_early', 'did_not_attend'] as const).map((value) => ({ value, text: outcomeLabels[value] }))
+export const outcomeLabels = {
+  attended: 'Attended and remained',
+  left_early: 'Attended but left before the end',
+  did_not_attend: 'Did not attend',
+} as const
+export const outcomeOptions = (['attended', 'left_early', 'did_not_attend'] as const).map((value) => ({
+  value,
+  text: outcomeLabels[value],
+}))
 
 /** What the police record, or the time bar brings: each is a failure's status and the event that led to it, in the same words. */
 const policeStageLabels = {
@@ -110,7 +129,8 @@ export function resultsChart(tests: readonly ChartTest[]) {
   const first = ordered[0]?.sample_taken_at.getTime() ?? 0
   const last = ordered[ordered.length - 1]?.sample_taken_at.getTime() ?? 0
   const span = Math.max(last - first, 1)
-  const x = (t: Date) => (ordered.length === 1 ? left + (width - left - 20) / 2 : left + ((t.getTime() - first) / span) * (width - left - 20))
+  const x = (t: Date) =>
+    ordered.length === 1 ? left + (width - left - 20) / 2 : left + ((t.getTime() - first) / span) * (width - left - 20)
   const points = ordered.flatMap((t) => [
     { cx: x(t.sample_taken_at), cy: 30, result: t.opiates },
     { cx: x(t.sample_taken_at), cy: 70, result: t.cocaine },
@@ -119,7 +139,9 @@ export function resultsChart(tests: readonly ChartTest[]) {
   return {
     width,
     height: 100,
-    points: points.filter((p) => p.result !== 'not_tested').map((p) => ({ ...p, cx: Math.round(p.cx), filled: p.result === 'positive' })),
+    points: points
+      .filter((p) => p.result !== 'not_tested')
+      .map((p) => ({ ...p, cx: Math.round(p.cx), filled: p.result === 'positive' })),
     firstLabel: first ? formatDate(new Date(first).toISOString().slice(0, 10)) : '',
     lastLabel: last ? formatDate(new Date(last).toISOString().slice(0, 10)) : '',
     description: `${ordered.length} tests from ${first ? formatDate(new Date(first).toISOString().slice(0, 10)) : ''} to ${last ? formatDate(new Date(last).toISOString().slice(0, 10)) : ''}: opiates positive ${positives('opiates')} times, cocaine positive ${positives('cocaine')} times.`,
@@ -139,7 +161,10 @@ export function presentTest(test: TestRecord) {
     opiatesText: resultWithLab(test.opiates, test.confirmed_opiates, test.confirmed_on),
     cocaineText: resultWithLab(test.cocaine, test.confirmed_cocaine, test.confirmed_on),
     refusalText: test.refusal_action ? refusalActionLabels[test.refusal_action] : '',
-    supportsRequirement: supportsRequirement(test, test.confirmation_id ? { opiates: test.confirmed_opiates, cocaine: test.confirmed_cocaine } : null),
+    supportsRequirement: supportsRequirement(
+      test,
+      test.confirmation_id ? { opiates: test.confirmed_opiates, cocaine: test.confirmed_cocaine } : null,
+    ),
     fellAwayText: test.fell_away_on ? `${formatDate(test.fell_away_on)}: ${test.fell_away_reason ?? ''}` : '',
     imposedWhen: test.assessment_id && test.imposed_at ? formatWhen(test.imposed_at) : '',
     positive: isPositive(test),
@@ -155,7 +180,11 @@ export function presentAppointment(a: AppointmentRecord, now: Date) {
     when: formatWhen(a.scheduled_at),
     due: a.scheduled_at <= now,
     outcomeLabel: a.attendance_outcome ? outcomeLabels[a.attendance_outcome] : '',
-    changes: a.changes.map((c) => ({ ...c, from: `${formatWhen(c.previous_scheduled_at)}, ${c.previous_place}`, to: `${formatWhen(c.new_scheduled_at)}, ${c.new_place}` })),
+    changes: a.changes.map((c) => ({
+      ...c,
+      from: `${formatWhen(c.previous_scheduled_at)}, ${c.previous_place}`,
+      to: `${formatWhen(c.new_scheduled_at)}, ${c.new_place}`,
+    })),
   }
 }
 
@@ -179,7 +208,11 @@ export function presentFailure(f: FailureRecord, today: string) {
     outcomeText: outcomeLabels[f.outcome],
     statementProducedText: formatDate(f.statement_produced_on),
     wantedSinceText: formatDate(f.wanted_since),
-    events: f.events.map((e) => ({ ...e, label: failureEventLabels[e.kind] ?? e.kind, date: formatDate(e.event_date) })),
+    events: f.events.map((e) => ({
+      ...e,
+      label: failureEventLabels[e.kind] ?? e.kind,
+      date: formatDate(e.event_date),
+    })),
   }
 }
 
@@ -198,9 +231,28 @@ export function presentAppointmentRow(r: AppointmentListRow, range: 'today' | 'w
 }
 
 /** Failures awaiting a statement, with their time bars, and those past the bar awaiting review. */
-export function presentAwaitingStatements(rows: AwaitingStatements['rows'], timeBarred: AwaitingStatements['timeBarred'], today: string) {
+export function presentAwaitingStatements(
+  rows: AwaitingStatements['rows'],
+  timeBarred: AwaitingStatements['timeBarred'],
+  today: string,
+) {
   return {
-    rows: rows.map((r) => shownRow(r, { name: fullName(r), failureDate: formatDate(r.failure_date), sectionText: r.section.toUpperCase(), timeBar: presentTimeBar(r.time_bar_date, today) })),
-    timeBarred: timeBarred.map((r) => shownRow(r, { name: fullName(r), failureDate: formatDate(r.failure_date), sectionText: r.section.toUpperCase(), timeBarDate: formatDate(r.time_bar_date), wantedSince: formatDate(r.wanted_since) })),
+    rows: rows.map((r) =>
+      shownRow(r, {
+        name: fullName(r),
+        failureDate: formatDate(r.failure_date),
+        sectionText: r.section.toUpperCase(),
+        timeBar: presentTimeBar(r.time_bar_date, today),
+      }),
+    ),
+    timeBarred: timeBarred.map((r) =>
+      shownRow(r, {
+        name: fullName(r),
+        failureDate: formatDate(r.failure_date),
+        sectionText: r.section.toUpperCase(),
+        timeBarDate: formatDate(r.time_bar_date),
+        wantedSince: formatDate(r.wanted_since),
+      }),
+    ),
   }
 }

@@ -45,7 +45,12 @@ export async function insertDrugTest(db: Db, test: NewDrugTest): Promise<string>
   return row.id
 }
 
-export async function custodyNumberUsed(db: Db, suite: string, custodyNumber: string, sampleTakenAt: Date): Promise<boolean> {
+export async function custodyNumberUsed(
+  db: Db,
+  suite: string,
+  custodyNumber: string,
+  sampleTakenAt: Date,
+): Promise<boolean> {
   const row = await db
     .selectFrom('drug_test')
     .select('id')
@@ -87,7 +92,13 @@ export function findTestInAreas(db: Db, testId: string, areaIds: readonly string
 
 export async function insertConfirmation(
   db: Db,
-  confirmation: { drugTestId: string; opiates: TestResult; cocaine: TestResult; confirmedOn: string; recordedBy: string },
+  confirmation: {
+    drugTestId: string
+    opiates: TestResult
+    cocaine: TestResult
+    confirmedOn: string
+    recordedBy: string
+  },
 ): Promise<void> {
   await db
     .insertInto('drug_test_confirmation')
@@ -103,7 +114,13 @@ export async function insertConfirmation(
 
 export async function insertAssessment(
   db: Db,
-  assessment: { personId: string; drugTestId: string; imposedAt: Date; imposedBy: string | null; imposedByOfficer: string | null },
+  assessment: {
+    personId: string
+    drugTestId: string
+    imposedAt: Date
+    imposedBy: string | null
+    imposedByOfficer: string | null
+  },
 ): Promise<string> {
   const row = await db
     .insertInto('required_assessment')
@@ -188,7 +205,13 @@ export function findAppointmentInAreas(db: Db, appointmentId: string, areaIds: r
 
 export type AppointmentRecord = NonNullable<Awaited<ReturnType<typeof findAppointmentInAreas>>>
 
-export async function rescheduleIfVersion(db: Db, id: string, version: number, scheduledAt: Date, place: string): Promise<boolean> {
+export async function rescheduleIfVersion(
+  db: Db,
+  id: string,
+  version: number,
+  scheduledAt: Date,
+  place: string,
+): Promise<boolean> {
   const result = await db
     .updateTable('appointment')
     .set({ scheduled_at: scheduledAt, place, version: sql`version + 1` })
@@ -200,7 +223,15 @@ export async function rescheduleIfVersion(db: Db, id: string, version: number, s
 
 export async function insertAppointmentChange(
   db: Db,
-  change: { appointmentId: string; previousAt: Date; previousPlace: string; newAt: Date; newPlace: string; reason: string; changedBy: string },
+  change: {
+    appointmentId: string
+    previousAt: Date
+    previousPlace: string
+    newAt: Date
+    newPlace: string
+    reason: string
+    changedBy: string
+  },
 ) {
   await db
     .insertInto('appointment_change')
@@ -219,7 +250,13 @@ export async function insertAppointmentChange(
 /** Inserts the attendance unless one exists; false when the appointment already had one. */
 export async function insertAttendance(
   db: Db,
-  attendance: { appointmentId: string; outcome: AttendanceOutcome; goodCause: boolean; goodCauseNote: string | null; recordedBy: string },
+  attendance: {
+    appointmentId: string
+    outcome: AttendanceOutcome
+    goodCause: boolean
+    goodCauseNote: string | null
+    recordedBy: string
+  },
 ): Promise<boolean> {
   const row = await db
     .insertInto('attendance')
@@ -242,13 +279,20 @@ export async function insertAttendance(
  * service, which writes their history. Returns the failures still open to the police.
  */
 export async function fallAway(db: Db, assessmentId: string, day: string, reason: string) {
-  await db.updateTable('required_assessment').set({ fell_away_on: day, fell_away_reason: reason }).where('id', '=', assessmentId).where('fell_away_on', 'is', null).execute()
+  await db
+    .updateTable('required_assessment')
+    .set({ fell_away_on: day, fell_away_reason: reason })
+    .where('id', '=', assessmentId)
+    .where('fell_away_on', 'is', null)
+    .execute()
   await db
     .updateTable('appointment')
     .set({ closed_on: day, closed_reason: reason, version: sql`version + 1` })
     .where('assessment_id', '=', assessmentId)
     .where('closed_on', 'is', null)
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('attendance as at').select('at.id').whereRef('at.appointment_id', '=', 'appointment.id'))))
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('attendance as at').select('at.id').whereRef('at.appointment_id', '=', 'appointment.id'))),
+    )
     .execute()
   return db
     .selectFrom('dip_failure as f')
@@ -368,7 +412,15 @@ export function appointmentChangesOf(db: Db, appointmentId: string) {
   return db
     .selectFrom('appointment_change as c')
     .leftJoin('app_user as u', 'u.id', 'c.changed_by')
-    .select(['c.previous_scheduled_at', 'c.previous_place', 'c.new_scheduled_at', 'c.new_place', 'c.reason', 'u.display_name as changed_by_name', 'c.changed_at'])
+    .select([
+      'c.previous_scheduled_at',
+      'c.previous_place',
+      'c.new_scheduled_at',
+      'c.new_place',
+      'c.reason',
+      'u.display_name as changed_by_name',
+      'c.changed_at',
+    ])
     .where('c.appointment_id', '=', appointmentId)
     .orderBy('c.changed_at')
     .execute()
@@ -377,7 +429,13 @@ export function appointmentChangesOf(db: Db, appointmentId: string) {
 export function referenceLists(db: Db) {
   return Promise.all([
     db.selectFrom('custody_suite').select(['code', 'name']).where('active', '=', true).orderBy('name').execute(),
-    db.selectFrom('offence').select(['code', 'label']).where('active', '=', true).where('trigger_offence', '=', true).orderBy('sort_order').execute(),
+    db
+      .selectFrom('offence')
+      .select(['code', 'label'])
+      .where('active', '=', true)
+      .where('trigger_offence', '=', true)
+      .orderBy('sort_order')
+      .execute(),
   ]).then(([suites, offences]) => ({ suites, offences }))
 }
 

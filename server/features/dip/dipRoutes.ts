@@ -9,5 +9,9 @@ type Deps = { dipService: DipService; peopleService: PeopleService }
 
 /** The DIP chain's routes, in its order: the drug test and requirement, the appointments, the failures. */
 export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[] {
-  return [...dipTestRoutes({ dipService, peopleService }), ...dipAppointmentRoutes({ dipService }), ...dipFailureRoutes({ dipService })]
+  return [
+    ...dipTestRoutes({ dipService, peopleService }),
+    ...dipAppointmentRoutes({ dipService }),
+    ...dipFailureRoutes({ dipService }),
+  ]
 }

@@ -43,10 +43,16 @@ export function ageOn(dateOfBirth: string, day: string): number {
 }
 
 /** PACE s63B: 18+ when tested on arrest, 14+ when tested on charge, at the time of the sample. */
-export function testAgeProblem(dateOfBirth: string, condition: 'arrest' | 'charge', sampleTakenAt: Date): string | undefined {
+export function testAgeProblem(
+  dateOfBirth: string,
+  condition: 'arrest' | 'charge',
+  sampleTakenAt: Date,
+): string | undefined {
   const age = ageOn(dateOfBirth, londonDay(sampleTakenAt))
-  if (condition === 'arrest' && age < 18) return `A test on arrest needs the person to be 18 or over; they were ${age} at the sample time`
-  if (condition === 'charge' && age < 14) return `A test on charge needs the person to be 14 or over; they were ${age} at the sample time`
+  if (condition === 'arrest' && age < 18)
+    return `A test on arrest needs the person to be 18 or over; they were ${age} at the sample time`
+  if (condition === 'charge' && age < 14)
+    return `A test on charge needs the person to be 14 or over; they were ${age} at the sample time`
   return undefined
 }
 
@@ -61,8 +67,12 @@ type Results = { opiates: TestResult; cocaine: TestResult }
  * the laboratory did not test keeps the custody result). The same rule as the database's
  * drug_test_supports_requirement(), which refuses what gets past this; a test keeps them equal.
  */
-export function judgedResults(test: Results, confirmation: { opiates: TestResult | null; cocaine: TestResult | null } | null): Results {
-  const judged = (custody: TestResult, lab: TestResult | null | undefined) => (lab && lab !== 'not_tested' ? lab : custody)
+export function judgedResults(
+  test: Results,
+  confirmation: { opiates: TestResult | null; cocaine: TestResult | null } | null,
+): Results {
+  const judged = (custody: TestResult, lab: TestResult | null | undefined) =>
+    lab && lab !== 'not_tested' ? lab : custody
   return { opiates: judged(test.opiates, confirmation?.opiates), cocaine: judged(test.cocaine, confirmation?.cocaine) }
 }
 
@@ -71,12 +81,20 @@ export function judgedResults(test: Results, confirmation: { opiates: TestResult
  * refused and is positive for a specified drug on the judged result. Once the laboratory finds
  * negative every drug that was positive, a requirement imposed on the test falls away.
  */
-export function supportsRequirement(test: Results & { refused: boolean }, confirmation: { opiates: TestResult | null; cocaine: TestResult | null } | null): boolean {
+export function supportsRequirement(
+  test: Results & { refused: boolean },
+  confirmation: { opiates: TestResult | null; cocaine: TestResult | null } | null,
+): boolean {
   return !test.refused && isPositive(judgedResults(test, confirmation))
 }
 
 /** RA1: the requirement is imposed in custody after the sample, by now, and before the appointment it sets. */
-export function impositionProblem(imposedAt: Date, sampleTakenAt: Date, appointmentAt: Date, now: Date): string | undefined {
+export function impositionProblem(
+  imposedAt: Date,
+  sampleTakenAt: Date,
+  appointmentAt: Date,
+  now: Date,
+): string | undefined {
   if (imposedAt < sampleTakenAt) return 'The requirement can only be imposed after the sample was taken'
   if (imposedAt > now) return 'The time the requirement was imposed must be now or in the past'
   if (imposedAt >= appointmentAt) return 'The requirement must be imposed before the appointment it sets'
@@ -84,9 +102,13 @@ export function impositionProblem(imposedAt: Date, sampleTakenAt: Date, appointm
 }
 
 /** Drugs Act 2005 s9: an assessment only follows a positive test, and only for an adult. */
-export function assessmentProblem(test: { opiates: TestResult; cocaine: TestResult; refused: boolean; sample_taken_at: Date }, dateOfBirth: string): string | undefined {
+export function assessmentProblem(
+  test: { opiates: TestResult; cocaine: TestResult; refused: boolean; sample_taken_at: Date },
+  dateOfBirth: string,
+): string | undefined {
   if (!isPositive(test)) return 'A required assessment can only follow a positive test for opiates or cocaine'
-  if (ageOn(dateOfBirth, londonDay(test.sample_taken_at)) < 18) return 'A required assessment can only be imposed on a person aged 18 or over'
+  if (ageOn(dateOfBirth, londonDay(test.sample_taken_at)) < 18)
+    return 'A required assessment can only be imposed on a person aged 18 or over'
   return undefined
 }
 

@@ -7,7 +7,8 @@ const results = ['positive', 'negative', 'not_tested'] as const
 const yesNo = (message: string) => z.enum(['yes', 'no'], { error: message }).transform((v) => v === 'yes')
 
 const realTime = /^([01]?\d|2[0-3]):[0-5]\d$/
-const notATime = (label: string) => `${label.charAt(0).toUpperCase()}${label.slice(1)} must be a real time in 24-hour format, like 14:30`
+const notATime = (label: string) =>
+  `${label.charAt(0).toUpperCase()}${label.slice(1)} must be a real time in 24-hour format, like 14:30`
 
 export const time = (label: string) =>
   z
@@ -46,13 +47,19 @@ export const drugTestSchema = z
     custodySuiteCode: text('a custody suite', 40),
     custodyNumber: text('the custody number', 40),
     condition: choice(['arrest', 'charge'], 'Select whether the test was on arrest or on charge'),
-    triggerOffenceCode: z.union([z.literal(''), text('a trigger offence', 40)]).optional().transform((v) => v || null),
+    triggerOffenceCode: z
+      .union([z.literal(''), text('a trigger offence', 40)])
+      .optional()
+      .transform((v) => v || null),
     authorisedBy: optionalText('the authorising inspector', 100),
     sampleDate: dateField('sample date', { notFuture: true, minYear: 2000 }),
     sampleTime: time('the sample time'),
     refused: yesNo('Select whether the person refused to give a sample'),
     // PACE s63C: refusing without good cause is an offence; a refused test records what was done about it, not results.
-    refusalAction: z.union([z.literal(''), z.enum(refusalActions)], { error: 'Select what was done about the refusal' }).optional().transform((v) => v || null),
+    refusalAction: z
+      .union([z.literal(''), z.enum(refusalActions)], { error: 'Select what was done about the refusal' })
+      .optional()
+      .transform((v) => v || null),
     // Results are asked only when a sample was given: a refusal ignores whatever the hidden fields hold.
     opiates: z.unknown().optional(),
     cocaine: z.unknown().optional(),
@@ -60,17 +67,29 @@ export const drugTestSchema = z
   })
   .superRefine((v, ctx) => {
     if (!v.triggerOffenceCode && !v.authorisedBy) {
-      ctx.addIssue({ code: 'custom', path: ['triggerOffenceCode'], message: 'Select the trigger offence, or give the inspector who authorised the test' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['triggerOffenceCode'],
+        message: 'Select the trigger offence, or give the inspector who authorised the test',
+      })
     }
-    if (v.refused && !v.refusalAction) ctx.addIssue({ code: 'custom', path: ['refusalAction'], message: 'Select what was done about the refusal (PACE s63C)' })
+    if (v.refused && !v.refusalAction)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['refusalAction'],
+        message: 'Select what was done about the refusal (PACE s63C)',
+      })
     if (!v.refused) {
       const given = sampleResults.safeParse(v)
-      if (!given.success) for (const issue of given.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message })
+      if (!given.success)
+        for (const issue of given.error.issues)
+          ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message })
     }
   })
   .transform(({ sampleDate, sampleTime, opiates, cocaine, disputed, ...rest }) => {
     const sampleTakenAt = londonInstant(sampleDate, sampleTime)
-    if (rest.refused) return { ...rest, opiates: 'not_tested' as const, cocaine: 'not_tested' as const, disputed: false, sampleTakenAt }
+    if (rest.refused)
+      return { ...rest, opiates: 'not_tested' as const, cocaine: 'not_tested' as const, disputed: false, sampleTakenAt }
     return { ...rest, ...sampleResults.parse({ opiates, cocaine, disputed }), refusalAction: null, sampleTakenAt }
   })
 
@@ -105,14 +124,20 @@ export const withdrawStatementSchema = z.object({ reason: text('why the statemen
 
 export const rescheduleSchema = z
   .object({ ...appointmentFields, reason: text('why the appointment changed', 500), version })
-  .transform(({ appointmentDate, appointmentTime, ...rest }) => ({ ...rest, scheduledAt: londonInstant(appointmentDate, appointmentTime) }))
+  .transform(({ appointmentDate, appointmentTime, ...rest }) => ({
+    ...rest,
+    scheduledAt: londonInstant(appointmentDate, appointmentTime),
+  }))
 
 export const attendanceSchema = z
   .object({
     outcome: choice(['attended', 'left_early', 'did_not_attend'], 'Select what happened'),
     goodCause: yesNo('Select whether there was good cause').optional(),
     goodCauseNote: optionalText('a note about good cause', 1000),
-    followUp: z.union([z.literal(''), z.enum(['ra4', 'ra5'])], { error: 'Select a follow-up decision' }).optional().transform((v) => v || null),
+    followUp: z
+      .union([z.literal(''), z.enum(['ra4', 'ra5'])], { error: 'Select a follow-up decision' })
+      .optional()
+      .transform((v) => v || null),
     followUpDate: optionalDateField('follow-up date'),
     followUpTime: optionalTime('the follow-up time'),
     followUpPlace: optionalText('the follow-up place', 200),
@@ -128,8 +153,10 @@ export const attendanceSchema = z
     if (v.followUp === 'ra4') {
       if (!v.followUpDate) ctx.addIssue({ code: 'custom', path: ['followUpDate'], message: 'Enter the follow-up date' })
       if (!v.followUpTime) ctx.addIssue({ code: 'custom', path: ['followUpTime'], message: 'Enter the follow-up time' })
-      if (!v.followUpPlace) ctx.addIssue({ code: 'custom', path: ['followUpPlace'], message: 'Enter the follow-up place' })
-      if (!v.followUpAssessor) ctx.addIssue({ code: 'custom', path: ['followUpAssessor'], message: 'Enter the follow-up assessor' })
+      if (!v.followUpPlace)
+        ctx.addIssue({ code: 'custom', path: ['followUpPlace'], message: 'Enter the follow-up place' })
+      if (!v.followUpAssessor)
+        ctx.addIssue({ code: 'custom', path: ['followUpAssessor'], message: 'Enter the follow-up assessor' })
     }
   })
   .transform((v) => ({
@@ -137,7 +164,8 @@ export const attendanceSchema = z
     goodCause: v.outcome === 'attended' ? false : Boolean(v.goodCause),
     goodCauseNote: v.goodCauseNote,
     followUp: v.followUp,
-    followUpAt: v.followUp === 'ra4' && v.followUpDate && v.followUpTime ? londonInstant(v.followUpDate, v.followUpTime) : null,
+    followUpAt:
+      v.followUp === 'ra4' && v.followUpDate && v.followUpTime ? londonInstant(v.followUpDate, v.followUpTime) : null,
     followUpPlace: v.followUp === 'ra4' ? v.followUpPlace : null,
     followUpAssessor: v.followUp === 'ra4' ? v.followUpAssessor : null,
   }))

@@ -34,7 +34,10 @@ export type DipSweep = RepeatingJob
  * Runs sweepDip at once and then every intervalMs, in every instance (the lock makes that safe).
  * stop() lets a sweep in hand finish; the next start carries on where it left off.
  */
-export function startDipSweep(db: Kysely<Database>, options: { intervalMs: number; logger: Logger; clock?: () => Date }): DipSweep {
+export function startDipSweep(
+  db: Kysely<Database>,
+  options: { intervalMs: number; logger: Logger; clock?: () => Date },
+): DipSweep {
   const { intervalMs, logger, clock = () => new Date() } = options
   return startRepeatingJob({
     name: 'the DIP sweep',
@@ -44,7 +47,8 @@ export function startDipSweep(db: Kysely<Database>, options: { intervalMs: numbe
     meanwhile: 'the pages still show what is time-barred; will retry',
     run: async () => {
       const { closed, proposed } = await sweepDip(db, todayInLondon(clock()))
-      if (closed > 0 || proposed > 0) logger.info({ closed, proposed }, 'DIP sweep: closed time-barred failures, proposed hand-offs to CID')
+      if (closed > 0 || proposed > 0)
+        logger.info({ closed, proposed }, 'DIP sweep: closed time-barred failures, proposed hand-offs to CID')
     },
   })
 }

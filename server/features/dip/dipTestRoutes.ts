@@ -26,7 +26,12 @@ export function dipTestRoutes({ dipService, peopleService }: Deps): RouteDefinit
   async function testForm(req: Request, res: Response, values: FormValues, errors?: FormErrors) {
     const person = await personForForm(peopleService, req, res, 'drug_test', !errors)
     if (!person) return
-    const view = { ...presentTestForm(await dipService.referenceLists()), person: presentPerson(person, todayInLondon()), values, errors }
+    const view = {
+      ...presentTestForm(await dipService.referenceLists()),
+      person: presentPerson(person, todayInLondon()),
+      values,
+      errors,
+    }
     await renderPage(res, 'dip/testNew', view, errors ? 400 : 200)
   }
 
@@ -34,8 +39,17 @@ export function dipTestRoutes({ dipService, peopleService }: Deps): RouteDefinit
     const test = await dipService.test(signedInUser(req), testIdOf(req), actorFrom(req))
     if (!test) throw notFound('Drug test')
     const days = assessmentStartDays(test)
-    const start = { imposedDate: dateParts(days.imposedDate), appointmentDate: dateParts(days.appointmentDate), confirmedOn: dateParts(todayInLondon()) }
-    await renderPage(res, 'dip/test', { ...presentTestPage(test), values: { ...start, ...values }, errors }, errors ? 400 : 200)
+    const start = {
+      imposedDate: dateParts(days.imposedDate),
+      appointmentDate: dateParts(days.appointmentDate),
+      confirmedOn: dateParts(todayInLondon()),
+    }
+    await renderPage(
+      res,
+      'dip/test',
+      { ...presentTestPage(test), values: { ...start, ...values }, errors },
+      errors ? 400 : 200,
+    )
   }
 
   return [
@@ -44,7 +58,8 @@ export function dipTestRoutes({ dipService, peopleService }: Deps): RouteDefinit
       path: '/people/:personId/drug-tests/new',
       access: 'dip.record',
       audit: 'consultation',
-      handler: (req, res) => testForm(req, res, { sampleDate: dateParts(todayInLondon()), refused: 'no', disputed: 'no' }),
+      handler: (req, res) =>
+        testForm(req, res, { sampleDate: dateParts(todayInLondon()), refused: 'no', disputed: 'no' }),
     },
     {
       method: 'post',
@@ -56,7 +71,9 @@ export function dipTestRoutes({ dipService, peopleService }: Deps): RouteDefinit
         page: testForm,
         act: (req, data) => dipService.recordTest(signedInUser(req), personIdFrom(req), data, actorFrom(req)),
         done: (_req, { testId, positive }) => ({
-          message: positive ? 'Drug test recorded. The result is positive: you can now require an assessment.' : 'Drug test recorded',
+          message: positive
+            ? 'Drug test recorded. The result is positive: you can now require an assessment.'
+            : 'Drug test recorded',
           redirect: `/drug-tests/${testId}`,
         }),
       }),

@@ -1,6 +1,14 @@
 import { formatDate } from '../../presenters/format.ts'
 import type { PersonPanels } from '../personPage/personPanels.ts'
-import { chargeBy, failureStatusLabels, formatWhen, outcomeLabels, presentTimeBar, resultsChart, resultWithLab } from './dipPresenter.ts'
+import {
+  chargeBy,
+  failureStatusLabels,
+  formatWhen,
+  outcomeLabels,
+  presentTimeBar,
+  resultsChart,
+  resultWithLab,
+} from './dipPresenter.ts'
 
 type Timeline = {
   tests: PersonPanels['tests']
@@ -32,9 +40,16 @@ export function presentDipTimeline(record: Timeline, today: string) {
       kind: a.kind === 'initial' ? 'Initial assessment' : 'Follow-up assessment',
       form: a.form,
       place: a.place,
-      outcome: a.outcome ? outcomeLabels[a.outcome] + (a.good_cause ? ' (good cause)' : '') : a.closed_on ? `Closed ${formatDate(a.closed_on)}: the requirement fell away` : 'Not yet recorded',
+      outcome: a.outcome
+        ? outcomeLabels[a.outcome] + (a.good_cause ? ' (good cause)' : '')
+        : a.closed_on
+          ? `Closed ${formatDate(a.closed_on)}: the requirement fell away`
+          : 'Not yet recorded',
       changes: a.changes,
-      followUpEnded: a.kind === 'initial' && a.follow_up_ended_on ? `Follow-up requirement ended (RA5) ${formatDate(a.follow_up_ended_on)}` : '',
+      followUpEnded:
+        a.kind === 'initial' && a.follow_up_ended_on
+          ? `Follow-up requirement ended (RA5) ${formatDate(a.follow_up_ended_on)}`
+          : '',
     })),
     failures: record.failures.map((f) => ({
       id: f.id,

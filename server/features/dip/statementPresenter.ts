@@ -57,8 +57,14 @@ export function presentStatement(f: StatementFacts) {
     { label: 'Opiates', value: resultWithLab(f.opiates, f.confirmed_opiates, f.confirmed_on) },
     { label: 'Cocaine', value: resultWithLab(f.cocaine, f.confirmed_cocaine, f.confirmed_on) },
     { label: 'Requirement imposed', value: [formatWhen(f.imposed_at), imposedByText(f)].filter(Boolean).join(' by ') },
-    { label: 'Offence', value: `Drugs Act 2005 s${f.section === 's12' ? '12' : '14'}: failing without good cause to ${f.outcome === 'did_not_attend' ? 'attend' : 'remain for'} ${assessment}` },
-    { label: 'Person', value: `${person}, born ${formatDate(f.date_of_birth)}${f.pnc_id ? `, PNC ID ${f.pnc_id}` : ''}` },
+    {
+      label: 'Offence',
+      value: `Drugs Act 2005 s${f.section === 's12' ? '12' : '14'}: failing without good cause to ${f.outcome === 'did_not_attend' ? 'attend' : 'remain for'} ${assessment}`,
+    },
+    {
+      label: 'Person',
+      value: `${person}, born ${formatDate(f.date_of_birth)}${f.pnc_id ? `, PNC ID ${f.pnc_id}` : ''}`,
+    },
     { label: 'Proceedings by', value: `${formatDate(f.time_bar_date)} (Magistrates' Courts Act 1980 s127)` },
   ]
   return {

@@ -22,7 +22,9 @@ async function databaseIsUp(db: Kysely<Database>, timeoutMs: number): Promise<bo
 export function healthRoutes(deps: { db: Kysely<Database>; databaseKind: 'postgres' | 'embedded' }): RouteDefinition[] {
   async function health(_req: Request, res: Response) {
     const up = await databaseIsUp(deps.db, 2000)
-    res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'unavailable', database: { status: up ? 'up' : 'down', kind: deps.databaseKind } })
+    res
+      .status(up ? 200 : 503)
+      .json({ status: up ? 'ok' : 'unavailable', database: { status: up ? 'up' : 'down', kind: deps.databaseKind } })
   }
 
   return [{ method: 'get', path: '/health', access: 'public', audit: 'none', handler: health }]

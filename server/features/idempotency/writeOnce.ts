@@ -38,13 +38,22 @@ export async function writeOnce<R extends { ok: true; id?: unknown } | { ok: fal
       .returning('key')
       .executeTakeFirst()
     if (!claimed) {
-      const earlier = await trx.selectFrom('idempotency_key').select(['user_id', 'scope', 'result']).where('key', '=', once.key).executeTakeFirst()
-      if (!earlier || earlier.user_id !== userId || earlier.scope !== once.scope || earlier.result === null) return keyReused
+      const earlier = await trx
+        .selectFrom('idempotency_key')
+        .select(['user_id', 'scope', 'result'])
+        .where('key', '=', once.key)
+        .executeTakeFirst()
+      if (!earlier || earlier.user_id !== userId || earlier.scope !== once.scope || earlier.result === null)
+        return keyReused
       return { ok: true, id: earlier.result } as R
     }
     const result = await work(trx)
     if (result.ok) {
-      await trx.updateTable('idempotency_key').set({ result: JSON.stringify('id' in result ? (result.id ?? null) : null) }).where('key', '=', once.key).execute()
+      await trx
+        .updateTable('idempotency_key')
+        .set({ result: JSON.stringify('id' in result ? (result.id ?? null) : null) })
+        .where('key', '=', once.key)
+        .execute()
     } else {
       await trx.deleteFrom('idempotency_key').where('key', '=', once.key).execute()
     }

@@ -29,7 +29,14 @@ export function agreementRoutes({ partnersService }: Deps): RouteDefinition[] {
     if (!agreement) throw notFound('Agreement')
     // The agency is fixed once an agreement is added: the form shows it, and never sends it.
     const shown = values ? { ...values, agency: agreement.agency } : agreementFormValues(agreement)
-    const view = { title: `Edit ${agreement.name}`, ...linkFormOptions, agreement, values: shown, errors, action: `/admin/agreements/${agreement.id}` }
+    const view = {
+      title: `Edit ${agreement.name}`,
+      ...linkFormOptions,
+      agreement,
+      values: shown,
+      errors,
+      action: `/admin/agreements/${agreement.id}`,
+    }
     await renderPage(res, 'partners/agreementForm', view, errors ? 400 : 200)
   }
 
@@ -42,7 +49,10 @@ export function agreementRoutes({ partnersService }: Deps): RouteDefinition[] {
       handler: async (_req, res) => {
         const today = todayInLondon()
         const rows = await partnersService.listAgreements()
-        await renderPage(res, 'partners/agreements', { title: 'Information-sharing agreements', rows: rows.map((a) => presentAgreement(a, today)) })
+        await renderPage(res, 'partners/agreements', {
+          title: 'Information-sharing agreements',
+          rows: rows.map((a) => presentAgreement(a, today)),
+        })
       },
     },
     {
@@ -80,7 +90,8 @@ export function agreementRoutes({ partnersService }: Deps): RouteDefinition[] {
       handler: formPost({
         schema: agreementUpdateSchema,
         page: editAgreementPage,
-        act: (req, { version, ...terms }) => partnersService.updateAgreement(agreementId(req), version, terms, actorFrom(req)),
+        act: (req, { version, ...terms }) =>
+          partnersService.updateAgreement(agreementId(req), version, terms, actorFrom(req)),
         done: toAgreements('Agreement saved'),
         what: 'Agreement',
       }),

@@ -34,7 +34,9 @@ export type PartnerPolicy = { agency: Agency; linkAgency: LinkAgency | null; all
 
 export function partnerPolicy(user: SessionUser, categoriesInForce: readonly string[]): PartnerPolicy {
   if (user.role !== 'partner' || !user.agency) throw new Error('Only partner users have a partner policy')
-  const allowed = new Set(categoriesInForce.filter((c): c is SharingCategory => (sharingCategories as readonly string[]).includes(c)))
+  const allowed = new Set(
+    categoriesInForce.filter((c): c is SharingCategory => (sharingCategories as readonly string[]).includes(c)),
+  )
   return { agency: user.agency, linkAgency: linkAgencyOf(user.agency), allowed }
 }
 
@@ -74,7 +76,14 @@ export type PersonForPartner = {
 /** The whole of what a partner is shown about one person and one of their agency's links. */
 export type PartnerView = {
   linkId: string
-  person: { surname?: string; forenames?: string; dateOfBirth?: string; address?: string | null; onIom?: boolean; leadOfficer?: string | null }
+  person: {
+    surname?: string
+    forenames?: string
+    dateOfBirth?: string
+    address?: string | null
+    onIom?: boolean
+    leadOfficer?: string | null
+  }
   link?: Omit<LinkRow, 'id'>
 }
 
@@ -82,7 +91,11 @@ export type PartnerView = {
  * A partner sees a link only if it is their agency's, and only the categories their agreements
  * in force allow. Anything not copied here is never shown to them.
  */
-export function viewForPartner(policy: PartnerPolicy, person: PersonForPartner, link: LinkRow): PartnerView | undefined {
+export function viewForPartner(
+  policy: PartnerPolicy,
+  person: PersonForPartner,
+  link: LinkRow,
+): PartnerView | undefined {
   if (link.agency !== policy.linkAgency) return undefined
   const view: PartnerView = { linkId: link.id, person: {} }
   if (policy.allowed.has('identity')) {
@@ -103,4 +116,12 @@ export function viewForPartner(policy: PartnerPolicy, person: PersonForPartner, 
 }
 
 /** What a partner may change on their own agency's link: status, dates and rating, nothing else. */
-export const partnerEditableFields = ['status', 'closed_on', 'next_review', 'meeting_date', 'decision_date', 'dash_score', 'brag_rating'] as const
+export const partnerEditableFields = [
+  'status',
+  'closed_on',
+  'next_review',
+  'meeting_date',
+  'decision_date',
+  'dash_score',
+  'brag_rating',
+] as const

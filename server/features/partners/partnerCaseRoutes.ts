@@ -64,7 +64,13 @@ export function partnerCaseRoutes({ partnersService }: Deps): RouteDefinition[] 
       handler: formPost({
         schema: linkUpdateSchema,
         page: partnerCasePage,
-        act: (req, data) => partnersService.partnerUpdate(signedInUser(req), caseId(req), linkUpdateOf(data, partnerEditableFields), actorFrom(req)),
+        act: (req, data) =>
+          partnersService.partnerUpdate(
+            signedInUser(req),
+            caseId(req),
+            linkUpdateOf(data, partnerEditableFields),
+            actorFrom(req),
+          ),
         done: (req) => ({ message: 'Case updated', redirect: `/partner-cases/${caseId(req)}` }),
         what: 'Case link',
       }),

@@ -16,9 +16,14 @@ export function isRepeatMarac(previousOpenedOn: string | undefined, openedOn: st
  * in date order. The one place the flag is worked out: a new link, a late entry that changes the
  * flags of later ones, and the demo and volume data all use it.
  */
-export function maracRepeatFlags<T extends { opened_on: string }>(referrals: readonly T[]): { referral: T; repeat: boolean }[] {
+export function maracRepeatFlags<T extends { opened_on: string }>(
+  referrals: readonly T[],
+): { referral: T; repeat: boolean }[] {
   const byDate = [...referrals].sort((a, b) => (a.opened_on < b.opened_on ? -1 : a.opened_on > b.opened_on ? 1 : 0))
-  return byDate.map((referral, i) => ({ referral, repeat: isRepeatMarac(byDate[i - 1]?.opened_on, referral.opened_on) }))
+  return byDate.map((referral, i) => ({
+    referral,
+    repeat: isRepeatMarac(byDate[i - 1]?.opened_on, referral.opened_on),
+  }))
 }
 
 /** YOS works with children aged 10 to 17 (Crime and Disorder Act 1998 s37-s39): their age on the day the case opened. */

@@ -23,17 +23,36 @@ import {
 
 type Option = { value: string; text: string }
 type Change = { changes: unknown; changed_at: Date; changed_by_name: string | null }
-type Agreement = { id: string; name: string; agency: string; categories: string[]; starts_on: string; ends_on: string | null; version: number }
+type Agreement = {
+  id: string
+  name: string
+  agency: string
+  categories: string[]
+  starts_on: string
+  ends_on: string | null
+  version: number
+}
 
 /** Every list the link and agreement forms choose from. */
 export const linkFormOptions = {
   agencyOptions: linkAgencies.map((value) => ({ value, text: linkAgencyLabels[value] })),
-  roleOptions: [{ value: '', text: 'Not MARAC' }, { value: 'victim', text: 'Victim' }, { value: 'perpetrator', text: 'Perpetrator' }],
-  yesNoOptions: [{ value: '', text: 'Not recorded' }, { value: 'yes', text: 'Yes' }, { value: 'no', text: 'No' }],
+  roleOptions: [
+    { value: '', text: 'Not MARAC' },
+    { value: 'victim', text: 'Victim' },
+    { value: 'perpetrator', text: 'Perpetrator' },
+  ],
+  yesNoOptions: [
+    { value: '', text: 'Not recorded' },
+    { value: 'yes', text: 'Yes' },
+    { value: 'no', text: 'No' },
+  ],
   disposalOptions: withBlank('Not YOS', labelledOptions(yosDisposals, yosDisposalLabels)),
   bragOptions: withBlank('Not MASH', labelledOptions(bragRatings, bragLabels)),
   decisionOptions: withBlank('No decision yet', labelledOptions(mashDecisions, mashDecisionLabels)),
-  statusOptions: [{ value: 'open', text: 'Open' }, { value: 'closed', text: 'Closed' }],
+  statusOptions: [
+    { value: 'open', text: 'Open' },
+    { value: 'closed', text: 'Closed' },
+  ],
   categoryOptions: sharingCategories.map((value) => ({ value, text: sharingCategoryLabels[value] })),
   partnerAgencyOptions: agencies.map((value) => ({ value, text: agencyLabels[value] })),
 }
@@ -45,7 +64,8 @@ export const agreementOptionsOf = (agreements: readonly { id: string; name: stri
 
 /** The edit form's values for an existing link, as the inputs expect them (a yes/no as 'yes' or 'no', a date in three parts). */
 export function linkFormValues(link: Omit<LinkRow, 'id'>) {
-  const str = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v))
+  const str = (v: unknown) =>
+    v === null || v === undefined ? '' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v)
   return {
     status: str(link.status),
     closedOn: dateParts(link.closed_on),
@@ -76,17 +96,24 @@ export function linkHeadline(link: Omit<LinkRow, 'id'>): string {
     if (link.meeting_date) parts.push(`next meeting ${formatDate(link.meeting_date)}`)
   }
   if (link.agency === 'mash' && link.brag_rating) parts.push(`${link.brag_rating.toUpperCase()} rating`)
-  if (link.agency === 'mash' && link.mash_decision) parts.push(mashDecisionLabels[link.mash_decision as keyof typeof mashDecisionLabels] ?? link.mash_decision)
-  if (link.agency === 'yos' && link.yos_disposal) parts.push(yosDisposalLabels[link.yos_disposal as keyof typeof yosDisposalLabels] ?? link.yos_disposal)
+  if (link.agency === 'mash' && link.mash_decision)
+    parts.push(mashDecisionLabels[link.mash_decision as keyof typeof mashDecisionLabels] ?? link.mash_decision)
+  if (link.agency === 'yos' && link.yos_disposal)
+    parts.push(yosDisposalLabels[link.yos_disposal as keyof typeof yosDisposalLabels] ?? link.yos_disposal)
   if (link.status === 'closed') parts.push(`closed ${formatDate(link.closed_on)}`)
   return `${linkAgencyLabels[link.agency]} — ${parts.join(', ') || 'open'}`
 }
 
 /** Warn when a YOS young person turns 18 within 3 months: the youth-to-adult transition. */
-export function transitionWarning(agency: LinkAgency, dateOfBirth: string | undefined, today: string): string | undefined {
+export function transitionWarning(
+  agency: LinkAgency,
+  dateOfBirth: string | undefined,
+  today: string,
+): string | undefined {
   if (agency !== 'yos' || !dateOfBirth) return undefined
   const eighteenth = `${Number(dateOfBirth.slice(0, 4)) + 18}${dateOfBirth.slice(4)}`
-  if (ageOn(dateOfBirth, today) < 18 && eighteenth <= addMonths(today, 3)) return `Turns 18 on ${formatDate(eighteenth)}: plan the youth-to-adult transition`
+  if (ageOn(dateOfBirth, today) < 18 && eighteenth <= addMonths(today, 3))
+    return `Turns 18 on ${formatDate(eighteenth)}: plan the youth-to-adult transition`
   return undefined
 }
 
@@ -98,16 +125,38 @@ export function presentLinkDetails(link: Omit<LinkRow, 'id'>) {
   ]
   if (link.contact) rows.push(['Contact', link.contact])
   if (link.agency === 'marac') {
-    rows.push(['Role', link.marac_role ?? ''], ['DASH score', link.dash_score === null ? '' : `${link.dash_score} of 24${link.dash_score >= dashHighRisk ? ' (high risk)' : ''}`])
+    rows.push(
+      ['Role', link.marac_role ?? ''],
+      [
+        'DASH score',
+        link.dash_score === null
+          ? ''
+          : `${link.dash_score} of 24${link.dash_score >= dashHighRisk ? ' (high risk)' : ''}`,
+      ],
+    )
     rows.push(['Repeat referral', link.repeat_referral ? 'Yes: within 12 months of the last' : 'No'])
-    rows.push(['Meeting date', formatDate(link.meeting_date)], ['IDVA allocated', link.idva_allocated === null ? '' : link.idva_allocated ? 'Yes' : 'No'], ['Next review', formatDate(link.next_review)])
+    rows.push(
+      ['Meeting date', formatDate(link.meeting_date)],
+      ['IDVA allocated', link.idva_allocated === null ? '' : link.idva_allocated ? 'Yes' : 'No'],
+      ['Next review', formatDate(link.next_review)],
+    )
   }
   if (link.agency === 'yos') {
-    rows.push(['Disposal', yosDisposalLabels[link.yos_disposal as keyof typeof yosDisposalLabels] ?? ''], ['Case manager', link.case_manager ?? ''], ['Transition date', formatDate(link.transition_date)])
+    rows.push(
+      ['Disposal', yosDisposalLabels[link.yos_disposal as keyof typeof yosDisposalLabels] ?? ''],
+      ['Case manager', link.case_manager ?? ''],
+      ['Transition date', formatDate(link.transition_date)],
+    )
   }
   if (link.agency === 'mash') {
-    rows.push(['BRAG rating', bragLabels[link.brag_rating as keyof typeof bragLabels] ?? ''], ['Decision', mashDecisionLabels[link.mash_decision as keyof typeof mashDecisionLabels] ?? ''])
-    rows.push(['Decision date', formatDate(link.decision_date)], ['Children involved', link.children_involved === null ? '' : String(link.children_involved)])
+    rows.push(
+      ['BRAG rating', bragLabels[link.brag_rating as keyof typeof bragLabels] ?? ''],
+      ['Decision', mashDecisionLabels[link.mash_decision as keyof typeof mashDecisionLabels] ?? ''],
+    )
+    rows.push(
+      ['Decision date', formatDate(link.decision_date)],
+      ['Children involved', link.children_involved === null ? '' : String(link.children_involved)],
+    )
   }
   return rows.filter(([, value]) => value !== '')
 }
@@ -120,7 +169,12 @@ export function presentPartnerView(view: PartnerView & { personId?: string }, to
     name: p.surname !== undefined ? fullName({ surname: p.surname, forenames: p.forenames ?? '' }) : 'Name not shared',
     dateOfBirth: p.dateOfBirth ? formatDate(p.dateOfBirth) : '',
     address: p.address ?? '',
-    iom: p.onIom === undefined ? '' : p.onIom ? `On IOM${p.leadOfficer ? `, lead officer ${p.leadOfficer}` : ''}` : 'Not on IOM',
+    iom:
+      p.onIom === undefined
+        ? ''
+        : p.onIom
+          ? `On IOM${p.leadOfficer ? `, lead officer ${p.leadOfficer}` : ''}`
+          : 'Not on IOM',
     headline: view.link ? linkHeadline(view.link) : '',
     details: view.link ? presentLinkDetails(view.link) : [],
     transition: view.link ? transitionWarning(view.link.agency, p.dateOfBirth, today) : undefined,
@@ -133,7 +187,9 @@ export function presentChange(change: Change) {
   return {
     when: formatDate(change.changed_at.toISOString().slice(0, 10)),
     by: change.changed_by_name ?? '',
-    what: entries.map(([field, { from, to }]) => `${field.replace(/_/g, ' ')}: ${from ?? 'blank'} → ${to ?? 'blank'}`).join('; '),
+    what: entries
+      .map(([field, { from, to }]) => `${field.replace(/_/g, ' ')}: ${from ?? 'blank'} → ${to ?? 'blank'}`)
+      .join('; '),
   }
 }
 
@@ -161,7 +217,10 @@ export function presentPoliceLink(link: LinkRecord, changes: readonly Change[]) 
 }
 
 /** One case as a partner sees it: only what the policy put in the view, and edits only if the agreement allows the link's details. */
-export function presentPartnerCase(found: { policy: PartnerPolicy; view: PartnerView; changes: readonly Change[] }, today: string) {
+export function presentPartnerCase(
+  found: { policy: PartnerPolicy; view: PartnerView; changes: readonly Change[] },
+  today: string,
+) {
   const view = presentPartnerView(found.view, today)
   return {
     title: view.headline || 'Case',
@@ -183,7 +242,11 @@ export function presentPartnerCases(policy: PartnerPolicy, views: readonly Partn
 }
 
 /** A new agreement's form starts today, with no end date and no categories. */
-export const newAgreementValues = (today: string) => ({ categories: [], startsOn: dateParts(today), endsOn: dateParts(null) })
+export const newAgreementValues = (today: string) => ({
+  categories: [],
+  startsOn: dateParts(today),
+  endsOn: dateParts(null),
+})
 
 /** An agreement's edit form, filled with the agreement as it stands. */
 export function agreementFormValues(agreement: Agreement) {

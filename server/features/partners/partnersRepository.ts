@@ -50,7 +50,14 @@ export function findAgreement(db: Db, id: string) {
 
 export async function insertAgreement(
   db: Db,
-  agreement: { name: string; agency: Agency; categories: string[]; startsOn: string; endsOn: string | null; createdBy: string },
+  agreement: {
+    name: string
+    agency: Agency
+    categories: string[]
+    startsOn: string
+    endsOn: string | null
+    createdBy: string
+  },
 ): Promise<string> {
   const row = await db
     .insertInto('sharing_agreement')
@@ -75,7 +82,13 @@ export async function updateAgreementIfVersion(
 ): Promise<boolean> {
   const result = await db
     .updateTable('sharing_agreement')
-    .set({ name: agreement.name, categories: agreement.categories, starts_on: agreement.startsOn, ends_on: agreement.endsOn, version: sql`version + 1` })
+    .set({
+      name: agreement.name,
+      categories: agreement.categories,
+      starts_on: agreement.startsOn,
+      ends_on: agreement.endsOn,
+      version: sql`version + 1`,
+    })
     .where('id', '=', id)
     .where('version', '=', version)
     .executeTakeFirst()
@@ -107,10 +120,18 @@ export function maracReferralsOf(db: Db, personId: string) {
 
 /** A repeat flag worked out again: a change to the link like any other, so its version moves. */
 export async function setRepeatFlag(db: Db, id: string, repeat: boolean): Promise<void> {
-  await db.updateTable('partner_link').set({ repeat_referral: repeat, version: sql`version + 1` }).where('id', '=', id).execute()
+  await db
+    .updateTable('partner_link')
+    .set({ repeat_referral: repeat, version: sql`version + 1` })
+    .where('id', '=', id)
+    .execute()
 }
 
-export type NewLink = Omit<LinkRow, 'id' | 'version' | 'status' | 'closed_on'> & { person_id: string; agreement_id: string; created_by: string }
+export type NewLink = Omit<LinkRow, 'id' | 'version' | 'status' | 'closed_on'> & {
+  person_id: string
+  agreement_id: string
+  created_by: string
+}
 
 export async function insertLink(db: Db, link: NewLink): Promise<string> {
   const row = await db.insertInto('partner_link').values(link).returning('id').executeTakeFirstOrThrow()
@@ -145,11 +166,21 @@ export function findLinkInAreas(db: Db, id: string, areaIds: readonly string[]) 
 export type LinkRecord = NonNullable<Awaited<ReturnType<typeof findLinkInAreas>>>
 
 // Whether the person is on an IOM cohort now, and who leads them: for partners whose agreement allows it.
-const onIom = sql<boolean>`exists (select 1 from cohort_membership m where m.person_id = p.id and m.status <> 'ended' and m.programme like 'iom_%')`.as('on_iom')
-const leadOfficer = sql<string | null>`(select u.display_name from cohort_membership m join app_user u on u.id = m.lead_officer_id
+const onIom =
+  sql<boolean>`exists (select 1 from cohort_membership m where m.person_id = p.id and m.status <> 'ended' and m.programme like 'iom_%')`.as(
+    'on_iom',
+  )
+const leadOfficer = sql<
+  string | null
+>`(select u.display_name from cohort_membership m join app_user u on u.id = m.lead_officer_id
    where m.person_id = p.id and m.status <> 'ended' order by m.adopted_on desc limit 1)`.as('lead_officer_name')
 
-export async function updateLinkIfVersion(db: Db, id: string, version: number, changes: Partial<Omit<LinkRow, 'id' | 'version' | 'agency'>>): Promise<boolean> {
+export async function updateLinkIfVersion(
+  db: Db,
+  id: string,
+  version: number,
+  changes: Partial<Omit<LinkRow, 'id' | 'version' | 'agency'>>,
+): Promise<boolean> {
   const result = await db
     .updateTable('partner_link')
     .set({ ...changes, version: sql`version + 1` })
@@ -159,8 +190,16 @@ export async function updateLinkIfVersion(db: Db, id: string, version: number, c
   return result.numUpdatedRows === 1n
 }
 
-export async function insertLinkChange(db: Db, linkId: string, changes: Record<string, { from: unknown; to: unknown }>, changedBy: string) {
-  await db.insertInto('partner_link_change').values({ link_id: linkId, changes: JSON.stringify(changes), changed_by: changedBy }).execute()
+export async function insertLinkChange(
+  db: Db,
+  linkId: string,
+  changes: Record<string, { from: unknown; to: unknown }>,
+  changedBy: string,
+) {
+  await db
+    .insertInto('partner_link_change')
+    .values({ link_id: linkId, changes: JSON.stringify(changes), changed_by: changedBy })
+    .execute()
 }
 
 export function linkChangesOf(db: Db, linkId: string) {
@@ -183,7 +222,15 @@ export function linksOfAgency(db: Db, agency: LinkAgency, areaIds: readonly stri
     .selectFrom('partner_link as l')
     .innerJoin('person as p', 'p.id', 'l.person_id')
     .innerJoin('sharing_agreement as ag', 'ag.id', 'l.agreement_id')
-    .select([...linkColumns, 'l.person_id', 'p.surname', 'p.forenames', 'p.date_of_birth', 'p.address', 'ag.categories as agreement_categories'])
+    .select([
+      ...linkColumns,
+      'l.person_id',
+      'p.surname',
+      'p.forenames',
+      'p.date_of_birth',
+      'p.address',
+      'ag.categories as agreement_categories',
+    ])
     .where('ag.agency', '=', agency)
     .where('ag.starts_on', '<=', today)
     .where((eb) => eb.or([eb('ag.ends_on', 'is', null), eb('ag.ends_on', '>=', today)]))

@@ -15,7 +15,13 @@ import { personFormPage } from '../people/personForForm.ts'
 import { agreementRoutes } from './agreementRoutes.ts'
 import { partnerCaseRoutes } from './partnerCaseRoutes.ts'
 import { agreementOptionsOf, linkFormOptions, linkFormValues, presentPoliceLink } from './partnersPresenter.ts'
-import { linkUpdateOf, linkUpdateSchema, newLinkColumns, newLinkSchema, policeEditableFields } from './partnersSchemas.ts'
+import {
+  linkUpdateOf,
+  linkUpdateSchema,
+  newLinkColumns,
+  newLinkSchema,
+  policeEditableFields,
+} from './partnersSchemas.ts'
 import type { PartnersService } from './partnersService.ts'
 import { linkAgencyLabels } from './partnersVocabulary.ts'
 
@@ -25,12 +31,16 @@ const linkId = (req: Request) => idParam(req, 'linkId', 'Case link')
 
 /** Partner case links as the police keep them; then what partners see of them, and the agreements they are shared under. */
 export function partnersRoutes({ partnersService, peopleService }: Deps): RouteDefinition[] {
-  const newLinkPage = personFormPage(peopleService, { name: 'partner_link', view: 'partners/linkNew' }, async (_req, _person, values) => ({
-    title: 'Link to a partner case',
-    agreementOptions: agreementOptionsOf(await partnersService.allAgreementsInForce()),
-    ...linkFormOptions,
-    values,
-  }))
+  const newLinkPage = personFormPage(
+    peopleService,
+    { name: 'partner_link', view: 'partners/linkNew' },
+    async (_req, _person, values) => ({
+      title: 'Link to a partner case',
+      agreementOptions: agreementOptionsOf(await partnersService.allAgreementsInForce()),
+      ...linkFormOptions,
+      values,
+    }),
+  )
 
   async function policeLinkPage(req: Request, res: Response, values?: FormValues, errors?: FormErrors) {
     const found = await partnersService.policeLink(signedInUser(req), linkId(req), actorFrom(req))
@@ -67,8 +77,12 @@ export function partnersRoutes({ partnersService, peopleService }: Deps): RouteD
       handler: formPost({
         schema: newLinkSchema,
         page: newLinkPage,
-        act: (req, data) => partnersService.createLink(signedInUser(req), personIdFrom(req), newLinkColumns(data), actorFrom(req)),
-        done: (_req, personId, data) => ({ message: `${linkAgencyLabels[data.agency]} case linked`, redirect: `/people/${personId}` }),
+        act: (req, data) =>
+          partnersService.createLink(signedInUser(req), personIdFrom(req), newLinkColumns(data), actorFrom(req)),
+        done: (_req, personId, data) => ({
+          message: `${linkAgencyLabels[data.agency]} case linked`,
+          redirect: `/people/${personId}`,
+        }),
         what: 'Case link',
       }),
     },
@@ -87,7 +101,8 @@ export function partnersRoutes({ partnersService, peopleService }: Deps): RouteD
       handler: formPost({
         schema: linkUpdateSchema,
         page: policeLinkPage,
-        act: (req, data) => partnersService.updateLink(signedInUser(req), linkId(req), linkUpdateOf(data, 'all'), actorFrom(req)),
+        act: (req, data) =>
+          partnersService.updateLink(signedInUser(req), linkId(req), linkUpdateOf(data, 'all'), actorFrom(req)),
         done: (req) => ({ message: 'Case link updated', redirect: `/partner-links/${linkId(req)}` }),
         what: 'Case link',
       }),

@@ -6,10 +6,12 @@ import { checkboxes, choice, text, version } from '../../http/forms.ts'
 import { partnerEditableFields, sharingCategories, type LinkRow } from './disclosurePolicy.ts'
 import { bragRatings, linkAgencies, mashDecisions, yosDisposals } from './partnersVocabulary.ts'
 
-const optionalText = (label: string, max: number) => text(label, max, { required: false }).transform((v) => (v === '' ? null : v))
+const optionalText = (label: string, max: number) =>
+  text(label, max, { required: false }).transform((v) => (v === '' ? null : v))
 // Blank means "not recorded"; anything else must pass the field's own schema, so its own message is shown
 // (a union with '' would answer a wrong value with zod's bare "Invalid input").
-const blankToNull = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === undefined ? null : v), schema.nullable())
+const blankToNull = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' || v === undefined ? null : v), schema.nullable())
 const wholeNumber = (label: string, min: number, max: number) =>
   z
     .string({ error: `${label} must be a whole number from ${min} to ${max}` })
@@ -80,7 +82,10 @@ export const linkUpdateSchema = z.object({ ...linkUpdateFields, version })
 
 /** An agreement's terms, the same when it is added and when it is edited (its agency is fixed once added). */
 const agreementTerms = {
-  categories: checkboxes(choice(sharingCategories, 'Select categories from the list')).refine((c) => c.length > 0, 'Select at least one category'),
+  categories: checkboxes(choice(sharingCategories, 'Select categories from the list')).refine(
+    (c) => c.length > 0,
+    'Select at least one category',
+  ),
   startsOn: dateField('start date'),
   endsOn: optionalDateField('end date'),
 }
@@ -90,7 +95,9 @@ const endsTooEarly = { path: ['endsOn'], message: 'End date must be on or after 
 export const agreementSchema = z
   .object({ name: text('a name', 200), agency: choice(agencies, 'Select the partner agency'), ...agreementTerms })
   .refine(endsOnOrAfterStart, endsTooEarly)
-export const agreementUpdateSchema = z.object({ name: text('a name', 200), ...agreementTerms, version }).refine(endsOnOrAfterStart, endsTooEarly)
+export const agreementUpdateSchema = z
+  .object({ name: text('a name', 200), ...agreementTerms, version })
+  .refine(endsOnOrAfterStart, endsTooEarly)
 
 /** Form names (camelCase) to columns. */
 const columnOfField: Record<string, string> = {
@@ -113,14 +120,17 @@ const columnOfField: Record<string, string> = {
 
 export function toLinkColumns(v: Readonly<Record<string, unknown>>) {
   const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(v)) if (columnOfField[key] && value !== undefined) out[columnOfField[key]] = value
+  for (const [key, value] of Object.entries(v))
+    if (columnOfField[key] && value !== undefined) out[columnOfField[key]] = value
   return out
 }
 
 /** The police may change every field of a link's edit form. */
 export const policeEditableFields = Object.keys(linkUpdateFields)
 /** A partner may change only some (disclosurePolicy.ts names them by their columns). */
-export const partnerEditableFormFields = partnerEditableFields.map((column) => Object.keys(columnOfField).find((field) => columnOfField[field] === column))
+export const partnerEditableFormFields = partnerEditableFields.map((column) =>
+  Object.keys(columnOfField).find((field) => columnOfField[field] === column),
+)
 
 /** A new link's columns: the chosen agency's own fields, every other agency's left null. */
 export function newLinkColumns(v: z.output<typeof newLinkSchema>) {
@@ -150,8 +160,14 @@ export function newLinkColumns(v: z.output<typeof newLinkSchema>) {
 type LinkChanges = Partial<Omit<LinkRow, 'id' | 'version' | 'agency' | 'repeat_referral'>>
 
 /** An edit's changed columns and the version it was read at; a partner's edit keeps only the columns a partner may change. */
-export function linkUpdateOf({ version, ...fields }: z.output<typeof linkUpdateSchema>, allowed: readonly string[] | 'all') {
+export function linkUpdateOf(
+  { version, ...fields }: z.output<typeof linkUpdateSchema>,
+  allowed: readonly string[] | 'all',
+) {
   const columns = toLinkColumns(fields)
-  const kept = allowed === 'all' ? columns : Object.fromEntries(Object.entries(columns).filter(([column]) => allowed.includes(column)))
+  const kept =
+    allowed === 'all'
+      ? columns
+      : Object.fromEntries(Object.entries(columns).filter(([column]) => allowed.includes(column)))
   return { version, changes: kept as LinkChanges }
 }

@@ -5,17 +5,31 @@ import { agencyLabels } from '../../auth/roles.ts'
 import { todayInLondon } from '../../domain/time.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
-import { partnerPolicy, viewForPartner, type LinkRow, type PartnerPolicy, type PartnerView } from './disclosurePolicy.ts'
+import {
+  partnerPolicy,
+  viewForPartner,
+  type LinkRow,
+  type PartnerPolicy,
+  type PartnerView,
+} from './disclosurePolicy.ts'
 import { maracRepeatFlags, yosAgeProblem } from './partnerRules.ts'
 import * as repo from './partnersRepository.ts'
 import { agencyColumns, requiredLinkColumns } from './partnersSchemas.ts'
 import { linkAgencies } from './partnersVocabulary.ts'
 import { writeOnce } from '../idempotency/writeOnce.ts'
-import { done, invalidResult as invalid, notFoundResult, staleResult, type WriteResult } from '../../domain/writeResult.ts'
+import {
+  done,
+  invalidResult as invalid,
+  notFoundResult,
+  staleResult,
+  type WriteResult,
+} from '../../domain/writeResult.ts'
 
 export { isRepeatMarac } from './partnerRules.ts'
 
-export type LinkInput = Omit<LinkRow, 'id' | 'version' | 'status' | 'closed_on' | 'repeat_referral'> & { agreementId: string }
+export type LinkInput = Omit<LinkRow, 'id' | 'version' | 'status' | 'closed_on' | 'repeat_referral'> & {
+  agreementId: string
+}
 export type LinkUpdate = Partial<Omit<LinkRow, 'id' | 'version' | 'agency' | 'repeat_referral'>>
 /** An edit of a link: its changed columns, and the version the form was read at. */
 export type LinkEdit = { version: number; changes: LinkUpdate }
@@ -25,7 +39,10 @@ export type PartnersService = ReturnType<typeof createPartnersService>
 export function createPartnersService(db: Kysely<Database>) {
   async function policyFor(user: SessionUser): Promise<PartnerPolicy> {
     const agreements = user.agency ? await repo.agreementsInForce(db, user.agency, todayInLondon()) : []
-    return partnerPolicy(user, agreements.flatMap((a) => a.categories))
+    return partnerPolicy(
+      user,
+      agreements.flatMap((a) => a.categories),
+    )
   }
 
   async function agreementUsable(agreementId: string, agency: LinkAgency, day: string) {
@@ -34,8 +51,14 @@ export function createPartnersService(db: Kysely<Database>) {
   }
 
   async function createLink(user: SessionUser, personId: string, input: LinkInput, actor: Actor): Promise<WriteResult> {
-    if (!(await agreementUsable(input.agreementId, input.agency, input.opened_on)) || !(await agreementUsable(input.agreementId, input.agency, todayInLondon()))) {
-      return invalid('agreementId', `Select an information-sharing agreement with ${agencyLabels[input.agency]} that is in force`)
+    if (
+      !(await agreementUsable(input.agreementId, input.agency, input.opened_on)) ||
+      !(await agreementUsable(input.agreementId, input.agency, todayInLondon()))
+    ) {
+      return invalid(
+        'agreementId',
+        `Select an information-sharing agreement with ${agencyLabels[input.agency]} that is in force`,
+      )
     }
     return writeOnce(db, actor, async (trx): Promise<WriteResult> => {
       const person = await findPersonInAreas(trx, personId, user.visibleAreaIds)
@@ -47,8 +70,21 @@ export function createPartnersService(db: Kysely<Database>) {
       const others = input.agency === 'marac' ? await maracReferralsLocked(trx, personId) : []
       const flags = maracRepeatFlags([...others, { id: null, opened_on: input.opened_on, repeat_referral: false }])
       const repeat = input.agency === 'marac' && flags.some((f) => f.referral.id === null && f.repeat)
-      const id = await repo.insertLink(trx, { ...fields, person_id: personId, agreement_id: agreementId, created_by: user.id, repeat_referral: repeat })
-      await recordAudit(trx, actor, { category: 'collection', event: 'partner_link.created', entityType: 'partner_link', entityId: id, personId, detail: { agency: input.agency, repeat } })
+      const id = await repo.insertLink(trx, {
+        ...fields,
+        person_id: personId,
+        agreement_id: agreementId,
+        created_by: user.id,
+        repeat_referral: repeat,
+      })
+      await recordAudit(trx, actor, {
+        category: 'collection',
+        event: 'partner_link.created',
+        entityType: 'partner_link',
+        entityId: id,
+        personId,
+        detail: { agency: input.agency, repeat },
+      })
       await applyRepeatFlags(trx, user, actor, personId, flags, id)
       return done(personId)
     })
@@ -72,7 +108,12 @@ export function createPartnersService(db: Kysely<Database>) {
     for (const { referral, repeat } of flags) {
       if (referral.id === null || referral.repeat_referral === repeat) continue
       await repo.setRepeatFlag(trx, referral.id, repeat)
-      await repo.insertLinkChange(trx, referral.id, { repeat_referral: { from: referral.repeat_referral, to: repeat } }, user.id)
+      await repo.insertLinkChange(
+        trx,
+        referral.id,
+        { repeat_referral: { from: referral.repeat_referral, to: repeat } },
+        user.id,
+      )
       await recordAudit(trx, actor, {
         category: 'alteration',
         event: 'partner_link.repeat_recomputed',
@@ -98,7 +139,9 @@ export function createPartnersService(db: Kysely<Database>) {
       if (!link || (onlyAgency !== undefined && link.agency !== onlyAgency)) return notFoundResult
       // An edit form sends every agency's fields: keep only this link's own, and never blank what a link must have.
       const otherAgencies = linkAgencies.filter((a) => a !== link.agency).flatMap((a) => agencyColumns[a])
-      const own = Object.fromEntries(Object.entries(changes).filter(([key]) => !otherAgencies.includes(key))) as LinkUpdate
+      const own = Object.fromEntries(
+        Object.entries(changes).filter(([key]) => !otherAgencies.includes(key)),
+      ) as LinkUpdate
       for (const [column, field, message] of requiredLinkColumns[link.agency]) {
         if (column in own && (own as Record<string, unknown>)[column] === null) return invalid(field, message)
       }
@@ -106,9 +149,11 @@ export function createPartnersService(db: Kysely<Database>) {
       const status = own.status ?? link.status
       if (status === 'closed' && !closedOn) return invalid('closedOn', 'Enter the date the case was closed')
       if (status === 'open' && closedOn) return invalid('closedOn', 'An open case has no closed date: leave it blank')
-      if (closedOn && closedOn < (own.opened_on ?? link.opened_on)) return invalid('closedOn', 'The closed date must be on or after the opened date')
+      if (closedOn && closedOn < (own.opened_on ?? link.opened_on))
+        return invalid('closedOn', 'The closed date must be on or after the opened date')
       const movedOpening = own.opened_on !== undefined && own.opened_on !== link.opened_on ? own.opened_on : undefined
-      const tooOldOrYoung = movedOpening && link.agency === 'yos' ? yosAgeProblem(link.date_of_birth, movedOpening) : undefined
+      const tooOldOrYoung =
+        movedOpening && link.agency === 'yos' ? yosAgeProblem(link.date_of_birth, movedOpening) : undefined
       if (tooOldOrYoung) return invalid('openedOn', tooOldOrYoung)
       const diff: Record<string, { from: unknown; to: unknown }> = {}
       for (const [key, value] of Object.entries(own)) {
@@ -129,7 +174,15 @@ export function createPartnersService(db: Kysely<Database>) {
         personId: link.person_id,
         detail: { fields: Object.keys(diff) },
       })
-      if (reflag) await applyRepeatFlags(trx, user, actor, link.person_id, maracRepeatFlags(await repo.maracReferralsOf(trx, link.person_id)), linkId)
+      if (reflag)
+        await applyRepeatFlags(
+          trx,
+          user,
+          actor,
+          link.person_id,
+          maracRepeatFlags(await repo.maracReferralsOf(trx, link.person_id)),
+          linkId,
+        )
       return done(link.person_id)
     })
   }
@@ -139,7 +192,10 @@ export function createPartnersService(db: Kysely<Database>) {
    * link itself was shared under (in force today, with the partner's agency), and every sight of
    * it is a disclosure to their agency.
    */
-  async function partnerCases(user: SessionUser, actor: Actor): Promise<{ policy: PartnerPolicy; views: (PartnerView & { personId: string })[] }> {
+  async function partnerCases(
+    user: SessionUser,
+    actor: Actor,
+  ): Promise<{ policy: PartnerPolicy; views: (PartnerView & { personId: string })[] }> {
     const policy = await policyFor(user)
     if (!policy.linkAgency || policy.allowed.size === 0) return { policy, views: [] }
     const rows = await repo.linksOfAgency(db, policy.linkAgency, user.visibleAreaIds, 500, todayInLondon())
@@ -166,7 +222,12 @@ export function createPartnersService(db: Kysely<Database>) {
   async function partnerLinkAndPolicy(user: SessionUser, linkId: string) {
     const link = await repo.findLinkInAreas(db, linkId, user.visibleAreaIds)
     const today = todayInLondon()
-    if (!link || link.agreement_agency !== user.agency || link.agreement_starts_on > today || (link.agreement_ends_on !== null && link.agreement_ends_on < today)) {
+    if (
+      !link ||
+      link.agreement_agency !== user.agency ||
+      link.agreement_starts_on > today ||
+      (link.agreement_ends_on !== null && link.agreement_ends_on < today)
+    ) {
       return undefined
     }
     return { link, policy: partnerPolicy(user, link.agreement_categories) }
@@ -191,7 +252,12 @@ export function createPartnersService(db: Kysely<Database>) {
     return { policy, view, changes }
   }
 
-  async function partnerUpdate(user: SessionUser, linkId: string, { version, changes }: LinkEdit, actor: Actor): Promise<WriteResult> {
+  async function partnerUpdate(
+    user: SessionUser,
+    linkId: string,
+    { version, changes }: LinkEdit,
+    actor: Actor,
+  ): Promise<WriteResult> {
     const found = await partnerLinkAndPolicy(user, linkId)
     if (!found?.policy.allowed.has('link_details')) return notFoundResult
     return updateLink(user, linkId, version, changes, actor, found.policy.linkAgency)
@@ -200,13 +266,20 @@ export function createPartnersService(db: Kysely<Database>) {
   async function policeLink(user: SessionUser, linkId: string, actor: Actor) {
     const link = await repo.findLinkInAreas(db, linkId, user.visibleAreaIds)
     if (!link) return undefined
-    await recordAudit(db, actor, { category: 'consultation', event: 'partner_link.viewed', entityType: 'partner_link', entityId: linkId, personId: link.person_id })
+    await recordAudit(db, actor, {
+      category: 'consultation',
+      event: 'partner_link.viewed',
+      entityType: 'partner_link',
+      entityId: linkId,
+      personId: link.person_id,
+    })
     return { link, changes: await repo.linkChangesOf(db, linkId) }
   }
 
   return {
     createLink,
-    updateLink: (user: SessionUser, linkId: string, { version, changes }: LinkEdit, actor: Actor) => updateLink(user, linkId, version, changes, actor),
+    updateLink: (user: SessionUser, linkId: string, { version, changes }: LinkEdit, actor: Actor) =>
+      updateLink(user, linkId, version, changes, actor),
     partnerCases,
     partnerCase,
     partnerUpdate,
@@ -214,7 +287,9 @@ export function createPartnersService(db: Kysely<Database>) {
     agreementsFor: (agency: LinkAgency) => repo.agreementsInForce(db, agency, todayInLondon()),
     allAgreementsInForce: async () => {
       const day = todayInLondon()
-      return (await Promise.all((['marac', 'yos', 'mash'] as const).map((a) => repo.agreementsInForce(db, a, day)))).flat()
+      return (
+        await Promise.all((['marac', 'yos', 'mash'] as const).map((a) => repo.agreementsInForce(db, a, day)))
+      ).flat()
     },
     listAgreements: () => repo.listAgreements(db),
     findAgreement: (id: string) => repo.findAgreement(db, id),
@@ -225,7 +300,13 @@ export function createPartnersService(db: Kysely<Database>) {
     ): Promise<WriteResult> =>
       db.transaction().execute(async (trx) => {
         const id = await repo.insertAgreement(trx, { ...input, createdBy: user.id })
-        await recordAudit(trx, actor, { category: 'administration', event: 'agreement.created', entityType: 'sharing_agreement', entityId: id, detail: input })
+        await recordAudit(trx, actor, {
+          category: 'administration',
+          event: 'agreement.created',
+          entityType: 'sharing_agreement',
+          entityId: id,
+          detail: input,
+        })
         return done(id)
       }),
     /** Saved over the version the form was read at; an agreement that is not there at all is not found, not stale. */
@@ -236,8 +317,15 @@ export function createPartnersService(db: Kysely<Database>) {
       actor: Actor,
     ): Promise<WriteResult> =>
       db.transaction().execute(async (trx) => {
-        if (!(await repo.updateAgreementIfVersion(trx, id, version, input))) return (await repo.findAgreement(trx, id)) ? staleResult : notFoundResult
-        await recordAudit(trx, actor, { category: 'administration', event: 'agreement.updated', entityType: 'sharing_agreement', entityId: id, detail: input })
+        if (!(await repo.updateAgreementIfVersion(trx, id, version, input)))
+          return (await repo.findAgreement(trx, id)) ? staleResult : notFoundResult
+        await recordAudit(trx, actor, {
+          category: 'administration',
+          event: 'agreement.updated',
+          entityType: 'sharing_agreement',
+          entityId: id,
+          detail: input,
+        })
         return done(id)
       }),
   }

@@ -20,7 +20,12 @@ export const yosDisposalLabels: Record<(typeof yosDisposals)[number], string> = 
   detention_and_training_order: 'Detention and training order',
 }
 
-export const mashDecisions = ['social_care_assessment', 'strategy_discussion', 'early_help', 'no_further_action'] as const
+export const mashDecisions = [
+  'social_care_assessment',
+  'strategy_discussion',
+  'early_help',
+  'no_further_action',
+] as const
 export const mashDecisionLabels: Record<(typeof mashDecisions)[number], string> = {
   social_care_assessment: 'Social care assessment',
   strategy_discussion: 'Strategy discussion',

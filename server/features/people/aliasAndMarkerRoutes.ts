@@ -15,15 +15,25 @@ import { personFormPage } from './personForForm.ts'
 
 type Deps = { peopleService: PeopleService }
 
-const toPerson = (message: string) => (_req: Request, personId: string) => ({ message, redirect: `/people/${personId}` })
+const toPerson = (message: string) => (_req: Request, personId: string) => ({
+  message,
+  redirect: `/people/${personId}`,
+})
 
 /** A person's aliases and warning markers. */
 export function aliasAndMarkerRoutes({ peopleService }: Deps): RouteDefinition[] {
-  const aliasPage = personFormPage(peopleService, { name: 'alias', view: 'people/alias' }, (_req, _person, values) => ({ title: 'Add an alias', values }))
-  const markerPage = personFormPage(peopleService, { name: 'marker', view: 'people/marker' }, async (req, _person, values) => {
-    const { markerTypes } = await peopleService.formOptions(signedInUser(req))
-    return { title: 'Add a warning marker', markerOptions: markerOptionsOf(markerTypes), values }
-  })
+  const aliasPage = personFormPage(peopleService, { name: 'alias', view: 'people/alias' }, (_req, _person, values) => ({
+    title: 'Add an alias',
+    values,
+  }))
+  const markerPage = personFormPage(
+    peopleService,
+    { name: 'marker', view: 'people/marker' },
+    async (req, _person, values) => {
+      const { markerTypes } = await peopleService.formOptions(signedInUser(req))
+      return { title: 'Add a warning marker', markerOptions: markerOptionsOf(markerTypes), values }
+    },
+  )
 
   return [
     {
@@ -42,7 +52,12 @@ export function aliasAndMarkerRoutes({ peopleService }: Deps): RouteDefinition[]
         schema: aliasSchema,
         page: aliasPage,
         act: (req, data) =>
-          peopleService.addAlias(signedInUser(req), personIdFrom(req), { surname: data.aliasSurname, forenames: data.aliasForenames }, actorFrom(req)),
+          peopleService.addAlias(
+            signedInUser(req),
+            personIdFrom(req),
+            { surname: data.aliasSurname, forenames: data.aliasForenames },
+            actorFrom(req),
+          ),
         done: toPerson('Alias added'),
         what: 'Person',
       }),
@@ -52,7 +67,8 @@ export function aliasAndMarkerRoutes({ peopleService }: Deps): RouteDefinition[]
       path: '/people/:personId/markers/new',
       access: 'people.edit',
       audit: 'consultation',
-      handler: (req, res) => markerPage(req, res, { startDate: dateParts(todayInLondon()), reviewDate: dateParts(null) }),
+      handler: (req, res) =>
+        markerPage(req, res, { startDate: dateParts(todayInLondon()), reviewDate: dateParts(null) }),
     },
     {
       method: 'post',
@@ -63,7 +79,12 @@ export function aliasAndMarkerRoutes({ peopleService }: Deps): RouteDefinition[]
         schema: markerSchema,
         page: markerPage,
         act: (req, { markerCode, startDate, reviewDate, markerNote }) =>
-          peopleService.addMarker(signedInUser(req), personIdFrom(req), { markerCode, startDate, reviewDate, note: markerNote }, actorFrom(req)),
+          peopleService.addMarker(
+            signedInUser(req),
+            personIdFrom(req),
+            { markerCode, startDate, reviewDate, note: markerNote },
+            actorFrom(req),
+          ),
         done: toPerson('Warning marker added'),
         what: 'Person',
       }),
@@ -76,8 +97,20 @@ export function aliasAndMarkerRoutes({ peopleService }: Deps): RouteDefinition[]
       // Not formPost: a button with no fields, so nothing to parse and no form to show again.
       handler: async (req, res) => {
         const id = personIdFrom(req)
-        const result = await peopleService.endMarker(signedInUser(req), id, personIdFrom(req, 'markerId'), actorFrom(req))
-        await finishWrite(req, res, result, { message: 'Warning marker ended', redirect: `/people/${id}` }, noFormToShow, 'Marker')
+        const result = await peopleService.endMarker(
+          signedInUser(req),
+          id,
+          personIdFrom(req, 'markerId'),
+          actorFrom(req),
+        )
+        await finishWrite(
+          req,
+          res,
+          result,
+          { message: 'Warning marker ended', redirect: `/people/${id}` },
+          noFormToShow,
+          'Marker',
+        )
       },
     },
   ]

@@ -58,11 +58,22 @@ function readJpeg(bytes: Buffer): Raster | { why: string } {
     if (!image.width || !image.height) return { why: corrupt }
     return { width: image.width, height: image.height, rgba: image.data }
   } catch (error) {
-    return { why: /maxResolutionInMP|maxMemoryUsageInMB|allocate/.test(String((error as Error).message)) ? tooManyPixels : corrupt }
+    return {
+      why: /maxResolutionInMP|maxMemoryUsageInMB|allocate/.test(String((error as Error).message))
+        ? tooManyPixels
+        : corrupt,
+    }
   }
 }
 
-type PngHeader = { width: number; height: number; bitDepth: number; colourType: number; interlaced: boolean; idat: Buffer[] }
+type PngHeader = {
+  width: number
+  height: number
+  bitDepth: number
+  colourType: number
+  interlaced: boolean
+  idat: Buffer[]
+}
 
 const channelsOf: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }
 
@@ -83,7 +94,13 @@ function readPngHeader(bytes: Buffer): PngHeader | undefined {
     if (!header && type !== 'IHDR') return undefined
     if (type === 'IHDR') {
       if (length !== 13) return undefined
-      header = { width: data.readUInt32BE(0), height: data.readUInt32BE(4), bitDepth: data[8]!, colourType: data[9]!, interlaced: data[12] === 1 }
+      header = {
+        width: data.readUInt32BE(0),
+        height: data.readUInt32BE(4),
+        bitDepth: data[8]!,
+        colourType: data[9]!,
+        interlaced: data[12] === 1,
+      }
     } else if (type === 'IDAT') {
       idat.push(data)
     } else if (type === 'IEND') {
@@ -101,7 +118,8 @@ function readPng(bytes: Buffer): Raster | { why: string } {
   if (header.width * header.height > maxPhotoPixels) return { why: tooManyPixels }
   const rowBytes = Math.ceil((header.width * channels * header.bitDepth) / 8) + 1
   // Inflated data plus the RGBA copy pngjs makes of it: a 16-bit image costs twice an 8-bit one.
-  if ((rowBytes * header.height + header.width * header.height * 4) / (1024 * 1024) > maxDecodeMemoryMb) return { why: tooManyPixels }
+  if ((rowBytes * header.height + header.width * header.height * 4) / (1024 * 1024) > maxDecodeMemoryMb)
+    return { why: tooManyPixels }
   try {
     if (header.interlaced) {
       // Adam7's passes add a filter byte (and a partial byte) to each row of each pass: twice the

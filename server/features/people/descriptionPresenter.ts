@@ -7,7 +7,10 @@ import { buildLabels, builds, eyeColourLabels, eyeColours } from './vocabulary.t
 const notRecorded = 'Not recorded'
 
 export const buildOptions = withBlank('Not recorded', labelledOptions(builds, buildLabels))
-export const eyeColourOptions = [{ value: '', text: 'Not recorded' }, ...eyeColours.map((value) => ({ value, text: eyeColourLabels[value] }))]
+export const eyeColourOptions = [
+  { value: '', text: 'Not recorded' },
+  ...eyeColours.map((value) => ({ value, text: eyeColourLabels[value] })),
+]
 
 /** The description as the page shows it: each part, or "Not recorded". */
 export function presentDescription(fields: DescriptionFields) {
@@ -17,7 +20,9 @@ export function presentDescription(fields: DescriptionFields) {
     hair: fields.hair ?? notRecorded,
     eyes: fields.eyes ? eyeColourLabels[fields.eyes as EyeColour] : notRecorded,
     distinguishingMarks: fields.distinguishingMarks ?? notRecorded,
-    recorded: [fields.heightCm, fields.build, fields.hair, fields.eyes, fields.distinguishingMarks].some((v) => v !== null),
+    recorded: [fields.heightCm, fields.build, fields.hair, fields.eyes, fields.distinguishingMarks].some(
+      (v) => v !== null,
+    ),
   }
 }
 
@@ -52,7 +57,10 @@ export function descriptionFormValues(fields: DescriptionFields, version: number
 }
 
 /** The photograph panel: an image sized for the page (its shape kept), and who took it in when. */
-export function presentPhoto(photo: { width: number; height: number; uploaded_at: Date; uploaded_by_name: string | null } | undefined, shownWidth = 200) {
+export function presentPhoto(
+  photo: { width: number; height: number; uploaded_at: Date; uploaded_by_name: string | null } | undefined,
+  shownWidth = 200,
+) {
   if (!photo) return undefined
   return {
     width: shownWidth,

@@ -28,12 +28,23 @@ export async function descriptionOf(db: Db, personId: string): Promise<PersonDes
   const row = await db
     .selectFrom('person as p')
     .leftJoin('person_photo as ph', 'ph.person_id', 'p.id')
-    .select(['p.height_cm', 'p.build', 'p.hair', 'p.eyes', 'p.distinguishing_marks', 'ph.uploaded_at as photo_uploaded_at'])
+    .select([
+      'p.height_cm',
+      'p.build',
+      'p.hair',
+      'p.eyes',
+      'p.distinguishing_marks',
+      'ph.uploaded_at as photo_uploaded_at',
+    ])
     .where('p.id', '=', personId)
     .where('p.combined_into', 'is', null)
     .executeTakeFirst()
   if (!row) return undefined
-  return { ...descriptionFieldsOf(row), hasPhoto: row.photo_uploaded_at !== null, photoUploadedAt: row.photo_uploaded_at }
+  return {
+    ...descriptionFieldsOf(row),
+    hasPhoto: row.photo_uploaded_at !== null,
+    photoUploadedAt: row.photo_uploaded_at,
+  }
 }
 
 export function descriptionFieldsOf(row: {
@@ -43,11 +54,22 @@ export function descriptionFieldsOf(row: {
   eyes: EyeColour | null
   distinguishing_marks: string | null
 }): DescriptionFields {
-  return { heightCm: row.height_cm, build: row.build, hair: row.hair, eyes: row.eyes, distinguishingMarks: row.distinguishing_marks }
+  return {
+    heightCm: row.height_cm,
+    build: row.build,
+    hair: row.hair,
+    eyes: row.eyes,
+    distinguishingMarks: row.distinguishing_marks,
+  }
 }
 
 /** Saves the description if the person is still at the version the form was read at. */
-export async function updateDescriptionIfVersion(db: Db, personId: string, version: number, fields: DescriptionFields): Promise<boolean> {
+export async function updateDescriptionIfVersion(
+  db: Db,
+  personId: string,
+  version: number,
+  fields: DescriptionFields,
+): Promise<boolean> {
   const result = await db
     .updateTable('person')
     .set({
@@ -75,7 +97,13 @@ export async function savePhoto(
 ): Promise<'added' | 'replaced'> {
   const row = await db
     .insertInto('person_photo')
-    .values({ person_id: personId, image: photo.jpeg, width: photo.width, height: photo.height, uploaded_by: uploadedBy })
+    .values({
+      person_id: personId,
+      image: photo.jpeg,
+      width: photo.width,
+      height: photo.height,
+      uploaded_by: uploadedBy,
+    })
     .onConflict((oc) =>
       oc.column('person_id').doUpdateSet({
         image: photo.jpeg,
@@ -93,7 +121,11 @@ export async function savePhoto(
 
 /** The photograph's bytes (a JPEG), for the route that serves it. */
 export function photoOf(db: Db, personId: string) {
-  return db.selectFrom('person_photo').select(['image', 'uploaded_at']).where('person_id', '=', personId).executeTakeFirst()
+  return db
+    .selectFrom('person_photo')
+    .select(['image', 'uploaded_at'])
+    .where('person_id', '=', personId)
+    .executeTakeFirst()
 }
 
 /** The person page's photograph panel: who took it in and when, never the bytes. */

@@ -8,7 +8,12 @@ import { finishWrite } from '../../http/writeResult.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { maxPhotoBytes, maxPhotoSizeText } from './custodyPhoto.ts'
 import { descriptionFieldsOf } from './descriptionRepository.ts'
-import { buildOptions, descriptionFormValues, eyeColourOptions, presentDescriptionConflict } from './descriptionPresenter.ts'
+import {
+  buildOptions,
+  descriptionFormValues,
+  eyeColourOptions,
+  presentDescriptionConflict,
+} from './descriptionPresenter.ts'
 import { formPost } from '../../http/formPost.ts'
 import { descriptionSchema } from './peopleSchemas.ts'
 import type { PeopleService } from './peopleService.ts'
@@ -17,19 +22,26 @@ import { personFormPage } from './personForForm.ts'
 
 type Deps = { peopleService: PeopleService }
 
-
 /** The physical description form, the custody photograph's upload form, and the photograph itself. */
 export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
-  const descriptionPage = personFormPage(peopleService, { name: 'description', view: 'people/description' }, (_req, person, values) => ({
-    title: 'Physical description',
-    values: values ?? descriptionFormValues(descriptionFieldsOf(person), person.version),
-    buildOptions,
-    eyeColourOptions,
-  }))
-  const photoPage = personFormPage(peopleService, { name: 'photo-upload', view: 'people/photo' }, async (_req, person) => {
-    const hasPhoto = (await peopleService.descriptionOf(person.id))?.hasPhoto ?? false
-    return { title: hasPhoto ? 'Replace the custody photograph' : 'Upload a custody photograph', hasPhoto }
-  })
+  const descriptionPage = personFormPage(
+    peopleService,
+    { name: 'description', view: 'people/description' },
+    (_req, person, values) => ({
+      title: 'Physical description',
+      values: values ?? descriptionFormValues(descriptionFieldsOf(person), person.version),
+      buildOptions,
+      eyeColourOptions,
+    }),
+  )
+  const photoPage = personFormPage(
+    peopleService,
+    { name: 'photo-upload', view: 'people/photo' },
+    async (_req, person) => {
+      const hasPhoto = (await peopleService.descriptionOf(person.id))?.hasPhoto ?? false
+      return { title: hasPhoto ? 'Replace the custody photograph' : 'Upload a custody photograph', hasPhoto }
+    },
+  )
 
   return [
     {
@@ -47,12 +59,18 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
       handler: formPost({
         schema: descriptionSchema,
         page: descriptionPage,
-        act: (req, { version, ...fields }) => peopleService.editDescription(signedInUser(req), personIdFrom(req), version, fields, actorFrom(req)),
+        act: (req, { version, ...fields }) =>
+          peopleService.editDescription(signedInUser(req), personIdFrom(req), version, fields, actorFrom(req)),
         done: (req) => ({ message: 'Physical description saved', redirect: `/people/${personIdFrom(req)}` }),
         what: 'Person',
         // Saved over someone else's description meanwhile: the two side by side, not the plain 409 page.
         conflict: (req, res, current, { version: _version, ...fields }) =>
-          renderPage(res, 'people/descriptionConflict', presentDescriptionConflict(personIdFrom(req), current, fields), 409),
+          renderPage(
+            res,
+            'people/descriptionConflict',
+            presentDescriptionConflict(personIdFrom(req), current, fields),
+            409,
+          ),
       }),
     },
     {
@@ -77,7 +95,14 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
         if (problem) return again(singleError('photo', problem))
         if (!req.file) return again(singleError('photo', 'Select a photograph to upload'))
         const result = await peopleService.uploadPhoto(signedInUser(req), id, req.file.buffer, actorFrom(req))
-        await finishWrite(req, res, result, { message: 'Custody photograph saved', redirect: `/people/${id}` }, again, 'Person')
+        await finishWrite(
+          req,
+          res,
+          result,
+          { message: 'Custody photograph saved', redirect: `/people/${id}` },
+          again,
+          'Person',
+        )
       },
     },
     {

@@ -15,14 +15,30 @@ export type DescriptionEdit = WriteResult<string, DescriptionFields>
 /** The physical description and the custody photograph: part of the people service. */
 export function createDescriptionService(db: Kysely<Database>) {
   /** Saved only over the version the form was read at, with its alteration row in the same transaction. */
-  async function editDescription(user: SessionUser, id: string, version: number, fields: DescriptionFields, actor: Actor): Promise<DescriptionEdit> {
+  async function editDescription(
+    user: SessionUser,
+    id: string,
+    version: number,
+    fields: DescriptionFields,
+    actor: Actor,
+  ): Promise<DescriptionEdit> {
     return db.transaction().execute(async (trx): Promise<DescriptionEdit> => {
       const before = await findPersonInAreas(trx, id, user.visibleAreaIds)
       if (!before) return notFoundResult
       const was = description.descriptionFieldsOf(before)
-      if (!(await description.updateDescriptionIfVersion(trx, id, version, fields))) return { ...staleResult, current: was }
-      const changed = (Object.keys(fields) as (keyof DescriptionFields)[]).filter((name) => (was[name] ?? null) !== (fields[name] ?? null))
-      await recordAudit(trx, actor, { category: 'alteration', event: 'person.description_updated', entityType: 'person', entityId: id, personId: id, detail: { changed } })
+      if (!(await description.updateDescriptionIfVersion(trx, id, version, fields)))
+        return { ...staleResult, current: was }
+      const changed = (Object.keys(fields) as (keyof DescriptionFields)[]).filter(
+        (name) => (was[name] ?? null) !== (fields[name] ?? null),
+      )
+      await recordAudit(trx, actor, {
+        category: 'alteration',
+        event: 'person.description_updated',
+        entityType: 'person',
+        entityId: id,
+        personId: id,
+        detail: { changed },
+      })
       return done(id)
     })
   }

@@ -23,18 +23,29 @@ export const genderOptions = genders.map((value) => ({ value, text: genderLabels
 export const pathwayOptions = withBlank('Select a pathway', labelledOptions(pathways, pathwayLabels))
 
 /** The purpose question's options, in the order the form shows them. */
-export const restrictedPurposeOptions: Option[] = restrictedPurposes.map((value) => ({ value, text: restrictedPurposeLabels[value] }))
+export const restrictedPurposeOptions: Option[] = restrictedPurposes.map((value) => ({
+  value,
+  text: restrictedPurposeLabels[value],
+}))
 
 /**
  * The question a restricted record asks before it opens, naming the record asked for (a person,
  * a test …), never the person behind it. `returnTo` is the page to go back to once answered.
  */
-export function purposeQuestion(record: { via: PersonVia; recordId: string; returnTo?: string; refusedPost?: boolean }) {
+export function purposeQuestion(record: {
+  via: PersonVia
+  recordId: string
+  returnTo?: string
+  refusedPost?: boolean
+}) {
   return { title: 'This record is restricted', ...record, values: {}, purposeOptions: restrictedPurposeOptions }
 }
 
 /** The add and edit forms' lists: gender, the user's boroughs, and their current wards. */
-export function personFormOptions(options: { boroughs: readonly { id: string; name: string }[]; wards: readonly { id: string; name: string; borough_name: string }[] }) {
+export function personFormOptions(options: {
+  boroughs: readonly { id: string; name: string }[]
+  wards: readonly { id: string; name: string; borough_name: string }[]
+}) {
   return {
     genderOptions,
     boroughOptions: withBlank('Select a borough', boroughOptionsOf(options.boroughs)),
@@ -42,11 +53,15 @@ export function personFormOptions(options: { boroughs: readonly { id: string; na
   }
 }
 
-export const markerOptionsOf = (markerTypes: readonly { code: string; label: string }[]): Option[] => markerTypes.map((m) => ({ value: m.code, text: m.label }))
+export const markerOptionsOf = (markerTypes: readonly { code: string; label: string }[]): Option[] =>
+  markerTypes.map((m) => ({ value: m.code, text: m.label }))
 
 /** The likely matches a new person is held back by; one with the same PNC ID cannot be confirmed past. */
 export function presentDuplicates(matches: readonly PersonSummary[], pncId: string | null) {
-  return { duplicates: matches.map(presentSummary), samePnc: matches.some((m) => m.pnc_id !== null && m.pnc_id === pncId) }
+  return {
+    duplicates: matches.map(presentSummary),
+    samePnc: matches.some((m) => m.pnc_id !== null && m.pnc_id === pncId),
+  }
 }
 
 /** The page an edit made over someone else's meanwhile answers: the record as it now is beside what was typed. */

@@ -43,13 +43,17 @@ export async function findByIdentifier(
   value: string,
 ): Promise<PersonSummary[]> {
   if (areaIds.length === 0) return []
-  return summaries(db)
-    .select([...summaryColumns, sql<null>`null`.as('matched_alias')])
-    // A record combined into another answers with the record it was combined into.
-    .where(sql<boolean>`p.id in (select coalesce(c.combined_into, c.id) from person c where ${sql.ref(`c.${field}`)} = ${value})`)
-    .where('p.combined_into', 'is', null)
-    .where('p.area_id', 'in', [...areaIds])
-    .execute()
+  return (
+    summaries(db)
+      .select([...summaryColumns, sql<null>`null`.as('matched_alias')])
+      // A record combined into another answers with the record it was combined into.
+      .where(
+        sql<boolean>`p.id in (select coalesce(c.combined_into, c.id) from person c where ${sql.ref(`c.${field}`)} = ${value})`,
+      )
+      .where('p.combined_into', 'is', null)
+      .where('p.area_id', 'in', [...areaIds])
+      .execute()
+  )
 }
 
 export async function findByDateOfBirth(db: Db, areaIds: readonly string[], dateOfBirth: string, limit: number) {
@@ -73,7 +77,12 @@ export async function findByDateOfBirth(db: Db, areaIds: readonly string[], date
  * and aliases are each read nearest first from a GiST trigram index and stop at `limit`, so a
  * common surname costs little more than a rare one; the best `limit` of the two are the answer.
  */
-export async function searchByName(db: Db, areaIds: readonly string[], query: string, limit: number): Promise<PersonSummary[]> {
+export async function searchByName(
+  db: Db,
+  areaIds: readonly string[],
+  query: string,
+  limit: number,
+): Promise<PersonSummary[]> {
   if (areaIds.length === 0) return []
   const q = query.toLowerCase().trim()
   // The candidates come from person_name_candidates (the name_search_nearest migration).
@@ -168,7 +177,12 @@ export async function insertPerson(db: Db, fields: PersonFields, createdBy: stri
   return row.id
 }
 
-export async function updatePersonIfVersion(db: Db, id: string, version: number, fields: PersonFields): Promise<boolean> {
+export async function updatePersonIfVersion(
+  db: Db,
+  id: string,
+  version: number,
+  fields: PersonFields,
+): Promise<boolean> {
   const result = await db
     .updateTable('person')
     .set({ ...columns(fields), version: sql`version + 1`, updated_at: sql`now()` })
@@ -215,7 +229,10 @@ export async function findPersonInAreas(db: Db, id: string, areaIds: readonly st
 export type PersonRecord = NonNullable<Awaited<ReturnType<typeof findPersonInAreas>>>
 
 export async function insertAlias(db: Db, personId: string, alias: { surname: string; forenames: string }) {
-  await db.insertInto('person_alias').values({ person_id: personId, ...alias }).execute()
+  await db
+    .insertInto('person_alias')
+    .values({ person_id: personId, ...alias })
+    .execute()
 }
 
 export async function insertMarker(
@@ -239,7 +256,13 @@ export async function insertMarker(
   return row.id
 }
 
-export async function endMarker(db: Db, personId: string, markerId: string, endedOn: string, endedBy: string): Promise<boolean> {
+export async function endMarker(
+  db: Db,
+  personId: string,
+  markerId: string,
+  endedOn: string,
+  endedBy: string,
+): Promise<boolean> {
   const result = await db
     .updateTable('person_marker')
     .set({ ended_on: endedOn, ended_by: endedBy })
@@ -253,7 +276,11 @@ export async function endMarker(db: Db, personId: string, markerId: string, ende
 // ---- the panels of the person page, each a part of its one statement (personPanels.ts) ----
 
 export function aliasesQuery(db: Db, personId: string) {
-  return db.selectFrom('person_alias').select(['id', 'surname', 'forenames']).where('person_id', '=', personId).orderBy('surname')
+  return db
+    .selectFrom('person_alias')
+    .select(['id', 'surname', 'forenames'])
+    .where('person_id', '=', personId)
+    .orderBy('surname')
 }
 
 export const aliasesOf = (db: Db, personId: string) => aliasesQuery(db, personId).execute()
@@ -263,7 +290,16 @@ export function markersQuery(db: Db, personId: string) {
     .selectFrom('person_marker as m')
     .innerJoin('marker_type as t', 't.code', 'm.marker_code')
     .leftJoin('app_user as u', 'u.id', 'm.set_by')
-    .select(['m.id', 'm.marker_code', 't.label', 'm.start_date', 'm.review_date', 'm.note', 'm.ended_on', 'u.display_name as set_by_name'])
+    .select([
+      'm.id',
+      'm.marker_code',
+      't.label',
+      'm.start_date',
+      'm.review_date',
+      'm.note',
+      'm.ended_on',
+      'u.display_name as set_by_name',
+    ])
     .where('m.person_id', '=', personId)
     .orderBy('m.ended_on', (ob) => ob.desc().nullsFirst())
     .orderBy('m.start_date', 'desc')
@@ -274,7 +310,14 @@ export function contactsQuery(db: Db, personId: string, limit: number) {
     .selectFrom('contact as c')
     .innerJoin('contact_type as t', 't.code', 'c.contact_type')
     .leftJoin('app_user as u', 'u.id', 'c.recorded_by')
-    .select(['c.id', 'c.contact_date', 't.label as type_label', 'c.pathway', 'c.note', 'u.display_name as recorded_by_name'])
+    .select([
+      'c.id',
+      'c.contact_date',
+      't.label as type_label',
+      'c.pathway',
+      'c.note',
+      'u.display_name as recorded_by_name',
+    ])
     .where('c.person_id', '=', personId)
     .orderBy('c.contact_date', 'desc')
     .orderBy('c.recorded_at', 'desc')

@@ -11,7 +11,14 @@ import { actorFrom } from '../audit/actor.ts'
 import { aliasAndMarkerRoutes } from './aliasAndMarkerRoutes.ts'
 import { descriptionRoutes } from './descriptionRoutes.ts'
 import { formReader } from '../../http/formPost.ts'
-import { fullName, personFormOptions, personFormValues, presentDuplicates, presentPersonConflict, presentSummary } from './peoplePresenter.ts'
+import {
+  fullName,
+  personFormOptions,
+  personFormValues,
+  presentDuplicates,
+  presentPersonConflict,
+  presentSummary,
+} from './peoplePresenter.ts'
 import { editPersonSchema, personSchema, searchSchema } from './peopleSchemas.ts'
 import type { PeopleService } from './peopleService.ts'
 import { personIdFrom } from './personAccess.ts'
@@ -26,7 +33,13 @@ const mayBeDuplicate = 'This person may already be on Cohort: open the match, or
 
 /** Searching for a person, adding one and editing their details; then the rest of the people feature's routes. */
 export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
-  async function personFormPage(req: Request, res: Response, view: string, extra: Record<string, unknown>, status = 200) {
+  async function personFormPage(
+    req: Request,
+    res: Response,
+    view: string,
+    extra: Record<string, unknown>,
+    status = 200,
+  ) {
     const options = await peopleService.formOptions(signedInUser(req))
     await renderPage(res, view, { ...personFormOptions(options), ...extra }, status)
   }
@@ -38,11 +51,17 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
       access: 'people.search',
       audit: 'consultation',
       handler: async (req, res) => {
-        if (req.query.q === undefined) return renderPage(res, 'people/search', { title: 'Search for a person', values: {} })
+        if (req.query.q === undefined)
+          return renderPage(res, 'people/search', { title: 'Search for a person', values: {} })
         const values = keepValues(req.query, ['q'])
         const parsed = searchSchema.safeParse(req.query)
         if (!parsed.success) {
-          return renderPage(res, 'people/search', { title: 'Search for a person', values, errors: toFormErrors(parsed.error, ['q']) }, 400)
+          return renderPage(
+            res,
+            'people/search',
+            { title: 'Search for a person', values, errors: toFormErrors(parsed.error, ['q']) },
+            400,
+          )
         }
         const { kind, results } = await peopleService.search(signedInUser(req), parsed.data.q, actorFrom(req))
         await renderPage(res, 'people/search', {
@@ -59,7 +78,8 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
       path: '/people/new',
       access: 'people.edit',
       audit: 'none',
-      handler: (req, res) => personFormPage(req, res, 'people/new', { title: 'Add a person', values: { dateOfBirth: dateParts(null) } }),
+      handler: (req, res) =>
+        personFormPage(req, res, 'people/new', { title: 'Add a person', values: { dateOfBirth: dateParts(null) } }),
     },
     {
       method: 'post',
@@ -69,11 +89,21 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
       // Not formPost: likely duplicates show the form again with the matches, more than a field's error can carry.
       handler: async (req, res) => {
         const form = readNewPerson(req.body)
-        const again = (extra: Record<string, unknown>) => personFormPage(req, res, 'people/new', { title: 'Add a person', values: form.values, ...extra }, 400)
+        const again = (extra: Record<string, unknown>) =>
+          personFormPage(req, res, 'people/new', { title: 'Add a person', values: form.values, ...extra }, 400)
         if (form.errors) return again({ errors: form.errors })
         const { confirmNotDuplicate, ...fields } = form.data
-        const result = await peopleService.create(signedInUser(req), fields, confirmNotDuplicate === 'yes', actorFrom(req))
-        if ('matches' in result) return again({ ...presentDuplicates(result.matches, fields.pncId), errors: singleError('confirmNotDuplicate', mayBeDuplicate) })
+        const result = await peopleService.create(
+          signedInUser(req),
+          fields,
+          confirmNotDuplicate === 'yes',
+          actorFrom(req),
+        )
+        if ('matches' in result)
+          return again({
+            ...presentDuplicates(result.matches, fields.pncId),
+            errors: singleError('confirmNotDuplicate', mayBeDuplicate),
+          })
         const added = { message: `${fullName(fields)} added`, redirect: `/people/${result.ok ? result.id : ''}` }
         await finishWrite(req, res, result, added, (errors) => again({ errors }), 'Person')
       },
@@ -86,7 +116,11 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
       handler: async (req, res) => {
         const person = await personForForm(peopleService, req, res, 'edit')
         if (!person) return
-        await personFormPage(req, res, 'people/edit', { title: `Edit ${fullName(person)}`, personId: person.id, values: personFormValues(person) })
+        await personFormPage(req, res, 'people/edit', {
+          title: `Edit ${fullName(person)}`,
+          personId: person.id,
+          values: personFormValues(person),
+        })
       },
     },
     {
@@ -101,13 +135,24 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
         const form = readEditedPerson(req.body)
         // The form shown again holds what the user typed, not the record: it shows no one.
         const again = (errors: FormErrors) =>
-          personFormPage(req, res, 'people/edit', { title: 'Edit person', personId: id, values: form.values, errors, showsNoPerson: true }, 400)
+          personFormPage(
+            req,
+            res,
+            'people/edit',
+            { title: 'Edit person', personId: id, values: form.values, errors, showsNoPerson: true },
+            400,
+          )
         if (!(await peopleService.findInScope(user, id))) throw notFound('Person')
         if (form.errors) return again(form.errors)
         const { version, ...fields } = form.data
         const result = await peopleService.edit(user, id, version, fields, actorFrom(req))
         if (!result.ok && result.kind === 'stale' && result.current) {
-          return renderPage(res, 'people/conflict', presentPersonConflict(id, result.current, fields, todayInLondon()), 409)
+          return renderPage(
+            res,
+            'people/conflict',
+            presentPersonConflict(id, result.current, fields, todayInLondon()),
+            409,
+          )
         }
         await finishWrite(req, res, result, { message: 'Details saved', redirect: `/people/${id}` }, again, 'Person')
       },

@@ -69,11 +69,24 @@ export const markerSchema = z
     reviewDate: optionalDateField('review date'),
     markerNote: optionalText('a note', 500),
   })
-  .refine((v) => !v.reviewDate || v.reviewDate >= v.startDate, { path: ['reviewDate'], message: 'Review date must be after the start date' })
+  .refine((v) => !v.reviewDate || v.reviewDate >= v.startDate, {
+    path: ['reviewDate'],
+    message: 'Review date must be after the start date',
+  })
 
 /** The record a purpose is stated for, as the restricted record gate named it. */
 export const restrictedRecordSchema = z.object({
-  via: z.enum(['person', 'action', 'appointment', 'cidEntry', 'drugTest', 'failure', 'membership', 'partnerLink', 'referral']),
+  via: z.enum([
+    'person',
+    'action',
+    'appointment',
+    'cidEntry',
+    'drugTest',
+    'failure',
+    'membership',
+    'partnerLink',
+    'referral',
+  ]),
   recordId: uuid,
 })
 
@@ -89,17 +102,26 @@ export const restrictionSchema = z.object({
 })
 
 export const searchSchema = z.object({
-  q: text('a name, PNC ID, CRO number or date of birth', 100).refine((v) => v.length >= 2, 'Enter at least 2 characters'),
+  q: text('a name, PNC ID, CRO number or date of birth', 100).refine(
+    (v) => v.length >= 2,
+    'Enter at least 2 characters',
+  ),
 })
 
 /** A choice from a list that may be left unanswered ('' or absent is "not recorded"). */
 const optionalChoice = <const T extends readonly [string, ...string[]]>(values: T, message: string) =>
   z
-    .preprocess((value) => (value === undefined ? '' : value), z.union([z.literal(''), z.enum(values)], { error: message }))
+    .preprocess(
+      (value) => (value === undefined ? '' : value),
+      z.union([z.literal(''), z.enum(values)], { error: message }),
+    )
     .transform((value) => (value === '' ? null : value))
 
 const heightCm = z
-  .preprocess((value) => (value === undefined ? '' : value), z.string({ error: 'Enter height as a whole number of centimetres, like 178' }))
+  .preprocess(
+    (value) => (value === undefined ? '' : value),
+    z.string({ error: 'Enter height as a whole number of centimetres, like 178' }),
+  )
   .transform((value, ctx) => {
     const trimmed = value.trim()
     if (trimmed === '') return null

@@ -71,7 +71,13 @@ export function createPeopleService(db: Kysely<Database>) {
   }
 
   /** Checks that need the database: the borough and ward are the user's, identifiers are unused. */
-  async function checkFields(q: Kysely<Database>, user: SessionUser, fields: PersonFields, actor: Actor, exceptId?: string) {
+  async function checkFields(
+    q: Kysely<Database>,
+    user: SessionUser,
+    fields: PersonFields,
+    actor: Actor,
+    exceptId?: string,
+  ) {
     // A borough, not merely a visible area: a BCU is visible too, but people live in boroughs.
     if (!(await reference.boroughsIn(q, user.visibleAreaIds)).some((b) => b.id === fields.areaId)) {
       return { field: 'areaId', message: 'Select a borough you work in' }
@@ -87,14 +93,18 @@ export function createPeopleService(db: Kysely<Database>) {
       // "Taken" tells the user something about the holder's record, in whatever area it is: a
       // consultation of it (s62), written with the refusal. Not counted as the request's own
       // consultation: an edit form shown again still logs the person it shows.
-      await recordAudit(q, { ...actor, rowsWritten: undefined }, {
-        category: 'consultation',
-        event: 'person.pnc_checked',
-        entityType: 'person',
-        entityId: pncHolder,
-        personId: pncHolder,
-        detail: exceptId ? { form: 'edit', editedPersonId: exceptId } : { form: 'create' },
-      })
+      await recordAudit(
+        q,
+        { ...actor, rowsWritten: undefined },
+        {
+          category: 'consultation',
+          event: 'person.pnc_checked',
+          entityType: 'person',
+          entityId: pncHolder,
+          personId: pncHolder,
+          detail: exceptId ? { form: 'edit', editedPersonId: exceptId } : { form: 'create' },
+        },
+      )
       return { field: 'pncId', message: 'Another person already has this PNC ID: search for it instead' }
     }
     if (fields.croNumber && (await repo.croNumberInUse(q, fields.croNumber, exceptId))) {
@@ -107,7 +117,12 @@ export function createPeopleService(db: Kysely<Database>) {
    * Once per form key, the checks included: a repeat of a form that created the person must get
    * the same answer (that person's page), not a warning that they may already be on Cohort.
    */
-  async function create(user: SessionUser, fields: PersonFields, confirmedNotDuplicate: boolean, actor: Actor): Promise<PersonCreation> {
+  async function create(
+    user: SessionUser,
+    fields: PersonFields,
+    confirmedNotDuplicate: boolean,
+    actor: Actor,
+  ): Promise<PersonCreation> {
     return writeOnce(db, actor, async (trx): Promise<PersonCreation> => {
       const matches = await repo.findLikelyDuplicates(trx, user.visibleAreaIds, fields)
       const samePnc = matches.some((m) => fields.pncId !== null && m.pnc_id === fields.pncId)
@@ -115,12 +130,24 @@ export function createPeopleService(db: Kysely<Database>) {
       const problem = await checkFields(trx, user, fields, actor)
       if (problem) return invalidResult(problem.field, problem.message)
       const newId = await repo.insertPerson(trx, fields, user.id)
-      await recordAudit(trx, actor, { category: 'collection', event: 'person.created', entityType: 'person', entityId: newId, personId: newId })
+      await recordAudit(trx, actor, {
+        category: 'collection',
+        event: 'person.created',
+        entityType: 'person',
+        entityId: newId,
+        personId: newId,
+      })
       return done(newId)
     })
   }
 
-  async function edit(user: SessionUser, id: string, version: number, fields: PersonFields, actor: Actor): Promise<PersonEdit> {
+  async function edit(
+    user: SessionUser,
+    id: string,
+    version: number,
+    fields: PersonFields,
+    actor: Actor,
+  ): Promise<PersonEdit> {
     const before = await repo.findPersonInAreas(db, id, user.visibleAreaIds)
     if (!before) return notFoundResult
     const problem = await checkFields(db, user, fields, actor, id)
@@ -174,7 +201,14 @@ export function createPeopleService(db: Kysely<Database>) {
       if (!person) return notFoundResult
       const changed = await write(trx)
       if (changed === false) return ifUnchanged
-      await recordAudit(trx, actor, { category, event, entityType: 'person', entityId: personId, personId, ...(detail ? { detail } : {}) })
+      await recordAudit(trx, actor, {
+        category,
+        event,
+        entityType: 'person',
+        entityId: personId,
+        personId,
+        ...(detail ? { detail } : {}),
+      })
       return done(personId)
     })
   }
@@ -186,10 +220,13 @@ export function createPeopleService(db: Kysely<Database>) {
     findInScope,
     openForPage,
     /** The person behind a record named in a path, for the restricted record gate's question. */
-    personBehind: (user: SessionUser, via: PersonVia, recordId: string) => personBehind(db, via, recordId, user.visibleAreaIds),
+    personBehind: (user: SessionUser, via: PersonVia, recordId: string) =>
+      personBehind(db, via, recordId, user.visibleAreaIds),
     ...createDescriptionService(db),
     addAlias: (user: SessionUser, personId: string, alias: { surname: string; forenames: string }, actor: Actor) =>
-      inScopeAndAudit(user, personId, actor, { event: 'person.alias_added', category: 'collection' }, (trx) => repo.insertAlias(trx, personId, alias)),
+      inScopeAndAudit(user, personId, actor, { event: 'person.alias_added', category: 'collection' }, (trx) =>
+        repo.insertAlias(trx, personId, alias),
+      ),
     addMarker: async (
       user: SessionUser,
       personId: string,
@@ -198,21 +235,36 @@ export function createPeopleService(db: Kysely<Database>) {
     ): Promise<WriteResult> => {
       const known = (await reference.activeCodes(db, 'marker_type')).some((m) => m.code === marker.markerCode)
       if (!known) return invalidResult('markerCode', 'Select a marker')
-      return inScopeAndAudit(user, personId, actor, { event: 'person.marker_added', category: 'collection' }, async (trx) => {
-        await repo.insertMarker(trx, personId, marker, user.id)
-      })
+      return inScopeAndAudit(
+        user,
+        personId,
+        actor,
+        { event: 'person.marker_added', category: 'collection' },
+        async (trx) => {
+          await repo.insertMarker(trx, personId, marker, user.id)
+        },
+      )
     },
     endMarker: (user: SessionUser, personId: string, markerId: string, actor: Actor) =>
       inScopeAndAudit(user, personId, actor, { event: 'person.marker_ended', category: 'alteration' }, (trx) =>
         repo.endMarker(trx, personId, markerId, todayInLondon(), user.id),
       ),
     /** Restricting a record, and lifting a restriction, each give a reason, kept in the audit row. */
-    setRestricted: (user: SessionUser, personId: string, change: { version: number; restricted: boolean; reason: string }, actor: Actor) =>
+    setRestricted: (
+      user: SessionUser,
+      personId: string,
+      change: { version: number; restricted: boolean; reason: string },
+      actor: Actor,
+    ) =>
       inScopeAndAudit(
         user,
         personId,
         actor,
-        { event: change.restricted ? 'person.restricted' : 'person.unrestricted', category: 'alteration', detail: { reason: change.reason } },
+        {
+          event: change.restricted ? 'person.restricted' : 'person.unrestricted',
+          category: 'alteration',
+          detail: { reason: change.reason },
+        },
         (trx) => repo.setRestricted(trx, personId, change.version, change.restricted),
         staleResult,
       ),

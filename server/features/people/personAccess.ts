@@ -20,6 +20,8 @@ export function statedPurpose(req: Request, personId: string): string | undefine
 
 export function grantPurpose(req: Request, personId: string, purpose: string): void {
   const now = Date.now()
-  const live = Object.entries(req.session.restrictedAccess ?? {}).filter(([, g]) => now - g.grantedAt <= grantLifetimeMs)
+  const live = Object.entries(req.session.restrictedAccess ?? {}).filter(
+    ([, g]) => now - g.grantedAt <= grantLifetimeMs,
+  )
   req.session.restrictedAccess = { ...Object.fromEntries(live), [personId]: { purpose, grantedAt: now } }
 }

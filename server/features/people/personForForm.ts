@@ -41,7 +41,11 @@ export async function personForForm(
 }
 
 /** The rest of a person form's view, which may need the request, the person, or what was typed. */
-type FormView = (req: Request, person: PersonRecord, values: FormValues | undefined) => Record<string, unknown> | Promise<Record<string, unknown>>
+type FormView = (
+  req: Request,
+  person: PersonRecord,
+  values: FormValues | undefined,
+) => Record<string, unknown> | Promise<Record<string, unknown>>
 
 /**
  * The page of a form about a person, headed by their details: its first showing (200, one

@@ -33,7 +33,8 @@ export function restrictedRecordGate(db: Kysely<Database>, person: PersonInPath)
       const purpose = statedPurpose(req, found.personId)
       if (!purpose) {
         if (!found.inScope) return renderPage(res, 'errors/404', { title: 'Page not found', requestId: req.id }, 404)
-        if (!can(user, 'people.view')) return renderPage(res, 'people/restrictedElsewhere', { title: 'This record is restricted' }, 403)
+        if (!can(user, 'people.view'))
+          return renderPage(res, 'people/restrictedElsewhere', { title: 'This record is restricted' }, 403)
         const question = purposeQuestion({
           via: person.via,
           recordId: parsed.data,

@@ -19,11 +19,15 @@ const purposeFields = fieldsOf(accessPurposeSchema).names
 
 /** Restricted records: stating why one is needed, and restricting a record or lifting its restriction. */
 export function restrictionRoutes({ peopleService }: Deps): RouteDefinition[] {
-  const restrictionPage = personFormPage(peopleService, { name: 'restriction', view: 'people/restriction' }, (_req, person, values) => ({
-    title: person.restricted ? 'Remove the restriction' : 'Restrict this record',
-    restrict: !person.restricted,
-    values: values ?? { version: String(person.version) },
-  }))
+  const restrictionPage = personFormPage(
+    peopleService,
+    { name: 'restriction', view: 'people/restriction' },
+    (_req, person, values) => ({
+      title: person.restricted ? 'Remove the restriction' : 'Restrict this record',
+      restrict: !person.restricted,
+      values: values ?? { version: String(person.version) },
+    }),
+  )
 
   return [
     {
@@ -37,15 +41,29 @@ export function restrictionRoutes({ peopleService }: Deps): RouteDefinition[] {
       // Not formPost: nothing is written (the purpose is kept in the session) and no message is shown.
       handler: async (req, res) => {
         const record = restrictedRecordSchema.safeParse(req.body)
-        const behind = record.success ? await peopleService.personBehind(signedInUser(req), record.data.via, record.data.recordId) : undefined
+        const behind = record.success
+          ? await peopleService.personBehind(signedInUser(req), record.data.via, record.data.recordId)
+          : undefined
         if (!record.success || !behind?.inScope) throw notFound('Record')
         const returnTo = safeReturnTo((req.body as Record<string, unknown>)?.returnTo ?? `/people/${behind.personId}`)
         const parsed = accessPurposeSchema.safeParse(req.body)
         if (!parsed.success) {
-          const question = { ...purposeQuestion({ ...record.data, returnTo }), values: keepValues(req.body, purposeFields) }
-          return renderPage(res, 'people/purpose', { ...question, errors: toFormErrors(parsed.error, purposeFields) }, 400)
+          const question = {
+            ...purposeQuestion({ ...record.data, returnTo }),
+            values: keepValues(req.body, purposeFields),
+          }
+          return renderPage(
+            res,
+            'people/purpose',
+            { ...question, errors: toFormErrors(parsed.error, purposeFields) },
+            400,
+          )
         }
-        grantPurpose(req, behind.personId, `${restrictedPurposeLabels[parsed.data.purpose]}: ${parsed.data.purposeDetail}`)
+        grantPurpose(
+          req,
+          behind.personId,
+          `${restrictedPurposeLabels[parsed.data.purpose]}: ${parsed.data.purposeDetail}`,
+        )
         res.redirect(303, returnTo)
       },
     },
@@ -65,11 +83,19 @@ export function restrictionRoutes({ peopleService }: Deps): RouteDefinition[] {
         schema: restrictionSchema,
         page: restrictionPage,
         act: (req, { version, restricted, reason }) =>
-          peopleService.setRestricted(signedInUser(req), personIdFrom(req), { version, restricted: restricted === 'yes', reason }, actorFrom(req)),
+          peopleService.setRestricted(
+            signedInUser(req),
+            personIdFrom(req),
+            { version, restricted: restricted === 'yes', reason },
+            actorFrom(req),
+          ),
         done: (req, personId, { restricted }) => {
           // Open to all in its areas again: a purpose stated for it is needed no more.
           if (restricted === 'no') delete req.session.restrictedAccess?.[personId]
-          return { message: restricted === 'yes' ? 'Record restricted' : 'Restriction removed', redirect: `/people/${personId}` }
+          return {
+            message: restricted === 'yes' ? 'Record restricted' : 'Restriction removed',
+            redirect: `/people/${personId}`,
+          }
         },
         what: 'Person',
       }),

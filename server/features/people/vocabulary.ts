@@ -14,13 +14,31 @@ export const tiers = ['red', 'amber', 'green'] as const satisfies readonly Tier[
 export const tierLabels: Record<Tier, string> = { red: 'Red', amber: 'Amber', green: 'Green' }
 
 export const genders = ['male', 'female', 'other', 'unknown'] as const satisfies readonly Gender[]
-export const genderLabels: Record<Gender, string> = { male: 'Male', female: 'Female', other: 'Other', unknown: 'Not known' }
+export const genderLabels: Record<Gender, string> = {
+  male: 'Male',
+  female: 'Female',
+  other: 'Other',
+  unknown: 'Not known',
+}
 
 // The physical description's lists (the database checks the same values).
 export const builds = ['slim', 'medium', 'stocky', 'heavy', 'athletic'] as const satisfies readonly Build[]
-export const buildLabels: Record<Build, string> = { slim: 'Slim', medium: 'Medium', stocky: 'Stocky', heavy: 'Heavy', athletic: 'Athletic' }
+export const buildLabels: Record<Build, string> = {
+  slim: 'Slim',
+  medium: 'Medium',
+  stocky: 'Stocky',
+  heavy: 'Heavy',
+  athletic: 'Athletic',
+}
 export const eyeColours = ['blue', 'brown', 'green', 'grey', 'hazel', 'other'] as const satisfies readonly EyeColour[]
-export const eyeColourLabels: Record<EyeColour, string> = { blue: 'Blue', brown: 'Brown', green: 'Green', grey: 'Grey', hazel: 'Hazel', other: 'Other' }
+export const eyeColourLabels: Record<EyeColour, string> = {
+  blue: 'Blue',
+  brown: 'Brown',
+  green: 'Green',
+  grey: 'Grey',
+  hazel: 'Hazel',
+  other: 'Other',
+}
 
 /** The seven reducing-reoffending pathways; every contact and action is tagged with one. */
 export const pathways = [

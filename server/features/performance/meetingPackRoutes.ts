@@ -7,7 +7,13 @@ import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { actorFrom } from '../audit/actor.ts'
 import type { CohortsService } from '../cohorts/cohortsService.ts'
-import { boroughName, boroughOptions, monthChoices, presentPackHeading, presentPackLists } from './performancePresenter.ts'
+import {
+  boroughName,
+  boroughOptions,
+  monthChoices,
+  presentPackHeading,
+  presentPackLists,
+} from './performancePresenter.ts'
 import type { PerformanceService } from './performanceService.ts'
 import { chartsFrom, tablesFrom } from './performanceTables.ts'
 
@@ -15,8 +21,16 @@ const packSchema = z.object({
   month: z
     .string({ error: 'Select the month the meeting is about' })
     .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Select the month the meeting is about')
-    .refine((m) => m >= '2000-01' && m <= todayInLondon().slice(0, 7), 'Select a month that has begun, from January 2000'),
-  areaId: z.union([z.literal(''), z.guid({ error: 'Select a borough from the list' })], { error: 'Select a borough from the list' }).optional().transform((v) => v || undefined),
+    .refine(
+      (m) => m >= '2000-01' && m <= todayInLondon().slice(0, 7),
+      'Select a month that has begun, from January 2000',
+    ),
+  areaId: z
+    .union([z.literal(''), z.guid({ error: 'Select a borough from the list' })], {
+      error: 'Select a borough from the list',
+    })
+    .optional()
+    .transform((v) => v || undefined),
 })
 
 type Deps = { performanceService: PerformanceService; cohortsService: CohortsService }
@@ -24,7 +38,12 @@ type Deps = { performanceService: PerformanceService; cohortsService: CohortsSer
 export function meetingPackRoutes({ performanceService, cohortsService }: Deps): RouteDefinition[] {
   async function choosePage(req: Request, res: Response, values: Record<string, unknown>, errors?: FormErrors) {
     const options = await cohortsService.placeOptions(signedInUser(req))
-    const view = { title: 'Monthly intelligence meeting pack', values, monthOptions: monthChoices(todayInLondon(), values.month), areaOptions: boroughOptions(options.boroughs) }
+    const view = {
+      title: 'Monthly intelligence meeting pack',
+      values,
+      monthOptions: monthChoices(todayInLondon(), values.month),
+      areaOptions: boroughOptions(options.boroughs),
+    }
     await renderPage(res, 'performance/packChoose', { ...view, ...(errors ? { errors } : {}) }, errors ? 400 : 200)
   }
 
@@ -32,12 +51,23 @@ export function meetingPackRoutes({ performanceService, cohortsService }: Deps):
     // Last month is the one offered first.
     if (req.query.month === undefined) return choosePage(req, res, { month: monthChoices(todayInLondon())[1]!.value })
     const parsed = packSchema.safeParse(req.query)
-    if (!parsed.success) return choosePage(req, res, keepValues(req.query, ['month', 'areaId']), toFormErrors(parsed.error, ['month', 'areaId']))
+    if (!parsed.success)
+      return choosePage(
+        req,
+        res,
+        keepValues(req.query, ['month', 'areaId']),
+        toFormErrors(parsed.error, ['month', 'areaId']),
+      )
     const user = signedInUser(req)
     const pack = await performanceService.meetingPack(user, parsed.data, actorFrom(req))
     const options = await cohortsService.placeOptions(user)
     await renderPage(res, 'performance/pack', {
-      ...presentPackHeading(parsed.data.month, boroughName(options.boroughs, parsed.data.areaId), { at: new Date(), by: user.displayName }, pack.computedAt),
+      ...presentPackHeading(
+        parsed.data.month,
+        boroughName(options.boroughs, parsed.data.areaId),
+        { at: new Date(), by: user.displayName },
+        pack.computedAt,
+      ),
       printable: true,
       charts: chartsFrom(pack.figures),
       tables: tablesFrom(pack.figures),
@@ -46,5 +76,7 @@ export function meetingPackRoutes({ performanceService, cohortsService }: Deps):
   }
 
   // Without a month it is the choice of month (no one named); with one, the pack's lists name people.
-  return [{ method: 'get', path: '/performance/pack', access: 'performance.view', audit: 'consultation', handler: packPage }]
+  return [
+    { method: 'get', path: '/performance/pack', access: 'performance.view', audit: 'consultation', handler: packPage },
+  ]
 }

@@ -53,13 +53,22 @@ export function barChart(id: string, title: string, points: { label: string; val
   const slot = (width - left) / Math.max(points.length, 1)
   const bars = points.map((p, i) => {
     const h = Math.round(((height - bottom - 10) * p.value) / max)
-    return { x: Math.round(left + i * slot + slot * 0.15), y: height - bottom - h, width: Math.max(2, Math.round(slot * 0.7)), height: h, label: p.label, value: p.value }
+    return {
+      x: Math.round(left + i * slot + slot * 0.15),
+      y: height - bottom - h,
+      width: Math.max(2, Math.round(slot * 0.7)),
+      height: h,
+      label: p.label,
+      value: p.value,
+    }
   })
   const every = Math.ceil(points.length / 12)
   return {
     id,
     title,
-    description: points.length ? `${points.map((p) => `${p.label}: ${p.value}`).join('; ')}.` : 'No data for this period.',
+    description: points.length
+      ? `${points.map((p) => `${p.label}: ${p.value}`).join('; ')}.`
+      : 'No data for this period.',
     width,
     height,
     bars,
@@ -67,7 +76,6 @@ export function barChart(id: string, title: string, points: { label: string; val
     max,
   }
 }
-
 
 type Option = { value: string; text: string }
 
@@ -111,12 +119,30 @@ type PackLists = {
 
 /** The meeting pack's lists of what awaits a decision, as printed. */
 export function presentPackLists(lists: PackLists) {
-  const failure = (r: Failure) => ({ personId: r.person_id, name: fullName(r), pnc: r.pnc_id, section: r.section, failureOn: formatDate(r.failure_date), timeBar: formatDate(r.time_bar_date) })
+  const failure = (r: Failure) => ({
+    personId: r.person_id,
+    name: fullName(r),
+    pnc: r.pnc_id,
+    section: r.section,
+    failureOn: formatDate(r.failure_date),
+    timeBar: formatDate(r.time_bar_date),
+  })
   return {
-    referrals: lists.referrals.map((r) => ({ personId: r.person_id, name: fullName(r), pnc: r.pnc_id, programme: programmeLabels[r.programme], referredOn: formatDate(todayInLondon(r.referred_at)) })),
+    referrals: lists.referrals.map((r) => ({
+      personId: r.person_id,
+      name: fullName(r),
+      pnc: r.pnc_id,
+      programme: programmeLabels[r.programme],
+      referredOn: formatDate(todayInLondon(r.referred_at)),
+    })),
     proposals: lists.proposals.map((r) => ({ ...failure(r), status: r.status })),
     statements: lists.statements.map(failure),
-    reviews: lists.reviews.map((r) => ({ personId: r.id, name: fullName(r), pnc: r.pnc_id, reviewOn: formatDate(r.review_on) })),
+    reviews: lists.reviews.map((r) => ({
+      personId: r.id,
+      name: fullName(r),
+      pnc: r.pnc_id,
+      reviewOn: formatDate(r.review_on),
+    })),
   }
 }
 

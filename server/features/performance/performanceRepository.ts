@@ -3,7 +3,13 @@ import type { Database } from '../../../db/types.ts'
 
 type Db = Kysely<Database>
 
-export type ReportScope = { areaIds: readonly string[]; areaId?: string | undefined; wardId?: string | undefined; from: string; to: string }
+export type ReportScope = {
+  areaIds: readonly string[]
+  areaId?: string | undefined
+  wardId?: string | undefined
+  from: string
+  to: string
+}
 
 /**
  * The tally rows in scope: the user's areas, narrowed by the report's borough and ward filters.
@@ -91,7 +97,14 @@ export async function referralsByMonth(db: Db, scope: ReportScope) {
 }
 
 export async function testsByMonth(db: Db, scope: ReportScope) {
-  const result = await sql<{ month: string; tests: number; opiates_tested: number; opiates_positive: number; cocaine_tested: number; cocaine_positive: number }>`
+  const result = await sql<{
+    month: string
+    tests: number
+    opiates_tested: number
+    opiates_positive: number
+    cocaine_tested: number
+    cocaine_positive: number
+  }>`
     select mo.month,
            coalesce(sum(t.tests), 0)::int as tests,
            coalesce(sum(t.opiates_tested), 0)::int as opiates_tested,
@@ -166,7 +179,11 @@ export async function linksByAgency(db: Db, scope: ReportScope) {
 }
 
 /** Figures worked out for this key within the last `minutes`, with when. */
-export async function cachedFigures(db: Db, key: string, minutes: number): Promise<{ figures: unknown; computedAt: Date } | undefined> {
+export async function cachedFigures(
+  db: Db,
+  key: string,
+  minutes: number,
+): Promise<{ figures: unknown; computedAt: Date } | undefined> {
   const row = await db
     .selectFrom('report_cache')
     .select(['figures', 'computed_at'])
@@ -181,9 +198,14 @@ export async function cacheFigures(db: Db, key: string, figures: unknown): Promi
   const row = await db
     .insertInto('report_cache')
     .values({ key, figures: JSON.stringify(figures) })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ figures: (eb) => eb.ref('excluded.figures'), computed_at: sql`now()` }))
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({ figures: (eb) => eb.ref('excluded.figures'), computed_at: sql`now()` }),
+    )
     .returning('computed_at')
     .executeTakeFirstOrThrow()
-  await db.deleteFrom('report_cache').where('computed_at', '<', sql<Date>`now() - interval '1 day'`).execute()
+  await db
+    .deleteFrom('report_cache')
+    .where('computed_at', '<', sql<Date>`now() - interval '1 day'`)
+    .execute()
   return row.computed_at
 }

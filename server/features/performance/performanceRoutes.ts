@@ -18,11 +18,27 @@ const filterSchema = z
     from: optionalDateField('from date'),
     to: optionalDateField('to date'),
     // The message goes on the union and on the id: the summary would otherwise say "Invalid input" or "Not a valid reference".
-    areaId: z.union([z.literal(''), z.guid({ error: 'Select a borough from the list' })], { error: 'Select a borough from the list' }).optional().transform((v) => v || undefined),
-    wardId: z.union([z.literal(''), z.guid({ error: 'Select a ward from the list' })], { error: 'Select a ward from the list' }).optional().transform((v) => v || undefined),
+    areaId: z
+      .union([z.literal(''), z.guid({ error: 'Select a borough from the list' })], {
+        error: 'Select a borough from the list',
+      })
+      .optional()
+      .transform((v) => v || undefined),
+    wardId: z
+      .union([z.literal(''), z.guid({ error: 'Select a ward from the list' })], {
+        error: 'Select a ward from the list',
+      })
+      .optional()
+      .transform((v) => v || undefined),
   })
-  .refine((v) => !v.from || !v.to || v.from <= v.to, { path: ['to'], message: 'The to date must be on or after the from date' })
-  .refine((v) => !v.from || !v.to || v.to <= addMonths(v.from, 60), { path: ['to'], message: 'Choose a period of 5 years or less' })
+  .refine((v) => !v.from || !v.to || v.from <= v.to, {
+    path: ['to'],
+    message: 'The to date must be on or after the from date',
+  })
+  .refine((v) => !v.from || !v.to || v.to <= addMonths(v.from, 60), {
+    path: ['to'],
+    message: 'Choose a period of 5 years or less',
+  })
 
 type Deps = { performanceService: PerformanceService; cohortsService: CohortsService }
 
@@ -34,9 +50,19 @@ export function performanceRoutes({ performanceService, cohortsService }: Deps):
     const to = parsed.data.to ?? todayInLondon()
     const from = parsed.data.from ?? `${addMonths(to, -11).slice(0, 7)}-01`
     // The schema checks the period when both dates are typed; a from date alone runs to today.
-    if (from > to) return { user, errors: singleError('from', 'The from date must be today or in the past, or enter a to date after it') }
+    if (from > to)
+      return {
+        user,
+        errors: singleError('from', 'The from date must be today or in the past, or enter a to date after it'),
+      }
     if (to > addMonths(from, 60)) return { user, errors: singleError('from', 'Choose a period of 5 years or less') }
-    const { figures, computedAt } = await performanceService.report({ areaIds: user.visibleAreaIds, areaId: parsed.data.areaId, wardId: parsed.data.wardId, from, to })
+    const { figures, computedAt } = await performanceService.report({
+      areaIds: user.visibleAreaIds,
+      areaId: parsed.data.areaId,
+      wardId: parsed.data.wardId,
+      from,
+      to,
+    })
     return { user, from, to, tables: tablesFrom(figures), figures, computedAt }
   }
 
@@ -45,13 +71,29 @@ export function performanceRoutes({ performanceService, cohortsService }: Deps):
     const options = await cohortsService.placeOptions(result.user)
     const dates = keepDateValues(req.query, ['from', 'to'])
     const values = { ...dates, ...keepValues(req.query, ['areaId', 'wardId']) }
-    const common = { title: 'Performance', areaOptions: boroughOptions(options.boroughs), wardOptions: wardOptions(options.wards) }
-    if ('errors' in result) return renderPage(res, 'performance/report', { ...common, values, tables: [], charts: [], errors: result.errors }, 400)
-    const query = new URLSearchParams(Object.entries(req.query).filter(([, v]) => typeof v === 'string') as [string, string][]).toString()
+    const common = {
+      title: 'Performance',
+      areaOptions: boroughOptions(options.boroughs),
+      wardOptions: wardOptions(options.wards),
+    }
+    if ('errors' in result)
+      return renderPage(
+        res,
+        'performance/report',
+        { ...common, values, tables: [], charts: [], errors: result.errors },
+        400,
+      )
+    const query = new URLSearchParams(
+      Object.entries(req.query).filter(([, v]) => typeof v === 'string') as [string, string][],
+    ).toString()
     await renderPage(res, 'performance/report', {
       ...common,
       // A date left blank shows the one the report used.
-      values: { ...values, from: dates.from?.year ? dates.from : dateParts(result.from), to: dates.to?.year ? dates.to : dateParts(result.to) },
+      values: {
+        ...values,
+        from: dates.from?.year ? dates.from : dateParts(result.from),
+        to: dates.to?.year ? dates.to : dateParts(result.to),
+      },
       period: `${result.from} to ${result.to}`,
       asAt: presentAsAt(result.computedAt, performanceService.cacheMinutes),
       tables: result.tables,
@@ -62,7 +104,8 @@ export function performanceRoutes({ performanceService, cohortsService }: Deps):
 
   async function tableCsv(req: Request, res: Response) {
     const result = await report(req)
-    if ('errors' in result) return renderPage(res, 'errors/400', { title: 'There is a problem with the filters', requestId: req.id }, 400)
+    if ('errors' in result)
+      return renderPage(res, 'errors/400', { title: 'There is a problem with the filters', requestId: req.id }, 400)
     const table = result.tables.find((t) => t.id === req.params.table)
     if (!table) throw notFound('Table')
     res.setHeader('Content-Disposition', `attachment; filename="${table.id}-${result.from}-${result.to}.csv"`)

@@ -62,10 +62,18 @@ export function createPerformanceService(db: Kysely<Database>, retentionRules: R
       reviews: await reviewQueue(db, areas, retentionRules, today, packListLimit),
     }
     const personIds = [
-      ...new Set([...lists.referrals, ...lists.proposals, ...lists.statements].map((r) => r.person_id).concat(lists.reviews.map((r) => r.id))),
+      ...new Set(
+        [...lists.referrals, ...lists.proposals, ...lists.statements]
+          .map((r) => r.person_id)
+          .concat(lists.reviews.map((r) => r.id)),
+      ),
     ]
     if (personIds.length > 0) {
-      await recordAudit(db, actor, { category: 'consultation', event: 'performance.meeting_pack', detail: { month: choice.month, areaId: choice.areaId ?? null, personIds } })
+      await recordAudit(db, actor, {
+        category: 'consultation',
+        event: 'performance.meeting_pack',
+        detail: { month: choice.month, areaId: choice.areaId ?? null, personIds },
+      })
     }
     return { from, to, figures, computedAt, lists }
   }
@@ -88,6 +96,12 @@ export type Figures = {
 
 /** The same scope, whatever order the areas came in, is the same key. */
 function cacheKey(scope: repo.ReportScope): string {
-  const canonical = { areaIds: [...scope.areaIds].sort(), areaId: scope.areaId ?? null, wardId: scope.wardId ?? null, from: scope.from, to: scope.to }
+  const canonical = {
+    areaIds: [...scope.areaIds].sort(),
+    areaId: scope.areaId ?? null,
+    wardId: scope.wardId ?? null,
+    from: scope.from,
+    to: scope.to,
+  }
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex')
 }

@@ -15,16 +15,33 @@ export function presentPersonPage(record: { person: PersonRecord } & PersonPanel
     title: fullName(record.person),
     person: presentPerson(record.person, today),
     aliases: record.aliases,
-    currentMarkers: record.markers.filter((m) => !m.ended_on).map((m) => ({ ...m, start: formatDate(m.start_date), review: formatDate(m.review_date) })),
-    endedMarkers: record.markers.filter((m) => m.ended_on).map((m) => ({ ...m, start: formatDate(m.start_date), ended: formatDate(m.ended_on) })),
+    currentMarkers: record.markers
+      .filter((m) => !m.ended_on)
+      .map((m) => ({ ...m, start: formatDate(m.start_date), review: formatDate(m.review_date) })),
+    endedMarkers: record.markers
+      .filter((m) => m.ended_on)
+      .map((m) => ({ ...m, start: formatDate(m.start_date), ended: formatDate(m.ended_on) })),
     memberships: record.memberships.map(presentMembership),
     events: record.events.map(presentEvent).reverse(),
-    referrals: record.referrals.map((r) => ({ ...r, programmeLabel: programmeLabels[r.programme], referredOn: formatDate(r.referred_at.toISOString().slice(0, 10)) })),
+    referrals: record.referrals.map((r) => ({
+      ...r,
+      programmeLabel: programmeLabels[r.programme],
+      referredOn: formatDate(r.referred_at.toISOString().slice(0, 10)),
+    })),
     contacts: record.contacts.map(presentContact),
     actions: record.actions.map((a) => presentOpenAction(a, today)),
     dip: presentDipTimeline(record, today),
-    links: record.links.map((l) => ({ id: l.id, open: l.status === 'open', headline: linkHeadline(l), agreement: l.agreement_name, transition: transitionWarning(l.agency, record.person.date_of_birth, today) })),
-    description: { ...presentDescription(descriptionFieldsOf(record.person)), rows: descriptionRows(descriptionFieldsOf(record.person)) },
+    links: record.links.map((l) => ({
+      id: l.id,
+      open: l.status === 'open',
+      headline: linkHeadline(l),
+      agreement: l.agreement_name,
+      transition: transitionWarning(l.agency, record.person.date_of_birth, today),
+    })),
+    description: {
+      ...presentDescription(descriptionFieldsOf(record.person)),
+      rows: descriptionRows(descriptionFieldsOf(record.person)),
+    },
     photo: presentPhoto(record.photo[0]),
   }
 }

@@ -24,8 +24,10 @@ export function personPageRoutes({ personPageService }: Deps): RouteDefinition[]
         const id = personIdFrom(req)
         const record = await personPageService.view(user, id, actorFrom(req), statedPurpose(req, id))
         if (record.kind === 'notFound') throw notFound('Person')
-        if (record.kind === 'combined') return renderPage(res, 'combination/combinedRecord', presentCombinedRecord(record.survivorId))
-        if (record.kind === 'needsPurpose') return renderPage(res, 'people/purpose', purposeQuestion({ via: 'person', recordId: id }))
+        if (record.kind === 'combined')
+          return renderPage(res, 'combination/combinedRecord', presentCombinedRecord(record.survivorId))
+        if (record.kind === 'needsPurpose')
+          return renderPage(res, 'people/purpose', purposeQuestion({ via: 'person', recordId: id }))
         await renderPage(res, 'people/show', {
           ...presentPersonPage(record, todayInLondon()),
           canEdit: can(user, 'people.edit'),

@@ -31,7 +31,9 @@ function panelsQuery(db: Db, personId: string) {
 // characters took about a millisecond of the app's CPU on every page (a tenth of the page's).
 // Nothing else in it changes between pages (no clock, no user), so it is compiled once and sent
 // as a prepared statement (planning it took 6 ms, three times as long as running it).
-const panelsStatement = compiledOnce({ personId: '' }, (db, { personId }) => panelsQuery(db, personId), { prepare: true })
+const panelsStatement = compiledOnce({ personId: '' }, (db, { personId }) => panelsQuery(db, personId), {
+  prepare: true,
+})
 
 /**
  * The person page's twelve panels in one statement, each its own query as a JSON array. Under
@@ -47,7 +49,9 @@ export async function personPanels(db: Db, personId: string) {
   return row as unknown as PersonPanels
 }
 
-type RowsOf<Query extends (...args: never[]) => { execute(): Promise<unknown> }> = Awaited<ReturnType<ReturnType<Query>['execute']>>
+type RowsOf<Query extends (...args: never[]) => { execute(): Promise<unknown> }> = Awaited<
+  ReturnType<ReturnType<Query>['execute']>
+>
 
 export type PersonPanels = {
   aliases: RowsOf<typeof repo.aliasesQuery>

@@ -10,7 +10,10 @@ export function presentLists(lists: Record<string, { title: string }>) {
 }
 
 /** An entry's form, filled from the entry as stored. */
-export const entryFormValues = (entry: { label: string; active: boolean }) => ({ label: entry.label, active: entry.active ? 'yes' : 'no' })
+export const entryFormValues = (entry: { label: string; active: boolean }) => ({
+  label: entry.label,
+  active: entry.active ? 'yes' : 'no',
+})
 
 export const boroughOptions = (boroughs: readonly { id: string; name: string }[]) => [
   { value: '', text: 'Select a borough' },

@@ -6,7 +6,10 @@ import type { Database } from '../../../db/types.ts'
 
 type Db = Kysely<Database>
 
-export async function activeCodes(db: Db, table: 'contact_type' | 'marker_type' | 'deselection_reason' | 'referral_source') {
+export async function activeCodes(
+  db: Db,
+  table: 'contact_type' | 'marker_type' | 'deselection_reason' | 'referral_source',
+) {
   return db.selectFrom(table).select(['code', 'label']).where('active', '=', true).orderBy('sort_order').execute()
 }
 

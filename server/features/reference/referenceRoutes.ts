@@ -8,7 +8,14 @@ import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { codeParam, idParam } from '../../http/writeResult.ts'
 import { actorFrom } from '../audit/actor.ts'
-import { boroughOptions, endingErrors, entryFormValues, presentLists, presentWards, type RefusedEnding } from './referencePresenter.ts'
+import {
+  boroughOptions,
+  endingErrors,
+  entryFormValues,
+  presentLists,
+  presentWards,
+  type RefusedEnding,
+} from './referencePresenter.ts'
 import { addEntrySchema, endWardSchema, updateEntrySchema, wardSchema } from './referenceSchemas.ts'
 import { referenceLists, type ReferenceListName, type ReferenceService } from './referenceService.ts'
 
@@ -27,7 +34,12 @@ const wardsPath = '/admin/reference/wards'
 export function referenceRoutes({ referenceService }: { referenceService: ReferenceService }): RouteDefinition[] {
   async function listPage(req: Request, res: Response, values: FormValues = {}, errors?: FormErrors) {
     const list = listParam(req)
-    await renderPage(res, 'reference/list', { title: referenceLists[list].title, list, entries: await referenceService.entries(list), values, errors }, status(errors))
+    await renderPage(
+      res,
+      'reference/list',
+      { title: referenceLists[list].title, list, entries: await referenceService.entries(list), values, errors },
+      status(errors),
+    )
   }
 
   async function entryPage(req: Request, res: Response, values?: FormValues, errors?: FormErrors) {
@@ -36,7 +48,12 @@ export function referenceRoutes({ referenceService }: { referenceService: Refere
     const entry = (await referenceService.entries(list)).find((e) => e.code === code)
     if (!entry) throw notFound('Entry')
     const view = { title: `Edit ${entry.label}`, list, listTitle: referenceLists[list].title, entry }
-    await renderPage(res, 'reference/entry', { ...view, values: values ?? entryFormValues(entry), errors }, status(errors))
+    await renderPage(
+      res,
+      'reference/entry',
+      { ...view, values: values ?? entryFormValues(entry), errors },
+      status(errors),
+    )
   }
 
   /** The wards, with a form to end each current one: a refused end date comes back on that ward's own form. */
@@ -68,7 +85,11 @@ export function referenceRoutes({ referenceService }: { referenceService: Refere
   const endWard = formPost({
     schema: endWardSchema,
     page: async (req, res, values, errors) => {
-      const refused = { wardId: wardId(req), typed: values.validTo as RefusedEnding['typed'], error: errors?.fields.validTo }
+      const refused = {
+        wardId: wardId(req),
+        typed: values.validTo as RefusedEnding['typed'],
+        error: errors?.fields.validTo,
+      }
       await wardsPage(res, {}, errors, refused)
     },
     act: (req, data) => referenceService.endWard(wardId(req), data.validTo, actorFrom(req)),
@@ -86,7 +107,8 @@ export function referenceRoutes({ referenceService }: { referenceService: Refere
   const updateEntry = formPost({
     schema: updateEntrySchema,
     page: entryPage,
-    act: (req, data) => referenceService.update(listParam(req), entryCode(req), data.label, data.active === 'yes', actorFrom(req)),
+    act: (req, data) =>
+      referenceService.update(listParam(req), entryCode(req), data.label, data.active === 'yes', actorFrom(req)),
     done: (req) => ({ message: 'Saved', redirect: `/admin/reference/${listParam(req)}` }),
     what: 'Entry',
   })
@@ -100,7 +122,9 @@ export function referenceRoutes({ referenceService }: { referenceService: Refere
   })
 
   return [
-    route('get', '', (_req, res) => renderPage(res, 'reference/index', { title: 'Reference data', lists: presentLists(referenceLists) })),
+    route('get', '', (_req, res) =>
+      renderPage(res, 'reference/index', { title: 'Reference data', lists: presentLists(referenceLists) }),
+    ),
     route('get', '/wards', (_req, res) => wardsPage(res)),
     route('post', '/wards', addWard),
     route('post', '/wards/:wardId/end', endWard),

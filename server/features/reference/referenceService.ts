@@ -21,7 +21,9 @@ export function createReferenceService(db: Kysely<Database>) {
   async function entries(list: ReferenceListName) {
     const { table, label } = referenceLists[list]
     const result = await sql<{ code: string; label: string; active: boolean }>`
-      select code, ${sql.ref(label)} as label, active from ${sql.table(table)} order by active desc, ${sql.ref(label)}`.execute(db)
+      select code, ${sql.ref(label)} as label, active from ${sql.table(table)} order by active desc, ${sql.ref(label)}`.execute(
+      db,
+    )
     return result.rows
   }
 
@@ -32,19 +34,43 @@ export function createReferenceService(db: Kysely<Database>) {
   async function add(list: ReferenceListName, code: string, labelText: string, actor: Actor): Promise<WriteResult> {
     const { table, label } = referenceLists[list]
     return db.transaction().execute(async (trx) => {
-      const inserted = await sql`insert into ${sql.table(table)} (code, ${sql.ref(label)}) values (${code}, ${labelText}) on conflict do nothing returning code`.execute(trx)
+      const inserted =
+        await sql`insert into ${sql.table(table)} (code, ${sql.ref(label)}) values (${code}, ${labelText}) on conflict do nothing returning code`.execute(
+          trx,
+        )
       if (inserted.rows.length === 0) return invalidResult('code', 'That code is already in the list')
-      await recordAudit(trx, actor, { category: 'administration', event: 'reference.added', entityType: table, entityId: code, detail: { label: labelText } })
+      await recordAudit(trx, actor, {
+        category: 'administration',
+        event: 'reference.added',
+        entityType: table,
+        entityId: code,
+        detail: { label: labelText },
+      })
       return done(code)
     })
   }
 
-  async function update(list: ReferenceListName, code: string, labelText: string, active: boolean, actor: Actor): Promise<WriteResult> {
+  async function update(
+    list: ReferenceListName,
+    code: string,
+    labelText: string,
+    active: boolean,
+    actor: Actor,
+  ): Promise<WriteResult> {
     const { table, label } = referenceLists[list]
     return db.transaction().execute(async (trx) => {
-      const updated = await sql`update ${sql.table(table)} set ${sql.ref(label)} = ${labelText}, active = ${active} where code = ${code} returning code`.execute(trx)
+      const updated =
+        await sql`update ${sql.table(table)} set ${sql.ref(label)} = ${labelText}, active = ${active} where code = ${code} returning code`.execute(
+          trx,
+        )
       if (updated.rows.length === 0) return notFoundResult
-      await recordAudit(trx, actor, { category: 'administration', event: 'reference.updated', entityType: table, entityId: code, detail: { label: labelText, active } })
+      await recordAudit(trx, actor, {
+        category: 'administration',
+        event: 'reference.updated',
+        entityType: table,
+        entityId: code,
+        detail: { label: labelText, active },
+      })
       return done(code)
     })
   }
@@ -61,7 +87,12 @@ export function createReferenceService(db: Kysely<Database>) {
 
   async function addWard(boroughId: string, name: string, validFrom: string, actor: Actor): Promise<WriteResult> {
     return db.transaction().execute(async (trx) => {
-      const borough = await trx.selectFrom('area').select('id').where('id', '=', boroughId).where('kind', '=', 'borough').executeTakeFirst()
+      const borough = await trx
+        .selectFrom('area')
+        .select('id')
+        .where('id', '=', boroughId)
+        .where('kind', '=', 'borough')
+        .executeTakeFirst()
       if (!borough) return invalidResult('boroughId', 'Select a borough')
       const row = await trx
         .insertInto('ward')
@@ -70,7 +101,13 @@ export function createReferenceService(db: Kysely<Database>) {
         .returning('id')
         .executeTakeFirst()
       if (!row) return invalidResult('name', 'That ward already exists from that date')
-      await recordAudit(trx, actor, { category: 'administration', event: 'ward.added', entityType: 'ward', entityId: row.id, detail: { name, validFrom } })
+      await recordAudit(trx, actor, {
+        category: 'administration',
+        event: 'ward.added',
+        entityType: 'ward',
+        entityId: row.id,
+        detail: { name, validFrom },
+      })
       return done(row.id)
     })
   }
@@ -79,14 +116,22 @@ export function createReferenceService(db: Kysely<Database>) {
     return db.transaction().execute(async (trx) => {
       const ward = await trx.selectFrom('ward').select(['id', 'valid_from']).where('id', '=', id).executeTakeFirst()
       if (!ward) return notFoundResult
-      if (validTo < ward.valid_from) return invalidResult('validTo', 'The end date must be on or after the date the ward starts')
+      if (validTo < ward.valid_from)
+        return invalidResult('validTo', 'The end date must be on or after the date the ward starts')
       await trx.updateTable('ward').set({ valid_to: validTo }).where('id', '=', id).execute()
-      await recordAudit(trx, actor, { category: 'administration', event: 'ward.ended', entityType: 'ward', entityId: id, detail: { validTo } })
+      await recordAudit(trx, actor, {
+        category: 'administration',
+        event: 'ward.ended',
+        entityType: 'ward',
+        entityId: id,
+        detail: { validTo },
+      })
       return done(id)
     })
   }
 
-  const boroughs = () => db.selectFrom('area').select(['id', 'name']).where('kind', '=', 'borough').orderBy('name').execute()
+  const boroughs = () =>
+    db.selectFrom('area').select(['id', 'name']).where('kind', '=', 'borough').orderBy('name').execute()
 
   return { entries, add, update, wards, addWard, endWard, boroughs }
 }

@@ -39,7 +39,15 @@ export function reviewQueue(db: Db, areaIds: readonly string[], rules: Retention
   return db
     .selectFrom('person as p')
     .innerJoin('area as a', 'a.id', 'p.area_id')
-    .select(['p.id', 'p.surname', 'p.forenames', 'p.date_of_birth', 'p.pnc_id', 'a.name as area_name', reviewDateSql(rules).as('review_on')])
+    .select([
+      'p.id',
+      'p.surname',
+      'p.forenames',
+      'p.date_of_birth',
+      'p.pnc_id',
+      'a.name as area_name',
+      reviewDateSql(rules).as('review_on'),
+    ])
     .where('p.area_id', 'in', [...areaIds])
     .where('p.combined_into', 'is', null)
     .where(reviewDateSql(rules), '<=', today)
@@ -49,7 +57,11 @@ export function reviewQueue(db: Db, areaIds: readonly string[], rules: Retention
 }
 
 export function reviewDateOf(db: Db, personId: string, rules: RetentionRules) {
-  return db.selectFrom('person as p').select(reviewDateSql(rules).as('review_on')).where('p.id', '=', personId).executeTakeFirst()
+  return db
+    .selectFrom('person as p')
+    .select(reviewDateSql(rules).as('review_on'))
+    .where('p.id', '=', personId)
+    .executeTakeFirst()
 }
 
 export function decisionsOf(db: Db, personId: string) {
@@ -62,10 +74,25 @@ export function decisionsOf(db: Db, personId: string) {
     .execute()
 }
 
-export async function insertDecision(db: Db, decision: { personId: string; decision: 'retain' | 'dispose'; reason: string; nextReviewOn: string | null; decidedBy: string }) {
+export async function insertDecision(
+  db: Db,
+  decision: {
+    personId: string
+    decision: 'retain' | 'dispose'
+    reason: string
+    nextReviewOn: string | null
+    decidedBy: string
+  },
+) {
   await db
     .insertInto('retention_decision')
-    .values({ person_id: decision.personId, decision: decision.decision, reason: decision.reason, next_review_on: decision.nextReviewOn, decided_by: decision.decidedBy })
+    .values({
+      person_id: decision.personId,
+      decision: decision.decision,
+      reason: decision.reason,
+      next_review_on: decision.nextReviewOn,
+      decided_by: decision.decidedBy,
+    })
     .execute()
 }
 
@@ -74,7 +101,11 @@ export async function insertDecision(db: Db, decision: { personId: string; decis
  * the next review), their words go with the record, since a reason may name or describe the person.
  */
 export async function eraseEarlierReasons(db: Db, personId: string) {
-  await db.updateTable('retention_decision').set({ reason: 'Reason erased with the record' }).where('person_id', '=', personId).execute()
+  await db
+    .updateTable('retention_decision')
+    .set({ reason: 'Reason erased with the record' })
+    .where('person_id', '=', personId)
+    .execute()
 }
 
 /** Every table that holds a person's data, for the subject access pack (and to prove disposal leaves none). */

@@ -9,10 +9,16 @@ import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { personIdFrom } from '../people/personAccess.ts'
-import { disposedMessage, presentQueueRow, presentReview, presentSubjectAccess, retainedMessage, subjectAccessDocument } from './retentionPresenter.ts'
+import {
+  disposedMessage,
+  presentQueueRow,
+  presentReview,
+  presentSubjectAccess,
+  retainedMessage,
+  subjectAccessDocument,
+} from './retentionPresenter.ts'
 import { decisionSchema } from './retentionSchemas.ts'
 import type { RetentionService } from './retentionService.ts'
-
 
 export function retentionRoutes({ retentionService }: { retentionService: RetentionService }): RouteDefinition[] {
   async function queuePage(req: Request, res: Response) {
@@ -24,17 +30,31 @@ export function retentionRoutes({ retentionService }: { retentionService: Retent
     const found = await retentionService.reviewPage(signedInUser(req), personIdFrom(req), actorFrom(req))
     if (!found) throw notFound('Person')
     const defaults = { nextReviewOn: dateParts(addMonths(todayInLondon(), 12 * 2)) }
-    await renderPage(res, 'retention/review', { title: 'Retention review', ...presentReview(found), values: { ...defaults, ...values }, errors }, errors ? 400 : 200)
+    await renderPage(
+      res,
+      'retention/review',
+      { title: 'Retention review', ...presentReview(found), values: { ...defaults, ...values }, errors },
+      errors ? 400 : 200,
+    )
   }
 
   async function subjectAccess(req: Request, res: Response, format: 'html' | 'json') {
     const found = await retentionService.subjectAccess(signedInUser(req), personIdFrom(req), actorFrom(req), format)
     if (!found) throw notFound('Person')
     if (format === 'html') {
-      return renderPage(res, 'retention/subjectAccess', { title: 'Subject access pack', printable: true, ...presentSubjectAccess(found.person, found.sections, new Date()) })
+      return renderPage(res, 'retention/subjectAccess', {
+        title: 'Subject access pack',
+        printable: true,
+        ...presentSubjectAccess(found.person, found.sections, new Date()),
+      })
     }
-    res.setHeader('Content-Disposition', `attachment; filename="subject-access-${found.person.id}-OFFICIAL-SENSITIVE.json"`)
-    res.type('application/json').send(JSON.stringify(subjectAccessDocument(found.person, found.sections, new Date()), null, 2))
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="subject-access-${found.person.id}-OFFICIAL-SENSITIVE.json"`,
+    )
+    res
+      .type('application/json')
+      .send(JSON.stringify(subjectAccessDocument(found.person, found.sections, new Date()), null, 2))
   }
 
   const decide = formPost({
@@ -46,15 +66,42 @@ export function retentionRoutes({ retentionService }: { retentionService: Retent
         ? retentionService.retain(user, personId, data.reason, data.nextReviewOn, actor)
         : retentionService.dispose(user, personId, data.reason, actor)
     },
-    done: (_req, _id, data) => ({ message: data.decision === 'retain' ? retainedMessage(data.nextReviewOn) : disposedMessage, redirect: '/retention' }),
+    done: (_req, _id, data) => ({
+      message: data.decision === 'retain' ? retainedMessage(data.nextReviewOn) : disposedMessage,
+      redirect: '/retention',
+    }),
     what: 'Person',
   })
 
   return [
     { method: 'get', path: '/retention', access: 'retention.review', audit: 'consultation', handler: queuePage },
-    { method: 'get', path: '/people/:personId/retention', access: 'retention.review', audit: 'consultation', handler: (req, res) => reviewPage(req, res, {}) },
-    { method: 'post', path: '/people/:personId/retention', access: 'retention.review', audit: 'erasure', handler: decide },
-    { method: 'get', path: '/people/:personId/subject-access', access: 'subject_access.export', audit: 'disclosure', handler: (req, res) => subjectAccess(req, res, 'html') },
-    { method: 'get', path: '/people/:personId/subject-access.json', access: 'subject_access.export', audit: 'disclosure', handler: (req, res) => subjectAccess(req, res, 'json') },
+    {
+      method: 'get',
+      path: '/people/:personId/retention',
+      access: 'retention.review',
+      audit: 'consultation',
+      handler: (req, res) => reviewPage(req, res, {}),
+    },
+    {
+      method: 'post',
+      path: '/people/:personId/retention',
+      access: 'retention.review',
+      audit: 'erasure',
+      handler: decide,
+    },
+    {
+      method: 'get',
+      path: '/people/:personId/subject-access',
+      access: 'subject_access.export',
+      audit: 'disclosure',
+      handler: (req, res) => subjectAccess(req, res, 'html'),
+    },
+    {
+      method: 'get',
+      path: '/people/:personId/subject-access.json',
+      access: 'subject_access.export',
+      audit: 'disclosure',
+      handler: (req, res) => subjectAccess(req, res, 'json'),
+    },
   ]
 }

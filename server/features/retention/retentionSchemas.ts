@@ -4,7 +4,10 @@ import { dateField } from '../../http/dates.ts'
 import { text } from '../../http/forms.ts'
 
 // After today: a record retained until today would still be on the queue it was just taken off.
-const nextReview = dateField('next review date').refine((day) => day > todayInLondon(), 'Next review date must be in the future')
+const nextReview = dateField('next review date').refine(
+  (day) => day > todayInLondon(),
+  'Next review date must be in the future',
+)
 
 /**
  * The next review date's three boxes as typed. Marked as a date input as the date fields are (so
@@ -29,14 +32,19 @@ export const decisionSchema = z
   })
   .superRefine((v, ctx) => {
     if (v.decision === 'dispose' && v.confirmDisposal !== 'yes') {
-      ctx.addIssue({ code: 'custom', path: ['confirmDisposal'], message: 'Confirm that the record is to be erased: this cannot be undone' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['confirmDisposal'],
+        message: 'Confirm that the record is to be erased: this cannot be undone',
+      })
     }
   })
   .transform((v, ctx) => {
     if (v.decision === 'dispose') return { decision: 'dispose' as const, reason: v.reason }
     const next = nextReview.safeParse(v.nextReviewOn)
     if (!next.success) {
-      for (const issue of next.error.issues) ctx.addIssue({ code: 'custom', path: ['nextReviewOn'], message: issue.message })
+      for (const issue of next.error.issues)
+        ctx.addIssue({ code: 'custom', path: ['nextReviewOn'], message: issue.message })
       return z.NEVER
     }
     return { decision: 'retain' as const, reason: v.reason, nextReviewOn: next.data }

@@ -14,7 +14,9 @@ export function leadOfficersQuery(db: Db, areaIds: readonly string[]) {
       eb.exists(
         eb
           .selectFrom('user_area as ua')
-          .innerJoin('area as a', (join) => join.on((j) => j.or([j('a.id', '=', j.ref('ua.area_id')), j('a.parent_id', '=', j.ref('ua.area_id'))])))
+          .innerJoin('area as a', (join) =>
+            join.on((j) => j.or([j('a.id', '=', j.ref('ua.area_id')), j('a.parent_id', '=', j.ref('ua.area_id'))])),
+          )
           .select('ua.user_id')
           .whereRef('ua.user_id', '=', 'u.id')
           .where(sql<boolean>`a.id = any(${sql.val([...areaIds])}::uuid[])`),

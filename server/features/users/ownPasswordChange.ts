@@ -17,7 +17,12 @@ const wrongCurrentPassword = invalidResult('currentPassword', 'Your current pass
  * open is not enough); a wrong one is a security event in the audit log. On success every session
  * of theirs ends, this one included: the caller starts a fresh one, as a sign-in does.
  */
-export async function changeOwnPassword(db: Kysely<Database>, userId: string, input: OwnPasswordChange, actor: Actor): Promise<WriteResult<PasswordChanged>> {
+export async function changeOwnPassword(
+  db: Kysely<Database>,
+  userId: string,
+  input: OwnPasswordChange,
+  actor: Actor,
+): Promise<WriteResult<PasswordChanged>> {
   const user = await repo.findUserById(db, userId)
   if (!user || user.disabled_at !== null) return notFoundResult
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) {

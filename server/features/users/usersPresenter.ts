@@ -31,7 +31,10 @@ export const agencyOptions = [
 ]
 
 export function areaOptions(areas: { id: string; name: string; kind: string }[]) {
-  return areas.map((area) => ({ value: area.id, text: area.kind === 'bcu' ? `${area.name} (all boroughs)` : area.name }))
+  return areas.map((area) => ({
+    value: area.id,
+    text: area.kind === 'bcu' ? `${area.name} (all boroughs)` : area.name,
+  }))
 }
 
 type AccountRecord = {
@@ -44,7 +47,13 @@ type AccountRecord = {
 
 /** The account form filled from the account as stored (strings, as a form sends them). */
 export function accountFormValues(user: AccountRecord) {
-  return { displayName: user.display_name, role: user.role, agency: user.agency ?? '', areaIds: user.area_ids, version: String(user.version) }
+  return {
+    displayName: user.display_name,
+    role: user.role,
+    agency: user.agency ?? '',
+    areaIds: user.area_ids,
+    version: String(user.version),
+  }
 }
 
 /** One page of the users list, and how many pages there are (at least one). */

@@ -84,7 +84,11 @@ function inScope(scope: UserScope, userId: Expression<string>) {
     where sua.user_id = ${userId} and sa.id = any(${sql.val([...scope.areaIds])}::uuid[]))`
 }
 
-export async function listUsers(db: Db, page: { limit: number; offset: number }, scope: UserScope): Promise<UserListRow[]> {
+export async function listUsers(
+  db: Db,
+  page: { limit: number; offset: number },
+  scope: UserScope,
+): Promise<UserListRow[]> {
   return db
     .selectFrom('app_user as u')
     .where((eb) => inScope(scope, eb.ref('u.id')))
@@ -124,7 +128,12 @@ export async function listUserNames(db: Db, scope: UserScope) {
 
 /** One account, if the viewer may see it: outside their scope it is not found, as a record would be. */
 export async function findUserInScope(db: Db, id: string, scope: UserScope): Promise<AppUserRow | undefined> {
-  return db.selectFrom('app_user as u').selectAll('u').where('u.id', '=', id).where((eb) => inScope(scope, eb.ref('u.id'))).executeTakeFirst()
+  return db
+    .selectFrom('app_user as u')
+    .selectAll('u')
+    .where('u.id', '=', id)
+    .where((eb) => inScope(scope, eb.ref('u.id')))
+    .executeTakeFirst()
 }
 
 export async function findUserById(db: Db, id: string): Promise<(AppUserRow & { area_ids: string[] }) | undefined> {
@@ -132,7 +141,9 @@ export async function findUserById(db: Db, id: string): Promise<(AppUserRow & { 
     .selectFrom('app_user as u')
     .selectAll('u')
     .select((eb) => [
-      sql<string[]>`coalesce((select array_agg(ua.area_id::text) from user_area ua where ua.user_id = ${eb.ref('u.id')}), '{}')`.as(
+      sql<
+        string[]
+      >`coalesce((select array_agg(ua.area_id::text) from user_area ua where ua.user_id = ${eb.ref('u.id')}), '{}')`.as(
         'area_ids',
       ),
     ])
@@ -141,7 +152,12 @@ export async function findUserById(db: Db, id: string): Promise<(AppUserRow & { 
 }
 
 export async function listAreas(db: Db) {
-  return db.selectFrom('area').select(['id', 'code', 'name', 'kind', 'parent_id']).orderBy('kind').orderBy('name').execute()
+  return db
+    .selectFrom('area')
+    .select(['id', 'code', 'name', 'kind', 'parent_id'])
+    .orderBy('kind')
+    .orderBy('name')
+    .execute()
 }
 
 export async function insertUser(
@@ -177,8 +193,16 @@ export async function updateUserIfVersion(
   db: Db,
   id: string,
   version: number,
-  changes: { display_name?: string; role?: Role; agency?: Agency | null; password_hash?: string;
-    disabled_at?: Date | null; locked_until?: Date | null; failed_sign_ins?: number; must_change_password?: boolean },
+  changes: {
+    display_name?: string
+    role?: Role
+    agency?: Agency | null
+    password_hash?: string
+    disabled_at?: Date | null
+    locked_until?: Date | null
+    failed_sign_ins?: number
+    must_change_password?: boolean
+  },
 ): Promise<boolean> {
   const result = await db
     .updateTable('app_user')
@@ -250,7 +274,11 @@ export async function sessionsValidAfterOf(db: Db, id: string): Promise<number |
  * revocation instant refuses any session a request in flight saves again afterwards.
  */
 export async function deleteSessionsOfUser(db: Db, userId: string): Promise<number> {
-  await db.updateTable('app_user').set({ sessions_valid_after: sql`now()` }).where('id', '=', userId).execute()
+  await db
+    .updateTable('app_user')
+    .set({ sessions_valid_after: sql`now()` })
+    .where('id', '=', userId)
+    .execute()
   const result = await db
     .deleteFrom('session')
     .where(sql`(sess::jsonb -> 'passport' ->> 'user')`, '=', userId)

@@ -9,7 +9,15 @@ import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { idParam } from '../../http/writeResult.ts'
 import { actorFrom } from '../audit/actor.ts'
-import { accountFormValues, accountStatus, agencyOptions, areaOptions, presentAccountNow, presentUsersPage, roleOptions } from './usersPresenter.ts'
+import {
+  accountFormValues,
+  accountStatus,
+  agencyOptions,
+  areaOptions,
+  presentAccountNow,
+  presentUsersPage,
+  roleOptions,
+} from './usersPresenter.ts'
 import { createUserSchema, editUserSchema, resetPasswordSchema, versionOnlySchema } from './usersSchemas.ts'
 import type { UserRecord, UsersService } from './usersService.ts'
 
@@ -18,7 +26,11 @@ const userIdFrom = (req: Request) => idParam(req, 'userId', 'User')
 const pageNumber = (value: unknown) => Math.max(1, Math.min(10_000, Number.parseInt(String(value ?? '1'), 10) || 1))
 const status = (errors?: FormErrors) => (errors ? 400 : 200)
 
-type AccountAct<S extends FormSchema> = (req: Request, userId: string, data: z.output<S>) => Promise<WriteResult<string, UserRecord>>
+type AccountAct<S extends FormSchema> = (
+  req: Request,
+  userId: string,
+  data: z.output<S>,
+) => Promise<WriteResult<string, UserRecord>>
 
 export function usersRoutes({ usersService }: { usersService: UsersService }): RouteDefinition[] {
   const formOptions = async () => ({ roleOptions, agencyOptions, areaOptions: areaOptions(await usersService.areas()) })
@@ -26,20 +38,39 @@ export function usersRoutes({ usersService }: { usersService: UsersService }): R
   async function listPage(req: Request, res: Response) {
     const viewer = signedInUser(req)
     const page = pageNumber(req.query.page)
-    const [rows, total] = await Promise.all([usersService.list(viewer, { limit: pageSize, offset: (page - 1) * pageSize }), usersService.count(viewer)])
+    const [rows, total] = await Promise.all([
+      usersService.list(viewer, { limit: pageSize, offset: (page - 1) * pageSize }),
+      usersService.count(viewer),
+    ])
     await renderPage(res, 'users/list', { title: 'Users', ...presentUsersPage(rows, page, total, pageSize) })
   }
 
   /** The new account form; the password typed is never put back in it. */
-  async function newPage(_req: Request, res: Response, { password: _password, ...values }: FormValues, errors?: FormErrors) {
-    await renderPage(res, 'users/new', { title: 'Add a user', values, errors, ...(await formOptions()) }, status(errors))
+  async function newPage(
+    _req: Request,
+    res: Response,
+    { password: _password, ...values }: FormValues,
+    errors?: FormErrors,
+  ) {
+    await renderPage(
+      res,
+      'users/new',
+      { title: 'Add a user', values, errors, ...(await formOptions()) },
+      status(errors),
+    )
   }
 
   /** The account's page: its details form (with what was typed, when refused) and its other forms. */
   async function editPage(req: Request, res: Response, typed: FormValues = {}, errors?: FormErrors) {
     const user = await usersService.find(userIdFrom(req))
     if (!user) throw notFound('User')
-    const view = { title: `Manage ${user.username}`, account: user, status: accountStatus(user), ...(await formOptions()), errors }
+    const view = {
+      title: `Manage ${user.username}`,
+      account: user,
+      status: accountStatus(user),
+      ...(await formOptions()),
+      errors,
+    }
     await renderPage(res, 'users/edit', { ...view, values: { ...accountFormValues(user), ...typed } }, status(errors))
   }
 
@@ -48,7 +79,12 @@ export function usersRoutes({ usersService }: { usersService: UsersService }): R
    * left it (users/conflict). What was typed goes back in the form only for the details form
    * (`keepTyped`): the others' fields are a password or a version, not the account's.
    */
-  function accountChange<S extends FormSchema>(schema: S, act: AccountAct<S>, message: string, keepTyped = false): RequestHandler {
+  function accountChange<S extends FormSchema>(
+    schema: S,
+    act: AccountAct<S>,
+    message: string,
+    keepTyped = false,
+  ): RequestHandler {
     return formPost({
       schema,
       page: (req, res, values, errors) => editPage(req, res, keepTyped ? values : {}, errors),
@@ -56,7 +92,12 @@ export function usersRoutes({ usersService }: { usersService: UsersService }): R
       done: (req) => ({ message, redirect: `/admin/users/${userIdFrom(req)}` }),
       what: 'User',
       conflict: (req, res, current) =>
-        renderPage(res, 'users/conflict', { title: 'Someone else changed this account', ...presentAccountNow(current), userId: userIdFrom(req) }, 409),
+        renderPage(
+          res,
+          'users/conflict',
+          { title: 'Someone else changed this account', ...presentAccountNow(current), userId: userIdFrom(req) },
+          409,
+        ),
     })
   }
 
@@ -91,7 +132,12 @@ export function usersRoutes({ usersService }: { usersService: UsersService }): R
     route(
       'post',
       '/admin/users/:userId',
-      accountChange(editUserSchema, (req, userId, data) => usersService.edit(userId, data, actorFrom(req)), 'Account details saved', true),
+      accountChange(
+        editUserSchema,
+        (req, userId, data) => usersService.edit(userId, data, actorFrom(req)),
+        'Account details saved',
+        true,
+      ),
     ),
     route(
       'post',
@@ -103,7 +149,15 @@ export function usersRoutes({ usersService }: { usersService: UsersService }): R
       ),
     ),
     ...accessChanges.map(([action, message]) =>
-      route('post', `/admin/users/:userId/${action}`, accountChange(versionOnlySchema, (req, userId, data) => usersService[action](userId, data.version, actorFrom(req)), message)),
+      route(
+        'post',
+        `/admin/users/:userId/${action}`,
+        accountChange(
+          versionOnlySchema,
+          (req, userId, data) => usersService[action](userId, data.version, actorFrom(req)),
+          message,
+        ),
+      ),
     ),
   ]
 }

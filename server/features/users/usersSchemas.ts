@@ -14,7 +14,10 @@ export function passwordField(missing: string) {
   return z
     .string({ error: missing })
     .min(1, missing)
-    .refine((value) => characterCount(value) <= passwordRules.maxLength, `Password must be ${passwordRules.maxLength} characters or fewer`)
+    .refine(
+      (value) => characterCount(value) <= passwordRules.maxLength,
+      `Password must be ${passwordRules.maxLength} characters or fewer`,
+    )
     .refine((value) => !controlCharacters.test(value), 'Password must not contain control characters')
 }
 

@@ -27,14 +27,19 @@ const unknownAreas = invalidResult('areaIds', 'Select areas from the list')
 export function createUsersService(db: Kysely<Database>) {
   async function knownAreaIds(ids: readonly string[]): Promise<boolean> {
     if (ids.length === 0) return true
-    const rows = await db.selectFrom('area').select('id').where('id', 'in', [...ids]).execute()
+    const rows = await db
+      .selectFrom('area')
+      .select('id')
+      .where('id', 'in', [...ids])
+      .execute()
     return rows.length === new Set(ids).size
   }
 
   async function create(input: CreateUserInput, actor: Actor): Promise<WriteResult> {
     const problem = await passwordProblem(input.password, input.username)
     if (problem) return invalidResult('password', problem)
-    if (await repo.findUserByUsername(db, input.username)) return invalidResult('username', 'That username is already taken')
+    if (await repo.findUserByUsername(db, input.username))
+      return invalidResult('username', 'That username is already taken')
     if (!(await knownAreaIds(input.areaIds))) return unknownAreas
     const passwordHash = await hashPassword(input.password)
     const id = await db.transaction().execute(async (trx) => {
@@ -95,7 +100,11 @@ export function createUsersService(db: Kysely<Database>) {
       'user.updated',
       { display_name: input.displayName, role: input.role, agency: input.agency },
       // A change of role or areas changes what the user may see: end their sessions so it applies at once.
-      { areaIds: input.areaIds, endSessions: true, detail: { role: input.role, agency: input.agency, areaIds: input.areaIds } },
+      {
+        areaIds: input.areaIds,
+        endSessions: true,
+        detail: { role: input.role, agency: input.agency, areaIds: input.areaIds },
+      },
     )
   }
 
@@ -107,7 +116,10 @@ export function createUsersService(db: Kysely<Database>) {
     const passwordHash = await hashPassword(password)
     // The administrator knows this password now: the user must choose their own at their next sign-in.
     const changes = { password_hash: passwordHash, failed_sign_ins: 0, locked_until: null, must_change_password: true }
-    return changeAt(id, version, actor, 'user.password_reset', changes, { endSessions: true, detail: { mustChangePassword: true } })
+    return changeAt(id, version, actor, 'user.password_reset', changes, {
+      endSessions: true,
+      detail: { mustChangePassword: true },
+    })
   }
 
   async function disable(id: string, version: number, actor: Actor): Promise<AccountChange> {
@@ -130,8 +142,10 @@ export function createUsersService(db: Kysely<Database>) {
     disable,
     enable,
     unlock,
-    changeOwnPassword: (userId: string, input: OwnPasswordChange, actor: Actor) => changeOwnPassword(db, userId, input, actor),
-    list: (viewer: SessionUser, page: { limit: number; offset: number }) => repo.listUsers(db, page, userScopeOf(viewer)),
+    changeOwnPassword: (userId: string, input: OwnPasswordChange, actor: Actor) =>
+      changeOwnPassword(db, userId, input, actor),
+    list: (viewer: SessionUser, page: { limit: number; offset: number }) =>
+      repo.listUsers(db, page, userScopeOf(viewer)),
     count: (viewer: SessionUser) => repo.countUsers(db, userScopeOf(viewer)),
     /** The accounts a viewer may look up (the user activity list), and one of them by id. */
     visibleTo: (viewer: SessionUser) => repo.listUserNames(db, userScopeOf(viewer)),

@@ -10,7 +10,10 @@ function describeViolations(violations: Result[]): string {
   return violations
     .map((violation) => {
       const nodes = violation.nodes
-        .map((node) => `    at ${node.target.join(' ')}\n      ${node.html}\n      ${node.failureSummary?.replace(/\n/g, '\n      ') ?? ''}`)
+        .map(
+          (node) =>
+            `    at ${node.target.join(' ')}\n      ${node.html}\n      ${node.failureSummary?.replace(/\n/g, '\n      ') ?? ''}`,
+        )
         .join('\n')
       return `  [${violation.impact ?? 'unknown'}] ${violation.id}: ${violation.help}\n    ${violation.helpUrl}\n${nodes}`
     })

@@ -30,7 +30,10 @@ export type PageWatch = {
  * developer's console) that something is broken. CSP violations are caught twice: by the
  * console message Chromium writes and by the page's own securitypolicyviolation event.
  */
-export async function openWatchedPage(browser: Browser, baseURL: string): Promise<{ context: BrowserContext; page: Page; watch: PageWatch }> {
+export async function openWatchedPage(
+  browser: Browser,
+  baseURL: string,
+): Promise<{ context: BrowserContext; page: Page; watch: PageWatch }> {
   const context = await browser.newContext({ baseURL })
   const seen: string[] = []
   const expected: { status: number; url: string }[] = []

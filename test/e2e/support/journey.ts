@@ -15,8 +15,15 @@ export async function headingOf(page: Page): Promise<string> {
 }
 
 /** Waits for the page a click or a submitted form leads to, then checks it is whole and accessible. */
-export async function arriveAt(page: Page, pathname: string | RegExp, heading: string, pageName: string): Promise<void> {
-  await page.waitForURL((url) => (typeof pathname === 'string' ? url.pathname === pathname : pathname.test(url.pathname)))
+export async function arriveAt(
+  page: Page,
+  pathname: string | RegExp,
+  heading: string,
+  pageName: string,
+): Promise<void> {
+  await page.waitForURL((url) =>
+    typeof pathname === 'string' ? url.pathname === pathname : pathname.test(url.pathname),
+  )
   await page.waitForLoadState('load')
   expect(await headingOf(page), `the heading of ${pageName}`).toBe(heading)
   await expectNoAccessibilityViolations(page, pageName)
@@ -61,7 +68,20 @@ export async function typeDate(page: Page, legend: string, isoDay: string): Prom
   await typeInto(group.getByLabel('Year', { exact: true }), year)
 }
 
-const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
+const months = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+]
 
 /** "14 June 1987" as the app shows a day, back to '1987-06-14'; throws if the text holds no such day. */
 export function isoFromDisplayed(text: string): string {
@@ -83,24 +103,39 @@ export function displayed(isoDay: string): string {
  * messages and takes focus, each message sits beside its field, and each summary link moves
  * focus into the field it names.
  */
-export async function expectErrorSummary(page: Page, pageName: string, expected: { field: string; message: string }[]): Promise<void> {
+export async function expectErrorSummary(
+  page: Page,
+  pageName: string,
+  expected: { field: string; message: string }[],
+): Promise<void> {
   const summary = page.locator('.govuk-error-summary')
   await summary.getByRole('heading', { name: 'There is a problem' }).waitFor()
   expect(await page.title()).toMatch(/^Error: /)
   const links = summary.getByRole('link')
-  expect((await links.allInnerTexts()).map((t) => t.trim()), `the error summary on ${pageName}`).toEqual(expected.map((e) => e.message))
+  expect(
+    (await links.allInnerTexts()).map((t) => t.trim()),
+    `the error summary on ${pageName}`,
+  ).toEqual(expected.map((e) => e.message))
   await page.locator('.govuk-error-summary:focus').waitFor({ timeout: 5000 })
   await expectNoAccessibilityViolations(page, `${pageName} with errors`)
 
   for (const [index, { field, message }] of expected.entries()) {
     const fieldError = page.locator(`#${field}-error`)
     const besideField = ((await fieldError.textContent()) ?? '').replace(/\s+/g, ' ').trim()
-    expect(besideField, `the message beside ${field}, with its hidden prefix for screen readers`).toBe(`Error: ${message}`)
+    expect(besideField, `the message beside ${field}, with its hidden prefix for screen readers`).toBe(
+      `Error: ${message}`,
+    )
     await links.nth(index).click()
     const group = page.locator('.govuk-form-group--error', { has: fieldError })
     const focusedControl = group.locator('input:focus, select:focus, textarea:focus')
-    const focusedId = await page.locator(':focus').getAttribute('id', { timeout: 1000 }).catch(() => null)
-    expect(await focusedControl.count(), `the summary link "${message}" moves focus into the ${field} field (focus is on #${focusedId})`).toBe(1)
+    const focusedId = await page
+      .locator(':focus')
+      .getAttribute('id', { timeout: 1000 })
+      .catch(() => null)
+    expect(
+      await focusedControl.count(),
+      `the summary link "${message}" moves focus into the ${field} field (focus is on #${focusedId})`,
+    ).toBe(1)
   }
 }
 
@@ -111,7 +146,9 @@ export async function expectErrorSummary(page: Page, pageName: string, expected:
 export async function expectSuccessBanner(page: Page, text: string): Promise<void> {
   const banner = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: 'Success', exact: true }) })
   await banner.waitFor({ timeout: 5000 }).catch(() => {
-    throw new Error(`No success banner on ${page.url()}: the one-time message "${text}" was not in the session when the redirected page loaded`)
+    throw new Error(
+      `No success banner on ${page.url()}: the one-time message "${text}" was not in the session when the redirected page loaded`,
+    )
   })
   expect((await banner.innerText()).trim()).toContain(text)
 }
@@ -122,6 +159,8 @@ export function escapeRegExp(text: string): string {
 
 /** The value beside a key in the page's summary list. */
 export async function summaryValue(page: Page, key: string): Promise<string> {
-  const row = page.locator('.govuk-summary-list__row', { has: page.locator('dt', { hasText: new RegExp(`^${escapeRegExp(key)}$`) }) })
+  const row = page.locator('.govuk-summary-list__row', {
+    has: page.locator('dt', { hasText: new RegExp(`^${escapeRegExp(key)}$`) }),
+  })
   return (await row.locator('dd').innerText()).trim()
 }

@@ -55,12 +55,15 @@ export async function startAppProcess(databaseUrl: string, env: Record<string, s
   let output = ''
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')))
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  )
   const baseUrl = `http://127.0.0.1:${port}`
 
   const deadline = Date.now() + 90_000
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`The app exited with ${child.exitCode} before it was ready:\n${output}`)
+    if (child.exitCode !== null)
+      throw new Error(`The app exited with ${child.exitCode} before it was ready:\n${output}`)
     const reply = await send(baseUrl, { method: 'GET', path: '/health', timeoutMs: 2_000 })
     if (reply.status === 200) break
     if (Date.now() > deadline) throw new Error(`The app was not ready within 90 s:\n${output}`)

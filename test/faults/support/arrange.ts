@@ -17,7 +17,11 @@ export async function createDatabase(adminUrl: string, name: string): Promise<vo
 }
 
 /** Runs one query on a short-lived connection of its own. */
-export async function query<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
+export async function query<T extends pg.QueryResultRow>(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
@@ -33,7 +37,14 @@ export async function query<T extends pg.QueryResultRow>(url: string, text: stri
  * row sealed without it).
  */
 export async function sealAsTheApp(url: string): Promise<number> {
-  const handle = await createDb({ databaseUrl: url, dataDir: '', poolMax: 1, connectTimeoutMs: 10_000, statementTimeoutMs: 30_000, role: appRole })
+  const handle = await createDb({
+    databaseUrl: url,
+    dataDir: '',
+    poolMax: 1,
+    connectTimeoutMs: 10_000,
+    statementTimeoutMs: 30_000,
+    role: appRole,
+  })
   try {
     return await sealAuditLog(handle.db, { keys: auditKeyRing(testAuditKey) })
   } finally {
@@ -43,7 +54,14 @@ export async function sealAsTheApp(url: string): Promise<number> {
 
 /** What `npm run audit:verify` would find: the chain under the app's key, and its end against the checkpoint file. */
 export async function checkAuditLogAsTheApp(url: string, checkpointFile: string): Promise<AuditLogCheck> {
-  const handle = await createDb({ databaseUrl: url, dataDir: '', poolMax: 2, connectTimeoutMs: 10_000, statementTimeoutMs: 30_000, role: appRole })
+  const handle = await createDb({
+    databaseUrl: url,
+    dataDir: '',
+    poolMax: 2,
+    connectTimeoutMs: 10_000,
+    statementTimeoutMs: 30_000,
+    role: appRole,
+  })
   try {
     return await checkAuditLog(handle.db, { keys: auditKeyRing(testAuditKey), checkpointFile })
   } finally {

@@ -39,7 +39,8 @@ async function newestSource(): Promise<number> {
   let newest = 0
   for (const folder of sources) {
     const entries = await readdir(path.join(root, folder), { recursive: true })
-    for (const entry of ['', ...entries]) newest = Math.max(newest, (await modifiedAt(path.join(root, folder, entry))) ?? 0)
+    for (const entry of ['', ...entries])
+      newest = Math.max(newest, (await modifiedAt(path.join(root, folder, entry))) ?? 0)
   }
   for (const file of buildConfig) newest = Math.max(newest, (await modifiedAt(path.join(root, file))) ?? 0)
   return newest
@@ -52,6 +53,8 @@ function runBuild(): Promise<void> {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.once('error', reject)
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build failed (exit ${code}):\n${output}`))))
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`npm run build failed (exit ${code}):\n${output}`)),
+    )
   })
 }

@@ -49,7 +49,9 @@ export function send(baseUrl: string, spec: RequestSpec): Promise<Reply> {
         headers: {
           ...(spec.agent ? {} : { connection: 'close' }),
           ...(spec.cookie ? { cookie: spec.cookie } : {}),
-          ...(body ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } : {}),
+          ...(body
+            ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) }
+            : {}),
         },
       },
       (response) => {
@@ -96,7 +98,9 @@ export function csrfFrom(html: string): string | undefined {
 
 /** The idempotency key of the form that posts to `action`, as rendered on the page. */
 export function formKey(html: string, action: string): string | undefined {
-  const form = new RegExp(`<form method="post" action="${action.replace(/[/.]/g, '\\$&')}"[\\s\\S]*?</form>`).exec(html)?.[0]
+  const form = new RegExp(`<form method="post" action="${action.replace(/[/.]/g, '\\$&')}"[\\s\\S]*?</form>`).exec(
+    html,
+  )?.[0]
   return form ? /name="_idempotencyKey" value="([^"]+)"/.exec(form)?.[1] : undefined
 }
 
@@ -130,7 +134,11 @@ export class Browser {
     const page = await browser.get('/sign-in')
     const token = csrfFrom(page.body)
     if (page.status !== 200 || !token) throw new Error(`The sign-in page answered ${page.status ?? page.error}`)
-    const signIn = await browser.request({ method: 'POST', path: '/sign-in', form: { _csrf: token, username, password: demoPassword } })
+    const signIn = await browser.request({
+      method: 'POST',
+      path: '/sign-in',
+      form: { _csrf: token, username, password: demoPassword },
+    })
     if (signIn.status !== 303) throw new Error(`Signing in as ${username} answered ${signIn.status ?? signIn.error}`)
     const home = await browser.get('/')
     browser.csrf = csrfFrom(home.body) ?? ''
@@ -138,4 +146,3 @@ export class Browser {
     return browser
   }
 }
-

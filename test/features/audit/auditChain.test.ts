@@ -25,7 +25,13 @@ const genesis = '0'.repeat(64)
 type ChainRow = { id: string; prev_hash: string; hash: string; event: string; detail: unknown }
 
 async function chain(): Promise<ChainRow[]> {
-  const rows = await (await sealed(t.db)).selectFrom('audit_event').select(['id', 'prev_hash', 'hash', 'event', 'detail']).orderBy('id').execute()
+  const rows = await (
+    await sealed(t.db)
+  )
+    .selectFrom('audit_event')
+    .select(['id', 'prev_hash', 'hash', 'event', 'detail'])
+    .orderBy('id')
+    .execute()
   // int8 comes back as a number from the driver: compare ids as text, as verifyAuditChain reports them.
   return rows.map((row) => ({ ...row, id: String(row.id) }))
 }
@@ -67,7 +73,11 @@ describe('the audit chain', () => {
       writes.push(
         t.db.transaction().execute(async (trx) => {
           for (let k = 0; k < 5; k += 1) {
-            await recordAudit(trx, actor, { category: 'security', event: 'test.concurrent', detail: { marker, group, k } })
+            await recordAudit(trx, actor, {
+              category: 'security',
+              event: 'test.concurrent',
+              detail: { marker, group, k },
+            })
           }
         }),
       )
@@ -93,18 +103,26 @@ describe('the audit chain', () => {
       expect(written).toEqual([0, 1, 2, 3, 4])
     }
 
-    expect(await verifyAuditChain(t.db)).toMatchObject({ rowsChecked: before.rowsChecked + 200, firstBrokenId: null, reason: null })
+    expect(await verifyAuditChain(t.db)).toMatchObject({
+      rowsChecked: before.rowsChecked + 200,
+      firstBrokenId: null,
+      reason: null,
+    })
   })
 
   it("the app's role may read and append to the audit log but holds no right to change it", async () => {
     const rows = await enoughRows()
     const target = rows[1]!
     const refused = /permission denied/
-    await expect(sql`update audit_event set event = 'rewritten' where id = ${target.id}`.execute(t.db)).rejects.toThrow(refused)
+    await expect(sql`update audit_event set event = 'rewritten' where id = ${target.id}`.execute(t.db)).rejects.toThrow(
+      refused,
+    )
     await expect(sql`delete from audit_event where id = ${target.id}`.execute(t.db)).rejects.toThrow(refused)
     await expect(sql`truncate audit_event`.execute(t.db)).rejects.toThrow(refused)
     // Nor can it step around the trigger: only the owner may disable it, only a superuser skip it.
-    await expect(sql`alter table audit_event disable trigger audit_event_no_update`.execute(t.db)).rejects.toThrow(/must be owner/)
+    await expect(sql`alter table audit_event disable trigger audit_event_no_update`.execute(t.db)).rejects.toThrow(
+      /must be owner/,
+    )
     await expect(
       t.db.transaction().execute(async (trx) => {
         await sql`set local session_replication_role = replica`.execute(trx)
@@ -112,7 +130,9 @@ describe('the audit chain', () => {
     ).rejects.toThrow(/permission denied/)
     const [privileges] = (
       await sql<{ can_select: boolean; can_insert: boolean }>`
-        select has_table_privilege('audit_event', 'select') as can_select, has_table_privilege('audit_event', 'insert') as can_insert`.execute(t.db)
+        select has_table_privilege('audit_event', 'select') as can_select, has_table_privilege('audit_event', 'insert') as can_insert`.execute(
+        t.db,
+      )
     ).rows
     expect(privileges).toEqual({ can_select: true, can_insert: true })
     // A row waiting to be sealed can be written, and then only sealed: audit_seal() runs as the
@@ -121,7 +141,9 @@ describe('the audit chain', () => {
     await expect(sql`update audit_pending set event = 'rewritten'`.execute(t.db)).rejects.toThrow(refused)
     await expect(sql`delete from audit_pending`.execute(t.db)).rejects.toThrow(refused)
     await expect(sql`truncate audit_pending`.execute(t.db)).rejects.toThrow(refused)
-    expect(await t.db.selectFrom('audit_pending').select('event').execute()).toEqual([{ event: 'test.pending_untouchable' }])
+    expect(await t.db.selectFrom('audit_pending').select('event').execute()).toEqual([
+      { event: 'test.pending_untouchable' },
+    ])
     expect(await sealAuditLog(t.db)).toBe(1)
 
     expect((await chain()).slice(0, rows.length)).toEqual(rows)
@@ -132,8 +154,12 @@ describe('the audit chain', () => {
     const rows = await enoughRows()
     const target = rows[1]!
     await t.database.asOwner(async (owner) => {
-      await expect(sql`update audit_event set event = 'rewritten' where id = ${target.id}`.execute(owner)).rejects.toThrow(/append-only: UPDATE refused/)
-      await expect(sql`delete from audit_event where id = ${target.id}`.execute(owner)).rejects.toThrow(/append-only: DELETE refused/)
+      await expect(
+        sql`update audit_event set event = 'rewritten' where id = ${target.id}`.execute(owner),
+      ).rejects.toThrow(/append-only: UPDATE refused/)
+      await expect(sql`delete from audit_event where id = ${target.id}`.execute(owner)).rejects.toThrow(
+        /append-only: DELETE refused/,
+      )
       await expect(sql`truncate audit_event`.execute(owner)).rejects.toThrow(/append-only: TRUNCATE refused/)
     })
 
@@ -176,7 +202,9 @@ describe('the audit chain', () => {
     expect(check.reason).toMatch(/previous-hash link broken/)
 
     await behindTheTrigger(async (trx) => {
-      await sql`update audit_event set event = ${target.event}, hash = ${target.hash} where id = ${target.id}`.execute(trx)
+      await sql`update audit_event set event = ${target.event}, hash = ${target.hash} where id = ${target.id}`.execute(
+        trx,
+      )
     })
     expect((await verifyAuditChain(t.db)).firstBrokenId).toBeNull()
   })
@@ -196,33 +224,61 @@ describe('the audit chain', () => {
   it('an audit row commits with its act, takes no chain lock, and joins the chain when sealed, in the order written, with the time it was written', async () => {
     const marker = randomUUID()
     const chainLocksHeld = (trx: Transaction<Database>) =>
-      sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and pid = pg_backend_pid() and granted`.execute(trx).then((r) => r.rows[0]?.n)
+      sql<{
+        n: number
+      }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and pid = pg_backend_pid() and granted`
+        .execute(trx)
+        .then((r) => r.rows[0]?.n)
     await t.db.transaction().execute(async (trx) => {
-      for (let k = 0; k < 3; k += 1) await recordAudit(trx, actor, { category: 'security', event: 'test.pending', detail: { marker, k } })
+      for (let k = 0; k < 3; k += 1)
+        await recordAudit(trx, actor, { category: 'security', event: 'test.pending', detail: { marker, k } })
       // No lock keeps other pages waiting while this transaction goes back to the app and commits.
       expect(await chainLocksHeld(trx)).toBe(0)
     })
     // Committed, waiting for the sealer (this test app runs none).
-    const pending = await t.db.selectFrom('audit_pending').select(['seq', 'occurred_at', 'detail']).where(sql<boolean>`detail->>'marker' = ${marker}`).orderBy('seq').execute()
+    const pending = await t.db
+      .selectFrom('audit_pending')
+      .select(['seq', 'occurred_at', 'detail'])
+      .where(sql<boolean>`detail->>'marker' = ${marker}`)
+      .orderBy('seq')
+      .execute()
     expect(pending.map((row) => (row.detail as { k: number }).k)).toEqual([0, 1, 2])
-    const chained = await sql<{ n: number }>`select count(*)::int as n from audit_event where detail->>'marker' = ${marker}`.execute(t.db)
+    const chained = await sql<{
+      n: number
+    }>`select count(*)::int as n from audit_event where detail->>'marker' = ${marker}`.execute(t.db)
     expect(chained.rows[0]?.n).toBe(0)
 
     expect(await sealAuditLog(t.db)).toBeGreaterThanOrEqual(3)
     const rows = await chain()
-    const positions = rows.flatMap((row, index) => ((row.detail as { marker?: string } | null)?.marker === marker ? [{ index, k: (row.detail as { k: number }).k }] : []))
+    const positions = rows.flatMap((row, index) =>
+      (row.detail as { marker?: string } | null)?.marker === marker
+        ? [{ index, k: (row.detail as { k: number }).k }]
+        : [],
+    )
     expect(positions.map((p) => p.k)).toEqual([0, 1, 2])
     expect(positions.at(-1)!.index - positions[0]!.index).toBe(2)
     // Linked like any other row (earlier tests here break the chain on purpose, so not verified whole).
     for (const { index } of positions) expect(rows[index]!.prev_hash).toBe(rows[index - 1]!.hash)
-    const times = await t.db.selectFrom('audit_event').select('occurred_at').where(sql<boolean>`detail->>'marker' = ${marker}`).orderBy('id').execute()
-    expect(times.map((row) => row.occurred_at.toISOString())).toEqual(pending.map((row) => row.occurred_at.toISOString()))
+    const times = await t.db
+      .selectFrom('audit_event')
+      .select('occurred_at')
+      .where(sql<boolean>`detail->>'marker' = ${marker}`)
+      .orderBy('id')
+      .execute()
+    expect(times.map((row) => row.occurred_at.toISOString())).toEqual(
+      pending.map((row) => row.occurred_at.toISOString()),
+    )
     expect(await t.db.selectFrom('audit_pending').select('seq').execute()).toEqual([])
   })
 
   it('the background sealer chains committed rows within its interval, and seals what is left when it stops', async () => {
     const marker = randomUUID()
-    const chainedCount = async () => (await sql<{ n: number }>`select count(*)::int as n from audit_event where detail->>'marker' = ${marker}`.execute(t.db)).rows[0]?.n
+    const chainedCount = async () =>
+      (
+        await sql<{
+          n: number
+        }>`select count(*)::int as n from audit_event where detail->>'marker' = ${marker}`.execute(t.db)
+      ).rows[0]?.n
     const sealer = startAuditSealer(t.db, { intervalMs: 20, logger: createLogger('silent') })
     try {
       await recordAudit(t.db, actor, { category: 'security', event: 'test.sealed_in_background', detail: { marker } })
@@ -237,26 +293,31 @@ describe('the audit chain', () => {
 
   // The embedded server has one backend session behind all its connections, so a lock held "by
   // another connection" is held by the same session there: this can only be shown on PostgreSQL.
-  it.runIf(inject('template').kind === 'postgres')('a sealer that would have to wait for another returns at once, and a reader waits for the rows', async () => {
-    const marker = randomUUID()
-    await recordAudit(t.db, actor, { category: 'security', event: 'test.behind_a_sealer', detail: { marker } })
-    let releaseLock!: () => void
-    const held = new Promise<void>((resolve) => (releaseLock = resolve))
-    let lockTaken!: () => void
-    const taken = new Promise<void>((resolve) => (lockTaken = resolve))
-    const holder = t.db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(7461000001)`.execute(trx)
-      lockTaken()
-      await held
-    })
-    await taken
-    expect(await sealAuditLog(t.db, { wait: false })).toBe(0)
-    const reader = sealAuditLog(t.db)
-    releaseLock()
-    await holder
-    expect(await reader).toBeGreaterThanOrEqual(1)
-    expect((await chain()).filter((row) => (row.detail as { marker?: string } | null)?.marker === marker)).toHaveLength(1)
-  })
+  it.runIf(inject('template').kind === 'postgres')(
+    'a sealer that would have to wait for another returns at once, and a reader waits for the rows',
+    async () => {
+      const marker = randomUUID()
+      await recordAudit(t.db, actor, { category: 'security', event: 'test.behind_a_sealer', detail: { marker } })
+      let releaseLock!: () => void
+      const held = new Promise<void>((resolve) => (releaseLock = resolve))
+      let lockTaken!: () => void
+      const taken = new Promise<void>((resolve) => (lockTaken = resolve))
+      const holder = t.db.transaction().execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(7461000001)`.execute(trx)
+        lockTaken()
+        await held
+      })
+      await taken
+      expect(await sealAuditLog(t.db, { wait: false })).toBe(0)
+      const reader = sealAuditLog(t.db)
+      releaseLock()
+      await holder
+      expect(await reader).toBeGreaterThanOrEqual(1)
+      expect(
+        (await chain()).filter((row) => (row.detail as { marker?: string } | null)?.marker === marker),
+      ).toHaveLength(1)
+    },
+  )
 
   it('a transaction that rolls back leaves no audit row, in the chain or waiting', async () => {
     const marker = randomUUID()

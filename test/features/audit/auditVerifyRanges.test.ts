@@ -10,8 +10,17 @@ let t: DbHandle
 let ids: string[] = []
 beforeAll(async () => {
   t = await createTestDatabase()
-  for (let i = 0; i < 12; i++) await recordAudit(t.db, { userId: null, username: 'ranges', requestId: null, ip: null }, { category: 'security', event: 'test.range', detail: { i } })
-  ids = (await sql<{ id: string }>`select id::text as id from audit_event order by audit_event.id`.execute(await sealed(t.db))).rows.map((r) => r.id)
+  for (let i = 0; i < 12; i++)
+    await recordAudit(
+      t.db,
+      { userId: null, username: 'ranges', requestId: null, ip: null },
+      { category: 'security', event: 'test.range', detail: { i } },
+    )
+  ids = (
+    await sql<{ id: string }>`select id::text as id from audit_event order by audit_event.id`.execute(
+      await sealed(t.db),
+    )
+  ).rows.map((r) => r.id)
 })
 afterAll(async () => {
   await t.close()
@@ -29,7 +38,10 @@ async function compare(tamper: string) {
       .execute(async (trx) => {
         await sql`set local session_replication_role = replica`.execute(trx)
         await sql.raw(tamper).execute(trx)
-        verdicts.push(await verifyAuditChain(trx, { chunkSize: 3, parallel: 2 }), await verifyAuditChain(trx, { chunkSize: 1_000_000_000 }))
+        verdicts.push(
+          await verifyAuditChain(trx, { chunkSize: 3, parallel: 2 }),
+          await verifyAuditChain(trx, { chunkSize: 1_000_000_000 }),
+        )
         throw new RollBack()
       })
       .catch((error: unknown) => {
@@ -48,7 +60,9 @@ describe('audit:verify in id ranges', () => {
       const [ranged2, whole2] = await compare(`update audit_event set event = 'x' where id = ${id}`)
       expect(ranged2, `altered ${id}`).toEqual(whole2)
       expect((whole2 as { firstBrokenId: string }).firstBrokenId).toBe(id)
-      const [ranged3, whole3] = await compare(`update audit_event a set event = 'x', hash = encode(sha256(convert_to(audit_event_canonical(a), 'UTF8')), 'hex') where id = ${id}`)
+      const [ranged3, whole3] = await compare(
+        `update audit_event a set event = 'x', hash = encode(sha256(convert_to(audit_event_canonical(a), 'UTF8')), 'hex') where id = ${id}`,
+      )
       expect(ranged3, `rehashed ${id}`).toEqual(whole3)
     }
   })

@@ -16,9 +16,19 @@ const today = todayInLondon()
 
 beforeAll(async () => {
   t = await createTestDatabase({ statementTimeoutMs: 60_000 })
-  await t.asOwner((owner) => generateVolume(owner, { people: 40, seed: 3, auditRows: 4000, password: demoPassword, progress: createProgress(process.stderr, { quiet: true }) }))
+  await t.asOwner((owner) =>
+    generateVolume(owner, {
+      people: 40,
+      seed: 3,
+      auditRows: 4000,
+      password: demoPassword,
+      progress: createProgress(process.stderr, { quiet: true }),
+    }),
+  )
   const busiest = await sql<{ actor_user_id: string }>`
-    select actor_user_id from audit_event where actor_user_id is not null group by 1 order by count(*) desc, 1 limit 1`.execute(await sealed(t.db))
+    select actor_user_id from audit_event where actor_user_id is not null group by 1 order by count(*) desc, 1 limit 1`.execute(
+    await sealed(t.db),
+  )
   actor = busiest.rows[0]!.actor_user_id
   // A reader over every area: the rows are all of the user's but those about erased records.
   user = { actorUserId: actor, readerAreaIds: (await t.db.selectFrom('area').select('id').execute()).map((a) => a.id) }
@@ -29,7 +39,9 @@ afterAll(async () => {
 
 /** The same rows the slow way: every row of the user, filtered here. */
 async function expected(from: string | undefined, to: string | undefined, beforeId?: number) {
-  const all = await (await sealed(t.db))
+  const all = await (
+    await sealed(t.db)
+  )
     .selectFrom('audit_event')
     .select(['id', 'occurred_at'])
     .where('actor_user_id', '=', actor)
@@ -38,15 +50,23 @@ async function expected(from: string | undefined, to: string | undefined, before
     .execute()
   const londonDay = (d: Date) => d.toLocaleDateString('en-CA', { timeZone: 'Europe/London' })
   return all
-    .filter((r) => (!from || londonDay(r.occurred_at) >= from) && (!to || londonDay(r.occurred_at) <= to) && (!beforeId || Number(r.id) < beforeId))
+    .filter(
+      (r) =>
+        (!from || londonDay(r.occurred_at) >= from) &&
+        (!to || londonDay(r.occurred_at) <= to) &&
+        (!beforeId || Number(r.id) < beforeId),
+    )
     .map((r) => Number(r.id))
 }
 
 describe("a user's audit rows within dates", () => {
   it('are exactly the rows in the period, newest first, page after page', async () => {
     const periods: [string | undefined, string | undefined][] = [
-      [addDays(today, -180), addDays(today, -90)], [addDays(today, -365), undefined], [undefined, addDays(today, -600)],
-      [addDays(today, 1), undefined], [addDays(today, -3000), addDays(today, -2000)],
+      [addDays(today, -180), addDays(today, -90)],
+      [addDays(today, -365), undefined],
+      [undefined, addDays(today, -600)],
+      [addDays(today, 1), undefined],
+      [addDays(today, -3000), addDays(today, -2000)],
     ]
     for (const [from, to] of periods) {
       const want = await expected(from, to)

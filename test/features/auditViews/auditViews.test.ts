@@ -5,7 +5,15 @@ import type { AuditCategory } from '../../../db/types.ts'
 import { recordAudit, type Actor } from '../../../server/features/audit/auditRepository.ts'
 import { addDays, todayInLondon } from '../../../server/domain/time.ts'
 import { formatDateTime } from '../../../server/presenters/format.ts'
-import { createOutsideArea, createPerson, dateFields, demoUserIds, errorSummaryLinks, postForm, sealed } from '../../helpers/factories.ts'
+import {
+  createOutsideArea,
+  createPerson,
+  dateFields,
+  demoUserIds,
+  errorSummaryLinks,
+  postForm,
+  sealed,
+} from '../../helpers/factories.ts'
 import { headingOf, olderEntriesHref, tableCaptioned, tablesOf } from '../../helpers/html.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
@@ -25,7 +33,6 @@ afterAll(async () => {
   await t.close()
 })
 
-
 const entriesCaption = 'Audit entries, newest first'
 
 async function auditRowsOfPerson(personId: string) {
@@ -38,7 +45,12 @@ async function auditRowsOfPerson(personId: string) {
 }
 
 async function auditRowsOfActor(userId: string) {
-  return (await sealed(t.db)).selectFrom('audit_event').select(['id', 'category', 'occurred_at', 'person_id']).where('actor_user_id', '=', userId).orderBy('id', 'desc').execute()
+  return (await sealed(t.db))
+    .selectFrom('audit_event')
+    .select(['id', 'category', 'occurred_at', 'person_id'])
+    .where('actor_user_id', '=', userId)
+    .orderBy('id', 'desc')
+    .execute()
 }
 
 /** The page row a log row should show as: when, action, what, who, purpose or recipients. */
@@ -58,7 +70,14 @@ function actorOf(username: 'iom' | 'supervisor' | 'dip'): Actor {
 
 async function insertAuditRows(personId: string, n: number, category: AuditCategory = 'consultation') {
   for (let i = 0; i < n; i += 1) {
-    await recordAudit(t.db, actorOf('iom'), { category, event: 'person.viewed', entityType: 'person', entityId: personId, personId, purpose: `Bulk entry ${i}` })
+    await recordAudit(t.db, actorOf('iom'), {
+      category,
+      event: 'person.viewed',
+      entityType: 'person',
+      entityId: personId,
+      personId,
+      purpose: `Bulk entry ${i}`,
+    })
   }
 }
 
@@ -71,7 +90,12 @@ function filterQuery(filters: { from?: string; to?: string; category?: string })
 }
 
 async function auditCount(): Promise<number> {
-  const row = await (await sealed(t.db)).selectFrom('audit_event').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+  const row = await (
+    await sealed(t.db)
+  )
+    .selectFrom('audit_event')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(row.n)
 }
 
@@ -79,12 +103,26 @@ describe('who has looked at this record', () => {
   it('lists the consultations, alterations and disclosures of the person, newest first, with who, when, purpose and recipients', async () => {
     const person = await createPerson(t.db)
     // An alteration: the supervisor restricts the record.
-    await postForm(supervisor, `/people/${person.id}/restriction`, { restricted: 'yes', version: String(person.version), reason: 'Protected witness in an open investigation' }).expect(303)
+    await postForm(supervisor, `/people/${person.id}/restriction`, {
+      restricted: 'yes',
+      version: String(person.version),
+      reason: 'Protected witness in an open investigation',
+    }).expect(303)
     // A consultation with a stated purpose: the IOM officer opens the restricted record.
-    await postForm(iom, `/restricted-records/access`, { via: 'person', recordId: person.id, purpose: 'investigation', purposeDetail: 'Burglary on Elm Park Avenue last night' }).expect(303)
+    await postForm(iom, `/restricted-records/access`, {
+      via: 'person',
+      recordId: person.id,
+      purpose: 'investigation',
+      purposeDetail: 'Burglary on Elm Park Avenue last night',
+    }).expect(303)
     await iom.agent.get(`/people/${person.id}`).expect(200)
     // A disclosure with recipients: the subject access pack (the record is restricted now, so the supervisor says why first).
-    await postForm(supervisor, `/restricted-records/access`, { via: 'person', recordId: person.id, purpose: 'disclosure_request', purposeDetail: 'Subject access request of 1 December' }).expect(303)
+    await postForm(supervisor, `/restricted-records/access`, {
+      via: 'person',
+      recordId: person.id,
+      purpose: 'disclosure_request',
+      purposeDetail: 'Subject access request of 1 December',
+    }).expect(303)
     await supervisor.agent.get(`/people/${person.id}/subject-access`).expect(200)
 
     const logged = await auditRowsOfPerson(person.id)
@@ -99,8 +137,20 @@ describe('who has looked at this record', () => {
     expect(table.header).toEqual(['When', 'Action', 'What', 'Who', 'Purpose or recipients'])
     expect(table.rows).toEqual(logged.map(expectedPersonRow))
     const rowFor = (category: string) => table.rows.find((r) => r[1] === category)
-    expect(rowFor('Consultation')).toEqual([expect.any(String), 'Consultation', 'person viewed', 'iom', expect.stringContaining('Burglary on Elm Park Avenue last night')])
-    expect(rowFor('Disclosure')).toEqual([expect.any(String), 'Disclosure', 'subject access exported', 'supervisor', 'Answering a disclosure request: Subject access request of 1 December. To: Subject access request'])
+    expect(rowFor('Consultation')).toEqual([
+      expect.any(String),
+      'Consultation',
+      'person viewed',
+      'iom',
+      expect.stringContaining('Burglary on Elm Park Avenue last night'),
+    ])
+    expect(rowFor('Disclosure')).toEqual([
+      expect.any(String),
+      'Disclosure',
+      'subject access exported',
+      'supervisor',
+      'Answering a disclosure request: Subject access request of 1 December. To: Subject access request',
+    ])
     expect(rowFor('Alteration')?.[3]).toBe('supervisor')
   })
 
@@ -110,29 +160,51 @@ describe('who has looked at this record', () => {
     await supervisor.agent.get(`/people/${person.id}/audit`).expect(200)
     const after = await auditRowsOfPerson(person.id)
     expect(after.length).toBe(before.length + 1)
-    expect(after[0]).toMatchObject({ category: 'consultation', event: 'audit.person_viewed', actor_username: 'supervisor', person_id: person.id })
+    expect(after[0]).toMatchObject({
+      category: 'consultation',
+      event: 'audit.person_viewed',
+      actor_username: 'supervisor',
+      person_id: person.id,
+    })
   })
 
   it('filters by action and by date range', async () => {
     const person = await createPerson(t.db)
     await insertAuditRows(person.id, 3, 'consultation')
-    await recordAudit(t.db, actorOf('iom'), { category: 'disclosure', event: 'partner_link.viewed', personId: person.id, recipients: 'MASH' })
+    await recordAudit(t.db, actorOf('iom'), {
+      category: 'disclosure',
+      event: 'partner_link.viewed',
+      personId: person.id,
+      recipients: 'MASH',
+    })
     await recordAudit(t.db, actorOf('iom'), { category: 'alteration', event: 'person.updated', personId: person.id })
     const today = todayInLondon()
 
-    const disclosures = await supervisor.agent.get(`/people/${person.id}/audit?${filterQuery({ category: 'disclosure' })}`).expect(200)
-    expect(tableCaptioned(disclosures.text, entriesCaption).rows.map((r) => [r[1], r[2], r[4]])).toEqual([['Disclosure', 'partner link viewed', 'To: MASH']])
+    const disclosures = await supervisor.agent
+      .get(`/people/${person.id}/audit?${filterQuery({ category: 'disclosure' })}`)
+      .expect(200)
+    expect(tableCaptioned(disclosures.text, entriesCaption).rows.map((r) => [r[1], r[2], r[4]])).toEqual([
+      ['Disclosure', 'partner link viewed', 'To: MASH'],
+    ])
 
-    const alterations = await supervisor.agent.get(`/people/${person.id}/audit?${filterQuery({ category: 'alteration', from: today, to: today })}`).expect(200)
+    const alterations = await supervisor.agent
+      .get(`/people/${person.id}/audit?${filterQuery({ category: 'alteration', from: today, to: today })}`)
+      .expect(200)
     expect(tableCaptioned(alterations.text, entriesCaption).rows.map((r) => r[2])).toEqual(['person updated'])
 
     // Everything so far happened today: a range that ends yesterday or starts tomorrow shows nothing.
-    for (const range of [{ to: addDays(today, -1) }, { from: addDays(today, 1) }, { from: addDays(today, -30), to: addDays(today, -1) }]) {
+    for (const range of [
+      { to: addDays(today, -1) },
+      { from: addDays(today, 1) },
+      { from: addDays(today, -30), to: addDays(today, -1) },
+    ]) {
       const page = await supervisor.agent.get(`/people/${person.id}/audit?${filterQuery(range)}`).expect(200)
       expect(tablesOf(page.text), JSON.stringify(range)).toEqual([])
       expect(page.text).toContain('Nothing recorded for these filters.')
     }
-    const todayOnly = await supervisor.agent.get(`/people/${person.id}/audit?${filterQuery({ from: today, to: today, category: 'consultation' })}`).expect(200)
+    const todayOnly = await supervisor.agent
+      .get(`/people/${person.id}/audit?${filterQuery({ from: today, to: today, category: 'consultation' })}`)
+      .expect(200)
     const consultations = (await auditRowsOfPerson(person.id)).filter((r) => r.category === 'consultation')
     // The page lists the log as it was before its own consultation row was written.
     expect(tableCaptioned(todayOnly.text, entriesCaption).rows).toEqual(consultations.slice(1).map(expectedPersonRow))
@@ -142,7 +214,10 @@ describe('who has looked at this record', () => {
     const person = await createPerson(t.db)
     const today = todayInLondon()
     const cases: [string, { href: string; text: string }[]][] = [
-      [filterQuery({ from: today, to: addDays(today, -1) }), [{ href: '#to', text: 'The to date must be on or after the from date' }]],
+      [
+        filterQuery({ from: today, to: addDays(today, -1) }),
+        [{ href: '#to', text: 'The to date must be on or after the from date' }],
+      ],
       [filterQuery({ category: 'gossip' }), [{ href: '#category', text: 'Select an action from the list' }]],
       ['from-day=31&from-month=2&from-year=2024', [{ href: '#from', text: 'From date must be a real date' }]],
       // Past the largest bigint: refused before it reaches the database.
@@ -183,7 +258,12 @@ describe('who has looked at this record', () => {
   it('the CSV has one row per entry, and downloading it writes a disclosure row', async () => {
     const person = await createPerson(t.db)
     await insertAuditRows(person.id, 4, 'consultation')
-    await recordAudit(t.db, actorOf('iom'), { category: 'disclosure', event: 'partner_link.viewed', personId: person.id, recipients: 'MARAC, "Havering"' })
+    await recordAudit(t.db, actorOf('iom'), {
+      category: 'disclosure',
+      event: 'partner_link.viewed',
+      personId: person.id,
+      recipients: 'MARAC, "Havering"',
+    })
     const logged = await auditRowsOfPerson(person.id)
 
     const response = await supervisor.agent.get(`/people/${person.id}/audit.csv`).expect(200)
@@ -197,7 +277,12 @@ describe('who has looked at this record', () => {
 
     const after = await auditRowsOfPerson(person.id)
     expect(after.length).toBe(logged.length + 1)
-    expect(after[0]).toMatchObject({ category: 'disclosure', event: 'audit.person_exported', actor_username: 'supervisor', recipients: 'supervisor (CSV download)' })
+    expect(after[0]).toMatchObject({
+      category: 'disclosure',
+      event: 'audit.person_exported',
+      actor_username: 'supervisor',
+      recipients: 'supervisor (CSV download)',
+    })
   })
 
   it('a person outside the supervisor’s areas is not found, page and CSV alike, and nothing is logged', async () => {
@@ -212,7 +297,13 @@ describe('who has looked at this record', () => {
 
   it('is forbidden to everyone but supervisors', async () => {
     const person = await createPerson(t.db)
-    const paths = [`/people/${person.id}/audit`, `/people/${person.id}/audit.csv`, '/audit/users', `/audit/users/${users.iom}`, `/audit/users/${users.iom}/activity.csv`]
+    const paths = [
+      `/people/${person.id}/audit`,
+      `/people/${person.id}/audit.csv`,
+      '/audit/users',
+      `/audit/users/${users.iom}`,
+      `/audit/users/${users.iom}/activity.csv`,
+    ]
     for (const username of ['admin', 'iom', 'dip', 'cid', 'partner']) {
       const session = await signInAs(t.app, username)
       for (const path of paths) {
@@ -228,7 +319,12 @@ describe('user activity', () => {
     const dip = await signInAs(t.app, 'dip')
     const people = [await createPerson(t.db), await createPerson(t.db)]
     for (const p of people) await dip.agent.get(`/people/${p.id}`).expect(200)
-    await recordAudit(t.db, actorOf('dip'), { category: 'disclosure', event: 'partner_link.viewed', personId: people[0]!.id, recipients: 'MASH' })
+    await recordAudit(t.db, actorOf('dip'), {
+      category: 'disclosure',
+      event: 'partner_link.viewed',
+      personId: people[0]!.id,
+      recipients: 'MASH',
+    })
 
     const list = await supervisor.agent.get('/audit/users').expect(200)
     expect(list.text).toContain(`href="/audit/users/${users.dip}"`)
@@ -247,7 +343,9 @@ describe('user activity', () => {
     const byDay = tableCaptioned(page.text, 'By day')
     expect(byDay.header).toEqual(['Day', 'Action', 'Count'])
     expect(new Map(byDay.rows.map((r) => [`${r[0]}|${r[1]}`, Number(r[2])]))).toEqual(counts)
-    expect(byDay.rows.find((r) => r[0] === todayInLondon() && r[1] === 'Consultation')?.[2]).toBe(String(counts.get(`${todayInLondon()}|Consultation`)))
+    expect(byDay.rows.find((r) => r[0] === todayInLondon() && r[1] === 'Consultation')?.[2]).toBe(
+      String(counts.get(`${todayInLondon()}|Consultation`)),
+    )
 
     // Entries: the newest hundred, each naming the person it was about (in the reader's areas).
     const entries = tableCaptioned(page.text, entriesCaption)
@@ -264,7 +362,14 @@ describe('user activity', () => {
     const records = parse(csv.text, { columns: true }) as Record<string, string>[]
     expect(records.map((r) => r.id)).toEqual(logged.map((r) => String(r.id)))
     expect(records.every((r) => r.actor === 'dip')).toBe(true)
-    const exported = await (await sealed(t.db)).selectFrom('audit_event').selectAll().where('actor_user_id', '=', users.supervisor).orderBy('id', 'desc').executeTakeFirstOrThrow()
+    const exported = await (
+      await sealed(t.db)
+    )
+      .selectFrom('audit_event')
+      .selectAll()
+      .where('actor_user_id', '=', users.supervisor)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
     expect(exported).toMatchObject({ category: 'disclosure', event: 'audit.user_exported', entity_id: users.dip })
   })
 
@@ -275,6 +380,8 @@ describe('user activity', () => {
     const bad = await supervisor.agent.get(`/audit/users/${users.iom}?${filterQuery({ category: 'everything' })}`)
     expect(bad.status).toBe(400)
     expect(errorSummaryLinks(bad.text)).toEqual([{ href: '#category', text: 'Select an action from the list' }])
-    await supervisor.agent.get(`/audit/users/${users.iom}/activity.csv?${filterQuery({ category: 'everything' })}`).expect(400)
+    await supervisor.agent
+      .get(`/audit/users/${users.iom}/activity.csv?${filterQuery({ category: 'everything' })}`)
+      .expect(400)
   })
 })

@@ -21,7 +21,12 @@ async function wrongPasswords(t: TestApp, username: string, count: number) {
   const { agent, csrf } = await anonymousAgent(t.app)
   const responses = []
   for (let i = 0; i < count; i += 1) {
-    responses.push(await agent.post('/sign-in').type('form').send({ _csrf: csrf, username, password: `wrong-password-${i}` }))
+    responses.push(
+      await agent
+        .post('/sign-in')
+        .type('form')
+        .send({ _csrf: csrf, username, password: `wrong-password-${i}` }),
+    )
   }
   return responses
 }

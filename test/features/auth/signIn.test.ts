@@ -21,11 +21,18 @@ describe('signing in', () => {
 
   it('an unknown user and a wrong password get the same status and the same message', async () => {
     const { agent, csrf } = await anonymousAgent(t.app)
-    const unknown = await agent.post('/sign-in').type('form').send({ _csrf: csrf, username: 'nobody-here', password: 'whatever-123' })
-    const wrong = await agent.post('/sign-in').type('form').send({ _csrf: csrf, username: 'cid', password: 'not-the-password' })
+    const unknown = await agent
+      .post('/sign-in')
+      .type('form')
+      .send({ _csrf: csrf, username: 'nobody-here', password: 'whatever-123' })
+    const wrong = await agent
+      .post('/sign-in')
+      .type('form')
+      .send({ _csrf: csrf, username: 'cid', password: 'not-the-password' })
     expect(unknown.status).toBe(401)
     expect(wrong.status).toBe(unknown.status)
-    const message = (html: string) => /<ul class="govuk-list govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(html)?.[1]?.trim()
+    const message = (html: string) =>
+      /<ul class="govuk-list govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(html)?.[1]?.trim()
     expect(message(unknown.text)).toContain('Enter a correct username and password')
     expect(message(wrong.text)).toBe(message(unknown.text))
   })

@@ -16,24 +16,36 @@ async function clearOfWindowEdge() {
 }
 
 async function accountOf(t: TestApp, username: string) {
-  return t.db.selectFrom('app_user').select(['id', 'failed_sign_ins', 'locked_until']).where('username', '=', username).executeTakeFirstOrThrow()
+  return t.db
+    .selectFrom('app_user')
+    .select(['id', 'failed_sign_ins', 'locked_until'])
+    .where('username', '=', username)
+    .executeTakeFirstOrThrow()
 }
 
 /** Sign-in events since `afterId`, by event and reason. */
 async function signInEvents(t: TestApp, afterId: string, userId: string | null) {
-  const rows = await (await sealed(t.db))
+  const rows = await (
+    await sealed(t.db)
+  )
     .selectFrom('audit_event')
     .select(['event', sql<string | null>`detail ->> 'reason'`.as('reason')])
     .where('id', '>', afterId)
     .where((eb) => (userId === null ? eb('actor_user_id', 'is', null) : eb('actor_user_id', '=', userId)))
     .where('event', 'in', ['sign_in.failed', 'sign_in.succeeded', 'account.locked'])
     .execute()
-  const count = (event: string, reason?: string) => rows.filter((r) => r.event === event && (reason === undefined || r.reason === reason)).length
+  const count = (event: string, reason?: string) =>
+    rows.filter((r) => r.event === event && (reason === undefined || r.reason === reason)).length
   return { count }
 }
 
 async function lastAuditId(t: TestApp): Promise<string> {
-  const row = await (await sealed(t.db)).selectFrom('audit_event').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst()
+  const row = await (
+    await sealed(t.db)
+  )
+    .selectFrom('audit_event')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst()
   return String(row?.id ?? '0')
 }
 
@@ -49,11 +61,23 @@ function send(session: { agent: Agent; csrf: string }, username: string, passwor
 
 /** Officers with the demo password, as many as a station's shift. */
 async function createOfficers(t: TestApp, count: number): Promise<string[]> {
-  const { password_hash } = await t.db.selectFrom('app_user').select('password_hash').where('username', '=', 'iom').executeTakeFirstOrThrow()
+  const { password_hash } = await t.db
+    .selectFrom('app_user')
+    .select('password_hash')
+    .where('username', '=', 'iom')
+    .executeTakeFirstOrThrow()
   const usernames = Array.from({ length: count }, (_, i) => `officer-${i + 1}`)
   await t.db
     .insertInto('app_user')
-    .values(usernames.map((username) => ({ username, display_name: 'Station Officer', role: 'iom_officer' as const, agency: null, password_hash })))
+    .values(
+      usernames.map((username) => ({
+        username,
+        display_name: 'Station Officer',
+        role: 'iom_officer' as const,
+        agency: null,
+        password_hash,
+      })),
+    )
     .execute()
   return usernames
 }
@@ -108,7 +132,11 @@ describe('guesses sent at once at one account', () => {
 describe('failures counted per username from one address', () => {
   let t: TestApp
   beforeAll(async () => {
-    t = await createTestApp({ SIGN_IN_FAILURES_PER_ADDRESS: '1000', SIGN_IN_FAILURES_PER_USERNAME: '3', SIGN_IN_RATE_WINDOW_MINUTES: String(windowMinutes) })
+    t = await createTestApp({
+      SIGN_IN_FAILURES_PER_ADDRESS: '1000',
+      SIGN_IN_FAILURES_PER_USERNAME: '3',
+      SIGN_IN_RATE_WINDOW_MINUTES: String(windowMinutes),
+    })
   })
   afterAll(async () => {
     await t.close()
@@ -121,7 +149,9 @@ describe('failures counted per username from one address', () => {
       const { id } = await accountOf(t, 'dip')
       const since = await lastAuditId(t)
       const guesser = await anonymousAgent(t.app)
-      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => (async () => send(guesser, 'dip', `wrong-guess-${i}`))()))
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (async () => send(guesser, 'dip', `wrong-guess-${i}`))()),
+      )
 
       const statuses = answers.map((r) => r.status).sort()
       expect(statuses).toEqual([...Array(3).fill(401), ...Array(17).fill(429)])
@@ -158,7 +188,11 @@ describe('failures counted per username from one address', () => {
 describe('failures counted per address', () => {
   let t: TestApp
   beforeAll(async () => {
-    t = await createTestApp({ SIGN_IN_FAILURES_PER_ADDRESS: '5', SIGN_IN_FAILURES_PER_USERNAME: '1000', SIGN_IN_RATE_WINDOW_MINUTES: String(windowMinutes) })
+    t = await createTestApp({
+      SIGN_IN_FAILURES_PER_ADDRESS: '5',
+      SIGN_IN_FAILURES_PER_USERNAME: '1000',
+      SIGN_IN_RATE_WINDOW_MINUTES: String(windowMinutes),
+    })
   })
   afterAll(async () => {
     await t.close()

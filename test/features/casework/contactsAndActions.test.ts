@@ -55,7 +55,13 @@ describe('contacts', () => {
     expect(response.headers.location).toBe(`/people/${person.id}`)
     const contacts = await t.db.selectFrom('contact').selectAll().where('person_id', '=', person.id).execute()
     expect(contacts).toHaveLength(1)
-    expect(contacts[0]).toMatchObject({ contact_date: addDays(today(), -1), contact_type: 'home_visit', pathway: 'drugs_alcohol', note, recorded_by: users.dip })
+    expect(contacts[0]).toMatchObject({
+      contact_date: addDays(today(), -1),
+      contact_type: 'home_visit',
+      pathway: 'drugs_alcohol',
+      note,
+      recorded_by: users.dip,
+    })
     const collected = (await auditRowsFor(t.db, person.id)).filter((a) => a.category === 'collection')
     expect(collected.map((a) => [a.event, a.actor_username])).toEqual([['contact.recorded', 'dip']])
     const page = await iom.agent.get(`/people/${person.id}`).expect(200)
@@ -65,11 +71,21 @@ describe('contacts', () => {
 
   it('a contact dated tomorrow, or of an unknown type, is refused on that field and not stored', async () => {
     const person = await createPerson(t.db)
-    const base = { ...dateFields('contactDate', today()), contactType: 'phone', pathway: 'health', note: 'Called about the appointment' }
+    const base = {
+      ...dateFields('contactDate', today()),
+      contactType: 'phone',
+      pathway: 'health',
+      note: 'Called about the appointment',
+    }
 
-    const tomorrow = await postForm(iom, `/people/${person.id}/contacts`, { ...base, ...dateFields('contactDate', addDays(today(), 1)) })
+    const tomorrow = await postForm(iom, `/people/${person.id}/contacts`, {
+      ...base,
+      ...dateFields('contactDate', addDays(today(), 1)),
+    })
     expect(tomorrow.status).toBe(400)
-    expect(errorSummaryLinks(tomorrow.text)).toEqual([{ href: '#contactDate', text: 'Contact date must be today or in the past' }])
+    expect(errorSummaryLinks(tomorrow.text)).toEqual([
+      { href: '#contactDate', text: 'Contact date must be today or in the past' },
+    ])
 
     const unknownType = await postForm(iom, `/people/${person.id}/contacts`, { ...base, contactType: 'carrier_pigeon' })
     expect(unknownType.status).toBe(400)
@@ -95,8 +111,18 @@ describe('actions', () => {
     expect(response.status).toBe(303)
     const actions = await t.db.selectFrom('action').selectAll().where('person_id', '=', person.id).execute()
     expect(actions).toHaveLength(1)
-    expect(actions[0]).toMatchObject({ description, owner_id: users.iom, due_date: addDays(today(), 7), pathway: 'accommodation', status: 'open', created_by: users.iom, version: 1 })
-    expect((await auditRowsFor(t.db, person.id)).filter((a) => a.category === 'collection').map((a) => a.event)).toEqual(['action.created'])
+    expect(actions[0]).toMatchObject({
+      description,
+      owner_id: users.iom,
+      due_date: addDays(today(), 7),
+      pathway: 'accommodation',
+      status: 'open',
+      created_by: users.iom,
+      version: 1,
+    })
+    expect(
+      (await auditRowsFor(t.db, person.id)).filter((a) => a.category === 'collection').map((a) => a.event),
+    ).toEqual(['action.created'])
   })
 
   it('an action due in the past is refused on the due date', async () => {
@@ -109,7 +135,9 @@ describe('actions', () => {
       actionPathway: 'health',
     })
     expect(response.status).toBe(400)
-    expect(errorSummaryLinks(response.text)).toEqual([{ href: '#dueDate', text: 'Due date must be today or in the future' }])
+    expect(errorSummaryLinks(response.text)).toEqual([
+      { href: '#dueDate', text: 'Due date must be today or in the future' },
+    ])
     expect(await rowCounts(t.db, ['action'])).toEqual(before)
   })
 
@@ -118,7 +146,11 @@ describe('actions', () => {
     const later = await createAction(t.db, { personId: person.id, ownerId: users.iom, dueDate: addDays(today(), 5) })
     const overdue = await createAction(t.db, { personId: person.id, ownerId: users.iom, dueDate: addDays(today(), -4) })
     const dueToday = await createAction(t.db, { personId: person.id, ownerId: users.iom, dueDate: today() })
-    const someoneElses = await createAction(t.db, { personId: person.id, ownerId: users.supervisor, dueDate: addDays(today(), -9) })
+    const someoneElses = await createAction(t.db, {
+      personId: person.id,
+      ownerId: users.supervisor,
+      dueDate: addDays(today(), -9),
+    })
 
     const ids = await myActionIds(iom)
 
@@ -126,7 +158,11 @@ describe('actions', () => {
     const ours = ids.filter((id) => [later.id, overdue.id, dueToday.id].includes(id))
     expect(ours).toEqual([overdue.id, dueToday.id, later.id])
     // Across the whole list, due dates never go backwards: every overdue action comes before any that is not.
-    const rows = await t.db.selectFrom('action').select(['id', 'due_date', 'owner_id', 'status']).where('id', 'in', ids).execute()
+    const rows = await t.db
+      .selectFrom('action')
+      .select(['id', 'due_date', 'owner_id', 'status'])
+      .where('id', 'in', ids)
+      .execute()
     const dueDates = ids.map((id) => rows.find((r) => r.id === id)?.due_date ?? '')
     expect(dueDates).toEqual([...dueDates].sort())
     expect(rows.every((r) => r.owner_id === users.iom && r.status === 'open')).toBe(true)
@@ -144,13 +180,21 @@ describe('actions', () => {
 
     expect(response.status).toBe(303)
     expect(response.headers.location).toBe('/actions')
-    expect(await t.db.selectFrom('action').select(['status', 'completed_on', 'version']).where('id', '=', action.id).executeTakeFirstOrThrow()).toEqual({
+    expect(
+      await t.db
+        .selectFrom('action')
+        .select(['status', 'completed_on', 'version'])
+        .where('id', '=', action.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({
       status: 'done',
       completed_on: today(),
       version: 2,
     })
     expect(await myActionIds(iom)).not.toContain(action.id)
-    expect((await auditRowsFor(t.db, person.id)).filter((a) => a.category === 'alteration').map((a) => a.event)).toEqual(['action.completed'])
+    expect(
+      (await auditRowsFor(t.db, person.id)).filter((a) => a.category === 'alteration').map((a) => a.event),
+    ).toEqual(['action.completed'])
 
     await postForm(iom, `/actions/${action.id}/complete`, { version: '1' }).expect(409)
   })
@@ -160,11 +204,17 @@ describe('actions', () => {
     const first = await createAction(t.db, { personId: person.id, ownerId: users.iom, dueDate: today() })
     const second = await createAction(t.db, { personId: person.id, ownerId: users.iom, dueDate: today() })
 
-    const back = await postForm(iom, `/actions/${first.id}/complete`, { version: '1', returnTo: `/people/${person.id}` })
+    const back = await postForm(iom, `/actions/${first.id}/complete`, {
+      version: '1',
+      returnTo: `/people/${person.id}`,
+    })
     expect(back.headers.location).toBe(`/people/${person.id}`)
 
     // '//host' is a link to another site: 2130706433 is 127.0.0.1 written as one number.
-    const offsite = await postForm(iom, `/actions/${second.id}/complete`, { version: '1', returnTo: '//2130706433/phish' })
+    const offsite = await postForm(iom, `/actions/${second.id}/complete`, {
+      version: '1',
+      returnTo: '//2130706433/phish',
+    })
     expect(offsite.status).toBe(303)
     expect(offsite.headers.location).toBe('/actions')
   })

@@ -23,7 +23,17 @@ afterAll(async () => {
 
 async function withPhoto(personId: string) {
   await t.db.insertInto('person_photo').values({ person_id: personId, image: jpeg, width: 1, height: 1 }).execute()
-  await t.db.updateTable('person').set({ height_cm: 183, build: 'stocky', hair: 'Short, dark brown', eyes: 'brown', distinguishing_marks: 'Scar over left eyebrow' }).where('id', '=', personId).execute()
+  await t.db
+    .updateTable('person')
+    .set({
+      height_cm: 183,
+      build: 'stocky',
+      hair: 'Short, dark brown',
+      eyes: 'brown',
+      distinguishing_marks: 'Scar over left eyebrow',
+    })
+    .where('id', '=', personId)
+    .execute()
 }
 
 describe('the custody photograph and description on the CID briefing sheet', () => {
@@ -32,7 +42,8 @@ describe('the custody photograph and description on the CID briefing sheet', () 
     await withPhoto(listed.person.id)
     const sheet = await cid.agent.get(`/cid/${listed.entry.id}/briefing`).expect(200)
     expect(sheet.text).toContain(`<img src="/cid/${listed.entry.id}/photo"`)
-    for (const text of ['183 cm', 'Stocky', 'Short, dark brown', 'Brown', 'Scar over left eyebrow']) expect(sheet.text).toContain(text)
+    for (const text of ['183 cm', 'Stocky', 'Short, dark brown', 'Brown', 'Scar over left eyebrow'])
+      expect(sheet.text).toContain(text)
 
     const before = await lastAuditId(t.db)
     const photo = await cid.agent.get(`/cid/${listed.entry.id}/photo`).expect(200)
@@ -40,7 +51,9 @@ describe('the custody photograph and description on the CID briefing sheet', () 
     expect(photo.headers['cache-control']).toBe('no-store')
     expect(Buffer.from(photo.body as Buffer)).toEqual(jpeg)
     const rows = await auditSince(t.db, before)
-    expect(rows.map((r) => [r.category, r.event, r.person_id, r.recipients])).toEqual([['disclosure', 'cid_briefing.photo_viewed', listed.person.id, 'CID']])
+    expect(rows.map((r) => [r.category, r.event, r.person_id, r.recipients])).toEqual([
+      ['disclosure', 'cid_briefing.photo_viewed', listed.person.id, 'CID'],
+    ])
   })
 
   it('does not serve the photograph of an entry that is not on the list (a proposal), nor to a role without the list', async () => {

@@ -76,7 +76,10 @@ describe('the order of the CID list', () => {
     const expected = [soonest, newMarker, oldMarker, latest]
 
     const page = await cid.agent.get('/cid').expect(200)
-    const at = positions(page.text, expected.map((e) => shownName(e.person)))
+    const at = positions(
+      page.text,
+      expected.map((e) => shownName(e.person)),
+    )
     expect(at.every((p) => p > 0)).toBe(true)
     expect([...at].sort((a, b) => a - b)).toEqual(at)
 
@@ -87,7 +90,11 @@ describe('the order of the CID list', () => {
 
   it('shows a person wanted for two failures once, with the soonest time bar', async () => {
     const twice = await onTheList(t.db, { failureDate: daysFromToday(-140), timeBarDate: daysFromToday(40) })
-    const second = await failure(t.db, twice.person.id, { section: 's14', failureDate: daysFromToday(-160), timeBarDate: daysFromToday(15) })
+    const second = await failure(t.db, twice.person.id, {
+      section: 's14',
+      failureDate: daysFromToday(-160),
+      timeBarDate: daysFromToday(15),
+    })
     await entry(t.db, second)
 
     const page = await cid.agent.get('/cid').expect(200)
@@ -132,7 +139,15 @@ describe('filtering the CID list', () => {
   })
 
   it('refuses a filter it cannot read with a 400 and an error message, and discloses nothing', async () => {
-    for (const query of ['days=abc', 'days=201', 'days=-1', 'days=1.5', 'areaId=havering', `wardId=${areas.HV}x`, 'days=1&days=2']) {
+    for (const query of [
+      'days=abc',
+      'days=201',
+      'days=-1',
+      'days=1.5',
+      'areaId=havering',
+      `wardId=${areas.HV}x`,
+      'days=1&days=2',
+    ]) {
       const before = await lastAuditId(t.db)
       const page = await cid.agent.get(`/cid?${query}`)
       expect(page.status, query).toBe(400)
@@ -144,27 +159,47 @@ describe('filtering the CID list', () => {
       expect(await disclosuresSince(before), query).toEqual([])
     }
     const page = await cid.agent.get('/cid?days=abc').expect(400)
-    expect(errorSummaryLinks(page.text)).toEqual([{ href: '#days', text: 'Days to the time bar must be a whole number from 0 to 200' }])
+    expect(errorSummaryLinks(page.text)).toEqual([
+      { href: '#days', text: 'Days to the time bar must be a whole number from 0 to 200' },
+    ])
   })
 })
 
 describe('the CSV export', () => {
   it('has the agreed header, one line per person, markers separated by semicolons and dates as YYYY-MM-DD', async () => {
     const users = await demoUserIds(t.db)
-    const iom = await t.db.selectFrom('app_user').select('display_name').where('id', '=', users.iom).executeTakeFirstOrThrow()
-    const listed = await onTheList(t.db, { markers: ['violent', 'weapons'], failureDate: daysFromToday(-50), timeBarDate: addMonths(daysFromToday(-50), 6) })
+    const iom = await t.db
+      .selectFrom('app_user')
+      .select('display_name')
+      .where('id', '=', users.iom)
+      .executeTakeFirstOrThrow()
+    const listed = await onTheList(t.db, {
+      markers: ['violent', 'weapons'],
+      failureDate: daysFromToday(-50),
+      timeBarDate: addMonths(daysFromToday(-50), 6),
+    })
     await marker(t.db, listed.person.id, 'drugs')
     await marker(t.db, listed.person.id, 'self_harm', { startDate: daysFromToday(-900), endedOn: daysFromToday(-100) })
     await createMembership(t.db, { personId: listed.person.id, leadOfficerId: users.iom })
 
     const response = await cid.agent.get('/cid/export.csv').expect(200)
     expect(response.headers['content-type']).toMatch(/^text\/csv/)
-    expect(response.headers['content-disposition']).toMatch(/^attachment; filename="wanted-dip-failure-violent-\d{4}-\d{2}-\d{2}-OFFICIAL-SENSITIVE\.csv"$/)
+    expect(response.headers['content-disposition']).toMatch(
+      /^attachment; filename="wanted-dip-failure-violent-\d{4}-\d{2}-\d{2}-OFFICIAL-SENSITIVE\.csv"$/,
+    )
     const csv = csvRows(response.text)
     expect(csv.header).toBe(csvHeader)
     const row = csv.rows.find((r) => r.surname === listed.person.surname)
-    const supervisor = await t.db.selectFrom('app_user').select('display_name').where('id', '=', users.supervisor).executeTakeFirstOrThrow()
-    const decided = await t.db.selectFrom('cid_entry').select('decided_at').where('id', '=', listed.entry.id).executeTakeFirstOrThrow()
+    const supervisor = await t.db
+      .selectFrom('app_user')
+      .select('display_name')
+      .where('id', '=', users.supervisor)
+      .executeTakeFirstOrThrow()
+    const decided = await t.db
+      .selectFrom('cid_entry')
+      .select('decided_at')
+      .where('id', '=', listed.entry.id)
+      .executeTakeFirstOrThrow()
     expect(row).toEqual({
       protective_marking: 'OFFICIAL-SENSITIVE',
       pnc_id: listed.person.pnc_id,
@@ -188,7 +223,8 @@ describe('the CSV export', () => {
     for (const r of csv.rows) {
       expect(r.protective_marking).toBe('OFFICIAL-SENSITIVE')
       expect(Object.keys(r)).toHaveLength(18)
-      for (const column of ['date_of_birth', 'failure_date', 'time_bar_date'] as const) expect(r[column], column).toMatch(isoDay)
+      for (const column of ['date_of_birth', 'failure_date', 'time_bar_date'] as const)
+        expect(r[column], column).toMatch(isoDay)
       if (r.wanted_since) expect(r.wanted_since).toMatch(isoDay)
     }
   })
@@ -229,7 +265,13 @@ describe('every look at the list is a disclosure to CID', () => {
 
     const rows = await disclosuresSince(before)
     expect(rows).toHaveLength(1)
-    expect(rows[0]).toMatchObject({ event: 'cid_briefing.printed', recipients: 'CID', person_id: listed.person.id, entity_id: listed.entry.id, actor_username: 'cid' })
+    expect(rows[0]).toMatchObject({
+      event: 'cid_briefing.printed',
+      recipients: 'CID',
+      person_id: listed.person.id,
+      entity_id: listed.entry.id,
+      actor_username: 'cid',
+    })
     // A GET writes no history: each printing's record is its disclosure row.
     expect(await eventKinds(t.db, listed.entry.id)).toEqual(['proposed', 'countersigned'])
 
@@ -274,7 +316,10 @@ describe('what a CID officer may open', () => {
       const response = await cid.agent.get(path)
       expect(response.status, path).toBe(403)
     }
-    await postForm(cid, `/cid/${listed.entry.id}/countersign`, { rationale: 'Self-approval', version: String(listed.entry.version) }).expect(403)
+    await postForm(cid, `/cid/${listed.entry.id}/countersign`, {
+      rationale: 'Self-approval',
+      version: String(listed.entry.version),
+    }).expect(403)
   })
 
   it('sees only the areas granted: an entry elsewhere is neither listed nor briefed', async () => {
@@ -284,14 +329,21 @@ describe('what a CID officer may open', () => {
     expect(page.text).not.toContain(shownName(outside.person))
     await cid.agent.get(`/cid/${outside.entry.id}/briefing`).expect(404)
     await cid.agent.get(`/cid?areaId=${elsewhere.boroughId}`).expect(200)
-    await postForm(supervisor, `/cid/${outside.entry.id}/close`, { rationale: 'Not ours', version: String(outside.entry.version) }).expect(404)
+    await postForm(supervisor, `/cid/${outside.entry.id}/close`, {
+      rationale: 'Not ours',
+      version: String(outside.entry.version),
+    }).expect(404)
   })
 })
 
 describe('a time-barred entry', () => {
   it('leaves the list when its time bar passes, waits in the supervisor’s closure list and is closed with a note', async () => {
     const listed = await onTheList(t.db, { timeBarDate: daysFromToday(10) })
-    await t.db.updateTable('dip_failure').set({ time_bar_date: daysFromToday(-1) }).where('id', '=', listed.failure.id).execute()
+    await t.db
+      .updateTable('dip_failure')
+      .set({ time_bar_date: daysFromToday(-1) })
+      .where('id', '=', listed.failure.id)
+      .execute()
 
     const list = await cid.agent.get('/cid').expect(200)
     expect(list.text).not.toContain(shownName(listed.person))
@@ -306,20 +358,41 @@ describe('a time-barred entry', () => {
     expect(closure).toContain(`action="/cid/${listed.entry.id}/close"`)
     expect(closure).toContain(shownName(listed.person))
 
-    const empty = await postForm(supervisor, `/cid/${listed.entry.id}/close`, { rationale: '  ', version: String(listed.entry.version) }).expect(400)
+    const empty = await postForm(supervisor, `/cid/${listed.entry.id}/close`, {
+      rationale: '  ',
+      version: String(listed.entry.version),
+    }).expect(400)
     expect(errorSummaryLinks(empty.text)).toEqual([{ href: `#close-${listed.entry.id}`, text: 'Enter a closing note' }])
     expect(empty.text).toContain(`id="close-${listed.entry.id}-error"`)
-    await postForm(supervisor, `/cid/${listed.entry.id}/close`, { rationale: 'Time bar passed', version: String(listed.entry.version + 1) }).expect(409)
-    expect(await entryRow(t.db, listed.entry.id)).toMatchObject({ status: 'countersigned', version: listed.entry.version })
+    await postForm(supervisor, `/cid/${listed.entry.id}/close`, {
+      rationale: 'Time bar passed',
+      version: String(listed.entry.version + 1),
+    }).expect(409)
+    expect(await entryRow(t.db, listed.entry.id)).toMatchObject({
+      status: 'countersigned',
+      version: listed.entry.version,
+    })
 
     const before = await lastAuditId(t.db)
-    await postForm(supervisor, `/cid/${listed.entry.id}/close`, { rationale: 'Time bar passed before an arrest', version: String(listed.entry.version) })
+    await postForm(supervisor, `/cid/${listed.entry.id}/close`, {
+      rationale: 'Time bar passed before an arrest',
+      version: String(listed.entry.version),
+    })
       .expect(303)
       .expect('Location', '/cid/proposals')
-    expect(await entryRow(t.db, listed.entry.id)).toMatchObject({ status: 'time_barred', rationale: 'Time bar passed before an arrest', version: listed.entry.version + 1 })
+    expect(await entryRow(t.db, listed.entry.id)).toMatchObject({
+      status: 'time_barred',
+      rationale: 'Time bar passed before an arrest',
+      version: listed.entry.version + 1,
+    })
     expect(await eventKinds(t.db, listed.entry.id)).toEqual(['proposed', 'countersigned', 'closed'])
     expect((await auditSince(t.db, before)).filter((a) => a.category === 'alteration')).toEqual([
-      expect.objectContaining({ event: 'cid_entry.closed', person_id: listed.person.id, entity_id: listed.entry.id, actor_username: 'supervisor' }),
+      expect.objectContaining({
+        event: 'cid_entry.closed',
+        person_id: listed.person.id,
+        entity_id: listed.entry.id,
+        actor_username: 'supervisor',
+      }),
     ])
     const after = await supervisor.agent.get('/cid/proposals').expect(200)
     expect(after.text).not.toContain(`action="/cid/${listed.entry.id}/close"`)
@@ -327,10 +400,21 @@ describe('a time-barred entry', () => {
 
   it('cannot be closed as time-barred while the failure is still in date', async () => {
     const listed = await onTheList(t.db, { timeBarDate: daysFromToday(60) })
-    const response = await postForm(supervisor, `/cid/${listed.entry.id}/close`, { rationale: 'Tidying up', version: String(listed.entry.version) })
+    const response = await postForm(supervisor, `/cid/${listed.entry.id}/close`, {
+      rationale: 'Tidying up',
+      version: String(listed.entry.version),
+    })
     expect(response.status).toBe(400)
-    expect(errorSummaryLinks(response.text)).toEqual([{ href: `#close-${listed.entry.id}`, text: 'The failure is not time-barred yet: the entry stays on the CID list' }])
-    expect(await entryRow(t.db, listed.entry.id)).toMatchObject({ status: 'countersigned', version: listed.entry.version })
+    expect(errorSummaryLinks(response.text)).toEqual([
+      {
+        href: `#close-${listed.entry.id}`,
+        text: 'The failure is not time-barred yet: the entry stays on the CID list',
+      },
+    ])
+    expect(await entryRow(t.db, listed.entry.id)).toMatchObject({
+      status: 'countersigned',
+      version: listed.entry.version,
+    })
     expect((await cid.agent.get('/cid').expect(200)).text).toContain(shownName(listed.person))
   })
 })
@@ -347,19 +431,34 @@ describe("the supervisor's decisions", () => {
   it('countersigns with a rationale: the entry reaches CID, with its history and an audit row', async () => {
     const p = await proposal()
     const other = await proposal()
-    const empty = await postForm(supervisor, `/cid/${p.entry.id}/countersign`, { rationale: '', version: String(p.entry.version) }).expect(400)
-    expect(errorSummaryLinks(empty.text)).toEqual([{ href: `#countersign-${p.entry.id}`, text: 'Enter your rationale' }])
-    expect(empty.text).toMatch(new RegExp(`<textarea class="govuk-textarea govuk-textarea--error" id="countersign-${p.entry.id}" name="rationale" rows="2" aria-describedby="countersign-${p.entry.id}-error">`))
+    const empty = await postForm(supervisor, `/cid/${p.entry.id}/countersign`, {
+      rationale: '',
+      version: String(p.entry.version),
+    }).expect(400)
+    expect(errorSummaryLinks(empty.text)).toEqual([
+      { href: `#countersign-${p.entry.id}`, text: 'Enter your rationale' },
+    ])
+    expect(empty.text).toMatch(
+      new RegExp(
+        `<textarea class="govuk-textarea govuk-textarea--error" id="countersign-${p.entry.id}" name="rationale" rows="2" aria-describedby="countersign-${p.entry.id}-error">`,
+      ),
+    )
     expect(empty.text).not.toContain(`id="countersign-${other.entry.id}-error"`)
     expect(empty.text).not.toContain(`id="reject-${p.entry.id}-error"`)
     expect(await entryRow(t.db, p.entry.id)).toMatchObject({ status: 'proposed', version: p.entry.version })
 
-    await postForm(supervisor, `/cid/${p.entry.id}/countersign`, { rationale: 'Stale', version: String(p.entry.version + 1) }).expect(409)
+    await postForm(supervisor, `/cid/${p.entry.id}/countersign`, {
+      rationale: 'Stale',
+      version: String(p.entry.version + 1),
+    }).expect(409)
     expect(await entryRow(t.db, p.entry.id)).toMatchObject({ status: 'proposed', version: p.entry.version })
 
     const users = await demoUserIds(t.db)
     const before = await lastAuditId(t.db)
-    await postForm(supervisor, `/cid/${p.entry.id}/countersign`, { rationale: 'Two assaults on staff this year; arrest before the time bar', version: String(p.entry.version) })
+    await postForm(supervisor, `/cid/${p.entry.id}/countersign`, {
+      rationale: 'Two assaults on staff this year; arrest before the time bar',
+      version: String(p.entry.version),
+    })
       .expect(303)
       .expect('Location', '/cid/proposals')
     expect(await entryRow(t.db, p.entry.id)).toEqual({
@@ -371,24 +470,46 @@ describe("the supervisor's decisions", () => {
     })
     expect(await eventKinds(t.db, p.entry.id)).toEqual(['proposed', 'countersigned'])
     expect((await auditSince(t.db, before)).filter((a) => a.category === 'alteration')).toEqual([
-      expect.objectContaining({ event: 'cid_entry.countersigned', person_id: p.person.id, entity_id: p.entry.id, actor_username: 'supervisor' }),
+      expect.objectContaining({
+        event: 'cid_entry.countersigned',
+        person_id: p.person.id,
+        entity_id: p.entry.id,
+        actor_username: 'supervisor',
+      }),
     ])
     expect((await cid.agent.get('/cid').expect(200)).text).toContain(shownName(p.person))
 
     // Deciding twice is a stale form, not a second decision.
-    await postForm(supervisor, `/cid/${p.entry.id}/reject`, { rationale: 'Changed my mind', version: String(p.entry.version) }).expect(409)
+    await postForm(supervisor, `/cid/${p.entry.id}/reject`, {
+      rationale: 'Changed my mind',
+      version: String(p.entry.version),
+    }).expect(409)
   })
 
   it('rejects with a reason: the entry never reaches CID', async () => {
     const p = await proposal()
-    const empty = await postForm(supervisor, `/cid/${p.entry.id}/reject`, { rationale: '\t', version: String(p.entry.version) }).expect(400)
-    expect(errorSummaryLinks(empty.text)).toEqual([{ href: `#reject-${p.entry.id}`, text: 'Enter why the proposal is rejected' }])
+    const empty = await postForm(supervisor, `/cid/${p.entry.id}/reject`, {
+      rationale: '\t',
+      version: String(p.entry.version),
+    }).expect(400)
+    expect(errorSummaryLinks(empty.text)).toEqual([
+      { href: `#reject-${p.entry.id}`, text: 'Enter why the proposal is rejected' },
+    ])
     expect(empty.text).toContain(`id="reject-${p.entry.id}-error"`)
-    await postForm(supervisor, `/cid/${p.entry.id}/reject`, { rationale: 'Stale', version: String(p.entry.version + 3) }).expect(409)
+    await postForm(supervisor, `/cid/${p.entry.id}/reject`, {
+      rationale: 'Stale',
+      version: String(p.entry.version + 3),
+    }).expect(409)
     expect(await entryRow(t.db, p.entry.id)).toMatchObject({ status: 'proposed', version: p.entry.version })
 
-    await postForm(supervisor, `/cid/${p.entry.id}/reject`, { rationale: 'Marker is being reviewed', version: String(p.entry.version) }).expect(303)
-    expect(await entryRow(t.db, p.entry.id)).toMatchObject({ status: 'rejected', rationale: 'Marker is being reviewed' })
+    await postForm(supervisor, `/cid/${p.entry.id}/reject`, {
+      rationale: 'Marker is being reviewed',
+      version: String(p.entry.version),
+    }).expect(303)
+    expect(await entryRow(t.db, p.entry.id)).toMatchObject({
+      status: 'rejected',
+      rationale: 'Marker is being reviewed',
+    })
     expect(await eventKinds(t.db, p.entry.id)).toEqual(['proposed', 'rejected'])
     expect((await cid.agent.get('/cid').expect(200)).text).not.toContain(shownName(p.person))
     expect((await supervisor.agent.get('/cid/proposals').expect(200)).text).not.toContain(shownName(p.person))
@@ -396,19 +517,32 @@ describe("the supervisor's decisions", () => {
 
   it('refuses to countersign a proposal whose failure has meanwhile passed its time bar', async () => {
     const p = await proposal(daysFromToday(30))
-    await t.db.updateTable('dip_failure').set({ time_bar_date: daysFromToday(-2) }).where('id', '=', p.failure.id).execute()
+    await t.db
+      .updateTable('dip_failure')
+      .set({ time_bar_date: daysFromToday(-2) })
+      .where('id', '=', p.failure.id)
+      .execute()
     const queue = await supervisor.agent.get('/cid/proposals').expect(200)
     expect(queue.text).not.toContain(`action="/cid/${p.entry.id}/countersign"`)
     expect(queue.text).toContain(`action="/cid/${p.entry.id}/reject"`)
-    const refused = await postForm(supervisor, `/cid/${p.entry.id}/countersign`, { rationale: 'Still violent', version: String(p.entry.version) }).expect(400)
+    const refused = await postForm(supervisor, `/cid/${p.entry.id}/countersign`, {
+      rationale: 'Still violent',
+      version: String(p.entry.version),
+    }).expect(400)
     expect(errorSummaryLinks(refused.text)).toEqual([
-      { href: `#countersign-${p.entry.id}`, text: 'The failure is no longer wanted or is time-barred: reject or close the proposal instead' },
+      {
+        href: `#countersign-${p.entry.id}`,
+        text: 'The failure is no longer wanted or is time-barred: reject or close the proposal instead',
+      },
     ])
     expect(await entryRow(t.db, p.entry.id)).toMatchObject({ status: 'proposed', version: p.entry.version })
   })
 
   it('answers 404 for a decision on an entry that does not exist', async () => {
-    await postForm(supervisor, '/cid/00000000-0000-4000-8000-000000000000/countersign', { rationale: 'Fine', version: '1' }).expect(404)
+    await postForm(supervisor, '/cid/00000000-0000-4000-8000-000000000000/countersign', {
+      rationale: 'Fine',
+      version: '1',
+    }).expect(404)
     await postForm(supervisor, '/cid/nope/reject', { rationale: 'Fine', version: '1' }).expect(404)
   })
 })

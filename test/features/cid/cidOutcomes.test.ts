@@ -57,18 +57,38 @@ afterAll(async () => {
   await t.close()
 })
 
-function outcomeForm(outcome: string, version: number, extra: { reference?: string; note?: string; on?: string } = {}): FormData {
-  return { outcome, ...dateFields('outcomeOn', extra.on ?? today()), reference: extra.reference ?? '', note: extra.note ?? '', version: String(version) }
+function outcomeForm(
+  outcome: string,
+  version: number,
+  extra: { reference?: string; note?: string; on?: string } = {},
+): FormData {
+  return {
+    outcome,
+    ...dateFields('outcomeOn', extra.on ?? today()),
+    reference: extra.reference ?? '',
+    note: extra.note ?? '',
+    version: String(version),
+  }
 }
 
 /** Posts CID's outcome form (with the entry's current version unless told) and expects `status`. */
-async function record(entryId: string, outcome: string, status: number, extra: { reference?: string; note?: string; on?: string; version?: number } = {}) {
+async function record(
+  entryId: string,
+  outcome: string,
+  status: number,
+  extra: { reference?: string; note?: string; on?: string; version?: number } = {},
+) {
   const version = extra.version ?? (await entryRow(t.db, entryId)).version
   return postForm(cid, `/cid/${entryId}/outcome`, outcomeForm(outcome, version, extra)).expect(status)
 }
 
 async function failureEvents(failureId: string) {
-  return t.db.selectFrom('dip_failure_event').select(['kind', 'reference', 'event_date']).where('failure_id', '=', failureId).orderBy('recorded_at').execute()
+  return t.db
+    .selectFrom('dip_failure_event')
+    .select(['kind', 'reference', 'event_date'])
+    .where('failure_id', '=', failureId)
+    .orderBy('recorded_at')
+    .execute()
 }
 
 async function alterationsSince(afterId: string) {
@@ -83,15 +103,29 @@ describe('recording outcomes', () => {
   it('not found: the attempt is logged and the person stays on the list', async () => {
     const listed = await onTheList(t.db)
     const before = await lastAuditId(t.db)
-    const done = await record(listed.entry.id, 'not_found', 303, { reference: 'CAD 4411', note: 'Checked the last known address and the hostel' })
+    const done = await record(listed.entry.id, 'not_found', 303, {
+      reference: 'CAD 4411',
+      note: 'Checked the last known address and the hostel',
+    })
     expect(done.headers.location).toBe('/cid')
 
-    expect(await entryRow(t.db, listed.entry.id)).toMatchObject({ status: 'countersigned', version: listed.entry.version + 1 })
-    expect(await failureRow(t.db, listed.failure.id)).toMatchObject({ status: 'wanted', version: listed.failure.version })
+    expect(await entryRow(t.db, listed.entry.id)).toMatchObject({
+      status: 'countersigned',
+      version: listed.entry.version + 1,
+    })
+    expect(await failureRow(t.db, listed.failure.id)).toMatchObject({
+      status: 'wanted',
+      version: listed.failure.version,
+    })
     expect(await eventKinds(t.db, listed.entry.id)).toEqual(['proposed', 'countersigned', 'not_found'])
     expect(await failureEvents(listed.failure.id)).toEqual([])
     expect(await alterationsSince(before)).toEqual([
-      expect.objectContaining({ event: 'cid_entry.not_found', person_id: listed.person.id, entity_id: listed.entry.id, actor_username: 'cid' }),
+      expect.objectContaining({
+        event: 'cid_entry.not_found',
+        person_id: listed.person.id,
+        entity_id: listed.entry.id,
+        actor_username: 'cid',
+      }),
     ])
     expect(await onList(shownName(listed.person))).toBe(true)
     const sheet = await cid.agent.get(`/cid/${listed.entry.id}/briefing`).expect(200)
@@ -102,38 +136,61 @@ describe('recording outcomes', () => {
     const listed = await onTheList(t.db)
     const before = await cidState(t.db)
     const refused = await record(listed.entry.id, 'arrested', 400, { reference: '  ' })
-    expect(errorSummaryLinks(refused.text)).toEqual([{ href: '#reference', text: 'Enter the custody number of the arrest' }])
+    expect(errorSummaryLinks(refused.text)).toEqual([
+      { href: '#reference', text: 'Enter the custody number of the arrest' },
+    ])
     expect(await cidState(t.db)).toEqual(before)
 
     const audit = await lastAuditId(t.db)
     await record(listed.entry.id, 'arrested', 303, { reference: 'KD/04417/26', on: daysFromToday(-1) })
-    expect(await entryRow(t.db, listed.entry.id)).toMatchObject({ status: 'arrested', version: listed.entry.version + 1 })
-    expect(await failureRow(t.db, listed.failure.id)).toMatchObject({ status: 'arrested', version: listed.failure.version + 1 })
-    expect(await failureEvents(listed.failure.id)).toEqual([{ kind: 'arrested', reference: 'KD/04417/26', event_date: daysFromToday(-1) }])
+    expect(await entryRow(t.db, listed.entry.id)).toMatchObject({
+      status: 'arrested',
+      version: listed.entry.version + 1,
+    })
+    expect(await failureRow(t.db, listed.failure.id)).toMatchObject({
+      status: 'arrested',
+      version: listed.failure.version + 1,
+    })
+    expect(await failureEvents(listed.failure.id)).toEqual([
+      { kind: 'arrested', reference: 'KD/04417/26', event_date: daysFromToday(-1) },
+    ])
     expect(await eventKinds(t.db, listed.entry.id)).toEqual(['proposed', 'countersigned', 'arrested'])
-    expect(await alterationsSince(audit)).toEqual([expect.objectContaining({ event: 'cid_entry.arrested', person_id: listed.person.id, entity_id: listed.entry.id })])
+    expect(await alterationsSince(audit)).toEqual([
+      expect.objectContaining({ event: 'cid_entry.arrested', person_id: listed.person.id, entity_id: listed.entry.id }),
+    ])
     expect(await onList(shownName(listed.person))).toBe(false)
     const csv = await cid.agent.get('/cid/export.csv').expect(200)
     expect(csv.text).not.toContain(listed.person.surname)
   })
 
-  it.each(['charged', 'summonsed', 'no_further_action'] as const)('after an arrest, %s moves the entry and the failure on together', async (outcome) => {
-    const listed = await onTheList(t.db)
-    await record(listed.entry.id, 'arrested', 303, { reference: 'KD/1/26' })
-    const audit = await lastAuditId(t.db)
-    await record(listed.entry.id, outcome, 303, { note: 'Decision from the custody sergeant' })
-    expect(await entryRow(t.db, listed.entry.id)).toMatchObject({ status: outcome, version: listed.entry.version + 2 })
-    expect(await failureRow(t.db, listed.failure.id)).toMatchObject({ status: outcome, version: listed.failure.version + 2 })
-    expect((await failureEvents(listed.failure.id)).map((e) => e.kind)).toEqual(['arrested', outcome])
-    expect(await eventKinds(t.db, listed.entry.id)).toEqual(['proposed', 'countersigned', 'arrested', outcome])
-    expect(await alterationsSince(audit)).toEqual([expect.objectContaining({ event: `cid_entry.${outcome}`, person_id: listed.person.id })])
+  it.each(['charged', 'summonsed', 'no_further_action'] as const)(
+    'after an arrest, %s moves the entry and the failure on together',
+    async (outcome) => {
+      const listed = await onTheList(t.db)
+      await record(listed.entry.id, 'arrested', 303, { reference: 'KD/1/26' })
+      const audit = await lastAuditId(t.db)
+      await record(listed.entry.id, outcome, 303, { note: 'Decision from the custody sergeant' })
+      expect(await entryRow(t.db, listed.entry.id)).toMatchObject({
+        status: outcome,
+        version: listed.entry.version + 2,
+      })
+      expect(await failureRow(t.db, listed.failure.id)).toMatchObject({
+        status: outcome,
+        version: listed.failure.version + 2,
+      })
+      expect((await failureEvents(listed.failure.id)).map((e) => e.kind)).toEqual(['arrested', outcome])
+      expect(await eventKinds(t.db, listed.entry.id)).toEqual(['proposed', 'countersigned', 'arrested', outcome])
+      expect(await alterationsSince(audit)).toEqual([
+        expect.objectContaining({ event: `cid_entry.${outcome}`, person_id: listed.person.id }),
+      ])
 
-    // Nothing follows a final outcome: the sheet (and its form) is gone, and nothing changes.
-    const before = await cidState(t.db)
-    await cid.agent.get(`/cid/${listed.entry.id}/briefing`).expect(404)
-    await record(listed.entry.id, 'withdrawn', 404)
-    expect(await cidState(t.db)).toEqual(before)
-  })
+      // Nothing follows a final outcome: the sheet (and its form) is gone, and nothing changes.
+      const before = await cidState(t.db)
+      await cid.agent.get(`/cid/${listed.entry.id}/briefing`).expect(404)
+      await record(listed.entry.id, 'withdrawn', 404)
+      expect(await cidState(t.db)).toEqual(before)
+    },
+  )
 
   it('withdrawn (good cause shown) takes the person off the list, before or after an arrest', async () => {
     const early = await onTheList(t.db)
@@ -141,7 +198,9 @@ describe('recording outcomes', () => {
     await record(early.entry.id, 'withdrawn', 303, { note: 'Hospital letter produced' })
     expect(await entryRow(t.db, early.entry.id)).toMatchObject({ status: 'withdrawn' })
     expect(await failureRow(t.db, early.failure.id)).toMatchObject({ status: 'withdrawn' })
-    expect(await alterationsSince(audit)).toEqual([expect.objectContaining({ event: 'cid_entry.withdrawn', person_id: early.person.id })])
+    expect(await alterationsSince(audit)).toEqual([
+      expect.objectContaining({ event: 'cid_entry.withdrawn', person_id: early.person.id }),
+    ])
     expect(await onList(shownName(early.person))).toBe(false)
 
     const late = await onTheList(t.db)
@@ -156,7 +215,9 @@ describe('recording outcomes', () => {
     for (const outcome of ['charged', 'summonsed', 'no_further_action'] as const) {
       const before = await cidState(t.db)
       const refused = await record(listed.entry.id, outcome, 400)
-      expect(errorSummaryLinks(refused.text)).toEqual([{ href: '#outcome', text: 'Not possible while the entry is countersigned' }])
+      expect(errorSummaryLinks(refused.text)).toEqual([
+        { href: '#outcome', text: 'Not possible while the entry is countersigned' },
+      ])
       expect(await cidState(t.db)).toEqual(before)
     }
   })
@@ -169,9 +230,13 @@ describe('recording outcomes', () => {
     expect(sheet.text).toContain('arrested (KD/3/26)')
     const before = await cidState(t.db)
     const again = await record(listed.entry.id, 'arrested', 400, { reference: 'KD/4/26' })
-    expect(errorSummaryLinks(again.text)).toEqual([{ href: '#outcome', text: 'Not possible while the entry is arrested' }])
+    expect(errorSummaryLinks(again.text)).toEqual([
+      { href: '#outcome', text: 'Not possible while the entry is arrested' },
+    ])
     const early = await record(listed.entry.id, 'charged', 400, { on: daysFromToday(-21) })
-    expect(errorSummaryLinks(early.text)).toEqual([{ href: '#outcomeOn', text: 'The date must be on or after the failure' }])
+    expect(errorSummaryLinks(early.text)).toEqual([
+      { href: '#outcomeOn', text: 'The date must be on or after the failure' },
+    ])
     expect(await cidState(t.db)).toEqual(before)
   })
 
@@ -181,7 +246,9 @@ describe('recording outcomes', () => {
     const future = await record(listed.entry.id, 'not_found', 400, { on: daysFromToday(1) })
     expect(errorSummaryLinks(future.text)).toEqual([{ href: '#outcomeOn', text: 'Date must be today or in the past' }])
     const early = await record(listed.entry.id, 'arrested', 400, { reference: 'KD/5/26', on: daysFromToday(-11) })
-    expect(errorSummaryLinks(early.text)).toEqual([{ href: '#outcomeOn', text: 'The date must be on or after the failure' }])
+    expect(errorSummaryLinks(early.text)).toEqual([
+      { href: '#outcomeOn', text: 'The date must be on or after the failure' },
+    ])
     expect(await cidState(t.db)).toEqual(before)
   })
 
@@ -193,7 +260,10 @@ describe('recording outcomes', () => {
     await record(listed.entry.id, 'arrested', 409, { reference: 'KD/6/26', version: listed.entry.version })
     expect(await cidState(t.db)).toEqual(before)
     expect(await alterationsSince(audit)).toEqual([])
-    expect(await entryRow(t.db, listed.entry.id)).toMatchObject({ status: 'countersigned', version: listed.entry.version + 1 })
+    expect(await entryRow(t.db, listed.entry.id)).toMatchObject({
+      status: 'countersigned',
+      version: listed.entry.version + 1,
+    })
   })
 
   it('when the DIP failure changed between reading and writing, undoes the entry’s move as well: entry, failure and history stay as they were', async () => {
@@ -206,7 +276,9 @@ describe('recording outcomes', () => {
         update dip_failure set version = version + 1 where id = new.failure_id;
         return new;
       end $$`.execute(owner)
-      await sql`create trigger cid_test_bump_failure after update on cid_entry for each row execute function cid_test_bump_failure()`.execute(owner)
+      await sql`create trigger cid_test_bump_failure after update on cid_entry for each row execute function cid_test_bump_failure()`.execute(
+        owner,
+      )
     })
     const before = await cidState(t.db)
     const audit = await lastAuditId(t.db)
@@ -219,8 +291,14 @@ describe('recording outcomes', () => {
       })
     }
     expect(await cidState(t.db)).toEqual(before)
-    expect(await entryRow(t.db, listed.entry.id)).toMatchObject({ status: 'countersigned', version: listed.entry.version })
-    expect(await failureRow(t.db, listed.failure.id)).toMatchObject({ status: 'wanted', version: listed.failure.version })
+    expect(await entryRow(t.db, listed.entry.id)).toMatchObject({
+      status: 'countersigned',
+      version: listed.entry.version,
+    })
+    expect(await failureRow(t.db, listed.failure.id)).toMatchObject({
+      status: 'wanted',
+      version: listed.failure.version,
+    })
     expect(await eventKinds(t.db, listed.entry.id)).toEqual(['proposed', 'countersigned'])
     expect(await alterationsSince(audit)).toEqual([])
     expect(await onList(shownName(listed.person))).toBe(true)
@@ -234,7 +312,12 @@ describe('recording outcomes', () => {
 })
 
 /** A proposal's "add a marker in the same step" fields. */
-const newMarker = { marker: 'new', newMarkerCode: 'violent', ...dateFields('newMarkerStart', daysFromToday(-40)), newMarkerSource: 'Assault on a custody officer, CAD 4411' }
+const newMarker = {
+  marker: 'new',
+  newMarkerCode: 'violent',
+  ...dateFields('newMarkerStart', daysFromToday(-40)),
+  newMarkerSource: 'Assault on a custody officer, CAD 4411',
+}
 
 describe('manual proposals', () => {
   it('an officer proposes a wanted failure with a reason; it waits for the supervisor, and a second proposal is refused', async () => {
@@ -242,23 +325,49 @@ describe('manual proposals', () => {
     const failed = await failure(t.db, who.id)
     const page = await iom.agent.get(`/failures/${failed.id}/cid-proposal`).expect(200)
     expect(page.text).toContain('Propose for the CID list')
-    await postForm(iom, `/failures/${failed.id}/cid-proposal`, { reason: 'Threatened the assessor with a knife', ...newMarker }).expect(303).expect('Location', `/failures/${failed.id}`)
-    const proposed = await t.db.selectFrom('cid_entry').select(['id', 'status', 'source', 'reason']).where('failure_id', '=', failed.id).executeTakeFirstOrThrow()
-    expect(proposed).toMatchObject({ status: 'proposed', source: 'manual', reason: 'Threatened the assessor with a knife' })
-    expect((await supervisor.agent.get('/cid/proposals').expect(200)).text).toContain(`action="/cid/${proposed.id}/countersign"`)
+    await postForm(iom, `/failures/${failed.id}/cid-proposal`, {
+      reason: 'Threatened the assessor with a knife',
+      ...newMarker,
+    })
+      .expect(303)
+      .expect('Location', `/failures/${failed.id}`)
+    const proposed = await t.db
+      .selectFrom('cid_entry')
+      .select(['id', 'status', 'source', 'reason'])
+      .where('failure_id', '=', failed.id)
+      .executeTakeFirstOrThrow()
+    expect(proposed).toMatchObject({
+      status: 'proposed',
+      source: 'manual',
+      reason: 'Threatened the assessor with a knife',
+    })
+    expect((await supervisor.agent.get('/cid/proposals').expect(200)).text).toContain(
+      `action="/cid/${proposed.id}/countersign"`,
+    )
 
     const markersBefore = await t.db.selectFrom('person_marker').select('id').where('person_id', '=', who.id).execute()
-    const again = await postForm(iom, `/failures/${failed.id}/cid-proposal`, { reason: 'Again', ...newMarker }).expect(400)
+    const again = await postForm(iom, `/failures/${failed.id}/cid-proposal`, { reason: 'Again', ...newMarker }).expect(
+      400,
+    )
     // The refusal takes back the marker the second form would have added.
-    expect(await t.db.selectFrom('person_marker').select('id').where('person_id', '=', who.id).execute()).toEqual(markersBefore)
-    expect(errorSummaryLinks(again.text)).toEqual([{ href: '#reason', text: 'This failure is already with CID or awaiting countersignature' }])
+    expect(await t.db.selectFrom('person_marker').select('id').where('person_id', '=', who.id).execute()).toEqual(
+      markersBefore,
+    )
+    expect(errorSummaryLinks(again.text)).toEqual([
+      { href: '#reason', text: 'This failure is already with CID or awaiting countersignature' },
+    ])
   })
 
   it('refuses a failure that is not wanted', async () => {
     const who = await person(t.db)
     const failed = await failure(t.db, who.id, { status: 'open' })
-    const refused = await postForm(iom, `/failures/${failed.id}/cid-proposal`, { reason: 'Violent', ...newMarker }).expect(400)
-    expect(errorSummaryLinks(refused.text)).toEqual([{ href: '#reason', text: 'Only a failure circulated as wanted can be handed to CID' }])
+    const refused = await postForm(iom, `/failures/${failed.id}/cid-proposal`, {
+      reason: 'Violent',
+      ...newMarker,
+    }).expect(400)
+    expect(errorSummaryLinks(refused.text)).toEqual([
+      { href: '#reason', text: 'Only a failure circulated as wanted can be handed to CID' },
+    ])
   })
 })
 
@@ -280,12 +389,18 @@ describe('hostile input to the CID forms', () => {
     await t.services.dipService.sweep()
     const spec: Record<string, FieldSpec> = {
       outcome: { valid: { outcome: 'not_found' }, hostile: field('outcome', notOneOf(outcomes)) },
-      outcomeOn: { valid: dateFields('outcomeOn', today()), hostile: hostileDate('outcomeOn', { notFuture: true, required: true }) },
+      outcomeOn: {
+        valid: dateFields('outcomeOn', today()),
+        hostile: hostileDate('outcomeOn', { notFuture: true, required: true }),
+      },
       reference: { valid: { reference: 'CAD 1' }, hostile: field('reference', hostileText(60, { required: false })) },
       note: { valid: { note: 'Not at home' }, hostile: field('note', hostileText(1000, { required: false })) },
       version: { valid: { version: String(listed.entry.version) }, hostile: field('version', hostileVersion) },
     }
-    await fc.assert(fc.asyncProperty(hostileForm(spec), (form) => expectRefused(cid, `/cid/${listed.entry.id}/outcome`, form)), { numRuns })
+    await fc.assert(
+      fc.asyncProperty(hostileForm(spec), (form) => expectRefused(cid, `/cid/${listed.entry.id}/outcome`, form)),
+      { numRuns },
+    )
     expect(await eventKinds(t.db, listed.entry.id)).toEqual(['proposed', 'countersigned'])
   })
 
@@ -295,10 +410,16 @@ describe('hostile input to the CID forms', () => {
     const proposal = await entry(t.db, await failure(t.db, who.id), 'proposed')
     await t.services.dipService.sweep()
     const spec: Record<string, FieldSpec> = {
-      rationale: { valid: { rationale: 'Violent and wanted' }, hostile: field('rationale', hostileText(1000, { required: true })) },
+      rationale: {
+        valid: { rationale: 'Violent and wanted' },
+        hostile: field('rationale', hostileText(1000, { required: true })),
+      },
       version: { valid: { version: String(proposal.version) }, hostile: field('version', hostileVersion) },
     }
-    await fc.assert(fc.asyncProperty(hostileForm(spec), (form) => expectRefused(supervisor, `/cid/${proposal.id}/${action}`, form)), { numRuns })
+    await fc.assert(
+      fc.asyncProperty(hostileForm(spec), (form) => expectRefused(supervisor, `/cid/${proposal.id}/${action}`, form)),
+      { numRuns },
+    )
     expect(await entryRow(t.db, proposal.id)).toMatchObject({ status: 'proposed', version: proposal.version })
   })
 
@@ -308,13 +429,34 @@ describe('hostile input to the CID forms', () => {
     await t.services.dipService.sweep()
     await iom.agent.get(`/failures/${failed.id}/cid-proposal`).expect(200)
     const spec: Record<string, FieldSpec> = {
-      reason: { valid: { reason: 'Threatened staff' }, hostile: field('reason', hostileText(1000, { required: true })) },
-      marker: { valid: { marker: 'new' }, hostile: field('marker', fc.oneof(fc.constantFrom('', '00000000-0000-4000-8000-000000000000'), hostileText(40, { required: true }))) },
-      newMarkerCode: { valid: { newMarkerCode: 'violent' }, hostile: field('newMarkerCode', notOneOf(['violent', 'weapons'])) },
-      newMarkerStart: { valid: dateFields('newMarkerStart', daysFromToday(-40)), hostile: hostileDate('newMarkerStart', { required: true, notFuture: true }) },
-      newMarkerSource: { valid: { newMarkerSource: 'Assault on a custody officer' }, hostile: field('newMarkerSource', hostileText(500, { required: true })) },
+      reason: {
+        valid: { reason: 'Threatened staff' },
+        hostile: field('reason', hostileText(1000, { required: true })),
+      },
+      marker: {
+        valid: { marker: 'new' },
+        hostile: field(
+          'marker',
+          fc.oneof(fc.constantFrom('', '00000000-0000-4000-8000-000000000000'), hostileText(40, { required: true })),
+        ),
+      },
+      newMarkerCode: {
+        valid: { newMarkerCode: 'violent' },
+        hostile: field('newMarkerCode', notOneOf(['violent', 'weapons'])),
+      },
+      newMarkerStart: {
+        valid: dateFields('newMarkerStart', daysFromToday(-40)),
+        hostile: hostileDate('newMarkerStart', { required: true, notFuture: true }),
+      },
+      newMarkerSource: {
+        valid: { newMarkerSource: 'Assault on a custody officer' },
+        hostile: field('newMarkerSource', hostileText(500, { required: true })),
+      },
     }
-    await fc.assert(fc.asyncProperty(hostileForm(spec), (form) => expectRefused(iom, `/failures/${failed.id}/cid-proposal`, form)), { numRuns })
+    await fc.assert(
+      fc.asyncProperty(hostileForm(spec), (form) => expectRefused(iom, `/failures/${failed.id}/cid-proposal`, form)),
+      { numRuns },
+    )
     expect(await t.db.selectFrom('cid_entry').select('id').where('failure_id', '=', failed.id).execute()).toEqual([])
   })
 
@@ -324,7 +466,10 @@ describe('hostile input to the CID forms', () => {
     const who = await person(t.db)
     await marker(t.db, who.id, 'violent')
     const proposal = await entry(t.db, await failure(t.db, who.id), 'proposed')
-    await postForm(supervisor, `/cid/${proposal.id}/countersign`, { rationale: 'Violent and wanted', version: String(proposal.version) }).expect(303)
+    await postForm(supervisor, `/cid/${proposal.id}/countersign`, {
+      rationale: 'Violent and wanted',
+      version: String(proposal.version),
+    }).expect(303)
     const other = await failure(t.db, (await person(t.db)).id)
     await postForm(iom, `/failures/${other.id}/cid-proposal`, { reason: 'Threatened staff', ...newMarker }).expect(303)
   })

@@ -32,7 +32,14 @@ describe('the CID list, a page at a time', () => {
     expect(textOf(first.text)).toContain(`Showing 1 to ${pageSize} of ${total}`)
     expect(textOf(first.text)).toContain(`Page 1 of ${Math.ceil(total / pageSize)}`)
     expect(tableOf(first.text)?.rows).toHaveLength(pageSize)
-    const firstAudit = await (await sealed(t.db)).selectFrom('audit_event').select(['event', 'detail']).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()
+    const firstAudit = await (
+      await sealed(t.db)
+    )
+      .selectFrom('audit_event')
+      .select(['event', 'detail'])
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow()
     expect(firstAudit.event).toBe('cid_list.viewed')
     expect((firstAudit.detail as { personIds: string[] }).personIds).toHaveLength(pageSize)
 
@@ -48,7 +55,9 @@ describe('the CID list, a page at a time', () => {
     const filtered = await cid.agent.get('/cid?days=200').expect(200)
     expect(filtered.text).toContain('href="/cid?days=200&amp;page=2"')
     const csv = await cid.agent.get('/cid/export.csv').expect(200)
-    const total = Number(/^(\d+) people/.exec(tableOf((await cid.agent.get('/cid').expect(200)).text)?.caption ?? '')?.[1])
+    const total = Number(
+      /^(\d+) people/.exec(tableOf((await cid.agent.get('/cid').expect(200)).text)?.caption ?? '')?.[1],
+    )
     expect(parse(csv.text, { from_line: 2 })).toHaveLength(total)
   })
 

@@ -22,11 +22,15 @@ let cid: Session
 const markerCases: MarkerCase[] = ['violent', 'weapons', 'other', 'none', 'ended violent']
 const cases: Case[] = [true, false].flatMap((wanted) =>
   markerCases.flatMap((m) =>
-    (['before today', 'after today'] as const).flatMap((timeBar) => [true, false].map((countersign) => ({ wanted, marker: m, timeBar, countersign }))),
+    (['before today', 'after today'] as const).flatMap((timeBar) =>
+      [true, false].map((countersign) => ({ wanted, marker: m, timeBar, countersign })),
+    ),
   ),
 )
-const eligible = (c: Case) => c.wanted && (c.marker === 'violent' || c.marker === 'weapons') && c.timeBar === 'after today'
-const label = (c: Case) => `${c.wanted ? 'wanted' : 'not wanted'}, ${c.marker} marker, time bar ${c.timeBar}, ${c.countersign ? 'countersigned' : 'not countersigned'}`
+const eligible = (c: Case) =>
+  c.wanted && (c.marker === 'violent' || c.marker === 'weapons') && c.timeBar === 'after today'
+const label = (c: Case) =>
+  `${c.wanted ? 'wanted' : 'not wanted'}, ${c.marker} marker, time bar ${c.timeBar}, ${c.countersign ? 'countersigned' : 'not countersigned'}`
 
 beforeAll(async () => {
   t = await createTestApp()
@@ -39,9 +43,21 @@ afterAll(async () => {
 
 async function arrange(c: Case): Promise<Arranged> {
   const who = await person(t.db)
-  const markerCode: Record<MarkerCase, MarkerCode | undefined> = { violent: 'violent', weapons: 'weapons', other: 'drugs', none: undefined, 'ended violent': 'violent' }
+  const markerCode: Record<MarkerCase, MarkerCode | undefined> = {
+    violent: 'violent',
+    weapons: 'weapons',
+    other: 'drugs',
+    none: undefined,
+    'ended violent': 'violent',
+  }
   const code = markerCode[c.marker]
-  if (code) await marker(t.db, who.id, code, c.marker === 'ended violent' ? { startDate: daysFromToday(-400), endedOn: daysFromToday(-10) } : {})
+  if (code)
+    await marker(
+      t.db,
+      who.id,
+      code,
+      c.marker === 'ended violent' ? { startDate: daysFromToday(-400), endedOn: daysFromToday(-10) } : {},
+    )
   // Before today: failed seven months ago, so the six-month bar has passed; after: failed a month ago.
   const failureDate = daysFromToday(c.timeBar === 'before today' ? -215 : -30)
   const failed = await failure(t.db, who.id, { failureDate, status: c.wanted ? 'wanted' : 'open' })
@@ -49,7 +65,11 @@ async function arrange(c: Case): Promise<Arranged> {
 }
 
 async function entryOf(personId: string) {
-  return t.db.selectFrom('cid_entry').select(['id', 'version', 'status', 'source', 'reason']).where('person_id', '=', personId).executeTakeFirst()
+  return t.db
+    .selectFrom('cid_entry')
+    .select(['id', 'version', 'status', 'source', 'reason'])
+    .where('person_id', '=', personId)
+    .executeTakeFirst()
 }
 
 describe('which people the system proposes to CID, and which reach the list', () => {
@@ -83,13 +103,20 @@ describe('which people the system proposes to CID, and which reach the list', ()
 
     // The failures past their time bar were closed by the sweep, wanted or not.
     for (const a of arranged.filter((x) => x.timeBar === 'before today')) {
-      const row = await t.db.selectFrom('dip_failure').select('status').where('id', '=', a.failureId).executeTakeFirstOrThrow()
+      const row = await t.db
+        .selectFrom('dip_failure')
+        .select('status')
+        .where('id', '=', a.failureId)
+        .executeTakeFirstOrThrow()
       expect(row.status, label(a)).toBe('time_barred')
     }
 
     for (const a of arranged.filter((x) => eligible(x) && x.countersign)) {
       const proposal = await entryOf(a.personId)
-      await postForm(supervisor, `/cid/${proposal!.id}/countersign`, { rationale: 'Violent and wanted: arrest before the time bar', version: String(proposal!.version) }).expect(303)
+      await postForm(supervisor, `/cid/${proposal!.id}/countersign`, {
+        rationale: 'Violent and wanted: arrest before the time bar',
+        version: String(proposal!.version),
+      }).expect(303)
     }
 
     const list = await cid.agent.get('/cid').expect(200)
@@ -99,7 +126,12 @@ describe('which people the system proposes to CID, and which reach the list', ()
     }
     const csv = await cid.agent.get('/cid/export.csv').expect(200)
     const listedSurnames = arranged.filter((a) => csv.text.includes(`,${a.surname},`)).map((a) => a.personId)
-    expect(listedSurnames.sort()).toEqual(arranged.filter((a) => eligible(a) && a.countersign).map((a) => a.personId).sort())
+    expect(listedSurnames.sort()).toEqual(
+      arranged
+        .filter((a) => eligible(a) && a.countersign)
+        .map((a) => a.personId)
+        .sort(),
+    )
 
     // A proposal left undecided stays with the supervisor, not with CID.
     const again = await supervisor.agent.get('/cid/proposals').expect(200)
@@ -126,7 +158,12 @@ describe('which people the system proposes to CID, and which reach the list', ()
     await failure(t.db, who.id, { section: 's12', failureDate: daysFromToday(-60) })
     await failure(t.db, who.id, { section: 's14', failureDate: daysFromToday(-20) })
     await t.services.dipService.sweep()
-    const entries = await t.db.selectFrom('cid_entry').select(['reason', 'status']).where('person_id', '=', who.id).orderBy('reason').execute()
+    const entries = await t.db
+      .selectFrom('cid_entry')
+      .select(['reason', 'status'])
+      .where('person_id', '=', who.id)
+      .orderBy('reason')
+      .execute()
     expect(entries).toEqual([
       { reason: 'Wanted for an s12 DIP failure, with a current violent and weapons marker', status: 'proposed' },
       { reason: 'Wanted for an s14 DIP failure, with a current violent and weapons marker', status: 'proposed' },
@@ -161,7 +198,10 @@ describe('which people the system proposes to CID, and which reach the list', ()
     await marker(t.db, who.id, 'weapons')
     await failure(t.db, who.id)
     await t.services.dipService.sweep()
-    expect(await entryOf(who.id)).toMatchObject({ status: 'proposed', reason: 'Wanted for an s12 DIP failure, with a current weapons marker' })
+    expect(await entryOf(who.id)).toMatchObject({
+      status: 'proposed',
+      reason: 'Wanted for an s12 DIP failure, with a current weapons marker',
+    })
   })
 
   it('does not propose a failure already past wanted (arrested) nor one withdrawn', async () => {
@@ -180,7 +220,10 @@ describe('which people the system proposes to CID, and which reach the list', ()
     await failure(t.db, who.id)
     await t.services.dipService.sweep()
     const proposal = await entryOf(who.id)
-    await postForm(supervisor, `/cid/${proposal!.id}/reject`, { rationale: 'Marker under review: not for CID yet', version: String(proposal!.version) }).expect(303)
+    await postForm(supervisor, `/cid/${proposal!.id}/reject`, {
+      rationale: 'Marker under review: not for CID yet',
+      version: String(proposal!.version),
+    }).expect(303)
     expect((await t.services.dipService.sweep()).proposed).toBe(0)
     const entries = await t.db.selectFrom('cid_entry').select('status').where('person_id', '=', who.id).execute()
     expect(entries).toEqual([{ status: 'rejected' }])

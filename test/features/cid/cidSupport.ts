@@ -55,7 +55,11 @@ export async function drugTest(db: Db, personId: string, options: { sampledOn?: 
  * An appointment at 10:00 UTC on `scheduledOn`, with the positive test and required assessment
  * behind it: initial (RA1) for s12, follow-up (RA4) for s14. No attendance is recorded.
  */
-export async function appointment(db: Db, personId: string, options: { section?: 's12' | 's14'; scheduledOn?: string } = {}) {
+export async function appointment(
+  db: Db,
+  personId: string,
+  options: { section?: 's12' | 's14'; scheduledOn?: string } = {},
+) {
   const section = options.section ?? 's12'
   const scheduledOn = options.scheduledOn ?? daysFromToday(-1)
   const users = await demoUserIds(db)
@@ -93,7 +97,10 @@ export async function failure(db: Db, personId: string, options: FailureOptions 
   const timeBarDate = options.timeBarDate ?? addMonths(failureDate, 6)
   const users = await demoUserIds(db)
   const missed = await appointment(db, personId, { section, scheduledOn: failureDate })
-  await db.insertInto('attendance').values({ appointment_id: missed.id, outcome: 'did_not_attend', good_cause: false, recorded_by: users.dip }).execute()
+  await db
+    .insertInto('attendance')
+    .values({ appointment_id: missed.id, outcome: 'did_not_attend', good_cause: false, recorded_by: users.dip })
+    .execute()
   const wanted = status !== 'open'
   return db
     .insertInto('dip_failure')
@@ -104,7 +111,8 @@ export async function failure(db: Db, personId: string, options: FailureOptions 
       failure_date: failureDate,
       time_bar_date: timeBarDate,
       status,
-      statement_produced_on: options.statementProducedOn !== undefined ? options.statementProducedOn : addDays(failureDate, 1),
+      statement_produced_on:
+        options.statementProducedOn !== undefined ? options.statementProducedOn : addDays(failureDate, 1),
       wanted_since: options.wantedSince !== undefined ? options.wantedSince : wanted ? addDays(failureDate, 2) : null,
       wanted_reference: wanted ? `PNC/WM/${uniqueTag()}` : null,
     })
@@ -114,7 +122,12 @@ export async function failure(db: Db, personId: string, options: FailureOptions 
 
 export type MarkerCode = 'violent' | 'weapons' | 'firearms' | 'drugs' | 'self_harm' | 'mental_health'
 
-export async function marker(db: Db, personId: string, code: MarkerCode, options: { startDate?: string; endedOn?: string | null } = {}) {
+export async function marker(
+  db: Db,
+  personId: string,
+  code: MarkerCode,
+  options: { startDate?: string; endedOn?: string | null } = {},
+) {
   const users = await demoUserIds(db)
   await db
     .insertInto('person_marker')
@@ -130,7 +143,11 @@ export async function marker(db: Db, personId: string, code: MarkerCode, options
 }
 
 /** A CID entry as the supervisor would have left it: countersigned (by default) with its history rows. */
-export async function entry(db: Db, failureRow: { id: string; person_id: string; section: string }, status: CidStatus = 'countersigned') {
+export async function entry(
+  db: Db,
+  failureRow: { id: string; person_id: string; section: string },
+  status: CidStatus = 'countersigned',
+) {
   const users = await demoUserIds(db)
   const decided = status !== 'proposed'
   const row = await db
@@ -149,15 +166,36 @@ export async function entry(db: Db, failureRow: { id: string; person_id: string;
     .executeTakeFirstOrThrow()
   // History in a fixed order: two rows written within the same clock tick would otherwise tie.
   const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000)
-  await db.insertInto('cid_entry_event').values({ entry_id: row.id, kind: 'proposed', event_date: today(), note: 'Proposed by the system', recorded_at: minutesAgo(2) }).execute()
+  await db
+    .insertInto('cid_entry_event')
+    .values({
+      entry_id: row.id,
+      kind: 'proposed',
+      event_date: today(),
+      note: 'Proposed by the system',
+      recorded_at: minutesAgo(2),
+    })
+    .execute()
   if (decided) {
-    await db.insertInto('cid_entry_event').values({ entry_id: row.id, kind: 'countersigned', event_date: today(), recorded_by: users.supervisor, recorded_at: minutesAgo(1) }).execute()
+    await db
+      .insertInto('cid_entry_event')
+      .values({
+        entry_id: row.id,
+        kind: 'countersigned',
+        event_date: today(),
+        recorded_by: users.supervisor,
+        recorded_at: minutesAgo(1),
+      })
+      .execute()
   }
   return row
 }
 
 /** A violent person wanted for a failure, already countersigned onto the CID list. */
-export async function onTheList(db: Db, options: FailureOptions & { person?: PersonOverrides; markers?: MarkerCode[]; markerStart?: string } = {}) {
+export async function onTheList(
+  db: Db,
+  options: FailureOptions & { person?: PersonOverrides; markers?: MarkerCode[]; markerStart?: string } = {},
+) {
   const { person: personOverrides, markers = ['violent'], markerStart, ...failureOptions } = options
   const who = await person(db, personOverrides)
   for (const code of markers) await marker(db, who.id, code, markerStart ? { startDate: markerStart } : {})
@@ -167,18 +205,31 @@ export async function onTheList(db: Db, options: FailureOptions & { person?: Per
 }
 
 export function entryRow(db: Db, entryId: string) {
-  return db.selectFrom('cid_entry').select(['id', 'status', 'version', 'rationale', 'decided_by']).where('id', '=', entryId).executeTakeFirstOrThrow()
+  return db
+    .selectFrom('cid_entry')
+    .select(['id', 'status', 'version', 'rationale', 'decided_by'])
+    .where('id', '=', entryId)
+    .executeTakeFirstOrThrow()
 }
 
 export function failureRow(db: Db, failureId: string) {
-  return db.selectFrom('dip_failure').select(['id', 'status', 'version']).where('id', '=', failureId).executeTakeFirstOrThrow()
+  return db
+    .selectFrom('dip_failure')
+    .select(['id', 'status', 'version'])
+    .where('id', '=', failureId)
+    .executeTakeFirstOrThrow()
 }
 
 export async function eventKinds(db: Db, entryId: string): Promise<string[]> {
-  const rows = await db.selectFrom('cid_entry_event').select('kind').where('entry_id', '=', entryId).orderBy('recorded_at').orderBy('id').execute()
+  const rows = await db
+    .selectFrom('cid_entry_event')
+    .select('kind')
+    .where('entry_id', '=', entryId)
+    .orderBy('recorded_at')
+    .orderBy('id')
+    .execute()
   return rows.map((r) => r.kind)
 }
-
 
 /**
  * Everything CID's forms may change, in one comparable value: the rows of cid_entry and
@@ -186,7 +237,13 @@ export async function eventKinds(db: Db, entryId: string): Promise<string[]> {
  * (a proposal may add one).
  */
 export async function cidState(db: Db) {
-  const result = await sql<{ entries: string; entry_events: number; failures: string; failure_events: number; markers: string }>`
+  const result = await sql<{
+    entries: string
+    entry_events: number
+    failures: string
+    failure_events: number
+    markers: string
+  }>`
     select
       (select md5(coalesce(string_agg(id::text || ':' || coalesce(ended_on::text, ''), ',' order by id), '')) from person_marker) as markers,
       (select md5(coalesce(string_agg(id::text || ':' || status || ':' || version, ',' order by id), '')) from cid_entry) as entries,
@@ -203,7 +260,9 @@ export const shownName = (p: { surname: string; forenames: string }) => `${p.sur
 export async function cidListingKeptAndFresh(db: Db) {
   const result = await sql<{ kept: unknown; fresh: unknown }>`
     select (select coalesce(json_agg(k order by entry_id), '[]') from cid_listing k) as kept,
-           (select coalesce(json_agg(f order by entry_id), '[]') from cid_listing_rows_of(array(select id from person)) f) as fresh`.execute(db)
+           (select coalesce(json_agg(f order by entry_id), '[]') from cid_listing_rows_of(array(select id from person)) f) as fresh`.execute(
+    db,
+  )
   return result.rows[0]!
 }
 

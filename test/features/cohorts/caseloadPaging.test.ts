@@ -17,10 +17,18 @@ const caseloadSize = pageSize + 3
 
 beforeAll(async () => {
   t = await createTestApp()
-  const demo = await t.db.selectFrom('app_user').select('password_hash').where('username', '=', 'iom').executeTakeFirstOrThrow()
+  const demo = await t.db
+    .selectFrom('app_user')
+    .select('password_hash')
+    .where('username', '=', 'iom')
+    .executeTakeFirstOrThrow()
   const bcu = await t.db.selectFrom('area').select('id').where('code', '=', 'EA').executeTakeFirstOrThrow()
   const username = `caseload${uniqueTag().toLowerCase()}`
-  const user = await t.db.insertInto('app_user').values({ username, display_name: 'Caseload Officer', role: 'iom_officer', password_hash: demo.password_hash }).returning('id').executeTakeFirstOrThrow()
+  const user = await t.db
+    .insertInto('app_user')
+    .values({ username, display_name: 'Caseload Officer', role: 'iom_officer', password_hash: demo.password_hash })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   officerId = user.id
   await t.db.insertInto('user_area').values({ user_id: user.id, area_id: bcu.id }).execute()
   for (let i = 0; i < caseloadSize; i++) {
@@ -37,11 +45,24 @@ afterAll(async () => {
   await t.close()
 })
 
-const peopleOn = (html: string) => [...html.matchAll(/<td class="govuk-table__cell"><a class="govuk-link" href="\/people\/([0-9a-f-]{36})"/g)].map((m) => m[1]!)
-const rowsOf = (html: string) => tablesOf(html).find((table) => table.caption.startsWith('People you are lead officer for'))?.rows ?? []
+const peopleOn = (html: string) =>
+  [...html.matchAll(/<td class="govuk-table__cell"><a class="govuk-link" href="\/people\/([0-9a-f-]{36})"/g)].map(
+    (m) => m[1]!,
+  )
+const rowsOf = (html: string) =>
+  tablesOf(html).find((table) => table.caption.startsWith('People you are lead officer for'))?.rows ?? []
 
 async function lastCaseloadAudit() {
-  const row = await (await sealed(t.db)).selectFrom('audit_event').select('detail').where('event', '=', 'caseload.viewed').where('actor_user_id', '=', officerId).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()
+  const row = await (
+    await sealed(t.db)
+  )
+    .selectFrom('audit_event')
+    .select('detail')
+    .where('event', '=', 'caseload.viewed')
+    .where('actor_user_id', '=', officerId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirstOrThrow()
   return (row.detail as { personIds: string[] }).personIds
 }
 
@@ -72,10 +93,24 @@ describe('my caseload, a page at a time', () => {
   })
 
   it('answers a page past the last with page not found, and a page that is not a whole number from 1 with 400', async () => {
-    const before = await (await sealed(t.db)).selectFrom('audit_event').select((eb) => eb.fn.countAll<string>().as('n')).where('actor_user_id', '=', officerId).where('event', '=', 'caseload.viewed').executeTakeFirstOrThrow()
+    const before = await (
+      await sealed(t.db)
+    )
+      .selectFrom('audit_event')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('actor_user_id', '=', officerId)
+      .where('event', '=', 'caseload.viewed')
+      .executeTakeFirstOrThrow()
     await officer.agent.get('/caseload?page=3').expect(404)
     for (const bad of ['0', 'abc', '-1', '1.5', '999999']) await officer.agent.get(`/caseload?page=${bad}`).expect(400)
-    const after = await (await sealed(t.db)).selectFrom('audit_event').select((eb) => eb.fn.countAll<string>().as('n')).where('actor_user_id', '=', officerId).where('event', '=', 'caseload.viewed').executeTakeFirstOrThrow()
+    const after = await (
+      await sealed(t.db)
+    )
+      .selectFrom('audit_event')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('actor_user_id', '=', officerId)
+      .where('event', '=', 'caseload.viewed')
+      .executeTakeFirstOrThrow()
     expect(after.n).toBe(before.n)
   })
 })

@@ -19,7 +19,19 @@ afterAll(async () => {
   await t.close()
 })
 
-const header = ['pnc_id', 'surname', 'forenames', 'date_of_birth', 'programme', 'tier', 'status', 'area', 'ward', 'lead_officer', 'adopted_on']
+const header = [
+  'pnc_id',
+  'surname',
+  'forenames',
+  'date_of_birth',
+  'programme',
+  'tier',
+  'status',
+  'area',
+  'ward',
+  'lead_officer',
+  'adopted_on',
+]
 
 /** RFC 4180: quoted fields may hold commas, quotes (doubled) and line breaks. */
 function parseCsv(text: string): string[][] {
@@ -57,25 +69,41 @@ async function openMembershipsInEastArea(): Promise<number> {
       from cohort_membership m
       join person p on p.id = m.person_id
       join area a on a.id = p.area_id
-     where m.status <> 'ended' and (a.code = 'EA' or a.parent_id = (select id from area where code = 'EA'))`.execute(t.db)
+     where m.status <> 'ended' and (a.code = 'EA' or a.parent_id = (select id from area where code = 'EA'))`.execute(
+    t.db,
+  )
   return Number(result.rows[0]?.n)
 }
 
-async function disclosures(): Promise<{ event: string; recipients: string | null; actor_username: string | null; detail: unknown }[]> {
-  return (await sealed(t.db)).selectFrom('audit_event').select(['event', 'recipients', 'actor_username', 'detail']).where('category', '=', 'disclosure').orderBy('id').execute()
+async function disclosures(): Promise<
+  { event: string; recipients: string | null; actor_username: string | null; detail: unknown }[]
+> {
+  return (await sealed(t.db))
+    .selectFrom('audit_event')
+    .select(['event', 'recipients', 'actor_username', 'detail'])
+    .where('category', '=', 'disclosure')
+    .orderBy('id')
+    .execute()
 }
 
 describe('exporting the cohort as CSV', () => {
   it('gives a header row and one row per open membership in scope, marked OFFICIAL-SENSITIVE in its file name', async () => {
     const member = await createPerson(t.db, { forenames: 'Nathan' })
     const ended = await createPerson(t.db)
-    await createMembership(t.db, { personId: member.id, leadOfficerId: users.iom, tier: 'green', programme: 'iom_free' })
+    await createMembership(t.db, {
+      personId: member.id,
+      leadOfficerId: users.iom,
+      tier: 'green',
+      programme: 'iom_free',
+    })
     await createMembership(t.db, { personId: ended.id, leadOfficerId: users.iom, status: 'ended' })
 
     const response = await supervisor.agent.get('/cohorts/export.csv').expect(200)
 
     expect(response.headers['content-type']).toMatch(/^text\/csv/)
-    expect(response.headers['content-disposition']).toMatch(/attachment; filename="cohort-\d{4}-\d{2}-\d{2}-OFFICIAL-SENSITIVE\.csv"/)
+    expect(response.headers['content-disposition']).toMatch(
+      /attachment; filename="cohort-\d{4}-\d{2}-\d{2}-OFFICIAL-SENSITIVE\.csv"/,
+    )
     const rows = parseCsv(response.text)
     expect(rows[0]).toEqual(header)
     const data = rows.slice(1)
@@ -83,12 +111,24 @@ describe('exporting the cohort as CSV', () => {
     expect(data.every((r) => r.length === header.length)).toBe(true)
     const mine = data.filter((r) => r[0] === member.pnc_id)
     expect(mine).toHaveLength(1)
-    expect(mine[0]).toMatchObject({ 1: member.surname, 2: 'Nathan', 3: member.date_of_birth, 4: 'iom_free', 5: 'green', 6: 'active', 7: 'Havering' })
+    expect(mine[0]).toMatchObject({
+      1: member.surname,
+      2: 'Nathan',
+      3: member.date_of_birth,
+      4: 'iom_free',
+      5: 'green',
+      6: 'active',
+      7: 'Havering',
+    })
     expect(data.some((r) => r[0] === ended.pnc_id)).toBe(false)
   })
 
   it('neutralises values a spreadsheet would run as formulas, keeping the text', async () => {
-    const hostile = await createPerson(t.db, { surname: '=HYPERLINK("http://example.invalid/x","Click")', forenames: '@SUM(1+1)', address: null })
+    const hostile = await createPerson(t.db, {
+      surname: '=HYPERLINK("http://example.invalid/x","Click")',
+      forenames: '@SUM(1+1)',
+      address: null,
+    })
     const plusMinus = await createPerson(t.db, { surname: '+44 7700 900123', forenames: '-2+3' })
     await createMembership(t.db, { personId: hostile.id, leadOfficerId: users.iom })
     await createMembership(t.db, { personId: plusMinus.id, leadOfficerId: users.iom })
@@ -123,9 +163,17 @@ describe('exporting the cohort as CSV', () => {
 
   it('filters narrow the export, and an unknown filter is refused without a disclosure', async () => {
     const red = await createPerson(t.db)
-    await createMembership(t.db, { personId: red.id, leadOfficerId: users.supervisor, tier: 'red', programme: 'iom_flex' })
+    await createMembership(t.db, {
+      personId: red.id,
+      leadOfficerId: users.supervisor,
+      tier: 'red',
+      programme: 'iom_flex',
+    })
 
-    const filtered = parseCsv((await supervisor.agent.get('/cohorts/export.csv').query({ tier: 'red', programme: 'iom_flex' }).expect(200)).text)
+    const filtered = parseCsv(
+      (await supervisor.agent.get('/cohorts/export.csv').query({ tier: 'red', programme: 'iom_flex' }).expect(200))
+        .text,
+    )
     expect(filtered.slice(1).every((r) => r[4] === 'iom_flex' && r[5] === 'red')).toBe(true)
     expect(filtered.some((r) => r[0] === red.pnc_id)).toBe(true)
 

@@ -44,13 +44,19 @@ afterAll(async () => {
 })
 
 const numRuns = 25
-const valid = (spec: Record<string, FieldSpec>) => Object.assign({}, ...Object.values(spec).map((s) => s.valid)) as FormData
+const valid = (spec: Record<string, FieldSpec>) =>
+  Object.assign({}, ...Object.values(spec).map((s) => s.valid)) as FormData
 
 /**
  * A hostile form gets a 400 with a message, echoes nothing unescaped, and writes nothing.
  * (Showing a referral again is itself logged as a consultation; only writes are compared.)
  */
-async function expectRefused(session: { agent: Agent; csrf: string }, path: string, form: FormData, state: () => Promise<unknown>) {
+async function expectRefused(
+  session: { agent: Agent; csrf: string },
+  path: string,
+  form: FormData,
+  state: () => Promise<unknown>,
+) {
   const snapshot = async () => ({
     ...(await rowCounts(t.db, ['referral', 'cohort_membership', 'membership_event'])),
     writes: await writeAuditCount(t.db),
@@ -67,8 +73,14 @@ async function expectRefused(session: { agent: Agent; csrf: string }, path: stri
 function referralSpec(sources: string[]): Record<string, FieldSpec> {
   return {
     programme: { valid: { programme: 'iom_free' }, hostile: field('programme', notOneOf(programmes)) },
-    source: { valid: { source: 'custody' }, hostile: field('source', fc.oneof(notOneOf(sources), hostileText(40, { required: true }))) },
-    reason: { valid: { reason: 'Repeat shoplifting to fund crack use' }, hostile: field('reason', hostileText(2000, { required: true })) },
+    source: {
+      valid: { source: 'custody' },
+      hostile: field('source', fc.oneof(notOneOf(sources), hostileText(40, { required: true }))),
+    },
+    reason: {
+      valid: { reason: 'Repeat shoplifting to fund crack use' },
+      hostile: field('reason', hostileText(2000, { required: true })),
+    },
   }
 }
 
@@ -83,20 +95,38 @@ function acceptSpec(): Record<string, FieldSpec> {
     tier: { valid: { tier: 'amber' }, hostile: field('tier', notOneOf(tiers)) },
     score: { valid: { score: '17' }, hostile: field('score', hostileScore) },
     method: { valid: { method: 'rfg' }, hostile: field('method', notOneOf(selectionMethods)) },
-    scoreDate: { valid: dateFields('scoreDate', todayInLondon()), hostile: hostileDate('scoreDate', { notFuture: true, required: true }) },
-    leadOfficerId: { valid: { leadOfficerId: users.iom }, hostile: field('leadOfficerId', fc.oneof(notAUuid(), fc.uuid(), fc.constant(users.cid))) },
+    scoreDate: {
+      valid: dateFields('scoreDate', todayInLondon()),
+      hostile: hostileDate('scoreDate', { notFuture: true, required: true }),
+    },
+    leadOfficerId: {
+      valid: { leadOfficerId: users.iom },
+      hostile: field('leadOfficerId', fc.oneof(notAUuid(), fc.uuid(), fc.constant(users.cid))),
+    },
     version: { valid: { version: '1' }, hostile: field('version', hostileVersion) },
   }
 }
 
 function eventSpec(): Record<string, FieldSpec> {
   return {
-    kind: { valid: { kind: 'tier_changed' }, hostile: field('kind', notOneOf(['in_custody', 'released', 'tier_changed', 'lead_officer_changed', 'deselected'])) },
-    eventDate: { valid: dateFields('eventDate', todayInLondon()), hostile: hostileDate('eventDate', { notFuture: true, required: true }) },
+    kind: {
+      valid: { kind: 'tier_changed' },
+      hostile: field(
+        'kind',
+        notOneOf(['in_custody', 'released', 'tier_changed', 'lead_officer_changed', 'deselected']),
+      ),
+    },
+    eventDate: {
+      valid: dateFields('eventDate', todayInLondon()),
+      hostile: hostileDate('eventDate', { notFuture: true, required: true }),
+    },
     tier: { valid: { tier: 'red' }, hostile: field('tier', notOneOf(tiers, { emptyAllowed: true })) },
     // For a tier change these are not used, so only values no form could send are hostile.
     leadOfficerId: { valid: { leadOfficerId: '' }, hostile: field('leadOfficerId', notAUuid({ emptyAllowed: true })) },
-    deselectionReason: { valid: { deselectionReason: '' }, hostile: field('deselectionReason', fc.oneof(withControlCharacter, overLong(40), repeated)) },
+    deselectionReason: {
+      valid: { deselectionReason: '' },
+      hostile: field('deselectionReason', fc.oneof(withControlCharacter, overLong(40), repeated)),
+    },
     eventNote: { valid: { eventNote: '' }, hostile: field('eventNote', hostileText(1000, { required: false })) },
     version: { valid: { version: '1' }, hostile: field('version', hostileVersion) },
   }
@@ -107,7 +137,9 @@ describe('hostile input to the referral and cohort forms', () => {
     const person = await createPerson(t.db)
     const sources = (await t.db.selectFrom('referral_source').select('code').execute()).map((s) => s.code)
     await fc.assert(
-      fc.asyncProperty(hostileForm(referralSpec(sources)), (form) => expectRefused(iom, `/people/${person.id}/referrals`, form, async () => null)),
+      fc.asyncProperty(hostileForm(referralSpec(sources)), (form) =>
+        expectRefused(iom, `/people/${person.id}/referrals`, form, async () => null),
+      ),
       { numRuns },
     )
   })
@@ -115,9 +147,12 @@ describe('hostile input to the referral and cohort forms', () => {
   it('accepting a referral: any hostile field gets 400 with a message, the referral stays pending and nobody is adopted', async () => {
     const person = await createPerson(t.db)
     const referral = await createReferral(t.db, { personId: person.id, referredBy: users.iom })
-    const referralState = () => t.db.selectFrom('referral').selectAll().where('id', '=', referral.id).executeTakeFirstOrThrow()
+    const referralState = () =>
+      t.db.selectFrom('referral').selectAll().where('id', '=', referral.id).executeTakeFirstOrThrow()
     await fc.assert(
-      fc.asyncProperty(hostileForm(acceptSpec()), (form) => expectRefused(supervisor, `/referrals/${referral.id}/accept`, form, referralState)),
+      fc.asyncProperty(hostileForm(acceptSpec()), (form) =>
+        expectRefused(supervisor, `/referrals/${referral.id}/accept`, form, referralState),
+      ),
       { numRuns },
     )
     expect((await referralState()).status).toBe('pending')
@@ -126,9 +161,12 @@ describe('hostile input to the referral and cohort forms', () => {
   it('recording a membership change: any hostile field gets 400 with a message and the history and membership are unchanged', async () => {
     const person = await createPerson(t.db)
     const membership = await createMembership(t.db, { personId: person.id, leadOfficerId: users.iom, tier: 'green' })
-    const membershipState = () => t.db.selectFrom('cohort_membership').selectAll().where('id', '=', membership.id).executeTakeFirstOrThrow()
+    const membershipState = () =>
+      t.db.selectFrom('cohort_membership').selectAll().where('id', '=', membership.id).executeTakeFirstOrThrow()
     await fc.assert(
-      fc.asyncProperty(hostileForm(eventSpec()), (form) => expectRefused(iom, `/memberships/${membership.id}/events`, form, membershipState)),
+      fc.asyncProperty(hostileForm(eventSpec()), (form) =>
+        expectRefused(iom, `/memberships/${membership.id}/events`, form, membershipState),
+      ),
       { numRuns },
     )
   })

@@ -30,8 +30,10 @@ afterAll(async () => {
   await t.close()
 })
 
-const referralRow = (id: string) => t.db.selectFrom('referral').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
-const membershipsOf = (personId: string) => t.db.selectFrom('cohort_membership').selectAll().where('person_id', '=', personId).execute()
+const referralRow = (id: string) =>
+  t.db.selectFrom('referral').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+const membershipsOf = (personId: string) =>
+  t.db.selectFrom('cohort_membership').selectAll().where('person_id', '=', personId).execute()
 
 function acceptForm(version: string, changes: FormData = {}): FormData {
   return {
@@ -63,7 +65,13 @@ describe('referring a person to the panel', () => {
     expect(response.status).toBe(303)
     expect(response.headers.location).toBe(`/people/${person.id}`)
     const [referral] = await t.db.selectFrom('referral').selectAll().where('person_id', '=', person.id).execute()
-    expect(referral).toMatchObject({ programme: 'iom_fixed', source: 'probation', status: 'pending', referred_by: users.iom, version: 1 })
+    expect(referral).toMatchObject({
+      programme: 'iom_fixed',
+      source: 'probation',
+      status: 'pending',
+      referred_by: users.iom,
+      version: 1,
+    })
     const collected = (await auditRowsFor(t.db, person.id)).filter((a) => a.category === 'collection')
     expect(collected.map((a) => a.event)).toEqual(['referral.created'])
 
@@ -96,11 +104,27 @@ describe('referring a person to the panel', () => {
       ended_on: null,
     })
     expect(Number(membership!.selection_score)).toBe(42.5)
-    const events = await t.db.selectFrom('membership_event').selectAll().where('membership_id', '=', membership!.id).execute()
+    const events = await t.db
+      .selectFrom('membership_event')
+      .selectAll()
+      .where('membership_id', '=', membership!.id)
+      .execute()
     expect(events).toHaveLength(1)
-    expect(events[0]).toMatchObject({ kind: 'adopted', event_date: todayInLondon(), tier: 'red', lead_officer_id: users.iom, recorded_by: users.supervisor })
-    expect(await referralRow(referral.id)).toMatchObject({ status: 'accepted', decided_by: users.supervisor, version: 2 })
-    expect((await auditRowsFor(t.db, person.id)).filter((a) => a.category === 'collection').map((a) => a.event)).toEqual(['referral.accepted'])
+    expect(events[0]).toMatchObject({
+      kind: 'adopted',
+      event_date: todayInLondon(),
+      tier: 'red',
+      lead_officer_id: users.iom,
+      recorded_by: users.supervisor,
+    })
+    expect(await referralRow(referral.id)).toMatchObject({
+      status: 'accepted',
+      decided_by: users.supervisor,
+      version: 2,
+    })
+    expect(
+      (await auditRowsFor(t.db, person.id)).filter((a) => a.category === 'collection').map((a) => a.event),
+    ).toEqual(['referral.accepted'])
 
     const list = await supervisor.agent.get('/referrals').expect(200)
     expect(list.text).not.toContain(`/referrals/${referral.id}"`)
@@ -112,10 +136,17 @@ describe('referring a person to the panel', () => {
     const person = await createPerson(t.db)
     const referral = await createReferral(t.db, { personId: person.id, referredBy: users.iom })
 
-    const response = await postForm(supervisor, `/referrals/${referral.id}/decline`, { declineReason: 'Below the threshold for the fixed cohort', version: '1' })
+    const response = await postForm(supervisor, `/referrals/${referral.id}/decline`, {
+      declineReason: 'Below the threshold for the fixed cohort',
+      version: '1',
+    })
 
     expect(response.status).toBe(303)
-    expect(await referralRow(referral.id)).toMatchObject({ status: 'declined', decline_reason: 'Below the threshold for the fixed cohort', decided_by: users.supervisor })
+    expect(await referralRow(referral.id)).toMatchObject({
+      status: 'declined',
+      decline_reason: 'Below the threshold for the fixed cohort',
+      decided_by: users.supervisor,
+    })
     expect(await membershipsOf(person.id)).toEqual([])
     const page = await iom.agent.get(`/people/${person.id}`).expect(200)
     expect(page.text).toContain('Below the threshold for the fixed cohort')
@@ -125,10 +156,15 @@ describe('referring a person to the panel', () => {
     const person = await createPerson(t.db)
     const referral = await createReferral(t.db, { personId: person.id, referredBy: users.iom })
 
-    const response = await postForm(supervisor, `/referrals/${referral.id}/decline`, { declineReason: '   ', version: '1' })
+    const response = await postForm(supervisor, `/referrals/${referral.id}/decline`, {
+      declineReason: '   ',
+      version: '1',
+    })
 
     expect(response.status).toBe(400)
-    expect(errorSummaryLinks(response.text)).toEqual([{ href: '#declineReason', text: 'Enter why the referral is declined' }])
+    expect(errorSummaryLinks(response.text)).toEqual([
+      { href: '#declineReason', text: 'Enter why the referral is declined' },
+    ])
     expect((await referralRow(referral.id)).status).toBe('pending')
   })
 
@@ -139,7 +175,10 @@ describe('referring a person to the panel', () => {
     await iom.agent.get('/referrals').expect(403)
     await iom.agent.get(`/referrals/${referral.id}`).expect(403)
     await postForm(iom, `/referrals/${referral.id}/accept`, acceptForm('1')).expect(403)
-    await postForm(iom, `/referrals/${referral.id}/decline`, { declineReason: 'Not for me to decide', version: '1' }).expect(403)
+    await postForm(iom, `/referrals/${referral.id}/decline`, {
+      declineReason: 'Not for me to decide',
+      version: '1',
+    }).expect(403)
 
     expect(await referralRow(referral.id)).toMatchObject({ status: 'pending', version: 1, decided_by: null })
     expect(await membershipsOf(person.id)).toEqual([])
@@ -150,7 +189,10 @@ describe('referring a person to the panel', () => {
     const referral = await createReferral(t.db, { personId: person.id, referredBy: users.iom })
     await postForm(supervisor, `/referrals/${referral.id}/accept`, acceptForm('1')).expect(303)
 
-    const late = await postForm(supervisor, `/referrals/${referral.id}/decline`, { declineReason: 'Changed our minds', version: '1' })
+    const late = await postForm(supervisor, `/referrals/${referral.id}/decline`, {
+      declineReason: 'Changed our minds',
+      version: '1',
+    })
 
     expect(late.status).toBe(409)
     expect(await referralRow(referral.id)).toMatchObject({ status: 'accepted', decline_reason: null })
@@ -172,9 +214,15 @@ describe('referring a person to the panel', () => {
     expect(await rowCounts(t.db, ['cohort_membership', 'membership_event'])).toEqual(before)
 
     // Referring again through the form is refused up front.
-    const again = await postForm(iom, `/people/${person.id}/referrals`, { programme: 'iom_flex', source: 'custody', reason: 'Again' })
+    const again = await postForm(iom, `/people/${person.id}/referrals`, {
+      programme: 'iom_flex',
+      source: 'custody',
+      reason: 'Again',
+    })
     expect(again.status).toBe(400)
-    expect(errorSummaryLinks(again.text)).toEqual([{ href: '#programme', text: 'This person is already on that programme' }])
+    expect(errorSummaryLinks(again.text)).toEqual([
+      { href: '#programme', text: 'This person is already on that programme' },
+    ])
   })
 
   it('a blank selection score is refused, not stored as zero', async () => {
@@ -194,7 +242,11 @@ describe('referring a person to the panel', () => {
     const person = await createPerson(t.db)
     const referral = await createReferral(t.db, { personId: person.id, referredBy: users.iom })
 
-    const response = await postForm(supervisor, `/referrals/${referral.id}/accept`, acceptForm('1', { leadOfficerId: users.cid }))
+    const response = await postForm(
+      supervisor,
+      `/referrals/${referral.id}/accept`,
+      acceptForm('1', { leadOfficerId: users.cid }),
+    )
 
     expect(response.status).toBe(400)
     expect(errorSummaryLinks(response.text)[0]?.href).toBe('#leadOfficerId')

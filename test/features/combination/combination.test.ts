@@ -16,7 +16,15 @@ import { headingOf, tableCaptioned } from '../../helpers/html.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 import { seedPersonInEveryTable } from '../retention/personDataSupport.ts'
-import { combinationAudit, combinationOf, combine, combineForm, personFields, reverse, rowsOf } from './combinationSupport.ts'
+import {
+  combinationAudit,
+  combinationOf,
+  combine,
+  combineForm,
+  personFields,
+  reverse,
+  rowsOf,
+} from './combinationSupport.ts'
 
 let t: TestApp
 let supervisor: { agent: Agent; csrf: string }
@@ -33,26 +41,57 @@ afterAll(async () => {
   await t.close()
 })
 
-const everyWrite = ['person', 'person_alias', 'person_combination', 'person_combination_change', 'contact', 'cohort_membership'] as const
+const everyWrite = [
+  'person',
+  'person_alias',
+  'person_combination',
+  'person_combination_change',
+  'contact',
+  'cohort_membership',
+] as const
 const snapshot = async () => ({ ...(await rowCounts(t.db, everyWrite)), writes: await writeAuditCount(t.db) })
 const total = (rows: Record<string, string[]>) => Object.values(rows).reduce((n, ids) => n + ids.length, 0)
 
 describe('finding the duplicate and checking both records', () => {
   it('finds the duplicate by its PNC ID and shows both records side by side, logging one consultation', async () => {
     const keep = await createPerson(t.db, { forenames: 'Jordan', pnc_id: null })
-    const duplicate = await createPerson(t.db, { surname: keep.surname, forenames: 'Jordan', date_of_birth: keep.date_of_birth })
+    const duplicate = await createPerson(t.db, {
+      surname: keep.surname,
+      forenames: 'Jordan',
+      date_of_birth: keep.date_of_birth,
+    })
     const since = await lastAuditId(t.db)
-    const page = await supervisor.agent.get(`/people/${keep.id}/combine?duplicate=${encodeURIComponent(duplicate.pnc_id!)}`).expect(200)
+    const page = await supervisor.agent
+      .get(`/people/${keep.id}/combine?duplicate=${encodeURIComponent(duplicate.pnc_id!)}`)
+      .expect(200)
     expect(headingOf(page.text)).toBe('Check before combining these records')
     const pair = tableCaptioned(page.text, 'The two records')
-    expect(pair.rows.find((r) => r[0] === 'PNC ID')).toEqual(['PNC ID', 'Not known', `${duplicate.pnc_id} Different`, duplicate.pnc_id])
-    const rows = await (await sealed(t.db)).selectFrom('audit_event').select(['category', 'person_id', 'detail']).where('id', '>', since).execute()
-    expect(rows).toEqual([{ category: 'consultation', person_id: keep.id, detail: { page: 'combine-check', otherPersonId: duplicate.id } }])
+    expect(pair.rows.find((r) => r[0] === 'PNC ID')).toEqual([
+      'PNC ID',
+      'Not known',
+      `${duplicate.pnc_id} Different`,
+      duplicate.pnc_id,
+    ])
+    const rows = await (
+      await sealed(t.db)
+    )
+      .selectFrom('audit_event')
+      .select(['category', 'person_id', 'detail'])
+      .where('id', '>', since)
+      .execute()
+    expect(rows).toEqual([
+      { category: 'consultation', person_id: keep.id, detail: { page: 'combine-check', otherPersonId: duplicate.id } },
+    ])
   })
 
   it('lists likely duplicates by name and date of birth on the first page', async () => {
     const keep = await createPerson(t.db, { forenames: 'Casey' })
-    const duplicate = await createPerson(t.db, { surname: keep.surname, forenames: 'Casey', date_of_birth: keep.date_of_birth, pnc_id: null })
+    const duplicate = await createPerson(t.db, {
+      surname: keep.surname,
+      forenames: 'Casey',
+      date_of_birth: keep.date_of_birth,
+      pnc_id: null,
+    })
     const page = await supervisor.agent.get(`/people/${keep.id}/combine`).expect(200)
     expect(headingOf(page.text)).toBe('Combine with a duplicate record')
     expect(page.text).toContain(`/people/${keep.id}/combine?duplicate=${duplicate.id}`)
@@ -63,7 +102,9 @@ describe('finding the duplicate and checking both records', () => {
     const outside = await createOutsideArea(t.db)
     const elsewhere = await createPerson(t.db, { area_id: outside.boroughId })
     for (const query of ['not-an-id', elsewhere.pnc_id!, elsewhere.id, keep.id]) {
-      const page = await supervisor.agent.get(`/people/${keep.id}/combine?duplicate=${encodeURIComponent(query)}`).expect(400)
+      const page = await supervisor.agent
+        .get(`/people/${keep.id}/combine?duplicate=${encodeURIComponent(query)}`)
+        .expect(400)
       expect(errorSummaryLinks(page.text).map((l) => l.href)).toEqual(['#duplicate'])
     }
   })
@@ -73,7 +114,12 @@ describe('finding the duplicate and checking both records', () => {
     const duplicate = await createPerson(t.db, { restricted: true })
     const url = `/people/${keep.id}/combine?duplicate=${duplicate.id}`
     expect(headingOf((await supervisor.agent.get(url).expect(200)).text)).toBe('The duplicate record is restricted')
-    await postForm(supervisor, `/restricted-records/access`, { via: 'person', recordId: duplicate.id, purpose: 'supervision_or_audit', purposeDetail: 'Checking a duplicate' }).expect(303)
+    await postForm(supervisor, `/restricted-records/access`, {
+      via: 'person',
+      recordId: duplicate.id,
+      purpose: 'supervision_or_audit',
+      purposeDetail: 'Checking a duplicate',
+    }).expect(303)
     expect(headingOf((await supervisor.agent.get(url).expect(200)).text)).toBe('Check before combining these records')
   })
 })
@@ -84,7 +130,10 @@ describe('combining two records', () => {
     const keep = await createPerson(t.db, { pnc_id: null, cro_number: null, forenames: 'Sam' })
     const before = await rowsOf(t.db, duplicate.personId)
     const oldFields = await personFields(t.db, duplicate.personId)
-    expect(Object.values(before).every((ids) => ids.length > 0), 'the duplicate has a row in every table').toBe(true)
+    expect(
+      Object.values(before).every((ids) => ids.length > 0),
+      'the duplicate has a row in every table',
+    ).toBe(true)
     const since = await lastAuditId(t.db)
 
     expect((await combine(t.db, supervisor, keep.id, duplicate.personId)).headers.location).toBe(`/people/${keep.id}`)
@@ -92,13 +141,27 @@ describe('combining two records', () => {
     const after = { keep: await rowsOf(t.db, keep.id), merged: await rowsOf(t.db, duplicate.personId) }
     expect(total(after.merged)).toBe(0)
     for (const [ref, ids] of Object.entries(before)) expect(after.keep[ref], ref).toEqual(expect.arrayContaining(ids))
-    expect(await personFields(t.db, keep.id)).toMatchObject({ pnc_id: oldFields.pnc_id, cro_number: oldFields.cro_number })
-    expect(await personFields(t.db, duplicate.personId)).toMatchObject({ pnc_id: null, cro_number: null, combined_into: keep.id })
-    const aliases = await t.db.selectFrom('person_alias').select(['surname', 'forenames']).where('person_id', '=', keep.id).execute()
+    expect(await personFields(t.db, keep.id)).toMatchObject({
+      pnc_id: oldFields.pnc_id,
+      cro_number: oldFields.cro_number,
+    })
+    expect(await personFields(t.db, duplicate.personId)).toMatchObject({
+      pnc_id: null,
+      cro_number: null,
+      combined_into: keep.id,
+    })
+    const aliases = await t.db
+      .selectFrom('person_alias')
+      .select(['surname', 'forenames'])
+      .where('person_id', '=', keep.id)
+      .execute()
     expect(aliases).toContainEqual({ surname: oldFields.surname, forenames: oldFields.forenames })
 
     const audit = await combinationAudit(t.db, since)
-    expect(audit.map((a) => [a.event, a.person_id])).toEqual([['person.combined', keep.id], ['person.combined', duplicate.personId]])
+    expect(audit.map((a) => [a.event, a.person_id])).toEqual([
+      ['person.combined', keep.id],
+      ['person.combined', duplicate.personId],
+    ])
     expect(audit[0]?.detail).toMatchObject({ survivorId: keep.id, mergedId: duplicate.personId })
 
     // The merged record's address says where it went; its forms are gone; searches find the kept record.
@@ -116,9 +179,17 @@ describe('combining two records', () => {
     const keep = await createPerson(t.db, { forenames: 'Joanne' })
     await supervisor.agent.get(`/people/${duplicate.id}`).expect(200) // a consultation of the duplicate
     await combine(t.db, supervisor, keep.id, duplicate.id)
-    const aboutEither = await (await sealed(t.db)).selectFrom('audit_event').select('id').where('person_id', 'in', [keep.id, duplicate.id]).execute()
+    const aboutEither = await (
+      await sealed(t.db)
+    )
+      .selectFrom('audit_event')
+      .select('id')
+      .where('person_id', 'in', [keep.id, duplicate.id])
+      .execute()
 
-    const pack = JSON.parse((await supervisor.agent.get(`/people/${keep.id}/subject-access.json`).expect(200)).text) as {
+    const pack = JSON.parse(
+      (await supervisor.agent.get(`/people/${keep.id}/subject-access.json`).expect(200)).text,
+    ) as {
       person_combination: { survivor_id: string; merged_id: string }[]
       access_log: { event: string }[]
     }
@@ -130,10 +201,28 @@ describe('combining two records', () => {
 
   it('keeps an alias once: one the kept record already has stays with the duplicate', async () => {
     const keep = await createPerson(t.db)
-    const duplicate = await createPerson(t.db, { surname: keep.surname, forenames: keep.forenames, date_of_birth: keep.date_of_birth })
-    await t.db.insertInto('person_alias').values([{ person_id: keep.id, surname: 'Dee', forenames: 'Jay' }, { person_id: duplicate.id, surname: 'DEE', forenames: 'jay' }, { person_id: duplicate.id, surname: 'Smithers', forenames: 'Jay' }]).execute()
+    const duplicate = await createPerson(t.db, {
+      surname: keep.surname,
+      forenames: keep.forenames,
+      date_of_birth: keep.date_of_birth,
+    })
+    await t.db
+      .insertInto('person_alias')
+      .values([
+        { person_id: keep.id, surname: 'Dee', forenames: 'Jay' },
+        { person_id: duplicate.id, surname: 'DEE', forenames: 'jay' },
+        { person_id: duplicate.id, surname: 'Smithers', forenames: 'Jay' },
+      ])
+      .execute()
     await combine(t.db, supervisor, keep.id, duplicate.id)
-    const names = (await t.db.selectFrom('person_alias').select(['surname']).where('person_id', '=', keep.id).orderBy('surname').execute()).map((a) => a.surname)
+    const names = (
+      await t.db
+        .selectFrom('person_alias')
+        .select(['surname'])
+        .where('person_id', '=', keep.id)
+        .orderBy('surname')
+        .execute()
+    ).map((a) => a.surname)
     // Not "DEE" twice, and not the duplicate's own name, which is the kept record's name too.
     expect(names).toEqual(['Dee', 'Smithers'])
   })
@@ -148,7 +237,9 @@ describe('combining two records', () => {
     expect(page.text).not.toContain('Combine records</button>')
     const before = await snapshot()
     const refused = await combine(t.db, supervisor, keep.id, duplicate.id, 400)
-    expect(errorSummaryLinks(refused.text)[0]?.text).toBe('Both records are on IOM Fixed. End one of the memberships before combining.')
+    expect(errorSummaryLinks(refused.text)[0]?.text).toBe(
+      'Both records are on IOM Fixed. End one of the memberships before combining.',
+    )
     expect(await snapshot()).toEqual(before)
   })
 
@@ -156,8 +247,14 @@ describe('combining two records', () => {
     const keep = await createPerson(t.db)
     const duplicate = await createPerson(t.db)
     const before = await snapshot()
-    const page = await postForm(supervisor, `/people/${keep.id}/combine`, await combineForm(t.db, keep.id, duplicate.id, { reason: 'Same <b>custody</b> photo', confirmSamePerson: [] })).expect(400)
-    expect(errorSummaryLinks(page.text)).toEqual([{ href: '#confirmSamePerson', text: 'Confirm that both records are about the same person' }])
+    const page = await postForm(
+      supervisor,
+      `/people/${keep.id}/combine`,
+      await combineForm(t.db, keep.id, duplicate.id, { reason: 'Same <b>custody</b> photo', confirmSamePerson: [] }),
+    ).expect(400)
+    expect(errorSummaryLinks(page.text)).toEqual([
+      { href: '#confirmSamePerson', text: 'Confirm that both records are about the same person' },
+    ])
     expect(page.text).toContain('Same &lt;b&gt;custody&lt;/b&gt; photo')
     expect(await snapshot()).toEqual(before)
   })
@@ -166,7 +263,11 @@ describe('combining two records', () => {
     const keep = await createPerson(t.db)
     const duplicate = await createPerson(t.db)
     const form = await combineForm(t.db, keep.id, duplicate.id)
-    await t.db.updateTable('person').set({ address: '1 New Road, Romford', version: 2 }).where('id', '=', duplicate.id).execute()
+    await t.db
+      .updateTable('person')
+      .set({ address: '1 New Road, Romford', version: 2 })
+      .where('id', '=', duplicate.id)
+      .execute()
     const before = await snapshot()
     const page = await postForm(supervisor, `/people/${keep.id}/combine`, form).expect(409)
     expect(headingOf(page.text)).toBe('One of the records has changed')
@@ -184,8 +285,12 @@ describe('who may combine', () => {
     const before = await snapshot()
     await postForm(iom, `/people/${keep.id}/combine`, await combineForm(t.db, keep.id, duplicate.id)).expect(403)
     expect(await snapshot()).toEqual(before)
-    expect((await iom.agent.get(`/people/${keep.id}`).expect(200)).text).not.toContain('Combine with a duplicate record')
-    expect((await supervisor.agent.get(`/people/${keep.id}`).expect(200)).text).toContain('Combine with a duplicate record')
+    expect((await iom.agent.get(`/people/${keep.id}`).expect(200)).text).not.toContain(
+      'Combine with a duplicate record',
+    )
+    expect((await supervisor.agent.get(`/people/${keep.id}`).expect(200)).text).toContain(
+      'Combine with a duplicate record',
+    )
   })
 
   it('answers 404 for a record outside the supervisor’s areas, whichever side it is on', async () => {
@@ -195,7 +300,11 @@ describe('who may combine', () => {
     await supervisor.agent.get(`/people/${elsewhere.id}/combine`).expect(404)
     const before = await snapshot()
     await postForm(supervisor, `/people/${mine.id}/combine`, await combineForm(t.db, mine.id, elsewhere.id)).expect(404)
-    await postForm(supervisor, `/people/${elsewhere.id}/combine`, await combineForm(t.db, elsewhere.id, mine.id)).expect(404)
+    await postForm(
+      supervisor,
+      `/people/${elsewhere.id}/combine`,
+      await combineForm(t.db, elsewhere.id, mine.id),
+    ).expect(404)
     expect(await snapshot()).toEqual(before)
   })
 })
@@ -208,12 +317,21 @@ describe('reversing a combination', () => {
     const fields = { keep: await personFields(t.db, keep.id), merged: await personFields(t.db, duplicate.personId) }
     const aliasesBefore = await t.db.selectFrom('person_alias').select('id').where('person_id', '=', keep.id).execute()
     await combine(t.db, supervisor, keep.id, duplicate.personId)
-    await postForm(iom, `/people/${keep.id}/contacts`, { 'contactDate-day': todayInLondon().slice(8), 'contactDate-month': todayInLondon().slice(5, 7), 'contactDate-year': todayInLondon().slice(0, 4), contactType: 'phone', pathway: 'health', note: 'Called after the merge' }).expect(303)
+    await postForm(iom, `/people/${keep.id}/contacts`, {
+      'contactDate-day': todayInLondon().slice(8),
+      'contactDate-month': todayInLondon().slice(5, 7),
+      'contactDate-year': todayInLondon().slice(0, 4),
+      contactType: 'phone',
+      pathway: 'health',
+      note: 'Called after the merge',
+    }).expect(303)
     const history = await supervisor.agent.get(`/people/${keep.id}/combinations`).expect(200)
     expect(tableCaptioned(history.text, 'Combinations, newest first').rows[0]?.[3]).toMatch(/^Can be reversed until /)
     const since = await lastAuditId(t.db)
 
-    expect((await reverse(t.db, supervisor, keep.id, duplicate.personId)).headers.location).toBe(`/people/${duplicate.personId}`)
+    expect((await reverse(t.db, supervisor, keep.id, duplicate.personId)).headers.location).toBe(
+      `/people/${duplicate.personId}`,
+    )
 
     const after = { keep: await rowsOf(t.db, keep.id), merged: await rowsOf(t.db, duplicate.personId) }
     expect(after.merged).toEqual(before.merged)
@@ -222,25 +340,49 @@ describe('reversing a combination', () => {
     expect({ ...after.keep, 'contact.person_id': before.keep['contact.person_id'] }).toEqual(before.keep)
     expect(await personFields(t.db, keep.id)).toEqual(fields.keep)
     expect(await personFields(t.db, duplicate.personId)).toEqual(fields.merged)
-    expect(await t.db.selectFrom('person_alias').select('id').where('person_id', '=', keep.id).execute()).toEqual(aliasesBefore)
+    expect(await t.db.selectFrom('person_alias').select('id').where('person_id', '=', keep.id).execute()).toEqual(
+      aliasesBefore,
+    )
     const audit = await combinationAudit(t.db, since)
-    expect(audit.map((a) => [a.event, a.person_id])).toEqual([['person.uncombined', keep.id], ['person.uncombined', duplicate.personId]])
-    expect(headingOf((await supervisor.agent.get(`/people/${duplicate.personId}`).expect(200)).text)).not.toBe('This record has been combined with another')
-    expect((await combinationOf(t.db, duplicate.personId)).reversal_reason).toBe('The custody record was for his brother')
+    expect(audit.map((a) => [a.event, a.person_id])).toEqual([
+      ['person.uncombined', keep.id],
+      ['person.uncombined', duplicate.personId],
+    ])
+    expect(headingOf((await supervisor.agent.get(`/people/${duplicate.personId}`).expect(200)).text)).not.toBe(
+      'This record has been combined with another',
+    )
+    expect((await combinationOf(t.db, duplicate.personId)).reversal_reason).toBe(
+      'The custody record was for his brother',
+    )
   })
 
   it('after 30 days is refused with a clear message, and nothing moves', async () => {
     const keep = await createPerson(t.db)
     const duplicate = await createPerson(t.db)
-    await t.db.insertInto('contact').values({ person_id: duplicate.id, contact_date: addDays(todayInLondon(), -40), contact_type: 'phone', pathway: 'health', note: 'Before the merge' }).execute()
+    await t.db
+      .insertInto('contact')
+      .values({
+        person_id: duplicate.id,
+        contact_date: addDays(todayInLondon(), -40),
+        contact_type: 'phone',
+        pathway: 'health',
+        note: 'Before the merge',
+      })
+      .execute()
     await combine(t.db, supervisor, keep.id, duplicate.id)
-    await t.db.updateTable('person_combination').set({ combined_at: new Date(Date.now() - 31 * 86_400_000) }).where('merged_id', '=', duplicate.id).execute()
+    await t.db
+      .updateTable('person_combination')
+      .set({ combined_at: new Date(Date.now() - 31 * 86_400_000) })
+      .where('merged_id', '=', duplicate.id)
+      .execute()
     const history = await supervisor.agent.get(`/people/${keep.id}/combinations`).expect(200)
     expect(tableCaptioned(history.text, 'Combinations, newest first').rows[0]?.[3]).toBe('Final')
     expect(history.text).not.toContain('Reverse the combination</button>')
     const before = { ...(await snapshot()), keep: await rowsOf(t.db, keep.id) }
     const refused = await reverse(t.db, supervisor, keep.id, duplicate.id, 400)
-    expect(errorSummaryLinks(refused.text)[0]?.text).toBe('This combination was made more than 30 days ago and can no longer be reversed')
+    expect(errorSummaryLinks(refused.text)[0]?.text).toBe(
+      'This combination was made more than 30 days ago and can no longer be reversed',
+    )
     expect({ ...(await snapshot()), keep: await rowsOf(t.db, keep.id) }).toEqual(before)
   })
 
@@ -250,11 +392,25 @@ describe('reversing a combination', () => {
     await combine(t.db, supervisor, keep.id, duplicate.id)
     const combination = await combinationOf(t.db, duplicate.id)
     const before = await snapshot()
-    const noReason = await postForm(supervisor, `/people/${keep.id}/combinations/reverse`, { combinationId: combination.id, version: String(combination.version), reverseReason: '  ' }).expect(400)
-    expect(errorSummaryLinks(noReason.text)).toEqual([{ href: '#reverseReason', text: 'Enter why the combination is being reversed' }])
-    await postForm(supervisor, `/people/${keep.id}/combinations/reverse`, { combinationId: combination.id, version: String(combination.version + 1), reverseReason: 'Wrong person' }).expect(409)
+    const noReason = await postForm(supervisor, `/people/${keep.id}/combinations/reverse`, {
+      combinationId: combination.id,
+      version: String(combination.version),
+      reverseReason: '  ',
+    }).expect(400)
+    expect(errorSummaryLinks(noReason.text)).toEqual([
+      { href: '#reverseReason', text: 'Enter why the combination is being reversed' },
+    ])
+    await postForm(supervisor, `/people/${keep.id}/combinations/reverse`, {
+      combinationId: combination.id,
+      version: String(combination.version + 1),
+      reverseReason: 'Wrong person',
+    }).expect(409)
     expect(await snapshot()).toEqual(before)
     await reverse(t.db, supervisor, keep.id, duplicate.id)
-    await postForm(supervisor, `/people/${keep.id}/combinations/reverse`, { combinationId: combination.id, version: String(combination.version), reverseReason: 'Twice' }).expect(409)
+    await postForm(supervisor, `/people/${keep.id}/combinations/reverse`, {
+      combinationId: combination.id,
+      version: String(combination.version),
+      reverseReason: 'Twice',
+    }).expect(409)
   })
 })

@@ -16,7 +16,9 @@ export async function rowsOf(db: Db, personId: string): Promise<Record<string, s
   for (const ref of await personForeignKeys(db)) {
     if (ref in combinationOwnReferences) continue
     const [table = '', column = ''] = ref.split('.')
-    const result = await sql<{ id: string }>`select id::text as id from ${sql.table(table)} where ${sql.ref(column)} = ${personId} order by id`.execute(db)
+    const result = await sql<{
+      id: string
+    }>`select id::text as id from ${sql.table(table)} where ${sql.ref(column)} = ${personId} order by id`.execute(db)
     rows[ref] = result.rows.map((r) => r.id)
   }
   return rows
@@ -35,7 +37,12 @@ export async function versionOf(db: Db, personId: string): Promise<number> {
 }
 
 /** The check page's form, as the browser would send it after a look at both records. */
-export async function combineForm(db: Db, survivorId: string, mergedId: string, overrides: Record<string, string | string[]> = {}) {
+export async function combineForm(
+  db: Db,
+  survivorId: string,
+  mergedId: string,
+  overrides: Record<string, string | string[]> = {},
+) {
   return {
     mergedId,
     survivorVersion: String(await versionOf(db, survivorId)),
@@ -52,12 +59,28 @@ export async function combine(db: Db, session: Session, survivorId: string, merg
 }
 
 export async function combinationOf(db: Db, mergedId: string) {
-  return db.selectFrom('person_combination').selectAll().where('merged_id', '=', mergedId).orderBy('combined_at', 'desc').executeTakeFirstOrThrow()
+  return db
+    .selectFrom('person_combination')
+    .selectAll()
+    .where('merged_id', '=', mergedId)
+    .orderBy('combined_at', 'desc')
+    .executeTakeFirstOrThrow()
 }
 
-export async function reverse(db: Db, session: Session, survivorId: string, mergedId: string, status = 303, reason = 'The custody record was for his brother') {
+export async function reverse(
+  db: Db,
+  session: Session,
+  survivorId: string,
+  mergedId: string,
+  status = 303,
+  reason = 'The custody record was for his brother',
+) {
   const combination = await combinationOf(db, mergedId)
-  return postForm(session, `/people/${survivorId}/combinations/reverse`, { combinationId: combination.id, version: String(combination.version), reverseReason: reason }).expect(status)
+  return postForm(session, `/people/${survivorId}/combinations/reverse`, {
+    combinationId: combination.id,
+    version: String(combination.version),
+    reverseReason: reason,
+  }).expect(status)
 }
 
 export async function combinationAudit(db: Db, since: string) {

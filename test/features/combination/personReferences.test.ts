@@ -18,15 +18,21 @@ afterAll(async () => {
   await database.close()
 })
 
-const known = () => new Set([...movedReferences.map((r) => `${r.table}.${r.column}`), ...Object.keys(combinationOwnReferences)])
+const known = () =>
+  new Set([...movedReferences.map((r) => `${r.table}.${r.column}`), ...Object.keys(combinationOwnReferences)])
 
 describe('combining records knows every reference to a person', () => {
   it('every foreign key to person(id) in the schema is moved by a combination, or is the combination’s own', async () => {
     const inSchema = await personForeignKeys(database.db)
     // The catalog query itself must work: these are certainly there.
-    expect(inSchema).toEqual(expect.arrayContaining(['contact.person_id', 'person.combined_into', 'person_combination.merged_id']))
+    expect(inSchema).toEqual(
+      expect.arrayContaining(['contact.person_id', 'person.combined_into', 'person_combination.merged_id']),
+    )
     const unknown = inSchema.filter((ref) => !known().has(ref))
-    expect(unknown, `tables with a foreign key to person that a combination would leave behind: ${unknown.join(', ')}`).toEqual([])
+    expect(
+      unknown,
+      `tables with a foreign key to person that a combination would leave behind: ${unknown.join(', ')}`,
+    ).toEqual([])
   })
 
   it('names no table that is not in the schema (a renamed table is noticed too)', async () => {

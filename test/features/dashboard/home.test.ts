@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Agency } from '../../../db/types.ts'
 import { londonInstant } from '../../../server/features/dip/dipRules.ts'
 import { addDays, addMonths, todayInLondon } from '../../../server/domain/time.ts'
-import { createAction, createMembership, createOutsideArea, createPerson, createReferral, demoUserIds, uniqueTag } from '../../helpers/factories.ts'
+import {
+  createAction,
+  createMembership,
+  createOutsideArea,
+  createPerson,
+  createReferral,
+  demoUserIds,
+  uniqueTag,
+} from '../../helpers/factories.ts'
 import { textOf } from '../../helpers/html.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
@@ -34,7 +42,9 @@ function figuresOf(html: string): Figures {
   for (const card of html.matchAll(/<div class="cohort-card">([\s\S]*?)<\/ul>/g)) {
     const heading = textOf(/<h2[^>]*>([\s\S]*?)<\/h2>/.exec(card[1] ?? '')?.[1] ?? '')
     cards[heading] = Object.fromEntries(
-      [...(card[1] ?? '').matchAll(/<li><span class="cohort-figures__number">([^<]*)<\/span>([\s\S]*?)<\/li>/g)].map((m) => [textOf(m[2] ?? ''), Number(m[1])]),
+      [...(card[1] ?? '').matchAll(/<li><span class="cohort-figures__number">([^<]*)<\/span>([\s\S]*?)<\/li>/g)].map(
+        (m) => [textOf(m[2] ?? ''), Number(m[1])],
+      ),
     )
   }
   return cards
@@ -58,23 +68,61 @@ function change(before: Figures, after: Figures, card: string): Record<string, n
 async function appointmentAt(personId: string, when: Date, kind: 'initial' | 'follow_up' = 'initial') {
   const test = await t.db
     .insertInto('drug_test')
-    .values({ person_id: personId, custody_suite_code: 'ROMFORD', custody_number: `HM/${uniqueTag()}/26`, condition: 'arrest', trigger_offence_code: 'THEFT', sample_taken_at: new Date(when.getTime() - 3 * 86_400_000), opiates: 'positive', cocaine: 'negative', recorded_by: users.dip })
+    .values({
+      person_id: personId,
+      custody_suite_code: 'ROMFORD',
+      custody_number: `HM/${uniqueTag()}/26`,
+      condition: 'arrest',
+      trigger_offence_code: 'THEFT',
+      sample_taken_at: new Date(when.getTime() - 3 * 86_400_000),
+      opiates: 'positive',
+      cocaine: 'negative',
+      recorded_by: users.dip,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
-  const assessment = await t.db.insertInto('required_assessment').values({ person_id: personId, drug_test_id: test.id, imposed_by: users.dip }).returning('id').executeTakeFirstOrThrow()
+  const assessment = await t.db
+    .insertInto('required_assessment')
+    .values({ person_id: personId, drug_test_id: test.id, imposed_by: users.dip })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   return t.db
     .insertInto('appointment')
-    .values({ assessment_id: assessment.id, person_id: personId, kind, form: kind === 'initial' ? 'RA1' : 'RA4', scheduled_at: when, place: 'CJIT office, Romford', assessor: 'Sam Okafor', created_by: users.dip })
+    .values({
+      assessment_id: assessment.id,
+      person_id: personId,
+      kind,
+      form: kind === 'initial' ? 'RA1' : 'RA4',
+      scheduled_at: when,
+      place: 'CJIT office, Romford',
+      assessor: 'Sam Okafor',
+      created_by: users.dip,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
 }
 
 async function agreement(agency: Agency, startsOn: string, endsOn: string | null) {
-  const row = await t.db.insertInto('sharing_agreement').values({ name: `Home test ${agency} ${uniqueTag()}`, agency, categories: ['identity', 'link_details'], starts_on: startsOn, ends_on: endsOn }).returning('id').executeTakeFirstOrThrow()
+  const row = await t.db
+    .insertInto('sharing_agreement')
+    .values({
+      name: `Home test ${agency} ${uniqueTag()}`,
+      agency,
+      categories: ['identity', 'link_details'],
+      starts_on: startsOn,
+      ends_on: endsOn,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   return row.id
 }
 
-async function link(personId: string, agency: 'marac' | 'mash', agreementId: string, fields: { closed?: boolean; openedOn?: string } = {}) {
+async function link(
+  personId: string,
+  agency: 'marac' | 'mash',
+  agreementId: string,
+  fields: { closed?: boolean; openedOn?: string } = {},
+) {
   await t.db
     .insertInto('partner_link')
     .values({
@@ -102,20 +150,32 @@ describe('the home page, role by role', () => {
 
     await appointmentAt(person.id, new Date(dayStart.getTime() + 60_000)) // today, already started, nothing recorded
     const recorded = await appointmentAt(person.id, new Date(dayStart.getTime() + 120_000)) // today, started, recorded
-    await t.db.insertInto('attendance').values({ appointment_id: recorded.id, outcome: 'attended', good_cause: false, recorded_by: users.dip }).execute()
+    await t.db
+      .insertInto('attendance')
+      .values({ appointment_id: recorded.id, outcome: 'attended', good_cause: false, recorded_by: users.dip })
+      .execute()
     await appointmentAt(person.id, new Date(dayEnd.getTime() - 60_000)) // later today
     await appointmentAt(person.id, new Date(dayEnd.getTime() + 3_600_000)) // tomorrow
     await appointmentAt(outsider.id, new Date(dayStart.getTime() + 60_000)) // today, outside the worker's areas
 
-    const awaiting = [await failure(t.db, person.id, { status: 'open' }), await failure(t.db, person.id, { status: 'open' })]
-    for (const f of awaiting) await t.db.updateTable('dip_failure').set({ statement_produced_on: null }).where('id', '=', f.id).execute()
+    const awaiting = [
+      await failure(t.db, person.id, { status: 'open' }),
+      await failure(t.db, person.id, { status: 'open' }),
+    ]
+    for (const f of awaiting)
+      await t.db.updateTable('dip_failure').set({ statement_produced_on: null }).where('id', '=', f.id).execute()
     await failure(t.db, person.id, { status: 'open' }) // statement already produced
     await failure(t.db, person.id, { status: 'wanted' }) // wanted, so its statement is produced: not awaiting one
     const outside = await failure(t.db, outsider.id, { status: 'open' })
     await t.db.updateTable('dip_failure').set({ statement_produced_on: null }).where('id', '=', outside.id).execute()
 
     const disputed = await appointmentAt(person.id, new Date(dayEnd.getTime() + 5 * 86_400_000))
-    const disputedTest = await t.db.selectFrom('appointment as a').innerJoin('required_assessment as r', 'r.id', 'a.assessment_id').select('r.drug_test_id').where('a.id', '=', disputed.id).executeTakeFirstOrThrow()
+    const disputedTest = await t.db
+      .selectFrom('appointment as a')
+      .innerJoin('required_assessment as r', 'r.id', 'a.assessment_id')
+      .select('r.drug_test_id')
+      .where('a.id', '=', disputed.id)
+      .executeTakeFirstOrThrow()
     await t.db.updateTable('drug_test').set({ disputed: true }).where('id', '=', disputedTest.drug_test_id).execute()
 
     const after = await homeOf(dip)
@@ -131,7 +191,12 @@ describe('the home page, role by role', () => {
   it('an IOM officer sees their caseload by tier, in custody, and their overdue actions and actions due today', async () => {
     const iom = await signInAs(t.app, 'iom')
     const before = await homeOf(iom)
-    const member = async (tier: 'red' | 'amber' | 'green', status: 'active' | 'in_custody' | 'ended' = 'active', leadOfficerId = users.iom, areaCode = 'HV') => {
+    const member = async (
+      tier: 'red' | 'amber' | 'green',
+      status: 'active' | 'in_custody' | 'ended' = 'active',
+      leadOfficerId = users.iom,
+      areaCode = 'HV',
+    ) => {
       const person = await createPerson(t.db, { areaCode })
       await createMembership(t.db, { personId: person.id, leadOfficerId, tier, status })
       return person
@@ -139,7 +204,12 @@ describe('the home page, role by role', () => {
     const red = await member('red')
     // Also on DIP with the same lead officer: one person, so their appointments and failures count once.
     await createMembership(t.db, { personId: red.id, leadOfficerId: users.iom, programme: 'dip', tier: 'red' })
-    await t.db.updateTable('cohort_membership').set({ tier: null }).where('person_id', '=', red.id).where('programme', '=', 'dip').execute()
+    await t.db
+      .updateTable('cohort_membership')
+      .set({ tier: null })
+      .where('person_id', '=', red.id)
+      .where('programme', '=', 'dip')
+      .execute()
     await member('red')
     await member('amber')
     await member('green', 'in_custody')
@@ -182,7 +252,11 @@ describe('the home page, role by role', () => {
     const twice = await onTheList(t.db, { timeBarDate: addDays(today(), 12) })
     await entry(t.db, await failure(t.db, twice.person.id, { failureDate: addDays(today(), -20) }))
     const proposed = await onTheList(t.db)
-    await t.db.updateTable('cid_entry').set({ status: 'proposed', decided_at: null, decided_by: null }).where('id', '=', proposed.entry.id).execute()
+    await t.db
+      .updateTable('cid_entry')
+      .set({ status: 'proposed', decided_at: null, decided_by: null })
+      .where('id', '=', proposed.entry.id)
+      .execute()
     await onTheList(t.db, { timeBarDate: addDays(today(), -1) }) // time-barred: off the list
     await onTheList(t.db, { person: { areaCode: elsewhere.boroughCode } }) // outside CID's areas
 
@@ -207,9 +281,14 @@ describe('the home page, role by role', () => {
     }
     const outsider = await createPerson(t.db, { areaCode: elsewhere.boroughCode })
     await entry(t.db, await failure(t.db, outsider.id), 'proposed')
-    for (let i = 0; i < 3; i += 1) await createReferral(t.db, { personId: (await createPerson(t.db)).id, referredBy: users.iom })
+    for (let i = 0; i < 3; i += 1)
+      await createReferral(t.db, { personId: (await createPerson(t.db)).id, referredBy: users.iom })
     const decided = await createReferral(t.db, { personId: (await createPerson(t.db)).id, referredBy: users.iom })
-    await t.db.updateTable('referral').set({ status: 'accepted', decided_by: users.supervisor, decided_at: new Date() }).where('id', '=', decided.id).execute()
+    await t.db
+      .updateTable('referral')
+      .set({ status: 'accepted', decided_by: users.supervisor, decided_at: new Date() })
+      .where('id', '=', decided.id)
+      .execute()
     await createReferral(t.db, { personId: outsider.id, referredBy: users.iom })
 
     const after = await homeOf(supervisor)
@@ -220,10 +299,19 @@ describe('the home page, role by role', () => {
 
   it('a supervisor sees each officer of their areas with their whole open caseload, overdue actions and contacts of the last 30 days', async () => {
     const hv = await t.db.selectFrom('area').select('id').where('code', '=', 'HV').executeTakeFirstOrThrow()
-    const staff = async (name: string, areaId: string, role: 'iom_officer' | 'dip_worker' | 'cid_officer' = 'iom_officer') => {
+    const staff = async (
+      name: string,
+      areaId: string,
+      role: 'iom_officer' | 'dip_worker' | 'cid_officer' = 'iom_officer',
+    ) => {
       const user = await t.db
         .insertInto('app_user')
-        .values({ username: `team${uniqueTag().toLowerCase()}`, display_name: `${name} ${uniqueTag()}`, role, password_hash: 'not-a-real-hash' })
+        .values({
+          username: `team${uniqueTag().toLowerCase()}`,
+          display_name: `${name} ${uniqueTag()}`,
+          role,
+          password_hash: 'not-a-real-hash',
+        })
         .returning(['id', 'display_name'])
         .executeTakeFirstOrThrow()
       await t.db.insertInto('user_area').values({ user_id: user.id, area_id: areaId }).execute()
@@ -257,20 +345,37 @@ describe('the home page, role by role', () => {
     await t.db.updateTable('action').set({ status: 'done', completed_on: today() }).where('id', '=', done.id).execute()
     await createAction(t.db, { personId: person.id, ownerId: users.iom, dueDate: addDays(today(), -2) })
 
-    const contactType = (await t.db.selectFrom('contact_type').select('code').orderBy('sort_order').executeTakeFirstOrThrow()).code
+    const contactType = (
+      await t.db.selectFrom('contact_type').select('code').orderBy('sort_order').executeTakeFirstOrThrow()
+    ).code
     const contact = (daysAgo: number, recordedBy = officer.id) =>
-      t.db.insertInto('contact').values({ person_id: person.id, contact_date: addDays(today(), -daysAgo), contact_type: contactType, pathway: 'health', note: 'Home visit', recorded_by: recordedBy }).execute()
+      t.db
+        .insertInto('contact')
+        .values({
+          person_id: person.id,
+          contact_date: addDays(today(), -daysAgo),
+          contact_type: contactType,
+          pathway: 'health',
+          note: 'Home visit',
+          recorded_by: recordedBy,
+        })
+        .execute()
     await contact(0)
     await contact(30)
     await contact(31)
     await contact(1, users.iom)
 
     const page = await (await signInAs(t.app, 'supervisor')).agent.get('/').expect(200)
-    const team = /<h2 class="govuk-heading-m">Team<\/h2>[\s\S]*?<tbody[^>]*>([\s\S]*?)<\/tbody>/.exec(page.text)?.[1] ?? ''
-    const rows = [...team.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((row) => [...(row[1] ?? '').matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) => textOf(cell[1] ?? '')))
+    const team =
+      /<h2 class="govuk-heading-m">Team<\/h2>[\s\S]*?<tbody[^>]*>([\s\S]*?)<\/tbody>/.exec(page.text)?.[1] ?? ''
+    const rows = [...team.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((row) =>
+      [...(row[1] ?? '').matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) => textOf(cell[1] ?? '')),
+    )
     const rowOf = (user: { display_name: string }) => rows.filter((cells) => cells[0] === user.display_name)
     expect(rowOf(officer)).toEqual([[officer.display_name, '4', '2', '2']])
-    expect(rowOf(newcomer), 'staff who could lead a case, with none yet').toEqual([[newcomer.display_name, '0', '0', '0']])
+    expect(rowOf(newcomer), 'staff who could lead a case, with none yet').toEqual([
+      [newcomer.display_name, '0', '0', '0'],
+    ])
     expect(rowOf(outsider), 'another area’s officer').toEqual([])
     expect(rowOf(detective), 'staff who cannot lead a case').toEqual([])
     expect(rowOf(leaver), 'a disabled account').toEqual([])
@@ -323,6 +428,11 @@ describe('the home page, role by role', () => {
     await agreement('yos', addDays(today(), 1), null)
 
     const after = await homeOf(admin)
-    expect(change(before, after, 'Accounts')).toEqual({ 'active users': 3, 'locked accounts': 1, 'disabled accounts': 1, 'sharing agreements in force': 1 })
+    expect(change(before, after, 'Accounts')).toEqual({
+      'active users': 3,
+      'locked accounts': 1,
+      'disabled accounts': 1,
+      'sharing agreements in force': 1,
+    })
   })
 })

@@ -19,11 +19,21 @@ beforeAll(async () => {
   t = await createTestApp()
   users = await demoUserIds(t.db)
   area = await createOutsideArea(t.db)
-  const demo = await t.db.selectFrom('app_user').select('password_hash').where('id', '=', users.partner).executeTakeFirstOrThrow()
+  const demo = await t.db
+    .selectFrom('app_user')
+    .select('password_hash')
+    .where('id', '=', users.partner)
+    .executeTakeFirstOrThrow()
   partnerName = `mash${uniqueTag().toLowerCase()}`
   const partner = await t.db
     .insertInto('app_user')
-    .values({ username: partnerName, display_name: 'Morgan Mash', role: 'partner', agency: 'mash', password_hash: demo.password_hash })
+    .values({
+      username: partnerName,
+      display_name: 'Morgan Mash',
+      role: 'partner',
+      agency: 'mash',
+      password_hash: demo.password_hash,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   await t.db.insertInto('user_area').values({ user_id: partner.id, area_id: area.bcuId }).execute()
@@ -35,7 +45,12 @@ afterAll(async () => {
 async function onProgramme(programme: Programme, people: number) {
   for (let i = 0; i < people; i += 1) {
     const person = await createPerson(t.db, { areaCode: area.boroughCode })
-    await createMembership(t.db, { personId: person.id, leadOfficerId: users.iom, programme, tier: programme === 'dip' ? undefined : 'amber' })
+    await createMembership(t.db, {
+      personId: person.id,
+      leadOfficerId: users.iom,
+      programme,
+      tier: programme === 'dip' ? undefined : 'amber',
+    })
   }
 }
 
@@ -44,7 +59,17 @@ async function testsInLastMonth(count: number) {
   for (let i = 0; i < count; i += 1) {
     await t.db
       .insertInto('drug_test')
-      .values({ person_id: person.id, custody_suite_code: 'ROMFORD', custody_number: `SN/${uniqueTag()}/26`, condition: 'arrest', trigger_offence_code: 'THEFT', sample_taken_at: new Date(`${addDays(todayInLondon(), -i - 1)}T12:00:00Z`), opiates: 'negative', cocaine: 'negative', recorded_by: users.dip })
+      .values({
+        person_id: person.id,
+        custody_suite_code: 'ROMFORD',
+        custody_number: `SN/${uniqueTag()}/26`,
+        condition: 'arrest',
+        trigger_offence_code: 'THEFT',
+        sample_taken_at: new Date(`${addDays(todayInLondon(), -i - 1)}T12:00:00Z`),
+        opiates: 'negative',
+        cocaine: 'negative',
+        recorded_by: users.dip,
+      })
       .execute()
   }
 }
@@ -53,13 +78,28 @@ async function testsInLastMonth(count: number) {
 async function partnershipCard(): Promise<Record<string, string>> {
   const session = await signInAs(t.app, partnerName)
   const page = await session.agent.get('/').expect(200)
-  const card = /<h2 class="govuk-heading-m">The partnership in your boroughs<\/h2>([\s\S]*?)<\/ul>/.exec(page.text)?.[1] ?? ''
-  return Object.fromEntries([...card.matchAll(/<span class="cohort-figures__number">([^<]*)<\/span>([\s\S]*?)<\/li>/g)].map((m) => [textOf(m[2] ?? ''), m[1] ?? '']))
+  const card =
+    /<h2 class="govuk-heading-m">The partnership in your boroughs<\/h2>([\s\S]*?)<\/ul>/.exec(page.text)?.[1] ?? ''
+  return Object.fromEntries(
+    [...card.matchAll(/<span class="cohort-figures__number">([^<]*)<\/span>([\s\S]*?)<\/li>/g)].map((m) => [
+      textOf(m[2] ?? ''),
+      m[1] ?? '',
+    ]),
+  )
 }
 
 describe('counts shown to partner agencies', () => {
   it('suppress 1 to 4, and show nought and 5 or more as they are', () => {
-    expect([0, 1, 2, 3, 4, 5, 6, 120].map(partnerCount)).toEqual([0, 'fewer than 5', 'fewer than 5', 'fewer than 5', 'fewer than 5', 5, 6, 120])
+    expect([0, 1, 2, 3, 4, 5, 6, 120].map(partnerCount)).toEqual([
+      0,
+      'fewer than 5',
+      'fewer than 5',
+      'fewer than 5',
+      'fewer than 5',
+      5,
+      6,
+      120,
+    ])
   })
 
   it('on the home page: the programmes and tests of the partner’s boroughs, small numbers suppressed', async () => {

@@ -22,10 +22,16 @@ afterAll(async () => {
   await t.close()
 })
 
-const rowsOf = (html: string) => tablesOf(html).find((table) => table.caption.startsWith('Required assessment appointments'))?.rows ?? []
+const rowsOf = (html: string) =>
+  tablesOf(html).find((table) => table.caption.startsWith('Required assessment appointments'))?.rows ?? []
 
 async function lastAudit() {
-  return (await sealed(t.db)).selectFrom('audit_event').select(['event', 'detail']).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()
+  return (await sealed(t.db))
+    .selectFrom('audit_event')
+    .select(['event', 'detail'])
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirstOrThrow()
 }
 
 describe('today’s appointments, a page at a time', () => {
@@ -36,14 +42,28 @@ describe('today’s appointments, a page at a time', () => {
     expect(page.text).toContain('href="/appointments?page=2"')
     const audit = await lastAudit()
     expect(audit.event).toBe('appointments.listed')
-    const shown = [...new Set([...page.text.matchAll(/<td class="govuk-table__cell"><a class="govuk-link" href="\/people\/([0-9a-f-]{36})"/g)].map((m) => m[1]))]
+    const shown = [
+      ...new Set(
+        [
+          ...page.text.matchAll(
+            /<td class="govuk-table__cell"><a class="govuk-link" href="\/people\/([0-9a-f-]{36})"/g,
+          ),
+        ].map((m) => m[1]),
+      ),
+    ]
     expect(new Set((audit.detail as { personIds: string[] }).personIds)).toEqual(new Set(shown))
   })
 
   it('following Next reaches every appointment of the day once, in time order, and the last page has no Next', async () => {
-    const total = Number((await sql<{ n: number }>`select count(*)::int as n from appointment a join person p on p.id = a.person_id
+    const total = Number(
+      (
+        await sql<{ n: number }>`select count(*)::int as n from appointment a join person p on p.id = a.person_id
       where (a.scheduled_at at time zone 'Europe/London')::date = ${today()}::date and p.area_id in (select area_id from user_area ua join app_user u on u.id = ua.user_id where u.username = 'dip'
-        union select c.id from area c join user_area ua on ua.area_id = c.parent_id join app_user u on u.id = ua.user_id where u.username = 'dip')`.execute(t.db)).rows[0]?.n)
+        union select c.id from area c join user_area ua on ua.area_id = c.parent_id join app_user u on u.id = ua.user_id where u.username = 'dip')`.execute(
+          t.db,
+        )
+      ).rows[0]?.n,
+    )
     const seen: string[][] = []
     let url: string | undefined = '/appointments'
     let pages = 0

@@ -2,7 +2,15 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addDays, todayInLondon } from '../../../server/domain/time.ts'
 import { deleteExpiredIdempotencyKeys } from '../../../server/features/idempotency/writeOnce.ts'
-import { createPerson, dateFields, imposedFields, inputValue, postForm, sealed, uniqueTag } from '../../helpers/factories.ts'
+import {
+  createPerson,
+  dateFields,
+  imposedFields,
+  inputValue,
+  postForm,
+  sealed,
+  uniqueTag,
+} from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 
@@ -49,7 +57,11 @@ async function dueAppointment(): Promise<string> {
     place: 'CJIT office, Romford',
     assessor: 'Sam Okafor',
   }).expect(303)
-  const row = await t.db.selectFrom('appointment').select('id').where('person_id', '=', person.id).executeTakeFirstOrThrow()
+  const row = await t.db
+    .selectFrom('appointment')
+    .select('id')
+    .where('person_id', '=', person.id)
+    .executeTakeFirstOrThrow()
   return row.id
 }
 
@@ -65,8 +77,20 @@ async function attendanceFormKey(session: Session, appointmentId: string): Promi
 async function written(appointmentId: string) {
   const count = async (query: Promise<{ n: number | string }>) => Number((await query).n)
   return {
-    attendance: await count(t.db.selectFrom('attendance').select((eb) => eb.fn.countAll<number>().as('n')).where('appointment_id', '=', appointmentId).executeTakeFirstOrThrow()),
-    failures: await count(t.db.selectFrom('dip_failure').select((eb) => eb.fn.countAll<number>().as('n')).where('appointment_id', '=', appointmentId).executeTakeFirstOrThrow()),
+    attendance: await count(
+      t.db
+        .selectFrom('attendance')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('appointment_id', '=', appointmentId)
+        .executeTakeFirstOrThrow(),
+    ),
+    failures: await count(
+      t.db
+        .selectFrom('dip_failure')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('appointment_id', '=', appointmentId)
+        .executeTakeFirstOrThrow(),
+    ),
     audit: await count(
       (await sealed(t.db))
         .selectFrom('audit_event')
@@ -92,8 +116,14 @@ describe('recording attendance with an idempotency key', () => {
   it('when the same form is sent twice, one attendance, one failure and one audit row are written and both answers are the same redirect', async () => {
     const appointmentId = await dueAppointment()
     const key = await attendanceFormKey(dip, appointmentId)
-    const first = await postForm(dip, `/appointments/${appointmentId}/attendance`, { ...didNotAttend, _idempotencyKey: key })
-    const second = await postForm(dip, `/appointments/${appointmentId}/attendance`, { ...didNotAttend, _idempotencyKey: key })
+    const first = await postForm(dip, `/appointments/${appointmentId}/attendance`, {
+      ...didNotAttend,
+      _idempotencyKey: key,
+    })
+    const second = await postForm(dip, `/appointments/${appointmentId}/attendance`, {
+      ...didNotAttend,
+      _idempotencyKey: key,
+    })
     expect(first.status).toBe(303)
     expect(first.headers.location).toMatch(/^\/failures\/[0-9a-f-]{36}$/)
     expect(second.status).toBe(303)
@@ -120,7 +150,10 @@ describe('recording attendance with an idempotency key', () => {
     await postForm(dip, `/appointments/${used}/attendance`, { ...didNotAttend, _idempotencyKey: key }).expect(303)
 
     const other = await dueAppointment()
-    const response = await postForm(supervisor, `/appointments/${other}/attendance`, { ...didNotAttend, _idempotencyKey: key })
+    const response = await postForm(supervisor, `/appointments/${other}/attendance`, {
+      ...didNotAttend,
+      _idempotencyKey: key,
+    })
     expect(response.status).toBe(400)
     expect(await written(other)).toEqual({ attendance: 0, failures: 0, audit: 0 })
   })
@@ -130,7 +163,9 @@ describe('recording attendance with an idempotency key', () => {
     const key = await attendanceFormKey(dip, used)
     await postForm(dip, `/appointments/${used}/attendance`, { ...didNotAttend, _idempotencyKey: key }).expect(303)
     const other = await dueAppointment()
-    expect((await postForm(dip, `/appointments/${other}/attendance`, { ...didNotAttend, _idempotencyKey: key })).status).toBe(400)
+    expect(
+      (await postForm(dip, `/appointments/${other}/attendance`, { ...didNotAttend, _idempotencyKey: key })).status,
+    ).toBe(400)
     expect(await written(other)).toEqual({ attendance: 0, failures: 0, audit: 0 })
   })
 
@@ -138,9 +173,16 @@ describe('recording attendance with an idempotency key', () => {
     const appointmentId = await dueAppointment()
     const key = await attendanceFormKey(dip, appointmentId)
     // Attended an initial assessment without settling the follow-up: the service refuses it.
-    const refused = await postForm(dip, `/appointments/${appointmentId}/attendance`, { outcome: 'attended', _idempotencyKey: key })
+    const refused = await postForm(dip, `/appointments/${appointmentId}/attendance`, {
+      outcome: 'attended',
+      _idempotencyKey: key,
+    })
     expect(refused.status).toBe(400)
-    const corrected = await postForm(dip, `/appointments/${appointmentId}/attendance`, { outcome: 'attended', followUp: 'ra5', _idempotencyKey: key })
+    const corrected = await postForm(dip, `/appointments/${appointmentId}/attendance`, {
+      outcome: 'attended',
+      followUp: 'ra5',
+      _idempotencyKey: key,
+    })
     expect(corrected.status).toBe(303)
     expect(await written(appointmentId)).toEqual({ attendance: 1, failures: 0, audit: 1 })
   })
@@ -152,21 +194,33 @@ describe('recording attendance with an idempotency key', () => {
     expect(await written(appointmentId)).toEqual({ attendance: 1, failures: 1, audit: 1 })
   })
 
-  it.each([['not-a-key'], ['00000000-0000-0000-0000-00000000000g']])('a malformed key (%s) is a 400 and writes nothing', async (key) => {
-    const appointmentId = await dueAppointment()
-    const response = await postForm(dip, `/appointments/${appointmentId}/attendance`, { ...didNotAttend, _idempotencyKey: key })
-    expect(response.status).toBe(400)
-    expect(await written(appointmentId)).toEqual({ attendance: 0, failures: 0, audit: 0 })
-  })
+  it.each([['not-a-key'], ['00000000-0000-0000-0000-00000000000g']])(
+    'a malformed key (%s) is a 400 and writes nothing',
+    async (key) => {
+      const appointmentId = await dueAppointment()
+      const response = await postForm(dip, `/appointments/${appointmentId}/attendance`, {
+        ...didNotAttend,
+        _idempotencyKey: key,
+      })
+      expect(response.status).toBe(400)
+      expect(await written(appointmentId)).toEqual({ attendance: 0, failures: 0, audit: 0 })
+    },
+  )
 
   it('keys are forgotten after a day', async () => {
     const appointmentId = await dueAppointment()
     const key = await attendanceFormKey(dip, appointmentId)
-    await postForm(dip, `/appointments/${appointmentId}/attendance`, { ...didNotAttend, _idempotencyKey: key }).expect(303)
+    await postForm(dip, `/appointments/${appointmentId}/attendance`, { ...didNotAttend, _idempotencyKey: key }).expect(
+      303,
+    )
     const fresh = await dueAppointment()
     const freshKey = await attendanceFormKey(dip, fresh)
     await postForm(dip, `/appointments/${fresh}/attendance`, { ...didNotAttend, _idempotencyKey: freshKey }).expect(303)
-    await t.db.updateTable('idempotency_key').set({ created_at: sql<Date>`now() - interval '25 hours'` }).where('key', '=', key).execute()
+    await t.db
+      .updateTable('idempotency_key')
+      .set({ created_at: sql<Date>`now() - interval '25 hours'` })
+      .where('key', '=', key)
+      .execute()
 
     expect(await deleteExpiredIdempotencyKeys(t.db)).toBeGreaterThanOrEqual(1)
     const left = await t.db.selectFrom('idempotency_key').select('key').where('key', 'in', [key, freshKey]).execute()

@@ -4,7 +4,16 @@ import type { CidStatus, FailureStatus } from '../../../db/types.ts'
 import { londonInstant, workingDaysAfter } from '../../../server/features/dip/dipRules.ts'
 import { addDays, addMonths, todayInLondon } from '../../../server/domain/time.ts'
 import { formatDate, formatDateTime } from '../../../server/presenters/format.ts'
-import { createPerson, dateFields, demoUserIds, errorSummaryLinks, imposedFields, postForm, uniqueTag, type FormData } from '../../helpers/factories.ts'
+import {
+  createPerson,
+  dateFields,
+  demoUserIds,
+  errorSummaryLinks,
+  imposedFields,
+  postForm,
+  uniqueTag,
+  type FormData,
+} from '../../helpers/factories.ts'
 import { headingOf, tablesOf, textOf } from '../../helpers/html.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
@@ -34,19 +43,41 @@ beforeAll(async () => {
   t = await createTestApp()
   const users = await demoUserIds(t.db)
   // A second supervisor over the same areas as the demo one: the other half of the two-person rule.
-  const demo = await t.db.selectFrom('app_user').select('password_hash').where('id', '=', users.supervisor).executeTakeFirstOrThrow()
+  const demo = await t.db
+    .selectFrom('app_user')
+    .select('password_hash')
+    .where('id', '=', users.supervisor)
+    .executeTakeFirstOrThrow()
   const username = `supervisor${uniqueTag().toLowerCase()}`
   const second = await t.db
     .insertInto('app_user')
-    .values({ username, display_name: secondSupervisorName, role: 'supervisor', agency: null, password_hash: demo.password_hash })
+    .values({
+      username,
+      display_name: secondSupervisorName,
+      role: 'supervisor',
+      agency: null,
+      password_hash: demo.password_hash,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   const areas = await t.db.selectFrom('user_area').select('area_id').where('user_id', '=', users.supervisor).execute()
-  await t.db.insertInto('user_area').values(areas.map((a) => ({ user_id: second.id, area_id: a.area_id }))).execute()
+  await t.db
+    .insertInto('user_area')
+    .values(areas.map((a) => ({ user_id: second.id, area_id: a.area_id })))
+    .execute()
 
-  const displayName = async (id: string) => (await t.db.selectFrom('app_user').select('display_name').where('id', '=', id).executeTakeFirstOrThrow()).display_name
-  names = { dip: await displayName(users.dip), supervisor: await displayName(users.supervisor), iom: await displayName(users.iom), secondSupervisor: secondSupervisorName }
-  custodySuiteName = (await t.db.selectFrom('custody_suite').select('name').where('code', '=', 'ROMFORD').executeTakeFirstOrThrow()).name
+  const displayName = async (id: string) =>
+    (await t.db.selectFrom('app_user').select('display_name').where('id', '=', id).executeTakeFirstOrThrow())
+      .display_name
+  names = {
+    dip: await displayName(users.dip),
+    supervisor: await displayName(users.supervisor),
+    iom: await displayName(users.iom),
+    secondSupervisor: secondSupervisorName,
+  }
+  custodySuiteName = (
+    await t.db.selectFrom('custody_suite').select('name').where('code', '=', 'ROMFORD').executeTakeFirstOrThrow()
+  ).name
   const types = await t.db.selectFrom('marker_type').select(['code', 'label', 'sort_order']).execute()
   markerTypes = new Map(types.map((m) => [m.code, { label: m.label, sortOrder: m.sort_order }]))
 
@@ -65,7 +96,8 @@ afterAll(async () => {
 
 const today = () => todayInLondon()
 const daysAgo = (n: number) => addDays(today(), -n)
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000)
+const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000)
 
 // ---- the steps a path is made of ----
 
@@ -73,7 +105,12 @@ type Act =
   | { kind: 'drug test'; disputed?: boolean; cocaine?: 'positive' | 'negative' }
   /** RA1; for a disputed test the appointment is this many working days after the sample (5 unless told). */
   | { kind: 'requirement'; workingDays?: number }
-  | { kind: 'attendance'; outcome: 'attended' | 'left_early' | 'did_not_attend'; goodCause?: boolean; followUp?: 'ra4' | 'ra5' }
+  | {
+      kind: 'attendance'
+      outcome: 'attended' | 'left_early' | 'did_not_attend'
+      goodCause?: boolean
+      followUp?: 'ra4' | 'ra5'
+    }
   | { kind: 'statement' }
   | { kind: 'statement withdrawn' }
   | { kind: 'wanted' }
@@ -95,7 +132,11 @@ type Expected = { failure: FailureStatus | null; entry: CidStatus | null; seen: 
 type Refusal = { href: string; text: string }
 type Step = { act: Act; refused?: (c: Chain) => Refusal; then: Expected }
 
-const at = (failure: FailureStatus | null, entry: CidStatus | null, seen: Seen = 'off'): Expected => ({ failure, entry, seen })
+const at = (failure: FailureStatus | null, entry: CidStatus | null, seen: Seen = 'off'): Expected => ({
+  failure,
+  entry,
+  seen,
+})
 const step = (act: Act, then: Expected, refused?: (c: Chain) => Refusal): Step => ({ act, then, refused })
 
 /** One person's path as it goes: what was posted, and so what CID should be shown. */
@@ -128,7 +169,10 @@ const initialAt = (c: Chain) => londonInstant(c.appointmentDay!, '10:00')
 
 function idFrom(response: Response, prefix: string): string {
   const match = new RegExp(`^/${prefix}/([0-9a-f-]{36})$`).exec(String(response.headers.location ?? ''))
-  if (!match?.[1]) throw new Error(`Expected a redirect to /${prefix}/<id>, got ${response.status} ${String(response.headers.location)}: ${errorSummaryText(response)}`)
+  if (!match?.[1])
+    throw new Error(
+      `Expected a redirect to /${prefix}/<id>, got ${response.status} ${String(response.headers.location)}: ${errorSummaryText(response)}`,
+    )
   return match[1]
 }
 
@@ -141,10 +185,26 @@ function expectRedirect(response: Response, location: string) {
   expect(response.headers.location).toBe(location)
 }
 
-const failureVersion = async (c: Chain) => String((await t.db.selectFrom('dip_failure').select('version').where('id', '=', c.failureId!).executeTakeFirstOrThrow()).version)
-const entryVersion = async (c: Chain) => String((await t.db.selectFrom('cid_entry').select('version').where('id', '=', c.entryId!).executeTakeFirstOrThrow()).version)
+const failureVersion = async (c: Chain) =>
+  String(
+    (await t.db.selectFrom('dip_failure').select('version').where('id', '=', c.failureId!).executeTakeFirstOrThrow())
+      .version,
+  )
+const entryVersion = async (c: Chain) =>
+  String(
+    (await t.db.selectFrom('cid_entry').select('version').where('id', '=', c.entryId!).executeTakeFirstOrThrow())
+      .version,
+  )
 const markerId = async (c: Chain, code: MarkerCode) =>
-  (await t.db.selectFrom('person_marker').select('id').where('person_id', '=', c.person.id).where('marker_code', '=', code).where('ended_on', 'is', null).executeTakeFirstOrThrow()).id
+  (
+    await t.db
+      .selectFrom('person_marker')
+      .select('id')
+      .where('person_id', '=', c.person.id)
+      .where('marker_code', '=', code)
+      .where('ended_on', 'is', null)
+      .executeTakeFirstOrThrow()
+  ).id
 const violenceLabels = (c: Chain) =>
   c.markers
     .filter((m) => m.code === 'violent' || m.code === 'weapons')
@@ -206,7 +266,12 @@ async function perform(c: Chain, act: Act, refusing: boolean): Promise<Response 
       }
       if (act.followUp) form.followUp = act.followUp
       if (act.followUp === 'ra4') {
-        Object.assign(form, { ...dateFields('followUpDate', daysAgo(1)), followUpTime: '10:00', followUpPlace, followUpAssessor: 'Priya Shah' })
+        Object.assign(form, {
+          ...dateFields('followUpDate', daysAgo(1)),
+          followUpTime: '10:00',
+          followUpPlace,
+          followUpAssessor: 'Priya Shah',
+        })
       }
       const response = await postForm(dip, `/appointments/${appointment.id}/attendance`, form)
       if (refusing) return response
@@ -228,7 +293,10 @@ async function perform(c: Chain, act: Act, refusing: boolean): Promise<Response 
       return response
     }
     case 'statement withdrawn': {
-      const response = await postForm(dip, `/failures/${c.failureId}/statement/withdraw`, { reason: 'The assessor recorded the wrong day: the statement is wrong', version: await failureVersion(c) })
+      const response = await postForm(dip, `/failures/${c.failureId}/statement/withdraw`, {
+        reason: 'The assessor recorded the wrong day: the statement is wrong',
+        version: await failureVersion(c),
+      })
       if (refusing) return response
       expectRedirect(response, `/failures/${c.failureId}`)
       c.statementOn = undefined
@@ -238,7 +306,11 @@ async function perform(c: Chain, act: Act, refusing: boolean): Promise<Response 
     }
     case 'wanted': {
       const reference = `PNC/WM/${uniqueTag()}`
-      const response = await postForm(iom, `/failures/${c.failureId}/wanted`, { ...dateFields('wantedOn', today()), reference, version: await failureVersion(c) })
+      const response = await postForm(iom, `/failures/${c.failureId}/wanted`, {
+        ...dateFields('wantedOn', today()),
+        reference,
+        version: await failureVersion(c),
+      })
       if (refusing) return response
       expectRedirect(response, `/failures/${c.failureId}`)
       c.wantedOn = today()
@@ -258,8 +330,18 @@ async function perform(c: Chain, act: Act, refusing: boolean): Promise<Response 
       const form: FormData =
         'cite' in act
           ? { reason, marker: await markerId(c, act.cite) }
-          : { reason, marker: 'new', newMarkerCode: act.add, ...dateFields('newMarkerStart', daysAgo(40)), newMarkerSource: `Assault on a custody officer, CAD ${uniqueTag()}` }
-      const response = await postForm(act.by === 'iom' ? iom : supervisor, `/failures/${c.failureId}/cid-proposal`, form)
+          : {
+              reason,
+              marker: 'new',
+              newMarkerCode: act.add,
+              ...dateFields('newMarkerStart', daysAgo(40)),
+              newMarkerSource: `Assault on a custody officer, CAD ${uniqueTag()}`,
+            }
+      const response = await postForm(
+        act.by === 'iom' ? iom : supervisor,
+        `/failures/${c.failureId}/cid-proposal`,
+        form,
+      )
       if (refusing) return response
       expectRedirect(response, `/failures/${c.failureId}`)
       if ('add' in act) c.markers.push({ code: act.add, start: daysAgo(40) })
@@ -269,7 +351,11 @@ async function perform(c: Chain, act: Act, refusing: boolean): Promise<Response 
     }
     case 'countersign': {
       const rationale = `Violent and wanted: arrest before the time bar (${uniqueTag()})`
-      const response = await postForm(act.by === 'supervisor' ? supervisor : secondSupervisor, `/cid/${c.entryId}/countersign`, { rationale, version: await entryVersion(c) })
+      const response = await postForm(
+        act.by === 'supervisor' ? supervisor : secondSupervisor,
+        `/cid/${c.entryId}/countersign`,
+        { rationale, version: await entryVersion(c) },
+      )
       if (refusing) return response
       expectRedirect(response, '/cid/proposals')
       c.countersignedBy = act.by === 'supervisor' ? names.supervisor : names.secondSupervisor
@@ -277,12 +363,18 @@ async function perform(c: Chain, act: Act, refusing: boolean): Promise<Response 
       return response
     }
     case 'reject': {
-      const response = await postForm(supervisor, `/cid/${c.entryId}/reject`, { rationale: 'No longer violent: not for CID', version: await entryVersion(c) })
+      const response = await postForm(supervisor, `/cid/${c.entryId}/reject`, {
+        rationale: 'No longer violent: not for CID',
+        version: await entryVersion(c),
+      })
       if (!refusing) expectRedirect(response, '/cid/proposals')
       return response
     }
     case 'close': {
-      const response = await postForm(supervisor, `/cid/${c.entryId}/close`, { rationale: 'Not charged within six months', version: await entryVersion(c) })
+      const response = await postForm(supervisor, `/cid/${c.entryId}/close`, {
+        rationale: 'Not charged within six months',
+        version: await entryVersion(c),
+      })
       if (!refusing) expectRedirect(response, '/cid/proposals')
       return response
     }
@@ -298,12 +390,22 @@ async function perform(c: Chain, act: Act, refusing: boolean): Promise<Response 
       return response
     }
     case 'police outcome': {
-      const response = await postForm(iom, `/failures/${c.failureId}/outcome`, { outcome: act.outcome, ...dateFields('outcomeOn', today()), reference: '', note: '', version: await failureVersion(c) })
+      const response = await postForm(iom, `/failures/${c.failureId}/outcome`, {
+        outcome: act.outcome,
+        ...dateFields('outcomeOn', today()),
+        reference: '',
+        note: '',
+        version: await failureVersion(c),
+      })
       if (!refusing) expectRedirect(response, `/failures/${c.failureId}`)
       return response
     }
     case 'laboratory': {
-      const response = await postForm(dip, `/drug-tests/${c.testId}/confirmation`, { opiates: act.opiates, cocaine: act.cocaine, ...dateFields('confirmedOn', today()) })
+      const response = await postForm(dip, `/drug-tests/${c.testId}/confirmation`, {
+        opiates: act.opiates,
+        cocaine: act.cocaine,
+        ...dateFields('confirmedOn', today()),
+      })
       if (!refusing) expectRedirect(response, `/drug-tests/${c.testId}`)
       return response
     }
@@ -329,13 +431,50 @@ async function perform(c: Chain, act: Act, refusing: boolean): Promise<Response 
 /** Everything a refused step must leave as it was: the person's failures, entries, their histories, markers and appointments. */
 async function pathState(c: Chain) {
   const personId = c.person.id
-  const failures = await t.db.selectFrom('dip_failure').select(['id', 'status', 'version', 'statement_produced_on', 'wanted_since', 'wanted_reference']).where('person_id', '=', personId).orderBy('id').execute()
-  const entries = await t.db.selectFrom('cid_entry').select(['id', 'status', 'version', 'decided_by']).where('person_id', '=', personId).orderBy('id').execute()
-  const failureEvents = await t.db.selectFrom('dip_failure_event as ev').innerJoin('dip_failure as f', 'f.id', 'ev.failure_id').select(['ev.id', 'ev.kind']).where('f.person_id', '=', personId).orderBy('ev.id').execute()
-  const entryEvents = await t.db.selectFrom('cid_entry_event as ev').innerJoin('cid_entry as e', 'e.id', 'ev.entry_id').select(['ev.id', 'ev.kind']).where('e.person_id', '=', personId).orderBy('ev.id').execute()
-  const markers = await t.db.selectFrom('person_marker').select(['id', 'ended_on']).where('person_id', '=', personId).orderBy('id').execute()
-  const appointments = await t.db.selectFrom('appointment').select(['id', 'version', 'closed_on']).where('person_id', '=', personId).orderBy('id').execute()
-  const assessments = await t.db.selectFrom('required_assessment').select(['id', 'fell_away_on']).where('person_id', '=', personId).orderBy('id').execute()
+  const failures = await t.db
+    .selectFrom('dip_failure')
+    .select(['id', 'status', 'version', 'statement_produced_on', 'wanted_since', 'wanted_reference'])
+    .where('person_id', '=', personId)
+    .orderBy('id')
+    .execute()
+  const entries = await t.db
+    .selectFrom('cid_entry')
+    .select(['id', 'status', 'version', 'decided_by'])
+    .where('person_id', '=', personId)
+    .orderBy('id')
+    .execute()
+  const failureEvents = await t.db
+    .selectFrom('dip_failure_event as ev')
+    .innerJoin('dip_failure as f', 'f.id', 'ev.failure_id')
+    .select(['ev.id', 'ev.kind'])
+    .where('f.person_id', '=', personId)
+    .orderBy('ev.id')
+    .execute()
+  const entryEvents = await t.db
+    .selectFrom('cid_entry_event as ev')
+    .innerJoin('cid_entry as e', 'e.id', 'ev.entry_id')
+    .select(['ev.id', 'ev.kind'])
+    .where('e.person_id', '=', personId)
+    .orderBy('ev.id')
+    .execute()
+  const markers = await t.db
+    .selectFrom('person_marker')
+    .select(['id', 'ended_on'])
+    .where('person_id', '=', personId)
+    .orderBy('id')
+    .execute()
+  const appointments = await t.db
+    .selectFrom('appointment')
+    .select(['id', 'version', 'closed_on'])
+    .where('person_id', '=', personId)
+    .orderBy('id')
+    .execute()
+  const assessments = await t.db
+    .selectFrom('required_assessment')
+    .select(['id', 'fell_away_on'])
+    .where('person_id', '=', personId)
+    .orderBy('id')
+    .execute()
   return { failures, entries, failureEvents, entryEvents, markers, appointments, assessments }
 }
 
@@ -365,17 +504,41 @@ async function cidCsv(): Promise<CsvRow[]> {
 
 /** The briefing sheet's summary list, key to value, as text. */
 function summaryOf(html: string): Record<string, string> {
-  const pairs = [...html.matchAll(/<dt class="govuk-summary-list__key">([\s\S]*?)<\/dt>\s*<dd class="govuk-summary-list__value">([\s\S]*?)<\/dd>/g)]
+  const pairs = [
+    ...html.matchAll(
+      /<dt class="govuk-summary-list__key">([\s\S]*?)<\/dt>\s*<dd class="govuk-summary-list__value">([\s\S]*?)<\/dd>/g,
+    ),
+  ]
   return Object.fromEntries(pairs.map((m) => [textOf(m[1] ?? ''), textOf(m[2] ?? '')]))
 }
 
 async function checkState(c: Chain, expected: Expected, label: string) {
-  const failures = await t.db.selectFrom('dip_failure').select(['id', 'status', 'section', 'failure_date', 'time_bar_date']).where('person_id', '=', c.person.id).execute()
-  expect(failures.map((f) => f.status), `${label}: the failure`).toEqual(expected.failure ? [expected.failure] : [])
-  if (failures[0]) expect(failures[0]).toMatchObject({ id: c.failureId, section: c.section, failure_date: todayInLondon(c.missed!.at), time_bar_date: c.timeBar })
+  const failures = await t.db
+    .selectFrom('dip_failure')
+    .select(['id', 'status', 'section', 'failure_date', 'time_bar_date'])
+    .where('person_id', '=', c.person.id)
+    .execute()
+  expect(
+    failures.map((f) => f.status),
+    `${label}: the failure`,
+  ).toEqual(expected.failure ? [expected.failure] : [])
+  if (failures[0])
+    expect(failures[0]).toMatchObject({
+      id: c.failureId,
+      section: c.section,
+      failure_date: todayInLondon(c.missed!.at),
+      time_bar_date: c.timeBar,
+    })
 
-  const entries = await t.db.selectFrom('cid_entry').select(['id', 'status', 'failure_id', 'decided_at']).where('person_id', '=', c.person.id).execute()
-  expect(entries.map((e) => e.status), `${label}: the CID entry`).toEqual(expected.entry ? [expected.entry] : [])
+  const entries = await t.db
+    .selectFrom('cid_entry')
+    .select(['id', 'status', 'failure_id', 'decided_at'])
+    .where('person_id', '=', c.person.id)
+    .execute()
+  expect(
+    entries.map((e) => e.status),
+    `${label}: the CID entry`,
+  ).toEqual(expected.entry ? [expected.entry] : [])
   const entry = entries[0]
   if (entry) {
     expect(entry.failure_id).toBe(c.failureId)
@@ -391,13 +554,18 @@ async function checkState(c: Chain, expected: Expected, label: string) {
   expect(withName.length, `${label}: pages of the CID list naming the person`).toBe(listed ? 1 : 0)
   if (listed) {
     expect(withName[0]).toContain(`href="/cid/${c.entryId}/briefing"`)
-    const rows = tablesOf(withName[0]!).flatMap((table) => table.rows).filter((row) => row[0]?.startsWith(name))
+    const rows = tablesOf(withName[0]!)
+      .flatMap((table) => table.rows)
+      .filter((row) => row[0]?.startsWith(name))
     expect(rows).toHaveLength(1)
     expect(rows[0]!.slice(1, 5)).toEqual([
       `${c.section!.toUpperCase()} ${formatDate(failures[0]!.failure_date)}`,
       formatDate(c.wantedOn),
       `${formatDate(c.timeBar)} ${daysBetween(today(), c.timeBar!)} days left`,
-      [...c.markers].sort((a, b) => markerTypes.get(a.code)!.sortOrder - markerTypes.get(b.code)!.sortOrder).map((m) => markerTypes.get(m.code)!.label).join(' '),
+      [...c.markers]
+        .sort((a, b) => markerTypes.get(a.code)!.sortOrder - markerTypes.get(b.code)!.sortOrder)
+        .map((m) => markerTypes.get(m.code)!.label)
+        .join(' '),
     ])
   }
 
@@ -415,7 +583,10 @@ async function checkState(c: Chain, expected: Expected, label: string) {
       statement_date: c.statementOn,
       wanted_since: c.wantedOn,
       time_bar_date: c.timeBar,
-      markers: [...c.markers].sort((a, b) => markerTypes.get(a.code)!.sortOrder - markerTypes.get(b.code)!.sortOrder).map((m) => markerTypes.get(m.code)!.label).join(';'),
+      markers: [...c.markers]
+        .sort((a, b) => markerTypes.get(a.code)!.sortOrder - markerTypes.get(b.code)!.sortOrder)
+        .map((m) => markerTypes.get(m.code)!.label)
+        .join(';'),
       countersigned_by: c.countersignedBy,
       countersigned_at: entry!.decided_at!.toISOString(),
       status: 'countersigned',
@@ -436,7 +607,9 @@ async function checkState(c: Chain, expected: Expected, label: string) {
   expect(summary).toMatchObject({
     'PNC ID': c.person.pnc_id,
     'Wanted for': `Drugs Act 2005 ${
-      c.section === 's12' ? 's12 (failing to attend or remain for an initial assessment)' : 's14 (failing to attend or remain for a follow-up assessment)'
+      c.section === 's12'
+        ? 's12 (failing to attend or remain for an initial assessment)'
+        : 's14 (failing to attend or remain for a follow-up assessment)'
     }, failure on ${formatDate(failures[0]!.failure_date)}`,
     // The requirement as imposed in custody (a minute before the appointment it set), not as typed in.
     Requirement: `${custodySuiteName}, custody number ${c.custodyNumber}; imposed ${formatDateTime(new Date(initialAt(c).getTime() - 60_000))} by ${names.dip}`,
@@ -464,15 +637,19 @@ async function checkState(c: Chain, expected: Expected, label: string) {
 
 type Scenario = { name: string; markers: MarkerCode[]; disputed?: boolean; steps: Step[] }
 
-const drugTest = (o: { cocaine?: 'positive' | 'negative' } = {}): Step => step({ kind: 'drug test', ...o }, at(null, null))
+const drugTest = (o: { cocaine?: 'positive' | 'negative' } = {}): Step =>
+  step({ kind: 'drug test', ...o }, at(null, null))
 const requirement = (): Step => step({ kind: 'requirement' }, at(null, null))
 const didNotAttend = (): Step => step({ kind: 'attendance', outcome: 'did_not_attend' }, at('open', null))
 const statement = (): Step => step({ kind: 'statement' }, at('open', null))
 const wanted = (): Step => step({ kind: 'wanted' }, at('wanted', null))
 const proposed = (): Step => step({ kind: 'system proposal', proposes: 1 }, at('wanted', 'proposed'))
-const notProposed = (failure: FailureStatus | null = 'wanted'): Step => step({ kind: 'system proposal', proposes: 0 }, at(failure, null))
-const countersigned = (by: 'supervisor' | 'second supervisor' = 'supervisor'): Step => step({ kind: 'countersign', by }, at('wanted', 'countersigned', 'listed'))
-const arrested = (): Step => step({ kind: 'cid outcome', outcome: 'arrested' }, at('arrested', 'arrested', 'sheet only'))
+const notProposed = (failure: FailureStatus | null = 'wanted'): Step =>
+  step({ kind: 'system proposal', proposes: 0 }, at(failure, null))
+const countersigned = (by: 'supervisor' | 'second supervisor' = 'supervisor'): Step =>
+  step({ kind: 'countersign', by }, at('wanted', 'countersigned', 'listed'))
+const arrested = (): Step =>
+  step({ kind: 'cid outcome', outcome: 'arrested' }, at('arrested', 'arrested', 'sheet only'))
 const charged = (): Step => step({ kind: 'cid outcome', outcome: 'charged' }, at('charged', 'charged'))
 /** A positive test, RA1, not attended, the statement, wanted: a failure ready for CID. */
 const untilWanted = (): Step[] => [drugTest(), requirement(), didNotAttend(), statement(), wanted()]
@@ -508,19 +685,32 @@ const scenarios: Scenario[] = [
     steps: [
       ...untilWanted(),
       notProposed(),
-      step({ kind: 'manual proposal', by: 'iom', cite: 'drugs' }, at('wanted', null), () => ({ href: '#marker', text: 'Select a current violent or weapons marker of this person, or add one' })),
+      step({ kind: 'manual proposal', by: 'iom', cite: 'drugs' }, at('wanted', null), () => ({
+        href: '#marker',
+        text: 'Select a current violent or weapons marker of this person, or add one',
+      })),
       notProposed(),
     ],
   },
   {
     name: 'a violent person who attends the initial assessment has no failure and is never listed',
     markers: ['violent'],
-    steps: [drugTest(), requirement(), step({ kind: 'attendance', outcome: 'attended', followUp: 'ra5' }, at(null, null)), notProposed(null)],
+    steps: [
+      drugTest(),
+      requirement(),
+      step({ kind: 'attendance', outcome: 'attended', followUp: 'ra5' }, at(null, null)),
+      notProposed(null),
+    ],
   },
   {
     name: 'a violent person who does not attend with good cause has no failure and is never listed',
     markers: ['violent'],
-    steps: [drugTest(), requirement(), step({ kind: 'attendance', outcome: 'did_not_attend', goodCause: true }, at(null, null)), notProposed(null)],
+    steps: [
+      drugTest(),
+      requirement(),
+      step({ kind: 'attendance', outcome: 'did_not_attend', goodCause: true }, at(null, null)),
+      notProposed(null),
+    ],
   },
   {
     name: 'a violent person cannot be recorded as wanted before the statement, and is listed once it is produced',
@@ -529,7 +719,10 @@ const scenarios: Scenario[] = [
       drugTest(),
       requirement(),
       didNotAttend(),
-      step({ kind: 'wanted' }, at('open', null), () => ({ href: '#wantedOn', text: 'Produce and sign the evidential statement before recording the person as wanted' })),
+      step({ kind: 'wanted' }, at('open', null), () => ({
+        href: '#wantedOn',
+        text: 'Produce and sign the evidential statement before recording the person as wanted',
+      })),
       notProposed('open'),
       statement(),
       wanted(),
@@ -595,7 +788,10 @@ const scenarios: Scenario[] = [
       proposed(),
       countersigned(),
       step({ kind: 'statement withdrawn' }, at('open', 'suspended')),
-      step({ kind: 'wanted' }, at('open', 'suspended'), () => ({ href: '#wantedOn', text: 'Produce and sign the evidential statement before recording the person as wanted' })),
+      step({ kind: 'wanted' }, at('open', 'suspended'), () => ({
+        href: '#wantedOn',
+        text: 'Produce and sign the evidential statement before recording the person as wanted',
+      })),
       step({ kind: 'statement' }, at('open', 'suspended')),
       step({ kind: 'wanted' }, at('wanted', 'suspended')),
       notProposedWith('suspended'),
@@ -639,7 +835,10 @@ const scenarios: Scenario[] = [
       countersigned(),
       arrested(),
       step({ kind: 'time bar passes' }, at('time_barred', 'arrested', 'sheet only')),
-      step({ kind: 'police outcome', outcome: 'charged' }, at('time_barred', 'arrested', 'sheet only'), () => ({ href: '#outcome', text: 'Not possible while the failure is time barred' })),
+      step({ kind: 'police outcome', outcome: 'charged' }, at('time_barred', 'arrested', 'sheet only'), () => ({
+        href: '#outcome',
+        text: 'Not possible while the failure is time barred',
+      })),
       step({ kind: 'close' }, at('time_barred', 'time_barred')),
       notProposedWith('time_barred', 'time_barred'),
     ],

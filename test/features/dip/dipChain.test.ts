@@ -67,9 +67,20 @@ describe('the DIP chain from custody to wanted', () => {
     const ra1 = await dip.agent
       .post(`/drug-tests/${testId}/assessment`)
       .type('form')
-      .send({ _csrf: dip.csrf, ...imposedFields(appointmentDay, '10:00'), ...dateFields('appointmentDate', appointmentDay), appointmentTime: '10:00', place: 'CJIT office, Romford', assessor: 'Sam Okafor' })
+      .send({
+        _csrf: dip.csrf,
+        ...imposedFields(appointmentDay, '10:00'),
+        ...dateFields('appointmentDate', appointmentDay),
+        appointmentTime: '10:00',
+        place: 'CJIT office, Romford',
+        assessor: 'Sam Okafor',
+      })
     expect(ra1.status).toBe(303)
-    const appointment = await t.db.selectFrom('appointment').selectAll().where('person_id', '=', personId).executeTakeFirstOrThrow()
+    const appointment = await t.db
+      .selectFrom('appointment')
+      .selectAll()
+      .where('person_id', '=', personId)
+      .executeTakeFirstOrThrow()
     expect(appointment.form).toBe('RA1')
 
     const dna = await dip.agent
@@ -78,11 +89,16 @@ describe('the DIP chain from custody to wanted', () => {
       .send({ _csrf: dip.csrf, outcome: 'did_not_attend', goodCause: 'no' })
     expect(dna.status).toBe(303)
     const failureId = idFromLocation(dna.headers.location, 'failures')
-    const failure = await t.db.selectFrom('dip_failure').selectAll().where('id', '=', failureId).executeTakeFirstOrThrow()
+    const failure = await t.db
+      .selectFrom('dip_failure')
+      .selectAll()
+      .where('id', '=', failureId)
+      .executeTakeFirstOrThrow()
     expect(failure.section).toBe('s12')
     expect(failure.failure_date).toBe(appointmentDay)
     const [y, m] = [Number(appointmentDay.slice(0, 4)), Number(appointmentDay.slice(5, 7))]
-    const expectedMonth = m + 6 > 12 ? `${y + 1}-${String(m - 6).padStart(2, '0')}` : `${y}-${String(m + 6).padStart(2, '0')}`
+    const expectedMonth =
+      m + 6 > 12 ? `${y + 1}-${String(m - 6).padStart(2, '0')}` : `${y}-${String(m + 6).padStart(2, '0')}`
     expect(failure.time_bar_date.slice(0, 7)).toBe(expectedMonth)
 
     const statementPage = await dip.agent.get(`/failures/${failureId}/statement`).expect(200)
@@ -90,28 +106,74 @@ describe('the DIP chain from custody to wanted', () => {
     expect(statementPage.text).toContain('CJIT office, Romford')
     expect(statementPage.text).not.toContain('govuk-service-navigation')
 
-    await dip.agent.post(`/failures/${failureId}/statement`).type('form').send({ _csrf: dip.csrf, version: failure.version }).expect(303)
+    await dip.agent
+      .post(`/failures/${failureId}/statement`)
+      .type('form')
+      .send({ _csrf: dip.csrf, version: failure.version })
+      .expect(303)
     const wanted = await iom.agent
       .post(`/failures/${failureId}/wanted`)
       .type('form')
-      .send({ _csrf: iom.csrf, ...dateFields('wantedOn', todayInLondon()), reference: 'PNC/WM/0042/26', version: failure.version + 1 })
+      .send({
+        _csrf: iom.csrf,
+        ...dateFields('wantedOn', todayInLondon()),
+        reference: 'PNC/WM/0042/26',
+        version: failure.version + 1,
+      })
     expect(wanted.status).toBe(303)
     await iom.agent
       .post(`/failures/${failureId}/outcome`)
       .type('form')
-      .send({ _csrf: iom.csrf, outcome: 'arrested', ...dateFields('outcomeOn', todayInLondon()), reference: 'KD/99999/26', note: '', version: failure.version + 2 })
+      .send({
+        _csrf: iom.csrf,
+        outcome: 'arrested',
+        ...dateFields('outcomeOn', todayInLondon()),
+        reference: 'KD/99999/26',
+        note: '',
+        version: failure.version + 2,
+      })
       .expect(303)
     await iom.agent
       .post(`/failures/${failureId}/outcome`)
       .type('form')
-      .send({ _csrf: iom.csrf, outcome: 'charged', ...dateFields('outcomeOn', todayInLondon()), reference: '', note: '', version: failure.version + 3 })
+      .send({
+        _csrf: iom.csrf,
+        outcome: 'charged',
+        ...dateFields('outcomeOn', todayInLondon()),
+        reference: '',
+        note: '',
+        version: failure.version + 3,
+      })
       .expect(303)
 
-    const events = await t.db.selectFrom('dip_failure_event').select('kind').where('failure_id', '=', failureId).orderBy('recorded_at').execute()
-    expect(events.map((e) => e.kind)).toEqual(['created', 'statement_produced', 'circulated_wanted', 'arrested', 'charged'])
-    const final = await t.db.selectFrom('dip_failure').select(['status', 'wanted_reference']).where('id', '=', failureId).executeTakeFirstOrThrow()
+    const events = await t.db
+      .selectFrom('dip_failure_event')
+      .select('kind')
+      .where('failure_id', '=', failureId)
+      .orderBy('recorded_at')
+      .execute()
+    expect(events.map((e) => e.kind)).toEqual([
+      'created',
+      'statement_produced',
+      'circulated_wanted',
+      'arrested',
+      'charged',
+    ])
+    const final = await t.db
+      .selectFrom('dip_failure')
+      .select(['status', 'wanted_reference'])
+      .where('id', '=', failureId)
+      .executeTakeFirstOrThrow()
     expect(final).toEqual({ status: 'charged', wanted_reference: 'PNC/WM/0042/26' })
-    const audit = await (await sealed(t.db)).selectFrom('audit_event').select('event').where('person_id', '=', personId).where('category', '<>', 'consultation').orderBy('id').execute()
+    const audit = await (
+      await sealed(t.db)
+    )
+      .selectFrom('audit_event')
+      .select('event')
+      .where('person_id', '=', personId)
+      .where('category', '<>', 'consultation')
+      .orderBy('id')
+      .execute()
     expect(audit.map((a) => a.event)).toEqual([
       'drug_test.recorded',
       'assessment.required',
@@ -145,7 +207,11 @@ describe('the DIP chain from custody to wanted', () => {
       })
     expect(response.status).toBe(400)
     expect(response.text).toContain('18 or over')
-    const count = await t.db.selectFrom('drug_test').select((eb) => eb.fn.countAll<number>().as('n')).where('person_id', '=', personId).executeTakeFirstOrThrow()
+    const count = await t.db
+      .selectFrom('drug_test')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('person_id', '=', personId)
+      .executeTakeFirstOrThrow()
     expect(Number(count.n)).toBe(0)
   })
 })

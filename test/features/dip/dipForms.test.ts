@@ -54,7 +54,11 @@ const testForm = (fields: DrugTestFields = {}) => drugTestForm({ sampleDay: days
 
 async function positiveTest(disputed = false) {
   const person = await createPerson(t.db, { date_of_birth: '1984-06-12' })
-  const response = await postForm(dip, `/people/${person.id}/drug-tests`, testForm({ disputed: disputed ? 'yes' : 'no' }))
+  const response = await postForm(
+    dip,
+    `/people/${person.id}/drug-tests`,
+    testForm({ disputed: disputed ? 'yes' : 'no' }),
+  )
   expect(response.status).toBe(303)
   return { personId: person.id, testId: idFrom(response.headers.location, 'drug-tests') }
 }
@@ -62,51 +66,101 @@ async function positiveTest(disputed = false) {
 /** An initial appointment two days ago with no attendance yet: due, and still movable. */
 async function dueAppointment() {
   const { personId, testId } = await positiveTest()
-  await postForm(dip, `/drug-tests/${testId}/assessment`, { ...imposedFields(daysAgo(2), '10:00'), ...dateFields('appointmentDate', daysAgo(2)), appointmentTime: '10:00', place: 'CJIT office, Romford', assessor: 'Sam Okafor' }).expect(303)
-  return t.db.selectFrom('appointment').select(['id', 'version']).where('person_id', '=', personId).executeTakeFirstOrThrow()
+  await postForm(dip, `/drug-tests/${testId}/assessment`, {
+    ...imposedFields(daysAgo(2), '10:00'),
+    ...dateFields('appointmentDate', daysAgo(2)),
+    appointmentTime: '10:00',
+    place: 'CJIT office, Romford',
+    assessor: 'Sam Okafor',
+  }).expect(303)
+  return t.db
+    .selectFrom('appointment')
+    .select(['id', 'version'])
+    .where('person_id', '=', personId)
+    .executeTakeFirstOrThrow()
 }
 
 async function openFailure() {
   const appointment = await dueAppointment()
-  const response = await postForm(dip, `/appointments/${appointment.id}/attendance`, { outcome: 'did_not_attend', goodCause: 'no' })
+  const response = await postForm(dip, `/appointments/${appointment.id}/attendance`, {
+    outcome: 'did_not_attend',
+    goodCause: 'no',
+  })
   expect(response.status).toBe(303)
   const failureId = idFrom(response.headers.location, 'failures')
-  return t.db.selectFrom('dip_failure').select(['id', 'version', 'failure_date']).where('id', '=', failureId).executeTakeFirstOrThrow()
+  return t.db
+    .selectFrom('dip_failure')
+    .select(['id', 'version', 'failure_date'])
+    .where('id', '=', failureId)
+    .executeTakeFirstOrThrow()
 }
 
 /** An open failure with its statement produced (arranged in the database, same version): ready to circulate. */
 async function failureWithStatement() {
   const failure = await openFailure()
-  await t.db.updateTable('dip_failure').set({ statement_produced_on: failure.failure_date }).where('id', '=', failure.id).execute()
+  await t.db
+    .updateTable('dip_failure')
+    .set({ statement_produced_on: failure.failure_date })
+    .where('id', '=', failure.id)
+    .execute()
   return failure
 }
 
 // ---- hostile values ----
 
-const field = (name: string) => (value: Value): Mutation => [[name, value]]
+const field =
+  (name: string) =>
+  (value: Value): Mutation => [[name, value]]
 const nul = fc.string({ maxLength: 20 }).map((s) => `${s}\u0000${s}`)
 const control = fc.constantFrom('\u0001', '\u0008', '\u001b[2J', '\u007f', '\u000b').map((c) => `text${c}here`)
 const blank = fc.constantFrom('', '   ', '\t\n')
-const twoValues = fc.tuple(fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 })).map(([a, b]): readonly string[] => [a, b])
+const twoValues = fc
+  .tuple(fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 }))
+  .map(([a, b]): readonly string[] => [a, b])
 /** Longer than `max` even after trimming. */
 const overLong = (max: number) =>
-  fc.string({ unit: fc.constantFrom('a', 'Z', '9', 'é', '€', '😀', "'", '"', '<', '>', '&', ';', '/'), minLength: max + 1, maxLength: max + 300 })
+  fc.string({
+    unit: fc.constantFrom('a', 'Z', '9', 'é', '€', '😀', "'", '"', '<', '>', '&', ';', '/'),
+    minLength: max + 1,
+    maxLength: max + 300,
+  })
 const notOneOf = (allowed: readonly string[]) => fc.string({ maxLength: 30 }).filter((s) => !allowed.includes(s))
 /** A trimmed value that is none of the codes, so the lookup fails. */
 const unknownCode = (codes: readonly string[]) => fc.string({ maxLength: 40 }).filter((s) => !codes.includes(s.trim()))
 
 /** Free text the form requires. */
-const badRequiredText = (name: string, max: number) => fc.oneof(fc.constant(undefined), blank, nul, control, overLong(max), twoValues).map(field(name))
+const badRequiredText = (name: string, max: number) =>
+  fc.oneof(fc.constant(undefined), blank, nul, control, overLong(max), twoValues).map(field(name))
 /** Free text the form allows to be blank: only control characters, length and repeats are wrong. */
 const badOptionalText = (name: string, max: number) => fc.oneof(nul, control, overLong(max), twoValues).map(field(name))
 const badChoice = (name: string, allowed: readonly string[], missingIsWrong = true) =>
-  fc.oneof(...(missingIsWrong ? [fc.constant(undefined)] : []), notOneOf(allowed), fc.constantFrom(...allowed.map((a) => a.toUpperCase())), twoValues).map(field(name))
+  fc
+    .oneof(
+      ...(missingIsWrong ? [fc.constant(undefined)] : []),
+      notOneOf(allowed),
+      fc.constantFrom(...allowed.map((a) => a.toUpperCase())),
+      twoValues,
+    )
+    .map(field(name))
 
 const realTime = /^([01]?\d|2[0-3]):[0-5]\d$/
 const badTime = (name: string, blankIsAllowed = false) =>
   fc
     .oneof(
-      fc.constantFrom('25:61', '24:00', '12:60', '1230', '12:3', '-1:00', '99:99', '12:00pm', 'noon', '7', '٠٩:٠٠', '12:30\u0000'),
+      fc.constantFrom(
+        '25:61',
+        '24:00',
+        '12:60',
+        '1230',
+        '12:3',
+        '-1:00',
+        '99:99',
+        '12:00pm',
+        'noon',
+        '7',
+        '٠٩:٠٠',
+        '12:30\u0000',
+      ),
       fc.string({ maxLength: 8 }).filter((s) => !realTime.test(s.trim().replace('.', ':'))),
       twoValues,
       ...(blankIsAllowed ? [] : [fc.constant(undefined)]),
@@ -145,8 +199,14 @@ const badDate = (name: string, extra: readonly (readonly [string, string, string
   ]
   return fc.oneof(
     fc.constantFrom(...impossible).map(([d, m, y]) => parts(d, m, y)),
-    fc.string({ minLength: 1, maxLength: 6 }).filter((s) => s.trim() !== '' && !/^\d{1,2}$/.test(s.trim())).map((d) => parts(d, '3', '2026')),
-    fc.string({ minLength: 1, maxLength: 6 }).filter((s) => s.trim() !== '' && !/^\d{4}$/.test(s.trim())).map((y) => parts('3', '3', y)),
+    fc
+      .string({ minLength: 1, maxLength: 6 })
+      .filter((s) => s.trim() !== '' && !/^\d{1,2}$/.test(s.trim()))
+      .map((d) => parts(d, '3', '2026')),
+    fc
+      .string({ minLength: 1, maxLength: 6 })
+      .filter((s) => s.trim() !== '' && !/^\d{4}$/.test(s.trim()))
+      .map((y) => parts('3', '3', y)),
     twoValues.map((d) => parts(d, '3', '2026')),
   )
 }
@@ -154,7 +214,8 @@ const tomorrow = () => {
   const d = addDays(today(), 1)
   return [String(Number(d.slice(8))), String(Number(d.slice(5, 7))), d.slice(0, 4)] as const
 }
-const dayParts = (iso: string) => [String(Number(iso.slice(8))), String(Number(iso.slice(5, 7))), iso.slice(0, 4)] as const
+const dayParts = (iso: string) =>
+  [String(Number(iso.slice(8))), String(Number(iso.slice(5, 7))), iso.slice(0, 4)] as const
 
 /** A version that is not a positive whole number, so the form is refused before any record is looked at. */
 const badVersion = fc
@@ -177,11 +238,20 @@ const onDate = (name: string, [d, m, y]: readonly [string, string, string]): Mut
   [`${name}-year`, y],
 ]
 const thirtyFirstFebruary = ['31', '2', '2026'] as const
-const versionCases = [missing('version'), set('version', 'abc'), set('version', '0'), set('version', '-1'), set('version', '1.5')]
+const versionCases = [
+  missing('version'),
+  set('version', 'abc'),
+  set('version', '0'),
+  set('version', '-1'),
+  set('version', '1.5'),
+]
 
 /** Fields no DIP form has: ignored, never stored. */
 const noise = fc.array(
-  fc.tuple(fc.constantFrom('person_id', 'status', 'recorded_by', 'id', '__proto__', 'constructor', 'time_bar_date', 'form'), fc.string({ maxLength: 20 })),
+  fc.tuple(
+    fc.constantFrom('person_id', 'status', 'recorded_by', 'id', '__proto__', 'constructor', 'time_bar_date', 'form'),
+    fc.string({ maxLength: 20 }),
+  ),
   { maxLength: 3 },
 )
 
@@ -210,7 +280,10 @@ async function refusesHostileInput(
     fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), noise, async (mutations, extra) => {
       const fields = new Map<string, Value>(Object.entries(valid()))
       for (const change of mutations) for (const [name, value] of change) fields.set(name, value)
-      const response = await session.agent.post(path).type('form').send(encode(session.csrf, fields, extra))
+      const response = await session.agent
+        .post(path)
+        .type('form')
+        .send(encode(session.csrf, fields, extra))
       expect(response.status).toBe(400)
       expect(response.text).toContain('There is a problem')
       expect(errorSummaryLinks(response.text).length).toBeGreaterThan(0)
@@ -228,15 +301,46 @@ async function accepts(session: Session, path: string, form: Record<string, stri
 describe('drug test (DT1)', () => {
   const suites = ['ROMFORD', 'FOREST_GATE', 'ILFORD']
   const offences = [
-    'THEFT', 'ROBBERY', 'BURGLARY', 'AGG_BURGLARY', 'TWOC', 'AGG_VEHICLE_TAKING', 'HANDLING', 'GOING_EQUIPPED', 'SUPPLY_A', 'POSSESSION_A', 'PWITS_A',
-    'FRAUD', 'FRAUD_ARTICLES', 'FRAUD_MAKING_ARTICLES', 'BEGGING', 'PERSISTENT_BEGGING', 'ATT_THEFT', 'ATT_ROBBERY', 'ATT_BURGLARY', 'ATT_HANDLING', 'ATT_FRAUD',
+    'THEFT',
+    'ROBBERY',
+    'BURGLARY',
+    'AGG_BURGLARY',
+    'TWOC',
+    'AGG_VEHICLE_TAKING',
+    'HANDLING',
+    'GOING_EQUIPPED',
+    'SUPPLY_A',
+    'POSSESSION_A',
+    'PWITS_A',
+    'FRAUD',
+    'FRAUD_ARTICLES',
+    'FRAUD_MAKING_ARTICLES',
+    'BEGGING',
+    'PERSISTENT_BEGGING',
+    'ATT_THEFT',
+    'ATT_ROBBERY',
+    'ATT_BURGLARY',
+    'ATT_HANDLING',
+    'ATT_FRAUD',
   ]
   const mutation = fc.oneof(
-    fc.oneof(fc.constant(undefined), blank, nul, overLong(40), unknownCode(suites), twoValues).map(field('custodySuiteCode')),
+    fc
+      .oneof(fc.constant(undefined), blank, nul, overLong(40), unknownCode(suites), twoValues)
+      .map(field('custodySuiteCode')),
     badRequiredText('custodyNumber', 40),
     badChoice('condition', ['arrest', 'charge']),
-    fc.oneof(nul, overLong(40), unknownCode(['', ...offences]).filter((s) => s.trim() !== ''), twoValues).map(field('triggerOffenceCode')),
-    fc.constant<Mutation>([['triggerOffenceCode', ''], ['authorisedBy', '']]),
+    fc
+      .oneof(
+        nul,
+        overLong(40),
+        unknownCode(['', ...offences]).filter((s) => s.trim() !== ''),
+        twoValues,
+      )
+      .map(field('triggerOffenceCode')),
+    fc.constant<Mutation>([
+      ['triggerOffenceCode', ''],
+      ['authorisedBy', ''],
+    ]),
     badOptionalText('authorisedBy', 100),
     badDate('sampleDate', [tomorrow(), ['31', '12', '1999']]),
     badTime('sampleTime'),
@@ -261,7 +365,10 @@ describe('drug test (DT1)', () => {
       set('condition', 'detained'),
       missing('condition'),
       set('triggerOffenceCode', 'MURDER'),
-      [['triggerOffenceCode', ''], ['authorisedBy', '']],
+      [
+        ['triggerOffenceCode', ''],
+        ['authorisedBy', ''],
+      ],
       set('authorisedBy', 'I'.repeat(101)),
       onDate('sampleDate', thirtyFirstFebruary),
       onDate('sampleDate', tomorrow()),
@@ -272,8 +379,14 @@ describe('drug test (DT1)', () => {
       set('opiates', 'pos'),
       missing('cocaine'),
       set('refused', 'yes'),
-      [['refused', 'yes'], ['refusalAction', '']],
-      [['refused', 'yes'], ['refusalAction', 'arrested']],
+      [
+        ['refused', 'yes'],
+        ['refusalAction', ''],
+      ],
+      [
+        ['refused', 'yes'],
+        ['refusalAction', 'arrested'],
+      ],
       set('refusalAction', 'charged\u0000'),
       set('disputed', 'maybe'),
     ])
@@ -307,7 +420,13 @@ describe('laboratory confirmation of a disputed test', () => {
 })
 
 describe('required assessment (RA1)', () => {
-  const valid = () => ({ ...imposedFields(addDays(today(), 1), '10:00'), ...dateFields('appointmentDate', addDays(today(), 1)), appointmentTime: '10:00', place: 'CJIT office, Romford', assessor: 'Sam Okafor' })
+  const valid = () => ({
+    ...imposedFields(addDays(today(), 1), '10:00'),
+    ...dateFields('appointmentDate', addDays(today(), 1)),
+    appointmentTime: '10:00',
+    place: 'CJIT office, Romford',
+    assessor: 'Sam Okafor',
+  })
   const mutation = fc.oneof(
     // Also before the sample (5 days ago): refused by the service.
     badDate('appointmentDate', [['1', '1', '1999'], dayParts(daysAgo(6))]),
@@ -386,17 +505,22 @@ describe('attendance (RA3, with RA4 or RA5)', () => {
     badChoice('outcome', ['attended', 'left_early', 'did_not_attend']),
     // The person did not attend: whether there was good cause must be answered, yes or no.
     fc.oneof(fc.constant(undefined), notOneOf(['yes', 'no']), twoValues).map(field('goodCause')),
-    fc.constant<Mutation>([['goodCause', 'yes'], ['goodCauseNote', '']]),
+    fc.constant<Mutation>([
+      ['goodCause', 'yes'],
+      ['goodCauseNote', ''],
+    ]),
     badOptionalText('goodCauseNote', 1000),
     fc.oneof(notOneOf(['', 'ra4', 'ra5']), twoValues).map(field('followUp')),
     // A follow-up decision after a did-not-attend: refused by the service.
-    fc.constantFrom('ra4', 'ra5').map((decision): Mutation => [
-      ['followUp', decision],
-      ...Object.entries(dateFields('followUpDate', addDays(today(), 7))),
-      ['followUpTime', '10:00'],
-      ['followUpPlace', 'Recovery hub'],
-      ['followUpAssessor', 'Priya Shah'],
-    ]),
+    fc
+      .constantFrom('ra4', 'ra5')
+      .map((decision): Mutation => [
+        ['followUp', decision],
+        ...Object.entries(dateFields('followUpDate', addDays(today(), 7))),
+        ['followUpTime', '10:00'],
+        ['followUpPlace', 'Recovery hub'],
+        ['followUpAssessor', 'Priya Shah'],
+      ]),
     badDate('followUpDate'),
     badTime('followUpTime', true),
     badOptionalText('followUpPlace', 200),
@@ -415,10 +539,19 @@ describe('attendance (RA3, with RA4 or RA5)', () => {
       missing('outcome'),
       missing('goodCause'),
       set('goodCause', 'maybe'),
-      [['goodCause', 'yes'], ['goodCauseNote', '']],
+      [
+        ['goodCause', 'yes'],
+        ['goodCauseNote', ''],
+      ],
       set('goodCauseNote', 'N'.repeat(1001)),
       set('followUp', 'ra6'),
-      [['followUp', 'ra4'], ...Object.entries(dateFields('followUpDate', addDays(today(), 7))), ['followUpTime', '10:00'], ['followUpPlace', 'Hub'], ['followUpAssessor', 'Priya Shah']],
+      [
+        ['followUp', 'ra4'],
+        ...Object.entries(dateFields('followUpDate', addDays(today(), 7))),
+        ['followUpTime', '10:00'],
+        ['followUpPlace', 'Hub'],
+        ['followUpAssessor', 'Priya Shah'],
+      ],
       onDate('followUpDate', thirtyFirstFebruary),
       set('followUpTime', '25:61'),
       set('followUpPlace', 'P'.repeat(201)),
@@ -429,8 +562,14 @@ describe('attendance (RA3, with RA4 or RA5)', () => {
   it('a follow-up time that is not a time is refused with a message that says what a time must be', async () => {
     const appointment = await dueAppointment()
     for (const followUpTime of ['25:61', 'noon', '<b>10:00</b>']) {
-      const response = await postForm(dip, `/appointments/${appointment.id}/attendance`, { ...valid(), followUpTime }).expect(400)
-      expect(errorSummaryLinks(response.text)).toContainEqual({ href: '#followUpTime', text: 'The follow-up time must be a real time in 24-hour format, like 14:30' })
+      const response = await postForm(dip, `/appointments/${appointment.id}/attendance`, {
+        ...valid(),
+        followUpTime,
+      }).expect(400)
+      expect(errorSummaryLinks(response.text)).toContainEqual({
+        href: '#followUpTime',
+        text: 'The follow-up time must be a real time in 24-hour format, like 14:30',
+      })
     }
   })
 })
@@ -443,12 +582,21 @@ describe('evidential statement', () => {
 
   it('hostile input gets 400 with an error summary and writes nothing', async () => {
     const failure = await openFailure()
-    await refusesHostileInput(dip, `/failures/${failure.id}/statement`, () => ({ version: String(failure.version) }), badVersion, versionCases)
+    await refusesHostileInput(
+      dip,
+      `/failures/${failure.id}/statement`,
+      () => ({ version: String(failure.version) }),
+      badVersion,
+      versionCases,
+    )
   })
 })
 
 describe('withdrawing the statement', () => {
-  const valid = (version: number) => () => ({ reason: 'The assessor was on leave that day: the statement was wrong', version: String(version) })
+  const valid = (version: number) => () => ({
+    reason: 'The assessor was on leave that day: the statement was wrong',
+    version: String(version),
+  })
 
   it('the valid form is accepted', async () => {
     const failure = await failureWithStatement()
@@ -457,17 +605,22 @@ describe('withdrawing the statement', () => {
 
   it('hostile input gets 400 with an error summary and writes nothing', async () => {
     const failure = await failureWithStatement()
-    await refusesHostileInput(dip, `/failures/${failure.id}/statement/withdraw`, valid(failure.version), fc.oneof(badRequiredText('reason', 1000), badVersion), [
-      missing('reason'),
-      set('reason', 'R'.repeat(1001)),
-      set('reason', 'wrong\u0000'),
-      ...versionCases,
-    ])
+    await refusesHostileInput(
+      dip,
+      `/failures/${failure.id}/statement/withdraw`,
+      valid(failure.version),
+      fc.oneof(badRequiredText('reason', 1000), badVersion),
+      [missing('reason'), set('reason', 'R'.repeat(1001)), set('reason', 'wrong\u0000'), ...versionCases],
+    )
   })
 })
 
 describe('circulation as wanted', () => {
-  const valid = (version: number) => () => ({ ...dateFields('wantedOn', today()), reference: 'PNC/WM/0042/26', version: String(version) })
+  const valid = (version: number) => () => ({
+    ...dateFields('wantedOn', today()),
+    reference: 'PNC/WM/0042/26',
+    version: String(version),
+  })
 
   it('the valid form is accepted', async () => {
     const failure = await failureWithStatement()
@@ -495,7 +648,13 @@ describe('circulation as wanted', () => {
 })
 
 describe('outcome of the wanted', () => {
-  const valid = (version: number) => () => ({ outcome: 'arrested', ...dateFields('outcomeOn', today()), reference: 'KD/55555/26', note: '', version: String(version) })
+  const valid = (version: number) => () => ({
+    outcome: 'arrested',
+    ...dateFields('outcomeOn', today()),
+    reference: 'KD/55555/26',
+    note: '',
+    version: String(version),
+  })
 
   it('the valid form is accepted', async () => {
     const failure = await openFailure()

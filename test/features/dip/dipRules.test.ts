@@ -54,13 +54,17 @@ describe('who may be tested (PACE s63B)', () => {
   const sampleAt = londonInstant('2026-03-10', '09:00')
 
   it('on arrest: refused the day before the 18th birthday, allowed on it', () => {
-    expect(testAgeProblem('2008-03-11', 'arrest', sampleAt)).toBe('A test on arrest needs the person to be 18 or over; they were 17 at the sample time')
+    expect(testAgeProblem('2008-03-11', 'arrest', sampleAt)).toBe(
+      'A test on arrest needs the person to be 18 or over; they were 17 at the sample time',
+    )
     expect(testAgeProblem('2008-03-10', 'arrest', sampleAt)).toBeUndefined()
     expect(testAgeProblem('1985-03-02', 'arrest', sampleAt)).toBeUndefined()
   })
 
   it('on charge: refused the day before the 14th birthday, allowed on it and at 15 or 17', () => {
-    expect(testAgeProblem('2012-03-11', 'charge', sampleAt)).toBe('A test on charge needs the person to be 14 or over; they were 13 at the sample time')
+    expect(testAgeProblem('2012-03-11', 'charge', sampleAt)).toBe(
+      'A test on charge needs the person to be 14 or over; they were 13 at the sample time',
+    )
     expect(testAgeProblem('2012-03-10', 'charge', sampleAt)).toBeUndefined()
     expect(testAgeProblem('2011-01-20', 'charge', sampleAt)).toBeUndefined()
     expect(testAgeProblem('2008-03-11', 'charge', sampleAt)).toBeUndefined()
@@ -78,7 +82,12 @@ describe('who may be tested (PACE s63B)', () => {
 describe('when an assessment may be required (Drugs Act 2005 s9)', () => {
   const sampleTakenAt = londonInstant('2026-03-10', '09:00')
   const adult = '1985-03-02'
-  const test = (opiates: TestResult, cocaine: TestResult, refused = false) => ({ opiates, cocaine, refused, sample_taken_at: sampleTakenAt })
+  const test = (opiates: TestResult, cocaine: TestResult, refused = false) => ({
+    opiates,
+    cocaine,
+    refused,
+    sample_taken_at: sampleTakenAt,
+  })
   const notPositive = 'A required assessment can only follow a positive test for opiates or cocaine'
 
   it.each([
@@ -101,7 +110,9 @@ describe('when an assessment may be required (Drugs Act 2005 s9)', () => {
   })
 
   it('is refused for a 17-year-old tested on charge, even when positive, and allowed from the 18th birthday', () => {
-    expect(assessmentProblem(test('positive', 'positive'), '2008-03-11')).toBe('A required assessment can only be imposed on a person aged 18 or over')
+    expect(assessmentProblem(test('positive', 'positive'), '2008-03-11')).toBe(
+      'A required assessment can only be imposed on a person aged 18 or over',
+    )
     expect(assessmentProblem(test('positive', 'positive'), '2008-03-10')).toBeUndefined()
   })
 })
@@ -115,7 +126,17 @@ describe('working days, England and Wales', () => {
   })
 
   it('England and Wales bank holidays, including substitute days, are not working days', () => {
-    for (const day of ['2026-01-01', '2026-04-03', '2026-04-06', '2026-05-04', '2026-05-25', '2026-08-31', '2026-12-25', '2026-12-28', '2027-01-01']) {
+    for (const day of [
+      '2026-01-01',
+      '2026-04-03',
+      '2026-04-06',
+      '2026-05-04',
+      '2026-05-25',
+      '2026-08-31',
+      '2026-12-25',
+      '2026-12-28',
+      '2027-01-01',
+    ]) {
       expect(isWorkingDay(day), day).toBe(false)
     }
   })

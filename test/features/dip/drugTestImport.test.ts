@@ -1,7 +1,11 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importColumns } from '../../../server/features/dip/import/drugTestCsv.ts'
-import { previewDrugTestImport, type ImportPreview, type ImportUser } from '../../../server/features/dip/import/drugTestImport.ts'
+import {
+  previewDrugTestImport,
+  type ImportPreview,
+  type ImportUser,
+} from '../../../server/features/dip/import/drugTestImport.ts'
 import { createOutsideArea, createPerson, freshPncId, postForm, sealed, uniqueTag } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
@@ -44,10 +48,18 @@ const preview = async (content: string | Buffer) => okPreview(await previewDrugT
 describe('previewing a custody drug-test file', () => {
   it('says what each good row will do: a test for a person matched by PNC ID or by name, or a new person and a test; and writes nothing', async () => {
     const byPnc = await createPerson(t.db, { surname: 'Pncmatch', forenames: 'Casey' })
-    const byName = await createPerson(t.db, { surname: `Namematch${uniqueTag().toLowerCase()}`, forenames: 'Jordan Lee', date_of_birth: '1979-07-21' })
+    const byName = await createPerson(t.db, {
+      surname: `Namematch${uniqueTag().toLowerCase()}`,
+      forenames: 'Jordan Lee',
+      date_of_birth: '1979-07-21',
+    })
     const rows = [
       // The PNC ID wins even where the file spells the name differently, and the short form is understood.
-      goodRow({ pnc_id: `${byPnc.pnc_id?.slice(2, 4)}/${byPnc.pnc_id?.slice(5).replace(/^0/, '')}`, surname: 'Pnc-Match', forenames: 'Casey' }),
+      goodRow({
+        pnc_id: `${byPnc.pnc_id?.slice(2, 4)}/${byPnc.pnc_id?.slice(5).replace(/^0/, '')}`,
+        surname: 'Pnc-Match',
+        forenames: 'Casey',
+      }),
       goodRow({ surname: byName.surname.toUpperCase(), forenames: 'jordan lee', date_of_birth: '1979-07-21' }),
       goodRow({ surname: 'Newperson', forenames: 'Sam', date_of_birth: '1990-01-01' }),
     ]
@@ -71,8 +83,18 @@ describe('previewing a custody drug-test file', () => {
     expect(page.text).toContain('Confirm and import 3 tests')
     const after = await writeCounts(t.db)
     // Only the kept file and the consultation of the two matched people: no person, no test.
-    expect(after).toEqual({ ...before, drug_test_import: before.drug_test_import + 1, audit_event: before.audit_event + 1 })
-    const consultation = await (await sealed(t.db)).selectFrom('audit_event').select(['category', 'event', 'detail']).orderBy('id', 'desc').executeTakeFirstOrThrow()
+    expect(after).toEqual({
+      ...before,
+      drug_test_import: before.drug_test_import + 1,
+      audit_event: before.audit_event + 1,
+    })
+    const consultation = await (
+      await sealed(t.db)
+    )
+      .selectFrom('audit_event')
+      .select(['category', 'event', 'detail'])
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
     expect(consultation).toMatchObject({ category: 'consultation', event: 'drug_tests.import_previewed' })
     expect((consultation.detail as { personIds: string[] }).personIds.sort()).toEqual([byPnc.id, byName.id].sort())
   })
@@ -92,7 +114,13 @@ describe('previewing a custody drug-test file', () => {
       goodRow({ surname: 'Bell\u0007' }),
       goodRow({ sample_taken_at: '2099-01-01T10:00Z' }),
       goodRow({ custody_number: 'x'.repeat(41) }),
-      goodRow({ authorised_by: 'Insp. Khan 1234', trigger_offence: '', condition: 'Charge', opiates: 'NOT_TESTED', refused: 'No' }),
+      goodRow({
+        authorised_by: 'Insp. Khan 1234',
+        trigger_offence: '',
+        condition: 'Charge',
+        opiates: 'NOT_TESTED',
+        refused: 'No',
+      }),
     ]
     const file = `${csvOf(rows).trimEnd()}\r\nonly,three,values\r\n`
 
@@ -102,16 +130,63 @@ describe('previewing a custody drug-test file', () => {
       { row: 2, column: 'sample_taken_at', value: '2026-13-01T10:00', why: 'Not a real date and time' },
       { row: 3, column: 'condition', value: 'caution', why: 'Must be arrest or charge' },
       { row: 4, column: 'opiates', value: 'pos', why: 'Must be positive, negative or not_tested' },
-      { row: 5, column: 'date_of_birth', value: '1985-02-30', why: 'Must be a real date written YYYY-MM-DD, like 1985-03-02' },
-      { row: 6, column: 'pnc_id', value: '2012/0123456A', why: 'The PNC ID’s check letter is wrong: check the number and try again' },
-      { row: 7, column: 'trigger_offence', value: '', why: 'Give the trigger offence code, or the inspector who authorised the test in authorised_by' },
-      { row: 8, column: 'trigger_offence', value: 'shoplifting', why: 'Not a trigger offence code from the list of offences' },
-      { row: 9, column: 'custody_suite', value: 'NOWHERE', why: 'Not a custody suite code or name: use one of FOREST_GATE, ILFORD, ROMFORD' },
-      { row: 10, column: 'condition', value: 'arrest', why: expect.stringMatching(/^A test on arrest needs the person to be 18 or over; they were 1[56] at the sample time$/) },
-      { row: 11, column: 'refused', value: 'yes', why: 'A refused test has no results: opiates and cocaine must both be not_tested' },
-      { row: 12, column: 'surname', value: 'Bell\\u0007', why: expect.stringMatching(/surname must not contain control characters$/i) },
+      {
+        row: 5,
+        column: 'date_of_birth',
+        value: '1985-02-30',
+        why: 'Must be a real date written YYYY-MM-DD, like 1985-03-02',
+      },
+      {
+        row: 6,
+        column: 'pnc_id',
+        value: '2012/0123456A',
+        why: 'The PNC ID’s check letter is wrong: check the number and try again',
+      },
+      {
+        row: 7,
+        column: 'trigger_offence',
+        value: '',
+        why: 'Give the trigger offence code, or the inspector who authorised the test in authorised_by',
+      },
+      {
+        row: 8,
+        column: 'trigger_offence',
+        value: 'shoplifting',
+        why: 'Not a trigger offence code from the list of offences',
+      },
+      {
+        row: 9,
+        column: 'custody_suite',
+        value: 'NOWHERE',
+        why: 'Not a custody suite code or name: use one of FOREST_GATE, ILFORD, ROMFORD',
+      },
+      {
+        row: 10,
+        column: 'condition',
+        value: 'arrest',
+        why: expect.stringMatching(
+          /^A test on arrest needs the person to be 18 or over; they were 1[56] at the sample time$/,
+        ),
+      },
+      {
+        row: 11,
+        column: 'refused',
+        value: 'yes',
+        why: 'A refused test has no results: opiates and cocaine must both be not_tested',
+      },
+      {
+        row: 12,
+        column: 'surname',
+        value: 'Bell\\u0007',
+        why: expect.stringMatching(/surname must not contain control characters$/i),
+      },
       { row: 13, column: 'sample_taken_at', value: '2099-01-01T10:00Z', why: 'The sample time is in the future' },
-      { row: 14, column: 'custody_number', value: 'x'.repeat(41), why: expect.stringMatching(/custody number must be 40 characters or fewer$/i) },
+      {
+        row: 14,
+        column: 'custody_number',
+        value: 'x'.repeat(41),
+        why: expect.stringMatching(/custody number must be 40 characters or fewer$/i),
+      },
       { row: 16, column: '', value: '', why: 'The row has 3 values but the header has 14 columns' },
     ])
     expect(result.plans.map((p) => p.row)).toEqual([15])
@@ -121,7 +196,12 @@ describe('previewing a custody drug-test file', () => {
     const page = await uploadFile(dip, file)
     expect(page.status).toBe(200)
     expect(previewErrors(page.text)).toEqual(
-      result.errors.map((e) => ({ row: e.row, column: e.column || '(whole row)', value: e.value, why: typeof e.why === 'string' ? e.why : expect.any(String) })),
+      result.errors.map((e) => ({
+        row: e.row,
+        column: e.column || '(whole row)',
+        value: e.value,
+        why: typeof e.why === 'string' ? e.why : expect.any(String),
+      })),
     )
     expect(page.text).toContain('14 rows have problems: they will not be imported')
     expect(page.text).toContain('Confirm and import 1 test')
@@ -133,10 +213,20 @@ describe('previewing a custody drug-test file', () => {
     const first = await createPerson(t.db, { surname, forenames: 'Alex', date_of_birth: '1988-08-08' })
     await createPerson(t.db, { surname, forenames: 'Alex', date_of_birth: '1988-08-08' })
 
-    const result = await preview(csvOf([goodRow({ surname, forenames: 'Alex', date_of_birth: '1988-08-08' }), goodRow({ surname, forenames: 'Alex', date_of_birth: '1988-08-08', pnc_id: first.pnc_id ?? '' })]))
+    const result = await preview(
+      csvOf([
+        goodRow({ surname, forenames: 'Alex', date_of_birth: '1988-08-08' }),
+        goodRow({ surname, forenames: 'Alex', date_of_birth: '1988-08-08', pnc_id: first.pnc_id ?? '' }),
+      ]),
+    )
 
     expect(result.errors).toEqual([
-      { row: 2, column: 'surname', value: surname, why: 'Ambiguous: 2 people in your areas have this surname, forenames and date of birth; add the PNC ID to say which' },
+      {
+        row: 2,
+        column: 'surname',
+        value: surname,
+        why: 'Ambiguous: 2 people in your areas have this surname, forenames and date of birth; add the PNC ID to say which',
+      },
     ])
     expect(result.plans).toMatchObject([{ row: 3, kind: 'existing', person: { id: first.id } }])
   })
@@ -147,7 +237,12 @@ describe('previewing a custody drug-test file', () => {
     const result = await preview(csvOf([goodRow({ pnc_id: outsider.pnc_id ?? '' })]))
     expect(result.plans).toEqual([])
     expect(result.errors).toEqual([
-      { row: 2, column: 'pnc_id', value: outsider.pnc_id, why: 'Another person, outside your areas, already has this PNC ID: the test cannot be imported here' },
+      {
+        row: 2,
+        column: 'pnc_id',
+        value: outsider.pnc_id,
+        why: 'Another person, outside your areas, already has this PNC ID: the test cannot be imported here',
+      },
     ])
   })
 
@@ -191,8 +286,18 @@ describe('previewing a custody drug-test file', () => {
     const result = await preview(csvOf([recorded, twice, { ...twice, surname: 'Someone', forenames: 'Else' }]))
 
     expect(result.errors).toEqual([
-      { row: 2, column: 'custody_number', value: recorded.custody_number, why: 'A test with this custody suite, custody number and sample time is already recorded' },
-      { row: 4, column: 'custody_number', value: twice.custody_number, why: 'Repeats row 3: the same custody suite, custody number and sample time' },
+      {
+        row: 2,
+        column: 'custody_number',
+        value: recorded.custody_number,
+        why: 'A test with this custody suite, custody number and sample time is already recorded',
+      },
+      {
+        row: 4,
+        column: 'custody_number',
+        value: twice.custody_number,
+        why: 'Repeats row 3: the same custody suite, custody number and sample time',
+      },
     ])
     expect(result.plans.map((p) => p.row)).toEqual([3])
   })
@@ -224,14 +329,41 @@ describe('previewing a custody drug-test file', () => {
 describe('files that cannot be imported at all', () => {
   const cases: [string, Buffer | string, RegExp][] = [
     ['an empty file', '', /^The file is empty\.$/],
-    ['a picture', Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex'), /not UTF-8 text|not a CSV file/],
-    ['a spreadsheet saved as xlsx', Buffer.concat([Buffer.from('PK\u0003\u0004\u0014\u0000\u0006\u0000'), Buffer.alloc(64)]), /^The file is not a CSV file: it holds binary data/],
-    ['a header without the pnc_id column', csvOf([goodRow()], importColumns.filter((c) => c !== 'pnc_id')), /^The header row is missing the column pnc_id\./],
-    ['a header with an unknown column', csvOf([goodRow()], [...importColumns, 'notes']), /has a column this import does not use: notes/],
+    [
+      'a picture',
+      Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex'),
+      /not UTF-8 text|not a CSV file/,
+    ],
+    [
+      'a spreadsheet saved as xlsx',
+      Buffer.concat([Buffer.from('PK\u0003\u0004\u0014\u0000\u0006\u0000'), Buffer.alloc(64)]),
+      /^The file is not a CSV file: it holds binary data/,
+    ],
+    [
+      'a header without the pnc_id column',
+      csvOf(
+        [goodRow()],
+        importColumns.filter((c) => c !== 'pnc_id'),
+      ),
+      /^The header row is missing the column pnc_id\./,
+    ],
+    [
+      'a header with an unknown column',
+      csvOf([goodRow()], [...importColumns, 'notes']),
+      /has a column this import does not use: notes/,
+    ],
     ['a header only', csvOf([]), /^The file has a header row but no tests below it\.$/],
-    ['text that is not the custody file', 'Dear colleague,\nplease find attached.\n', /^The first row must be the header/],
+    [
+      'text that is not the custody file',
+      'Dear colleague,\nplease find attached.\n',
+      /^The first row must be the header/,
+    ],
     // A badly quoted row is that row's problem (drugTestImportRows.test.ts); a header that cannot be read stops the file.
-    ['a header with a broken quote', `"custody_number,${importColumns.slice(1).join(',')}\r\n${csvOf([goodRow()]).split('\r\n')[1]}\r\n`, /^The file is not valid CSV: a quoted value is never closed \(line 1\)\.$/],
+    [
+      'a header with a broken quote',
+      `"custody_number,${importColumns.slice(1).join(',')}\r\n${csvOf([goodRow()]).split('\r\n')[1]}\r\n`,
+      /^The file is not valid CSV: a quoted value is never closed \(line 1\)\.$/,
+    ],
   ]
   for (const [name, content, message] of cases) {
     it(`${name} gets one clear message and nothing is written`, async () => {
@@ -258,10 +390,15 @@ describe('files that cannot be imported at all', () => {
 
   it('an upload without its CSRF token is refused and nothing is kept', async () => {
     const before = await writeCounts(t.db)
-    const page = await dip.agent.post('/drug-tests/import/preview').attach('file', Buffer.from(csvOf([goodRow()])), 'tests.csv')
+    const page = await dip.agent
+      .post('/drug-tests/import/preview')
+      .attach('file', Buffer.from(csvOf([goodRow()])), 'tests.csv')
     expect(page.status).toBe(403)
     expect(page.text).toContain('Your form could not be sent')
-    const wrong = await dip.agent.post('/drug-tests/import/preview').field('_csrf', 'not-the-token').attach('file', Buffer.from(csvOf([goodRow()])), 'tests.csv')
+    const wrong = await dip.agent
+      .post('/drug-tests/import/preview')
+      .field('_csrf', 'not-the-token')
+      .attach('file', Buffer.from(csvOf([goodRow()])), 'tests.csv')
     expect(wrong.status).toBe(403)
     expect(await writeCounts(t.db)).toEqual(before)
   })
@@ -278,7 +415,9 @@ describe('files that cannot be imported at all', () => {
     const file = fc.oneof(
       fc.uint8Array({ maxLength: 400 }).map((bytes) => Buffer.from(bytes)),
       fc.string({ unit: 'binary', maxLength: 300 }).map((s) => Buffer.from(header + s, 'utf8')),
-      fc.array(fc.array(fc.string({ maxLength: 12 }), { maxLength: 16 }), { maxLength: 6 }).map((rows) => Buffer.from(header + rows.map((r) => r.join(',')).join('\n'), 'utf8')),
+      fc
+        .array(fc.array(fc.string({ maxLength: 12 }), { maxLength: 16 }), { maxLength: 6 })
+        .map((rows) => Buffer.from(header + rows.map((r) => r.join(',')).join('\n'), 'utf8')),
     )
     await fc.assert(
       fc.asyncProperty(file, async (bytes) => {
@@ -295,7 +434,11 @@ describe('files that cannot be imported at all', () => {
 
 describe('committing an import', () => {
   it('writes exactly the good rows, people then tests, in one transaction with one audit row, and only once', async () => {
-    const existing = await createPerson(t.db, { surname: `Kept${uniqueTag().toLowerCase()}`, forenames: 'Dana', date_of_birth: '1970-05-05' })
+    const existing = await createPerson(t.db, {
+      surname: `Kept${uniqueTag().toLowerCase()}`,
+      forenames: 'Dana',
+      date_of_birth: '1970-05-05',
+    })
     const newSurname = `Fresh${uniqueTag().toLowerCase()}`
     const rows = [
       goodRow({ pnc_id: existing.pnc_id ?? '' }),
@@ -314,15 +457,41 @@ describe('committing an import', () => {
     expect(committed.headers.location).toBe('/drug-tests/import')
     const landing = await dip.agent.get('/drug-tests/import')
     expect(landing.text).toContain('Imported 3 drug tests and added 1 new person')
-    expect(await writeCounts(t.db)).toEqual({ ...before, person: before.person + 1, drug_test: before.drug_test + 3, drug_test_import: before.drug_test_import - 1, audit_event: before.audit_event + 1 })
+    expect(await writeCounts(t.db)).toEqual({
+      ...before,
+      person: before.person + 1,
+      drug_test: before.drug_test + 3,
+      drug_test_import: before.drug_test_import - 1,
+      audit_event: before.audit_event + 1,
+    })
 
-    const audit = await (await sealed(t.db)).selectFrom('audit_event').selectAll().where('event', '=', 'drug_tests.imported').orderBy('id', 'desc').executeTakeFirstOrThrow()
-    const detail = audit.detail as { batchId: string; testsCreated: number; peopleCreated: number; matchedPersonIds: string[]; newPersonIds: string[] }
+    const audit = await (
+      await sealed(t.db)
+    )
+      .selectFrom('audit_event')
+      .selectAll()
+      .where('event', '=', 'drug_tests.imported')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
+    const detail = audit.detail as {
+      batchId: string
+      testsCreated: number
+      peopleCreated: number
+      matchedPersonIds: string[]
+      newPersonIds: string[]
+    }
     expect(audit).toMatchObject({ category: 'collection', actor_username: 'dip' })
     expect(detail).toMatchObject({ testsCreated: 3, peopleCreated: 1, importId: form.importId })
-    const tests = await t.db.selectFrom('drug_test').selectAll().where('import_batch', '=', detail.batchId).orderBy('sample_taken_at').execute()
+    const tests = await t.db
+      .selectFrom('drug_test')
+      .selectAll()
+      .where('import_batch', '=', detail.batchId)
+      .orderBy('sample_taken_at')
+      .execute()
     expect(tests).toHaveLength(3)
-    expect(new Set(tests.map((x) => x.custody_number))).toEqual(new Set([rows[0], rows[2], rows[3]].map((r) => r?.custody_number)))
+    expect(new Set(tests.map((x) => x.custody_number))).toEqual(
+      new Set([rows[0], rows[2], rows[3]].map((r) => r?.custody_number)),
+    )
     const created = await t.db.selectFrom('person').selectAll().where('surname', '=', newSurname).execute()
     expect(created).toMatchObject([{ forenames: 'Kit', gender: 'unknown', area_id: areaIds.RB, pnc_id: null }])
     expect(detail.newPersonIds).toEqual([created[0]?.id])
@@ -344,7 +513,16 @@ describe('committing an import', () => {
     const meanwhile = (await preview(csvOf([rows[0] ?? {}]))).plans[0]?.test
     await t.db
       .insertInto('drug_test')
-      .values({ person_id: person.id, custody_suite_code: 'ROMFORD', custody_number: rows[0]?.custody_number ?? '', condition: 'arrest', trigger_offence_code: 'THEFT', sample_taken_at: meanwhile?.sampleTakenAt ?? new Date(), opiates: 'negative', cocaine: 'negative' })
+      .values({
+        person_id: person.id,
+        custody_suite_code: 'ROMFORD',
+        custody_number: rows[0]?.custody_number ?? '',
+        condition: 'arrest',
+        trigger_offence_code: 'THEFT',
+        sample_taken_at: meanwhile?.sampleTakenAt ?? new Date(),
+        opiates: 'negative',
+        cocaine: 'negative',
+      })
       .execute()
     const before = await writeCounts(t.db)
 
@@ -361,7 +539,12 @@ describe('committing an import', () => {
 
   it('hostile values in the import form get a 400 or 404 with a message and write nothing', async () => {
     const before = await writeCounts(t.db)
-    const value = fc.oneof(fc.string({ maxLength: 60 }), fc.uuid().map(String), fc.integer().map(String), fc.constant(''))
+    const value = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc.uuid().map(String),
+      fc.integer().map(String),
+      fc.constant(''),
+    )
     await fc.assert(
       fc.asyncProperty(value, value, value, async (importId, expectedTests, expectedPeople) => {
         const response = await postForm(dip, '/drug-tests/import/commit', { importId, expectedTests, expectedPeople })

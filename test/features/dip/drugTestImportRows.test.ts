@@ -1,9 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { previewDrugTestImport, type ImportPreview, type ImportUser } from '../../../server/features/dip/import/drugTestImport.ts'
+import {
+  previewDrugTestImport,
+  type ImportPreview,
+  type ImportUser,
+} from '../../../server/features/dip/import/drugTestImport.ts'
 import { postForm, uniqueTag } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
-import { commitForm, csvOf, goodRow, importUser, previewActions, previewErrors, uploadFile, writeCounts } from './drugTestImportSupport.ts'
+import {
+  commitForm,
+  csvOf,
+  goodRow,
+  importUser,
+  previewActions,
+  previewErrors,
+  uploadFile,
+  writeCounts,
+} from './drugTestImportSupport.ts'
 
 // What a custody export writes that is not quite the import's own form: a custody suite by its
 // name rather than its code, and a row whose quotes are broken, which is that row's problem
@@ -34,10 +47,28 @@ const fileOf = (lines: string[]) => `${lines.join('\r\n')}\r\n`
 
 describe('custody suites in an imported file', () => {
   it('are found by code (in any capitals, as before) or by name, case aside, with or without "custody suite"', async () => {
-    const cells = ['FOREST_GATE', 'forest_gate', 'Forest Gate', 'forest gate', 'FOREST GATE CUSTODY SUITE', '  Forest   Gate custody suite ', 'Romford', 'ilford']
+    const cells = [
+      'FOREST_GATE',
+      'forest_gate',
+      'Forest Gate',
+      'forest gate',
+      'FOREST GATE CUSTODY SUITE',
+      '  Forest   Gate custody suite ',
+      'Romford',
+      'ilford',
+    ]
     const result = await preview(csvOf(cells.map((custody_suite) => goodRow({ custody_suite }))))
     expect(result.errors).toEqual([])
-    expect(result.plans.map((p) => p.test.custodySuiteCode)).toEqual(['FOREST_GATE', 'FOREST_GATE', 'FOREST_GATE', 'FOREST_GATE', 'FOREST_GATE', 'FOREST_GATE', 'ROMFORD', 'ILFORD'])
+    expect(result.plans.map((p) => p.test.custodySuiteCode)).toEqual([
+      'FOREST_GATE',
+      'FOREST_GATE',
+      'FOREST_GATE',
+      'FOREST_GATE',
+      'FOREST_GATE',
+      'FOREST_GATE',
+      'ROMFORD',
+      'ILFORD',
+    ])
   })
 
   it('place a new person by the suite named, as by its code', async () => {
@@ -47,28 +78,64 @@ describe('custody suites in an imported file', () => {
 
   it('refuse a name no suite has, naming the codes there are', async () => {
     const result = await preview(csvOf([goodRow({ custody_suite: 'Forest Hill' })]))
-    expect(result.errors).toEqual([{ row: 2, column: 'custody_suite', value: 'Forest Hill', why: 'Not a custody suite code or name: use one of FOREST_GATE, ILFORD, ROMFORD' }])
+    expect(result.errors).toEqual([
+      {
+        row: 2,
+        column: 'custody_suite',
+        value: 'Forest Hill',
+        why: 'Not a custody suite code or name: use one of FOREST_GATE, ILFORD, ROMFORD',
+      },
+    ])
   })
 
   it('take a code as the list writes it before any name or other capitals', async () => {
-    await t.db.insertInto('custody_suite').values([
-      { code: 'Barkingside', name: 'Barkingside custody suite' },
-      { code: 'BARKINGSIDE', name: 'Barkingside old suite' },
-    ]).execute()
+    await t.db
+      .insertInto('custody_suite')
+      .values([
+        { code: 'Barkingside', name: 'Barkingside custody suite' },
+        { code: 'BARKINGSIDE', name: 'Barkingside old suite' },
+      ])
+      .execute()
     try {
-      const result = await preview(csvOf([goodRow({ custody_suite: 'Barkingside' }), goodRow({ custody_suite: 'BARKINGSIDE' }), goodRow({ custody_suite: 'barkingside' })]))
-      expect(result.plans.map((p) => [p.row, p.test.custodySuiteCode])).toEqual([[2, 'Barkingside'], [3, 'BARKINGSIDE']])
-      expect(result.errors).toEqual([{ row: 4, column: 'custody_suite', value: 'barkingside', why: 'More than one custody suite matches this: use its code, written as the list writes it' }])
+      const result = await preview(
+        csvOf([
+          goodRow({ custody_suite: 'Barkingside' }),
+          goodRow({ custody_suite: 'BARKINGSIDE' }),
+          goodRow({ custody_suite: 'barkingside' }),
+        ]),
+      )
+      expect(result.plans.map((p) => [p.row, p.test.custodySuiteCode])).toEqual([
+        [2, 'Barkingside'],
+        [3, 'BARKINGSIDE'],
+      ])
+      expect(result.errors).toEqual([
+        {
+          row: 4,
+          column: 'custody_suite',
+          value: 'barkingside',
+          why: 'More than one custody suite matches this: use its code, written as the list writes it',
+        },
+      ])
     } finally {
       // Reference rows are retired, never deleted.
-      await t.db.updateTable('custody_suite').set({ active: false }).where('code', 'in', ['Barkingside', 'BARKINGSIDE']).execute()
+      await t.db
+        .updateTable('custody_suite')
+        .set({ active: false })
+        .where('code', 'in', ['Barkingside', 'BARKINGSIDE'])
+        .execute()
     }
   })
 })
 
 describe('a badly quoted row in an imported file', () => {
   it('in the middle of the file is reported with its row number, and the rows after it are still checked', async () => {
-    const [header = '', ...rows] = linesOf([goodRow(), goodRow(), goodRow(), goodRow({ condition: 'caution' }), goodRow()])
+    const [header = '', ...rows] = linesOf([
+      goodRow(),
+      goodRow(),
+      goodRow(),
+      goodRow({ condition: 'caution' }),
+      goodRow(),
+    ])
     const broken = `KD/${uniqueTag()}/26,"ROMFORD,2026-01-01T10:00,Unclosed,Quote`
     const file = fileOf([header, rows[0]!, rows[1]!, broken, rows[2]!, rows[3]!, rows[4]!])
 
@@ -96,7 +163,11 @@ describe('a badly quoted row in an imported file', () => {
 
   it('still reads a well-quoted value holding a line break as one row, beside a bad one', async () => {
     const [header = '', first = '', last = ''] = linesOf([goodRow(), goodRow()])
-    const spanning = csvOf([goodRow({ authorised_by: 'Inspector Khan\nby phone' })]).trimEnd().split('\r\n').slice(1).join('\r\n')
+    const spanning = csvOf([goodRow({ authorised_by: 'Inspector Khan\nby phone' })])
+      .trimEnd()
+      .split('\r\n')
+      .slice(1)
+      .join('\r\n')
     const file = fileOf([header, first, '"unclosed,', spanning, last])
     const result = await preview(file)
     expect(result.errors.map((e) => [e.row, e.column])).toEqual([[3, '']])
@@ -111,7 +182,14 @@ describe('a badly quoted row in an imported file', () => {
     const page = await uploadFile(dip, file)
 
     expect(page.status).toBe(200)
-    expect(previewErrors(page.text)).toEqual([{ row: 3, column: '(whole row)', value: '"KD/9/26,ROMFORD', why: 'The row is not valid CSV: a quoted value is never closed' }])
+    expect(previewErrors(page.text)).toEqual([
+      {
+        row: 3,
+        column: '(whole row)',
+        value: '"KD/9/26,ROMFORD',
+        why: 'The row is not valid CSV: a quoted value is never closed',
+      },
+    ])
     expect(previewActions(page.text).map((a) => a[0])).toEqual(['2', '4'])
     const before = await writeCounts(t.db)
     const committed = await postForm(dip, '/drug-tests/import/commit', commitForm(page.text))

@@ -44,7 +44,10 @@ function quoted(value: string): string {
 
 /** A CSV file: the header, then each row's cells in the header's order. */
 export function csvOf(rows: readonly Cells[], columns: readonly string[] = importColumns): string {
-  const lines = [columns.join(','), ...rows.map((r) => columns.map((c) => quoted((r as Record<string, string | undefined>)[c] ?? '')).join(','))]
+  const lines = [
+    columns.join(','),
+    ...rows.map((r) => columns.map((c) => quoted((r as Record<string, string | undefined>)[c] ?? '')).join(',')),
+  ]
   return `${lines.join('\r\n')}\r\n`
 }
 
@@ -59,27 +62,46 @@ export function uploadFile(session: Session, content: string | Buffer, fileName 
   return session.agent
     .post('/drug-tests/import/preview')
     .field('_csrf', session.csrf)
-    .attach('file', Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'), { filename: fileName, contentType: 'text/csv' })
+    .attach('file', Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'), {
+      filename: fileName,
+      contentType: 'text/csv',
+    })
 }
 
 /** What the preview page's form would send to import. */
 export function commitForm(html: string): Record<string, string> {
   const importId = inputValue(html, 'importId')
   if (!importId) throw new Error('The preview has no import button')
-  return { importId, expectedTests: inputValue(html, 'expectedTests') ?? '', expectedPeople: inputValue(html, 'expectedPeople') ?? '' }
+  return {
+    importId,
+    expectedTests: inputValue(html, 'expectedTests') ?? '',
+    expectedPeople: inputValue(html, 'expectedPeople') ?? '',
+  }
 }
 
 function tableRows(html: string, id: string): string[][] {
   const table = new RegExp(`<table class="govuk-table" id="${id}">([\\s\\S]*?)</table>`).exec(html)?.[1] ?? ''
   const body = /<tbody[^>]*>([\s\S]*)<\/tbody>/.exec(table)?.[1] ?? ''
   return [...body.matchAll(/<tr class="govuk-table__row">([\s\S]*?)<\/tr>/g)].map((row) =>
-    [...(row[1] ?? '').matchAll(/<td class="govuk-table__cell">([\s\S]*?)<\/td>/g)].map((cell) => decodeEntities((cell[1] ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim())),
+    [...(row[1] ?? '').matchAll(/<td class="govuk-table__cell">([\s\S]*?)<\/td>/g)].map((cell) =>
+      decodeEntities(
+        (cell[1] ?? '')
+          .replace(/<[^>]+>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      ),
+    ),
   )
 }
 
 /** The preview page's problems table as {row, column, value, why}. */
 export function previewErrors(html: string) {
-  return tableRows(html, 'row-errors').map(([row = '', column = '', value = '', why = '']) => ({ row: Number(row), column, value, why }))
+  return tableRows(html, 'row-errors').map(([row = '', column = '', value = '', why = '']) => ({
+    row: Number(row),
+    column,
+    value,
+    why,
+  }))
 }
 
 /** The preview page's row actions: [row, action, person, sample, results]. */

@@ -10,7 +10,16 @@ import { addDays } from '../../../server/domain/time.ts'
 import { postForm, sealed, uniqueTag } from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
-import { commitForm, csvOf, daysAgo, goodRow, previewErrors, uploadFile, writeCounts, type Cells } from './drugTestImportSupport.ts'
+import {
+  commitForm,
+  csvOf,
+  daysAgo,
+  goodRow,
+  previewErrors,
+  uploadFile,
+  writeCounts,
+  type Cells,
+} from './drugTestImportSupport.ts'
 
 let t: TestApp
 let dip: { agent: Agent; csrf: string }
@@ -28,7 +37,11 @@ afterAll(async () => {
 
 /** Unused PNC IDs of one year, made in bulk: one query for the ones already taken. */
 async function unusedPncIds(count: number, year: number): Promise<string[]> {
-  const taken = new Set((await t.db.selectFrom('person').select('pnc_id').where('pnc_id', 'like', `${year}/%`).execute()).map((p) => p.pnc_id))
+  const taken = new Set(
+    (await t.db.selectFrom('person').select('pnc_id').where('pnc_id', 'like', `${year}/%`).execute()).map(
+      (p) => p.pnc_id,
+    ),
+  )
   const ids: string[] = []
   for (let serial = 1_000_000; ids.length < count; serial += 1) {
     const id = `${year}/${String(serial).padStart(7, '0')}${pncCheckLetter(year, serial)}`
@@ -47,7 +60,17 @@ async function generatedFile(rows: number) {
   const areaId = (await t.db.selectFrom('area').select('id').where('code', '=', 'HV').executeTakeFirstOrThrow()).id
   await t.db
     .insertInto('person')
-    .values(existingPnc.map((pnc, i) => ({ id: randomUUID(), surname: `Known${tag}`, forenames: `Person ${i}`, date_of_birth: '1975-01-01', gender: 'male' as const, pnc_id: pnc, area_id: areaId })))
+    .values(
+      existingPnc.map((pnc, i) => ({
+        id: randomUUID(),
+        surname: `Known${tag}`,
+        forenames: `Person ${i}`,
+        date_of_birth: '1975-01-01',
+        gender: 'male' as const,
+        pnc_id: pnc,
+        area_id: areaId,
+      })),
+    )
     .execute()
   const newPnc = await unusedPncIds(rows, 2019)
   const suites = ['ROMFORD', 'ILFORD', 'FOREST_GATE']
@@ -103,7 +126,9 @@ describe('a large custody file', () => {
     const commitMs = performance.now() - started
     expect(committed.status).toBe(303)
 
-    console.log(`[${t.database.kind}] 10,000-row import: preview ${seconds(previewMs)}, commit ${seconds(commitMs)} (${file.good} tests, ${file.newPeople} new people)`)
+    console.log(
+      `[${t.database.kind}] 10,000-row import: preview ${seconds(previewMs)}, commit ${seconds(commitMs)} (${file.good} tests, ${file.newPeople} new people)`,
+    )
     const after = await writeCounts(t.db)
     expect(after.drug_test - before.drug_test).toBe(file.good)
     expect(after.person - before.person).toBe(file.newPeople)
@@ -113,7 +138,8 @@ describe('a large custody file', () => {
 
 describe('the command line import', () => {
   const run = promisify(execFile)
-  const connectionString = () => (t.database.pool as unknown as { options: { connectionString: string } }).options.connectionString
+  const connectionString = () =>
+    (t.database.pool as unknown as { options: { connectionString: string } }).options.connectionString
   const cli = (...args: string[]) =>
     run(process.execPath, ['--import', 'tsx', 'server/cli/importDrugTests.ts', ...args], {
       env: { PATH: process.env.PATH ?? '', DATABASE_URL: connectionString(), LOG_LEVEL: 'silent', NODE_ENV: 'test' },
@@ -123,11 +149,16 @@ describe('the command line import', () => {
   it('prints the preview and writes nothing; with --commit imports the good rows and says how many', async () => {
     const surname = `Cli${uniqueTag().toLowerCase()}`
     const file = path.join(folder, 'cli.csv')
-    await writeFile(file, csvOf([goodRow({ surname }), goodRow({ surname, sample_taken_at: daysAgo(4) }), goodRow({ opiates: 'maybe' })]))
+    await writeFile(
+      file,
+      csvOf([goodRow({ surname }), goodRow({ surname, sample_taken_at: daysAgo(4) }), goodRow({ opiates: 'maybe' })]),
+    )
     const before = await writeCounts(t.db)
 
     const checked = await cli(file)
-    expect(checked.stdout).toContain('3 rows: 2 tests can be imported (0 for people already recorded, 2 for 1 new person); 1 problem in 1 row.')
+    expect(checked.stdout).toContain(
+      '3 rows: 2 tests can be imported (0 for people already recorded, 2 for 1 new person); 1 problem in 1 row.',
+    )
     expect(checked.stdout).toContain('Row 4, opiates, "maybe": Must be positive, negative or not_tested')
     expect(checked.stdout).toContain('Nothing was written')
     expect(await writeCounts(t.db)).toEqual(before)
@@ -135,9 +166,25 @@ describe('the command line import', () => {
     const imported = await cli(file, '--commit')
     expect(imported.stdout).toContain('Imported 2 tests and created 1 new person')
     const after = await writeCounts(t.db)
-    expect(after).toEqual({ ...before, person: before.person + 1, drug_test: before.drug_test + 2, audit_event: before.audit_event + 1 })
-    const audit = await (await sealed(t.db)).selectFrom('audit_event').select(['category', 'event', 'request_id', 'actor_username']).orderBy('id', 'desc').executeTakeFirstOrThrow()
-    expect(audit).toEqual({ category: 'collection', event: 'drug_tests.imported', request_id: 'cli', actor_username: 'admin' })
+    expect(after).toEqual({
+      ...before,
+      person: before.person + 1,
+      drug_test: before.drug_test + 2,
+      audit_event: before.audit_event + 1,
+    })
+    const audit = await (
+      await sealed(t.db)
+    )
+      .selectFrom('audit_event')
+      .select(['category', 'event', 'request_id', 'actor_username'])
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
+    expect(audit).toEqual({
+      category: 'collection',
+      event: 'drug_tests.imported',
+      request_id: 'cli',
+      actor_username: 'admin',
+    })
   }, 90_000)
 
   it('a file that is not CSV ends with the message and a failing exit code', async () => {

@@ -50,9 +50,18 @@ describe('the MG11 evidential statement', () => {
   })
 
   it('names the imposing user when no officer was named, and says "left before the end" for a failure to remain', () => {
-    const statement = presentStatement({ ...facts, imposed_by_officer: null, outcome: 'left_early', section: 's14', appointment_kind: 'follow_up', form: 'RA4' })
+    const statement = presentStatement({
+      ...facts,
+      imposed_by_officer: null,
+      outcome: 'left_early',
+      section: 's14',
+      appointment_kind: 'follow_up',
+      form: 'RA4',
+    })
     expect(statement.references.find((r) => r.label === 'Requirement imposed')?.value).toContain('by Dee Worker')
     expect(statement.paragraphs.join(' ')).toContain('left before the end of the assessment')
-    expect(statement.references.find((r) => r.label === 'Offence')?.value).toBe('Drugs Act 2005 s14: failing without good cause to remain for a follow-up assessment')
+    expect(statement.references.find((r) => r.label === 'Offence')?.value).toBe(
+      'Drugs Act 2005 s14: failing without good cause to remain for a follow-up assessment',
+    )
   })
 })

@@ -20,7 +20,9 @@ describe('time-barred failures', () => {
     const page = await dip.agent.get('/failures').expect(200)
     const review = page.text.slice(page.text.indexOf('Time-barred in the last 90 days'))
     expect(review).toContain('TIMEBARREVIEW')
-    const status = async () => (await t.db.selectFrom('dip_failure').select('status').where('id', '=', failed.id).executeTakeFirstOrThrow()).status
+    const status = async () =>
+      (await t.db.selectFrom('dip_failure').select('status').where('id', '=', failed.id).executeTakeFirstOrThrow())
+        .status
     // The page worked the time bar out; the row changes only when the sweep runs.
     expect(await status()).toBe('wanted')
     await t.services.dipService.sweep()

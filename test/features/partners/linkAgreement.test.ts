@@ -13,15 +13,32 @@ afterAll(async () => {
 describe('the agreement a link was shared under', () => {
   it('a MASH link shared under an agreement that has ended is not shown to MASH, even while another MASH agreement is in force', async () => {
     const area = await t.db.selectFrom('area').select('id').where('code', '=', 'HV').executeTakeFirstOrThrow()
-    const admin = await t.db.selectFrom('app_user').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow()
+    const admin = await t.db
+      .selectFrom('app_user')
+      .select('id')
+      .where('username', '=', 'admin')
+      .executeTakeFirstOrThrow()
     const ended = await t.db
       .insertInto('sharing_agreement')
-      .values({ name: 'Ended MASH pilot', agency: 'mash', categories: ['identity', 'link_details'], starts_on: '2020-01-01', ends_on: '2021-12-31', created_by: admin.id })
+      .values({
+        name: 'Ended MASH pilot',
+        agency: 'mash',
+        categories: ['identity', 'link_details'],
+        starts_on: '2020-01-01',
+        ends_on: '2021-12-31',
+        created_by: admin.id,
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
     const current = await t.db
       .insertInto('sharing_agreement')
-      .values({ name: 'Current MASH agreement', agency: 'mash', categories: ['identity', 'link_details'], starts_on: '2022-01-01', created_by: admin.id })
+      .values({
+        name: 'Current MASH agreement',
+        agency: 'mash',
+        categories: ['identity', 'link_details'],
+        starts_on: '2022-01-01',
+        created_by: admin.id,
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
     const [underEnded, underCurrent] = await t.db

@@ -2,7 +2,12 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { agencies } from '../../../server/auth/roles.ts'
 import { sharingCategories } from '../../../server/features/partners/disclosurePolicy.ts'
-import { bragRatings, linkAgencies, mashDecisions, yosDisposals } from '../../../server/features/partners/partnersVocabulary.ts'
+import {
+  bragRatings,
+  linkAgencies,
+  mashDecisions,
+  yosDisposals,
+} from '../../../server/features/partners/partnersVocabulary.ts'
 import { addDays, addMonths, todayInLondon } from '../../../server/domain/time.ts'
 import {
   createPerson,
@@ -43,7 +48,8 @@ beforeAll(async () => {
   admin = await signInAs(t.app, 'admin')
   partner = await signInAs(t.app, 'partner')
   const rows = await t.db.selectFrom('sharing_agreement').select(['id', 'agency', 'ends_on']).execute()
-  for (const agency of ['mash', 'marac', 'yos'] as const) agreements[agency] = rows.find((r) => r.agency === agency && r.ends_on === null)?.id ?? ''
+  for (const agency of ['mash', 'marac', 'yos'] as const)
+    agreements[agency] = rows.find((r) => r.agency === agency && r.ends_on === null)?.id ?? ''
   agreements.mashExpired = rows.find((r) => r.agency === 'mash' && r.ends_on !== null)?.id ?? ''
 })
 afterAll(async () => {
@@ -51,7 +57,8 @@ afterAll(async () => {
 })
 
 const blankDate = (name: string): FormData => ({ [`${name}-day`]: '', [`${name}-month`]: '', [`${name}-year`]: '' })
-const valid = (spec: Record<string, FieldSpec>) => Object.assign({}, ...Object.values(spec).map((s) => s.valid)) as FormData
+const valid = (spec: Record<string, FieldSpec>) =>
+  Object.assign({}, ...Object.values(spec).map((s) => s.valid)) as FormData
 
 /** A whole number field (DASH score, children involved) given anything but a whole number in range. */
 function hostileWholeNumber(max: number, options: { required: boolean }): fc.Arbitrary<string | string[] | null> {
@@ -76,7 +83,16 @@ async function linkTables() {
 
 // Date inputs arrive as three parts; an array in a part is refused by the shared date schema with zod's
 // generic message (reported separately), so only the partner fields' own messages are held to wording here.
-const dateNames = ['openedOn', 'closedOn', 'meetingDate', 'nextReview', 'transitionDate', 'decisionDate', 'startsOn', 'endsOn']
+const dateNames = [
+  'openedOn',
+  'closedOn',
+  'meetingDate',
+  'nextReview',
+  'transitionDate',
+  'decisionDate',
+  'startsOn',
+  'endsOn',
+]
 
 /** A hostile form gets a 400 with an error summary naming the problem, echoes nothing unescaped, and changes nothing. */
 async function expectRefused(session: Session, path: string, form: FormData) {
@@ -85,7 +101,10 @@ async function expectRefused(session: Session, path: string, form: FormData) {
   expect(response.status, JSON.stringify(form)).toBe(400)
   const summary = errorSummaryLinks(response.text)
   expect(summary.length, JSON.stringify(form)).toBeGreaterThan(0)
-  expect(summary.filter((l) => l.text.startsWith('Invalid input') && !dateNames.includes(l.href.slice(1))), JSON.stringify(form)).toEqual([])
+  expect(
+    summary.filter((l) => l.text.startsWith('Invalid input') && !dateNames.includes(l.href.slice(1))),
+    JSON.stringify(form),
+  ).toEqual([])
   expect(response.text).not.toContain('<script>alert(1)</script>')
   expect(await linkTables()).toEqual(before)
 }
@@ -93,26 +112,62 @@ async function expectRefused(session: Session, path: string, form: FormData) {
 function newLinkSpec(): Record<string, FieldSpec> {
   return {
     agency: { valid: { agency: 'marac' }, hostile: field('agency', notOneOf(linkAgencies)) },
-    reference: { valid: { reference: 'MARAC-HV-9001' }, hostile: field('reference', hostileText(60, { required: true })) },
-    openedOn: { valid: dateFields('openedOn', addDays(today, -2)), hostile: hostileDate('openedOn', { notFuture: true, required: true }) },
-    contact: { valid: { contact: 'Havering MARAC coordinator' }, hostile: field('contact', hostileText(200, { required: false })) },
+    reference: {
+      valid: { reference: 'MARAC-HV-9001' },
+      hostile: field('reference', hostileText(60, { required: true })),
+    },
+    openedOn: {
+      valid: dateFields('openedOn', addDays(today, -2)),
+      hostile: hostileDate('openedOn', { notFuture: true, required: true }),
+    },
+    contact: {
+      valid: { contact: 'Havering MARAC coordinator' },
+      hostile: field('contact', hostileText(200, { required: false })),
+    },
     agreementId: {
       valid: { agreementId: agreements.marac },
-      hostile: field('agreementId', fc.oneof(notAUuid(), fc.uuid(), fc.constantFrom(agreements.yos, agreements.mash, agreements.mashExpired))),
+      hostile: field(
+        'agreementId',
+        fc.oneof(notAUuid(), fc.uuid(), fc.constantFrom(agreements.yos, agreements.mash, agreements.mashExpired)),
+      ),
     },
     // A MARAC link needs the role and the DASH score, so blank is hostile for both.
     maracRole: { valid: { maracRole: 'victim' }, hostile: field('maracRole', notOneOf(['victim', 'perpetrator'])) },
     dashScore: { valid: { dashScore: '15' }, hostile: field('dashScore', hostileWholeNumber(24, { required: true })) },
-    meetingDate: { valid: dateFields('meetingDate', addDays(today, 14)), hostile: hostileDate('meetingDate', { required: false }) },
-    idvaAllocated: { valid: { idvaAllocated: 'yes' }, hostile: field('idvaAllocated', notOneOf(['yes', 'no'], { emptyAllowed: true })) },
-    nextReview: { valid: dateFields('nextReview', addMonths(today, 3)), hostile: hostileDate('nextReview', { required: false }) },
-    yosDisposal: { valid: { yosDisposal: '' }, hostile: field('yosDisposal', notOneOf(yosDisposals, { emptyAllowed: true })) },
+    meetingDate: {
+      valid: dateFields('meetingDate', addDays(today, 14)),
+      hostile: hostileDate('meetingDate', { required: false }),
+    },
+    idvaAllocated: {
+      valid: { idvaAllocated: 'yes' },
+      hostile: field('idvaAllocated', notOneOf(['yes', 'no'], { emptyAllowed: true })),
+    },
+    nextReview: {
+      valid: dateFields('nextReview', addMonths(today, 3)),
+      hostile: hostileDate('nextReview', { required: false }),
+    },
+    yosDisposal: {
+      valid: { yosDisposal: '' },
+      hostile: field('yosDisposal', notOneOf(yosDisposals, { emptyAllowed: true })),
+    },
     caseManager: { valid: { caseManager: '' }, hostile: field('caseManager', hostileText(100, { required: false })) },
     transitionDate: { valid: blankDate('transitionDate'), hostile: hostileDate('transitionDate', { required: false }) },
-    bragRating: { valid: { bragRating: '' }, hostile: field('bragRating', notOneOf(bragRatings, { emptyAllowed: true })) },
-    mashDecision: { valid: { mashDecision: '' }, hostile: field('mashDecision', notOneOf(mashDecisions, { emptyAllowed: true })) },
-    decisionDate: { valid: blankDate('decisionDate'), hostile: hostileDate('decisionDate', { notFuture: true, required: false }) },
-    childrenInvolved: { valid: { childrenInvolved: '' }, hostile: field('childrenInvolved', hostileWholeNumber(30, { required: false })) },
+    bragRating: {
+      valid: { bragRating: '' },
+      hostile: field('bragRating', notOneOf(bragRatings, { emptyAllowed: true })),
+    },
+    mashDecision: {
+      valid: { mashDecision: '' },
+      hostile: field('mashDecision', notOneOf(mashDecisions, { emptyAllowed: true })),
+    },
+    decisionDate: {
+      valid: blankDate('decisionDate'),
+      hostile: hostileDate('decisionDate', { notFuture: true, required: false }),
+    },
+    childrenInvolved: {
+      valid: { childrenInvolved: '' },
+      hostile: field('childrenInvolved', hostileWholeNumber(30, { required: false })),
+    },
   }
 }
 
@@ -121,12 +176,27 @@ function policeUpdateSpec(version: number): Record<string, FieldSpec> {
   return {
     status: { valid: { status: 'open' }, hostile: field('status', notOneOf(['open', 'closed'])) },
     closedOn: { valid: blankDate('closedOn'), hostile: hostileDate('closedOn', { notFuture: true, required: false }) },
-    contact: { valid: { contact: 'Havering MARAC coordinator' }, hostile: field('contact', hostileText(200, { required: false })) },
-    maracRole: { valid: { maracRole: 'perpetrator' }, hostile: field('maracRole', notOneOf(['victim', 'perpetrator'])) },
+    contact: {
+      valid: { contact: 'Havering MARAC coordinator' },
+      hostile: field('contact', hostileText(200, { required: false })),
+    },
+    maracRole: {
+      valid: { maracRole: 'perpetrator' },
+      hostile: field('maracRole', notOneOf(['victim', 'perpetrator'])),
+    },
     dashScore: { valid: { dashScore: '16' }, hostile: field('dashScore', hostileWholeNumber(24, { required: true })) },
-    meetingDate: { valid: dateFields('meetingDate', addDays(today, 14)), hostile: hostileDate('meetingDate', { required: false }) },
-    idvaAllocated: { valid: { idvaAllocated: 'no' }, hostile: field('idvaAllocated', notOneOf(['yes', 'no'], { emptyAllowed: true })) },
-    nextReview: { valid: dateFields('nextReview', addMonths(today, 3)), hostile: hostileDate('nextReview', { required: false }) },
+    meetingDate: {
+      valid: dateFields('meetingDate', addDays(today, 14)),
+      hostile: hostileDate('meetingDate', { required: false }),
+    },
+    idvaAllocated: {
+      valid: { idvaAllocated: 'no' },
+      hostile: field('idvaAllocated', notOneOf(['yes', 'no'], { emptyAllowed: true })),
+    },
+    nextReview: {
+      valid: dateFields('nextReview', addMonths(today, 3)),
+      hostile: hostileDate('nextReview', { required: false }),
+    },
     yosDisposal: { valid: {}, hostile: field('yosDisposal', notOneOf(yosDisposals, { emptyAllowed: true })) },
     caseManager: { valid: {}, hostile: field('caseManager', hostileText(100, { required: false })) },
     transitionDate: { valid: {}, hostile: hostileDate('transitionDate', { required: false }) },
@@ -145,7 +215,10 @@ function partnerUpdateSpec(version: number, decisionDate: string): Record<string
     closedOn: { valid: blankDate('closedOn'), hostile: hostileDate('closedOn', { notFuture: true, required: false }) },
     // A MASH link must keep a BRAG rating: blank is hostile.
     bragRating: { valid: { bragRating: 'amber' }, hostile: field('bragRating', notOneOf(bragRatings)) },
-    decisionDate: { valid: dateFields('decisionDate', decisionDate), hostile: hostileDate('decisionDate', { notFuture: true, required: false }) },
+    decisionDate: {
+      valid: dateFields('decisionDate', decisionDate),
+      hostile: hostileDate('decisionDate', { notFuture: true, required: false }),
+    },
     dashScore: { valid: {}, hostile: field('dashScore', hostileWholeNumber(24, { required: false })) },
     meetingDate: { valid: {}, hostile: hostileDate('meetingDate', { required: false }) },
     contact: { valid: {}, hostile: field('contact', hostileText(200, { required: false })) },
@@ -156,7 +229,12 @@ function partnerUpdateSpec(version: number, decisionDate: string): Record<string
 const hostileCategories = fc.oneof(
   fc.constant(null),
   notOneOf(sharingCategories).map((bad) => (Array.isArray(bad) ? bad : [bad])),
-  fc.tuple(fc.constantFrom(...sharingCategories), fc.constantFrom('everything', 'criminal_record', '<script>alert(1)</script>', '')).map(([good, bad]) => [good, bad]),
+  fc
+    .tuple(
+      fc.constantFrom(...sharingCategories),
+      fc.constantFrom('everything', 'criminal_record', '<script>alert(1)</script>', ''),
+    )
+    .map(([good, bad]) => [good, bad]),
 )
 
 /** An end date that is a real date but before the start. */
@@ -164,11 +242,17 @@ const endsBeforeStart = fc.integer({ min: 1, max: 400 }).map((days) => dateField
 
 function agreementSpec(): Record<string, FieldSpec> {
   return {
-    name: { valid: { name: 'Redbridge council ASB data-sharing agreement' }, hostile: field('name', hostileText(200, { required: true })) },
+    name: {
+      valid: { name: 'Redbridge council ASB data-sharing agreement' },
+      hostile: field('name', hostileText(200, { required: true })),
+    },
     agency: { valid: { agency: 'council' }, hostile: field('agency', notOneOf(agencies)) },
     categories: { valid: { categories: ['identity', 'address'] }, hostile: field('categories', hostileCategories) },
     startsOn: { valid: dateFields('startsOn', today), hostile: hostileDate('startsOn', { required: true }) },
-    endsOn: { valid: blankDate('endsOn'), hostile: fc.oneof(hostileDate('endsOn', { required: false }), endsBeforeStart) },
+    endsOn: {
+      valid: blankDate('endsOn'),
+      hostile: fc.oneof(hostileDate('endsOn', { required: false }), endsBeforeStart),
+    },
   }
 }
 
@@ -224,7 +308,9 @@ describe('hostile input to the partner case forms', () => {
   it('linking a person to a partner case: any hostile field gets 400 with a message and writes nothing', async () => {
     const person = await createPerson(t.db)
     await fc.assert(
-      fc.asyncProperty(hostileForm(newLinkSpec()), (form) => expectRefused(iom, `/people/${person.id}/partner-links`, form)),
+      fc.asyncProperty(hostileForm(newLinkSpec()), (form) =>
+        expectRefused(iom, `/people/${person.id}/partner-links`, form),
+      ),
       { numRuns },
     )
   })
@@ -232,7 +318,9 @@ describe('hostile input to the partner case forms', () => {
   it('the police edit of a link: any hostile field gets 400 with a message, and the link and its history are unchanged', async () => {
     const link = await maracLink()
     await fc.assert(
-      fc.asyncProperty(hostileForm(policeUpdateSpec(link.version)), (form) => expectRefused(iom, `/partner-links/${link.id}`, form)),
+      fc.asyncProperty(hostileForm(policeUpdateSpec(link.version)), (form) =>
+        expectRefused(iom, `/partner-links/${link.id}`, form),
+      ),
       { numRuns },
     )
   })
@@ -240,7 +328,9 @@ describe('hostile input to the partner case forms', () => {
   it("the partner's edit of their own case: any hostile field gets 400 with a message, and the link and its history are unchanged", async () => {
     const link = await mashLink()
     await fc.assert(
-      fc.asyncProperty(hostileForm(partnerUpdateSpec(link.version, link.decision_date ?? today)), (form) => expectRefused(partner, `/partner-cases/${link.id}`, form)),
+      fc.asyncProperty(hostileForm(partnerUpdateSpec(link.version, link.decision_date ?? today)), (form) =>
+        expectRefused(partner, `/partner-cases/${link.id}`, form),
+      ),
       { numRuns },
     )
   })
@@ -255,11 +345,19 @@ describe('hostile input to the partner case forms', () => {
   it('editing an information-sharing agreement: any hostile field gets 400 with a message and the agreement is unchanged', async () => {
     const agreement = await t.db
       .insertInto('sharing_agreement')
-      .values({ name: 'Probation data-sharing agreement', agency: 'probation', categories: ['identity'], starts_on: '2025-01-01', created_by: users.admin })
+      .values({
+        name: 'Probation data-sharing agreement',
+        agency: 'probation',
+        categories: ['identity'],
+        starts_on: '2025-01-01',
+        created_by: users.admin,
+      })
       .returningAll()
       .executeTakeFirstOrThrow()
     await fc.assert(
-      fc.asyncProperty(hostileForm(agreementEditSpec(agreement.version)), (form) => expectRefused(admin, `/admin/agreements/${agreement.id}`, form)),
+      fc.asyncProperty(hostileForm(agreementEditSpec(agreement.version)), (form) =>
+        expectRefused(admin, `/admin/agreements/${agreement.id}`, form),
+      ),
       { numRuns },
     )
   })
@@ -270,11 +368,21 @@ describe('hostile input to the partner case forms', () => {
     const marac = await maracLink()
     await postForm(iom, `/partner-links/${marac.id}`, valid(policeUpdateSpec(marac.version))).expect(303)
     const mash = await mashLink()
-    await postForm(partner, `/partner-cases/${mash.id}`, valid(partnerUpdateSpec(mash.version, mash.decision_date ?? today))).expect(303)
+    await postForm(
+      partner,
+      `/partner-cases/${mash.id}`,
+      valid(partnerUpdateSpec(mash.version, mash.decision_date ?? today)),
+    ).expect(303)
     await postForm(admin, '/admin/agreements', valid(agreementSpec())).expect(303)
     const agreement = await t.db
       .insertInto('sharing_agreement')
-      .values({ name: 'Council agreement', agency: 'council', categories: ['identity'], starts_on: '2025-01-01', created_by: users.admin })
+      .values({
+        name: 'Council agreement',
+        agency: 'council',
+        categories: ['identity'],
+        starts_on: '2025-01-01',
+        created_by: users.admin,
+      })
       .returning(['id', 'version'])
       .executeTakeFirstOrThrow()
     await postForm(admin, `/admin/agreements/${agreement.id}`, valid(agreementEditSpec(agreement.version))).expect(303)
@@ -282,7 +390,10 @@ describe('hostile input to the partner case forms', () => {
 })
 
 describe("a link keeps what its agency's kind of case must have", () => {
-  const maracForm = (version: number, change: FormData = {}): FormData => ({ ...valid(policeUpdateSpec(version)), ...change })
+  const maracForm = (version: number, change: FormData = {}): FormData => ({
+    ...valid(policeUpdateSpec(version)),
+    ...change,
+  })
 
   it('the police edit cannot blank the role or the DASH score of a MARAC case: 400 naming the field, not a server error', async () => {
     const link = await maracLink()
@@ -316,14 +427,23 @@ describe("a link keeps what its agency's kind of case must have", () => {
     expect(after).toEqual({ ...mash, brag_rating: 'amber', version: mash.version + 1 })
 
     const marac = await maracLink()
-    await postForm(iom, `/partner-links/${marac.id}`, maracForm(marac.version, { bragRating: 'red', childrenInvolved: '3', yosDisposal: 'referral_order' })).expect(303)
-    expect(await t.db.selectFrom('partner_link').selectAll().where('id', '=', marac.id).executeTakeFirstOrThrow()).toEqual(marac)
+    await postForm(
+      iom,
+      `/partner-links/${marac.id}`,
+      maracForm(marac.version, { bragRating: 'red', childrenInvolved: '3', yosDisposal: 'referral_order' }),
+    ).expect(303)
+    expect(
+      await t.db.selectFrom('partner_link').selectAll().where('id', '=', marac.id).executeTakeFirstOrThrow(),
+    ).toEqual(marac)
   })
 
   it('a partner cannot blank the BRAG rating of a MASH case', async () => {
     const link = await mashLink()
     const before = await linkTables()
-    const response = await postForm(partner, `/partner-cases/${link.id}`, { ...valid(partnerUpdateSpec(link.version, link.decision_date ?? today)), bragRating: '' })
+    const response = await postForm(partner, `/partner-cases/${link.id}`, {
+      ...valid(partnerUpdateSpec(link.version, link.decision_date ?? today)),
+      bragRating: '',
+    })
     expect(response.status).toBe(400)
     expect(errorSummaryLinks(response.text)).toEqual([{ href: '#bragRating', text: 'Select the BRAG rating' }])
     expect(await linkTables()).toEqual(before)

@@ -81,11 +81,19 @@ afterAll(async () => {
 
 /** A police user whose name is itself a canary: the lead officer is IOM status, which MASH may not see. */
 async function canaryOfficer(): Promise<string> {
-  const hash = (await t.db.selectFrom('app_user').select('password_hash').where('username', '=', 'iom').executeTakeFirstOrThrow()).password_hash
+  const hash = (
+    await t.db.selectFrom('app_user').select('password_hash').where('username', '=', 'iom').executeTakeFirstOrThrow()
+  ).password_hash
   const ea = await t.db.selectFrom('area').select('id').where('code', '=', 'EA').executeTakeFirstOrThrow()
   const officer = await t.db
     .insertInto('app_user')
-    .values({ username: `officer${randomBytes(4).toString('hex')}`, display_name: `Sergeant ${canary('lead officer display name')}`, role: 'iom_officer', agency: null, password_hash: hash })
+    .values({
+      username: `officer${randomBytes(4).toString('hex')}`,
+      display_name: `Sergeant ${canary('lead officer display name')}`,
+      role: 'iom_officer',
+      agency: null,
+      password_hash: hash,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   await t.db.insertInto('user_area').values({ user_id: officer.id, area_id: ea.id }).execute()
@@ -96,7 +104,14 @@ async function arrange(): Promise<void> {
   const db = t.db
   const today = todayInLondon()
   const agreement = async (agency: 'mash' | 'marac' | 'yos') =>
-    (await db.selectFrom('sharing_agreement').select('id').where('agency', '=', agency).where('ends_on', 'is', null).executeTakeFirstOrThrow()).id
+    (
+      await db
+        .selectFrom('sharing_agreement')
+        .select('id')
+        .where('agency', '=', agency)
+        .where('ends_on', 'is', null)
+        .executeTakeFirstOrThrow()
+    ).id
   const mashAgreement = await agreement('mash')
   seeded.agreementId = mashAgreement
 
@@ -116,25 +131,58 @@ async function arrange(): Promise<void> {
   seeded.personId = person.id
   seeded.surname = person.surname
 
-  await db.insertInto('person_alias').values({ person_id: person.id, surname: canary('alias surname'), forenames: canary('alias forenames') }).execute()
-  const markerCode = (await db.selectFrom('marker_type').select('code').orderBy('sort_order').executeTakeFirstOrThrow()).code
+  await db
+    .insertInto('person_alias')
+    .values({ person_id: person.id, surname: canary('alias surname'), forenames: canary('alias forenames') })
+    .execute()
+  const markerCode = (await db.selectFrom('marker_type').select('code').orderBy('sort_order').executeTakeFirstOrThrow())
+    .code
   await db
     .insertInto('person_marker')
-    .values({ person_id: person.id, marker_code: markerCode, start_date: addDays(today, -40), note: canary('warning marker note'), set_by: users.iom })
+    .values({
+      person_id: person.id,
+      marker_code: markerCode,
+      start_date: addDays(today, -40),
+      note: canary('warning marker note'),
+      set_by: users.iom,
+    })
     .execute()
-  const contactType = (await db.selectFrom('contact_type').select('code').orderBy('sort_order').executeTakeFirstOrThrow()).code
+  const contactType = (
+    await db.selectFrom('contact_type').select('code').orderBy('sort_order').executeTakeFirstOrThrow()
+  ).code
   await db
     .insertInto('contact')
-    .values({ person_id: person.id, contact_date: addDays(today, -3), contact_type: contactType, pathway: 'accommodation', note: canary('contact note'), recorded_by: users.iom })
+    .values({
+      person_id: person.id,
+      contact_date: addDays(today, -3),
+      contact_type: contactType,
+      pathway: 'accommodation',
+      note: canary('contact note'),
+      recorded_by: users.iom,
+    })
     .execute()
   await db
     .insertInto('action')
-    .values({ person_id: person.id, description: canary('action description'), owner_id: users.iom, due_date: addDays(today, 7), pathway: 'health', created_by: users.iom })
+    .values({
+      person_id: person.id,
+      description: canary('action description'),
+      owner_id: users.iom,
+      due_date: addDays(today, 7),
+      pathway: 'health',
+      created_by: users.iom,
+    })
     .execute()
-  const source = (await db.selectFrom('referral_source').select('code').orderBy('sort_order').executeTakeFirstOrThrow()).code
+  const source = (await db.selectFrom('referral_source').select('code').orderBy('sort_order').executeTakeFirstOrThrow())
+    .code
   const referral = await db
     .insertInto('referral')
-    .values({ person_id: person.id, programme: 'iom_flex', source, reason: canary('referral reason'), referred_by: users.iom })
+    .values({
+      person_id: person.id,
+      programme: 'iom_flex',
+      source,
+      reason: canary('referral reason'),
+      referred_by: users.iom,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
 
@@ -142,14 +190,39 @@ async function arrange(): Promise<void> {
   const officerId = await canaryOfficer()
   const membership = await db
     .insertInto('cohort_membership')
-    .values({ person_id: person.id, programme: 'iom_fixed', status: 'active', tier: 'red', lead_officer_id: officerId, selection_score: 31, selection_method: 'rfg', selection_date: addDays(today, -60), adopted_on: addDays(today, -60) })
+    .values({
+      person_id: person.id,
+      programme: 'iom_fixed',
+      status: 'active',
+      tier: 'red',
+      lead_officer_id: officerId,
+      selection_score: 31,
+      selection_method: 'rfg',
+      selection_date: addDays(today, -60),
+      adopted_on: addDays(today, -60),
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   await db
     .insertInto('membership_event')
     .values([
-      { membership_id: membership.id, kind: 'adopted', event_date: addDays(today, -60), tier: 'amber', lead_officer_id: officerId, note: canary('membership event note (adopted)'), recorded_by: users.iom },
-      { membership_id: membership.id, kind: 'tier_changed', event_date: addDays(today, -10), tier: 'red', note: canary('membership event note (tier change)'), recorded_by: users.iom },
+      {
+        membership_id: membership.id,
+        kind: 'adopted',
+        event_date: addDays(today, -60),
+        tier: 'amber',
+        lead_officer_id: officerId,
+        note: canary('membership event note (adopted)'),
+        recorded_by: users.iom,
+      },
+      {
+        membership_id: membership.id,
+        kind: 'tier_changed',
+        event_date: addDays(today, -10),
+        tier: 'red',
+        note: canary('membership event note (tier change)'),
+        recorded_by: users.iom,
+      },
     ])
     .execute()
 
@@ -169,7 +242,11 @@ async function arrange(): Promise<void> {
     })
     .returning('id')
     .executeTakeFirstOrThrow()
-  const assessment = await db.insertInto('required_assessment').values({ person_id: person.id, drug_test_id: test.id, imposed_by: users.iom }).returning('id').executeTakeFirstOrThrow()
+  const assessment = await db
+    .insertInto('required_assessment')
+    .values({ person_id: person.id, drug_test_id: test.id, imposed_by: users.iom })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   const appointment = await db
     .insertInto('appointment')
     .values({
@@ -184,7 +261,16 @@ async function arrange(): Promise<void> {
     })
     .returning('id')
     .executeTakeFirstOrThrow()
-  await db.insertInto('attendance').values({ appointment_id: appointment.id, outcome: 'did_not_attend', good_cause: false, good_cause_note: canary('attendance note'), recorded_by: users.dip }).execute()
+  await db
+    .insertInto('attendance')
+    .values({
+      appointment_id: appointment.id,
+      outcome: 'did_not_attend',
+      good_cause: false,
+      good_cause_note: canary('attendance note'),
+      recorded_by: users.dip,
+    })
+    .execute()
   const failure = await db
     .insertInto('dip_failure')
     .values({
@@ -202,7 +288,14 @@ async function arrange(): Promise<void> {
     .executeTakeFirstOrThrow()
   await db
     .insertInto('dip_failure_event')
-    .values({ failure_id: failure.id, kind: 'circulated_wanted', event_date: addDays(today, -15), reference: canary('failure event reference'), note: canary('failure event note'), recorded_by: users.iom })
+    .values({
+      failure_id: failure.id,
+      kind: 'circulated_wanted',
+      event_date: addDays(today, -15),
+      reference: canary('failure event reference'),
+      note: canary('failure event note'),
+      recorded_by: users.iom,
+    })
     .execute()
 
   // The partner's own MASH link (meant to be seen), and the same person's MARAC and YOS links (not).
@@ -257,11 +350,22 @@ async function arrange(): Promise<void> {
   seeded.yosLinkId = idOf('yos')
 
   // A police edit of the MASH link, so the partner's page has history to show.
-  await db.insertInto('partner_link_change').values({ link_id: seeded.mashLinkId, changes: JSON.stringify({ brag_rating: { from: 'amber', to: 'red' } }), changed_by: users.iom }).execute()
+  await db
+    .insertInto('partner_link_change')
+    .values({
+      link_id: seeded.mashLinkId,
+      changes: JSON.stringify({ brag_rating: { from: 'amber', to: 'red' } }),
+      changed_by: users.iom,
+    })
+    .execute()
 
   // Another person's MASH link, in an area the partner is not granted.
   const outside = await createOutsideArea(db)
-  const stranger = await createPerson(db, { areaCode: outside.boroughCode, surname: canary('outside-area person surname'), forenames: canary('outside-area person forenames') })
+  const stranger = await createPerson(db, {
+    areaCode: outside.boroughCode,
+    surname: canary('outside-area person surname'),
+    forenames: canary('outside-area person forenames'),
+  })
   seeded.outsidePersonId = stranger.id
   const outsideLink = await db
     .insertInto('partner_link')
@@ -289,8 +393,11 @@ async function arrange(): Promise<void> {
     linkId: seeded.maracLinkId,
     agreementId: mashAgreement,
     userId: users.partner,
-    markerId: (await db.selectFrom('person_marker').select('id').where('person_id', '=', person.id).executeTakeFirstOrThrow()).id,
-    actionId: (await db.selectFrom('action').select('id').where('person_id', '=', person.id).executeTakeFirstOrThrow()).id,
+    markerId: (
+      await db.selectFrom('person_marker').select('id').where('person_id', '=', person.id).executeTakeFirstOrThrow()
+    ).id,
+    actionId: (await db.selectFrom('action').select('id').where('person_id', '=', person.id).executeTakeFirstOrThrow())
+      .id,
   }
 }
 
@@ -353,14 +460,16 @@ function leaksIn(pages: readonly Seen[]): string[] {
   for (const page of pages) {
     const text = `${page.body}\n${page.location ?? ''}`.toLowerCase()
     for (const [field, value] of canaries) {
-      if (text.includes(value.toLowerCase())) leaks.push(`${field} (${value}) on ${page.method ?? 'GET'} ${page.path} [${page.status}]`)
+      if (text.includes(value.toLowerCase()))
+        leaks.push(`${field} (${value}) on ${page.method ?? 'GET'} ${page.path} [${page.status}]`)
     }
   }
   return leaks
 }
 
 const routeKey = (r: RouteDefinition) => `${r.method.toUpperCase()} ${r.path}`
-const partnerMay = (r: RouteDefinition) => r.access === 'public' || r.access === 'signedIn' || roleCan('partner', r.access)
+const partnerMay = (r: RouteDefinition) =>
+  r.access === 'public' || r.access === 'signedIn' || roleCan('partner', r.access)
 
 /** A route's path with each parameter replaced by a real record's id (a fresh UUID for ids the arrangement has none of). */
 function withRealIds(path: string): string {
@@ -431,7 +540,13 @@ describe('what a MASH partner can reach never carries police-only data', () => {
     for (const page of pages) expect(page.body, page.path).not.toMatch(/On IOM|Not on IOM/)
     // Only Home and Partner cases are offered, and no link leads to a police page.
     const paths = pages.map((p) => p.path)
-    expect(paths.filter((p) => /^\/(people|cohorts|caseload|referrals|memberships|actions|drug-tests|appointments|failures|cid|admin|partner-links)\b/.test(p))).toEqual([])
+    expect(
+      paths.filter((p) =>
+        /^\/(people|cohorts|caseload|referrals|memberships|actions|drug-tests|appointments|failures|cid|admin|partner-links)\b/.test(
+          p,
+        ),
+      ),
+    ).toEqual([])
   })
 
   it("the partner's form answers (errors, a conflict, another agency's link) carry no canary either", async () => {
@@ -443,11 +558,28 @@ describe('what a MASH partner can reach never carries police-only data', () => {
       answers.push({ method: 'POST', path, status: response.status, body: response.text })
       return response
     }
-    expect((await post(`/partner-cases/${seeded.mashLinkId}`, { status: 'closed', bragRating: 'red', version })).status).toBe(400)
-    expect((await post(`/partner-cases/${seeded.mashLinkId}`, { status: 'open', bragRating: 'purple', version })).status).toBe(400)
-    expect((await post(`/partner-cases/${seeded.mashLinkId}`, { status: 'open', bragRating: 'green', version: String(Number(version) + 5) })).status).toBe(409)
-    expect((await post(`/partner-cases/${seeded.maracLinkId}`, { status: 'open', dashScore: '3', version: '1' })).status).toBe(404)
-    expect((await post(`/partner-cases/${seeded.outsideLinkId}`, { status: 'open', bragRating: 'green', version: '1' })).status).toBe(404)
+    expect(
+      (await post(`/partner-cases/${seeded.mashLinkId}`, { status: 'closed', bragRating: 'red', version })).status,
+    ).toBe(400)
+    expect(
+      (await post(`/partner-cases/${seeded.mashLinkId}`, { status: 'open', bragRating: 'purple', version })).status,
+    ).toBe(400)
+    expect(
+      (
+        await post(`/partner-cases/${seeded.mashLinkId}`, {
+          status: 'open',
+          bragRating: 'green',
+          version: String(Number(version) + 5),
+        })
+      ).status,
+    ).toBe(409)
+    expect(
+      (await post(`/partner-cases/${seeded.maracLinkId}`, { status: 'open', dashScore: '3', version: '1' })).status,
+    ).toBe(404)
+    expect(
+      (await post(`/partner-cases/${seeded.outsideLinkId}`, { status: 'open', bragRating: 'green', version: '1' }))
+        .status,
+    ).toBe(404)
     expect(leaksIn(answers)).toEqual([])
   })
 
@@ -462,15 +594,43 @@ describe('what a MASH partner can reach never carries police-only data', () => {
   })
 
   it('every people, DIP, cohort, police-link and admin route is 403 to the partner, even with real ids, and nothing is written', async () => {
-    const tables: CountedTable[] = ['person', 'person_alias', 'person_marker', 'contact', 'action', 'referral', 'cohort_membership', 'membership_event', 'drug_test', 'appointment', 'attendance', 'dip_failure', 'dip_failure_event', 'partner_link', 'partner_link_change', 'sharing_agreement', 'app_user']
+    const tables: CountedTable[] = [
+      'person',
+      'person_alias',
+      'person_marker',
+      'contact',
+      'action',
+      'referral',
+      'cohort_membership',
+      'membership_event',
+      'drug_test',
+      'appointment',
+      'attendance',
+      'dip_failure',
+      'dip_failure_event',
+      'partner_link',
+      'partner_link_change',
+      'sharing_agreement',
+      'app_user',
+    ]
     const before = await rowCounts(t.db, tables)
     const lastAudit = await lastAuditId(t.db)
     const refused = routes.filter((r) => !partnerMay(r))
-    expect(refused.map(routeKey)).toEqual(expect.arrayContaining(['GET /people/:personId', 'GET /cohorts', 'GET /cohorts/export.csv', 'GET /drug-tests/:testId', 'GET /failures/:failureId', 'GET /partner-links/:linkId']))
+    expect(refused.map(routeKey)).toEqual(
+      expect.arrayContaining([
+        'GET /people/:personId',
+        'GET /cohorts',
+        'GET /cohorts/export.csv',
+        'GET /drug-tests/:testId',
+        'GET /failures/:failureId',
+        'GET /partner-links/:linkId',
+      ]),
+    )
     const wrong: string[] = []
     for (const route of refused) {
       const path = withRealIds(route.path)
-      const response: Response = route.method === 'get' ? await partner.agent.get(path) : await postForm(partner, path, {})
+      const response: Response =
+        route.method === 'get' ? await partner.agent.get(path) : await postForm(partner, path, {})
       if (response.status !== 403) wrong.push(`${routeKey(route)} (${path}) → ${response.status}`)
       else expect(leaksIn([{ path, status: response.status, body: response.text }])).toEqual([])
     }
@@ -480,7 +640,6 @@ describe('what a MASH partner can reach never carries police-only data', () => {
   })
 })
 
-
 describe('every sight a partner has is logged as a disclosure to their agency', () => {
   it('the list writes exactly one disclosure row: recipients the agency, detail naming every person shown', async () => {
     const before = await lastAuditId(t.db)
@@ -488,7 +647,12 @@ describe('every sight a partner has is logged as a disclosure to their agency', 
     const rows = await auditSince(t.db, before)
     expect(rows).toHaveLength(1)
     const [row] = rows
-    expect(row).toMatchObject({ category: 'disclosure', event: 'partner_cases.listed', actor_username: 'partner', recipients: agencyLabels.mash })
+    expect(row).toMatchObject({
+      category: 'disclosure',
+      event: 'partner_cases.listed',
+      actor_username: 'partner',
+      recipients: agencyLabels.mash,
+    })
     const detail = row?.detail as { personIds: string[]; agency: string; categories: string[] }
     const shown = [...new Set((await visibleMashLinks()).map((l) => l.person_id))]
     expect([...detail.personIds].sort()).toEqual([...shown].sort())
@@ -528,6 +692,13 @@ describe('every sight a partner has is logged as a disclosure to their agency', 
     expect(page.text).toContain(seeded.mashReference)
     const rows = await auditSince(t.db, before)
     expect(rows).toHaveLength(1)
-    expect(rows[0]).toMatchObject({ category: 'consultation', event: 'partner_link.viewed', actor_username: 'iom', person_id: seeded.personId, entity_id: seeded.mashLinkId, recipients: null })
+    expect(rows[0]).toMatchObject({
+      category: 'consultation',
+      event: 'partner_link.viewed',
+      actor_username: 'iom',
+      person_id: seeded.personId,
+      entity_id: seeded.mashLinkId,
+      recipients: null,
+    })
   })
 })

@@ -40,7 +40,8 @@ beforeAll(async () => {
   admin = await signInAs(t.app, 'admin')
   partner = await signInAs(t.app, 'partner')
   const rows = await t.db.selectFrom('sharing_agreement').select(['id', 'agency', 'ends_on']).execute()
-  for (const agency of ['mash', 'marac', 'yos'] as const) agreements[agency] = rows.find((r) => r.agency === agency && r.ends_on === null)?.id ?? ''
+  for (const agency of ['mash', 'marac', 'yos'] as const)
+    agreements[agency] = rows.find((r) => r.agency === agency && r.ends_on === null)?.id ?? ''
   agreements.mashExpired = rows.find((r) => r.agency === 'mash' && r.ends_on !== null)?.id ?? ''
 })
 afterAll(async () => {
@@ -49,30 +50,72 @@ afterAll(async () => {
 
 /** A partner user of another agency, in the same BCU as the demo users. */
 async function partnerOf(agency: Agency): Promise<Session> {
-  const demo = await t.db.selectFrom('app_user').select('password_hash').where('username', '=', 'partner').executeTakeFirstOrThrow()
+  const demo = await t.db
+    .selectFrom('app_user')
+    .select('password_hash')
+    .where('username', '=', 'partner')
+    .executeTakeFirstOrThrow()
   const ea = await t.db.selectFrom('area').select('id').where('code', '=', 'EA').executeTakeFirstOrThrow()
   const username = `${agency}${randomBytes(3).toString('hex')}`
   const user = await t.db
     .insertInto('app_user')
-    .values({ username, display_name: `${agency.toUpperCase()} worker`, role: 'partner', agency, password_hash: demo.password_hash })
+    .values({
+      username,
+      display_name: `${agency.toUpperCase()} worker`,
+      role: 'partner',
+      agency,
+      password_hash: demo.password_hash,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   await t.db.insertInto('user_area').values({ user_id: user.id, area_id: ea.id }).execute()
   return signInAs(t.app, username)
 }
 
-type LinkOverrides = Partial<{ opened_on: string; status: 'open' | 'closed'; closed_on: string | null; dash_score: number; meeting_date: string; reference: string; repeat_referral: boolean }>
+type LinkOverrides = Partial<{
+  opened_on: string
+  status: 'open' | 'closed'
+  closed_on: string | null
+  dash_score: number
+  meeting_date: string
+  reference: string
+  repeat_referral: boolean
+}>
 
 /** A link written straight to the database, as police would have made it. */
 async function insertLink(personId: string, agency: LinkAgency, overrides: LinkOverrides = {}) {
-  const common = { person_id: personId, agency, reference: `${agency.toUpperCase()}-${randomBytes(3).toString('hex')}`, opened_on: addDays(today, -20), contact: 'Duty desk', created_by: users.iom }
+  const common = {
+    person_id: personId,
+    agency,
+    reference: `${agency.toUpperCase()}-${randomBytes(3).toString('hex')}`,
+    opened_on: addDays(today, -20),
+    contact: 'Duty desk',
+    created_by: users.iom,
+  }
   const own =
     agency === 'marac'
-      ? { agreement_id: agreements.marac, marac_role: 'perpetrator' as const, dash_score: 16, meeting_date: addDays(today, 14), idva_allocated: false, next_review: addMonths(today, 3) }
+      ? {
+          agreement_id: agreements.marac,
+          marac_role: 'perpetrator' as const,
+          dash_score: 16,
+          meeting_date: addDays(today, 14),
+          idva_allocated: false,
+          next_review: addMonths(today, 3),
+        }
       : agency === 'yos'
         ? { agreement_id: agreements.yos, yos_disposal: 'referral_order', case_manager: 'Sam Patel' }
-        : { agreement_id: agreements.mash, brag_rating: 'red' as const, mash_decision: 'strategy_discussion', decision_date: addDays(today, -19), children_involved: 2 }
-  return t.db.insertInto('partner_link').values({ ...common, ...own, ...overrides }).returningAll().executeTakeFirstOrThrow()
+        : {
+            agreement_id: agreements.mash,
+            brag_rating: 'red' as const,
+            mash_decision: 'strategy_discussion',
+            decision_date: addDays(today, -19),
+            children_involved: 2,
+          }
+  return t.db
+    .insertInto('partner_link')
+    .values({ ...common, ...own, ...overrides })
+    .returningAll()
+    .executeTakeFirstOrThrow()
 }
 
 function linkRow(id: string) {
@@ -80,29 +123,62 @@ function linkRow(id: string) {
 }
 
 function changesOf(linkId: string) {
-  return t.db.selectFrom('partner_link_change').select(['changes', 'changed_by']).where('link_id', '=', linkId).orderBy('changed_at').execute()
+  return t.db
+    .selectFrom('partner_link_change')
+    .select(['changes', 'changed_by'])
+    .where('link_id', '=', linkId)
+    .orderBy('changed_at')
+    .execute()
 }
 
 async function auditSince(id: string) {
-  return (await sealed(t.db)).selectFrom('audit_event').select(['category', 'event', 'person_id', 'entity_id', 'detail', 'actor_username']).where('id', '>', id).orderBy('id').execute()
+  return (await sealed(t.db))
+    .selectFrom('audit_event')
+    .select(['category', 'event', 'person_id', 'entity_id', 'detail', 'actor_username'])
+    .where('id', '>', id)
+    .orderBy('id')
+    .execute()
 }
 
 /** The police "link to a partner case" form, filled for one agency. */
 function newLinkForm(agency: LinkAgency, agreementId: string, openedOn: string, extra: FormData = {}): FormData {
   const own: FormData =
     agency === 'marac'
-      ? { maracRole: 'perpetrator', dashScore: '16', ...dateFields('meetingDate', addDays(today, 14)), idvaAllocated: 'no', ...dateFields('nextReview', addMonths(today, 3)) }
+      ? {
+          maracRole: 'perpetrator',
+          dashScore: '16',
+          ...dateFields('meetingDate', addDays(today, 14)),
+          idvaAllocated: 'no',
+          ...dateFields('nextReview', addMonths(today, 3)),
+        }
       : agency === 'yos'
         ? { yosDisposal: 'referral_order', caseManager: 'Sam Patel' }
-        : { bragRating: 'amber', mashDecision: 'early_help', ...dateFields('decisionDate', openedOn), childrenInvolved: '1' }
-  return { agency, reference: `${agency.toUpperCase()}-${randomBytes(3).toString('hex')}`, ...dateFields('openedOn', openedOn), contact: '', agreementId, ...own, ...extra }
+        : {
+            bragRating: 'amber',
+            mashDecision: 'early_help',
+            ...dateFields('decisionDate', openedOn),
+            childrenInvolved: '1',
+          }
+  return {
+    agency,
+    reference: `${agency.toUpperCase()}-${randomBytes(3).toString('hex')}`,
+    ...dateFields('openedOn', openedOn),
+    contact: '',
+    agreementId,
+    ...own,
+    ...extra,
+  }
 }
 
 /** Text of the person page's safeguarding banner, one entry a line. */
 function safeguardingBanner(html: string): string[] {
   const banner = /aria-labelledby="safeguarding-title"[\s\S]*?<ul class="govuk-list">([\s\S]*?)<\/ul>/.exec(html)?.[1]
   if (banner === undefined) return []
-  return [...banner.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => decodeEntities((m[1] ?? '').replace(/<[^>]+>/g, '')).replace(/\s+/g, ' ').trim())
+  return [...banner.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) =>
+    decodeEntities((m[1] ?? '').replace(/<[^>]+>/g, ''))
+      .replace(/\s+/g, ' ')
+      .trim(),
+  )
 }
 
 describe('the repeat-MARAC rule', () => {
@@ -157,11 +233,19 @@ describe('the repeat-MARAC rule', () => {
       const previous = addDays(today, -days)
       await insertLink(person.id, 'marac', { opened_on: previous, status: 'closed', closed_on: addDays(previous, 30) })
       const before = await lastAuditId(t.db)
-      await postForm(iom, `/people/${person.id}/partner-links`, newLinkForm('marac', agreements.marac, today)).expect(303)
-      const created = await t.db.selectFrom('partner_link').selectAll().where('person_id', '=', person.id).where('opened_on', '=', today).executeTakeFirstOrThrow()
+      await postForm(iom, `/people/${person.id}/partner-links`, newLinkForm('marac', agreements.marac, today)).expect(
+        303,
+      )
+      const created = await t.db
+        .selectFrom('partner_link')
+        .selectAll()
+        .where('person_id', '=', person.id)
+        .where('opened_on', '=', today)
+        .executeTakeFirstOrThrow()
       const expected = today <= anniversary(previous)
       // When no 29 February falls in the last year (365 days ago is today's date), 364 and 365 days repeat and 366 does not.
-      if (addDays(today, -365) === `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`) expect(expected).toBe(days !== 366)
+      if (addDays(today, -365) === `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`)
+        expect(expected).toBe(days !== 366)
       expect(created.repeat_referral).toBe(expected)
       const audit = (await auditSince(before)).filter((a) => a.category === 'collection')
       expect(audit).toHaveLength(1)
@@ -174,7 +258,12 @@ describe('the repeat-MARAC rule', () => {
     await insertLink(person.id, 'mash', { opened_on: addDays(today, -30) })
     await insertLink(person.id, 'yos', { opened_on: addDays(today, -30) })
     await postForm(iom, `/people/${person.id}/partner-links`, newLinkForm('marac', agreements.marac, today)).expect(303)
-    const created = await t.db.selectFrom('partner_link').select('repeat_referral').where('person_id', '=', person.id).where('agency', '=', 'marac').executeTakeFirstOrThrow()
+    const created = await t.db
+      .selectFrom('partner_link')
+      .select('repeat_referral')
+      .where('person_id', '=', person.id)
+      .where('agency', '=', 'marac')
+      .executeTakeFirstOrThrow()
     expect(created.repeat_referral).toBe(false)
   })
 })
@@ -196,7 +285,13 @@ describe('links are shared only under an agreement in force', () => {
     const person = await createPerson(t.db)
     const future = await t.db
       .insertInto('sharing_agreement')
-      .values({ name: 'MARAC protocol 2027', agency: 'marac', categories: ['identity', 'link_details'], starts_on: addDays(today, 1), created_by: users.admin })
+      .values({
+        name: 'MARAC protocol 2027',
+        agency: 'marac',
+        categories: ['identity', 'link_details'],
+        starts_on: addDays(today, 1),
+        created_by: users.admin,
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
     await expectRefused(person.id, newLinkForm('marac', future.id, today))
@@ -207,7 +302,14 @@ describe('links are shared only under an agreement in force', () => {
     await expectRefused(person.id, newLinkForm('mash', agreements.mashExpired, today))
     const endedYesterday = await t.db
       .insertInto('sharing_agreement')
-      .values({ name: 'MASH agreement ended yesterday', agency: 'mash', categories: ['identity'], starts_on: '2025-01-01', ends_on: addDays(today, -1), created_by: users.admin })
+      .values({
+        name: 'MASH agreement ended yesterday',
+        agency: 'mash',
+        categories: ['identity'],
+        starts_on: '2025-01-01',
+        ends_on: addDays(today, -1),
+        created_by: users.admin,
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
     await expectRefused(person.id, newLinkForm('mash', endedYesterday.id, today))
@@ -224,12 +326,20 @@ describe('links are shared only under an agreement in force', () => {
     const person = await createPerson(t.db, { date_of_birth: addMonths(today, -15 * 12) })
     const recent = await t.db
       .insertInto('sharing_agreement')
-      .values({ name: 'YOS agreement from ten days ago', agency: 'yos', categories: ['identity', 'link_details'], starts_on: addDays(today, -10), created_by: users.admin })
+      .values({
+        name: 'YOS agreement from ten days ago',
+        agency: 'yos',
+        categories: ['identity', 'link_details'],
+        starts_on: addDays(today, -10),
+        created_by: users.admin,
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
     await expectRefused(person.id, newLinkForm('yos', recent.id, addDays(today, -20)))
     // The same agreement covers a case opened after it started.
-    await postForm(iom, `/people/${person.id}/partner-links`, newLinkForm('yos', recent.id, addDays(today, -5))).expect(303)
+    await postForm(iom, `/people/${person.id}/partner-links`, newLinkForm('yos', recent.id, addDays(today, -5))).expect(
+      303,
+    )
   })
 })
 
@@ -268,13 +378,19 @@ describe('what a partner sees depends on the agreements in force for their agenc
     try {
       const before = await lastAuditId(t.db)
       const list = await yosPartner.agent.get('/partner-cases').expect(200)
-      expect(list.text).toContain('No information-sharing agreement with your agency is in force, so nothing can be shown.')
+      expect(list.text).toContain(
+        'No information-sharing agreement with your agency is in force, so nothing can be shown.',
+      )
       expect(list.text).not.toContain('<table')
       expect(list.text).not.toContain(link.reference)
       expect(list.text).not.toContain(person.surname.toUpperCase())
       await yosPartner.agent.get(`/partner-cases/${link.id}`).expect(404)
       const version = String(link.version)
-      await postForm(yosPartner, `/partner-cases/${link.id}`, { status: 'closed', ...dateFields('closedOn', today), version }).expect(404)
+      await postForm(yosPartner, `/partner-cases/${link.id}`, {
+        status: 'closed',
+        ...dateFields('closedOn', today),
+        version,
+      }).expect(404)
       expect(await linkRow(link.id)).toEqual(link)
       // Nothing was shown, so nothing was disclosed.
       expect((await auditSince(before)).filter((a) => a.category === 'disclosure')).toEqual([])
@@ -285,9 +401,16 @@ describe('what a partner sees depends on the agreements in force for their agenc
 
   it('an agreement allowing only identity shows name and date of birth, not the case, and offers no edit form', async () => {
     const maracPartner = await partnerOf('marac')
-    const person = await createPerson(t.db, { date_of_birth: '1984-07-09', address: '3 Quarles Park Road, Romford RM6 4DE' })
+    const person = await createPerson(t.db, {
+      date_of_birth: '1984-07-09',
+      address: '3 Quarles Park Road, Romford RM6 4DE',
+    })
     const link = await insertLink(person.id, 'marac', { reference: `MARAC-ID-${randomBytes(3).toString('hex')}` })
-    const { categories } = await t.db.selectFrom('sharing_agreement').select('categories').where('id', '=', agreements.marac).executeTakeFirstOrThrow()
+    const { categories } = await t.db
+      .selectFrom('sharing_agreement')
+      .select('categories')
+      .where('id', '=', agreements.marac)
+      .executeTakeFirstOrThrow()
     expect(categories).toEqual(expect.arrayContaining(['identity', 'address', 'link_details']))
     await editAgreement(agreements.marac, { categories: ['identity'] })
     try {
@@ -301,14 +424,32 @@ describe('what a partner sees depends on the agreements in force for their agenc
       const page = await maracPartner.agent.get(`/partner-cases/${link.id}`).expect(200)
       expect(page.text).toContain(`${person.surname.toUpperCase()}, ${person.forenames}`)
       expect(page.text).toContain('9 July 1984')
-      for (const hidden of [link.reference, 'Duty desk', 'DASH score', 'high risk', 'Quarles Park', 'History of changes', 'Update the case']) expect(page.text).not.toContain(hidden)
+      for (const hidden of [
+        link.reference,
+        'Duty desk',
+        'DASH score',
+        'high risk',
+        'Quarles Park',
+        'History of changes',
+        'Update the case',
+      ])
+        expect(page.text).not.toContain(hidden)
       expect(page.text).not.toContain(`action="/partner-cases/${link.id}"`)
       const audit = await auditSince(before)
       expect(audit).toHaveLength(1)
-      expect(audit[0]).toMatchObject({ category: 'disclosure', person_id: person.id, entity_id: link.id, detail: { categories: ['identity'] } })
+      expect(audit[0]).toMatchObject({
+        category: 'disclosure',
+        person_id: person.id,
+        entity_id: link.id,
+        detail: { categories: ['identity'] },
+      })
 
       // Without link details there is nothing the partner may change.
-      await postForm(maracPartner, `/partner-cases/${link.id}`, { status: 'open', dashScore: '3', version: String(link.version) }).expect(404)
+      await postForm(maracPartner, `/partner-cases/${link.id}`, {
+        status: 'open',
+        dashScore: '3',
+        version: String(link.version),
+      }).expect(404)
       expect(await linkRow(link.id)).toEqual(link)
     } finally {
       await editAgreement(agreements.marac, { categories })
@@ -322,9 +463,26 @@ describe('what a partner sees depends on the agreements in force for their agenc
 
 describe('a partner updates their own agency’s case', () => {
   /** The partner's update form as the browser would send it, from the link as it stands. */
-  function partnerForm(link: { status: string; closed_on: string | null; brag_rating: string | null; decision_date: string | null; version: number }, change: FormData = {}): FormData {
-    const date = (name: string, day: string | null) => (day ? dateFields(name, day) : { [`${name}-day`]: '', [`${name}-month`]: '', [`${name}-year`]: '' })
-    return { status: link.status, ...date('closedOn', link.closed_on), bragRating: link.brag_rating ?? '', ...date('decisionDate', link.decision_date), version: String(link.version), ...change }
+  function partnerForm(
+    link: {
+      status: string
+      closed_on: string | null
+      brag_rating: string | null
+      decision_date: string | null
+      version: number
+    },
+    change: FormData = {},
+  ): FormData {
+    const date = (name: string, day: string | null) =>
+      day ? dateFields(name, day) : { [`${name}-day`]: '', [`${name}-month`]: '', [`${name}-year`]: '' }
+    return {
+      status: link.status,
+      ...date('closedOn', link.closed_on),
+      bragRating: link.brag_rating ?? '',
+      ...date('decisionDate', link.decision_date),
+      version: String(link.version),
+      ...change,
+    }
   }
 
   it('changing the BRAG rating keeps the before and after in the history, logs an alteration, and shows on the case page', async () => {
@@ -333,14 +491,27 @@ describe('a partner updates their own agency’s case', () => {
     const page = await partner.agent.get(`/partner-cases/${link.id}`).expect(200)
     expect(inputValue(page.text, 'version')).toBe(String(link.version))
     const before = await lastAuditId(t.db)
-    const saved = await postForm(partner, `/partner-cases/${link.id}`, partnerForm(link, { bragRating: 'amber' })).expect(303)
+    const saved = await postForm(
+      partner,
+      `/partner-cases/${link.id}`,
+      partnerForm(link, { bragRating: 'amber' }),
+    ).expect(303)
     expect(saved.headers.location).toBe(`/partner-cases/${link.id}`)
     const after = await linkRow(link.id)
     expect(after).toEqual({ ...link, brag_rating: 'amber', version: link.version + 1 })
-    expect(await changesOf(link.id)).toEqual([{ changes: { brag_rating: { from: 'red', to: 'amber' } }, changed_by: users.partner }])
+    expect(await changesOf(link.id)).toEqual([
+      { changes: { brag_rating: { from: 'red', to: 'amber' } }, changed_by: users.partner },
+    ])
     const audit = await auditSince(before)
     expect(audit).toEqual([
-      { category: 'alteration', event: 'partner_link.updated', person_id: person.id, entity_id: link.id, detail: { fields: ['brag_rating'] }, actor_username: 'partner' },
+      {
+        category: 'alteration',
+        event: 'partner_link.updated',
+        person_id: person.id,
+        entity_id: link.id,
+        detail: { fields: ['brag_rating'] },
+        actor_username: 'partner',
+      },
     ])
     const shown = await partner.agent.get(`/partner-cases/${link.id}`).expect(200)
     expect(shown.text).toContain('Case updated')
@@ -351,15 +522,33 @@ describe('a partner updates their own agency’s case', () => {
   it('closing the case with a closed date records status and date; closing without one is refused and changes nothing', async () => {
     const person = await createPerson(t.db)
     const link = await insertLink(person.id, 'mash')
-    const refused = await postForm(partner, `/partner-cases/${link.id}`, partnerForm(link, { status: 'closed' })).expect(400)
+    const refused = await postForm(
+      partner,
+      `/partner-cases/${link.id}`,
+      partnerForm(link, { status: 'closed' }),
+    ).expect(400)
     expect(errorSummaryLinks(refused.text)).toEqual([{ href: '#closedOn', text: 'Enter the date the case was closed' }])
     expect(await linkRow(link.id)).toEqual(link)
     expect(await changesOf(link.id)).toEqual([])
 
     const closedOn = addDays(today, -1)
-    await postForm(partner, `/partner-cases/${link.id}`, partnerForm(link, { status: 'closed', ...dateFields('closedOn', closedOn) })).expect(303)
-    expect(await linkRow(link.id)).toEqual({ ...link, status: 'closed', closed_on: closedOn, version: link.version + 1 })
-    expect(await changesOf(link.id)).toEqual([{ changes: { status: { from: 'open', to: 'closed' }, closed_on: { from: null, to: closedOn } }, changed_by: users.partner }])
+    await postForm(
+      partner,
+      `/partner-cases/${link.id}`,
+      partnerForm(link, { status: 'closed', ...dateFields('closedOn', closedOn) }),
+    ).expect(303)
+    expect(await linkRow(link.id)).toEqual({
+      ...link,
+      status: 'closed',
+      closed_on: closedOn,
+      version: link.version + 1,
+    })
+    expect(await changesOf(link.id)).toEqual([
+      {
+        changes: { status: { from: 'open', to: 'closed' }, closed_on: { from: null, to: closedOn } },
+        changed_by: users.partner,
+      },
+    ])
   })
 
   it('fields a partner may not change are ignored: reference, contact, agreement and the rest keep their values', async () => {
@@ -386,7 +575,9 @@ describe('a partner updates their own agency’s case', () => {
     })
     await postForm(partner, `/partner-cases/${link.id}`, attempt).expect(303)
     expect(await linkRow(link.id)).toEqual({ ...link, brag_rating: 'green', version: link.version + 1 })
-    expect(await changesOf(link.id)).toEqual([{ changes: { brag_rating: { from: 'red', to: 'green' } }, changed_by: users.partner }])
+    expect(await changesOf(link.id)).toEqual([
+      { changes: { brag_rating: { from: 'red', to: 'green' } }, changed_by: users.partner },
+    ])
   })
 
   it("another agency's link cannot be seen or touched: 404 and nothing changes", async () => {
@@ -395,7 +586,12 @@ describe('a partner updates their own agency’s case', () => {
     const yos = await insertLink(person.id, 'yos')
     for (const link of [marac, yos]) {
       await partner.agent.get(`/partner-cases/${link.id}`).expect(404)
-      await postForm(partner, `/partner-cases/${link.id}`, { status: 'closed', ...dateFields('closedOn', today), dashScore: '2', version: String(link.version) }).expect(404)
+      await postForm(partner, `/partner-cases/${link.id}`, {
+        status: 'closed',
+        ...dateFields('closedOn', today),
+        dashScore: '2',
+        version: String(link.version),
+      }).expect(404)
       expect(await linkRow(link.id)).toEqual(link)
       expect(await changesOf(link.id)).toEqual([])
     }
@@ -422,7 +618,11 @@ describe('a partner updates their own agency’s case', () => {
     expect(current).toMatchObject({ contact: 'MASH team leader', version: link.version + 1 })
 
     const before = await writeAuditCount(t.db)
-    const stale = await postForm(partner, `/partner-cases/${link.id}`, partnerForm(link, { bragRating: 'blue', version }))
+    const stale = await postForm(
+      partner,
+      `/partner-cases/${link.id}`,
+      partnerForm(link, { bragRating: 'blue', version }),
+    )
     expect(stale.status).toBe(409)
     expect(await linkRow(link.id)).toEqual(current)
     expect((await changesOf(link.id)).map((c) => c.changed_by)).toEqual([users.iom])
@@ -433,18 +633,30 @@ describe('a partner updates their own agency’s case', () => {
 describe('police see partner cases on the person page and the cohort list', () => {
   it('the person page shows the safeguarding banner for an open high-risk repeat MARAC case, with its next meeting', async () => {
     const person = await createPerson(t.db)
-    await insertLink(person.id, 'marac', { opened_on: addDays(today, -200), status: 'closed', closed_on: addDays(today, -100), reference: 'MARAC-OLD' })
+    await insertLink(person.id, 'marac', {
+      opened_on: addDays(today, -200),
+      status: 'closed',
+      closed_on: addDays(today, -100),
+      reference: 'MARAC-OLD',
+    })
     const meeting = addDays(today, 21)
-    const form = newLinkForm('marac', agreements.marac, today, { dashScore: '18', ...dateFields('meetingDate', meeting) })
+    const form = newLinkForm('marac', agreements.marac, today, {
+      dashScore: '18',
+      ...dateFields('meetingDate', meeting),
+    })
     await postForm(iom, `/people/${person.id}/partner-links`, form).expect(303)
 
     const page = await iom.agent.get(`/people/${person.id}`).expect(200)
     const banner = safeguardingBanner(page.text)
     expect(banner).toHaveLength(1)
     // "MARAC — high risk, repeat, next meeting …", with the person's role (always recorded for MARAC) before the meeting.
-    expect(banner[0]).toMatch(new RegExp(`^MARAC — high risk, repeat, (?:perpetrator, )?next meeting ${formatDate(meeting)}$`))
+    expect(banner[0]).toMatch(
+      new RegExp(`^MARAC — high risk, repeat, (?:perpetrator, )?next meeting ${formatDate(meeting)}$`),
+    )
     // The closed case is listed under Partner cases but is not in the banner.
-    expect(decodeEntities(page.text)).toContain(`MARAC — high risk, perpetrator, next meeting ${formatDate(addDays(today, 14))}, closed ${formatDate(addDays(today, -100))}`)
+    expect(decodeEntities(page.text)).toContain(
+      `MARAC — high risk, perpetrator, next meeting ${formatDate(addDays(today, 14))}, closed ${formatDate(addDays(today, -100))}`,
+    )
   })
 
   it('a DASH score under 14 is shown as the score, not as high risk', async () => {
@@ -461,7 +673,13 @@ describe('police see partner cases on the person page and the cohort list', () =
       await createMembership(t.db, { personId: person.id, leadOfficerId: users.iom })
       return person.id
     }
-    const people = { marac: await make('Marac'), yos: await make('Yos'), mash: await make('Mash'), closedMash: await make('Closed'), none: await make('None') }
+    const people = {
+      marac: await make('Marac'),
+      yos: await make('Yos'),
+      mash: await make('Mash'),
+      closedMash: await make('Closed'),
+      none: await make('None'),
+    }
     await insertLink(people.marac, 'marac')
     await insertLink(people.yos, 'yos')
     await insertLink(people.mash, 'mash')
@@ -469,7 +687,9 @@ describe('police see partner cases on the person page and the cohort list', () =
 
     const shown = async (filter: string) => {
       const page = await iom.agent.get(`/cohorts?openLink=${filter}`).expect(200)
-      return Object.entries(people).filter(([, id]) => page.text.includes(`href="/people/${id}"`)).map(([key]) => key)
+      return Object.entries(people)
+        .filter(([, id]) => page.text.includes(`href="/people/${id}"`))
+        .map(([key]) => key)
     }
     expect(await shown('marac')).toEqual(['marac'])
     expect(await shown('yos')).toEqual(['yos'])
@@ -511,7 +731,13 @@ describe('police see partner cases on the person page and the cohort list', () =
     const yosPartner = await partnerOf('yos')
     const before = await lastAuditId(t.db)
     await yosPartner.agent.get('/partner-cases').expect(200)
-    const rows = await (await sealed(t.db)).selectFrom('audit_event').select(['category', 'recipients']).where('id', '>', before).execute()
+    const rows = await (
+      await sealed(t.db)
+    )
+      .selectFrom('audit_event')
+      .select(['category', 'recipients'])
+      .where('id', '>', before)
+      .execute()
     expect(rows).toEqual([{ category: 'disclosure', recipients: agencyLabels.yos }])
   })
 })

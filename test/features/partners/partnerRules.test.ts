@@ -31,7 +31,11 @@ beforeAll(async () => {
   t = await createTestApp()
   users = await demoUserIds(t.db)
   iom = await signInAs(t.app, 'iom')
-  const rows = await t.db.selectFrom('sharing_agreement').select(['id', 'agency']).where('ends_on', 'is', null).execute()
+  const rows = await t.db
+    .selectFrom('sharing_agreement')
+    .select(['id', 'agency'])
+    .where('ends_on', 'is', null)
+    .execute()
   agreements.marac = rows.find((r) => r.agency === 'marac')?.id ?? ''
   agreements.yos = rows.find((r) => r.agency === 'yos')?.id ?? ''
 })
@@ -45,22 +49,57 @@ const reference = (agency: string) => `${agency.toUpperCase()}-${randomBytes(3).
 async function existingMarac(personId: string, openedOn: string, repeat: boolean) {
   return t.db
     .insertInto('partner_link')
-    .values({ person_id: personId, agency: 'marac', reference: reference('marac'), opened_on: openedOn, contact: 'MARAC coordinator', agreement_id: agreements.marac, marac_role: 'victim', dash_score: 15, repeat_referral: repeat, created_by: users.iom })
+    .values({
+      person_id: personId,
+      agency: 'marac',
+      reference: reference('marac'),
+      opened_on: openedOn,
+      contact: 'MARAC coordinator',
+      agreement_id: agreements.marac,
+      marac_role: 'victim',
+      dash_score: 15,
+      repeat_referral: repeat,
+      created_by: users.iom,
+    })
     .returningAll()
     .executeTakeFirstOrThrow()
 }
 
 function maracForm(openedOn: string): FormData {
-  return { agency: 'marac', reference: reference('marac'), ...dateFields('openedOn', openedOn), contact: '', agreementId: agreements.marac, maracRole: 'victim', dashScore: '17', idvaAllocated: 'yes' }
+  return {
+    agency: 'marac',
+    reference: reference('marac'),
+    ...dateFields('openedOn', openedOn),
+    contact: '',
+    agreementId: agreements.marac,
+    maracRole: 'victim',
+    dashScore: '17',
+    idvaAllocated: 'yes',
+  }
 }
 
 function yosForm(openedOn: string): FormData {
-  return { agency: 'yos', reference: reference('yos'), ...dateFields('openedOn', openedOn), contact: '', agreementId: agreements.yos, yosDisposal: 'referral_order', caseManager: 'Sam Patel' }
+  return {
+    agency: 'yos',
+    reference: reference('yos'),
+    ...dateFields('openedOn', openedOn),
+    contact: '',
+    agreementId: agreements.yos,
+    yosDisposal: 'referral_order',
+    caseManager: 'Sam Patel',
+  }
 }
 
 const flagsOf = async (personId: string) =>
   Object.fromEntries(
-    (await t.db.selectFrom('partner_link').select(['opened_on', 'repeat_referral']).where('person_id', '=', personId).where('agency', '=', 'marac').execute()).map((l) => [l.opened_on, l.repeat_referral]),
+    (
+      await t.db
+        .selectFrom('partner_link')
+        .select(['opened_on', 'repeat_referral'])
+        .where('person_id', '=', personId)
+        .where('agency', '=', 'marac')
+        .execute()
+    ).map((l) => [l.opened_on, l.repeat_referral]),
   )
 
 describe('MARAC repeat referrals', () => {
@@ -75,20 +114,46 @@ describe('MARAC repeat referrals', () => {
     // Entered late: 200 days ago, so within 12 months before the 20-days-ago one, and over 12 months after the oldest.
     await postForm(iom, `/people/${person.id}/partner-links`, maracForm(daysAgo(200))).expect(303)
 
-    expect(await flagsOf(person.id)).toEqual({ [daysAgo(600)]: false, [daysAgo(200)]: false, [daysAgo(20)]: true, [daysAgo(10)]: true })
-    const row = (id: string) => t.db.selectFrom('partner_link').select(['version', 'repeat_referral']).where('id', '=', id).executeTakeFirstOrThrow()
+    expect(await flagsOf(person.id)).toEqual({
+      [daysAgo(600)]: false,
+      [daysAgo(200)]: false,
+      [daysAgo(20)]: true,
+      [daysAgo(10)]: true,
+    })
+    const row = (id: string) =>
+      t.db
+        .selectFrom('partner_link')
+        .select(['version', 'repeat_referral'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow()
     expect(await row(later.id)).toEqual({ version: later.version + 1, repeat_referral: true })
     expect(await row(oldest.id)).toEqual({ version: oldest.version, repeat_referral: false })
     expect(await row(latest.id)).toEqual({ version: latest.version, repeat_referral: true })
-    const history = await t.db.selectFrom('partner_link_change').select(['link_id', 'changes', 'changed_by']).where('link_id', 'in', [oldest.id, later.id, latest.id]).execute()
-    expect(history).toEqual([{ link_id: later.id, changes: { repeat_referral: { from: false, to: true } }, changed_by: users.iom }])
+    const history = await t.db
+      .selectFrom('partner_link_change')
+      .select(['link_id', 'changes', 'changed_by'])
+      .where('link_id', 'in', [oldest.id, later.id, latest.id])
+      .execute()
+    expect(history).toEqual([
+      { link_id: later.id, changes: { repeat_referral: { from: false, to: true } }, changed_by: users.iom },
+    ])
     const audit = await auditSince(t.db, before)
-    expect(audit.filter((a) => a.category === 'collection').map((a) => a.detail)).toEqual([{ agency: 'marac', repeat: false }])
-    expect(audit.filter((a) => a.category === 'alteration').map((a) => [a.event, a.entity_id, a.person_id])).toEqual([['partner_link.repeat_recomputed', later.id, person.id]])
+    expect(audit.filter((a) => a.category === 'collection').map((a) => a.detail)).toEqual([
+      { agency: 'marac', repeat: false },
+    ])
+    expect(audit.filter((a) => a.category === 'alteration').map((a) => [a.event, a.entity_id, a.person_id])).toEqual([
+      ['partner_link.repeat_recomputed', later.id, person.id],
+    ])
 
     // Entered late again, 5 days before the oldest: itself not a repeat, and the oldest now is.
     await postForm(iom, `/people/${person.id}/partner-links`, maracForm(daysAgo(605))).expect(303)
-    expect(await flagsOf(person.id)).toEqual({ [daysAgo(605)]: false, [daysAgo(600)]: true, [daysAgo(200)]: false, [daysAgo(20)]: true, [daysAgo(10)]: true })
+    expect(await flagsOf(person.id)).toEqual({
+      [daysAgo(605)]: false,
+      [daysAgo(600)]: true,
+      [daysAgo(200)]: false,
+      [daysAgo(20)]: true,
+      [daysAgo(10)]: true,
+    })
   })
 })
 
@@ -113,7 +178,10 @@ describe('YOS links', () => {
 
       expect(response.status, dateOfBirth).toBe(400)
       expect(errorSummaryLinks(response.text)).toEqual([
-        { href: '#openedOn', text: `For a YOS case the person must be aged 10 to 17 on the date opened: on ${formatDate(opened)} they were ${age}` },
+        {
+          href: '#openedOn',
+          text: `For a YOS case the person must be aged 10 to 17 on the date opened: on ${formatDate(opened)} they were ${age}`,
+        },
       ])
       expect(inputValue(response.text, 'reference')).toBe(form.reference)
       expect(inputValue(response.text, 'openedOn-year')).toBe(opened.slice(0, 4))
@@ -124,7 +192,9 @@ describe('YOS links', () => {
     for (const dateOfBirth of [bornFor(10, opened), bornFor(18, opened, 1)]) {
       const person = await createPerson(t.db, { date_of_birth: dateOfBirth })
       await postForm(iom, `/people/${person.id}/partner-links`, yosForm(opened)).expect(303)
-      expect(await t.db.selectFrom('partner_link').select('agency').where('person_id', '=', person.id).execute()).toEqual([{ agency: 'yos' }])
+      expect(
+        await t.db.selectFrom('partner_link').select('agency').where('person_id', '=', person.id).execute(),
+      ).toEqual([{ agency: 'yos' }])
     }
   })
 })

@@ -49,7 +49,10 @@ afterAll(async () => {
 
 describe('people outside the user’s areas', () => {
   it('name and PNC searches never return them, though they find the person in scope', async () => {
-    const byName = await iom.agent.get('/people/search').query({ q: `Aabernathy${tag} Ian` }).expect(200)
+    const byName = await iom.agent
+      .get('/people/search')
+      .query({ q: `Aabernathy${tag} Ian` })
+      .expect(200)
     expect(byName.text).toContain(`/people/${insider.id}`)
     expect(byName.text).not.toContain(outsider.id)
     expect(byName.text).not.toContain(`Aabernathey${tag}`.toUpperCase())
@@ -61,7 +64,15 @@ describe('people outside the user’s areas', () => {
 
   it('their person page and every form about them answer 404, and no consultation is logged', async () => {
     await iom.agent.get(`/people/${insider.id}`).expect(200)
-    for (const path of ['', '/edit', '/aliases/new', '/markers/new', '/contacts/new', '/actions/new', '/referrals/new']) {
+    for (const path of [
+      '',
+      '/edit',
+      '/aliases/new',
+      '/markers/new',
+      '/contacts/new',
+      '/actions/new',
+      '/referrals/new',
+    ]) {
       const response = await supervisor.agent.get(`/people/${outsider.id}${path}`)
       expect(response.status, path).toBe(404)
       expect(response.text).not.toContain(`Aabernathey${tag}`.toUpperCase())
@@ -78,9 +89,16 @@ describe('people outside the user’s areas', () => {
       note: 'Tried to record about someone elsewhere',
     })
     expect(contact.status).toBe(404)
-    const alias = await postForm(iom, `/people/${outsider.id}/aliases`, { aliasSurname: 'Other', aliasForenames: 'Name' })
+    const alias = await postForm(iom, `/people/${outsider.id}/aliases`, {
+      aliasSurname: 'Other',
+      aliasForenames: 'Name',
+    })
     expect(alias.status).toBe(404)
-    const referral = await postForm(iom, `/people/${outsider.id}/referrals`, { programme: 'iom_free', source: 'custody', reason: 'Should not be possible' })
+    const referral = await postForm(iom, `/people/${outsider.id}/referrals`, {
+      programme: 'iom_free',
+      source: 'custody',
+      reason: 'Should not be possible',
+    })
     expect(referral.status).toBe(404)
     expect(await rowCounts(t.db, ['contact', 'person_alias', 'referral'])).toEqual(before)
   })

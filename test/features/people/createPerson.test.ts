@@ -117,7 +117,11 @@ describe('adding a person', () => {
   it('when a similar name has the same date of birth, nothing is written until the officer confirms it is someone else', async () => {
     const tag = uniqueTag().toLowerCase()
     const existing = await createPerson(t.db, { surname: `Pemberton${tag}`, forenames: 'Benedict', pnc_id: null })
-    const form = personForm({ surname: `Pembertan${tag}`, forenames: 'Benedict', ...dateFields('dateOfBirth', existing.date_of_birth) })
+    const form = personForm({
+      surname: `Pembertan${tag}`,
+      forenames: 'Benedict',
+      ...dateFields('dateOfBirth', existing.date_of_birth),
+    })
     const before = await nothingWritten()
 
     const warned = await postForm(iom, '/people', form)
@@ -133,14 +137,28 @@ describe('adding a person', () => {
     expect(confirmed.status).toBe(303)
     const id = createdIdFrom(confirmed.headers.location)
     // The two of this test (another test's random person may share the birthday).
-    const sameBirthday = await t.db.selectFrom('person').select('id').where('date_of_birth', '=', existing.date_of_birth).where('surname', 'like', `Pemb%${tag}`).execute()
+    const sameBirthday = await t.db
+      .selectFrom('person')
+      .select('id')
+      .where('date_of_birth', '=', existing.date_of_birth)
+      .where('surname', 'like', `Pemb%${tag}`)
+      .execute()
     expect(sameBirthday.map((p) => p.id).sort()).toEqual([existing.id, id].sort())
   })
 
   it('a similar name with a different date of birth is not taken for a duplicate', async () => {
     const tag = uniqueTag().toLowerCase()
-    await createPerson(t.db, { surname: `Ashworth${tag}`, forenames: 'Ruth', date_of_birth: '1979-04-02', pnc_id: null })
-    const response = await postForm(iom, '/people', personForm({ surname: `Ashworth${tag}`, forenames: 'Ruth', ...dateFields('dateOfBirth', '1979-04-03') }))
+    await createPerson(t.db, {
+      surname: `Ashworth${tag}`,
+      forenames: 'Ruth',
+      date_of_birth: '1979-04-02',
+      pnc_id: null,
+    })
+    const response = await postForm(
+      iom,
+      '/people',
+      personForm({ surname: `Ashworth${tag}`, forenames: 'Ruth', ...dateFields('dateOfBirth', '1979-04-03') }),
+    )
     expect(response.status).toBe(303)
   })
 })
@@ -148,38 +166,81 @@ describe('adding a person', () => {
 describe('adding a person with bad input', () => {
   const nextYear = String(Number(todayInLondon().slice(0, 4)) + 1)
   const cases: { what: string; overrides: FormData; field: string; message: RegExp }[] = [
-    { what: '31 February as a date of birth', overrides: { 'dateOfBirth-day': '31', 'dateOfBirth-month': '2', 'dateOfBirth-year': '1990' }, field: 'dateOfBirth', message: /Date of birth must be a real date/ },
-    { what: 'a date of birth in the future', overrides: { 'dateOfBirth-day': '1', 'dateOfBirth-month': '6', 'dateOfBirth-year': nextYear }, field: 'dateOfBirth', message: /Date of birth must be today or in the past/ },
-    { what: 'a date of birth without a month', overrides: { 'dateOfBirth-day': '1', 'dateOfBirth-month': '', 'dateOfBirth-year': '1990' }, field: 'dateOfBirth', message: /Date of birth must include a month/ },
-    { what: 'a PNC ID with the wrong check letter', overrides: { pncId: '12/123456A' }, field: 'pncId', message: /check letter is wrong/ },
-    { what: 'a CRO number with the wrong check letter', overrides: { croNumber: '123456/12X' }, field: 'croNumber', message: /check letter is wrong/ },
-    { what: 'a surname over 100 characters', overrides: { surname: 'A'.repeat(101) }, field: 'surname', message: /[Ss]urname must be 100 characters or fewer/ },
-    { what: 'an address over 300 characters', overrides: { address: 'x'.repeat(301) }, field: 'address', message: /must be 300 characters or fewer/ },
-    { what: 'a NUL byte in the forenames', overrides: { forenames: 'Jo\u0000hn' }, field: 'forenames', message: /must not contain control characters/ },
+    {
+      what: '31 February as a date of birth',
+      overrides: { 'dateOfBirth-day': '31', 'dateOfBirth-month': '2', 'dateOfBirth-year': '1990' },
+      field: 'dateOfBirth',
+      message: /Date of birth must be a real date/,
+    },
+    {
+      what: 'a date of birth in the future',
+      overrides: { 'dateOfBirth-day': '1', 'dateOfBirth-month': '6', 'dateOfBirth-year': nextYear },
+      field: 'dateOfBirth',
+      message: /Date of birth must be today or in the past/,
+    },
+    {
+      what: 'a date of birth without a month',
+      overrides: { 'dateOfBirth-day': '1', 'dateOfBirth-month': '', 'dateOfBirth-year': '1990' },
+      field: 'dateOfBirth',
+      message: /Date of birth must include a month/,
+    },
+    {
+      what: 'a PNC ID with the wrong check letter',
+      overrides: { pncId: '12/123456A' },
+      field: 'pncId',
+      message: /check letter is wrong/,
+    },
+    {
+      what: 'a CRO number with the wrong check letter',
+      overrides: { croNumber: '123456/12X' },
+      field: 'croNumber',
+      message: /check letter is wrong/,
+    },
+    {
+      what: 'a surname over 100 characters',
+      overrides: { surname: 'A'.repeat(101) },
+      field: 'surname',
+      message: /[Ss]urname must be 100 characters or fewer/,
+    },
+    {
+      what: 'an address over 300 characters',
+      overrides: { address: 'x'.repeat(301) },
+      field: 'address',
+      message: /must be 300 characters or fewer/,
+    },
+    {
+      what: 'a NUL byte in the forenames',
+      overrides: { forenames: 'Jo\u0000hn' },
+      field: 'forenames',
+      message: /must not contain control characters/,
+    },
     { what: 'an unknown gender', overrides: { gender: 'dragon' }, field: 'gender', message: /Select a gender/ },
     { what: 'no borough', overrides: { areaId: '' }, field: 'areaId', message: /Select a borough/ },
   ]
 
-  it.each(cases)('$what gets 400 with an error summary linking to the field, the values kept, and nothing written', async ({ overrides, field, message }) => {
-    const form = personForm(overrides)
-    const before = await nothingWritten()
+  it.each(cases)(
+    '$what gets 400 with an error summary linking to the field, the values kept, and nothing written',
+    async ({ overrides, field, message }) => {
+      const form = personForm(overrides)
+      const before = await nothingWritten()
 
-    const response = await postForm(iom, '/people', form)
+      const response = await postForm(iom, '/people', form)
 
-    expect(response.status).toBe(400)
-    const links = errorSummaryLinks(response.text)
-    expect(links).toHaveLength(1)
-    expect(links[0]?.href).toBe(`#${field}`)
-    expect(links[0]?.text).toMatch(message)
-    // The page has the element the link points at, and shows the message beside the field.
-    expect(response.text).toContain(`id="${field}"`)
-    expect(response.text).toContain(`id="${field}-error"`)
-    expect(inputValue(response.text, 'surname')).toBe(form.surname)
-    expect(inputValue(response.text, 'dateOfBirth-day')).toBe(form['dateOfBirth-day'])
-    expect(inputValue(response.text, 'dateOfBirth-year')).toBe(form['dateOfBirth-year'])
-    expect(inputValue(response.text, 'pncId')).toBe(form.pncId)
-    expect(await nothingWritten()).toEqual(before)
-  })
+      expect(response.status).toBe(400)
+      const links = errorSummaryLinks(response.text)
+      expect(links).toHaveLength(1)
+      expect(links[0]?.href).toBe(`#${field}`)
+      expect(links[0]?.text).toMatch(message)
+      // The page has the element the link points at, and shows the message beside the field.
+      expect(response.text).toContain(`id="${field}"`)
+      expect(response.text).toContain(`id="${field}-error"`)
+      expect(inputValue(response.text, 'surname')).toBe(form.surname)
+      expect(inputValue(response.text, 'dateOfBirth-day')).toBe(form['dateOfBirth-day'])
+      expect(inputValue(response.text, 'dateOfBirth-year')).toBe(form['dateOfBirth-year'])
+      expect(inputValue(response.text, 'pncId')).toBe(form.pncId)
+      expect(await nothingWritten()).toEqual(before)
+    },
+  )
 
   it('a borough outside the officer’s areas, or their BCU itself, is refused on the borough field', async () => {
     const before = await nothingWritten()

@@ -53,7 +53,10 @@ async function descriptionForm(session: Session, personId: string, changes: Form
 }
 
 function upload(session: Session, personId: string, bytes: Buffer, filename: string, contentType: string) {
-  return session.agent.post(`/people/${personId}/photo`).field('_csrf', session.csrf).attach('photo', bytes, { filename, contentType })
+  return session.agent
+    .post(`/people/${personId}/photo`)
+    .field('_csrf', session.csrf)
+    .attach('photo', bytes, { filename, contentType })
 }
 
 /** The photograph's bytes as sent. */
@@ -77,36 +80,129 @@ describe('the physical description', () => {
     expect(saved.headers.location).toBe(`/people/${person.id}`)
 
     const row = await stored(person.id)
-    expect(row).toMatchObject({ height_cm: 180, build: 'stocky', hair: 'Short, dark brown', eyes: 'hazel', version: person.version + 1 })
+    expect(row).toMatchObject({
+      height_cm: 180,
+      build: 'stocky',
+      hair: 'Short, dark brown',
+      eyes: 'hazel',
+      version: person.version + 1,
+    })
     const page = textOf((await iom.agent.get(`/people/${person.id}`).expect(200)).text)
-    for (const shown of ['Physical description', '180 cm', 'Stocky', 'Short, dark brown', 'Hazel', 'tattoo of a swallow on the right hand']) expect(page).toContain(shown)
+    for (const shown of [
+      'Physical description',
+      '180 cm',
+      'Stocky',
+      'Short, dark brown',
+      'Hazel',
+      'tattoo of a swallow on the right hand',
+    ])
+      expect(page).toContain(shown)
 
     const alterations = (await auditRowsFor(t.db, person.id)).filter((a) => a.category === 'alteration')
     expect(alterations).toHaveLength(1)
     expect(alterations[0]).toMatchObject({ event: 'person.description_updated', actor_username: 'iom' })
-    expect((alterations[0]!.detail as { changed: string[] }).changed).toEqual(['heightCm', 'build', 'hair', 'eyes', 'distinguishingMarks'])
+    expect((alterations[0]!.detail as { changed: string[] }).changed).toEqual([
+      'heightCm',
+      'build',
+      'hair',
+      'eyes',
+      'distinguishingMarks',
+    ])
   })
 
   it('every part may be left blank, and blanking a part clears it', async () => {
-    const person = await createPerson(t.db, { height_cm: 170, build: 'slim', hair: 'Grey', eyes: 'blue', distinguishing_marks: 'None seen' })
-    const form = await descriptionForm(iom, person.id, { heightCm: '', build: '', hair: '', eyes: '', distinguishingMarks: '' })
+    const person = await createPerson(t.db, {
+      height_cm: 170,
+      build: 'slim',
+      hair: 'Grey',
+      eyes: 'blue',
+      distinguishing_marks: 'None seen',
+    })
+    const form = await descriptionForm(iom, person.id, {
+      heightCm: '',
+      build: '',
+      hair: '',
+      eyes: '',
+      distinguishingMarks: '',
+    })
     await postForm(iom, `/people/${person.id}/description`, form).expect(303)
-    expect(await stored(person.id)).toMatchObject({ height_cm: null, build: null, hair: null, eyes: null, distinguishing_marks: null })
+    expect(await stored(person.id)).toMatchObject({
+      height_cm: null,
+      build: null,
+      hair: null,
+      eyes: null,
+      distinguishing_marks: null,
+    })
     expect(textOf((await iom.agent.get(`/people/${person.id}`).expect(200)).text)).toContain('No description recorded')
   })
 
   const refusals: { name: string; changes: FormData; field: string; message: string }[] = [
-    { name: 'a height that is not a number', changes: { heightCm: 'tall' }, field: 'heightCm', message: 'Enter height as a whole number of centimetres, like 178' },
-    { name: 'a height with a fraction', changes: { heightCm: '180.5' }, field: 'heightCm', message: 'Enter height as a whole number of centimetres, like 178' },
-    { name: 'a height under 100 cm', changes: { heightCm: '99' }, field: 'heightCm', message: 'Height must be between 100 cm and 250 cm' },
-    { name: 'a height over 250 cm', changes: { heightCm: '251' }, field: 'heightCm', message: 'Height must be between 100 cm and 250 cm' },
-    { name: 'a build not on the list', changes: { build: 'wiry' }, field: 'build', message: 'Select a build from the list' },
-    { name: 'hair over 100 characters', changes: { hair: 'x'.repeat(101) }, field: 'hair', message: 'Hair colour and style must be 100 characters or fewer' },
-    { name: 'hair with a NUL byte', changes: { hair: 'Brown\u0000' }, field: 'hair', message: 'Hair colour and style must not contain control characters' },
-    { name: 'an eye colour not on the list', changes: { eyes: 'violet' }, field: 'eyes', message: 'Select an eye colour from the list' },
-    { name: 'marks over 500 characters', changes: { distinguishingMarks: 'y'.repeat(501) }, field: 'distinguishingMarks', message: 'Distinguishing marks must be 500 characters or fewer' },
-    { name: 'marks with a NUL byte', changes: { distinguishingMarks: 'Scar\u0000' }, field: 'distinguishingMarks', message: 'Distinguishing marks must not contain control characters' },
-    { name: 'a form sent twice over in one field', changes: { eyes: ['blue', 'brown'] }, field: 'eyes', message: 'Select an eye colour from the list' },
+    {
+      name: 'a height that is not a number',
+      changes: { heightCm: 'tall' },
+      field: 'heightCm',
+      message: 'Enter height as a whole number of centimetres, like 178',
+    },
+    {
+      name: 'a height with a fraction',
+      changes: { heightCm: '180.5' },
+      field: 'heightCm',
+      message: 'Enter height as a whole number of centimetres, like 178',
+    },
+    {
+      name: 'a height under 100 cm',
+      changes: { heightCm: '99' },
+      field: 'heightCm',
+      message: 'Height must be between 100 cm and 250 cm',
+    },
+    {
+      name: 'a height over 250 cm',
+      changes: { heightCm: '251' },
+      field: 'heightCm',
+      message: 'Height must be between 100 cm and 250 cm',
+    },
+    {
+      name: 'a build not on the list',
+      changes: { build: 'wiry' },
+      field: 'build',
+      message: 'Select a build from the list',
+    },
+    {
+      name: 'hair over 100 characters',
+      changes: { hair: 'x'.repeat(101) },
+      field: 'hair',
+      message: 'Hair colour and style must be 100 characters or fewer',
+    },
+    {
+      name: 'hair with a NUL byte',
+      changes: { hair: 'Brown\u0000' },
+      field: 'hair',
+      message: 'Hair colour and style must not contain control characters',
+    },
+    {
+      name: 'an eye colour not on the list',
+      changes: { eyes: 'violet' },
+      field: 'eyes',
+      message: 'Select an eye colour from the list',
+    },
+    {
+      name: 'marks over 500 characters',
+      changes: { distinguishingMarks: 'y'.repeat(501) },
+      field: 'distinguishingMarks',
+      message: 'Distinguishing marks must be 500 characters or fewer',
+    },
+    {
+      name: 'marks with a NUL byte',
+      changes: { distinguishingMarks: 'Scar\u0000' },
+      field: 'distinguishingMarks',
+      message: 'Distinguishing marks must not contain control characters',
+    },
+    {
+      name: 'a form sent twice over in one field',
+      changes: { eyes: ['blue', 'brown'] },
+      field: 'eyes',
+      message: 'Select an eye colour from the list',
+    },
   ]
   for (const { name, changes, field, message } of refusals) {
     it(`${name} is refused with a 400, the message in the error summary, the values kept, and nothing written`, async () => {
@@ -119,7 +215,14 @@ describe('the physical description', () => {
       expect(page.text).toContain(`id="${field}-error"`)
       if (field !== 'hair') expect(inputValue(page.text, 'hair')).toBe('Short, dark brown')
       const row = await stored(person.id)
-      expect(row).toMatchObject({ height_cm: null, build: null, hair: null, eyes: null, distinguishing_marks: null, version: person.version })
+      expect(row).toMatchObject({
+        height_cm: null,
+        build: null,
+        hair: null,
+        eyes: null,
+        distinguishing_marks: null,
+        version: person.version,
+      })
       expect(await writeAuditCount(t.db)).toBe(writes)
     })
   }
@@ -142,13 +245,22 @@ describe('the physical description', () => {
     const outside = await createOutsideArea(t.db)
     const person = await createPerson(t.db, { areaCode: outside.boroughCode })
     await iom.agent.get(`/people/${person.id}/description`).expect(404)
-    const response = await postForm(iom, `/people/${person.id}/description`, { version: String(person.version), heightCm: '180' })
+    const response = await postForm(iom, `/people/${person.id}/description`, {
+      version: String(person.version),
+      heightCm: '180',
+    })
     expect(response.status).toBe(404)
     expect((await stored(person.id)).height_cm).toBeNull()
   })
 
   it('descriptionOf gives the description and whether a photograph is held, for the CID briefing sheet', async () => {
-    const person = await createPerson(t.db, { height_cm: 182, build: 'athletic', hair: 'Shaved', eyes: 'brown', distinguishing_marks: null })
+    const person = await createPerson(t.db, {
+      height_cm: 182,
+      build: 'athletic',
+      hair: 'Shaved',
+      eyes: 'brown',
+      distinguishing_marks: null,
+    })
     expect(await descriptionOf(t.db, person.id)).toEqual({
       heightCm: 182,
       build: 'athletic',
@@ -193,7 +305,9 @@ describe('the custody photograph', () => {
       expect([decoded.width, decoded.height]).toEqual([48, 60])
 
       const page = (await iom.agent.get(`/people/${person.id}`).expect(200)).text
-      expect(page).toContain(`<img src="/people/${person.id}/photo" alt="Custody photograph of ${person.surname.toUpperCase()}, Alex"`)
+      expect(page).toContain(
+        `<img src="/people/${person.id}/photo" alt="Custody photograph of ${person.surname.toUpperCase()}, Alex"`,
+      )
     })
   }
 
@@ -204,19 +318,73 @@ describe('the custody photograph', () => {
     const rows = await photoRows(person.id)
     expect(rows).toHaveLength(1)
     expect([rows[0]!.width, rows[0]!.height]).toEqual([30, 50])
-    const events = (await auditRowsFor(t.db, person.id)).filter((a) => a.category === 'collection').map((a) => `${a.actor_username} ${a.event}`)
+    const events = (await auditRowsFor(t.db, person.id))
+      .filter((a) => a.category === 'collection')
+      .map((a) => `${a.actor_username} ${a.event}`)
     expect(events).toEqual(['iom person.photo_added', 'supervisor person.photo_replaced'])
   })
 
   const refused: { name: string; bytes: () => Buffer; filename: string; contentType: string; message: string }[] = [
-    { name: 'a GIF', bytes: () => gif, filename: 'custody.gif', contentType: 'image/gif', message: 'The file must be a JPEG or PNG photograph' },
-    { name: 'a GIF named .jpg and declared a JPEG', bytes: () => gif, filename: 'custody.jpg', contentType: 'image/jpeg', message: 'The file must be a JPEG or PNG photograph' },
-    { name: 'a text file named .jpg', bytes: () => Buffer.from('not a photograph at all\n'), filename: 'custody.jpg', contentType: 'image/jpeg', message: 'The file must be a JPEG or PNG photograph' },
-    { name: 'a JPEG cut short', bytes: () => jpegWithExif().subarray(0, 200), filename: 'custody.jpg', contentType: 'image/jpeg', message: 'The photograph could not be read: it may be damaged. Save it again as a JPEG or PNG and upload it' },
-    { name: 'a PNG with a damaged chunk', bytes: () => { const b = Buffer.from(pngWithText()); b[b.length - 20] = b[b.length - 20]! ^ 0xff; return b }, filename: 'custody.png', contentType: 'image/png', message: 'The photograph could not be read: it may be damaged. Save it again as a JPEG or PNG and upload it' },
-    { name: 'a PNG claiming 100 megapixels (a decompression bomb)', bytes: pngBomb, filename: 'custody.png', contentType: 'image/png', message: 'The photograph has too many pixels: it must be 25 megapixels or fewer' },
-    { name: 'a file over 5 MB', bytes: () => Buffer.concat([jpegWithExif(), Buffer.alloc(5 * 1024 * 1024)]), filename: 'custody.jpg', contentType: 'image/jpeg', message: 'The file must be smaller than 5 MB' },
-    { name: 'an empty file', bytes: () => Buffer.alloc(0), filename: 'custody.jpg', contentType: 'image/jpeg', message: 'The selected file is empty' },
+    {
+      name: 'a GIF',
+      bytes: () => gif,
+      filename: 'custody.gif',
+      contentType: 'image/gif',
+      message: 'The file must be a JPEG or PNG photograph',
+    },
+    {
+      name: 'a GIF named .jpg and declared a JPEG',
+      bytes: () => gif,
+      filename: 'custody.jpg',
+      contentType: 'image/jpeg',
+      message: 'The file must be a JPEG or PNG photograph',
+    },
+    {
+      name: 'a text file named .jpg',
+      bytes: () => Buffer.from('not a photograph at all\n'),
+      filename: 'custody.jpg',
+      contentType: 'image/jpeg',
+      message: 'The file must be a JPEG or PNG photograph',
+    },
+    {
+      name: 'a JPEG cut short',
+      bytes: () => jpegWithExif().subarray(0, 200),
+      filename: 'custody.jpg',
+      contentType: 'image/jpeg',
+      message: 'The photograph could not be read: it may be damaged. Save it again as a JPEG or PNG and upload it',
+    },
+    {
+      name: 'a PNG with a damaged chunk',
+      bytes: () => {
+        const b = Buffer.from(pngWithText())
+        b[b.length - 20] = b[b.length - 20]! ^ 0xff
+        return b
+      },
+      filename: 'custody.png',
+      contentType: 'image/png',
+      message: 'The photograph could not be read: it may be damaged. Save it again as a JPEG or PNG and upload it',
+    },
+    {
+      name: 'a PNG claiming 100 megapixels (a decompression bomb)',
+      bytes: pngBomb,
+      filename: 'custody.png',
+      contentType: 'image/png',
+      message: 'The photograph has too many pixels: it must be 25 megapixels or fewer',
+    },
+    {
+      name: 'a file over 5 MB',
+      bytes: () => Buffer.concat([jpegWithExif(), Buffer.alloc(5 * 1024 * 1024)]),
+      filename: 'custody.jpg',
+      contentType: 'image/jpeg',
+      message: 'The file must be smaller than 5 MB',
+    },
+    {
+      name: 'an empty file',
+      bytes: () => Buffer.alloc(0),
+      filename: 'custody.jpg',
+      contentType: 'image/jpeg',
+      message: 'The selected file is empty',
+    },
   ]
   for (const { name, bytes, filename, contentType, message } of refused) {
     it(`${name} is refused with a 400 and a clear message, and nothing is written`, async () => {
@@ -240,7 +408,9 @@ describe('the custody photograph', () => {
 
   it('an upload without its CSRF token is refused and nothing is kept', async () => {
     const person = await createPerson(t.db)
-    const page = await iom.agent.post(`/people/${person.id}/photo`).attach('photo', pngWithText(), { filename: 'custody.png', contentType: 'image/png' })
+    const page = await iom.agent
+      .post(`/people/${person.id}/photo`)
+      .attach('photo', pngWithText(), { filename: 'custody.png', contentType: 'image/png' })
     expect(page.status).toBe(403)
     expect(await photoRows(person.id)).toEqual([])
   })
@@ -253,7 +423,9 @@ describe('the custody photograph', () => {
     await photo(supervisor, person.id).expect(200)
     await photo(iom, person.id).expect(200)
     const rows = (await auditRowsFor(t.db, person.id)).slice(before)
-    expect(rows.map((r) => `${r.category} ${r.event} ${r.actor_username} ${(r.detail as { page?: string }).page}`)).toEqual([
+    expect(
+      rows.map((r) => `${r.category} ${r.event} ${r.actor_username} ${(r.detail as { page?: string }).page}`),
+    ).toEqual([
       'consultation person.viewed iom photo',
       'consultation person.viewed supervisor photo',
       'consultation person.viewed iom photo',
@@ -263,7 +435,10 @@ describe('the custody photograph', () => {
   it('a person outside the officer’s areas: the photograph is not found, an upload is not found, and nothing is logged or kept', async () => {
     const outside = await createOutsideArea(t.db)
     const person = await createPerson(t.db, { areaCode: outside.boroughCode })
-    await t.db.insertInto('person_photo').values({ person_id: person.id, image: jpegWithExif(), width: 48, height: 60, uploaded_by: null }).execute()
+    await t.db
+      .insertInto('person_photo')
+      .values({ person_id: person.id, image: jpegWithExif(), width: 48, height: 60, uploaded_by: null })
+      .execute()
     expect((await photo(iom, person.id)).status).toBe(404)
     expect((await upload(iom, person.id, pngWithText(), 'custody.png', 'image/png')).status).toBe(404)
     expect((await photoRows(person.id))[0]!.width).toBe(48)
@@ -284,18 +459,29 @@ describe('the custody photograph', () => {
 
   it('a restricted person’s photograph needs a purpose first, like their page, and its row carries the purpose', async () => {
     const person = await createPerson(t.db, { restricted: true })
-    await t.db.insertInto('person_photo').values({ person_id: person.id, image: jpegWithExif(), width: 48, height: 60, uploaded_by: null }).execute()
+    await t.db
+      .insertInto('person_photo')
+      .values({ person_id: person.id, image: jpegWithExif(), width: 48, height: 60, uploaded_by: null })
+      .execute()
     const asked = await photo(iom, person.id)
     // The restricted record gate answers the purpose question instead of the image.
     expect(asked.status).toBe(200)
     expect(asked.headers['content-type']).toMatch(/^text\/html/)
     expect((asked.body as Buffer).toString('utf8')).toContain('This record is restricted')
     expect(await auditRowsFor(t.db, person.id)).toEqual([])
-    await postForm(iom, `/restricted-records/access`, { via: 'person', recordId: person.id, purpose: 'investigation', purposeDetail: 'Robbery, ref 01/7777/26' }).expect(303)
+    await postForm(iom, `/restricted-records/access`, {
+      via: 'person',
+      recordId: person.id,
+      purpose: 'investigation',
+      purposeDetail: 'Robbery, ref 01/7777/26',
+    }).expect(303)
     await photo(iom, person.id).expect(200)
     const rows = await auditRowsFor(t.db, person.id)
     expect(rows).toHaveLength(1)
-    expect(rows[0]).toMatchObject({ category: 'consultation', purpose: 'Investigating an offence: Robbery, ref 01/7777/26' })
+    expect(rows[0]).toMatchObject({
+      category: 'consultation',
+      purpose: 'Investigating an offence: Robbery, ref 01/7777/26',
+    })
   })
 
   it('a person with no photograph: not found, and no row', async () => {

@@ -64,21 +64,37 @@ describe('editing a person', () => {
     expect(iomVersion).toBe('1')
     expect(supervisorVersion).toBe('1')
 
-    const first = await postForm(iom, `/people/${person.id}`, editForm(person, iomVersion, { address: 'Flat 2, 9 New Street, Hornchurch RM11 1BB' }))
+    const first = await postForm(
+      iom,
+      `/people/${person.id}`,
+      editForm(person, iomVersion, { address: 'Flat 2, 9 New Street, Hornchurch RM11 1BB' }),
+    )
     expect(first.status).toBe(303)
     expect(first.headers.location).toBe(`/people/${person.id}`)
     const afterFirst = await alterations(person.id)
     expect(afterFirst).toHaveLength(1)
-    expect(afterFirst[0]).toMatchObject({ event: 'person.updated', actor_username: 'iom', detail: { changed: ['address'] } })
+    expect(afterFirst[0]).toMatchObject({
+      event: 'person.updated',
+      actor_username: 'iom',
+      detail: { changed: ['address'] },
+    })
 
-    const second = await postForm(supervisor, `/people/${person.id}`, editForm(person, supervisorVersion, { surname: 'Renamed' }))
+    const second = await postForm(
+      supervisor,
+      `/people/${person.id}`,
+      editForm(person, supervisorVersion, { surname: 'Renamed' }),
+    )
     expect(second.status).toBe(409)
     expect(second.text).toContain('Someone else changed this record')
     expect(second.text).toContain('Flat 2, 9 New Street, Hornchurch RM11 1BB') // what the other user saved
     expect(second.text).toContain('RENAMED, ') // what this user tried to save
     expect(second.text).toContain(`href="/people/${person.id}/edit"`)
 
-    expect(await stored(person.id)).toMatchObject({ surname: person.surname, address: 'Flat 2, 9 New Street, Hornchurch RM11 1BB', version: 2 })
+    expect(await stored(person.id)).toMatchObject({
+      surname: person.surname,
+      address: 'Flat 2, 9 New Street, Hornchurch RM11 1BB',
+      version: 2,
+    })
     expect(await alterations(person.id)).toHaveLength(1)
   })
 
@@ -88,7 +104,11 @@ describe('editing a person', () => {
 
     const latest = await versionOnEditPage(supervisor, person.id)
     expect(latest).toBe('2')
-    const saved = await postForm(supervisor, `/people/${person.id}`, editForm({ ...person, forenames: 'Lee' }, latest, { address: '7 Station Lane' }))
+    const saved = await postForm(
+      supervisor,
+      `/people/${person.id}`,
+      editForm({ ...person, forenames: 'Lee' }, latest, { address: '7 Station Lane' }),
+    )
 
     expect(saved.status).toBe(303)
     expect(await stored(person.id)).toMatchObject({ forenames: 'Lee', address: '7 Station Lane', version: 3 })
@@ -97,10 +117,16 @@ describe('editing a person', () => {
   it('bad input is refused with the field named, and the record and its version are untouched', async () => {
     const person = await createPerson(t.db)
 
-    const response = await postForm(iom, `/people/${person.id}`, editForm(person, '1', { 'dateOfBirth-day': '30', 'dateOfBirth-month': '2', surname: 'Kept' }))
+    const response = await postForm(
+      iom,
+      `/people/${person.id}`,
+      editForm(person, '1', { 'dateOfBirth-day': '30', 'dateOfBirth-month': '2', surname: 'Kept' }),
+    )
 
     expect(response.status).toBe(400)
-    expect(errorSummaryLinks(response.text)).toEqual([{ href: '#dateOfBirth', text: 'Date of birth must be a real date' }])
+    expect(errorSummaryLinks(response.text)).toEqual([
+      { href: '#dateOfBirth', text: 'Date of birth must be a real date' },
+    ])
     expect(inputValue(response.text, 'surname')).toBe('Kept')
     expect(await stored(person.id)).toMatchObject({ surname: person.surname, version: 1 })
     expect(await alterations(person.id)).toEqual([])
@@ -119,9 +145,18 @@ describe('editing a person', () => {
 
   it('a ward outside the chosen borough is refused', async () => {
     const person = await createPerson(t.db)
-    const havering = await t.db.selectFrom('ward').select('id').where('borough_id', '=', area.HV!).where('valid_to', 'is', null).executeTakeFirstOrThrow()
+    const havering = await t.db
+      .selectFrom('ward')
+      .select('id')
+      .where('borough_id', '=', area.HV!)
+      .where('valid_to', 'is', null)
+      .executeTakeFirstOrThrow()
 
-    const response = await postForm(iom, `/people/${person.id}`, editForm(person, '1', { areaId: area.RB!, wardId: havering.id }))
+    const response = await postForm(
+      iom,
+      `/people/${person.id}`,
+      editForm(person, '1', { areaId: area.RB!, wardId: havering.id }),
+    )
 
     expect(response.status).toBe(400)
     expect(errorSummaryLinks(response.text)).toEqual([{ href: '#wardId', text: 'Select a ward in the chosen borough' }])

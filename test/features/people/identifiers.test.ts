@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { croCheckLetter, normaliseCroNumber, normalisePncId, pncCheckLetter } from '../../../server/features/people/identifiers.ts'
+import {
+  croCheckLetter,
+  normaliseCroNumber,
+  normalisePncId,
+  pncCheckLetter,
+} from '../../../server/features/people/identifiers.ts'
 
 // The rule (server/domain/REFERENCE.md, "Identifiers and markers"): check letter = 'ZABCDEFGHJKLMNPQRTUVWXY'[N mod 23]. The hand-worked
 // examples below were computed on paper from that rule, not with the code under test:
@@ -49,7 +54,13 @@ describe('PNC IDs', () => {
 
   it('for many numbers, the computed check letter is accepted in both forms and every other letter refused', () => {
     const alphabet = 'ZABCDEFGHJKLMNPQRTUVWXY'
-    for (const [year, serial] of [[2001, 1], [2009, 417263], [2015, 9999999], [1985, 70], [2020, 1234567]] as const) {
+    for (const [year, serial] of [
+      [2001, 1],
+      [2009, 417263],
+      [2015, 9999999],
+      [1985, 70],
+      [2020, 1234567],
+    ] as const) {
       const letter = pncCheckLetter(year, serial)
       const long = `${year}/${String(serial).padStart(7, '0')}${letter}`
       expect(normalisePncId(long, today)).toEqual({ ok: true, value: long })
@@ -93,11 +104,19 @@ describe('CRO numbers', () => {
   })
 
   it('the computed check letter is accepted in both forms for many numbers', () => {
-    for (const [yy, serial] of [['00', 1], ['07', 654321], ['19', 999999], ['88', 42]] as const) {
+    for (const [yy, serial] of [
+      ['00', 1],
+      ['07', 654321],
+      ['19', 999999],
+      ['88', 42],
+    ] as const) {
       const letter = croCheckLetter(yy, serial)
       const padded = String(serial).padStart(6, '0')
       expect(normaliseCroNumber(`${padded}/${yy}${letter}`)).toEqual({ ok: true, value: `${padded}/${yy}${letter}` })
-      expect(normaliseCroNumber(`SF${yy}/${padded}${letter}`)).toEqual({ ok: true, value: `SF${yy}/${padded}${letter}` })
+      expect(normaliseCroNumber(`SF${yy}/${padded}${letter}`)).toEqual({
+        ok: true,
+        value: `SF${yy}/${padded}${letter}`,
+      })
     }
   })
 })

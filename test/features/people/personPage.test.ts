@@ -16,7 +16,8 @@ afterAll(async () => {
   await t.close()
 })
 
-const heading = (person: { surname: string; forenames: string }) => `${person.surname.toUpperCase()}, ${person.forenames}`
+const heading = (person: { surname: string; forenames: string }) =>
+  `${person.surname.toUpperCase()}, ${person.forenames}`
 
 describe('the person page', () => {
   it('opening it shows the person and writes exactly one consultation row naming them', async () => {
@@ -28,7 +29,13 @@ describe('the person page', () => {
     expect(page.text).toContain(person.pnc_id!)
     const audit = await auditRowsFor(t.db, person.id)
     expect(audit).toHaveLength(1)
-    expect(audit[0]).toMatchObject({ category: 'consultation', event: 'person.viewed', person_id: person.id, actor_username: 'iom', purpose: null })
+    expect(audit[0]).toMatchObject({
+      category: 'consultation',
+      event: 'person.viewed',
+      person_id: person.id,
+      actor_username: 'iom',
+      purpose: null,
+    })
   })
 
   it('each opening is logged again: two visits, two consultation rows', async () => {
@@ -70,7 +77,12 @@ describe('a restricted record', () => {
   it('opens once a purpose is given, and the consultation row carries that purpose', async () => {
     const person = await createPerson(t.db, { restricted: true })
 
-    const stated = await postForm(iom, `/restricted-records/access`, { via: 'person', recordId: person.id, purpose: 'investigation', purposeDetail: 'Burglary at 4 High Street, ref 01/2345/26' })
+    const stated = await postForm(iom, `/restricted-records/access`, {
+      via: 'person',
+      recordId: person.id,
+      purpose: 'investigation',
+      purposeDetail: 'Burglary at 4 High Street, ref 01/2345/26',
+    })
     expect(stated.status).toBe(303)
     expect(stated.headers.location).toBe(`/people/${person.id}`)
 
@@ -88,7 +100,12 @@ describe('a restricted record', () => {
 
   it('a purpose stated by one user does not open the record for another', async () => {
     const person = await createPerson(t.db, { restricted: true })
-    await postForm(iom, `/restricted-records/access`, { via: 'person', recordId: person.id, purpose: 'safeguarding', purposeDetail: 'MASH strategy meeting' }).expect(303)
+    await postForm(iom, `/restricted-records/access`, {
+      via: 'person',
+      recordId: person.id,
+      purpose: 'safeguarding',
+      purposeDetail: 'MASH strategy meeting',
+    }).expect(303)
 
     const other = await supervisor.agent.get(`/people/${person.id}`).expect(200)
     expect(other.text).toContain('This record is restricted')
@@ -98,7 +115,12 @@ describe('a restricted record', () => {
   it('without a purpose or its details, the form comes back with errors and the record stays closed', async () => {
     const person = await createPerson(t.db, { restricted: true })
 
-    const refused = await postForm(iom, `/restricted-records/access`, { via: 'person', recordId: person.id, purpose: 'made_up', purposeDetail: '' })
+    const refused = await postForm(iom, `/restricted-records/access`, {
+      via: 'person',
+      recordId: person.id,
+      purpose: 'made_up',
+      purposeDetail: '',
+    })
 
     expect(refused.status).toBe(400)
     expect(errorSummaryLinks(refused.text).map((l) => l.href)).toEqual(['#purpose', '#purposeDetail'])
@@ -112,36 +134,76 @@ describe('a restricted record', () => {
     const form = await supervisor.agent.get(`/people/${person.id}/restriction`).expect(200)
     expect(form.text).toContain('Why must this record be restricted?')
 
-    const noReason = await postForm(supervisor, `/people/${person.id}/restriction`, { restricted: 'yes', version: '1', reason: '  ' })
+    const noReason = await postForm(supervisor, `/people/${person.id}/restriction`, {
+      restricted: 'yes',
+      version: '1',
+      reason: '  ',
+    })
     expect(noReason.status).toBe(400)
     expect(errorSummaryLinks(noReason.text).map((l) => l.href)).toEqual(['#reason'])
-    expect(await t.db.selectFrom('person').select('restricted').where('id', '=', person.id).executeTakeFirstOrThrow()).toEqual({ restricted: false })
+    expect(
+      await t.db.selectFrom('person').select('restricted').where('id', '=', person.id).executeTakeFirstOrThrow(),
+    ).toEqual({ restricted: false })
 
-    const restricted = await postForm(supervisor, `/people/${person.id}/restriction`, { restricted: 'yes', version: '1', reason: 'Protected witness, op ref 01/2345/26' })
+    const restricted = await postForm(supervisor, `/people/${person.id}/restriction`, {
+      restricted: 'yes',
+      version: '1',
+      reason: 'Protected witness, op ref 01/2345/26',
+    })
     expect(restricted.status).toBe(303)
-    const row = await t.db.selectFrom('person').select(['restricted', 'version']).where('id', '=', person.id).executeTakeFirstOrThrow()
+    const row = await t.db
+      .selectFrom('person')
+      .select(['restricted', 'version'])
+      .where('id', '=', person.id)
+      .executeTakeFirstOrThrow()
     expect(row).toEqual({ restricted: true, version: 2 })
     const changes = (await auditRowsFor(t.db, person.id)).filter((a) => a.category === 'alteration')
-    expect(changes.map((a) => [a.event, (a.detail as { reason?: string } | null)?.reason])).toEqual([['person.restricted', 'Protected witness, op ref 01/2345/26']])
+    expect(changes.map((a) => [a.event, (a.detail as { reason?: string } | null)?.reason])).toEqual([
+      ['person.restricted', 'Protected witness, op ref 01/2345/26'],
+    ])
     const page = await iom.agent.get(`/people/${person.id}`).expect(200)
     expect(page.text).toContain('This record is restricted')
     // An IOM officer may not lift it.
-    await postForm(iom, `/people/${person.id}/restriction`, { restricted: 'no', version: '2', reason: 'no longer needed' }).expect(403)
+    await postForm(iom, `/people/${person.id}/restriction`, {
+      restricted: 'no',
+      version: '2',
+      reason: 'no longer needed',
+    }).expect(403)
   })
 
   it('lifting a restriction asks for a purpose first, then for a reason, and audits both', async () => {
     const person = await createPerson(t.db, { restricted: true })
-    const refused = await postForm(supervisor, `/people/${person.id}/restriction`, { restricted: 'no', version: '1', reason: 'Witness protection ended' })
+    const refused = await postForm(supervisor, `/people/${person.id}/restriction`, {
+      restricted: 'no',
+      version: '1',
+      reason: 'Witness protection ended',
+    })
     expect(refused.status).toBe(403)
     expect(refused.text).toContain('This record is restricted')
     expect(refused.text).not.toContain(person.surname.toUpperCase())
-    expect(await t.db.selectFrom('person').select('restricted').where('id', '=', person.id).executeTakeFirstOrThrow()).toEqual({ restricted: true })
+    expect(
+      await t.db.selectFrom('person').select('restricted').where('id', '=', person.id).executeTakeFirstOrThrow(),
+    ).toEqual({ restricted: true })
 
-    await postForm(supervisor, `/restricted-records/access`, { via: 'person', recordId: person.id, purpose: 'supervision_or_audit', purposeDetail: 'Review of restricted records' }).expect(303)
-    await postForm(supervisor, `/people/${person.id}/restriction`, { restricted: 'no', version: '1', reason: 'Witness protection ended' }).expect(303)
-    expect(await t.db.selectFrom('person').select('restricted').where('id', '=', person.id).executeTakeFirstOrThrow()).toEqual({ restricted: false })
+    await postForm(supervisor, `/restricted-records/access`, {
+      via: 'person',
+      recordId: person.id,
+      purpose: 'supervision_or_audit',
+      purposeDetail: 'Review of restricted records',
+    }).expect(303)
+    await postForm(supervisor, `/people/${person.id}/restriction`, {
+      restricted: 'no',
+      version: '1',
+      reason: 'Witness protection ended',
+    }).expect(303)
+    expect(
+      await t.db.selectFrom('person').select('restricted').where('id', '=', person.id).executeTakeFirstOrThrow(),
+    ).toEqual({ restricted: false })
     const lifted = (await auditRowsFor(t.db, person.id)).find((a) => a.event === 'person.unrestricted')
-    expect(lifted).toMatchObject({ category: 'alteration', purpose: 'Supervision or audit: Review of restricted records' })
+    expect(lifted).toMatchObject({
+      category: 'alteration',
+      purpose: 'Supervision or audit: Review of restricted records',
+    })
     expect((lifted?.detail as { reason?: string } | null)?.reason).toBe('Witness protection ended')
   })
 })

@@ -66,7 +66,15 @@ describe('a PNC ID held by a person outside the user’s areas', () => {
     expect(await t.db.selectFrom('person').select('id').where('surname', '=', form.surname).execute()).toEqual([])
     const logged = await auditSince(t.db, since)
     expect(logged).toEqual([
-      { category: 'consultation', event: 'person.pnc_checked', recipients: null, person_id: outsider.id, entity_id: outsider.id, actor_username: 'iom', detail: { form: 'create' } },
+      {
+        category: 'consultation',
+        event: 'person.pnc_checked',
+        recipients: null,
+        person_id: outsider.id,
+        entity_id: outsider.id,
+        actor_username: 'iom',
+        detail: { form: 'create' },
+      },
     ])
     // The row names the holder; the PNC ID itself is not written to the log.
     expect(JSON.stringify(logged)).not.toContain(outsider.pnc_id!)
@@ -91,11 +99,23 @@ describe('a PNC ID held by a person outside the user’s areas', () => {
 
     expect(response.status).toBe(400)
     expect(errorSummaryLinks(response.text)[0]).toEqual({ href: '#pncId', text: taken })
-    const stored = await t.db.selectFrom('person').select(['pnc_id', 'version']).where('id', '=', person.id).executeTakeFirstOrThrow()
+    const stored = await t.db
+      .selectFrom('person')
+      .select(['pnc_id', 'version'])
+      .where('id', '=', person.id)
+      .executeTakeFirstOrThrow()
     expect(stored).toEqual({ pnc_id: person.pnc_id, version: 1 })
     const logged = await auditSince(t.db, since)
     expect(logged.filter((r) => r.event === 'person.pnc_checked')).toEqual([
-      { category: 'consultation', event: 'person.pnc_checked', recipients: null, person_id: outsider.id, entity_id: outsider.id, actor_username: 'iom', detail: { form: 'edit', editedPersonId: person.id } },
+      {
+        category: 'consultation',
+        event: 'person.pnc_checked',
+        recipients: null,
+        person_id: outsider.id,
+        entity_id: outsider.id,
+        actor_username: 'iom',
+        detail: { form: 'edit', editedPersonId: person.id },
+      },
     ])
     expect(logged.filter((r) => r.category !== 'consultation')).toEqual([])
   })

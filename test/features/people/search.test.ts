@@ -43,7 +43,10 @@ describe('searching for a person', () => {
     const person = await createPerson(t.db, { surname: `Okonkwo${tag}`, forenames: 'Chidi' })
     expect((await search(`Patrick Brennan${tag}`)).ids).not.toContain(person.id)
 
-    const added = await postForm(iom, `/people/${person.id}/aliases`, { aliasSurname: `Brennan${tag}`, aliasForenames: 'Patrick' })
+    const added = await postForm(iom, `/people/${person.id}/aliases`, {
+      aliasSurname: `Brennan${tag}`,
+      aliasForenames: 'Patrick',
+    })
     expect(added.status).toBe(303)
     const aliasAudit = (await auditRowsFor(t.db, person.id)).filter((a) => a.category === 'collection')
     expect(aliasAudit.map((a) => a.event)).toEqual(['person.alias_added'])
@@ -56,7 +59,10 @@ describe('searching for a person', () => {
   it('one word is a surname, of the person or of an alias; two words are a whole name in either order', async () => {
     const tag = uniqueTag().toLowerCase()
     const person = await createPerson(t.db, { surname: `Adeyemi${tag}`, forenames: 'Grace' })
-    await t.db.insertInto('person_alias').values({ person_id: person.id, surname: `Whitlock${tag}`, forenames: 'Gail' }).execute()
+    await t.db
+      .insertInto('person_alias')
+      .values({ person_id: person.id, surname: `Whitlock${tag}`, forenames: 'Gail' })
+      .execute()
 
     expect((await search(`Adeyemi${tag}`)).ids).toContain(person.id)
     const byAliasSurname = await search(`Whitlock${tag}`)
@@ -95,14 +101,20 @@ describe('searching for a person', () => {
   it('a search that finds people is logged as a consultation naming them', async () => {
     const person = await createPerson(t.db)
     await search(person.pnc_id!)
-    const rows = await (await sealed(t.db))
+    const rows = await (
+      await sealed(t.db)
+    )
       .selectFrom('audit_event')
       .select(['category', 'detail', 'actor_username'])
       .where('event', '=', 'person.searched')
       .orderBy('id', 'desc')
       .limit(1)
       .execute()
-    expect(rows[0]).toMatchObject({ category: 'consultation', actor_username: 'iom', detail: { kind: 'pnc', resultCount: 1, personIds: [person.id] } })
+    expect(rows[0]).toMatchObject({
+      category: 'consultation',
+      actor_username: 'iom',
+      detail: { kind: 'pnc', resultCount: 1, personIds: [person.id] },
+    })
   })
 
   it('a one-letter search is refused with a message on the search box', async () => {

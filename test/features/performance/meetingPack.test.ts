@@ -19,7 +19,13 @@ afterAll(async () => {
   await t.close()
 })
 
-const packAudit = async () => (await sealed(t.db)).selectFrom('audit_event').select(['category', 'event', 'detail', 'actor_username']).where('event', '=', 'performance.meeting_pack').orderBy('id').execute()
+const packAudit = async () =>
+  (await sealed(t.db))
+    .selectFrom('audit_event')
+    .select(['category', 'event', 'detail', 'actor_username'])
+    .where('event', '=', 'performance.meeting_pack')
+    .orderBy('id')
+    .execute()
 
 describe('the monthly intelligence meeting pack', () => {
   it('offers a month and a borough, names no one and logs nothing', async () => {
@@ -37,12 +43,19 @@ describe('the monthly intelligence meeting pack', () => {
     expect(page.text).toContain('<h1 class="govuk-heading-l">March 2025</h1>')
 
     // The month's figures, from the same hand-made dataset as the report's own tests.
-    expect(tableCaptioned(page.text, 'Drug tests by month, with positivity').rows).toEqual([['2025-03', '2', '1', '50%', '0', '—']])
-    expect(tableCaptioned(page.text, 'Referrals received, accepted and declined').rows).toEqual([['2025-03', '2', '1', '1']])
+    expect(tableCaptioned(page.text, 'Drug tests by month, with positivity').rows).toEqual([
+      ['2025-03', '2', '1', '50%', '0', '—'],
+    ])
+    expect(tableCaptioned(page.text, 'Referrals received, accepted and declined').rows).toEqual([
+      ['2025-03', '2', '1', '1'],
+    ])
     expect(tableCaptioned(page.text, 'Failures by section and outcome').rows).toEqual([['s12', 'charged', '1']])
     // Open on 31 March: old-ward DIP, adopted that day (one test before); on Fixed, north (four
     // before) and south (adopted 10 February, ended 20 April: four October chains, 20 November, 31 January).
-    const beforeAfter = tableCaptioned(page.text, 'Arrests with a custody drug test, in the 12 months before adoption and since, for everyone on a programme at the end of the period')
+    const beforeAfter = tableCaptioned(
+      page.text,
+      'Arrests with a custody drug test, in the 12 months before adoption and since, for everyone on a programme at the end of the period',
+    )
     expect(beforeAfter.rows.map((r) => r.slice(0, 3))).toEqual([
       [programmeLabels.dip, '1', '1'],
       [programmeLabels.iom_fixed, '2', '10'],
@@ -59,7 +72,14 @@ describe('the monthly intelligence meeting pack', () => {
       .executeTakeFirstOrThrow()
     const referrals = tableCaptioned(page.text, 'Referrals awaiting the panel (1)')
     expect(referrals.header).toEqual(['Name', 'PNC ID', 'Programme', 'Referred'])
-    expect(referrals.rows).toEqual([[`${pending.surname.toUpperCase()}, ${pending.forenames}`, expect.any(String), programmeLabels.iom_fixed, '31 January 2025']])
+    expect(referrals.rows).toEqual([
+      [
+        `${pending.surname.toUpperCase()}, ${pending.forenames}`,
+        expect.any(String),
+        programmeLabels.iom_fixed,
+        '31 January 2025',
+      ],
+    ])
     expect(page.text).toContain(`href="/people/${pending.id}"`)
     for (const caption of [
       'CID proposals awaiting countersignature, and countersigned entries past their time bar (0)',
@@ -70,7 +90,12 @@ describe('the monthly intelligence meeting pack', () => {
     }
 
     expect(await packAudit()).toEqual([
-      { category: 'consultation', event: 'performance.meeting_pack', actor_username: world.username, detail: { month: '2025-03', areaId: world.boroughId, personIds: [pending.id] } },
+      {
+        category: 'consultation',
+        event: 'performance.meeting_pack',
+        actor_username: world.username,
+        detail: { month: '2025-03', areaId: world.boroughId, personIds: [pending.id] },
+      },
     ])
   })
 
@@ -84,7 +109,9 @@ describe('the monthly intelligence meeting pack', () => {
       ['1999-12', 'Select a month that has begun, from January 2000'],
     ]
     for (const [month, message] of cases) {
-      const page = await supervisor.agent.get(`/performance/pack?month=${encodeURIComponent(month)}&areaId=${world.boroughId}`)
+      const page = await supervisor.agent.get(
+        `/performance/pack?month=${encodeURIComponent(month)}&areaId=${world.boroughId}`,
+      )
       expect(page.status, month).toBe(400)
       expect(errorSummaryLinks(page.text), month).toEqual([{ href: '#month', text: message }])
       expect(tablesOf(page.text), month).toEqual([])

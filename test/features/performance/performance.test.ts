@@ -56,8 +56,18 @@ const expected = {
     ],
   },
   'before-after': {
-    caption: 'Arrests with a custody drug test, in the 12 months before adoption and since, for everyone on a programme at the end of the period',
-    header: ['programme', 'people', 'arrests in the 12 months before', 'per person per year before', 'arrests since adoption', 'person-years since', 'per person per year since', 'change'],
+    caption:
+      'Arrests with a custody drug test, in the 12 months before adoption and since, for everyone on a programme at the end of the period',
+    header: [
+      'programme',
+      'people',
+      'arrests in the 12 months before',
+      'per person per year before',
+      'arrests since adoption',
+      'person-years since',
+      'per person per year since',
+      'change',
+    ],
     // IOM Fixed: north, adopted 15 January 2025: tests on 5 and 6 October 2024 and 5 and 12 January
     // before; 15 March and 2 May since, over the 167 days to 30 June (2 ÷ 167/365.25 = 4.37 a year).
     // DIP: old-ward person, adopted 31 March: the test of 3 March before, none in the 92 days since.
@@ -180,19 +190,30 @@ describe('the performance report, against a hand-made dataset', () => {
 
   it('gives the same figures without the borough filter (the supervisor has no other area), and none to someone without the area', async () => {
     const all = await supervisor.agent.get(`/performance?${query(period)}`).expect(200)
-    for (const table of Object.values(expected)) expect(tableCaptioned(all.text, table.caption).rows).toEqual(table.rows)
+    for (const table of Object.values(expected))
+      expect(tableCaptioned(all.text, table.caption).rows).toEqual(table.rows)
 
     const demoSupervisor = await signInAs(t.app, 'supervisor')
-    const outside = await demoSupervisor.agent.get(`/performance?${query({ ...period, areaId: world.boroughId })}`).expect(200)
-    expect(tableCaptioned(outside.text, expected['drug-tests'].caption).rows).toEqual(months.map((m) => [m, '0', '0', '—', '0', '—']))
+    const outside = await demoSupervisor.agent
+      .get(`/performance?${query({ ...period, areaId: world.boroughId })}`)
+      .expect(200)
+    expect(tableCaptioned(outside.text, expected['drug-tests'].caption).rows).toEqual(
+      months.map((m) => [m, '0', '0', '—', '0', '—']),
+    )
     expect(tableCaptioned(outside.text, expected['partner-links'].caption).rows).toEqual([['None in this period.']])
-    const csv = await demoSupervisor.agent.get(`/performance/hot-spots.csv?${query({ ...period, areaId: world.boroughId })}`).expect(200)
+    const csv = await demoSupervisor.agent
+      .get(`/performance/hot-spots.csv?${query({ ...period, areaId: world.boroughId })}`)
+      .expect(200)
     expect(parse(csv.text)).toEqual([expected['hot-spots'].header])
   })
 
   it('narrows to one ward', async () => {
-    const page = await supervisor.agent.get(`/performance?${query({ ...period, wardId: world.wards.north })}`).expect(200)
-    expect(tableCaptioned(page.text, expected['hot-spots'].caption).rows).toEqual([['Perfield North', 'From May 2022', '3', '1']])
+    const page = await supervisor.agent
+      .get(`/performance?${query({ ...period, wardId: world.wards.north })}`)
+      .expect(200)
+    expect(tableCaptioned(page.text, expected['hot-spots'].caption).rows).toEqual([
+      ['Perfield North', 'From May 2022', '3', '1'],
+    ])
     expect(tableCaptioned(page.text, expected['drug-tests'].caption).rows.map((r) => [r[0], r[1]])).toEqual([
       ['2024-12', '0'],
       ['2025-01', '2'],
@@ -239,12 +260,21 @@ describe('the performance report, against a hand-made dataset', () => {
   it('refuses a bad filter with a 400 and an error summary, page and CSV alike', async () => {
     const today = todayInLondon()
     const cases: [string, { href: string; text: string }[]][] = [
-      [query({ from: '2025-06-01', to: '2025-01-01' }), [{ href: '#to', text: 'The to date must be on or after the from date' }]],
+      [
+        query({ from: '2025-06-01', to: '2025-01-01' }),
+        [{ href: '#to', text: 'The to date must be on or after the from date' }],
+      ],
       [query({ from: '2019-01-01', to: '2025-01-02' }), [{ href: '#to', text: 'Choose a period of 5 years or less' }]],
       [query({ from: '1900-01-01' }), [{ href: '#from', text: 'Choose a period of 5 years or less' }]],
-      [query({ from: addMonths(today, 2) }), [{ href: '#from', text: 'The from date must be today or in the past, or enter a to date after it' }]],
+      [
+        query({ from: addMonths(today, 2) }),
+        [{ href: '#from', text: 'The from date must be today or in the past, or enter a to date after it' }],
+      ],
       [query({ ...period, areaId: 'Havering' }), [{ href: '#areaId', text: 'Select a borough from the list' }]],
-      [query({ ...period, wardId: `${world.wards.north}x` }), [{ href: '#wardId', text: 'Select a ward from the list' }]],
+      [
+        query({ ...period, wardId: `${world.wards.north}x` }),
+        [{ href: '#wardId', text: 'Select a ward from the list' }],
+      ],
       ['from-day=30&from-month=2&from-year=2025', [{ href: '#from', text: 'From date must be a real date' }]],
       ['to-day=1&to-year=2025', [{ href: '#to', text: 'To date must include a month' }]],
     ]

@@ -1,5 +1,14 @@
 import type { Kysely } from 'kysely'
-import type { Agency, AttendanceOutcome, Database, FailureStatus, MembershipStatus, Programme, TestResult, Tier } from '../../../db/types.ts'
+import type {
+  Agency,
+  AttendanceOutcome,
+  Database,
+  FailureStatus,
+  MembershipStatus,
+  Programme,
+  TestResult,
+  Tier,
+} from '../../../db/types.ts'
 import { createOutsideArea, createPerson, demoUserIds, uniqueTag } from '../../helpers/factories.ts'
 
 // A hand-made month-by-month picture, December 2024 to June 2025, in a borough of its own under a
@@ -23,7 +32,13 @@ export async function buildPerformanceWorld(db: Db): Promise<PerformanceWorld> {
   const users = await demoUserIds(db)
   const area = await createOutsideArea(db)
   const ward = async (name: string, validFrom: string, validTo: string | null) =>
-    (await db.insertInto('ward').values({ borough_id: area.boroughId, name, valid_from: validFrom, valid_to: validTo }).returning('id').executeTakeFirstOrThrow()).id
+    (
+      await db
+        .insertInto('ward')
+        .values({ borough_id: area.boroughId, name, valid_from: validFrom, valid_to: validTo })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
   const wards = {
     north: await ward('Perfield North', '2022-05-05', null),
     south: await ward('Perfield South', '2022-05-05', null),
@@ -31,29 +46,74 @@ export async function buildPerformanceWorld(db: Db): Promise<PerformanceWorld> {
   }
 
   // The supervisor who sees this borough and nothing else (the demo supervisor's password hash: the same password).
-  const demo = await db.selectFrom('app_user').select('password_hash').where('id', '=', users.supervisor).executeTakeFirstOrThrow()
+  const demo = await db
+    .selectFrom('app_user')
+    .select('password_hash')
+    .where('id', '=', users.supervisor)
+    .executeTakeFirstOrThrow()
   const username = `perfsup${uniqueTag().toLowerCase()}`
   const supervisor = await db
     .insertInto('app_user')
-    .values({ username, display_name: 'Pat Performance', role: 'supervisor', agency: null, password_hash: demo.password_hash })
+    .values({
+      username,
+      display_name: 'Pat Performance',
+      role: 'supervisor',
+      agency: null,
+      password_hash: demo.password_hash,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   await db.insertInto('user_area').values({ user_id: supervisor.id, area_id: area.bcuId }).execute()
 
   const inWard = (wardId: string | null) => createPerson(db, { areaCode: area.boroughCode, ward_id: wardId })
-  const people = { north: await inWard(wards.north), south: await inWard(wards.south), old: await inWard(wards.old), none: await inWard(null) }
+  const people = {
+    north: await inWard(wards.north),
+    south: await inWard(wards.south),
+    old: await inWard(wards.old),
+    none: await inWard(null),
+  }
 
   // ---- cohort membership: open at the end of each month ----
   // tierHistory: the dated tiers the membership had, oldest first; its current tier is the last.
-  const membership = async (personId: string, programme: Programme, tier: Tier | null, adoptedOn: string, endedOn: string | null, tierHistory: [string, Tier][] = []) => {
+  const membership = async (
+    personId: string,
+    programme: Programme,
+    tier: Tier | null,
+    adoptedOn: string,
+    endedOn: string | null,
+    tierHistory: [string, Tier][] = [],
+  ) => {
     const status: MembershipStatus = endedOn ? 'ended' : 'active'
-    const row = await db.insertInto('cohort_membership').values({ person_id: personId, programme, status, tier, lead_officer_id: users.iom, adopted_on: adoptedOn, ended_on: endedOn }).returning('id').executeTakeFirstOrThrow()
+    const row = await db
+      .insertInto('cohort_membership')
+      .values({
+        person_id: personId,
+        programme,
+        status,
+        tier,
+        lead_officer_id: users.iom,
+        adopted_on: adoptedOn,
+        ended_on: endedOn,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     for (const [index, [eventDate, eventTier]] of tierHistory.entries()) {
-      await db.insertInto('membership_event').values({ membership_id: row.id, kind: index === 0 ? 'adopted' : 'tier_changed', event_date: eventDate, tier: eventTier }).execute()
+      await db
+        .insertInto('membership_event')
+        .values({
+          membership_id: row.id,
+          kind: index === 0 ? 'adopted' : 'tier_changed',
+          event_date: eventDate,
+          tier: eventTier,
+        })
+        .execute()
     }
   }
   // Amber when adopted, red from 10 March: the months before count it as amber.
-  await membership(people.north.id, 'iom_fixed', 'red', '2025-01-15', null, [['2025-01-15', 'amber'], ['2025-03-10', 'red']])
+  await membership(people.north.id, 'iom_fixed', 'red', '2025-01-15', null, [
+    ['2025-01-15', 'amber'],
+    ['2025-03-10', 'red'],
+  ])
   await membership(people.south.id, 'iom_fixed', 'amber', '2025-02-10', '2025-04-20')
   await membership(people.old.id, 'dip', null, '2025-03-31', null) // adopted on the last day of March: open at its end
   await membership(people.north.id, 'iom_flex', 'green', '2025-05-01', '2025-05-31') // ended on the last day of May: not open at its end
@@ -91,7 +151,17 @@ export async function buildPerformanceWorld(db: Db): Promise<PerformanceWorld> {
     (
       await db
         .insertInto('drug_test')
-        .values({ person_id: personId, custody_suite_code: 'ROMFORD', custody_number: `PF/${uniqueTag()}/25`, condition: 'arrest', trigger_offence_code: offence, sample_taken_at: at(when), opiates, cocaine, recorded_by: users.dip })
+        .values({
+          person_id: personId,
+          custody_suite_code: 'ROMFORD',
+          custody_number: `PF/${uniqueTag()}/25`,
+          condition: 'arrest',
+          trigger_offence_code: offence,
+          sample_taken_at: at(when),
+          opiates,
+          cocaine,
+          recorded_by: users.dip,
+        })
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id
@@ -111,14 +181,39 @@ export async function buildPerformanceWorld(db: Db): Promise<PerformanceWorld> {
 
   // ---- required assessments and attendance ----
   const assessment = async (personId: string, testId: string) =>
-    (await db.insertInto('required_assessment').values({ person_id: personId, drug_test_id: testId, imposed_by: users.dip }).returning('id').executeTakeFirstOrThrow()).id
-  const appointment = async (assessmentId: string, personId: string, kind: 'initial' | 'follow_up', when: string, outcome: AttendanceOutcome | null) => {
+    (
+      await db
+        .insertInto('required_assessment')
+        .values({ person_id: personId, drug_test_id: testId, imposed_by: users.dip })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+  const appointment = async (
+    assessmentId: string,
+    personId: string,
+    kind: 'initial' | 'follow_up',
+    when: string,
+    outcome: AttendanceOutcome | null,
+  ) => {
     const row = await db
       .insertInto('appointment')
-      .values({ assessment_id: assessmentId, person_id: personId, kind, form: kind === 'initial' ? 'RA1' : 'RA4', scheduled_at: at(when), place: 'CJIT office', assessor: 'Sam Okafor', created_by: users.dip })
+      .values({
+        assessment_id: assessmentId,
+        person_id: personId,
+        kind,
+        form: kind === 'initial' ? 'RA1' : 'RA4',
+        scheduled_at: at(when),
+        place: 'CJIT office',
+        assessor: 'Sam Okafor',
+        created_by: users.dip,
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
-    if (outcome) await db.insertInto('attendance').values({ appointment_id: row.id, outcome, good_cause: outcome !== 'attended', recorded_by: users.dip }).execute()
+    if (outcome)
+      await db
+        .insertInto('attendance')
+        .values({ appointment_id: row.id, outcome, good_cause: outcome !== 'attended', recorded_by: users.dip })
+        .execute()
     return row.id
   }
   const a1 = await assessment(people.north.id, t1)
@@ -132,11 +227,32 @@ export async function buildPerformanceWorld(db: Db): Promise<PerformanceWorld> {
   let chains = 0
   const failure = async (personId: string, section: 's12' | 's14', status: FailureStatus, failureDate: string) => {
     chains += 1
-    const testId = await drugTest(personId, `2024-10-${String(chains).padStart(2, '0')}`, 'positive', 'negative', 'THEFT')
-    const appointmentId = await appointment(await assessment(personId, testId), personId, section === 's12' ? 'initial' : 'follow_up', failureDate, null)
+    const testId = await drugTest(
+      personId,
+      `2024-10-${String(chains).padStart(2, '0')}`,
+      'positive',
+      'negative',
+      'THEFT',
+    )
+    const appointmentId = await appointment(
+      await assessment(personId, testId),
+      personId,
+      section === 's12' ? 'initial' : 'follow_up',
+      failureDate,
+      null,
+    )
     await db
       .insertInto('dip_failure')
-      .values({ appointment_id: appointmentId, person_id: personId, section, failure_date: failureDate, time_bar_date: '2025-12-31', status, statement_produced_on: failureDate, wanted_since: status === 'open' ? null : failureDate })
+      .values({
+        appointment_id: appointmentId,
+        person_id: personId,
+        section,
+        failure_date: failureDate,
+        time_bar_date: '2025-12-31',
+        status,
+        statement_produced_on: failureDate,
+        wanted_since: status === 'open' ? null : failureDate,
+      })
       .execute()
   }
   await failure(people.south.id, 's12', 'wanted', '2025-01-20')
@@ -151,11 +267,18 @@ export async function buildPerformanceWorld(db: Db): Promise<PerformanceWorld> {
   const agreementFor = async (agency: Agency) => {
     const known = agreements.get(agency)
     if (known) return known
-    const row = await db.insertInto('sharing_agreement').values({ name: `Perf ${agency}`, agency, categories: ['identity'], starts_on: '2020-01-01' }).returning('id').executeTakeFirstOrThrow()
+    const row = await db
+      .insertInto('sharing_agreement')
+      .values({ name: `Perf ${agency}`, agency, categories: ['identity'], starts_on: '2020-01-01' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     agreements.set(agency, row.id)
     return row.id
   }
-  const link = async (agency: 'marac' | 'yos' | 'mash', fields: { brag?: 'red' | 'amber'; dash?: number; closed?: boolean }) => {
+  const link = async (
+    agency: 'marac' | 'yos' | 'mash',
+    fields: { brag?: 'red' | 'amber'; dash?: number; closed?: boolean },
+  ) => {
     await db
       .insertInto('partner_link')
       .values({

@@ -1,7 +1,17 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addDays, addMonths, todayInLondon } from '../../../server/domain/time.ts'
-import { dateFields, errorSummaryLinks, field, hostileDate, hostileForm, notAUuid, rowCounts, type FieldSpec, type FormData } from '../../helpers/factories.ts'
+import {
+  dateFields,
+  errorSummaryLinks,
+  field,
+  hostileDate,
+  hostileForm,
+  notAUuid,
+  rowCounts,
+  type FieldSpec,
+  type FormData,
+} from '../../helpers/factories.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 
@@ -21,7 +31,8 @@ const numRuns = 40
 /** A query string as a browser sends a GET form: repeated names for many values. */
 function queryOf(form: FormData): string {
   const params = new URLSearchParams()
-  for (const [name, value] of Object.entries(form)) for (const v of Array.isArray(value) ? value : [value]) params.append(name, v)
+  for (const [name, value] of Object.entries(form))
+    for (const v of Array.isArray(value) ? value : [value]) params.append(name, v)
   return params.toString()
 }
 
@@ -36,10 +47,25 @@ function filterSpec(): Record<string, FieldSpec> {
     period: {
       valid: {},
       hostile: fc.oneof(
-        fc.integer({ min: 1, max: 400 }).map((days) => ({ ...dateFields('from', today), ...dateFields('to', addDays(today, -days)) })),
-        fc.integer({ min: 1, max: 4000 }).map((days) => ({ ...dateFields('from', addDays(addMonths(today, -60), -days)), ...dateFields('to', today) })),
-        fc.integer({ min: 1, max: 400 }).map((days) => ({ ...dateFields('from', addDays(today, days)), 'to-day': '', 'to-month': '', 'to-year': '' })),
-        fc.integer({ min: 1, max: 4000 }).map((days) => ({ ...dateFields('from', addDays(addMonths(today, -60), -days)), 'to-day': '', 'to-month': '', 'to-year': '' })),
+        fc
+          .integer({ min: 1, max: 400 })
+          .map((days) => ({ ...dateFields('from', today), ...dateFields('to', addDays(today, -days)) })),
+        fc.integer({ min: 1, max: 4000 }).map((days) => ({
+          ...dateFields('from', addDays(addMonths(today, -60), -days)),
+          ...dateFields('to', today),
+        })),
+        fc.integer({ min: 1, max: 400 }).map((days) => ({
+          ...dateFields('from', addDays(today, days)),
+          'to-day': '',
+          'to-month': '',
+          'to-year': '',
+        })),
+        fc.integer({ min: 1, max: 4000 }).map((days) => ({
+          ...dateFields('from', addDays(addMonths(today, -60), -days)),
+          'to-day': '',
+          'to-month': '',
+          'to-year': '',
+        })),
       ),
     },
   }
@@ -64,6 +90,8 @@ describe('hostile filters on the performance report', () => {
     const valid = Object.assign({}, ...Object.values(filterSpec()).map((s) => s.valid)) as FormData
     await supervisor.agent.get(`/performance?${queryOf(valid)}`).expect(200)
     await supervisor.agent.get(`/performance/drug-tests.csv?${queryOf(valid)}`).expect(200)
-    await supervisor.agent.get(`/performance?${queryOf(dateFields('from', addMonths(todayInLondon(), -59)))}`).expect(200)
+    await supervisor.agent
+      .get(`/performance?${queryOf(dateFields('from', addMonths(todayInLondon(), -59)))}`)
+      .expect(200)
   })
 })

@@ -36,7 +36,17 @@ async function addTestInMay(): Promise<void> {
   const dip = await t.db.selectFrom('app_user').select('id').where('username', '=', 'dip').executeTakeFirstOrThrow()
   await t.db
     .insertInto('drug_test')
-    .values({ person_id: person.id, custody_suite_code: 'ROMFORD', custody_number: `PF/${uniqueTag()}/25`, condition: 'arrest', trigger_offence_code: 'THEFT', sample_taken_at: new Date('2025-05-20T12:00:00Z'), opiates: 'negative', cocaine: 'negative', recorded_by: dip.id })
+    .values({
+      person_id: person.id,
+      custody_suite_code: 'ROMFORD',
+      custody_number: `PF/${uniqueTag()}/25`,
+      condition: 'arrest',
+      trigger_offence_code: 'THEFT',
+      sample_taken_at: new Date('2025-05-20T12:00:00Z'),
+      opiates: 'negative',
+      cocaine: 'negative',
+      recorded_by: dip.id,
+    })
     .execute()
 }
 
@@ -49,8 +59,13 @@ describe('the performance report’s figures, kept for a few minutes', () => {
     expect(await mayTests()).toBe('4')
     await addTestInMay()
     const page = await supervisor.agent.get(`/performance?${query}`).expect(200)
-    expect(tableCaptioned(page.text, caption).rows.find((r) => r[0] === '2025-05')?.[1], 'the new test is not counted yet').toBe('4')
-    expect(page.text).toMatch(/Figures as at [^<]+\. They are worked out again when they are more than 10 minutes old\./)
+    expect(
+      tableCaptioned(page.text, caption).rows.find((r) => r[0] === '2025-05')?.[1],
+      'the new test is not counted yet',
+    ).toBe('4')
+    expect(page.text).toMatch(
+      /Figures as at [^<]+\. They are worked out again when they are more than 10 minutes old\./,
+    )
     const csv = await supervisor.agent.get(`/performance/drug-tests.csv?${query}`).expect(200)
     const rows = parse(csv.text, { from_line: 2 }) as string[][]
     expect(rows.find((r) => r[0] === '2025-05')?.[1]).toBe('4')
@@ -58,7 +73,10 @@ describe('the performance report’s figures, kept for a few minutes', () => {
   })
 
   it('are worked out again once older than the minutes', async () => {
-    await t.db.updateTable('report_cache').set({ computed_at: new Date(Date.now() - 11 * 60_000) }).execute()
+    await t.db
+      .updateTable('report_cache')
+      .set({ computed_at: new Date(Date.now() - 11 * 60_000) })
+      .execute()
     expect(await mayTests()).toBe('5')
   })
 })

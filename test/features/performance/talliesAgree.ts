@@ -11,7 +11,21 @@ type Db = Kysely<Database>
 const tallies = {
   day: {
     keys: ['day'],
-    values: ['tests', 'opiates_tested', 'opiates_positive', 'cocaine_tested', 'cocaine_positive', 'possession_tests', 'initial_recorded', 'initial_attended', 'follow_up_recorded', 'follow_up_attended', 'referrals_received', 'referrals_accepted', 'referrals_declined'],
+    values: [
+      'tests',
+      'opiates_tested',
+      'opiates_positive',
+      'cocaine_tested',
+      'cocaine_positive',
+      'possession_tests',
+      'initial_recorded',
+      'initial_attended',
+      'follow_up_recorded',
+      'follow_up_attended',
+      'referrals_received',
+      'referrals_accepted',
+      'referrals_declined',
+    ],
   },
   cohort: { keys: ['month_end', 'programme', 'tier'], values: ['n'] },
   membership: { keys: ['day', 'programme'], values: ['members', 'before_tests', 'since_tests', 'adopted_days'] },
@@ -24,13 +38,17 @@ export async function keptAndFresh(db: Db, name: keyof typeof tallies) {
   const { keys, values } = tallies[name]
   const key = ['area_id', 'ward_id', ...keys].join(', ')
   const nonZero = values.map((v) => `${v} <> 0`).join(' or ')
-  const result = await sql.raw<{ kept: unknown; fresh: unknown }>(`
+  const result = await sql
+    .raw<{ kept: unknown; fresh: unknown }>(
+      `
     with fresh as (
       select ${key}, ${values.map((v) => `sum(${v})::bigint as ${v}`).join(', ')}
         from report_${name}_shares_of(array(select id from person)) group by ${key}
     )
     select (select coalesce(json_agg(k order by ${key}), '[]') from (select ${key}, ${values.map((v) => `${v}::bigint`).join(', ')} from report_${name}_tally where ${nonZero}) k) as kept,
-           (select coalesce(json_agg(f order by ${key}), '[]') from (select * from fresh where ${nonZero}) f) as fresh`).execute(db)
+           (select coalesce(json_agg(f order by ${key}), '[]') from (select * from fresh where ${nonZero}) f) as fresh`,
+    )
+    .execute(db)
   return result.rows[0]
 }
 

@@ -26,7 +26,13 @@ const today = () => todayInLondon()
 async function agreementFor(db: Db, agency: Agency, createdBy: string): Promise<string> {
   const row = await db
     .insertInto('sharing_agreement')
-    .values({ name: `Test sharing agreement ${agency.toUpperCase()} ${uniqueTag()}`, agency, categories: ['identity', 'address', 'link_details', 'iom_status'], starts_on: '2020-01-01', created_by: createdBy })
+    .values({
+      name: `Test sharing agreement ${agency.toUpperCase()} ${uniqueTag()}`,
+      agency,
+      categories: ['identity', 'address', 'link_details', 'iom_status'],
+      starts_on: '2020-01-01',
+      created_by: createdBy,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   return row.id
@@ -38,7 +44,11 @@ async function agreementFor(db: Db, agency: Agency, createdBy: string): Promise<
  * changes, attendance, failure and its history), partner links and their changes, CID entries
  * and their history, and an earlier retention decision.
  */
-export async function seedPersonInEveryTable(db: Db, iom: Session, options: { areaCode?: string } = {}): Promise<SeededPerson> {
+export async function seedPersonInEveryTable(
+  db: Db,
+  iom: Session,
+  options: { areaCode?: string } = {},
+): Promise<SeededPerson> {
   const prefix = `Kanary${uniqueTag()}${uniqueTag()}`
   const canaries: Canary[] = []
   const canary = (table: string, column: string) => {
@@ -68,35 +78,109 @@ export async function seedPersonInEveryTable(db: Db, iom: Session, options: { ar
     .executeTakeFirstOrThrow()
   const personId = person.id
   // A custody photograph: the pack notes its record (not its bytes); a combination moves it.
-  await db.insertInto('person_photo').values({ person_id: personId, image: Buffer.from([0xff, 0xd8, 0xff, 0xd9]), width: 1, height: 1, uploaded_by: users.iom }).execute()
+  await db
+    .insertInto('person_photo')
+    .values({
+      person_id: personId,
+      image: Buffer.from([0xff, 0xd8, 0xff, 0xd9]),
+      width: 1,
+      height: 1,
+      uploaded_by: users.iom,
+    })
+    .execute()
 
   // Through the forms, as an IOM officer would.
-  await postForm(iom, `/people/${personId}/aliases`, { aliasSurname: canary('person_alias', 'surname'), aliasForenames: canary('person_alias', 'forenames') }).expect(303)
-  await postForm(iom, `/people/${personId}/markers`, { markerCode: 'violent', ...dateFields('startDate', addDays(today(), -40)), 'reviewDate-day': '', 'reviewDate-month': '', 'reviewDate-year': '', markerNote: canary('person_marker', 'note') }).expect(303)
-  await postForm(iom, `/people/${personId}/contacts`, { ...dateFields('contactDate', today()), contactType: 'phone', pathway: 'health', note: canary('contact', 'note') }).expect(303)
-  await postForm(iom, `/people/${personId}/actions`, { description: canary('action', 'description'), ownerId: users.iom, ...dateFields('dueDate', addDays(today(), 3)), actionPathway: 'accommodation' }).expect(303)
+  await postForm(iom, `/people/${personId}/aliases`, {
+    aliasSurname: canary('person_alias', 'surname'),
+    aliasForenames: canary('person_alias', 'forenames'),
+  }).expect(303)
+  await postForm(iom, `/people/${personId}/markers`, {
+    markerCode: 'violent',
+    ...dateFields('startDate', addDays(today(), -40)),
+    'reviewDate-day': '',
+    'reviewDate-month': '',
+    'reviewDate-year': '',
+    markerNote: canary('person_marker', 'note'),
+  }).expect(303)
+  await postForm(iom, `/people/${personId}/contacts`, {
+    ...dateFields('contactDate', today()),
+    contactType: 'phone',
+    pathway: 'health',
+    note: canary('contact', 'note'),
+  }).expect(303)
+  await postForm(iom, `/people/${personId}/actions`, {
+    description: canary('action', 'description'),
+    ownerId: users.iom,
+    ...dateFields('dueDate', addDays(today(), 3)),
+    actionPathway: 'accommodation',
+  }).expect(303)
 
   // Referrals and membership.
   const declined = await db
     .insertInto('referral')
-    .values({ person_id: personId, programme: 'iom_flex', source: 'probation', reason: canary('referral', 'reason'), referred_by: users.iom, status: 'declined', decided_by: users.supervisor, decided_at: new Date(), decline_reason: canary('referral', 'decline_reason') })
+    .values({
+      person_id: personId,
+      programme: 'iom_flex',
+      source: 'probation',
+      reason: canary('referral', 'reason'),
+      referred_by: users.iom,
+      status: 'declined',
+      decided_by: users.supervisor,
+      decided_at: new Date(),
+      decline_reason: canary('referral', 'decline_reason'),
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   const accepted = await db
     .insertInto('referral')
-    .values({ person_id: personId, programme: 'iom_fixed', source: 'custody', reason: `${prefix} accepted referral`, referred_by: users.iom, status: 'accepted', decided_by: users.supervisor, decided_at: new Date() })
+    .values({
+      person_id: personId,
+      programme: 'iom_fixed',
+      source: 'custody',
+      reason: `${prefix} accepted referral`,
+      referred_by: users.iom,
+      status: 'accepted',
+      decided_by: users.supervisor,
+      decided_at: new Date(),
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   const membership = await db
     .insertInto('cohort_membership')
-    .values({ person_id: personId, programme: 'iom_fixed', referral_id: accepted.id, status: 'active', tier: 'red', lead_officer_id: users.iom, selection_score: 31, selection_method: canary('cohort_membership', 'selection_method'), selection_date: addDays(today(), -60), adopted_on: addDays(today(), -60) })
+    .values({
+      person_id: personId,
+      programme: 'iom_fixed',
+      referral_id: accepted.id,
+      status: 'active',
+      tier: 'red',
+      lead_officer_id: users.iom,
+      selection_score: 31,
+      selection_method: canary('cohort_membership', 'selection_method'),
+      selection_date: addDays(today(), -60),
+      adopted_on: addDays(today(), -60),
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   await db
     .insertInto('membership_event')
     .values([
-      { membership_id: membership.id, kind: 'adopted', event_date: addDays(today(), -60), tier: 'red', lead_officer_id: users.iom, note: canary('membership_event', 'note'), recorded_by: users.supervisor },
-      { membership_id: membership.id, kind: 'tier_changed', event_date: addDays(today(), -20), tier: 'red', note: `${prefix} tier reviewed at panel`, recorded_by: users.supervisor },
+      {
+        membership_id: membership.id,
+        kind: 'adopted',
+        event_date: addDays(today(), -60),
+        tier: 'red',
+        lead_officer_id: users.iom,
+        note: canary('membership_event', 'note'),
+        recorded_by: users.supervisor,
+      },
+      {
+        membership_id: membership.id,
+        kind: 'tier_changed',
+        event_date: addDays(today(), -20),
+        tier: 'red',
+        note: `${prefix} tier reviewed at panel`,
+        recorded_by: users.supervisor,
+      },
     ])
     .execute()
   void declined
@@ -119,16 +203,47 @@ export async function seedPersonInEveryTable(db: Db, iom: Session, options: { ar
     })
     .returning('id')
     .executeTakeFirstOrThrow()
-  await db.insertInto('drug_test_confirmation').values({ drug_test_id: test.id, opiates: 'positive', cocaine: 'negative', confirmed_on: addDays(today(), -30), recorded_by: users.dip }).execute()
-  const assessment = await db.insertInto('required_assessment').values({ person_id: personId, drug_test_id: test.id, imposed_by: users.dip }).returning('id').executeTakeFirstOrThrow()
+  await db
+    .insertInto('drug_test_confirmation')
+    .values({
+      drug_test_id: test.id,
+      opiates: 'positive',
+      cocaine: 'negative',
+      confirmed_on: addDays(today(), -30),
+      recorded_by: users.dip,
+    })
+    .execute()
+  const assessment = await db
+    .insertInto('required_assessment')
+    .values({ person_id: personId, drug_test_id: test.id, imposed_by: users.dip })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   const initial = await db
     .insertInto('appointment')
-    .values({ assessment_id: assessment.id, person_id: personId, kind: 'initial', form: 'RA1', scheduled_at: new Date(`${addDays(today(), -25)}T10:00:00Z`), place: canary('appointment', 'place'), assessor: canary('appointment', 'assessor'), created_by: users.dip })
+    .values({
+      assessment_id: assessment.id,
+      person_id: personId,
+      kind: 'initial',
+      form: 'RA1',
+      scheduled_at: new Date(`${addDays(today(), -25)}T10:00:00Z`),
+      place: canary('appointment', 'place'),
+      assessor: canary('appointment', 'assessor'),
+      created_by: users.dip,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   const followUp = await db
     .insertInto('appointment')
-    .values({ assessment_id: assessment.id, person_id: personId, kind: 'follow_up', form: 'RA4', scheduled_at: new Date(`${addDays(today(), 5)}T10:00:00Z`), place: `${prefix} follow-up place`, assessor: `${prefix} follow-up assessor`, created_by: users.dip })
+    .values({
+      assessment_id: assessment.id,
+      person_id: personId,
+      kind: 'follow_up',
+      form: 'RA4',
+      scheduled_at: new Date(`${addDays(today(), 5)}T10:00:00Z`),
+      place: `${prefix} follow-up place`,
+      assessor: `${prefix} follow-up assessor`,
+      created_by: users.dip,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   await db
@@ -143,7 +258,16 @@ export async function seedPersonInEveryTable(db: Db, iom: Session, options: { ar
       changed_by: users.dip,
     })
     .execute()
-  await db.insertInto('attendance').values({ appointment_id: initial.id, outcome: 'did_not_attend', good_cause: false, good_cause_note: canary('attendance', 'good_cause_note'), recorded_by: users.dip }).execute()
+  await db
+    .insertInto('attendance')
+    .values({
+      appointment_id: initial.id,
+      outcome: 'did_not_attend',
+      good_cause: false,
+      good_cause_note: canary('attendance', 'good_cause_note'),
+      recorded_by: users.dip,
+    })
+    .execute()
   void followUp
   const failure = await db
     .insertInto('dip_failure')
@@ -163,48 +287,128 @@ export async function seedPersonInEveryTable(db: Db, iom: Session, options: { ar
   await db
     .insertInto('dip_failure_event')
     .values([
-      { failure_id: failure.id, kind: 'created', event_date: addDays(today(), -25), note: canary('dip_failure_event', 'note'), recorded_by: users.dip },
-      { failure_id: failure.id, kind: 'circulated_wanted', event_date: addDays(today(), -23), reference: canary('dip_failure_event', 'reference'), recorded_by: users.iom },
+      {
+        failure_id: failure.id,
+        kind: 'created',
+        event_date: addDays(today(), -25),
+        note: canary('dip_failure_event', 'note'),
+        recorded_by: users.dip,
+      },
+      {
+        failure_id: failure.id,
+        kind: 'circulated_wanted',
+        event_date: addDays(today(), -23),
+        reference: canary('dip_failure_event', 'reference'),
+        recorded_by: users.iom,
+      },
     ])
     .execute()
 
   // Partner links (one per agency) and a change to one of them.
   const marac = await db
     .insertInto('partner_link')
-    .values({ person_id: personId, agency: 'marac', reference: canary('partner_link', 'reference'), opened_on: addDays(today(), -50), contact: canary('partner_link', 'contact'), agreement_id: await agreementFor(db, 'marac', users.admin), marac_role: 'victim', dash_score: 16, meeting_date: addDays(today(), -40), idva_allocated: true, created_by: users.iom })
+    .values({
+      person_id: personId,
+      agency: 'marac',
+      reference: canary('partner_link', 'reference'),
+      opened_on: addDays(today(), -50),
+      contact: canary('partner_link', 'contact'),
+      agreement_id: await agreementFor(db, 'marac', users.admin),
+      marac_role: 'victim',
+      dash_score: 16,
+      meeting_date: addDays(today(), -40),
+      idva_allocated: true,
+      created_by: users.iom,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   await db
     .insertInto('partner_link')
-    .values({ person_id: personId, agency: 'yos', reference: `${prefix} YOS reference`, opened_on: addDays(today(), -50), contact: `${prefix} YOS contact`, agreement_id: await agreementFor(db, 'yos', users.admin), yos_disposal: 'referral_order', case_manager: canary('partner_link', 'case_manager'), created_by: users.iom })
+    .values({
+      person_id: personId,
+      agency: 'yos',
+      reference: `${prefix} YOS reference`,
+      opened_on: addDays(today(), -50),
+      contact: `${prefix} YOS contact`,
+      agreement_id: await agreementFor(db, 'yos', users.admin),
+      yos_disposal: 'referral_order',
+      case_manager: canary('partner_link', 'case_manager'),
+      created_by: users.iom,
+    })
     .execute()
   await db
     .insertInto('partner_link')
-    .values({ person_id: personId, agency: 'mash', reference: `${prefix} MASH reference`, opened_on: addDays(today(), -50), agreement_id: await agreementFor(db, 'mash', users.admin), brag_rating: 'amber', mash_decision: 'early_help', decision_date: addDays(today(), -45), children_involved: 2, created_by: users.iom })
+    .values({
+      person_id: personId,
+      agency: 'mash',
+      reference: `${prefix} MASH reference`,
+      opened_on: addDays(today(), -50),
+      agreement_id: await agreementFor(db, 'mash', users.admin),
+      brag_rating: 'amber',
+      mash_decision: 'early_help',
+      decision_date: addDays(today(), -45),
+      children_involved: 2,
+      created_by: users.iom,
+    })
     .execute()
   await db
     .insertInto('partner_link_change')
-    .values({ link_id: marac.id, changes: JSON.stringify({ contact: { from: canary('partner_link_change', 'changes'), to: `${prefix} new contact` } }), changed_by: users.iom })
+    .values({
+      link_id: marac.id,
+      changes: JSON.stringify({
+        contact: { from: canary('partner_link_change', 'changes'), to: `${prefix} new contact` },
+      }),
+      changed_by: users.iom,
+    })
     .execute()
 
   // On CID's list, with its history.
   const entry = await db
     .insertInto('cid_entry')
-    .values({ failure_id: failure.id, person_id: personId, source: 'manual', reason: canary('cid_entry', 'reason'), proposed_by: users.iom, status: 'countersigned', decided_by: users.supervisor, decided_at: new Date(), rationale: canary('cid_entry', 'rationale') })
+    .values({
+      failure_id: failure.id,
+      person_id: personId,
+      source: 'manual',
+      reason: canary('cid_entry', 'reason'),
+      proposed_by: users.iom,
+      status: 'countersigned',
+      decided_by: users.supervisor,
+      decided_at: new Date(),
+      rationale: canary('cid_entry', 'rationale'),
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   await db
     .insertInto('cid_entry_event')
     .values([
-      { entry_id: entry.id, kind: 'proposed', event_date: today(), note: canary('cid_entry_event', 'note'), recorded_by: users.iom },
-      { entry_id: entry.id, kind: 'countersigned', event_date: today(), reference: canary('cid_entry_event', 'reference'), recorded_by: users.supervisor },
+      {
+        entry_id: entry.id,
+        kind: 'proposed',
+        event_date: today(),
+        note: canary('cid_entry_event', 'note'),
+        recorded_by: users.iom,
+      },
+      {
+        entry_id: entry.id,
+        kind: 'countersigned',
+        event_date: today(),
+        reference: canary('cid_entry_event', 'reference'),
+        recorded_by: users.supervisor,
+      },
     ])
     .execute()
 
   // An earlier review that kept the record, with its reason.
   await db
     .insertInto('retention_decision')
-    .values({ person_id: personId, decision: 'retain', reason: canary('retention_decision', 'reason'), next_review_on: addDays(today(), -1), decided_by: users.supervisor, decided_at: new Date(Date.now() - 400 * 86_400_000) })
+    .values({
+      person_id: personId,
+      decision: 'retain',
+      reason: canary('retention_decision', 'reason'),
+      next_review_on: addDays(today(), -1),
+      decided_by: users.supervisor,
+      decided_at: new Date(Date.now() - 400 * 86_400_000),
+    })
     .execute()
 
   return { personId, prefix, canaries }
@@ -229,7 +433,9 @@ export async function whereFound(db: Db, needle: string, columns: readonly Colum
   const found: string[] = []
   const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
   for (const { table, column } of columns) {
-    const result = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where ${sql.ref(column)}::text ilike ${pattern}`.execute(db)
+    const result = await sql<{
+      n: number
+    }>`select count(*)::int as n from ${sql.table(table)} where ${sql.ref(column)}::text ilike ${pattern}`.execute(db)
     const n = Number(result.rows[0]?.n ?? 0)
     if (n > 0) found.push(`${table}.${column} (${n} rows)`)
   }

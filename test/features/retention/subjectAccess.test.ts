@@ -17,7 +17,10 @@ beforeAll(async () => {
   // A duplicate combined into them: the combination is theirs too (the mover's own tests do it through the pages).
   const duplicate = await createPerson(t.db)
   const reason = `${seeded.prefix}-person_combination-reason`
-  await t.db.insertInto('person_combination').values({ survivor_id: seeded.personId, merged_id: duplicate.id, reason }).execute()
+  await t.db
+    .insertInto('person_combination')
+    .values({ survivor_id: seeded.personId, merged_id: duplicate.id, reason })
+    .execute()
   await t.db.updateTable('person').set({ combined_into: seeded.personId }).where('id', '=', duplicate.id).execute()
   seeded.canaries.push({ table: 'person_combination', column: 'reason', value: reason })
 })
@@ -68,12 +71,23 @@ function htmlSections(html: string): Map<string, { count: number; html: string }
 /** The pack's rows in one HTML section as key → value pairs, as a reader sees them. */
 function htmlRows(sectionHtml: string): Record<string, string>[] {
   return [...sectionHtml.matchAll(/<dl[^>]*>([\s\S]*?)<\/dl>/g)].map((dl) =>
-    Object.fromEntries([...(dl[1] ?? '').matchAll(/<dt[^>]*>([\s\S]*?)<\/dt><dd[^>]*>([\s\S]*?)<\/dd>/g)].map((m) => [textOf(m[1] ?? ''), decodeEntities(m[2] ?? '')])),
+    Object.fromEntries(
+      [...(dl[1] ?? '').matchAll(/<dt[^>]*>([\s\S]*?)<\/dt><dd[^>]*>([\s\S]*?)<\/dd>/g)].map((m) => [
+        textOf(m[1] ?? ''),
+        decodeEntities(m[2] ?? ''),
+      ]),
+    ),
   )
 }
 
 async function auditOfPack(personId: string) {
-  return (await sealed(t.db)).selectFrom('audit_event').select(['category', 'event', 'recipients', 'actor_username', 'detail']).where('person_id', '=', personId).where('event', '=', 'subject_access.exported').orderBy('id').execute()
+  return (await sealed(t.db))
+    .selectFrom('audit_event')
+    .select(['category', 'event', 'recipients', 'actor_username', 'detail'])
+    .where('person_id', '=', personId)
+    .where('event', '=', 'subject_access.exported')
+    .orderBy('id')
+    .execute()
 }
 
 describe('the subject access pack', () => {
@@ -91,7 +105,10 @@ describe('the subject access pack', () => {
     for (const { table, column, value } of seeded.canaries) {
       const rows = htmlRows(sections.get(table.replace(/_/g, ' '))?.html ?? '')
       const values = rows.map((r) => r[column.replace(/_/g, ' ')] ?? '')
-      expect(values.some((v) => v.includes(value)), `${table}.${column} in the HTML pack`).toBe(true)
+      expect(
+        values.some((v) => v.includes(value)),
+        `${table}.${column} in the HTML pack`,
+      ).toBe(true)
     }
   })
 
@@ -107,12 +124,31 @@ describe('the subject access pack', () => {
     }
     for (const { table, column, value } of seeded.canaries) {
       const rows = (table === 'person' ? [pack.person] : pack[table]) as Record<string, unknown>[]
-      const values = rows.map((r) => (typeof r[column] === 'string' ? (r[column] as string) : JSON.stringify(r[column])))
-      expect(values.some((v) => v.includes(value)), `${table}.${column} in the JSON pack`).toBe(true)
+      const values = rows.map((r) =>
+        typeof r[column] === 'string' ? (r[column] as string) : JSON.stringify(r[column]),
+      )
+      expect(
+        values.some((v) => v.includes(value)),
+        `${table}.${column} in the JSON pack`,
+      ).toBe(true)
     }
     // Nothing about anyone else: every row names this person, directly or through its parent row.
-    for (const table of ['person_alias', 'person_marker', 'referral', 'contact', 'action', 'drug_test', 'appointment', 'partner_link', 'cid_entry', 'retention_decision']) {
-      expect((pack[table] as { person_id: string }[]).every((r) => r.person_id === seeded.personId), table).toBe(true)
+    for (const table of [
+      'person_alias',
+      'person_marker',
+      'referral',
+      'contact',
+      'action',
+      'drug_test',
+      'appointment',
+      'partner_link',
+      'cid_entry',
+      'retention_decision',
+    ]) {
+      expect(
+        (pack[table] as { person_id: string }[]).every((r) => r.person_id === seeded.personId),
+        table,
+      ).toBe(true)
     }
   })
 
@@ -121,18 +157,38 @@ describe('the subject access pack', () => {
     await supervisor.agent.get(`/people/${person.id}/subject-access`).expect(200)
     await supervisor.agent.get(`/people/${person.id}/subject-access.json`).expect(200)
     expect(await auditOfPack(person.id)).toEqual([
-      { category: 'disclosure', event: 'subject_access.exported', recipients: 'Subject access request', actor_username: 'supervisor', detail: { format: 'html' } },
-      { category: 'disclosure', event: 'subject_access.exported', recipients: 'Subject access request', actor_username: 'supervisor', detail: { format: 'json' } },
+      {
+        category: 'disclosure',
+        event: 'subject_access.exported',
+        recipients: 'Subject access request',
+        actor_username: 'supervisor',
+        detail: { format: 'html' },
+      },
+      {
+        category: 'disclosure',
+        event: 'subject_access.exported',
+        recipients: 'Subject access request',
+        actor_username: 'supervisor',
+        detail: { format: 'json' },
+      },
     ])
     // The next pack carries the log of the first two.
-    const third = JSON.parse((await supervisor.agent.get(`/people/${person.id}/subject-access.json`).expect(200)).text) as { access_log: { event: string; recipients: string }[] }
-    expect(third.access_log.filter((r) => r.event === 'subject_access.exported').map((r) => r.recipients)).toEqual(['Subject access request', 'Subject access request'])
+    const third = JSON.parse(
+      (await supervisor.agent.get(`/people/${person.id}/subject-access.json`).expect(200)).text,
+    ) as { access_log: { event: string; recipients: string }[] }
+    expect(third.access_log.filter((r) => r.event === 'subject_access.exported').map((r) => r.recipients)).toEqual([
+      'Subject access request',
+      'Subject access request',
+    ])
   })
 
   it('is forbidden to everyone but supervisors, and not found outside the supervisor’s areas', async () => {
     for (const username of ['admin', 'iom', 'dip', 'cid', 'partner']) {
       const session = await signInAs(t.app, username)
-      for (const path of [`/people/${seeded.personId}/subject-access`, `/people/${seeded.personId}/subject-access.json`]) {
+      for (const path of [
+        `/people/${seeded.personId}/subject-access`,
+        `/people/${seeded.personId}/subject-access.json`,
+      ]) {
         expect((await session.agent.get(path)).status, `${username} GET ${path}`).toBe(403)
       }
     }

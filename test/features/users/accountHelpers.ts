@@ -7,12 +7,26 @@ import type { TestApp } from '../../helpers/testApp.ts'
 let sequence = 0
 
 /** An account made by the service, as an administrator would have made it, in the given areas. */
-export async function arrangeUser(t: TestApp, options: { password: string; role?: Role; areaCodes?: string[]; prefix?: string }) {
+export async function arrangeUser(
+  t: TestApp,
+  options: { password: string; role?: Role; areaCodes?: string[]; prefix?: string },
+) {
   sequence += 1
   const username = `${options.prefix ?? 'account'}${sequence}`
-  const areas = await t.db.selectFrom('area').select(['id', 'code']).where('code', 'in', options.areaCodes ?? ['HV']).execute()
+  const areas = await t.db
+    .selectFrom('area')
+    .select(['id', 'code'])
+    .where('code', 'in', options.areaCodes ?? ['HV'])
+    .execute()
   const result = await t.services.usersService.create(
-    { username, displayName: 'Account Holder', role: options.role ?? 'iom_officer', agency: null, areaIds: areas.map((a) => a.id), password: options.password },
+    {
+      username,
+      displayName: 'Account Holder',
+      role: options.role ?? 'iom_officer',
+      agency: null,
+      areaIds: areas.map((a) => a.id),
+      password: options.password,
+    },
     systemActor,
   )
   if (!result.ok) throw new Error(`Could not arrange user ${username}: ${JSON.stringify(result)}`)

@@ -45,23 +45,46 @@ describe('changing your own password', () => {
     expect(await accountRow(t, user.id)).toEqual(before)
     const events = await auditEventsFor(t, user.id)
     expect(events.filter((e) => e.event === 'password.change_refused')).toEqual([
-      expect.objectContaining({ category: 'security', actor_user_id: user.id, detail: { reason: 'wrong_current_password' } }),
+      expect.objectContaining({
+        category: 'security',
+        actor_user_id: user.id,
+        detail: { reason: 'wrong_current_password' },
+      }),
     ])
     expect(events.some((e) => e.event === 'password.changed')).toBe(false)
   })
 
   it.each([
-    ['the confirmation does not match', { newPassword, confirmPassword: 'trombone kettle orchid' }, 'The new passwords do not match'],
-    ['the new password is the current one', { newPassword: firstPassword, confirmPassword: firstPassword }, 'New password must be different from your current password'],
-    ['the new password is common', { newPassword: 'password1234', confirmPassword: 'password1234' }, 'Password is too easy to guess because it is'],
-    ['the new password is twelve spaces', { newPassword: ' '.repeat(12), confirmPassword: ' '.repeat(12) }, 'Password must not be only spaces'],
+    [
+      'the confirmation does not match',
+      { newPassword, confirmPassword: 'trombone kettle orchid' },
+      'The new passwords do not match',
+    ],
+    [
+      'the new password is the current one',
+      { newPassword: firstPassword, confirmPassword: firstPassword },
+      'New password must be different from your current password',
+    ],
+    [
+      'the new password is common',
+      { newPassword: 'password1234', confirmPassword: 'password1234' },
+      'Password is too easy to guess because it is',
+    ],
+    [
+      'the new password is twelve spaces',
+      { newPassword: ' '.repeat(12), confirmPassword: ' '.repeat(12) },
+      'Password must not be only spaces',
+    ],
     ['the new password is missing', { confirmPassword: newPassword }, 'Enter a new password'],
   ])('when %s, the answer is 400 with the reason and nothing changes', async (_case, fields, message) => {
     const user = await arrangeUser(t, { password: firstPassword })
     const { agent, csrf } = await signedIn(user.username)
     const before = await accountRow(t, user.id)
 
-    const response = await agent.post('/account/password').type('form').send({ _csrf: csrf, currentPassword: firstPassword, ...fields })
+    const response = await agent
+      .post('/account/password')
+      .type('form')
+      .send({ _csrf: csrf, currentPassword: firstPassword, ...fields })
     expect(response.status).toBe(400)
     expect(response.text).toContain('There is a problem')
     expect(errorSummary(response.text)).toContain(message)
@@ -102,7 +125,11 @@ describe('changing your own password', () => {
 
     const changed = (await auditEventsFor(t, user.id)).filter((e) => e.event === 'password.changed')
     expect(changed).toEqual([
-      expect.objectContaining({ category: 'security', actor_user_id: user.id, detail: { forced: false, sessionsEnded: 2 } }),
+      expect.objectContaining({
+        category: 'security',
+        actor_user_id: user.id,
+        detail: { forced: false, sessionsEnded: 2 },
+      }),
     ])
   })
 

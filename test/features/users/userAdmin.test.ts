@@ -34,7 +34,14 @@ function uniqueUsername(prefix: string): string {
 async function existingUser(options: { role?: Role; agency?: Agency | null } = {}) {
   const username = uniqueUsername('officer')
   const result = await t.services.usersService.create(
-    { username, displayName: 'Existing Officer', role: options.role ?? 'iom_officer', agency: options.agency ?? null, areaIds: [area.HV], password: goodPassword },
+    {
+      username,
+      displayName: 'Existing Officer',
+      role: options.role ?? 'iom_officer',
+      agency: options.agency ?? null,
+      areaIds: [area.HV],
+      password: goodPassword,
+    },
     systemActor,
   )
   if (!result.ok) throw new Error(`Could not arrange user ${username}`)
@@ -46,12 +53,20 @@ async function account(id: string) {
 }
 
 async function areaCodesOf(id: string): Promise<string[]> {
-  const rows = await t.db.selectFrom('user_area as ua').innerJoin('area as a', 'a.id', 'ua.area_id').select('a.code').where('ua.user_id', '=', id).execute()
+  const rows = await t.db
+    .selectFrom('user_area as ua')
+    .innerJoin('area as a', 'a.id', 'ua.area_id')
+    .select('a.code')
+    .where('ua.user_id', '=', id)
+    .execute()
   return rows.map((r) => r.code).sort()
 }
 
 async function userCount(): Promise<number> {
-  const row = await t.db.selectFrom('app_user').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const row = await t.db
+    .selectFrom('app_user')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(row.n)
 }
 
@@ -66,14 +81,26 @@ function errorSummary(html: string): string {
 }
 
 function postAsAdmin(path: string, form: Record<string, string | string[]>) {
-  return admin.agent.post(path).type('form').send({ _csrf: admin.csrf, ...form })
+  return admin.agent
+    .post(path)
+    .type('form')
+    .send({ _csrf: admin.csrf, ...form })
 }
 
 describe('user administration', () => {
   it('the same new user sent five times at once: one account, the others a clear refusal, never a 500', async () => {
     const username = uniqueUsername('twice')
-    const form = { username, displayName: 'Sam Twice', role: 'iom_officer', agency: '', areaIds: [area.HV], password: goodPassword }
-    const answers = await Promise.all(Array.from({ length: 5 }, () => postAsAdmin('/admin/users', { ...form, _idempotencyKey: randomUUID() })))
+    const form = {
+      username,
+      displayName: 'Sam Twice',
+      role: 'iom_officer',
+      agency: '',
+      areaIds: [area.HV],
+      password: goodPassword,
+    }
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => postAsAdmin('/admin/users', { ...form, _idempotencyKey: randomUUID() })),
+    )
     const statuses = answers.map((a) => a.status).sort()
     expect(statuses.filter((s) => s === 303)).toHaveLength(1)
     // A later post finds the name taken (400, with the message); one racing the first insert gets the 409 page.
@@ -99,10 +126,22 @@ describe('user administration', () => {
     expect(id).toBeDefined()
 
     const row = await account(id!)
-    expect(row).toMatchObject({ username, display_name: 'Dana Example', role: 'dip_worker', agency: null, disabled_at: null })
+    expect(row).toMatchObject({
+      username,
+      display_name: 'Dana Example',
+      role: 'dip_worker',
+      agency: null,
+      disabled_at: null,
+    })
     expect(row.password_hash).toMatch(/^\$argon2id\$/)
     expect(await areaCodesOf(id!)).toEqual(['BD', 'HV'])
-    const audit = await (await sealed(t.db)).selectFrom('audit_event').select(['actor_username', 'entity_id']).where('event', '=', 'user.created').execute()
+    const audit = await (
+      await sealed(t.db)
+    )
+      .selectFrom('audit_event')
+      .select(['actor_username', 'entity_id'])
+      .where('event', '=', 'user.created')
+      .execute()
     expect(audit).toContainEqual({ actor_username: 'admin', entity_id: id })
 
     const { agent, response: signedIn } = await signIn(username, goodPassword)
@@ -175,11 +214,21 @@ describe('user administration', () => {
 
   it('a change made from a stale version gets 409 and changes nothing', async () => {
     const user = await existingUser()
-    const first = await postAsAdmin(`/admin/users/${user.id}`, { displayName: 'First Edit', role: 'iom_officer', areaIds: area.HV, version: '1' })
+    const first = await postAsAdmin(`/admin/users/${user.id}`, {
+      displayName: 'First Edit',
+      role: 'iom_officer',
+      areaIds: area.HV,
+      version: '1',
+    })
     expect(first.status).toBe(303)
     const saved = await account(user.id)
 
-    const stale = await postAsAdmin(`/admin/users/${user.id}`, { displayName: 'Second Edit', role: 'supervisor', areaIds: area.BD, version: '1' })
+    const stale = await postAsAdmin(`/admin/users/${user.id}`, {
+      displayName: 'Second Edit',
+      role: 'supervisor',
+      areaIds: area.BD,
+      version: '1',
+    })
     expect(stale.status).toBe(409)
     expect(stale.text).toContain('Someone else changed this account')
     const staleDisable = await postAsAdmin(`/admin/users/${user.id}/disable`, { version: '1' })
@@ -192,13 +241,23 @@ describe('user administration', () => {
   it('a partner user needs an agency, and only a partner user may have one', async () => {
     const before = await userCount()
     const noAgency = await postAsAdmin('/admin/users', {
-      username: uniqueUsername('partner'), displayName: 'Pat Partner', role: 'partner', agency: '', areaIds: area.EA, password: goodPassword,
+      username: uniqueUsername('partner'),
+      displayName: 'Pat Partner',
+      role: 'partner',
+      agency: '',
+      areaIds: area.EA,
+      password: goodPassword,
     })
     expect(noAgency.status).toBe(400)
     expect(errorSummary(noAgency.text)).toContain('Select the agency of a partner user')
 
     const officerWithAgency = await postAsAdmin('/admin/users', {
-      username: uniqueUsername('officer'), displayName: 'Olly Officer', role: 'iom_officer', agency: 'probation', areaIds: area.EA, password: goodPassword,
+      username: uniqueUsername('officer'),
+      displayName: 'Olly Officer',
+      role: 'iom_officer',
+      agency: 'probation',
+      areaIds: area.EA,
+      password: goodPassword,
     })
     expect(officerWithAgency.status).toBe(400)
     expect(errorSummary(officerWithAgency.text)).toContain('Only partner users have an agency')
@@ -206,7 +265,12 @@ describe('user administration', () => {
 
     const username = uniqueUsername('partner')
     const withAgency = await postAsAdmin('/admin/users', {
-      username, displayName: 'Pat Partner', role: 'partner', agency: 'probation', areaIds: area.EA, password: goodPassword,
+      username,
+      displayName: 'Pat Partner',
+      role: 'partner',
+      agency: 'probation',
+      areaIds: area.EA,
+      password: goodPassword,
     })
     expect(withAgency.status).toBe(303)
     const { agent } = await signIn(username, goodPassword)
@@ -218,17 +282,24 @@ describe('user administration', () => {
     ['a common password', 'Password1234', 'Password is too easy to guess'],
     ['the demo password', 'cohort-demo', 'Password must be 12 characters or more'],
     ['built on the username', 'USERNAME-and-more', 'Password is too easy to guess'],
-  ])('a first password that is %s is refused with 400 and an error summary, and no user is created', async (_case, password, message) => {
-    const before = await userCount()
-    const username = uniqueUsername('pw')
-    const response = await postAsAdmin('/admin/users', {
-      username, displayName: 'Pass Word', role: 'iom_officer', areaIds: area.HV, password: password.replace('USERNAME', username),
-    })
-    expect(response.status).toBe(400)
-    expect(response.text).toContain('There is a problem')
-    expect(errorSummary(response.text)).toContain(message)
-    expect(await userCount()).toBe(before)
-  })
+  ])(
+    'a first password that is %s is refused with 400 and an error summary, and no user is created',
+    async (_case, password, message) => {
+      const before = await userCount()
+      const username = uniqueUsername('pw')
+      const response = await postAsAdmin('/admin/users', {
+        username,
+        displayName: 'Pass Word',
+        role: 'iom_officer',
+        areaIds: area.HV,
+        password: password.replace('USERNAME', username),
+      })
+      expect(response.status).toBe(400)
+      expect(response.text).toContain('There is a problem')
+      expect(errorSummary(response.text)).toContain(message)
+      expect(await userCount()).toBe(before)
+    },
+  )
 })
 
 describe('hostile input to the new-user form', () => {
@@ -240,29 +311,78 @@ describe('hostile input to the new-user form', () => {
   const control = fc.constantFrom('\u0001', '\u0008', '\u001b[2J', '\u007f').map((c) => `name${c}here`)
   const blank = fc.constantFrom('', '   ', '\t\n')
   const longText = (min: number) =>
-    fc.string({ unit: fc.constantFrom('a', 'Z', '9', 'é', '€', '😀', "'", '"', '<', '>', '&', ';'), minLength: min, maxLength: 1000 })
+    fc.string({
+      unit: fc.constantFrom('a', 'Z', '9', 'é', '€', '😀', "'", '"', '<', '>', '&', ';'),
+      minLength: min,
+      maxLength: 1000,
+    })
   const twoValues = fc.tuple(fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 })).map(([a, b]) => [a, b])
-  const notOneOf = (values: readonly string[]) => fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !values.includes(s))
+  const notOneOf = (values: readonly string[]) =>
+    fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !values.includes(s))
 
   // Each mutation leaves its own field invalid whatever the other fields hold, so every form is refused.
   const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-    fc.oneof(fc.constant(undefined), nul, control, blank, longText(65), fc.constant(xss), fc.constant("x' or '1'='1"), twoValues).map((v): Mutation => ['username', v]),
-    fc.oneof(fc.constant(undefined), nul, control, blank, longText(101), twoValues).map((v): Mutation => ['displayName', v]),
-    fc.oneof(fc.constant(undefined), notOneOf(roles), fc.constant('ADMINISTRATOR'), fc.constant(['administrator', 'supervisor'])).map((v): Mutation => ['role', v]),
+    fc
+      .oneof(
+        fc.constant(undefined),
+        nul,
+        control,
+        blank,
+        longText(65),
+        fc.constant(xss),
+        fc.constant("x' or '1'='1"),
+        twoValues,
+      )
+      .map((v): Mutation => ['username', v]),
+    fc
+      .oneof(fc.constant(undefined), nul, control, blank, longText(101), twoValues)
+      .map((v): Mutation => ['displayName', v]),
+    fc
+      .oneof(
+        fc.constant(undefined),
+        notOneOf(roles),
+        fc.constant('ADMINISTRATOR'),
+        fc.constant(['administrator', 'supervisor']),
+      )
+      .map((v): Mutation => ['role', v]),
     fc.oneof(notOneOf(['', ...agencies]), fc.constant(['mash', 'yos'])).map((v): Mutation => ['agency', v]),
-    fc.oneof(fc.constant(undefined), fc.constant(''), notOneOf([]), fc.uuid(), fc.constant(["' or 1=1 --"])).map((v): Mutation => ['areaIds', v]),
-    fc.oneof(fc.constant(undefined), fc.constant(''), fc.string({ minLength: 1, maxLength: 11 }), longText(129), fc.constant('password1234'), twoValues).map((v): Mutation => ['password', v]),
+    fc
+      .oneof(fc.constant(undefined), fc.constant(''), notOneOf([]), fc.uuid(), fc.constant(["' or 1=1 --"]))
+      .map((v): Mutation => ['areaIds', v]),
+    fc
+      .oneof(
+        fc.constant(undefined),
+        fc.constant(''),
+        fc.string({ minLength: 1, maxLength: 11 }),
+        longText(129),
+        fc.constant('password1234'),
+        twoValues,
+      )
+      .map((v): Mutation => ['password', v]),
   )
   // Fields the form does not have: ignored, never stored.
   const noise = fc.array(
-    fc.tuple(fc.constantFrom('isAdmin', '__proto__', 'constructor', 'version', 'id', 'failed_sign_ins', 'role[]', 'areaIds[0]'), fc.string({ maxLength: 20 })),
+    fc.tuple(
+      fc.constantFrom(
+        'isAdmin',
+        '__proto__',
+        'constructor',
+        'version',
+        'id',
+        'failed_sign_ins',
+        'role[]',
+        'areaIds[0]',
+      ),
+      fc.string({ maxLength: 20 }),
+    ),
     { maxLength: 4 },
   )
 
   function encode(csrf: string, fields: Map<string, Value>, extra: [string, string][]): string {
     const params = new URLSearchParams([['_csrf', csrf]])
     for (const [field, value] of fields) {
-      for (const item of value === undefined ? [] : typeof value === 'string' ? [value] : value) params.append(field, item)
+      for (const item of value === undefined ? [] : typeof value === 'string' ? [value] : value)
+        params.append(field, item)
     }
     for (const [key, value] of extra) params.append(key, value)
     return params.toString()
@@ -280,7 +400,10 @@ describe('hostile input to the new-user form', () => {
   }
 
   it('the unmutated form is accepted, so the refusals below come from the hostile parts', async () => {
-    const response = await admin.agent.post('/admin/users').type('form').send(encode(admin.csrf, validForm(), []))
+    const response = await admin.agent
+      .post('/admin/users')
+      .type('form')
+      .send(encode(admin.csrf, validForm(), []))
     expect(response.status).toBe(303)
   })
 
@@ -290,7 +413,10 @@ describe('hostile input to the new-user form', () => {
       fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), noise, async (mutations, extra) => {
         const fields = validForm()
         for (const [field, value] of mutations) fields.set(field, value)
-        const response = await admin.agent.post('/admin/users').type('form').send(encode(admin.csrf, fields, extra))
+        const response = await admin.agent
+          .post('/admin/users')
+          .type('form')
+          .send(encode(admin.csrf, fields, extra))
         expect(response.status).toBe(400)
         expect(response.text).toContain('There is a problem')
         expect(errorSummary(response.text)).not.toBe('')

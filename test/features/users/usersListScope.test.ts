@@ -28,13 +28,19 @@ afterAll(async () => {
 })
 
 async function auditRowsAbout(userId: string) {
-  return (await sealed(t.db)).selectFrom('audit_event').select('event').where('entity_id', '=', userId).where('event', 'like', 'audit.user_%').execute()
+  return (await sealed(t.db))
+    .selectFrom('audit_event')
+    .select('event')
+    .where('entity_id', '=', userId)
+    .where('event', 'like', 'audit.user_%')
+    .execute()
 }
 
 describe('which colleagues a reader of the user lists can see', () => {
   it('a supervisor of one borough sees the colleagues who share an area with them, and no one else', async () => {
     const page = await haveringSupervisor.get('/audit/users').expect(200)
-    for (const visible of [users.havering, users.bcuWide, users.redbridgeAndHavering]) expect(page.text).toContain(`/audit/users/${visible.id}`)
+    for (const visible of [users.havering, users.bcuWide, users.redbridgeAndHavering])
+      expect(page.text).toContain(`/audit/users/${visible.id}`)
     expect(page.text).not.toContain(`/audit/users/${users.barking.id}`)
     expect(page.text).not.toContain(users.barking.username)
   })
@@ -64,11 +70,17 @@ describe('which colleagues a reader of the user lists can see', () => {
   })
 
   it('the accounts list itself is scoped the same way for any reader without account management', async () => {
-    const supervisor = await t.db.selectFrom('app_user').select(['id']).where('username', 'like', 'hvsupervisor%').executeTakeFirstOrThrow()
+    const supervisor = await t.db
+      .selectFrom('app_user')
+      .select(['id'])
+      .where('username', 'like', 'hvsupervisor%')
+      .executeTakeFirstOrThrow()
     const viewer = await findActiveSessionUser(t.db, supervisor.id)
     const listed = await t.services.usersService.list(viewer!, { limit: 500, offset: 0 })
     const ids = listed.map((u) => u.id)
-    expect(ids).toEqual(expect.arrayContaining([users.havering.id, users.bcuWide.id, users.redbridgeAndHavering.id, supervisor.id]))
+    expect(ids).toEqual(
+      expect.arrayContaining([users.havering.id, users.bcuWide.id, users.redbridgeAndHavering.id, supervisor.id]),
+    )
     expect(ids).not.toContain(users.barking.id)
     expect(await t.services.usersService.count(viewer!)).toBe(listed.length)
   })

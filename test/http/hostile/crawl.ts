@@ -13,12 +13,10 @@ export function patternsOf(routes: readonly RouteDefinition[]): RoutePattern[] {
     const source = route.path
       .split('/')
       .map((segment) =>
-        segment
-          .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-          .replace(/:([A-Za-z_]+)/g, (_m, name: string) => {
-            params.push(name)
-            return '([^/]+?)'
-          }),
+        segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:([A-Za-z_]+)/g, (_m, name: string) => {
+          params.push(name)
+          return '([^/]+?)'
+        }),
       )
       .join('/')
     return { route, key: `${route.method.toUpperCase()} ${route.path}`, regex: new RegExp(`^${source}$`), params }
@@ -26,7 +24,11 @@ export function patternsOf(routes: readonly RouteDefinition[]): RoutePattern[] {
 }
 
 /** The first registered route a method and path reach, as Express would pick it. */
-export function routeFor(patterns: readonly RoutePattern[], method: 'get' | 'post', path: string): RoutePattern | undefined {
+export function routeFor(
+  patterns: readonly RoutePattern[],
+  method: 'get' | 'post',
+  path: string,
+): RoutePattern | undefined {
   return patterns.find((p) => p.route.method === method && p.regex.test(path))
 }
 
@@ -46,7 +48,13 @@ export function emptyFound(): Found {
 const push = <T>(map: Map<string, T[]>, key: string, value: T) => map.set(key, [...(map.get(key) ?? []), value])
 
 /** What one page says about the routes: its links, its redirect, its forms. */
-export function learnFrom(found: Found, patterns: readonly RoutePattern[], pageUrl: string, html: string, location?: string): string[] {
+export function learnFrom(
+  found: Found,
+  patterns: readonly RoutePattern[],
+  pageUrl: string,
+  html: string,
+  location?: string,
+): string[] {
   const next: string[] = []
   const hrefs = [...linksOf(html), ...(location ? [location] : [])]
   for (const href of hrefs) {
@@ -54,7 +62,8 @@ export function learnFrom(found: Found, patterns: readonly RoutePattern[], pageU
     if (url.host !== 'app.test') continue
     const pattern = routeFor(patterns, 'get', url.pathname)
     if (!pattern) continue
-    for (const key of url.searchParams.keys()) found.queryKeys.set(pattern.key, (found.queryKeys.get(pattern.key) ?? new Set()).add(key))
+    for (const key of url.searchParams.keys())
+      found.queryKeys.set(pattern.key, (found.queryKeys.get(pattern.key) ?? new Set()).add(key))
     const path = url.pathname + url.search
     if (!(found.urls.get(pattern.key) ?? []).includes(path)) {
       push(found.urls, pattern.key, path)

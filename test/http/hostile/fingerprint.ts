@@ -12,7 +12,13 @@ import type { Database } from '../../../db/types.ts'
  *   - rate_limit_hit: every failed sign-in is counted.
  * Everything else, reference data included, must not be written at all by a refused request.
  */
-export const writtenOnEveryRequest = ['session', 'audit_event', 'audit_pending', 'audit_key_segment', 'rate_limit_hit'] as const
+export const writtenOnEveryRequest = [
+  'session',
+  'audit_event',
+  'audit_pending',
+  'audit_key_segment',
+  'rate_limit_hit',
+] as const
 
 export type Fingerprint = Map<string, string>
 
@@ -34,7 +40,10 @@ export async function fingerprint(db: Kysely<Database>): Promise<Fingerprint> {
     statement = tables.rows
       .map((r) => r.name)
       .filter((name) => !(writtenOnEveryRequest as readonly string[]).includes(name))
-      .map((name) => `select '${name}' as name, count(*)::text || ':' || coalesce(sum(xmin::text::bigint), 0)::text as print from "${name}"`)
+      .map(
+        (name) =>
+          `select '${name}' as name, count(*)::text || ':' || coalesce(sum(xmin::text::bigint), 0)::text as print from "${name}"`,
+      )
       .join(' union all ')
   }
   const result = await sql<{ name: string; print: string }>`${sql.raw(statement)}`.execute(db)

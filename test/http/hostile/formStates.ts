@@ -1,6 +1,14 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
-import { appointment, daysFromToday, drugTest, failure, marker, onTheList, person } from '../../features/cid/cidSupport.ts'
+import {
+  appointment,
+  daysFromToday,
+  drugTest,
+  failure,
+  marker,
+  onTheList,
+  person,
+} from '../../features/cid/cidSupport.ts'
 import { csvOf, goodRow, uploadFile } from '../../features/dip/drugTestImportSupport.ts'
 import { createPerson, postForm } from '../../helpers/factories.ts'
 import type { Agent } from '../../helpers/signIn.ts'
@@ -34,12 +42,24 @@ export async function seedFormStates(db: Kysely<Database>): Promise<string[]> {
   await marker(db, who.id, 'weapons')
   await onTheList(db, { timeBarDate: daysFromToday(-1) })
   const [keep, duplicate] = await duplicatePair(db)
-  return [`/drug-tests/${test.id}`, `/appointments/${due.id}`, `/failures/${open.id}`, `/failures/${stated.id}`, `/failures/${wanted.id}`, `/people/${who.id}`, `/people/${keep}/combine?duplicate=${duplicate}`]
+  return [
+    `/drug-tests/${test.id}`,
+    `/appointments/${due.id}`,
+    `/failures/${open.id}`,
+    `/failures/${stated.id}`,
+    `/failures/${wanted.id}`,
+    `/people/${who.id}`,
+    `/people/${keep}/combine?duplicate=${duplicate}`,
+  ]
 }
 
 async function duplicatePair(db: Kysely<Database>): Promise<[string, string]> {
   const keep = await createPerson(db, { forenames: 'Hostile' })
-  const duplicate = await createPerson(db, { surname: keep.surname, forenames: 'Hostile', date_of_birth: keep.date_of_birth })
+  const duplicate = await createPerson(db, {
+    surname: keep.surname,
+    forenames: 'Hostile',
+    date_of_birth: keep.date_of_birth,
+  })
   return [keep.id, duplicate.id]
 }
 
@@ -47,7 +67,10 @@ async function duplicatePair(db: Kysely<Database>): Promise<[string, string]> {
  * The reverse form is on a record's Combined records page only while a combination of it can
  * still be reversed: combine a fresh pair through the real form and answer that page's path.
  */
-export async function combinedRecordsPage(db: Kysely<Database>, session: { agent: Agent; csrf: string }): Promise<string> {
+export async function combinedRecordsPage(
+  db: Kysely<Database>,
+  session: { agent: Agent; csrf: string },
+): Promise<string> {
   const [keep, duplicate] = await duplicatePair(db)
   const response = await postForm(session, `/people/${keep}/combine`, await combineForm(db, keep, duplicate))
   if (response.status !== 303) throw new Error(`Combining the seeded pair answered ${response.status}`)

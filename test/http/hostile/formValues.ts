@@ -39,10 +39,16 @@ export function plausibleValues(fields: readonly FormField[], ids: Identifiers):
 }
 
 /** An urlencoded body: plain values encoded, hostile ones already percent-encoded as they travel. */
-export function encodeBody(values: Values, hostile: ReadonlyMap<string, Payload | { encoded: string }> = new Map()): string {
+export function encodeBody(
+  values: Values,
+  hostile: ReadonlyMap<string, Payload | { encoded: string }> = new Map(),
+): string {
   const names = new Set([...values.keys(), ...hostile.keys()])
   return [...names]
-    .map((name) => `${encodeURIComponent(name)}=${hostile.get(name)?.encoded ?? encodeURIComponent(values.get(name) ?? '')}`)
+    .map(
+      (name) =>
+        `${encodeURIComponent(name)}=${hostile.get(name)?.encoded ?? encodeURIComponent(values.get(name) ?? '')}`,
+    )
     .join('&')
 }
 
@@ -50,5 +56,7 @@ export function encodeBody(values: Values, hostile: ReadonlyMap<string, Payload 
 export function bytesOf(encoded: string): Buffer {
   // Runs of plain text are copied whole: a 1 MB payload is one run, not a million.
   const parts = encoded.split(/((?:%[0-9A-Fa-f]{2})+)/)
-  return Buffer.concat(parts.map((part, i) => (i % 2 ? Buffer.from(part.replace(/%/g, ''), 'hex') : Buffer.from(part, 'utf8'))))
+  return Buffer.concat(
+    parts.map((part, i) => (i % 2 ? Buffer.from(part.replace(/%/g, ''), 'hex') : Buffer.from(part, 'utf8'))),
+  )
 }

@@ -71,7 +71,17 @@ function readStartTag(html: string, start: number): { tag: StartTag; end: number
   return { tag: { name: name.toLowerCase(), attributes, raw: html.slice(start, end), offset: start }, end }
 }
 
-const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", colon: ':', tab: '\t', newline: '\n', sol: '/' }
+const named: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  colon: ':',
+  tab: '\t',
+  newline: '\n',
+  sol: '/',
+}
 
 /** Character references undone, as a browser does before it reads a URL out of an attribute. */
 export function decodeAttribute(value: string): string {
@@ -84,7 +94,12 @@ export function decodeAttribute(value: string): string {
   })
 }
 
-export type FormField = { name: string; kind: 'text' | 'textarea' | 'select' | 'radio' | 'checkbox' | 'hidden' | 'file' | 'password'; value: string; options: string[] }
+export type FormField = {
+  name: string
+  kind: 'text' | 'textarea' | 'select' | 'radio' | 'checkbox' | 'hidden' | 'file' | 'password'
+  value: string
+  options: string[]
+}
 export type PageForm = { method: 'get' | 'post'; action: string; multipart: boolean; fields: FormField[] }
 
 /** The forms of a page with the fields a browser would send, and their current values. */
@@ -104,7 +119,10 @@ export function formsOf(html: string): PageForm[] {
       if (tag.name === 'input') {
         const type = (get('type')?.value ?? 'text').toLowerCase()
         if (type === 'submit' || type === 'button') continue
-        const kind: FormField['kind'] = type === 'radio' || type === 'checkbox' || type === 'hidden' || type === 'file' || type === 'password' ? type : 'text'
+        const kind: FormField['kind'] =
+          type === 'radio' || type === 'checkbox' || type === 'hidden' || type === 'file' || type === 'password'
+            ? type
+            : 'text'
         const existing = fields.get(name)
         const value = get('value')?.value ?? ''
         if (existing && (kind === 'radio' || kind === 'checkbox')) {
@@ -112,7 +130,12 @@ export function formsOf(html: string): PageForm[] {
           if (get('checked')) existing.value = value
           continue
         }
-        fields.set(name, { name, kind, value: kind === 'radio' || kind === 'checkbox' ? (get('checked') ? value : '') : value, options: kind === 'radio' || kind === 'checkbox' ? [value] : [] })
+        fields.set(name, {
+          name,
+          kind,
+          value: kind === 'radio' || kind === 'checkbox' ? (get('checked') ? value : '') : value,
+          options: kind === 'radio' || kind === 'checkbox' ? [value] : [],
+        })
       } else if (tag.name === 'textarea') {
         const close = body.indexOf('</textarea>', tag.offset)
         const text = body.slice(tag.offset + tag.raw.length, close === -1 ? undefined : close).replace(/^\n/, '')

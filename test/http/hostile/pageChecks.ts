@@ -34,7 +34,8 @@ export function problemsWith(answer: Answer, secrets: readonly string[]): string
   for (const tag of startTags(html)) {
     if (tag.name === 'script') {
       const scriptNonce = tag.attributes.find((a) => a.name === 'nonce')?.value
-      if (!nonce || scriptNonce !== nonce) problems.push(`a script without the response's nonce: ${tag.raw.slice(0, 80)}`)
+      if (!nonce || scriptNonce !== nonce)
+        problems.push(`a script without the response's nonce: ${tag.raw.slice(0, 80)}`)
     }
     for (const attribute of tag.attributes) {
       if (attribute.name.startsWith('on')) problems.push(`an event-handler attribute: ${tag.raw.slice(0, 80)}`)
@@ -45,10 +46,12 @@ export function problemsWith(answer: Answer, secrets: readonly string[]): string
         problems.push(`a script URL in ${attribute.name}: ${tag.raw.slice(0, 80)}`)
       }
     }
-    if (['iframe', 'object', 'embed', 'base'].includes(tag.name) || (tag.name === 'img' && !isCustodyPhoto(tag))) problems.push(`an unexpected <${tag.name}>: ${tag.raw.slice(0, 80)}`)
+    if (['iframe', 'object', 'embed', 'base'].includes(tag.name) || (tag.name === 'img' && !isCustodyPhoto(tag)))
+      problems.push(`an unexpected <${tag.name}>: ${tag.raw.slice(0, 80)}`)
   }
   if (new RegExp(`\\b${evaluatedMarker}\\b`).test(html)) problems.push('a template payload was evaluated')
   if (html.includes('[object Object]')) problems.push('an object was printed ([object Object]): process.env?')
-  for (const secret of secrets) if (secret && html.includes(secret)) problems.push('a secret from the environment was printed')
+  for (const secret of secrets)
+    if (secret && html.includes(secret)) problems.push('a secret from the environment was printed')
   return problems
 }

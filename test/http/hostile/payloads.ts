@@ -26,10 +26,22 @@ export const megabyte = 'A'.repeat(1024 * 1024)
  * requests), plus javascript: on its own, since it only bites at the start of a URL.
  */
 export const payloads: readonly Payload[] = [
-  text('sql', 'drop, or 1=1, union', "'; drop table person;-- ' or 1=1-- x' union select username, password_hash, null from app_user--"),
-  text('xss', 'script, breakouts, svg, closing textarea', `<script>alert(1)</script>"><img src=x onerror=alert(1)>' onmouseover='alert(1)' x='<svg onload=alert(1)></textarea></title><script>alert(2)</script>`),
+  text(
+    'sql',
+    'drop, or 1=1, union',
+    "'; drop table person;-- ' or 1=1-- x' union select username, password_hash, null from app_user--",
+  ),
+  text(
+    'xss',
+    'script, breakouts, svg, closing textarea',
+    `<script>alert(1)</script>"><img src=x onerror=alert(1)>' onmouseover='alert(1)' x='<svg onload=alert(1)></textarea></title><script>alert(2)</script>`,
+  ),
   text('xss', 'javascript URL', 'javascript:alert(1)'),
-  text('template', 'ejs, moustache, template literal', `<%= process.env %><%- ${sum} %>{{7*7}}{{${sum}}}\${7*7}\${${sum}}`),
+  text(
+    'template',
+    'ejs, moustache, template literal',
+    `<%= process.env %><%- ${sum} %>{{7*7}}{{${sum}}}\${7*7}\${${sum}}`,
+  ),
   { cls: 'nul', label: 'NUL bytes', encoded: `a%00b%00${enc("' or 1=1--")}` },
   text('size', 'long text', longText),
   {
@@ -49,7 +61,11 @@ export const payloadClasses: readonly PayloadClass[] = ['sql', 'xss', 'template'
 export const deepPayloads: readonly Payload[] = [
   { cls: 'nul', label: 'NUL inside', encoded: 'a%00b' },
   text('xss', 'stored markup and templates', `"><svg onload=alert(1)><script>alert(1)</script>{{${sum}}}<%= ${sum} %>`),
-  { cls: 'sql', label: 'quotes, odd Unicode, invalid bytes', encoded: `${enc("O'Brien' or 1=1--\u202E\u200D\u{1F4A5}")}%FF%C0%80x%ED%A0%80` },
+  {
+    cls: 'sql',
+    label: 'quotes, odd Unicode, invalid bytes',
+    encoded: `${enc("O'Brien' or 1=1--\u202E\u200D\u{1F4A5}")}%FF%C0%80x%ED%A0%80`,
+  },
 ]
 
 /** What a path segment can carry in place of a record's id. */

@@ -30,13 +30,26 @@ export const weight = (route: RouteDefinition) => (route.path === '/sign-out' ? 
 export async function startRun() {
   const started = Date.now()
   const t: TestApp = await createTestApp()
-  const routes = buildRoutes({ db: t.db, databaseKind: t.database.kind, config: t.config, services: t.services, passport: createPassport(t.db, t.services.signInService) })
+  const routes = buildRoutes({
+    db: t.db,
+    databaseKind: t.database.kind,
+    config: t.config,
+    services: t.services,
+    passport: createPassport(t.db, t.services.signInService),
+  })
   const patterns: RoutePattern[] = patternsOf(routes)
   const secrets = [testSessionSecret]
   const sessions = new Map<string, Session>()
   const found = new Map<string, Found>()
   const findings: Finding[] = []
-  const tally = { requests: 0, refusals: 0, accepted: 0, fingerprints: 0, fingerprintMs: 0, classes: new Map<string, Set<PayloadClass | 'id'>>() }
+  const tally = {
+    requests: 0,
+    refusals: 0,
+    accepted: 0,
+    fingerprints: 0,
+    fingerprintMs: 0,
+    classes: new Map<string, Set<PayloadClass | 'id'>>(),
+  }
   const timings: Record<string, number> = {}
   const ids: Identifiers = { pncId: await freshPncId(t.db), croNumber: await freshCroNumber(t.db), tag: uniqueTag() }
 
@@ -74,7 +87,8 @@ export async function startRun() {
   /** Checks one answer: problems are findings; a refusal is counted for the database check. */
   function judge(route: string, who: string, request: string, response: Response): 'refused' | 'accepted' {
     tally.requests++
-    for (const problem of problemsWith(response, secrets)) findings.push({ route, who, request, status: response.status, problem })
+    for (const problem of problemsWith(response, secrets))
+      findings.push({ route, who, request, status: response.status, problem })
     const refused = response.status >= 400 && response.status < 500
     if (refused) tally.refusals++
     else tally.accepted++
@@ -91,7 +105,14 @@ export async function startRun() {
     for (const s of sends) outcomes.push(judge(route, who, s.label, await s.send()))
     if (outcomes.every((o) => o === 'refused')) {
       const changed = changedTables(before, await print())
-      if (changed.length) findings.push({ route, who, request: `${sends.length} refused requests`, status: 400, problem: `changed ${changed.join(', ')}` })
+      if (changed.length)
+        findings.push({
+          route,
+          who,
+          request: `${sends.length} refused requests`,
+          status: 400,
+          problem: `changed ${changed.join(', ')}`,
+        })
       return
     }
     await chain(
@@ -107,10 +128,19 @@ export async function startRun() {
     let before = await print()
     for (const s of sends) {
       const response = await s.send()
-      const refused = count ? judge(route, who, s.label, response) === 'refused' : response.status >= 400 && response.status < 500
+      const refused = count
+        ? judge(route, who, s.label, response) === 'refused'
+        : response.status >= 400 && response.status < 500
       const after = await print()
       const changed = changedTables(before, after)
-      if (refused && changed.length) findings.push({ route, who, request: s.label, status: response.status, problem: `refused, yet changed ${changed.join(', ')}` })
+      if (refused && changed.length)
+        findings.push({
+          route,
+          who,
+          request: s.label,
+          status: response.status,
+          problem: `refused, yet changed ${changed.join(', ')}`,
+        })
       before = after
     }
   }
@@ -118,13 +148,27 @@ export async function startRun() {
   /** Follows the app's links, as each user who calls some route, from every page that needs no id and the seeded records. */
   async function discover() {
     // An account the user-admin forms may change freely, so that no signed-in demo user loses their session.
-    const admin = await t.db.selectFrom('app_user').select('password_hash').where('username', '=', 'admin').executeTakeFirstOrThrow()
+    const admin = await t.db
+      .selectFrom('app_user')
+      .select('password_hash')
+      .where('username', '=', 'admin')
+      .executeTakeFirstOrThrow()
     const throwawayUsers: string[] = []
     // One active, one disabled and locked: between them their pages hold every user-admin form.
-    for (const [suffix, state] of [['a', {}], ['b', { disabled_at: new Date(), locked_until: new Date(Date.now() + 3_600_000), failed_sign_ins: 10 }]] as const) {
+    for (const [suffix, state] of [
+      ['a', {}],
+      ['b', { disabled_at: new Date(), locked_until: new Date(Date.now() + 3_600_000), failed_sign_ins: 10 }],
+    ] as const) {
       const row = await t.db
         .insertInto('app_user')
-        .values({ username: `target${suffix}${ids.tag.toLowerCase()}`, display_name: 'Hostile Target', role: 'iom_officer', agency: null, password_hash: admin.password_hash, ...state })
+        .values({
+          username: `target${suffix}${ids.tag.toLowerCase()}`,
+          display_name: 'Hostile Target',
+          role: 'iom_officer',
+          agency: null,
+          password_hash: admin.password_hash,
+          ...state,
+        })
         .returning('id')
         .executeTakeFirstOrThrow()
       throwawayUsers.push(row.id)
@@ -135,7 +179,9 @@ export async function startRun() {
         + (select count(*) from dip_failure f where f.person_id = p.id) + (select count(*) from partner_link l where l.person_id = p.id)
         + (select count(*) from person_marker m where m.person_id = p.id and m.ended_on is null) desc, p.id limit 1)
       union all (select id from person where restricted order by id limit 1)
-      union all (select l.person_id from partner_link l join person p on p.id = l.person_id where not p.restricted order by l.id limit 1)`.execute(t.db)
+      union all (select l.person_id from partner_link l join person p on p.id = l.person_id where not p.restricted order by l.id limit 1)`.execute(
+      t.db,
+    )
     const richPeople = people.rows.map((r) => r.id)
     // Records in the states that show the forms the demo data never shows.
     const seeded = await seedFormStates(t.db)
@@ -149,12 +195,20 @@ export async function startRun() {
       const mine = emptyFound()
       found.set(p.name, mine)
       // Every route without parameters is a starting point; the rest are reached by links.
-      const start = ['/', ...routes.filter((r) => r.method === 'get' && !r.path.includes(':') && allowed(r, p)).map((r) => r.path)]
-      start.unshift(...(p.role === 'administrator' ? throwawayUsers.map((id) => `/admin/users/${id}`) : [...richPeople.map((id) => `/people/${id}`), ...seeded]))
+      const start = [
+        '/',
+        ...routes.filter((r) => r.method === 'get' && !r.path.includes(':') && allowed(r, p)).map((r) => r.path),
+      ]
+      start.unshift(
+        ...(p.role === 'administrator'
+          ? throwawayUsers.map((id) => `/admin/users/${id}`)
+          : [...richPeople.map((id) => `/people/${id}`), ...seeded]),
+      )
       // Last, so that the richest records' pages are the ones the crawl reads for each page kind.
       if (reverse && chosen(reverse) === p) start.push(await combinedRecordsPage(t.db, session))
       await spider(session.agent, patterns, (r) => allowed(r, p), start, mine, 2)
-      if (commit && chosen(commit) === p) learnFrom(mine, patterns, '/drug-tests/import', await importPreviewPage(session))
+      if (commit && chosen(commit) === p)
+        learnFrom(mine, patterns, '/drug-tests/import', await importPreviewPage(session))
     }
     timings.discovery = Date.now() - started
   }
@@ -201,14 +255,20 @@ export async function startRun() {
     const place = found.get(p.name)?.forms.get(k)?.[0]
     const session = await stillSignedIn(p)
     // A route with no form found is still attacked with an empty body; the coverage check fails the run.
-    const form: PageForm = place?.form ?? { method: 'post', action: route.path.replace(/:[A-Za-z_]+/g, '00000000-0000-4000-8000-000000000000'), multipart: false, fields: [] }
+    const form: PageForm = place?.form ?? {
+      method: 'post',
+      action: route.path.replace(/:[A-Za-z_]+/g, '00000000-0000-4000-8000-000000000000'),
+      multipart: false,
+      fields: [],
+    }
     const fields = form.fields.filter(sendable)
     const values = plausibleValues(fields, ids)
     values.set('_csrf', session.csrf)
     const send = (url: string, hostile: ReadonlyMap<string, { encoded: string }>) => () =>
       form.multipart ? multipart(session, url, form, values, hostile) : post(session, url, encodeBody(values, hostile))
     const learn = async (response: Response) => {
-      if (response.status === 200 && String(response.headers['content-type']).startsWith('text/html')) learnFrom(found.get(p.name)!, patterns, form.action, response.text)
+      if (response.status === 200 && String(response.headers['content-type']).startsWith('text/html'))
+        learnFrom(found.get(p.name)!, patterns, form.action, response.text)
       return response
     }
 
@@ -216,7 +276,10 @@ export async function startRun() {
       const deep = fields.filter(takesText).flatMap((f) =>
         deepPayloads.map((payload) => {
           note(k, f.name, payload.cls)
-          return { label: `${f.name} = ${payload.label}`, send: () => send(form.action, new Map([[f.name, payload]]))().then(learn) }
+          return {
+            label: `${f.name} = ${payload.label}`,
+            send: () => send(form.action, new Map([[f.name, payload]]))().then(learn),
+          }
         }),
       )
       return chain(k, p.name, deep)
@@ -227,11 +290,17 @@ export async function startRun() {
       return { label: `rotation ${r}`, send: () => send(form.action, hostile)().then(learn) }
     })
     // The body limit counts the whole body, whichever field holds it: one field per form is enough.
-    const big = { label: '1 MB in one field', send: send(form.action, new Map(fields.slice(0, 1).map((f) => [f.name, { encoded: megabyte }]))) }
+    const big = {
+      label: '1 MB in one field',
+      send: send(form.action, new Map(fields.slice(0, 1).map((f) => [f.name, { encoded: megabyte }]))),
+    }
     const paths = pattern.params.flatMap((param) =>
       idPayloads.slice(1, 4).map((id) => {
         note(k, `:${param}`, 'id')
-        return { label: `:${param} = ${id.label}`, send: send(withSegment(pattern, form.action, param, id.segment), new Map()) }
+        return {
+          label: `:${param} = ${id.label}`,
+          send: send(withSegment(pattern, form.action, param, id.segment), new Map()),
+        }
       }),
     )
     await batch(k, p.name, [...rotation, big, ...paths])
@@ -242,13 +311,16 @@ export async function startRun() {
     for (const p of principals.filter((x) => found.has(x.name))) {
       const session = await stillSignedIn(p)
       const again = emptyFound()
-      const seen = [...found.get(p.name)!.urls.entries()].flatMap(([, urls]) => urls.slice(0, 1).filter((u) => !/\.(csv|json)(\?|$)/.test(u)))
+      const seen = [...found.get(p.name)!.urls.entries()].flatMap(([, urls]) =>
+        urls.slice(0, 1).filter((u) => !/\.(csv|json)(\?|$)/.test(u)),
+      )
       for (const url of seen) {
         const pattern = routeFor(patterns, 'get', url.split('?')[0]!)
         if (!pattern || !allowed(pattern.route, p)) continue
         const response = await session.agent.get(url)
         judge(pattern.key, p.name, `GET ${url} after the attack`, response)
-        if (response.status === 200 && String(response.headers['content-type']).startsWith('text/html')) learnFrom(again, patterns, url, response.text)
+        if (response.status === 200 && String(response.headers['content-type']).startsWith('text/html'))
+          learnFrom(again, patterns, url, response.text)
       }
     }
   }
@@ -287,7 +359,12 @@ export async function startRun() {
     unreached(method: 'get' | 'post'): string[] {
       return routes
         .filter((r) => r.method === method)
-        .filter((r) => !(method === 'get' ? found.get(chosen(r)?.name ?? '')?.urls : found.get(chosen(r)?.name ?? '')?.forms)?.has(key(r)))
+        .filter(
+          (r) =>
+            !(method === 'get' ? found.get(chosen(r)?.name ?? '')?.urls : found.get(chosen(r)?.name ?? '')?.forms)?.has(
+              key(r),
+            ),
+        )
         .map(key)
     },
     close: () => t.close(),

@@ -33,20 +33,34 @@ export function createDipImportService(db: Kysely<Database>, clock: () => Date =
    * so that is a consultation and is logged, in the same transaction as keeping the file;
    * a preview that names nobody logs nothing.
    */
-  async function preview(user: ImportUser, upload: { fileName: string; content: Buffer }, actor: Actor): Promise<PreviewResult> {
+  async function preview(
+    user: ImportUser,
+    upload: { fileName: string; content: Buffer },
+    actor: Actor,
+  ): Promise<PreviewResult> {
     const result = await previewDrugTestImport(db, user, upload.content, { now: clock() })
     // A preview with nothing to import names nobody (every matched row is a row to import).
     if (!result.ok || result.plans.length === 0) return { preview: result, importId: null }
     // The bytes are valid UTF-8 without NUL (the preview refused anything else), so they keep as text.
     const content = upload.content.toString('utf8')
     return db.transaction().execute(async (trx) => {
-      const importId = await repo.insertUpload(trx, { createdBy: user.id, fileName: upload.fileName, content, sha256: sha256(content) })
+      const importId = await repo.insertUpload(trx, {
+        createdBy: user.id,
+        fileName: upload.fileName,
+        content,
+        sha256: sha256(content),
+      })
       await logPreview(trx, actor, result, importId)
       return { preview: result, importId }
     })
   }
 
-  async function logPreview(trx: Kysely<Database>, actor: Actor, result: Extract<ImportPreview, { ok: true }>, importId: string) {
+  async function logPreview(
+    trx: Kysely<Database>,
+    actor: Actor,
+    result: Extract<ImportPreview, { ok: true }>,
+    importId: string,
+  ) {
     if (result.matchedPersonIds.length === 0) return
     await recordAudit(trx, actor, {
       category: 'consultation',
@@ -73,7 +87,9 @@ export function createDipImportService(db: Kysely<Database>, clock: () => Date =
           if (again.ok) await logPreview(trx, actor, again, importId)
           return { kind: 'changed', preview: again, importId, fileName: upload.file_name }
         }
-        const outcome = await writeDrugTestImport(trx, user, again, actor, { detail: { importId, fileName: upload.file_name } })
+        const outcome = await writeDrugTestImport(trx, user, again, actor, {
+          detail: { importId, fileName: upload.file_name },
+        })
         await repo.deleteUpload(trx, importId)
         return { kind: 'done', ...outcome }
       })

@@ -34,10 +34,12 @@ export const maxFileBytes = 5 * 1024 * 1024
 export const maxDataRows = 20_000
 const maxRecordCharacters = 10_000
 
+// eslint-disable-next-line no-control-regex
+const controlCharacters = /[\u0000-\u001F\u007F-\u009F]/g
+
 /** What a cell held, fit to show on a page or a terminal: bounded, and control characters written out. */
 export function shownValue(raw: string): string {
-  // eslint-disable-next-line no-control-regex
-  const visible = raw.replace(/[\u0000-\u001F\u007F-\u009F]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  const visible = raw.replace(controlCharacters, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
   return visible.length > 80 ? `${visible.slice(0, 79)}…` : visible
 }
 
@@ -46,7 +48,10 @@ function decodeUtf8(input: Buffer | string): { ok: true; text: string } | { ok: 
   try {
     return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(input) }
   } catch {
-    return { ok: false, why: 'The file is not UTF-8 text. Save the spreadsheet as "CSV UTF-8 (comma delimited)" and upload that file.' }
+    return {
+      ok: false,
+      why: 'The file is not UTF-8 text. Save the spreadsheet as "CSV UTF-8 (comma delimited)" and upload that file.',
+    }
   }
 }
 
@@ -70,7 +75,8 @@ type FileRow = { fields: string[] } | { unreadable: string; text: string }
 /** The values of the one record in some text, or why it is not one record. */
 function parseRecord(text: string): { ok: true; fields: string[] } | { ok: false; reason: string } {
   // Without quotes a line's values are what lies between its commas: no need for the parser.
-  if (!text.includes('"') && !text.includes('\n') && text.length <= maxRecordCharacters) return { ok: true, fields: text.split(',') }
+  if (!text.includes('"') && !text.includes('\n') && text.length <= maxRecordCharacters)
+    return { ok: true, fields: text.split(',') }
   let records: string[][]
   try {
     records = parse(text, parseOptions)
@@ -87,7 +93,11 @@ const quotesIn = (text: string) => text.split('"').length - 1
  * A row whose quoted value holds line breaks: from a line whose quotes do not pair up, the lines
  * after it until they do, if together they make one row as wide as the header.
  */
-function spanningRecord(lines: readonly string[], first: number, width: number): { fields: string[]; last: number } | undefined {
+function spanningRecord(
+  lines: readonly string[],
+  first: number,
+  width: number,
+): { fields: string[]; last: number } | undefined {
   let text = lines[first] ?? ''
   let quotes = quotesIn(text)
   let last = first
@@ -118,7 +128,8 @@ function readLineByLine(text: string): { ok: true; rows: FileRow[] } | { ok: fal
       continue
     }
     const header = rows[0]
-    if (!header || !('fields' in header)) return { ok: false, why: `The file is not valid CSV: ${alone.reason} (line 1).` }
+    if (!header || !('fields' in header))
+      return { ok: false, why: `The file is not valid CSV: ${alone.reason} (line 1).` }
     const spanning = spanningRecord(lines, first, header.fields.length)
     if (spanning) {
       rows.push({ fields: spanning.fields })
@@ -140,10 +151,15 @@ function readRows(text: string): { ok: true; rows: FileRow[] } | { ok: false; wh
   }
 }
 
-function checkHeader(header: string[]): { ok: true; positions: Map<ImportColumn, number> } | { ok: false; why: string } {
+function checkHeader(
+  header: string[],
+): { ok: true; positions: Map<ImportColumn, number> } | { ok: false; why: string } {
   const names = header.map((h) => h.trim().toLowerCase())
   if (names.length === 1 && (names[0] ?? '').includes(';') && (names[0] ?? '').includes('custody_number')) {
-    return { ok: false, why: 'The file uses semicolons to separate values. Save it as CSV with commas and upload it again.' }
+    return {
+      ok: false,
+      why: 'The file uses semicolons to separate values. Save it as CSV with commas and upload it again.',
+    }
   }
   const positions = new Map<ImportColumn, number>()
   const unknown: string[] = []
@@ -157,14 +173,20 @@ function checkHeader(header: string[]): { ok: true; positions: Map<ImportColumn,
   })
   const missing = importColumns.filter((c) => !positions.has(c))
   if (missing.length === importColumns.length) {
-    return { ok: false, why: `The first row must be the header: ${importColumns.join(', ')}. None of those columns was found, so this is not a custody drug-test file.` }
+    return {
+      ok: false,
+      why: `The first row must be the header: ${importColumns.join(', ')}. None of those columns was found, so this is not a custody drug-test file.`,
+    }
   }
   const problems = [
     missing.length ? `is missing ${missing.length === 1 ? 'the column' : 'the columns'} ${missing.join(', ')}` : '',
     repeated.length ? `has ${repeated.join(', ')} more than once` : '',
-    unknown.length ? `has ${unknown.length === 1 ? 'a column' : 'columns'} this import does not use: ${unknown.slice(0, 5).join(', ')}` : '',
+    unknown.length
+      ? `has ${unknown.length === 1 ? 'a column' : 'columns'} this import does not use: ${unknown.slice(0, 5).join(', ')}`
+      : '',
   ].filter(Boolean)
-  if (problems.length) return { ok: false, why: `The header row ${problems.join('; it ')}. The columns are: ${importColumns.join(', ')}.` }
+  if (problems.length)
+    return { ok: false, why: `The header row ${problems.join('; it ')}. The columns are: ${importColumns.join(', ')}.` }
   return { ok: true, positions }
 }
 
@@ -175,7 +197,10 @@ export function readDrugTestCsv(input: Buffer | string): CsvReadResult {
   const text = decoded.text
   if (text.replace(/^\uFEFF/, '').trim() === '') return { ok: false, why: 'The file is empty.' }
   if (text.includes('\u0000')) {
-    return { ok: false, why: 'The file is not a CSV file: it holds binary data. Save the spreadsheet as "CSV UTF-8 (comma delimited)" and upload that file.' }
+    return {
+      ok: false,
+      why: 'The file is not a CSV file: it holds binary data. Save the spreadsheet as "CSV UTF-8 (comma delimited)" and upload that file.',
+    }
   }
   const read = readRows(text)
   if (!read.ok) return read
@@ -189,14 +214,24 @@ export function readDrugTestCsv(input: Buffer | string): CsvReadResult {
   body.forEach((bodyRow, index) => {
     const row = index + 2
     if ('unreadable' in bodyRow) {
-      errors.push({ row, column: '', value: shownValue(bodyRow.text), why: `The row is not valid CSV: ${bodyRow.unreadable}` })
+      errors.push({
+        row,
+        column: '',
+        value: shownValue(bodyRow.text),
+        why: `The row is not valid CSV: ${bodyRow.unreadable}`,
+      })
       return
     }
     const { fields } = bodyRow
     // A row with nothing in it (spreadsheets leave them at the end) is not a test.
     if (fields.every((f) => f.trim() === '')) return
     if (fields.length !== width) {
-      errors.push({ row, column: '', value: '', why: `The row has ${fields.length} values but the header has ${width} columns` })
+      errors.push({
+        row,
+        column: '',
+        value: '',
+        why: `The row has ${fields.length} values but the header has ${width} columns`,
+      })
       return
     }
     const cells = {} as Record<ImportColumn, string>
@@ -206,7 +241,10 @@ export function readDrugTestCsv(input: Buffer | string): CsvReadResult {
   const rowCount = records.length + new Set(errors.map((e) => e.row)).size
   if (rowCount === 0) return { ok: false, why: 'The file has a header row but no tests below it.' }
   if (rowCount > maxDataRows) {
-    return { ok: false, why: `The file has ${rowCount.toLocaleString('en-GB')} rows: import at most ${maxDataRows.toLocaleString('en-GB')} at a time.` }
+    return {
+      ok: false,
+      why: `The file has ${rowCount.toLocaleString('en-GB')} rows: import at most ${maxDataRows.toLocaleString('en-GB')} at a time.`,
+    }
   }
   return { ok: true, records, errors }
 }

@@ -55,7 +55,12 @@ async function dropDuplicates(db: Db, rows: ValidRow[], errors: RowError[]): Pro
     const key = testKey(r.test)
     const earlier = firstRow.get(key)
     if (earlier !== undefined) {
-      errors.push({ row: r.row, column: 'custody_number', value: shownValue(r.cells.custody_number), why: `Repeats row ${earlier}: the same custody suite, custody number and sample time` })
+      errors.push({
+        row: r.row,
+        column: 'custody_number',
+        value: shownValue(r.cells.custody_number),
+        why: `Repeats row ${earlier}: the same custody suite, custody number and sample time`,
+      })
       continue
     }
     firstRow.set(key, r.row)
@@ -63,11 +68,20 @@ async function dropDuplicates(db: Db, rows: ValidRow[], errors: RowError[]): Pro
   }
   const recorded = await repo.recordedTestKeys(
     db,
-    unique.map((r) => ({ suite: r.test.custodySuiteCode, custodyNumber: r.test.custodyNumber, sampleTakenAt: r.test.sampleTakenAt })),
+    unique.map((r) => ({
+      suite: r.test.custodySuiteCode,
+      custodyNumber: r.test.custodyNumber,
+      sampleTakenAt: r.test.sampleTakenAt,
+    })),
   )
   return unique.filter((r, index) => {
     if (!recorded.has(index)) return true
-    errors.push({ row: r.row, column: 'custody_number', value: shownValue(r.cells.custody_number), why: 'A test with this custody suite, custody number and sample time is already recorded' })
+    errors.push({
+      row: r.row,
+      column: 'custody_number',
+      value: shownValue(r.cells.custody_number),
+      why: 'A test with this custody suite, custody number and sample time is already recorded',
+    })
     return false
   })
 }
@@ -90,23 +104,32 @@ async function matchPeople(db: Db, user: ImportUser, rows: ValidRow[], errors: R
     }
   }
   const byName = new Map<number, repo.MatchedPerson[]>()
-  for (const p of await repo.peopleByNameKeys(db, user.visibleAreaIds, keyList)) byName.set(p.key, [...(byName.get(p.key) ?? []), p])
+  for (const p of await repo.peopleByNameKeys(db, user.visibleAreaIds, keyList))
+    byName.set(p.key, [...(byName.get(p.key) ?? []), p])
 
   const matched: { row: ValidRow; target: Target }[] = []
   for (const r of rows) {
-    const fail = (column: 'pnc_id' | 'surname', why: string) => errors.push({ row: r.row, column, value: shownValue(r.cells[column]), why })
+    const fail = (column: 'pnc_id' | 'surname', why: string) =>
+      errors.push({ row: r.row, column, value: shownValue(r.cells[column]), why })
     const byId = r.person.pncId ? byPnc.get(r.person.pncId) : undefined
     if (byId) {
       if (inScope.has(byId.area_id)) matched.push({ row: r, target: { kind: 'existing', person: byId } })
-      else fail('pnc_id', 'Another person, outside your areas, already has this PNC ID: the test cannot be imported here')
+      else
+        fail('pnc_id', 'Another person, outside your areas, already has this PNC ID: the test cannot be imported here')
       continue
     }
     const candidates = byName.get(nameKeys.get(personKey(r.person)) ?? -1) ?? []
     const [only] = candidates
     if (candidates.length > 1) {
-      fail('surname', `Ambiguous: ${candidates.length} people in your areas have this surname, forenames and date of birth; add the PNC ID to say which`)
+      fail(
+        'surname',
+        `Ambiguous: ${candidates.length} people in your areas have this surname, forenames and date of birth; add the PNC ID to say which`,
+      )
     } else if (only && r.person.pncId && only.pnc_id && only.pnc_id !== r.person.pncId) {
-      fail('pnc_id', 'The person in your areas with this name and date of birth has a different PNC ID: check the PNC ID')
+      fail(
+        'pnc_id',
+        'The person in your areas with this name and date of birth has a different PNC ID: check the PNC ID',
+      )
     } else {
       matched.push({ row: r, target: only ? { kind: 'existing', person: only } : { kind: 'new' } })
     }
@@ -129,14 +152,21 @@ async function homeAreas(db: Db, user: ImportUser, suites: Map<string, string | 
   }
 }
 
-function planPeople(matched: { row: ValidRow; target: Target }[], homeOf: (suite: string) => { id: string; name: string } | undefined, errors: RowError[]) {
+function planPeople(
+  matched: { row: ValidRow; target: Target }[],
+  homeOf: (suite: string) => { id: string; name: string } | undefined,
+  errors: RowError[],
+) {
   const plans: RowPlan[] = []
   const newPeople: NewPersonPlan[] = []
   const byPnc = new Map<string, number>()
   const byName = new Map<string, number[]>()
-  const fail = (r: ValidRow, column: 'pnc_id' | 'surname' | 'condition', why: string) => errors.push({ row: r.row, column, value: shownValue(r.cells[column]), why })
+  const fail = (r: ValidRow, column: 'pnc_id' | 'surname' | 'condition', why: string) =>
+    errors.push({ row: r.row, column, value: shownValue(r.cells[column]), why })
   // Rows with a PNC ID make their new people first, so a row without one can join the right one.
-  const ordered = [...matched].sort((a, b) => Number(!a.row.person.pncId) - Number(!b.row.person.pncId) || a.row.row - b.row.row)
+  const ordered = [...matched].sort(
+    (a, b) => Number(!a.row.person.pncId) - Number(!b.row.person.pncId) || a.row.row - b.row.row,
+  )
   for (const { row: r, target } of ordered) {
     if (target.kind === 'existing') {
       const problem = ageProblem(target.person.date_of_birth, r.test)
@@ -165,7 +195,11 @@ function planPeople(matched: { row: ValidRow; target: Target }[], homeOf: (suite
     } else {
       const same = byName.get(key) ?? []
       if (same.length > 1) {
-        fail(r, 'surname', `Ambiguous: ${same.length} new people in this file have this name and date of birth with different PNC IDs; add the PNC ID to say which`)
+        fail(
+          r,
+          'surname',
+          `Ambiguous: ${same.length} new people in this file have this name and date of birth with different PNC IDs; add the PNC ID to say which`,
+        )
         continue
       }
       index = same[0]
@@ -187,7 +221,12 @@ function planPeople(matched: { row: ValidRow; target: Target }[], homeOf: (suite
 }
 
 /** What the file would do, and every problem with it. Reads only: nothing is written. */
-export async function previewDrugTestImport(db: Db, user: ImportUser, input: Buffer | string, options: { now?: Date; progress?: Progress } = {}): Promise<ImportPreview> {
+export async function previewDrugTestImport(
+  db: Db,
+  user: ImportUser,
+  input: Buffer | string,
+  options: { now?: Date; progress?: Progress } = {},
+): Promise<ImportPreview> {
   const read = readDrugTestCsv(input)
   if (!read.ok) return read
   const reference = await repo.importReference(db)

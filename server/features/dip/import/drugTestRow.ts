@@ -16,7 +16,11 @@ export type ImportedPerson = { surname: string; forenames: string; dateOfBirth: 
 export type ValidRow = { row: number; cells: Record<ImportColumn, string>; person: ImportedPerson; test: ImportedTest }
 
 /** The reference lists a row is checked against: active custody suites (code → area, code → name) and trigger offences. */
-export type ImportReference = { suites: Map<string, string | null>; suiteNames: Map<string, string>; offences: Set<string> }
+export type ImportReference = {
+  suites: Map<string, string | null>
+  suiteNames: Map<string, string>
+  offences: Set<string>
+}
 
 /** 'YYYY-MM-DD' names a day that exists (no 30 February), by arithmetic: called twice a row. */
 function isRealDay(iso: string): boolean {
@@ -51,9 +55,16 @@ export class LondonTimes {
     if (offset !== 'changes') return { ok: true, ms: Date.parse(`${day}T${hhmm}:00Z`) - offset }
     const ms = londonInstant(day, hhmm).getTime()
     const wanted = `${day}T${hhmm}`
-    if (wallTimeOf(ms) !== wanted) return { ok: false, why: 'That time did not happen in the UK (the clocks went forward): write it with its UTC offset, like 2026-03-29T01:30:00Z' }
+    if (wallTimeOf(ms) !== wanted)
+      return {
+        ok: false,
+        why: 'That time did not happen in the UK (the clocks went forward): write it with its UTC offset, like 2026-03-29T01:30:00Z',
+      }
     if (wallTimeOf(ms - 3_600_000) === wanted || wallTimeOf(ms + 3_600_000) === wanted) {
-      return { ok: false, why: 'That time happened twice in the UK (the clocks went back): write it with its UTC offset, like 2026-10-25T01:30:00+01:00' }
+      return {
+        ok: false,
+        why: 'That time happened twice in the UK (the clocks went back): write it with its UTC offset, like 2026-10-25T01:30:00+01:00',
+      }
     }
     return { ok: true, ms }
   }
@@ -62,12 +73,16 @@ export class LondonTimes {
 const isoDateTime = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i
 
 /** ISO 8601 date and time; without an offset it is UK time (Europe/London). */
-export function parseSampleTime(value: string, times: LondonTimes): { ok: true; instant: Date } | { ok: false; why: string } {
+export function parseSampleTime(
+  value: string,
+  times: LondonTimes,
+): { ok: true; instant: Date } | { ok: false; why: string } {
   const match = isoDateTime.exec(value)
   const format = 'Enter the date and time in ISO 8601 form, like 2026-03-14T09:30 (UK time) or 2026-03-14T09:30:00Z'
   if (!match) return { ok: false, why: format }
   const [, day = '', hh = '', mm = '', ss = '00', fraction = '', zone] = match
-  if (!isRealDay(day) || Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59) return { ok: false, why: 'Not a real date and time' }
+  if (!isRealDay(day) || Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59)
+    return { ok: false, why: 'Not a real date and time' }
   const extraMs = Number(ss) * 1000 + Math.floor(Number(`0.${fraction || '0'}`) * 1000)
   if (!zone) {
     const local = times.instant(day, `${hh}:${mm}`)
@@ -103,21 +118,30 @@ export function rowSchema(reference: ImportReference, now: Date) {
     custody_suite: text('the custody suite', 100).transform((v, ctx) => {
       const [code, ...others] = findSuite(v)
       if (code !== undefined && others.length === 0) return code
-      ctx.addIssue({ code: 'custom', message: code === undefined ? `Not a custody suite code or name${suiteHint}` : 'More than one custody suite matches this: use its code, written as the list writes it' })
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          code === undefined
+            ? `Not a custody suite code or name${suiteHint}`
+            : 'More than one custody suite matches this: use its code, written as the list writes it',
+      })
       return z.NEVER
     }),
     sample_taken_at: text('the sample date and time', 40).transform((v, ctx) => {
       const parsed = parseSampleTime(v, times)
       if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.why })
-      else if (parsed.instant.getTime() > now.getTime()) ctx.addIssue({ code: 'custom', message: 'The sample time is in the future' })
-      else if (parsed.instant.getUTCFullYear() < 2000) ctx.addIssue({ code: 'custom', message: 'The sample time must be in 2000 or later' })
+      else if (parsed.instant.getTime() > now.getTime())
+        ctx.addIssue({ code: 'custom', message: 'The sample time is in the future' })
+      else if (parsed.instant.getUTCFullYear() < 2000)
+        ctx.addIssue({ code: 'custom', message: 'The sample time must be in 2000 or later' })
       else return parsed.instant
       return z.NEVER
     }),
     surname: name('the surname'),
     forenames: name('the forenames'),
     date_of_birth: text('the date of birth', 10).transform((v, ctx) => {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || !isRealDay(v)) ctx.addIssue({ code: 'custom', message: 'Must be a real date written YYYY-MM-DD, like 1985-03-02' })
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || !isRealDay(v))
+        ctx.addIssue({ code: 'custom', message: 'Must be a real date written YYYY-MM-DD, like 1985-03-02' })
       else if (v < '1900-01-01') ctx.addIssue({ code: 'custom', message: 'Must be in 1900 or later' })
       else if (v > today) ctx.addIssue({ code: 'custom', message: 'Must be today or in the past' })
       else return v
@@ -135,7 +159,13 @@ export function rowSchema(reference: ImportReference, now: Date) {
       if (v === '') return v
       const [code, ...others] = findOffence(v)
       if (code !== undefined && others.length === 0) return code
-      ctx.addIssue({ code: 'custom', message: code === undefined ? 'Not a trigger offence code from the list of offences' : 'More than one trigger offence code matches this: write it as the list writes it' })
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          code === undefined
+            ? 'Not a trigger offence code from the list of offences'
+            : 'More than one trigger offence code matches this: write it as the list writes it',
+      })
       return z.NEVER
     }),
     authorised_by: text('the authorising inspector', 100, { required: false }),
@@ -148,11 +178,15 @@ export function rowSchema(reference: ImportReference, now: Date) {
 export type RowSchema = ReturnType<typeof rowSchema>
 
 /** Checks every row: the valid ones, and every problem as {row, column, value, why}. */
-export function validateRows(records: readonly CsvRecord[], schema: RowSchema): { valid: ValidRow[]; errors: RowError[] } {
+export function validateRows(
+  records: readonly CsvRecord[],
+  schema: RowSchema,
+): { valid: ValidRow[]; errors: RowError[] } {
   const valid: ValidRow[] = []
   const errors: RowError[] = []
   for (const { row, cells } of records) {
-    const problem = (column: ImportColumn, why: string) => errors.push({ row, column, value: shownValue(cells[column]), why })
+    const problem = (column: ImportColumn, why: string) =>
+      errors.push({ row, column, value: shownValue(cells[column]), why })
     const parsed = schema.safeParse(cells)
     if (!parsed.success) {
       const seen = new Set<string>()
@@ -167,7 +201,10 @@ export function validateRows(records: readonly CsvRecord[], schema: RowSchema): 
     const v = parsed.data
     let ok = true
     if (!v.trigger_offence && !v.authorised_by) {
-      problem('trigger_offence', 'Give the trigger offence code, or the inspector who authorised the test in authorised_by')
+      problem(
+        'trigger_offence',
+        'Give the trigger offence code, or the inspector who authorised the test in authorised_by',
+      )
       ok = false
     }
     if (v.refused && (v.opiates !== 'not_tested' || v.cocaine !== 'not_tested')) {

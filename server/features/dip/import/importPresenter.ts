@@ -22,7 +22,8 @@ export function countText(preview: Extract<ImportPreview, { ok: true }>) {
 }
 
 export function importedText(outcome: { testsCreated: number; peopleCreated: number }): string {
-  const people = outcome.peopleCreated > 0 ? ` and added ${plural(outcome.peopleCreated, 'new person', 'new people')}` : ''
+  const people =
+    outcome.peopleCreated > 0 ? ` and added ${plural(outcome.peopleCreated, 'new person', 'new people')}` : ''
   return `Imported ${plural(outcome.testsCreated, 'drug test', 'drug tests')}${people}`
 }
 
@@ -35,19 +36,24 @@ export function presentPreview(preview: Extract<ImportPreview, { ok: true }>) {
       return {
         row: plan.row,
         action: plan.kind === 'existing' ? 'Test for an existing person' : 'New person and test',
-        name:
-          plan.kind === 'existing'
-            ? fullName(plan.person)
-            : person
-              ? fullName(person.person)
-              : '',
+        name: plan.kind === 'existing' ? fullName(plan.person) : person ? fullName(person.person) : '',
         detail:
           plan.kind === 'existing'
-            ? [`Born ${formatDate(plan.person.date_of_birth)}`, plan.person.pnc_id ? `PNC ID ${plan.person.pnc_id}` : '', plan.person.restricted ? 'Restricted record' : '']
+            ? [
+                `Born ${formatDate(plan.person.date_of_birth)}`,
+                plan.person.pnc_id ? `PNC ID ${plan.person.pnc_id}` : '',
+                plan.person.restricted ? 'Restricted record' : '',
+              ]
                 .filter(Boolean)
                 .join(' · ')
             : person
-              ? [`Born ${formatDate(person.person.dateOfBirth)}`, person.person.pncId ? `PNC ID ${person.person.pncId}` : '', `Added to ${person.areaName}`].filter(Boolean).join(' · ')
+              ? [
+                  `Born ${formatDate(person.person.dateOfBirth)}`,
+                  person.person.pncId ? `PNC ID ${person.person.pncId}` : '',
+                  `Added to ${person.areaName}`,
+                ]
+                  .filter(Boolean)
+                  .join(' · ')
               : '',
         differs: plan.kind === 'existing' && plan.detailsDiffer,
         sample: `${plan.test.custodySuiteCode} ${plan.test.custodyNumber}, ${formatWhen(plan.test.sampleTakenAt)}`,
@@ -64,7 +70,10 @@ export function presentPreview(preview: Extract<ImportPreview, { ok: true }>) {
  * The preview page: what the file will do, the counts the commit must still find (so a file
  * that changed meanwhile is shown again, not imported), and its row problems in the error summary.
  */
-export function presentPreviewPage(preview: Extract<ImportPreview, { ok: true }>, upload: { importId: string | null; fileName: string; changed: boolean }) {
+export function presentPreviewPage(
+  preview: Extract<ImportPreview, { ok: true }>,
+  upload: { importId: string | null; fileName: string; changed: boolean },
+) {
   const presented = presentPreview(preview)
   return {
     title: 'Check the drug tests before importing',
@@ -72,7 +81,14 @@ export function presentPreviewPage(preview: Extract<ImportPreview, { ok: true }>
     expectedTests: preview.plans.length,
     expectedPeople: preview.newPeople.length,
     ...presented,
-    errors: presented.errors.length ? { summary: [{ text: `${presented.counts.rowsWithErrors} problems: they will not be imported`, href: '#row-errors' }], fields: {} } : undefined,
+    errors: presented.errors.length
+      ? {
+          summary: [
+            { text: `${presented.counts.rowsWithErrors} problems: they will not be imported`, href: '#row-errors' },
+          ],
+          fields: {},
+        }
+      : undefined,
     rowErrors: presented.errors,
   }
 }

@@ -21,7 +21,13 @@ export async function importReference(db: Db) {
 
 export function areasByIds(db: Db, ids: readonly string[]) {
   if (ids.length === 0) return Promise.resolve([])
-  return db.selectFrom('area').select(['id', 'name', 'kind']).where('id', 'in', [...ids]).orderBy('name').orderBy('id').execute()
+  return db
+    .selectFrom('area')
+    .select(['id', 'name', 'kind'])
+    .where('id', 'in', [...ids])
+    .orderBy('name')
+    .orderBy('id')
+    .execute()
 }
 
 export type MatchedPerson = {
@@ -47,7 +53,11 @@ export async function peopleByPncIds(db: Db, pncIds: readonly string[]): Promise
 export type NameKey = { surname: string; forenames: string; dateOfBirth: string }
 
 /** People in the areas whose surname, forenames (case aside) and date of birth equal a key; with the key's index. */
-export async function peopleByNameKeys(db: Db, areaIds: readonly string[], keys: readonly NameKey[]): Promise<(MatchedPerson & { key: number })[]> {
+export async function peopleByNameKeys(
+  db: Db,
+  areaIds: readonly string[],
+  keys: readonly NameKey[],
+): Promise<(MatchedPerson & { key: number })[]> {
   if (keys.length === 0 || areaIds.length === 0) return []
   const result = await sql<MatchedPerson & { key: number }>`
     select k.i - 1 as key, p.id, p.surname, p.forenames, p.date_of_birth, p.pnc_id, p.area_id, p.restricted
@@ -68,7 +78,9 @@ export async function recordedTestKeys(db: Db, keys: readonly TestKey[]): Promis
       from unnest(${sql.val(keys.map((k) => k.suite))}::text[], ${sql.val(keys.map((k) => k.custodyNumber))}::text[],
                   ${sql.val(keys.map((k) => k.sampleTakenAt.toISOString()))}::timestamptz[]) with ordinality as k(suite, num, at, i)
      where exists (select 1 from drug_test t
-                    where t.custody_suite_code = k.suite and t.custody_number = k.num and t.sample_taken_at = k.at)`.execute(db)
+                    where t.custody_suite_code = k.suite and t.custody_number = k.num and t.sample_taken_at = k.at)`.execute(
+    db,
+  )
   return new Set(result.rows.map((r) => Number(r.key)))
 }
 
@@ -81,7 +93,12 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** Multi-row inserts, in chunks that stay well inside PostgreSQL's 65,535 parameters a statement. */
-export async function insertPeople(db: Db, people: readonly NewImportedPerson[], createdBy: string, onChunk?: (n: number) => void) {
+export async function insertPeople(
+  db: Db,
+  people: readonly NewImportedPerson[],
+  createdBy: string,
+  onChunk?: (n: number) => void,
+) {
   for (const chunk of chunks(people, 1000)) {
     await db
       .insertInto('person')
@@ -119,11 +136,22 @@ export async function lockImports(db: Db): Promise<void> {
 
 export const uploadLifetimeHours = 24
 
-export async function insertUpload(db: Db, upload: { createdBy: string; fileName: string; content: string; sha256: string }): Promise<string> {
-  await db.deleteFrom('drug_test_import').where('created_at', '<', sql<Date>`now() - make_interval(hours => ${uploadLifetimeHours})`).execute()
+export async function insertUpload(
+  db: Db,
+  upload: { createdBy: string; fileName: string; content: string; sha256: string },
+): Promise<string> {
+  await db
+    .deleteFrom('drug_test_import')
+    .where('created_at', '<', sql<Date>`now() - make_interval(hours => ${uploadLifetimeHours})`)
+    .execute()
   const row = await db
     .insertInto('drug_test_import')
-    .values({ created_by: upload.createdBy, file_name: upload.fileName, content: upload.content, sha256: upload.sha256 })
+    .values({
+      created_by: upload.createdBy,
+      file_name: upload.fileName,
+      content: upload.content,
+      sha256: upload.sha256,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   return row.id

@@ -21,10 +21,22 @@ function cleanFileName(name: string): string {
 }
 
 async function importForm(res: Response, problem?: string, status = 200) {
-  await renderPage(res, 'dip/import', { title: 'Import drug tests from custody', errors: problem ? singleError('file', problem) : undefined }, status)
+  await renderPage(
+    res,
+    'dip/import',
+    { title: 'Import drug tests from custody', errors: problem ? singleError('file', problem) : undefined },
+    status,
+  )
 }
 
-async function previewPage(res: Response, preview: Extract<ImportPreview, { ok: true }>, importId: string | null, fileName: string, status = 200, changed = false) {
+async function previewPage(
+  res: Response,
+  preview: Extract<ImportPreview, { ok: true }>,
+  importId: string | null,
+  fileName: string,
+  status = 200,
+  changed = false,
+) {
   await renderPage(res, 'dip/importPreview', presentPreviewPage(preview, { importId, fileName, changed }), status)
 }
 
@@ -43,7 +55,11 @@ export function importRoutes({ dipImportService }: Deps): RouteDefinition[] {
       if (problem) return importForm(res, problem, 400)
       if (!req.file) return importForm(res, 'Select a CSV file', 400)
       const fileName = cleanFileName(req.file.originalname)
-      const result = await dipImportService.preview(signedInUser(req), { fileName, content: req.file.buffer }, actorFrom(req))
+      const result = await dipImportService.preview(
+        signedInUser(req),
+        { fileName, content: req.file.buffer },
+        actorFrom(req),
+      )
       if (!result.preview.ok) return importForm(res, result.preview.why, 400)
       await previewPage(res, result.preview, result.importId, fileName)
     },
@@ -67,11 +83,24 @@ export function importRoutes({ dipImportService }: Deps): RouteDefinition[] {
         const parsed = commitSchema.safeParse(req.body)
         if (!parsed.success) return importForm(res, 'Upload the file and check it before importing', 400)
         const { importId, expectedTests, expectedPeople } = parsed.data
-        const result = await dipImportService.commit(signedInUser(req), importId, { tests: expectedTests, people: expectedPeople }, actorFrom(req))
-        if (result.kind === 'notFound') return importForm(res, 'This file has already been imported, or its check has expired: upload it again', 404)
+        const result = await dipImportService.commit(
+          signedInUser(req),
+          importId,
+          { tests: expectedTests, people: expectedPeople },
+          actorFrom(req),
+        )
+        if (result.kind === 'notFound')
+          return importForm(res, 'This file has already been imported, or its check has expired: upload it again', 404)
         if (result.kind === 'changed') {
           if (!result.preview.ok) return importForm(res, result.preview.why, 409)
-          return previewPage(res, result.preview, result.preview.plans.length ? result.importId : null, result.fileName, 409, true)
+          return previewPage(
+            res,
+            result.preview,
+            result.preview.plans.length ? result.importId : null,
+            result.fileName,
+            409,
+            true,
+          )
         }
         req.session.flash = { kind: 'success', text: importedText(result) }
         res.redirect(303, '/drug-tests/import')

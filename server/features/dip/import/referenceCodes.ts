@@ -20,7 +20,11 @@ export function codeFinder(codes: Iterable<string>): CodeFinder {
 
 /** A suite's name as compared: case, spacing and a closing "custody suite" aside, so "Forest Gate" names "Forest Gate custody suite". */
 export function suiteNameKey(name: string): string {
-  return name.trim().replace(/\s+/g, ' ').toLowerCase().replace(/ custody suite$/, '')
+  return name
+    .trim()
+    .replace(/\s+/g, ' ')
+    .toLowerCase()
+    .replace(/ custody suite$/, '')
 }
 
 /** Custody suites (code → name) by code, else by name. */
