@@ -33,7 +33,7 @@ export function compiledOnce<V extends Values, R>(
     ) as V
     const query = build(db, standInValues).compile()
     const slots = query.parameters.map((p) => {
-      const standIn = Array.isArray(p) && p.length === 1 ? p[0] : p
+      const standIn: unknown = Array.isArray(p) && p.length === 1 ? (p as unknown[])[0] : p
       const key = typeof standIn === 'string' ? keyOf.get(standIn) : undefined
       if (key !== undefined && Array.isArray(p) !== Array.isArray(example[key]))
         throw new Error(`compiledOnce: "${key}" is not sent as it was given`)
@@ -56,6 +56,6 @@ export function compiledOnce<V extends Values, R>(
       const key = slots[i]
       return key === undefined ? p : values[key]
     })
-    return CompiledQuery.raw(sql, sent) as CompiledQuery<R>
+    return CompiledQuery.raw(sql, sent)
   }
 }

@@ -146,7 +146,7 @@ function clientActingAs(role: string): typeof pg.Client {
     override connect(callback?: Callback): Promise<pg.Client> | void {
       const ready = super.connect().then(async () => {
         await this.query(setRole)
-        return this as pg.Client
+        return this
       })
       if (!callback) return ready
       const done = callback as (err: Error | null, client?: pg.Client) => void

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
       .then((deleted) => deleted > 0 && logger.info({ deleted }, 'forgot expired idempotency keys'))
       .catch((error: unknown) => logger.warn({ err: error }, 'idempotency key sweep failed; will retry'))
   await sweep()
-  const sweepTimer = setInterval(sweep, 60 * 60_000)
+  const sweepTimer = setInterval(() => void sweep(), 60 * 60_000)
   sweepTimer.unref()
 
   // Reads write nothing (decision 0110): time-barred failures (MCA 1980 s127) are closed, and

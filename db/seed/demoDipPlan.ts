@@ -1,7 +1,7 @@
 import { faker } from '@faker-js/faker/locale/en_GB'
 import Holidays from 'date-holidays'
 import type { Insertable } from 'kysely'
-import type { AttendanceOutcome, Database, FailureEventKind, FailureStatus, TestResult } from '../types.ts'
+import type { AttendanceOutcome, Database, FailureEventKind, TestResult } from '../types.ts'
 import { addDays } from '../../server/domain/time.ts'
 import {
   earliestInitialAppointment,
@@ -387,7 +387,7 @@ export function createDipPlan(today: string, now: Date, users: DipUsers, offence
             ? custodyNumber(suite, last)
             : null
       if (step.kind === 'statement_produced') row.statement_produced_on = eventDate
-      else row.status = step.kind === 'circulated_wanted' ? 'wanted' : (step.kind as FailureStatus)
+      else row.status = step.kind === 'circulated_wanted' ? 'wanted' : step.kind
       if (step.kind === 'circulated_wanted') {
         row.wanted_since = eventDate
         row.wanted_reference = reference

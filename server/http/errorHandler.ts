@@ -64,8 +64,8 @@ export function errorHandler(options: { logger: Logger; showStack: boolean }): E
       requestId: req.id,
       stack: options.showStack && error instanceof Error ? error.stack : undefined,
       // The error may come before the session or the user was loaded: render without them.
-      user: res.locals.user,
-      navigation: res.locals.navigation ?? [],
+      user: res.locals.user as unknown,
+      navigation: (res.locals.navigation ?? []) as unknown,
     }
     try {
       await renderPage(res, view, locals, status)

@@ -83,7 +83,7 @@ export function fieldsOf(schema: z.ZodType): { names: string[]; dates: string[] 
 }
 
 function objectShape(schema: z.ZodType): Record<string, unknown> {
-  if (schema instanceof z.ZodObject) return schema.shape as Record<string, unknown>
+  if (schema instanceof z.ZodObject) return schema.shape
   if (schema instanceof z.ZodPipe) return objectShape(schema.in as z.ZodType)
   throw new Error('A form schema must be an object of fields')
 }

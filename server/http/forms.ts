@@ -24,7 +24,10 @@ export function choice<const T extends readonly [string, ...string[]]>(values: T
 
 /** Checkboxes arrive as nothing, one string, or many strings. */
 export function checkboxes<T extends z.ZodType>(item: T) {
-  return z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(item))
+  return z.preprocess(
+    (value): unknown[] => (value === undefined ? [] : Array.isArray(value) ? (value as unknown[]) : [value]),
+    z.array(item),
+  )
 }
 
 export const version = z.coerce

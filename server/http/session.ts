@@ -83,10 +83,10 @@ export function sessionTimeouts(options: { idleMs: number; absoluteMs: number })
  */
 export const saveSessionBeforeRedirect: RequestHandler = (req, res, next) => {
   const redirect = res.redirect.bind(res) as (...args: unknown[]) => void
-  res.redirect = ((...args: unknown[]) => {
+  res.redirect = (...args: unknown[]) => {
     if (!req.user || !req.session) return redirect(...args)
     req.session.save((error) => (error ? next(error) : redirect(...args)))
-  }) as typeof res.redirect
+  }
   next()
 }
 

@@ -61,3 +61,19 @@ export function formatMonth(month: string, style: 'short' | 'long' = 'short'): s
   const parsed = new Date(`${month}-01T00:00:00Z`)
   return Number.isNaN(parsed.getTime()) ? month : (style === 'short' ? monthShort : monthLong).format(parsed)
 }
+
+/** Any stored value as text: blank for none, JSON for a structure, as written for the rest. */
+export function textOf(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return value
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return value.toString()
+    case 'object':
+      return value === null ? '' : JSON.stringify(value)
+    default:
+      return ''
+  }
+}

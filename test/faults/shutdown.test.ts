@@ -33,7 +33,7 @@ afterAll(async () => {
 describe('when the app is sent SIGTERM under load', () => {
   it('finishes the requests in flight, refuses new connections, and exits with 0 within a few seconds', async () => {
     const browsers = await Promise.all([Browser.signIn(app.baseUrl, 'dip'), Browser.signIn(app.baseUrl, 'supervisor')])
-    const dip = browsers[0]!
+    const dip = browsers[0]
     const forms = await Promise.all(
       appointments.map(async (id) => ({
         id,

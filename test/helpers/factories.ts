@@ -7,6 +7,7 @@ import { croCheckLetter, pncCheckLetter } from '../../server/features/people/ide
 import { addDays, todayInLondon } from '../../server/domain/time.ts'
 import { londonInstant, londonWallClock } from '../../server/features/dip/dipRules.ts'
 import type { Agent } from './signIn.ts'
+import { textOf } from '../../server/presenters/format.ts'
 
 // Small factories for arranging tests: rows written straight to the database, so a test
 // arranges in one line and acts (and asserts) through the real HTTP forms.
@@ -449,8 +450,8 @@ export function imposedFields(appointmentDay: string, appointmentTime: string): 
 
 /** The id in a redirect to /PREFIX/<id>, or a failure that says where the redirect went instead. */
 export function idFrom(location: unknown, prefix: string): string {
-  const match = new RegExp(`^/${prefix}/([0-9a-f-]{36})$`).exec(String(location ?? ''))
-  if (!match?.[1]) throw new Error(`Expected a redirect to /${prefix}/<id>, got ${String(location)}`)
+  const match = new RegExp(`^/${prefix}/([0-9a-f-]{36})$`).exec(textOf(location))
+  if (!match?.[1]) throw new Error(`Expected a redirect to /${prefix}/<id>, got ${textOf(location) || 'no redirect'}`)
   return match[1]
 }
 

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuditCategory } from '../../db/types.ts'
 import { recordAudit, type Actor } from '../../server/features/audit/auditRepository.ts'
-import { formatDateTime } from '../../server/presenters/format.ts'
+import { formatDateTime, textOf as storedText } from '../../server/presenters/format.ts'
 import { areaIdsByCode, createOutsideArea, createPerson, decodeEntities, uniqueTag } from '../helpers/factories.ts'
 import { tableCaptioned, tablesOf, textOf } from '../helpers/html.ts'
 import { onTheList } from '../features/cid/cidSupport.ts'
@@ -49,7 +49,7 @@ async function createUser(role: 'supervisor' | 'iom_officer', areaCodes: string[
 }
 
 type Csv = Record<string, string>[]
-const csvOf = (text: string): Csv => parse(text, { columns: true }) as Csv
+const csvOf = (text: string): Csv => parse(text, { columns: true })
 /** A field as the spreadsheet guard wrote it, back to what the page shows. */
 const unguarded = (value: string) => value.replace(/^'(?=[=+\-@\t\r])/, '')
 const sorted = (values: string[]) => [...values].sort()
@@ -217,9 +217,8 @@ describe('every export holds exactly its page’s rows, for a supervisor granted
         // Each table is followed by its own download link: the table just before the link is this one's.
         const before = page.text.slice(0, page.text.indexOf(`href="/performance/${id}.csv`))
         const shown = tablesOf(before.slice(before.lastIndexOf('<table')))[0]!
-        const csv = (parse((await who.agent.get(`/performance/${id}.csv`).expect(200)).text) as string[][])
-          .slice(1)
-          .map((r) => r.map(unguarded))
+        const records: string[][] = parse((await who.agent.get(`/performance/${id}.csv`).expect(200)).text)
+        const csv = records.slice(1).map((r) => r.map(unguarded))
         const pageRows = shown.rows.length === 1 && shown.rows[0]![0] === 'None in this period.' ? [] : shown.rows
         tables.set(id, { page: pageRows, csv })
       }
@@ -264,10 +263,7 @@ describe('every export holds exactly its page’s rows, for a supervisor granted
     ) as Record<string, unknown>
     const asShown = (row: Record<string, unknown>) =>
       Object.entries(row)
-        .map(
-          ([k, v]) =>
-            `${k.replace(/_/g, ' ')}=${v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
-        )
+        .map(([k, v]) => `${k.replace(/_/g, ' ')}=${storedText(v)}`)
         .join('; ')
     const exported = new Map(
       Object.entries(json)

@@ -38,7 +38,7 @@ const blankDate = (name: string) => ({ [`${name}-day`]: '', [`${name}-month`]: '
 type Creation = {
   name: string
   /** The page holding the form, the path it posts to, and a valid filling of it. */
-  arrange(): Promise<{ page: string; action: string; form: Record<string, string>; count(): Promise<number> }>
+  arrange(): Promise<{ page: string; action: string; form: Record<string, string>; count: () => Promise<number> }>
 }
 
 const countWhere = async (

@@ -247,6 +247,6 @@ describe('sessions are stored only when needed, and expired ones are removed', (
     await new Promise<void>((resolve, reject) => store.pruneSessions((error) => (error ? reject(error) : resolve())))
     const left = await t.db.selectFrom('session').select('sid').where('sid', 'in', [expired, live]).execute()
     expect(left.map((row) => row.sid)).toEqual([live])
-    await store.close()
+    store.close()
   })
 })

@@ -133,7 +133,12 @@ async function main(): Promise<void> {
     console.log(
       `\nLoad: ${args.connections} connections, each its own signed-in session, ${args.seconds} s per page after a ${warmUpSeconds} s warm-up (${loadAverage()})`,
     )
-    await runLoad(bare.baseUrl, Array(args.connections).fill(''), { next: () => ({ path: '/' }) }, warmUpSeconds)
+    await runLoad(
+      bare.baseUrl,
+      new Array<string>(args.connections).fill(''),
+      { next: () => ({ path: '/' }) },
+      warmUpSeconds,
+    )
     bareResult = await runLoad(
       bare.baseUrl,
       Array(args.connections).fill(''),

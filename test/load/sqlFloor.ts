@@ -25,6 +25,8 @@ let patched = false
 function patchClient(): void {
   if (patched) return
   patched = true
+  // Kept to be called with the client as `this` (original.apply below).
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const original = pg.Client.prototype.query
   const patchedQuery = function (this: pg.Client, ...args: unknown[]) {
     const [first, second] = args

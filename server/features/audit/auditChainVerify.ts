@@ -61,7 +61,7 @@ export async function verifyAuditChain(
   if (!lo || !hi) return { rowsChecked: 0, firstBrokenId: null, reason: null, lastId: null, lastHash: null }
 
   const ranges = await rangesToCheck(db, BigInt(lo), BigInt(hi), chunkSize, keys)
-  const segments: Segment[] = new Array(ranges.length)
+  const segments = new Array<Segment>(ranges.length)
   let next = 0
   await Promise.all(
     Array.from({ length: Math.min(parallel, ranges.length) }, async () => {

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely'
 import type passport from 'passport'
 import type { Database } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
+import { callbackPromise } from '../../http/callbackPromise.ts'
 import { keepValues, singleError, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { createSignInLimiter, TooManyAttempts, type SignInFailureLimits } from '../../http/rateLimit.ts'
 import { renderPage } from '../../http/render.ts'
@@ -23,17 +24,13 @@ type Deps = {
 
 const failureMessage = 'Enter a correct username and password'
 
-function authenticate(instance: passport.PassportStatic, req: Request, res: Response, next: NextFunction) {
-  return new Promise<SessionUser | false>((resolve, reject) => {
-    instance.authenticate('local', { session: false }, (error: unknown, user: SessionUser | false) =>
-      error ? reject(error) : resolve(user),
-    )(req, res, next)
-  })
-}
+type Middleware = (req: Request, res: Response, next: NextFunction) => void
 
-/** Settles a callback-style session call (save, destroy, log out) as a promise. */
-function settled(call: (done: (error?: unknown) => void) => void) {
-  return new Promise<void>((resolve, reject) => call((error) => (error ? reject(error) : resolve())))
+function authenticate(instance: passport.PassportStatic, req: Request, res: Response, next: NextFunction) {
+  return callbackPromise<SessionUser | false>((done) => {
+    const middleware = instance.authenticate('local', { session: false }, done) as Middleware
+    middleware(req, res, next)
+  })
 }
 
 function signInPage(
@@ -80,14 +77,14 @@ export function authRoutes(deps: Deps): RouteDefinition[] {
     if (!user) return signInPage(res, { values, errors: singleError('username', failureMessage), returnTo }, 401)
     await reservation.release()
     await startSession(req, user)
-    await settled((done) => req.session.save(done))
+    await callbackPromise((done) => req.session.save(done))
     res.redirect(303, returnTo)
   }
 
   async function signOut(req: Request, res: Response) {
     await deps.signInService.recordSignOut(actorFrom(req))
-    await settled((done) => req.logOut(done))
-    await settled((done) => req.session.destroy(done))
+    await callbackPromise((done) => req.logOut(done))
+    await callbackPromise((done) => req.session.destroy(done))
     res.clearCookie(sessionCookieName)
     res.redirect(303, '/sign-in?signedOut=1')
   }

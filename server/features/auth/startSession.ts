@@ -1,5 +1,6 @@
 import type { Request } from 'express'
 import type { SessionUser } from '../../auth/sessionUser.ts'
+import { callbackPromise } from '../../http/callbackPromise.ts'
 
 /**
  * Signs a user in to this browser, at sign-in and after a password change. Passport regenerates
@@ -12,7 +13,7 @@ export async function startSession(
   user: SessionUser,
   sessionsValidAfter: number | null = null,
 ): Promise<void> {
-  await new Promise<void>((resolve, reject) => req.logIn(user, (error) => (error ? reject(error) : resolve())))
+  await callbackPromise((done) => req.logIn(user, done))
   const now = Date.now()
   req.session.signedInAt = Math.max(now, (sessionsValidAfter ?? 0) + 1)
   req.session.lastSeenAt = now

@@ -23,7 +23,7 @@ const actionId = (req: Request) => idParam(req, 'actionId', 'Action')
 
 /** Where a completed action goes back to: a path on this site only ('//host' would send the browser to another site). */
 function returnTo(req: Request): string {
-  const asked: unknown = req.body?.returnTo
+  const asked = (req.body as Record<string, unknown> | undefined)?.returnTo
   return typeof asked === 'string' && /^\/(?!\/)[a-z0-9/-]*$/.test(asked) ? asked : '/actions'
 }
 
@@ -116,9 +116,9 @@ export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteD
       handler: formPost({
         schema: completeActionSchema,
         // A button beside each action, not a form page: a post without its version is simply refused.
-        page: async (req) => {
+        page: (req) => {
           actionId(req)
-          throw new HttpError(400, 'The form is missing its version')
+          return Promise.reject(new HttpError(400, 'The form is missing its version'))
         },
         act: (req, data) =>
           caseworkService.completeAction(signedInUser(req), actionId(req), data.version, actorFrom(req)),

@@ -362,9 +362,10 @@ export function arrestedAwaitingChargeForLeadOfficer(
       .where(statusOn('f', today), '=', 'arrested')
       .where('f.time_bar_date', '<=', sql<string>`${today}::date + ${days}::int`)
       .where('p.area_id', 'in', [...areaIds])
-      .where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom('cohort_membership as m')
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('cohort_membership as m')
             .select('m.id')
             .whereRef('m.person_id', '=', 'f.person_id')
             .where('m.status', '<>', 'ended')

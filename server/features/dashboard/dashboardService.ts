@@ -73,7 +73,7 @@ export function createDashboardService(db: Kysely<Database>, clock: () => Date =
       // The same figure as the team table's column, so the card and the table cannot disagree.
       const team = home.team as Awaited<ReturnType<typeof repo.teamPerformance>>
       home.supervisor = {
-        ...(home.supervisor as object),
+        ...home.supervisor,
         team_overdue_actions: team.reduce((sum, officer) => sum + officer.overdue, 0),
       }
     }

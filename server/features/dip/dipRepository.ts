@@ -290,8 +290,12 @@ export async function fallAway(db: Db, assessmentId: string, day: string, reason
     .set({ closed_on: day, closed_reason: reason, version: sql`version + 1` })
     .where('assessment_id', '=', assessmentId)
     .where('closed_on', 'is', null)
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('attendance as at').select('at.id').whereRef('at.appointment_id', '=', 'appointment.id'))),
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb.selectFrom('attendance as at').select('at.id').whereRef('at.appointment_id', '=', 'appointment.id'),
+        ),
+      ),
     )
     .execute()
   return db

@@ -1,7 +1,7 @@
 import type { LinkAgency } from '../../../db/types.ts'
 import { agencies, agencyLabels } from '../../auth/roles.ts'
 import { dateParts } from '../../http/dates.ts'
-import { formatDate } from '../../presenters/format.ts'
+import { formatDate, textOf } from '../../presenters/format.ts'
 import { labelledOptions, withBlank } from '../../presenters/options.ts'
 import { ageOn } from '../dip/dipRules.ts'
 import { addMonths } from '../../domain/time.ts'
@@ -64,8 +64,7 @@ export const agreementOptionsOf = (agreements: readonly { id: string; name: stri
 
 /** The edit form's values for an existing link, as the inputs expect them (a yes/no as 'yes' or 'no', a date in three parts). */
 export function linkFormValues(link: Omit<LinkRow, 'id'>) {
-  const str = (v: unknown) =>
-    v === null || v === undefined ? '' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v)
+  const str = (v: unknown) => (typeof v === 'boolean' ? (v ? 'yes' : 'no') : textOf(v))
   return {
     status: str(link.status),
     closedOn: dateParts(link.closed_on),
@@ -188,7 +187,9 @@ export function presentChange(change: Change) {
     when: formatDate(change.changed_at.toISOString().slice(0, 10)),
     by: change.changed_by_name ?? '',
     what: entries
-      .map(([field, { from, to }]) => `${field.replace(/_/g, ' ')}: ${from ?? 'blank'} → ${to ?? 'blank'}`)
+      .map(
+        ([field, { from, to }]) => `${field.replace(/_/g, ' ')}: ${textOf(from) || 'blank'} → ${textOf(to) || 'blank'}`,
+      )
       .join('; '),
   }
 }

@@ -1,4 +1,3 @@
-import type { Build, EyeColour } from '../../../db/types.ts'
 import { formatDateTime } from '../../presenters/format.ts'
 import { labelledOptions, withBlank } from '../../presenters/options.ts'
 import type { DescriptionFields } from './descriptionRepository.ts'
@@ -16,9 +15,9 @@ export const eyeColourOptions = [
 export function presentDescription(fields: DescriptionFields) {
   return {
     height: fields.heightCm === null ? notRecorded : `${fields.heightCm} cm`,
-    build: fields.build ? buildLabels[fields.build as Build] : notRecorded,
+    build: fields.build ? buildLabels[fields.build] : notRecorded,
     hair: fields.hair ?? notRecorded,
-    eyes: fields.eyes ? eyeColourLabels[fields.eyes as EyeColour] : notRecorded,
+    eyes: fields.eyes ? eyeColourLabels[fields.eyes] : notRecorded,
     distinguishingMarks: fields.distinguishingMarks ?? notRecorded,
     recorded: [fields.heightCm, fields.build, fields.hair, fields.eyes, fields.distinguishingMarks].some(
       (v) => v !== null,

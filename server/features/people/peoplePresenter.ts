@@ -1,4 +1,4 @@
-import type { Gender, MembershipEventKind, Programme, Tier } from '../../../db/types.ts'
+import type { MembershipEventKind, Programme, Tier } from '../../../db/types.ts'
 import type { PersonVia } from '../../domain/personVia.ts'
 import { boroughOptionsOf, labelledOptions, wardOptionsOf, withBlank } from '../../presenters/options.ts'
 import { formatDate, formatDateTime } from '../../presenters/format.ts'
@@ -123,7 +123,7 @@ export function presentPerson(person: PersonRecord, today: string) {
     name: fullName(person),
     dateOfBirth: formatDate(person.date_of_birth),
     age: ageOn(person.date_of_birth, today),
-    gender: genderLabels[person.gender as Gender],
+    gender: genderLabels[person.gender],
     pncId: person.pnc_id ?? 'Not known',
     croNumber: person.cro_number ?? 'Not known',
     address: person.address ?? 'Not known',

@@ -1,4 +1,4 @@
-import { formatDate, formatDateTime } from '../../presenters/format.ts'
+import { formatDate, formatDateTime, textOf } from '../../presenters/format.ts'
 import { shownRow } from '../../presenters/shownRow.ts'
 import { fullName } from '../people/peoplePresenter.ts'
 import type { reviewQueue } from './retentionRepository.ts'
@@ -44,7 +44,7 @@ export const disposedMessage = 'The record has been erased. The audit log keeps 
 export function packValue(value: unknown): string {
   if (value instanceof Date) return value.toISOString()
   if (value === null) return ''
-  return typeof value === 'object' ? JSON.stringify(value) : String(value)
+  return textOf(value)
 }
 
 const spaced = (name: string) => name.replace(/_/g, ' ')

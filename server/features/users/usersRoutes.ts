@@ -23,7 +23,8 @@ import type { UserRecord, UsersService } from './usersService.ts'
 
 const pageSize = 50
 const userIdFrom = (req: Request) => idParam(req, 'userId', 'User')
-const pageNumber = (value: unknown) => Math.max(1, Math.min(10_000, Number.parseInt(String(value ?? '1'), 10) || 1))
+const pageNumber = (value: unknown) =>
+  Math.max(1, Math.min(10_000, Number.parseInt(typeof value === 'string' ? value : '1', 10) || 1))
 const status = (errors?: FormErrors) => (errors ? 400 : 200)
 
 type AccountAct<S extends FormSchema> = (

@@ -269,7 +269,7 @@ describe('who has looked at this record', () => {
     const response = await supervisor.agent.get(`/people/${person.id}/audit.csv`).expect(200)
     expect(response.headers['content-type']).toMatch(/^text\/csv/)
     expect(response.headers['content-disposition']).toContain('OFFICIAL-SENSITIVE')
-    const records = parse(response.text, { columns: true }) as Record<string, string>[]
+    const records: Record<string, string>[] = parse(response.text, { columns: true })
     expect(records.map((r) => r.id)).toEqual(logged.map((r) => String(r.id)))
     expect(records.map((r) => r.category)).toEqual(logged.map((r) => r.category))
     expect(records.find((r) => r.category === 'disclosure')?.recipients).toBe('MARAC, "Havering"')
@@ -359,7 +359,7 @@ describe('user activity', () => {
     expect(entries.rows[0]?.[3]).toBe(`${people[0]!.surname.toUpperCase()}, ${people[0]!.forenames}`)
 
     const csv = await supervisor.agent.get(`/audit/users/${users.dip}/activity.csv`).expect(200)
-    const records = parse(csv.text, { columns: true }) as Record<string, string>[]
+    const records: Record<string, string>[] = parse(csv.text, { columns: true })
     expect(records.map((r) => r.id)).toEqual(logged.map((r) => String(r.id)))
     expect(records.every((r) => r.actor === 'dip')).toBe(true)
     const exported = await (

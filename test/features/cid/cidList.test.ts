@@ -56,7 +56,8 @@ afterAll(async () => {
 /** The export read as a spreadsheet would: quoted fields (an address holds commas) kept whole. */
 function csvRows(text: string): { header: string; rows: Record<string, string>[] } {
   const header = text.split('\r\n')[0] ?? ''
-  return { header, rows: parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[] }
+  const rows: Record<string, string>[] = parse(text, { columns: true, skip_empty_lines: true })
+  return { header, rows }
 }
 
 /** Where each name first appears on a page (-1 when absent). */

@@ -138,7 +138,7 @@ describe('hostile input to the referral and cohort forms', () => {
     const sources = (await t.db.selectFrom('referral_source').select('code').execute()).map((s) => s.code)
     await fc.assert(
       fc.asyncProperty(hostileForm(referralSpec(sources)), (form) =>
-        expectRefused(iom, `/people/${person.id}/referrals`, form, async () => null),
+        expectRefused(iom, `/people/${person.id}/referrals`, form, () => Promise.resolve(null)),
       ),
       { numRuns },
     )

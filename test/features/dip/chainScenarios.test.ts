@@ -495,7 +495,7 @@ async function cidCsv(): Promise<CsvRow[]> {
   const response = await cid.agent.get('/cid/export.csv')
   expect(response.status).toBe(200)
   expect(response.headers['content-type']).toMatch(/^text\/csv/)
-  const rows = parse(response.text, { columns: false }) as string[][]
+  const rows: string[][] = parse(response.text, { columns: false })
   const [header, ...body] = rows
   expect(header?.[0]).toBe('protective_marking')
   for (const row of body) expect(row[0]).toBe('OFFICIAL-SENSITIVE')

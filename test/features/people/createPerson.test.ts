@@ -78,7 +78,7 @@ describe('adding a person', () => {
     expect(row).toMatchObject({
       surname: form.surname,
       forenames: 'Daniel James',
-      date_of_birth: `${form['dateOfBirth-year']}-${String(form['dateOfBirth-month']).padStart(2, '0')}-${String(form['dateOfBirth-day']).padStart(2, '0')}`,
+      date_of_birth: `${String(form['dateOfBirth-year'])}-${String(form['dateOfBirth-month']).padStart(2, '0')}-${String(form['dateOfBirth-day']).padStart(2, '0')}`,
       gender: 'male',
       pnc_id: pnc,
       cro_number: cro,

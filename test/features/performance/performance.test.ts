@@ -183,7 +183,7 @@ describe('the performance report, against a hand-made dataset', () => {
       const csv = await supervisor.agent.get(`/performance/${id}.csv?${q}`).expect(200)
       expect(csv.headers['content-type']).toMatch(/^text\/csv/)
       expect(csv.headers['content-disposition']).toBe(`attachment; filename="${id}-${period.from}-${period.to}.csv"`)
-      const records = parse(csv.text) as string[][]
+      const records: string[][] = parse(csv.text)
       expect(records, `${id}.csv`).toEqual([table.header, ...table.rows])
     }
   })

@@ -67,7 +67,7 @@ describe('the performance report’s figures, kept for a few minutes', () => {
       /Figures as at [^<]+\. They are worked out again when they are more than 10 minutes old\./,
     )
     const csv = await supervisor.agent.get(`/performance/drug-tests.csv?${query}`).expect(200)
-    const rows = parse(csv.text, { from_line: 2 }) as string[][]
+    const rows: string[][] = parse(csv.text, { from_line: 2 })
     expect(rows.find((r) => r[0] === '2025-05')?.[1]).toBe('4')
     expect(await t.db.selectFrom('report_cache').select('key').execute()).toHaveLength(1)
   })

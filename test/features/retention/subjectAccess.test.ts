@@ -124,9 +124,7 @@ describe('the subject access pack', () => {
     }
     for (const { table, column, value } of seeded.canaries) {
       const rows = (table === 'person' ? [pack.person] : pack[table]) as Record<string, unknown>[]
-      const values = rows.map((r) =>
-        typeof r[column] === 'string' ? (r[column] as string) : JSON.stringify(r[column]),
-      )
+      const values = rows.map((r) => (typeof r[column] === 'string' ? r[column] : JSON.stringify(r[column])))
       expect(
         values.some((v) => v.includes(value)),
         `${table}.${column} in the JSON pack`,

@@ -117,7 +117,7 @@ export async function spider(
     requests++
     if (!found.urls.has(pattern.key)) push(found.urls, pattern.key, url)
     const html = String(response.headers['content-type'] ?? '').startsWith('text/html') ? response.text : ''
-    queue.push(...learnFrom(found, patterns, url, html, response.headers.location as string | undefined))
+    queue.push(...learnFrom(found, patterns, url, html, response.headers.location))
   }
   return requests
 }

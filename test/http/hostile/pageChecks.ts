@@ -1,13 +1,16 @@
+import { textOf } from '../../../server/presenters/format.ts'
 import { startTags, type StartTag } from './htmlTags.ts'
 import { evaluatedMarker } from './payloads.ts'
 
 export type Answer = { status: number; headers: Record<string, unknown>; text?: string }
 
+const header = (answer: Answer, name: string) => textOf(answer.headers[name])
+
 const urlAttributes = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'poster', 'background'])
 
 /** The nonce the response's Content-Security-Policy allows scripts by. */
 export function cspNonceOf(answer: Answer): string | undefined {
-  const policy = String(answer.headers['content-security-policy'] ?? '')
+  const policy = header(answer, 'content-security-policy')
   return /'nonce-([^']+)'/.exec(policy)?.[1]
 }
 
@@ -26,7 +29,7 @@ function isCustodyPhoto(tag: StartTag): boolean {
 export function problemsWith(answer: Answer, secrets: readonly string[]): string[] {
   const problems: string[] = []
   if (answer.status >= 500) problems.push(`answered ${answer.status}`)
-  const type = String(answer.headers['content-type'] ?? '')
+  const type = header(answer, 'content-type')
   if (!type.startsWith('text/html')) return problems
   const html = answer.text ?? ''
   const nonce = cspNonceOf(answer)

@@ -1,5 +1,6 @@
 import type { Response } from 'supertest'
 import { sql } from 'kysely'
+import { textOf } from '../../../server/presenters/format.ts'
 import { createPassport } from '../../../server/auth/passport.ts'
 import type { RouteDefinition } from '../../../server/http/routeDefinition.ts'
 import { buildRoutes } from '../../../server/routes.ts'
@@ -266,8 +267,8 @@ export async function startRun() {
     values.set('_csrf', session.csrf)
     const send = (url: string, hostile: ReadonlyMap<string, { encoded: string }>) => () =>
       form.multipart ? multipart(session, url, form, values, hostile) : post(session, url, encodeBody(values, hostile))
-    const learn = async (response: Response) => {
-      if (response.status === 200 && String(response.headers['content-type']).startsWith('text/html'))
+    const learn = (response: Response) => {
+      if (response.status === 200 && textOf(response.headers['content-type']).startsWith('text/html'))
         learnFrom(found.get(p.name)!, patterns, form.action, response.text)
       return response
     }

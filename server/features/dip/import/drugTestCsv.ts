@@ -144,7 +144,8 @@ function readLineByLine(text: string): { ok: true; rows: FileRow[] } | { ok: fal
 /** Every row of the file: read whole when it is valid CSV (the usual case, and the fast one), else line by line. */
 function readRows(text: string): { ok: true; rows: FileRow[] } | { ok: false; why: string } {
   try {
-    return { ok: true, rows: (parse(text, parseOptions) as string[][]).map((fields) => ({ fields })) }
+    const records: string[][] = parse(text, parseOptions)
+    return { ok: true, rows: records.map((fields) => ({ fields })) }
   } catch (error) {
     if (!(error instanceof CsvError)) throw error
     return readLineByLine(text)

@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import type { TestResult } from '../../../../db/types.ts'
 import { todayInLondon } from '../../../domain/time.ts'
 import { text } from '../../../http/forms.ts'
 import { normalisePncId } from '../../people/identifiers.ts'
@@ -223,8 +222,8 @@ export function validateRows(
         triggerOffenceCode: v.trigger_offence || null,
         authorisedBy: v.authorised_by || null,
         sampleTakenAt: v.sample_taken_at,
-        opiates: v.opiates as TestResult,
-        cocaine: v.cocaine as TestResult,
+        opiates: v.opiates,
+        cocaine: v.cocaine,
         refused: v.refused,
         disputed: v.disputed,
       },
