@@ -22,6 +22,7 @@ import { meetingPackRoutes } from './features/performance/meetingPackRoutes.ts'
 import { performanceRoutes } from './features/performance/performanceRoutes.ts'
 import { referenceRoutes } from './features/reference/referenceRoutes.ts'
 import { combinationRoutes } from './features/combination/combinationRoutes.ts'
+import { tasksRoutes } from './features/tasks/tasksRoutes.ts'
 import type { PersonVia } from './domain/personVia.ts'
 import type { PersonInPath, RouteDefinition } from './http/routeDefinition.ts'
 import type { Services } from './services.ts'
@@ -52,6 +53,7 @@ function declaredRoutes(deps: RouteDeps): RouteDefinition[] {
       rateLimit: { limit: deps.config.signIn.rateLimit, windowMs: deps.config.signIn.rateWindowMs },
     }),
     ...homeRoutes({ dashboardService: deps.services.dashboardService }),
+    ...tasksRoutes({ tasksService: deps.services.tasksService }),
     ...usersRoutes({ usersService: deps.services.usersService }),
     ...accountRoutes({ usersService: deps.services.usersService }),
     ...peopleRoutes({ peopleService: deps.services.peopleService }),

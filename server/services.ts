@@ -17,6 +17,7 @@ import { createDashboardService } from './features/dashboard/dashboardService.ts
 import { createPerformanceService } from './features/performance/performanceService.ts'
 import { createReferenceService } from './features/reference/referenceService.ts'
 import { createCombinationService } from './features/combination/combinationService.ts'
+import { createTasksService } from './features/tasks/tasksService.ts'
 
 /** Every service, built once over one database. createApp receives these; tests build the same. */
 export function createServices(db: Kysely<Database>, config: Config) {
@@ -40,6 +41,7 @@ export function createServices(db: Kysely<Database>, config: Config) {
     performanceService: createPerformanceService(db, config.retention, config.reportCacheMinutes),
     referenceService: createReferenceService(db),
     combinationService: createCombinationService(db),
+    tasksService: createTasksService(db, config.retention),
   }
 }
 

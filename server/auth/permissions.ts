@@ -6,6 +6,7 @@ import type { Role } from '../../db/types.ts'
  */
 export const permissions = [
   'home.view',
+  'tasks.view',
   'users.manage',
   'people.search',
   'people.view',
@@ -50,9 +51,10 @@ const peopleWork: readonly Permission[] = [
 const dipWork: readonly Permission[] = ['dip.record', 'dip.appointments', 'dip.statements', 'dip.failures.view']
 
 const grants: Record<Role, readonly Permission[]> = {
-  administrator: ['home.view', 'users.manage', 'agreements.manage', 'reference.manage'],
+  administrator: ['home.view', 'tasks.view', 'users.manage', 'agreements.manage', 'reference.manage'],
   supervisor: [
     'home.view',
+    'tasks.view',
     ...peopleWork,
     'people.restrict',
     // Combining duplicates moves a whole record's history: a supervisor's decision, reversible for 30 days.
@@ -75,6 +77,7 @@ const grants: Record<Role, readonly Permission[]> = {
   ],
   iom_officer: [
     'home.view',
+    'tasks.view',
     ...peopleWork,
     'caseload.view',
     'memberships.manage',
@@ -86,9 +89,10 @@ const grants: Record<Role, readonly Permission[]> = {
     'partners.manage',
     'cid.propose',
   ],
-  dip_worker: ['home.view', ...peopleWork, 'caseload.view', ...dipWork, 'cid.propose'],
+  dip_worker: ['home.view', 'tasks.view', ...peopleWork, 'caseload.view', ...dipWork, 'cid.propose'],
+  // Partners have no work the system tracks for them, so no task list.
   // CID see the wanted list and briefing sheets only (a later feature); partners see only their agency's links.
-  cid_officer: ['home.view', 'cid.list'],
+  cid_officer: ['home.view', 'tasks.view', 'cid.list'],
   partner: ['home.view', 'partner.cases'],
 }
 

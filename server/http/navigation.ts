@@ -6,6 +6,7 @@ type NavigationItem = { text: string; href: string; permission: Permission }
 // Features add their entries here; a user sees only the ones their role permits.
 const items: readonly NavigationItem[] = [
   { text: 'Home', href: '/', permission: 'home.view' },
+  { text: 'Tasks', href: '/tasks', permission: 'tasks.view' },
   { text: "Today's appointments", href: '/appointments', permission: 'dip.appointments' },
   { text: 'Failures', href: '/failures', permission: 'dip.statements' },
   { text: 'Search', href: '/people/search', permission: 'people.search' },

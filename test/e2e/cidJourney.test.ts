@@ -117,7 +117,7 @@ describe('the hand-off of a violent wanted person to CID', () => {
     const today = todayInLondon()
     await journey(async (page, watch) => {
       await signIn(page, 'cid')
-      expect(await navigationTexts(page)).toEqual(['Home', 'Wanted for DIP failure'])
+      expect(await navigationTexts(page)).toEqual(['Home', 'Tasks', 'Wanted for DIP failure'])
 
       await followNavigation(page, 'Wanted for DIP failure')
       await arriveAt(page, '/cid', 'Wanted for DIP failure — violent', 'the CID list')

@@ -1,0 +1,10 @@
+import { z } from 'zod'
+import { taskKinds } from './taskKinds.ts'
+
+/** ?kind=: one kind of task, or none for all of them. */
+export const taskFilterSchema = z.object({
+  kind: z
+    .union([z.literal(''), z.enum(taskKinds, { error: 'There is no such kind of task' })])
+    .optional()
+    .transform((v) => v || undefined),
+})
