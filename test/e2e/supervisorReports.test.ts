@@ -68,7 +68,7 @@ describe('a supervisor’s reports and reviews', () => {
       const charts = page.getByRole('img')
       expect(await charts.count(), 'two charts, each an image with a name').toBe(2)
       expect(await charts.first().getAttribute('aria-labelledby')).toBe('chart-cohort-title chart-cohort-desc')
-      expect(await page.getByRole('table').count()).toBe(8)
+      expect(await page.getByRole('table').count(), 'six tables and each chart’s figures').toBe(10)
 
       const from = addMonths(todayInLondon(), -1)
       const to = addMonths(todayInLondon(), -3)
@@ -113,7 +113,7 @@ describe('a supervisor’s reports and reviews', () => {
       expect(await page.getByRole('heading', { name: 'Decisions needed' }).count()).toBe(1)
       // The demo caseload has referrals waiting and failures awaiting a statement in East Area.
       expect(await page.getByRole('table', { name: /^Referrals awaiting the panel \([1-9]/ }).count()).toBe(1)
-      expect(await page.getByRole('table').count()).toBe(12)
+      expect(await page.getByRole('table').count(), 'ten tables and each chart’s figures').toBe(14)
     })
   })
 

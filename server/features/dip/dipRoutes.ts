@@ -2,6 +2,7 @@ import type { RouteDefinition } from '../../http/routeDefinition.ts'
 import type { PeopleService } from '../people/peopleService.ts'
 import { dipAppointmentRoutes } from './dipAppointmentRoutes.ts'
 import { dipFailureRoutes } from './dipFailureRoutes.ts'
+import { dipLetterRoutes } from './dipLetterRoutes.ts'
 import type { DipService } from './dipService.ts'
 import { dipTestRoutes } from './dipTestRoutes.ts'
 
@@ -12,6 +13,7 @@ export function dipRoutes({ dipService, peopleService }: Deps): RouteDefinition[
   return [
     ...dipTestRoutes({ dipService, peopleService }),
     ...dipAppointmentRoutes({ dipService }),
+    ...dipLetterRoutes({ dipService }),
     ...dipFailureRoutes({ dipService }),
   ]
 }

@@ -37,22 +37,32 @@ export type BarChart = {
   height: number
   bars: { x: number; y: number; width: number; height: number; label: string; value: number }[]
   axisLabels: { x: number; text: string }[]
+  /** The axes' names, drawn on the chart and heading the columns of its data table. */
+  axes: { x: string; y: string }
+  plot: { left: number; top: number; baseline: number }
   max: number
 }
 
 /**
- * A bar chart drawn on the server as SVG, with a title and a description for screen readers;
- * the table that follows it carries the same figures, so the chart needs no script and passes the CSP.
+ * A bar chart drawn on the server as SVG, with a visible title, named axes and a description for
+ * screen readers; the same figures print in a table beside it (and in the tables that follow),
+ * so the chart needs no script, passes the CSP and is read on paper without guessing bar heights.
  */
-export function barChart(id: string, title: string, points: { label: string; value: number }[]): BarChart {
+export function barChart(
+  id: string,
+  title: string,
+  points: { label: string; value: number }[],
+  axes: { x: string; y: string } = { x: 'Month', y: 'Number' },
+): BarChart {
   const width = 640
-  const height = 200
-  const left = 40
-  const bottom = 30
+  const height = 220
+  const left = 60
+  const bottom = 50
+  const top = 10
   const max = Math.max(1, ...points.map((p) => p.value))
   const slot = (width - left) / Math.max(points.length, 1)
   const bars = points.map((p, i) => {
-    const h = Math.round(((height - bottom - 10) * p.value) / max)
+    const h = Math.round(((height - bottom - top) * p.value) / max)
     return {
       x: Math.round(left + i * slot + slot * 0.15),
       y: height - bottom - h,
@@ -73,6 +83,8 @@ export function barChart(id: string, title: string, points: { label: string; val
     height,
     bars,
     axisLabels: bars.filter((_, i) => i % every === 0).map((b) => ({ x: b.x + b.width / 2, text: b.label })),
+    axes,
+    plot: { left, top, baseline: height - bottom },
     max,
   }
 }

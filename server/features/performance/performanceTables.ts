@@ -106,11 +106,13 @@ export function chartsFrom(f: Figures) {
       'chart-cohort',
       'Open memberships at the end of each month',
       [...cohortTotals].map(([month, value]) => ({ label: formatMonth(month), value })),
+      { x: 'Month', y: 'Open memberships' },
     ),
     barChart(
       'chart-tests',
       'Drug tests by month',
       f.tests.map((r) => ({ label: formatMonth(r.month), value: r.tests })),
+      { x: 'Month', y: 'Drug tests' },
     ),
   ]
 }

@@ -173,7 +173,8 @@ describe('the performance report, against a hand-made dataset', () => {
     const q = query({ ...period, areaId: world.boroughId })
     const page = await supervisor.agent.get(`/performance?${q}`).expect(200)
     expect(page.text).toContain(`Figures for ${period.from} to ${period.to}.`)
-    expect(tablesOf(page.text)).toHaveLength(Object.keys(expected).length)
+    // The tables, and beside each of the two charts a table of its figures.
+    expect(tablesOf(page.text)).toHaveLength(Object.keys(expected).length + 2)
     for (const [id, table] of Object.entries(expected)) {
       const shown = tableCaptioned(page.text, table.caption)
       expect(shown.header, `${id} header`).toEqual(table.header)
