@@ -130,7 +130,8 @@ describe('the hand-off of a violent wanted person to CID', () => {
       const briefingPath = new URL(page.url()).pathname
       expect(await page.locator('body.cohort-printable').count(), 'the print layout').toBe(1)
       expect(await page.getByRole('navigation').count(), 'no service navigation on the sheet').toBe(0)
-      expect(await page.locator('header').count(), 'no service header on the sheet').toBe(0)
+      // The sheet's marking sits in a <header> landmark of its own; the service's header is not there.
+      expect(await page.locator('.govuk-header').count(), 'no service header on the sheet').toBe(0)
       expect(await page.getByText('CID briefing sheet').count()).toBe(1)
       const countersigned = page.locator('.govuk-summary-list__row', {
         has: page.getByText('Countersigned', { exact: true }),
