@@ -88,12 +88,13 @@ describe('custody suites in an imported file', () => {
     ])
   })
 
-  it('take a code as the list writes it before any name or other capitals', async () => {
+  it('take a code in any case before a name, and refuse a name that two suites share', async () => {
+    // A list holds a code once whatever its case (migration 20261205T1100), so only names can clash.
     await t.db
       .insertInto('custody_suite')
       .values([
         { code: 'Barkingside', name: 'Barkingside custody suite' },
-        { code: 'BARKINGSIDE', name: 'Barkingside old suite' },
+        { code: 'BARKINGSIDE_ANNEXE', name: 'Barkingside' },
       ])
       .execute()
     try {
@@ -101,18 +102,20 @@ describe('custody suites in an imported file', () => {
         csvOf([
           goodRow({ custody_suite: 'Barkingside' }),
           goodRow({ custody_suite: 'BARKINGSIDE' }),
-          goodRow({ custody_suite: 'barkingside' }),
+          goodRow({ custody_suite: 'barkingside_annexe' }),
+          goodRow({ custody_suite: 'Barkingside  Custody Suite' }),
         ]),
       )
       expect(result.plans.map((p) => [p.row, p.test.custodySuiteCode])).toEqual([
         [2, 'Barkingside'],
-        [3, 'BARKINGSIDE'],
+        [3, 'Barkingside'],
+        [4, 'BARKINGSIDE_ANNEXE'],
       ])
       expect(result.errors).toEqual([
         {
-          row: 4,
+          row: 5,
           column: 'custody_suite',
-          value: 'barkingside',
+          value: 'Barkingside  Custody Suite',
           why: 'More than one custody suite matches this: use its code, written as the list writes it',
         },
       ])
@@ -121,7 +124,7 @@ describe('custody suites in an imported file', () => {
       await t.db
         .updateTable('custody_suite')
         .set({ active: false })
-        .where('code', 'in', ['Barkingside', 'BARKINGSIDE'])
+        .where('code', 'in', ['Barkingside', 'BARKINGSIDE_ANNEXE'])
         .execute()
     }
   })
