@@ -32,3 +32,24 @@ export type RouteDefinition = {
    */
   parseBody?: RequestHandler
 }
+
+/** What a few routes declare beyond path, access, audit and handler. */
+export type RouteOptions = Pick<RouteDefinition, 'person' | 'before' | 'parseBody'>
+
+type Declare = (
+  path: string,
+  access: Access,
+  audit: RouteAudit,
+  handler: RequestHandler,
+  options?: RouteOptions,
+) => RouteDefinition
+
+const declare =
+  (method: RouteDefinition['method']): Declare =>
+  (path, access, audit, handler, options = {}) => ({ method, path, access, audit, handler, ...options })
+
+/** Declares a GET route: its path, who may call it, what it writes to the audit log, and its handler. */
+export const get = declare('get')
+
+/** Declares a POST route, as `get` does. */
+export const post = declare('post')

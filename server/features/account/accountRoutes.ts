@@ -4,7 +4,7 @@ import { formPost } from '../../http/formPost.ts'
 import type { FormErrors } from '../../http/forms.ts'
 import { HttpError } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { startSession } from '../auth/startSession.ts'
@@ -38,24 +38,17 @@ export function accountRoutes({ usersService }: { usersService: UsersService }):
   }
 
   return [
-    {
-      method: 'get',
-      path: changePasswordPath,
-      access: 'signedIn',
-      audit: 'none',
-      handler: (req, res) => passwordPage(req, res, {}),
-    },
-    {
-      method: 'post',
-      path: changePasswordPath,
-      access: 'signedIn',
-      audit: 'security',
-      handler: formPost({
+    get(changePasswordPath, 'signedIn', 'none', (req, res) => passwordPage(req, res, {})),
+    post(
+      changePasswordPath,
+      'signedIn',
+      'security',
+      formPost({
         schema: changePasswordSchema,
         page: passwordPage,
         act: changePassword,
         done: () => ({ message: changedMessage, redirect: '/' }),
       }),
-    },
+    ),
   ]
 }

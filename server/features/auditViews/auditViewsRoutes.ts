@@ -5,7 +5,7 @@ import { gatherDates, keepDateValues, optionalDateField } from '../../http/dates
 import { toFormErrors, uuid } from '../../http/forms.ts'
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { fullName } from '../people/peoplePresenter.ts'
@@ -151,32 +151,14 @@ export function auditViewsRoutes({ auditViewsService }: { auditViewsService: Aud
   }
 
   return [
-    {
-      method: 'get',
-      path: '/people/:personId/audit',
-      access: 'audit.view',
-      audit: 'consultation',
-      handler: personPage,
-    },
-    {
-      method: 'get',
-      path: '/people/:personId/audit.csv',
-      access: 'audit.view',
-      audit: 'disclosure',
-      handler: (req, res) => exportCsv(req, res, 'person'),
-    },
-    { method: 'get', path: '/audit/users', access: 'audit.view', audit: 'none', handler: usersPage },
+    get('/people/:personId/audit', 'audit.view', 'consultation', personPage),
+    get('/people/:personId/audit.csv', 'audit.view', 'disclosure', (req, res) => exportCsv(req, res, 'person')),
+    get('/audit/users', 'audit.view', 'none', usersPage),
     // The entries name the people the user looked at: reading them is a consultation (s62), not administration.
-    { method: 'get', path: '/audit/users/:userId', access: 'audit.view', audit: 'consultation', handler: userPage },
-    {
-      method: 'get',
-      path: '/audit/users/:userId/activity.csv',
-      access: 'audit.view',
-      audit: 'disclosure',
-      handler: (req, res) => {
-        userIdOf(req)
-        return exportCsv(req, res, 'user')
-      },
-    },
+    get('/audit/users/:userId', 'audit.view', 'consultation', userPage),
+    get('/audit/users/:userId/activity.csv', 'audit.view', 'disclosure', (req, res) => {
+      userIdOf(req)
+      return exportCsv(req, res, 'user')
+    }),
   ]
 }

@@ -7,7 +7,7 @@ import { callbackPromise } from '../../http/callbackPromise.ts'
 import { keepValues, singleError, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { createSignInLimiter, TooManyAttempts, type SignInFailureLimits } from '../../http/rateLimit.ts'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { sessionCookieName } from '../../http/session.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { safeReturnTo, signInSchema } from './authSchemas.ts'
@@ -90,8 +90,8 @@ export function authRoutes(deps: Deps): RouteDefinition[] {
   }
 
   return [
-    { method: 'get', path: '/sign-in', access: 'public', audit: 'none', handler: signInForm },
-    { method: 'post', path: '/sign-in', access: 'public', audit: 'security', handler: signIn },
-    { method: 'post', path: '/sign-out', access: 'signedIn', audit: 'security', handler: signOut },
+    get('/sign-in', 'public', 'none', signInForm),
+    post('/sign-in', 'public', 'security', signIn),
+    post('/sign-out', 'signedIn', 'security', signOut),
   ]
 }

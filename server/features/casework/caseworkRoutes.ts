@@ -4,7 +4,7 @@ import { todayInLondon } from '../../domain/time.ts'
 import { formPost } from '../../http/formPost.ts'
 import { HttpError } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { idParam } from '../../http/writeResult.ts'
 import { actorFrom } from '../audit/actor.ts'
@@ -50,38 +50,28 @@ export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteD
   )
 
   return [
-    {
-      method: 'get',
-      path: '/people/:personId/contacts/new',
-      access: 'casework.record',
-      audit: 'consultation',
-      handler: (req, res) => contactPage(req, res, { contactDate: dateParts(todayInLondon()) }),
-    },
-    {
-      method: 'post',
-      path: '/people/:personId/contacts',
-      access: 'casework.record',
-      audit: 'collection',
-      handler: formPost({
+    get('/people/:personId/contacts/new', 'casework.record', 'consultation', (req, res) =>
+      contactPage(req, res, { contactDate: dateParts(todayInLondon()) }),
+    ),
+    post(
+      '/people/:personId/contacts',
+      'casework.record',
+      'collection',
+      formPost({
         schema: contactSchema,
         page: contactPage,
         act: (req, data) => caseworkService.recordContact(signedInUser(req), personIdFrom(req), data, actorFrom(req)),
         done: toPerson('Contact recorded'),
       }),
-    },
-    {
-      method: 'get',
-      path: '/people/:personId/actions/new',
-      access: 'casework.record',
-      audit: 'consultation',
-      handler: (req, res) => actionPage(req, res, { ownerId: signedInUser(req).id, dueDate: dateParts(null) }),
-    },
-    {
-      method: 'post',
-      path: '/people/:personId/actions',
-      access: 'casework.record',
-      audit: 'collection',
-      handler: formPost({
+    ),
+    get('/people/:personId/actions/new', 'casework.record', 'consultation', (req, res) =>
+      actionPage(req, res, { ownerId: signedInUser(req).id, dueDate: dateParts(null) }),
+    ),
+    post(
+      '/people/:personId/actions',
+      'casework.record',
+      'collection',
+      formPost({
         schema: actionSchema,
         page: actionPage,
         act: (req, { actionPathway, ...rest }) =>
@@ -93,27 +83,20 @@ export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteD
           ),
         done: toPerson('Action set'),
       }),
-    },
-    {
-      method: 'get',
-      path: '/actions',
-      access: 'casework.record',
-      audit: 'consultation',
-      handler: async (req, res) => {
-        const today = todayInLondon()
-        const rows = await caseworkService.myActions(signedInUser(req), actorFrom(req))
-        await renderPage(res, 'casework/myActions', {
-          title: 'My actions',
-          actions: rows.map((a) => presentMyAction(a, today)),
-        })
-      },
-    },
-    {
-      method: 'post',
-      path: '/actions/:actionId/complete',
-      access: 'casework.record',
-      audit: 'alteration',
-      handler: formPost({
+    ),
+    get('/actions', 'casework.record', 'consultation', async (req, res) => {
+      const today = todayInLondon()
+      const rows = await caseworkService.myActions(signedInUser(req), actorFrom(req))
+      await renderPage(res, 'casework/myActions', {
+        title: 'My actions',
+        actions: rows.map((a) => presentMyAction(a, today)),
+      })
+    }),
+    post(
+      '/actions/:actionId/complete',
+      'casework.record',
+      'alteration',
+      formPost({
         schema: completeActionSchema,
         // A button beside each action, not a form page: a post without its version is simply refused.
         page: (req) => {
@@ -124,6 +107,6 @@ export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteD
           caseworkService.completeAction(signedInUser(req), actionId(req), data.version, actorFrom(req)),
         done: (req) => ({ message: 'Action marked as done', redirect: returnTo(req) }),
       }),
-    },
+    ),
   ]
 }

@@ -6,7 +6,7 @@ import { keepValues, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { formPost, type FormValues } from '../../http/formPost.ts'
 import { HttpError, notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { pagingOf, windowOf } from '../../http/paging.ts'
@@ -137,94 +137,64 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
   ] as const
 
   return [
-    {
-      method: 'get',
-      path: '/cid',
-      access: 'cid.list',
-      audit: 'disclosure',
-      handler: (req, res) => listPage(req, res),
-    },
-    {
-      method: 'get',
-      path: '/cid/export.csv',
-      access: 'cid.list',
-      audit: 'disclosure',
-      handler: async (req, res) => {
-        const parsed = cidFilterSchema.safeParse(req.query)
-        if (!parsed.success) throw new HttpError(400, 'Unknown filter')
-        const rows = await cidService.list(signedInUser(req), filtersOf(parsed.data), actorFrom(req), 'exported')
-        res.setHeader(
-          'Content-Disposition',
-          `attachment; filename="wanted-dip-failure-violent-${todayInLondon()}-OFFICIAL-SENSITIVE.csv"`,
-        )
-        res.type('text/csv').send(toCsv(cidCsvHeader, rows.map(cidCsvRow)))
-      },
-    },
-    {
-      method: 'get',
-      path: '/cid/:entryId/briefing',
-      access: 'cid.list',
-      audit: 'disclosure',
-      handler: (req, res) => briefingPage(req, res, {}),
-    },
-    {
-      method: 'get',
-      path: '/cid/:entryId/photo',
-      access: 'cid.list',
-      audit: 'disclosure',
-      handler: async (req, res) => {
-        const image = await cidService.briefingPhoto(signedInUser(req), entryIdOf(req), actorFrom(req))
-        if (!image) throw notFound('Photograph')
-        res.setHeader('Cache-Control', 'no-store')
-        res.setHeader('Content-Disposition', 'inline; filename="custody-photograph.jpg"')
-        res.type('image/jpeg').send(image)
-      },
-    },
-    {
-      method: 'post',
-      path: '/cid/:entryId/outcome',
-      access: 'cid.list',
-      audit: 'alteration',
-      handler: formPost({
+    get('/cid', 'cid.list', 'disclosure', (req, res) => listPage(req, res)),
+    get('/cid/export.csv', 'cid.list', 'disclosure', async (req, res) => {
+      const parsed = cidFilterSchema.safeParse(req.query)
+      if (!parsed.success) throw new HttpError(400, 'Unknown filter')
+      const rows = await cidService.list(signedInUser(req), filtersOf(parsed.data), actorFrom(req), 'exported')
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename="wanted-dip-failure-violent-${todayInLondon()}-OFFICIAL-SENSITIVE.csv"`,
+      )
+      res.type('text/csv').send(toCsv(cidCsvHeader, rows.map(cidCsvRow)))
+    }),
+    get('/cid/:entryId/briefing', 'cid.list', 'disclosure', (req, res) => briefingPage(req, res, {})),
+    get('/cid/:entryId/photo', 'cid.list', 'disclosure', async (req, res) => {
+      const image = await cidService.briefingPhoto(signedInUser(req), entryIdOf(req), actorFrom(req))
+      if (!image) throw notFound('Photograph')
+      res.setHeader('Cache-Control', 'no-store')
+      res.setHeader('Content-Disposition', 'inline; filename="custody-photograph.jpg"')
+      res.type('image/jpeg').send(image)
+    }),
+    post(
+      '/cid/:entryId/outcome',
+      'cid.list',
+      'alteration',
+      formPost({
         schema: cidOutcomeSchema,
         page: briefingPage,
         act: (req, data) => cidService.recordOutcome(signedInUser(req), entryIdOf(req), data, actorFrom(req)),
         done: () => ({ message: 'Outcome recorded', redirect: '/cid' }),
       }),
-    },
-    {
-      method: 'get',
-      path: '/cid/proposals',
-      access: 'cid.countersign',
-      audit: 'consultation',
-      handler: (req, res) => queuePage(req, res),
-    },
-    ...decisions.map(([action, decision, schema, message]): RouteDefinition => ({
-      method: 'post',
-      path: `/cid/:entryId/${action}`,
-      access: 'cid.countersign',
-      audit: 'alteration',
-      handler: formPost({
-        schema,
-        page: (req, res, _values, errors) => queuePage(req, res, errors, { action, entryId: entryIdOf(req) }),
-        act: (req, data) =>
-          cidService.decide(signedInUser(req), entryIdOf(req), decision, data.rationale, data.version, actorFrom(req)),
-        done: () => ({ message, redirect: '/cid/proposals' }),
-      }),
-    })),
-    {
-      method: 'get',
-      path: '/failures/:failureId/cid-proposal',
-      access: 'cid.propose',
-      audit: 'consultation',
-      handler: (req, res) => proposalPage(req, res, {}),
-    },
-    {
-      method: 'post',
-      path: '/failures/:failureId/cid-proposal',
-      access: 'cid.propose',
-      audit: 'collection',
-      handler: formPost({
+    ),
+    get('/cid/proposals', 'cid.countersign', 'consultation', (req, res) => queuePage(req, res)),
+    ...decisions.map(([action, decision, schema, message]): RouteDefinition =>
+      post(
+        `/cid/:entryId/${action}`,
+        'cid.countersign',
+        'alteration',
+        formPost({
+          schema,
+          page: (req, res, _values, errors) => queuePage(req, res, errors, { action, entryId: entryIdOf(req) }),
+          act: (req, data) =>
+            cidService.decide(
+              signedInUser(req),
+              entryIdOf(req),
+              decision,
+              data.rationale,
+              data.version,
+              actorFrom(req),
+            ),
+          done: () => ({ message, redirect: '/cid/proposals' }),
+        }),
+      ),
+    ),
+    get('/failures/:failureId/cid-proposal', 'cid.propose', 'consultation', (req, res) => proposalPage(req, res, {})),
+    post(
+      '/failures/:failureId/cid-proposal',
+      'cid.propose',
+      'collection',
+      formPost({
         schema: proposalSchema,
         page: proposalPage,
         act: (req, data) => cidService.propose(signedInUser(req), failureIdOf(req), data, actorFrom(req)),
@@ -233,6 +203,6 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
           redirect: `/failures/${failureIdOf(req)}`,
         }),
       }),
-    },
+    ),
   ]
 }

@@ -6,7 +6,7 @@ import { formPost, type FormValues } from '../../http/formPost.ts'
 import { HttpError, notFound } from '../../http/httpError.ts'
 import { pageParam, pagingOf, windowOf } from '../../http/paging.ts'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { toCsv } from '../../http/csv.ts'
@@ -115,83 +115,57 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
   const referralId = (req: Request) => idParam(req, 'referralId', 'Referral')
 
   return [
-    {
-      method: 'get',
-      path: '/people/:personId/referrals/new',
-      access: 'referrals.create',
-      audit: 'consultation',
-      handler: (req, res) => referPage(req, res, {}),
-    },
-    {
-      method: 'post',
-      path: '/people/:personId/referrals',
-      access: 'referrals.create',
-      audit: 'collection',
-      handler: formPost({
+    get('/people/:personId/referrals/new', 'referrals.create', 'consultation', (req, res) => referPage(req, res, {})),
+    post(
+      '/people/:personId/referrals',
+      'referrals.create',
+      'collection',
+      formPost({
         schema: referralSchema,
         page: referPage,
         act: (req, data) => cohortsService.refer(signedInUser(req), personIdFrom(req), data, actorFrom(req)),
         done: (req) => ({ message: 'Referral sent to the panel', redirect: `/people/${personIdFrom(req)}` }),
       }),
-    },
-    {
-      method: 'get',
-      path: '/referrals',
-      access: 'referrals.decide',
-      audit: 'consultation',
-      handler: async (req, res) => {
-        const rows = await cohortsService.pending(signedInUser(req), actorFrom(req))
-        await renderPage(res, 'cohorts/referrals', {
-          title: 'Referrals awaiting the panel',
-          referrals: rows.map(presentReferral),
-        })
-      },
-    },
-    {
-      method: 'get',
-      path: '/referrals/:referralId',
-      access: 'referrals.decide',
-      audit: 'consultation',
-      handler: (req, res) => decidePage(req, res, {}),
-    },
-    {
-      method: 'post',
-      path: '/referrals/:referralId/accept',
-      access: 'referrals.decide',
-      audit: 'collection',
-      handler: formPost({
+    ),
+    get('/referrals', 'referrals.decide', 'consultation', async (req, res) => {
+      const rows = await cohortsService.pending(signedInUser(req), actorFrom(req))
+      await renderPage(res, 'cohorts/referrals', {
+        title: 'Referrals awaiting the panel',
+        referrals: rows.map(presentReferral),
+      })
+    }),
+    get('/referrals/:referralId', 'referrals.decide', 'consultation', (req, res) => decidePage(req, res, {})),
+    post(
+      '/referrals/:referralId/accept',
+      'referrals.decide',
+      'collection',
+      formPost({
         schema: acceptSchema,
         page: decidePage,
         act: (req, data) => cohortsService.accept(signedInUser(req), referralId(req), data, actorFrom(req)),
         done: toPerson('Referral accepted: the person is adopted'),
       }),
-    },
-    {
-      method: 'post',
-      path: '/referrals/:referralId/decline',
-      access: 'referrals.decide',
-      audit: 'alteration',
-      handler: formPost({
+    ),
+    post(
+      '/referrals/:referralId/decline',
+      'referrals.decide',
+      'alteration',
+      formPost({
         schema: declineSchema,
         page: decidePage,
         act: (req, data) =>
           cohortsService.decline(signedInUser(req), referralId(req), data.declineReason, data.version, actorFrom(req)),
         done: toPerson('Referral declined'),
       }),
-    },
-    {
-      method: 'get',
-      path: '/memberships/:membershipId/events/new',
-      access: 'memberships.manage',
-      audit: 'consultation',
-      handler: (req, res) => eventPage(req, res, {}),
-    },
-    {
-      method: 'post',
-      path: '/memberships/:membershipId/events',
-      access: 'memberships.manage',
-      audit: 'alteration',
-      handler: formPost({
+    ),
+    get('/memberships/:membershipId/events/new', 'memberships.manage', 'consultation', (req, res) =>
+      eventPage(req, res, {}),
+    ),
+    post(
+      '/memberships/:membershipId/events',
+      'memberships.manage',
+      'alteration',
+      formPost({
         schema: membershipEventSchema,
         page: eventPage,
         act: (req, data) =>
@@ -203,78 +177,60 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
           ),
         done: toPerson('Membership updated'),
       }),
-    },
-    {
-      method: 'get',
-      path: '/caseload',
-      access: 'caseload.view',
-      audit: 'consultation',
-      handler: async (req, res) => {
-        const page = pageParam.safeParse(req.query.page)
-        if (!page.success) throw new HttpError(400, 'There is no such page of your caseload')
-        const today = todayInLondon()
-        const { rows, total } = await cohortsService.caseload(signedInUser(req), windowOf(page.data), actorFrom(req))
-        if (page.data > 1 && rows.length === 0) throw notFound('Page')
-        await renderPage(res, 'cohorts/caseload', {
-          title: 'My caseload',
-          total,
-          paging: pagingOf(page.data, total, rows.length, ''),
-          rows: rows.map((row) => presentCaseloadRow(row, today)),
-        })
-      },
-    },
-    {
-      method: 'get',
-      path: '/cohorts',
-      access: 'cohorts.view',
-      audit: 'consultation',
-      handler: async (req, res) => {
-        const user = signedInUser(req)
-        const parsed = cohortFilterSchema.safeParse(req.query)
-        const filterOptions = cohortFilterOptions(await cohortsService.options(user))
-        const values = keepValues(req.query, cohortFilterFields)
-        if (!parsed.success) {
-          return renderPage(
-            res,
-            'cohorts/list',
-            { title: 'Cohorts', values, rows: [], ...filterOptions, errors: toFormErrors(parsed.error) },
-            400,
-          )
-        }
-        const { page, ...filters } = parsed.data
-        const rows = await cohortsService.list(
-          user,
-          filters,
-          { limit: pageSize + 1, offset: (page - 1) * pageSize },
-          actorFrom(req),
+    ),
+    get('/caseload', 'caseload.view', 'consultation', async (req, res) => {
+      const page = pageParam.safeParse(req.query.page)
+      if (!page.success) throw new HttpError(400, 'There is no such page of your caseload')
+      const today = todayInLondon()
+      const { rows, total } = await cohortsService.caseload(signedInUser(req), windowOf(page.data), actorFrom(req))
+      if (page.data > 1 && rows.length === 0) throw notFound('Page')
+      await renderPage(res, 'cohorts/caseload', {
+        title: 'My caseload',
+        total,
+        paging: pagingOf(page.data, total, rows.length, ''),
+        rows: rows.map((row) => presentCaseloadRow(row, today)),
+      })
+    }),
+    get('/cohorts', 'cohorts.view', 'consultation', async (req, res) => {
+      const user = signedInUser(req)
+      const parsed = cohortFilterSchema.safeParse(req.query)
+      const filterOptions = cohortFilterOptions(await cohortsService.options(user))
+      const values = keepValues(req.query, cohortFilterFields)
+      if (!parsed.success) {
+        return renderPage(
+          res,
+          'cohorts/list',
+          { title: 'Cohorts', values, rows: [], ...filterOptions, errors: toFormErrors(parsed.error) },
+          400,
         )
-        const query = new URLSearchParams(
-          Object.entries(values).filter(([, v]) => typeof v === 'string' && v) as [string, string][],
-        )
-        await renderPage(res, 'cohorts/list', {
-          title: 'Cohorts',
-          values,
-          rows: rows.slice(0, pageSize).map(presentCohortRow),
-          page,
-          hasNext: rows.length > pageSize,
-          query: query.toString(),
-          ...filterOptions,
-        })
-      },
-    },
-    {
-      method: 'get',
-      path: '/cohorts/export.csv',
-      access: 'cohorts.export',
-      audit: 'disclosure',
-      handler: async (req, res) => {
-        const parsed = cohortFilterSchema.safeParse(req.query)
-        if (!parsed.success) throw new HttpError(400, 'Unknown filter')
-        const { page: _page, ...filters } = parsed.data
-        const rows = await cohortsService.exportRows(signedInUser(req), filters, actorFrom(req))
-        res.setHeader('Content-Disposition', `attachment; filename="cohort-${todayInLondon()}-OFFICIAL-SENSITIVE.csv"`)
-        res.type('text/csv').send(toCsv(cohortCsvHeader, rows.map(cohortCsvRow)))
-      },
-    },
+      }
+      const { page, ...filters } = parsed.data
+      const rows = await cohortsService.list(
+        user,
+        filters,
+        { limit: pageSize + 1, offset: (page - 1) * pageSize },
+        actorFrom(req),
+      )
+      const query = new URLSearchParams(
+        Object.entries(values).filter(([, v]) => typeof v === 'string' && v) as [string, string][],
+      )
+      await renderPage(res, 'cohorts/list', {
+        title: 'Cohorts',
+        values,
+        rows: rows.slice(0, pageSize).map(presentCohortRow),
+        page,
+        hasNext: rows.length > pageSize,
+        query: query.toString(),
+        ...filterOptions,
+      })
+    }),
+    get('/cohorts/export.csv', 'cohorts.export', 'disclosure', async (req, res) => {
+      const parsed = cohortFilterSchema.safeParse(req.query)
+      if (!parsed.success) throw new HttpError(400, 'Unknown filter')
+      const { page: _page, ...filters } = parsed.data
+      const rows = await cohortsService.exportRows(signedInUser(req), filters, actorFrom(req))
+      res.setHeader('Content-Disposition', `attachment; filename="cohort-${todayInLondon()}-OFFICIAL-SENSITIVE.csv"`)
+      res.type('text/csv').send(toCsv(cohortCsvHeader, rows.map(cohortCsvRow)))
+    }),
   ]
 }

@@ -5,7 +5,7 @@ import { fieldsOf } from '../../http/formPost.ts'
 import { keepValues, singleError, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { HttpError, notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { finishWrite } from '../../http/writeResult.ts'
 import { actorFrom } from '../audit/actor.ts'
@@ -228,33 +228,9 @@ export function combinationRoutes({ combinationService: service }: Deps): RouteD
   }
 
   return [
-    {
-      method: 'get',
-      path: '/people/:personId/combine',
-      access: 'people.combine',
-      audit: 'consultation',
-      handler: findDuplicate,
-    },
-    {
-      method: 'post',
-      path: '/people/:personId/combine',
-      access: 'people.combine',
-      audit: 'combination',
-      handler: combine,
-    },
-    {
-      method: 'get',
-      path: '/people/:personId/combinations',
-      access: 'people.combine',
-      audit: 'consultation',
-      handler: (req, res) => historyPage(req, res),
-    },
-    {
-      method: 'post',
-      path: '/people/:personId/combinations/reverse',
-      access: 'people.combine',
-      audit: 'combination',
-      handler: reverse,
-    },
+    get('/people/:personId/combine', 'people.combine', 'consultation', findDuplicate),
+    post('/people/:personId/combine', 'people.combine', 'combination', combine),
+    get('/people/:personId/combinations', 'people.combine', 'consultation', (req, res) => historyPage(req, res)),
+    post('/people/:personId/combinations/reverse', 'people.combine', 'combination', reverse),
   ]
 }

@@ -6,7 +6,7 @@ import { formPost, type FormValues } from '../../http/formPost.ts'
 import { HttpError, notFound } from '../../http/httpError.ts'
 import { pageParam, pagingOf, windowOf } from '../../http/paging.ts'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { actorFrom } from '../audit/actor.ts'
@@ -41,45 +41,34 @@ export function dipAppointmentRoutes({ dipService }: Deps): RouteDefinition[] {
   }
 
   return [
-    {
-      method: 'get',
-      path: '/appointments',
-      access: 'dip.appointments',
-      audit: 'consultation',
-      handler: async (req, res) => {
-        const range = req.query.range === 'week' ? 'week' : 'today'
-        const page = pageParam.safeParse(req.query.page)
-        if (!page.success) throw new HttpError(400, 'There is no such page of appointments')
-        const today = todayInLondon()
-        const from = londonInstant(today, '00:00')
-        const to = londonInstant(addDays(today, range === 'week' ? 7 : 1), '00:00')
-        const { rows, hasNext } = await dipService.appointments(
-          signedInUser(req),
-          from,
-          to,
-          windowOf(page.data),
-          actorFrom(req),
-        )
-        if (page.data > 1 && rows.length === 0) throw notFound('Page')
-        await renderPage(res, 'dip/appointments', {
-          ...presentAppointmentList(rows, range, today, dipService.now()),
-          paging: pagingOf(page.data, undefined, rows.length, range === 'week' ? 'range=week' : '', hasNext),
-        })
-      },
-    },
-    {
-      method: 'get',
-      path: '/appointments/:appointmentId',
-      access: 'dip.appointments',
-      audit: 'consultation',
-      handler: (req, res) => appointmentPage(req, res, {}),
-    },
-    {
-      method: 'post',
-      path: '/appointments/:appointmentId/attendance',
-      access: 'dip.appointments',
-      audit: 'collection',
-      handler: formPost({
+    get('/appointments', 'dip.appointments', 'consultation', async (req, res) => {
+      const range = req.query.range === 'week' ? 'week' : 'today'
+      const page = pageParam.safeParse(req.query.page)
+      if (!page.success) throw new HttpError(400, 'There is no such page of appointments')
+      const today = todayInLondon()
+      const from = londonInstant(today, '00:00')
+      const to = londonInstant(addDays(today, range === 'week' ? 7 : 1), '00:00')
+      const { rows, hasNext } = await dipService.appointments(
+        signedInUser(req),
+        from,
+        to,
+        windowOf(page.data),
+        actorFrom(req),
+      )
+      if (page.data > 1 && rows.length === 0) throw notFound('Page')
+      await renderPage(res, 'dip/appointments', {
+        ...presentAppointmentList(rows, range, today, dipService.now()),
+        paging: pagingOf(page.data, undefined, rows.length, range === 'week' ? 'range=week' : '', hasNext),
+      })
+    }),
+    get('/appointments/:appointmentId', 'dip.appointments', 'consultation', (req, res) =>
+      appointmentPage(req, res, {}),
+    ),
+    post(
+      '/appointments/:appointmentId/attendance',
+      'dip.appointments',
+      'collection',
+      formPost({
         schema: attendanceSchema,
         page: appointmentPage,
         act: (req, data) => dipService.recordAttendance(signedInUser(req), appointmentIdOf(req), data, actorFrom(req)),
@@ -92,18 +81,17 @@ export function dipAppointmentRoutes({ dipService }: Deps): RouteDefinition[] {
               }
             : { message: 'Attendance recorded (RA3)', redirect: `/people/${personId}` },
       }),
-    },
-    {
-      method: 'post',
-      path: '/appointments/:appointmentId/reschedule',
-      access: 'dip.appointments',
-      audit: 'alteration',
-      handler: formPost({
+    ),
+    post(
+      '/appointments/:appointmentId/reschedule',
+      'dip.appointments',
+      'alteration',
+      formPost({
         schema: rescheduleSchema,
         page: appointmentPage,
         act: (req, data) => dipService.reschedule(signedInUser(req), appointmentIdOf(req), data, actorFrom(req)),
         done: (req) => ({ message: 'Appointment changed (RA2)', redirect: `/appointments/${appointmentIdOf(req)}` }),
       }),
-    },
+    ),
   ]
 }

@@ -9,7 +9,7 @@ import type { FormErrors } from '../../http/forms.ts'
 import { formPost, type FormSchema, type FormValues } from '../../http/formPost.ts'
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { actorFrom } from '../audit/actor.ts'
@@ -59,48 +59,33 @@ export function dipFailureRoutes({ dipService }: Deps): RouteDefinition[] {
     act: (user: SessionUser, failureId: string, data: z.output<S>, actor: Actor) => Promise<WriteResult>,
     message: string,
   ): RouteDefinition {
-    return {
-      method: 'post',
-      path: `/failures/:failureId/${action}`,
+    return post(
+      `/failures/:failureId/${action}`,
       access,
-      audit: 'alteration',
-      handler: formPost({
+      'alteration',
+      formPost({
         schema,
         page: (req, res, values, errors) => failurePage(req, res, 'dip/failure', values, errors),
         act: (req, data) => act(signedInUser(req), failureIdOf(req), data, actorFrom(req)),
         done: (req) => ({ message, redirect: `/failures/${failureIdOf(req)}` }),
       }),
-    }
+    )
   }
 
   return [
-    {
-      method: 'get',
-      path: '/failures',
-      access: 'dip.statements',
-      audit: 'consultation',
-      handler: async (req, res) => {
-        const { rows, timeBarred } = await dipService.awaitingStatements(signedInUser(req), actorFrom(req))
-        await renderPage(res, 'dip/failures', {
-          title: 'Failures awaiting a statement',
-          ...presentAwaitingStatements(rows, timeBarred, todayInLondon()),
-        })
-      },
-    },
-    {
-      method: 'get',
-      path: '/failures/:failureId',
-      access: 'dip.failures.view',
-      audit: 'consultation',
-      handler: (req, res) => failurePage(req, res, 'dip/failure', {}),
-    },
-    {
-      method: 'get',
-      path: '/failures/:failureId/statement',
-      access: 'dip.statements',
-      audit: 'consultation',
-      handler: (req, res) => failurePage(req, res, 'dip/statement', {}),
-    },
+    get('/failures', 'dip.statements', 'consultation', async (req, res) => {
+      const { rows, timeBarred } = await dipService.awaitingStatements(signedInUser(req), actorFrom(req))
+      await renderPage(res, 'dip/failures', {
+        title: 'Failures awaiting a statement',
+        ...presentAwaitingStatements(rows, timeBarred, todayInLondon()),
+      })
+    }),
+    get('/failures/:failureId', 'dip.failures.view', 'consultation', (req, res) =>
+      failurePage(req, res, 'dip/failure', {}),
+    ),
+    get('/failures/:failureId/statement', 'dip.statements', 'consultation', (req, res) =>
+      failurePage(req, res, 'dip/statement', {}),
+    ),
     failureForm(
       'statement',
       'dip.statements',

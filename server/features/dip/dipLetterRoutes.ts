@@ -1,6 +1,6 @@
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { idParam } from '../../http/writeResult.ts'
 import { actorFrom } from '../audit/actor.ts'
@@ -16,21 +16,15 @@ type Deps = { dipService: DipService }
  */
 export function dipLetterRoutes({ dipService }: Deps): RouteDefinition[] {
   return [
-    {
-      method: 'get',
-      path: '/appointments/:appointmentId/letter',
-      access: 'dip.appointments',
-      audit: 'consultation',
-      handler: async (req, res) => {
-        const appointment = await dipService.appointment(
-          signedInUser(req),
-          idParam(req, 'appointmentId', 'Appointment'),
-          actorFrom(req),
-        )
-        if (!appointment) throw notFound('Appointment')
-        const letter = presentAppointmentLetter(appointment, dipService.now())
-        await renderPage(res, 'dip/letters/appointmentLetter', letter)
-      },
-    },
+    get('/appointments/:appointmentId/letter', 'dip.appointments', 'consultation', async (req, res) => {
+      const appointment = await dipService.appointment(
+        signedInUser(req),
+        idParam(req, 'appointmentId', 'Appointment'),
+        actorFrom(req),
+      )
+      if (!appointment) throw notFound('Appointment')
+      const letter = presentAppointmentLetter(appointment, dipService.now())
+      await renderPage(res, 'dip/letters/appointmentLetter', letter)
+    }),
   ]
 }

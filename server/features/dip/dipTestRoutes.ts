@@ -5,7 +5,7 @@ import type { FormErrors } from '../../http/forms.ts'
 import { formPost, type FormValues } from '../../http/formPost.ts'
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { actorFrom } from '../audit/actor.ts'
@@ -53,20 +53,14 @@ export function dipTestRoutes({ dipService, peopleService }: Deps): RouteDefinit
   }
 
   return [
-    {
-      method: 'get',
-      path: '/people/:personId/drug-tests/new',
-      access: 'dip.record',
-      audit: 'consultation',
-      handler: (req, res) =>
-        testForm(req, res, { sampleDate: dateParts(todayInLondon()), refused: 'no', disputed: 'no' }),
-    },
-    {
-      method: 'post',
-      path: '/people/:personId/drug-tests',
-      access: 'dip.record',
-      audit: 'collection',
-      handler: formPost({
+    get('/people/:personId/drug-tests/new', 'dip.record', 'consultation', (req, res) =>
+      testForm(req, res, { sampleDate: dateParts(todayInLondon()), refused: 'no', disputed: 'no' }),
+    ),
+    post(
+      '/people/:personId/drug-tests',
+      'dip.record',
+      'collection',
+      formPost({
         schema: drugTestSchema,
         page: testForm,
         act: (req, data) => dipService.recordTest(signedInUser(req), personIdFrom(req), data, actorFrom(req)),
@@ -77,32 +71,24 @@ export function dipTestRoutes({ dipService, peopleService }: Deps): RouteDefinit
           redirect: `/drug-tests/${testId}`,
         }),
       }),
-    },
-    {
-      method: 'get',
-      path: '/drug-tests/:testId',
-      access: 'dip.record',
-      audit: 'consultation',
-      handler: (req, res) => testPage(req, res, {}),
-    },
-    {
-      method: 'post',
-      path: '/drug-tests/:testId/confirmation',
-      access: 'dip.record',
-      audit: 'collection',
-      handler: formPost({
+    ),
+    get('/drug-tests/:testId', 'dip.record', 'consultation', (req, res) => testPage(req, res, {})),
+    post(
+      '/drug-tests/:testId/confirmation',
+      'dip.record',
+      'collection',
+      formPost({
         schema: confirmationSchema,
         page: testPage,
         act: (req, data) => dipService.confirmTest(signedInUser(req), testIdOf(req), data, actorFrom(req)),
         done: (req) => ({ message: 'Confirmatory result recorded', redirect: `/drug-tests/${testIdOf(req)}` }),
       }),
-    },
-    {
-      method: 'post',
-      path: '/drug-tests/:testId/assessment',
-      access: 'dip.record',
-      audit: 'collection',
-      handler: formPost({
+    ),
+    post(
+      '/drug-tests/:testId/assessment',
+      'dip.record',
+      'collection',
+      formPost({
         schema: assessmentSchema,
         page: testPage,
         act: (req, data) => dipService.imposeAssessment(signedInUser(req), testIdOf(req), data, actorFrom(req)),
@@ -111,6 +97,6 @@ export function dipTestRoutes({ dipService, peopleService }: Deps): RouteDefinit
           redirect: `/people/${personId}`,
         }),
       }),
-    },
+    ),
   ]
 }

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, type RouteDefinition } from '../../http/routeDefinition.ts'
 
 async function databaseIsUp(db: Kysely<Database>, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined
@@ -27,5 +27,5 @@ export function healthRoutes(deps: { db: Kysely<Database>; databaseKind: 'postgr
       .json({ status: up ? 'ok' : 'unavailable', database: { status: up ? 'up' : 'down', kind: deps.databaseKind } })
   }
 
-  return [{ method: 'get', path: '/health', access: 'public', audit: 'none', handler: health }]
+  return [get('/health', 'public', 'none', health)]
 }

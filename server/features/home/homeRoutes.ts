@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { actorFrom } from '../audit/actor.ts'
 import type { DashboardService } from '../dashboard/dashboardService.ts'
@@ -12,5 +12,5 @@ export function homeRoutes({ dashboardService }: { dashboardService: DashboardSe
   }
 
   // Counts only; a consultation row when the lead officer's CID notices name people.
-  return [{ method: 'get', path: '/', access: 'home.view', audit: 'consultation', handler: homePage }]
+  return [get('/', 'home.view', 'consultation', homePage)]
 }

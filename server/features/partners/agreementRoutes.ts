@@ -4,7 +4,7 @@ import { formPost, type FormValues } from '../../http/formPost.ts'
 import type { FormErrors } from '../../http/forms.ts'
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { idParam } from '../../http/writeResult.ts'
 import { actorFrom } from '../audit/actor.ts'
@@ -41,53 +41,35 @@ export function agreementRoutes({ partnersService }: Deps): RouteDefinition[] {
   }
 
   return [
-    {
-      method: 'get',
-      path: '/admin/agreements',
-      access: 'agreements.manage',
-      audit: 'none',
-      handler: async (_req, res) => {
-        const today = todayInLondon()
-        const rows = await partnersService.listAgreements()
-        await renderPage(res, 'partners/agreements', {
-          title: 'Information-sharing agreements',
-          rows: rows.map((a) => presentAgreement(a, today)),
-        })
-      },
-    },
-    {
-      method: 'get',
-      path: '/admin/agreements/new',
-      access: 'agreements.manage',
-      audit: 'none',
-      handler: (req, res) => newAgreementPage(req, res, newAgreementValues(todayInLondon())),
-    },
-    {
-      method: 'post',
-      path: '/admin/agreements',
-      access: 'agreements.manage',
-      audit: 'administration',
-      handler: formPost({
+    get('/admin/agreements', 'agreements.manage', 'none', async (_req, res) => {
+      const today = todayInLondon()
+      const rows = await partnersService.listAgreements()
+      await renderPage(res, 'partners/agreements', {
+        title: 'Information-sharing agreements',
+        rows: rows.map((a) => presentAgreement(a, today)),
+      })
+    }),
+    get('/admin/agreements/new', 'agreements.manage', 'none', (req, res) =>
+      newAgreementPage(req, res, newAgreementValues(todayInLondon())),
+    ),
+    post(
+      '/admin/agreements',
+      'agreements.manage',
+      'administration',
+      formPost({
         schema: agreementSchema,
         page: newAgreementPage,
         act: (req, data) => partnersService.createAgreement(data, signedInUser(req), actorFrom(req)),
         done: toAgreements('Agreement added'),
         what: 'Agreement',
       }),
-    },
-    {
-      method: 'get',
-      path: '/admin/agreements/:agreementId',
-      access: 'agreements.manage',
-      audit: 'none',
-      handler: (req, res) => editAgreementPage(req, res),
-    },
-    {
-      method: 'post',
-      path: '/admin/agreements/:agreementId',
-      access: 'agreements.manage',
-      audit: 'administration',
-      handler: formPost({
+    ),
+    get('/admin/agreements/:agreementId', 'agreements.manage', 'none', (req, res) => editAgreementPage(req, res)),
+    post(
+      '/admin/agreements/:agreementId',
+      'agreements.manage',
+      'administration',
+      formPost({
         schema: agreementUpdateSchema,
         page: editAgreementPage,
         act: (req, { version, ...terms }) =>
@@ -95,6 +77,6 @@ export function agreementRoutes({ partnersService }: Deps): RouteDefinition[] {
         done: toAgreements('Agreement saved'),
         what: 'Agreement',
       }),
-    },
+    ),
   ]
 }

@@ -4,7 +4,7 @@ import { formPost, type FormValues } from '../../http/formPost.ts'
 import type { FormErrors } from '../../http/forms.ts'
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { idParam } from '../../http/writeResult.ts'
 import { actorFrom } from '../audit/actor.ts'
@@ -39,29 +39,16 @@ export function partnerCaseRoutes({ partnersService }: Deps): RouteDefinition[] 
   }
 
   return [
-    {
-      method: 'get',
-      path: '/partner-cases',
-      access: 'partner.cases',
-      audit: 'disclosure',
-      handler: async (req, res) => {
-        const { policy, views } = await partnersService.partnerCases(signedInUser(req), actorFrom(req))
-        await renderPage(res, 'partners/cases', presentPartnerCases(policy, views, todayInLondon()))
-      },
-    },
-    {
-      method: 'get',
-      path: '/partner-cases/:linkId',
-      access: 'partner.cases',
-      audit: 'disclosure',
-      handler: (req, res) => partnerCasePage(req, res),
-    },
-    {
-      method: 'post',
-      path: '/partner-cases/:linkId',
-      access: 'partner.cases',
-      audit: 'alteration',
-      handler: formPost({
+    get('/partner-cases', 'partner.cases', 'disclosure', async (req, res) => {
+      const { policy, views } = await partnersService.partnerCases(signedInUser(req), actorFrom(req))
+      await renderPage(res, 'partners/cases', presentPartnerCases(policy, views, todayInLondon()))
+    }),
+    get('/partner-cases/:linkId', 'partner.cases', 'disclosure', (req, res) => partnerCasePage(req, res)),
+    post(
+      '/partner-cases/:linkId',
+      'partner.cases',
+      'alteration',
+      formPost({
         schema: linkUpdateSchema,
         page: partnerCasePage,
         act: (req, data) =>
@@ -74,6 +61,6 @@ export function partnerCaseRoutes({ partnersService }: Deps): RouteDefinition[] 
         done: (req) => ({ message: 'Case updated', redirect: `/partner-cases/${caseId(req)}` }),
         what: 'Case link',
       }),
-    },
+    ),
   ]
 }

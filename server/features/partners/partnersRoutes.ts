@@ -5,7 +5,7 @@ import { formPost, type FormValues } from '../../http/formPost.ts'
 import type { FormErrors } from '../../http/forms.ts'
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { idParam } from '../../http/writeResult.ts'
 import { actorFrom } from '../audit/actor.ts'
@@ -62,19 +62,14 @@ export function partnersRoutes({ partnersService, peopleService }: Deps): RouteD
   }
 
   return [
-    {
-      method: 'get',
-      path: '/people/:personId/partner-links/new',
-      access: 'partners.manage',
-      audit: 'consultation',
-      handler: (req, res) => newLinkPage(req, res, { openedOn: dateParts(todayInLondon()) }),
-    },
-    {
-      method: 'post',
-      path: '/people/:personId/partner-links',
-      access: 'partners.manage',
-      audit: 'collection',
-      handler: formPost({
+    get('/people/:personId/partner-links/new', 'partners.manage', 'consultation', (req, res) =>
+      newLinkPage(req, res, { openedOn: dateParts(todayInLondon()) }),
+    ),
+    post(
+      '/people/:personId/partner-links',
+      'partners.manage',
+      'collection',
+      formPost({
         schema: newLinkSchema,
         page: newLinkPage,
         act: (req, data) =>
@@ -85,20 +80,13 @@ export function partnersRoutes({ partnersService, peopleService }: Deps): RouteD
         }),
         what: 'Case link',
       }),
-    },
-    {
-      method: 'get',
-      path: '/partner-links/:linkId',
-      access: 'partners.manage',
-      audit: 'consultation',
-      handler: (req, res) => policeLinkPage(req, res),
-    },
-    {
-      method: 'post',
-      path: '/partner-links/:linkId',
-      access: 'partners.manage',
-      audit: 'alteration',
-      handler: formPost({
+    ),
+    get('/partner-links/:linkId', 'partners.manage', 'consultation', (req, res) => policeLinkPage(req, res)),
+    post(
+      '/partner-links/:linkId',
+      'partners.manage',
+      'alteration',
+      formPost({
         schema: linkUpdateSchema,
         page: policeLinkPage,
         act: (req, data) =>
@@ -106,7 +94,7 @@ export function partnersRoutes({ partnersService, peopleService }: Deps): RouteD
         done: (req) => ({ message: 'Case link updated', redirect: `/partner-links/${linkId(req)}` }),
         what: 'Case link',
       }),
-    },
+    ),
     ...partnerCaseRoutes({ partnersService }),
     ...agreementRoutes({ partnersService }),
   ]

@@ -3,7 +3,7 @@ import { todayInLondon } from '../../domain/time.ts'
 import { dateParts } from '../../http/dates.ts'
 import { formPost } from '../../http/formPost.ts'
 import { HttpError } from '../../http/httpError.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { finishWrite } from '../../http/writeResult.ts'
 import { actorFrom } from '../audit/actor.ts'
@@ -36,19 +36,12 @@ export function aliasAndMarkerRoutes({ peopleService }: Deps): RouteDefinition[]
   )
 
   return [
-    {
-      method: 'get',
-      path: '/people/:personId/aliases/new',
-      access: 'people.edit',
-      audit: 'consultation',
-      handler: (req, res) => aliasPage(req, res, {}),
-    },
-    {
-      method: 'post',
-      path: '/people/:personId/aliases',
-      access: 'people.edit',
-      audit: 'collection',
-      handler: formPost({
+    get('/people/:personId/aliases/new', 'people.edit', 'consultation', (req, res) => aliasPage(req, res, {})),
+    post(
+      '/people/:personId/aliases',
+      'people.edit',
+      'collection',
+      formPost({
         schema: aliasSchema,
         page: aliasPage,
         act: (req, data) =>
@@ -61,21 +54,15 @@ export function aliasAndMarkerRoutes({ peopleService }: Deps): RouteDefinition[]
         done: toPerson('Alias added'),
         what: 'Person',
       }),
-    },
-    {
-      method: 'get',
-      path: '/people/:personId/markers/new',
-      access: 'people.edit',
-      audit: 'consultation',
-      handler: (req, res) =>
-        markerPage(req, res, { startDate: dateParts(todayInLondon()), reviewDate: dateParts(null) }),
-    },
-    {
-      method: 'post',
-      path: '/people/:personId/markers',
-      access: 'people.edit',
-      audit: 'collection',
-      handler: formPost({
+    ),
+    get('/people/:personId/markers/new', 'people.edit', 'consultation', (req, res) =>
+      markerPage(req, res, { startDate: dateParts(todayInLondon()), reviewDate: dateParts(null) }),
+    ),
+    post(
+      '/people/:personId/markers',
+      'people.edit',
+      'collection',
+      formPost({
         schema: markerSchema,
         page: markerPage,
         act: (req, { markerCode, startDate, reviewDate, markerNote }) =>
@@ -88,31 +75,20 @@ export function aliasAndMarkerRoutes({ peopleService }: Deps): RouteDefinition[]
         done: toPerson('Warning marker added'),
         what: 'Person',
       }),
-    },
-    {
-      method: 'post',
-      path: '/people/:personId/markers/:markerId/end',
-      access: 'people.edit',
-      audit: 'alteration',
-      // Not formPost: a button with no fields, so nothing to parse and no form to show again.
-      handler: async (req, res) => {
-        const id = personIdFrom(req)
-        const result = await peopleService.endMarker(
-          signedInUser(req),
-          id,
-          personIdFrom(req, 'markerId'),
-          actorFrom(req),
-        )
-        await finishWrite(
-          req,
-          res,
-          result,
-          { message: 'Warning marker ended', redirect: `/people/${id}` },
-          noFormToShow,
-          'Marker',
-        )
-      },
-    },
+    ),
+    // Not formPost: a button with no fields, so nothing to parse and no form to show again.
+    post('/people/:personId/markers/:markerId/end', 'people.edit', 'alteration', async (req, res) => {
+      const id = personIdFrom(req)
+      const result = await peopleService.endMarker(signedInUser(req), id, personIdFrom(req, 'markerId'), actorFrom(req))
+      await finishWrite(
+        req,
+        res,
+        result,
+        { message: 'Warning marker ended', redirect: `/people/${id}` },
+        noFormToShow,
+        'Marker',
+      )
+    }),
   ]
 }
 

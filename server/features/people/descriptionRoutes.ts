@@ -2,7 +2,7 @@ import { singleError, type FormErrors } from '../../http/forms.ts'
 import { notFound } from '../../http/httpError.ts'
 import { singleFileUpload } from '../../http/multipart.ts'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { finishWrite } from '../../http/writeResult.ts'
 import { actorFrom } from '../audit/actor.ts'
@@ -44,19 +44,12 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
   )
 
   return [
-    {
-      method: 'get',
-      path: '/people/:personId/description',
-      access: 'people.edit',
-      audit: 'consultation',
-      handler: (req, res) => descriptionPage(req, res),
-    },
-    {
-      method: 'post',
-      path: '/people/:personId/description',
-      access: 'people.edit',
-      audit: 'alteration',
-      handler: formPost({
+    get('/people/:personId/description', 'people.edit', 'consultation', (req, res) => descriptionPage(req, res)),
+    post(
+      '/people/:personId/description',
+      'people.edit',
+      'alteration',
+      formPost({
         schema: descriptionSchema,
         page: descriptionPage,
         act: (req, { version, ...fields }) =>
@@ -72,23 +65,15 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
             409,
           ),
       }),
-    },
-    {
-      method: 'get',
-      path: '/people/:personId/photo/new',
-      access: 'people.edit',
-      audit: 'consultation',
-      handler: (req, res) => photoPage(req, res),
-    },
-    {
-      method: 'post',
-      path: '/people/:personId/photo',
-      access: 'people.edit',
-      audit: 'collection',
-      // The CSRF token travels in the multipart body: app.ts runs this parser before checking it.
-      parseBody: singleFileUpload({ field: 'photo', maxBytes: maxPhotoBytes, sizeText: maxPhotoSizeText }),
-      // Not formPost: the photograph is a multipart file, checked by its parser and the service, not by a schema.
-      handler: async (req, res) => {
+    ),
+    get('/people/:personId/photo/new', 'people.edit', 'consultation', (req, res) => photoPage(req, res)),
+    // The CSRF token travels in the multipart body: app.ts runs this parser before checking it.
+    // Not formPost: the photograph is a multipart file, checked by its parser and the service, not by a schema.
+    post(
+      '/people/:personId/photo',
+      'people.edit',
+      'collection',
+      async (req, res) => {
         const id = personIdFrom(req)
         const again = (errors: FormErrors) => photoPage(req, res, undefined, errors)
         const problem = res.locals.uploadProblem as string | undefined
@@ -104,22 +89,17 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
           'Person',
         )
       },
-    },
-    {
-      method: 'get',
-      path: '/people/:personId/photo',
-      access: 'people.view',
-      audit: 'consultation',
-      handler: async (req, res) => {
-        const id = personIdFrom(req)
-        const found = await peopleService.viewPhoto(signedInUser(req), id, actorFrom(req), statedPurpose(req, id))
-        if (found.kind === 'notFound') throw notFound('Photograph')
-        // A restricted record's purpose is asked on its page; the photograph is shown after.
-        if (found.kind === 'needsPurpose') return res.redirect(303, `/people/${id}`)
-        res.setHeader('Cache-Control', 'no-store')
-        res.setHeader('Content-Disposition', 'inline; filename="custody-photograph.jpg"')
-        res.type('image/jpeg').send(found.image)
-      },
-    },
+      { parseBody: singleFileUpload({ field: 'photo', maxBytes: maxPhotoBytes, sizeText: maxPhotoSizeText }) },
+    ),
+    get('/people/:personId/photo', 'people.view', 'consultation', async (req, res) => {
+      const id = personIdFrom(req)
+      const found = await peopleService.viewPhoto(signedInUser(req), id, actorFrom(req), statedPurpose(req, id))
+      if (found.kind === 'notFound') throw notFound('Photograph')
+      // A restricted record's purpose is asked on its page; the photograph is shown after.
+      if (found.kind === 'needsPurpose') return res.redirect(303, `/people/${id}`)
+      res.setHeader('Cache-Control', 'no-store')
+      res.setHeader('Content-Disposition', 'inline; filename="custody-photograph.jpg"')
+      res.type('image/jpeg').send(found.image)
+    }),
   ]
 }

@@ -4,7 +4,7 @@ import { todayInLondon } from '../../domain/time.ts'
 import { keepValues, singleError, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { finishWrite } from '../../http/writeResult.ts'
 import { actorFrom } from '../audit/actor.ts'
@@ -45,118 +45,89 @@ export function peopleRoutes({ peopleService }: Deps): RouteDefinition[] {
   }
 
   return [
-    {
-      method: 'get',
-      path: '/people/search',
-      access: 'people.search',
-      audit: 'consultation',
-      handler: async (req, res) => {
-        if (req.query.q === undefined)
-          return renderPage(res, 'people/search', { title: 'Search for a person', values: {} })
-        const values = keepValues(req.query, ['q'])
-        const parsed = searchSchema.safeParse(req.query)
-        if (!parsed.success) {
-          return renderPage(
-            res,
-            'people/search',
-            { title: 'Search for a person', values, errors: toFormErrors(parsed.error, ['q']) },
-            400,
-          )
-        }
-        const { kind, results } = await peopleService.search(signedInUser(req), parsed.data.q, actorFrom(req))
-        await renderPage(res, 'people/search', {
-          title: 'Search for a person',
-          values,
-          searched: true,
-          kind,
-          results: results.map(presentSummary),
-        })
-      },
-    },
-    {
-      method: 'get',
-      path: '/people/new',
-      access: 'people.edit',
-      audit: 'none',
-      handler: (req, res) =>
-        personFormPage(req, res, 'people/new', { title: 'Add a person', values: { dateOfBirth: dateParts(null) } }),
-    },
-    {
-      method: 'post',
-      path: '/people',
-      access: 'people.edit',
-      audit: 'collection',
-      // Not formPost: likely duplicates show the form again with the matches, more than a field's error can carry.
-      handler: async (req, res) => {
-        const form = readNewPerson(req.body)
-        const again = (extra: Record<string, unknown>) =>
-          personFormPage(req, res, 'people/new', { title: 'Add a person', values: form.values, ...extra }, 400)
-        if (form.errors) return again({ errors: form.errors })
-        const { confirmNotDuplicate, ...fields } = form.data
-        const result = await peopleService.create(
-          signedInUser(req),
-          fields,
-          confirmNotDuplicate === 'yes',
-          actorFrom(req),
+    get('/people/search', 'people.search', 'consultation', async (req, res) => {
+      if (req.query.q === undefined)
+        return renderPage(res, 'people/search', { title: 'Search for a person', values: {} })
+      const values = keepValues(req.query, ['q'])
+      const parsed = searchSchema.safeParse(req.query)
+      if (!parsed.success) {
+        return renderPage(
+          res,
+          'people/search',
+          { title: 'Search for a person', values, errors: toFormErrors(parsed.error, ['q']) },
+          400,
         )
-        if ('matches' in result)
-          return again({
-            ...presentDuplicates(result.matches, fields.pncId),
-            errors: singleError('confirmNotDuplicate', mayBeDuplicate),
-          })
-        const added = { message: `${fullName(fields)} added`, redirect: `/people/${result.ok ? result.id : ''}` }
-        await finishWrite(req, res, result, added, (errors) => again({ errors }), 'Person')
-      },
-    },
-    {
-      method: 'get',
-      path: '/people/:personId/edit',
-      access: 'people.edit',
-      audit: 'consultation',
-      handler: async (req, res) => {
-        const person = await personForForm(peopleService, req, res, 'edit')
-        if (!person) return
-        await personFormPage(req, res, 'people/edit', {
-          title: `Edit ${fullName(person)}`,
-          personId: person.id,
-          values: personFormValues(person),
+      }
+      const { kind, results } = await peopleService.search(signedInUser(req), parsed.data.q, actorFrom(req))
+      await renderPage(res, 'people/search', {
+        title: 'Search for a person',
+        values,
+        searched: true,
+        kind,
+        results: results.map(presentSummary),
+      })
+    }),
+    get('/people/new', 'people.edit', 'none', (req, res) =>
+      personFormPage(req, res, 'people/new', { title: 'Add a person', values: { dateOfBirth: dateParts(null) } }),
+    ),
+    // Not formPost: likely duplicates show the form again with the matches, more than a field's error can carry.
+    post('/people', 'people.edit', 'collection', async (req, res) => {
+      const form = readNewPerson(req.body)
+      const again = (extra: Record<string, unknown>) =>
+        personFormPage(req, res, 'people/new', { title: 'Add a person', values: form.values, ...extra }, 400)
+      if (form.errors) return again({ errors: form.errors })
+      const { confirmNotDuplicate, ...fields } = form.data
+      const result = await peopleService.create(
+        signedInUser(req),
+        fields,
+        confirmNotDuplicate === 'yes',
+        actorFrom(req),
+      )
+      if ('matches' in result)
+        return again({
+          ...presentDuplicates(result.matches, fields.pncId),
+          errors: singleError('confirmNotDuplicate', mayBeDuplicate),
         })
-      },
-    },
-    {
-      method: 'post',
-      path: '/people/:personId',
-      access: 'people.edit',
-      audit: 'alteration',
-      // Not formPost: an edit made over someone else's meanwhile answers a page comparing the two, not the 409 page.
-      handler: async (req, res) => {
-        const user = signedInUser(req)
-        const id = personIdFrom(req)
-        const form = readEditedPerson(req.body)
-        // The form shown again holds what the user typed, not the record: it shows no one.
-        const again = (errors: FormErrors) =>
-          personFormPage(
-            req,
-            res,
-            'people/edit',
-            { title: 'Edit person', personId: id, values: form.values, errors, showsNoPerson: true },
-            400,
-          )
-        if (!(await peopleService.findInScope(user, id))) throw notFound('Person')
-        if (form.errors) return again(form.errors)
-        const { version, ...fields } = form.data
-        const result = await peopleService.edit(user, id, version, fields, actorFrom(req))
-        if (!result.ok && result.kind === 'stale' && result.current) {
-          return renderPage(
-            res,
-            'people/conflict',
-            presentPersonConflict(id, result.current, fields, todayInLondon()),
-            409,
-          )
-        }
-        await finishWrite(req, res, result, { message: 'Details saved', redirect: `/people/${id}` }, again, 'Person')
-      },
-    },
+      const added = { message: `${fullName(fields)} added`, redirect: `/people/${result.ok ? result.id : ''}` }
+      await finishWrite(req, res, result, added, (errors) => again({ errors }), 'Person')
+    }),
+    get('/people/:personId/edit', 'people.edit', 'consultation', async (req, res) => {
+      const person = await personForForm(peopleService, req, res, 'edit')
+      if (!person) return
+      await personFormPage(req, res, 'people/edit', {
+        title: `Edit ${fullName(person)}`,
+        personId: person.id,
+        values: personFormValues(person),
+      })
+    }),
+    // Not formPost: an edit made over someone else's meanwhile answers a page comparing the two, not the 409 page.
+    post('/people/:personId', 'people.edit', 'alteration', async (req, res) => {
+      const user = signedInUser(req)
+      const id = personIdFrom(req)
+      const form = readEditedPerson(req.body)
+      // The form shown again holds what the user typed, not the record: it shows no one.
+      const again = (errors: FormErrors) =>
+        personFormPage(
+          req,
+          res,
+          'people/edit',
+          { title: 'Edit person', personId: id, values: form.values, errors, showsNoPerson: true },
+          400,
+        )
+      if (!(await peopleService.findInScope(user, id))) throw notFound('Person')
+      if (form.errors) return again(form.errors)
+      const { version, ...fields } = form.data
+      const result = await peopleService.edit(user, id, version, fields, actorFrom(req))
+      if (!result.ok && result.kind === 'stale' && result.current) {
+        return renderPage(
+          res,
+          'people/conflict',
+          presentPersonConflict(id, result.current, fields, todayInLondon()),
+          409,
+        )
+      }
+      await finishWrite(req, res, result, { message: 'Details saved', redirect: `/people/${id}` }, again, 'Person')
+    }),
     ...restrictionRoutes({ peopleService }),
     ...aliasAndMarkerRoutes({ peopleService }),
     ...descriptionRoutes({ peopleService }),

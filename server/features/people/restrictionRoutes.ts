@@ -2,7 +2,7 @@ import { fieldsOf, formPost } from '../../http/formPost.ts'
 import { keepValues, toFormErrors } from '../../http/forms.ts'
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { safeReturnTo } from '../auth/authSchemas.ts'
@@ -30,56 +30,43 @@ export function restrictionRoutes({ peopleService }: Deps): RouteDefinition[] {
   )
 
   return [
-    {
-      // Where the purpose for a restricted record is stated, from the question the restricted
-      // record gate asks. The form names the record the user asked for (a person, a test …), not
-      // the person behind it, so the question itself discloses nothing.
-      method: 'post',
-      path: '/restricted-records/access',
-      access: 'people.view',
-      audit: 'none',
-      // Not formPost: nothing is written (the purpose is kept in the session) and no message is shown.
-      handler: async (req, res) => {
-        const record = restrictedRecordSchema.safeParse(req.body)
-        const behind = record.success
-          ? await peopleService.personBehind(signedInUser(req), record.data.via, record.data.recordId)
-          : undefined
-        if (!record.success || !behind?.inScope) throw notFound('Record')
-        const returnTo = safeReturnTo((req.body as Record<string, unknown>)?.returnTo ?? `/people/${behind.personId}`)
-        const parsed = accessPurposeSchema.safeParse(req.body)
-        if (!parsed.success) {
-          const question = {
-            ...purposeQuestion({ ...record.data, returnTo }),
-            values: keepValues(req.body, purposeFields),
-          }
-          return renderPage(
-            res,
-            'people/purpose',
-            { ...question, errors: toFormErrors(parsed.error, purposeFields) },
-            400,
-          )
+    // Where the purpose for a restricted record is stated, from the question the restricted
+    // record gate asks. The form names the record the user asked for (a person, a test …), not
+    // the person behind it, so the question itself discloses nothing.
+    // Not formPost: nothing is written (the purpose is kept in the session) and no message is shown.
+    post('/restricted-records/access', 'people.view', 'none', async (req, res) => {
+      const record = restrictedRecordSchema.safeParse(req.body)
+      const behind = record.success
+        ? await peopleService.personBehind(signedInUser(req), record.data.via, record.data.recordId)
+        : undefined
+      if (!record.success || !behind?.inScope) throw notFound('Record')
+      const returnTo = safeReturnTo((req.body as Record<string, unknown>)?.returnTo ?? `/people/${behind.personId}`)
+      const parsed = accessPurposeSchema.safeParse(req.body)
+      if (!parsed.success) {
+        const question = {
+          ...purposeQuestion({ ...record.data, returnTo }),
+          values: keepValues(req.body, purposeFields),
         }
-        grantPurpose(
-          req,
-          behind.personId,
-          `${restrictedPurposeLabels[parsed.data.purpose]}: ${parsed.data.purposeDetail}`,
+        return renderPage(
+          res,
+          'people/purpose',
+          { ...question, errors: toFormErrors(parsed.error, purposeFields) },
+          400,
         )
-        res.redirect(303, returnTo)
-      },
-    },
-    {
-      method: 'get',
-      path: '/people/:personId/restriction',
-      access: 'people.restrict',
-      audit: 'consultation',
-      handler: (req, res) => restrictionPage(req, res),
-    },
-    {
-      method: 'post',
-      path: '/people/:personId/restriction',
-      access: 'people.restrict',
-      audit: 'alteration',
-      handler: formPost({
+      }
+      grantPurpose(
+        req,
+        behind.personId,
+        `${restrictedPurposeLabels[parsed.data.purpose]}: ${parsed.data.purposeDetail}`,
+      )
+      res.redirect(303, returnTo)
+    }),
+    get('/people/:personId/restriction', 'people.restrict', 'consultation', (req, res) => restrictionPage(req, res)),
+    post(
+      '/people/:personId/restriction',
+      'people.restrict',
+      'alteration',
+      formPost({
         schema: restrictionSchema,
         page: restrictionPage,
         act: (req, { version, restricted, reason }) =>
@@ -99,6 +86,6 @@ export function restrictionRoutes({ peopleService }: Deps): RouteDefinition[] {
         },
         what: 'Person',
       }),
-    },
+    ),
   ]
 }

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { todayInLondon } from '../../domain/time.ts'
 import { keepValues, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { actorFrom } from '../audit/actor.ts'
 import type { CohortsService } from '../cohorts/cohortsService.ts'
@@ -76,7 +76,5 @@ export function meetingPackRoutes({ performanceService, cohortsService }: Deps):
   }
 
   // Without a month it is the choice of month (no one named); with one, the pack's lists name people.
-  return [
-    { method: 'get', path: '/performance/pack', access: 'performance.view', audit: 'consultation', handler: packPage },
-  ]
+  return [get('/performance/pack', 'performance.view', 'consultation', packPage)]
 }

@@ -6,7 +6,7 @@ import { dateParts, gatherDates, keepDateValues, optionalDateField } from '../..
 import { keepValues, singleError, toFormErrors } from '../../http/forms.ts'
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import type { CohortsService } from '../cohorts/cohortsService.ts'
 import { boroughOptions, presentAsAt, wardOptions } from './performancePresenter.ts'
@@ -113,7 +113,7 @@ export function performanceRoutes({ performanceService, cohortsService }: Deps):
   }
 
   return [
-    { method: 'get', path: '/performance', access: 'performance.view', audit: 'none', handler: reportPage },
-    { method: 'get', path: '/performance/:table.csv', access: 'performance.view', audit: 'none', handler: tableCsv },
+    get('/performance', 'performance.view', 'none', reportPage),
+    get('/performance/:table.csv', 'performance.view', 'none', tableCsv),
   ]
 }

@@ -5,7 +5,7 @@ import { formPost, type FormValues } from '../../http/formPost.ts'
 import type { FormErrors } from '../../http/forms.ts'
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { personIdFrom } from '../people/personAccess.ts'
@@ -74,34 +74,14 @@ export function retentionRoutes({ retentionService }: { retentionService: Retent
   })
 
   return [
-    { method: 'get', path: '/retention', access: 'retention.review', audit: 'consultation', handler: queuePage },
-    {
-      method: 'get',
-      path: '/people/:personId/retention',
-      access: 'retention.review',
-      audit: 'consultation',
-      handler: (req, res) => reviewPage(req, res, {}),
-    },
-    {
-      method: 'post',
-      path: '/people/:personId/retention',
-      access: 'retention.review',
-      audit: 'erasure',
-      handler: decide,
-    },
-    {
-      method: 'get',
-      path: '/people/:personId/subject-access',
-      access: 'subject_access.export',
-      audit: 'disclosure',
-      handler: (req, res) => subjectAccess(req, res, 'html'),
-    },
-    {
-      method: 'get',
-      path: '/people/:personId/subject-access.json',
-      access: 'subject_access.export',
-      audit: 'disclosure',
-      handler: (req, res) => subjectAccess(req, res, 'json'),
-    },
+    get('/retention', 'retention.review', 'consultation', queuePage),
+    get('/people/:personId/retention', 'retention.review', 'consultation', (req, res) => reviewPage(req, res, {})),
+    post('/people/:personId/retention', 'retention.review', 'erasure', decide),
+    get('/people/:personId/subject-access', 'subject_access.export', 'disclosure', (req, res) =>
+      subjectAccess(req, res, 'html'),
+    ),
+    get('/people/:personId/subject-access.json', 'subject_access.export', 'disclosure', (req, res) =>
+      subjectAccess(req, res, 'json'),
+    ),
   ]
 }

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express'
 import { HttpError } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
-import type { RouteDefinition } from '../../http/routeDefinition.ts'
+import { get, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { presentTaskList } from './tasksPresenter.ts'
@@ -19,5 +19,5 @@ export function tasksRoutes({ tasksService }: { tasksService: TasksService }): R
   }
 
   // The list names people: one consultation row for the people it shows.
-  return [{ method: 'get', path: '/tasks', access: 'tasks.view', audit: 'consultation', handler: taskList }]
+  return [get('/tasks', 'tasks.view', 'consultation', taskList)]
 }
