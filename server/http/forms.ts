@@ -30,6 +30,23 @@ export function checkboxes<T extends z.ZodType>(item: T) {
   )
 }
 
+/**
+ * A filter's field: blank or absent means "any" (undefined), anything else must pass `field`.
+ * `error` replaces the union's own "Invalid input", which the error summary would otherwise show.
+ */
+export function anyOr<T extends z.ZodType>(field: T, error?: string) {
+  return blankOr(field, error).transform((v) => v || undefined)
+}
+
+/** An optional form field: blank or absent is kept as null, anything else must pass `field`. */
+export function noneOr<T extends z.ZodType>(field: T, error?: string) {
+  return blankOr(field, error).transform((v) => v || null)
+}
+
+function blankOr<T extends z.ZodType>(field: T, error?: string) {
+  return z.union([z.literal(''), field], error === undefined ? undefined : { error }).optional()
+}
+
 export const version = z.coerce
   .number({ error: 'The form is missing its version' })
   .int()

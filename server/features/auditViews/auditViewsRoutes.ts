@@ -2,7 +2,7 @@ import type { Request, Response } from 'express'
 import { z } from 'zod'
 import { toCsv } from '../../http/csv.ts'
 import { gatherDates, keepDateValues, optionalDateField } from '../../http/dates.ts'
-import { toFormErrors, uuid } from '../../http/forms.ts'
+import { anyOr, toFormErrors, uuid } from '../../http/forms.ts'
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
 import { get, type RouteDefinition } from '../../http/routeDefinition.ts'
@@ -27,15 +27,9 @@ const filterSchema = z
     from: optionalDateField('from date'),
     to: optionalDateField('to date'),
     // The message goes on the union: a union's own issue ("Invalid input") is what the summary would show.
-    category: z
-      .union([z.literal(''), z.enum(categories)], { error: 'Select an action from the list' })
-      .optional()
-      .transform((v) => v || undefined),
+    category: anyOr(z.enum(categories), 'Select an action from the list'),
     // At most 18 digits: 19 can overflow bigint, which the database would answer with an error (a 500).
-    before: z
-      .union([z.literal(''), z.string().regex(/^\d{1,18}$/, 'Not a valid page')], { error: 'Not a valid page' })
-      .optional()
-      .transform((v) => v || undefined),
+    before: anyOr(z.string().regex(/^\d{1,18}$/, 'Not a valid page'), 'Not a valid page'),
   })
   .refine((v) => !v.from || !v.to || v.from <= v.to, {
     path: ['to'],

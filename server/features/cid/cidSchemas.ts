@@ -1,17 +1,11 @@
 import { z } from 'zod'
 import { dateField, optionalDateField } from '../../http/dates.ts'
-import { choice, text, uuid, version } from '../../http/forms.ts'
+import { anyOr, choice, text, uuid, version } from '../../http/forms.ts'
 import { pageParam } from '../../http/paging.ts'
 
 export const cidFilterSchema = z.object({
-  areaId: z
-    .union([z.literal(''), uuid])
-    .optional()
-    .transform((v) => v || undefined),
-  wardId: z
-    .union([z.literal(''), uuid])
-    .optional()
-    .transform((v) => v || undefined),
+  areaId: anyOr(uuid),
+  wardId: anyOr(uuid),
   days: z
     .union([z.literal(''), z.string().regex(/^\d{1,3}$/, 'Days to the time bar must be a whole number from 0 to 200')])
     .optional()

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { dateField } from '../../http/dates.ts'
-import { choice, text, uuid, version } from '../../http/forms.ts'
+import { anyOr, choice, noneOr, text, uuid, version } from '../../http/forms.ts'
 import { programmes, selectionMethods, tiers } from '../people/vocabulary.ts'
 
 export const referralSchema = z.object({
@@ -32,18 +32,9 @@ export const membershipEventSchema = z
   .object({
     kind: choice(eventKinds, 'Select what happened'),
     eventDate: dateField('date it happened', { notFuture: true }),
-    tier: z
-      .union([z.literal(''), choice(tiers, 'Select a tier')])
-      .optional()
-      .transform((v) => v || null),
-    leadOfficerId: z
-      .union([z.literal(''), uuid])
-      .optional()
-      .transform((v) => v || null),
-    deselectionReason: z
-      .union([z.literal(''), text('a reason', 40)])
-      .optional()
-      .transform((v) => v || null),
+    tier: noneOr(choice(tiers, 'Select a tier')),
+    leadOfficerId: noneOr(uuid),
+    deselectionReason: noneOr(text('a reason', 40)),
     eventNote: text('a note', 1000, { required: false }),
     version,
   })
@@ -59,29 +50,11 @@ export const membershipEventSchema = z
   })
 
 export const cohortFilterSchema = z.object({
-  programme: z
-    .union([z.literal(''), choice(programmes, 'Unknown programme')])
-    .optional()
-    .transform((v) => v || undefined),
-  tier: z
-    .union([z.literal(''), choice(tiers, 'Unknown tier')])
-    .optional()
-    .transform((v) => v || undefined),
-  leadOfficerId: z
-    .union([z.literal(''), uuid])
-    .optional()
-    .transform((v) => v || undefined),
-  areaId: z
-    .union([z.literal(''), uuid])
-    .optional()
-    .transform((v) => v || undefined),
-  wardId: z
-    .union([z.literal(''), uuid])
-    .optional()
-    .transform((v) => v || undefined),
-  openLink: z
-    .union([z.literal(''), z.enum(['marac', 'yos', 'mash', 'any'], { error: 'Unknown partner case filter' })])
-    .optional()
-    .transform((v) => v || undefined),
+  programme: anyOr(choice(programmes, 'Unknown programme')),
+  tier: anyOr(choice(tiers, 'Unknown tier')),
+  leadOfficerId: anyOr(uuid),
+  areaId: anyOr(uuid),
+  wardId: anyOr(uuid),
+  openLink: anyOr(z.enum(['marac', 'yos', 'mash', 'any'], { error: 'Unknown partner case filter' })),
   page: z.coerce.number().int().min(1).max(10000).optional().default(1),
 })

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { dateField, optionalDateField } from '../../http/dates.ts'
-import { choice, text, version } from '../../http/forms.ts'
+import { choice, noneOr, text, version } from '../../http/forms.ts'
 import { londonInstant } from './dipRules.ts'
 
 const results = ['positive', 'negative', 'not_tested'] as const
@@ -47,19 +47,13 @@ export const drugTestSchema = z
     custodySuiteCode: text('a custody suite', 40),
     custodyNumber: text('the custody number', 40),
     condition: choice(['arrest', 'charge'], 'Select whether the test was on arrest or on charge'),
-    triggerOffenceCode: z
-      .union([z.literal(''), text('a trigger offence', 40)])
-      .optional()
-      .transform((v) => v || null),
+    triggerOffenceCode: noneOr(text('a trigger offence', 40)),
     authorisedBy: optionalText('the authorising inspector', 100),
     sampleDate: dateField('sample date', { notFuture: true, minYear: 2000 }),
     sampleTime: time('the sample time'),
     refused: yesNo('Select whether the person refused to give a sample'),
     // PACE s63C: refusing without good cause is an offence; a refused test records what was done about it, not results.
-    refusalAction: z
-      .union([z.literal(''), z.enum(refusalActions)], { error: 'Select what was done about the refusal' })
-      .optional()
-      .transform((v) => v || null),
+    refusalAction: noneOr(z.enum(refusalActions), 'Select what was done about the refusal'),
     // Results are asked only when a sample was given: a refusal ignores whatever the hidden fields hold.
     opiates: z.unknown().optional(),
     cocaine: z.unknown().optional(),
@@ -134,10 +128,7 @@ export const attendanceSchema = z
     outcome: choice(['attended', 'left_early', 'did_not_attend'], 'Select what happened'),
     goodCause: yesNo('Select whether there was good cause').optional(),
     goodCauseNote: optionalText('a note about good cause', 1000),
-    followUp: z
-      .union([z.literal(''), z.enum(['ra4', 'ra5'])], { error: 'Select a follow-up decision' })
-      .optional()
-      .transform((v) => v || null),
+    followUp: noneOr(z.enum(['ra4', 'ra5']), 'Select a follow-up decision'),
     followUpDate: optionalDateField('follow-up date'),
     followUpTime: optionalTime('the follow-up time'),
     followUpPlace: optionalText('the follow-up place', 200),

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express'
 import { z } from 'zod'
 import { todayInLondon } from '../../domain/time.ts'
-import { keepValues, toFormErrors, type FormErrors } from '../../http/forms.ts'
+import { anyOr, type FormErrors, keepValues, toFormErrors } from '../../http/forms.ts'
 import { renderPage } from '../../http/render.ts'
 import { get, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
@@ -25,12 +25,7 @@ const packSchema = z.object({
       (m) => m >= '2000-01' && m <= todayInLondon().slice(0, 7),
       'Select a month that has begun, from January 2000',
     ),
-  areaId: z
-    .union([z.literal(''), z.guid({ error: 'Select a borough from the list' })], {
-      error: 'Select a borough from the list',
-    })
-    .optional()
-    .transform((v) => v || undefined),
+  areaId: anyOr(z.guid({ error: 'Select a borough from the list' }), 'Select a borough from the list'),
 })
 
 type Deps = { performanceService: PerformanceService; cohortsService: CohortsService }

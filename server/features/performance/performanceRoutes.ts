@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { addMonths, todayInLondon } from '../../domain/time.ts'
 import { toCsv } from '../../http/csv.ts'
 import { dateParts, gatherDates, keepDateValues, optionalDateField } from '../../http/dates.ts'
-import { keepValues, singleError, toFormErrors } from '../../http/forms.ts'
+import { anyOr, keepValues, singleError, toFormErrors } from '../../http/forms.ts'
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
 import { get, type RouteDefinition } from '../../http/routeDefinition.ts'
@@ -18,18 +18,8 @@ const filterSchema = z
     from: optionalDateField('from date'),
     to: optionalDateField('to date'),
     // The message goes on the union and on the id: the summary would otherwise say "Invalid input" or "Not a valid reference".
-    areaId: z
-      .union([z.literal(''), z.guid({ error: 'Select a borough from the list' })], {
-        error: 'Select a borough from the list',
-      })
-      .optional()
-      .transform((v) => v || undefined),
-    wardId: z
-      .union([z.literal(''), z.guid({ error: 'Select a ward from the list' })], {
-        error: 'Select a ward from the list',
-      })
-      .optional()
-      .transform((v) => v || undefined),
+    areaId: anyOr(z.guid({ error: 'Select a borough from the list' }), 'Select a borough from the list'),
+    wardId: anyOr(z.guid({ error: 'Select a ward from the list' }), 'Select a ward from the list'),
   })
   .refine((v) => !v.from || !v.to || v.from <= v.to, {
     path: ['to'],

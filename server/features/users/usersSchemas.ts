@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { agencies, roles } from '../../auth/roles.ts'
-import { checkboxes, choice, text, uuid, version } from '../../http/forms.ts'
+import { checkboxes, choice, noneOr, text, uuid, version } from '../../http/forms.ts'
 import { characterCount, passwordRules } from '../../auth/passwords.ts'
 
 // eslint-disable-next-line no-control-regex
@@ -26,10 +26,7 @@ const password = passwordField('Enter a password')
 const accountFields = {
   displayName: text('a full name', 100),
   role: choice(roles, 'Select a role'),
-  agency: z
-    .union([z.literal(''), choice(agencies, 'Select an agency')], { error: 'Select an agency' })
-    .optional()
-    .transform((value) => value || null),
+  agency: noneOr(choice(agencies, 'Select an agency'), 'Select an agency'),
   areaIds: checkboxes(uuid).refine((ids) => ids.length > 0, 'Select at least one area'),
 }
 
