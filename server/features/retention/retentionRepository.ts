@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
+import { sealAuditLog } from '../audit/auditRepository.ts'
 
 type Db = Kysely<Database>
 
@@ -123,6 +124,69 @@ export const personTables = [
   ['partner_link', 'person_id'],
   ['cid_entry', 'person_id'],
 ] as const
+
+/** How many rows of each table a person has, for the erasure's audit row. */
+export async function rowCountsOf(db: Db, personId: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {}
+  for (const [table, column] of personTables) {
+    const row = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}
+      where ${sql.ref(column)} = ${personId}`.execute(db)
+    counts[table] = row.rows[0]?.n ?? 0
+  }
+  return counts
+}
+
+/** Tables that hold a person's rows through a parent row: the table, its parent, the column naming the parent. */
+const personChildTables = [
+  ['membership_event', 'cohort_membership', 'membership_id'],
+  ['drug_test_confirmation', 'drug_test', 'drug_test_id'],
+  ['appointment_change', 'appointment', 'appointment_id'],
+  ['attendance', 'appointment', 'appointment_id'],
+  ['dip_failure_event', 'dip_failure', 'failure_id'],
+  ['partner_link_change', 'partner_link', 'link_id'],
+  ['cid_entry_event', 'cid_entry', 'entry_id'],
+] as const
+
+type Rows = Record<string, unknown>[]
+
+/** Everything held about a person, table by table, for a subject access request or a disclosure pack. */
+export async function heldAbout(db: Db, personId: string): Promise<Record<string, Rows>> {
+  const sections: Record<string, Rows> = {}
+  const read = async (label: string, query: ReturnType<typeof sql<Record<string, unknown>>>) => {
+    sections[label] = (await query.execute(db)).rows
+  }
+  for (const [table, column] of personTables) {
+    await read(table, sql`select * from ${sql.table(table)} where ${sql.ref(column)} = ${personId}`)
+  }
+  for (const [table, parent, column] of personChildTables) {
+    await read(
+      table,
+      sql`select c.* from ${sql.table(table)} c join ${sql.table(parent)} p on p.id = ${sql.ref(`c.${column}`)}
+           where p.person_id = ${personId}`,
+    )
+  }
+  // The photograph's record, not its bytes: the pack notes that one is held (it can be sent apart).
+  await read(
+    'person_photo',
+    sql`select id, person_id, width, height, octet_length(image) as bytes, uploaded_by, uploaded_at from person_photo where person_id = ${personId}`,
+  )
+  await read('retention_decision', sql`select * from retention_decision where person_id = ${personId}`)
+  await read(
+    'person_combination',
+    sql`select * from person_combination where survivor_id = ${personId} or merged_id = ${personId} order by combined_at`,
+  )
+  // The log covers the records combined into this one too: what was seen of them is this person's.
+  // Sealed first, so the latest consultations are in it.
+  await sealAuditLog(db)
+  await read(
+    'access_log',
+    sql`select occurred_at, category, event, actor_username, purpose, recipients from audit_event
+         where person_id = ${personId}
+            or person_id in (select merged_id from person_combination where survivor_id = ${personId} and reversed_at is null)
+         order by id`,
+  )
+  return sections
+}
 
 /** Erases the person: every row of theirs goes with the person row (the foreign keys cascade). */
 export async function deletePerson(db: Db, personId: string): Promise<boolean> {
