@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { AuditCategory, Database } from '../../../db/types.ts'
 
 type Db = Kysely<Database>
@@ -44,6 +44,15 @@ const personInAreas = (areaIds: readonly string[]) =>
 const personAmong = (areaIds: readonly string[]) =>
   sql<boolean>`(a.person_id is null or a.person_id in (select p.id from person p where p.area_id = any(${areaList(areaIds)})))`
 
+/** The rows' London days from and to, inclusive, as conditions on the log's time. */
+function withinDays(alias: 'a' | 'b', { from, to }: AuditFilters): RawBuilder<boolean>[] {
+  const time = sql.ref(`${alias}.occurred_at`)
+  return [
+    ...(from ? [sql<boolean>`${time} >= (${from}::date)::timestamp at time zone 'Europe/London'`] : []),
+    ...(to ? [sql<boolean>`${time} < ((${to}::date + 1)::timestamp at time zone 'Europe/London')`] : []),
+  ]
+}
+
 /**
  * Audit rows newest first, by keyset on id (the chain order), so a page is an index range scan
  * whatever the size of the log: by person (audit_event_person_idx) or by actor (audit_event_actor_idx;
@@ -62,18 +71,7 @@ export function auditRows(
       ? query.where('a.person_id', '=', by.personId)
       : query.where('a.actor_user_id', '=', by.actorUserId).where(personInAreas(by.readerAreaIds))
   if (filters.category) query = query.where('a.category', '=', filters.category)
-  if (filters.from)
-    query = query.where(
-      'a.occurred_at',
-      '>=',
-      sql<Date>`(${filters.from}::date)::timestamp at time zone 'Europe/London'`,
-    )
-  if (filters.to)
-    query = query.where(
-      'a.occurred_at',
-      '<',
-      sql<Date>`((${filters.to}::date + 1)::timestamp at time zone 'Europe/London')`,
-    )
+  for (const condition of withinDays('a', filters)) query = query.where(condition)
   if (page.beforeId) query = query.where('a.id', '<', page.beforeId)
   if ('actorUserId' in by && (filters.from || filters.to)) {
     // A busy user's rows within dates: left to itself the planner walks the log backwards by id
@@ -87,18 +85,7 @@ export function auditRows(
         .selectFrom('audit_event as b')
         .select(sql<string>`${sql.raw(fn)}(b.id + 0)`.as('id'))
         .where('b.actor_user_id', '=', by.actorUserId)
-      if (filters.from)
-        period = period.where(
-          'b.occurred_at',
-          '>=',
-          sql<Date>`(${filters.from}::date)::timestamp at time zone 'Europe/London'`,
-        )
-      if (filters.to)
-        period = period.where(
-          'b.occurred_at',
-          '<',
-          sql<Date>`((${filters.to}::date + 1)::timestamp at time zone 'Europe/London')`,
-        )
+      for (const condition of withinDays('b', filters)) period = period.where(condition)
       return period
     }
     query = query.where('a.id', '>=', bound('min')).where('a.id', '<=', bound('max'))
@@ -124,18 +111,7 @@ export function activityByDay(
     ])
     .where('a.actor_user_id', '=', by.actorUserId)
     .where(personAmong(by.readerAreaIds))
-  if (filters.from)
-    query = query.where(
-      'a.occurred_at',
-      '>=',
-      sql<Date>`(${filters.from}::date)::timestamp at time zone 'Europe/London'`,
-    )
-  if (filters.to)
-    query = query.where(
-      'a.occurred_at',
-      '<',
-      sql<Date>`((${filters.to}::date + 1)::timestamp at time zone 'Europe/London')`,
-    )
+  for (const condition of withinDays('a', filters)) query = query.where(condition)
   return query.groupBy(['day', 'a.category']).orderBy('day', 'desc').limit(2000).execute()
 }
 
