@@ -48,24 +48,7 @@ export function presentMembership<M extends Named & { programme: Programme }>(me
   return { ...membership, name: fullName(membership), programmeLabel: programmeLabels[membership.programme] }
 }
 
-/** A row of the cohort list. */
-export function presentCohortRow(row: CohortRow) {
-  return {
-    personId: row.person_id,
-    name: fullName(row),
-    dateOfBirth: formatDate(row.date_of_birth),
-    pncId: row.pnc_id ?? '',
-    programme: programmeLabels[row.programme],
-    tier: row.tier ? tierLabels[row.tier] : '',
-    status: membershipStatus(row.status),
-    area: row.area_name,
-    ward: row.ward_name ?? '',
-    leadOfficer: row.lead_officer_name ?? '',
-    adoptedOn: formatDate(row.adopted_on),
-  }
-}
-
-type CaseloadRow = Named & {
+type MembershipRow = Named & {
   person_id: string
   date_of_birth: string
   pnc_id: string | null
@@ -73,11 +56,10 @@ type CaseloadRow = Named & {
   tier: Tier | null
   status: string
   ward_name: string | null
-  next_action_due: string | null
 }
 
-/** A row of the officer's caseload; an action due before today is overdue. */
-export function presentCaseloadRow(row: CaseloadRow, today: string) {
+/** What the cohort list and the caseload both show of a membership and its person. */
+function presentMembershipRow(row: MembershipRow) {
   return {
     personId: row.person_id,
     name: fullName(row),
@@ -85,9 +67,26 @@ export function presentCaseloadRow(row: CaseloadRow, today: string) {
     pncId: row.pnc_id ?? '',
     programme: programmeLabels[row.programme],
     tier: row.tier ? tierLabels[row.tier] : '',
-    tierColour: row.tier === 'red' ? 'red' : row.tier === 'amber' ? 'orange' : 'green',
     status: membershipStatus(row.status),
     ward: row.ward_name ?? '',
+  }
+}
+
+/** A row of the cohort list. */
+export function presentCohortRow(row: CohortRow) {
+  return {
+    ...presentMembershipRow(row),
+    area: row.area_name,
+    leadOfficer: row.lead_officer_name ?? '',
+    adoptedOn: formatDate(row.adopted_on),
+  }
+}
+
+/** A row of the officer's caseload; an action due before today is overdue. */
+export function presentCaseloadRow(row: MembershipRow & { next_action_due: string | null }, today: string) {
+  return {
+    ...presentMembershipRow(row),
+    tierColour: row.tier === 'red' ? 'red' : row.tier === 'amber' ? 'orange' : 'green',
     nextActionDue: row.next_action_due ? formatDate(row.next_action_due) : '',
     nextActionOverdue: row.next_action_due !== null && row.next_action_due < today,
   }

@@ -292,6 +292,20 @@ export type CohortFilters = {
   openLink?: 'marac' | 'yos' | 'mash' | 'any' | undefined
 }
 
+/** What a row of a cohort list or a caseload says of the membership and its person. */
+const membershipRowColumns = [
+  'm.id as membership_id',
+  'm.programme',
+  'm.status',
+  'm.tier',
+  'm.adopted_on',
+  'p.id as person_id',
+  'p.surname',
+  'p.forenames',
+  'p.date_of_birth',
+  'p.pnc_id',
+] as const
+
 /** The open memberships that match the filters, with the person and officer: one indexed query. */
 export function cohortList(
   db: Db,
@@ -307,16 +321,7 @@ export function cohortList(
     .leftJoin('ward as w', 'w.id', 'p.ward_id')
     .leftJoin('app_user as u', 'u.id', 'm.lead_officer_id')
     .select([
-      'm.id as membership_id',
-      'm.programme',
-      'm.status',
-      'm.tier',
-      'm.adopted_on',
-      'p.id as person_id',
-      'p.surname',
-      'p.forenames',
-      'p.date_of_birth',
-      'p.pnc_id',
+      ...membershipRowColumns,
       'a.name as area_name',
       'w.name as ward_name',
       'u.display_name as lead_officer_name',
@@ -368,16 +373,7 @@ export function caseloadOf(
     .innerJoin('person as p', 'p.id', 'm.person_id')
     .leftJoin('ward as w', 'w.id', 'p.ward_id')
     .select((eb) => [
-      'm.id as membership_id',
-      'm.programme',
-      'm.status',
-      'm.tier',
-      'm.adopted_on',
-      'p.id as person_id',
-      'p.surname',
-      'p.forenames',
-      'p.date_of_birth',
-      'p.pnc_id',
+      ...membershipRowColumns,
       'w.name as ward_name',
       eb
         .selectFrom('action as x')

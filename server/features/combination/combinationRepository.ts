@@ -189,3 +189,20 @@ export function lockCombination(db: Db, id: string) {
 export function changesOf(db: Db, combinationId: string) {
   return db.selectFrom('person_combination_change').selectAll().where('combination_id', '=', combinationId).execute()
 }
+
+/**
+ * Marks the merged record as combined into the survivor (or, with null, no longer combined), and
+ * changes both records' versions: a form open on either is then stale.
+ */
+export async function setCombinedInto(db: Db, survivorId: string, mergedId: string, combinedInto: string | null) {
+  await db
+    .updateTable('person')
+    .set({ combined_into: combinedInto, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', mergedId)
+    .execute()
+  await db
+    .updateTable('person')
+    .set({ version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', survivorId)
+    .execute()
+}

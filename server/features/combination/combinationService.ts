@@ -155,16 +155,7 @@ export function createCombinationService(db: Db) {
       }
       const aliasAdded = await addNameAsAlias(trx, combinationId, survivor, merged)
       const fields = await takeOverFields(trx, combinationId, survivor, merged)
-      await trx
-        .updateTable('person')
-        .set({ combined_into: survivorId, version: sql`version + 1`, updated_at: sql`now()` })
-        .where('id', '=', mergedId)
-        .execute()
-      await trx
-        .updateTable('person')
-        .set({ version: sql`version + 1`, updated_at: sql`now()` })
-        .where('id', '=', survivorId)
-        .execute()
+      await repo.setCombinedInto(trx, survivorId, mergedId, survivorId)
       const detail = { combinationId, survivorId, mergedId, rowsMoved: moved, aliasAdded, fieldsTakenOver: fields }
       // Each record's own audit trail shows the combination, so there is one row for each.
       for (const personId of [survivorId, mergedId]) {
@@ -334,16 +325,7 @@ export function createCombinationService(db: Db) {
       .set({ reversed_at: sql`now()`, reversed_by: user.id, reversal_reason: reason, version: sql`version + 1` })
       .where('id', '=', combinationId)
       .execute()
-    await trx
-      .updateTable('person')
-      .set({ combined_into: null, version: sql`version + 1`, updated_at: sql`now()` })
-      .where('id', '=', mergedId)
-      .execute()
-    await trx
-      .updateTable('person')
-      .set({ version: sql`version + 1`, updated_at: sql`now()` })
-      .where('id', '=', survivorId)
-      .execute()
+    await repo.setCombinedInto(trx, survivorId, mergedId, null)
     const detail = { combinationId, survivorId, mergedId, rowsMovedBack: movedBack, aliasesRemoved: added.length }
     for (const id of [survivorId, mergedId]) {
       await recordAudit(trx, actor, {
