@@ -3,6 +3,7 @@ import type { CidStatus, Database } from '../../../db/types.ts'
 import { prepared } from '../../../db/preparedStatements.ts'
 import { todayInLondon } from '../../domain/time.ts'
 import { statusOn } from '../dip/dipFailureRepository.ts'
+import { ledBy } from '../cohorts/cohortsRepository.ts'
 import type { Window } from '../../domain/window.ts'
 
 type Db = Kysely<Database>
@@ -267,16 +268,7 @@ export function countersignedForLeadOfficer(db: Db, userId: string, areaIds: rea
     .where('e.status', '=', 'countersigned')
     .where('e.decided_at', '>=', since)
     .where('p.area_id', 'in', [...areaIds])
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('cohort_membership as m')
-          .select('m.id')
-          .whereRef('m.person_id', '=', 'e.person_id')
-          .where('m.status', '<>', 'ended')
-          .where('m.lead_officer_id', '=', userId),
-      ),
-    )
+    .where(ledBy('e.person_id', userId))
     .groupBy(['p.id', 'p.surname', 'p.forenames'])
     .orderBy('decided_at', 'desc')
     .execute()
@@ -362,16 +354,7 @@ export function arrestedAwaitingChargeForLeadOfficer(
       .where(statusOn('f', today), '=', 'arrested')
       .where('f.time_bar_date', '<=', sql<string>`${today}::date + ${days}::int`)
       .where('p.area_id', 'in', [...areaIds])
-      .where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('cohort_membership as m')
-            .select('m.id')
-            .whereRef('m.person_id', '=', 'f.person_id')
-            .where('m.status', '<>', 'ended')
-            .where('m.lead_officer_id', '=', userId),
-        ),
-      )
+      .where(ledBy('f.person_id', userId))
       .orderBy('f.time_bar_date')
       .execute()
   )

@@ -27,6 +27,15 @@ export function membershipsQuery(db: Db, personId: string) {
     .orderBy('m.adopted_on', 'desc')
 }
 
+/**
+ * The person (named by the column) has an open cohort membership that `userId` leads: one of
+ * "my people". Exists, not a join: a person on two programmes with the same lead officer counts once.
+ */
+export function ledBy(personColumn: string, userId: string) {
+  return sql<boolean>`exists (select 1 from cohort_membership lm where lm.person_id = ${sql.ref(personColumn)}
+    and lm.status <> 'ended' and lm.lead_officer_id = ${userId}::uuid)`
+}
+
 export const membershipsOf = (db: Db, personId: string) => membershipsQuery(db, personId).execute()
 
 /** The whole dated history of all of a person's memberships, oldest first, in one query. */

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import { leadOfficersQuery } from '../users/leadOfficersRepository.ts'
 import { statusOn } from '../dip/dipFailureRepository.ts'
+import { ledBy } from '../cohorts/cohortsRepository.ts'
 
 type Db = Kysely<Database>
 
@@ -42,12 +43,11 @@ export async function iomPanel(
       count(*) filter (where m.status = 'in_custody')::int as in_custody,
       (select count(*) from action x where x.owner_id = ${userId} and x.status = 'open' and x.due_date < ${today})::int as actions_overdue,
       (select count(*) from action x where x.owner_id = ${userId} and x.status = 'open' and x.due_date = ${today})::int as actions_today,
-      -- exists, not a join: a person on two programmes with the same lead officer counts once.
       (select count(*) from appointment a
-        where exists (select 1 from cohort_membership cm where cm.person_id = a.person_id and cm.status <> 'ended' and cm.lead_officer_id = ${userId})
+        where ${ledBy('a.person_id', userId)}
           and a.scheduled_at >= ${weekStart} and a.scheduled_at < ${weekEnd})::int as appointments_week,
       (select count(*) from dip_failure f
-        where exists (select 1 from cohort_membership cm where cm.person_id = f.person_id and cm.status <> 'ended' and cm.lead_officer_id = ${userId})
+        where ${ledBy('f.person_id', userId)}
           and f.failure_date >= ${today}::date - 30)::int as failures_recent
     from cohort_membership m join person p on p.id = m.person_id
     where m.lead_officer_id = ${userId} and m.status <> 'ended' and ${areaFilter(areaIds)}`.execute(db)

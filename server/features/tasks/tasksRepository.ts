@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import { statusOn } from '../dip/dipFailureRepository.ts'
+import { ledBy } from '../cohorts/cohortsRepository.ts'
 
 type Db = Kysely<Database>
 
@@ -210,8 +211,7 @@ export function arrestedNearTimeBar(
         from dip_failure f join person p on p.id = f.person_id
        where f.status = 'arrested' and ${statusOn('f', today)} = 'arrested'
          and f.time_bar_date <= ${today}::date + ${days}::int and ${inAreas(areaIds)}
-         and exists (select 1 from cohort_membership m
-                      where m.person_id = f.person_id and m.status <> 'ended' and m.lead_officer_id = ${userId}::uuid)
+         and ${ledBy('f.person_id', userId)}
        order by f.time_bar_date, f.id
        limit ${limit}`,
   )
