@@ -81,7 +81,7 @@ interface AuditRowFields {
 
 /** The app writes it only through audit_seal(), from audit_pending: id, prev_hash and hash are set by the chaining trigger, the time is the pending row's. */
 export interface AuditEventTable extends AuditRowFields {
-  id: ColumnType<string, never, never>
+  id: ColumnType<number, never, never>
   occurred_at: ColumnType<Date, never, never>
   prev_hash: ColumnType<string, never, never>
   hash: ColumnType<string, never, never>
@@ -89,14 +89,14 @@ export interface AuditEventTable extends AuditRowFields {
 
 /** From which audit row each key's HMAC chain starts (the key's id only, never the key); written by the chaining trigger. */
 export interface AuditKeySegmentTable {
-  first_id: ColumnType<string, never, never>
+  first_id: ColumnType<number, never, never>
   key_id: ColumnType<string, never, never>
   started_at: ColumnType<Date, never, never>
 }
 
 /** An audit row as the app writes it, committed with its act, until audit_seal() moves it into the chain. */
 export interface AuditPendingTable extends AuditRowFields {
-  seq: ColumnType<string, never, never>
+  seq: ColumnType<number, never, never>
   occurred_at: ColumnType<Date, never, never>
 }
 

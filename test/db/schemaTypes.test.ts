@@ -19,18 +19,6 @@ type Declared = { kinds: Set<string>; nullable: boolean; literals: Set<string> }
 // Kysely's own bookkeeping, not part of the app's schema.
 const kyselyTables = ['kysely_migration', 'kysely_migration_lock']
 
-/**
- * Differences known and accepted for now, each with its reason. The test fails when one of them
- * goes away too, so that the entry is deleted with the drift it excused.
- */
-const acceptedDifferences = [
-  // The audit chain's int8 ids: db/index.ts parses int8 as a number, but callers pass and compare them as
-  // text (::text casts, where('id', '>', afterId)); declaring them number means changing those callers first.
-  'audit_event.id: database says number, not null, db/types.ts says text, not null',
-  'audit_key_segment.first_id: database says number, not null, db/types.ts says text, not null',
-  'audit_pending.seq: database says number, not null, db/types.ts says text, not null',
-]
-
 /** The class of values the pg driver returns for a column (dates stay text, see db/index.ts). */
 function kindOf(typname: string, category: string): string {
   if (category === 'A') return 'array'
@@ -249,7 +237,7 @@ describe('db/types.ts against the migrated schema', () => {
       kind: 'date',
       nullable: false,
     })
-    expect(compareSchema(schema, declared).sort()).toEqual([...acceptedDifferences].sort())
+    expect(compareSchema(schema, declared)).toEqual([])
   })
 
   it('names a column a migration adds but db/types.ts leaves out, and a narrowed list of values', async () => {
@@ -260,7 +248,7 @@ describe('db/types.ts against the migrated schema', () => {
       )
       return readSchema(db)
     })
-    expect(compareSchema(schema, declared).filter((m) => !acceptedDifferences.includes(m))).toEqual([
+    expect(compareSchema(schema, declared)).toEqual([
       'area.kind: database says text (bcu), not null, db/types.ts says enum (bcu, borough), not null',
       'area.nickname: database says text, not null, db/types.ts does not declare it',
     ])

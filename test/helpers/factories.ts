@@ -205,18 +205,18 @@ export async function sealed(db: Db): Promise<Db> {
 }
 
 /** The newest audit row's id, once the log is sealed: rows after it are what an act logged. */
-export async function lastAuditId(db: Db): Promise<string> {
+export async function lastAuditId(db: Db): Promise<number> {
   const row = await (
     await sealed(db)
   )
     .selectFrom('audit_event')
     .select((eb) => eb.fn.max('id').as('id'))
     .executeTakeFirst()
-  return String(row?.id ?? 0)
+  return row?.id ?? 0
 }
 
 /** The audit rows written after `afterId` (from lastAuditId), in chain order, once the log is sealed. */
-export async function auditSince(db: Db, afterId: string) {
+export async function auditSince(db: Db, afterId: number) {
   return (await sealed(db))
     .selectFrom('audit_event')
     .select(['category', 'event', 'recipients', 'person_id', 'entity_id', 'actor_username', 'detail'])

@@ -7,7 +7,7 @@ import type { RouteDefinition } from '../../server/http/routeDefinition.ts'
 import { buildRoutes } from '../../server/routes.ts'
 import { tableOf } from '../../server/features/people/restrictedRecordRepository.ts'
 import { demoAccounts } from '../helpers/constants.ts'
-import { createPerson, dateFields, postForm, sealed } from '../helpers/factories.ts'
+import { createPerson, dateFields, lastAuditId, postForm, sealed } from '../helpers/factories.ts'
 import { signInAs, type Agent } from '../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../helpers/testApp.ts'
 
@@ -52,7 +52,7 @@ async function recordOf(
   return { id: row.id, personId: row.person_id, surname: row.surname, pnc: row.pnc_id }
 }
 
-async function rowsAbout(personId: string, since: string) {
+async function rowsAbout(personId: string, since: number) {
   return (await sealed(t.db))
     .selectFrom('audit_event')
     .select(['category', 'person_id'])
@@ -63,16 +63,6 @@ async function rowsAbout(personId: string, since: string) {
       lists: rows.filter((r) => r.category === 'consultation' && r.person_id === null).length,
       other: rows.filter((r) => r.category !== 'consultation').length,
     }))
-}
-
-async function lastAuditId(): Promise<string> {
-  const row = await (
-    await sealed(t.db)
-  )
-    .selectFrom('audit_event')
-    .select(sql<string>`coalesce(max(id), 0)::text`.as('id'))
-    .executeTakeFirstOrThrow()
-  return row.id
 }
 
 beforeAll(async () => {
@@ -97,7 +87,7 @@ beforeAll(async () => {
       name === route.person!.param ? record.id : '00000000-0000-4000-8000-000000000000',
     )
     const { agent, csrf } = agents.get(who.username)!
-    const since = await lastAuditId()
+    const since = await lastAuditId(t.db)
     const response = await agent.post(url).type('form').send({ _csrf: csrf })
     const logged = await rowsAbout(record.personId, since)
     const shows =
@@ -136,7 +126,7 @@ describe('form posts about a person that are refused', () => {
       .set({ address: '1 Changed Road, Romford', version: sql`version + 1` })
       .where('id', '=', person.id)
       .execute()
-    const since = await lastAuditId()
+    const since = await lastAuditId(t.db)
     const stale = await postForm(iom, `/people/${person.id}`, {
       surname: person.surname,
       forenames: person.forenames,

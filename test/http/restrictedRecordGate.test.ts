@@ -9,7 +9,7 @@ import { buildRoutes, personParams } from '../../server/routes.ts'
 import { todayInLondon } from '../../server/domain/time.ts'
 import { tableOf } from '../../server/features/people/restrictedRecordRepository.ts'
 import { demoAccounts } from '../helpers/constants.ts'
-import { sealed } from '../helpers/factories.ts'
+import { lastAuditId, sealed } from '../helpers/factories.ts'
 import { signInAs, type Agent } from '../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../helpers/testApp.ts'
 
@@ -46,7 +46,7 @@ const people = new Map<string, Person>()
 const cells: Cell[] = []
 let before = ''
 let after = ''
-let lastAuditIdBefore = '0'
+let lastAuditIdBefore = 0
 
 const key = (r: RouteDefinition) => `${r.method.toUpperCase()} ${r.path}`
 
@@ -167,16 +167,7 @@ beforeAll(async () => {
   for (const r of roles) agents.set(r.username, await signInAs(t.app, r.username))
   await chooseRecords()
   before = await fingerprint()
-  lastAuditIdBefore = String(
-    (
-      await (
-        await sealed(t.db)
-      )
-        .selectFrom('audit_event')
-        .select((eb) => eb.fn.max('id').as('id'))
-        .executeTakeFirst()
-    )?.id ?? 0,
-  )
+  lastAuditIdBefore = await lastAuditId(t.db)
   for (const route of routes.filter((r) => r.person)) {
     for (const who of roles.filter(
       (r) => route.access === 'signedIn' || (route.access !== 'public' && roleCan(r.role, route.access)),

@@ -104,12 +104,9 @@ async function main(): Promise<void> {
       readerAreaIds: (await db.selectFrom('area').select('id').execute()).map((a) => a.id),
     }
     const page = { limit: pageSize + 1 }
-    // Ordered by the column: `order by id` after `id::text` would sort the text (row 9 after row 38).
     const deepBefore = await sql<{
-      id: string
-    }>`select a.id::text as id from audit_event a where a.person_id = ${hot} order by a.id desc offset 500 limit 1`.execute(
-      db,
-    )
+      id: number
+    }>`select a.id from audit_event a where a.person_id = ${hot} order by a.id desc offset 500 limit 1`.execute(db)
     const queries: [string, Parameters<typeof capture>[1]][] = [
       ['person: first page', (d) => auditRows(d, { personId: hot }, {}, page)],
       ['person (typical): first page', (d) => auditRows(d, { personId: typical }, {}, page)],

@@ -12,7 +12,7 @@ import type { AuditRow } from '../../server/features/auditViews/auditViewsReposi
 // What the audit log pages say, worked out from rows without a database.
 
 const row = (changes: Partial<AuditRow> = {}): AuditRow => ({
-  id: '1001',
+  id: 1001,
   occurred_at: new Date('2026-11-26T14:05:00Z'),
   category: 'consultation',
   event: 'person.viewed_record',
@@ -59,10 +59,10 @@ describe('presentAuditRow', () => {
 
 describe('presentAuditPage', () => {
   it('shows a page of entries; one more read means the next page starts before the last shown', () => {
-    const rows = [row({ id: '3' }), row({ id: '2' }), row({ id: '1' })]
+    const rows = [row({ id: 3 }), row({ id: 2 }), row({ id: 1 })]
     const page = presentAuditPage(rows, 2)
-    expect(page.rows.map((r) => r.id)).toEqual(['3', '2'])
-    expect(page.nextBefore).toBe('2')
+    expect(page.rows.map((r) => r.id)).toEqual([3, 2])
+    expect(page.nextBefore).toBe(2)
     expect(presentAuditPage(rows, 3).nextBefore).toBeUndefined()
   })
 })

@@ -70,7 +70,7 @@ export const auditCsvHeader = [
 ]
 
 export const auditCsvRow = (r: AuditRow) => [
-  r.id,
+  String(r.id),
   r.occurred_at.toISOString(),
   r.category,
   r.event,

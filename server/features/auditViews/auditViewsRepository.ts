@@ -63,7 +63,7 @@ export function auditRows(
   db: Db,
   by: AuditSubject,
   filters: AuditFilters,
-  page: { beforeId?: string | undefined; limit: number },
+  page: { beforeId?: number | undefined; limit: number },
 ) {
   let query = db.selectFrom('audit_event as a').select(columns)
   query =
@@ -72,7 +72,7 @@ export function auditRows(
       : query.where('a.actor_user_id', '=', by.actorUserId).where(personInAreas(by.readerAreaIds))
   if (filters.category) query = query.where('a.category', '=', filters.category)
   for (const condition of withinDays('a', filters)) query = query.where(condition)
-  if (page.beforeId) query = query.where('a.id', '<', page.beforeId)
+  if (page.beforeId !== undefined) query = query.where('a.id', '<', page.beforeId)
   if ('actorUserId' in by && (filters.from || filters.to)) {
     // A busy user's rows within dates: left to itself the planner walks the log backwards by id
     // from the newest row, filtering on the time (a second at 10,000,000 rows for a period months
@@ -83,7 +83,7 @@ export function auditRows(
     const bound = (fn: 'min' | 'max') => {
       let period = db
         .selectFrom('audit_event as b')
-        .select(sql<string>`${sql.raw(fn)}(b.id + 0)`.as('id'))
+        .select(sql<number>`${sql.raw(fn)}(b.id + 0)`.as('id'))
         .where('b.actor_user_id', '=', by.actorUserId)
       for (const condition of withinDays('b', filters)) period = period.where(condition)
       return period

@@ -28,8 +28,11 @@ const filterSchema = z
     to: optionalDateField('to date'),
     // The message goes on the union: a union's own issue ("Invalid input") is what the summary would show.
     category: anyOr(z.enum(categories), 'Select an action from the list'),
-    // At most 18 digits: 19 can overflow bigint, which the database would answer with an error (a 500).
-    before: anyOr(z.string().regex(/^\d{1,18}$/, 'Not a valid page'), 'Not a valid page'),
+    // At most 15 digits: an audit id is a number here, and every 15-digit number is exact in one
+    // (a longer one could round, or overflow bigint, which the database would answer with a 500).
+    before: anyOr(z.string().regex(/^\d{1,15}$/, 'Not a valid page'), 'Not a valid page').transform((id) =>
+      id === undefined ? undefined : Number(id),
+    ),
   })
   .refine((v) => !v.from || !v.to || v.from <= v.to, {
     path: ['to'],

@@ -18,7 +18,7 @@ export function createAuditViewsService(db: Kysely<Database>) {
     user: SessionUser,
     personId: string,
     filters: repo.AuditFilters,
-    page: { beforeId?: string; limit: number },
+    page: { beforeId?: number; limit: number },
     actor: Actor,
     exported = false,
   ) {
@@ -42,7 +42,7 @@ export function createAuditViewsService(db: Kysely<Database>) {
     user: SessionUser,
     userId: string,
     filters: repo.AuditFilters,
-    page: { beforeId?: string; limit: number },
+    page: { beforeId?: number; limit: number },
     actor: Actor,
     exported = false,
   ) {

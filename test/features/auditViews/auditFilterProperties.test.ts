@@ -57,14 +57,14 @@ function filterSpec(): Record<string, FieldSpec> {
     from: { valid: dateFields('from', addDays(today, -30)), hostile: hostileDate('from', { required: false }) },
     to: { valid: dateFields('to', today), hostile: hostileDate('to', { required: false }) },
     category: { valid: { category: '' }, hostile: field('category', notOneOf(categories, { emptyAllowed: true })) },
-    // A page is a chain id: digits, and few enough of them to be a bigint.
+    // A page is a chain id: digits, and few enough of them (15) to be exact as a number.
     before: {
       valid: { before: '' },
       hostile: field(
         'before',
         fc.oneof(
-          fc.string({ maxLength: 12 }).filter((s) => s !== '' && !/^\d{1,18}$/.test(s)),
-          fc.bigInt({ min: 10n ** 18n, max: 10n ** 22n }).map(String),
+          fc.string({ maxLength: 12 }).filter((s) => s !== '' && !/^\d{1,15}$/.test(s)),
+          fc.bigInt({ min: 10n ** 15n, max: 10n ** 22n }).map(String),
           fc.integer({ min: -1000, max: -1 }).map(String),
           repeated,
         ),
@@ -119,7 +119,7 @@ describe('hostile filters on the audit pages', () => {
     const valid = Object.assign({}, ...Object.values(filterSpec()).map((s) => s.valid)) as FormData
     await supervisor.agent.get(`/people/${person.id}/audit?${queryOf(valid)}`).expect(200)
     await supervisor.agent
-      .get(`/audit/users/${users.iom}?${queryOf({ ...valid, category: 'security', before: '999999999999999999' })}`)
+      .get(`/audit/users/${users.iom}?${queryOf({ ...valid, category: 'security', before: '999999999999999' })}`)
       .expect(200)
     await supervisor.agent
       .get(`/audit/users/${users.iom}?${queryOf({ ...dateFields('from', addMonths(todayInLondon(), -1)) })}`)

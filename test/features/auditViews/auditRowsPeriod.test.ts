@@ -45,7 +45,9 @@ async function expected(from: string | undefined, to: string | undefined, before
     .selectFrom('audit_event')
     .select(['id', 'occurred_at'])
     .where('actor_user_id', '=', actor)
-    .where((eb) => eb.or([eb('person_id', 'is', null), eb('person_id', 'in', eb.selectFrom('person').select('id'))]))
+    .where((eb) =>
+      eb.or([eb('person_id', 'is', null), eb('person_id', 'in', eb.selectFrom('person').select('person.id'))]),
+    )
     .orderBy('id', 'desc')
     .execute()
   const londonDay = (d: Date) => d.toLocaleDateString('en-CA', { timeZone: 'Europe/London' })
@@ -54,9 +56,9 @@ async function expected(from: string | undefined, to: string | undefined, before
       (r) =>
         (!from || londonDay(r.occurred_at) >= from) &&
         (!to || londonDay(r.occurred_at) <= to) &&
-        (!beforeId || Number(r.id) < beforeId),
+        (!beforeId || r.id < beforeId),
     )
-    .map((r) => Number(r.id))
+    .map((r) => r.id)
 }
 
 describe("a user's audit rows within dates", () => {
@@ -71,12 +73,12 @@ describe("a user's audit rows within dates", () => {
     for (const [from, to] of periods) {
       const want = await expected(from, to)
       const got: number[] = []
-      let beforeId: string | undefined
+      let beforeId: number | undefined
       for (;;) {
         const page = await auditRows(t.db, user, { from, to }, { limit: 25, ...(beforeId ? { beforeId } : {}) })
-        got.push(...page.map((r) => Number(r.id)))
+        got.push(...page.map((r) => r.id))
         if (page.length < 25) break
-        beforeId = String(page[page.length - 1]!.id)
+        beforeId = page[page.length - 1]!.id
       }
       expect(got, `${from} to ${to}`).toEqual(want)
     }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoPassword } from '../../helpers/constants.ts'
-import { sealed } from '../../helpers/factories.ts'
+import { lastAuditId, sealed } from '../../helpers/factories.ts'
 import { anonymousAgent, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 
@@ -24,7 +24,7 @@ async function accountOf(t: TestApp, username: string) {
 }
 
 /** Sign-in events since `afterId`, by event and reason. */
-async function signInEvents(t: TestApp, afterId: string, userId: string | null) {
+async function signInEvents(t: TestApp, afterId: number, userId: string | null) {
   const rows = await (
     await sealed(t.db)
   )
@@ -37,16 +37,6 @@ async function signInEvents(t: TestApp, afterId: string, userId: string | null) 
   const count = (event: string, reason?: string) =>
     rows.filter((r) => r.event === event && (reason === undefined || r.reason === reason)).length
   return { count }
-}
-
-async function lastAuditId(t: TestApp): Promise<string> {
-  const row = await (
-    await sealed(t.db)
-  )
-    .selectFrom('audit_event')
-    .select((eb) => eb.fn.max('id').as('id'))
-    .executeTakeFirst()
-  return String(row?.id ?? '0')
 }
 
 async function sessionsOf(t: TestApp, userId: string): Promise<number> {
@@ -97,7 +87,7 @@ describe('guesses sent at once at one account', () => {
     async () => {
       const threshold = t.config.signIn.lockoutThreshold
       const { id } = await accountOf(t, 'iom')
-      const since = await lastAuditId(t)
+      const since = await lastAuditId(t.db)
       const guesser = await anonymousAgent(t.app)
       const burst = Array.from({ length: 50 }, (_, i) => (async () => send(guesser, 'iom', `wrong-guess-${i}`))())
 
@@ -147,7 +137,7 @@ describe('failures counted per username from one address', () => {
     async () => {
       await clearOfWindowEdge()
       const { id } = await accountOf(t, 'dip')
-      const since = await lastAuditId(t)
+      const since = await lastAuditId(t.db)
       const guesser = await anonymousAgent(t.app)
       const answers = await Promise.all(
         Array.from({ length: 20 }, (_, i) => (async () => send(guesser, 'dip', `wrong-guess-${i}`))()),
@@ -216,7 +206,7 @@ describe('failures counted per address', () => {
       expect((await send(station, 'supervisor', 'mistyped-again')).status).toBe(401)
       const latecomer = await anonymousAgent(t.app)
       const before = await accountOf(t, 'partner')
-      const since = await lastAuditId(t)
+      const since = await lastAuditId(t.db)
       const refused = await send(latecomer, 'partner', demoPassword)
       expect(refused.status).toBe(429)
       const seconds = Number(refused.headers['retry-after'])

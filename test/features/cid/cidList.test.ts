@@ -63,7 +63,7 @@ function csvRows(text: string): { header: string; rows: Record<string, string>[]
 /** Where each name first appears on a page (-1 when absent). */
 const positions = (html: string, names: string[]) => names.map((n) => html.indexOf(n))
 
-async function disclosuresSince(afterId: string) {
+async function disclosuresSince(afterId: number) {
   return (await auditSince(t.db, afterId)).filter((a) => a.category === 'disclosure')
 }
 

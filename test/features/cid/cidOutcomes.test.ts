@@ -91,7 +91,7 @@ async function failureEvents(failureId: string) {
     .execute()
 }
 
-async function alterationsSince(afterId: string) {
+async function alterationsSince(afterId: number) {
   return (await auditSince(t.db, afterId)).filter((a) => a.category === 'alteration')
 }
 

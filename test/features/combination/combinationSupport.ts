@@ -83,7 +83,7 @@ export async function reverse(
   }).expect(status)
 }
 
-export async function combinationAudit(db: Db, since: string) {
+export async function combinationAudit(db: Db, since: number) {
   return (await sealed(db))
     .selectFrom('audit_event')
     .select(['category', 'event', 'person_id', 'detail'])

@@ -131,7 +131,7 @@ function changesOf(linkId: string) {
     .execute()
 }
 
-async function auditSince(id: string) {
+async function auditSince(id: number) {
   return (await sealed(t.db))
     .selectFrom('audit_event')
     .select(['category', 'event', 'person_id', 'entity_id', 'detail', 'actor_username'])
