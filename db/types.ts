@@ -237,6 +237,9 @@ export interface MembershipEventTable {
   recorded_at: DefaultedTimestamp
 }
 
+/** What came of a contact; null on contacts recorded before the outcome was asked for. */
+export type ContactOutcome = 'engaged' | 'partially_engaged' | 'did_not_engage' | 'not_seen' | 'refused' | 'other'
+
 export interface ContactTable {
   id: Generated<string>
   person_id: string
@@ -246,6 +249,7 @@ export interface ContactTable {
   note: string
   recorded_by: string | null
   recorded_at: DefaultedTimestamp
+  outcome: ContactOutcome | null
 }
 
 export interface ActionTable {

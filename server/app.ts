@@ -27,6 +27,7 @@ const root = path.resolve(
   import.meta.url.endsWith('.js') ? '../..' : '..',
 )
 const govukDist = path.join(root, 'node_modules/govuk-frontend/dist/govuk')
+const mojDist = path.join(root, 'node_modules/@ministryofjustice/frontend/moj')
 
 export type AppDeps = {
   config: Config
@@ -62,6 +63,9 @@ export function createApp(deps: AppDeps): express.Express {
   const staticOptions = { index: false, maxAge: config.env === 'production' ? '1d' : 0 }
   app.use('/assets', express.static(path.join(govukDist, 'assets'), staticOptions))
   app.use('/govuk', express.static(govukDist, { ...staticOptions, extensions: [] }))
+  // MoJ Frontend's stylesheet asks for its images under /assets/images, beside GOV.UK's.
+  app.use('/assets', express.static(path.join(mojDist, 'assets'), staticOptions))
+  app.use('/moj', express.static(mojDist, { ...staticOptions, extensions: [] }))
   app.use('/static', express.static(path.join(root, 'views/assets'), staticOptions))
 
   app.use(noCache)

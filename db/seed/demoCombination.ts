@@ -37,6 +37,7 @@ export async function seedDemoCombination(
       contact_type: 'phone',
       pathway: 'drugs_alcohol',
       note: 'Referred by custody; says he is already known to IOM',
+      outcome: 'engaged',
       recorded_by: dip.id,
     })
     .execute()

@@ -1,6 +1,14 @@
 import { faker } from '@faker-js/faker/locale/en_GB'
 import type { Insertable, Kysely } from 'kysely'
-import type { Database, Gender, MembershipEventKind, MembershipStatus, Programme, Tier } from '../types.ts'
+import type {
+  ContactOutcome,
+  Database,
+  Gender,
+  MembershipEventKind,
+  MembershipStatus,
+  Programme,
+  Tier,
+} from '../types.ts'
 import { addDays } from '../../server/domain/time.ts'
 import { croCheckLetter, pncCheckLetter } from '../../server/features/people/identifiers.ts'
 import { pathways, type Pathway } from '../../server/features/people/vocabulary.ts'
@@ -420,30 +428,68 @@ function makeContacts(today: string, people: Person[], memberships: Membership[]
     for (let k = 0; k < count; k++) {
       const contactDate = addDays(from, int(0, Math.max(0, daysBetween(from, to))))
       const pathway: Pathway = m.row.programme === 'dip' && chance(0.6) ? 'drugs_alcohol' : pick(pathways)
+      // Drawn in the order they always were, so that the rest of the demo data stays as it was.
+      const contactType = pick(['home_visit', 'home_visit', 'phone', 'phone', 'office', 'other'])
+      const [note, outcome] = pick(contactNotes[pathway])
       contacts.push({
         person_id: person.row.id,
         contact_date: contactDate,
-        contact_type: pick(['home_visit', 'home_visit', 'phone', 'phone', 'office', 'other']),
+        contact_type: contactType,
         pathway,
-        note: fill(pick(contactNotes[pathway]), person.town),
+        note: fill(note, person.town),
+        outcome,
         recorded_by: m.row.lead_officer_id,
         recorded_at: at(contactDate),
       })
     }
     if (m.custodySince) {
       const contactDate = addDays(m.custodySince, int(0, Math.max(0, daysBetween(m.custodySince, today) - 1)))
+      const [note, outcome] = pick(custodyNotes)
       contacts.push({
         person_id: person.row.id,
         contact_date: contactDate,
         contact_type: 'custody',
         pathway: 'accommodation',
-        note: fill(pick(custodyNotes), person.town),
+        note: fill(note, person.town),
+        outcome,
         recorded_by: m.row.lead_officer_id,
         recorded_at: at(contactDate),
       })
     }
   }
+  const john = people[0]!
+  const johns = memberships.find((m) => m.row.person_id === john.row.id)
+  if (johns) contacts.push(...longHistory(today, john, johns))
   return contacts
+}
+
+/**
+ * John Smith, the demo's best-known man, has been seen often since adoption: more contacts
+ * than the person page shows, and more than a page of the contact history. Made without drawing
+ * on the random seed, so that the rest of the demo data stays as it was.
+ */
+function longHistory(today: string, person: Person, membership: Membership): Row<'contact'>[] {
+  const count = 56
+  const from = addDays(membership.row.adopted_on, 1)
+  const span = Math.max(1, daysBetween(from, addDays(today, -1)))
+  const types = ['home_visit', 'phone', 'office', 'home_visit', 'phone', 'other']
+  const notes = Object.entries(contactNotes).flatMap(([pathway, list]) =>
+    list.map(([note, outcome]) => ({ pathway: pathway as Pathway, note, outcome })),
+  )
+  return Array.from({ length: count }, (_, k) => {
+    const contactDate = addDays(from, Math.floor((k * span) / count))
+    const { pathway, note, outcome } = notes[(k * 7) % notes.length]!
+    return {
+      person_id: person.row.id,
+      contact_date: contactDate,
+      contact_type: types[k % types.length]!,
+      pathway,
+      note: fill(note, person.town),
+      outcome,
+      recorded_by: membership.row.lead_officer_id,
+      recorded_at: `${contactDate}T${String(9 + (k % 8)).padStart(2, '0')}:${String((k * 13) % 60).padStart(2, '0')}:00Z`,
+    }
+  })
 }
 
 function makeActions(today: string, users: Users, memberships: Membership[]): Row<'action'>[] {
@@ -601,43 +647,60 @@ function eventNote(kind: MembershipEventKind, before: Tier, after: Tier, reason:
   }
 }
 
-const contactNotes: Record<Pathway, string[]> = {
+// Each note with the outcome it describes: the outcome follows from what the note says.
+type ContactNote = [note: string, outcome: ContactOutcome]
+const contactNotes: Record<Pathway, ContactNote[]> = {
   accommodation: [
-    'Sofa-surfing with a friend in {town}. Referred to the council housing options team; appointment next week.',
-    'Tenancy going well; rent arrears being paid off at £10 a week.',
-    'Hostel place offered; agreed to the house rules and the curfew.',
+    [
+      'Sofa-surfing with a friend in {town}. Referred to the council housing options team; appointment next week.',
+      'engaged',
+    ],
+    ['Tenancy going well; rent arrears being paid off at £10 a week.', 'engaged'],
+    ['Hostel place offered; agreed to the house rules and the curfew.', 'engaged'],
+    ['No answer at the address in {town}; card left asking for a call back.', 'not_seen'],
   ],
   education_training_employment: [
-    'Started a CSCS card course and wants labouring work. Gave details of the jobs fair.',
-    'Working cash-in-hand for a removals firm; talked about getting a proper contract.',
-    'Enrolled on an English and maths course at the college in {town}.',
+    ['Started a CSCS card course and wants labouring work. Gave details of the jobs fair.', 'engaged'],
+    ['Working cash-in-hand for a removals firm; talked about getting a proper contract.', 'partially_engaged'],
+    ['Enrolled on an English and maths course at the college in {town}.', 'engaged'],
   ],
   health: [
-    'Says sleep and mood are poor. Encouraged to register with a GP in {town}; agreed to go.',
-    'Went to A&E after a fall; no police concerns. Follow-up with the GP booked.',
+    ['Says sleep and mood are poor. Encouraged to register with a GP in {town}; agreed to go.', 'engaged'],
+    ['Went to A&E after a fall; no police concerns. Follow-up with the GP booked.', 'engaged'],
+    ['Would not talk about his health; said it is nobody else’s business.', 'did_not_engage'],
   ],
   drugs_alcohol: [
-    'Reports using crack at weekends. Agreed to a key-work appointment with the treatment provider.',
-    'On a methadone script, collecting daily from the pharmacy in {town}. Test negative for cocaine.',
-    'Drinking heavily since the relationship ended; given the alcohol service details.',
+    ['Reports using crack at weekends. Agreed to a key-work appointment with the treatment provider.', 'engaged'],
+    ['On a methadone script, collecting daily from the pharmacy in {town}. Test negative for cocaine.', 'engaged'],
+    ['Drinking heavily since the relationship ended; given the alcohol service details.', 'partially_engaged'],
+    ['Did not attend the key-work appointment; not at home when called on.', 'not_seen'],
   ],
   finance_benefit_debt: [
-    'Universal Credit sanctioned after a missed appointment. Helped with the journal; food bank voucher given.',
-    'Says they owe money to a local dealer but no threats made. Intelligence report submitted.',
+    [
+      'Universal Credit sanctioned after a missed appointment. Helped with the journal; food bank voucher given.',
+      'engaged',
+    ],
+    ['Says they owe money to a local dealer but no threats made. Intelligence report submitted.', 'partially_engaged'],
   ],
   children_families: [
-    "Children's services involved; attending the child protection plan meetings.",
-    'Wants contact with the children; mediation referral made.',
+    ["Children's services involved; attending the child protection plan meetings.", 'engaged'],
+    ['Wants contact with the children; mediation referral made.', 'engaged'],
+    ['Answered the door but refused to speak to the officer about the children.', 'refused'],
   ],
   attitudes_thinking_behaviour: [
-    'Talked about the peer group in {town} town centre; agreed to keep away from the shopping centre after dark.',
-    'Reminded of the licence conditions and the exclusion zone. Accepted it calmly.',
-    'Attended the thinking skills session and took part well.',
+    [
+      'Talked about the peer group in {town} town centre; agreed to keep away from the shopping centre after dark.',
+      'engaged',
+    ],
+    ['Reminded of the licence conditions and the exclusion zone. Accepted it calmly.', 'engaged'],
+    ['Attended the thinking skills session and took part well.', 'engaged'],
+    ['Left the thinking skills session at the break and would not say why.', 'did_not_engage'],
   ],
 }
-const custodyNotes = [
-  'Prison visit: release date and accommodation in {town} discussed.',
-  'Seen in custody after arrest; next steps explained and the release plan started.',
+const custodyNotes: ContactNote[] = [
+  ['Prison visit: release date and accommodation in {town} discussed.', 'engaged'],
+  ['Seen in custody after arrest; next steps explained and the release plan started.', 'engaged'],
+  ['Prison visit booked, but he declined to come to the visits hall.', 'refused'],
 ]
 const actionDescriptions: Record<Pathway, string[]> = {
   accommodation: ['Chase the housing options decision', 'Complete the hostel referral form'],

@@ -103,12 +103,14 @@ async function recordContact(page: Page, watch: PageWatch, personPath: string, t
     { field: 'contactType', message: 'Enter a contact type' },
     { field: 'pathway', message: 'Select a pathway' },
     { field: 'note', message: 'Enter a note of the contact' },
+    { field: 'outcome', message: 'Select the outcome of the contact' },
   ])
 
   await typeDate(page, 'Date of contact', today)
   await page.getByLabel('Type of contact').selectOption({ label: 'Home visit' })
   await page.getByLabel('Pathway').selectOption({ label: 'Accommodation' })
   await typeInto(page.getByLabel('Note'), contactNote)
+  await page.getByLabel('Engaged', { exact: true }).check()
   await page.getByRole('button', { name: 'Save contact' }).click()
   await arriveAt(page, personPath, john.name, "John Smith's record after recording a contact")
 

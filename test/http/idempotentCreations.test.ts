@@ -68,6 +68,7 @@ const creations: Creation[] = [
           contactType: 'phone',
           pathway: 'health',
           note: 'Checked in by phone',
+          outcome: 'engaged',
         },
         count: () => countWhere('contact', person.id),
       }

@@ -67,9 +67,15 @@ describe('a contact on the person page', () => {
       type_label: 'Home visit',
       pathway: 'health',
       note: 'Seen at home',
+      outcome: 'engaged' as const,
       recorded_by_name: 'PC Jones',
     }
-    expect(presentContact(contact)).toEqual({ ...contact, date: '30 November 2026', pathway: 'Health' })
+    expect(presentContact(contact)).toEqual({
+      ...contact,
+      date: '30 November 2026',
+      pathway: 'Health',
+      outcome: 'Engaged',
+    })
     expect(presentContact({ ...contact, pathway: 'retired_code' }).pathway).toBe('retired_code')
   })
 })

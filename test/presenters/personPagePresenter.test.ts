@@ -49,7 +49,9 @@ const contact = {
   type_label: 'Home visit',
   pathway: 'health',
   note: 'Seen at home',
+  outcome: 'engaged' as const,
   recorded_by_name: 'PC Jones',
+  total_contacts: 1,
 }
 const action = {
   id: 'x1',
@@ -87,7 +89,7 @@ describe('the person page', () => {
 
   it('shows contacts and open actions as the casework pages do: dates, urgency and pathways in words', () => {
     const page = presentPersonPage({ person, ...panels({ contacts: [contact], actions: [action] }) }, '2026-12-05')
-    expect(page.contacts).toEqual([{ ...contact, date: '30 November 2026', pathway: 'Health' }])
+    expect(page.contacts).toEqual([{ ...contact, date: '30 November 2026', pathway: 'Health', outcome: 'Engaged' }])
     expect(page.actions).toEqual([
       { ...action, due: '1 December 2026', status: { text: 'Overdue', colour: 'red' }, pathway: 'Accommodation' },
     ])

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import ejs from 'ejs'
 import { describe, expect, it } from 'vitest'
+import { normalise } from './normaliseHtml.ts'
 
 // Each partial in views/partials/govuk/ takes the options of the GOV.UK Frontend macro of its
 // name, as `params`. GOV.UK Frontend publishes, for each component, the options of its examples
@@ -35,17 +36,6 @@ function fixturesOf(component: string): Fixture[] {
   return (
     JSON.parse(readFileSync(path.join(componentsDir, component, 'fixtures.json'), 'utf8')) as { fixtures: Fixture[] }
   ).fixtures
-}
-
-/**
- * HTML compared up to white space, which the macros spend on indenting their output: runs of it
- * are one space, and none is kept beside a tag.
- */
-function normalise(html: string): string {
-  return html
-    .replace(/\s+/g, ' ')
-    .replace(/\s*(<[^>]*>)\s*/g, '$1')
-    .trim()
 }
 
 function render(partial: string, options: Record<string, unknown>): string {

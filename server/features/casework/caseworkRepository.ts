@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
-import type { Database } from '../../../db/types.ts'
+import type { ContactOutcome, Database } from '../../../db/types.ts'
+import type { Window } from '../../domain/window.ts'
 
 type Db = Kysely<Database>
 
@@ -11,6 +12,7 @@ export async function insertContact(
     contactType: string
     pathway: string
     note: string
+    outcome: ContactOutcome
     recordedBy: string
   },
 ): Promise<string> {
@@ -22,11 +24,78 @@ export async function insertContact(
       contact_type: contact.contactType,
       pathway: contact.pathway,
       note: contact.note,
+      outcome: contact.outcome,
       recorded_by: contact.recordedBy,
     })
     .returning('id')
     .executeTakeFirstOrThrow()
   return row.id
+}
+
+/**
+ * A person's contacts, newest first, with what each row shows. The id breaks ties, so that a page
+ * of the history never repeats or skips a contact. contact_person_idx (person_id, contact_date
+ * desc, recorded_at desc) reads them in this order.
+ */
+function contactsOf(db: Db, personId: string) {
+  return db
+    .selectFrom('contact as c')
+    .innerJoin('contact_type as t', 't.code', 'c.contact_type')
+    .leftJoin('app_user as u', 'u.id', 'c.recorded_by')
+    .select([
+      'c.id',
+      'c.contact_date',
+      't.label as type_label',
+      'c.pathway',
+      'c.outcome',
+      'c.note',
+      'u.display_name as recorded_by_name',
+    ])
+    .where('c.person_id', '=', personId)
+    .orderBy('c.contact_date', 'desc')
+    .orderBy('c.recorded_at', 'desc')
+    .orderBy('c.id', 'desc')
+}
+
+/**
+ * The person page's latest contacts, each carrying how many the person has in all: the link to
+ * the history says so without a statement of its own (the page reads its panels in one).
+ */
+export function recentContactsQuery(db: Db, personId: string, limit: number) {
+  return contactsOf(db, personId)
+    .select(sql<number>`(count(*) over ())::int`.as('total_contacts'))
+    .limit(limit)
+}
+
+/** `%`, `_` and `\` stand for themselves in the words searched for, not for LIKE's wildcards. */
+const likePattern = (words: string) => `%${words.replace(/[\\%_]/g, '\\$&')}%`
+
+/**
+ * One page of a person's contact history, filtered, each row carrying how many match in all.
+ * Bounded by the person: the filters and the text search read only their contacts.
+ */
+export function contactHistory(
+  db: Db,
+  personId: string,
+  filters: { type?: string; from?: string; to?: string; text?: string },
+  window: Window,
+) {
+  let query = contactsOf(db, personId).select(sql<number>`(count(*) over ())::int`.as('total_rows'))
+  if (filters.type) query = query.where('c.contact_type', '=', filters.type)
+  if (filters.from) query = query.where('c.contact_date', '>=', filters.from)
+  if (filters.to) query = query.where('c.contact_date', '<=', filters.to)
+  if (filters.text) query = query.where('c.note', 'ilike', likePattern(filters.text))
+  return query.limit(window.limit).offset(window.offset).execute()
+}
+
+/** Every contact type, retired ones too (old contacts keep them), for the history's filter. */
+export function allContactTypes(db: Db) {
+  return db
+    .selectFrom('contact_type')
+    .select(['code', 'label', 'active'])
+    .orderBy('sort_order')
+    .orderBy('label')
+    .execute()
 }
 
 export async function insertAction(

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely'
-import type { Database } from '../../../db/types.ts'
+import type { ContactOutcome, Database } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../domain/time.ts'
-import { recordAudit, type Actor } from '../audit/auditRepository.ts'
+import type { Window } from '../../domain/window.ts'
+import { recordAudit, recordPersonViewed, type Actor } from '../audit/auditRepository.ts'
 import { activeCodes } from '../reference/referenceRepository.ts'
 import { leadOfficers } from '../users/leadOfficersRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
@@ -37,7 +38,7 @@ export function createCaseworkService(db: Kysely<Database>) {
   async function recordContact(
     user: SessionUser,
     personId: string,
-    input: { contactDate: string; contactType: string; pathway: string; note: string },
+    input: { contactDate: string; contactType: string; pathway: string; note: string; outcome: ContactOutcome },
     actor: Actor,
   ): Promise<WriteResult> {
     const types = await activeCodes(db, 'contact_type')
@@ -81,6 +82,28 @@ export function createCaseworkService(db: Kysely<Database>) {
     })
   }
 
+  /**
+   * One page of a person's contact history, as the person page's scope and purpose rules allow,
+   * and its consultation logged: the rows shown name the person.
+   */
+  async function contactHistory(
+    user: SessionUser,
+    personId: string,
+    filters: { type?: string; from?: string; to?: string; text?: string },
+    window: Window,
+    actor: Actor,
+    purpose: string | undefined,
+  ) {
+    const person = await findPersonInAreas(db, personId, user.visibleAreaIds)
+    if (!person) return { kind: 'notFound' as const }
+    if (person.restricted && !purpose) return { kind: 'needsPurpose' as const }
+    const rows = await repo.contactHistory(db, personId, filters, window)
+    // A page past the end (a link kept while the filters changed) shows no one: nothing to log.
+    if (rows.length === 0 && window.offset > 0) return { kind: 'pastEnd' as const }
+    await recordPersonViewed(db, actor, personId, purpose, { page: 'contacts' })
+    return { kind: 'found' as const, person, rows }
+  }
+
   async function myActions(user: SessionUser, actor: Actor) {
     const actions = await repo.openActionsOwnedBy(db, user.id, user.visibleAreaIds, 200)
     if (actions.length > 0) {
@@ -98,7 +121,11 @@ export function createCaseworkService(db: Kysely<Database>) {
     addAction,
     completeAction,
     myActions,
+    contactHistory,
     contactTypes: () => activeCodes(db, 'contact_type'),
+    allContactTypes: () => repo.allContactTypes(db),
+    /** A person in the user's areas, for a page refused before it reads anything (its hook logs the consultation). */
+    personInScope: (user: SessionUser, personId: string) => findPersonInAreas(db, personId, user.visibleAreaIds),
     owners: (user: SessionUser) => leadOfficers(db, user.visibleAreaIds),
   }
 }

@@ -305,25 +305,6 @@ export function markersQuery(db: Db, personId: string) {
     .orderBy('m.start_date', 'desc')
 }
 
-export function contactsQuery(db: Db, personId: string, limit: number) {
-  return db
-    .selectFrom('contact as c')
-    .innerJoin('contact_type as t', 't.code', 'c.contact_type')
-    .leftJoin('app_user as u', 'u.id', 'c.recorded_by')
-    .select([
-      'c.id',
-      'c.contact_date',
-      't.label as type_label',
-      'c.pathway',
-      'c.note',
-      'u.display_name as recorded_by_name',
-    ])
-    .where('c.person_id', '=', personId)
-    .orderBy('c.contact_date', 'desc')
-    .orderBy('c.recorded_at', 'desc')
-    .limit(limit)
-}
-
 export function openActionsQuery(db: Db, personId: string) {
   return db
     .selectFrom('action as x')

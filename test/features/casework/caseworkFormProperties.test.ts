@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { contactOutcomes } from '../../../server/features/casework/contactOutcomes.ts'
 import { pathways } from '../../../server/features/people/vocabulary.ts'
 import { addDays, todayInLondon } from '../../../server/domain/time.ts'
 import {
@@ -66,6 +67,7 @@ function contactSpec(contactTypes: string[]): Record<string, FieldSpec> {
       valid: { note: 'Spoke about the GP appointment' },
       hostile: field('note', hostileText(4000, { required: true })),
     },
+    outcome: { valid: { outcome: 'engaged' }, hostile: field('outcome', notOneOf(contactOutcomes)) },
   }
 }
 

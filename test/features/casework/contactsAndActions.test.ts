@@ -49,6 +49,7 @@ describe('contacts', () => {
       contactType: 'home_visit',
       pathway: 'drugs_alcohol',
       note,
+      outcome: 'partially_engaged',
     })
 
     expect(response.status).toBe(303)
@@ -60,6 +61,7 @@ describe('contacts', () => {
       contact_type: 'home_visit',
       pathway: 'drugs_alcohol',
       note,
+      outcome: 'partially_engaged',
       recorded_by: users.dip,
     })
     const collected = (await auditRowsFor(t.db, person.id)).filter((a) => a.category === 'collection')
@@ -76,6 +78,7 @@ describe('contacts', () => {
       contactType: 'phone',
       pathway: 'health',
       note: 'Called about the appointment',
+      outcome: 'not_seen',
     }
 
     const tomorrow = await postForm(iom, `/people/${person.id}/contacts`, {

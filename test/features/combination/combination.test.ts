@@ -324,6 +324,7 @@ describe('reversing a combination', () => {
       contactType: 'phone',
       pathway: 'health',
       note: 'Called after the merge',
+      outcome: 'engaged',
     }).expect(303)
     const history = await supervisor.agent.get(`/people/${keep.id}/combinations`).expect(200)
     expect(tableCaptioned(history.text, 'Combinations, newest first').rows[0]?.[3]).toMatch(/^Can be reversed until /)

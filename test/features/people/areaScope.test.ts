@@ -87,6 +87,7 @@ describe('people outside the user’s areas', () => {
       contactType: 'phone',
       pathway: 'health',
       note: 'Tried to record about someone elsewhere',
+      outcome: 'engaged',
     })
     expect(contact.status).toBe(404)
     const alias = await postForm(iom, `/people/${outsider.id}/aliases`, {

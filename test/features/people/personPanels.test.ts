@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbHandle } from '../../../db/index.ts'
+import { recentContactsQuery } from '../../../server/features/casework/caseworkRepository.ts'
 import * as cohorts from '../../../server/features/cohorts/cohortsRepository.ts'
 import * as dip from '../../../server/features/dip/dipRepository.ts'
 import { linksOfPersonQuery } from '../../../server/features/partners/partnersRepository.ts'
@@ -40,7 +41,7 @@ describe('the person page in one statement', () => {
         memberships: await cohorts.membershipsQuery(db, id).execute(),
         events: await cohorts.membershipEventsQuery(db, id).execute(),
         referrals: await cohorts.referralsQuery(db, id).execute(),
-        contacts: await people.contactsQuery(db, id, 20).execute(),
+        contacts: await recentContactsQuery(db, id, 5).execute(),
         actions: await people.openActionsQuery(db, id).execute(),
         tests: await dip.testsQuery(db, id).execute(),
         appointments: await dip.appointmentsQuery(db, id).execute(),
@@ -51,5 +52,23 @@ describe('the person page in one statement', () => {
       expect(together).toEqual(alone)
       expect(Object.values(alone).flat().length, id).toBeGreaterThan(5)
     }
+  })
+
+  it("works out each failure's status for the day asked, not the day the statement was first built", async () => {
+    const db = handle.db
+    const failure = await sql<{ person_id: string; time_bar_date: string }>`
+      select person_id, time_bar_date::text as time_bar_date from dip_failure
+       where status = 'open' order by time_bar_date limit 1`.execute(db)
+    const { person_id: id, time_bar_date: timeBar } = failure.rows[0]!
+    const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+    const statusOf = async (today: string) =>
+      (await personPanels(db, id, today)).failures.find((f) => f.time_bar_date === timeBar)?.status
+    const before = await statusOf(timeBar)
+    const after = await statusOf(dayAfter(timeBar))
+    expect(before).toBe('open')
+    expect(after).not.toBe(before)
+    expect((await personPanels(db, id, dayAfter(timeBar))).failures).toEqual(
+      await dip.failuresQuery(db, id, dayAfter(timeBar)).execute(),
+    )
   })
 })

@@ -107,6 +107,7 @@ export async function seedPersonInEveryTable(
     contactType: 'phone',
     pathway: 'health',
     note: canary('contact', 'note'),
+    outcome: 'engaged',
   }).expect(303)
   await postForm(iom, `/people/${personId}/actions`, {
     description: canary('action', 'description'),

@@ -132,6 +132,7 @@ describe('the retention queue', () => {
       contactType: 'phone',
       pathway: 'health',
       note: 'Checked in by phone',
+      outcome: 'engaged',
     }).expect(303)
     await t.db
       .updateTable('person')
