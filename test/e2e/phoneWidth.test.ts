@@ -13,6 +13,9 @@ import { startApp, type RunningApp } from './support/runningApp.ts'
 // sideways, so nothing (a table's last column, a row's action) is off-screen. Each demo role signs
 // in and opens every page of its navigation, and the pages met most on the move: the person
 // page, Today's appointments, the CID list and the caseload, where the role may see them.
+// The wide lists go further: their tables are stacked (a block per row, a line per cell labelled
+// with its column's heading), so a row's action is on the screen without scrolling the table, and
+// they stay tables to a screen reader.
 
 const phone = { width: 320, height: 640 }
 
@@ -22,6 +25,10 @@ let browser: Browser
 const personOf = new Map<string, string>()
 /** Every page checked, by any role. */
 const visited = new Set<string>()
+/** Every page whose stacked tables were checked with rows in them, by any role. */
+const stackedSeen = new Set<string>()
+/** The pages whose wide tables are stacked on a phone. */
+const stackedPages = ['/appointments', '/cid', '/caseload', '/cohorts', '/failures', '/referrals', '/tasks', '/actions']
 
 beforeAll(async () => {
   app = await startApp()
@@ -56,6 +63,90 @@ async function overflowOf(page: Page): Promise<{ scrollWidth: number; clientWidt
   })()`)
 }
 
+type StackedTable = { name: string; rows: number; problems: string[] }
+
+/**
+ * Each stacked table of the page as laid out: whether it fits the viewport with nothing in it
+ * scrolling or spilling sideways, whether each row's cells stand one under another, each labelled
+ * with its column's heading, and whether the first row's last cell's links and buttons are on the screen.
+ */
+async function stackedTablesOf(page: Page): Promise<StackedTable[]> {
+  return page.evaluate(`(() => {
+    const width = document.documentElement.clientWidth
+    const text = (el) => el.textContent.replace(/\\s+/g, ' ').trim()
+    const where = (el) => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).trim().split(/\\s+/).join('.') : '')
+    return [...document.querySelectorAll('table.cohort-stacked-table')].map((table, index) => {
+      const problems = []
+      const name = table.caption ? text(table.caption) : 'table ' + (index + 1)
+      const headings = table.tHead ? [...table.tHead.rows[0].cells].map(text) : []
+      const rows = [...table.tBodies].flatMap((body) => [...body.rows])
+      if (table.getBoundingClientRect().right > width + 0.5) problems.push('the table reaches ' + Math.round(table.getBoundingClientRect().right) + ' px')
+      for (const el of [table, ...table.querySelectorAll('*')]) {
+        const overflowX = getComputedStyle(el).overflowX
+        if ((overflowX === 'auto' || overflowX === 'scroll') && el.scrollWidth > el.clientWidth) problems.push(where(el) + ' scrolls sideways')
+      }
+      rows.forEach((row, r) => {
+        const cells = [...row.cells]
+        cells.forEach((cell, c) => {
+          const box = cell.getBoundingClientRect()
+          if (box.left < -0.5 || box.right > width + 0.5) problems.push('row ' + (r + 1) + ' cell ' + (c + 1) + ' spans ' + Math.round(box.left) + ' to ' + Math.round(box.right) + ' px')
+          if (cell.scrollWidth > cell.clientWidth + 1) problems.push('row ' + (r + 1) + ' cell ' + (c + 1) + ' spills ' + (cell.scrollWidth - cell.clientWidth) + ' px')
+          const label = cell.getAttribute('data-label')
+          if (label !== headings[c]) problems.push('row ' + (r + 1) + ' cell ' + (c + 1) + ' is labelled ' + JSON.stringify(label) + ', its column ' + JSON.stringify(headings[c]))
+          const shown = getComputedStyle(cell, '::before').content
+          if (!shown.startsWith(JSON.stringify(headings[c]))) problems.push('row ' + (r + 1) + ' cell ' + (c + 1) + ' shows the label ' + shown)
+          const next = cells[c + 1]
+          if (next && next.getBoundingClientRect().top < box.bottom - 0.5) problems.push('row ' + (r + 1) + ' cell ' + (c + 2) + ' is beside cell ' + (c + 1) + ', not under it')
+        })
+      })
+      const last = rows[0] && rows[0].cells[rows[0].cells.length - 1]
+      for (const control of last ? last.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea') : []) {
+        const box = control.getBoundingClientRect()
+        if (box.width === 0 || box.left < -0.5 || box.right > width + 0.5) problems.push('the first row\\'s ' + where(control) + ' (' + text(control) + ') spans ' + Math.round(box.left) + ' to ' + Math.round(box.right) + ' px')
+      }
+      return { name, rows: rows.length, problems }
+    })
+  })()`)
+}
+
+/**
+ * The problems Chromium's accessibility tree shows with the page's stacked tables: each must still
+ * be a table of rows, column headers and cells, one for each element, to a screen reader.
+ */
+async function stackedSemanticsOf(page: Page): Promise<string[]> {
+  // What the elements say each table holds: one table, its rows, its column headings, its body's cells.
+  const tables = await page.evaluate<
+    Record<string, number>[]
+  >(`[...document.querySelectorAll('table.cohort-stacked-table')].map((table) => ({
+    table: 1,
+    row: table.rows.length,
+    columnheader: table.tHead ? table.tHead.rows[0].cells.length : 0,
+    cell: table.querySelectorAll('tbody td').length,
+  }))`)
+  if (!tables.length) return []
+  const cdp = await page.context().newCDPSession(page)
+  try {
+    const problems: string[] = []
+    for (const [index, elements] of tables.entries()) {
+      const { result } = (await cdp.send('Runtime.evaluate', {
+        expression: `document.querySelectorAll('table.cohort-stacked-table')[${index}]`,
+      })) as { result: { objectId?: string } }
+      for (const [role, expected] of Object.entries(elements)) {
+        const { nodes } = (await cdp.send('Accessibility.queryAXTree', { objectId: result.objectId, role })) as {
+          nodes: unknown[]
+        }
+        if (nodes.length !== expected)
+          problems.push(
+            `table ${index + 1}: ${nodes.length} ${role} node(s) in the accessibility tree for ${expected} element(s)`,
+          )
+      }
+    }
+    return problems
+  } finally {
+    await cdp.detach()
+  }
+}
+
 describe('pages fit a 320 px wide screen', () => {
   for (const { username } of demoAccounts) {
     it(`as ${username}: every page of the navigation, and the person page where it may be seen, without sideways scrolling`, async () => {
@@ -73,24 +164,37 @@ describe('pages fit a 320 px wide screen', () => {
         const paths = [...new Set([...hrefs, ...(person ? [person] : [])])]
 
         const tooWide: string[] = []
+        const badlyStacked: string[] = []
         for (const path of paths) {
           visited.add(path.startsWith('/people/') ? '/people/:personId' : path)
           const response = await page.goto(path)
           expect(response?.status(), `${path} as ${username}`).toBe(200)
           const { scrollWidth, clientWidth, widest } = await overflowOf(page)
           if (scrollWidth > clientWidth) tooWide.push(`${path}: ${scrollWidth} px wide (${widest})`)
+          for (const table of await stackedTablesOf(page)) {
+            if (table.rows > 0) stackedSeen.add(path)
+            badlyStacked.push(...table.problems.map((problem) => `${path}, ${table.name}: ${problem}`))
+          }
+          badlyStacked.push(...(await stackedSemanticsOf(page)).map((problem) => `${path}, ${problem}`))
           await expectNoAccessibilityViolations(page, `${path} at 320 px as ${username}`)
         }
         expect(tooWide, `pages wider than ${phone.width} px as ${username}`).toEqual([])
+        expect(badlyStacked, `stacked tables at ${phone.width} px as ${username}`).toEqual([])
         expect(watch.problems()).toEqual([])
       } finally {
         await context.close()
       }
-    })
+      // A role opens up to twenty pages here, each checked by axe: longer than one journey's allowance.
+    }, 300_000)
   }
 
   it('the pages measured too wide on a phone were among those checked', () => {
     // They are reached through the roles' navigation: a role losing its link would quietly drop the check.
     expect([...visited]).toEqual(expect.arrayContaining(['/people/:personId', '/appointments', '/cid', '/caseload']))
+  })
+
+  it('every page with a stacked table was checked with demo rows in it', () => {
+    // An empty list shows a sentence, not a table: a page whose demo data ran dry would check nothing.
+    expect([...stackedSeen].sort()).toEqual([...stackedPages].sort())
   })
 })

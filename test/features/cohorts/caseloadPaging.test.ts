@@ -46,7 +46,7 @@ afterAll(async () => {
 })
 
 const peopleOn = (html: string) =>
-  [...html.matchAll(/<td class="govuk-table__cell"><a class="govuk-link" href="\/people\/([0-9a-f-]{36})"/g)].map(
+  [...html.matchAll(/<td class="govuk-table__cell"[^>]*><a class="govuk-link" href="\/people\/([0-9a-f-]{36})"/g)].map(
     (m) => m[1]!,
   )
 const rowsOf = (html: string) =>
