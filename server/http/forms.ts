@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isDateInput } from './dates.ts'
 
 // eslint-disable-next-line no-control-regex
 const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
@@ -99,3 +100,50 @@ function withoutArticle(label: string): string {
 function capitalise(value: string): string {
   return value.charAt(0).toUpperCase() + value.slice(1)
 }
+
+/**
+ * What each choice of a form reveals (GOV.UK conditional reveals): for each choice field, each
+ * of its values and the fields shown under it. A field named under no choice always applies.
+ */
+export type Reveals<Shape extends Record<string, z.ZodType>> = {
+  readonly [C in keyof Shape]?: {
+    readonly [V in Extract<z.input<Shape[C]>, string>]?: readonly (keyof Shape & string)[]
+  }
+}
+
+/**
+ * A form whose radios reveal follow-up fields. Before the form is checked, every revealed field
+ * whose choice was not made is blanked, so that what was typed and then hidden (or, without
+ * JavaScript, filled in under another choice) is neither validated nor stored. Choices are read
+ * in the order given: list an outer choice first, and what it hides hides what lies inside it.
+ * Refine the result as the plain object would be refined.
+ */
+export function revealedBy<Shape extends Record<string, z.ZodType>>(form: z.ZodObject<Shape>, reveals: Reveals<Shape>) {
+  const shape: Record<string, z.ZodType> = form.shape
+  // The first stage takes the same fields, in the same order, with any value: formPost's
+  // fieldsOf reads the form's field order and its date inputs (by their meta) from it.
+  const posted = z.object(
+    Object.fromEntries(
+      Object.entries(shape).map(([name, field]) => {
+        const meta = field.meta()
+        return [name, meta ? z.unknown().optional().meta(meta) : z.unknown().optional()]
+      }),
+    ),
+  )
+  const choices = Object.entries(reveals as Record<string, Record<string, readonly string[]>>)
+  return posted
+    .transform((values) => {
+      const shown: Record<string, unknown> = { ...values }
+      for (const [choice, byValue] of choices) {
+        const chosen = shown[choice]
+        // Own properties only: a value such as "constructor" must reveal nothing.
+        const revealed = typeof chosen === 'string' && Object.hasOwn(byValue, chosen) ? byValue[chosen]! : []
+        for (const name of Object.values(byValue).flat())
+          if (!revealed.includes(name)) shown[name] = isDateInput(shape[name]!) ? blankDate : undefined
+      }
+      return shown
+    })
+    .pipe(form)
+}
+
+const blankDate = { day: '', month: '', year: '' }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { dateField } from '../../http/dates.ts'
-import { anyOr, choice, noneOr, text, uuid, version } from '../../http/forms.ts'
+import { anyOr, choice, noneOr, revealedBy, text, uuid, version } from '../../http/forms.ts'
 import { programmes, selectionMethods, tiers } from '../people/vocabulary.ts'
 
 export const referralSchema = z.object({
@@ -28,8 +28,8 @@ export const acceptSchema = z.object({
 export const declineSchema = z.object({ declineReason: text('why the referral is declined', 1000), version })
 
 const eventKinds = ['in_custody', 'released', 'tier_changed', 'lead_officer_changed', 'deselected'] as const
-export const membershipEventSchema = z
-  .object({
+export const membershipEventSchema = revealedBy(
+  z.object({
     kind: choice(eventKinds, 'Select what happened'),
     eventDate: dateField('date it happened', { notFuture: true }),
     tier: noneOr(choice(tiers, 'Select a tier')),
@@ -37,17 +37,19 @@ export const membershipEventSchema = z
     deselectionReason: noneOr(text('a reason', 40)),
     eventNote: text('a note', 1000, { required: false }),
     version,
-  })
-  .superRefine((value, ctx) => {
-    if (value.kind === 'tier_changed' && !value.tier)
-      ctx.addIssue({ code: 'custom', path: ['tier'], message: 'Select the new tier' })
-    if (value.kind === 'lead_officer_changed' && !value.leadOfficerId) {
-      ctx.addIssue({ code: 'custom', path: ['leadOfficerId'], message: 'Select the new lead officer' })
-    }
-    if (value.kind === 'deselected' && !value.deselectionReason) {
-      ctx.addIssue({ code: 'custom', path: ['deselectionReason'], message: 'Select why the person is de-selected' })
-    }
-  })
+  }),
+  // Each kind of change has its own detail; the others' are ignored, whatever they hold.
+  { kind: { tier_changed: ['tier'], lead_officer_changed: ['leadOfficerId'], deselected: ['deselectionReason'] } },
+).superRefine((value, ctx) => {
+  if (value.kind === 'tier_changed' && !value.tier)
+    ctx.addIssue({ code: 'custom', path: ['tier'], message: 'Select the new tier' })
+  if (value.kind === 'lead_officer_changed' && !value.leadOfficerId) {
+    ctx.addIssue({ code: 'custom', path: ['leadOfficerId'], message: 'Select the new lead officer' })
+  }
+  if (value.kind === 'deselected' && !value.deselectionReason) {
+    ctx.addIssue({ code: 'custom', path: ['deselectionReason'], message: 'Select why the person is de-selected' })
+  }
+})
 
 export const cohortFilterSchema = z.object({
   programme: anyOr(choice(programmes, 'Unknown programme')),
@@ -56,5 +58,6 @@ export const cohortFilterSchema = z.object({
   areaId: anyOr(uuid),
   wardId: anyOr(uuid),
   openLink: anyOr(z.enum(['marac', 'yos', 'mash', 'any'], { error: 'Unknown partner case filter' })),
+  status: anyOr(z.enum(['active', 'in_custody'], { error: 'Unknown status' })),
   page: z.coerce.number().int().min(1).max(10000).optional().default(1),
 })

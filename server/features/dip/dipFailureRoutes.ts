@@ -31,6 +31,7 @@ export function dipFailureRoutes({ dipService }: Deps): RouteDefinition[] {
     view: 'dip/failure' | 'dip/statement',
     values: FormValues,
     errors?: FormErrors,
+    refused?: string,
   ) {
     const user = signedInUser(req)
     const failure = await dipService.failure(user, failureIdOf(req), actorFrom(req))
@@ -43,7 +44,8 @@ export function dipFailureRoutes({ dipService }: Deps): RouteDefinition[] {
     await renderPage(
       res,
       view,
-      { ...shown, values: { wantedOn: dateParts(today), outcomeOn: dateParts(today), ...values }, errors },
+      // `refused` names the form posted: two of them have a field named reference.
+      { ...shown, refused, values: { wantedOn: dateParts(today), outcomeOn: dateParts(today), ...values }, errors },
       errors ? 400 : 200,
     )
   }
@@ -65,7 +67,7 @@ export function dipFailureRoutes({ dipService }: Deps): RouteDefinition[] {
       'alteration',
       formPost({
         schema,
-        page: (req, res, values, errors) => failurePage(req, res, 'dip/failure', values, errors),
+        page: (req, res, values, errors) => failurePage(req, res, 'dip/failure', values, errors, action),
         act: (req, data) => act(signedInUser(req), failureIdOf(req), data, actorFrom(req)),
         done: (req) => ({ message, redirect: `/failures/${failureIdOf(req)}` }),
       }),

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { dateField, optionalDateField } from '../../http/dates.ts'
-import { choice, noneOr, text, version } from '../../http/forms.ts'
+import { choice, noneOr, revealedBy, text, version } from '../../http/forms.ts'
 import { londonInstant } from './dipRules.ts'
 
 const results = ['positive', 'negative', 'not_tested'] as const
@@ -123,8 +123,10 @@ export const rescheduleSchema = z
     scheduledAt: londonInstant(appointmentDate, appointmentTime),
   }))
 
-export const attendanceSchema = z
-  .object({
+const goodCauseFields = ['goodCause', 'goodCauseNote'] as const
+
+export const attendanceSchema = revealedBy(
+  z.object({
     outcome: choice(['attended', 'left_early', 'did_not_attend'], 'Select what happened'),
     goodCause: yesNo('Select whether there was good cause').optional(),
     goodCauseNote: optionalText('a note about good cause', 1000),
@@ -133,7 +135,15 @@ export const attendanceSchema = z
     followUpTime: optionalTime('the follow-up time'),
     followUpPlace: optionalText('the follow-up place', 200),
     followUpAssessor: optionalText('the follow-up assessor', 100),
-  })
+  }),
+  {
+    // Good cause is asked only of a failure to attend or to remain (ss12, 14), the follow-up
+    // (RA4 or RA5) only of an attendance; whether it may be decided at all is the service's rule.
+    outcome: { attended: ['followUp'], left_early: goodCauseFields, did_not_attend: goodCauseFields },
+    goodCause: { yes: ['goodCauseNote'] },
+    followUp: { ra4: ['followUpDate', 'followUpTime', 'followUpPlace', 'followUpAssessor'] },
+  },
+)
   .superRefine((v, ctx) => {
     if (v.outcome !== 'attended' && v.goodCause === undefined) {
       ctx.addIssue({ code: 'custom', path: ['goodCause'], message: 'Select whether there was good cause' })
@@ -169,10 +179,14 @@ export const wantedSchema = z.object({
   version,
 })
 
-export const outcomeSchema = z.object({
-  outcome: choice(['arrested', 'charged', 'summonsed', 'no_further_action', 'withdrawn'], 'Select the outcome'),
-  outcomeOn: dateField('date of the outcome', { notFuture: true }),
-  reference: optionalText('the reference', 60),
-  note: optionalText('a note', 1000),
-  version,
-})
+/** The police's outcome of a wanted failure: an arrest names its custody number (which the service requires). */
+export const outcomeSchema = revealedBy(
+  z.object({
+    outcome: choice(['arrested', 'charged', 'summonsed', 'no_further_action', 'withdrawn'], 'Select the outcome'),
+    outcomeOn: dateField('date of the outcome', { notFuture: true }),
+    reference: optionalText('the custody number', 60),
+    note: optionalText('a note', 1000),
+    version,
+  }),
+  { outcome: { arrested: ['reference'] } },
+)

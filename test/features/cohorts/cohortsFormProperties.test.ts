@@ -121,11 +121,20 @@ function eventSpec(): Record<string, FieldSpec> {
       hostile: hostileDate('eventDate', { notFuture: true, required: true }),
     },
     tier: { valid: { tier: 'red' }, hostile: field('tier', notOneOf(tiers, { emptyAllowed: true })) },
-    // For a tier change these are not used, so only values no form could send are hostile.
-    leadOfficerId: { valid: { leadOfficerId: '' }, hostile: field('leadOfficerId', notAUuid({ emptyAllowed: true })) },
+    // Each applies only to its own kind of change (decision 0117), so its hostile values are sent with that kind.
+    leadOfficerId: {
+      valid: { leadOfficerId: '' },
+      hostile: field('leadOfficerId', notAUuid({ emptyAllowed: true })).map((f) => ({
+        ...f,
+        kind: 'lead_officer_changed',
+      })),
+    },
     deselectionReason: {
       valid: { deselectionReason: '' },
-      hostile: field('deselectionReason', fc.oneof(withControlCharacter, overLong(40), repeated)),
+      hostile: field('deselectionReason', fc.oneof(withControlCharacter, overLong(40), repeated)).map((f) => ({
+        ...f,
+        kind: 'deselected',
+      })),
     },
     eventNote: { valid: { eventNote: '' }, hostile: field('eventNote', hostileText(1000, { required: false })) },
     version: { valid: { version: '1' }, hostile: field('version', hostileVersion) },

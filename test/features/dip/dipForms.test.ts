@@ -501,6 +501,18 @@ describe('change of time or place (RA2)', () => {
 
 describe('attendance (RA3, with RA4 or RA5)', () => {
   const valid = () => ({ outcome: 'did_not_attend', goodCause: 'no' })
+  // The follow-up applies only to an attendance, RA4's details only to RA4, and the good cause
+  // note only to good cause (decision 0117): each hostile value is sent where it applies, beside
+  // valid values for the rest, so that it alone is wrong.
+  const ra4Details: Mutation = [
+    ...Object.entries(dateFields('followUpDate', addDays(today(), 7))),
+    ['followUpTime', '10:00'],
+    ['followUpPlace', 'Recovery hub'],
+    ['followUpAssessor', 'Priya Shah'],
+  ]
+  const attended = (change: Mutation): Mutation => [['outcome', 'attended'], ...change]
+  const underRa4 = (change: Mutation): Mutation => attended([['followUp', 'ra4'], ...ra4Details, ...change])
+  const withGoodCause = (change: Mutation): Mutation => [['goodCause', 'yes'], ...change]
   const mutation = fc.oneof(
     badChoice('outcome', ['attended', 'left_early', 'did_not_attend']),
     // The person did not attend: whether there was good cause must be answered, yes or no.
@@ -509,22 +521,17 @@ describe('attendance (RA3, with RA4 or RA5)', () => {
       ['goodCause', 'yes'],
       ['goodCauseNote', ''],
     ]),
-    badOptionalText('goodCauseNote', 1000),
-    fc.oneof(notOneOf(['', 'ra4', 'ra5']), twoValues).map(field('followUp')),
-    // A follow-up decision after a did-not-attend: refused by the service.
+    badOptionalText('goodCauseNote', 1000).map(withGoodCause),
     fc
-      .constantFrom('ra4', 'ra5')
-      .map((decision): Mutation => [
-        ['followUp', decision],
-        ...Object.entries(dateFields('followUpDate', addDays(today(), 7))),
-        ['followUpTime', '10:00'],
-        ['followUpPlace', 'Recovery hub'],
-        ['followUpAssessor', 'Priya Shah'],
-      ]),
-    badDate('followUpDate'),
-    badTime('followUpTime', true),
-    badOptionalText('followUpPlace', 200),
-    badOptionalText('followUpAssessor', 100),
+      .oneof(notOneOf(['', 'ra4', 'ra5']), twoValues)
+      .map(field('followUp'))
+      .map(attended),
+    // An attended initial assessment without a follow-up decision: refused by the service.
+    fc.constant<Mutation>(attended([])),
+    badDate('followUpDate').map(underRa4),
+    badTime('followUpTime', true).map(underRa4),
+    badOptionalText('followUpPlace', 200).map(underRa4),
+    badOptionalText('followUpAssessor', 100).map(underRa4),
   )
 
   it('the valid form is accepted', async () => {
@@ -543,19 +550,13 @@ describe('attendance (RA3, with RA4 or RA5)', () => {
         ['goodCause', 'yes'],
         ['goodCauseNote', ''],
       ],
-      set('goodCauseNote', 'N'.repeat(1001)),
-      set('followUp', 'ra6'),
-      [
-        ['followUp', 'ra4'],
-        ...Object.entries(dateFields('followUpDate', addDays(today(), 7))),
-        ['followUpTime', '10:00'],
-        ['followUpPlace', 'Hub'],
-        ['followUpAssessor', 'Priya Shah'],
-      ],
-      onDate('followUpDate', thirtyFirstFebruary),
-      set('followUpTime', '25:61'),
-      set('followUpPlace', 'P'.repeat(201)),
-      set('followUpAssessor', 'Priya\u0000'),
+      withGoodCause(set('goodCauseNote', 'N'.repeat(1001))),
+      attended(set('followUp', 'ra6')),
+      attended([]),
+      underRa4(onDate('followUpDate', thirtyFirstFebruary)),
+      underRa4(set('followUpTime', '25:61')),
+      underRa4(set('followUpPlace', 'P'.repeat(201))),
+      underRa4(set('followUpAssessor', 'Priya\u0000')),
     ])
   })
 
@@ -563,7 +564,7 @@ describe('attendance (RA3, with RA4 or RA5)', () => {
     const appointment = await dueAppointment()
     for (const followUpTime of ['25:61', 'noon', '<b>10:00</b>']) {
       const response = await postForm(dip, `/appointments/${appointment.id}/attendance`, {
-        ...valid(),
+        ...Object.fromEntries(underRa4([])),
         followUpTime,
       }).expect(400)
       expect(errorSummaryLinks(response.text)).toContainEqual({

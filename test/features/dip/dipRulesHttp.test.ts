@@ -358,19 +358,28 @@ describe('the follow-up (RA4 or RA5) is decided only after an attended initial a
     ['RA4', ra4(addDays(today(), 5))],
     ['RA5', ra5],
   ])(
-    'a did-not-attend with an %s decision is refused: no attendance, no failure, no follow-up',
+    // The decision sits under "Attended" on the form: sent with a did-not-attend it is ignored (decision 0117).
+    'a did-not-attend with an %s decision records the failure and ignores the decision: nothing booked or ended',
     async (_form, decision) => {
       const { appointment } = await initialAppointment()
-      const before = await dipState()
       const response = await postForm(dip, `/appointments/${appointment.id}/attendance`, {
         ...noGoodCause('did_not_attend'),
         ...decision,
       })
-      expect(response.status).toBe(400)
-      expect(errorSummaryLinks(response.text)).toEqual([
-        { href: '#followUp', text: 'A follow-up can only be confirmed or ended after an attended initial assessment' },
-      ])
-      expect(await dipState()).toEqual(before)
+      expect(response.status).toBe(303)
+      expect(response.headers.location).toMatch(/^\/failures\//)
+      const booked = await t.db
+        .selectFrom('appointment')
+        .select('id')
+        .where('assessment_id', '=', appointment.assessment_id)
+        .execute()
+      expect(booked).toEqual([{ id: appointment.id }])
+      const requirement = await t.db
+        .selectFrom('required_assessment')
+        .select('follow_up_ended_on')
+        .where('id', '=', appointment.assessment_id)
+        .executeTakeFirstOrThrow()
+      expect(requirement.follow_up_ended_on).toBeNull()
     },
   )
 
