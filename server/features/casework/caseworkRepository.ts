@@ -124,10 +124,10 @@ export async function insertAction(
   return row.id
 }
 
-/** My open actions, overdue first (the earliest due date is the most overdue). */
-export function openActionsOwnedBy(db: Db, userId: string, areaIds: readonly string[], limit: number) {
+/** My open actions, overdue first (the earliest due date is the most overdue); with `dueOn`, those due that day only. */
+export function openActionsOwnedBy(db: Db, userId: string, areaIds: readonly string[], limit: number, dueOn?: string) {
   if (areaIds.length === 0) return Promise.resolve([])
-  return db
+  const query = db
     .selectFrom('action as x')
     .innerJoin('person as p', 'p.id', 'x.person_id')
     .select([
@@ -143,6 +143,7 @@ export function openActionsOwnedBy(db: Db, userId: string, areaIds: readonly str
     .where('x.owner_id', '=', userId)
     .where('x.status', '=', 'open')
     .where('p.area_id', 'in', [...areaIds])
+  return (dueOn === undefined ? query : query.where('x.due_date', '=', dueOn))
     .orderBy('x.due_date')
     .orderBy('x.created_at')
     .limit(limit)

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express'
 import { dateParts, gatherDates, keepDateValues } from '../../http/dates.ts'
 import { todayInLondon } from '../../domain/time.ts'
 import { formPost } from '../../http/formPost.ts'
-import { toFormErrors } from '../../http/forms.ts'
+import { keepValues, toFormErrors } from '../../http/forms.ts'
 import { HttpError, notFound } from '../../http/httpError.ts'
 import { pagingOf, windowOf } from '../../http/paging.ts'
 import { renderPage } from '../../http/render.ts'
@@ -28,6 +28,7 @@ import {
   contactFilterFields,
   contactFilterSchema,
   contactSchema,
+  myActionsFilterSchema,
 } from './caseworkSchemas.ts'
 import type { CaseworkService } from './caseworkService.ts'
 
@@ -159,9 +160,18 @@ export function caseworkRoutes({ caseworkService, peopleService }: Deps): RouteD
     ),
     get('/actions', 'casework.record', 'consultation', async (req, res) => {
       const today = todayInLondon()
-      const rows = await caseworkService.myActions(signedInUser(req), actorFrom(req))
+      const filter = myActionsFilterSchema.safeParse(req.query)
+      if (!filter.success) {
+        const errors = toFormErrors(filter.error)
+        const values = keepValues(req.query, ['due'])
+        return renderPage(res, 'casework/myActions', { title: 'My actions', actions: [], values, errors }, 400)
+      }
+      const dueToday = filter.data.due === 'today'
+      const rows = await caseworkService.myActions(signedInUser(req), actorFrom(req), dueToday ? today : undefined)
       await renderPage(res, 'casework/myActions', {
-        title: 'My actions',
+        title: dueToday ? 'My actions due today' : 'My actions',
+        dueToday,
+        values: { due: dueToday ? 'today' : '' },
         actions: rows.map((a) => presentMyAction(a, today)),
       })
     }),

@@ -22,6 +22,11 @@ export const actionSchema = z.object({
 
 export const completeActionSchema = z.object({ version })
 
+/** My actions' query string: ?due=today for the actions due today only (the home page's count). */
+export const myActionsFilterSchema = z.object({
+  due: anyOr(z.enum(['today'], { error: 'Show all actions or those due today' })),
+})
+
 /** The contact history's filters, in the form's order (the error summary follows it). */
 export const contactFilterFields = ['type', 'from', 'to', 'q'] as const
 

@@ -104,8 +104,8 @@ export function createCaseworkService(db: Kysely<Database>) {
     return { kind: 'found' as const, person, rows }
   }
 
-  async function myActions(user: SessionUser, actor: Actor) {
-    const actions = await repo.openActionsOwnedBy(db, user.id, user.visibleAreaIds, 200)
+  async function myActions(user: SessionUser, actor: Actor, dueOn?: string) {
+    const actions = await repo.openActionsOwnedBy(db, user.id, user.visibleAreaIds, 200, dueOn)
     if (actions.length > 0) {
       await recordAudit(db, actor, {
         category: 'consultation',

@@ -49,7 +49,16 @@ export type CidFilters = {
   areaId?: string | undefined
   wardId?: string | undefined
   maxDaysToTimeBar?: number | undefined
+  /** Only people with an entry countersigned within this many days. */
+  countersignedWithinDays?: number | undefined
 }
+
+/**
+ * An entry countersigned within the last `days` days: one statement of it for the list's filter
+ * and the home page's count, so the count and the list it links to cannot disagree.
+ */
+export const countersignedWithin = (entry: string, days: number) =>
+  sql<boolean>`${sql.ref(`${entry}.decided_at`)} >= now() - make_interval(days => ${days}::int)`
 
 /**
  * The CID list: countersigned entries whose failure is still wanted and not time-barred, one row
@@ -93,6 +102,7 @@ export async function cidList(
        where dip_failure_status_on('wanted', l.time_bar_date, ${today}::date) = 'wanted'
          ${inScope('l')}
          ${filters.maxDaysToTimeBar !== undefined ? sql`and l.time_bar_date <= ${today}::date + ${filters.maxDaysToTimeBar}::int` : sql``}
+         ${filters.countersignedWithinDays !== undefined ? sql`and exists (select 1 from cid_entry e where e.id = l.entry_id and ${countersignedWithin('e', filters.countersignedWithinDays)})` : sql``}
        order by l.person_id, l.time_bar_date, l.entry_id`
   // Prepared: planning the list's statement took longer than running it (12 ms against 4).
   const result = await db.executeQuery(
@@ -178,6 +188,13 @@ const circulatedBy = sql<string | null>`(select ev.recorded_by from dip_failure_
  * Entries for a supervisor: proposals and suspended entries to decide, and countersigned or
  * arrested entries whose failure is past its time bar, to close.
  */
+/**
+ * An entry on the list, or arrested, whose failure's time bar has passed: one for a supervisor to
+ * close. One statement of it for the queue's section and the home page's count.
+ */
+export const timeBarredToClose = (entry: string, failure: string, today: string) =>
+  sql<boolean>`(${sql.ref(`${entry}.status`)} in ('countersigned', 'arrested') and ${statusOn(failure, today)} = 'time_barred')`
+
 export function supervisorQueue(db: Db, areaIds: readonly string[], today: string) {
   if (areaIds.length === 0) return Promise.resolve([])
   return db
@@ -207,12 +224,7 @@ export function supervisorQueue(db: Db, areaIds: readonly string[], today: strin
       statusOn('f', today).as('failure_status'),
     ])
     .where('p.area_id', 'in', [...areaIds])
-    .where((eb) =>
-      eb.or([
-        eb('e.status', 'in', ['proposed', 'suspended']),
-        eb.and([eb('e.status', 'in', ['countersigned', 'arrested']), eb(statusOn('f', today), '=', 'time_barred')]),
-      ]),
-    )
+    .where((eb) => eb.or([eb('e.status', 'in', ['proposed', 'suspended']), timeBarredToClose('e', 'f', today)]))
     .orderBy('f.time_bar_date')
     .execute()
 }

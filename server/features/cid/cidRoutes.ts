@@ -2,7 +2,8 @@ import type { Request, Response } from 'express'
 import { toCsv } from '../../http/csv.ts'
 import { dateParts } from '../../http/dates.ts'
 import { todayInLondon } from '../../domain/time.ts'
-import { keepValues, toFormErrors, type FormErrors } from '../../http/forms.ts'
+import { z } from 'zod'
+import { anyOr, keepValues, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { formPost, type FormValues } from '../../http/formPost.ts'
 import { HttpError, notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
@@ -34,13 +35,18 @@ import type { CidService } from './cidService.ts'
 
 type Deps = { cidService: CidService; cohortsService: CohortsService }
 
-const filterFields = ['areaId', 'wardId', 'days']
+const filterFields = ['areaId', 'wardId', 'days', 'countersigned']
+/** The queue's ?show=to-close: its time-barred entries alone (the home page's count links here). */
+const queueFilterSchema = z.object({
+  show: anyOr(z.enum(['to-close'], { error: 'Show the whole queue or the entries to close' })),
+})
 const entryIdOf = (req: Request) => idParam(req, 'entryId', 'Entry')
 const failureIdOf = (req: Request) => idParam(req, 'failureId', 'Failure')
-const filtersOf = (f: { areaId?: string; wardId?: string; days?: number }) => ({
+const filtersOf = (f: { areaId?: string; wardId?: string; days?: number; countersigned?: number }) => ({
   areaId: f.areaId,
   wardId: f.wardId,
   maxDaysToTimeBar: f.days,
+  countersignedWithinDays: f.countersigned,
 })
 
 export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition[] {
@@ -99,12 +105,30 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
     failed?: { action: string; entryId: string },
   ) {
     const user = signedInUser(req)
-    const rows = await cidService.queue(user, actorFrom(req))
+    const filter = queueFilterSchema.safeParse(req.query)
+    if (!filter.success) {
+      const filterErrors = toFormErrors(filter.error)
+      return renderPage(
+        res,
+        'cid/proposals',
+        {
+          title: 'CID hand-offs awaiting a decision',
+          proposals: [],
+          suspended: [],
+          forClosure: [],
+          errors: filterErrors,
+        },
+        400,
+      )
+    }
+    const toCloseOnly = filter.data.show === 'to-close'
+    const rows = await cidService.queue(user, actorFrom(req), toCloseOnly)
     await renderPage(
       res,
       'cid/proposals',
       {
-        title: 'CID hand-offs awaiting a decision',
+        title: toCloseOnly ? 'Time-barred CID entries to close' : 'CID hand-offs awaiting a decision',
+        toCloseOnly,
         ...presentQueue(rows, user.id, todayInLondon()),
         errors:
           errors && failed

@@ -11,6 +11,17 @@ export const cidFilterSchema = z.object({
     .optional()
     .transform((v) => (v ? Number(v) : undefined))
     .refine((v) => v === undefined || v <= 200, 'Days to the time bar must be a whole number from 0 to 200'),
+  countersigned: z
+    .union([
+      z.literal(''),
+      z.string().regex(/^\d{1,3}$/, 'Countersigned within must be a whole number of days from 1 to 366'),
+    ])
+    .optional()
+    .transform((v) => (v ? Number(v) : undefined))
+    .refine(
+      (v) => v === undefined || (v >= 1 && v <= 366),
+      'Countersigned within must be a whole number of days from 1 to 366',
+    ),
   page: pageParam,
 })
 

@@ -100,8 +100,10 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
     return { row, details, description, events }
   }
 
-  async function queue(user: SessionUser, actor: Actor) {
-    const rows = await repo.supervisorQueue(db, user.visibleAreaIds, today())
+  async function queue(user: SessionUser, actor: Actor, toCloseOnly = false) {
+    const all = await repo.supervisorQueue(db, user.visibleAreaIds, today())
+    // Only the rows shown are consulted: the time-barred section alone names no one else.
+    const rows = toCloseOnly ? all.filter((r) => r.status === 'countersigned' || r.status === 'arrested') : all
     if (rows.length > 0) {
       await recordAudit(db, actor, {
         category: 'consultation',

@@ -103,6 +103,10 @@ export function cohortFilterOptions(choices: FilterChoices) {
   return {
     programmeOptions: withBlank('All programmes', programmeOptions),
     tierOptions: withBlank('All tiers', tierOptions),
+    statusOptions: withBlank('Active or in custody', [
+      { value: 'active', text: 'Active' },
+      { value: 'in_custody', text: 'In custody' },
+    ]),
     officerOptions: withBlank('All officers', officerOptionsOf(choices.officers)),
     areaOptions: withBlank('All boroughs', boroughOptionsOf(choices.boroughs)),
     wardOptions: withBlank('All wards', wardOptionsOf(choices.wards)),

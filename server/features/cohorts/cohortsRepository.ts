@@ -299,6 +299,8 @@ export type CohortFilters = {
   wardId?: string | undefined
   /** Only people with an open MARAC, YOS or MASH case link ('any' for any of them). */
   openLink?: 'marac' | 'yos' | 'mash' | 'any' | undefined
+  /** Only active memberships, or only those in custody (the caseload card's counts). */
+  status?: 'active' | 'in_custody' | undefined
 }
 
 /** What a row of a cohort list or a caseload says of the membership and its person. */
@@ -339,6 +341,7 @@ export function cohortList(
     .where('p.area_id', 'in', [...areaIds])
   if (filters.programme) query = query.where('m.programme', '=', filters.programme)
   if (filters.tier) query = query.where('m.tier', '=', filters.tier)
+  if (filters.status) query = query.where('m.status', '=', filters.status)
   if (filters.leadOfficerId) query = query.where('m.lead_officer_id', '=', filters.leadOfficerId)
   if (filters.areaId) query = query.where('p.area_id', '=', filters.areaId)
   if (filters.wardId) query = query.where('p.ward_id', '=', filters.wardId)

@@ -41,7 +41,7 @@ import type { CohortsService } from './cohortsService.ts'
 type Deps = { cohortsService: CohortsService; peopleService: PeopleService }
 
 const pageSize = 50
-const cohortFilterFields = ['programme', 'tier', 'leadOfficerId', 'areaId', 'wardId', 'openLink']
+const cohortFilterFields = ['programme', 'tier', 'status', 'leadOfficerId', 'areaId', 'wardId', 'openLink']
 const status = (errors?: FormErrors) => (errors ? 400 : 200)
 
 export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDefinition[] {

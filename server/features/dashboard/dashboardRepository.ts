@@ -1,8 +1,11 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import { leadOfficersQuery } from '../users/leadOfficersRepository.ts'
+import { accountIs } from '../users/usersRepository.ts'
 import { statusOn } from '../dip/dipFailureRepository.ts'
 import { ledBy } from '../cohorts/cohortsRepository.ts'
+import { countersignedWithin, timeBarredToClose } from '../cid/cidRepository.ts'
+import { openedWithin } from '../partners/partnersRepository.ts'
 
 type Db = Kysely<Database>
 
@@ -42,7 +45,8 @@ export async function iomPanel(
       count(*) filter (where m.tier = 'green' and m.status = 'active')::int as green,
       count(*) filter (where m.status = 'in_custody')::int as in_custody,
       (select count(*) from action x where x.owner_id = ${userId} and x.status = 'open' and x.due_date < ${today})::int as actions_overdue,
-      (select count(*) from action x where x.owner_id = ${userId} and x.status = 'open' and x.due_date = ${today})::int as actions_today,
+      (select count(*) from action x where x.owner_id = ${userId} and x.status = 'open' and x.due_date = ${today}
+        and ${personInAreas('x.person_id', areaIds)})::int as actions_today,
       (select count(*) from appointment a
         where ${ledBy('a.person_id', userId)}
           and a.scheduled_at >= ${weekStart} and a.scheduled_at < ${weekEnd})::int as appointments_week,
@@ -99,7 +103,7 @@ export async function cidPanel(db: Db, areaIds: readonly string[], today: string
   const result = await sql<{ on_list: number; new_this_week: number; within_30_days: number }>`
     select
       count(distinct e.person_id)::int as on_list,
-      count(distinct e.person_id) filter (where e.decided_at >= now() - interval '7 days')::int as new_this_week,
+      count(distinct e.person_id) filter (where ${countersignedWithin('e', 7)})::int as new_this_week,
       count(distinct e.person_id) filter (where f.time_bar_date <= ${today}::date + 30)::int as within_30_days
     from cid_entry e join dip_failure f on f.id = e.failure_id join person p on p.id = e.person_id
     where e.status = 'countersigned' and ${statusOn('f', today)} = 'wanted' and ${areaFilter(areaIds)}`.execute(db)
@@ -113,7 +117,7 @@ export async function supervisorPanel(db: Db, areaIds: readonly string[], today:
       (select count(*) from cid_entry e where e.status = 'proposed' and ${personInAreas('e.person_id', areaIds)})::int as proposals,
       (select count(*) from referral r where r.status = 'pending' and ${personInAreas('r.person_id', areaIds)})::int as referrals,
       (select count(*) from cid_entry e join dip_failure f on f.id = e.failure_id
-        where e.status = 'countersigned' and ${statusOn('f', today)} = 'time_barred' and ${personInAreas('e.person_id', areaIds)})::int as time_barred_to_close`.execute(
+        where ${timeBarredToClose('e', 'f', today)} and ${personInAreas('e.person_id', areaIds)})::int as time_barred_to_close`.execute(
     db,
   )
   return result.rows[0]
@@ -154,7 +158,7 @@ export async function partnerPanel(
 ) {
   const result = await sql<{ open: number; opened_30_days: number }>`
     select count(*) filter (where l.status = 'open')::int as open,
-           count(*) filter (where l.opened_on >= ${today}::date - 30)::int as opened_30_days
+           count(*) filter (where ${openedWithin('l', today, 30)})::int as opened_30_days
       from partner_link l join person p on p.id = l.person_id
       join sharing_agreement ag on ag.id = l.agreement_id and ag.agency = ${agency}
                                and ag.starts_on <= ${today}::date and (ag.ends_on is null or ag.ends_on >= ${today}::date)
@@ -186,10 +190,10 @@ export async function partnershipPicture(db: Db, areaIds: readonly string[], tod
 export async function adminPanel(db: Db, today: string) {
   const result = await sql<{ active_users: number; locked: number; disabled: number; agreements_in_force: number }>`
     select
-      count(*) filter (where disabled_at is null)::int as active_users,
-      count(*) filter (where locked_until > now())::int as locked,
-      count(*) filter (where disabled_at is not null)::int as disabled,
+      count(*) filter (where ${accountIs('active', 'u')})::int as active_users,
+      count(*) filter (where ${accountIs('locked', 'u')})::int as locked,
+      count(*) filter (where ${accountIs('disabled', 'u')})::int as disabled,
       (select count(*) from sharing_agreement where starts_on <= ${today} and (ends_on is null or ends_on >= ${today}))::int as agreements_in_force
-    from app_user`.execute(db)
+    from app_user u`.execute(db)
   return result.rows[0]
 }

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express'
 import { todayInLondon } from '../../domain/time.ts'
 import { formPost, type FormValues } from '../../http/formPost.ts'
-import type { FormErrors } from '../../http/forms.ts'
+import { keepValues, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
 import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
@@ -10,7 +10,12 @@ import { idParam } from '../../http/writeResult.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { partnerEditableFields } from './disclosurePolicy.ts'
 import { linkFormOptions, linkFormValues, presentPartnerCase, presentPartnerCases } from './partnersPresenter.ts'
-import { linkUpdateOf, linkUpdateSchema, partnerEditableFormFields } from './partnersSchemas.ts'
+import {
+  linkUpdateOf,
+  linkUpdateSchema,
+  partnerCasesFilterSchema,
+  partnerEditableFormFields,
+} from './partnersSchemas.ts'
 import type { PartnersService } from './partnersService.ts'
 
 type Deps = { partnersService: PartnersService }
@@ -40,8 +45,19 @@ export function partnerCaseRoutes({ partnersService }: Deps): RouteDefinition[] 
 
   return [
     get('/partner-cases', 'partner.cases', 'disclosure', async (req, res) => {
-      const { policy, views } = await partnersService.partnerCases(signedInUser(req), actorFrom(req))
-      await renderPage(res, 'partners/cases', presentPartnerCases(policy, views, todayInLondon()))
+      const filter = partnerCasesFilterSchema.safeParse(req.query)
+      const values = keepValues(req.query, ['opened'])
+      if (!filter.success) {
+        const errors = toFormErrors(filter.error)
+        return renderPage(res, 'partners/cases', { title: 'Partner cases', rows: [], values, errors }, 400)
+      }
+      const opened = filter.data.opened
+      const { policy, views } = await partnersService.partnerCases(signedInUser(req), actorFrom(req), opened)
+      await renderPage(res, 'partners/cases', {
+        ...presentPartnerCases(policy, views, todayInLondon()),
+        values,
+        opened,
+      })
     }),
     get('/partner-cases/:linkId', 'partner.cases', 'disclosure', (req, res) => partnerCasePage(req, res)),
     post(

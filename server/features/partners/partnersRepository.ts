@@ -213,10 +213,25 @@ export function linkChangesOf(db: Db, linkId: string) {
 }
 
 /**
- * A partner agency's links with their people, in the user's areas: the partner's whole world.
- * Only links whose own sharing agreement is with that agency and in force today.
+ * A link opened within the last `days` days: one statement of it for the partner's list filter
+ * and the home page's count, so the count and the list it links to cannot disagree.
  */
-export function linksOfAgency(db: Db, agency: LinkAgency, areaIds: readonly string[], limit: number, today: string) {
+export const openedWithin = (link: string, today: string, days: number) =>
+  sql<boolean>`${sql.ref(`${link}.opened_on`)} >= ${today}::date - ${days}::int`
+
+/**
+ * A partner agency's links with their people, in the user's areas: the partner's whole world.
+ * Only links whose own sharing agreement is with that agency and in force today; with
+ * `openedWithinDays`, only those opened in that many days.
+ */
+export function linksOfAgency(
+  db: Db,
+  agency: LinkAgency,
+  areaIds: readonly string[],
+  limit: number,
+  today: string,
+  openedWithinDays?: number,
+) {
   if (areaIds.length === 0) return Promise.resolve([])
   return db
     .selectFrom('partner_link as l')
@@ -237,6 +252,7 @@ export function linksOfAgency(db: Db, agency: LinkAgency, areaIds: readonly stri
     .select([onIom, leadOfficer])
     .where('l.agency', '=', agency)
     .where('p.area_id', 'in', [...areaIds])
+    .$if(openedWithinDays !== undefined, (q) => q.where(openedWithin('l', today, openedWithinDays ?? 0)))
     .orderBy(sql`l.status = 'closed'`)
     .orderBy('p.surname')
     .orderBy('p.forenames')

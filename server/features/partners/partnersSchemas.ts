@@ -171,3 +171,15 @@ export function linkUpdateOf(
       : Object.fromEntries(Object.entries(columns).filter(([column]) => allowed.includes(column)))
   return { version, changes: kept as LinkChanges }
 }
+
+/** The partner's case list: ?opened=30 for the cases opened in the last 30 days (the home page's count). */
+export const partnerCasesFilterSchema = z.object({
+  opened: z
+    .union([z.literal(''), z.string().regex(/^\d{1,3}$/, 'Opened within must be a whole number of days from 1 to 366')])
+    .optional()
+    .transform((v) => (v ? Number(v) : undefined))
+    .refine(
+      (v) => v === undefined || (v >= 1 && v <= 366),
+      'Opened within must be a whole number of days from 1 to 366',
+    ),
+})

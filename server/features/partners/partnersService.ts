@@ -195,10 +195,18 @@ export function createPartnersService(db: Kysely<Database>) {
   async function partnerCases(
     user: SessionUser,
     actor: Actor,
+    openedWithinDays?: number,
   ): Promise<{ policy: PartnerPolicy; views: (PartnerView & { personId: string })[] }> {
     const policy = await policyFor(user)
     if (!policy.linkAgency || policy.allowed.size === 0) return { policy, views: [] }
-    const rows = await repo.linksOfAgency(db, policy.linkAgency, user.visibleAreaIds, 500, todayInLondon())
+    const rows = await repo.linksOfAgency(
+      db,
+      policy.linkAgency,
+      user.visibleAreaIds,
+      500,
+      todayInLondon(),
+      openedWithinDays,
+    )
     const views = rows.flatMap((row) => {
       const view = viewForPartner(partnerPolicy(user, row.agreement_categories), row, row)
       return view ? [{ ...view, personId: row.person_id }] : []

@@ -65,3 +65,11 @@ export function presentUsersPage(rows: UserListRow[], page: number, total: numbe
 export function presentAccountNow(user: Omit<UserListRow, 'area_names'> & { version: number }) {
   return { current: presentUserRow({ ...user, area_names: [] }), currentVersion: user.version }
 }
+
+/** The users list's status filter. */
+export const statusOptions = [
+  { value: '', text: 'All accounts' },
+  { value: 'active', text: 'Active (not disabled)' },
+  { value: 'locked', text: 'Locked' },
+  { value: 'disabled', text: 'Disabled' },
+]

@@ -84,14 +84,30 @@ function inScope(scope: UserScope, userId: Expression<string>) {
     where sua.user_id = ${userId} and sa.id = any(${sql.val([...scope.areaIds])}::uuid[]))`
 }
 
+export type AccountStatus = 'active' | 'locked' | 'disabled'
+
+/**
+ * Which accounts are active, locked or disabled: one statement of it for the users list's filter
+ * and the home page's counts, so a count and the list it links to cannot disagree.
+ */
+export function accountIs(status: AccountStatus, user: string) {
+  if (status === 'locked') return sql<boolean>`${sql.ref(`${user}.locked_until`)} > now()`
+  if (status === 'disabled') return sql<boolean>`${sql.ref(`${user}.disabled_at`)} is not null`
+  return sql<boolean>`${sql.ref(`${user}.disabled_at`)} is null`
+}
+
+const withStatus = (status: AccountStatus | undefined) => (status ? accountIs(status, 'u') : sql<boolean>`true`)
+
 export async function listUsers(
   db: Db,
   page: { limit: number; offset: number },
   scope: UserScope,
+  status?: AccountStatus,
 ): Promise<UserListRow[]> {
   return db
     .selectFrom('app_user as u')
     .where((eb) => inScope(scope, eb.ref('u.id')))
+    .where(withStatus(status))
     .select((eb) => [
       ...accountColumns,
       'u.disabled_at',
@@ -107,10 +123,11 @@ export async function listUsers(
     .execute()
 }
 
-export async function countUsers(db: Db, scope: UserScope): Promise<number> {
+export async function countUsers(db: Db, scope: UserScope, status?: AccountStatus): Promise<number> {
   const row = await db
     .selectFrom('app_user as u')
     .where((eb) => inScope(scope, eb.ref('u.id')))
+    .where(withStatus(status))
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow()
   return Number(row.n)

@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express'
 import type { z } from 'zod'
 import type { WriteResult } from '../../domain/writeResult.ts'
 import { formPost, type FormSchema, type FormValues } from '../../http/formPost.ts'
-import type { FormErrors } from '../../http/forms.ts'
+import { keepValues, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
 import type { RouteDefinition } from '../../http/routeDefinition.ts'
@@ -17,8 +17,15 @@ import {
   presentAccountNow,
   presentUsersPage,
   roleOptions,
+  statusOptions,
 } from './usersPresenter.ts'
-import { createUserSchema, editUserSchema, resetPasswordSchema, versionOnlySchema } from './usersSchemas.ts'
+import {
+  createUserSchema,
+  editUserSchema,
+  resetPasswordSchema,
+  usersFilterSchema,
+  versionOnlySchema,
+} from './usersSchemas.ts'
 import type { UserRecord, UsersService } from './usersService.ts'
 
 const pageSize = 50
@@ -39,11 +46,25 @@ export function usersRoutes({ usersService }: { usersService: UsersService }): R
   async function listPage(req: Request, res: Response) {
     const viewer = signedInUser(req)
     const page = pageNumber(req.query.page)
+    const filter = usersFilterSchema.safeParse(req.query)
+    const values = keepValues(req.query, ['status'])
+    if (!filter.success) {
+      const errors = toFormErrors(filter.error)
+      return renderPage(res, 'users/list', { title: 'Users', users: [], values, statusOptions, errors }, 400)
+    }
+    const { status } = filter.data
     const [rows, total] = await Promise.all([
-      usersService.list(viewer, { limit: pageSize, offset: (page - 1) * pageSize }),
-      usersService.count(viewer),
+      usersService.list(viewer, { limit: pageSize, offset: (page - 1) * pageSize }, status),
+      usersService.count(viewer, status),
     ])
-    await renderPage(res, 'users/list', { title: 'Users', ...presentUsersPage(rows, page, total, pageSize) })
+    await renderPage(res, 'users/list', {
+      title: 'Users',
+      ...presentUsersPage(rows, page, total, pageSize),
+      total,
+      values,
+      statusOptions,
+      query: status ? `status=${status}` : '',
+    })
   }
 
   /** The new account form; the password typed is never put back in it. */

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { agencies, roles } from '../../auth/roles.ts'
-import { checkboxes, choice, noneOr, text, uuid, version } from '../../http/forms.ts'
+import { anyOr, checkboxes, choice, noneOr, text, uuid, version } from '../../http/forms.ts'
 import { characterCount, passwordRules } from '../../auth/passwords.ts'
 
 // eslint-disable-next-line no-control-regex
@@ -58,3 +58,8 @@ export const versionOnlySchema = z.object({ version })
 
 export type CreateUserInput = z.infer<typeof createUserSchema>
 export type EditUserInput = z.infer<typeof editUserSchema>
+
+/** The users list's ?status=: active, locked or disabled accounts (the home page's counts), or all. */
+export const usersFilterSchema = z.object({
+  status: anyOr(z.enum(['active', 'locked', 'disabled'], { error: 'Select a status from the list' })),
+})

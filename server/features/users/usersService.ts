@@ -144,9 +144,9 @@ export function createUsersService(db: Kysely<Database>) {
     unlock,
     changeOwnPassword: (userId: string, input: OwnPasswordChange, actor: Actor) =>
       changeOwnPassword(db, userId, input, actor),
-    list: (viewer: SessionUser, page: { limit: number; offset: number }) =>
-      repo.listUsers(db, page, userScopeOf(viewer)),
-    count: (viewer: SessionUser) => repo.countUsers(db, userScopeOf(viewer)),
+    list: (viewer: SessionUser, page: { limit: number; offset: number }, status?: repo.AccountStatus) =>
+      repo.listUsers(db, page, userScopeOf(viewer), status),
+    count: (viewer: SessionUser, status?: repo.AccountStatus) => repo.countUsers(db, userScopeOf(viewer), status),
     /** The accounts a viewer may look up (the user activity list), and one of them by id. */
     visibleTo: (viewer: SessionUser) => repo.listUserNames(db, userScopeOf(viewer)),
     findVisibleTo: (viewer: SessionUser, id: string) => repo.findUserInScope(db, id, userScopeOf(viewer)),
