@@ -6,6 +6,7 @@ import { statusOn } from '../dip/dipFailureRepository.ts'
 import { ledBy } from '../cohorts/cohortsRepository.ts'
 import { countersignedWithin, timeBarredToClose } from '../cid/cidRepository.ts'
 import { openedWithin } from '../partners/partnersRepository.ts'
+import { proposalToCountersign } from '../tasks/tasksRepository.ts'
 
 type Db = Kysely<Database>
 
@@ -44,7 +45,8 @@ export async function iomPanel(
       count(*) filter (where m.tier = 'amber' and m.status = 'active')::int as amber,
       count(*) filter (where m.tier = 'green' and m.status = 'active')::int as green,
       count(*) filter (where m.status = 'in_custody')::int as in_custody,
-      (select count(*) from action x where x.owner_id = ${userId} and x.status = 'open' and x.due_date < ${today})::int as actions_overdue,
+      (select count(*) from action x where x.owner_id = ${userId} and x.status = 'open' and x.due_date < ${today}
+        and ${personInAreas('x.person_id', areaIds)})::int as actions_overdue,
       (select count(*) from action x where x.owner_id = ${userId} and x.status = 'open' and x.due_date = ${today}
         and ${personInAreas('x.person_id', areaIds)})::int as actions_today,
       (select count(*) from appointment a
@@ -110,11 +112,15 @@ export async function cidPanel(db: Db, areaIds: readonly string[], today: string
   return result.rows[0]
 }
 
-/** Decisions waiting in the supervisor's areas. Their team's overdue actions come from the team table. */
-export async function supervisorPanel(db: Db, areaIds: readonly string[], today: string) {
+/**
+ * Decisions waiting in the supervisor's areas. Their team's overdue actions come from the team table.
+ * Proposals are those the task list offers `userId` to countersign: not their own, still wanted.
+ */
+export async function supervisorPanel(db: Db, userId: string, areaIds: readonly string[], today: string) {
   const result = await sql<{ proposals: number; referrals: number; time_barred_to_close: number }>`
     select
-      (select count(*) from cid_entry e where e.status = 'proposed' and ${personInAreas('e.person_id', areaIds)})::int as proposals,
+      (select count(*) from cid_entry e join dip_failure f on f.id = e.failure_id
+        where ${proposalToCountersign('e', 'f', userId, today)} and ${personInAreas('e.person_id', areaIds)})::int as proposals,
       (select count(*) from referral r where r.status = 'pending' and ${personInAreas('r.person_id', areaIds)})::int as referrals,
       (select count(*) from cid_entry e join dip_failure f on f.id = e.failure_id
         where ${timeBarredToClose('e', 'f', today)} and ${personInAreas('e.person_id', areaIds)})::int as time_barred_to_close`.execute(

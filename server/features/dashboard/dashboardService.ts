@@ -44,7 +44,7 @@ export function createDashboardService(db: Kysely<Database>, clock: () => Date =
     if (can(user, 'dip.appointments')) panels.dip = () => repo.dipPanel(db, areas, dayStart, dayEnd, now, today)
     if (can(user, 'cid.list')) panels.cid = () => repo.cidPanel(db, areas, today)
     if (can(user, 'referrals.decide')) {
-      panels.supervisor = () => repo.supervisorPanel(db, areas, today)
+      panels.supervisor = () => repo.supervisorPanel(db, user.id, areas, today)
       panels.team = () => repo.teamPerformance(db, areas, today)
     }
     const linkAgency = linkAgencyOf(user.agency)

@@ -84,6 +84,14 @@ export function statementsToCirculate(db: Db, areaIds: readonly string[], today:
   )
 }
 
+/**
+ * A CID entry (alias `e`, its failure `f`) that `userId` may countersign: proposed by someone
+ * else, for a failure still wanted. The home page's count uses it too, so it counts what this list shows.
+ */
+export const proposalToCountersign = (e: string, f: string, userId: string, today: string) =>
+  sql<boolean>`(${sql.ref(`${e}.status`)} = 'proposed' and ${sql.ref(`${e}.proposed_by`)} is distinct from ${userId}::uuid
+    and ${statusOn(f, today)} = 'wanted')`
+
 /** Proposals to hand a person to CID that someone other than `userId` made: theirs to countersign. */
 export function proposalsToCountersign(
   db: Db,
@@ -99,8 +107,7 @@ export function proposalsToCountersign(
       select e.id, p.id as person_id, p.surname, p.forenames, ${londonDay('e.proposed_at')} as since,
              f.time_bar_date::text as due, e.reason as detail
         from cid_entry e join dip_failure f on f.id = e.failure_id join person p on p.id = e.person_id
-       where e.status = 'proposed' and e.proposed_by is distinct from ${userId}::uuid
-         and ${statusOn('f', today)} = 'wanted' and ${inAreas(areaIds)}
+       where ${proposalToCountersign('e', 'f', userId, today)} and ${inAreas(areaIds)}
        order by e.proposed_at, e.id
        limit ${limit}`,
   )

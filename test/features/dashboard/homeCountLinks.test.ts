@@ -3,6 +3,7 @@ import { addDays, todayInLondon } from '../../../server/domain/time.ts'
 import {
   createAction,
   createMembership,
+  createOutsideArea,
   createPerson,
   decodeEntities,
   demoUserIds,
@@ -64,6 +65,7 @@ const shownBy: Record<string, (html: string) => number> = {
   '/cid/proposals': (html) => [...html.matchAll(/action="\/cid\/[^"/]+\/(?:close|reject)"/g)].length,
   '/partner-cases': tableRows,
   '/admin/users': (html) => Number(/id="users-total">(\d+) account/.exec(html)?.[1] ?? -1),
+  '/tasks': tableRows,
 }
 
 /** Follows each named figure's link and checks the list shows exactly that many rows. */
@@ -102,6 +104,38 @@ describe('home page counts link to exactly what they count', () => {
 
     const iom = await signInAs(t.app, 'iom')
     await expectLinksToAgree(iom.agent, ['red tier', 'amber tier', 'green tier', 'in custody', 'actions due today'])
+  })
+
+  it('IOM officer: actions overdue, in their areas only', async () => {
+    const owner = await createPerson(t.db)
+    await createMembership(t.db, { personId: owner.id, leadOfficerId: users.iom })
+    await createAction(t.db, { personId: owner.id, ownerId: users.iom, dueDate: addDays(today(), -2) })
+    // Theirs and overdue, but for a person in an area they are not granted: the task list leaves it out.
+    const elsewhere = await createOutsideArea(t.db)
+    const away = await createPerson(t.db, { area_id: elsewhere.boroughId })
+    await createAction(t.db, { personId: away.id, ownerId: users.iom, dueDate: addDays(today(), -2) })
+
+    const iom = await signInAs(t.app, 'iom')
+    await expectLinksToAgree(iom.agent, ['actions overdue'])
+  })
+
+  it('supervisor: CID proposals to countersign, not their own nor those no longer wanted', async () => {
+    const waiting = await onTheList(t.db)
+    await t.db.updateTable('cid_entry').set({ status: 'proposed' }).where('id', '=', waiting.entry.id).execute()
+    // Proposed by the supervisor themselves: another supervisor countersigns it.
+    const own = await onTheList(t.db)
+    await t.db
+      .updateTable('cid_entry')
+      .set({ status: 'proposed', proposed_by: users.supervisor })
+      .where('id', '=', own.entry.id)
+      .execute()
+    // Arrested since it was proposed: no longer wanted, so nothing to countersign.
+    const arrested = await person(t.db)
+    await marker(t.db, arrested.id, 'violent')
+    await entry(t.db, await failure(t.db, arrested.id, { status: 'arrested' }), 'proposed')
+
+    const supervisor = await signInAs(t.app, 'supervisor')
+    await expectLinksToAgree(supervisor.agent, ['CID proposals to countersign'])
   })
 
   it('CID officer: people countersigned in the last 7 days', async () => {
