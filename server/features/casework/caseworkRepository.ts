@@ -88,16 +88,6 @@ export function contactHistory(
   return query.limit(window.limit).offset(window.offset).execute()
 }
 
-/** Every contact type, retired ones too (old contacts keep them), for the history's filter. */
-export function allContactTypes(db: Db) {
-  return db
-    .selectFrom('contact_type')
-    .select(['code', 'label', 'active'])
-    .orderBy('sort_order')
-    .orderBy('label')
-    .execute()
-}
-
 export async function insertAction(
   db: Db,
   action: {

@@ -4,7 +4,7 @@ import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../domain/time.ts'
 import type { Window } from '../../domain/window.ts'
 import { recordAudit, recordPersonViewed, type Actor } from '../audit/auditRepository.ts'
-import { activeCodes } from '../reference/referenceRepository.ts'
+import { activeCodes, allCodes } from '../reference/referenceRepository.ts'
 import { leadOfficers } from '../users/leadOfficersRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import * as repo from './caseworkRepository.ts'
@@ -123,7 +123,7 @@ export function createCaseworkService(db: Kysely<Database>) {
     myActions,
     contactHistory,
     contactTypes: () => activeCodes(db, 'contact_type'),
-    allContactTypes: () => repo.allContactTypes(db),
+    allContactTypes: () => allCodes(db, 'contact_type'),
     /** A person in the user's areas, for a page refused before it reads anything (its hook logs the consultation). */
     personInScope: (user: SessionUser, personId: string) => findPersonInAreas(db, personId, user.visibleAreaIds),
     owners: (user: SessionUser) => leadOfficers(db, user.visibleAreaIds),

@@ -13,6 +13,14 @@ export async function activeCodes(
   return db.selectFrom(table).select(['code', 'label']).where('active', '=', true).orderBy('sort_order').execute()
 }
 
+/** Every code of a list, retired ones too (old records keep them): for filters over past records. */
+export async function allCodes(
+  db: Db,
+  table: 'contact_type' | 'marker_type' | 'deselection_reason' | 'referral_source',
+) {
+  return db.selectFrom(table).select(['code', 'label', 'active']).orderBy('sort_order').orderBy('label').execute()
+}
+
 const wardsStatement = compiledOnce({ areaIds: [] as readonly string[], onDate: '' }, (db, { areaIds, onDate }) =>
   db
     .selectFrom('ward as w')
