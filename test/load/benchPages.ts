@@ -23,6 +23,8 @@ export type BenchPage = {
   status: number
   /** Fewer connections than the run's (one: a page's own render time, nothing queued behind it). */
   connections?: number
+  /** A write: each request changes something that cannot be changed twice (an appointment's attendance). */
+  writes?: boolean
   /** Why a request's captured statements are not the work this page measures, if they are not. */
   notTheWork?(statements: readonly { text: string }[]): string | undefined
   target(fixtures: Fixtures, csrf: string[]): Target
@@ -36,6 +38,15 @@ const eachOf =
     const all = items(f)
     return { next: () => ({ path: path(all[i++ % all.length]!) }) }
   }
+
+/**
+ * Each report target's cut: a random first one, then every other of the 28 in turn (5 and 28 share
+ * no factor), so that the load's target and the floor's capture, made in the same run, never ask
+ * for the same periods.
+ */
+const firstCut = Math.floor(Math.random() * 28)
+let cutsMade = 0
+const nextCut = () => (firstCut + 5 * cutsMade++) % 28
 
 export const benchPages: BenchPage[] = [
   {
@@ -113,7 +124,7 @@ export const benchPages: BenchPage[] = [
       // target's (a random cut), so that neither a second run within the cache's minutes nor the
       // SQL capture after the load finds figures already worked out.
       let n = 0
-      const cut = Math.floor(Math.random() * 28)
+      const cut = nextCut()
       const today = new Date()
       const parts = (prefix: string, day: Date) =>
         `${prefix}-day=${day.getUTCDate()}&${prefix}-month=${day.getUTCMonth() + 1}&${prefix}-year=${day.getUTCFullYear()}`
@@ -134,6 +145,7 @@ export const benchPages: BenchPage[] = [
     label: 'record attendance (write)',
     role: 'dip_worker',
     status: 303,
+    writes: true,
     target: (f, csrf) => ({
       method: 'POST',
       next: (session) => {
@@ -181,12 +193,13 @@ export async function prepareFixtures(db: Kysely<Database>, writes: number): Pro
     db,
   )
   const dip = await db.selectFrom('app_user').select('id').where('username', '=', 'dip').executeTakeFirstOrThrow()
-  // Follow-ups of existing requirements (any number may follow one), due yesterday, so attendance can be recorded.
+  // Follow-ups of requirements that still stand (any number may follow one; the database refuses an
+  // appointment or attendance under one that does not), due yesterday, so attendance can be recorded.
   const appointments = await sql<{ id: string }>`
     insert into appointment (assessment_id, person_id, kind, form, scheduled_at, place, assessor, created_by)
     select ra.id, ra.person_id, 'follow_up', 'RA4', now() - interval '1 day', 'Benchmark room', 'Bench Assessor', ${dip.id}
     from required_assessment ra join person p on p.id = ra.person_id
-    where p.area_id in (${areas}) and not p.restricted and p.combined_into is null
+    where p.area_id in (${areas}) and not p.restricted and p.combined_into is null and requirement_stands(ra.id)
     order by md5(ra.id::text || ${randomUUID()}) limit ${writes}
     returning id`.execute(db)
   return {
