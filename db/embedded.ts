@@ -1,9 +1,11 @@
-import { mkdir } from 'node:fs/promises'
+import { access, mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import { keepProtocolBatchesTogether } from './embeddedQueue.ts'
+import { readEmbeddedTemplate } from './embeddedTemplate.ts'
+import { migrationNames } from './migrate.ts'
 
 export type EmbeddedPostgres = {
   url: string
@@ -24,13 +26,16 @@ export type EmbeddedOptions = {
  * so the app talks to it through the ordinary pg driver, exactly as to a real server.
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
+  let loadDataDir = options.loadDataDir
   if (options.dataDir) {
     // PGlite creates only the last folder of its path.
     await mkdir(path.dirname(path.resolve(options.dataDir)), { recursive: true })
+    if (!loadDataDir && !(await isCluster(options.dataDir)))
+      loadDataDir = await readEmbeddedTemplate(await migrationNames())
   }
   const pglite = await PGlite.create({
     ...(options.dataDir ? { dataDir: path.resolve(options.dataDir) } : {}),
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    ...(loadDataDir ? { loadDataDir } : {}),
     extensions: { pg_trgm },
   })
   const server = new PGLiteSocketServer({
@@ -48,5 +53,15 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       await server.stop()
       await pglite.close()
     },
+  }
+}
+
+/** Whether the folder already holds a cluster (PostgreSQL writes PG_VERSION first). */
+async function isCluster(dataDir: string): Promise<boolean> {
+  try {
+    await access(path.join(dataDir, 'PG_VERSION'))
+    return true
+  } catch {
+    return false
   }
 }

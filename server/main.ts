@@ -3,17 +3,8 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../db/types.ts'
 import { appRole, createDb } from '../db/index.ts'
 import { migrateToLatest } from '../db/migrate.ts'
-import { createApp } from './app.ts'
-import { gracefulClose } from './http/gracefulClose.ts'
-import { deleteExpiredIdempotencyKeys } from './features/idempotency/writeOnce.ts'
-import { startAuditSealer } from './features/audit/auditSealer.ts'
-import { startDipSweep } from './features/dip/dipSweep.ts'
-import { startAuditCheckpoints } from './features/audit/auditCheckpoint.ts'
-import { resolveAuditKeys, useAuditKeys } from './features/audit/auditKey.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { createLogger } from './logger.ts'
-import { createServices } from './services.ts'
-import { resolveSessionSecret } from './sessionSecret.ts'
 
 // The composition root: the only module with side effects.
 async function main(): Promise<void> {
@@ -21,6 +12,11 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel)
   const startedAt = Date.now()
 
+  // The app's modules load while the database opens: each takes most of a second at a start, and
+  // the one waits mostly on the disk and WebAssembly's compiler, the other on the CPU (decision 0120).
+  const appModules = import('./appModules.ts')
+  // Awaited below; marked handled here so that a failure to open the database is the error reported.
+  appModules.catch(() => undefined)
   const database = await createDb({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -39,12 +35,21 @@ async function main(): Promise<void> {
   logger.info({ applied }, 'migrations up to date')
 
   const shouldSeed = config.seedDemo ?? (database.kind === 'embedded' && config.env !== 'production')
+  let seedPhotos: (() => Promise<void>) | undefined
   if (shouldSeed && !(await hasAnyUser(database.db))) {
     if (config.env === 'production') throw new Error('Demo data is never seeded when NODE_ENV=production')
     // Loaded only here: the seeders and faker cost every other start time, and are development
     // dependencies, absent from a production install (decision 0112).
-    const { seedDemo } = await import('../db/seed/demo.ts')
-    const accounts = await seedDemo(database.db, { password: config.demoPassword })
+    const { seedDemo, seedDemoPhotos } = await import('../db/seed/demo.ts')
+    const now = new Date()
+    // The custody photographs are drawn after the app starts listening: drawing them took two of
+    // a first start's seconds, and a page shows "no photograph" until they are in (decision 0120).
+    const accounts = await seedDemo(database.db, { password: config.demoPassword, now, photos: false })
+    seedPhotos = () =>
+      seedDemoPhotos(database.db, { now }).then(
+        ({ photographed }) => logger.info({ photographed }, 'seeded demo custody photographs'),
+        (error: unknown) => logger.warn({ err: error }, 'demo custody photographs not seeded'),
+      )
     logger.info({ accounts: accounts.length }, 'seeded demo data')
     printDemoAccounts(
       accounts.map((a) => `${a.username} (${a.role}${a.agency ? `, ${a.agency}` : ''})`),
@@ -52,6 +57,18 @@ async function main(): Promise<void> {
     )
   }
 
+  const {
+    createApp,
+    createServices,
+    deleteExpiredIdempotencyKeys,
+    gracefulClose,
+    resolveAuditKeys,
+    resolveSessionSecret,
+    startAuditCheckpoints,
+    startAuditSealer,
+    startDipSweep,
+    useAuditKeys,
+  } = await appModules
   const sessionSecret = await resolveSessionSecret({
     configured: config.sessionSecret,
     dataDir: config.dataDir,
@@ -110,6 +127,7 @@ async function main(): Promise<void> {
       { port: config.port, ms: Date.now() - startedAt },
       `Cohort is listening on http://localhost:${config.port}`,
     )
+    void seedPhotos?.()
   })
 
   let stopping = false

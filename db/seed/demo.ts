@@ -11,6 +11,8 @@ import { seedDemoRetention } from './demoRetention.ts'
 import { seedDemoCombination } from './demoCombination.ts'
 import { seedDemoPhotos } from './demoPhotos.ts'
 
+export { seedDemoPhotos }
+
 export type DemoAccount = { username: string; role: Role; agency: Agency | null; displayName: string }
 
 const demoRoles: { username: string; role: Role; agency: Agency | null }[] = [
@@ -25,7 +27,12 @@ const demoRoles: { username: string; role: Role; agency: Agency | null }[] = [
 /** Synthetic people only: faker's en_GB names from a fixed seed, so every fresh start looks the same. */
 export async function seedDemo(
   db: Kysely<Database>,
-  options: { password: string; now?: Date },
+  options: {
+    password: string
+    now?: Date
+    /** False leaves the photographs to a call of seedDemoPhotos, as the app's first start does after it starts listening. */
+    photos?: boolean
+  },
 ): Promise<DemoAccount[]> {
   faker.seed(20261126)
   const passwordHash = await hashPassword(options.password)
@@ -66,7 +73,7 @@ export async function seedDemo(
       await seedDemoCid(trx, { today: todayInLondon(now) })
       await seedDemoRetention(trx, { today: todayInLondon(now) })
       await seedDemoCombination(trx, { today: todayInLondon(now) })
-      await seedDemoPhotos(trx, { now })
+      if (options.photos !== false) await seedDemoPhotos(trx, { now })
     }
   })
   return accounts

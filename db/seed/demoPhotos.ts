@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { sql, type Kysely } from 'kysely'
+import { sql, type Insertable, type Kysely, type Updateable } from 'kysely'
 import { encode } from 'jpeg-js'
 import type { Build, Database, EyeColour } from '../types.ts'
 
@@ -79,34 +79,54 @@ export async function seedDemoPhotos(db: Kysely<Database>, options: { now: Date 
     .orderBy('p.id')
     .execute()
   if (people.length === 0) return { photographed: 0 }
-  const photos = []
+  const described: {
+    id: string
+    description: Updateable<Database['person']>
+    photo: Insertable<Database['person_photo']>
+  }[] = []
   for (const person of people) {
     const h = createHash('sha256').update(person.id).digest()
     const hair = hairStyles[h[0]! % hairStyles.length]!
-    const eyeColour = eyes[h[1]! % eyes.length]!
     const female = person.gender === 'female'
-    await db
-      .updateTable('person')
-      .set({
-        height_cm: (female ? 152 : 165) + (h[2]! % 28),
-        build: builds[h[3]! % builds.length]!,
-        hair: hair.text,
-        eyes: eyeColour,
-        distinguishing_marks: marks[h[4]! % marks.length] ?? null,
-      })
-      .where('id', '=', person.id)
-      .execute()
     const image = silhouette(
       hair.rgb,
       hair.text === 'Bald',
       skins[h[5]! % skins.length]!,
       clothes[h[6]! % clothes.length]!,
     )
-    const uploadedAt = new Date(options.now.getTime() - (1 + (h[7]! % 200)) * 86_400_000)
-    photos.push({ person_id: person.id, image, width, height, uploaded_by: uploader.id, uploaded_at: uploadedAt })
+    described.push({
+      id: person.id,
+      description: {
+        height_cm: (female ? 152 : 165) + (h[2]! % 28),
+        build: builds[h[3]! % builds.length]!,
+        hair: hair.text,
+        eyes: eyes[h[1]! % eyes.length]!,
+        distinguishing_marks: marks[h[4]! % marks.length] ?? null,
+      },
+      photo: {
+        person_id: person.id,
+        image,
+        width,
+        height,
+        uploaded_by: uploader.id,
+        uploaded_at: new Date(options.now.getTime() - (1 + (h[7]! % 200)) * 86_400_000),
+      },
+    })
+    // Drawing takes tens of milliseconds a picture: when the app seeds these after it starts
+    // listening, requests are answered between pictures.
+    await new Promise((resolve) => setImmediate(resolve))
   }
-  await db.insertInto('person_photo').values(photos).execute()
-  return { photographed: photos.length }
+  // Drawn first and written together, so the writes take one short transaction.
+  const write = async (trx: Kysely<Database>) => {
+    for (const { id, description } of described)
+      await trx.updateTable('person').set(description).where('id', '=', id).execute()
+    await trx
+      .insertInto('person_photo')
+      .values(described.map((d) => d.photo))
+      .execute()
+  }
+  await (db.isTransaction ? write(db) : db.transaction().execute(write))
+  return { photographed: described.length }
 }
 
 type Rgb = [number, number, number]
