@@ -1,9 +1,9 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { todayInLondon } from '../../server/domain/time.ts'
 import { daysFromToday, failure, marker, person, shownName } from '../features/cid/cidSupport.ts'
 import { expectNoAccessibilityViolations } from './support/accessibility.ts'
-import { launchBrowser, openWatchedPage, type PageWatch } from './support/browser.ts'
+import type { PageWatch } from './support/browser.ts'
 import {
   arriveAt,
   expectErrorSummary,
@@ -14,36 +14,28 @@ import {
   typeDate,
   typeInto,
 } from './support/journey.ts'
-import { startApp, type RunningApp } from './support/runningApp.ts'
+import { useAppAndBrowser } from './support/appAndBrowser.ts'
 
 // The hand-off to CID: the system proposes a violent person wanted for a DIP failure, the
 // supervisor countersigns with a rationale, and a CID officer works the list, prints the
 // briefing sheet and records the arrest, after which the person leaves the list.
 
-let app: RunningApp
-let browser: Browser
+const running = useAppAndBrowser()
 let wanted: { name: string; personId: string }
 const rationale = 'Assaulted a custody detention officer last month; arrest before the time bar.'
 const custodyNumber = 'KD/04417/26'
 
 beforeAll(async () => {
-  app = await startApp()
-  browser = await launchBrowser()
-  const who = await person(app.db, { forenames: 'Dale' })
-  await marker(app.db, who.id, 'violent', { startDate: daysFromToday(-90) })
-  await failure(app.db, who.id, { failureDate: daysFromToday(-12) })
+  const who = await person(running.app.db, { forenames: 'Dale' })
+  await marker(running.app.db, who.id, 'violent', { startDate: daysFromToday(-90) })
+  await failure(running.app.db, who.id, { failureDate: daysFromToday(-12) })
   // The scheduled sweep makes the system's proposal (pages only read): run once here in its place.
-  await app.services.dipService.sweep()
+  await running.app.services.dipService.sweep()
   wanted = { name: shownName(who), personId: who.id }
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-})
-
 async function journey(steps: (page: Page, watch: PageWatch) => Promise<void>): Promise<void> {
-  const { context, page, watch } = await openWatchedPage(browser, app.baseUrl)
+  const { context, page, watch } = await running.openPage()
   try {
     await steps(page, watch)
     expect(watch.problems()).toEqual([])
@@ -73,7 +65,7 @@ async function submitExpectingRefusal(
 }
 
 async function entryIdOf(personId: string): Promise<string> {
-  const row = await app.db
+  const row = await running.app.db
     .selectFrom('cid_entry')
     .select('id')
     .where('person_id', '=', personId)
@@ -161,16 +153,20 @@ describe('the hand-off of a violent wanted person to CID', () => {
       await expectNoAccessibilityViolations(page, 'the CID list after the arrest')
     })
 
-    const failed = await app.db
+    const failed = await running.app.db
       .selectFrom('dip_failure')
       .select('status')
       .where('person_id', '=', wanted.personId)
       .executeTakeFirstOrThrow()
     expect(failed.status).toBe('arrested')
-    const events = await app.db
+    const events = await running.app.db
       .selectFrom('dip_failure_event')
       .select(['kind', 'reference'])
-      .where('failure_id', 'in', app.db.selectFrom('dip_failure').select('id').where('person_id', '=', wanted.personId))
+      .where(
+        'failure_id',
+        'in',
+        running.app.db.selectFrom('dip_failure').select('id').where('person_id', '=', wanted.personId),
+      )
       .execute()
     expect(events).toEqual([{ kind: 'arrested', reference: custodyNumber }])
   })

@@ -1,34 +1,22 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { BrowserContext, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { appointment, person } from '../features/cid/cidSupport.ts'
 import { demoPassword } from '../helpers/constants.ts'
 import { createMembership, demoUserIds } from '../helpers/factories.ts'
 import { expectNoAccessibilityViolations } from './support/accessibility.ts'
-import { launchBrowser, openWatchedPage } from './support/browser.ts'
 import { signIn, typeInto } from './support/journey.ts'
-import { startApp, type RunningApp } from './support/runningApp.ts'
+import { useAppAndBrowser } from './support/appAndBrowser.ts'
 
 // GOV.UK conditional reveals (decision 0117): with JavaScript, choosing a radio shows the fields
 // that belong to it and hides the others'; without JavaScript every field is shown, the form
 // still works, and the server ignores what the answers hide.
 
-let app: RunningApp
-let browser: Browser
-
-beforeAll(async () => {
-  app = await startApp()
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-})
+const running = useAppAndBrowser()
 
 /** An initial assessment due yesterday, not yet attended, for a new person the DIP worker may see. */
 async function dueAppointment() {
-  const who = await person(app.db)
-  const due = await appointment(app.db, who.id)
+  const who = await person(running.app.db)
+  const due = await appointment(running.app.db, who.id)
   return { personId: who.id, path: `/appointments/${due.id}`, id: due.id }
 }
 
@@ -47,7 +35,7 @@ const followUpFields = ['#followUp', '#followUpDate', '#followUpTime', '#followU
 describe('with JavaScript', () => {
   it('the attendance form shows the follow-up under "Attended", RA4 details under RA4, the note under good cause', async () => {
     const due = await dueAppointment()
-    const { context, page, watch } = await openWatchedPage(browser, app.baseUrl)
+    const { context, page, watch } = await running.openPage()
     try {
       await signIn(page, 'dip')
       await page.goto(due.path)
@@ -91,10 +79,10 @@ describe('with JavaScript', () => {
   })
 
   it('a change to a membership shows only the chosen kind’s detail', async () => {
-    const users = await demoUserIds(app.db)
-    const who = await person(app.db)
-    const membership = await createMembership(app.db, { personId: who.id, leadOfficerId: users.iom })
-    const { context, page, watch } = await openWatchedPage(browser, app.baseUrl)
+    const users = await demoUserIds(running.app.db)
+    const who = await person(running.app.db)
+    const membership = await createMembership(running.app.db, { personId: who.id, leadOfficerId: users.iom })
+    const { context, page, watch } = await running.openPage()
     try {
       await signIn(page, 'iom')
       await page.goto(`/memberships/${membership.id}/events/new`)
@@ -132,7 +120,7 @@ async function signInWithoutJavaScript(page: Page, username: string): Promise<vo
  */
 async function expectAccessibleWithoutJavaScript(page: Page, pageName: string): Promise<void> {
   const html = (await page.content()).replace(/<script\b[\s\S]*?<\/script>/gi, '')
-  const checker: BrowserContext = await browser.newContext({ baseURL: app.baseUrl })
+  const checker: BrowserContext = await running.browser.newContext({ baseURL: running.app.baseUrl })
   try {
     const url = page.url()
     await checker.route(url, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }))
@@ -148,7 +136,7 @@ async function expectAccessibleWithoutJavaScript(page: Page, pageName: string): 
 describe('without JavaScript', () => {
   it('every field shows, the page is accessible, and an attendance is recorded with what was hidden ignored', async () => {
     const due = await dueAppointment()
-    const context = await browser.newContext({ baseURL: app.baseUrl, javaScriptEnabled: false })
+    const context = await running.browser.newContext({ baseURL: running.app.baseUrl, javaScriptEnabled: false })
     try {
       const page = await context.newPage()
       await signInWithoutJavaScript(page, 'dip')
@@ -171,7 +159,7 @@ describe('without JavaScript', () => {
       await page.waitForURL((url) => url.pathname === `/people/${due.personId}`)
       expect(await page.locator('.govuk-notification-banner').innerText()).toContain('Attendance recorded (RA3)')
 
-      const recorded = await app.db
+      const recorded = await running.app.db
         .selectFrom('attendance')
         .select(['outcome', 'good_cause', 'good_cause_note'])
         .where('appointment_id', '=', due.id)
@@ -181,7 +169,11 @@ describe('without JavaScript', () => {
         good_cause: true,
         good_cause_note: 'Admitted to hospital that morning',
       })
-      const booked = await app.db.selectFrom('appointment').select('id').where('person_id', '=', due.personId).execute()
+      const booked = await running.app.db
+        .selectFrom('appointment')
+        .select('id')
+        .where('person_id', '=', due.personId)
+        .execute()
       expect(booked, 'no follow-up was booked').toEqual([{ id: due.id }])
     } finally {
       await context.close()

@@ -1,34 +1,20 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { expectNoAccessibilityViolations } from './support/accessibility.ts'
-import { launchBrowser, openWatchedPage } from './support/browser.ts'
 import { arriveAt, expectErrorSummary, signIn, typeDate, typeInto } from './support/journey.ts'
-import { startApp, type RunningApp } from './support/runningApp.ts'
+import { useAppAndBrowser } from './support/appAndBrowser.ts'
 
 // An IOM officer opens John Smith's full contact history from his person page (the demo data
 // gives him more contacts than a page holds), narrows it by type and by words in the notes, and
 // mistypes a date. Each page is checked with axe as it arrives.
 
+const running = useAppAndBrowser()
 const john = { name: 'SMITH, John', pncId: '2009/0417263H' }
-
-let app: RunningApp
-let browser: Browser
-
-beforeAll(async () => {
-  app = await startApp()
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-})
 
 describe('the contact history journey', () => {
   it('goes from the person page to every contact, filters them, and explains a mistyped date', async () => {
-    const { context, page, watch } = await openWatchedPage(browser, app.baseUrl)
+    const { context, page, watch } = await running.openPage()
     try {
-      const person = await app.db
+      const person = await running.app.db
         .selectFrom('person')
         .select('id')
         .where('pnc_id', '=', john.pncId)

@@ -1,10 +1,10 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { formatTime, formatWhen } from '../../server/features/dip/dipPresenter.ts'
 import { londonDay, londonInstant } from '../../server/features/dip/dipRules.ts'
 import { addDays, todayInLondon } from '../../server/domain/time.ts'
 import { expectNoAccessibilityViolations } from './support/accessibility.ts'
-import { launchBrowser, openWatchedPage, type PageWatch } from './support/browser.ts'
+import type { PageWatch } from './support/browser.ts'
 import {
   arriveAt,
   displayed,
@@ -19,8 +19,9 @@ import {
   typeDate,
   typeInto,
 } from './support/journey.ts'
-import { startApp, type RunningApp } from './support/runningApp.ts'
+import { useAppAndBrowser } from './support/appAndBrowser.ts'
 
+const running = useAppAndBrowser()
 const uuid = '[0-9a-f-]{36}'
 const wantedReference = 'WM/26/004471'
 
@@ -36,14 +37,13 @@ const custodyNumber = 'RO/26/118204'
 const assessmentPlace = 'Romford CJIT, 2 Western Road, Romford RM1 3LP'
 const assessor = 'Priya Chandran'
 
-let app: RunningApp
-let browser: Browser
-
 beforeAll(async () => {
-  app = await startApp()
-  browser = await launchBrowser()
-  const havering = await app.db.selectFrom('area').select('id').where('code', '=', 'HV').executeTakeFirstOrThrow()
-  await app.db
+  const havering = await running.app.db
+    .selectFrom('area')
+    .select('id')
+    .where('code', '=', 'HV')
+    .executeTakeFirstOrThrow()
+  await running.app.db
     .insertInto('person')
     .values({
       surname: tested.surname,
@@ -56,14 +56,9 @@ beforeAll(async () => {
     .execute()
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-})
-
 /** Runs a journey in a fresh, watched browser page and fails on anything a console would show. */
 async function journey(steps: (page: Page, watch: PageWatch) => Promise<void>): Promise<void> {
-  const { context, page, watch } = await openWatchedPage(browser, app.baseUrl)
+  const { context, page, watch } = await running.openPage()
   try {
     await steps(page, watch)
     expect(watch.problems()).toEqual([])

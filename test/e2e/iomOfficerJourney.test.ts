@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { todayInLondon } from '../../server/domain/time.ts'
 import { expectNoAccessibilityViolations } from './support/accessibility.ts'
-import { launchBrowser, openWatchedPage, type PageWatch } from './support/browser.ts'
+import type { PageWatch } from './support/browser.ts'
 import {
   arriveAt,
   displayed,
@@ -17,29 +17,17 @@ import {
   typeDate,
   typeInto,
 } from './support/journey.ts'
-import { startApp, type RunningApp } from './support/runningApp.ts'
+import { useAppAndBrowser } from './support/appAndBrowser.ts'
 
 // The demo seed's one Smith: an active IOM Fixed member led by the iom user, with the alias Jon Smyth.
+const running = useAppAndBrowser()
 const john = { name: 'SMITH, John', alias: 'Jon Smyth', pncId: '2009/0417263H', born: '14 June 1987' }
 const contactNote = 'Home visit at Victoria Road: tenancy holding, rent paid up to date.'
 const actionDescription = 'Phone the housing officer about the Victoria Road tenancy renewal'
 
-let app: RunningApp
-let browser: Browser
-
-beforeAll(async () => {
-  app = await startApp()
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-})
-
 /** Runs a journey in a fresh, watched browser page and fails on anything a console would show. */
 async function journey(steps: (page: Page, watch: PageWatch) => Promise<void>): Promise<void> {
-  const { context, page, watch } = await openWatchedPage(browser, app.baseUrl)
+  const { context, page, watch } = await running.openPage()
   try {
     await steps(page, watch)
     expect(watch.problems()).toEqual([])

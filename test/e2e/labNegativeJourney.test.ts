@@ -1,10 +1,9 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { formatWhen } from '../../server/features/dip/dipPresenter.ts'
 import { londonInstant } from '../../server/features/dip/dipRules.ts'
 import { addDays, todayInLondon } from '../../server/domain/time.ts'
 import { expectNoAccessibilityViolations } from './support/accessibility.ts'
-import { launchBrowser, openWatchedPage } from './support/browser.ts'
 import {
   arriveAt,
   displayed,
@@ -16,11 +15,12 @@ import {
   typeDate,
   typeInto,
 } from './support/journey.ts'
-import { startApp, type RunningApp } from './support/runningApp.ts'
+import { useAppAndBrowser } from './support/appAndBrowser.ts'
 
 // A disputed positive test whose laboratory result comes back negative: the requirement falls
 // away, its appointment leaves Today's appointments, and no attendance can be recorded on it.
 
+const running = useAppAndBrowser()
 const uuid = '[0-9a-f-]{36}'
 const tested = {
   surname: 'Pellingford',
@@ -32,17 +32,17 @@ const testedName = `${tested.surname.toUpperCase()}, ${tested.forenames}`
 const custodyNumber = 'RO/26/207731'
 const assessmentPlace = 'Romford CJIT, 2 Western Road, Romford RM1 3LP'
 
-let app: RunningApp
-let browser: Browser
 // Twenty days ago: an appointment today is well past the five working days a disputed test needs.
 const sampleDay = addDays(todayInLondon(), -20)
 const sampleAt = londonInstant(sampleDay, '09:00')
 
 beforeAll(async () => {
-  app = await startApp()
-  browser = await launchBrowser()
-  const havering = await app.db.selectFrom('area').select('id').where('code', '=', 'HV').executeTakeFirstOrThrow()
-  await app.db
+  const havering = await running.app.db
+    .selectFrom('area')
+    .select('id')
+    .where('code', '=', 'HV')
+    .executeTakeFirstOrThrow()
+  await running.app.db
     .insertInto('person')
     .values({
       surname: tested.surname,
@@ -53,11 +53,6 @@ beforeAll(async () => {
       area_id: havering.id,
     })
     .execute()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
 })
 
 function appointmentRows(page: Page) {
@@ -77,7 +72,7 @@ async function todaysRowsForTested(page: Page, pageName: string) {
 describe('a negative laboratory result', () => {
   it('when the laboratory finds negative the drug a disputed test was positive for, the appointment leaves Today’s appointments and no attendance can be recorded', async () => {
     const today = todayInLondon()
-    const { context, page, watch } = await openWatchedPage(browser, app.baseUrl)
+    const { context, page, watch } = await running.openPage()
     try {
       await signIn(page, 'dip')
 

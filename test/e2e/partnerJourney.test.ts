@@ -1,12 +1,13 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { addDays, todayInLondon } from '../../server/domain/time.ts'
 import { expectNoAccessibilityViolations } from './support/accessibility.ts'
-import { launchBrowser, openWatchedPage, type PageWatch } from './support/browser.ts'
+import type { PageWatch } from './support/browser.ts'
 import { arriveAt, displayed, expectErrorSummary, followNavigation, signIn } from './support/journey.ts'
-import { startApp, type RunningApp } from './support/runningApp.ts'
+import { useAppAndBrowser } from './support/appAndBrowser.ts'
 
 // A MASH case of the journey's own, so the journey does not depend on which demo person the seed picked.
+const running = useAppAndBrowser()
 const person = {
   surname: 'Quenby',
   forenames: 'Morgan',
@@ -16,14 +17,10 @@ const person = {
 const reference = 'MASH-31415'
 const policeOnly = ['9 Lavender Close', 'Warning marker', 'PNC ID']
 
-let app: RunningApp
-let browser: Browser
 let linkId = ''
 
 beforeAll(async () => {
-  app = await startApp()
-  browser = await launchBrowser()
-  const db = app.db
+  const db = running.app.db
   const havering = await db.selectFrom('area').select('id').where('code', '=', 'HV').executeTakeFirstOrThrow()
   const iom = await db.selectFrom('app_user').select('id').where('username', '=', 'iom').executeTakeFirstOrThrow()
   const agreement = await db
@@ -65,14 +62,9 @@ beforeAll(async () => {
   linkId = link.id
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-})
-
 /** Runs a journey in a fresh, watched browser page and fails on anything a console would show. */
 async function journey(steps: (page: Page, watch: PageWatch) => Promise<void>): Promise<void> {
-  const { context, page, watch } = await openWatchedPage(browser, app.baseUrl)
+  const { context, page, watch } = await running.openPage()
   try {
     await steps(page, watch)
     expect(watch.problems()).toEqual([])

@@ -1,13 +1,12 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { roleCan } from '../../server/auth/permissions.ts'
 import { demoAccounts } from '../helpers/constants.ts'
 import { findRouteParams } from '../helpers/routeCrawl.ts'
 import { signInAs } from '../helpers/signIn.ts'
 import { expectNoAccessibilityViolations } from './support/accessibility.ts'
-import { launchBrowser, openWatchedPage } from './support/browser.ts'
 import { signIn } from './support/journey.ts'
-import { startApp, type RunningApp } from './support/runningApp.ts'
+import { useAppAndBrowser } from './support/appAndBrowser.ts'
 
 // Pages that fit a phone (WCAG 2.2, 1.4.10 Reflow): at 320 CSS pixels wide no page scrolls
 // sideways, so nothing (a table's last column, a row's action) is off-screen. Each demo role signs
@@ -17,10 +16,9 @@ import { startApp, type RunningApp } from './support/runningApp.ts'
 // with its column's heading), so a row's action is on the screen without scrolling the table, and
 // they stay tables to a screen reader.
 
+const running = useAppAndBrowser()
 const phone = { width: 320, height: 640 }
 
-let app: RunningApp
-let browser: Browser
 /** The richest person each role may see, by username: the person page with the most to show. */
 const personOf = new Map<string, string>()
 /** Every page checked, by any role. */
@@ -28,22 +26,25 @@ const visited = new Set<string>()
 /** Every page whose stacked tables were checked with rows in them, by any role. */
 const stackedSeen = new Set<string>()
 /** The pages whose wide tables are stacked on a phone. */
-const stackedPages = ['/appointments', '/cid', '/caseload', '/cohorts', '/failures', '/referrals', '/tasks', '/actions']
+const stackedPages = [
+  '/people/:personId',
+  '/appointments',
+  '/cid',
+  '/caseload',
+  '/cohorts',
+  '/failures',
+  '/referrals',
+  '/tasks',
+  '/actions',
+]
 
 beforeAll(async () => {
-  app = await startApp()
-  browser = await launchBrowser()
-  const { agent } = await signInAs(app.app, 'supervisor')
-  const found = await findRouteParams(app.db, agent)
+  const { agent } = await signInAs(running.app.app, 'supervisor')
+  const found = await findRouteParams(running.app.db, agent)
   for (const { username, role } of demoAccounts) {
     const id = found.params[username]?.personId?.[0]
     if (id && roleCan(role, 'people.view')) personOf.set(username, `/people/${id}`)
   }
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
 })
 
 /** How far the page reaches past the viewport's width, in CSS pixels (0: it fits). */
@@ -150,7 +151,7 @@ async function stackedSemanticsOf(page: Page): Promise<string[]> {
 describe('pages fit a 320 px wide screen', () => {
   for (const { username } of demoAccounts) {
     it(`as ${username}: every page of the navigation, and the person page where it may be seen, without sideways scrolling`, async () => {
-      const { context, page, watch } = await openWatchedPage(browser, app.baseUrl)
+      const { context, page, watch } = await running.openPage()
       try {
         await page.setViewportSize(phone)
         await signIn(page, username)
@@ -166,13 +167,15 @@ describe('pages fit a 320 px wide screen', () => {
         const tooWide: string[] = []
         const badlyStacked: string[] = []
         for (const path of paths) {
-          visited.add(path.startsWith('/people/') ? '/people/:personId' : path)
+          // Each person page counts as the one page it is, whoever's it is.
+          const pageName = path.startsWith('/people/') ? '/people/:personId' : path
+          visited.add(pageName)
           const response = await page.goto(path)
           expect(response?.status(), `${path} as ${username}`).toBe(200)
           const { scrollWidth, clientWidth, widest } = await overflowOf(page)
           if (scrollWidth > clientWidth) tooWide.push(`${path}: ${scrollWidth} px wide (${widest})`)
           for (const table of await stackedTablesOf(page)) {
-            if (table.rows > 0) stackedSeen.add(path)
+            if (table.rows > 0) stackedSeen.add(pageName)
             badlyStacked.push(...table.problems.map((problem) => `${path}, ${table.name}: ${problem}`))
           }
           badlyStacked.push(...(await stackedSemanticsOf(page)).map((problem) => `${path}, ${problem}`))

@@ -1,27 +1,15 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { addMonths, todayInLondon } from '../../server/domain/time.ts'
-import { launchBrowser, openWatchedPage } from './support/browser.ts'
 import { signIn } from './support/journey.ts'
 import { pdfPageTexts } from './support/pdfText.ts'
-import { startApp, type RunningApp } from './support/runningApp.ts'
+import { useAppAndBrowser } from './support/appAndBrowser.ts'
 
 // The printed documents as Chromium prints them to A4: the protective marking at the top and the
 // bottom of every sheet, each sheet numbered, and no link addresses (GOV.UK Frontend prints a
 // link's href after it; on the meeting pack that was /people/<id> after every name).
 
-let app: RunningApp
-let browser: Browser
-
-beforeAll(async () => {
-  app = await startApp()
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-})
+const running = useAppAndBrowser()
 
 /** Opens the page as the supervisor would and prints it, answering the text of each sheet (spaces removed). */
 async function printed(page: Page, path: string): Promise<{ html: string; sheets: string[] }> {
@@ -48,7 +36,7 @@ function expectMarkedAndNumbered(sheets: string[], document: string): void {
 
 describe('printed documents', () => {
   it('the meeting pack, an evidential statement and an appointment notice print marked and numbered on every sheet, with no addresses', async () => {
-    const { context, page, watch } = await openWatchedPage(browser, app.baseUrl)
+    const { context, page, watch } = await running.openPage()
     try {
       await signIn(page, 'supervisor')
 
@@ -63,12 +51,16 @@ describe('printed documents', () => {
         /Drugtestsbymonth\d+Drugtests.*Month/,
       )
 
-      const failure = await app.db.selectFrom('dip_failure').select('id').orderBy('id').executeTakeFirstOrThrow()
+      const failure = await running.app.db
+        .selectFrom('dip_failure')
+        .select('id')
+        .orderBy('id')
+        .executeTakeFirstOrThrow()
       const statement = await printed(page, `/failures/${failure.id}/statement`)
       expectMarkedAndNumbered(statement.sheets, 'the evidential statement')
       expect(statement.sheets[0]).toContain('Statementofwitness')
 
-      const initial = await app.db
+      const initial = await running.app.db
         .selectFrom('appointment')
         .select('id')
         .where('kind', '=', 'initial')

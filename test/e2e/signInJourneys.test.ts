@@ -1,5 +1,5 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { demoUsernames } from '../../db/seed/demo.ts'
 import { roleCan } from '../../server/auth/permissions.ts'
 import { agencyLabels, roleLabels } from '../../server/auth/roles.ts'
@@ -8,29 +8,17 @@ import { findActiveSessionUser, findUserByUsername } from '../../server/features
 import { navigationFor } from '../../server/http/navigation.ts'
 import { demoPassword } from '../helpers/constants.ts'
 import { expectNoAccessibilityViolations } from './support/accessibility.ts'
-import { launchBrowser, openWatchedPage, type PageWatch } from './support/browser.ts'
-import { startApp, type RunningApp } from './support/runningApp.ts'
+import type { PageWatch } from './support/browser.ts'
+import { useAppAndBrowser } from './support/appAndBrowser.ts'
 
 // Every demo account is seeded into the same basic command unit.
+const running = useAppAndBrowser()
 const demoArea = 'East Area BCU'
-
-let app: RunningApp
-let browser: Browser
-
-beforeAll(async () => {
-  app = await startApp()
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-})
 
 /** The demo user exactly as the app loads them for each request once they are signed in. */
 async function demoUser(username: string): Promise<SessionUser> {
-  const account = await findUserByUsername(app.db, username)
-  const user = account && (await findActiveSessionUser(app.db, account.id))
+  const account = await findUserByUsername(running.app.db, username)
+  const user = account && (await findActiveSessionUser(running.app.db, account.id))
   if (!user) throw new Error(`Demo user ${username} is not in the seeded database`)
   return user
 }
@@ -96,7 +84,7 @@ describe('signing in and out as each demo role', () => {
       const expectedNavigation = navigationFor(user, '/').map((item) => item.text)
       expect(expectedNavigation[0], 'everyone who can sign in has a home page').toBe('Home')
 
-      const { context, page, watch } = await openWatchedPage(browser, app.baseUrl)
+      const { context, page, watch } = await running.openPage()
       try {
         await page.goto('/')
         expect(pathOf(page)).toBe('/sign-in?returnTo=%2F')

@@ -1,21 +1,18 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, openWatchedPage, type PageWatch } from './support/browser.ts'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { PageWatch } from './support/browser.ts'
 import { arriveAt, expectErrorSummary, expectSuccessBanner, signIn, typeInto } from './support/journey.ts'
-import { startApp, type RunningApp } from './support/runningApp.ts'
+import { useAppAndBrowser } from './support/appAndBrowser.ts'
 
 // A supervisor combines the demo data's duplicate pair (one man recorded twice) and then
 // reverses it. Every page passes axe.
 
-let app: RunningApp
-let browser: Browser
+const running = useAppAndBrowser()
 let keep: { id: string; name: string }
 let duplicate: { id: string; name: string }
 
 beforeAll(async () => {
-  app = await startApp()
-  browser = await launchBrowser()
-  const pair = await app.db
+  const pair = await running.app.db
     .selectFrom('person')
     .select(['id', 'forenames', 'pnc_id'])
     .where('surname', '=', 'Brackenbury')
@@ -27,13 +24,8 @@ beforeAll(async () => {
   duplicate = { id: other.id, name: `BRACKENBURY, ${other.forenames}` }
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-})
-
 async function journey(steps: (page: Page, watch: PageWatch) => Promise<void>): Promise<void> {
-  const { context, page, watch } = await openWatchedPage(browser, app.baseUrl)
+  const { context, page, watch } = await running.openPage()
   try {
     await steps(page, watch)
     expect(watch.problems()).toEqual([])
@@ -61,7 +53,7 @@ describe('a supervisor combines a duplicate record', () => {
       const pair = page.getByRole('table', { name: 'The two records' })
       expect(await pair.getByRole('row', { name: /^Name/ }).innerText()).toContain(`alias ${duplicate.name}`)
 
-      const url = new URL(`/people/${keep.id}/combine`, app.baseUrl).toString()
+      const url = new URL(`/people/${keep.id}/combine`, running.app.baseUrl).toString()
       watch.expectStatus(400, `/people/${keep.id}/combine`)
       const refused = page.waitForResponse((r) => r.url() === url && r.request().method() === 'POST')
       await page.getByRole('button', { name: 'Combine records', exact: true }).click()

@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { addDays, addMonths, todayInLondon } from '../../server/domain/time.ts'
 import { createPerson } from '../helpers/factories.ts'
-import { launchBrowser, openWatchedPage, type PageWatch } from './support/browser.ts'
+import type { PageWatch } from './support/browser.ts'
 import {
   arriveAt,
   displayed,
@@ -14,34 +14,26 @@ import {
   typeDate,
   typeInto,
 } from './support/journey.ts'
-import { startApp, type RunningApp } from './support/runningApp.ts'
+import { useAppAndBrowser } from './support/appAndBrowser.ts'
 
 // The supervisor's oversight pages: the performance report, who has looked at a record, a
 // user's activity, retention reviews and the subject access pack. Every page passes axe.
 
-let app: RunningApp
-let browser: Browser
+const running = useAppAndBrowser()
 let viewed: { id: string; name: string }
 let due: { id: string; name: string }
 
 beforeAll(async () => {
-  app = await startApp()
-  browser = await launchBrowser()
-  const person = await createPerson(app.db, { forenames: 'Robin' })
+  const person = await createPerson(running.app.db, { forenames: 'Robin' })
   viewed = { id: person.id, name: `${person.surname.toUpperCase()}, Robin` }
   // Never adopted and untouched for four years: due for review under the 3-year rule.
   const longAgo = new Date(`${addMonths(todayInLondon(), -48)}T10:00:00Z`)
-  const old = await createPerson(app.db, { forenames: 'Morgan', created_at: longAgo, updated_at: longAgo })
+  const old = await createPerson(running.app.db, { forenames: 'Morgan', created_at: longAgo, updated_at: longAgo })
   due = { id: old.id, name: `${old.surname.toUpperCase()}, Morgan` }
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-})
-
 async function journey(steps: (page: Page, watch: PageWatch) => Promise<void>): Promise<void> {
-  const { context, page, watch } = await openWatchedPage(browser, app.baseUrl)
+  const { context, page, watch } = await running.openPage()
   try {
     await steps(page, watch)
     expect(watch.problems()).toEqual([])
@@ -53,7 +45,7 @@ async function journey(steps: (page: Page, watch: PageWatch) => Promise<void>): 
 /** Presses a button where the app should refuse the request with a 400, telling the page watch that it is meant. */
 async function pressExpectingRefusal(page: Page, watch: PageWatch, button: string, url: string): Promise<void> {
   watch.expectStatus(400, url)
-  const refused = page.waitForResponse((r) => r.url() === new URL(url, app.baseUrl).toString())
+  const refused = page.waitForResponse((r) => r.url() === new URL(url, running.app.baseUrl).toString())
   await page.getByRole('button', { name: button, exact: true }).click()
   expect((await refused).status()).toBe(400)
   await page.waitForLoadState('load')

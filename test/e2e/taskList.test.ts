@@ -1,34 +1,25 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { addDays, todayInLondon } from '../../server/domain/time.ts'
 import { entry, failure, marker, person } from '../features/cid/cidSupport.ts'
 import { expectNoAccessibilityViolations } from './support/accessibility.ts'
-import { launchBrowser, openWatchedPage } from './support/browser.ts'
 import { arriveAt, followNavigation, signIn } from './support/journey.ts'
-import { startApp, type RunningApp } from './support/runningApp.ts'
+import { useAppAndBrowser } from './support/appAndBrowser.ts'
 
 // Each role that has a task list opens it from the navigation, sees its own items, and follows
 // the first one's link to the page where the work is done. CID's item is arranged here (the demo
 // data has no one on the list within 30 days of the time bar); the others come from the demo data.
 
-let app: RunningApp
-let browser: Browser
+const running = useAppAndBrowser()
 
 beforeAll(async () => {
-  app = await startApp()
-  browser = await launchBrowser()
-  const wanted = await person(app.db, { surname: 'Tasklisted' })
-  await marker(app.db, wanted.id, 'violent')
+  const wanted = await person(running.app.db, { surname: 'Tasklisted' })
+  await marker(running.app.db, wanted.id, 'violent')
   const today = todayInLondon()
   await entry(
-    app.db,
-    await failure(app.db, wanted.id, { failureDate: addDays(today, -175), timeBarDate: addDays(today, 5) }),
+    running.app.db,
+    await failure(running.app.db, wanted.id, { failureDate: addDays(today, -175), timeBarDate: addDays(today, 5) }),
   )
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
 })
 
 async function openTasksAndAct(page: Page, username: string) {
@@ -45,7 +36,7 @@ async function openTasksAndAct(page: Page, username: string) {
   await page.waitForURL((url) => url.search === `?kind=${kind}`)
   await expectNoAccessibilityViolations(page, `${username}'s ${kind} tasks`)
   await page.locator(`a[data-task-kind="${kind}"][href="${href}"]`).first().click()
-  await page.waitForURL((url) => url.pathname === new URL(href, app.baseUrl).pathname)
+  await page.waitForURL((url) => url.pathname === new URL(href, running.app.baseUrl).pathname)
   await page.waitForLoadState('load')
   await expectNoAccessibilityViolations(page, `the page of a ${kind} task`)
 }
@@ -54,7 +45,7 @@ describe('the task list journey', () => {
   it.each(['supervisor', 'iom', 'dip', 'cid'])(
     '%s opens Tasks, sees their items and follows one to act',
     async (username) => {
-      const { context, page, watch } = await openWatchedPage(browser, app.baseUrl)
+      const { context, page, watch } = await running.openPage()
       try {
         await openTasksAndAct(page, username)
         if (username === 'cid') expect(await page.locator('main').innerText()).toContain('TASKLISTED')

@@ -20,3 +20,6 @@ export type TaskKind = (typeof taskKinds)[number]
 
 /** One item of the list: a waiting record and the kind of work it waits for. */
 export type Task = TaskRow & { kind: TaskKind }
+
+/** How many items of a kind wait in all, and how many of them a page shows. */
+export type KindCount = { kind: TaskKind; total: number; shown: number }

@@ -1,5 +1,5 @@
 import { formatDate } from '../../presenters/format.ts'
-import type { Task, TaskKind } from './taskKinds.ts'
+import type { KindCount, Task, TaskKind } from './taskKinds.ts'
 
 /** What each kind of task is, why it waits, and where it is done. */
 const kindText: Record<TaskKind, { label: string; why: string; action: string; href: (task: Task) => string }> = {
@@ -110,29 +110,52 @@ export function presentTask(task: Task, today: string) {
   }
 }
 
-/** The filter: "All" and each kind the user may act on, with how many of each were found. */
-export function presentKindFilter(kinds: readonly TaskKind[], tasks: readonly Task[], current: TaskKind | undefined) {
-  const counted = (kind: TaskKind) => tasks.filter((t) => t.kind === kind).length
+/**
+ * The filter: "All" and each kind the user may act on, with how many of each wait in all, where
+ * they were counted (every kind on the list of all, the one kind on its own page; none on a refusal).
+ */
+export function presentKindFilter(
+  kinds: readonly TaskKind[],
+  counts: readonly KindCount[] | undefined,
+  current: TaskKind | undefined,
+) {
+  const totalOf = (kind: TaskKind) => counts?.find((c) => c.kind === kind)?.total ?? null
+  const all = counts && current === undefined ? counts.reduce((sum, c) => sum + c.total, 0) : null
   return [
-    { text: 'All', href: '/tasks', current: current === undefined, count: current === undefined ? tasks.length : null },
+    { text: 'All', href: '/tasks', current: current === undefined, count: all },
     ...kinds.map((kind) => ({
       text: kindText[kind].label,
       href: `/tasks?kind=${kind}`,
       current: current === kind,
-      count: current === undefined || current === kind ? counted(kind) : null,
+      count: totalOf(kind),
     })),
   ]
+}
+
+/** The kinds with more items than the list of all shows: how many it shows, of how many, and where the rest are. */
+export function presentMoreThanShown(counts: readonly KindCount[]) {
+  return counts
+    .filter((c) => c.total > c.shown)
+    .map((c) => ({
+      kind: c.kind,
+      label: kindText[c.kind].label,
+      showing: `Showing the ${c.shown} oldest of ${c.total}`,
+      href: `/tasks?kind=${c.kind}`,
+      linkText: `See all ${c.total}`,
+    }))
 }
 
 export function presentTaskList(
   tasks: readonly Task[],
   kinds: readonly TaskKind[],
+  counts: readonly KindCount[],
   current: TaskKind | undefined,
   today: string,
 ) {
   return {
     heading: current ? kindText[current].label : 'Tasks',
     tasks: tasks.map((task) => presentTask(task, today)),
-    filter: presentKindFilter(kinds, tasks, current),
+    filter: presentKindFilter(kinds, counts, current),
+    moreThanShown: current ? [] : presentMoreThanShown(counts),
   }
 }

@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Database } from '../../../db/types.ts'
+import type { Window } from '../../domain/window.ts'
 import { statusOn } from '../dip/dipFailureRepository.ts'
 import { ledBy } from '../cohorts/cohortsRepository.ts'
 
@@ -18,71 +19,97 @@ export type TaskRow = {
   detail: string | null
 }
 
-// Each query starts from the partial or range index of its own test, so it reads the few waiting
-// rows, then looks up their person for the area; each stops at `limit`.
+type Fragment = RawBuilder<unknown>
+
+/**
+ * One kind of waiting work as SQL: the tables its items are read from, the one condition that
+ * makes an item wait (the user's areas included), what the list shows of each, and their order:
+ * oldest first, the id last, so that every page follows on from the one before.
+ */
+export type TaskSource = { from: Fragment; where: Fragment; select: Fragment; order: Fragment }
+
+/** A page of one kind's items and how many wait in all, counted over the same condition. */
+export type TaskPage = { rows: TaskRow[]; total: number }
+
+/**
+ * A page of `source`'s items, oldest first, with the number of all its items. The count is a
+ * window over every row the condition finds, before the page is cut from them: one statement,
+ * so the figure and the list are read together and cannot disagree.
+ */
+export async function taskPage(db: Db, source: TaskSource | null, window: Window): Promise<TaskPage> {
+  if (!source) return { rows: [], total: 0 }
+  const result = await sql<TaskRow & { total_rows: number }>`
+    select ${source.select}, count(*) over ()::int as total_rows
+      from ${source.from}
+     where ${source.where}
+     order by ${source.order}
+     limit ${window.limit} offset ${window.offset}`.execute(db)
+  // A page past the last has no row to carry the count: the route answers it as not found.
+  return { rows: result.rows.map(({ total_rows: _total, ...row }) => row), total: result.rows[0]?.total_rows ?? 0 }
+}
+
+// Each condition starts from the partial or range index of its own test, so it reads the few
+// waiting rows, then looks up their person for the area. A user with no areas has no items.
 
 const inAreas = (areaIds: readonly string[]) => sql`p.area_id = any(${sql.val([...areaIds])}::uuid[])`
 /** A failure described by its section and day, as "S12 failure of 2026-11-02". */
 const failureDetail = sql`upper(f.section::text) || ' failure of ' || f.failure_date::text`
 const londonDay = (column: string) => sql.raw(`(${column} at time zone 'Europe/London')::date::text`)
 
-async function rows(db: Db, areaIds: readonly string[], query: ReturnType<typeof sql<TaskRow>>) {
-  if (areaIds.length === 0) return []
-  return (await query.execute(db)).rows
-}
-
+/** The source, unless the user has no areas to read it in. */
+const inSomeArea = (areaIds: readonly string[], source: TaskSource): TaskSource | null =>
+  areaIds.length === 0 ? null : source
 /** Positive tests since `from` on which no requirement (RA1) has been imposed: the decision awaits. */
-export function positiveTestsWithoutAssessment(db: Db, areaIds: readonly string[], from: Date, limit: number) {
-  return rows(
-    db,
-    areaIds,
-    sql<TaskRow>`
-      select t.id, p.id as person_id, p.surname, p.forenames, ${londonDay('t.sample_taken_at')} as since, null as due,
-             concat_ws(' and ', case when t.opiates = 'positive' then 'opiates' end,
-                                case when t.cocaine = 'positive' then 'cocaine' end) as detail
-        from drug_test t join person p on p.id = t.person_id
-       where t.sample_taken_at >= ${from} and not t.refused
-         and (t.opiates = 'positive' or t.cocaine = 'positive')
-         and not exists (select 1 from required_assessment ra where ra.drug_test_id = t.id)
-         and ${inAreas(areaIds)}
-       order by t.sample_taken_at, t.id
-       limit ${limit}`,
-  )
-}
+export const positiveTestsWithoutAssessment = (areaIds: readonly string[], from: Date) =>
+  inSomeArea(areaIds, {
+    select: sql`t.id, p.id as person_id, p.surname, p.forenames, ${londonDay('t.sample_taken_at')} as since, null as due,
+      concat_ws(' and ', case when t.opiates = 'positive' then 'opiates' end,
+                         case when t.cocaine = 'positive' then 'cocaine' end) as detail`,
+    from: sql`drug_test t join person p on p.id = t.person_id`,
+    where: sql`t.sample_taken_at >= ${from} and not t.refused
+      and (t.opiates = 'positive' or t.cocaine = 'positive')
+      and not exists (select 1 from required_assessment ra where ra.drug_test_id = t.id)
+      and ${inAreas(areaIds)}`,
+    order: sql`t.sample_taken_at, t.id`,
+  })
 
 /** Today's appointments, still open, with no attendance recorded (RA3). */
-export function appointmentsToRecord(db: Db, areaIds: readonly string[], dayStart: Date, dayEnd: Date, limit: number) {
-  return rows(
-    db,
-    areaIds,
-    sql<TaskRow>`
-      select a.id, p.id as person_id, p.surname, p.forenames, ${londonDay('a.scheduled_at')} as since,
-             ${londonDay('a.scheduled_at')} as due,
-             to_char(a.scheduled_at at time zone 'Europe/London', 'HH24:MI') || ', ' || a.place as detail
-        from appointment a join person p on p.id = a.person_id
-       where a.scheduled_at >= ${dayStart} and a.scheduled_at < ${dayEnd} and a.closed_on is null
-         and not exists (select 1 from attendance at where at.appointment_id = a.id)
-         and ${inAreas(areaIds)}
-       order by a.scheduled_at, a.id
-       limit ${limit}`,
-  )
-}
+export const appointmentsToRecord = (areaIds: readonly string[], dayStart: Date, dayEnd: Date) =>
+  inSomeArea(areaIds, {
+    select: sql`a.id, p.id as person_id, p.surname, p.forenames, ${londonDay('a.scheduled_at')} as since,
+      ${londonDay('a.scheduled_at')} as due,
+      to_char(a.scheduled_at at time zone 'Europe/London', 'HH24:MI') || ', ' || a.place as detail`,
+    from: sql`appointment a join person p on p.id = a.person_id`,
+    where: sql`a.scheduled_at >= ${dayStart} and a.scheduled_at < ${dayEnd} and a.closed_on is null
+      and not exists (select 1 from attendance at where at.appointment_id = a.id)
+      and ${inAreas(areaIds)}`,
+    order: sql`a.scheduled_at, a.id`,
+  })
+
+/**
+ * Open failures with no statement produced yet: the DIP worker writes it. The condition of the
+ * DIP failures list (`failuresAwaitingStatement`), with the row status first for its index.
+ */
+export const failuresAwaitingStatement = (areaIds: readonly string[], today: string) =>
+  inSomeArea(areaIds, {
+    select: sql`f.id, p.id as person_id, p.surname, p.forenames, f.failure_date::text as since,
+      f.time_bar_date::text as due, upper(f.section::text) || ' failure' as detail`,
+    from: sql`dip_failure f join person p on p.id = f.person_id`,
+    where: sql`f.status = 'open' and ${statusOn('f', today)} = 'open' and f.statement_produced_on is null
+      and ${inAreas(areaIds)}`,
+    order: sql`f.failure_date, f.id`,
+  })
 
 /** Failures whose statement is produced and signed, not yet circulated as wanted (the police's step). */
-export function statementsToCirculate(db: Db, areaIds: readonly string[], today: string, limit: number) {
-  return rows(
-    db,
-    areaIds,
-    sql<TaskRow>`
-      select f.id, p.id as person_id, p.surname, p.forenames, f.statement_produced_on::text as since,
-             f.time_bar_date::text as due, ${failureDetail} as detail
-        from dip_failure f join person p on p.id = f.person_id
-       where f.status = 'open' and ${statusOn('f', today)} = 'open' and f.statement_produced_on is not null
-         and ${inAreas(areaIds)}
-       order by f.statement_produced_on, f.id
-       limit ${limit}`,
-  )
-}
+export const statementsToCirculate = (areaIds: readonly string[], today: string) =>
+  inSomeArea(areaIds, {
+    select: sql`f.id, p.id as person_id, p.surname, p.forenames, f.statement_produced_on::text as since,
+      f.time_bar_date::text as due, ${failureDetail} as detail`,
+    from: sql`dip_failure f join person p on p.id = f.person_id`,
+    where: sql`f.status = 'open' and ${statusOn('f', today)} = 'open' and f.statement_produced_on is not null
+      and ${inAreas(areaIds)}`,
+    order: sql`f.statement_produced_on, f.id`,
+  })
 
 /**
  * A CID entry (alias `e`, its failure `f`) that `userId` may countersign: proposed by someone
@@ -93,133 +120,103 @@ export const proposalToCountersign = (e: string, f: string, userId: string, toda
     and ${statusOn(f, today)} = 'wanted')`
 
 /** Proposals to hand a person to CID that someone other than `userId` made: theirs to countersign. */
-export function proposalsToCountersign(
-  db: Db,
-  userId: string,
-  areaIds: readonly string[],
-  today: string,
-  limit: number,
-) {
-  return rows(
-    db,
-    areaIds,
-    sql<TaskRow>`
-      select e.id, p.id as person_id, p.surname, p.forenames, ${londonDay('e.proposed_at')} as since,
-             f.time_bar_date::text as due, e.reason as detail
-        from cid_entry e join dip_failure f on f.id = e.failure_id join person p on p.id = e.person_id
-       where ${proposalToCountersign('e', 'f', userId, today)} and ${inAreas(areaIds)}
-       order by e.proposed_at, e.id
-       limit ${limit}`,
-  )
-}
+export const proposalsToCountersign = (userId: string, areaIds: readonly string[], today: string) =>
+  inSomeArea(areaIds, {
+    select: sql`e.id, p.id as person_id, p.surname, p.forenames, ${londonDay('e.proposed_at')} as since,
+      f.time_bar_date::text as due, e.reason as detail`,
+    from: sql`cid_entry e join dip_failure f on f.id = e.failure_id join person p on p.id = e.person_id`,
+    where: sql`${proposalToCountersign('e', 'f', userId, today)} and ${inAreas(areaIds)}`,
+    order: sql`e.proposed_at, e.id`,
+  })
 
 /**
  * Entries suspended from the CID list, or rejected in the last 30 days while the failure is
  * still wanted: for every supervisor of the area, or (with `proposedBy`) the officer who proposed them.
  */
-export function suspendedOrReturnedEntries(
-  db: Db,
-  areaIds: readonly string[],
-  today: string,
-  limit: number,
-  proposedBy?: string,
-) {
+export function suspendedOrReturnedEntries(areaIds: readonly string[], today: string, proposedBy?: string) {
   const mine = proposedBy ? sql`and e.proposed_by = ${proposedBy}::uuid` : sql``
-  return rows(
-    db,
-    areaIds,
-    sql<TaskRow>`
-      select e.id, p.id as person_id, p.surname, p.forenames,
-             coalesce((select ${londonDay('max(ev.recorded_at)')} from cid_entry_event ev
-                        where ev.entry_id = e.id and ev.kind = e.status::text),
-                      ${londonDay('coalesce(e.decided_at, e.proposed_at)')}) as since,
-             f.time_bar_date::text as due, e.status::text as detail
-        from cid_entry e join dip_failure f on f.id = e.failure_id join person p on p.id = e.person_id
-       where (e.status = 'suspended'
-              or (e.status = 'rejected' and e.decided_at >= (${today}::date - 30)::timestamp at time zone 'Europe/London'
-                  and ${statusOn('f', today)} = 'wanted'))
-         ${mine} and ${inAreas(areaIds)}
-       order by since, e.id
-       limit ${limit}`,
-  )
+  return inSomeArea(areaIds, {
+    select: sql`e.id, p.id as person_id, p.surname, p.forenames,
+      coalesce((select ${londonDay('max(ev.recorded_at)')} from cid_entry_event ev
+                 where ev.entry_id = e.id and ev.kind = e.status::text),
+               ${londonDay('coalesce(e.decided_at, e.proposed_at)')}) as since,
+      f.time_bar_date::text as due, e.status::text as detail`,
+    from: sql`cid_entry e join dip_failure f on f.id = e.failure_id join person p on p.id = e.person_id`,
+    where: sql`(e.status = 'suspended'
+        or (e.status = 'rejected' and e.decided_at >= (${today}::date - 30)::timestamp at time zone 'Europe/London'
+            and ${statusOn('f', today)} = 'wanted'))
+      ${mine} and ${inAreas(areaIds)}`,
+    order: sql`since, e.id`,
+  })
 }
 
 /** People on the CID list whose failure reaches its time bar within `days`: arrest before it is too late. */
-export function wantedNearTimeBar(db: Db, areaIds: readonly string[], today: string, days: number, limit: number) {
-  return rows(
-    db,
-    areaIds,
-    sql<TaskRow>`
-      select e.id, p.id as person_id, p.surname, p.forenames, ${londonDay('e.decided_at')} as since,
-             f.time_bar_date::text as due, ${failureDetail} as detail
-        from cid_entry e join dip_failure f on f.id = e.failure_id join person p on p.id = e.person_id
-       where e.status = 'countersigned' and ${statusOn('f', today)} = 'wanted'
-         and f.time_bar_date <= ${today}::date + ${days}::int and ${inAreas(areaIds)}
-       order by f.time_bar_date, e.id
-       limit ${limit}`,
-  )
-}
+export const wantedNearTimeBar = (areaIds: readonly string[], today: string, days: number) =>
+  inSomeArea(areaIds, {
+    select: sql`e.id, p.id as person_id, p.surname, p.forenames, ${londonDay('e.decided_at')} as since,
+      f.time_bar_date::text as due, ${failureDetail} as detail`,
+    from: sql`cid_entry e join dip_failure f on f.id = e.failure_id join person p on p.id = e.person_id`,
+    where: sql`e.status = 'countersigned' and ${statusOn('f', today)} = 'wanted'
+      and f.time_bar_date <= ${today}::date + ${days}::int and ${inAreas(areaIds)}`,
+    order: sql`e.decided_at, e.id`,
+  })
+
+/** Referrals awaiting the panel's decision. The condition of the referrals list (`pendingReferrals`). */
+export const pendingReferrals = (areaIds: readonly string[]) =>
+  inSomeArea(areaIds, {
+    select: sql`r.id, p.id as person_id, p.surname, p.forenames, ${londonDay('r.referred_at')} as since,
+      null as due, r.programme::text as detail`,
+    from: sql`referral r join person p on p.id = r.person_id`,
+    where: sql`r.status = 'pending' and ${inAreas(areaIds)}`,
+    order: sql`r.referred_at, r.id`,
+  })
+
+/** Open actions `userId` owns, due before `today`, for people in their areas: the home page's overdue count. */
+export const overdueActionsOwnedBy = (userId: string, areaIds: readonly string[], today: string) =>
+  inSomeArea(areaIds, {
+    select: sql`x.id, p.id as person_id, p.surname, p.forenames, x.due_date::text as since,
+      x.due_date::text as due, x.description as detail`,
+    from: sql`action x join person p on p.id = x.person_id`,
+    where: sql`x.owner_id = ${userId}::uuid and x.status = 'open' and x.due_date < ${today}::date
+      and ${inAreas(areaIds)}`,
+    order: sql`x.due_date, x.created_at, x.id`,
+  })
 
 /** Open partner case links whose sharing agreement ends within `days`: renew it or close the link. */
-export function linksWithAgreementEnding(
-  db: Db,
-  areaIds: readonly string[],
-  today: string,
-  days: number,
-  limit: number,
-) {
-  return rows(
-    db,
-    areaIds,
-    sql<TaskRow>`
-      select l.id, p.id as person_id, p.surname, p.forenames, l.opened_on::text as since, ag.ends_on::text as due,
-             upper(l.agency::text) || ' ' || l.reference || ' under ' || ag.name as detail
-        from sharing_agreement ag
-        join partner_link l on l.agreement_id = ag.id and l.status = 'open'
-        join person p on p.id = l.person_id
-       where ag.ends_on >= ${today}::date and ag.ends_on <= ${today}::date + ${days}::int and ${inAreas(areaIds)}
-       order by ag.ends_on, l.opened_on, l.id
-       limit ${limit}`,
-  )
-}
+export const linksWithAgreementEnding = (areaIds: readonly string[], today: string, days: number) =>
+  inSomeArea(areaIds, {
+    select: sql`l.id, p.id as person_id, p.surname, p.forenames, l.opened_on::text as since, ag.ends_on::text as due,
+      upper(l.agency::text) || ' ' || l.reference || ' under ' || ag.name as detail`,
+    from: sql`sharing_agreement ag
+      join partner_link l on l.agreement_id = ag.id and l.status = 'open'
+      join person p on p.id = l.person_id`,
+    where: sql`ag.ends_on >= ${today}::date and ag.ends_on <= ${today}::date + ${days}::int and ${inAreas(areaIds)}`,
+    order: sql`l.opened_on, l.id`,
+  })
 
 /** Sharing agreements in force that end within `days`: the administrator renews or lets them end. */
-export async function agreementsEnding(db: Db, today: string, days: number, limit: number) {
-  const result = await sql<TaskRow>`
-    select ag.id, null as person_id, null as surname, null as forenames, ag.starts_on::text as since,
-           ag.ends_on::text as due, ag.name as detail
-      from sharing_agreement ag
-     where ag.starts_on <= ${today}::date and ag.ends_on >= ${today}::date and ag.ends_on <= ${today}::date + ${days}::int
-     order by ag.ends_on, ag.id
-     limit ${limit}`.execute(db)
-  return result.rows
-}
+export const agreementsEnding = (today: string, days: number): TaskSource => ({
+  select: sql`ag.id, null as person_id, null as surname, null as forenames, ag.starts_on::text as since,
+    ag.ends_on::text as due, ag.name as detail`,
+  from: sql`sharing_agreement ag`,
+  where: sql`ag.starts_on <= ${today}::date and ag.ends_on >= ${today}::date
+    and ag.ends_on <= ${today}::date + ${days}::int`,
+  order: sql`ag.starts_on, ag.id`,
+})
 
 /**
  * Arrested and not charged, within `days` of the time bar (MCA 1980 s127), for people `userId`
  * leads: the charge or summons must be laid by then. Since: the day of the arrest.
  */
-export function arrestedNearTimeBar(
-  db: Db,
-  userId: string,
-  areaIds: readonly string[],
-  today: string,
-  days: number,
-  limit: number,
-) {
-  return rows(
-    db,
-    areaIds,
-    sql<TaskRow>`
-      select f.id, p.id as person_id, p.surname, p.forenames,
-             coalesce((select max(ev.event_date)::text from dip_failure_event ev where ev.failure_id = f.id and ev.kind = 'arrested'),
-                      f.failure_date::text) as since,
-             f.time_bar_date::text as due, ${failureDetail} as detail
-        from dip_failure f join person p on p.id = f.person_id
-       where f.status = 'arrested' and ${statusOn('f', today)} = 'arrested'
-         and f.time_bar_date <= ${today}::date + ${days}::int and ${inAreas(areaIds)}
-         and ${ledBy('f.person_id', userId)}
-       order by f.time_bar_date, f.id
-       limit ${limit}`,
-  )
-}
+export const arrestedNearTimeBar = (userId: string, areaIds: readonly string[], today: string, days: number) =>
+  inSomeArea(areaIds, {
+    select: sql`f.id, p.id as person_id, p.surname, p.forenames,
+      coalesce((select max(ev.event_date)::text from dip_failure_event ev where ev.failure_id = f.id and ev.kind = 'arrested'),
+               f.failure_date::text) as since,
+      f.time_bar_date::text as due, ${failureDetail} as detail`,
+    from: sql`dip_failure f join person p on p.id = f.person_id`,
+    where: sql`f.status = 'arrested' and ${statusOn('f', today)} = 'arrested'
+      and f.time_bar_date <= ${today}::date + ${days}::int and ${inAreas(areaIds)}
+      and ${ledBy('f.person_id', userId)}`,
+    order: sql`since, f.id`,
+  })

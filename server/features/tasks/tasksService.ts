@@ -3,15 +3,13 @@ import type { Database } from '../../../db/types.ts'
 import type { Permission } from '../../auth/permissions.ts'
 import { can, type SessionUser } from '../../auth/sessionUser.ts'
 import { addDays, todayInLondon } from '../../domain/time.ts'
+import type { Window } from '../../domain/window.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
-import { openActionsOwnedBy } from '../casework/caseworkRepository.ts'
-import { pendingReferrals } from '../cohorts/cohortsRepository.ts'
-import { failuresAwaitingStatement } from '../dip/dipFailureRepository.ts'
 import { chargeWarningDays, londonInstant } from '../dip/dipRules.ts'
 import { reviewQueue, type RetentionRules } from '../retention/retentionRepository.ts'
 import * as repo from './tasksRepository.ts'
-import type { TaskRow } from './tasksRepository.ts'
-import { taskKinds, type Task, type TaskKind } from './taskKinds.ts'
+import type { TaskPage, TaskRow } from './tasksRepository.ts'
+import { taskKinds, type KindCount, type Task, type TaskKind } from './taskKinds.ts'
 
 export type TasksService = ReturnType<typeof createTasksService>
 
@@ -21,152 +19,146 @@ const testDecisionDays = 7
 const agreementWarningDays = 30
 /** How close to the time bar a wanted person is flagged to CID (the CID list's own 30-day filter). */
 const wantedWarningDays = 30
-/** Each kind reads at most this many items. */
-const perKind = 50
+/** The list of every kind shows this many of each, the oldest; the page of one kind pages through them all. */
+export const perKind = 50
 
 type Context = { user: SessionUser; today: string; now: Date }
-type KindReader = { permission: Permission; read: (c: Context) => Promise<TaskRow[]> }
+type KindReader = { permission: Permission; read: (c: Context, window: Window) => Promise<TaskPage> }
+
+/**
+ * The oldest first, then the earliest due. The sort is stable: items alike in both keep their
+ * kind's own order, which is the order its page shows them in.
+ */
+const oldestFirst = (a: Task, b: Task) =>
+  a.since.localeCompare(b.since) || (a.due ?? '9999').localeCompare(b.due ?? '9999')
 
 /**
  * The work the system knows is waiting for the signed-in user, scoped to their areas and to the
  * permission that lets them act on it; "mine" where the record has an owner or lead officer.
+ * Each kind is one SQL condition (`tasksRepository.ts`) that gives both its rows and its count.
  */
 export function createTasksService(db: Kysely<Database>, rules: RetentionRules, clock: () => Date = () => new Date()) {
   const areasOf = (c: Context) => c.user.visibleAreaIds
+  const page = (source: repo.TaskSource | null) => (window: Window) => repo.taskPage(db, source, window)
   const readers: Record<TaskKind, KindReader> = {
     tests: {
       permission: 'dip.record',
-      read: (c) =>
-        repo.positiveTestsWithoutAssessment(
-          db,
-          areasOf(c),
-          londonInstant(addDays(c.today, -testDecisionDays), '00:00'),
-          perKind,
-        ),
+      read: (c, w) =>
+        page(
+          repo.positiveTestsWithoutAssessment(areasOf(c), londonInstant(addDays(c.today, -testDecisionDays), '00:00')),
+        )(w),
     },
     appointments: {
       permission: 'dip.appointments',
-      read: (c) =>
-        repo.appointmentsToRecord(
-          db,
-          areasOf(c),
-          londonInstant(c.today, '00:00'),
-          londonInstant(addDays(c.today, 1), '00:00'),
-          perKind,
-        ),
+      read: (c, w) =>
+        page(
+          repo.appointmentsToRecord(
+            areasOf(c),
+            londonInstant(c.today, '00:00'),
+            londonInstant(addDays(c.today, 1), '00:00'),
+          ),
+        )(w),
     },
     statements: {
       permission: 'dip.statements',
-      read: async (c) =>
-        (await failuresAwaitingStatement(db, areasOf(c), perKind, c.today)).map((f) => ({
-          id: f.id,
-          person_id: f.person_id,
-          surname: f.surname,
-          forenames: f.forenames,
-          since: f.failure_date,
-          due: f.time_bar_date,
-          detail: `${f.section.toUpperCase()} failure`,
-        })),
+      read: (c, w) => page(repo.failuresAwaitingStatement(areasOf(c), c.today))(w),
     },
     circulation: {
       permission: 'dip.police',
-      read: (c) => repo.statementsToCirculate(db, areasOf(c), c.today, perKind),
+      read: (c, w) => page(repo.statementsToCirculate(areasOf(c), c.today))(w),
     },
     charge: {
       permission: 'dip.police',
-      read: (c) => repo.arrestedNearTimeBar(db, c.user.id, areasOf(c), c.today, chargeWarningDays, perKind),
+      read: (c, w) => page(repo.arrestedNearTimeBar(c.user.id, areasOf(c), c.today, chargeWarningDays))(w),
     },
     proposals: {
       permission: 'cid.countersign',
-      read: (c) => repo.proposalsToCountersign(db, c.user.id, areasOf(c), c.today, perKind),
+      read: (c, w) => page(repo.proposalsToCountersign(c.user.id, areasOf(c), c.today))(w),
     },
     // Every supervisor of the area reviews suspended entries; an officer who may only propose sees their own.
     returned: {
       permission: 'cid.propose',
-      read: (c) =>
-        repo.suspendedOrReturnedEntries(
-          db,
-          areasOf(c),
-          c.today,
-          perKind,
-          can(c.user, 'cid.countersign') ? undefined : c.user.id,
-        ),
+      read: (c, w) =>
+        page(
+          repo.suspendedOrReturnedEntries(areasOf(c), c.today, can(c.user, 'cid.countersign') ? undefined : c.user.id),
+        )(w),
     },
     wanted: {
       permission: 'cid.list',
-      read: (c) => repo.wantedNearTimeBar(db, areasOf(c), c.today, wantedWarningDays, perKind),
+      read: (c, w) => page(repo.wantedNearTimeBar(areasOf(c), c.today, wantedWarningDays))(w),
     },
     referrals: {
       permission: 'referrals.decide',
-      read: async (c) =>
-        (await pendingReferrals(db, areasOf(c), perKind)).map((r) => ({
-          id: r.id,
-          person_id: r.person_id,
-          surname: r.surname,
-          forenames: r.forenames,
-          since: todayInLondon(r.referred_at),
-          due: null,
-          detail: r.programme,
-        })),
+      read: (c, w) => page(repo.pendingReferrals(areasOf(c)))(w),
     },
-    // Open actions come most overdue first, so the limit keeps the overdue ones.
     actions: {
       permission: 'casework.record',
-      read: async (c) =>
-        (await openActionsOwnedBy(db, c.user.id, areasOf(c), perKind))
-          .filter((x) => x.due_date < c.today)
-          .map((x) => ({
-            id: x.id,
-            person_id: x.person_id,
-            surname: x.surname,
-            forenames: x.forenames,
-            since: x.due_date,
-            due: x.due_date,
-            detail: x.description,
-          })),
+      read: (c, w) => page(repo.overdueActionsOwnedBy(c.user.id, areasOf(c), c.today))(w),
     },
     links: {
       permission: 'partners.manage',
-      read: (c) => repo.linksWithAgreementEnding(db, areasOf(c), c.today, agreementWarningDays, perKind),
+      read: (c, w) => page(repo.linksWithAgreementEnding(areasOf(c), c.today, agreementWarningDays))(w),
     },
     agreements: {
       permission: 'agreements.manage',
-      read: (c) => repo.agreementsEnding(db, c.today, agreementWarningDays, perKind),
+      read: (c, w) => page(repo.agreementsEnding(c.today, agreementWarningDays))(w),
     },
+    // The review date is the retention feature's rule and its condition is not exported: the whole
+    // queue is read once, counted and cut here, rather than the rule written a second time.
     retention: {
       permission: 'retention.review',
-      read: async (c) =>
-        (await reviewQueue(db, areasOf(c), rules, c.today, perKind)).map((r) => ({
-          id: r.id,
-          person_id: r.id,
-          surname: r.surname,
-          forenames: r.forenames,
-          since: r.review_on,
-          due: r.review_on,
-          detail: r.area_name,
-        })),
+      read: async (c, w) => {
+        const due = (await reviewQueue(db, areasOf(c), rules, c.today, Number.MAX_SAFE_INTEGER))
+          .map((r): TaskRow => ({
+            id: r.id,
+            person_id: r.id,
+            surname: r.surname,
+            forenames: r.forenames,
+            since: r.review_on,
+            due: r.review_on,
+            detail: r.area_name,
+          }))
+          .sort((a, b) => a.since.localeCompare(b.since) || a.id.localeCompare(b.id))
+        return { rows: due.slice(w.offset, w.offset + w.limit), total: due.length }
+      },
     },
   }
 
   /** The kinds this user may act on: the filter offers only these. */
   const kindsFor = (user: SessionUser) => taskKinds.filter((kind) => can(user, readers[kind].permission))
 
-  /** The user's tasks, oldest first, of one kind or all; one consultation row naming the people shown. */
-  async function forUser(user: SessionUser, kind: TaskKind | undefined, actor: Actor) {
+  /** One consultation row naming the people the page shows, if it shows any. */
+  async function recordListed(tasks: readonly Task[], actor: Actor) {
+    const personIds = [...new Set(tasks.flatMap((task) => (task.person_id ? [task.person_id] : [])))]
+    if (personIds.length > 0)
+      await recordAudit(db, actor, { category: 'consultation', event: 'tasks.listed', detail: { personIds } })
+  }
+
+  /**
+   * The user's tasks, oldest first: with no `kind`, the oldest `perKind` of each kind they may
+   * act on; with one, the `window` of that kind. Each kind's count is of all its items.
+   */
+  async function forUser(user: SessionUser, kind: TaskKind | undefined, window: Window, actor: Actor) {
     const now = clock()
     const context: Context = { user, now, today: todayInLondon(now) }
     const kinds = kindsFor(user)
     const read = kind ? kinds.filter((k) => k === kind) : kinds
-    const found = await Promise.all(
-      read.map(async (k) => (await readers[k].read(context)).map((row) => ({ ...row, kind: k }))),
+    const pages = await Promise.all(
+      read.map(async (k) => ({
+        kind: k,
+        page: await readers[k].read(context, kind ? window : { limit: perKind, offset: 0 }),
+      })),
     )
-    const tasks: Task[] = found
-      .flat()
-      .sort((a, b) => a.since.localeCompare(b.since) || (a.due ?? '9999').localeCompare(b.due ?? '9999'))
-    const personIds = [...new Set(tasks.flatMap((task) => (task.person_id ? [task.person_id] : [])))]
-    if (personIds.length > 0)
-      await recordAudit(db, actor, { category: 'consultation', event: 'tasks.listed', detail: { personIds } })
-    return { tasks, kinds, today: context.today }
+    const tasks: Task[] = pages.flatMap(({ kind: k, page: found }) => found.rows.map((row) => ({ ...row, kind: k })))
+    // One kind's page is already in its own order; the kinds together are merged by age.
+    if (!kind) tasks.sort(oldestFirst)
+    const counts: KindCount[] = pages.map(({ kind: k, page: found }) => ({
+      kind: k,
+      total: found.total,
+      shown: found.rows.length,
+    }))
+    await recordListed(tasks, actor)
+    return { tasks, kinds, counts, today: context.today }
   }
 
   return { forUser, kindsFor }
