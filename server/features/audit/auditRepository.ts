@@ -59,6 +59,21 @@ export async function recordAudit(db: Kysely<Database>, actor: Actor, entry: Aud
   if (actor.rowsWritten) actor.rowsWritten.count += 1
 }
 
+/**
+ * The consultation of a list of people: one row naming everyone it showed, with what else the
+ * list was (its filters, say); none for an empty list, which shows no one.
+ */
+export async function recordListConsulted(
+  db: Kysely<Database>,
+  actor: Actor,
+  event: string,
+  personIds: readonly string[],
+  detail: Record<string, unknown> = {},
+): Promise<void> {
+  if (personIds.length === 0) return
+  await recordAudit(db, actor, { category: 'consultation', event, detail: { ...detail, personIds } })
+}
+
 /** The consultation of a person's record: one row per page that shows it, with the purpose given for a restricted one. */
 export function recordPersonViewed(
   db: Kysely<Database>,

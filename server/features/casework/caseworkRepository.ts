@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely'
 import type { ContactOutcome, Database } from '../../../db/types.ts'
 import type { Window } from '../../domain/window.ts'
+import { personLinkColumns } from '../people/personColumns.ts'
+import { statusStillIn, updateIfVersion } from '../../queries/updateIfVersion.ts'
 
 type Db = Kysely<Database>
 
@@ -120,16 +122,7 @@ export function openActionsOwnedBy(db: Db, userId: string, areaIds: readonly str
   const query = db
     .selectFrom('action as x')
     .innerJoin('person as p', 'p.id', 'x.person_id')
-    .select([
-      'x.id',
-      'x.description',
-      'x.due_date',
-      'x.pathway',
-      'x.version',
-      'p.id as person_id',
-      'p.surname',
-      'p.forenames',
-    ])
+    .select(['x.id', 'x.description', 'x.due_date', 'x.pathway', 'x.version', ...personLinkColumns])
     .where('x.owner_id', '=', userId)
     .where('x.status', '=', 'open')
     .where('p.area_id', 'in', [...areaIds])
@@ -151,18 +144,5 @@ export function findAction(db: Db, id: string, areaIds: readonly string[]) {
     .executeTakeFirst()
 }
 
-export async function completeActionIfVersion(
-  db: Db,
-  id: string,
-  version: number,
-  completedOn: string,
-): Promise<boolean> {
-  const result = await db
-    .updateTable('action')
-    .set({ status: 'done', completed_on: completedOn, version: sql`version + 1` })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .where('status', '=', 'open')
-    .executeTakeFirst()
-  return result.numUpdatedRows === 1n
-}
+export const completeActionIfVersion = (db: Db, id: string, version: number, completedOn: string) =>
+  updateIfVersion(db, 'action', { id, version }, { status: 'done', completed_on: completedOn }, statusStillIn(['open']))

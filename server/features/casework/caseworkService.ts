@@ -3,7 +3,7 @@ import type { ContactOutcome, Database } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../domain/time.ts'
 import type { Window } from '../../domain/window.ts'
-import { recordAudit, recordPersonViewed, type Actor } from '../audit/auditRepository.ts'
+import { recordAudit, recordListConsulted, recordPersonViewed, type Actor } from '../audit/auditRepository.ts'
 import { activeCodes, allCodes } from '../reference/referenceRepository.ts'
 import { leadOfficers } from '../users/leadOfficersRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
@@ -106,13 +106,7 @@ export function createCaseworkService(db: Kysely<Database>) {
 
   async function myActions(user: SessionUser, actor: Actor, dueOn?: string) {
     const actions = await repo.openActionsOwnedBy(db, user.id, user.visibleAreaIds, 200, dueOn)
-    if (actions.length > 0) {
-      await recordAudit(db, actor, {
-        category: 'consultation',
-        event: 'actions.listed',
-        detail: { personIds: [...new Set(actions.map((a) => a.person_id))] },
-      })
-    }
+    await recordListConsulted(db, actor, 'actions.listed', [...new Set(actions.map((a) => a.person_id))])
     return actions
   }
 

@@ -2,9 +2,11 @@ import { sql, type Kysely } from 'kysely'
 import type { CidStatus, Database } from '../../../db/types.ts'
 import { prepared } from '../../../db/preparedStatements.ts'
 import { todayInLondon } from '../../domain/time.ts'
-import { statusOn } from '../dip/dipFailureRepository.ts'
+import { statusStillIn, updateIfVersion } from '../../queries/updateIfVersion.ts'
+import { historyColumns, statusOn } from '../dip/dipFailureRepository.ts'
 import { ledBy } from '../cohorts/cohortsRepository.ts'
 import type { Window } from '../../domain/window.ts'
+import { personLinkColumns, personListColumns } from '../people/personColumns.ts'
 
 type Db = Kysely<Database>
 
@@ -28,22 +30,13 @@ export async function insertManualEntry(
   return row?.id
 }
 
-export async function setEntryStatusIfVersion(
+export const setEntryStatusIfVersion = (
   db: Db,
   id: string,
   version: number,
   from: readonly CidStatus[],
   changes: { status: CidStatus; decided_by?: string; decided_at?: Date; rationale?: string },
-): Promise<boolean> {
-  const result = await db
-    .updateTable('cid_entry')
-    .set({ ...changes, version: sql`version + 1` })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .where('status', 'in', [...from])
-    .executeTakeFirst()
-  return result.numUpdatedRows === 1n
-}
+) => updateIfVersion(db, 'cid_entry', { id, version }, changes, statusStillIn(from))
 
 export type CidFilters = {
   areaId?: string | undefined
@@ -195,35 +188,42 @@ const circulatedBy = sql<string | null>`(select ev.recorded_by from dip_failure_
 export const timeBarredToClose = (entry: string, failure: string, today: string) =>
   sql<boolean>`(${sql.ref(`${entry}.status`)} in ('countersigned', 'arrested') and ${statusOn(failure, today)} = 'time_barred')`
 
-export function supervisorQueue(db: Db, areaIds: readonly string[], today: string) {
-  if (areaIds.length === 0) return Promise.resolve([])
+/**
+ * CID entries of people in the areas, with their failures: what deciding on one needs (its
+ * status and version, who proposed it, who circulated the failure, the failure's status today).
+ */
+function entriesToDecide(db: Db, areaIds: readonly string[], today: string) {
   return db
     .selectFrom('cid_entry as e')
     .innerJoin('dip_failure as f', 'f.id', 'e.failure_id')
     .innerJoin('person as p', 'p.id', 'e.person_id')
-    .leftJoin('app_user as u', 'u.id', 'e.proposed_by')
     .select([
       'e.id',
       'e.version',
       'e.status',
+      'e.proposed_by',
+      circulatedBy,
+      statusOn('f', today).as('failure_status'),
+      'f.failure_date',
+      'f.time_bar_date',
+    ])
+    .where('p.area_id', 'in', [...areaIds])
+}
+
+export function supervisorQueue(db: Db, areaIds: readonly string[], today: string) {
+  if (areaIds.length === 0) return Promise.resolve([])
+  return entriesToDecide(db, areaIds, today)
+    .leftJoin('app_user as u', 'u.id', 'e.proposed_by')
+    .select([
       'e.source',
       'e.reason',
       'e.proposed_at',
       'u.display_name as proposed_by_name',
-      'e.proposed_by',
-      circulatedBy,
       sql<string | null>`(select ev.note from cid_entry_event ev where ev.entry_id = e.id and ev.kind = 'suspended'
                            order by ev.recorded_at desc limit 1)`.as('suspended_note'),
-      'p.id as person_id',
-      'p.surname',
-      'p.forenames',
-      'p.pnc_id',
+      ...personListColumns,
       'f.section',
-      'f.failure_date',
-      'f.time_bar_date',
-      statusOn('f', today).as('failure_status'),
     ])
-    .where('p.area_id', 'in', [...areaIds])
     .where((eb) => eb.or([eb('e.status', 'in', ['proposed', 'suspended']), timeBarredToClose('e', 'f', today)]))
     .orderBy('f.time_bar_date')
     .execute()
@@ -231,25 +231,9 @@ export function supervisorQueue(db: Db, areaIds: readonly string[], today: strin
 
 export function findEntryInAreas(db: Db, id: string, areaIds: readonly string[], today: string = todayInLondon()) {
   if (areaIds.length === 0) return Promise.resolve(undefined)
-  return db
-    .selectFrom('cid_entry as e')
-    .innerJoin('dip_failure as f', 'f.id', 'e.failure_id')
-    .innerJoin('person as p', 'p.id', 'e.person_id')
-    .select([
-      'e.id',
-      'e.version',
-      'e.status',
-      'e.person_id',
-      'e.failure_id',
-      'e.proposed_by',
-      circulatedBy,
-      statusOn('f', today).as('failure_status'),
-      'f.version as failure_version',
-      'f.time_bar_date',
-      'f.failure_date',
-    ])
+  return entriesToDecide(db, areaIds, today)
+    .select(['e.person_id', 'e.failure_id', 'f.version as failure_version'])
     .where('e.id', '=', id)
-    .where('p.area_id', 'in', [...areaIds])
     .executeTakeFirst()
 }
 
@@ -257,14 +241,7 @@ export function entryEventsOf(db: Db, entryId: string) {
   return db
     .selectFrom('cid_entry_event as ev')
     .leftJoin('app_user as u', 'u.id', 'ev.recorded_by')
-    .select([
-      'ev.kind',
-      'ev.event_date',
-      'ev.reference',
-      'ev.note',
-      'u.display_name as recorded_by_name',
-      'ev.recorded_at',
-    ])
+    .select(historyColumns)
     .where('ev.entry_id', '=', entryId)
     .orderBy('ev.recorded_at')
     .execute()
@@ -276,7 +253,7 @@ export function countersignedForLeadOfficer(db: Db, userId: string, areaIds: rea
   return db
     .selectFrom('cid_entry as e')
     .innerJoin('person as p', 'p.id', 'e.person_id')
-    .select(['p.id as person_id', 'p.surname', 'p.forenames', (eb) => eb.fn.max('e.decided_at').as('decided_at')])
+    .select([...personLinkColumns, (eb) => eb.fn.max('e.decided_at').as('decided_at')])
     .where('e.status', '=', 'countersigned')
     .where('e.decided_at', '>=', since)
     .where('p.area_id', 'in', [...areaIds])
@@ -360,7 +337,7 @@ export function arrestedAwaitingChargeForLeadOfficer(
     db
       .selectFrom('dip_failure as f')
       .innerJoin('person as p', 'p.id', 'f.person_id')
-      .select(['f.id as failure_id', 'p.id as person_id', 'p.surname', 'p.forenames', 'f.time_bar_date'])
+      .select(['f.id as failure_id', ...personLinkColumns, 'f.time_bar_date'])
       // The row says arrested (its index) and the law, today, still does: not past the time bar.
       .where('f.status', '=', 'arrested')
       .where(statusOn('f', today), '=', 'arrested')
@@ -378,7 +355,7 @@ export function suspendedEntries(db: Db, areaIds: readonly string[], proposedBy?
   let query = db
     .selectFrom('cid_entry as e')
     .innerJoin('person as p', 'p.id', 'e.person_id')
-    .select(['e.id', 'p.id as person_id', 'p.surname', 'p.forenames'])
+    .select(['e.id', ...personLinkColumns])
     .where('e.status', '=', 'suspended')
     .where('p.area_id', 'in', [...areaIds])
   if (proposedBy) query = query.where('e.proposed_by', '=', proposedBy)
@@ -392,7 +369,7 @@ export function markerReviewsOverdue(db: Db, userId: string, areaIds: readonly s
     .selectFrom('person_marker as m')
     .innerJoin('person as p', 'p.id', 'm.person_id')
     .innerJoin('marker_type as t', 't.code', 'm.marker_code')
-    .select(['m.id', 'p.id as person_id', 'p.surname', 'p.forenames', 't.label', 'm.review_date'])
+    .select(['m.id', ...personLinkColumns, 't.label', 'm.review_date'])
     .where('m.set_by', '=', userId)
     .where('m.ended_on', 'is', null)
     .where('m.review_date', '<', today)

@@ -1,5 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database, MembershipEventKind, MembershipStatus, Programme, Tier } from '../../../db/types.ts'
+import { personIdentityColumns, personListColumns } from '../people/personColumns.ts'
+import { statusStillIn, updateIfVersion } from '../../queries/updateIfVersion.ts'
 
 type Db = Kysely<Database>
 
@@ -120,10 +122,7 @@ function referralsWithPeople(db: Db) {
       'r.referred_at',
       'r.status',
       'r.version',
-      'p.surname',
-      'p.forenames',
-      'p.date_of_birth',
-      'p.pnc_id',
+      ...personIdentityColumns,
       'u.display_name as referred_by_name',
     ])
 }
@@ -146,26 +145,19 @@ export function findReferral(db: Db, id: string, areaIds: readonly string[]) {
     .executeTakeFirst()
 }
 
-export async function decideReferral(
+export function decideReferral(
   db: Db,
   id: string,
   version: number,
   decision: { status: 'accepted' | 'declined'; decidedBy: string; declineReason: string | null },
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('referral')
-    .set({
-      status: decision.status,
-      decided_by: decision.decidedBy,
-      decided_at: sql`now()`,
-      decline_reason: decision.declineReason,
-      version: sql`version + 1`,
-    })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .where('status', '=', 'pending')
-    .executeTakeFirst()
-  return result.numUpdatedRows === 1n
+  const changes = {
+    status: decision.status,
+    decided_by: decision.decidedBy,
+    decided_at: sql<Date>`now()`,
+    decline_reason: decision.declineReason,
+  }
+  return updateIfVersion(db, 'referral', { id, version }, changes, statusStillIn(['pending']))
 }
 
 export async function openMembershipExists(db: Db, personId: string, programme: Programme): Promise<boolean> {
@@ -274,20 +266,12 @@ export function findMembership(db: Db, id: string, areaIds: readonly string[]) {
     .executeTakeFirst()
 }
 
-export async function updateMembershipIfVersion(
+export const updateMembershipIfVersion = (
   db: Db,
   id: string,
   version: number,
   changes: { status?: MembershipStatus; tier?: Tier; lead_officer_id?: string; ended_on?: string },
-): Promise<boolean> {
-  const result = await db
-    .updateTable('cohort_membership')
-    .set({ ...changes, version: sql`version + 1` })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst()
-  return result.numUpdatedRows === 1n
-}
+) => updateIfVersion(db, 'cohort_membership', { id, version }, changes)
 
 /** Staff who can lead a membership in the given areas (granted one of them, or their BCU). */
 
@@ -310,11 +294,8 @@ const membershipRowColumns = [
   'm.status',
   'm.tier',
   'm.adopted_on',
-  'p.id as person_id',
-  'p.surname',
-  'p.forenames',
+  ...personListColumns,
   'p.date_of_birth',
-  'p.pnc_id',
 ] as const
 
 /** The open memberships that match the filters, with the person and officer: one indexed query. */

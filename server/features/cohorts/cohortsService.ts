@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database, MembershipEventKind, Programme, Tier } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../domain/time.ts'
-import { recordAudit, type Actor } from '../audit/auditRepository.ts'
+import { recordAudit, recordListConsulted, type Actor } from '../audit/auditRepository.ts'
 import { activeCodes, boroughsIn, wardsOfAreas } from '../reference/referenceRepository.ts'
 import { leadOfficers } from '../users/leadOfficersRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
@@ -62,13 +62,12 @@ export function createCohortsService(db: Kysely<Database>) {
 
   async function pending(user: SessionUser, actor: Actor) {
     const rows = await repo.pendingReferrals(db, user.visibleAreaIds, 200)
-    if (rows.length > 0) {
-      await recordAudit(db, actor, {
-        category: 'consultation',
-        event: 'referrals.listed',
-        detail: { personIds: rows.map((r) => r.person_id) },
-      })
-    }
+    await recordListConsulted(
+      db,
+      actor,
+      'referrals.listed',
+      rows.map((r) => r.person_id),
+    )
     return rows
   }
 
@@ -276,13 +275,12 @@ export function createCohortsService(db: Kysely<Database>) {
   /** One page of my caseload and how many memberships in all; the people shown are logged as consulted. */
   async function caseload(user: SessionUser, page: { limit: number; offset: number }, actor: Actor) {
     const rows = await repo.caseloadOf(db, user.id, user.visibleAreaIds, page)
-    if (rows.length > 0) {
-      await recordAudit(db, actor, {
-        category: 'consultation',
-        event: 'caseload.viewed',
-        detail: { personIds: rows.map((r) => r.person_id) },
-      })
-    }
+    await recordListConsulted(
+      db,
+      actor,
+      'caseload.viewed',
+      rows.map((r) => r.person_id),
+    )
     return { rows, total: Number(rows[0]?.total ?? 0) }
   }
 
@@ -293,13 +291,13 @@ export function createCohortsService(db: Kysely<Database>) {
     actor: Actor,
   ) {
     const rows = await repo.cohortList(db, user.visibleAreaIds, filters, page)
-    if (rows.length > 0) {
-      await recordAudit(db, actor, {
-        category: 'consultation',
-        event: 'cohort.listed',
-        detail: { filters, personIds: rows.map((r) => r.person_id) },
-      })
-    }
+    await recordListConsulted(
+      db,
+      actor,
+      'cohort.listed',
+      rows.map((r) => r.person_id),
+      { filters },
+    )
     return rows
   }
 

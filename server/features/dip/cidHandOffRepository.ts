@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
-import { statusOn } from './dipFailureRepository.ts'
+import { historyValues, statusOn, type HistoryEvent } from './dipFailureRepository.ts'
 
 // The writes by which a DIP failure hands off to CID, and by which its CID entries follow what
 // happens to the failure. They live with the failure, so that DIP never imports the CID feature
@@ -41,27 +41,10 @@ export async function proposeEligible(db: Db, today: string): Promise<number> {
   return result.rows[0]?.n ?? 0
 }
 
-export async function insertEntryEvent(
-  db: Db,
-  event: {
-    entryId: string
-    kind: string
-    eventDate: string
-    reference?: string | null
-    note?: string | null
-    recordedBy: string | null
-  },
-) {
+export async function insertEntryEvent(db: Db, event: HistoryEvent & { entryId: string }) {
   await db
     .insertInto('cid_entry_event')
-    .values({
-      entry_id: event.entryId,
-      kind: event.kind,
-      event_date: event.eventDate,
-      reference: event.reference ?? null,
-      note: event.note ?? null,
-      recorded_by: event.recordedBy,
-    })
+    .values({ entry_id: event.entryId, ...historyValues(event) })
     .execute()
 }
 

@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database, FailureEventKind, FailureStatus } from '../../../db/types.ts'
 import { todayInLondon } from '../../domain/time.ts'
+import { statusStillIn, updateIfVersion } from '../../queries/updateIfVersion.ts'
+import { personIdentityColumns, personLinkColumns } from '../people/personColumns.ts'
 
 type Db = Kysely<Database>
 
@@ -40,27 +42,43 @@ export async function insertFailure(
   return row.id
 }
 
+/**
+ * A history row: a failure's (dip_failure_event) and its CID entry's (cid_entry_event) have the
+ * same columns but for the key of what they are the history of.
+ */
+export type HistoryEvent<Kind extends string = string> = {
+  kind: Kind
+  eventDate: string
+  reference?: string | null
+  note?: string | null
+  recordedBy: string | null
+}
+
+export const historyValues = <Kind extends string>(event: HistoryEvent<Kind>) => ({
+  kind: event.kind,
+  event_date: event.eventDate,
+  reference: event.reference ?? null,
+  note: event.note ?? null,
+  recorded_by: event.recordedBy,
+})
+
+/** What a history page shows of each row (the history as `ev`, its recorder as `u`). */
+export const historyColumns = [
+  'ev.kind',
+  'ev.event_date',
+  'ev.reference',
+  'ev.note',
+  'u.display_name as recorded_by_name',
+  'ev.recorded_at',
+] as const
+
 export async function insertFailureEvent(
   db: Db,
-  event: {
-    failureId: string
-    kind: FailureEventKind
-    eventDate: string
-    reference?: string | null
-    note?: string | null
-    recordedBy: string | null
-  },
+  event: HistoryEvent<FailureEventKind> & { failureId: string },
 ): Promise<void> {
   await db
     .insertInto('dip_failure_event')
-    .values({
-      failure_id: event.failureId,
-      kind: event.kind,
-      event_date: event.eventDate,
-      reference: event.reference ?? null,
-      note: event.note ?? null,
-      recorded_by: event.recordedBy,
-    })
+    .values({ failure_id: event.failureId, ...historyValues(event) })
     .execute()
 }
 
@@ -107,10 +125,7 @@ export function findFailureInAreas(
       'at.good_cause_note',
       'at.recorded_at as attendance_recorded_at',
       'recorder.display_name as attendance_recorded_by',
-      'p.surname',
-      'p.forenames',
-      'p.date_of_birth',
-      'p.pnc_id',
+      ...personIdentityColumns,
       'p.address',
       't.custody_number',
       'cs.name as custody_suite_name',
@@ -138,7 +153,7 @@ export function findFailureInAreas(
 
 export type FailureRecord = NonNullable<Awaited<ReturnType<typeof findFailureInAreas>>>
 
-export async function setFailureStateIfVersion(
+export const setFailureStateIfVersion = (
   db: Db,
   id: string,
   version: number,
@@ -150,16 +165,7 @@ export async function setFailureStateIfVersion(
     wanted_since?: string | null
     wanted_reference?: string | null
   },
-): Promise<boolean> {
-  const result = await db
-    .updateTable('dip_failure')
-    .set({ ...changes, version: sql`version + 1` })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .where('status', 'in', [...from])
-    .executeTakeFirst()
-  return result.numUpdatedRows === 1n
-}
+) => updateIfVersion(db, 'dip_failure', { id, version }, changes, statusStillIn(from))
 
 /**
  * Closes every failure the reads already show as time-barred (statusOn: open, wanted or
@@ -189,6 +195,15 @@ export async function closeTimeBarredFailures(db: Db, today: string): Promise<nu
   return result.rows[0]?.n ?? 0
 }
 
+/** Failures of people in the areas, with what every list of them shows: the failure, and whose it is. */
+function listedFailures(db: Db, areaIds: readonly string[]) {
+  return db
+    .selectFrom('dip_failure as f')
+    .innerJoin('person as p', 'p.id', 'f.person_id')
+    .select(['f.id', 'f.section', 'f.failure_date', 'f.time_bar_date', ...personLinkColumns])
+    .where('p.area_id', 'in', [...areaIds])
+}
+
 export function failuresAwaitingStatement(
   db: Db,
   areaIds: readonly string[],
@@ -196,22 +211,10 @@ export function failuresAwaitingStatement(
   today: string = todayInLondon(),
 ) {
   if (areaIds.length === 0) return Promise.resolve([])
-  return db
-    .selectFrom('dip_failure as f')
-    .innerJoin('person as p', 'p.id', 'f.person_id')
-    .select([
-      'f.id',
-      'f.section',
-      'f.failure_date',
-      'f.time_bar_date',
-      'p.id as person_id',
-      'p.surname',
-      'p.forenames',
-      'p.pnc_id',
-    ])
+  return listedFailures(db, areaIds)
+    .select('p.pnc_id')
     .where(statusOn('f', today), '=', 'open')
     .where('f.statement_produced_on', 'is', null)
-    .where('p.area_id', 'in', [...areaIds])
     .orderBy('f.failure_date')
     .limit(limit)
     .execute()
@@ -237,33 +240,21 @@ export function failuresQuery(db: Db, personId: string, today: string = todayInL
 
 export function failureEventsOf(db: Db, failureId: string) {
   return db
-    .selectFrom('dip_failure_event as e')
-    .leftJoin('app_user as u', 'u.id', 'e.recorded_by')
-    .select(['e.kind', 'e.event_date', 'e.reference', 'e.note', 'u.display_name as recorded_by_name', 'e.recorded_at'])
-    .where('e.failure_id', '=', failureId)
-    .orderBy('e.recorded_at')
+    .selectFrom('dip_failure_event as ev')
+    .leftJoin('app_user as u', 'u.id', 'ev.recorded_by')
+    .select(historyColumns)
+    .where('ev.failure_id', '=', failureId)
+    .orderBy('ev.recorded_at')
     .execute()
 }
 
 /** Failures time-barred in the last 90 days, closed by the sweep or not yet: listed for review (why was no one charged in time?). */
 export function recentlyTimeBarred(db: Db, areaIds: readonly string[], today: string, limit: number) {
   if (areaIds.length === 0) return Promise.resolve([])
-  return db
-    .selectFrom('dip_failure as f')
-    .innerJoin('person as p', 'p.id', 'f.person_id')
-    .select([
-      'f.id',
-      'f.section',
-      'f.failure_date',
-      'f.time_bar_date',
-      'f.wanted_since',
-      'p.id as person_id',
-      'p.surname',
-      'p.forenames',
-    ])
+  return listedFailures(db, areaIds)
+    .select('f.wanted_since')
     .where(statusOn('f', today), '=', 'time_barred')
     .where('f.time_bar_date', '>=', sql<string>`${today}::date - 90`)
-    .where('p.area_id', 'in', [...areaIds])
     .orderBy('f.time_bar_date', 'desc')
     .limit(limit)
     .execute()

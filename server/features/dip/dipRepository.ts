@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely'
 import type { AttendanceOutcome, Database, RefusalAction, TestResult } from '../../../db/types.ts'
 import type { Window } from '../../domain/window.ts'
+import { personIdentityColumns, personListColumns } from '../people/personColumns.ts'
+import { updateIfVersion } from '../../queries/updateIfVersion.ts'
 
 type Db = Kysely<Database>
 
@@ -71,10 +73,7 @@ export function findTestInAreas(db: Db, testId: string, areaIds: readonly string
     .leftJoin('required_assessment as ra', 'ra.drug_test_id', 't.id')
     .selectAll('t')
     .select([
-      'p.surname',
-      'p.forenames',
-      'p.date_of_birth',
-      'p.pnc_id',
+      ...personIdentityColumns,
       'c.id as confirmation_id',
       'c.opiates as confirmed_opiates',
       'c.cocaine as confirmed_cocaine',
@@ -178,10 +177,7 @@ export function findAppointmentInAreas(db: Db, appointmentId: string, areaIds: r
     .leftJoin('dip_failure as f', 'f.appointment_id', 'a.id')
     .selectAll('a')
     .select([
-      'p.surname',
-      'p.forenames',
-      'p.date_of_birth',
-      'p.pnc_id',
+      ...personIdentityColumns,
       'p.address',
       'ra.follow_up_ended_on',
       'ra.imposed_at',
@@ -205,21 +201,8 @@ export function findAppointmentInAreas(db: Db, appointmentId: string, areaIds: r
 
 export type AppointmentRecord = NonNullable<Awaited<ReturnType<typeof findAppointmentInAreas>>>
 
-export async function rescheduleIfVersion(
-  db: Db,
-  id: string,
-  version: number,
-  scheduledAt: Date,
-  place: string,
-): Promise<boolean> {
-  const result = await db
-    .updateTable('appointment')
-    .set({ scheduled_at: scheduledAt, place, version: sql`version + 1` })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst()
-  return result.numUpdatedRows === 1n
-}
+export const rescheduleIfVersion = (db: Db, id: string, version: number, scheduledAt: Date, place: string) =>
+  updateIfVersion(db, 'appointment', { id, version }, { scheduled_at: scheduledAt, place })
 
 export async function insertAppointmentChange(
   db: Db,
@@ -335,10 +318,7 @@ export async function appointmentsBetween(db: Db, areaIds: readonly string[], fr
       'a.scheduled_at',
       'a.place',
       'a.assessor',
-      'p.id as person_id',
-      'p.surname',
-      'p.forenames',
-      'p.pnc_id',
+      ...personListColumns,
       'at.outcome',
       'f.id as failure_id',
     ])

@@ -5,7 +5,7 @@ import { todayInLondon } from '../../domain/time.ts'
 import { formatDate } from '../../presenters/format.ts'
 import { done, invalidResult, notFoundResult, staleResult, type WriteResult } from '../../domain/writeResult.ts'
 import type { Window } from '../../domain/window.ts'
-import { recordAudit, type Actor } from '../audit/auditRepository.ts'
+import { recordAudit, recordListConsulted, type Actor } from '../audit/auditRepository.ts'
 import { writeOnce } from '../idempotency/writeOnce.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import * as repo from './dipRepository.ts'
@@ -539,13 +539,7 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
   /** One page of appointments; the people on that page are what was consulted. */
   async function appointments(user: SessionUser, from: Date, to: Date, window: Window, actor: Actor) {
     const found = await repo.appointmentsBetween(db, user.visibleAreaIds, from, to, window)
-    if (found.rows.length > 0) {
-      await recordAudit(db, actor, {
-        category: 'consultation',
-        event: 'appointments.listed',
-        detail: { personIds: [...new Set(found.rows.map((r) => r.person_id))] },
-      })
-    }
+    await recordListConsulted(db, actor, 'appointments.listed', [...new Set(found.rows.map((r) => r.person_id))])
     return found
   }
 

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Agency, Database, LinkAgency } from '../../../db/types.ts'
 import type { LinkRow, PersonForPartner } from './disclosurePolicy.ts'
+import { updateIfVersion } from '../../queries/updateIfVersion.ts'
 
 type Db = Kysely<Database>
 
@@ -74,25 +75,23 @@ export async function insertAgreement(
   return row.id
 }
 
-export async function updateAgreementIfVersion(
+export function updateAgreementIfVersion(
   db: Db,
   id: string,
   version: number,
   agreement: { name: string; categories: string[]; startsOn: string; endsOn: string | null },
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('sharing_agreement')
-    .set({
+  return updateIfVersion(
+    db,
+    'sharing_agreement',
+    { id, version },
+    {
       name: agreement.name,
       categories: agreement.categories,
       starts_on: agreement.startsOn,
       ends_on: agreement.endsOn,
-      version: sql`version + 1`,
-    })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst()
-  return result.numUpdatedRows === 1n
+    },
+  )
 }
 
 /**
@@ -138,33 +137,6 @@ export async function insertLink(db: Db, link: NewLink): Promise<string> {
   return row.id
 }
 
-export function findLinkInAreas(db: Db, id: string, areaIds: readonly string[]) {
-  if (areaIds.length === 0) return Promise.resolve(undefined)
-  return db
-    .selectFrom('partner_link as l')
-    .innerJoin('person as p', 'p.id', 'l.person_id')
-    .innerJoin('sharing_agreement as ag', 'ag.id', 'l.agreement_id')
-    .select([
-      ...linkColumns,
-      'l.person_id',
-      'ag.name as agreement_name',
-      'ag.agency as agreement_agency',
-      'ag.categories as agreement_categories',
-      'ag.starts_on as agreement_starts_on',
-      'ag.ends_on as agreement_ends_on',
-      'p.surname',
-      'p.forenames',
-      'p.date_of_birth',
-      'p.address',
-    ])
-    .select([onIom, leadOfficer])
-    .where('l.id', '=', id)
-    .where('p.area_id', 'in', [...areaIds])
-    .executeTakeFirst()
-}
-
-export type LinkRecord = NonNullable<Awaited<ReturnType<typeof findLinkInAreas>>>
-
 // Whether the person is on an IOM cohort now, and who leads them: for partners whose agreement allows it.
 const onIom =
   sql<boolean>`exists (select 1 from cohort_membership m where m.person_id = p.id and m.status <> 'ended' and m.programme like 'iom_%')`.as(
@@ -175,20 +147,50 @@ const leadOfficer = sql<
 >`(select u.display_name from cohort_membership m join app_user u on u.id = m.lead_officer_id
    where m.person_id = p.id and m.status <> 'ended' order by m.adopted_on desc limit 1)`.as('lead_officer_name')
 
-export async function updateLinkIfVersion(
+/**
+ * Links of people in the areas, each with what a partner may be shown of its person (disclosurePolicy.ts
+ * decides what of it they see) and the categories its sharing agreement allows.
+ */
+function linksWithPeople(db: Db, areaIds: readonly string[]) {
+  return db
+    .selectFrom('partner_link as l')
+    .innerJoin('person as p', 'p.id', 'l.person_id')
+    .innerJoin('sharing_agreement as ag', 'ag.id', 'l.agreement_id')
+    .select([
+      ...linkColumns,
+      'l.person_id',
+      'p.surname',
+      'p.forenames',
+      'p.date_of_birth',
+      'p.address',
+      'ag.categories as agreement_categories',
+      onIom,
+      leadOfficer,
+    ])
+    .where('p.area_id', 'in', [...areaIds])
+}
+
+export function findLinkInAreas(db: Db, id: string, areaIds: readonly string[]) {
+  if (areaIds.length === 0) return Promise.resolve(undefined)
+  return linksWithPeople(db, areaIds)
+    .select([
+      'ag.name as agreement_name',
+      'ag.agency as agreement_agency',
+      'ag.starts_on as agreement_starts_on',
+      'ag.ends_on as agreement_ends_on',
+    ])
+    .where('l.id', '=', id)
+    .executeTakeFirst()
+}
+
+export type LinkRecord = NonNullable<Awaited<ReturnType<typeof findLinkInAreas>>>
+
+export const updateLinkIfVersion = (
   db: Db,
   id: string,
   version: number,
   changes: Partial<Omit<LinkRow, 'id' | 'version' | 'agency'>>,
-): Promise<boolean> {
-  const result = await db
-    .updateTable('partner_link')
-    .set({ ...changes, version: sql`version + 1` })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst()
-  return result.numUpdatedRows === 1n
-}
+) => updateIfVersion(db, 'partner_link', { id, version }, changes)
 
 export async function insertLinkChange(
   db: Db,
@@ -233,25 +235,11 @@ export function linksOfAgency(
   openedWithinDays?: number,
 ) {
   if (areaIds.length === 0) return Promise.resolve([])
-  return db
-    .selectFrom('partner_link as l')
-    .innerJoin('person as p', 'p.id', 'l.person_id')
-    .innerJoin('sharing_agreement as ag', 'ag.id', 'l.agreement_id')
-    .select([
-      ...linkColumns,
-      'l.person_id',
-      'p.surname',
-      'p.forenames',
-      'p.date_of_birth',
-      'p.address',
-      'ag.categories as agreement_categories',
-    ])
+  return linksWithPeople(db, areaIds)
     .where('ag.agency', '=', agency)
     .where('ag.starts_on', '<=', today)
     .where((eb) => eb.or([eb('ag.ends_on', 'is', null), eb('ag.ends_on', '>=', today)]))
-    .select([onIom, leadOfficer])
     .where('l.agency', '=', agency)
-    .where('p.area_id', 'in', [...areaIds])
     .$if(openedWithinDays !== undefined, (q) => q.where(openedWithin('l', today, openedWithinDays ?? 0)))
     .orderBy(sql`l.status = 'closed'`)
     .orderBy('p.surname')

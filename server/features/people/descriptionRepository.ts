@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Build, Database, EyeColour } from '../../../db/types.ts'
+import { updateIfVersion } from '../../queries/updateIfVersion.ts'
 
 type Db = Kysely<Database>
 
@@ -64,28 +65,21 @@ export function descriptionFieldsOf(row: {
 }
 
 /** Saves the description if the person is still at the version the form was read at. */
-export async function updateDescriptionIfVersion(
+export function updateDescriptionIfVersion(
   db: Db,
   personId: string,
   version: number,
   fields: DescriptionFields,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('person')
-    .set({
-      height_cm: fields.heightCm,
-      build: fields.build,
-      hair: fields.hair,
-      eyes: fields.eyes,
-      distinguishing_marks: fields.distinguishingMarks,
-      version: sql`version + 1`,
-      updated_at: sql`now()`,
-    })
-    .where('id', '=', personId)
-    .where('version', '=', version)
-    .where('combined_into', 'is', null)
-    .executeTakeFirst()
-  return result.numUpdatedRows === 1n
+  const changes = {
+    height_cm: fields.heightCm,
+    build: fields.build,
+    hair: fields.hair,
+    eyes: fields.eyes,
+    distinguishing_marks: fields.distinguishingMarks,
+    updated_at: sql<Date>`now()`,
+  }
+  return updateIfVersion(db, 'person', { id: personId, version }, changes, (eb) => eb('combined_into', 'is', null))
 }
 
 /** The person's one photograph, added or put in place of the last (which is not kept). */

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import { compiledOnce } from '../../../db/compiledOnce.ts'
 import type { Database, Gender } from '../../../db/types.ts'
+import { updateIfVersion } from '../../queries/updateIfVersion.ts'
 
 type Db = Kysely<Database>
 
@@ -177,30 +178,11 @@ export async function insertPerson(db: Db, fields: PersonFields, createdBy: stri
   return row.id
 }
 
-export async function updatePersonIfVersion(
-  db: Db,
-  id: string,
-  version: number,
-  fields: PersonFields,
-): Promise<boolean> {
-  const result = await db
-    .updateTable('person')
-    .set({ ...columns(fields), version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst()
-  return result.numUpdatedRows === 1n
-}
+export const updatePersonIfVersion = (db: Db, id: string, version: number, fields: PersonFields) =>
+  updateIfVersion(db, 'person', { id, version }, { ...columns(fields), updated_at: sql<Date>`now()` })
 
-export async function setRestricted(db: Db, id: string, version: number, restricted: boolean): Promise<boolean> {
-  const result = await db
-    .updateTable('person')
-    .set({ restricted, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst()
-  return result.numUpdatedRows === 1n
-}
+export const setRestricted = (db: Db, id: string, version: number, restricted: boolean) =>
+  updateIfVersion(db, 'person', { id, version }, { restricted, updated_at: sql<Date>`now()` })
 
 // Most pages about a person start here, so the query is compiled once.
 const personInAreasStatement = compiledOnce({ id: '', areaIds: [] as readonly string[] }, (db, { id, areaIds }) =>

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { dateField, optionalDateField } from '../../http/dates.ts'
 import { choice, text, uuid, version } from '../../http/forms.ts'
 import { builds, eyeColours, genders, restrictedPurposes } from './vocabulary.ts'
-import { normaliseCroNumber, normalisePncId } from './identifiers.ts'
+import { normaliseCroNumber, normalisePncId, type IdentifierResult } from './identifiers.ts'
 
 const optionalText = (label: string, max: number) =>
   text(label, max, { required: false }).transform((value) => (value === '' ? null : value))
@@ -12,33 +12,24 @@ const optionalUuid = z
   .optional()
   .transform((value) => value || null)
 
-const pncId = z
-  .string()
-  .optional()
-  .transform((value, ctx) => {
-    const trimmed = (value ?? '').trim()
-    if (!trimmed) return null
-    const result = normalisePncId(trimmed.slice(0, 40))
-    if (!result.ok) {
-      ctx.addIssue({ code: 'custom', message: result.message })
-      return z.NEVER
-    }
-    return result.value
-  })
+/** An identifier typed into a form, or none: blank is none, anything else must normalise (its message if not). */
+const optionalIdentifier = (normalise: (typed: string) => IdentifierResult) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const trimmed = (value ?? '').trim()
+      if (!trimmed) return null
+      const result = normalise(trimmed.slice(0, 40))
+      if (!result.ok) {
+        ctx.addIssue({ code: 'custom', message: result.message })
+        return z.NEVER
+      }
+      return result.value
+    })
 
-const croNumber = z
-  .string()
-  .optional()
-  .transform((value, ctx) => {
-    const trimmed = (value ?? '').trim()
-    if (!trimmed) return null
-    const result = normaliseCroNumber(trimmed.slice(0, 40))
-    if (!result.ok) {
-      ctx.addIssue({ code: 'custom', message: result.message })
-      return z.NEVER
-    }
-    return result.value
-  })
+const pncId = optionalIdentifier(normalisePncId)
+const croNumber = optionalIdentifier(normaliseCroNumber)
 
 export const personSchema = z.object({
   surname: text('a surname', 100),

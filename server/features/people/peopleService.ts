@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../domain/time.ts'
-import { recordAudit, recordPersonViewed, type Actor } from '../audit/auditRepository.ts'
+import { recordAudit, recordListConsulted, recordPersonViewed, type Actor } from '../audit/auditRepository.ts'
 import * as reference from '../reference/referenceRepository.ts'
 import { normaliseCroNumber, normalisePncId } from './identifiers.ts'
 import * as repo from './peopleRepository.ts'
@@ -60,13 +60,13 @@ export function createPeopleService(db: Kysely<Database>) {
           : classified.kind === 'dateOfBirth'
             ? await repo.findByDateOfBirth(db, areas, classified.value, 50)
             : await repo.searchByName(db, areas, classified.value, 50)
-    if (results.length > 0) {
-      await recordAudit(db, actor, {
-        category: 'consultation',
-        event: 'person.searched',
-        detail: { kind: classified.kind, resultCount: results.length, personIds: results.map((r) => r.id) },
-      })
-    }
+    await recordListConsulted(
+      db,
+      actor,
+      'person.searched',
+      results.map((r) => r.id),
+      { kind: classified.kind, resultCount: results.length },
+    )
     return { kind: classified.kind, results }
   }
 

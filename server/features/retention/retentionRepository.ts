@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
+import { personIdentityColumns } from '../people/personColumns.ts'
 import { sealAuditLog } from '../audit/auditRepository.ts'
 
 type Db = Kysely<Database>
@@ -40,15 +41,7 @@ export function reviewQueue(db: Db, areaIds: readonly string[], rules: Retention
   return db
     .selectFrom('person as p')
     .innerJoin('area as a', 'a.id', 'p.area_id')
-    .select([
-      'p.id',
-      'p.surname',
-      'p.forenames',
-      'p.date_of_birth',
-      'p.pnc_id',
-      'a.name as area_name',
-      reviewDateSql(rules).as('review_on'),
-    ])
+    .select(['p.id', ...personIdentityColumns, 'a.name as area_name', reviewDateSql(rules).as('review_on')])
     .where('p.area_id', 'in', [...areaIds])
     .where('p.combined_into', 'is', null)
     .where(reviewDateSql(rules), '<=', today)

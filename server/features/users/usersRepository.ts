@@ -2,6 +2,7 @@ import { sql, type Expression, type Kysely } from 'kysely'
 import { compiledOnce } from '../../../db/compiledOnce.ts'
 import type { Agency, AppUserRow, Database, Role } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
+import { updateIfVersion } from '../../queries/updateIfVersion.ts'
 
 type Db = Kysely<Database>
 
@@ -206,7 +207,7 @@ export async function replaceUserAreas(db: Db, userId: string, areaIds: readonly
 }
 
 /** Updates only if the row is still at the version the editor read; returns false when it moved on. */
-export async function updateUserIfVersion(
+export function updateUserIfVersion(
   db: Db,
   id: string,
   version: number,
@@ -221,13 +222,7 @@ export async function updateUserIfVersion(
     must_change_password?: boolean
   },
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('app_user')
-    .set({ ...changes, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst()
-  return result.numUpdatedRows === 1n
+  return updateIfVersion(db, 'app_user', { id, version }, { ...changes, updated_at: sql<Date>`now()` })
 }
 
 /**
