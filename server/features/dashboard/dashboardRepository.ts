@@ -6,7 +6,7 @@ import { statusOn } from '../dip/dipFailureRepository.ts'
 import { ledBy } from '../cohorts/cohortsRepository.ts'
 import { countersignedWithin, timeBarredToClose } from '../cid/cidRepository.ts'
 import { openedWithin } from '../partners/partnersRepository.ts'
-import { proposalToCountersign } from '../tasks/tasksRepository.ts'
+import { appointmentToRecord, proposalToCountersign } from '../tasks/tasksRepository.ts'
 
 type Db = Kysely<Database>
 
@@ -67,14 +67,7 @@ export async function iomPanel(
  * from checking the area of every row first, as it did: over 4,000 person lookups, and the two
  * counts took 27 ms where they now take 16.
  */
-export async function dipPanel(
-  db: Db,
-  areaIds: readonly string[],
-  dayStart: Date,
-  dayEnd: Date,
-  now: Date,
-  today: string,
-) {
+export async function dipPanel(db: Db, areaIds: readonly string[], dayStart: Date, dayEnd: Date, today: string) {
   const result = await sql<{
     today_total: number
     today_to_record: number
@@ -86,8 +79,7 @@ export async function dipPanel(
         where a.scheduled_at >= ${dayStart} and a.scheduled_at < ${dayEnd} and ${personInAreas('a.person_id', areaIds)})::int as today_total,
       (select count(*) from (
         select a.person_id from appointment a
-         where a.scheduled_at >= ${dayStart} and a.scheduled_at <= ${now}
-           and not exists (select 1 from attendance at where at.appointment_id = a.id)
+         where ${appointmentToRecord('a', dayStart, dayEnd)}
         offset 0) a
         where ${personInAreas('a.person_id', areaIds)})::int as today_to_record,
       (select count(*) from dip_failure f

@@ -41,7 +41,7 @@ export function createDashboardService(db: Kysely<Database>, clock: () => Date =
     // Suspended hand-offs: every supervisor of the area, and the officer who proposed one.
     if (can(user, 'cid.countersign')) panels.suspended = () => suspendedEntries(db, areas)
     else if (can(user, 'cid.propose')) panels.suspended = () => suspendedEntries(db, areas, user.id)
-    if (can(user, 'dip.appointments')) panels.dip = () => repo.dipPanel(db, areas, dayStart, dayEnd, now, today)
+    if (can(user, 'dip.appointments')) panels.dip = () => repo.dipPanel(db, areas, dayStart, dayEnd, today)
     if (can(user, 'cid.list')) panels.cid = () => repo.cidPanel(db, areas, today)
     if (can(user, 'referrals.decide')) {
       panels.supervisor = () => repo.supervisorPanel(db, user.id, areas, today)

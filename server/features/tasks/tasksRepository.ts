@@ -73,6 +73,15 @@ export const positiveTestsWithoutAssessment = (areaIds: readonly string[], from:
     order: sql`t.sample_taken_at, t.id`,
   })
 
+/**
+ * An appointment of the day [dayStart, dayEnd), still open, with no attendance recorded (RA3):
+ * the task kind's condition and the home page's "not yet recorded" count, so the two agree.
+ */
+export const appointmentToRecord = (a: string, dayStart: Date, dayEnd: Date) =>
+  sql`${sql.ref(`${a}.scheduled_at`)} >= ${dayStart} and ${sql.ref(`${a}.scheduled_at`)} < ${dayEnd}
+    and ${sql.ref(`${a}.closed_on`)} is null
+    and not exists (select 1 from attendance at where at.appointment_id = ${sql.ref(`${a}.id`)})`
+
 /** Today's appointments, still open, with no attendance recorded (RA3). */
 export const appointmentsToRecord = (areaIds: readonly string[], dayStart: Date, dayEnd: Date) =>
   inSomeArea(areaIds, {
@@ -80,9 +89,7 @@ export const appointmentsToRecord = (areaIds: readonly string[], dayStart: Date,
       ${londonDay('a.scheduled_at')} as due,
       to_char(a.scheduled_at at time zone 'Europe/London', 'HH24:MI') || ', ' || a.place as detail`,
     from: sql`appointment a join person p on p.id = a.person_id`,
-    where: sql`a.scheduled_at >= ${dayStart} and a.scheduled_at < ${dayEnd} and a.closed_on is null
-      and not exists (select 1 from attendance at where at.appointment_id = a.id)
-      and ${inAreas(areaIds)}`,
+    where: sql`${appointmentToRecord('a', dayStart, dayEnd)} and ${inAreas(areaIds)}`,
     order: sql`a.scheduled_at, a.id`,
   })
 

@@ -182,7 +182,8 @@ describe('the home page, role by role', () => {
     expect(Object.keys(after)).toEqual(["Today's DIP work"])
     expect(change(before, after, "Today's DIP work")).toEqual({
       'appointments today': 3,
-      'due and not yet recorded': 1,
+      // Today's, open and unrecorded, whether begun or later today: the task list's appointments.
+      'not yet recorded': 2,
       'failures awaiting a statement': 2,
       'disputed tests awaiting confirmation': 1,
     })

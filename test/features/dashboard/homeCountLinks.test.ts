@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addDays, todayInLondon } from '../../../server/domain/time.ts'
+import { londonInstant } from '../../../server/features/dip/dipRules.ts'
 import {
   createAction,
   createMembership,
@@ -84,7 +85,59 @@ async function expectLinksToAgree(agent: Agent, labels: string[]) {
   }
 }
 
+/** A required assessment's appointment for `personId` at `when`, closed if asked. */
+async function appointmentAt(personId: string, when: Date, closedOn: string | null = null) {
+  const test = await t.db
+    .insertInto('drug_test')
+    .values({
+      person_id: personId,
+      custody_suite_code: 'ROMFORD',
+      custody_number: `HM/${uniqueTag()}/26`,
+      condition: 'arrest',
+      trigger_offence_code: 'THEFT',
+      sample_taken_at: new Date(when.getTime() - 3 * 86_400_000),
+      opiates: 'positive',
+      cocaine: 'negative',
+      recorded_by: users.dip,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const assessment = await t.db
+    .insertInto('required_assessment')
+    .values({ person_id: personId, drug_test_id: test.id, imposed_by: users.dip })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return t.db
+    .insertInto('appointment')
+    .values({
+      assessment_id: assessment.id,
+      person_id: personId,
+      kind: 'initial',
+      form: 'RA1',
+      scheduled_at: when,
+      place: 'Romford DIP office',
+      assessor: 'A. Assessor',
+      created_by: users.dip,
+      closed_on: closedOn,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+}
+
 describe('home page counts link to exactly what they count', () => {
+  it('DIP worker: today’s appointments not yet recorded, later today included, closed ones not', async () => {
+    const who = await createPerson(t.db)
+    const dayStart = londonInstant(today(), '00:00')
+    const dayEnd = londonInstant(addDays(today(), 1), '00:00')
+    await appointmentAt(who.id, new Date(dayStart.getTime() + 60_000))
+    await appointmentAt(who.id, new Date(dayEnd.getTime() - 60_000))
+    await appointmentAt(who.id, new Date(dayStart.getTime() + 120_000), today())
+    await appointmentAt(who.id, new Date(dayEnd.getTime() + 3_600_000))
+
+    const dip = await signInAs(t.app, 'dip')
+    await expectLinksToAgree(dip.agent, ['not yet recorded'])
+  })
+
   it('IOM officer: each tier, in custody and actions due today', async () => {
     for (const [tier, status] of [
       ['red', 'active'],
