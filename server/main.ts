@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/types.ts'
 import { appRole, createDb } from '../db/index.ts'
-import { migrateToLatest } from '../db/migrate.ts'
+import { hasRunEveryMigration, migrateToLatest } from '../db/migrate.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { createLogger } from './logger.ts'
 
@@ -30,7 +30,10 @@ async function main(): Promise<void> {
   logger.info({ database: database.description }, `database: ${database.description}`)
 
   // Migrations need the owner's rights; everything after runs as the app role they grant to.
-  const migrations = await database.asOwner(migrateToLatest)
+  // Asked first on the app's own pool: only a database that lacks a migration needs the owner's connection.
+  const migrations = (await hasRunEveryMigration(database.db))
+    ? { results: [] }
+    : await database.asOwner(migrateToLatest)
   const applied = migrations.results?.filter((r) => r.status === 'Success').length ?? 0
   logger.info({ applied }, 'migrations up to date')
 

@@ -53,12 +53,20 @@ async function timeStart(dataDir: string): Promise<number> {
   }
 }
 
-/** SIGTERM to npm and the app under it (one process group), then waits for them to go. */
+/** SIGTERM to npm and the app under it (one process group), then waits for every one of them to go. */
 async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return
-  const exited = once(child, 'exit')
-  process.kill(-child.pid!, 'SIGTERM')
-  await exited
+  const group = -child.pid!
+  const alive = () => {
+    try {
+      process.kill(group, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
+  if (alive()) process.kill(group, 'SIGTERM')
+  // npm goes at once; the app first finishes its requests and closes its database.
+  while (alive()) await new Promise((resolve) => setTimeout(resolve, 50))
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
