@@ -491,3 +491,55 @@ export const dipTables = [
   'dip_failure',
   'dip_failure_event',
 ] as const
+
+/**
+ * An appointment at an instant, with the positive test and the required assessment behind it,
+ * recorded by `recordedBy` (a DIP worker); closed on `closedOn` if given.
+ */
+export async function createAppointmentAt(
+  db: Db,
+  options: {
+    personId: string
+    when: Date
+    recordedBy: string
+    kind?: 'initial' | 'follow_up'
+    closedOn?: string | null
+  },
+) {
+  const { personId, when, recordedBy, kind = 'initial', closedOn = null } = options
+  const test = await db
+    .insertInto('drug_test')
+    .values({
+      person_id: personId,
+      custody_suite_code: 'ROMFORD',
+      custody_number: `HM/${uniqueTag()}/26`,
+      condition: 'arrest',
+      trigger_offence_code: 'THEFT',
+      sample_taken_at: new Date(when.getTime() - 3 * 86_400_000),
+      opiates: 'positive',
+      cocaine: 'negative',
+      recorded_by: recordedBy,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const assessment = await db
+    .insertInto('required_assessment')
+    .values({ person_id: personId, drug_test_id: test.id, imposed_by: recordedBy })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return db
+    .insertInto('appointment')
+    .values({
+      assessment_id: assessment.id,
+      person_id: personId,
+      kind,
+      form: kind === 'initial' ? 'RA1' : 'RA4',
+      scheduled_at: when,
+      place: 'CJIT office, Romford',
+      assessor: 'Sam Okafor',
+      created_by: recordedBy,
+      closed_on: closedOn,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+}

@@ -8,6 +8,7 @@ import {
   createOutsideArea,
   createPerson,
   createReferral,
+  createAppointmentAt,
   demoUserIds,
   uniqueTag,
 } from '../../helpers/factories.ts'
@@ -65,42 +66,8 @@ function change(before: Figures, after: Figures, card: string): Record<string, n
 }
 
 /** An appointment at an instant, with the test and required assessment behind it. */
-async function appointmentAt(personId: string, when: Date, kind: 'initial' | 'follow_up' = 'initial') {
-  const test = await t.db
-    .insertInto('drug_test')
-    .values({
-      person_id: personId,
-      custody_suite_code: 'ROMFORD',
-      custody_number: `HM/${uniqueTag()}/26`,
-      condition: 'arrest',
-      trigger_offence_code: 'THEFT',
-      sample_taken_at: new Date(when.getTime() - 3 * 86_400_000),
-      opiates: 'positive',
-      cocaine: 'negative',
-      recorded_by: users.dip,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const assessment = await t.db
-    .insertInto('required_assessment')
-    .values({ person_id: personId, drug_test_id: test.id, imposed_by: users.dip })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return t.db
-    .insertInto('appointment')
-    .values({
-      assessment_id: assessment.id,
-      person_id: personId,
-      kind,
-      form: kind === 'initial' ? 'RA1' : 'RA4',
-      scheduled_at: when,
-      place: 'CJIT office, Romford',
-      assessor: 'Sam Okafor',
-      created_by: users.dip,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-}
+const appointmentAt = (personId: string, when: Date, kind: 'initial' | 'follow_up' = 'initial') =>
+  createAppointmentAt(t.db, { personId, when, kind, recordedBy: users.dip })
 
 async function agreement(agency: Agency, startsOn: string, endsOn: string | null) {
   const row = await t.db

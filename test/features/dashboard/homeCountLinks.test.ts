@@ -7,6 +7,7 @@ import {
   createOutsideArea,
   createPerson,
   decodeEntities,
+  createAppointmentAt,
   demoUserIds,
   errorSummaryLinks,
   uniqueTag,
@@ -86,43 +87,8 @@ async function expectLinksToAgree(agent: Agent, labels: string[]) {
 }
 
 /** A required assessment's appointment for `personId` at `when`, closed if asked. */
-async function appointmentAt(personId: string, when: Date, closedOn: string | null = null) {
-  const test = await t.db
-    .insertInto('drug_test')
-    .values({
-      person_id: personId,
-      custody_suite_code: 'ROMFORD',
-      custody_number: `HM/${uniqueTag()}/26`,
-      condition: 'arrest',
-      trigger_offence_code: 'THEFT',
-      sample_taken_at: new Date(when.getTime() - 3 * 86_400_000),
-      opiates: 'positive',
-      cocaine: 'negative',
-      recorded_by: users.dip,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const assessment = await t.db
-    .insertInto('required_assessment')
-    .values({ person_id: personId, drug_test_id: test.id, imposed_by: users.dip })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return t.db
-    .insertInto('appointment')
-    .values({
-      assessment_id: assessment.id,
-      person_id: personId,
-      kind: 'initial',
-      form: 'RA1',
-      scheduled_at: when,
-      place: 'Romford DIP office',
-      assessor: 'A. Assessor',
-      created_by: users.dip,
-      closed_on: closedOn,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-}
+const appointmentAt = (personId: string, when: Date, closedOn: string | null = null) =>
+  createAppointmentAt(t.db, { personId, when, closedOn, recordedBy: users.dip })
 
 describe('home page counts link to exactly what they count', () => {
   it('DIP worker: today’s appointments not yet recorded, later today included, closed ones not', async () => {
