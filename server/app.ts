@@ -1,5 +1,4 @@
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import express from 'express'
 import type { Kysely } from 'kysely'
 import type pg from 'pg'
@@ -13,6 +12,7 @@ import { exposeIdempotencyKey, readIdempotencyKey } from './http/idempotency.ts'
 import { pageLocals } from './http/locals.ts'
 import { requestLog } from './http/requestLog.ts'
 import { cspNonce, noCache, requestId, securityHeaders } from './http/security.ts'
+import { repositoryRoot, useViews, viewsDir } from './http/views.ts'
 import { createSessionMiddleware, saveSessionBeforeRedirect, sessionTimeouts } from './http/session.ts'
 import type { Logger } from './logger.ts'
 import { restrictedRecordGate } from './features/people/restrictedRecordGate.ts'
@@ -20,14 +20,8 @@ import { passwordChangeRequired } from './features/account/passwordChangeRequire
 import { assertEveryRouteRegistered, buildRoutes } from './routes.ts'
 import type { Services } from './services.ts'
 
-// The repository's top level, where views/ and node_modules/ are: one folder up from server/app.ts,
-// two from the build's dist/server/app.js (npm run build), which carries no copy of either.
-const root = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  import.meta.url.endsWith('.js') ? '../..' : '..',
-)
-const govukDist = path.join(root, 'node_modules/govuk-frontend/dist/govuk')
-const mojDist = path.join(root, 'node_modules/@ministryofjustice/frontend/moj')
+const govukDist = path.join(repositoryRoot, 'node_modules/govuk-frontend/dist/govuk')
+const mojDist = path.join(repositoryRoot, 'node_modules/@ministryofjustice/frontend/moj')
 
 export type AppDeps = {
   config: Config
@@ -43,11 +37,9 @@ export function createApp(deps: AppDeps): express.Express {
   const { config, logger } = deps
   const app = express()
   app.set('trust proxy', config.trustProxy)
-  app.set('view engine', 'ejs')
-  app.set('views', path.join(root, 'views'))
   // Compiled templates are kept, as in production, except while views are being edited: tests
   // then run the views as they are served, and spend no time compiling each one on every page.
-  app.set('view cache', config.env !== 'development')
+  useViews(app, { cache: config.env !== 'development' })
   app.disable('x-powered-by')
   // Pages are no-store (noCache below), so a browser never revalidates one: hashing every page
   // for an ETag (a 50 KB list, on every request) bought nothing. Static files keep their own.
@@ -66,7 +58,7 @@ export function createApp(deps: AppDeps): express.Express {
   // MoJ Frontend's stylesheet asks for its images under /assets/images, beside GOV.UK's.
   app.use('/assets', express.static(path.join(mojDist, 'assets'), staticOptions))
   app.use('/moj', express.static(mojDist, { ...staticOptions, extensions: [] }))
-  app.use('/static', express.static(path.join(root, 'views/assets'), staticOptions))
+  app.use('/static', express.static(path.join(viewsDir, 'assets'), staticOptions))
 
   app.use(noCache)
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }))

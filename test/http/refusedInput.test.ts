@@ -1,11 +1,10 @@
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import express from 'express'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isRefusedInput } from '../../server/http/databaseErrors.ts'
 import { errorHandler } from '../../server/http/errorHandler.ts'
 import { cspNonce } from '../../server/http/security.ts'
+import { useViews } from '../../server/http/views.ts'
 import { createLogger } from '../../server/logger.ts'
 import { headingOf } from '../helpers/html.ts'
 import { signInAs } from '../helpers/signIn.ts'
@@ -13,7 +12,6 @@ import { createTestApp, type TestApp } from '../helpers/testApp.ts'
 
 // The fixes the hostile-input suite (hostileInput.test.ts) led to, each pinned on its own.
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 let t: TestApp
 
 beforeAll(async () => {
@@ -37,8 +35,7 @@ describe('input the database would refuse', () => {
 
   it('when a value reaches the database and is refused there, the user gets a 400 page that says to check what they entered', async () => {
     const app = express()
-    app.set('view engine', 'ejs')
-    app.set('views', path.join(root, 'views'))
+    useViews(app, { cache: false })
     app.locals.serviceName = 'Cohort'
     app.use(cspNonce)
     app.get('/nul', () => {

@@ -4,6 +4,7 @@
  *
  *   npm run bench -- --people 10000|100000 [--seconds 15] [--connections 10] [--rebuild]
  *     [--only person,search] [--statements] [--json FILE] [--captures 40] [--floor-writes 2000]
+ *     [--profile DIR]
  *
  * Builds (or reuses) cohort_bench_<people> with the volume generator, starts the app as
  * `npm run start:prod` does (the build, NODE_ENV=production, in a process of its own; dist/ is
@@ -14,11 +15,13 @@
  * floor: see sqlFloor.ts). Prints, for each page, requests/s, p50, p99 and errors beside the
  * floor's, and the page's throughput and p99 as a share and a multiple of the floor's; with
  * --statements, also each statement's own median time; with --json, writes every figure to FILE
- * (benchTable.ts prints it as a Markdown table). Figures only: no assertions.
+ * (benchTable.ts prints it as a Markdown table); with --profile, the app writes a CPU profile of
+ * everything it did under load to DIR when it stops. Figures only: no assertions.
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
+import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { sql } from 'kysely'
 import { spawn } from 'node:child_process'
@@ -57,6 +60,8 @@ type Args = {
   captures: number
   /** Writes captured for the write's floor, each replayed once. */
   floorWrites: number
+  /** Where the app writes a V8 CPU profile of the whole load (Chrome DevTools opens it). */
+  profile: string | undefined
 }
 
 function parseArgs(argv: string[]): Args {
@@ -80,6 +85,7 @@ function parseArgs(argv: string[]): Args {
     json: value('json'),
     captures: whole('captures', 40),
     floorWrites: whole('floor-writes', 2000),
+    profile: value('profile'),
   }
 }
 
@@ -261,14 +267,18 @@ async function loadPages(
   fixtures: Fixtures,
 ): Promise<{ bare: LoadResult; loads: Map<string, PageLoad> }> {
   const bare = await startBareExpress()
-  const app = await startAppProcess(url, {
-    NODE_ENV: 'production',
-    SECURE_COOKIES: 'false',
-    LOG_LEVEL: 'warn',
-    SESSION_SECRET: testSessionSecret,
-    SEED_DEMO: 'false',
-    DB_POOL_MAX: '10',
-  })
+  const app = await startAppProcess(
+    url,
+    {
+      NODE_ENV: 'production',
+      SECURE_COOKIES: 'false',
+      LOG_LEVEL: 'warn',
+      SESSION_SECRET: testSessionSecret,
+      SEED_DEMO: 'false',
+      DB_POOL_MAX: '10',
+    },
+    args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : [],
+  )
   const loads = new Map<string, PageLoad>()
   try {
     console.log(

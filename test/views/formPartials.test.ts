@@ -1,6 +1,7 @@
 import path from 'node:path'
 import ejs from 'ejs'
 import { describe, expect, it } from 'vitest'
+import { viewOptions } from '../../server/http/views.ts'
 
 // The form partials find their own error: a page includes a field by name, and the field shows
 // errors.fields[name] of the page's errors, unless the page gives the field an error itself.
@@ -9,7 +10,7 @@ const root = path.resolve(import.meta.dirname, '../..')
 /** A page in views/ that includes one partial with `args` (a JavaScript object literal). */
 const page = (partial: string, args: string) => `<%- include('partials/${partial}', ${args}) %>`
 const render = (template: string, locals: Record<string, unknown>) =>
-  ejs.render(template, locals, { filename: path.join(root, 'views/page.ejs') })
+  ejs.render(template, locals, { ...viewOptions, filename: path.join(root, 'views/page.ejs') })
 
 const errors = { summary: [{ text: 'Enter a surname', href: '#surname' }], fields: { surname: 'Enter a surname' } }
 const fields: [partial: string, args: string][] = [

@@ -3,6 +3,7 @@ import path from 'node:path'
 import ejs from 'ejs'
 import { describe, expect, it } from 'vitest'
 import { normalise } from './normaliseHtml.ts'
+import { viewOptions } from '../../server/http/views.ts'
 
 // Each partial in views/partials/govuk/ takes the options of the GOV.UK Frontend macro of its
 // name, as `params`. GOV.UK Frontend publishes, for each component, the options of its examples
@@ -40,7 +41,7 @@ function fixturesOf(component: string): Fixture[] {
 
 function render(partial: string, options: Record<string, unknown>): string {
   const filename = path.join(partialsDir, `${partial}.ejs`)
-  return ejs.render(readFileSync(filename, 'utf8'), { params: options }, { filename })
+  return ejs.render(readFileSync(filename, 'utf8'), { params: options }, { ...viewOptions, filename })
 }
 
 /** What the partial makes of the fixture's options, or why it could not. */

@@ -5,6 +5,7 @@ import ejs from 'ejs'
 import nunjucks from 'nunjucks'
 import { describe, expect, it } from 'vitest'
 import { normalise } from './normaliseHtml.ts'
+import { viewOptions } from '../../server/http/views.ts'
 
 // Each partial in views/partials/moj/ takes the arguments of the MoJ Frontend macro of its name,
 // as `params`. MoJ Frontend publishes no fixtures, so its own templates are the oracle: every case
@@ -47,7 +48,7 @@ function viaMoj(component: string, params: Params): string {
 
 function viaPartial(partial: string, params: Params): string {
   const filename = path.join(partialsDir, `${partial}.ejs`)
-  return canonical(ejs.render(readFileSync(filename, 'utf8'), { params }, { filename }))
+  return canonical(ejs.render(readFileSync(filename, 'utf8'), { params }, { ...viewOptions, filename }))
 }
 
 const hostile = `<script>alert("x")</script> & 'quotes'`

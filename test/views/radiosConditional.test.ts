@@ -3,6 +3,7 @@ import path from 'node:path'
 import ejs from 'ejs'
 import { describe, expect, it } from 'vitest'
 import { normalise } from './normaliseHtml.ts'
+import { viewOptions } from '../../server/http/views.ts'
 
 // views/partials/radios.ejs reveals an option's `conditional.html` as GOV.UK's radios macro does:
 // its items and conditional blocks must match GOV.UK Frontend's own conditional fixtures, up to
@@ -20,7 +21,11 @@ type Fixture = {
 const fixtures = (JSON.parse(readFileSync(fixturesFile, 'utf8')) as { fixtures: Fixture[] }).fixtures
 
 const render = (locals: Record<string, unknown>) =>
-  ejs.render(`<%- include('partials/radios', locals) %>`, { locals }, { filename: path.join(root, 'views/page.ejs') })
+  ejs.render(
+    `<%- include('partials/radios', locals) %>`,
+    { locals },
+    { ...viewOptions, filename: path.join(root, 'views/page.ejs') },
+  )
 
 /** The radios' own div (items and conditional blocks), without the fieldset around it. */
 function radiosOf(html: string): string {

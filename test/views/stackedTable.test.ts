@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import ejs from 'ejs'
 import { describe, expect, it } from 'vitest'
+import { viewOptions } from '../../server/http/views.ts'
 
 // The table partial's own option, `stackOnPhone`, which the GOV.UK macro does not have: with it,
 // each body cell carries its column's heading as data-label (shown beside it on a phone by
@@ -12,7 +13,7 @@ const partial = path.join(root, 'views/partials/govuk/table.ejs')
 const fixturesFile = path.join(root, 'node_modules/govuk-frontend/dist/govuk/components/table/fixtures.json')
 
 function render(params: Record<string, unknown>): string {
-  return ejs.render(readFileSync(partial, 'utf8'), { params }, { filename: partial })
+  return ejs.render(readFileSync(partial, 'utf8'), { params }, { ...viewOptions, filename: partial })
 }
 
 type Fixture = { name: string; options: Record<string, unknown> }

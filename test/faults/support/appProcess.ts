@@ -30,11 +30,15 @@ export type AppProcess = {
  * built first if missing or stale) in a process of its own, on a free port, and ready once /health
  * answers 200: the production path is the one under test.
  */
-export async function startAppProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<AppProcess> {
+export async function startAppProcess(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<AppProcess> {
   await ensureBuilt()
   const port = await freePort()
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cohort-faults-app-'))
-  const child = spawn(process.execPath, [builtMain], {
+  const child = spawn(process.execPath, [...nodeArgs, builtMain], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
