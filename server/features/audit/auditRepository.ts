@@ -74,6 +74,19 @@ export async function recordListConsulted(
   await recordAudit(db, actor, { category: 'consultation', event, detail: { ...detail, personIds } })
 }
 
+/** A list read by a service, logged as consulted (the person of each row) and answered as it is. */
+export async function listConsulted<Row>(
+  db: Kysely<Database>,
+  actor: Actor,
+  event: string,
+  rows: Row[],
+  personOf: (row: Row) => string,
+  detail: Record<string, unknown> = {},
+): Promise<Row[]> {
+  await recordListConsulted(db, actor, event, rows.map(personOf), detail)
+  return rows
+}
+
 /** The consultation of a person's record: one row per page that shows it, with the purpose given for a restricted one. */
 export function recordPersonViewed(
   db: Kysely<Database>,

@@ -3,6 +3,7 @@ import type { ContactOutcome, Database } from '../../../db/types.ts'
 import type { Window } from '../../domain/window.ts'
 import { personLinkColumns } from '../people/personColumns.ts'
 import { statusStillIn, updateIfVersion } from '../../queries/updateIfVersion.ts'
+import { userNameOf } from '../../queries/userName.ts'
 
 type Db = Kysely<Database>
 
@@ -43,15 +44,14 @@ function contactsOf(db: Db, personId: string) {
   return db
     .selectFrom('contact as c')
     .innerJoin('contact_type as t', 't.code', 'c.contact_type')
-    .leftJoin('app_user as u', 'u.id', 'c.recorded_by')
-    .select([
+    .select((eb) => [
       'c.id',
       'c.contact_date',
       't.label as type_label',
       'c.pathway',
       'c.outcome',
       'c.note',
-      'u.display_name as recorded_by_name',
+      userNameOf(eb.ref('c.recorded_by')).as('recorded_by_name'),
     ])
     .where('c.person_id', '=', personId)
     .orderBy('c.contact_date', 'desc')

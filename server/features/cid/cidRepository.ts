@@ -7,6 +7,7 @@ import { historyColumns, statusOn } from '../dip/dipFailureRepository.ts'
 import { ledBy } from '../cohorts/cohortsRepository.ts'
 import type { Window } from '../../domain/window.ts'
 import { personLinkColumns, personListColumns } from '../people/personColumns.ts'
+import { userNameOf } from '../../queries/userName.ts'
 
 type Db = Kysely<Database>
 
@@ -213,12 +214,11 @@ function entriesToDecide(db: Db, areaIds: readonly string[], today: string) {
 export function supervisorQueue(db: Db, areaIds: readonly string[], today: string) {
   if (areaIds.length === 0) return Promise.resolve([])
   return entriesToDecide(db, areaIds, today)
-    .leftJoin('app_user as u', 'u.id', 'e.proposed_by')
-    .select([
+    .select((eb) => [
       'e.source',
       'e.reason',
       'e.proposed_at',
-      'u.display_name as proposed_by_name',
+      userNameOf(eb.ref('e.proposed_by')).as('proposed_by_name'),
       sql<string | null>`(select ev.note from cid_entry_event ev where ev.entry_id = e.id and ev.kind = 'suspended'
                            order by ev.recorded_at desc limit 1)`.as('suspended_note'),
       ...personListColumns,
@@ -240,7 +240,6 @@ export function findEntryInAreas(db: Db, id: string, areaIds: readonly string[],
 export function entryEventsOf(db: Db, entryId: string) {
   return db
     .selectFrom('cid_entry_event as ev')
-    .leftJoin('app_user as u', 'u.id', 'ev.recorded_by')
     .select(historyColumns)
     .where('ev.entry_id', '=', entryId)
     .orderBy('ev.recorded_at')

@@ -3,7 +3,7 @@ import type { CidStatus, Database, FailureStatus } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../domain/time.ts'
 import { done, invalidResult, notFoundResult, staleResult, type WriteResult } from '../../domain/writeResult.ts'
-import { recordAudit, recordListConsulted, type Actor } from '../audit/auditRepository.ts'
+import { listConsulted, recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { findFailureInAreas, insertFailureEvent, setFailureStateIfVersion } from '../dip/dipRepository.ts'
 import { chargeTimeBarProblem } from '../dip/dipRules.ts'
 import { insertEntryEvent } from '../dip/cidHandOffRepository.ts'
@@ -104,13 +104,7 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
     const all = await repo.supervisorQueue(db, user.visibleAreaIds, today())
     // Only the rows shown are consulted: the time-barred section alone names no one else.
     const rows = toCloseOnly ? all.filter((r) => r.status === 'countersigned' || r.status === 'arrested') : all
-    await recordListConsulted(
-      db,
-      actor,
-      'cid_proposals.listed',
-      rows.map((r) => r.person_id),
-    )
-    return rows
+    return listConsulted(db, actor, 'cid_proposals.listed', rows, (r) => r.person_id)
   }
 
   /**

@@ -2,14 +2,14 @@ import { sql, type Kysely } from 'kysely'
 import type { Database, MembershipEventKind, MembershipStatus, Programme, Tier } from '../../../db/types.ts'
 import { personIdentityColumns, personListColumns } from '../people/personColumns.ts'
 import { statusStillIn, updateIfVersion } from '../../queries/updateIfVersion.ts'
+import { userNameOf } from '../../queries/userName.ts'
 
 type Db = Kysely<Database>
 
 export function membershipsQuery(db: Db, personId: string) {
   return db
     .selectFrom('cohort_membership as m')
-    .leftJoin('app_user as u', 'u.id', 'm.lead_officer_id')
-    .select([
+    .select((eb) => [
       'm.id',
       'm.programme',
       'm.status',
@@ -22,7 +22,7 @@ export function membershipsQuery(db: Db, personId: string) {
       'm.adopted_on',
       'm.ended_on',
       'm.version',
-      'u.display_name as lead_officer_name',
+      userNameOf(eb.ref('m.lead_officer_id')).as('lead_officer_name'),
     ])
     .where('m.person_id', '=', personId)
     .orderBy(sql`m.status = 'ended'`)
@@ -45,10 +45,8 @@ export function membershipEventsQuery(db: Db, personId: string) {
   return db
     .selectFrom('membership_event as e')
     .innerJoin('cohort_membership as m', 'm.id', 'e.membership_id')
-    .leftJoin('app_user as lead', 'lead.id', 'e.lead_officer_id')
-    .leftJoin('app_user as rec', 'rec.id', 'e.recorded_by')
     .leftJoin('deselection_reason as d', 'd.code', 'e.deselection_reason')
-    .select([
+    .select((eb) => [
       'e.id',
       'e.membership_id',
       'm.programme',
@@ -57,8 +55,8 @@ export function membershipEventsQuery(db: Db, personId: string) {
       'e.tier',
       'e.note',
       'd.label as deselection_reason_label',
-      'lead.display_name as lead_officer_name',
-      'rec.display_name as recorded_by_name',
+      userNameOf(eb.ref('e.lead_officer_id')).as('lead_officer_name'),
+      userNameOf(eb.ref('e.recorded_by')).as('recorded_by_name'),
       'e.recorded_at',
     ])
     .where('m.person_id', '=', personId)
@@ -71,8 +69,7 @@ export function referralsQuery(db: Db, personId: string) {
     .selectFrom('referral as r')
     .innerJoin('referral_source as s', 's.code', 'r.source')
     .innerJoin('app_user as u', 'u.id', 'r.referred_by')
-    .leftJoin('app_user as d', 'd.id', 'r.decided_by')
-    .select([
+    .select((eb) => [
       'r.id',
       'r.programme',
       's.label as source_label',
@@ -82,7 +79,7 @@ export function referralsQuery(db: Db, personId: string) {
       'r.decided_at',
       'r.decline_reason',
       'u.display_name as referred_by_name',
-      'd.display_name as decided_by_name',
+      userNameOf(eb.ref('r.decided_by')).as('decided_by_name'),
     ])
     .where('r.person_id', '=', personId)
     .orderBy('r.referred_at', 'desc')
@@ -311,12 +308,11 @@ export function cohortList(
     .innerJoin('person as p', 'p.id', 'm.person_id')
     .innerJoin('area as a', 'a.id', 'p.area_id')
     .leftJoin('ward as w', 'w.id', 'p.ward_id')
-    .leftJoin('app_user as u', 'u.id', 'm.lead_officer_id')
-    .select([
+    .select((eb) => [
       ...membershipRowColumns,
       'a.name as area_name',
       'w.name as ward_name',
-      'u.display_name as lead_officer_name',
+      userNameOf(eb.ref('m.lead_officer_id')).as('lead_officer_name'),
     ])
     .where('m.status', '<>', 'ended')
     .where('p.area_id', 'in', [...areaIds])

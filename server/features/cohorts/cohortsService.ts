@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database, MembershipEventKind, Programme, Tier } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../domain/time.ts'
-import { recordAudit, recordListConsulted, type Actor } from '../audit/auditRepository.ts'
+import { listConsulted, recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { activeCodes, boroughsIn, wardsOfAreas } from '../reference/referenceRepository.ts'
 import { leadOfficers } from '../users/leadOfficersRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
@@ -62,13 +62,7 @@ export function createCohortsService(db: Kysely<Database>) {
 
   async function pending(user: SessionUser, actor: Actor) {
     const rows = await repo.pendingReferrals(db, user.visibleAreaIds, 200)
-    await recordListConsulted(
-      db,
-      actor,
-      'referrals.listed',
-      rows.map((r) => r.person_id),
-    )
-    return rows
+    return listConsulted(db, actor, 'referrals.listed', rows, (r) => r.person_id)
   }
 
   async function referral(user: SessionUser, id: string, actor: Actor) {
@@ -275,12 +269,7 @@ export function createCohortsService(db: Kysely<Database>) {
   /** One page of my caseload and how many memberships in all; the people shown are logged as consulted. */
   async function caseload(user: SessionUser, page: { limit: number; offset: number }, actor: Actor) {
     const rows = await repo.caseloadOf(db, user.id, user.visibleAreaIds, page)
-    await recordListConsulted(
-      db,
-      actor,
-      'caseload.viewed',
-      rows.map((r) => r.person_id),
-    )
+    await listConsulted(db, actor, 'caseload.viewed', rows, (r) => r.person_id)
     return { rows, total: Number(rows[0]?.total ?? 0) }
   }
 
@@ -291,14 +280,7 @@ export function createCohortsService(db: Kysely<Database>) {
     actor: Actor,
   ) {
     const rows = await repo.cohortList(db, user.visibleAreaIds, filters, page)
-    await recordListConsulted(
-      db,
-      actor,
-      'cohort.listed',
-      rows.map((r) => r.person_id),
-      { filters },
-    )
-    return rows
+    return listConsulted(db, actor, 'cohort.listed', rows, (r) => r.person_id, { filters })
   }
 
   /** The CSV export is a disclosure: it leaves the system. Logged with its filters and who got it. */

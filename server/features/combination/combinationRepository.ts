@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import { movedReferences } from './personReferences.ts'
+import { userNameOf } from '../../queries/userName.ts'
 
 type Db = Kysely<Database>
 
@@ -142,9 +143,7 @@ export function combinationsOf(db: Db, personId: string) {
     .selectFrom('person_combination as c')
     .innerJoin('person as s', 's.id', 'c.survivor_id')
     .innerJoin('person as m', 'm.id', 'c.merged_id')
-    .leftJoin('app_user as cu', 'cu.id', 'c.combined_by')
-    .leftJoin('app_user as ru', 'ru.id', 'c.reversed_by')
-    .select([
+    .select((eb) => [
       'c.id',
       'c.survivor_id',
       'c.merged_id',
@@ -158,8 +157,8 @@ export function combinationsOf(db: Db, personId: string) {
       'm.surname as merged_surname',
       'm.forenames as merged_forenames',
       'm.date_of_birth as merged_date_of_birth',
-      'cu.display_name as combined_by_name',
-      'ru.display_name as reversed_by_name',
+      userNameOf(eb.ref('c.combined_by')).as('combined_by_name'),
+      userNameOf(eb.ref('c.reversed_by')).as('reversed_by_name'),
       reversibleUntil.as('reversible_until'),
       sql<boolean>`c.reversed_at is null and ${reversibleUntil} > now()`.as('reversible'),
     ])

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express'
 import type { z } from 'zod'
 import { todayInLondon } from '../../domain/time.ts'
-import { fieldsOf } from '../../http/formPost.ts'
+import { formReader } from '../../http/formPost.ts'
 import { keepValues, singleError, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { HttpError, notFound } from '../../http/httpError.ts'
 import { renderPage } from '../../http/render.ts'
@@ -35,8 +35,8 @@ const checkTitle = 'Check before combining these records'
 const combinedMessage =
   'The records have been combined. The combination can be reversed for 30 days from Combined records.'
 const reversedMessage = 'The combination has been reversed: the two records are separate again.'
-const combineFields = fieldsOf(combineSchema).names
-const reverseFields = fieldsOf(reverseSchema).names
+const readCombine = formReader(combineSchema)
+const readReverse = formReader(reverseSchema)
 
 /** The hidden fields of the page a form was sent from: without them, it was not sent from there. */
 function hiddenFields<S extends z.ZodType>(req: Request, schema: S, page: string): z.output<S> {
@@ -175,18 +175,11 @@ export function combinationRoutes({ combinationService: service }: Deps): RouteD
   async function combine(req: Request, res: Response) {
     const id = personIdFrom(req)
     const { mergedId, survivorVersion, mergedVersion } = hiddenFields(req, combineKeysSchema, 'the check page')
-    const values = keepValues(req.body, combineFields)
-    const formAgain = (errors: FormErrors) => checkPage(req, res, mergedId, { values, errors })
-    const parsed = combineSchema.safeParse(req.body)
-    if (!parsed.success) return formAgain(toFormErrors(parsed.error, combineFields))
-    const result = await service.combine(
-      signedInUser(req),
-      id,
-      mergedId,
-      { survivorVersion, mergedVersion },
-      parsed.data.reason,
-      actorFrom(req),
-    )
+    const { values, data, errors } = readCombine(req.body)
+    const formAgain = (refused: FormErrors) => checkPage(req, res, mergedId, { values, errors: refused })
+    if (errors) return formAgain(errors)
+    const versions = { survivorVersion, mergedVersion }
+    const result = await service.combine(signedInUser(req), id, mergedId, versions, data.reason, actorFrom(req))
     if (!result.ok && result.kind === 'stale' && result.current) {
       const pair = presentPair(result.current.survivor, result.current.merged, todayInLondon())
       return renderPage(
@@ -203,16 +196,16 @@ export function combinationRoutes({ combinationService: service }: Deps): RouteD
   async function reverse(req: Request, res: Response) {
     const id = personIdFrom(req)
     const { combinationId, version } = hiddenFields(req, reverseKeysSchema, 'the combined records page')
-    const values = { ...keepValues(req.body, reverseFields), combinationId }
-    const formAgain = (errors: FormErrors) => historyPage(req, res, { values, errors })
-    const parsed = reverseSchema.safeParse(req.body)
-    if (!parsed.success) return formAgain(toFormErrors(parsed.error, reverseFields))
+    const read = readReverse(req.body)
+    const values = { ...read.values, combinationId }
+    const formAgain = (refused: FormErrors) => historyPage(req, res, { values, errors: refused })
+    if (read.errors) return formAgain(read.errors)
     const result = await service.reverse(
       signedInUser(req),
       id,
       combinationId,
       version,
-      parsed.data.reverseReason,
+      read.data.reverseReason,
       actorFrom(req),
     )
     if (!result.ok && result.kind === 'stale')

@@ -151,23 +151,13 @@ export function createCombinationService(db: Db) {
             : rule === 'unlessHeld'
               ? await keptBehind(trx, table, survivorId, mergedId)
               : []
-        moved[table] = await moveRows(trx, combinationId, table, column, survivorId, mergedId, except)
+        moved[table] = await moveRows(trx, { combinationId, table, column, survivorId, mergedId }, except)
       }
       const aliasAdded = await addNameAsAlias(trx, combinationId, survivor, merged)
       const fields = await takeOverFields(trx, combinationId, survivor, merged)
       await repo.setCombinedInto(trx, survivorId, mergedId, survivorId)
       const detail = { combinationId, survivorId, mergedId, rowsMoved: moved, aliasAdded, fieldsTakenOver: fields }
-      // Each record's own audit trail shows the combination, so there is one row for each.
-      for (const personId of [survivorId, mergedId]) {
-        await recordAudit(trx, actor, {
-          category: 'combination',
-          event: 'person.combined',
-          entityType: 'person_combination',
-          entityId: combinationId,
-          personId,
-          detail,
-        })
-      }
+      await recordOnBoth(trx, actor, 'person.combined', combinationId, [survivorId, mergedId], detail)
       return done(combinationId)
     })
   }
@@ -211,18 +201,8 @@ export function createCombinationService(db: Db) {
     for (const field of ['pnc_id', 'cro_number'] as const) {
       const value = merged[field]
       if (survivor[field] !== null || value === null) continue
-      await trx
-        .updateTable('person')
-        .set({ [field]: null })
-        .where('id', '=', merged.id)
-        .execute()
-      await repo.recordFieldChange(trx, combinationId, merged.id, field, value, null)
-      await trx
-        .updateTable('person')
-        .set({ [field]: value })
-        .where('id', '=', survivor.id)
-        .execute()
-      await repo.recordFieldChange(trx, combinationId, survivor.id, field, null, value)
+      await setIdentifier(trx, combinationId, merged.id, field, value, null)
+      await setIdentifier(trx, combinationId, survivor.id, field, null, value)
       taken.push(field)
     }
     if (merged.restricted && !survivor.restricted) {
@@ -265,7 +245,7 @@ export function createCombinationService(db: Db) {
     try {
       return await db
         .transaction()
-        .execute((trx) => reverseIn(trx, user, personId, combinationId, version, reason, actor))
+        .execute((trx) => reverseIn(trx, user, { personId, combinationId, version, reason }, actor))
     } catch (error) {
       // A value given back is now someone else's (a PNC ID typed onto another record since): the
       // whole reversal rolls back and the user is told why.
@@ -277,12 +257,10 @@ export function createCombinationService(db: Db) {
   async function reverseIn(
     trx: Db,
     user: SessionUser,
-    personId: string,
-    combinationId: string,
-    version: number,
-    reason: string,
+    asked: { personId: string; combinationId: string; version: number; reason: string },
     actor: Actor,
   ): Promise<WriteResult> {
+    const { personId, combinationId, version, reason } = asked
     const combination = await repo.lockCombination(trx, combinationId)
     if (!combination || combination.survivor_id !== personId) return notFoundResult
     const { survivor_id: survivorId, merged_id: mergedId } = combination
@@ -307,7 +285,7 @@ export function createCombinationService(db: Db) {
     if (added.length > 0) await trx.deleteFrom('person_alias').where('id', 'in', added).execute()
     const movedBack: Record<string, number> = {}
     for (const { table, column } of movedReferences)
-      movedBack[table] = await moveRowsBack(trx, combinationId, table, column, survivorId, mergedId)
+      movedBack[table] = await moveRowsBack(trx, { combinationId, table, column, survivorId, mergedId })
     // The kept record gives back what it took before the merged record takes it again (unique values).
     const fields = changes
       .filter((c) => c.change === 'field')
@@ -327,18 +305,46 @@ export function createCombinationService(db: Db) {
       .execute()
     await repo.setCombinedInto(trx, survivorId, mergedId, null)
     const detail = { combinationId, survivorId, mergedId, rowsMovedBack: movedBack, aliasesRemoved: added.length }
-    for (const id of [survivorId, mergedId]) {
-      await recordAudit(trx, actor, {
-        category: 'combination',
-        event: 'person.uncombined',
-        entityType: 'person_combination',
-        entityId: combinationId,
-        personId: id,
-        detail,
-      })
-    }
+    await recordOnBoth(trx, actor, 'person.uncombined', combinationId, [survivorId, mergedId], detail)
     return done(mergedId)
   }
 
   return { findDuplicate, startPage, checkPage, combine, historyPage, history, reverse }
+}
+
+/** Each record's own audit trail shows the combination or its reversal, so there is one row for each. */
+async function recordOnBoth(
+  trx: Db,
+  actor: Actor,
+  event: 'person.combined' | 'person.uncombined',
+  combinationId: string,
+  people: readonly [string, string],
+  detail: Record<string, unknown>,
+) {
+  for (const personId of people)
+    await recordAudit(trx, actor, {
+      category: 'combination',
+      event,
+      entityType: 'person_combination',
+      entityId: combinationId,
+      personId,
+      detail,
+    })
+}
+
+/** Sets a record's PNC ID or CRO number, listing the change with its old value, to be undone. */
+async function setIdentifier(
+  trx: Db,
+  combinationId: string,
+  personId: string,
+  field: 'pnc_id' | 'cro_number',
+  from: string | null,
+  to: string | null,
+) {
+  await trx
+    .updateTable('person')
+    .set({ [field]: to })
+    .where('id', '=', personId)
+    .execute()
+  await repo.recordFieldChange(trx, combinationId, personId, field, from, to)
 }

@@ -66,16 +66,12 @@ export const unmovedPersonColumns: Record<string, string> = {
 export const combinedFields = { pnc_id: 'text', cro_number: 'text', restricted: 'boolean' } as const
 export type CombinedField = keyof typeof combinedFields
 
+/** One table's references moved by a combination: from the merged record to the kept one, or back. */
+export type Move = { combinationId: string; table: string; column: string; survivorId: string; mergedId: string }
+
 /** Moves every row of `merged` in one table to `survivor`, listing each moved row. One statement. */
-export async function moveRows(
-  db: Db,
-  combinationId: string,
-  table: string,
-  column: string,
-  survivorId: string,
-  mergedId: string,
-  except: readonly string[] = [],
-) {
+export async function moveRows(db: Db, move: Move, except: readonly string[] = []) {
+  const { combinationId, table, column, survivorId, mergedId } = move
   const result = await sql<{ n: number }>`
     with moved as (
       update ${sql.table(table)} set ${sql.ref(column)} = ${survivorId}
@@ -94,14 +90,8 @@ export async function moveRows(
  * Moves back the rows that moved and still point at the kept record (a row deleted or moved
  * since is left as it is). One statement per table.
  */
-export async function moveRowsBack(
-  db: Db,
-  combinationId: string,
-  table: string,
-  column: string,
-  survivorId: string,
-  mergedId: string,
-) {
+export async function moveRowsBack(db: Db, move: Move) {
+  const { combinationId, table, column, survivorId, mergedId } = move
   const result = await sql`
     update ${sql.table(table)} t set ${sql.ref(column)} = ${mergedId}
       from person_combination_change c

@@ -3,6 +3,7 @@ import type { Database, FailureEventKind, FailureStatus } from '../../../db/type
 import { todayInLondon } from '../../domain/time.ts'
 import { statusStillIn, updateIfVersion } from '../../queries/updateIfVersion.ts'
 import { personIdentityColumns, personLinkColumns } from '../people/personColumns.ts'
+import { userNameOf } from '../../queries/userName.ts'
 
 type Db = Kysely<Database>
 
@@ -62,13 +63,13 @@ export const historyValues = <Kind extends string>(event: HistoryEvent<Kind>) =>
   recorded_by: event.recordedBy,
 })
 
-/** What a history page shows of each row (the history as `ev`, its recorder as `u`). */
+/** What a history page shows of each row (the history as `ev`: CID's and the failure's share these columns). */
 export const historyColumns = [
   'ev.kind',
   'ev.event_date',
   'ev.reference',
   'ev.note',
-  'u.display_name as recorded_by_name',
+  userNameOf(sql.ref<string | null>('ev.recorded_by')).as('recorded_by_name'),
   'ev.recorded_at',
 ] as const
 
@@ -98,10 +99,7 @@ export function findFailureInAreas(
     .innerJoin('drug_test as t', 't.id', 'ra.drug_test_id')
     .innerJoin('custody_suite as cs', 'cs.code', 't.custody_suite_code')
     .leftJoin('drug_test_confirmation as c', 'c.drug_test_id', 't.id')
-    .leftJoin('app_user as imposer', 'imposer.id', 'ra.imposed_by')
-    .leftJoin('app_user as recorder', 'recorder.id', 'at.recorded_by')
-    .leftJoin('app_user as producer', 'producer.id', 'f.statement_produced_by')
-    .select([
+    .select((eb) => [
       'f.id',
       'f.appointment_id',
       'f.person_id',
@@ -124,7 +122,7 @@ export function findFailureInAreas(
       'at.outcome',
       'at.good_cause_note',
       'at.recorded_at as attendance_recorded_at',
-      'recorder.display_name as attendance_recorded_by',
+      userNameOf(eb.ref('at.recorded_by')).as('attendance_recorded_by'),
       ...personIdentityColumns,
       'p.address',
       't.custody_number',
@@ -139,8 +137,8 @@ export function findFailureInAreas(
       'ra.imposed_at',
       'ra.imposed_by_officer',
       'ra.fell_away_on',
-      'imposer.display_name as imposed_by_name',
-      'producer.display_name as statement_produced_by_name',
+      userNameOf(eb.ref('ra.imposed_by')).as('imposed_by_name'),
+      userNameOf(eb.ref('f.statement_produced_by')).as('statement_produced_by_name'),
       sql<string | null>`(select ev.recorded_by from dip_failure_event ev
                           where ev.failure_id = f.id and ev.kind = 'circulated_wanted' order by ev.recorded_at desc limit 1)`.as(
         'circulated_by',
@@ -241,7 +239,6 @@ export function failuresQuery(db: Db, personId: string, today: string = todayInL
 export function failureEventsOf(db: Db, failureId: string) {
   return db
     .selectFrom('dip_failure_event as ev')
-    .leftJoin('app_user as u', 'u.id', 'ev.recorded_by')
     .select(historyColumns)
     .where('ev.failure_id', '=', failureId)
     .orderBy('ev.recorded_at')

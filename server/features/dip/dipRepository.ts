@@ -3,6 +3,7 @@ import type { AttendanceOutcome, Database, RefusalAction, TestResult } from '../
 import type { Window } from '../../domain/window.ts'
 import { personIdentityColumns, personListColumns } from '../people/personColumns.ts'
 import { updateIfVersion } from '../../queries/updateIfVersion.ts'
+import { userNameOf } from '../../queries/userName.ts'
 
 type Db = Kysely<Database>
 
@@ -395,14 +396,13 @@ export function appointmentsQuery(db: Db, personId: string) {
 export function appointmentChangesOf(db: Db, appointmentId: string) {
   return db
     .selectFrom('appointment_change as c')
-    .leftJoin('app_user as u', 'u.id', 'c.changed_by')
-    .select([
+    .select((eb) => [
       'c.previous_scheduled_at',
       'c.previous_place',
       'c.new_scheduled_at',
       'c.new_place',
       'c.reason',
-      'u.display_name as changed_by_name',
+      userNameOf(eb.ref('c.changed_by')).as('changed_by_name'),
       'c.changed_at',
     ])
     .where('c.appointment_id', '=', appointmentId)

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Agency, Database, LinkAgency } from '../../../db/types.ts'
 import type { LinkRow, PersonForPartner } from './disclosurePolicy.ts'
 import { updateIfVersion } from '../../queries/updateIfVersion.ts'
+import { userNameOf } from '../../queries/userName.ts'
 
 type Db = Kysely<Database>
 
@@ -207,8 +208,7 @@ export async function insertLinkChange(
 export function linkChangesOf(db: Db, linkId: string) {
   return db
     .selectFrom('partner_link_change as c')
-    .leftJoin('app_user as u', 'u.id', 'c.changed_by')
-    .select(['c.changes', 'c.changed_at', 'u.display_name as changed_by_name'])
+    .select((eb) => ['c.changes', 'c.changed_at', userNameOf(eb.ref('c.changed_by')).as('changed_by_name')])
     .where('c.link_id', '=', linkId)
     .orderBy('c.changed_at')
     .execute()

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Build, Database, EyeColour } from '../../../db/types.ts'
 import { updateIfVersion } from '../../queries/updateIfVersion.ts'
+import { userNameOf } from '../../queries/userName.ts'
 
 type Db = Kysely<Database>
 
@@ -126,7 +127,11 @@ export function photoOf(db: Db, personId: string) {
 export function photoQuery(db: Db, personId: string) {
   return db
     .selectFrom('person_photo as ph')
-    .leftJoin('app_user as u', 'u.id', 'ph.uploaded_by')
-    .select(['ph.width', 'ph.height', 'ph.uploaded_at', 'u.display_name as uploaded_by_name'])
+    .select((eb) => [
+      'ph.width',
+      'ph.height',
+      'ph.uploaded_at',
+      userNameOf(eb.ref('ph.uploaded_by')).as('uploaded_by_name'),
+    ])
     .where('ph.person_id', '=', personId)
 }

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import { compiledOnce } from '../../../db/compiledOnce.ts'
 import type { Database, Gender } from '../../../db/types.ts'
 import { updateIfVersion } from '../../queries/updateIfVersion.ts'
+import { userNameOf } from '../../queries/userName.ts'
 
 type Db = Kysely<Database>
 
@@ -271,8 +272,7 @@ export function markersQuery(db: Db, personId: string) {
   return db
     .selectFrom('person_marker as m')
     .innerJoin('marker_type as t', 't.code', 'm.marker_code')
-    .leftJoin('app_user as u', 'u.id', 'm.set_by')
-    .select([
+    .select((eb) => [
       'm.id',
       'm.marker_code',
       't.label',
@@ -280,7 +280,7 @@ export function markersQuery(db: Db, personId: string) {
       'm.review_date',
       'm.note',
       'm.ended_on',
-      'u.display_name as set_by_name',
+      userNameOf(eb.ref('m.set_by')).as('set_by_name'),
     ])
     .where('m.person_id', '=', personId)
     .orderBy('m.ended_on', (ob) => ob.desc().nullsFirst())

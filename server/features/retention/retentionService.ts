@@ -3,7 +3,7 @@ import type { Database } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../domain/time.ts'
 import { done, notFoundResult, type WriteResult } from '../../domain/writeResult.ts'
-import { recordAudit, recordListConsulted, type Actor } from '../audit/auditRepository.ts'
+import { listConsulted, recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import * as repo from './retentionRepository.ts'
 
@@ -21,13 +21,7 @@ export function createRetentionService(db: Kysely<Database>, rules: repo.Retenti
 
   async function queue(user: SessionUser, actor: Actor) {
     const rows = await repo.reviewQueue(db, user.visibleAreaIds, rules, todayInLondon(), 200)
-    await recordListConsulted(
-      db,
-      actor,
-      'retention_queue.listed',
-      rows.map((r) => r.id),
-    )
-    return rows
+    return listConsulted(db, actor, 'retention_queue.listed', rows, (r) => r.id)
   }
 
   async function reviewPage(user: SessionUser, personId: string, actor: Actor) {

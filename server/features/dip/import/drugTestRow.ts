@@ -104,6 +104,14 @@ const result = z.preprocess(lowered, z.enum(results, { error: 'Must be positive,
 const yesNo = z.preprocess(lowered, z.enum(['yes', 'no'], { error: 'Must be yes or no' })).transform((v) => v === 'yes')
 const name = (label: string) => text(label, 100).transform((v) => v.replace(/\s+/g, ' '))
 
+/** The one code a cell's text matched; else an issue saying it matched none, or more than one. */
+function onlyMatch(matches: readonly string[], ctx: z.RefinementCtx, none: string, many: string) {
+  const [code, ...others] = matches
+  if (code !== undefined && others.length === 0) return code
+  ctx.addIssue({ code: 'custom', message: code === undefined ? none : many })
+  return z.NEVER
+}
+
 /** The schema for one row's cells, over the reference lists of this import and the time now. */
 export function rowSchema(reference: ImportReference, now: Date) {
   const times = new LondonTimes()
@@ -114,18 +122,14 @@ export function rowSchema(reference: ImportReference, now: Date) {
   const findOffence = codeFinder(reference.offences)
   return z.object({
     custody_number: text('the custody number', 40),
-    custody_suite: text('the custody suite', 100).transform((v, ctx) => {
-      const [code, ...others] = findSuite(v)
-      if (code !== undefined && others.length === 0) return code
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          code === undefined
-            ? `Not a custody suite code or name${suiteHint}`
-            : 'More than one custody suite matches this: use its code, written as the list writes it',
-      })
-      return z.NEVER
-    }),
+    custody_suite: text('the custody suite', 100).transform((v, ctx) =>
+      onlyMatch(
+        findSuite(v),
+        ctx,
+        `Not a custody suite code or name${suiteHint}`,
+        'More than one custody suite matches this: use its code, written as the list writes it',
+      ),
+    ),
     sample_taken_at: text('the sample date and time', 40).transform((v, ctx) => {
       const parsed = parseSampleTime(v, times)
       if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.why })
@@ -156,16 +160,12 @@ export function rowSchema(reference: ImportReference, now: Date) {
     condition: z.preprocess(lowered, z.enum(['arrest', 'charge'], { error: 'Must be arrest or charge' })),
     trigger_offence: text('the trigger offence code', 40, { required: false }).transform((v, ctx) => {
       if (v === '') return v
-      const [code, ...others] = findOffence(v)
-      if (code !== undefined && others.length === 0) return code
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          code === undefined
-            ? 'Not a trigger offence code from the list of offences'
-            : 'More than one trigger offence code matches this: write it as the list writes it',
-      })
-      return z.NEVER
+      return onlyMatch(
+        findOffence(v),
+        ctx,
+        'Not a trigger offence code from the list of offences',
+        'More than one trigger offence code matches this: write it as the list writes it',
+      )
     }),
     authorised_by: text('the authorising inspector', 100, { required: false }),
     opiates: result,
