@@ -196,6 +196,8 @@ export interface PersonMarkerTable {
 export interface ReferralTable {
   id: Generated<string>
   person_id: string
+  /** The person's borough, kept by the database from the person (migration 20261205T1400). */
+  area_id: Generated<string>
   programme: Programme
   source: string
   reason: string
@@ -293,6 +295,8 @@ export interface OffenceTable {
 export interface DrugTestTable {
   id: Generated<string>
   person_id: string
+  /** The person's borough, kept by the database from the person (migration 20261205T1400). */
+  area_id: Generated<string>
   custody_suite_code: string
   custody_number: string
   condition: 'arrest' | 'charge'
@@ -342,6 +346,8 @@ export interface AppointmentTable {
   id: Generated<string>
   assessment_id: string
   person_id: string
+  /** The person's borough, kept by the database from the person (migration 20261205T1400). */
+  area_id: Generated<string>
   kind: 'initial' | 'follow_up'
   scheduled_at: Timestamp
   place: string
@@ -380,6 +386,8 @@ export interface DipFailureTable {
   id: Generated<string>
   appointment_id: string
   person_id: string
+  /** The person's borough, kept by the database from the person (migration 20261205T1400). */
+  area_id: Generated<string>
   section: 's12' | 's14'
   failure_date: CalendarDay
   time_bar_date: CalendarDay
@@ -578,6 +586,8 @@ export interface CidEntryTable {
   id: Generated<string>
   failure_id: string
   person_id: string
+  /** The person's borough, kept by the database from the person (migration 20261205T1400). */
+  area_id: Generated<string>
   source: 'system' | 'manual'
   reason: string
   proposed_by: string | null

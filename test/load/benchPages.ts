@@ -98,6 +98,14 @@ export const benchPages: BenchPage[] = [
     status: 200,
     target: () => ({ next: () => ({ path: '/' }) }),
   },
+  // The supervisor's task list: every kind of work waiting in their boroughs, each counted in full.
+  {
+    name: 'tasks',
+    label: 'supervisor’s task list',
+    role: 'supervisor',
+    status: 200,
+    target: () => ({ next: () => ({ path: '/tasks' }) }),
+  },
   {
     name: 'report',
     label: 'performance report',

@@ -6,21 +6,12 @@ import { statusOn } from '../dip/dipFailureRepository.ts'
 import { ledBy } from '../cohorts/cohortsRepository.ts'
 import { countersignedWithin, timeBarredToClose } from '../cid/cidRepository.ts'
 import { openedWithin } from '../partners/partnersRepository.ts'
-import { appointmentToRecord, proposalToCountersign } from '../tasks/tasksRepository.ts'
+import { appointmentToRecord, entriesWithFailures, proposalToCountersign } from '../tasks/tasksRepository.ts'
+import { inAreas, personInAreas } from '../../queries/areas.ts'
 
 type Db = Kysely<Database>
 
 // Each panel is one aggregate query over indexed columns, scoped to the user's areas.
-
-const areaFilter = (areaIds: readonly string[]) => sql`p.area_id = any(${sql.val([...areaIds])}::uuid[])`
-
-/**
- * The borough check for the open items a panel counts (today's appointments, pending referrals,
- * proposals): each item's person looked up by key. Joined instead, the planner hashes every
- * person of the areas first, 100,000 rows at the largest scale measured, to check a few thousand.
- */
-const personInAreas = (personId: string, areaIds: readonly string[]) =>
-  sql`(select p.area_id from person p where p.id = ${sql.ref(personId)}) = any(${sql.val([...areaIds])}::uuid[])`
 
 export async function iomPanel(
   db: Db,
@@ -46,9 +37,9 @@ export async function iomPanel(
       count(*) filter (where m.tier = 'green' and m.status = 'active')::int as green,
       count(*) filter (where m.status = 'in_custody')::int as in_custody,
       (select count(*) from action x where x.owner_id = ${userId} and x.status = 'open' and x.due_date < ${today}
-        and ${personInAreas('x.person_id', areaIds)})::int as actions_overdue,
+        and ${personInAreas('x', areaIds)})::int as actions_overdue,
       (select count(*) from action x where x.owner_id = ${userId} and x.status = 'open' and x.due_date = ${today}
-        and ${personInAreas('x.person_id', areaIds)})::int as actions_today,
+        and ${personInAreas('x', areaIds)})::int as actions_today,
       (select count(*) from appointment a
         where ${ledBy('a.person_id', userId)}
           and a.scheduled_at >= ${weekStart} and a.scheduled_at < ${weekEnd})::int as appointments_week,
@@ -56,17 +47,10 @@ export async function iomPanel(
         where ${ledBy('f.person_id', userId)}
           and f.failure_date >= ${today}::date - 30)::int as failures_recent
     from cohort_membership m join person p on p.id = m.person_id
-    where m.lead_officer_id = ${userId} and m.status <> 'ended' and ${areaFilter(areaIds)}`.execute(db)
+    where m.lead_officer_id = ${userId} and m.status <> 'ended' and ${inAreas('p', areaIds)}`.execute(db)
   return result.rows[0]
 }
 
-/**
- * Where a count's own test leaves few rows (at 100,000 people, of today's 2,000 appointments
- * due so far, a few to a few hundred unrecorded; of 2,300 disputed tests, 17 unconfirmed), that
- * test runs first and only its rows are looked up for their area. OFFSET 0 keeps the planner
- * from checking the area of every row first, as it did: over 4,000 person lookups, and the two
- * counts took 27 ms where they now take 16.
- */
 export async function dipPanel(db: Db, areaIds: readonly string[], dayStart: Date, dayEnd: Date, today: string) {
   const result = await sql<{
     today_total: number
@@ -76,19 +60,17 @@ export async function dipPanel(db: Db, areaIds: readonly string[], dayStart: Dat
   }>`
     select
       (select count(*) from appointment a
-        where a.scheduled_at >= ${dayStart} and a.scheduled_at < ${dayEnd} and ${personInAreas('a.person_id', areaIds)})::int as today_total,
-      (select count(*) from (
-        select a.person_id from appointment a
-         where ${appointmentToRecord('a', dayStart, dayEnd)}
-        offset 0) a
-        where ${personInAreas('a.person_id', areaIds)})::int as today_to_record,
+        where ${inAreas('a', areaIds)} and a.scheduled_at >= ${dayStart} and a.scheduled_at < ${dayEnd})::int as today_total,
+      (select count(*) from appointment a
+        where ${inAreas('a', areaIds)} and ${appointmentToRecord('a', dayStart, dayEnd)})::int as today_to_record,
       (select count(*) from dip_failure f
-        where f.status = 'open' and ${statusOn('f', today)} = 'open' and f.statement_produced_on is null and ${personInAreas('f.person_id', areaIds)})::int as awaiting_statement,
-      (select count(*) from (
-        select t.person_id from drug_test t
-         where t.disputed and not exists (select 1 from drug_test_confirmation c where c.drug_test_id = t.id)
-        offset 0) t
-        where ${personInAreas('t.person_id', areaIds)})::int as disputed_unconfirmed`.execute(db)
+        where ${inAreas('f', areaIds)} and f.status = 'open' and ${statusOn('f', today)} = 'open'
+          and f.statement_produced_on is null)::int as awaiting_statement,
+      (select count(*) from drug_test t
+        where ${inAreas('t', areaIds)} and t.disputed
+          and not exists (select 1 from drug_test_confirmation c where c.drug_test_id = t.id))::int as disputed_unconfirmed`.execute(
+    db,
+  )
   return result.rows[0]
 }
 
@@ -99,8 +81,8 @@ export async function cidPanel(db: Db, areaIds: readonly string[], today: string
       count(distinct e.person_id)::int as on_list,
       count(distinct e.person_id) filter (where ${countersignedWithin('e', 7)})::int as new_this_week,
       count(distinct e.person_id) filter (where f.time_bar_date <= ${today}::date + 30)::int as within_30_days
-    from cid_entry e join dip_failure f on f.id = e.failure_id join person p on p.id = e.person_id
-    where e.status = 'countersigned' and ${statusOn('f', today)} = 'wanted' and ${areaFilter(areaIds)}`.execute(db)
+    from ${entriesWithFailures}
+    where ${inAreas('e', areaIds)} and e.status = 'countersigned' and ${statusOn('f', today)} = 'wanted'`.execute(db)
   return result.rows[0]
 }
 
@@ -111,11 +93,11 @@ export async function cidPanel(db: Db, areaIds: readonly string[], today: string
 export async function supervisorPanel(db: Db, userId: string, areaIds: readonly string[], today: string) {
   const result = await sql<{ proposals: number; referrals: number; time_barred_to_close: number }>`
     select
-      (select count(*) from cid_entry e join dip_failure f on f.id = e.failure_id
-        where ${proposalToCountersign('e', 'f', userId, today)} and ${personInAreas('e.person_id', areaIds)})::int as proposals,
-      (select count(*) from referral r where r.status = 'pending' and ${personInAreas('r.person_id', areaIds)})::int as referrals,
-      (select count(*) from cid_entry e join dip_failure f on f.id = e.failure_id
-        where ${timeBarredToClose('e', 'f', today)} and ${personInAreas('e.person_id', areaIds)})::int as time_barred_to_close`.execute(
+      (select count(*) from ${entriesWithFailures}
+        where ${inAreas('e', areaIds)} and ${proposalToCountersign('e', 'f', userId, today)})::int as proposals,
+      (select count(*) from referral r where ${inAreas('r', areaIds)} and r.status = 'pending')::int as referrals,
+      (select count(*) from ${entriesWithFailures}
+        where ${inAreas('e', areaIds)} and ${timeBarredToClose('e', 'f', today)})::int as time_barred_to_close`.execute(
     db,
   )
   return result.rows[0]
@@ -160,7 +142,7 @@ export async function partnerPanel(
       from partner_link l join person p on p.id = l.person_id
       join sharing_agreement ag on ag.id = l.agreement_id and ag.agency = ${agency}
                                and ag.starts_on <= ${today}::date and (ag.ends_on is null or ag.ends_on >= ${today}::date)
-     where l.agency = ${agency} and ${areaFilter(areaIds)}`.execute(db)
+     where l.agency = ${agency} and ${inAreas('p', areaIds)}`.execute(db)
   return result.rows[0]
 }
 
@@ -179,9 +161,9 @@ export async function partnershipPicture(db: Db, areaIds: readonly string[], tod
       count(*) filter (where m.programme = 'iom_free')::int as iom_free,
       count(*) filter (where m.programme = 'dip')::int as dip,
       (select count(*) from drug_test t join person p on p.id = t.person_id
-        where ${areaFilter(areaIds)} and t.sample_taken_at >= (${today}::date - 30)::timestamp at time zone 'Europe/London')::int as tests_30_days
+        where ${inAreas('p', areaIds)} and t.sample_taken_at >= (${today}::date - 30)::timestamp at time zone 'Europe/London')::int as tests_30_days
       from cohort_membership m join person p on p.id = m.person_id
-     where m.status <> 'ended' and ${areaFilter(areaIds)}`.execute(db)
+     where m.status <> 'ended' and ${inAreas('p', areaIds)}`.execute(db)
   return result.rows[0]!
 }
 

@@ -3,6 +3,7 @@ import type { Database } from '../../../db/types.ts'
 import type { Window } from '../../domain/window.ts'
 import { statusOn } from '../dip/dipFailureRepository.ts'
 import { ledBy } from '../cohorts/cohortsRepository.ts'
+import { inAreas, personInAreas } from '../../queries/areas.ts'
 
 type Db = Kysely<Database>
 
@@ -28,8 +29,11 @@ type Fragment = RawBuilder<unknown>
  */
 export type TaskSource = { from: Fragment; where: Fragment; select: Fragment; order: Fragment }
 
+/** An item as its kind's condition reads it: the person is named afterwards, for the page's items only. */
+export type TaskItem = Omit<TaskRow, 'surname' | 'forenames'>
+
 /** A page of one kind's items and how many wait in all, counted over the same condition. */
-export type TaskPage = { rows: TaskRow[]; total: number }
+export type TaskPage = { rows: TaskItem[]; total: number }
 
 /**
  * A page of `source`'s items, oldest first, with the number of all its items. The count is a
@@ -38,7 +42,7 @@ export type TaskPage = { rows: TaskRow[]; total: number }
  */
 export async function taskPage(db: Db, source: TaskSource | null, window: Window): Promise<TaskPage> {
   if (!source) return { rows: [], total: 0 }
-  const result = await sql<TaskRow & { total_rows: number }>`
+  const result = await sql<TaskItem & { total_rows: number }>`
     select ${source.select}, count(*) over ()::int as total_rows
       from ${source.from}
      where ${source.where}
@@ -48,10 +52,24 @@ export async function taskPage(db: Db, source: TaskSource | null, window: Window
   return { rows: result.rows.map(({ total_rows: _total, ...row }) => row), total: result.rows[0]?.total_rows ?? 0 }
 }
 
-// Each condition starts from the partial or range index of its own test, so it reads the few
-// waiting rows, then looks up their person for the area. A user with no areas has no items.
+/** The names of the people the page's items are about, read once for the whole page. */
+export async function namesOf(db: Db, items: readonly { person_id: string | null }[]) {
+  const ids = [...new Set(items.flatMap((item) => (item.person_id ? [item.person_id] : [])))]
+  if (ids.length === 0) return new Map<string, { surname: string; forenames: string }>()
+  const rows = await db.selectFrom('person').select(['id', 'surname', 'forenames']).where('id', 'in', ids).execute()
+  return new Map(rows.map((r) => [r.id, { surname: r.surname, forenames: r.forenames }]))
+}
 
-const inAreas = (areaIds: readonly string[]) => sql`p.area_id = any(${sql.val([...areaIds])}::uuid[])`
+// Each condition reads its items alone: appointments, failures, tests, referrals and CID entries
+// carry their person's borough (server/decisions/0123), so counting every waiting item reads no
+// person; actions and partner links look their person up by key. A user with no areas has no items.
+
+/**
+ * CID entries with their failures, each failure read by its key. Joined plainly, the planner
+ * cannot estimate a failure's status today, and hashed every failure in the force instead.
+ */
+export const entriesWithFailures = sql`cid_entry e cross join lateral (
+  select f.id, f.status, f.time_bar_date, f.section, f.failure_date from dip_failure f where f.id = e.failure_id offset 0) f`
 /** A failure described by its section and day, as "S12 failure of 2026-11-02". */
 const failureDetail = sql`upper(f.section::text) || ' failure of ' || f.failure_date::text`
 const londonDay = (column: string) => sql.raw(`(${column} at time zone 'Europe/London')::date::text`)
@@ -62,14 +80,14 @@ const inSomeArea = (areaIds: readonly string[], source: TaskSource): TaskSource 
 /** Positive tests since `from` on which no requirement (RA1) has been imposed: the decision awaits. */
 export const positiveTestsWithoutAssessment = (areaIds: readonly string[], from: Date) =>
   inSomeArea(areaIds, {
-    select: sql`t.id, p.id as person_id, p.surname, p.forenames, ${londonDay('t.sample_taken_at')} as since, null as due,
+    select: sql`t.id, t.person_id, ${londonDay('t.sample_taken_at')} as since, null as due,
       concat_ws(' and ', case when t.opiates = 'positive' then 'opiates' end,
                          case when t.cocaine = 'positive' then 'cocaine' end) as detail`,
-    from: sql`drug_test t join person p on p.id = t.person_id`,
+    from: sql`drug_test t`,
     where: sql`t.sample_taken_at >= ${from} and not t.refused
       and (t.opiates = 'positive' or t.cocaine = 'positive')
       and not exists (select 1 from required_assessment ra where ra.drug_test_id = t.id)
-      and ${inAreas(areaIds)}`,
+      and ${inAreas('t', areaIds)}`,
     order: sql`t.sample_taken_at, t.id`,
   })
 
@@ -85,11 +103,11 @@ export const appointmentToRecord = (a: string, dayStart: Date, dayEnd: Date) =>
 /** Today's appointments, still open, with no attendance recorded (RA3). */
 export const appointmentsToRecord = (areaIds: readonly string[], dayStart: Date, dayEnd: Date) =>
   inSomeArea(areaIds, {
-    select: sql`a.id, p.id as person_id, p.surname, p.forenames, ${londonDay('a.scheduled_at')} as since,
+    select: sql`a.id, a.person_id, ${londonDay('a.scheduled_at')} as since,
       ${londonDay('a.scheduled_at')} as due,
       to_char(a.scheduled_at at time zone 'Europe/London', 'HH24:MI') || ', ' || a.place as detail`,
-    from: sql`appointment a join person p on p.id = a.person_id`,
-    where: sql`${appointmentToRecord('a', dayStart, dayEnd)} and ${inAreas(areaIds)}`,
+    from: sql`appointment a`,
+    where: sql`${appointmentToRecord('a', dayStart, dayEnd)} and ${inAreas('a', areaIds)}`,
     order: sql`a.scheduled_at, a.id`,
   })
 
@@ -99,22 +117,22 @@ export const appointmentsToRecord = (areaIds: readonly string[], dayStart: Date,
  */
 export const failuresAwaitingStatement = (areaIds: readonly string[], today: string) =>
   inSomeArea(areaIds, {
-    select: sql`f.id, p.id as person_id, p.surname, p.forenames, f.failure_date::text as since,
+    select: sql`f.id, f.person_id, f.failure_date::text as since,
       f.time_bar_date::text as due, upper(f.section::text) || ' failure' as detail`,
-    from: sql`dip_failure f join person p on p.id = f.person_id`,
+    from: sql`dip_failure f`,
     where: sql`f.status = 'open' and ${statusOn('f', today)} = 'open' and f.statement_produced_on is null
-      and ${inAreas(areaIds)}`,
+      and ${inAreas('f', areaIds)}`,
     order: sql`f.failure_date, f.id`,
   })
 
 /** Failures whose statement is produced and signed, not yet circulated as wanted (the police's step). */
 export const statementsToCirculate = (areaIds: readonly string[], today: string) =>
   inSomeArea(areaIds, {
-    select: sql`f.id, p.id as person_id, p.surname, p.forenames, f.statement_produced_on::text as since,
+    select: sql`f.id, f.person_id, f.statement_produced_on::text as since,
       f.time_bar_date::text as due, ${failureDetail} as detail`,
-    from: sql`dip_failure f join person p on p.id = f.person_id`,
+    from: sql`dip_failure f`,
     where: sql`f.status = 'open' and ${statusOn('f', today)} = 'open' and f.statement_produced_on is not null
-      and ${inAreas(areaIds)}`,
+      and ${inAreas('f', areaIds)}`,
     order: sql`f.statement_produced_on, f.id`,
   })
 
@@ -129,10 +147,10 @@ export const proposalToCountersign = (e: string, f: string, userId: string, toda
 /** Proposals to hand a person to CID that someone other than `userId` made: theirs to countersign. */
 export const proposalsToCountersign = (userId: string, areaIds: readonly string[], today: string) =>
   inSomeArea(areaIds, {
-    select: sql`e.id, p.id as person_id, p.surname, p.forenames, ${londonDay('e.proposed_at')} as since,
+    select: sql`e.id, e.person_id, ${londonDay('e.proposed_at')} as since,
       f.time_bar_date::text as due, e.reason as detail`,
-    from: sql`cid_entry e join dip_failure f on f.id = e.failure_id join person p on p.id = e.person_id`,
-    where: sql`${proposalToCountersign('e', 'f', userId, today)} and ${inAreas(areaIds)}`,
+    from: entriesWithFailures,
+    where: sql`${proposalToCountersign('e', 'f', userId, today)} and ${inAreas('e', areaIds)}`,
     order: sql`e.proposed_at, e.id`,
   })
 
@@ -143,16 +161,16 @@ export const proposalsToCountersign = (userId: string, areaIds: readonly string[
 export function suspendedOrReturnedEntries(areaIds: readonly string[], today: string, proposedBy?: string) {
   const mine = proposedBy ? sql`and e.proposed_by = ${proposedBy}::uuid` : sql``
   return inSomeArea(areaIds, {
-    select: sql`e.id, p.id as person_id, p.surname, p.forenames,
+    select: sql`e.id, e.person_id,
       coalesce((select ${londonDay('max(ev.recorded_at)')} from cid_entry_event ev
                  where ev.entry_id = e.id and ev.kind = e.status::text),
                ${londonDay('coalesce(e.decided_at, e.proposed_at)')}) as since,
       f.time_bar_date::text as due, e.status::text as detail`,
-    from: sql`cid_entry e join dip_failure f on f.id = e.failure_id join person p on p.id = e.person_id`,
+    from: entriesWithFailures,
     where: sql`(e.status = 'suspended'
         or (e.status = 'rejected' and e.decided_at >= (${today}::date - 30)::timestamp at time zone 'Europe/London'
             and ${statusOn('f', today)} = 'wanted'))
-      ${mine} and ${inAreas(areaIds)}`,
+      ${mine} and ${inAreas('e', areaIds)}`,
     order: sql`since, e.id`,
   })
 }
@@ -160,50 +178,49 @@ export function suspendedOrReturnedEntries(areaIds: readonly string[], today: st
 /** People on the CID list whose failure reaches its time bar within `days`: arrest before it is too late. */
 export const wantedNearTimeBar = (areaIds: readonly string[], today: string, days: number) =>
   inSomeArea(areaIds, {
-    select: sql`e.id, p.id as person_id, p.surname, p.forenames, ${londonDay('e.decided_at')} as since,
+    select: sql`e.id, e.person_id, ${londonDay('e.decided_at')} as since,
       f.time_bar_date::text as due, ${failureDetail} as detail`,
-    from: sql`cid_entry e join dip_failure f on f.id = e.failure_id join person p on p.id = e.person_id`,
+    from: entriesWithFailures,
     where: sql`e.status = 'countersigned' and ${statusOn('f', today)} = 'wanted'
-      and f.time_bar_date <= ${today}::date + ${days}::int and ${inAreas(areaIds)}`,
+      and f.time_bar_date <= ${today}::date + ${days}::int and ${inAreas('e', areaIds)}`,
     order: sql`e.decided_at, e.id`,
   })
 
 /** Referrals awaiting the panel's decision. The condition of the referrals list (`pendingReferrals`). */
 export const pendingReferrals = (areaIds: readonly string[]) =>
   inSomeArea(areaIds, {
-    select: sql`r.id, p.id as person_id, p.surname, p.forenames, ${londonDay('r.referred_at')} as since,
+    select: sql`r.id, r.person_id, ${londonDay('r.referred_at')} as since,
       null as due, r.programme::text as detail`,
-    from: sql`referral r join person p on p.id = r.person_id`,
-    where: sql`r.status = 'pending' and ${inAreas(areaIds)}`,
+    from: sql`referral r`,
+    where: sql`r.status = 'pending' and ${inAreas('r', areaIds)}`,
     order: sql`r.referred_at, r.id`,
   })
 
 /** Open actions `userId` owns, due before `today`, for people in their areas: the home page's overdue count. */
 export const overdueActionsOwnedBy = (userId: string, areaIds: readonly string[], today: string) =>
   inSomeArea(areaIds, {
-    select: sql`x.id, p.id as person_id, p.surname, p.forenames, x.due_date::text as since,
+    select: sql`x.id, x.person_id, x.due_date::text as since,
       x.due_date::text as due, x.description as detail`,
-    from: sql`action x join person p on p.id = x.person_id`,
+    from: sql`action x`,
     where: sql`x.owner_id = ${userId}::uuid and x.status = 'open' and x.due_date < ${today}::date
-      and ${inAreas(areaIds)}`,
+      and ${personInAreas('x', areaIds)}`,
     order: sql`x.due_date, x.created_at, x.id`,
   })
 
 /** Open partner case links whose sharing agreement ends within `days`: renew it or close the link. */
 export const linksWithAgreementEnding = (areaIds: readonly string[], today: string, days: number) =>
   inSomeArea(areaIds, {
-    select: sql`l.id, p.id as person_id, p.surname, p.forenames, l.opened_on::text as since, ag.ends_on::text as due,
+    select: sql`l.id, l.person_id, l.opened_on::text as since, ag.ends_on::text as due,
       upper(l.agency::text) || ' ' || l.reference || ' under ' || ag.name as detail`,
     from: sql`sharing_agreement ag
-      join partner_link l on l.agreement_id = ag.id and l.status = 'open'
-      join person p on p.id = l.person_id`,
-    where: sql`ag.ends_on >= ${today}::date and ag.ends_on <= ${today}::date + ${days}::int and ${inAreas(areaIds)}`,
+      join partner_link l on l.agreement_id = ag.id and l.status = 'open'`,
+    where: sql`ag.ends_on >= ${today}::date and ag.ends_on <= ${today}::date + ${days}::int and ${personInAreas('l', areaIds)}`,
     order: sql`l.opened_on, l.id`,
   })
 
 /** Sharing agreements in force that end within `days`: the administrator renews or lets them end. */
 export const agreementsEnding = (today: string, days: number): TaskSource => ({
-  select: sql`ag.id, null as person_id, null as surname, null as forenames, ag.starts_on::text as since,
+  select: sql`ag.id, null as person_id, ag.starts_on::text as since,
     ag.ends_on::text as due, ag.name as detail`,
   from: sql`sharing_agreement ag`,
   where: sql`ag.starts_on <= ${today}::date and ag.ends_on >= ${today}::date
@@ -217,13 +234,13 @@ export const agreementsEnding = (today: string, days: number): TaskSource => ({
  */
 export const arrestedNearTimeBar = (userId: string, areaIds: readonly string[], today: string, days: number) =>
   inSomeArea(areaIds, {
-    select: sql`f.id, p.id as person_id, p.surname, p.forenames,
+    select: sql`f.id, f.person_id,
       coalesce((select max(ev.event_date)::text from dip_failure_event ev where ev.failure_id = f.id and ev.kind = 'arrested'),
                f.failure_date::text) as since,
       f.time_bar_date::text as due, ${failureDetail} as detail`,
-    from: sql`dip_failure f join person p on p.id = f.person_id`,
+    from: sql`dip_failure f`,
     where: sql`f.status = 'arrested' and ${statusOn('f', today)} = 'arrested'
-      and f.time_bar_date <= ${today}::date + ${days}::int and ${inAreas(areaIds)}
+      and f.time_bar_date <= ${today}::date + ${days}::int and ${inAreas('f', areaIds)}
       and ${ledBy('f.person_id', userId)}`,
     order: sql`since, f.id`,
   })

@@ -8,7 +8,7 @@ import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { chargeWarningDays, londonInstant } from '../dip/dipRules.ts'
 import { reviewQueue, type RetentionRules } from '../retention/retentionRepository.ts'
 import * as repo from './tasksRepository.ts'
-import type { TaskPage, TaskRow } from './tasksRepository.ts'
+import type { TaskItem, TaskPage } from './tasksRepository.ts'
 import { taskKinds, type KindCount, type Task, type TaskKind } from './taskKinds.ts'
 
 export type TasksService = ReturnType<typeof createTasksService>
@@ -24,6 +24,10 @@ export const perKind = 50
 
 type Context = { user: SessionUser; today: string; now: Date }
 type KindReader = { permission: Permission; read: (c: Context, window: Window) => Promise<TaskPage> }
+
+const unnamed = { surname: null, forenames: null }
+const nameOf = (names: Map<string, { surname: string; forenames: string }>, personId: string | null) =>
+  (personId ? names.get(personId) : undefined) ?? unnamed
 
 /**
  * The oldest first, then the earliest due. The sort is stable: items alike in both keep their
@@ -109,11 +113,9 @@ export function createTasksService(db: Kysely<Database>, rules: RetentionRules, 
       permission: 'retention.review',
       read: async (c, w) => {
         const due = (await reviewQueue(db, areasOf(c), rules, c.today, Number.MAX_SAFE_INTEGER))
-          .map((r): TaskRow => ({
+          .map((r): TaskItem => ({
             id: r.id,
             person_id: r.id,
-            surname: r.surname,
-            forenames: r.forenames,
             since: r.review_on,
             due: r.review_on,
             detail: r.area_name,
@@ -149,7 +151,9 @@ export function createTasksService(db: Kysely<Database>, rules: RetentionRules, 
         page: await readers[k].read(context, kind ? window : { limit: perKind, offset: 0 }),
       })),
     )
-    const tasks: Task[] = pages.flatMap(({ kind: k, page: found }) => found.rows.map((row) => ({ ...row, kind: k })))
+    const items = pages.flatMap(({ kind: k, page: found }) => found.rows.map((row) => ({ ...row, kind: k })))
+    const names = await repo.namesOf(db, items)
+    const tasks: Task[] = items.map((item) => ({ ...item, ...nameOf(names, item.person_id) }))
     // One kind's page is already in its own order; the kinds together are merged by age.
     if (!kind) tasks.sort(oldestFirst)
     const counts: KindCount[] = pages.map(({ kind: k, page: found }) => ({
