@@ -55,6 +55,9 @@ async function startHere(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
   const pglite = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    // A cluster on disk is the demo's or a small service's, tens of megabytes: a 32 MB buffer
+    // cache holds its working set, and PGlite zeroes the default 128 MB at every start (decision 0121).
+    ...(options.dataDir ? { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'] } : {}),
     extensions: { pg_trgm },
   })
   const server = new PGLiteSocketServer({

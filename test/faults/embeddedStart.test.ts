@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -7,8 +6,8 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { testSessionSecret } from '../helpers/constants.ts'
 import { ensureBuilt } from './support/build.ts'
-import { freePort } from './support/privatePostgres.ts'
-import { Browser, send } from './support/http.ts'
+import { spawnServing, type Serving } from './support/appProcess.ts'
+import { Browser } from './support/http.ts'
 
 // `npm start` as a newcomer runs it: the bundled build (dist/start/) over the embedded database
 // in its own worker thread, on an empty data folder and then on the one it left. No other test
@@ -19,42 +18,15 @@ const startScript = path.join(root, 'dist/server/cli/start.js')
 
 let dataDir: string
 
-type Started = { child: ChildProcess; baseUrl: string; output: () => string; exited: Promise<number | string> }
-
-async function npmStart(): Promise<Started> {
-  const port = await freePort()
-  const child = spawn(process.execPath, [startScript], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      SESSION_SECRET: testSessionSecret,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+async function npmStart(): Promise<Serving> {
+  return spawnServing(
+    [startScript],
+    { NODE_ENV: 'development', DATA_DIR: dataDir, SESSION_SECRET: testSessionSecret, LOG_LEVEL: 'warn' },
+    '/sign-in',
   )
-  const baseUrl = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 90_000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`npm start's app exited with ${child.exitCode}:\n${output}`)
-    const reply = await send(baseUrl, { method: 'GET', path: '/sign-in', timeoutMs: 2_000 })
-    if (reply.status === 200) break
-    if (Date.now() > deadline) throw new Error(`npm start's app did not serve /sign-in within 90 s:\n${output}`)
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
-  return { child, baseUrl, output: () => output, exited }
 }
 
-async function stopCleanly(app: Started): Promise<number | string> {
+async function stopCleanly(app: Serving): Promise<number | string> {
   app.child.kill('SIGTERM')
   const killTimer = setTimeout(() => app.child.kill('SIGKILL'), 20_000)
   const code = await app.exited

@@ -25,6 +25,42 @@ export type AppProcess = {
   stop(): Promise<void>
 }
 
+/** A process of the app's on a free port, its output kept, once `readyPath` answers 200. */
+export type Serving = {
+  child: ChildProcess
+  baseUrl: string
+  port: number
+  output: () => string
+  exited: Promise<number | string>
+}
+
+/** Runs node with `args` (a script of the build, and node's own flags before it) and waits until it serves `readyPath`. */
+export async function spawnServing(args: string[], env: Record<string, string>, readyPath: string): Promise<Serving> {
+  const port = await freePort()
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  )
+  const baseUrl = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 90_000
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`The app exited with ${child.exitCode} before it was ready:\n${output}`)
+    const reply = await send(baseUrl, { method: 'GET', path: readyPath, timeoutMs: 2_000 })
+    if (reply.status === 200) break
+    if (Date.now() > deadline) throw new Error(`The app was not ready within 90 s:\n${output}`)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  return { child, baseUrl, port, output: () => output, exited }
+}
+
 /**
  * The real app, started as `npm run start:prod` starts it (node over the build, dist/server/main.js,
  * built first if missing or stale) in a process of its own, on a free port, and ready once /health
@@ -36,15 +72,11 @@ export async function startAppProcess(
   nodeArgs: string[] = [],
 ): Promise<AppProcess> {
   await ensureBuilt()
-  const port = await freePort()
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cohort-faults-app-'))
-  const child = spawn(process.execPath, [...nodeArgs, builtMain], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
+  const { child, baseUrl, port, output, exited } = await spawnServing(
+    [...nodeArgs, builtMain],
+    {
       NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: String(port),
       DATABASE_URL: databaseUrl,
       DATA_DIR: dataDir,
       SESSION_SECRET: testSessionSecret,
@@ -54,25 +86,8 @@ export async function startAppProcess(
       SIGN_IN_RATE_LIMIT: '1000',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+    '/health',
   )
-  const baseUrl = `http://127.0.0.1:${port}`
-
-  const deadline = Date.now() + 90_000
-  for (;;) {
-    if (child.exitCode !== null)
-      throw new Error(`The app exited with ${child.exitCode} before it was ready:\n${output}`)
-    const reply = await send(baseUrl, { method: 'GET', path: '/health', timeoutMs: 2_000 })
-    if (reply.status === 200) break
-    if (Date.now() > deadline) throw new Error(`The app was not ready within 90 s:\n${output}`)
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
 
   return {
     baseUrl,
@@ -81,7 +96,7 @@ export async function startAppProcess(
     child,
     exited,
     alive: () => child.exitCode === null && child.signalCode === null,
-    output: () => output,
+    output,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM')
