@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core'
+import { sql } from 'kysely'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { formatTime, formatWhen } from '../../server/features/dip/dipPresenter.ts'
 import { londonDay, londonInstant } from '../../server/features/dip/dipRules.ts'
@@ -54,7 +55,35 @@ beforeAll(async () => {
       area_id: havering.id,
     })
     .execute()
+  await oneAppointmentDueToday()
 })
+
+/**
+ * The demo's appointments today are in office hours, so before the office opens none is due yet
+ * (and none can be recorded). Then the first of those the DIP worker sees is brought forward to
+ * the start of the day, as if booked first thing: the journey runs at any hour.
+ */
+async function oneAppointmentDueToday(): Promise<void> {
+  const db = running.app.db
+  const today = todayInLondon()
+  const dayStart = londonInstant(today, '00:00')
+  const dayEnd = londonInstant(addDays(today, 1), '00:00')
+  const dipWorkersPeople = sql<boolean>`exists (
+    select 1 from person p join area a on a.id = p.area_id
+      join user_area ua on ua.area_id in (a.id, a.parent_id) join app_user u on u.id = ua.user_id
+     where p.id = appointment.person_id and u.username = 'dip')`
+  const open = db
+    .selectFrom('appointment')
+    .select('id')
+    .where('scheduled_at', '>=', dayStart)
+    .where('scheduled_at', '<', dayEnd)
+    .where('closed_on', 'is', null)
+    .where(dipWorkersPeople)
+  const due = await open.where('scheduled_at', '<=', new Date()).executeTakeFirst()
+  if (due) return
+  const first = await open.orderBy('scheduled_at').executeTakeFirstOrThrow()
+  await db.updateTable('appointment').set({ scheduled_at: dayStart }).where('id', '=', first.id).execute()
+}
 
 /** Runs a journey in a fresh, watched browser page and fails on anything a console would show. */
 async function journey(steps: (page: Page, watch: PageWatch) => Promise<void>): Promise<void> {
