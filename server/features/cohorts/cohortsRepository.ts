@@ -142,6 +142,11 @@ export function findReferral(db: Db, id: string, areaIds: readonly string[]) {
     .executeTakeFirst()
 }
 
+/** Holds the referral until the transaction ends, so two tabs deciding it at once decide it one after the other. */
+export async function lockReferral(db: Db, id: string): Promise<void> {
+  await db.selectFrom('referral').select('id').where('id', '=', id).forUpdate().execute()
+}
+
 export function decideReferral(
   db: Db,
   id: string,

@@ -104,6 +104,9 @@ export function createCohortsService(db: Kysely<Database>) {
     actor: Actor,
   ): Promise<WriteResult> {
     return db.transaction().execute(async (trx): Promise<WriteResult> => {
+      // Locked before it is read: a tab that waited here then reads the other tab's decision (stale),
+      // not the membership that decision made (which would read as "already on the programme").
+      await repo.lockReferral(trx, referralId)
       const referral = await repo.findReferral(trx, referralId, user.visibleAreaIds)
       if (!referral) return { ok: false, kind: 'notFound' }
       // Decided in another tab meanwhile: that is the answer, not the rules it now breaks.
