@@ -551,6 +551,14 @@ export interface CidListingTable {
   surname: string
   forenames: string
 }
+/** What a person's retention review date rests on, kept by the database (server/decisions/0124). */
+export interface RetentionBasisTable {
+  person_id: string
+  area_id: string
+  last_on: CalendarDay
+  adopted: boolean
+  decided_review_on: CalendarDay | null
+}
 export interface PersonMarkTable {
   person_id: string
 }
@@ -661,6 +669,8 @@ export interface Database {
   report_cache: ReportCacheTable
   cid_listing: CidListingTable
   cid_listing_dirty: PersonMarkTable
+  retention_basis: RetentionBasisTable
+  retention_dirty: PersonMarkTable
   report_dirty: ReportDirtyTable
   report_day_share: ReportDayShareTable
   report_day_tally: ReportDayTallyTable

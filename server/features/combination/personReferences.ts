@@ -60,6 +60,10 @@ export const unmovedPersonColumns: Record<string, string> = {
     "the CID list's copy of a listed entry; the database works both records' rows out again when their entries move",
   'cid_listing_dirty.person_id':
     'people whose CID list rows are due to be worked out again before the transaction commits',
+  'retention_basis.person_id':
+    "what a person's retention review date rests on; the database works both records' rows out again when their rows move",
+  'retention_dirty.person_id':
+    'people whose retention basis is due to be worked out again before the transaction commits',
 }
 
 /** The person fields a combination may change, with their SQL types (to restore them exactly). */

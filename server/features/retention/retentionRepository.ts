@@ -8,72 +8,73 @@ type Db = Kysely<Database>
 
 export type RetentionRules = { reviewYears: number; reviewYearsNeverAdopted: number }
 
-const londonDay = (column: string) => sql.raw(`(${column} at time zone 'Europe/London')::date`)
-
 /**
- * A person's review date: the latest retain decision's date if there is one; otherwise the
- * last event on the record plus the period for people adopted onto a cohort, or the shorter
- * one for people never adopted (local rules, from configuration). Every kind of event counts:
- * a referral, partner case, action, appointment or CID entry last month is a live record.
- * Each is one lookup on an index that leads with the person's id.
+ * A person's review date: the latest retain decision's date if there is one; otherwise the last
+ * event on the record plus the period for people adopted onto a cohort, or the shorter one for
+ * people never adopted (local rules, from configuration). What counts as an event, and which
+ * decision is the latest, is the database's retention_basis_of (migration 20261206T0100), kept
+ * per person in retention_basis as the record changes (server/decisions/0124).
  */
-function reviewDateSql(rules: RetentionRules) {
-  return sql<string>`coalesce(
-    (select d.next_review_on from retention_decision d where d.person_id = p.id order by d.decided_at desc limit 1),
-    (greatest(
-       p.updated_at::date,
-       (select max(c.contact_date) from contact c where c.person_id = p.id),
-       (select max(${londonDay('t.sample_taken_at')}) from drug_test t where t.person_id = p.id),
-       (select max(f.failure_date) from dip_failure f where f.person_id = p.id),
-       (select max(e.event_date) from membership_event e join cohort_membership m on m.id = e.membership_id where m.person_id = p.id),
-       (select max(greatest(${londonDay('r.referred_at')}, ${londonDay('r.decided_at')})) from referral r where r.person_id = p.id),
-       (select max(greatest(l.opened_on, l.closed_on, ${londonDay('l.created_at')})) from partner_link l where l.person_id = p.id),
-       (select max(${londonDay('x.changed_at')}) from partner_link_change x join partner_link l on l.id = x.link_id where l.person_id = p.id),
-       (select max(greatest(${londonDay('a.created_at')}, a.completed_on)) from action a where a.person_id = p.id),
-       (select max(${londonDay('a.scheduled_at')}) from appointment a where a.person_id = p.id),
-       (select max(greatest(${londonDay('e.proposed_at')}, ${londonDay('e.decided_at')})) from cid_entry e where e.person_id = p.id)
-     ) + make_interval(years => case when exists (select 1 from cohort_membership m where m.person_id = p.id)
-                                     then ${rules.reviewYears}::int else ${rules.reviewYearsNeverAdopted}::int end))::date
-  )`
+function reviewOnSql(rules: RetentionRules) {
+  return sql<string>`coalesce(b.decided_review_on, (b.last_on + make_interval(years =>
+    case when b.adopted then ${rules.reviewYears}::int else ${rules.reviewYearsNeverAdopted}::int end))::date)`
 }
 
 /**
- * Who can be due for review at all: a person with a decision (its date stands), or one whose own
- * record was last changed at least the shorter period ago, since every review date without a
- * decision is at least that long after it (a week's margin for leap days and time zones). The
- * review date itself reads a dozen tables a person; this reads two indexes, so the queue reads
- * the few candidates, not every person of the areas.
+ * Due for review on `today`, in the given areas. Written so that each branch reads one of the
+ * basis's two indexes up to its own bound: decisions by their date, the rest by their last event
+ * (no later than the shorter period before today; the longer period is then checked on the few).
  */
-function mayBeDue(areaIds: readonly string[], rules: RetentionRules, today: string) {
+function dueCondition(areaIds: readonly string[], rules: RetentionRules, today: string) {
   const shorter = Math.min(rules.reviewYears, rules.reviewYearsNeverAdopted)
-  return sql<boolean>`p.id in (
-    select c.id from person c
-     where c.area_id = any(${sql.val([...areaIds])}::uuid[]) and c.combined_into is null
-       and c.updated_at < (${today}::date + 7 - make_interval(years => ${shorter}::int))::date
-    union all
-    select d.person_id from retention_decision d)`
+  const areas = sql.val([...areaIds])
+  return sql<boolean>`b.area_id = any(${areas}::uuid[]) and (
+    (b.decided_review_on is not null and b.decided_review_on <= ${today}::date)
+    or (b.decided_review_on is null
+        and b.last_on <= (${today}::date - make_interval(years => ${shorter}::int))::date
+        and ${reviewOnSql(rules)} <= ${today}::date))`
 }
 
+/**
+ * The people due for review, earliest first, as a task list source reads them (see taskPage):
+ * the basis alone, so that counting them reads no person (a combined record has no basis row).
+ */
+export function reviewsDueSource(areaIds: readonly string[], rules: RetentionRules, today: string) {
+  return {
+    from: sql`retention_basis b join area a on a.id = b.area_id`,
+    where: dueCondition(areaIds, rules, today),
+    select: sql`b.person_id as id, b.person_id, ${reviewOnSql(rules)}::text as since, ${reviewOnSql(rules)}::text as due, a.name as detail`,
+    order: sql`${reviewOnSql(rules)}, b.person_id`,
+  }
+}
+
+/** The first `limit` people due for review, earliest first, each named: chosen from the basis, then looked up. */
 export function reviewQueue(db: Db, areaIds: readonly string[], rules: RetentionRules, today: string, limit: number) {
   if (areaIds.length === 0) return Promise.resolve([])
   return db
-    .selectFrom('person as p')
-    .innerJoin('area as a', 'a.id', 'p.area_id')
-    .select(['p.id', ...personIdentityColumns, 'a.name as area_name', reviewDateSql(rules).as('review_on')])
-    .where('p.area_id', 'in', [...areaIds])
-    .where('p.combined_into', 'is', null)
-    .where(mayBeDue(areaIds, rules, today))
-    .where(reviewDateSql(rules), '<=', today)
-    .orderBy('review_on')
-    .limit(limit)
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('retention_basis as b')
+        .select(['b.person_id', 'b.area_id', reviewOnSql(rules).as('review_on')])
+        .where(dueCondition(areaIds, rules, today))
+        .orderBy('review_on')
+        .orderBy('b.person_id')
+        .limit(limit)
+        .as('due'),
+    )
+    .innerJoin('person as p', 'p.id', 'due.person_id')
+    .innerJoin('area as a', 'a.id', 'due.area_id')
+    .select(['p.id', ...personIdentityColumns, 'a.name as area_name', 'due.review_on'])
+    .orderBy('due.review_on')
+    .orderBy('due.person_id')
     .execute()
 }
 
 export function reviewDateOf(db: Db, personId: string, rules: RetentionRules) {
   return db
-    .selectFrom('person as p')
-    .select(reviewDateSql(rules).as('review_on'))
-    .where('p.id', '=', personId)
+    .selectFrom('retention_basis as b')
+    .select(reviewOnSql(rules).as('review_on'))
+    .where('b.person_id', '=', personId)
     .executeTakeFirst()
 }
 

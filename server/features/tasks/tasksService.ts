@@ -6,7 +6,7 @@ import { addDays, todayInLondon } from '../../domain/time.ts'
 import type { Window } from '../../domain/window.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { chargeWarningDays, londonInstant } from '../dip/dipRules.ts'
-import { reviewQueue, type RetentionRules } from '../retention/retentionRepository.ts'
+import { reviewsDueSource, type RetentionRules } from '../retention/retentionRepository.ts'
 import * as repo from './tasksRepository.ts'
 import type { TaskItem, TaskPage } from './tasksRepository.ts'
 import { taskKinds, type KindCount, type Task, type TaskKind } from './taskKinds.ts'
@@ -107,22 +107,10 @@ export function createTasksService(db: Kysely<Database>, rules: RetentionRules, 
       permission: 'agreements.manage',
       read: (c, w) => page(repo.agreementsEnding(c.today, agreementWarningDays))(w),
     },
-    // The review date is the retention feature's rule and its condition is not exported: the whole
-    // queue is read once, counted and cut here, rather than the rule written a second time.
+    // The review date is the retention feature's rule: it hands the list its source.
     retention: {
       permission: 'retention.review',
-      read: async (c, w) => {
-        const due = (await reviewQueue(db, areasOf(c), rules, c.today, Number.MAX_SAFE_INTEGER))
-          .map((r): TaskItem => ({
-            id: r.id,
-            person_id: r.id,
-            since: r.review_on,
-            due: r.review_on,
-            detail: r.area_name,
-          }))
-          .sort((a, b) => a.since.localeCompare(b.since) || a.id.localeCompare(b.id))
-        return { rows: due.slice(w.offset, w.offset + w.limit), total: due.length }
-      },
+      read: (c, w) => page(reviewsDueSource(areasOf(c), rules, c.today))(w),
     },
   }
 
