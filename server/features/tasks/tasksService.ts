@@ -8,7 +8,7 @@ import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { chargeWarningDays, londonInstant } from '../dip/dipRules.ts'
 import { reviewsDueSource, type RetentionRules } from '../retention/retentionRepository.ts'
 import * as repo from './tasksRepository.ts'
-import type { TaskItem, TaskPage } from './tasksRepository.ts'
+import type { TaskPage } from './tasksRepository.ts'
 import { taskKinds, type KindCount, type Task, type TaskKind } from './taskKinds.ts'
 
 export type TasksService = ReturnType<typeof createTasksService>
