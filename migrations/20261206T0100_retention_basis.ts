@@ -43,6 +43,16 @@ const transition = (event: (typeof events)[number]) =>
       ? 'old table as old_rows'
       : 'old table as old_rows new table as new_rows'
 
+/** Statement triggers on every insert, update and delete of `table`, each calling retention_mark_<table>. */
+async function markOnEveryChange(db: Kysely<any>, table: string): Promise<void> {
+  for (const event of events) {
+    await sql`
+      create trigger ${sql.raw(`retention_${table}_${event}`)} after ${sql.raw(event)} on ${sql.raw(table)}
+        referencing ${sql.raw(transition(event))} for each statement
+        execute function ${sql.raw(`retention_mark_${table}`)}()`.execute(db)
+  }
+}
+
 const londonDay = (column: string) => `(${column} at time zone 'Europe/London')::date`
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -131,12 +141,7 @@ export async function up(db: Kysely<any>): Promise<void> {
         return null;
       end
       $$`.execute(db)
-    for (const event of events) {
-      await sql`
-        create trigger ${sql.raw(`retention_${w.table}_${event}`)} after ${sql.raw(event)} on ${sql.raw(w.table)}
-          referencing ${sql.raw(transition(event))} for each statement
-          execute function ${sql.raw(`retention_mark_${w.table}`)}()`.execute(db)
-    }
+    await markOnEveryChange(db, w.table)
   }
   // A person's own row: a new person, a change to the record (its last change is an event), its
   // borough or its combination into another, a deletion.
@@ -157,13 +162,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       return null;
     end
     $$`.execute(db)
-  for (const event of events) {
-    await sql`
-      create trigger ${sql.raw(`retention_person_${event}`)} after ${sql.raw(event)} on person
-        referencing ${sql.raw(transition(event))} for each statement execute function retention_mark_person()`.execute(
-      db,
-    )
-  }
+  await markOnEveryChange(db, 'person')
 
   // The basis so far.
   await sql`select retention_basis_refresh(array(select id from person))`.execute(db)
