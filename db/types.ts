@@ -514,6 +514,9 @@ interface DayFigures {
   referrals_received: number
   referrals_accepted: number
   referrals_declined: number
+  /** Every appointment of the day, and those not closed with no attendance recorded (migration 20261206T0200). */
+  appointments: number
+  appointments_to_record: number
 }
 interface CohortFigures {
   month_end: CalendarDay

@@ -6,7 +6,7 @@ import { statusOn } from '../dip/dipFailureRepository.ts'
 import { ledBy } from '../cohorts/cohortsRepository.ts'
 import { countersignedWithin, timeBarredToClose } from '../cid/cidRepository.ts'
 import { openedWithin } from '../partners/partnersRepository.ts'
-import { appointmentToRecord, entriesWithFailures, proposalToCountersign } from '../tasks/tasksRepository.ts'
+import { entriesWithFailures, proposalToCountersign } from '../tasks/tasksRepository.ts'
 import { inAreas, personInAreas } from '../../queries/areas.ts'
 
 type Db = Kysely<Database>
@@ -51,7 +51,11 @@ export async function iomPanel(
   return result.rows[0]
 }
 
-export async function dipPanel(db: Db, areaIds: readonly string[], dayStart: Date, dayEnd: Date, today: string) {
+/**
+ * The DIP worker's day. Today's appointments, and those still to record, are the report's day
+ * tally for today (server/decisions/0125): one row a ward, not every appointment of the day.
+ */
+export async function dipPanel(db: Db, areaIds: readonly string[], today: string) {
   const result = await sql<{
     today_total: number
     today_to_record: number
@@ -59,18 +63,16 @@ export async function dipPanel(db: Db, areaIds: readonly string[], dayStart: Dat
     disputed_unconfirmed: number
   }>`
     select
-      (select count(*) from appointment a
-        where ${inAreas('a', areaIds)} and a.scheduled_at >= ${dayStart} and a.scheduled_at < ${dayEnd})::int as today_total,
-      (select count(*) from appointment a
-        where ${inAreas('a', areaIds)} and ${appointmentToRecord('a', dayStart, dayEnd)})::int as today_to_record,
+      coalesce(d.appointments, 0)::int as today_total,
+      coalesce(d.appointments_to_record, 0)::int as today_to_record,
       (select count(*) from dip_failure f
         where ${inAreas('f', areaIds)} and f.status = 'open' and ${statusOn('f', today)} = 'open'
           and f.statement_produced_on is null)::int as awaiting_statement,
       (select count(*) from drug_test t
         where ${inAreas('t', areaIds)} and t.disputed
-          and not exists (select 1 from drug_test_confirmation c where c.drug_test_id = t.id))::int as disputed_unconfirmed`.execute(
-    db,
-  )
+          and not exists (select 1 from drug_test_confirmation c where c.drug_test_id = t.id))::int as disputed_unconfirmed
+      from (select sum(dt.appointments) as appointments, sum(dt.appointments_to_record) as appointments_to_record
+              from report_day_tally dt where ${inAreas('dt', areaIds)} and dt.day = ${today}::date) d`.execute(db)
   return result.rows[0]
 }
 

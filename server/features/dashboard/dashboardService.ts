@@ -25,7 +25,6 @@ export function createDashboardService(db: Kysely<Database>, clock: () => Date =
     const now = clock()
     const today = todayInLondon(now)
     const dayStart = londonInstant(today, '00:00')
-    const dayEnd = londonInstant(addDays(today, 1), '00:00')
     const weekEnd = londonInstant(addDays(today, 7), '00:00')
     const areas = user.visibleAreaIds
     // The panels are independent counts: read side by side on the pool, so a supervisor's page
@@ -41,7 +40,7 @@ export function createDashboardService(db: Kysely<Database>, clock: () => Date =
     // Suspended hand-offs: every supervisor of the area, and the officer who proposed one.
     if (can(user, 'cid.countersign')) panels.suspended = () => suspendedEntries(db, areas)
     else if (can(user, 'cid.propose')) panels.suspended = () => suspendedEntries(db, areas, user.id)
-    if (can(user, 'dip.appointments')) panels.dip = () => repo.dipPanel(db, areas, dayStart, dayEnd, today)
+    if (can(user, 'dip.appointments')) panels.dip = () => repo.dipPanel(db, areas, today)
     if (can(user, 'cid.list')) panels.cid = () => repo.cidPanel(db, areas, today)
     if (can(user, 'referrals.decide')) {
       panels.supervisor = () => repo.supervisorPanel(db, user.id, areas, today)

@@ -122,6 +122,18 @@ describe('the home page, role by role', () => {
       .values({ appointment_id: recorded.id, outcome: 'attended', good_cause: false, recorded_by: users.dip })
       .execute()
     await appointmentAt(person.id, new Date(dayEnd.getTime() - 60_000)) // later today
+    const closed = await appointmentAt(person.id, new Date(dayStart.getTime() + 180_000)) // today, closed: nothing to record
+    await t.db
+      .updateTable('appointment')
+      .set({ closed_on: today(), closed_reason: 'Requirement ended' })
+      .where('id', '=', closed.id)
+      .execute()
+    const moved = await appointmentAt(person.id, new Date(dayStart.getTime() + 240_000)) // moved to tomorrow
+    await t.db
+      .updateTable('appointment')
+      .set({ scheduled_at: new Date(dayEnd.getTime() + 7_200_000) })
+      .where('id', '=', moved.id)
+      .execute()
     await appointmentAt(person.id, new Date(dayEnd.getTime() + 3_600_000)) // tomorrow
     await appointmentAt(outsider.id, new Date(dayStart.getTime() + 60_000)) // today, outside the worker's areas
 
@@ -148,7 +160,7 @@ describe('the home page, role by role', () => {
     const after = await homeOf(dip)
     expect(Object.keys(after)).toEqual(["Today's DIP work"])
     expect(change(before, after, "Today's DIP work")).toEqual({
-      'appointments today': 3,
+      'appointments today': 4,
       // Today's, open and unrecorded, whether begun or later today: the task list's appointments.
       'not yet recorded': 2,
       'failures awaiting a statement': 2,

@@ -53,18 +53,14 @@ async function addTest(personId: string, when: string, offence = 'POSSESSION_A')
   ).id
 }
 
-async function addAttendedAppointment(
-  personId: string,
-  testId: string,
-  when: string,
-  outcome: 'attended' | 'did_not_attend' = 'attended',
-) {
+/** An appointment with no attendance recorded: one to record on its day (the home page's count). */
+async function bookAppointment(personId: string, testId: string, when: string) {
   const assessment = await db
     .insertInto('required_assessment')
     .values({ person_id: personId, drug_test_id: testId, imposed_by: users.dip })
     .returning('id')
     .executeTakeFirstOrThrow()
-  const appointment = await db
+  return db
     .insertInto('appointment')
     .values({
       assessment_id: assessment.id,
@@ -78,6 +74,15 @@ async function addAttendedAppointment(
     })
     .returning('id')
     .executeTakeFirstOrThrow()
+}
+
+async function addAttendedAppointment(
+  personId: string,
+  testId: string,
+  when: string,
+  outcome: 'attended' | 'did_not_attend' = 'attended',
+) {
+  const appointment = await bookAppointment(personId, testId, when)
   await db
     .insertInto('attendance')
     .values({ appointment_id: appointment.id, outcome, good_cause: false, recorded_by: users.dip })
@@ -297,7 +302,7 @@ describe('the report tallies', () => {
     await expectTalliesToAgree(db)
   })
 
-  it('agree after any sequence of writes to tests, attendance, referrals, memberships and wards', async () => {
+  it('agree after any sequence of writes to tests, appointments, attendance, referrals, memberships and wards', async () => {
     const people = [await createPerson(db, { ward_id: wards[0] ?? null }), await createPerson(db, { ward_id: null })]
     const day = fc
       .integer({ min: 0, max: 500 })
@@ -311,6 +316,8 @@ describe('the report tallies', () => {
         offence: fc.constantFrom('POSSESSION_A', 'THEFT'),
       }),
       fc.record({ op: fc.constant('attend' as const), who, when: day, attended: fc.boolean() }),
+      fc.record({ op: fc.constant('book' as const), who, when: day }),
+      fc.record({ op: fc.constant('close' as const), who, on: day.map((d) => d.slice(0, 10)) }),
       fc.record({
         op: fc.constant('refer' as const),
         who,
@@ -347,6 +354,17 @@ describe('the report tallies', () => {
                 w.when,
                 w.attended ? 'attended' : 'did_not_attend',
               )
+              break
+            case 'book':
+              await bookAppointment(w.who, await addTest(w.who, w.when), w.when)
+              break
+            case 'close':
+              await db
+                .updateTable('appointment')
+                .set({ closed_on: w.on, closed_reason: 'Tally test' })
+                .where('person_id', '=', w.who)
+                .where('closed_on', 'is', null)
+                .execute()
               break
             case 'refer':
               await db

@@ -25,6 +25,8 @@ const tallies = {
       'referrals_received',
       'referrals_accepted',
       'referrals_declined',
+      'appointments',
+      'appointments_to_record',
     ],
   },
   cohort: { keys: ['month_end', 'programme', 'tier'], values: ['n'] },
