@@ -562,6 +562,11 @@ export interface RetentionBasisTable {
   adopted: boolean
   decided_review_on: CalendarDay | null
 }
+/** Each distinct surname (lower case) of the people and their aliases, and how many bear it (decision 0126). */
+export interface SurnameVocabularyTable {
+  name: string
+  bearers: number
+}
 export interface PersonMarkTable {
   person_id: string
 }
@@ -674,6 +679,7 @@ export interface Database {
   cid_listing_dirty: PersonMarkTable
   retention_basis: RetentionBasisTable
   retention_dirty: PersonMarkTable
+  surname_vocabulary: SurnameVocabularyTable
   report_dirty: ReportDirtyTable
   report_day_share: ReportDayShareTable
   report_day_tally: ReportDayTallyTable

@@ -75,9 +75,10 @@ export async function findByDateOfBirth(db: Db, areaIds: readonly string[], date
  * People whose name or an alias is like the query, best first, by trigram similarity (pg_trgm),
  * so a misspelt or reordered name still finds them. One word is taken as a surname, and compared
  * with surnames only (against whole names it is a poor match for everyone, and ranking everyone
- * is what made a common surname slow); two or more words as a whole name, in either order. People
- * and aliases are each read nearest first from a GiST trigram index and stop at `limit`, so a
- * common surname costs little more than a rare one; the best `limit` of the two are the answer.
+ * is what made a common surname slow); two or more words as a whole name, in either order. A
+ * surname's similar names are found among the distinct surnames, then their bearers by key
+ * (decision 0126); whole names are read nearest first from a GiST trigram index. Each kind stops
+ * at `limit`, and the best `limit` of them are the answer.
  */
 export async function searchByName(
   db: Db,
@@ -87,7 +88,7 @@ export async function searchByName(
 ): Promise<PersonSummary[]> {
   if (areaIds.length === 0) return []
   const q = query.toLowerCase().trim()
-  // The candidates come from person_name_candidates (the name_search_nearest migration).
+  // The candidates come from person_name_candidates (migrations name_search_nearest, surname_vocabulary).
   const wholeName = /\s/.test(q)
   const result = await sql<PersonSummary & { score: number }>`
     with candidates as (
