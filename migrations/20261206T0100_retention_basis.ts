@@ -35,7 +35,7 @@ const watched: { table: string; person: (rows: string) => string }[] = [
   },
 ]
 
-const events = ['insert', 'update', 'delete'] as const
+export const events = ['insert', 'update', 'delete'] as const
 const transition = (event: (typeof events)[number]) =>
   event === 'insert'
     ? 'new table as new_rows'
@@ -43,13 +43,15 @@ const transition = (event: (typeof events)[number]) =>
       ? 'old table as old_rows'
       : 'old table as old_rows new table as new_rows'
 
-/** Statement triggers on every insert, update and delete of `table`, each calling retention_mark_<table>. */
-async function markOnEveryChange(db: Kysely<any>, table: string): Promise<void> {
+/**
+ * Statement triggers `<prefix>_<table>_<event>` on every insert, update and delete of `table`,
+ * each calling `fn`() with the statement's rows as old_rows and new_rows.
+ */
+export async function onEveryChange(db: Kysely<any>, table: string, prefix: string, fn: string): Promise<void> {
   for (const event of events) {
     await sql`
-      create trigger ${sql.raw(`retention_${table}_${event}`)} after ${sql.raw(event)} on ${sql.raw(table)}
-        referencing ${sql.raw(transition(event))} for each statement
-        execute function ${sql.raw(`retention_mark_${table}`)}()`.execute(db)
+      create trigger ${sql.raw(`${prefix}_${table}_${event}`)} after ${sql.raw(event)} on ${sql.raw(table)}
+        referencing ${sql.raw(transition(event))} for each statement execute function ${sql.raw(fn)}()`.execute(db)
   }
 }
 
@@ -141,7 +143,7 @@ export async function up(db: Kysely<any>): Promise<void> {
         return null;
       end
       $$`.execute(db)
-    await markOnEveryChange(db, w.table)
+    await onEveryChange(db, w.table, 'retention', `retention_mark_${w.table}`)
   }
   // A person's own row: a new person, a change to the record (its last change is an event), its
   // borough or its combination into another, a deletion.
@@ -162,7 +164,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       return null;
     end
     $$`.execute(db)
-  await markOnEveryChange(db, 'person')
+  await onEveryChange(db, 'person', 'retention', 'retention_mark_person')
 
   // The basis so far.
   await sql`select retention_basis_refresh(array(select id from person))`.execute(db)

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { events, onEveryChange } from './20261206T0100_retention_basis.ts'
 
 // A one-word search is a surname. It was found by reading the trigram index of every person's
 // (and alias's) surname nearest first. At 1,000,000 people that index holds a million entries
@@ -11,14 +12,6 @@ import { sql, type Kysely } from 'kysely'
 // the same transaction, so a disposed person's rare name does not outlive their record.
 
 const bearers = ['person', 'person_alias'] as const
-const events = ['insert', 'update', 'delete'] as const
-const transition = (event: (typeof events)[number]) =>
-  event === 'insert'
-    ? 'new table as new_rows'
-    : event === 'delete'
-      ? 'old table as old_rows'
-      : 'old table as old_rows new table as new_rows'
-
 /** The surname branches of person_name_candidates: the vocabulary's nearest names, then their bearers. */
 function surnameBranches(): string {
   const nearestNames = `(select s.name, similarity(s.name, q) as score from surname_vocabulary s
@@ -120,15 +113,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       return null;
     end
     $$`.execute(db)
-  for (const table of bearers) {
-    for (const event of events) {
-      await sql`
-        create trigger ${sql.raw(`surname_vocabulary_${table}_${event}`)} after ${sql.raw(event)} on ${sql.table(table)}
-          referencing ${sql.raw(transition(event))} for each statement execute function surname_vocabulary_follow()`.execute(
-        db,
-      )
-    }
-  }
+  for (const table of bearers) await onEveryChange(db, table, 'surname_vocabulary', 'surname_vocabulary_follow')
   await sql`select surname_vocabulary_rebuild()`.execute(db)
   await candidatesFunction(db, surnameBranches())
   // The trigram indexes of every surname served only the surname search: the vocabulary's replaces them.
