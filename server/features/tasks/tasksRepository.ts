@@ -27,7 +27,17 @@ type Fragment = RawBuilder<unknown>
  * makes an item wait (the user's areas included), what the list shows of each, and their order:
  * oldest first, the id last, so that every page follows on from the one before.
  */
-export type TaskSource = { from: Fragment; where: Fragment; select: Fragment; order: Fragment }
+export type TaskSource = {
+  from: Fragment
+  where: Fragment
+  select: Fragment
+  order: Fragment
+  /**
+   * How many items wait, from a count kept as they change, where the kind has one: the page is
+   * then read in order up to its end, not counted through every item (decision 0127).
+   */
+  total?: Fragment
+}
 
 /** An item as its kind's condition reads it: the person is named afterwards, for the page's items only. */
 export type TaskItem = Omit<TaskRow, 'surname' | 'forenames'>
@@ -42,6 +52,7 @@ export type TaskPage = { rows: TaskItem[]; total: number }
  */
 export async function taskPage(db: Db, source: TaskSource | null, window: Window): Promise<TaskPage> {
   if (!source) return { rows: [], total: 0 }
+  if (source.total) return keptTotalPage(db, source, source.total, window)
   const result = await sql<TaskItem & { total_rows: number }>`
     select ${source.select}, count(*) over ()::int as total_rows
       from ${source.from}
@@ -50,6 +61,21 @@ export async function taskPage(db: Db, source: TaskSource | null, window: Window
      limit ${window.limit} offset ${window.offset}`.execute(db)
   // A page past the last has no row to carry the count: the route answers it as not found.
   return { rows: result.rows.map(({ total_rows: _total, ...row }) => row), total: result.rows[0]?.total_rows ?? 0 }
+}
+
+/** A page read in order with the kept count beside it: still one statement, so one snapshot. */
+async function keptTotalPage(db: Db, source: TaskSource, total: Fragment, window: Window): Promise<TaskPage> {
+  const result = await sql<Partial<TaskItem> & { total_rows: number }>`
+    select k.total_rows, page.*
+      from (select (${total})::int as total_rows) k
+      left join lateral (
+        select ${source.select}
+          from ${source.from}
+         where ${source.where}
+         order by ${source.order}
+         limit ${window.limit} offset ${window.offset}) page on true`.execute(db)
+  const rows = result.rows.flatMap(({ total_rows: _total, ...row }) => (row.id ? [row as TaskItem] : []))
+  return { rows, total: result.rows[0]?.total_rows ?? 0 }
 }
 
 /** The names of the people the page's items are about, read once for the whole page. */
@@ -100,9 +126,14 @@ export const appointmentToRecord = (a: string, dayStart: Date, dayEnd: Date) =>
     and ${sql.ref(`${a}.closed_on`)} is null
     and not exists (select 1 from attendance at where at.appointment_id = ${sql.ref(`${a}.id`)})`
 
-/** Today's appointments, still open, with no attendance recorded (RA3). */
-export const appointmentsToRecord = (areaIds: readonly string[], dayStart: Date, dayEnd: Date) =>
+/**
+ * Today's appointments, still open, with no attendance recorded (RA3). How many: the report's day
+ * tally for today, which counts these by the same condition as they change (decision 0125).
+ */
+export const appointmentsToRecord = (areaIds: readonly string[], today: string, dayStart: Date, dayEnd: Date) =>
   inSomeArea(areaIds, {
+    total: sql`select coalesce(sum(dt.appointments_to_record), 0) from report_day_tally dt
+                where ${inAreas('dt', areaIds)} and dt.day = ${today}::date`,
     select: sql`a.id, a.person_id, ${londonDay('a.scheduled_at')} as since,
       ${londonDay('a.scheduled_at')} as due,
       to_char(a.scheduled_at at time zone 'Europe/London', 'HH24:MI') || ', ' || a.place as detail`,

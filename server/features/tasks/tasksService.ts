@@ -58,6 +58,7 @@ export function createTasksService(db: Kysely<Database>, rules: RetentionRules, 
         page(
           repo.appointmentsToRecord(
             areasOf(c),
+            c.today,
             londonInstant(c.today, '00:00'),
             londonInstant(addDays(c.today, 1), '00:00'),
           ),

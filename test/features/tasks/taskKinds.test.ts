@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addDays, todayInLondon } from '../../../server/domain/time.ts'
 import { londonInstant } from '../../../server/features/dip/dipRules.ts'
 import { formatDate } from '../../../server/presenters/format.ts'
+import { appointmentsToRecord, taskPage } from '../../../server/features/tasks/tasksRepository.ts'
 import {
+  areaIdsByCode,
   createAction,
   createMembership,
   createOutsideArea,
@@ -200,6 +202,26 @@ describe('each kind appears for the roles that act on it, in their areas', () =>
     const rows = await rowsNaming('dip', 'appointments', [here.surname.toUpperCase(), later.surname.toUpperCase()])
     expect(rows.map((r) => r.href)).toEqual([`/appointments/${first.id}`, `/appointments/${second.id}`])
     expect(rows.map((r) => r.due)).toEqual([formatDate(today()), formatDate(today())])
+
+    // The kind's count is kept by the day tally: it agrees with counting the condition itself, in
+    // every borough and in all of them, and a page past the end still says how many there are.
+    const areas = await areaIdsByCode(t.db)
+    for (const areaIds of [...Object.values(areas).map((id) => [id]), Object.values(areas)]) {
+      const source = appointmentsToRecord(
+        areaIds,
+        today(),
+        londonInstant(today(), '00:00'),
+        londonInstant(addDays(today(), 1), '00:00'),
+      )!
+      const everything = { limit: 10_000, offset: 0 }
+      const counted = await taskPage(t.db, { ...source, total: undefined }, everything)
+      const kept = await taskPage(t.db, source, everything)
+      expect(kept).toEqual(counted)
+      expect(await taskPage(t.db, source, { limit: 10, offset: counted.total + 5 })).toEqual({
+        rows: [],
+        total: counted.total,
+      })
+    }
   })
 
   it('arrested and awaiting charge near the time bar: the police officer who leads the case, oldest arrest first', async () => {
