@@ -6,7 +6,7 @@ import { statusOn } from '../dip/dipFailureRepository.ts'
 import { ledBy } from '../cohorts/cohortsRepository.ts'
 import { countersignedWithin, timeBarredToClose } from '../cid/cidRepository.ts'
 import { openedWithin } from '../partners/partnersRepository.ts'
-import { entriesWithFailures, proposalToCountersign } from '../tasks/tasksRepository.ts'
+import { appointmentDayCounts, entriesWithFailures, proposalToCountersign } from '../tasks/tasksRepository.ts'
 import { inAreas, personInAreas } from '../../queries/areas.ts'
 
 type Db = Kysely<Database>
@@ -63,16 +63,15 @@ export async function dipPanel(db: Db, areaIds: readonly string[], today: string
     disputed_unconfirmed: number
   }>`
     select
-      coalesce(d.appointments, 0)::int as today_total,
-      coalesce(d.appointments_to_record, 0)::int as today_to_record,
+      d.appointments as today_total,
+      d.to_record as today_to_record,
       (select count(*) from dip_failure f
         where ${inAreas('f', areaIds)} and f.status = 'open' and ${statusOn('f', today)} = 'open'
           and f.statement_produced_on is null)::int as awaiting_statement,
       (select count(*) from drug_test t
         where ${inAreas('t', areaIds)} and t.disputed
           and not exists (select 1 from drug_test_confirmation c where c.drug_test_id = t.id))::int as disputed_unconfirmed
-      from (select sum(dt.appointments) as appointments, sum(dt.appointments_to_record) as appointments_to_record
-              from report_day_tally dt where ${inAreas('dt', areaIds)} and dt.day = ${today}::date) d`.execute(db)
+      from ${appointmentDayCounts(areaIds, today)} d`.execute(db)
   return result.rows[0]
 }
 

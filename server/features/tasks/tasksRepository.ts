@@ -127,13 +127,18 @@ export const appointmentToRecord = (a: string, dayStart: Date, dayEnd: Date) =>
     and not exists (select 1 from attendance at where at.appointment_id = ${sql.ref(`${a}.id`)})`
 
 /**
- * Today's appointments, still open, with no attendance recorded (RA3). How many: the report's day
- * tally for today, which counts these by the same condition as they change (decision 0125).
+ * A day's appointments in the areas, and those still to record, as the report's day tally keeps
+ * them at every commit (decision 0125): one row, read from a few tally rows a ward.
  */
+export const appointmentDayCounts = (areaIds: readonly string[], day: string) =>
+  sql`(select coalesce(sum(dt.appointments), 0)::int as appointments,
+              coalesce(sum(dt.appointments_to_record), 0)::int as to_record
+         from report_day_tally dt where ${inAreas('dt', areaIds)} and dt.day = ${day}::date)`
+
+/** Today's appointments, still open, with no attendance recorded (RA3); how many, from the day tally. */
 export const appointmentsToRecord = (areaIds: readonly string[], today: string, dayStart: Date, dayEnd: Date) =>
   inSomeArea(areaIds, {
-    total: sql`select coalesce(sum(dt.appointments_to_record), 0) from report_day_tally dt
-                where ${inAreas('dt', areaIds)} and dt.day = ${today}::date`,
+    total: sql`select d.to_record from ${appointmentDayCounts(areaIds, today)} d`,
     select: sql`a.id, a.person_id, ${londonDay('a.scheduled_at')} as since,
       ${londonDay('a.scheduled_at')} as due,
       to_char(a.scheduled_at at time zone 'Europe/London', 'HH24:MI') || ', ' || a.place as detail`,
