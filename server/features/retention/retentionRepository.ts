@@ -3,6 +3,7 @@ import type { Database } from '../../../db/types.ts'
 import { personIdentityColumns } from '../people/personColumns.ts'
 import { sealAuditLog } from '../audit/auditRepository.ts'
 import { userNameOf } from '../../queries/userName.ts'
+import { inAreas } from '../../queries/areas.ts'
 
 type Db = Kysely<Database>
 
@@ -27,8 +28,7 @@ function reviewOnSql(rules: RetentionRules) {
  */
 function dueCondition(areaIds: readonly string[], rules: RetentionRules, today: string) {
   const shorter = Math.min(rules.reviewYears, rules.reviewYearsNeverAdopted)
-  const areas = sql.val([...areaIds])
-  return sql<boolean>`b.area_id = any(${areas}::uuid[]) and (
+  return sql<boolean>`${inAreas('b', areaIds)} and (
     (b.decided_review_on is not null and b.decided_review_on <= ${today}::date)
     or (b.decided_review_on is null
         and b.last_on <= (${today}::date - make_interval(years => ${shorter}::int))::date
