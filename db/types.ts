@@ -312,6 +312,9 @@ export interface DrugTestTable {
   recorded_by: string | null
   recorded_at: DefaultedTimestamp
   import_batch: string | null
+  /** Whether a requirement (RA1) or a confirmation names this test, kept by the database (migration 20261206T0500). */
+  requirement_imposed: Generated<boolean>
+  confirmed: Generated<boolean>
 }
 
 export type RefusalAction = 'charged' | 'reported' | 'good_cause' | 'pending'
@@ -604,6 +607,9 @@ export interface CidEntryTable {
   person_id: string
   /** The person's borough, kept by the database from the person (migration 20261205T1400). */
   area_id: Generated<string>
+  /** Its failure's row status and time bar, kept by the database from the failure (migration 20261206T0400). */
+  failure_status: Generated<FailureStatus>
+  failure_time_bar_date: Generated<CalendarDay>
   source: 'system' | 'manual'
   reason: string
   proposed_by: string | null

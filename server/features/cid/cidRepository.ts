@@ -3,7 +3,7 @@ import type { CidStatus, Database } from '../../../db/types.ts'
 import { prepared } from '../../../db/preparedStatements.ts'
 import { todayInLondon } from '../../domain/time.ts'
 import { statusStillIn, updateIfVersion } from '../../queries/updateIfVersion.ts'
-import { historyColumns, statusOn } from '../dip/dipFailureRepository.ts'
+import { entryFailureStatusOn, historyColumns, statusOn } from '../dip/dipFailureRepository.ts'
 import { ledBy } from '../cohorts/cohortsRepository.ts'
 import type { Window } from '../../domain/window.ts'
 import { personLinkColumns, personListColumns } from '../people/personColumns.ts'
@@ -179,15 +179,11 @@ const circulatedBy = sql<string | null>`(select ev.recorded_by from dip_failure_
 )
 
 /**
- * Entries for a supervisor: proposals and suspended entries to decide, and countersigned or
- * arrested entries whose failure is past its time bar, to close.
- */
-/**
  * An entry on the list, or arrested, whose failure's time bar has passed: one for a supervisor to
  * close. One statement of it for the queue's section and the home page's count.
  */
-export const timeBarredToClose = (entry: string, failure: string, today: string) =>
-  sql<boolean>`(${sql.ref(`${entry}.status`)} in ('countersigned', 'arrested') and ${statusOn(failure, today)} = 'time_barred')`
+export const timeBarredToClose = (entry: string, today: string) =>
+  sql<boolean>`(${sql.ref(`${entry}.status`)} in ('countersigned', 'arrested') and ${entryFailureStatusOn(entry, today)} = 'time_barred')`
 
 /**
  * CID entries of people in the areas, with their failures: what deciding on one needs (its
@@ -224,7 +220,7 @@ export function supervisorQueue(db: Db, areaIds: readonly string[], today: strin
       ...personListColumns,
       'f.section',
     ])
-    .where((eb) => eb.or([eb('e.status', 'in', ['proposed', 'suspended']), timeBarredToClose('e', 'f', today)]))
+    .where((eb) => eb.or([eb('e.status', 'in', ['proposed', 'suspended']), timeBarredToClose('e', today)]))
     .orderBy('f.time_bar_date')
     .execute()
 }

@@ -2,12 +2,13 @@ import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import { leadOfficersQuery } from '../users/leadOfficersRepository.ts'
 import { accountIs } from '../users/usersRepository.ts'
-import { statusOn } from '../dip/dipFailureRepository.ts'
+import { entryFailureStatusOn, statusOn } from '../dip/dipFailureRepository.ts'
 import { ledBy } from '../cohorts/cohortsRepository.ts'
 import { countersignedWithin, timeBarredToClose } from '../cid/cidRepository.ts'
 import { openedWithin } from '../partners/partnersRepository.ts'
-import { appointmentDayCounts, entriesWithFailures, proposalToCountersign } from '../tasks/tasksRepository.ts'
+import { appointmentDayCounts, proposalToCountersign } from '../tasks/tasksRepository.ts'
 import { inAreas, personInAreas } from '../../queries/areas.ts'
+import type { Window } from '../../domain/window.ts'
 
 type Db = Kysely<Database>
 
@@ -69,8 +70,7 @@ export async function dipPanel(db: Db, areaIds: readonly string[], today: string
         where ${inAreas('f', areaIds)} and f.status = 'open' and ${statusOn('f', today)} = 'open'
           and f.statement_produced_on is null)::int as awaiting_statement,
       (select count(*) from drug_test t
-        where ${inAreas('t', areaIds)} and t.disputed
-          and not exists (select 1 from drug_test_confirmation c where c.drug_test_id = t.id))::int as disputed_unconfirmed
+        where ${inAreas('t', areaIds)} and t.disputed and not t.confirmed)::int as disputed_unconfirmed
       from ${appointmentDayCounts(areaIds, today)} d`.execute(db)
   return result.rows[0]
 }
@@ -81,9 +81,11 @@ export async function cidPanel(db: Db, areaIds: readonly string[], today: string
     select
       count(distinct e.person_id)::int as on_list,
       count(distinct e.person_id) filter (where ${countersignedWithin('e', 7)})::int as new_this_week,
-      count(distinct e.person_id) filter (where f.time_bar_date <= ${today}::date + 30)::int as within_30_days
-    from ${entriesWithFailures}
-    where ${inAreas('e', areaIds)} and e.status = 'countersigned' and ${statusOn('f', today)} = 'wanted'`.execute(db)
+      count(distinct e.person_id) filter (where e.failure_time_bar_date <= ${today}::date + 30)::int as within_30_days
+    from cid_entry e
+    where ${inAreas('e', areaIds)} and e.status = 'countersigned' and ${entryFailureStatusOn('e', today)} = 'wanted'`.execute(
+    db,
+  )
   return result.rows[0]
 }
 
@@ -94,23 +96,25 @@ export async function cidPanel(db: Db, areaIds: readonly string[], today: string
 export async function supervisorPanel(db: Db, userId: string, areaIds: readonly string[], today: string) {
   const result = await sql<{ proposals: number; referrals: number; time_barred_to_close: number }>`
     select
-      (select count(*) from ${entriesWithFailures}
-        where ${inAreas('e', areaIds)} and ${proposalToCountersign('e', 'f', userId, today)})::int as proposals,
+      (select count(*) from cid_entry e
+        where ${inAreas('e', areaIds)} and ${proposalToCountersign('e', userId, today)})::int as proposals,
       (select count(*) from referral r where ${inAreas('r', areaIds)} and r.status = 'pending')::int as referrals,
-      (select count(*) from ${entriesWithFailures}
-        where ${inAreas('e', areaIds)} and ${timeBarredToClose('e', 'f', today)})::int as time_barred_to_close`.execute(
-    db,
-  )
+      (select count(*) from cid_entry e
+        where ${inAreas('e', areaIds)} and ${timeBarredToClose('e', today)})::int as time_barred_to_close`.execute(db)
   return result.rows[0]
 }
 
+/** An officer's (`u`) open actions past their due date: the team table's column and the card's total. */
+const overdueActionsOf = (today: string) =>
+  sql<number>`(select count(*) from action x where x.owner_id = u.id and x.status = 'open' and x.due_date < ${today})::int`
+
 /**
- * The supervisor's team: the staff who can lead a case in their areas (as the lead officer list
- * offers them), including any with no cases yet, each with their whole open caseload, their
- * overdue actions and their contacts of the last 30 days. Each count is one officer's own index
- * range; none reads the areas' people.
+ * A page of the supervisor's team: the staff who can lead a case in their areas (as the lead
+ * officer list offers them), including any with no cases yet, by name, each with their whole
+ * open caseload, their overdue actions and their contacts of the last 30 days. Each count is one
+ * officer's own index range, for the page's officers alone; none reads the areas' people.
  */
-export function teamPerformance(db: Db, areaIds: readonly string[], today: string) {
+export function teamPerformance(db: Db, areaIds: readonly string[], today: string, window: Window) {
   return db
     .selectFrom(leadOfficersQuery(db, areaIds).as('u'))
     .select([
@@ -118,16 +122,28 @@ export function teamPerformance(db: Db, areaIds: readonly string[], today: strin
       sql<number>`(select count(*) from cohort_membership m where m.lead_officer_id = u.id and m.status <> 'ended')::int`.as(
         'caseload',
       ),
-      sql<number>`(select count(*) from action x where x.owner_id = u.id and x.status = 'open' and x.due_date < ${today})::int`.as(
-        'overdue',
-      ),
+      overdueActionsOf(today).as('overdue'),
       sql<number>`(select count(*) from contact c where c.recorded_by = u.id and c.contact_date >= ${today}::date - 30)::int`.as(
         'contacts_30_days',
       ),
     ])
     .orderBy('u.display_name')
     .orderBy('u.id')
+    .limit(window.limit)
+    .offset(window.offset)
     .execute()
+}
+
+/** The whole team: how many officers (the table's length) and their overdue actions in all (the card's figure). */
+export async function teamTotals(db: Db, areaIds: readonly string[], today: string) {
+  const result = await db
+    .selectFrom(leadOfficersQuery(db, areaIds).as('u'))
+    .select([
+      sql<number>`count(*)::int`.as('officers'),
+      sql<number>`coalesce(sum(${overdueActionsOf(today)}), 0)::int`.as('overdue'),
+    ])
+    .executeTakeFirstOrThrow()
+  return result
 }
 
 /** The links the partner's own list shows: their agency's, shared under an agreement of their agency in force today. */

@@ -3,6 +3,7 @@ import type { Database } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { can } from '../../auth/sessionUser.ts'
 import { addDays, todayInLondon } from '../../domain/time.ts'
+import type { Window } from '../../domain/window.ts'
 import { recordAudit, type Actor } from '../audit/auditRepository.ts'
 import {
   arrestedAwaitingChargeForLeadOfficer,
@@ -21,7 +22,8 @@ const noticePanels = ['cidNotices', 'markerReviews', 'chargeDue', 'suspended'] a
 
 /** What each role needs to see first. Counts only, except the notices that name people (logged). */
 export function createDashboardService(db: Kysely<Database>, clock: () => Date = () => new Date()) {
-  async function forUser(user: SessionUser, actor: Actor) {
+  /** `teamWindow`: the page of the supervisor's team table to show. */
+  async function forUser(user: SessionUser, actor: Actor, teamWindow: Window) {
     const now = clock()
     const today = todayInLondon(now)
     const dayStart = londonInstant(today, '00:00')
@@ -44,7 +46,8 @@ export function createDashboardService(db: Kysely<Database>, clock: () => Date =
     if (can(user, 'cid.list')) panels.cid = () => repo.cidPanel(db, areas, today)
     if (can(user, 'referrals.decide')) {
       panels.supervisor = () => repo.supervisorPanel(db, user.id, areas, today)
-      panels.team = () => repo.teamPerformance(db, areas, today)
+      panels.team = () => repo.teamPerformance(db, areas, today, teamWindow)
+      panels.teamTotals = () => repo.teamTotals(db, areas, today)
     }
     const linkAgency = linkAgencyOf(user.agency)
     if (can(user, 'partner.cases') && linkAgency) panels.partner = () => repo.partnerPanel(db, linkAgency, areas, today)
@@ -68,13 +71,10 @@ export function createDashboardService(db: Kysely<Database>, clock: () => Date =
         event: 'home.notices',
         detail: { personIds: [...new Set(named)] },
       })
-    if (home.supervisor && home.team) {
-      // The same figure as the team table's column, so the card and the table cannot disagree.
-      const team = home.team as Awaited<ReturnType<typeof repo.teamPerformance>>
-      home.supervisor = {
-        ...home.supervisor,
-        team_overdue_actions: team.reduce((sum, officer) => sum + officer.overdue, 0),
-      }
+    if (home.supervisor && home.teamTotals) {
+      // The sum of the team table's column over all its pages: one expression gives both.
+      const totals = home.teamTotals as Awaited<ReturnType<typeof repo.teamTotals>>
+      home.supervisor = { ...home.supervisor, team_overdue_actions: totals.overdue }
     }
     return home
   }

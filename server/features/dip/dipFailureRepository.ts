@@ -19,6 +19,13 @@ type Db = Kysely<Database>
 export const statusOn = (alias: string, today: string) =>
   sql<FailureStatus>`dip_failure_status_on(${sql.ref(`${alias}.status`)}, ${sql.ref(`${alias}.time_bar_date`)}, ${today}::date)`
 
+/**
+ * The status on `today` of a CID entry's failure (alias `entry`), from the failure's state that
+ * the entry carries (migration 20261206T0400): the same rule, read from one index of entries.
+ */
+export const entryFailureStatusOn = (entry: string, today: string) =>
+  sql<FailureStatus>`dip_failure_status_on(${sql.ref(`${entry}.failure_status`)}, ${sql.ref(`${entry}.failure_time_bar_date`)}, ${today}::date)`
+
 export async function insertFailure(
   db: Db,
   failure: {

@@ -1,4 +1,6 @@
 import type { Request, Response } from 'express'
+import { HttpError, notFound } from '../../http/httpError.ts'
+import { pageParam, pagingOf, windowOf } from '../../http/paging.ts'
 import { renderPage } from '../../http/render.ts'
 import { get, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
@@ -6,9 +8,16 @@ import { actorFrom } from '../audit/actor.ts'
 import type { DashboardService } from '../dashboard/dashboardService.ts'
 
 export function homeRoutes({ dashboardService }: { dashboardService: DashboardService }): RouteDefinition[] {
+  // ?page=N pages the supervisor's team table, the one list on the page.
   async function homePage(req: Request, res: Response) {
-    const home = await dashboardService.forUser(signedInUser(req), actorFrom(req))
-    await renderPage(res, 'home/home', { title: 'Home', home })
+    const page = pageParam.safeParse(req.query.page)
+    if (!page.success) throw new HttpError(400, 'There is no such page of your team')
+    const home = await dashboardService.forUser(signedInUser(req), actorFrom(req), windowOf(page.data))
+    const team = home.team as unknown[] | undefined
+    if (page.data > 1 && !team?.length) throw notFound('Page')
+    const totals = home.teamTotals as { officers: number } | undefined
+    const paging = team && totals ? pagingOf(page.data, totals.officers, team.length, '') : undefined
+    await renderPage(res, 'home/home', { title: 'Home', home, paging })
   }
 
   // Counts only; a consultation row when the lead officer's CID notices name people.

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import type { Window } from '../../domain/window.ts'
-import { statusOn } from '../dip/dipFailureRepository.ts'
+import { entryFailureStatusOn, statusOn } from '../dip/dipFailureRepository.ts'
 import { ledBy } from '../cohorts/cohortsRepository.ts'
 import { inAreas, personInAreas } from '../../queries/areas.ts'
 
@@ -46,25 +46,14 @@ export type TaskItem = Omit<TaskRow, 'surname' | 'forenames'>
 export type TaskPage = { rows: TaskItem[]; total: number }
 
 /**
- * A page of `source`'s items, oldest first, with the number of all its items. The count is a
- * window over every row the condition finds, before the page is cut from them: one statement,
- * so the figure and the list are read together and cannot disagree.
+ * A page of `source`'s items, oldest first, with the number of all its items: counted over the
+ * same condition (or kept, where the kind keeps it) beside the page, in one statement, so the
+ * figure and the list are one snapshot and cannot disagree. The count reads only what the
+ * condition needs; what the list shows of an item is worked out for the page's items alone.
  */
 export async function taskPage(db: Db, source: TaskSource | null, window: Window): Promise<TaskPage> {
   if (!source) return { rows: [], total: 0 }
-  if (source.total) return keptTotalPage(db, source, source.total, window)
-  const result = await sql<TaskItem & { total_rows: number }>`
-    select ${source.select}, count(*) over ()::int as total_rows
-      from ${source.from}
-     where ${source.where}
-     order by ${source.order}
-     limit ${window.limit} offset ${window.offset}`.execute(db)
-  // A page past the last has no row to carry the count: the route answers it as not found.
-  return { rows: result.rows.map(({ total_rows: _total, ...row }) => row), total: result.rows[0]?.total_rows ?? 0 }
-}
-
-/** A page read in order with the kept count beside it: still one statement, so one snapshot. */
-async function keptTotalPage(db: Db, source: TaskSource, total: Fragment, window: Window): Promise<TaskPage> {
+  const total = source.total ?? sql`select count(*) from ${source.from} where ${source.where}`
   const result = await sql<Partial<TaskItem> & { total_rows: number }>`
     select k.total_rows, page.*
       from (select (${total})::int as total_rows) k
@@ -74,6 +63,7 @@ async function keptTotalPage(db: Db, source: TaskSource, total: Fragment, window
          where ${source.where}
          order by ${source.order}
          limit ${window.limit} offset ${window.offset}) page on true`.execute(db)
+  // A page past the last has no item: the route answers it as not found.
   const rows = result.rows.flatMap(({ total_rows: _total, ...row }) => (row.id ? [row as TaskItem] : []))
   return { rows, total: result.rows[0]?.total_rows ?? 0 }
 }
@@ -90,20 +80,22 @@ export async function namesOf(db: Db, items: readonly { person_id: string | null
 // carry their person's borough (server/decisions/0123), so counting every waiting item reads no
 // person; actions and partner links look their person up by key. A user with no areas has no items.
 
-/**
- * CID entries with their failures, each failure read by its key. Joined plainly, the planner
- * cannot estimate a failure's status today, and hashed every failure in the force instead.
- */
-export const entriesWithFailures = sql`cid_entry e cross join lateral (
-  select f.id, f.status, f.time_bar_date, f.section, f.failure_date from dip_failure f where f.id = e.failure_id offset 0) f`
 /** A failure described by its section and day, as "S12 failure of 2026-11-02". */
 const failureDetail = sql`upper(f.section::text) || ' failure of ' || f.failure_date::text`
+/**
+ * A CID entry's failure described, read by its key for the page's entries alone: the conditions
+ * read the failure's state from the entry itself (decision 0128).
+ */
+const entryFailureDetail = sql`(select ${failureDetail} from dip_failure f where f.id = e.failure_id)`
 const londonDay = (column: string) => sql.raw(`(${column} at time zone 'Europe/London')::date::text`)
 
 /** The source, unless the user has no areas to read it in. */
 const inSomeArea = (areaIds: readonly string[], source: TaskSource): TaskSource | null =>
   areaIds.length === 0 ? null : source
-/** Positive tests since `from` on which no requirement (RA1) has been imposed: the decision awaits. */
+/**
+ * Positive tests since `from` on which no requirement (RA1) has been imposed: the decision awaits.
+ * Whether one was imposed is kept on the test by the database (decision 0129).
+ */
 export const positiveTestsWithoutAssessment = (areaIds: readonly string[], from: Date) =>
   inSomeArea(areaIds, {
     select: sql`t.id, t.person_id, ${londonDay('t.sample_taken_at')} as since, null as due,
@@ -112,8 +104,7 @@ export const positiveTestsWithoutAssessment = (areaIds: readonly string[], from:
     from: sql`drug_test t`,
     where: sql`t.sample_taken_at >= ${from} and not t.refused
       and (t.opiates = 'positive' or t.cocaine = 'positive')
-      and not exists (select 1 from required_assessment ra where ra.drug_test_id = t.id)
-      and ${inAreas('t', areaIds)}`,
+      and not t.requirement_imposed and ${inAreas('t', areaIds)}`,
     order: sql`t.sample_taken_at, t.id`,
   })
 
@@ -176,17 +167,17 @@ export const statementsToCirculate = (areaIds: readonly string[], today: string)
  * A CID entry (alias `e`, its failure `f`) that `userId` may countersign: proposed by someone
  * else, for a failure still wanted. The home page's count uses it too, so it counts what this list shows.
  */
-export const proposalToCountersign = (e: string, f: string, userId: string, today: string) =>
+export const proposalToCountersign = (e: string, userId: string, today: string) =>
   sql<boolean>`(${sql.ref(`${e}.status`)} = 'proposed' and ${sql.ref(`${e}.proposed_by`)} is distinct from ${userId}::uuid
-    and ${statusOn(f, today)} = 'wanted')`
+    and ${entryFailureStatusOn(e, today)} = 'wanted')`
 
 /** Proposals to hand a person to CID that someone other than `userId` made: theirs to countersign. */
 export const proposalsToCountersign = (userId: string, areaIds: readonly string[], today: string) =>
   inSomeArea(areaIds, {
     select: sql`e.id, e.person_id, ${londonDay('e.proposed_at')} as since,
-      f.time_bar_date::text as due, e.reason as detail`,
-    from: entriesWithFailures,
-    where: sql`${proposalToCountersign('e', 'f', userId, today)} and ${inAreas('e', areaIds)}`,
+      e.failure_time_bar_date::text as due, e.reason as detail`,
+    from: sql`cid_entry e`,
+    where: sql`${proposalToCountersign('e', userId, today)} and ${inAreas('e', areaIds)}`,
     order: sql`e.proposed_at, e.id`,
   })
 
@@ -201,11 +192,11 @@ export function suspendedOrReturnedEntries(areaIds: readonly string[], today: st
       coalesce((select ${londonDay('max(ev.recorded_at)')} from cid_entry_event ev
                  where ev.entry_id = e.id and ev.kind = e.status::text),
                ${londonDay('coalesce(e.decided_at, e.proposed_at)')}) as since,
-      f.time_bar_date::text as due, e.status::text as detail`,
-    from: entriesWithFailures,
+      e.failure_time_bar_date::text as due, e.status::text as detail`,
+    from: sql`cid_entry e`,
     where: sql`(e.status = 'suspended'
         or (e.status = 'rejected' and e.decided_at >= (${today}::date - 30)::timestamp at time zone 'Europe/London'
-            and ${statusOn('f', today)} = 'wanted'))
+            and ${entryFailureStatusOn('e', today)} = 'wanted'))
       ${mine} and ${inAreas('e', areaIds)}`,
     order: sql`since, e.id`,
   })
@@ -215,10 +206,10 @@ export function suspendedOrReturnedEntries(areaIds: readonly string[], today: st
 export const wantedNearTimeBar = (areaIds: readonly string[], today: string, days: number) =>
   inSomeArea(areaIds, {
     select: sql`e.id, e.person_id, ${londonDay('e.decided_at')} as since,
-      f.time_bar_date::text as due, ${failureDetail} as detail`,
-    from: entriesWithFailures,
-    where: sql`e.status = 'countersigned' and ${statusOn('f', today)} = 'wanted'
-      and f.time_bar_date <= ${today}::date + ${days}::int and ${inAreas('e', areaIds)}`,
+      e.failure_time_bar_date::text as due, ${entryFailureDetail} as detail`,
+    from: sql`cid_entry e`,
+    where: sql`e.status = 'countersigned' and ${entryFailureStatusOn('e', today)} = 'wanted'
+      and e.failure_time_bar_date <= ${today}::date + ${days}::int and ${inAreas('e', areaIds)}`,
     order: sql`e.decided_at, e.id`,
   })
 

@@ -364,6 +364,55 @@ describe('the home page, role by role', () => {
     expect(figuresOf(page.text)['Decisions waiting']?.['overdue actions of your team']).toBe(overdue)
   })
 
+  it('the team table pages through a team longer than a page, and the card counts the whole team', async () => {
+    const hv = await t.db.selectFrom('area').select('id').where('code', '=', 'HV').executeTakeFirstOrThrow()
+    const tag = uniqueTag().toLowerCase()
+    const added = await t.db
+      .insertInto('app_user')
+      .values(
+        Array.from({ length: 60 }, (_, i) => ({
+          username: `paged${tag}${i}`,
+          display_name: `Paged Officer ${tag} ${String(i).padStart(2, '0')}`,
+          role: 'iom_officer' as const,
+          password_hash: 'not-a-real-hash',
+        })),
+      )
+      .returning('id')
+      .execute()
+    await t.db
+      .insertInto('user_area')
+      .values(added.map((u) => ({ user_id: u.id, area_id: hv.id })))
+      .execute()
+    const person = await createPerson(t.db)
+    for (const u of added)
+      await createAction(t.db, { personId: person.id, ownerId: u.id, dueDate: addDays(today(), -3) })
+
+    const supervisor = (await signInAs(t.app, 'supervisor')).agent
+    const rowsOf = (html: string) => {
+      const team = /<h2 class="govuk-heading-m">Team<\/h2>[\s\S]*?<tbody[^>]*>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? ''
+      return [...team.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((row) =>
+        [...(row[1] ?? '').matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) => textOf(cell[1] ?? '')),
+      )
+    }
+    const first = await supervisor.get('/').expect(200)
+    const firstRows = rowsOf(first.text)
+    expect(firstRows).toHaveLength(50)
+    const officers = Number(/Showing 1 to 50 of (\d+)/.exec(textOf(first.text))?.[1])
+    expect(officers).toBeGreaterThanOrEqual(60)
+    const pages = Math.ceil(officers / 50)
+    const all = [...firstRows]
+    for (let page = 2; page <= pages; page++)
+      all.push(...rowsOf((await supervisor.get(`/?page=${page}`).expect(200)).text))
+    expect(all).toHaveLength(officers)
+    expect(new Set(all.map((cells) => cells[0])).size, 'no officer on two pages').toBe(officers)
+    const overdue = all.reduce((sum, cells) => sum + Number(cells[2]), 0)
+    expect(figuresOf(first.text)['Decisions waiting']?.['overdue actions of your team']).toBe(overdue)
+    expect(overdue).toBeGreaterThanOrEqual(60)
+
+    await supervisor.get(`/?page=${pages + 1}`).expect(404)
+    await supervisor.get('/?page=0').expect(400)
+  })
+
   it('a partner sees their own agency’s open cases, under agreements in force, in their areas', async () => {
     const partner = await signInAs(t.app, 'partner') // MASH
     const before = await homeOf(partner)
