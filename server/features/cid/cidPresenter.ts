@@ -1,7 +1,7 @@
 import { formatDate, formatDateTime } from '../../presenters/format.ts'
 import { shownRow } from '../../presenters/shownRow.ts'
 import { boroughOptionsOf, wardOptionsOf, withBlank } from '../../presenters/options.ts'
-import { imposedByText } from '../dip/dipPresenter.ts'
+import { arrestOutcomeOptions, imposedByText } from '../dip/dipPresenter.ts'
 import { descriptionRows } from '../people/descriptionPresenter.ts'
 import { fullName } from '../people/peoplePresenter.ts'
 import type { CidRow } from './cidRepository.ts'
@@ -14,10 +14,7 @@ type ProposalFailure = NonNullable<Awaited<ReturnType<CidService['failureForProp
 /** What a CID officer may record after looking for the person: an arrest first, then its outcome. */
 export const outcomeOptions = [
   { value: 'not_found', text: 'Not found: an attempt was made' },
-  { value: 'arrested', text: 'Arrested' },
-  { value: 'charged', text: 'Charged (after arrest)' },
-  { value: 'summonsed', text: 'Summonsed (after arrest)' },
-  { value: 'no_further_action', text: 'No further action (after arrest)' },
+  ...arrestOutcomeOptions,
   { value: 'withdrawn', text: 'Withdrawn: good cause shown' },
 ]
 

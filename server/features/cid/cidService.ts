@@ -6,6 +6,7 @@ import { done, invalidResult, notFoundResult, staleResult, type WriteResult } fr
 import { listConsulted, recordAudit, type Actor } from '../audit/auditRepository.ts'
 import { findFailureInAreas, insertFailureEvent, setFailureStateIfVersion } from '../dip/dipRepository.ts'
 import { chargeTimeBarProblem } from '../dip/dipRules.ts'
+import type { HistoryEvent } from '../dip/dipFailureRepository.ts'
 import { insertEntryEvent } from '../dip/cidHandOffRepository.ts'
 import { descriptionOf, photoOf } from '../people/descriptionRepository.ts'
 import { insertMarker } from '../people/peopleRepository.ts'
@@ -23,6 +24,27 @@ function rolledBack(run: Promise<WriteResult>): Promise<WriteResult> {
   return run.catch((error: unknown) => {
     if (error instanceof RollBack) return error.result
     throw error
+  })
+}
+
+/**
+ * A decision or outcome on a CID entry: it goes into the entry's history and into the audit log,
+ * as an alteration named after it, together.
+ */
+async function recordEntryMove(
+  trx: Kysely<Database>,
+  actor: Actor,
+  entryId: string,
+  personId: string,
+  event: HistoryEvent,
+): Promise<void> {
+  await insertEntryEvent(trx, { entryId, ...event })
+  await recordAudit(trx, actor, {
+    category: 'alteration',
+    event: `cid_entry.${event.kind}`,
+    entityType: 'cid_entry',
+    entityId: entryId,
+    personId,
   })
 }
 
@@ -206,13 +228,11 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
           ? { status: 'time_barred' as const, decided_by: user.id, decided_at: clock(), rationale: text }
           : { status: decision, decided_by: user.id, decided_at: clock(), rationale: text }
       if (!(await repo.setEntryStatusIfVersion(trx, entryId, version, from, changes))) return staleResult
-      await insertEntryEvent(trx, { entryId, kind: decision, eventDate: today(), note: text, recordedBy: user.id })
-      await recordAudit(trx, actor, {
-        category: 'alteration',
-        event: `cid_entry.${decision}`,
-        entityType: 'cid_entry',
-        entityId: entryId,
-        personId: entry.person_id,
+      await recordEntryMove(trx, actor, entryId, entry.person_id, {
+        kind: decision,
+        eventDate: today(),
+        note: text,
+        recordedBy: user.id,
       })
       return done(entry.person_id)
     })
@@ -236,6 +256,13 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
         return invalidResult('outcomeOn', 'The date must be on or after the failure')
       const outOfTime = chargeTimeBarProblem(input.outcome, input.outcomeOn, entry.time_bar_date)
       if (outOfTime) return invalidResult('outcomeOn', outOfTime)
+      // The same outcome goes into the entry's history and, where it moves the failure, the failure's.
+      const outcome = {
+        eventDate: input.outcomeOn,
+        reference: input.reference,
+        note: input.note,
+        recordedBy: user.id,
+      }
       if (input.outcome !== 'not_found') {
         if (!failureFrom[input.outcome].includes(entry.failure_status))
           return invalidResult('outcome', `The DIP failure is ${entry.failure_status.replace(/_/g, ' ')}`)
@@ -252,14 +279,7 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
           }))
         )
           throw new RollBack(staleResult)
-        await insertFailureEvent(trx, {
-          failureId: entry.failure_id,
-          kind: input.outcome,
-          eventDate: input.outcomeOn,
-          reference: input.reference,
-          note: input.note,
-          recordedBy: user.id,
-        })
+        await insertFailureEvent(trx, { failureId: entry.failure_id, kind: input.outcome, ...outcome })
       } else if (
         !(await repo.setEntryStatusIfVersion(trx, entryId, input.version, ['countersigned'], {
           status: 'countersigned',
@@ -267,21 +287,7 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
       ) {
         return staleResult
       }
-      await insertEntryEvent(trx, {
-        entryId,
-        kind: input.outcome,
-        eventDate: input.outcomeOn,
-        reference: input.reference,
-        note: input.note,
-        recordedBy: user.id,
-      })
-      await recordAudit(trx, actor, {
-        category: 'alteration',
-        event: `cid_entry.${input.outcome}`,
-        entityType: 'cid_entry',
-        entityId: entryId,
-        personId: entry.person_id,
-      })
+      await recordEntryMove(trx, actor, entryId, entry.person_id, { kind: input.outcome, ...outcome })
       return done(entryId)
     })
     return rolledBack(run)

@@ -64,11 +64,16 @@ export function membershipEventsQuery(db: Db, personId: string) {
     .orderBy('e.recorded_at')
 }
 
-export function referralsQuery(db: Db, personId: string) {
+/** Referrals with where they came from and who made them: what every list of referrals joins. */
+function referralsWithSource(db: Db) {
   return db
     .selectFrom('referral as r')
     .innerJoin('referral_source as s', 's.code', 'r.source')
     .innerJoin('app_user as u', 'u.id', 'r.referred_by')
+}
+
+export function referralsQuery(db: Db, personId: string) {
+  return referralsWithSource(db)
     .select((eb) => [
       'r.id',
       'r.programme',
@@ -104,11 +109,8 @@ export async function insertReferral(
 }
 
 function referralsWithPeople(db: Db) {
-  return db
-    .selectFrom('referral as r')
+  return referralsWithSource(db)
     .innerJoin('person as p', 'p.id', 'r.person_id')
-    .innerJoin('referral_source as s', 's.code', 'r.source')
-    .innerJoin('app_user as u', 'u.id', 'r.referred_by')
     .select([
       'r.id',
       'r.person_id',

@@ -85,11 +85,16 @@ export const failureEventLabels: Record<string, string> = {
   ...policeStageLabels,
 }
 
-export const policeOutcomeOptions = [
+/** An arrest and the outcomes that follow it, worded alike on the DIP failure page and the CID outcome form. */
+export const arrestOutcomeOptions = [
   { value: 'arrested', text: 'Arrested' },
   { value: 'charged', text: 'Charged (after arrest)' },
   { value: 'summonsed', text: 'Summonsed (after arrest)' },
   { value: 'no_further_action', text: 'No further action (after arrest)' },
+]
+
+export const policeOutcomeOptions = [
+  ...arrestOutcomeOptions,
   { value: 'withdrawn', text: 'Withdrawn: good cause shown later' },
 ]
 

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 
 type Db = Kysely<Database>
@@ -85,35 +85,44 @@ function dayTallyForPeriod(scope: ReportScope) {
   return sql`(select t.* from report_day_tally t where ${tallyIn(scope)} and t.day between ${scope.from}::date and ${scope.to}::date)`
 }
 
-export async function referralsByMonth(db: Db, scope: ReportScope) {
-  const result = await sql<{ month: string; received: number; accepted: number; declined: number }>`
-    select mo.month,
-           coalesce(sum(t.referrals_received), 0)::int as received,
-           coalesce(sum(t.referrals_accepted), 0)::int as accepted,
-           coalesce(sum(t.referrals_declined), 0)::int as declined
+/**
+ * The day tally summed for each month of the report, a month with no tally rows giving zeros:
+ * the one query behind every by-month table, which differ only in the sums they take.
+ */
+async function sumsByMonth<Sums>(db: Db, scope: ReportScope, sums: RawBuilder<unknown>) {
+  const result = await sql<{ month: string } & Sums>`
+    select mo.month, ${sums}
       from ${months(scope)} mo left join ${dayTallyForWholeMonths(scope)} t on t.month = mo.month
      group by mo.month order by mo.month`.execute(db)
   return result.rows
 }
 
-export async function testsByMonth(db: Db, scope: ReportScope) {
-  const result = await sql<{
-    month: string
+export function referralsByMonth(db: Db, scope: ReportScope) {
+  return sumsByMonth<{ received: number; accepted: number; declined: number }>(
+    db,
+    scope,
+    sql`coalesce(sum(t.referrals_received), 0)::int as received,
+        coalesce(sum(t.referrals_accepted), 0)::int as accepted,
+        coalesce(sum(t.referrals_declined), 0)::int as declined`,
+  )
+}
+
+export function testsByMonth(db: Db, scope: ReportScope) {
+  return sumsByMonth<{
     tests: number
     opiates_tested: number
     opiates_positive: number
     cocaine_tested: number
     cocaine_positive: number
-  }>`
-    select mo.month,
-           coalesce(sum(t.tests), 0)::int as tests,
-           coalesce(sum(t.opiates_tested), 0)::int as opiates_tested,
-           coalesce(sum(t.opiates_positive), 0)::int as opiates_positive,
-           coalesce(sum(t.cocaine_tested), 0)::int as cocaine_tested,
-           coalesce(sum(t.cocaine_positive), 0)::int as cocaine_positive
-      from ${months(scope)} mo left join ${dayTallyForWholeMonths(scope)} t on t.month = mo.month
-     group by mo.month order by mo.month`.execute(db)
-  return result.rows
+  }>(
+    db,
+    scope,
+    sql`coalesce(sum(t.tests), 0)::int as tests,
+        coalesce(sum(t.opiates_tested), 0)::int as opiates_tested,
+        coalesce(sum(t.opiates_positive), 0)::int as opiates_positive,
+        coalesce(sum(t.cocaine_tested), 0)::int as cocaine_tested,
+        coalesce(sum(t.cocaine_positive), 0)::int as cocaine_positive`,
+  )
 }
 
 export async function attendanceRates(db: Db, scope: ReportScope) {
