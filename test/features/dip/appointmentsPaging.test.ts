@@ -5,7 +5,10 @@ import { tablesOf, textOf } from '../../helpers/html.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
 import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
 import { appointment, person, today } from '../cid/cidSupport.ts'
-import { sealed } from '../../helpers/factories.ts'
+import { areaIdsByCode, sealed } from '../../helpers/factories.ts'
+import { appointmentsBetween } from '../../../server/features/dip/dipRepository.ts'
+import { londonInstant } from '../../../server/features/dip/dipRules.ts'
+import { addDays } from '../../../server/domain/time.ts'
 
 // Today's appointments come fifty to a page, in time order, with Previous and Next (not counted:
 // see appointmentsBetween); the consultation logged names only the people on the page shown.
@@ -90,5 +93,51 @@ describe('today’s appointments, a page at a time', () => {
 
   it('answers a page past the last with page not found, not an empty day', async () => {
     await dip.agent.get('/appointments?page=999').expect(404)
+  })
+})
+
+describe('appointments of several boroughs, merged a page at a time', () => {
+  it('gives every open appointment of the range once, in time order, across the boroughs', async () => {
+    const areas = await areaIdsByCode(t.db)
+    const day = addDays(today(), 40)
+    // Interleaved times in two boroughs, some at the same minute (the id then decides), one closed.
+    const made: string[] = []
+    for (let i = 0; i < 14; i++) {
+      const who = await person(t.db, { areaCode: i % 2 === 0 ? 'HV' : 'BD' })
+      const { id } = await appointment(t.db, who.id, { scheduledOn: day })
+      await t.db
+        .updateTable('appointment')
+        .set({
+          scheduled_at: londonInstant(day, `${String(9 + (i % 5)).padStart(2, '0')}:${i % 3 === 0 ? '00' : '30'}`),
+        })
+        .where('id', '=', id)
+        .execute()
+      made.push(id)
+    }
+    await t.db.updateTable('appointment').set({ closed_on: today() }).where('id', '=', made[3]!).execute()
+    const from = londonInstant(day, '00:00')
+    const to = londonInstant(addDays(day, 1), '00:00')
+    const expected = (
+      await t.db
+        .selectFrom('appointment as a')
+        .innerJoin('person as p', 'p.id', 'a.person_id')
+        .select('a.id')
+        .where('a.scheduled_at', '>=', from)
+        .where('a.scheduled_at', '<', to)
+        .where('a.closed_on', 'is', null)
+        .where('p.area_id', 'in', [areas.HV!, areas.BD!])
+        .orderBy('a.scheduled_at')
+        .orderBy('a.id')
+        .execute()
+    ).map((r) => r.id)
+    expect(expected).toHaveLength(13)
+
+    const paged: string[] = []
+    for (let offset = 0; ; offset += 4) {
+      const page = await appointmentsBetween(t.db, [areas.HV!, areas.BD!], from, to, { limit: 4, offset })
+      paged.push(...page.rows.map((r) => r.id))
+      if (!page.hasNext) break
+    }
+    expect(paged).toEqual(expected)
   })
 })
