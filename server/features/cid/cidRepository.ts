@@ -3,7 +3,7 @@ import type { CidStatus, Database } from '../../../db/types.ts'
 import { prepared } from '../../../db/preparedStatements.ts'
 import { todayInLondon } from '../../domain/time.ts'
 import { statusStillIn, updateIfVersion } from '../../queries/updateIfVersion.ts'
-import { entryFailureStatusOn, historyColumns, statusOn } from '../dip/dipFailureRepository.ts'
+import { entryFailureStatusOn, historyColumns, statusOn, stillOn } from '../dip/dipFailureRepository.ts'
 import { ledBy } from '../cohorts/cohortsRepository.ts'
 import type { Window } from '../../domain/window.ts'
 import { personLinkColumns, personListColumns } from '../people/personColumns.ts'
@@ -333,9 +333,8 @@ export function arrestedAwaitingChargeForLeadOfficer(
       .selectFrom('dip_failure as f')
       .innerJoin('person as p', 'p.id', 'f.person_id')
       .select(['f.id as failure_id', ...personLinkColumns, 'f.time_bar_date'])
-      // The row says arrested (its index) and the law, today, still does: not past the time bar.
-      .where('f.status', '=', 'arrested')
-      .where(statusOn('f', today), '=', 'arrested')
+      // The row says arrested and the law, today, still does: not past the time bar.
+      .where(stillOn('f', 'arrested', today))
       .where('f.time_bar_date', '<=', sql<string>`${today}::date + ${days}::int`)
       .where('p.area_id', 'in', [...areaIds])
       .where(ledBy('f.person_id', userId))

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import { leadOfficersQuery } from '../users/leadOfficersRepository.ts'
 import { accountIs } from '../users/usersRepository.ts'
-import { entryFailureStatusOn, statusOn } from '../dip/dipFailureRepository.ts'
+import { entryFailureStillOn, stillOn } from '../dip/dipFailureRepository.ts'
 import { ledBy } from '../cohorts/cohortsRepository.ts'
 import { countersignedWithin, timeBarredToClose } from '../cid/cidRepository.ts'
 import { openedWithin } from '../partners/partnersRepository.ts'
@@ -67,7 +67,7 @@ export async function dipPanel(db: Db, areaIds: readonly string[], today: string
       d.appointments as today_total,
       d.to_record as today_to_record,
       (select count(*) from dip_failure f
-        where ${inAreas('f', areaIds)} and f.status = 'open' and ${statusOn('f', today)} = 'open'
+        where ${inAreas('f', areaIds)} and ${stillOn('f', 'open', today)}
           and f.statement_produced_on is null)::int as awaiting_statement,
       (select count(*) from drug_test t
         where ${inAreas('t', areaIds)} and t.disputed and not t.confirmed)::int as disputed_unconfirmed
@@ -83,7 +83,7 @@ export async function cidPanel(db: Db, areaIds: readonly string[], today: string
       count(distinct e.person_id) filter (where ${countersignedWithin('e', 7)})::int as new_this_week,
       count(distinct e.person_id) filter (where e.failure_time_bar_date <= ${today}::date + 30)::int as within_30_days
     from cid_entry e
-    where ${inAreas('e', areaIds)} and e.status = 'countersigned' and ${entryFailureStatusOn('e', today)} = 'wanted'`.execute(
+    where ${inAreas('e', areaIds)} and e.status = 'countersigned' and ${entryFailureStillOn('e', 'wanted', today)}`.execute(
     db,
   )
   return result.rows[0]

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
-import { historyValues, statusOn, type HistoryEvent } from './dipFailureRepository.ts'
+import { historyValues, stillOn, type HistoryEvent } from './dipFailureRepository.ts'
 
 // The writes by which a DIP failure hands off to CID, and by which its CID entries follow what
 // happens to the failure. They live with the failure, so that DIP never imports the CID feature
@@ -22,7 +22,7 @@ export async function proposeEligible(db: Db, today: string): Promise<number> {
                where m.person_id = f.person_id and m.ended_on is null
                  and m.marker_code in ('violent', 'weapons')) as markers
         from dip_failure f
-       where f.status = 'wanted' and ${statusOn('f', today)} = 'wanted'
+       where ${stillOn('f', 'wanted', today)}
          and person_has_violence_marker(f.person_id)
          and not exists (select 1 from cid_entry e where e.failure_id = f.id)
     ), proposed as (

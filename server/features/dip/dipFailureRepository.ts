@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Database, FailureEventKind, FailureStatus } from '../../../db/types.ts'
 import { todayInLondon } from '../../domain/time.ts'
 import { statusStillIn, updateIfVersion } from '../../queries/updateIfVersion.ts'
@@ -16,15 +16,39 @@ type Db = Kysely<Database>
  * statement of the rule is the SQL function dip_failure_status_on (migration 20261205T0900);
  * every read shows this, and the sweep closes exactly the rows where it differs from the row.
  */
+const statusOfOn = (status: RawBuilder<unknown>, timeBar: RawBuilder<unknown>, today: string) =>
+  sql<FailureStatus>`dip_failure_status_on(${status}, ${timeBar}, ${today}::date)`
+
+/** The status on `today` of the failure `alias`. */
 export const statusOn = (alias: string, today: string) =>
-  sql<FailureStatus>`dip_failure_status_on(${sql.ref(`${alias}.status`)}, ${sql.ref(`${alias}.time_bar_date`)}, ${today}::date)`
+  statusOfOn(sql.ref(`${alias}.status`), sql.ref(`${alias}.time_bar_date`), today)
 
 /**
  * The status on `today` of a CID entry's failure (alias `entry`), from the failure's state that
  * the entry carries (migration 20261206T0400): the same rule, read from one index of entries.
  */
 export const entryFailureStatusOn = (entry: string, today: string) =>
-  sql<FailureStatus>`dip_failure_status_on(${sql.ref(`${entry}.failure_status`)}, ${sql.ref(`${entry}.failure_time_bar_date`)}, ${today}::date)`
+  statusOfOn(sql.ref(`${entry}.failure_status`), sql.ref(`${entry}.failure_time_bar_date`), today)
+
+/** The statuses the time bar ends: a failure in one of them past its time bar is time-barred. */
+export type LiveStatus = 'open' | 'wanted' | 'arrested'
+
+/**
+ * Still `live` on `today`: the rule says so, and so, as the rule implies, do the row's own status
+ * and a time bar not yet passed. Those two are what an index on status and time bar seeks to, so
+ * a list reads only the failures still in time, not every one the sweep has yet to close.
+ */
+const isStillOn = (status: RawBuilder<unknown>, timeBar: RawBuilder<unknown>, live: LiveStatus, today: string) =>
+  // A literal, not a parameter: a partial index on the status serves only a condition that names it.
+  sql<boolean>`(${status} = ${sql.lit(live)} and ${timeBar} >= ${today}::date and ${statusOfOn(status, timeBar, today)} = ${sql.lit(live)})`
+
+/** The failure `alias` is still `live` on `today`. */
+export const stillOn = (alias: string, live: LiveStatus, today: string) =>
+  isStillOn(sql.ref(`${alias}.status`), sql.ref(`${alias}.time_bar_date`), live, today)
+
+/** The failure of the CID entry `entry` is still `live` on `today`, from the state the entry carries. */
+export const entryFailureStillOn = (entry: string, live: LiveStatus, today: string) =>
+  isStillOn(sql.ref(`${entry}.failure_status`), sql.ref(`${entry}.failure_time_bar_date`), live, today)
 
 export async function insertFailure(
   db: Db,
@@ -218,7 +242,7 @@ export function failuresAwaitingStatement(
   if (areaIds.length === 0) return Promise.resolve([])
   return listedFailures(db, areaIds)
     .select('p.pnc_id')
-    .where(statusOn('f', today), '=', 'open')
+    .where(stillOn('f', 'open', today))
     .where('f.statement_produced_on', 'is', null)
     .orderBy('f.failure_date')
     .limit(limit)

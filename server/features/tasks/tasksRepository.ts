@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import type { Window } from '../../domain/window.ts'
-import { entryFailureStatusOn, statusOn } from '../dip/dipFailureRepository.ts'
+import { entryFailureStillOn, stillOn } from '../dip/dipFailureRepository.ts'
 import { ledBy } from '../cohorts/cohortsRepository.ts'
 import { inAreas, personInAreas } from '../../queries/areas.ts'
 
@@ -147,7 +147,7 @@ export const failuresAwaitingStatement = (areaIds: readonly string[], today: str
     select: sql`f.id, f.person_id, f.failure_date::text as since,
       f.time_bar_date::text as due, upper(f.section::text) || ' failure' as detail`,
     from: sql`dip_failure f`,
-    where: sql`f.status = 'open' and ${statusOn('f', today)} = 'open' and f.statement_produced_on is null
+    where: sql`${stillOn('f', 'open', today)} and f.statement_produced_on is null
       and ${inAreas('f', areaIds)}`,
     order: sql`f.failure_date, f.id`,
   })
@@ -158,7 +158,7 @@ export const statementsToCirculate = (areaIds: readonly string[], today: string)
     select: sql`f.id, f.person_id, f.statement_produced_on::text as since,
       f.time_bar_date::text as due, ${failureDetail} as detail`,
     from: sql`dip_failure f`,
-    where: sql`f.status = 'open' and ${statusOn('f', today)} = 'open' and f.statement_produced_on is not null
+    where: sql`${stillOn('f', 'open', today)} and f.statement_produced_on is not null
       and ${inAreas('f', areaIds)}`,
     order: sql`f.statement_produced_on, f.id`,
   })
@@ -169,7 +169,7 @@ export const statementsToCirculate = (areaIds: readonly string[], today: string)
  */
 export const proposalToCountersign = (e: string, userId: string, today: string) =>
   sql<boolean>`(${sql.ref(`${e}.status`)} = 'proposed' and ${sql.ref(`${e}.proposed_by`)} is distinct from ${userId}::uuid
-    and ${entryFailureStatusOn(e, today)} = 'wanted')`
+    and ${entryFailureStillOn(e, 'wanted', today)})`
 
 /** Proposals to hand a person to CID that someone other than `userId` made: theirs to countersign. */
 export const proposalsToCountersign = (userId: string, areaIds: readonly string[], today: string) =>
@@ -196,7 +196,7 @@ export function suspendedOrReturnedEntries(areaIds: readonly string[], today: st
     from: sql`cid_entry e`,
     where: sql`(e.status = 'suspended'
         or (e.status = 'rejected' and e.decided_at >= (${today}::date - 30)::timestamp at time zone 'Europe/London'
-            and ${entryFailureStatusOn('e', today)} = 'wanted'))
+            and ${entryFailureStillOn('e', 'wanted', today)}))
       ${mine} and ${inAreas('e', areaIds)}`,
     order: sql`since, e.id`,
   })
@@ -208,7 +208,7 @@ export const wantedNearTimeBar = (areaIds: readonly string[], today: string, day
     select: sql`e.id, e.person_id, ${londonDay('e.decided_at')} as since,
       e.failure_time_bar_date::text as due, ${entryFailureDetail} as detail`,
     from: sql`cid_entry e`,
-    where: sql`e.status = 'countersigned' and ${entryFailureStatusOn('e', today)} = 'wanted'
+    where: sql`e.status = 'countersigned' and ${entryFailureStillOn('e', 'wanted', today)}
       and e.failure_time_bar_date <= ${today}::date + ${days}::int and ${inAreas('e', areaIds)}`,
     order: sql`e.decided_at, e.id`,
   })
@@ -266,7 +266,7 @@ export const arrestedNearTimeBar = (userId: string, areaIds: readonly string[], 
                f.failure_date::text) as since,
       f.time_bar_date::text as due, ${failureDetail} as detail`,
     from: sql`dip_failure f`,
-    where: sql`f.status = 'arrested' and ${statusOn('f', today)} = 'arrested'
+    where: sql`${stillOn('f', 'arrested', today)}
       and f.time_bar_date <= ${today}::date + ${days}::int and ${inAreas('f', areaIds)}
       and ${ledBy('f.person_id', userId)}`,
     order: sql`since, f.id`,
