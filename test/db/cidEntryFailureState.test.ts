@@ -1,38 +1,29 @@
-import { sql, type Kysely } from 'kysely'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DbHandle } from '../../db/index.ts'
-import type { Database } from '../../db/types.ts'
+import { sql } from 'kysely'
+import { describe, expect, it } from 'vitest'
 import { closeTimeBarredFailures } from '../../server/features/dip/dipFailureRepository.ts'
-import { createTestDatabase } from '../helpers/testDatabase.ts'
+import { fileDatabase } from '../helpers/testDatabase.ts'
 
 // The CID counts read a failure's state from its entry (migration 20261206T0400): right only while
 // every entry carries its failure's row status and time bar, whichever way either was written.
 
-let handle: DbHandle
-let db: Kysely<Database>
-
-beforeAll(async () => {
-  handle = await createTestDatabase()
-  db = handle.db
-})
-afterAll(async () => handle.close())
+const t = fileDatabase()
 
 async function disagreeing(): Promise<number> {
   const found = await sql<{ n: number }>`
     select count(*)::int as n from cid_entry e join dip_failure f on f.id = e.failure_id
-     where (e.failure_status, e.failure_time_bar_date) is distinct from (f.status, f.time_bar_date)`.execute(db)
+     where (e.failure_status, e.failure_time_bar_date) is distinct from (f.status, f.time_bar_date)`.execute(t.db)
   return found.rows[0]!.n
 }
 
 const entryOf = (failureId: string) =>
-  db
+  t.db
     .selectFrom('cid_entry')
     .select(['id', 'failure_status', 'failure_time_bar_date'])
     .where('failure_id', '=', failureId)
     .executeTakeFirstOrThrow()
 
 const aWantedFailureOnTheList = () =>
-  db
+  t.db
     .selectFrom('cid_entry as e')
     .innerJoin('dip_failure as f', 'f.id', 'e.failure_id')
     .select(['f.id', 'f.time_bar_date'])
@@ -42,18 +33,18 @@ const aWantedFailureOnTheList = () =>
 
 describe("a CID entry carries its failure's state", () => {
   it('in the demo data, every entry agrees with its failure', async () => {
-    expect(await db.selectFrom('cid_entry').select('id').execute()).not.toHaveLength(0)
+    expect(await t.db.selectFrom('cid_entry').select('id').execute()).not.toHaveLength(0)
     expect(await disagreeing()).toBe(0)
   })
 
   it("a change of the failure's status or time bar reaches its entry in the same statement", async () => {
     const failure = await aWantedFailureOnTheList()
-    await db.updateTable('dip_failure').set({ status: 'arrested' }).where('id', '=', failure.id).execute()
+    await t.db.updateTable('dip_failure').set({ status: 'arrested' }).where('id', '=', failure.id).execute()
     expect((await entryOf(failure.id)).failure_status).toBe('arrested')
-    await db.updateTable('dip_failure').set({ time_bar_date: '2020-01-01' }).where('id', '=', failure.id).execute()
+    await t.db.updateTable('dip_failure').set({ time_bar_date: '2020-01-01' }).where('id', '=', failure.id).execute()
     expect((await entryOf(failure.id)).failure_time_bar_date).toBe('2020-01-01')
     // The sweep closes it as time-barred, and the entry follows.
-    expect(await closeTimeBarredFailures(db, '2026-12-06')).toBeGreaterThan(0)
+    expect(await closeTimeBarredFailures(t.db, '2026-12-06')).toBeGreaterThan(0)
     expect((await entryOf(failure.id)).failure_status).toBe('time_barred')
     expect(await disagreeing()).toBe(0)
   })
@@ -61,7 +52,7 @@ describe("a CID entry carries its failure's state", () => {
   it('state written to the entry by anyone but the database is replaced by the failure’s own', async () => {
     const failure = await aWantedFailureOnTheList()
     const entry = await entryOf(failure.id)
-    const changed = await db
+    const changed = await t.db
       .updateTable('cid_entry')
       .set({ failure_status: 'charged', failure_time_bar_date: '2099-01-01' })
       .where('id', '=', entry.id)

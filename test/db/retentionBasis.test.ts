@@ -1,22 +1,13 @@
-import { sql, type Kysely } from 'kysely'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DbHandle } from '../../db/index.ts'
-import type { Database } from '../../db/types.ts'
+import { sql } from 'kysely'
+import { describe, expect, it } from 'vitest'
 import { areaIdsByCode, createAction, createPerson, createReferral, demoUserIds } from '../helpers/factories.ts'
-import { createTestDatabase } from '../helpers/testDatabase.ts'
+import { fileDatabase } from '../helpers/testDatabase.ts'
 
 // The retention queue reads retention_basis (migration 20261206T0100), kept by the database as
 // records change. It is only right while every person's row agrees with retention_basis_of, the
 // rule itself, whichever table was written and however.
 
-let handle: DbHandle
-let db: Kysely<Database>
-
-beforeAll(async () => {
-  handle = await createTestDatabase()
-  db = handle.db
-})
-afterAll(async () => handle.close())
+const t = fileDatabase()
 
 /** People whose kept row differs from the rule worked out now, either way round. */
 async function disagreeing(): Promise<string[]> {
@@ -25,25 +16,25 @@ async function disagreeing(): Promise<string[]> {
       (select * from retention_basis except select * from retention_basis_of(array(select id from person)))
       union
       (select * from retention_basis_of(array(select id from person)) except select * from retention_basis)
-    ) d`.execute(db)
+    ) d`.execute(t.db)
   return found.rows.map((r) => r.person_id)
 }
 
 const basisOf = (personId: string) =>
-  db.selectFrom('retention_basis').selectAll().where('person_id', '=', personId).executeTakeFirst()
+  t.db.selectFrom('retention_basis').selectAll().where('person_id', '=', personId).executeTakeFirst()
 
 describe("a person's retention basis follows their record", () => {
   it('in the demo data, every person not combined into another has a row and every row agrees with the rule', async () => {
     expect(await disagreeing()).toEqual([])
     const counts = await sql<{ people: number; kept: number }>`
       select (select count(*)::int from person where combined_into is null) as people, (select count(*)::int from retention_basis) as kept`.execute(
-      db,
+      t.db,
     )
     expect(counts.rows[0]!.kept).toBe(counts.rows[0]!.people)
   })
 
   it('a new person has a row from their first commit, dated the day the record was made', async () => {
-    const person = await createPerson(db)
+    const person = await createPerson(t.db)
     const basis = await basisOf(person.id)
     expect(basis).toMatchObject({
       person_id: person.id,
@@ -51,15 +42,15 @@ describe("a person's retention basis follows their record", () => {
       adopted: false,
       decided_review_on: null,
     })
-    const today = await sql<{ d: string }>`select (now() at time zone 'Europe/London')::date::text as d`.execute(db)
+    const today = await sql<{ d: string }>`select (now() at time zone 'Europe/London')::date::text as d`.execute(t.db)
     expect(basis?.last_on).toBe(today.rows[0]!.d)
   })
 
   it('a later event moves the last event forward, and removing it moves it back', async () => {
-    const users = await demoUserIds(db)
-    const person = await createPerson(db)
+    const users = await demoUserIds(t.db)
+    const person = await createPerson(t.db)
     const before = (await basisOf(person.id))!.last_on
-    const contact = await db
+    const contact = await t.db
       .insertInto('contact')
       .values({
         person_id: person.id,
@@ -72,15 +63,15 @@ describe("a person's retention basis follows their record", () => {
       .returning('id')
       .executeTakeFirstOrThrow()
     expect((await basisOf(person.id))!.last_on).toBe('2099-01-02')
-    await db.updateTable('contact').set({ contact_date: '2098-03-04' }).where('id', '=', contact.id).execute()
+    await t.db.updateTable('contact').set({ contact_date: '2098-03-04' }).where('id', '=', contact.id).execute()
     expect((await basisOf(person.id))!.last_on).toBe('2098-03-04')
-    await db.deleteFrom('contact').where('id', '=', contact.id).execute()
+    await t.db.deleteFrom('contact').where('id', '=', contact.id).execute()
     expect((await basisOf(person.id))!.last_on).toBe(before)
   })
 
   it('an event kept through a parent row (a partner link change, a membership event) counts', async () => {
-    const link = await db.selectFrom('partner_link').select(['id', 'person_id']).executeTakeFirstOrThrow()
-    await db
+    const link = await t.db.selectFrom('partner_link').select(['id', 'person_id']).executeTakeFirstOrThrow()
+    await t.db
       .insertInto('partner_link_change')
       .values({
         link_id: link.id,
@@ -90,12 +81,12 @@ describe("a person's retention basis follows their record", () => {
       .execute()
     expect((await basisOf(link.person_id))!.last_on).toBe('2099-05-06')
 
-    const event = await db
+    const event = await t.db
       .selectFrom('membership_event as e')
       .innerJoin('cohort_membership as m', 'm.id', 'e.membership_id')
       .select(['e.id', 'm.person_id'])
       .executeTakeFirstOrThrow()
-    await db.updateTable('membership_event').set({ event_date: '2099-07-08' }).where('id', '=', event.id).execute()
+    await t.db.updateTable('membership_event').set({ event_date: '2099-07-08' }).where('id', '=', event.id).execute()
     const basis = (await basisOf(event.person_id))!
     expect(basis.last_on >= '2099-07-08').toBe(true)
     expect(basis.adopted).toBe(true)
@@ -103,10 +94,10 @@ describe("a person's retention basis follows their record", () => {
   })
 
   it('a retain decision sets the review date; a person moved to another borough is read there', async () => {
-    const users = await demoUserIds(db)
-    const areas = await areaIdsByCode(db)
-    const person = await createPerson(db, { areaCode: 'BD' })
-    await db
+    const users = await demoUserIds(t.db)
+    const areas = await areaIdsByCode(t.db)
+    const person = await createPerson(t.db, { areaCode: 'BD' })
+    await t.db
       .insertInto('retention_decision')
       .values({
         person_id: person.id,
@@ -117,14 +108,14 @@ describe("a person's retention basis follows their record", () => {
       })
       .execute()
     expect((await basisOf(person.id))!.decided_review_on).toBe('2031-01-01')
-    await db.updateTable('person').set({ area_id: areas.RB }).where('id', '=', person.id).execute()
+    await t.db.updateTable('person').set({ area_id: areas.RB }).where('id', '=', person.id).execute()
     expect((await basisOf(person.id))!.area_id).toBe(areas.RB)
   })
 
   it('writes in one transaction across several tables and people leave every row right at commit', async () => {
-    const users = await demoUserIds(db)
-    const [first, second] = [await createPerson(db), await createPerson(db)]
-    await db.transaction().execute(async (trx) => {
+    const users = await demoUserIds(t.db)
+    const [first, second] = [await createPerson(t.db), await createPerson(t.db)]
+    await t.db.transaction().execute(async (trx) => {
       await createReferral(trx, { personId: first.id, referredBy: users.iom })
       await createAction(trx, { personId: second.id, ownerId: users.iom, dueDate: '2099-09-09' })
       await trx.updateTable('action').set({ completed_on: '2099-10-10' }).where('person_id', '=', second.id).execute()
@@ -136,9 +127,9 @@ describe("a person's retention basis follows their record", () => {
   })
 
   it('a deleted person leaves no row', async () => {
-    const person = await createPerson(db)
+    const person = await createPerson(t.db)
     expect(await basisOf(person.id)).toBeDefined()
-    await db.deleteFrom('person').where('id', '=', person.id).execute()
+    await t.db.deleteFrom('person').where('id', '=', person.id).execute()
     expect(await basisOf(person.id)).toBeUndefined()
   })
 })

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import pg from 'pg'
-import { inject } from 'vitest'
+import type { Kysely } from 'kysely'
+import { afterAll, beforeAll, inject } from 'vitest'
 import { appRole, createDb, type DbHandle } from '../../db/index.ts'
+import type { Database } from '../../db/types.ts'
 import { auditKeyRing, useAuditKeys } from '../../server/features/audit/auditKey.ts'
 
 /** The audit key every test seals with, as the app seals with its own (never a real one). */
@@ -49,6 +51,26 @@ export async function createTestDatabase(
       } finally {
         await cleanup.end()
       }
+    },
+  }
+}
+
+/**
+ * The test file's own database, for a file whose tests talk to the database alone: opened before
+ * its tests, closed after them. Read `.db` inside a test (it is not open while the file loads).
+ */
+export function fileDatabase(): { readonly db: Kysely<Database> } {
+  let handle: DbHandle | undefined
+  beforeAll(async () => {
+    handle = await createTestDatabase()
+  })
+  afterAll(async () => {
+    await handle?.close()
+  })
+  return {
+    get db() {
+      if (!handle) throw new Error('The test database opens in beforeAll: read it inside a test')
+      return handle.db
     },
   }
 }

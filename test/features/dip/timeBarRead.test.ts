@@ -1,7 +1,6 @@
-import { sql, type Kysely } from 'kysely'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DbHandle } from '../../../db/index.ts'
-import type { Database, FailureStatus } from '../../../db/types.ts'
+import { sql } from 'kysely'
+import { describe, expect, it } from 'vitest'
+import type { FailureStatus } from '../../../db/types.ts'
 import { addDays } from '../../../server/domain/time.ts'
 import {
   entryFailureStatusOn,
@@ -10,20 +9,13 @@ import {
   stillOn,
   type LiveStatus,
 } from '../../../server/features/dip/dipFailureRepository.ts'
-import { createTestDatabase } from '../../helpers/testDatabase.ts'
+import { fileDatabase } from '../../helpers/testDatabase.ts'
 
 // The time bar (MCA 1980 s127) has one statement, dip_failure_status_on. The lists seek their
 // index with stillOn, which adds what the rule implies: these tests hold the two to the same
 // answer for every status and time bar around today, on a failure's columns and an entry's.
 
-let handle: DbHandle
-let db: Kysely<Database>
-
-beforeAll(async () => {
-  handle = await createTestDatabase()
-  db = handle.db
-})
-afterAll(async () => handle.close())
+const t = fileDatabase()
 
 const statuses: FailureStatus[] = [
   'open',
@@ -50,7 +42,7 @@ async function answers(column: 'failure' | 'entry', status: FailureStatus, timeB
         ]
   const result = await sql<{ status: string; still: boolean }>`
     select ${status_} as status, ${still} as still
-      from (values (${status}::text, ${timeBar}::date)) as ${row}`.execute(db)
+      from (values (${status}::text, ${timeBar}::date)) as ${row}`.execute(t.db)
   return result.rows[0]!
 }
 
