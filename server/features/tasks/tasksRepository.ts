@@ -37,6 +37,12 @@ export type TaskSource = {
    * then read in order up to its end, not counted through every item (decision 0127).
    */
   total?: Fragment
+  /**
+   * Where a kind's items lie in each borough's index in the list's order: its items as the page
+   * reads them, each borough's read in order only up to the page's end (`upTo`) and merged
+   * after, so a page costs its own length a borough. Without it the page sorts every item.
+   */
+  pageFrom?: (upTo: number) => Fragment
 }
 
 /** An item as its kind's condition reads it: the person is named afterwards, for the page's items only. */
@@ -59,7 +65,7 @@ export async function taskPage(db: Db, source: TaskSource | null, window: Window
       from (select (${total})::int as total_rows) k
       left join lateral (
         select ${source.select}
-          from ${source.from}
+          from ${source.pageFrom ? source.pageFrom(window.offset + window.limit) : source.from}
          where ${source.where}
          order by ${source.order}
          limit ${window.limit} offset ${window.offset}) page on true`.execute(db)
@@ -136,6 +142,10 @@ export const appointmentsToRecord = (areaIds: readonly string[], today: string, 
     from: sql`appointment a`,
     where: sql`${appointmentToRecord('a', dayStart, dayEnd)} and ${inAreas('a', areaIds)}`,
     order: sql`a.scheduled_at, a.id`,
+    pageFrom: (upTo) => sql`unnest(${sql.val([...areaIds])}::uuid[]) as ar(id) cross join lateral (
+      select a.* from appointment a
+       where a.area_id = ar.id and ${appointmentToRecord('a', dayStart, dayEnd)}
+       order by a.scheduled_at, a.id limit ${upTo}) a`,
   })
 
 /**

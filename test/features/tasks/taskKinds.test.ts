@@ -221,6 +221,12 @@ describe('each kind appears for the roles that act on it, in their areas', () =>
         rows: [],
         total: counted.total,
       })
+      // Read a borough at a time up to each page's end and merged, the pages are the sorted list's.
+      for (let offset = 0; offset < counted.total + 2; offset += 2) {
+        const merged = await taskPage(t.db, source, { limit: 2, offset })
+        const sorted = await taskPage(t.db, { ...source, pageFrom: undefined }, { limit: 2, offset })
+        expect(merged, `offset ${offset}`).toEqual(sorted)
+      }
     }
   })
 
