@@ -4,6 +4,7 @@ import type { Window } from '../../domain/window.ts'
 import { personIdentityColumns, personListColumns } from '../people/personColumns.ts'
 import { updateIfVersion } from '../../queries/updateIfVersion.ts'
 import { userNameOf } from '../../queries/userName.ts'
+import { eachAreasFirst } from '../../queries/areas.ts'
 
 type Db = Kysely<Database>
 
@@ -302,19 +303,19 @@ export async function endFollowUp(db: Db, assessmentId: string, endedOn: string,
 }
 
 /**
- * The open appointments of [from, to) in each of the areas, each area's read in order from its
- * index and only up to the end of the page (`upTo`): merged afterwards, a page costs its own
- * length a borough, not every appointment of the range (at 1,000,000 people, tens of thousands a day).
- * Closed appointments (a requirement that fell away) are no longer anyone's to keep.
+ * The open appointments of [from, to), each area's first `upTo` in time order (at 1,000,000
+ * people a day holds tens of thousands). Closed appointments (a requirement that fell away) are
+ * no longer anyone's to keep.
  */
 const eachAreasFirstAppointments = (areaIds: readonly string[], from: Date, to: Date, upTo: number) =>
-  sql<Selectable<AppointmentTable>>`(
-    select x.* from unnest(${sql.val([...areaIds])}::uuid[]) as ar(id)
-    cross join lateral (
-      select a.* from appointment a
-       where a.area_id = ar.id and a.scheduled_at >= ${from} and a.scheduled_at < ${to} and a.closed_on is null
-       order by a.scheduled_at, a.id
-       limit ${upTo}) x)`
+  sql<Selectable<AppointmentTable>>`(select a.* from ${eachAreasFirst(
+    areaIds,
+    'appointment',
+    'a',
+    sql`a.scheduled_at >= ${from} and a.scheduled_at < ${to} and a.closed_on is null`,
+    sql`a.scheduled_at, a.id`,
+    upTo,
+  )})`
 
 /**
  * One page of the appointments in [from, to) in the areas, in time order, and whether there are

@@ -3,7 +3,7 @@ import type { Database } from '../../../db/types.ts'
 import type { Window } from '../../domain/window.ts'
 import { entryFailureStillOn, stillOn } from '../dip/dipFailureRepository.ts'
 import { ledBy } from '../cohorts/cohortsRepository.ts'
-import { inAreas, personInAreas } from '../../queries/areas.ts'
+import { eachAreasFirst, inAreas, personInAreas } from '../../queries/areas.ts'
 
 type Db = Kysely<Database>
 
@@ -142,10 +142,15 @@ export const appointmentsToRecord = (areaIds: readonly string[], today: string, 
     from: sql`appointment a`,
     where: sql`${appointmentToRecord('a', dayStart, dayEnd)} and ${inAreas('a', areaIds)}`,
     order: sql`a.scheduled_at, a.id`,
-    pageFrom: (upTo) => sql`unnest(${sql.val([...areaIds])}::uuid[]) as ar(id) cross join lateral (
-      select a.* from appointment a
-       where a.area_id = ar.id and ${appointmentToRecord('a', dayStart, dayEnd)}
-       order by a.scheduled_at, a.id limit ${upTo}) a`,
+    pageFrom: (upTo) =>
+      eachAreasFirst(
+        areaIds,
+        'appointment',
+        'a',
+        appointmentToRecord('a', dayStart, dayEnd),
+        sql`a.scheduled_at, a.id`,
+        upTo,
+      ),
   })
 
 /**
