@@ -1,9 +1,9 @@
-import { sql, type Kysely } from 'kysely'
-import type { Database } from '../../../db/types.ts'
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely'
+import type { Database, RetentionBasisTable } from '../../../db/types.ts'
 import { personIdentityColumns } from '../people/personColumns.ts'
 import { sealAuditLog } from '../audit/auditRepository.ts'
 import { userNameOf } from '../../queries/userName.ts'
-import { inAreas } from '../../queries/areas.ts'
+import { eachAreasFirst, inAreas } from '../../queries/areas.ts'
 
 type Db = Kysely<Database>
 
@@ -22,51 +22,79 @@ function reviewOnSql(rules: RetentionRules) {
 }
 
 /**
- * Due for review on `today`, in the given areas. Written so that each branch reads one of the
- * basis's two indexes up to its own bound: decisions by their date, the rest by their last event
- * (no later than the shorter period before today; the longer period is then checked on the few).
+ * Due for review on `today`, as three ranges of the basis, one index each (decision 0130): decided
+ * reviews by their date, and the undecided by their last event, the adopted and the never-adopted
+ * apart since each has its own period. A range's bound is a day later than `today` less the period
+ * (the 29th of February plus whole years may fall on the 28th); within it, the last event plus
+ * the range's period (the rule of reviewOnSql for that range) decides.
  */
-function dueCondition(areaIds: readonly string[], rules: RetentionRules, today: string) {
-  const shorter = Math.min(rules.reviewYears, rules.reviewYearsNeverAdopted)
-  return sql<boolean>`${inAreas('b', areaIds)} and (
-    (b.decided_review_on is not null and b.decided_review_on <= ${today}::date)
-    or (b.decided_review_on is null
-        and b.last_on <= (${today}::date - make_interval(years => ${shorter}::int))::date
-        and ${reviewOnSql(rules)} <= ${today}::date))`
+function dueRanges(rules: RetentionRules, today: string) {
+  const undecided = (who: RawBuilder<boolean>, years: number) => ({
+    where: sql<boolean>`b.decided_review_on is null and ${who}
+      and b.last_on <= (${today}::date - make_interval(years => ${years}::int))::date + 1
+      and (b.last_on + make_interval(years => ${years}::int))::date <= ${today}::date`,
+    order: sql`b.last_on, b.person_id`,
+  })
+  return [
+    {
+      where: sql<boolean>`b.decided_review_on is not null and b.decided_review_on <= ${today}::date`,
+      order: sql`b.decided_review_on, b.person_id`,
+    },
+    undecided(sql`b.adopted`, rules.reviewYears),
+    undecided(sql`not b.adopted`, rules.reviewYearsNeverAdopted),
+  ]
+}
+
+/**
+ * The list's order: review date, then the date it runs from, then the person. Within each range
+ * that is the order of the range's index (the review date never falls as its basis rises), so
+ * each range is read in order only up to a page's end and the three are merged.
+ */
+const dueOrder = (rules: RetentionRules) =>
+  sql`${reviewOnSql(rules)}, coalesce(b.decided_review_on, b.last_on), b.person_id`
+
+/** The basis rows due, each range of each area read in order only up to `upTo`: a FROM item for `.as('b')`. */
+function dueFirst(areaIds: readonly string[], rules: RetentionRules, today: string, upTo: number) {
+  const reads = dueRanges(rules, today).map(
+    (range) => sql`select b.* from ${eachAreasFirst(areaIds, 'retention_basis', 'b', range.where, range.order, upTo)}`,
+  )
+  return sql<Selectable<RetentionBasisTable>>`(${sql.join(reads, sql` union all `)})`
 }
 
 /**
  * The people due for review, earliest first, as a task list source reads them (see taskPage):
  * the basis alone, so that counting them reads no person (a combined record has no basis row).
+ * Counted range by range, each from its index's entries alone.
  */
 export function reviewsDueSource(areaIds: readonly string[], rules: RetentionRules, today: string) {
+  const ranges = dueRanges(rules, today)
+  const counts = ranges.map(
+    (range) => sql`(select count(*) from retention_basis b where ${inAreas('b', areaIds)} and ${range.where})`,
+  )
+  const area = sql`join area a on a.id = b.area_id`
   return {
-    from: sql`retention_basis b join area a on a.id = b.area_id`,
-    where: dueCondition(areaIds, rules, today),
+    from: sql`retention_basis b ${area}`,
+    where: sql`${inAreas('b', areaIds)} and (${sql.join(
+      ranges.map((range) => sql`(${range.where})`),
+      sql` or `,
+    )})`,
+    total: sql.join(counts, sql` + `),
+    pageFrom: (upTo: number) => sql`${dueFirst(areaIds, rules, today, upTo)} b ${area}`,
     select: sql`b.person_id as id, b.person_id, ${reviewOnSql(rules)}::text as since, ${reviewOnSql(rules)}::text as due, a.name as detail`,
-    order: sql`${reviewOnSql(rules)}, b.person_id`,
+    order: dueOrder(rules),
   }
 }
 
-/** The first `limit` people due for review, earliest first, each named: chosen from the basis, then looked up. */
+/** The first `limit` people due for review, earliest first, each named. */
 export function reviewQueue(db: Db, areaIds: readonly string[], rules: RetentionRules, today: string, limit: number) {
   if (areaIds.length === 0) return Promise.resolve([])
   return db
-    .selectFrom((eb) =>
-      eb
-        .selectFrom('retention_basis as b')
-        .select(['b.person_id', 'b.area_id', reviewOnSql(rules).as('review_on')])
-        .where(dueCondition(areaIds, rules, today))
-        .orderBy('review_on')
-        .orderBy('b.person_id')
-        .limit(limit)
-        .as('due'),
-    )
-    .innerJoin('person as p', 'p.id', 'due.person_id')
-    .innerJoin('area as a', 'a.id', 'due.area_id')
-    .select(['p.id', ...personIdentityColumns, 'a.name as area_name', 'due.review_on'])
-    .orderBy('due.review_on')
-    .orderBy('due.person_id')
+    .selectFrom(dueFirst(areaIds, rules, today, limit).as('b'))
+    .innerJoin('person as p', 'p.id', 'b.person_id')
+    .innerJoin('area as a', 'a.id', 'b.area_id')
+    .select(['p.id', ...personIdentityColumns, 'a.name as area_name', reviewOnSql(rules).as('review_on')])
+    .orderBy(dueOrder(rules))
+    .limit(limit)
     .execute()
 }
 
