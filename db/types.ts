@@ -565,6 +565,12 @@ export interface RetentionBasisTable {
   adopted: boolean
   decided_review_on: CalendarDay | null
 }
+/** An officer's open actions due before `on_day`, kept by the database and rolled daily (decision 0131). */
+export interface OwnerOverdueTable {
+  owner_id: string
+  on_day: CalendarDay
+  overdue: number
+}
 /** Each distinct surname (lower case) of the people and their aliases, and how many bear it (decision 0126). */
 export interface SurnameVocabularyTable {
   name: string
@@ -685,6 +691,7 @@ export interface Database {
   cid_listing_dirty: PersonMarkTable
   retention_basis: RetentionBasisTable
   retention_dirty: PersonMarkTable
+  owner_overdue: OwnerOverdueTable
   surname_vocabulary: SurnameVocabularyTable
   report_dirty: ReportDirtyTable
   report_day_share: ReportDayShareTable

@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     startAuditCheckpoints,
     startAuditSealer,
     startDipSweep,
+    startOverdueRoll,
     useAuditKeys,
   } = await appModules
   const sessionSecret = await resolveSessionSecret({
@@ -110,6 +111,10 @@ async function main(): Promise<void> {
   // as they read. Every instance runs it; a lock lets one sweep at a time. Tests call it themselves.
   const dipSweep =
     config.env === 'test' ? undefined : startDipSweep(database.db, { intervalMs: config.dipSweepMs, logger })
+  // Each officer's overdue actions are kept as of a day (decision 0131) and rolled to the new day
+  // soon after midnight; until then the team pages count them live.
+  const overdueRoll =
+    config.env === 'test' ? undefined : startOverdueRoll(database.db, { intervalMs: 5 * 60_000, logger })
 
   // Audit rows are committed with their acts and joined to the hash chain in batches, a fifth of
   // a second apart at most, off every request's path (see the audit_sealed_in_batches migration).
@@ -148,6 +153,7 @@ async function main(): Promise<void> {
     // sealed, then the database closes.
     void closeServer()
       .then(() => dipSweep?.stop())
+      .then(() => overdueRoll?.stop())
       .then(() => auditSealer.stop())
       .then(() => auditCheckpoints.stop())
       .then(() => database.close())

@@ -104,9 +104,14 @@ export async function supervisorPanel(db: Db, userId: string, areaIds: readonly 
   return result.rows[0]
 }
 
-/** An officer's (`u`) open actions past their due date: the team table's column and the card's total. */
+/**
+ * An officer's (`u`) open actions past their due date: the team table's column and the card's
+ * total. The kept count where it is of today (decision 0131), otherwise counted from the actions.
+ */
 const overdueActionsOf = (today: string) =>
-  sql<number>`(select count(*) from action x where x.owner_id = u.id and x.status = 'open' and x.due_date < ${today})::int`
+  sql<number>`coalesce(
+    (select k.overdue from owner_overdue k where k.owner_id = u.id and k.on_day = ${today}::date),
+    (select count(*) from action x where x.owner_id = u.id and x.status = 'open' and x.due_date < ${today}))::int`
 
 /**
  * A page of the supervisor's team: the staff who can lead a case in their areas (as the lead
