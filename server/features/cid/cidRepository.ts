@@ -4,7 +4,7 @@ import { prepared } from '../../../db/preparedStatements.ts'
 import { todayInLondon } from '../../domain/time.ts'
 import { statusStillIn, updateIfVersion } from '../../queries/updateIfVersion.ts'
 import { entryFailureStatusOn, historyColumns, statusOn, stillOn } from '../dip/dipFailureRepository.ts'
-import { ledBy } from '../cohorts/cohortsRepository.ts'
+import { ledBy, ledByReadOnce } from '../cohorts/cohortsRepository.ts'
 import type { Window } from '../../domain/window.ts'
 import { personLinkColumns, personListColumns } from '../people/personColumns.ts'
 import { userNameOf } from '../../queries/userName.ts'
@@ -337,7 +337,7 @@ export function arrestedAwaitingChargeForLeadOfficer(
       .where(stillOn('f', 'arrested', today))
       .where('f.time_bar_date', '<=', sql<string>`${today}::date + ${days}::int`)
       .where('p.area_id', 'in', [...areaIds])
-      .where(ledBy('f.person_id', userId))
+      .where(ledByReadOnce('f.person_id', userId))
       .orderBy('f.time_bar_date')
       .execute()
   )

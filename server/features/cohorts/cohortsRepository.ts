@@ -29,13 +29,26 @@ export function membershipsQuery(db: Db, personId: string) {
     .orderBy('m.adopted_on', 'desc')
 }
 
+/** The people `userId` leads on an open cohort membership: "my people", as a subquery. */
+const peopleLedBy = (userId: string) =>
+  sql`select lm.person_id from cohort_membership lm where lm.lead_officer_id = ${userId}::uuid and lm.status <> 'ended'`
+
 /**
- * The person (named by the column) has an open cohort membership that `userId` leads: one of
- * "my people". Exists, not a join: a person on two programmes with the same lead officer counts once.
+ * The person (named by the column) is one of `userId`'s people. A test of membership, not a join:
+ * a person on two programmes with the same lead officer counts once. The planner may start from
+ * the officer's people or from the rows tested.
  */
 export function ledBy(personColumn: string, userId: string) {
-  return sql<boolean>`exists (select 1 from cohort_membership lm where lm.person_id = ${sql.ref(personColumn)}
-    and lm.status <> 'ended' and lm.lead_officer_id = ${userId}::uuid)`
+  return sql<boolean>`${sql.ref(personColumn)} in (${peopleLedBy(userId)})`
+}
+
+/**
+ * ledBy, with the officer's people read once and each row checked against them in memory: for
+ * rows read from a borough's index (its arrested failures, say), where probing each row's
+ * memberships costs more than the list, above all for a supervisor who leads no one.
+ */
+export function ledByReadOnce(personColumn: string, userId: string) {
+  return sql<boolean>`${sql.ref(personColumn)} = any(array(${peopleLedBy(userId)}))`
 }
 
 export const membershipsOf = (db: Db, personId: string) => membershipsQuery(db, personId).execute()

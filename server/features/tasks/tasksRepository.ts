@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import type { Window } from '../../domain/window.ts'
 import { entryFailureStillOn, stillOn } from '../dip/dipFailureRepository.ts'
-import { ledBy } from '../cohorts/cohortsRepository.ts'
+import { ledByReadOnce } from '../cohorts/cohortsRepository.ts'
 import { eachAreasFirst, inAreas, personInAreas } from '../../queries/areas.ts'
 
 type Db = Kysely<Database>
@@ -283,6 +283,6 @@ export const arrestedNearTimeBar = (userId: string, areaIds: readonly string[], 
     from: sql`dip_failure f`,
     where: sql`${stillOn('f', 'arrested', today)}
       and f.time_bar_date <= ${today}::date + ${days}::int and ${inAreas('f', areaIds)}
-      and ${ledBy('f.person_id', userId)}`,
+      and ${ledByReadOnce('f.person_id', userId)}`,
     order: sql`since, f.id`,
   })
