@@ -106,12 +106,20 @@ export async function supervisorPanel(db: Db, userId: string, areaIds: readonly 
 
 /**
  * An officer's (`u`) open actions past their due date: the team table's column and the card's
- * total. The kept count where it is of today (decision 0131), otherwise counted from the actions.
+ * total. The kept count (`k`, joined by keptOverdue) where it is of today (decision 0131),
+ * otherwise counted from the actions.
  */
 const overdueActionsOf = (today: string) =>
-  sql<number>`coalesce(
-    (select k.overdue from owner_overdue k where k.owner_id = u.id and k.on_day = ${today}::date),
+  sql<number>`coalesce(k.overdue,
     (select count(*) from action x where x.owner_id = u.id and x.status = 'open' and x.due_date < ${today}))::int`
+
+/** The team's officers (`u`), each with their overdue actions kept as of today (`k`) if there is such a count. */
+const teamWithKeptOverdue = (db: Db, areaIds: readonly string[], today: string) =>
+  db
+    .selectFrom(leadOfficersQuery(db, areaIds).as('u'))
+    .leftJoin('owner_overdue as k', (join) =>
+      join.onRef('k.owner_id', '=', 'u.id').on('k.on_day', '=', sql<string>`${today}::date`),
+    )
 
 /**
  * A page of the supervisor's team: the staff who can lead a case in their areas (as the lead
@@ -120,8 +128,7 @@ const overdueActionsOf = (today: string) =>
  * officer's own index range, for the page's officers alone; none reads the areas' people.
  */
 export function teamPerformance(db: Db, areaIds: readonly string[], today: string, window: Window) {
-  return db
-    .selectFrom(leadOfficersQuery(db, areaIds).as('u'))
+  return teamWithKeptOverdue(db, areaIds, today)
     .select([
       'u.display_name as officer',
       sql<number>`(select count(*) from cohort_membership m where m.lead_officer_id = u.id and m.status <> 'ended')::int`.as(
@@ -141,8 +148,7 @@ export function teamPerformance(db: Db, areaIds: readonly string[], today: strin
 
 /** The whole team: how many officers (the table's length) and their overdue actions in all (the card's figure). */
 export async function teamTotals(db: Db, areaIds: readonly string[], today: string) {
-  const result = await db
-    .selectFrom(leadOfficersQuery(db, areaIds).as('u'))
+  const result = await teamWithKeptOverdue(db, areaIds, today)
     .select([
       sql<number>`count(*)::int`.as('officers'),
       sql<number>`coalesce(sum(${overdueActionsOf(today)}), 0)::int`.as('overdue'),
