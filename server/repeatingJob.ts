@@ -1,3 +1,4 @@
+import { todayInLondon } from './domain/time.ts'
 import type { Logger } from './logger.ts'
 
 export type RepeatingJob = { stop(): Promise<void> }
@@ -56,4 +57,20 @@ export function startRepeatingJob(options: {
           .catch((error: unknown) => logger.warn({ err: error }, `${name}: the last run at shutdown failed`))
     },
   }
+}
+
+/**
+ * A job that writes down state following from the date (a time bar passed, an action fallen
+ * overdue): startRepeatingJob, with each run given the day in London by `clock`.
+ */
+export function startDatedJob(options: {
+  name: string
+  intervalMs: number
+  logger: Logger
+  meanwhile: string
+  clock?: () => Date
+  run: (today: string) => Promise<void>
+}): RepeatingJob {
+  const { clock = () => new Date(), run, ...job } = options
+  return startRepeatingJob({ ...job, run: () => run(todayInLondon(clock())) })
 }

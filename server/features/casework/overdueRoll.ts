@@ -1,8 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
-import { todayInLondon } from '../../domain/time.ts'
 import type { Logger } from '../../logger.ts'
-import { startRepeatingJob, type RepeatingJob } from '../../repeatingJob.ts'
+import { startDatedJob, type RepeatingJob } from '../../repeatingJob.ts'
 
 /**
  * Recounts, as of `today`, each officer's open actions due before it (decision 0131), where the
@@ -22,14 +21,12 @@ export function startOverdueRoll(
   db: Kysely<Database>,
   options: { intervalMs: number; logger: Logger; clock?: () => Date },
 ): RepeatingJob {
-  const { intervalMs, logger, clock = () => new Date() } = options
-  return startRepeatingJob({
+  return startDatedJob({
+    ...options,
     name: 'the overdue actions roll',
-    intervalMs,
-    logger,
     meanwhile: 'the team pages count overdue actions themselves; will retry',
-    run: async () => {
-      await rollOverdueActions(db, todayInLondon(clock()))
+    run: async (today) => {
+      await rollOverdueActions(db, today)
     },
   })
 }

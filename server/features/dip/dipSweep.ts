@@ -1,8 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
-import { todayInLondon } from '../../domain/time.ts'
 import type { Logger } from '../../logger.ts'
-import { startRepeatingJob, type RepeatingJob } from '../../repeatingJob.ts'
+import { startDatedJob, type RepeatingJob } from '../../repeatingJob.ts'
 import { proposeEligible } from './cidHandOffRepository.ts'
 import { closeTimeBarredFailures } from './dipFailureRepository.ts'
 
@@ -38,17 +37,15 @@ export function startDipSweep(
   db: Kysely<Database>,
   options: { intervalMs: number; logger: Logger; clock?: () => Date },
 ): DipSweep {
-  const { intervalMs, logger, clock = () => new Date() } = options
-  return startRepeatingJob({
+  return startDatedJob({
+    ...options,
     name: 'the DIP sweep',
-    intervalMs,
-    logger,
     // Meanwhile the pages stay right, since they work the time bar out themselves.
     meanwhile: 'the pages still show what is time-barred; will retry',
-    run: async () => {
-      const { closed, proposed } = await sweepDip(db, todayInLondon(clock()))
+    run: async (today) => {
+      const { closed, proposed } = await sweepDip(db, today)
       if (closed > 0 || proposed > 0)
-        logger.info({ closed, proposed }, 'DIP sweep: closed time-barred failures, proposed hand-offs to CID')
+        options.logger.info({ closed, proposed }, 'DIP sweep: closed time-barred failures, proposed hand-offs to CID')
     },
   })
 }
