@@ -14,6 +14,12 @@ export type FormPage = (req: Request, res: Response, values: FormValues, errors?
 /** A form schema: an object of fields, possibly refined or transformed as a whole. */
 export type FormSchema = z.ZodType<unknown, Record<string, unknown>>
 
+/** A form's page as a GET shows it: blank, before anything is typed. */
+export const blankForm =
+  (page: FormPage): RequestHandler =>
+  (req, res) =>
+    page(req, res, {})
+
 type Outcome = { message: string; redirect: string }
 
 export type FormPostOptions<S extends FormSchema, T, Current = never> = {

@@ -1,4 +1,5 @@
 import type { Application, Response } from 'express'
+import type { FormErrors } from './forms.ts'
 
 function renderView(app: Application, view: string, locals: Record<string, unknown>): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -30,4 +31,14 @@ export async function renderPage(
   const layout = all.printable === true ? 'layoutPrint' : 'layout'
   const html = await renderView(res.app, layout, { ...all, body })
   res.status(status).type('html').send(html)
+}
+
+/** A form's page: blank (200), or shown again with what is wrong against its fields (400). */
+export function renderForm(
+  res: Response,
+  view: string,
+  locals: Record<string, unknown>,
+  errors: FormErrors | undefined,
+): Promise<void> {
+  return renderPage(res, view, { ...locals, errors }, errors ? 400 : 200)
 }

@@ -107,6 +107,23 @@ export function recordPersonViewed(
 }
 
 /**
+ * The consultation of one record about a person, if the lookup found it: logged, then the row
+ * answered as it is. A record not found shows no one, so nothing is logged.
+ */
+export async function recordViewed<Row extends { person_id: string }>(
+  db: Kysely<Database>,
+  actor: Actor,
+  row: Row | undefined,
+  event: string,
+  entityType: string,
+  entityId: string,
+): Promise<Row | undefined> {
+  if (row)
+    await recordAudit(db, actor, { category: 'consultation', event, entityType, entityId, personId: row.person_id })
+  return row
+}
+
+/**
  * Moves every committed audit row into the chain and says how many it moved. Whatever reads
  * audit_event calls this first, so it sees every row committed before it asked. With
  * { wait: false } it returns 0 at once if another connection is sealing already.

@@ -10,7 +10,7 @@ import { signedInUser } from '../../http/signedInUser.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { fullName } from '../people/peoplePresenter.ts'
 import { personIdFrom } from '../people/personAccess.ts'
-import type { AuditViewsService } from './auditViewsService.ts'
+import type { AuditRead, AuditViewsService } from './auditViewsService.ts'
 import {
   auditCsvHeader,
   auditCsvRow,
@@ -58,6 +58,19 @@ function queryString(req: Request) {
   return new URLSearchParams(keep).toString()
 }
 
+/** The filters asked for, and the page from `before`: one row more than a page shows whether there is a next. */
+const pageRead = ({ before, ...filters }: z.output<typeof filterSchema>): AuditRead => ({
+  filters,
+  page: { beforeId: before, limit: pageSize + 1 },
+})
+
+/**
+ * The page again with the filters' errors and no rows (400): a refused filter names no one and
+ * reads nothing, so there is no consultation to log.
+ */
+const refusedFilters = (res: Response, view: string, page: Record<string, unknown>, error: z.ZodError) =>
+  renderPage(res, view, { ...page, rows: [], errors: toFormErrors(error, filterOrder) }, 400)
+
 const userIdOf = (req: Request) => {
   const parsed = uuid.safeParse(req.params.userId)
   if (!parsed.success) throw notFound('User')
@@ -69,22 +82,9 @@ export function auditViewsRoutes({ auditViewsService }: { auditViewsService: Aud
     const personId = personIdFrom(req)
     const { values, parsed } = parseFilters(req)
     const common = { title: 'Who has looked at this record', categoryOptions, values, personId }
-    // The refused filter names no one and reads nothing: no consultation to log.
     if (!parsed.success)
-      return renderPage(
-        res,
-        'auditViews/person',
-        { ...common, rows: [], errors: toFormErrors(parsed.error, filterOrder), showsNoPerson: true },
-        400,
-      )
-    const { before, ...filters } = parsed.data
-    const found = await auditViewsService.forPerson(
-      signedInUser(req),
-      personId,
-      filters,
-      { beforeId: before, limit: pageSize + 1 },
-      actorFrom(req),
-    )
+      return refusedFilters(res, 'auditViews/person', { ...common, showsNoPerson: true }, parsed.error)
+    const found = await auditViewsService.forPerson(signedInUser(req), personId, pageRead(parsed.data), actorFrom(req))
     if (!found) throw notFound('Person')
     await renderPage(res, 'auditViews/person', {
       ...common,
@@ -98,21 +98,8 @@ export function auditViewsRoutes({ auditViewsService }: { auditViewsService: Aud
     const userId = userIdOf(req)
     const { values, parsed } = parseFilters(req)
     const common = { title: 'User activity', categoryOptions, values, userId }
-    if (!parsed.success)
-      return renderPage(
-        res,
-        'auditViews/user',
-        { ...common, rows: [], byDay: [], errors: toFormErrors(parsed.error, filterOrder) },
-        400,
-      )
-    const { before, ...filters } = parsed.data
-    const found = await auditViewsService.forUser(
-      signedInUser(req),
-      userId,
-      filters,
-      { beforeId: before, limit: pageSize + 1 },
-      actorFrom(req),
-    )
+    if (!parsed.success) return refusedFilters(res, 'auditViews/user', { ...common, byDay: [] }, parsed.error)
+    const found = await auditViewsService.forUser(signedInUser(req), userId, pageRead(parsed.data), actorFrom(req))
     if (!found) throw notFound('User')
     const page = presentAuditPage(found.rows, pageSize, found.names)
     await renderPage(res, 'auditViews/user', {
@@ -130,11 +117,11 @@ export function auditViewsRoutes({ auditViewsService }: { auditViewsService: Aud
     if (!parsed.success)
       return renderPage(res, 'errors/400', { title: 'There is a problem with the filters', requestId: req.id }, 400)
     const { before: _before, ...filters } = parsed.data
-    const limit = 50_000
+    const read = { filters, page: { limit: 50_000 }, exported: true }
     const found =
       kind === 'person'
-        ? await auditViewsService.forPerson(user, personIdFrom(req), filters, { limit }, actorFrom(req), true)
-        : await auditViewsService.forUser(user, uuid.parse(req.params.userId), filters, { limit }, actorFrom(req), true)
+        ? await auditViewsService.forPerson(user, personIdFrom(req), read, actorFrom(req))
+        : await auditViewsService.forUser(user, uuid.parse(req.params.userId), read, actorFrom(req))
     if (!found) throw notFound('Record')
     res.setHeader('Content-Disposition', `attachment; filename="audit-${kind}-OFFICIAL-SENSITIVE.csv"`)
     res.type('text/csv').send(toCsv(auditCsvHeader, found.rows.map(auditCsvRow)))

@@ -8,20 +8,20 @@ import * as repo from './auditViewsRepository.ts'
 
 export type AuditViewsService = ReturnType<typeof createAuditViewsService>
 
+/** What a reader asks of the log: the filters, the page (or every row up to a limit), and whether it goes out as a CSV. */
+export type AuditRead = {
+  filters: repo.AuditFilters
+  page: { beforeId?: number; limit: number }
+  exported?: boolean
+}
+
 /**
  * Supervisors checking lawfulness: who looked at a record, and what a user did. Reading the log
  * about a person is itself a consultation; exporting it is a disclosure. Each read seals the log
  * first, so it shows every row committed before it, the latest ones included.
  */
 export function createAuditViewsService(db: Kysely<Database>) {
-  async function forPerson(
-    user: SessionUser,
-    personId: string,
-    filters: repo.AuditFilters,
-    page: { beforeId?: number; limit: number },
-    actor: Actor,
-    exported = false,
-  ) {
+  async function forPerson(user: SessionUser, personId: string, { filters, page, exported }: AuditRead, actor: Actor) {
     const person = await findPersonInAreas(db, personId, user.visibleAreaIds)
     if (!person) return undefined
     await sealAuditLog(db)
@@ -38,14 +38,7 @@ export function createAuditViewsService(db: Kysely<Database>) {
     return { person, rows }
   }
 
-  async function forUser(
-    user: SessionUser,
-    userId: string,
-    filters: repo.AuditFilters,
-    page: { beforeId?: number; limit: number },
-    actor: Actor,
-    exported = false,
-  ) {
+  async function forUser(user: SessionUser, userId: string, { filters, page, exported }: AuditRead, actor: Actor) {
     // A colleague outside the reader's areas is not found, as a record there would not be.
     const subject = await findUserInScope(db, userId, { areaIds: user.visibleAreaIds })
     if (!subject) return undefined

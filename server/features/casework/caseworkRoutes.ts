@@ -12,7 +12,7 @@ import { idParam } from '../../http/writeResult.ts'
 import { actorFrom } from '../audit/actor.ts'
 import { pathwayOptions, presentPerson } from '../people/peoplePresenter.ts'
 import type { PeopleService } from '../people/peopleService.ts'
-import { personIdFrom, statedPurpose } from '../people/personAccess.ts'
+import { backToPerson, personIdFrom, statedPurpose } from '../people/personAccess.ts'
 import { personFormPage } from '../people/personForForm.ts'
 import {
   contactOutcomeOptions,
@@ -37,7 +37,7 @@ type Deps = { caseworkService: CaseworkService; peopleService: PeopleService }
 /** The contact history's query keys, but the page: a date filter arrives as three inputs. */
 const filterKeys = ['type', 'q', ...['from', 'to'].flatMap((d) => [`${d}-day`, `${d}-month`, `${d}-year`])]
 
-const toPerson = (message: string) => (req: Request) => ({ message, redirect: `/people/${personIdFrom(req)}` })
+const toPerson = (message: string) => (req: Request) => backToPerson(req, message)
 const actionId = (req: Request) => idParam(req, 'actionId', 'Action')
 
 /** Where a completed action goes back to: a path on this site only ('//host' would send the browser to another site). */

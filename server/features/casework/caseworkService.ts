@@ -4,8 +4,8 @@ import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../domain/time.ts'
 import type { Window } from '../../domain/window.ts'
 import { recordAudit, recordListConsulted, recordPersonViewed, type Actor } from '../audit/auditRepository.ts'
-import { activeCodes, allCodes } from '../reference/referenceRepository.ts'
-import { leadOfficers } from '../users/leadOfficersRepository.ts'
+import { activeCodes, allCodes, isActiveCode } from '../reference/referenceRepository.ts'
+import { isLeadOfficerIn, leadOfficers } from '../users/leadOfficersRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import * as repo from './caseworkRepository.ts'
 import { writeOnce } from '../idempotency/writeOnce.ts'
@@ -41,8 +41,8 @@ export function createCaseworkService(db: Kysely<Database>) {
     input: { contactDate: string; contactType: string; pathway: string; note: string; outcome: ContactOutcome },
     actor: Actor,
   ): Promise<WriteResult> {
-    const types = await activeCodes(db, 'contact_type')
-    if (!types.some((t) => t.code === input.contactType)) return invalidResult('contactType', 'Select a contact type')
+    if (!(await isActiveCode(db, 'contact_type', input.contactType)))
+      return invalidResult('contactType', 'Select a contact type')
     return createFor(user, personId, actor, 'contact.recorded', 'contact', (trx) =>
       repo.insertContact(trx, { personId, ...input, recordedBy: user.id }),
     )
@@ -54,8 +54,8 @@ export function createCaseworkService(db: Kysely<Database>) {
     input: { description: string; ownerId: string; dueDate: string; pathway: string },
     actor: Actor,
   ): Promise<WriteResult> {
-    const owners = await leadOfficers(db, user.visibleAreaIds)
-    if (!owners.some((o) => o.id === input.ownerId)) return invalidResult('ownerId', 'Select who owns the action')
+    if (!(await isLeadOfficerIn(db, user.visibleAreaIds, input.ownerId)))
+      return invalidResult('ownerId', 'Select who owns the action')
     return createFor(user, personId, actor, 'action.created', 'action', (trx) =>
       repo.insertAction(trx, { personId, ...input, createdBy: user.id }),
     )

@@ -8,6 +8,7 @@ import { ledBy, ledByReadOnce } from '../cohorts/cohortsRepository.ts'
 import type { Window } from '../../domain/window.ts'
 import { personLinkColumns, personListColumns } from '../people/personColumns.ts'
 import { userNameOf } from '../../queries/userName.ts'
+import { markersOf } from '../people/peopleRepository.ts'
 
 type Db = Kysely<Database>
 
@@ -266,11 +267,7 @@ export async function hasViolenceMarker(db: Db, personId: string): Promise<boole
 
 /** A person's current violent and weapons markers: what a manual proposal may cite. */
 export function violenceMarkersOf(db: Db, personId: string) {
-  return db
-    .selectFrom('person_marker as m')
-    .innerJoin('marker_type as t', 't.code', 'm.marker_code')
-    .select(['m.id', 'm.marker_code', 't.label', 'm.start_date', 'm.review_date', 'm.note'])
-    .where('m.person_id', '=', personId)
+  return markersOf(db, personId)
     .where('m.ended_on', 'is', null)
     .where('m.marker_code', 'in', ['violent', 'weapons'])
     .orderBy('m.start_date', 'desc')

@@ -5,8 +5,8 @@ import { todayInLondon } from '../../domain/time.ts'
 import { z } from 'zod'
 import { anyOr, keepValues, toFormErrors, type FormErrors } from '../../http/forms.ts'
 import { formPost, type FormValues } from '../../http/formPost.ts'
-import { HttpError, notFound } from '../../http/httpError.ts'
-import { renderPage } from '../../http/render.ts'
+import { HttpError, notFound, orNotFound } from '../../http/httpError.ts'
+import { renderForm, renderPage } from '../../http/render.ts'
 import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
@@ -81,9 +81,11 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
   }
 
   async function briefingPage(req: Request, res: Response, values: FormValues, errors?: FormErrors) {
-    const found = await cidService.briefing(signedInUser(req), entryIdOf(req), actorFrom(req), !errors)
-    if (!found) throw notFound('Entry')
-    await renderPage(
+    const found = orNotFound(
+      await cidService.briefing(signedInUser(req), entryIdOf(req), actorFrom(req), !errors),
+      'Entry',
+    )
+    await renderForm(
       res,
       'cid/briefing',
       {
@@ -91,9 +93,8 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
         // A refused outcome form comes back in the full layout: "Error:" in the title, and the error summary takes focus.
         printable: !errors,
         values: { outcomeOn: dateParts(todayInLondon()), ...values },
-        errors,
       },
-      errors ? 400 : 200,
+      errors,
     )
   }
 
@@ -146,11 +147,11 @@ export function cidRoutes({ cidService, cohortsService }: Deps): RouteDefinition
   async function proposalPage(req: Request, res: Response, values: FormValues, errors?: FormErrors) {
     const failure = await cidService.failureForProposal(signedInUser(req), failureIdOf(req), actorFrom(req), !errors)
     if (!failure) throw notFound('Failure')
-    await renderPage(
+    await renderForm(
       res,
       'cid/propose',
-      { title: 'Propose for the CID list', ...presentProposal(failure), values, errors },
-      errors ? 400 : 200,
+      { title: 'Propose for the CID list', ...presentProposal(failure), values },
+      errors,
     )
   }
 

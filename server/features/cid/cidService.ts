@@ -3,7 +3,7 @@ import type { CidStatus, Database, FailureStatus } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../domain/time.ts'
 import { done, invalidResult, notFoundResult, staleResult, type WriteResult } from '../../domain/writeResult.ts'
-import { listConsulted, recordAudit, type Actor } from '../audit/auditRepository.ts'
+import { listConsulted, recordAudit, recordViewed, type Actor } from '../audit/auditRepository.ts'
 import { findFailureInAreas, insertFailureEvent, setFailureStateIfVersion } from '../dip/dipRepository.ts'
 import { chargeTimeBarProblem } from '../dip/dipRules.ts'
 import type { HistoryEvent } from '../dip/dipFailureRepository.ts'
@@ -316,17 +316,9 @@ export function createCidService(db: Kysely<Database>, clock: () => Date = () =>
 
   /** The failure a manual proposal is about; a consultation when it is first shown. */
   async function failureForProposal(user: SessionUser, failureId: string, actor: Actor, log: boolean) {
-    const failure = await findFailureInAreas(db, failureId, user.visibleAreaIds, today())
+    const found = await findFailureInAreas(db, failureId, user.visibleAreaIds, today())
+    const failure = log ? await recordViewed(db, actor, found, 'failure.viewed', 'dip_failure', failureId) : found
     if (!failure) return undefined
-    if (log) {
-      await recordAudit(db, actor, {
-        category: 'consultation',
-        event: 'failure.viewed',
-        entityType: 'dip_failure',
-        entityId: failureId,
-        personId: failure.person_id,
-      })
-    }
     return { ...failure, violenceMarkers: await repo.violenceMarkersOf(db, failure.person_id) }
   }
 

@@ -2,10 +2,10 @@ import type { Request, Response } from 'express'
 import { dateParts } from '../../http/dates.ts'
 import { todayInLondon } from '../../domain/time.ts'
 import { keepValues, toFormErrors, type FormErrors } from '../../http/forms.ts'
-import { formPost, type FormValues } from '../../http/formPost.ts'
-import { HttpError, notFound } from '../../http/httpError.ts'
+import { blankForm, formPost, type FormValues } from '../../http/formPost.ts'
+import { HttpError, notFound, orNotFound } from '../../http/httpError.ts'
 import { pageParam, pagingOf, windowOf } from '../../http/paging.ts'
-import { renderPage } from '../../http/render.ts'
+import { renderForm, renderPage } from '../../http/render.ts'
 import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
@@ -14,7 +14,7 @@ import { codeOptionsOf, officerOptionsOf, withBlank } from '../../presenters/opt
 import { actorFrom } from '../audit/actor.ts'
 import { presentPerson } from '../people/peoplePresenter.ts'
 import type { PeopleService } from '../people/peopleService.ts'
-import { personIdFrom } from '../people/personAccess.ts'
+import { backToPerson, personIdFrom } from '../people/personAccess.ts'
 import { personForForm } from '../people/personForForm.ts'
 import {
   cohortCsvHeader,
@@ -42,7 +42,8 @@ type Deps = { cohortsService: CohortsService; peopleService: PeopleService }
 
 const pageSize = 50
 const cohortFilterFields = ['programme', 'tier', 'status', 'leadOfficerId', 'areaId', 'wardId', 'openLink']
-const status = (errors?: FormErrors) => (errors ? 400 : 200)
+
+const referralId = (req: Request) => idParam(req, 'referralId', 'Referral')
 
 export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDefinition[] {
   async function referPage(req: Request, res: Response, values: FormValues, errors?: FormErrors) {
@@ -56,17 +57,15 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
       programmeOptions,
       sourceOptions,
       values,
-      errors,
     }
-    await renderPage(res, 'cohorts/refer', view, status(errors))
+    await renderForm(res, 'cohorts/refer', view, errors)
   }
 
   async function decidePage(req: Request, res: Response, values: FormValues, errors?: FormErrors) {
     const user = signedInUser(req)
-    const referral = await cohortsService.referral(user, idParam(req, 'referralId', 'Referral'), actorFrom(req))
-    if (!referral) throw notFound('Referral')
+    const referral = orNotFound(await cohortsService.referral(user, referralId(req), actorFrom(req)), 'Referral')
     const { officers } = await cohortsService.options(user)
-    await renderPage(
+    await renderForm(
       res,
       'cohorts/decide',
       {
@@ -76,9 +75,8 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
         methodOptions,
         officerOptions: withBlank('Select a lead officer', officerOptionsOf(officers)),
         values: { scoreDate: dateParts(todayInLondon()), version: String(referral.version), ...values },
-        errors,
       },
-      status(errors),
+      errors,
     )
   }
 
@@ -91,7 +89,7 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
     )
     if (!membership) throw notFound('Membership')
     const { officers, deselectionReasons } = await cohortsService.options(user)
-    await renderPage(
+    await renderForm(
       res,
       'cohorts/event',
       {
@@ -102,9 +100,8 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
         officerOptions: withBlank('Not changed', officerOptionsOf(officers)),
         reasonOptions: withBlank('Not de-selected', codeOptionsOf(deselectionReasons)),
         values: { eventDate: dateParts(todayInLondon()), version: String(membership.version), ...values },
-        errors,
       },
-      status(errors),
+      errors,
     )
   }
 
@@ -112,10 +109,9 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
     message,
     redirect: `/people/${personId}`,
   })
-  const referralId = (req: Request) => idParam(req, 'referralId', 'Referral')
 
   return [
-    get('/people/:personId/referrals/new', 'referrals.create', 'consultation', (req, res) => referPage(req, res, {})),
+    get('/people/:personId/referrals/new', 'referrals.create', 'consultation', blankForm(referPage)),
     post(
       '/people/:personId/referrals',
       'referrals.create',
@@ -124,7 +120,7 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
         schema: referralSchema,
         page: referPage,
         act: (req, data) => cohortsService.refer(signedInUser(req), personIdFrom(req), data, actorFrom(req)),
-        done: (req) => ({ message: 'Referral sent to the panel', redirect: `/people/${personIdFrom(req)}` }),
+        done: (req) => backToPerson(req, 'Referral sent to the panel'),
       }),
     ),
     get('/referrals', 'referrals.decide', 'consultation', async (req, res) => {
@@ -134,7 +130,7 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
         referrals: rows.map(presentReferral),
       })
     }),
-    get('/referrals/:referralId', 'referrals.decide', 'consultation', (req, res) => decidePage(req, res, {})),
+    get('/referrals/:referralId', 'referrals.decide', 'consultation', blankForm(decidePage)),
     post(
       '/referrals/:referralId/accept',
       'referrals.decide',
@@ -153,14 +149,11 @@ export function cohortsRoutes({ cohortsService, peopleService }: Deps): RouteDef
       formPost({
         schema: declineSchema,
         page: decidePage,
-        act: (req, data) =>
-          cohortsService.decline(signedInUser(req), referralId(req), data.declineReason, data.version, actorFrom(req)),
+        act: (req, data) => cohortsService.decline(signedInUser(req), referralId(req), data, actorFrom(req)),
         done: toPerson('Referral declined'),
       }),
     ),
-    get('/memberships/:membershipId/events/new', 'memberships.manage', 'consultation', (req, res) =>
-      eventPage(req, res, {}),
-    ),
+    get('/memberships/:membershipId/events/new', 'memberships.manage', 'consultation', blankForm(eventPage)),
     post(
       '/memberships/:membershipId/events',
       'memberships.manage',

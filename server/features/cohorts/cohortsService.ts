@@ -2,9 +2,9 @@ import type { Kysely } from 'kysely'
 import type { Database, MembershipEventKind, Programme, Tier } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { todayInLondon } from '../../domain/time.ts'
-import { listConsulted, recordAudit, type Actor } from '../audit/auditRepository.ts'
-import { activeCodes, boroughsIn, wardsOfAreas } from '../reference/referenceRepository.ts'
-import { leadOfficers } from '../users/leadOfficersRepository.ts'
+import { listConsulted, recordAudit, recordViewed, type Actor } from '../audit/auditRepository.ts'
+import { activeCodes, boroughsIn, isActiveCode, wardsOfAreas } from '../reference/referenceRepository.ts'
+import { isLeadOfficerIn, leadOfficers } from '../users/leadOfficersRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import { eventDateProblem, secondIomCohortProblem, tierChangeProblem } from './cohortRules.ts'
 import * as repo from './cohortsRepository.ts'
@@ -31,6 +31,9 @@ function membershipClash(error: unknown): WriteResult | undefined {
   return undefined
 }
 
+/** The panel's acceptance of a referral: tier, selection score, lead officer, and the version of the referral read. */
+type Adoption = { tier: Tier; score: number; method: string; scoreDate: string; leadOfficerId: string; version: number }
+
 /** Referral → panel → membership, and the membership's dated history. */
 export function createCohortsService(db: Kysely<Database>) {
   async function refer(
@@ -39,7 +42,7 @@ export function createCohortsService(db: Kysely<Database>) {
     input: { programme: Programme; source: string; reason: string },
     actor: Actor,
   ): Promise<WriteResult> {
-    if (!(await activeCodes(db, 'referral_source')).some((s) => s.code === input.source)) {
+    if (!(await isActiveCode(db, 'referral_source', input.source))) {
       return invalid('source', 'Select where the referral came from')
     }
     return writeOnce(db, actor, async (trx): Promise<WriteResult> => {
@@ -67,26 +70,11 @@ export function createCohortsService(db: Kysely<Database>) {
 
   async function referral(user: SessionUser, id: string, actor: Actor) {
     const row = await repo.findReferral(db, id, user.visibleAreaIds)
-    if (row) {
-      await recordAudit(db, actor, {
-        category: 'consultation',
-        event: 'referral.viewed',
-        entityType: 'referral',
-        entityId: id,
-        personId: row.person_id,
-      })
-    }
-    return row
+    return recordViewed(db, actor, row, 'referral.viewed', 'referral', id)
   }
 
-  async function accept(
-    user: SessionUser,
-    referralId: string,
-    input: { tier: Tier; score: number; method: string; scoreDate: string; leadOfficerId: string; version: number },
-    actor: Actor,
-  ): Promise<WriteResult> {
-    const officers = await leadOfficers(db, user.visibleAreaIds)
-    if (!officers.some((o) => o.id === input.leadOfficerId))
+  async function accept(user: SessionUser, referralId: string, input: Adoption, actor: Actor): Promise<WriteResult> {
+    if (!(await isLeadOfficerIn(db, user.visibleAreaIds, input.leadOfficerId)))
       return invalid('leadOfficerId', 'Select a lead officer who works in this area')
     try {
       return await adopt(user, referralId, input, actor)
@@ -97,12 +85,7 @@ export function createCohortsService(db: Kysely<Database>) {
     }
   }
 
-  async function adopt(
-    user: SessionUser,
-    referralId: string,
-    input: { tier: Tier; score: number; method: string; scoreDate: string; leadOfficerId: string; version: number },
-    actor: Actor,
-  ): Promise<WriteResult> {
+  async function adopt(user: SessionUser, referralId: string, input: Adoption, actor: Actor): Promise<WriteResult> {
     return db.transaction().execute(async (trx): Promise<WriteResult> => {
       // Locked before it is read: a tab that waited here then reads the other tab's decision (stale),
       // not the membership that decision made (which would read as "already on the programme").
@@ -165,8 +148,7 @@ export function createCohortsService(db: Kysely<Database>) {
   async function decline(
     user: SessionUser,
     referralId: string,
-    reason: string,
-    version: number,
+    { declineReason, version }: { declineReason: string; version: number },
     actor: Actor,
   ): Promise<WriteResult> {
     return db.transaction().execute(async (trx): Promise<WriteResult> => {
@@ -176,7 +158,7 @@ export function createCohortsService(db: Kysely<Database>) {
         !(await repo.decideReferral(trx, referralId, version, {
           status: 'declined',
           decidedBy: user.id,
-          declineReason: reason,
+          declineReason,
         }))
       ) {
         return { ok: false, kind: 'stale' }
@@ -207,17 +189,10 @@ export function createCohortsService(db: Kysely<Database>) {
     },
     actor: Actor,
   ): Promise<WriteResult> {
-    if (input.kind === 'lead_officer_changed') {
-      const officers = await leadOfficers(db, user.visibleAreaIds)
-      if (!officers.some((o) => o.id === input.leadOfficerId))
-        return invalid('leadOfficerId', 'Select a lead officer who works in this area')
-    }
-    if (
-      input.kind === 'deselected' &&
-      !(await activeCodes(db, 'deselection_reason')).some((r) => r.code === input.deselectionReason)
-    ) {
+    if (input.kind === 'lead_officer_changed' && !(await isLeadOfficerIn(db, user.visibleAreaIds, input.leadOfficerId)))
+      return invalid('leadOfficerId', 'Select a lead officer who works in this area')
+    if (input.kind === 'deselected' && !(await isActiveCode(db, 'deselection_reason', input.deselectionReason)))
       return invalid('deselectionReason', 'Select why the person is de-selected')
-    }
     return db.transaction().execute(async (trx): Promise<WriteResult> => {
       const membership = await repo.findMembership(trx, membershipId, user.visibleAreaIds)
       if (!membership) return { ok: false, kind: 'notFound' }
@@ -311,16 +286,7 @@ export function createCohortsService(db: Kysely<Database>) {
     /** The membership form names the person: logged as a consultation when first shown (actor given). */
     findMembership: async (user: SessionUser, id: string, actor?: Actor) => {
       const membership = await repo.findMembership(db, id, user.visibleAreaIds)
-      if (membership && actor) {
-        await recordAudit(db, actor, {
-          category: 'consultation',
-          event: 'membership.viewed',
-          entityType: 'cohort_membership',
-          entityId: id,
-          personId: membership.person_id,
-        })
-      }
-      return membership
+      return actor ? recordViewed(db, actor, membership, 'membership.viewed', 'cohort_membership', id) : membership
     },
     personInScope: (user: SessionUser, id: string) => findPersonInAreas(db, id, user.visibleAreaIds),
     /** The borough and ward filters of the lists and reports: two queries, not the five of every form's options. */

@@ -2,10 +2,10 @@ import type { Request, Response } from 'express'
 import { dateParts } from '../../http/dates.ts'
 import { addDays, todayInLondon } from '../../domain/time.ts'
 import type { FormErrors } from '../../http/forms.ts'
-import { formPost, type FormValues } from '../../http/formPost.ts'
-import { HttpError, notFound } from '../../http/httpError.ts'
+import { blankForm, formPost, type FormValues } from '../../http/formPost.ts'
+import { HttpError, notFound, orNotFound } from '../../http/httpError.ts'
 import { pageParam, pagingOf, windowOf } from '../../http/paging.ts'
-import { renderPage } from '../../http/render.ts'
+import { renderForm, renderPage } from '../../http/render.ts'
 import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
@@ -22,8 +22,10 @@ const appointmentIdOf = (req: Request) => idParam(req, 'appointmentId', 'Appoint
 /** The DIP worker's appointments: the day's or week's list, and each appointment's attendance (RA3) and changes (RA2). */
 export function dipAppointmentRoutes({ dipService }: Deps): RouteDefinition[] {
   async function appointmentPage(req: Request, res: Response, values: FormValues, errors?: FormErrors) {
-    const a = await dipService.appointment(signedInUser(req), appointmentIdOf(req), actorFrom(req))
-    if (!a) throw notFound('Appointment')
+    const a = orNotFound(
+      await dipService.appointment(signedInUser(req), appointmentIdOf(req), actorFrom(req)),
+      'Appointment',
+    )
     const booked = appointmentAsBooked(a)
     const start = {
       appointmentDate: dateParts(booked.day),
@@ -32,11 +34,11 @@ export function dipAppointmentRoutes({ dipService }: Deps): RouteDefinition[] {
       followUpDate: dateParts(null),
       version: booked.version,
     }
-    await renderPage(
+    await renderForm(
       res,
       'dip/appointment',
-      { ...presentAppointmentPage(a, dipService.now()), values: { ...start, ...values }, errors },
-      errors ? 400 : 200,
+      { ...presentAppointmentPage(a, dipService.now()), values: { ...start, ...values } },
+      errors,
     )
   }
 
@@ -61,9 +63,7 @@ export function dipAppointmentRoutes({ dipService }: Deps): RouteDefinition[] {
         paging: pagingOf(page.data, undefined, rows.length, range === 'week' ? 'range=week' : '', hasNext),
       })
     }),
-    get('/appointments/:appointmentId', 'dip.appointments', 'consultation', (req, res) =>
-      appointmentPage(req, res, {}),
-    ),
+    get('/appointments/:appointmentId', 'dip.appointments', 'consultation', blankForm(appointmentPage)),
     post(
       '/appointments/:appointmentId/attendance',
       'dip.appointments',

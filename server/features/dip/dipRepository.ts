@@ -405,18 +405,21 @@ export function appointmentsQuery(db: Db, personId: string) {
     .limit(100)
 }
 
+/** What the appointment page shows of each change (RA2): the time and place before and after, why, who and when. */
+const appointmentChangeColumns = [
+  'c.previous_scheduled_at',
+  'c.previous_place',
+  'c.new_scheduled_at',
+  'c.new_place',
+  'c.reason',
+  userNameOf(sql.ref<string | null>('c.changed_by')).as('changed_by_name'),
+  'c.changed_at',
+] as const
+
 export function appointmentChangesOf(db: Db, appointmentId: string) {
   return db
     .selectFrom('appointment_change as c')
-    .select((eb) => [
-      'c.previous_scheduled_at',
-      'c.previous_place',
-      'c.new_scheduled_at',
-      'c.new_place',
-      'c.reason',
-      userNameOf(eb.ref('c.changed_by')).as('changed_by_name'),
-      'c.changed_at',
-    ])
+    .select(appointmentChangeColumns)
     .where('c.appointment_id', '=', appointmentId)
     .orderBy('c.changed_at')
     .execute()

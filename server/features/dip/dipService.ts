@@ -5,7 +5,7 @@ import { todayInLondon } from '../../domain/time.ts'
 import { formatDate } from '../../presenters/format.ts'
 import { done, invalidResult, notFoundResult, staleResult, type WriteResult } from '../../domain/writeResult.ts'
 import type { Window } from '../../domain/window.ts'
-import { recordAudit, recordListConsulted, type Actor } from '../audit/auditRepository.ts'
+import { recordAudit, recordListConsulted, recordViewed, type Actor } from '../audit/auditRepository.ts'
 import { writeOnce } from '../idempotency/writeOnce.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import * as repo from './dipRepository.ts'
@@ -553,18 +553,6 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
     return { rows, timeBarred }
   }
 
-  async function viewWithAudit<T extends { person_id: string }>(
-    row: T | undefined,
-    actor: Actor,
-    event: string,
-    entityType: string,
-    entityId: string,
-  ) {
-    if (row)
-      await recordAudit(db, actor, { category: 'consultation', event, entityType, entityId, personId: row.person_id })
-    return row
-  }
-
   return {
     recordTest,
     confirmTest,
@@ -582,17 +570,19 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
     /** The failures the sweep closed (its first half), for callers that count only those. */
     referenceLists: () => repo.referenceLists(db),
     test: async (user: SessionUser, id: string, actor: Actor) =>
-      viewWithAudit(
-        await repo.findTestInAreas(db, id, user.visibleAreaIds),
+      recordViewed(
+        db,
         actor,
+        await repo.findTestInAreas(db, id, user.visibleAreaIds),
         'drug_test.viewed',
         'drug_test',
         id,
       ),
     appointment: async (user: SessionUser, id: string, actor: Actor) => {
-      const row = await viewWithAudit(
-        await repo.findAppointmentInAreas(db, id, user.visibleAreaIds),
+      const row = await recordViewed(
+        db,
         actor,
+        await repo.findAppointmentInAreas(db, id, user.visibleAreaIds),
         'appointment.viewed',
         'appointment',
         id,
@@ -600,9 +590,10 @@ export function createDipService(db: Kysely<Database>, clock: () => Date = () =>
       return row ? { ...row, changes: await repo.appointmentChangesOf(db, id) } : undefined
     },
     failure: async (user: SessionUser, id: string, actor: Actor) => {
-      const row = await viewWithAudit(
-        await repo.findFailureInAreas(db, id, user.visibleAreaIds, todayInLondon(clock())),
+      const row = await recordViewed(
+        db,
         actor,
+        await repo.findFailureInAreas(db, id, user.visibleAreaIds, todayInLondon(clock())),
         'failure.viewed',
         'dip_failure',
         id,

@@ -3,8 +3,8 @@ import { dateParts } from '../../http/dates.ts'
 import { todayInLondon } from '../../domain/time.ts'
 import type { FormErrors } from '../../http/forms.ts'
 import { formPost, type FormValues } from '../../http/formPost.ts'
-import { notFound } from '../../http/httpError.ts'
-import { renderPage } from '../../http/render.ts'
+import { orNotFound } from '../../http/httpError.ts'
+import { renderForm } from '../../http/render.ts'
 import { get, post, type RouteDefinition } from '../../http/routeDefinition.ts'
 import { idParam } from '../../http/writeResult.ts'
 import { signedInUser } from '../../http/signedInUser.ts'
@@ -30,26 +30,19 @@ export function dipTestRoutes({ dipService, peopleService }: Deps): RouteDefinit
       ...presentTestForm(await dipService.referenceLists()),
       person: presentPerson(person, todayInLondon()),
       values,
-      errors,
     }
-    await renderPage(res, 'dip/testNew', view, errors ? 400 : 200)
+    await renderForm(res, 'dip/testNew', view, errors)
   }
 
   async function testPage(req: Request, res: Response, values: FormValues, errors?: FormErrors) {
-    const test = await dipService.test(signedInUser(req), testIdOf(req), actorFrom(req))
-    if (!test) throw notFound('Drug test')
+    const test = orNotFound(await dipService.test(signedInUser(req), testIdOf(req), actorFrom(req)), 'Drug test')
     const days = assessmentStartDays(test)
     const start = {
       imposedDate: dateParts(days.imposedDate),
       appointmentDate: dateParts(days.appointmentDate),
       confirmedOn: dateParts(todayInLondon()),
     }
-    await renderPage(
-      res,
-      'dip/test',
-      { ...presentTestPage(test), values: { ...start, ...values }, errors },
-      errors ? 400 : 200,
-    )
+    await renderForm(res, 'dip/test', { ...presentTestPage(test), values: { ...start, ...values } }, errors)
   }
 
   return [

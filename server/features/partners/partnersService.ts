@@ -3,7 +3,7 @@ import type { Agency, Database, LinkAgency } from '../../../db/types.ts'
 import type { SessionUser } from '../../auth/sessionUser.ts'
 import { agencyLabels } from '../../auth/roles.ts'
 import { todayInLondon } from '../../domain/time.ts'
-import { recordAudit, type Actor } from '../audit/auditRepository.ts'
+import { recordAudit, recordViewed, type Actor } from '../audit/auditRepository.ts'
 import { findPersonInAreas } from '../people/peopleRepository.ts'
 import {
   partnerPolicy,
@@ -272,15 +272,9 @@ export function createPartnersService(db: Kysely<Database>) {
   }
 
   async function policeLink(user: SessionUser, linkId: string, actor: Actor) {
-    const link = await repo.findLinkInAreas(db, linkId, user.visibleAreaIds)
+    const found = await repo.findLinkInAreas(db, linkId, user.visibleAreaIds)
+    const link = await recordViewed(db, actor, found, 'partner_link.viewed', 'partner_link', linkId)
     if (!link) return undefined
-    await recordAudit(db, actor, {
-      category: 'consultation',
-      event: 'partner_link.viewed',
-      entityType: 'partner_link',
-      entityId: linkId,
-      personId: link.person_id,
-    })
     return { link, changes: await repo.linkChangesOf(db, linkId) }
   }
 

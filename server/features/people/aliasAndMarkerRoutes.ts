@@ -10,7 +10,7 @@ import { actorFrom } from '../audit/actor.ts'
 import { markerOptionsOf } from './peoplePresenter.ts'
 import { aliasSchema, markerSchema } from './peopleSchemas.ts'
 import type { PeopleService } from './peopleService.ts'
-import { personIdFrom } from './personAccess.ts'
+import { backToPerson, personIdFrom } from './personAccess.ts'
 import { personFormPage } from './personForForm.ts'
 
 type Deps = { peopleService: PeopleService }
@@ -80,14 +80,7 @@ export function aliasAndMarkerRoutes({ peopleService }: Deps): RouteDefinition[]
     post('/people/:personId/markers/:markerId/end', 'people.edit', 'alteration', async (req, res) => {
       const id = personIdFrom(req)
       const result = await peopleService.endMarker(signedInUser(req), id, personIdFrom(req, 'markerId'), actorFrom(req))
-      await finishWrite(
-        req,
-        res,
-        result,
-        { message: 'Warning marker ended', redirect: `/people/${id}` },
-        noFormToShow,
-        'Marker',
-      )
+      await finishWrite(req, res, result, backToPerson(req, 'Warning marker ended'), noFormToShow, 'Marker')
     }),
   ]
 }

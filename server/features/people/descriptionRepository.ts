@@ -114,24 +114,21 @@ export async function savePhoto(
   return row.inserted ? 'added' : 'replaced'
 }
 
+/** The person's custody photograph (a person has one at most), as `ph`. */
+const photoOfPerson = (db: Db, personId: string) =>
+  db.selectFrom('person_photo as ph').where('ph.person_id', '=', personId)
+
 /** The photograph's bytes (a JPEG), for the route that serves it. */
 export function photoOf(db: Db, personId: string) {
-  return db
-    .selectFrom('person_photo')
-    .select(['image', 'uploaded_at'])
-    .where('person_id', '=', personId)
-    .executeTakeFirst()
+  return photoOfPerson(db, personId).select(['ph.image', 'ph.uploaded_at']).executeTakeFirst()
 }
 
 /** The person page's photograph panel: who took it in and when, never the bytes. */
 export function photoQuery(db: Db, personId: string) {
-  return db
-    .selectFrom('person_photo as ph')
-    .select((eb) => [
-      'ph.width',
-      'ph.height',
-      'ph.uploaded_at',
-      userNameOf(eb.ref('ph.uploaded_by')).as('uploaded_by_name'),
-    ])
-    .where('ph.person_id', '=', personId)
+  return photoOfPerson(db, personId).select((eb) => [
+    'ph.width',
+    'ph.height',
+    'ph.uploaded_at',
+    userNameOf(eb.ref('ph.uploaded_by')).as('uploaded_by_name'),
+  ])
 }

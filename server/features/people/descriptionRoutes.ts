@@ -17,7 +17,7 @@ import {
 import { formPost } from '../../http/formPost.ts'
 import { descriptionSchema } from './peopleSchemas.ts'
 import type { PeopleService } from './peopleService.ts'
-import { personIdFrom, statedPurpose } from './personAccess.ts'
+import { backToPerson, personIdFrom, statedPurpose } from './personAccess.ts'
 import { personFormPage } from './personForForm.ts'
 
 type Deps = { peopleService: PeopleService }
@@ -54,7 +54,7 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
         page: descriptionPage,
         act: (req, { version, ...fields }) =>
           peopleService.editDescription(signedInUser(req), personIdFrom(req), version, fields, actorFrom(req)),
-        done: (req) => ({ message: 'Physical description saved', redirect: `/people/${personIdFrom(req)}` }),
+        done: (req) => backToPerson(req, 'Physical description saved'),
         what: 'Person',
         // Saved over someone else's description meanwhile: the two side by side, not the plain 409 page.
         conflict: (req, res, current, { version: _version, ...fields }) =>
@@ -80,14 +80,7 @@ export function descriptionRoutes({ peopleService }: Deps): RouteDefinition[] {
         if (problem) return again(singleError('photo', problem))
         if (!req.file) return again(singleError('photo', 'Select a photograph to upload'))
         const result = await peopleService.uploadPhoto(signedInUser(req), id, req.file.buffer, actorFrom(req))
-        await finishWrite(
-          req,
-          res,
-          result,
-          { message: 'Custody photograph saved', redirect: `/people/${id}` },
-          again,
-          'Person',
-        )
+        await finishWrite(req, res, result, backToPerson(req, 'Custody photograph saved'), again, 'Person')
       },
       { parseBody: singleFileUpload({ field: 'photo', maxBytes: maxPhotoBytes, sizeText: maxPhotoSizeText }) },
     ),

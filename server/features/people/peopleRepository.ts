@@ -269,21 +269,21 @@ export function aliasesQuery(db: Db, personId: string) {
 
 export const aliasesOf = (db: Db, personId: string) => aliasesQuery(db, personId).execute()
 
-export function markersQuery(db: Db, personId: string) {
+/** What every list of a person's markers shows of each: its type, by code and label, its dates and note. */
+const markerColumns = ['m.id', 'm.marker_code', 't.label', 'm.start_date', 'm.review_date', 'm.note'] as const
+
+/** A person's warning markers, as every list of them shows them (the person page's, CID's choice of one to cite). */
+export function markersOf(db: Db, personId: string) {
   return db
     .selectFrom('person_marker as m')
     .innerJoin('marker_type as t', 't.code', 'm.marker_code')
-    .select((eb) => [
-      'm.id',
-      'm.marker_code',
-      't.label',
-      'm.start_date',
-      'm.review_date',
-      'm.note',
-      'm.ended_on',
-      userNameOf(eb.ref('m.set_by')).as('set_by_name'),
-    ])
+    .select(markerColumns)
     .where('m.person_id', '=', personId)
+}
+
+export function markersQuery(db: Db, personId: string) {
+  return markersOf(db, personId)
+    .select((eb) => ['m.ended_on', userNameOf(eb.ref('m.set_by')).as('set_by_name')])
     .orderBy('m.ended_on', (ob) => ob.desc().nullsFirst())
     .orderBy('m.start_date', 'desc')
 }

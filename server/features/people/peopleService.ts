@@ -233,8 +233,8 @@ export function createPeopleService(db: Kysely<Database>) {
       marker: { markerCode: string; startDate: string; reviewDate: string | null; note: string | null },
       actor: Actor,
     ): Promise<WriteResult> => {
-      const known = (await reference.activeCodes(db, 'marker_type')).some((m) => m.code === marker.markerCode)
-      if (!known) return invalidResult('markerCode', 'Select a marker')
+      if (!(await reference.isActiveCode(db, 'marker_type', marker.markerCode)))
+        return invalidResult('markerCode', 'Select a marker')
       return inScopeAndAudit(
         user,
         personId,

@@ -11,6 +11,9 @@ export function personIdFrom(req: Request, param = 'personId'): string {
   return parsed.data
 }
 
+/** A write's success that goes back to the page of the person in the path, saying `message` there. */
+export const backToPerson = (req: Request, message: string) => ({ message, redirect: `/people/${personIdFrom(req)}` })
+
 /** The purpose the user stated for a restricted record, while it is still fresh. */
 export function statedPurpose(req: Request, personId: string): string | undefined {
   const grant = req.session.restrictedAccess?.[personId]

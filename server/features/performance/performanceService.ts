@@ -15,21 +15,26 @@ export type PerformanceService = ReturnType<typeof createPerformanceService>
 /** How many rows each decision list of the meeting pack prints at most. */
 const packListLimit = 100
 
+/** Each figure of the report by name, and the one aggregate query that works it out for a scope. */
+const figureQueries = {
+  cohortSize: repo.cohortSizeByMonth,
+  beforeAfter: repo.beforeAndAfterAdoption,
+  referrals: repo.referralsByMonth,
+  tests: repo.testsByMonth,
+  attendance: repo.attendanceRates,
+  failures: repo.failuresBySectionAndStatus,
+  hotSpots: repo.hotSpots,
+  links: repo.linksByAgency,
+}
+
 /** The monthly picture: each figure one aggregate query. Counts only, never a person. */
 export function createPerformanceService(db: Kysely<Database>, retentionRules: RetentionRules, cacheMinutes: number) {
   /** The figures side by side on the pool's connections: on two cores, about half the time of one after another. */
   async function workOut(scope: repo.ReportScope): Promise<Figures> {
-    const [cohortSize, beforeAfter, referrals, tests, attendance, failures, hotSpots, links] = await Promise.all([
-      repo.cohortSizeByMonth(db, scope),
-      repo.beforeAndAfterAdoption(db, scope),
-      repo.referralsByMonth(db, scope),
-      repo.testsByMonth(db, scope),
-      repo.attendanceRates(db, scope),
-      repo.failuresBySectionAndStatus(db, scope),
-      repo.hotSpots(db, scope),
-      repo.linksByAgency(db, scope),
-    ])
-    return { cohortSize, beforeAfter, referrals, tests, attendance, failures, hotSpots, links }
+    const figures = await Promise.all(
+      Object.entries(figureQueries).map(async ([name, query]) => [name, await query(db, scope)] as const),
+    )
+    return Object.fromEntries(figures) as Figures
   }
 
   /**
@@ -81,18 +86,8 @@ export function createPerformanceService(db: Kysely<Database>, retentionRules: R
   return { report, meetingPack, cacheMinutes }
 }
 
-type RowsOf<F extends (...args: never[]) => Promise<unknown>> = Awaited<ReturnType<F>>
-
-export type Figures = {
-  cohortSize: RowsOf<typeof repo.cohortSizeByMonth>
-  beforeAfter: RowsOf<typeof repo.beforeAndAfterAdoption>
-  referrals: RowsOf<typeof repo.referralsByMonth>
-  tests: RowsOf<typeof repo.testsByMonth>
-  attendance: RowsOf<typeof repo.attendanceRates>
-  failures: RowsOf<typeof repo.failuresBySectionAndStatus>
-  hotSpots: RowsOf<typeof repo.hotSpots>
-  links: RowsOf<typeof repo.linksByAgency>
-}
+/** The report's figures, each the rows of its query. */
+export type Figures = { [Name in keyof typeof figureQueries]: Awaited<ReturnType<(typeof figureQueries)[Name]>> }
 
 /** The same scope, whatever order the areas came in, is the same key. */
 function cacheKey(scope: repo.ReportScope): string {

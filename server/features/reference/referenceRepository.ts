@@ -13,6 +13,15 @@ export async function activeCodes(
   return db.selectFrom(table).select(['code', 'label']).where('active', '=', true).orderBy('sort_order').execute()
 }
 
+/** The code is one the list offers now: what a form's choice from the list must be. */
+export async function isActiveCode(
+  db: Db,
+  table: 'contact_type' | 'marker_type' | 'deselection_reason' | 'referral_source',
+  code: string | null,
+): Promise<boolean> {
+  return (await activeCodes(db, table)).some((row) => row.code === code)
+}
+
 /** Every code of a list, retired ones too (old records keep them): for filters over past records. */
 export async function allCodes(
   db: Db,

@@ -28,3 +28,8 @@ export function leadOfficers(db: Db, areaIds: readonly string[]) {
   if (areaIds.length === 0) return Promise.resolve([])
   return leadOfficersQuery(db, areaIds).orderBy('u.display_name').execute()
 }
+
+/** The user is one the lead officer lists of these areas offer: whom a membership or an action may be given to. */
+export async function isLeadOfficerIn(db: Db, areaIds: readonly string[], userId: string | null): Promise<boolean> {
+  return (await leadOfficers(db, areaIds)).some((officer) => officer.id === userId)
+}
