@@ -17,8 +17,36 @@ import * as repo from './dashboardRepository.ts'
 
 export type DashboardService = ReturnType<typeof createDashboardService>
 
-/** The home page's panels that name people, rather than count them. */
-const noticePanels = ['cidNotices', 'markerReviews', 'chargeDue', 'suspended'] as const
+/** What the home page shows a user: each panel their role is given, and no other. */
+export type Home = Awaited<ReturnType<DashboardService['forUser']>>
+
+/** A panel's read, or undefined where the user's role is not shown that panel. */
+type Reader = (() => Promise<unknown>) | undefined
+
+/** What each reader gives, present only where there was a reader. */
+type ReadResults<R extends Record<string, Reader>> = { [K in keyof R]?: Awaited<ReturnType<NonNullable<R[K]>>> }
+
+/** A panel's reader when the user is shown it: the condition and the read side by side. */
+const when = <T>(shown: boolean, read: () => Promise<T>) => (shown ? read : undefined)
+
+/**
+ * Runs every reader at once on the pool, so that a page of six panels waits for its slowest
+ * panel, not for the sum of them; each result keeps its reader's type.
+ */
+async function readSideBySide<R extends Record<string, Reader>>(readers: R): Promise<ReadResults<R>> {
+  const present = Object.entries(readers).flatMap(([name, read]) => (read ? [{ name, read }] : []))
+  const results = await Promise.all(present.map(({ read }) => read()))
+  return Object.fromEntries(present.map(({ name }, i) => [name, results[i]])) as ReadResults<R>
+}
+
+/** Counts as a partner agency may see them, each under its own name: small numbers suppressed. */
+function shownToPartners<T extends Record<string, number>>(
+  counts: T,
+): { [K in keyof T]: ReturnType<typeof partnerCount> } {
+  return Object.fromEntries(Object.entries(counts).map(([name, n]) => [name, partnerCount(n)])) as {
+    [K in keyof T]: ReturnType<typeof partnerCount>
+  }
+}
 
 /** What each role needs to see first. Counts only, except the notices that name people (logged). */
 export function createDashboardService(db: Kysely<Database>, clock: () => Date = () => new Date()) {
@@ -29,54 +57,53 @@ export function createDashboardService(db: Kysely<Database>, clock: () => Date =
     const dayStart = londonInstant(today, '00:00')
     const weekEnd = londonInstant(addDays(today, 7), '00:00')
     const areas = user.visibleAreaIds
-    // The panels are independent counts: read side by side on the pool, so a supervisor's page
-    // (six panels) waits for its slowest panel, not for the sum of them.
-    const panels: Record<string, () => Promise<unknown>> = {}
-    if (can(user, 'caseload.view') && user.role !== 'dip_worker') {
-      panels.iom = () => repo.iomPanel(db, user.id, areas, today, weekEnd, dayStart)
-      panels.cidNotices = () =>
-        countersignedForLeadOfficer(db, user.id, areas, new Date(now.getTime() - 14 * 86_400_000))
-      panels.markerReviews = () => markerReviewsOverdue(db, user.id, areas, today)
-      panels.chargeDue = () => arrestedAwaitingChargeForLeadOfficer(db, user.id, areas, today, chargeWarningDays)
-    }
-    // Suspended hand-offs: every supervisor of the area, and the officer who proposed one.
-    if (can(user, 'cid.countersign')) panels.suspended = () => suspendedEntries(db, areas)
-    else if (can(user, 'cid.propose')) panels.suspended = () => suspendedEntries(db, areas, user.id)
-    if (can(user, 'dip.appointments')) panels.dip = () => repo.dipPanel(db, areas, today)
-    if (can(user, 'cid.list')) panels.cid = () => repo.cidPanel(db, areas, today)
-    if (can(user, 'referrals.decide')) {
-      panels.supervisor = () => repo.supervisorPanel(db, user.id, areas, today)
-      panels.team = () => repo.teamPerformance(db, areas, today, teamWindow)
-      panels.teamTotals = () => repo.teamTotals(db, areas, today)
-    }
+    const leadsCases = can(user, 'caseload.view') && user.role !== 'dip_worker'
+    const decides = can(user, 'referrals.decide')
     const linkAgency = linkAgencyOf(user.agency)
-    if (can(user, 'partner.cases') && linkAgency) panels.partner = () => repo.partnerPanel(db, linkAgency, areas, today)
-    if (user.role === 'partner') {
-      panels.partnership = async () => {
-        const picture = await repo.partnershipPicture(db, areas, today)
-        return Object.fromEntries(Object.entries(picture).map(([k, n]) => [k, partnerCount(n)]))
-      }
-    }
-    if (can(user, 'users.manage')) panels.admin = () => repo.adminPanel(db, today)
-    const entries = Object.entries(panels)
-    const results = await Promise.all(entries.map(([, read]) => read()))
-    const home: Record<string, unknown> = Object.fromEntries(entries.map(([name], i) => [name, results[i]]))
+    const panels = await readSideBySide({
+      iom: when(leadsCases, () => repo.iomPanel(db, user.id, areas, today, weekEnd, dayStart)),
+      cidNotices: when(leadsCases, () =>
+        countersignedForLeadOfficer(db, user.id, areas, new Date(now.getTime() - 14 * 86_400_000)),
+      ),
+      markerReviews: when(leadsCases, () => markerReviewsOverdue(db, user.id, areas, today)),
+      chargeDue: when(leadsCases, () =>
+        arrestedAwaitingChargeForLeadOfficer(db, user.id, areas, today, chargeWarningDays),
+      ),
+      // Suspended hand-offs: every supervisor of the area, and the officer who proposed one.
+      suspended: can(user, 'cid.countersign')
+        ? () => suspendedEntries(db, areas)
+        : when(can(user, 'cid.propose'), () => suspendedEntries(db, areas, user.id)),
+      dip: when(can(user, 'dip.appointments'), () => repo.dipPanel(db, areas, today)),
+      cid: when(can(user, 'cid.list'), () => repo.cidPanel(db, areas, today)),
+      supervisor: when(decides, () => repo.supervisorPanel(db, user.id, areas, today)),
+      team: when(decides, () => repo.teamPerformance(db, areas, today, teamWindow)),
+      teamTotals: when(decides, () => repo.teamTotals(db, areas, today)),
+      partner:
+        can(user, 'partner.cases') && linkAgency ? () => repo.partnerPanel(db, linkAgency, areas, today) : undefined,
+      partnership: when(user.role === 'partner', async () =>
+        shownToPartners(await repo.partnershipPicture(db, areas, today)),
+      ),
+      admin: when(can(user, 'users.manage'), () => repo.adminPanel(db, today)),
+    })
     // The notices name people: one consultation of all of them for the page (one request, one row).
-    const named = noticePanels
-      .flatMap((name) => (home[name] as { person_id: string }[] | undefined) ?? [])
-      .map((n) => n.person_id)
+    const named = [
+      ...(panels.cidNotices ?? []),
+      ...(panels.markerReviews ?? []),
+      ...(panels.chargeDue ?? []),
+      ...(panels.suspended ?? []),
+    ].map((n) => n.person_id)
     if (named.length > 0)
       await recordAudit(db, actor, {
         category: 'consultation',
         event: 'home.notices',
         detail: { personIds: [...new Set(named)] },
       })
-    if (home.supervisor && home.teamTotals) {
+    const { supervisor, ...rest } = panels
+    return {
+      ...rest,
       // The sum of the team table's column over all its pages: one expression gives both.
-      const totals = home.teamTotals as Awaited<ReturnType<typeof repo.teamTotals>>
-      home.supervisor = { ...home.supervisor, team_overdue_actions: totals.overdue }
+      ...(supervisor && { supervisor: { ...supervisor, team_overdue_actions: panels.teamTotals?.overdue } }),
     }
-    return home
   }
   return { forUser }
 }
