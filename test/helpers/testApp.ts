@@ -40,3 +40,19 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   })
   return { app, database, db: database.db, services, config, close: () => database.close() }
 }
+
+/**
+ * The same app over the same database, with some services built otherwise: one whose clock is
+ * set years ahead, say. A session signed in to either app is good in both (sessions are rows).
+ */
+export function appWithServices(t: TestApp, services: Partial<Services>): Express {
+  return createApp({
+    config: t.config,
+    db: t.db,
+    pool: t.database.pool,
+    databaseKind: t.database.kind,
+    services: { ...t.services, ...services },
+    logger: createLogger('silent'),
+    sessionSecret: testSessionSecret,
+  })
+}

@@ -33,7 +33,7 @@ describe('presentQueueRow', () => {
 })
 
 describe('presentReview', () => {
-  it('shows who, when the review is due, and each earlier decision with its next review', () => {
+  it('shows who, when the review is due, from when it may be disposed of, and each earlier decision', () => {
     const decision = {
       decision: 'retain',
       reason: 'Open MARAC case',
@@ -41,9 +41,12 @@ describe('presentReview', () => {
       decided_at: generatedAt,
       decided_by_name: 'Sam Supervisor',
     }
-    expect(presentReview({ person, reviewOn: '2026-11-01', decisions: [decision] })).toEqual({
+    expect(presentReview({ person, reviewOn: '2026-11-01', lastOn: '2020-02-29', decisions: [decision] })).toEqual({
       person: { id: 'p1', name: 'OKAFOR, Daniel James', dateOfBirth: '4 March 1990' },
       reviewOn: '1 November 2026',
+      // Six years after a 29 February is the 28th.
+      disposableFrom: '28 February 2026',
+      minimumRetentionYears: 6,
       decisions: [{ ...decision, when: '26 Nov 2026, 14:05', next: '26 November 2028' }],
     })
   })
@@ -56,8 +59,9 @@ describe('presentReview', () => {
       decided_at: generatedAt,
       decided_by_name: null,
     }
-    const shown = presentReview({ person, reviewOn: null, decisions: [decision] })
+    const shown = presentReview({ person, reviewOn: null, lastOn: null, decisions: [decision] })
     expect(shown.reviewOn).toBe('')
+    expect(shown.disposableFrom).toBe('')
     expect(shown.decisions[0]?.next).toBe('')
   })
 })

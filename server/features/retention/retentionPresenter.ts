@@ -1,5 +1,6 @@
 import { formatDate, formatDateTime, textOf } from '../../presenters/format.ts'
 import { shownRow } from '../../presenters/shownRow.ts'
+import { disposableFrom, minimumRetentionYears } from './retentionRules.ts'
 import { fullName } from '../people/peoplePresenter.ts'
 import type { reviewQueue } from './retentionRepository.ts'
 
@@ -24,10 +25,18 @@ export function presentQueueRow(row: QueueRow) {
 }
 
 /** The review page: who, when the review is due, and the decisions made before. */
-export function presentReview(found: { person: Person; reviewOn: string | null; decisions: Decision[] }) {
+export function presentReview(found: {
+  person: Person
+  reviewOn: string | null
+  lastOn: string | null
+  decisions: Decision[]
+}) {
   return {
     person: { id: found.person.id, name: fullName(found.person), dateOfBirth: formatDate(found.person.date_of_birth) },
     reviewOn: formatDate(found.reviewOn),
+    /** The first day the record may be disposed of: the minimum retention after its last activity. */
+    disposableFrom: found.lastOn ? formatDate(disposableFrom(found.lastOn)) : '',
+    minimumRetentionYears,
     decisions: found.decisions.map((d) => ({
       ...d,
       when: formatDateTime(d.decided_at),

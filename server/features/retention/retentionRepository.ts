@@ -98,10 +98,22 @@ export function reviewQueue(db: Db, areaIds: readonly string[], rules: Retention
     .execute()
 }
 
+/**
+ * A person's review date and last event as the rule works them out now, from the case tables
+ * themselves (retention_basis_of), not from the kept basis: what a disposal is decided on.
+ */
+export function disposalBasisOf(db: Db, personId: string, rules: RetentionRules) {
+  return sql<{ review_on: string; last_on: string }>`
+    select ${reviewOnSql(rules)}::text as review_on, b.last_on::text as last_on
+      from retention_basis_of(array[${personId}]::uuid[]) b`
+    .execute(db)
+    .then((result) => result.rows[0])
+}
+
 export function reviewDateOf(db: Db, personId: string, rules: RetentionRules) {
   return db
     .selectFrom('retention_basis as b')
-    .select(reviewOnSql(rules).as('review_on'))
+    .select([reviewOnSql(rules).as('review_on'), sql<string>`b.last_on::text`.as('last_on')])
     .where('b.person_id', '=', personId)
     .executeTakeFirst()
 }

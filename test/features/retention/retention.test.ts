@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '../../../server/features/audit/auditChainVerify.ts'
 import { personTables } from '../../../server/features/retention/retentionRepository.ts'
+import { createRetentionService } from '../../../server/features/retention/retentionService.ts'
 import { addDays, addMonths, todayInLondon } from '../../../server/domain/time.ts'
 import { formatDate } from '../../../server/presenters/format.ts'
 import {
@@ -17,7 +18,7 @@ import {
 } from '../../helpers/factories.ts'
 import { headingOf, tableCaptioned, tablesOf } from '../../helpers/html.ts'
 import { signInAs, type Agent } from '../../helpers/signIn.ts'
-import { createTestApp, type TestApp } from '../../helpers/testApp.ts'
+import { appWithServices, createTestApp, type TestApp } from '../../helpers/testApp.ts'
 import { seedPersonInEveryTable, textColumns, whereFound } from './personDataSupport.ts'
 
 let t: TestApp
@@ -296,6 +297,53 @@ describe('disposing of a record', () => {
     expect(await decisionsOf(person.id)).toEqual([])
   })
 
+  it('is refused before the minimum retention (disposalProblem), even when a shorter review period has made the record due: nothing is erased or decided', async () => {
+    const person = await untouchedFor(48)
+    expect(onQueue(await queueRows(), person)).toBeDefined()
+    const review = await supervisor.agent.get(`/people/${person.id}/retention`).expect(200)
+    const lastOn = addMonths(today(), -48)
+    expect(review.text).toContain(`It may be disposed of from <strong>${formatDate(addMonths(lastOn, 72))}</strong>`)
+    const response = await postForm(
+      supervisor,
+      `/people/${person.id}/retention`,
+      decision({ decision: 'dispose', reason: 'No activity for four years', confirm: true }),
+    )
+    expect(response.status).toBe(400)
+    expect(errorSummaryLinks(response.text)).toEqual([
+      {
+        href: '#decision',
+        text: `This record was last active on ${formatDate(lastOn)}: it must be kept for 6 years, until ${formatDate(addMonths(lastOn, 72))}, before it can be disposed of`,
+      },
+    ])
+    expect(response.text).toContain('No activity for four years')
+    expect(await personExists(person.id)).toBe(true)
+    expect(await decisionsOf(person.id)).toEqual([])
+  })
+
+  it('is refused for a record not yet due for review, however old its activity', async () => {
+    const person = await untouchedFor(12 * 7)
+    await t.db
+      .insertInto('retention_decision')
+      .values({
+        person_id: person.id,
+        decision: 'retain',
+        reason: 'Kept for an appeal',
+        next_review_on: addMonths(today(), 6),
+        decided_by: users.supervisor,
+      })
+      .execute()
+    const response = await postForm(
+      supervisor,
+      `/people/${person.id}/retention`,
+      decision({ decision: 'dispose', reason: 'Early', confirm: true }),
+    )
+    expect(response.status).toBe(400)
+    expect(errorSummaryLinks(response.text)[0]?.text).toBe(
+      `This record is not due for review until ${formatDate(addMonths(today(), 6))}: it cannot be disposed of before then`,
+    )
+    expect(await personExists(person.id)).toBe(true)
+  })
+
   it('erases the person and every row of theirs in one go: no trace of their data is left in any column of any table', async () => {
     const partner = await signInAs(t.app, 'partner')
     const cid = await signInAs(t.app, 'cid')
@@ -342,14 +390,21 @@ describe('disposing of a record', () => {
       ),
     )
 
+    // Everything was seeded today: disposal waits for the minimum retention, so it is decided by
+    // the same app with its retention clock seven years on.
+    const sevenYearsOn = new Date(`${addMonths(today(), 12 * 7)}T12:00:00Z`)
+    const later = appWithServices(t, {
+      retentionService: createRetentionService(t.db, t.config.retention, () => sevenYearsOn),
+    })
+    const laterSupervisor = await signInAs(later, 'supervisor')
     const response = await postForm(
-      supervisor,
+      laterSupervisor,
       `/people/${personId}/retention`,
       decision({ decision: 'dispose', reason: 'Reviewed under MoPI: no policing purpose remains', confirm: true }),
     )
     expect(response.status).toBe(303)
     expect(response.headers.location).toBe('/retention')
-    const queue = await supervisor.agent.get('/retention').expect(200)
+    const queue = await laterSupervisor.agent.get('/retention').expect(200)
     expect(queue.text).toContain('The record has been erased')
 
     // Every text, JSON and array column of every table: no canary left (each one contains the prefix).

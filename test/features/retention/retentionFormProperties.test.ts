@@ -108,7 +108,9 @@ describe('hostile input to the retention decision', () => {
       Object.assign({}, ...Object.values(spec).map((s) => s.valid)) as FormData
     const kept = await createPerson(t.db)
     await postForm(supervisor, `/people/${kept.id}/retention`, valid(retainSpec())).expect(303)
-    const erased = await createPerson(t.db)
+    // Last active seven years ago: due, and past the minimum retention, so it may be disposed of.
+    const sevenYearsAgo = new Date(Date.now() - 7 * 366 * 86_400_000)
+    const erased = await createPerson(t.db, { created_at: sevenYearsAgo, updated_at: sevenYearsAgo })
     await postForm(supervisor, `/people/${erased.id}/retention`, valid(disposeSpec())).expect(303)
     expect(await t.db.selectFrom('person').select('id').where('id', '=', erased.id).executeTakeFirst()).toBeUndefined()
   })
