@@ -153,18 +153,24 @@ export const appointmentsToRecord = (areaIds: readonly string[], today: string, 
       ),
   })
 
+/** An open failure, still in time, with no statement produced yet: the DIP worker writes it. */
+const awaitingStatement = (today: string) => sql`${stillOn('f', 'open', today)} and f.statement_produced_on is null`
+/** The order the statements fall due in: the time bar, six months after the failure, so the oldest first. */
+const byTimeBar = sql`f.time_bar_date, f.failure_date, f.id`
+
 /**
  * Open failures with no statement produced yet: the DIP worker writes it. The condition of the
- * DIP failures list (`failuresAwaitingStatement`), with the row status first for its index.
+ * DIP failures list (`failuresAwaitingStatement`), with the row status first for its index, read
+ * a borough at a time in its index's order, from the failures still in time (decision 0134).
  */
 export const failuresAwaitingStatement = (areaIds: readonly string[], today: string) =>
   inSomeArea(areaIds, {
     select: sql`f.id, f.person_id, f.failure_date::text as since,
       f.time_bar_date::text as due, upper(f.section::text) || ' failure' as detail`,
     from: sql`dip_failure f`,
-    where: sql`${stillOn('f', 'open', today)} and f.statement_produced_on is null
-      and ${inAreas('f', areaIds)}`,
-    order: sql`f.failure_date, f.id`,
+    where: sql`${awaitingStatement(today)} and ${inAreas('f', areaIds)}`,
+    order: byTimeBar,
+    pageFrom: (upTo) => eachAreasFirst(areaIds, 'dip_failure', 'f', awaitingStatement(today), byTimeBar, upTo),
   })
 
 /** Failures whose statement is produced and signed, not yet circulated as wanted (the police's step). */
@@ -186,7 +192,10 @@ export const proposalToCountersign = (e: string, userId: string, today: string) 
   sql<boolean>`(${sql.ref(`${e}.status`)} = 'proposed' and ${sql.ref(`${e}.proposed_by`)} is distinct from ${userId}::uuid
     and ${entryFailureStillOn(e, 'wanted', today)})`
 
-/** Proposals to hand a person to CID that someone other than `userId` made: theirs to countersign. */
+/**
+ * Proposals to hand a person to CID that someone other than `userId` made: theirs to countersign,
+ * read a borough at a time in the order they were made (decision 0134).
+ */
 export const proposalsToCountersign = (userId: string, areaIds: readonly string[], today: string) =>
   inSomeArea(areaIds, {
     select: sql`e.id, e.person_id, ${londonDay('e.proposed_at')} as since,
@@ -194,6 +203,15 @@ export const proposalsToCountersign = (userId: string, areaIds: readonly string[
     from: sql`cid_entry e`,
     where: sql`${proposalToCountersign('e', userId, today)} and ${inAreas('e', areaIds)}`,
     order: sql`e.proposed_at, e.id`,
+    pageFrom: (upTo) =>
+      eachAreasFirst(
+        areaIds,
+        'cid_entry',
+        'e',
+        proposalToCountersign('e', userId, today),
+        sql`e.proposed_at, e.id`,
+        upTo,
+      ),
   })
 
 /**

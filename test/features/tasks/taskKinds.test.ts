@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addDays, todayInLondon } from '../../../server/domain/time.ts'
 import { londonInstant } from '../../../server/features/dip/dipRules.ts'
 import { formatDate } from '../../../server/presenters/format.ts'
-import { appointmentsToRecord, taskPage } from '../../../server/features/tasks/tasksRepository.ts'
+import {
+  appointmentsToRecord,
+  failuresAwaitingStatement,
+  proposalsToCountersign,
+  taskPage,
+  type TaskSource,
+} from '../../../server/features/tasks/tasksRepository.ts'
 import {
   areaIdsByCode,
   createAction,
@@ -81,6 +87,24 @@ async function rowsNaming(role: (typeof roles)[number], kind: string, names: str
   return (await listOf(role, kind)).filter((row) => names.some((name) => row.text.includes(name)))
 }
 
+/**
+ * A kind read a borough at a time up to each page's end and merged (`pageFrom`) gives, page after
+ * page, the items of the same condition sorted whole: in each borough alone and in all of them.
+ */
+async function expectMergedPagesSorted(sourceIn: (areaIds: string[]) => TaskSource | null) {
+  const areas = Object.values(await areaIdsByCode(t.db))
+  for (const areaIds of [...areas.map((id) => [id]), areas]) {
+    const source = sourceIn(areaIds)!
+    expect(source.pageFrom).toBeDefined()
+    const { total } = await taskPage(t.db, source, { limit: 1, offset: 0 })
+    for (let offset = 0; offset < total + 2; offset += 2) {
+      const merged = await taskPage(t.db, source, { limit: 2, offset })
+      const sorted = await taskPage(t.db, { ...source, pageFrom: undefined }, { limit: 2, offset })
+      expect(merged, `offset ${offset} of ${total}`).toEqual(sorted)
+    }
+  }
+}
+
 async function twoPeople(tag: string) {
   const here = await person(t.db, { surname: `Here${tag}` })
   const away = await person(t.db, { surname: `Away${tag}`, area_id: elsewhere.boroughId })
@@ -102,6 +126,24 @@ describe('each kind appears for the roles that act on it, in their areas', () =>
     await failure(t.db, away.id, { status: 'open', statementProducedOn: null })
     expect(await seenBy('statements', here.surname)).toEqual(['supervisor', 'dip'])
     expect(await seenBy('statements', away.surname)).toEqual([])
+
+    // Several in each borough, on the same day and on others, beside one past its time bar that
+    // the sweep has not closed and one with its statement: the pages read in index order are
+    // the pages of the whole list sorted, and leave those two out.
+    const boroughs = [here, away, await person(t.db, { surname: 'OtherStatements', areaCode: 'BD' })]
+    for (const [n, who] of boroughs.entries())
+      for (const daysAgo of [40, 40, 20 + n, 3])
+        await failure(t.db, who.id, {
+          status: 'open',
+          statementProducedOn: null,
+          failureDate: addDays(today(), -daysAgo),
+        })
+    const barred = await person(t.db, { surname: 'BarredStatements' })
+    await failure(t.db, barred.id, { status: 'open', statementProducedOn: null, timeBarDate: addDays(today(), -1) })
+    const written = await person(t.db, { surname: 'WrittenStatements' })
+    await failure(t.db, written.id, { status: 'open' })
+    await expectMergedPagesSorted((areaIds) => failuresAwaitingStatement(areaIds, today()))
+    for (const left of [barred, written]) expect(await seenBy('statements', left.surname), left.surname).toEqual([])
   })
 
   it('statements signed and awaiting circulation: the police', async () => {
@@ -118,6 +160,19 @@ describe('each kind appears for the roles that act on it, in their areas', () =>
     await entry(t.db, await failure(t.db, away.id), 'proposed')
     expect(await seenBy('proposals', here.surname)).toEqual(['supervisor'])
     expect(await seenBy('proposals', away.surname)).toEqual([])
+
+    // More in each borough, beside one whose failure is past its time bar and one the supervisor
+    // made: the merged pages are the sorted list's, for the supervisor and for someone else.
+    for (const who of [here, away, await person(t.db, { surname: 'OtherProposals', areaCode: 'RB' })])
+      for (let n = 0; n < 3; n++) await entry(t.db, await failure(t.db, who.id), 'proposed')
+    const barred = await person(t.db, { surname: 'BarredProposals' })
+    await entry(t.db, await failure(t.db, barred.id, { timeBarDate: addDays(today(), -1) }), 'proposed')
+    const own = await person(t.db, { surname: 'OwnProposals' })
+    const ownEntry = await entry(t.db, await failure(t.db, own.id), 'proposed')
+    await t.db.updateTable('cid_entry').set({ proposed_by: users.supervisor }).where('id', '=', ownEntry.id).execute()
+    for (const userId of [users.supervisor, users.cid])
+      await expectMergedPagesSorted((areaIds) => proposalsToCountersign(userId, areaIds, today()))
+    for (const left of [barred, own]) expect(await seenBy('proposals', left.surname), left.surname).toEqual([])
   })
 
   it('suspended CID entries: every supervisor, and the officer who proposed it', async () => {
