@@ -3,8 +3,14 @@ import type { Database } from '../../../db/types.ts'
 
 type Db = Kysely<Database>
 
-/** Staff who can lead a membership in the given areas (granted one of them, or their BCU). */
+/**
+ * Staff who can lead a membership in the given areas (granted one of them, or their BCU). The
+ * areas and their BCUs are worked out once, and each user is asked by key whether they hold one
+ * of them, so a page of the team in name order reads its own officers from the index of names
+ * (migration 20261206T1200) rather than every officer of the areas, sorted (decision 0135).
+ */
 export function leadOfficersQuery(db: Db, areaIds: readonly string[]) {
+  const areas = sql.val([...areaIds])
   return db
     .selectFrom('app_user as u')
     .select(['u.id', 'u.display_name'])
@@ -14,12 +20,13 @@ export function leadOfficersQuery(db: Db, areaIds: readonly string[]) {
       eb.exists(
         eb
           .selectFrom('user_area as ua')
-          .innerJoin('area as a', (join) =>
-            join.on((j) => j.or([j('a.id', '=', j.ref('ua.area_id')), j('a.parent_id', '=', j.ref('ua.area_id'))])),
-          )
           .select('ua.user_id')
           .whereRef('ua.user_id', '=', 'u.id')
-          .where(sql<boolean>`a.id = any(${sql.val([...areaIds])}::uuid[])`),
+          .where(
+            sql<boolean>`ua.area_id = any(array(
+              select a.id from area a where a.id = any(${areas}::uuid[])
+              union select a.parent_id from area a where a.id = any(${areas}::uuid[]) and a.parent_id is not null))`,
+          ),
       ),
     )
 }
@@ -31,5 +38,6 @@ export function leadOfficers(db: Db, areaIds: readonly string[]) {
 
 /** The user is one the lead officer lists of these areas offer: whom a membership or an action may be given to. */
 export async function isLeadOfficerIn(db: Db, areaIds: readonly string[], userId: string | null): Promise<boolean> {
-  return (await leadOfficers(db, areaIds)).some((officer) => officer.id === userId)
+  if (userId === null || areaIds.length === 0) return false
+  return (await leadOfficersQuery(db, areaIds).where('u.id', '=', userId).executeTakeFirst()) !== undefined
 }
