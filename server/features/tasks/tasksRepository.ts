@@ -98,6 +98,23 @@ const londonDay = (column: string) => sql.raw(`(${column} at time zone 'Europe/L
 /** The source, unless the user has no areas to read it in. */
 const inSomeArea = (areaIds: readonly string[], source: TaskSource): TaskSource | null =>
   areaIds.length === 0 ? null : source
+
+/**
+ * A kind read a borough at a time in its list's `order`, from an index holding each borough's
+ * items in that order (decisions 0129, 0134): `condition` is what makes an item wait, the
+ * user's areas aside. The whole list is the same condition in the areas, sorted.
+ */
+const readByBorough = (
+  areaIds: readonly string[],
+  item: { table: keyof Database; alias: string; condition: Fragment; order: Fragment; select: Fragment },
+): TaskSource => ({
+  select: item.select,
+  from: sql`${sql.table(item.table)} ${sql.id(item.alias)}`,
+  where: sql`${item.condition} and ${inAreas(item.alias, areaIds)}`,
+  order: item.order,
+  pageFrom: (upTo) => eachAreasFirst(areaIds, item.table, item.alias, item.condition, item.order, upTo),
+})
+
 /**
  * Positive tests since `from` on which no requirement (RA1) has been imposed: the decision awaits.
  * Whether one was imposed is kept on the test by the database (decision 0129).
@@ -136,42 +153,35 @@ export const appointmentDayCounts = (areaIds: readonly string[], day: string) =>
 export const appointmentsToRecord = (areaIds: readonly string[], today: string, dayStart: Date, dayEnd: Date) =>
   inSomeArea(areaIds, {
     total: sql`select d.to_record from ${appointmentDayCounts(areaIds, today)} d`,
-    select: sql`a.id, a.person_id, ${londonDay('a.scheduled_at')} as since,
-      ${londonDay('a.scheduled_at')} as due,
-      to_char(a.scheduled_at at time zone 'Europe/London', 'HH24:MI') || ', ' || a.place as detail`,
-    from: sql`appointment a`,
-    where: sql`${appointmentToRecord('a', dayStart, dayEnd)} and ${inAreas('a', areaIds)}`,
-    order: sql`a.scheduled_at, a.id`,
-    pageFrom: (upTo) =>
-      eachAreasFirst(
-        areaIds,
-        'appointment',
-        'a',
-        appointmentToRecord('a', dayStart, dayEnd),
-        sql`a.scheduled_at, a.id`,
-        upTo,
-      ),
+    ...readByBorough(areaIds, {
+      table: 'appointment',
+      alias: 'a',
+      condition: appointmentToRecord('a', dayStart, dayEnd),
+      order: sql`a.scheduled_at, a.id`,
+      select: sql`a.id, a.person_id, ${londonDay('a.scheduled_at')} as since,
+        ${londonDay('a.scheduled_at')} as due,
+        to_char(a.scheduled_at at time zone 'Europe/London', 'HH24:MI') || ', ' || a.place as detail`,
+    }),
   })
-
-/** An open failure, still in time, with no statement produced yet: the DIP worker writes it. */
-const awaitingStatement = (today: string) => sql`${stillOn('f', 'open', today)} and f.statement_produced_on is null`
-/** The order the statements fall due in: the time bar, six months after the failure, so the oldest first. */
-const byTimeBar = sql`f.time_bar_date, f.failure_date, f.id`
 
 /**
  * Open failures with no statement produced yet: the DIP worker writes it. The condition of the
- * DIP failures list (`failuresAwaitingStatement`), with the row status first for its index, read
- * a borough at a time in its index's order, from the failures still in time (decision 0134).
+ * DIP failures list (`failuresAwaitingStatement`), with the row status first for its index, in
+ * the order the statements fall due: the time bar, six months after the failure, so the oldest
+ * first; each borough's read from the failures still in time (decision 0134).
  */
 export const failuresAwaitingStatement = (areaIds: readonly string[], today: string) =>
-  inSomeArea(areaIds, {
-    select: sql`f.id, f.person_id, f.failure_date::text as since,
-      f.time_bar_date::text as due, upper(f.section::text) || ' failure' as detail`,
-    from: sql`dip_failure f`,
-    where: sql`${awaitingStatement(today)} and ${inAreas('f', areaIds)}`,
-    order: byTimeBar,
-    pageFrom: (upTo) => eachAreasFirst(areaIds, 'dip_failure', 'f', awaitingStatement(today), byTimeBar, upTo),
-  })
+  inSomeArea(
+    areaIds,
+    readByBorough(areaIds, {
+      table: 'dip_failure',
+      alias: 'f',
+      condition: sql`${stillOn('f', 'open', today)} and f.statement_produced_on is null`,
+      order: sql`f.time_bar_date, f.failure_date, f.id`,
+      select: sql`f.id, f.person_id, f.failure_date::text as since,
+        f.time_bar_date::text as due, upper(f.section::text) || ' failure' as detail`,
+    }),
+  )
 
 /** Failures whose statement is produced and signed, not yet circulated as wanted (the police's step). */
 export const statementsToCirculate = (areaIds: readonly string[], today: string) =>
@@ -194,25 +204,20 @@ export const proposalToCountersign = (e: string, userId: string, today: string) 
 
 /**
  * Proposals to hand a person to CID that someone other than `userId` made: theirs to countersign,
- * read a borough at a time in the order they were made (decision 0134).
+ * in the order they were made (decision 0134).
  */
 export const proposalsToCountersign = (userId: string, areaIds: readonly string[], today: string) =>
-  inSomeArea(areaIds, {
-    select: sql`e.id, e.person_id, ${londonDay('e.proposed_at')} as since,
-      e.failure_time_bar_date::text as due, e.reason as detail`,
-    from: sql`cid_entry e`,
-    where: sql`${proposalToCountersign('e', userId, today)} and ${inAreas('e', areaIds)}`,
-    order: sql`e.proposed_at, e.id`,
-    pageFrom: (upTo) =>
-      eachAreasFirst(
-        areaIds,
-        'cid_entry',
-        'e',
-        proposalToCountersign('e', userId, today),
-        sql`e.proposed_at, e.id`,
-        upTo,
-      ),
-  })
+  inSomeArea(
+    areaIds,
+    readByBorough(areaIds, {
+      table: 'cid_entry',
+      alias: 'e',
+      condition: proposalToCountersign('e', userId, today),
+      order: sql`e.proposed_at, e.id`,
+      select: sql`e.id, e.person_id, ${londonDay('e.proposed_at')} as since,
+        e.failure_time_bar_date::text as due, e.reason as detail`,
+    }),
+  )
 
 /**
  * Entries suspended from the CID list, or rejected in the last 30 days while the failure is
