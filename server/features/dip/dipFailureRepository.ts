@@ -37,10 +37,10 @@ export type LiveStatus = 'open' | 'wanted' | 'arrested'
  * Still `live` on `today`: the row's own status is `live`, its time bar is not yet passed, and
  * the rule does not say time-barred. The first two are what an index on status and time bar
  * seeks to, so a list reads only the failures still in time, not every one the sweep has yet to
- * close. The rule is asked as "not time-barred", which on a `live` row means "still `live`":
- * the planner takes an inequality to keep nearly every row, as it does here, where an equality
- * with the CASE it cannot see into would be taken to keep one row in two hundred, and a list
- * would be sorted whole rather than read in its index's order (decision 0134).
+ * close. On a `live` row the rule answers `live` or `time_barred`, so "not time-barred" is
+ * "still `live`". Asked that way the planner expects the rule to keep nearly every row; asked as
+ * an equality with a CASE it cannot see into, it expected one row in two hundred and sorted
+ * whole lists rather than read them in index order (decision 0134).
  */
 const isStillOn = (status: RawBuilder<unknown>, timeBar: RawBuilder<unknown>, live: LiveStatus, today: string) =>
   // A literal, not a parameter: a partial index on the status serves only a condition that names it.
