@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import { leadOfficersQuery } from '../users/leadOfficersRepository.ts'
 import { accountIs } from '../users/usersRepository.ts'
-import { entryFailureStillOn, stillOn } from '../dip/dipFailureRepository.ts'
+import { awaitingStatement, entryFailureStillOn } from '../dip/dipFailureRepository.ts'
 import { ledBy } from '../cohorts/cohortsRepository.ts'
 import { countersignedWithin, timeBarredToClose } from '../cid/cidRepository.ts'
 import { openedWithin } from '../partners/partnersRepository.ts'
@@ -67,8 +67,7 @@ export async function dipPanel(db: Db, areaIds: readonly string[], today: string
       d.appointments as today_total,
       d.to_record as today_to_record,
       (select count(*) from dip_failure f
-        where ${inAreas('f', areaIds)} and ${stillOn('f', 'open', today)}
-          and f.statement_produced_on is null)::int as awaiting_statement,
+        where ${inAreas('f', areaIds)} and ${awaitingStatement('f', today)})::int as awaiting_statement,
       (select count(*) from drug_test t
         where ${inAreas('t', areaIds)} and t.disputed and not t.confirmed)::int as disputed_unconfirmed
       from ${appointmentDayCounts(areaIds, today)} d`.execute(db)

@@ -51,6 +51,13 @@ const isStillOn = (status: RawBuilder<unknown>, timeBar: RawBuilder<unknown>, li
 export const stillOn = (alias: string, live: LiveStatus, today: string) =>
   isStillOn(sql.ref(`${alias}.status`), sql.ref(`${alias}.time_bar_date`), live, today)
 
+/**
+ * The failure `alias` awaits its statement on `today`: open, still in time, none produced. One
+ * statement for the DIP failures list, the task list's kind and the home page's count.
+ */
+export const awaitingStatement = (alias: string, today: string) =>
+  sql<boolean>`(${stillOn(alias, 'open', today)} and ${sql.ref(`${alias}.statement_produced_on`)} is null)`
+
 /** The failure of the CID entry `entry` is still `live` on `today`, from the state the entry carries. */
 export const entryFailureStillOn = (entry: string, live: LiveStatus, today: string) =>
   isStillOn(sql.ref(`${entry}.failure_status`), sql.ref(`${entry}.failure_time_bar_date`), live, today)
@@ -247,8 +254,7 @@ export function failuresAwaitingStatement(
   if (areaIds.length === 0) return Promise.resolve([])
   return listedFailures(db, areaIds)
     .select('p.pnc_id')
-    .where(stillOn('f', 'open', today))
-    .where('f.statement_produced_on', 'is', null)
+    .where(awaitingStatement('f', today))
     .orderBy('f.failure_date')
     .limit(limit)
     .execute()

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Database } from '../../../db/types.ts'
 import type { Window } from '../../domain/window.ts'
-import { entryFailureStillOn, stillOn } from '../dip/dipFailureRepository.ts'
+import { awaitingStatement, entryFailureStillOn, stillOn } from '../dip/dipFailureRepository.ts'
 import { ledByReadOnce } from '../cohorts/cohortsRepository.ts'
 import { eachAreasFirst, inAreas, personInAreas } from '../../queries/areas.ts'
 
@@ -176,7 +176,7 @@ export const failuresAwaitingStatement = (areaIds: readonly string[], today: str
     readByBorough(areaIds, {
       table: 'dip_failure',
       alias: 'f',
-      condition: sql`${stillOn('f', 'open', today)} and f.statement_produced_on is null`,
+      condition: awaitingStatement('f', today),
       order: sql`f.time_bar_date, f.failure_date, f.id`,
       select: sql`f.id, f.person_id, f.failure_date::text as since,
         f.time_bar_date::text as due, upper(f.section::text) || ' failure' as detail`,
