@@ -571,6 +571,22 @@ export interface OwnerOverdueTable {
   on_day: CalendarDay
   overdue: number
 }
+/** The backlogs the home page counts, each kept per borough and time-bar day (decision 0136). */
+export type OpenItemKind =
+  'failure_awaiting_statement' | 'referral_pending' | 'entry_proposed' | 'entry_held' | 'person_listed'
+/** `n` items of `kind` in a borough whose time bar is `bar_day`, kept by the database (migration 20261206T1300). */
+export interface OpenItemCountTable {
+  kind: OpenItemKind
+  area_id: string
+  bar_day: CalendarDay
+  n: number
+}
+/** The latest time bar of a person's countersigned entries for wanted failures, kept by the database (decision 0136). */
+export interface CidListedPersonTable {
+  person_id: string
+  area_id: string
+  bar_day: CalendarDay
+}
 /** Each distinct surname (lower case) of the people and their aliases, and how many bear it (decision 0126). */
 export interface SurnameVocabularyTable {
   name: string
@@ -692,6 +708,8 @@ export interface Database {
   retention_basis: RetentionBasisTable
   retention_dirty: PersonMarkTable
   owner_overdue: OwnerOverdueTable
+  open_item_count: OpenItemCountTable
+  cid_listed_person: CidListedPersonTable
   surname_vocabulary: SurnameVocabularyTable
   report_dirty: ReportDirtyTable
   report_day_share: ReportDayShareTable
