@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { CidStatus, Database } from '../../../db/types.ts'
 import { prepared } from '../../../db/preparedStatements.ts'
 import { todayInLondon } from '../../domain/time.ts'
@@ -8,6 +8,8 @@ import { ledBy, ledByReadOnce } from '../cohorts/cohortsRepository.ts'
 import type { Window } from '../../domain/window.ts'
 import { personLinkColumns, personListColumns } from '../people/personColumns.ts'
 import { userNameOf } from '../../queries/userName.ts'
+import { eachAreasFirst } from '../../queries/areas.ts'
+import { keptCount } from '../../queries/openItemCounts.ts'
 import { markersOf } from '../people/peopleRepository.ts'
 
 type Db = Kysely<Database>
@@ -55,6 +57,52 @@ export type CidFilters = {
 export const countersignedWithin = (entry: string, days: number) =>
   sql<boolean>`${sql.ref(`${entry}.decided_at`)} >= now() - make_interval(days => ${days}::int)`
 
+/** The CID list's order: soonest time bar, then the most recent violence marker, then the name. */
+const listOrder = sql`l.time_bar_date, l.last_violence_marker desc nulls last, l.surname, l.forenames, l.entry_id`
+
+/**
+ * The CID list's people, one row each (the entry of their soonest time bar), in the list's order,
+ * each row carrying the list's length as total_rows; with a window, one page of it. Read from the
+ * listing the database keeps (the cid_listing migration), a borough at a time in the list's
+ * order and only up to the page's end (decision 0137): reading every entry of the boroughs to
+ * keep each person's first grew with the list. `inScope` adds the user's areas and the filters
+ * of borough and ward.
+ */
+function listedPeople(
+  areaIds: readonly string[],
+  filters: CidFilters,
+  today: string,
+  inScope: (alias: string) => RawBuilder<unknown>,
+  window: Window | undefined,
+) {
+  // A listing row the filters show: its time bar not passed (the rule), in scope, and as filtered.
+  const shown = (alias: string) => {
+    const column = (name: string) => sql.ref(`${alias}.${name}`)
+    return sql`dip_failure_status_on('wanted', ${column('time_bar_date')}, ${today}::date) = 'wanted'
+      ${inScope(alias)}
+      ${filters.maxDaysToTimeBar !== undefined ? sql`and ${column('time_bar_date')} <= ${today}::date + ${filters.maxDaysToTimeBar}::int` : sql``}
+      ${filters.countersignedWithinDays !== undefined ? sql`and exists (select 1 from cid_entry e where e.id = ${column('entry_id')} and ${countersignedWithin('e', filters.countersignedWithinDays)})` : sql``}`
+  }
+  // The person's first row: none of theirs that the filters show comes before it.
+  const first = sql`${shown('l')} and not exists (select 1 from cid_listing s
+    where s.person_id = l.person_id and ${shown('s')} and (s.time_bar_date, s.entry_id) < (l.time_bar_date, l.entry_id))`
+  const boroughs = filters.areaId ? areaIds.filter((id) => id === filters.areaId) : areaIds
+  // The whole list's people are kept per borough (decision 0136); a narrower view counts its own.
+  const narrowed =
+    filters.wardId || filters.maxDaysToTimeBar !== undefined || filters.countersignedWithinDays !== undefined
+  const total = narrowed
+    ? sql<number>`(select count(distinct l.person_id) from cid_listing l where ${shown('l')})::int`
+    : keptCount('person_listed', boroughs, 'from', today)
+  const rows = window
+    ? sql`${eachAreasFirst(boroughs, 'cid_listing', 'l', first, listOrder, window.offset + window.limit)}`
+    : sql`cid_listing l where ${first}`
+  return sql`
+    select l.entry_id, l.person_id, l.time_bar_date, l.surname, l.forenames, l.last_violence_marker, ${total} as total_rows
+      from ${rows}
+     order by ${listOrder}
+     ${window ? sql`limit ${window.limit} offset ${window.offset}` : sql``}`
+}
+
 /**
  * The CID list: countersigned entries whose failure is still wanted and not time-barred, one row
  * per person (their soonest time bar), time bar soonest first, then the most recent violence
@@ -82,7 +130,8 @@ export async function cidList(
       sql`
       select e.id as entry_id, p.id as person_id, f.time_bar_date, p.surname, p.forenames,
              (select max(m.start_date) from person_marker m
-               where m.person_id = p.id and m.ended_on is null and m.marker_code in ('violent', 'weapons')) as last_violence_marker
+               where m.person_id = p.id and m.ended_on is null and m.marker_code in ('violent', 'weapons')) as last_violence_marker,
+             1 as total_rows
         from cid_entry e
         join dip_failure f on f.id = e.failure_id
         join person p on p.id = e.person_id
@@ -90,26 +139,12 @@ export async function cidList(
          and ((e.status = 'countersigned' and ${statusOn('f', today)} = 'wanted')
               or (e.status = 'arrested' and ${statusOn('f', today)} in ('arrested', 'time_barred')))
          ${inScope('p')}`
-    : // The list itself, from the listing the database keeps (the cid_listing migration).
-      sql`
-      select distinct on (l.person_id) l.entry_id, l.person_id, l.time_bar_date, l.surname, l.forenames, l.last_violence_marker
-        from cid_listing l
-       where dip_failure_status_on('wanted', l.time_bar_date, ${today}::date) = 'wanted'
-         ${inScope('l')}
-         ${filters.maxDaysToTimeBar !== undefined ? sql`and l.time_bar_date <= ${today}::date + ${filters.maxDaysToTimeBar}::int` : sql``}
-         ${filters.countersignedWithinDays !== undefined ? sql`and exists (select 1 from cid_entry e where e.id = l.entry_id and ${countersignedWithin('e', filters.countersignedWithinDays)})` : sql``}
-       order by l.person_id, l.time_bar_date, l.entry_id`
+    : listedPeople(areaIds, filters, today, inScope, window)
   // Prepared: planning the list's statement took longer than running it (12 ms against 4).
   const result = await db.executeQuery(
     prepared(
       sql<CidRow & { total_rows: number }>`
-    with listed as (${listed}
-    ), ordered as (
-      select l.*, count(*) over ()::int as total_rows
-        from listed l
-       order by l.time_bar_date, l.last_violence_marker desc nulls last, l.surname, l.forenames, l.entry_id
-       ${window ? sql`limit ${window.limit} offset ${window.offset}` : sql``}
-    )
+    with ordered as (${listed})
     select e.id, e.version, e.status, e.reason, e.source, e.decided_at, e.rationale,
            p.id as person_id, p.pnc_id, p.surname, p.forenames, p.date_of_birth, p.address,
            w.name as ward_name, a.name as area_name,

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
-import type { Database, OpenItemKind } from '../../../db/types.ts'
+import type { Database } from '../../../db/types.ts'
 import { leadOfficersQuery } from '../users/leadOfficersRepository.ts'
 import { accountIs } from '../users/usersRepository.ts'
 import { entryFailureStillOn } from '../dip/dipFailureRepository.ts'
@@ -8,21 +8,12 @@ import { countersignedWithin } from '../cid/cidRepository.ts'
 import { openedWithin } from '../partners/partnersRepository.ts'
 import { appointmentDayCounts } from '../tasks/tasksRepository.ts'
 import { inAreas, personInAreas } from '../../queries/areas.ts'
+import { keptCount } from '../../queries/openItemCounts.ts'
 import type { Window } from '../../domain/window.ts'
 
 type Db = Kysely<Database>
 
 // Each panel is one aggregate query over indexed columns, scoped to the user's areas.
-
-/**
- * The kept count of `kind` in the areas: its items whose time bar is `from` today on (still in
- * time), or `before` today (passed). A borough has a row only for a day with items, so this reads
- * at most a row a day, whatever the volume. Each kind counts what a list's own condition
- * selects; `test/db/openItemCounts.test.ts` holds them to it day by day through every write.
- */
-const kept = (kind: OpenItemKind, areaIds: readonly string[], days: 'from' | 'before', today: string) =>
-  sql<number>`(select coalesce(sum(k.n), 0) from open_item_count k
-    where k.kind = ${kind} and ${inAreas('k', areaIds)} and k.bar_day ${sql.raw(days === 'from' ? '>=' : '<')} ${today}::date)::int`
 
 export async function iomPanel(
   db: Db,
@@ -76,7 +67,7 @@ export async function dipPanel(db: Db, areaIds: readonly string[], today: string
     select
       d.appointments as today_total,
       d.to_record as today_to_record,
-      ${kept('failure_awaiting_statement', areaIds, 'from', today)} as awaiting_statement,
+      ${keptCount('failure_awaiting_statement', areaIds, 'from', today)} as awaiting_statement,
       (select count(*) from drug_test t
         where ${inAreas('t', areaIds)} and t.disputed and not t.confirmed)::int as disputed_unconfirmed
       from ${appointmentDayCounts(areaIds, today)} d`.execute(db)
@@ -94,7 +85,7 @@ export async function cidPanel(db: Db, areaIds: readonly string[], today: string
         and ${also})::int`
   const result = await sql<{ on_list: number; new_this_week: number; within_30_days: number }>`
     select
-      ${kept('person_listed', areaIds, 'from', today)} as on_list,
+      ${keptCount('person_listed', areaIds, 'from', today)} as on_list,
       ${onTheList(countersignedWithin('e', 7))} as new_this_week,
       ${onTheList(sql`e.failure_time_bar_date <= ${today}::date + 30`)} as within_30_days`.execute(db)
   return result.rows[0]
@@ -108,11 +99,11 @@ export async function cidPanel(db: Db, areaIds: readonly string[], today: string
 export async function supervisorPanel(db: Db, userId: string, areaIds: readonly string[], today: string) {
   const result = await sql<{ proposals: number; referrals: number; time_barred_to_close: number }>`
     select
-      ${kept('entry_proposed', areaIds, 'from', today)} - (select count(*) from cid_entry e
+      ${keptCount('entry_proposed', areaIds, 'from', today)} - (select count(*) from cid_entry e
         where e.proposed_by = ${userId}::uuid and e.status = 'proposed' and ${inAreas('e', areaIds)}
           and ${entryFailureStillOn('e', 'wanted', today)})::int as proposals,
-      ${kept('referral_pending', areaIds, 'from', today)} as referrals,
-      ${kept('entry_held', areaIds, 'before', today)} as time_barred_to_close`.execute(db)
+      ${keptCount('referral_pending', areaIds, 'from', today)} as referrals,
+      ${keptCount('entry_held', areaIds, 'before', today)} as time_barred_to_close`.execute(db)
   return result.rows[0]
 }
 
