@@ -109,20 +109,21 @@ export async function supervisorPanel(db: Db, userId: string, areaIds: readonly 
 
 /**
  * An officer's (`u`) open actions past their due date: the team table's column and the card's
- * total. The kept count (`k`, joined by keptOverdue) where it is of today (decision 0131),
+ * total. The kept count (`k`, joined by teamWithKeptOverdue) where it is of today (decision 0131),
  * otherwise counted from the actions.
  */
 const overdueActionsOf = (today: string) =>
-  sql<number>`coalesce(k.overdue,
+  sql<number>`coalesce(case when k.on_day = ${today}::date then k.overdue end,
     (select count(*) from action x where x.owner_id = u.id and x.status = 'open' and x.due_date < ${today}))::int`
 
-/** The team's officers (`u`), each with their overdue actions kept as of today (`k`) if there is such a count. */
-const teamWithKeptOverdue = (db: Db, areaIds: readonly string[], today: string) =>
-  db
-    .selectFrom(leadOfficersQuery(db, areaIds).as('u'))
-    .leftJoin('owner_overdue as k', (join) =>
-      join.onRef('k.owner_id', '=', 'u.id').on('k.on_day', '=', sql<string>`${today}::date`),
-    )
+/**
+ * The team's officers (`u`), each with their kept overdue count (`k`), joined by key alone: the
+ * day is asked of the row (overdueActionsOf). Joined on the day too, the planner took the day's
+ * statistics, stale for a minute after each daily roll, to find one row, and read every kept
+ * count once for each officer of the page.
+ */
+const teamWithKeptOverdue = (db: Db, areaIds: readonly string[]) =>
+  db.selectFrom(leadOfficersQuery(db, areaIds).as('u')).leftJoin('owner_overdue as k', 'k.owner_id', 'u.id')
 
 /**
  * A page of the supervisor's team: the staff who can lead a case in their areas (as the lead
@@ -131,7 +132,7 @@ const teamWithKeptOverdue = (db: Db, areaIds: readonly string[], today: string) 
  * officer's own index range, for the page's officers alone; none reads the areas' people.
  */
 export function teamPerformance(db: Db, areaIds: readonly string[], today: string, window: Window) {
-  return teamWithKeptOverdue(db, areaIds, today)
+  return teamWithKeptOverdue(db, areaIds)
     .select([
       'u.display_name as officer',
       sql<number>`(select count(*) from cohort_membership m where m.lead_officer_id = u.id and m.status <> 'ended')::int`.as(
@@ -151,7 +152,7 @@ export function teamPerformance(db: Db, areaIds: readonly string[], today: strin
 
 /** The whole team: how many officers (the table's length) and their overdue actions in all (the card's figure). */
 export async function teamTotals(db: Db, areaIds: readonly string[], today: string) {
-  const result = await teamWithKeptOverdue(db, areaIds, today)
+  const result = await teamWithKeptOverdue(db, areaIds)
     .select([
       sql<number>`count(*)::int`.as('officers'),
       sql<number>`coalesce(sum(${overdueActionsOf(today)}), 0)::int`.as('overdue'),
