@@ -58,6 +58,8 @@ export const unmovedPersonColumns: Record<string, string> = {
   'report_dirty.person_id': 'people whose report shares are due to be worked out again before the transaction commits',
   'cid_listing.person_id':
     "the CID list's copy of a listed entry; the database works both records' rows out again when their entries move",
+  'cid_listed_person.person_id':
+    "the latest time bar of a person's entries on the CID list, kept for the home page's count (decision 0136); the database works both records' rows out again when their entries move",
   'cid_listing_dirty.person_id':
     'people whose CID list rows are due to be worked out again before the transaction commits',
   'retention_basis.person_id':
