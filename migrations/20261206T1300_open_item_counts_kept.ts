@@ -10,9 +10,6 @@ import { sql, type Kysely } from 'kysely'
 // chooses the days: nothing has to be rolled at midnight. Rows that fall to zero are removed, so
 // a borough has a row only for a day with items.
 
-/** One move of a kept count: `n` items (negative: removed) of `kind` in a borough on a time-bar day. */
-const changeType = sql.raw('open_item_change')
-
 /**
  * The kinds each table keeps. A row of `rows` (a transition table) counts `sign` times. The
  * conditions are the lists' own (dipFailureRepository, cidRepository, tasksRepository):
@@ -82,7 +79,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       n int not null,
       primary key (kind, area_id, bar_day)
     )`.execute(db)
-  await sql`create type ${changeType} as (kind text, area_id uuid, bar_day date, n int)`.execute(db)
+  // One move of a kept count: `n` items (negative: removed) of `kind` in a borough on a time-bar day.
+  await sql`create type open_item_change as (kind text, area_id uuid, bar_day date, n int)`.execute(db)
 
   // Applies net moves, in key order so that two writers lock shared rows in the same order. A
   // negative n is no error here: ON CONFLICT checks a row's constraints before it finds the row
