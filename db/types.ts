@@ -587,6 +587,12 @@ export interface CidListedPersonTable {
   area_id: string
   bar_day: CalendarDay
 }
+/** An appointment still to record (not closed, no attendance), with its borough and time, kept by the database (decision 0138). */
+export interface AppointmentToRecordTable {
+  appointment_id: string
+  area_id: string
+  scheduled_at: Timestamp
+}
 /** Each distinct surname (lower case) of the people and their aliases, and how many bear it (decision 0126). */
 export interface SurnameVocabularyTable {
   name: string
@@ -710,6 +716,7 @@ export interface Database {
   owner_overdue: OwnerOverdueTable
   open_item_count: OpenItemCountTable
   cid_listed_person: CidListedPersonTable
+  appointment_to_record: AppointmentToRecordTable
   surname_vocabulary: SurnameVocabularyTable
   report_dirty: ReportDirtyTable
   report_day_share: ReportDayShareTable

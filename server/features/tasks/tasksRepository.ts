@@ -132,15 +132,6 @@ export const positiveTestsWithoutAssessment = (areaIds: readonly string[], from:
   })
 
 /**
- * An appointment of the day [dayStart, dayEnd), still open, with no attendance recorded (RA3):
- * the task kind's condition and the home page's "not yet recorded" count, so the two agree.
- */
-export const appointmentToRecord = (a: string, dayStart: Date, dayEnd: Date) =>
-  sql`${sql.ref(`${a}.scheduled_at`)} >= ${dayStart} and ${sql.ref(`${a}.scheduled_at`)} < ${dayEnd}
-    and ${sql.ref(`${a}.closed_on`)} is null
-    and not exists (select 1 from attendance at where at.appointment_id = ${sql.ref(`${a}.id`)})`
-
-/**
  * A day's appointments in the areas, and those still to record, as the report's day tally keeps
  * them at every commit (decision 0125): one row, read from a few tally rows a ward.
  */
@@ -149,18 +140,28 @@ export const appointmentDayCounts = (areaIds: readonly string[], day: string) =>
               coalesce(sum(dt.appointments_to_record), 0)::int as to_record
          from report_day_tally dt where ${inAreas('dt', areaIds)} and dt.day = ${day}::date)`
 
-/** Today's appointments, still open, with no attendance recorded (RA3); how many, from the day tally. */
+/** What the page shows of a kept appointment still to record (`r`), read by its key for the page's rows alone. */
+const appointmentToRecordShown = sql`r.appointment_id as id,
+  (select a.person_id from appointment a where a.id = r.appointment_id) as person_id,
+  ${londonDay('r.scheduled_at')} as since, ${londonDay('r.scheduled_at')} as due,
+  (select to_char(a.scheduled_at at time zone 'Europe/London', 'HH24:MI') || ', ' || a.place
+     from appointment a where a.id = r.appointment_id) as detail`
+
+/**
+ * The day's [dayStart, dayEnd) appointments still open with no attendance recorded (RA3), in time
+ * order. Which appointments are still to record is kept by the database, with their borough and
+ * time (`appointment_to_record`, decision 0138), so a page reads its own length a borough however
+ * much of the day is recorded; how many, from the day tally.
+ */
 export const appointmentsToRecord = (areaIds: readonly string[], today: string, dayStart: Date, dayEnd: Date) =>
   inSomeArea(areaIds, {
     total: sql`select d.to_record from ${appointmentDayCounts(areaIds, today)} d`,
     ...readByBorough(areaIds, {
-      table: 'appointment',
-      alias: 'a',
-      condition: appointmentToRecord('a', dayStart, dayEnd),
-      order: sql`a.scheduled_at, a.id`,
-      select: sql`a.id, a.person_id, ${londonDay('a.scheduled_at')} as since,
-        ${londonDay('a.scheduled_at')} as due,
-        to_char(a.scheduled_at at time zone 'Europe/London', 'HH24:MI') || ', ' || a.place as detail`,
+      table: 'appointment_to_record',
+      alias: 'r',
+      condition: sql`r.scheduled_at >= ${dayStart} and r.scheduled_at < ${dayEnd}`,
+      order: sql`r.scheduled_at, r.appointment_id`,
+      select: appointmentToRecordShown,
     }),
   })
 
