@@ -502,8 +502,8 @@ interface Scope {
 interface PersonShare extends Scope {
   person_id: string
 }
-interface DayFigures {
-  day: CalendarDay
+/** The report's counters of a day's (or a month's) tests, attendance and referrals. */
+interface DayCounters {
   tests: number
   opiates_tested: number
   opiates_positive: number
@@ -517,6 +517,9 @@ interface DayFigures {
   referrals_received: number
   referrals_accepted: number
   referrals_declined: number
+}
+interface DayFigures extends DayCounters {
+  day: CalendarDay
   /** Every appointment of the day, and those not closed with no attendance recorded (migration 20261206T0200). */
   appointments: number
   appointments_to_record: number
@@ -611,6 +614,17 @@ export interface ReportCohortShareTable extends PersonShare, CohortFigures {}
 export interface ReportCohortTallyTable extends Scope, CohortFigures {}
 export interface ReportFailureShareTable extends PersonShare, FailureFigures {}
 export interface ReportFailureTallyTable extends Scope, FailureFigures {}
+/** The day tally's counters summed by calendar month (`month`: its first day), kept by the database (decision 0139). */
+export interface ReportDayMonthTallyTable extends Scope, DayCounters {
+  month: CalendarDay
+}
+/** The failure tally summed by calendar month (`month`: its first day), kept by the database (decision 0139). */
+export interface ReportFailureMonthTallyTable extends Scope {
+  month: CalendarDay
+  section: 's12' | 's14'
+  status: FailureStatus
+  n: number
+}
 export interface ReportLinkShareTable extends PersonShare, LinkFigures {}
 export interface ReportLinkTallyTable extends Scope, LinkFigures {}
 export interface ReportMembershipShareTable extends PersonShare, MembershipFigures {}
@@ -721,10 +735,12 @@ export interface Database {
   report_dirty: ReportDirtyTable
   report_day_share: ReportDayShareTable
   report_day_tally: ReportDayTallyTable
+  report_day_month_tally: ReportDayMonthTallyTable
   report_cohort_share: ReportCohortShareTable
   report_cohort_tally: ReportCohortTallyTable
   report_failure_share: ReportFailureShareTable
   report_failure_tally: ReportFailureTallyTable
+  report_failure_month_tally: ReportFailureMonthTallyTable
   report_link_share: ReportLinkShareTable
   report_link_tally: ReportLinkTallyTable
   report_membership_share: ReportMembershipShareTable

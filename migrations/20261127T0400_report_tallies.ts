@@ -24,7 +24,7 @@ import { sql, type Kysely } from 'kysely'
 // place: the two functions below.
 
 /** The day tally's counters, each a sum. */
-const dayCounters = [
+export const dayCounters = [
   'tests',
   'opiates_tested',
   'opiates_positive',

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Database } from '../../../db/types.ts'
+import { addDays, addMonths } from '../../domain/time.ts'
 
 type Db = Kysely<Database>
 
@@ -71,28 +72,15 @@ export async function beforeAndAfterAdoption(db: Db, scope: ReportScope) {
   return result.rows
 }
 
-/** The day tally's rows for the report's whole months (the months() rows), each labelled with its month. */
-function dayTallyForWholeMonths(scope: ReportScope) {
-  return sql`(select to_char(t.day, 'YYYY-MM') as month, t.*
-                from report_day_tally t
-               where ${tallyIn(scope)}
-                 and t.day >= date_trunc('month', ${scope.from}::date)::date
-                 and t.day < (date_trunc('month', ${scope.to}::date) + interval '1 month')::date)`
-}
-
-/** The day tally's rows for the report's days, from and to included. */
-function dayTallyForPeriod(scope: ReportScope) {
-  return sql`(select t.* from report_day_tally t where ${tallyIn(scope)} and t.day between ${scope.from}::date and ${scope.to}::date)`
-}
-
 /**
- * The day tally summed for each month of the report, a month with no tally rows giving zeros:
- * the one query behind every by-month table, which differ only in the sums they take.
+ * The day tally summed for each whole month of the report, from its month rows (decision 0139),
+ * a month with no rows giving zeros: the one query behind every by-month table, which differ
+ * only in the sums they take.
  */
 async function sumsByMonth<Sums>(db: Db, scope: ReportScope, sums: RawBuilder<unknown>) {
   const result = await sql<{ month: string } & Sums>`
     select mo.month, ${sums}
-      from ${months(scope)} mo left join ${dayTallyForWholeMonths(scope)} t on t.month = mo.month
+      from ${months(scope)} mo left join report_day_month_tally t on t.month = mo.month_start and ${tallyIn(scope)}
      group by mo.month order by mo.month`.execute(db)
   return result.rows
 }
@@ -130,7 +118,7 @@ export async function attendanceRates(db: Db, scope: ReportScope) {
     with t as (
       select coalesce(sum(t.initial_recorded), 0)::int as initial_recorded, coalesce(sum(t.initial_attended), 0)::int as initial_attended,
              coalesce(sum(t.follow_up_recorded), 0)::int as follow_up_recorded, coalesce(sum(t.follow_up_attended), 0)::int as follow_up_attended
-        from ${dayTallyForPeriod(scope)} t
+        from ${tallyForPeriod(scope, 'day', ['initial_recorded', 'initial_attended', 'follow_up_recorded', 'follow_up_attended'])} t
     )
     select 'follow_up' as kind, follow_up_recorded as recorded, follow_up_attended as attended from t
     union all
@@ -138,12 +126,43 @@ export async function attendanceRates(db: Db, scope: ReportScope) {
   return result.rows
 }
 
-/** DIP failures in the period by section and status now, from report_failure_tally. */
+/**
+ * The days from..to (both included) as the whole calendar months they hold, [monthFrom,
+ * monthTo), and the days before and after them: [from, headTo) and [tailFrom, to]. A period
+ * with no whole month is all head. Each day of the period is in exactly one part.
+ */
+export function periodInMonths(from: string, to: string) {
+  const firstOf = (day: string) => `${day.slice(0, 8)}01`
+  const monthFrom = from.endsWith('-01') ? from : addMonths(firstOf(from), 1)
+  const monthTo = firstOf(addDays(to, 1))
+  if (monthFrom >= monthTo) return { headTo: addDays(to, 1), monthFrom: monthTo, monthTo, tailFrom: addDays(to, 1) }
+  return { headTo: monthFrom, monthFrom, monthTo, tailFrom: monthTo }
+}
+
+/**
+ * The rows of a day-keyed tally for the period's days, as `columns` beside borough and ward: its
+ * whole months from the tally's month rows, the days at either end from its day rows (decision
+ * 0139). A year reads about twelve rows a key and a month's days, however full the days are.
+ */
+function tallyForPeriod(scope: ReportScope, tally: 'day' | 'failure', columns: readonly string[]) {
+  const { headTo, monthFrom, monthTo, tailFrom } = periodInMonths(scope.from, scope.to)
+  const shown = sql.raw(['area_id', 'ward_id', ...columns].map((c) => `t.${c}`).join(', '))
+  const days = (first: string, last: RawBuilder<boolean>) =>
+    sql`select ${shown} from ${sql.table(`report_${tally}_tally`)} t
+         where ${tallyIn(scope)} and t.day >= ${first}::date and ${last}`
+  return sql`(${days(scope.from, sql`t.day < ${headTo}::date`)}
+              union all
+              select ${shown} from ${sql.table(`report_${tally}_month_tally`)} t
+               where ${tallyIn(scope)} and t.month >= ${monthFrom}::date and t.month < ${monthTo}::date
+              union all
+              ${days(tailFrom, sql`t.day <= ${scope.to}::date`)})`
+}
+
+/** DIP failures in the period by section and status now. */
 export async function failuresBySectionAndStatus(db: Db, scope: ReportScope) {
   const result = await sql<{ section: 's12' | 's14'; status: string; failures: number }>`
     select t.section, t.status, sum(t.n)::int as failures
-      from report_failure_tally t
-     where ${tallyIn(scope)} and t.day between ${scope.from}::date and ${scope.to}::date
+      from ${tallyForPeriod(scope, 'failure', ['section', 'status', 'n'])} t
      group by t.section, t.status
     having sum(t.n) > 0
      order by t.section, t.status`.execute(db)
@@ -154,12 +173,9 @@ export async function failuresBySectionAndStatus(db: Db, scope: ReportScope) {
 export async function hotSpots(db: Db, scope: ReportScope) {
   const result = await sql<{ ward: string; ward_set: string; possession_tests: number; failures: number }>`
     with tests as (
-      select t.ward_id, sum(t.possession_tests)::int as n from ${dayTallyForPeriod(scope)} t group by t.ward_id
+      select t.ward_id, sum(t.possession_tests)::int as n from ${tallyForPeriod(scope, 'day', ['possession_tests'])} t group by t.ward_id
     ), failures as (
-      select t.ward_id, sum(t.n)::int as n
-        from report_failure_tally t
-       where ${tallyIn(scope)} and t.day between ${scope.from}::date and ${scope.to}::date
-       group by t.ward_id
+      select t.ward_id, sum(t.n)::int as n from ${tallyForPeriod(scope, 'failure', ['n'])} t group by t.ward_id
     )
     select w.name as ward,
            case when w.valid_to is null then 'From May 2022' else 'Before May 2022' end as ward_set,

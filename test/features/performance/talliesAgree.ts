@@ -60,10 +60,33 @@ export async function allKeptAndFresh(db: Db) {
   return all
 }
 
-/** Fails, naming the tally, unless every tally equals what the case tables give now. */
+/** The tallies kept by month as well (decision 0139): their keys beside borough and ward, and counters. */
+const byMonth = {
+  day: { keys: [], values: tallies.day.values.filter((v) => !v.startsWith('appointments')) },
+  failure: { keys: ['section', 'status'], values: ['n'] },
+}
+
+/** A month tally's rows that are not its day rows summed by month, and those missing, all-zero rows aside. */
+async function monthsApart(db: Db, name: keyof typeof byMonth) {
+  const { keys, values } = byMonth[name]
+  const key = ['area_id', 'ward_id', 'month', ...keys].join(', ')
+  const nonZero = values.map((v) => `${v} <> 0`).join(' or ')
+  const summed = `select ${key}, ${values.map((v) => `sum(${v})::int as ${v}`).join(', ')}
+                    from (select *, date_trunc('month', day)::date as month from report_${name}_tally) d
+                   group by ${key} having ${values.map((v) => `sum(${v}) <> 0`).join(' or ')}`
+  const kept = `select ${key}, ${values.join(', ')} from report_${name}_month_tally where ${nonZero}`
+  return (await sql.raw(`(${kept} except all ${summed}) union all (${summed} except all ${kept})`).execute(db)).rows
+}
+
+/**
+ * Fails, naming the tally, unless every tally equals what the case tables give now, and each
+ * month tally (decision 0139) is its day tally summed by month.
+ */
 export async function expectTalliesToAgree(db: Db): Promise<void> {
   for (const name of Object.keys(tallies) as (keyof typeof tallies)[]) {
     const { kept, fresh } = (await keptAndFresh(db, name)) ?? {}
     expect(kept, `report_${name}_tally`).toEqual(fresh)
   }
+  for (const name of Object.keys(byMonth) as (keyof typeof byMonth)[])
+    expect(await monthsApart(db, name), `report_${name}_month_tally`).toEqual([])
 }
