@@ -5,6 +5,7 @@ import { addDays, todayInLondon } from '../../server/domain/time.ts'
 import { down, up } from '../../migrations/20261206T1500_appointments_to_record_kept.ts'
 import { areaIdsByCode, demoUserIds } from '../helpers/factories.ts'
 import { createTestDatabase } from '../helpers/testDatabase.ts'
+import { secondWhileFirstHoldsLocks } from '../helpers/twoSessions.ts'
 import { appointment, person } from '../features/cid/cidSupport.ts'
 
 // The task list reads the appointments still to record from a table the database keeps
@@ -152,24 +153,16 @@ describe('the appointments still to record, kept by the database', () => {
     'stay right when an attendance is recorded while the appointment is rescheduled',
     async () => {
       const made = await appointment(t.db, (await person(t.db)).id, { scheduledOn: today })
-      const [a, b] = [await t.pool.connect(), await t.pool.connect()]
-      try {
-        await a.query('begin')
-        await b.query('begin')
-        await a.query(`update appointment set scheduled_at = scheduled_at + interval '1 hour' where id = $1`, [made.id])
-        // The attendance waits for the reschedule to commit, then takes away the row it put back.
-        const waiting = b.query(
-          `insert into attendance (appointment_id, outcome, good_cause) values ($1, 'attended', false)`,
-          [made.id],
-        )
-        await new Promise((resolve) => setTimeout(resolve, 200))
-        await a.query('commit')
-        await waiting
-        await b.query('commit')
-      } finally {
-        a.release()
-        b.release()
-      }
+      // The attendance waits for the reschedule to commit, then takes away the row it put back.
+      await secondWhileFirstHoldsLocks(
+        t.pool,
+        (a) =>
+          a.query(`update appointment set scheduled_at = scheduled_at + interval '1 hour' where id = $1`, [made.id]),
+        (b) =>
+          b.query(`insert into attendance (appointment_id, outcome, good_cause) values ($1, 'attended', false)`, [
+            made.id,
+          ]),
+      )
       expect(await keptOf(made.id)).toBeUndefined()
       expect(await disagreeing()).toEqual([])
     },

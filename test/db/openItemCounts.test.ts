@@ -16,6 +16,7 @@ import { inAreas } from '../../server/queries/areas.ts'
 import { down, up } from '../../migrations/20261206T1300_open_item_counts_kept.ts'
 import { areaIdsByCode, createReferral, demoUserIds } from '../helpers/factories.ts'
 import { createTestDatabase } from '../helpers/testDatabase.ts'
+import { secondWhileFirstHoldsLocks } from '../helpers/twoSessions.ts'
 import { entry, failure, marker, person } from '../features/cid/cidSupport.ts'
 
 // The home page's backlogs are kept per borough and time-bar day (decision 0136, migration
@@ -274,22 +275,13 @@ describe('the kept counts of the home page', () => {
       const first = await failureIn(Object.keys(boroughs)[0]!, 60)
       const second = await failureOf(first.person_id, 120)
       const entries = [(await entry(t.db, first, 'proposed')).id, (await entry(t.db, second, 'proposed')).id]
-      const [a, b] = [await t.pool.connect(), await t.pool.connect()]
       const countersign = `update cid_entry set status = 'countersigned', decided_by = $2, decided_at = now() where id = $1`
-      try {
-        await a.query('begin')
-        await b.query('begin')
-        await a.query(countersign, [entries[0], users.supervisor])
-        // The second waits for the first to commit, then counts the first's entry with its own.
-        const waiting = b.query(countersign, [entries[1], users.supervisor])
-        await new Promise((resolve) => setTimeout(resolve, 200))
-        await a.query('commit')
-        await waiting
-        await b.query('commit')
-      } finally {
-        a.release()
-        b.release()
-      }
+      // The second waits for the first to commit, then counts the first's entry with its own.
+      await secondWhileFirstHoldsLocks(
+        t.pool,
+        (a) => a.query(countersign, [entries[0], users.supervisor]),
+        (b) => b.query(countersign, [entries[1], users.supervisor]),
+      )
       await expectKeptAsCounted()
     },
   )
