@@ -6,6 +6,7 @@ import { down, up } from '../../migrations/20261206T1500_appointments_to_record_
 import { areaIdsByCode, demoUserIds } from '../helpers/factories.ts'
 import { createTestDatabase } from '../helpers/testDatabase.ts'
 import { secondWhileFirstHoldsLocks } from '../helpers/twoSessions.ts'
+import { appointmentsToRecordApart } from '../helpers/appointmentsToRecord.ts'
 import { appointment, person } from '../features/cid/cidSupport.ts'
 
 // The task list reads the appointments still to record from a table the database keeps
@@ -29,14 +30,7 @@ afterAll(async () => {
   await t?.close()
 })
 
-/** Rows of the kept table and of the rule that are not in the other, each way. */
-async function disagreeing(): Promise<unknown[]> {
-  const rule = sql`select a.id, a.area_id, a.scheduled_at from appointment a
-                    where a.closed_on is null and not exists (select 1 from attendance at where at.appointment_id = a.id)`
-  const kept = sql`select k.appointment_id, k.area_id, k.scheduled_at from appointment_to_record k`
-  const found = await sql`(${kept} except all ${rule}) union all (${rule} except all ${kept})`.execute(t.db)
-  return found.rows
-}
+const disagreeing = () => appointmentsToRecordApart(t.db)
 
 const keptOf = (id: string) =>
   t.db

@@ -11,6 +11,7 @@ import { normaliseCroNumber, normalisePncId } from '../../../server/features/peo
 import { demoPassword } from '../../helpers/constants.ts'
 import { createTestDatabase, testAuditKey } from '../../helpers/testDatabase.ts'
 import { expectTalliesToAgree } from '../performance/talliesAgree.ts'
+import { appointmentsToRecordApart } from '../../helpers/appointmentsToRecord.ts'
 import { expectCidListingToAgree } from '../cid/cidSupport.ts'
 
 const people = 300
@@ -215,9 +216,12 @@ describe('the volume generator at small scale', () => {
     }
   })
 
-  it("leaves the performance report's tallies and the CID listing agreeing with the rows it made", async () => {
+  it("leaves the performance report's tallies, the CID listing and the appointments to record agreeing with the rows it made", async () => {
     await expectTalliesToAgree(first.db)
     await expectCidListingToAgree(first.db)
+    // Its appointments and their attendance are written by one statement: the kept table must
+    // still name only those with none.
+    expect(await appointmentsToRecordApart(first.db)).toEqual([])
   })
 
   it('keeps every foreign key', async () => {
