@@ -4,6 +4,7 @@ import type { Window } from '../../domain/window.ts'
 import { awaitingStatement, entryFailureStillOn, stillOn } from '../dip/dipFailureRepository.ts'
 import { ledByReadOnce } from '../cohorts/cohortsRepository.ts'
 import { eachAreasFirst, inAreas, personInAreas } from '../../queries/areas.ts'
+import { keptCount } from '../../queries/openItemCounts.ts'
 
 type Db = Kysely<Database>
 
@@ -169,12 +170,13 @@ export const appointmentsToRecord = (areaIds: readonly string[], today: string, 
  * Open failures with no statement produced yet: the DIP worker writes it. The condition of the
  * DIP failures list (`failuresAwaitingStatement`), with the row status first for its index, in
  * the order the statements fall due: the time bar, six months after the failure, so the oldest
- * first; each borough's read from the failures still in time (decision 0134).
+ * first; each borough's read from the failures still in time (decision 0134). How many, from the
+ * home page's kept count of the same condition (decision 0136).
  */
 export const failuresAwaitingStatement = (areaIds: readonly string[], today: string) =>
-  inSomeArea(
-    areaIds,
-    readByBorough(areaIds, {
+  inSomeArea(areaIds, {
+    total: keptCount('failure_awaiting_statement', areaIds, 'from', today),
+    ...readByBorough(areaIds, {
       table: 'dip_failure',
       alias: 'f',
       condition: awaitingStatement('f', today),
@@ -182,7 +184,7 @@ export const failuresAwaitingStatement = (areaIds: readonly string[], today: str
       select: sql`f.id, f.person_id, f.failure_date::text as since,
         f.time_bar_date::text as due, upper(f.section::text) || ' failure' as detail`,
     }),
-  )
+  })
 
 /** Failures whose statement is produced and signed, not yet circulated as wanted (the police's step). */
 export const statementsToCirculate = (areaIds: readonly string[], today: string) =>
