@@ -138,10 +138,12 @@ export const benchPages: BenchPage[] = [
         `${prefix}-day=${day.getUTCDate()}&${prefix}-month=${day.getUTCMonth() + 1}&${prefix}-year=${day.getUTCFullYear()}`
       return {
         next: () => {
-          // 120 end days, then the same again starting one day later, and so on: never a period twice.
-          const to = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - 1 - (n % 120)))
+          // A year of end days, then the same again starting 28 days later, and so on: never a
+          // period twice, and never another target's (their cuts differ, and by less than 28),
+          // however many requests the load makes.
+          const to = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - 1 - (n % 365)))
           const from = new Date(
-            Date.UTC(to.getUTCFullYear() - 1, to.getUTCMonth(), to.getUTCDate() + 1 + cut + Math.floor(n++ / 120)),
+            Date.UTC(to.getUTCFullYear() - 1, to.getUTCMonth(), to.getUTCDate() + 1 + cut + 28 * Math.floor(n++ / 365)),
           )
           return { path: `/performance?${parts('from', from)}&${parts('to', to)}` }
         },
