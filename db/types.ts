@@ -629,6 +629,15 @@ export interface ReportLinkShareTable extends PersonShare, LinkFigures {}
 export interface ReportLinkTallyTable extends Scope, LinkFigures {}
 export interface ReportMembershipShareTable extends PersonShare, MembershipFigures {}
 export interface ReportMembershipTallyTable extends Scope, MembershipFigures {}
+/** The membership tally's changes summed by calendar month (`month`: its first day), kept by the database (decision 0140). */
+export interface ReportMembershipMonthTallyTable extends Scope {
+  month: CalendarDay
+  programme: Programme
+  members: number
+  before_tests: number
+  since_tests: number
+  adopted_days: number
+}
 
 export type CidStatus =
   | 'proposed'
@@ -745,6 +754,7 @@ export interface Database {
   report_link_tally: ReportLinkTallyTable
   report_membership_share: ReportMembershipShareTable
   report_membership_tally: ReportMembershipTallyTable
+  report_membership_month_tally: ReportMembershipMonthTallyTable
   drug_test_confirmation: DrugTestConfirmationTable
   required_assessment: RequiredAssessmentTable
   appointment: AppointmentTable

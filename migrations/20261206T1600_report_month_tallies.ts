@@ -11,13 +11,25 @@ import { dayCounters } from './20261127T0400_report_tallies.ts'
 // the day rows. Each statement that writes the day rows moves the month rows by the same amounts
 // in the same transaction: statement triggers, enabled ALWAYS.
 
-/** A tally kept by day and by month: the keys beside borough, ward and day, and the counters. */
-const tallies = [
-  { name: 'day', keys: [] as string[], values: [...dayCounters] },
-  { name: 'failure', keys: ['section', 'status'], values: ['n'] },
-] as const
+/**
+ * A tally kept by day and by month: the keys beside borough, ward and day, and the counters
+ * (integers, or bigints where named).
+ */
+export type MonthTally = {
+  name: string
+  keys: readonly string[]
+  values: readonly string[]
+  bigints?: readonly string[]
+}
 
-type Tally = (typeof tallies)[number]
+const tallies: MonthTally[] = [
+  { name: 'day', keys: [], values: [...dayCounters] },
+  { name: 'failure', keys: ['section', 'status'], values: ['n'] },
+]
+
+type Tally = MonthTally
+
+const typeOf = (t: Tally, value: string) => (t.bigints?.includes(value) ? 'bigint' : 'integer')
 
 /** The month rows' changes for a transition table's rows, each counter `sign` times. */
 const monthMoves = (t: Tally, rows: string, sign: number) => `
@@ -31,7 +43,7 @@ function follow(t: Tally, added: string | null, removed: string | null): string 
   return `
   begin
     insert into report_${t.name}_month_tally as m (${[...key, ...t.values].join(', ')})
-    select ${[...key, ...t.values.map((v) => `sum(${v})::int`)].join(', ')}
+    select ${[...key, ...t.values.map((v) => `sum(${v})::${typeOf(t, v)}`)].join(', ')}
       from (${moves.join(' union all ')}) c
      group by ${key.join(', ')}
     having ${t.values.map((v) => `sum(${v}) <> 0`).join(' or ')}
@@ -49,49 +61,54 @@ const triggersOf = (t: Tally) =>
     { event: 'delete', tables: 'old table as removed', body: follow(t, null, 'removed') },
   ].map((trigger) => ({ ...trigger, name: `report_${t.name}_month_${trigger.event}` }))
 
-export async function up(db: Kysely<any>): Promise<void> {
-  for (const t of tallies) {
-    const keys = t.keys.map((k) => `${k} text not null`)
-    const values = t.values.map((v) => `${v} integer not null default 0`)
-    await sql
-      .raw(
-        `create table report_${t.name}_month_tally (
+/** Creates the tally's month table, the triggers that keep it from the day rows, and fills it. */
+export async function keepByMonth(db: Kysely<any>, t: Tally): Promise<void> {
+  const keys = t.keys.map((k) => `${k} text not null`)
+  const values = t.values.map((v) => `${v} ${typeOf(t, v)} not null default 0`)
+  await sql
+    .raw(
+      `create table report_${t.name}_month_tally (
            area_id uuid not null, ward_id uuid, month date not null check (extract(day from month) = 1),
            ${[...keys, ...values].join(', ')},
            constraint report_${t.name}_month_tally_key unique nulls not distinct (${['area_id', 'month', ...t.keys, 'ward_id'].join(', ')}))`,
-      )
-      .execute(db)
-    for (const trigger of triggersOf(t)) {
-      await sql`create function ${sql.id(trigger.name)}() returns trigger language plpgsql as $$${sql.raw(trigger.body)}$$`.execute(
-        db,
-      )
-      await sql`create trigger ${sql.id(trigger.name)} after ${sql.raw(trigger.event)} on ${sql.table(`report_${t.name}_tally`)}
+    )
+    .execute(db)
+  for (const trigger of triggersOf(t)) {
+    await sql`create function ${sql.id(trigger.name)}() returns trigger language plpgsql as $$${sql.raw(trigger.body)}$$`.execute(
+      db,
+    )
+    await sql`create trigger ${sql.id(trigger.name)} after ${sql.raw(trigger.event)} on ${sql.table(`report_${t.name}_tally`)}
         referencing ${sql.raw(trigger.tables)} for each statement execute function ${sql.id(trigger.name)}()`.execute(
-        db,
-      )
-      await sql`alter table ${sql.table(`report_${t.name}_tally`)} enable always trigger ${sql.id(trigger.name)}`.execute(
-        db,
-      )
-    }
-    const key = ['area_id', 'ward_id', 'month', ...t.keys]
-    await sql
-      .raw(
-        `insert into report_${t.name}_month_tally (${[...key, ...t.values].join(', ')})
-         select ${[...key, ...t.values.map((v) => `sum(${v})::int`)].join(', ')}
+      db,
+    )
+    await sql`alter table ${sql.table(`report_${t.name}_tally`)} enable always trigger ${sql.id(trigger.name)}`.execute(
+      db,
+    )
+  }
+  const key = ['area_id', 'ward_id', 'month', ...t.keys]
+  await sql
+    .raw(
+      `insert into report_${t.name}_month_tally (${[...key, ...t.values].join(', ')})
+         select ${[...key, ...t.values.map((v) => `sum(${v})::${typeOf(t, v)}`)].join(', ')}
            from (select *, date_trunc('month', day)::date as month from report_${t.name}_tally) d
           group by ${key.join(', ')}`,
-      )
-      .execute(db)
-    await sql`analyze ${sql.table(`report_${t.name}_month_tally`)}`.execute(db)
+    )
+    .execute(db)
+  await sql`analyze ${sql.table(`report_${t.name}_month_tally`)}`.execute(db)
+}
+
+export async function stopKeepingByMonth(db: Kysely<any>, t: Tally): Promise<void> {
+  for (const trigger of triggersOf(t)) {
+    await sql`drop trigger if exists ${sql.id(trigger.name)} on ${sql.table(`report_${t.name}_tally`)}`.execute(db)
+    await sql`drop function if exists ${sql.id(trigger.name)}()`.execute(db)
   }
+  await sql`drop table if exists ${sql.table(`report_${t.name}_month_tally`)}`.execute(db)
+}
+
+export async function up(db: Kysely<any>): Promise<void> {
+  for (const t of tallies) await keepByMonth(db, t)
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of tallies) {
-    for (const trigger of triggersOf(t)) {
-      await sql`drop trigger if exists ${sql.id(trigger.name)} on ${sql.table(`report_${t.name}_tally`)}`.execute(db)
-      await sql`drop function if exists ${sql.id(trigger.name)}()`.execute(db)
-    }
-    await sql`drop table if exists ${sql.table(`report_${t.name}_month_tally`)}`.execute(db)
-  }
+  for (const t of tallies) await stopKeepingByMonth(db, t)
 }

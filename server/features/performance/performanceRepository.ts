@@ -50,22 +50,32 @@ export async function cohortSizeByMonth(db: Db, scope: ReportScope) {
   return result.rows
 }
 
+/** Before any membership began: a period from here to D holds every change up to D. */
+const sinceTheStart = '0001-01-01'
+
 /**
  * The IOM before/after measure: for everyone on a programme at the end of the period, arrests
  * that led to a custody drug test in the 12 months before adoption, against those from adoption
  * to the period's end, with the person-days since so the two can be compared as yearly rates.
- * Each is the sum of report_membership_tally's changes up to the period's last day; the days
- * since are members × (that day + 1) less the sum of their adoption days.
+ * Each is the sum of report_membership_tally's changes up to the period's last day, read as
+ * whole months and that month's days (decision 0140); the days since are members × (that day
+ * + 1) less the sum of their adoption days.
  */
 export async function beforeAndAfterAdoption(db: Db, scope: ReportScope) {
+  const changes = tallyForPeriod({ ...scope, from: sinceTheStart }, 'membership', [
+    'programme',
+    'members',
+    'before_tests',
+    'since_tests',
+    'adopted_days',
+  ])
   const result = await sql<{ programme: string; members: number; before: number; since: number; days_since: number }>`
     select t.programme,
            sum(t.members)::int as members,
            sum(t.before_tests)::int as before,
            sum(t.since_tests)::int as since,
            (sum(t.members) * (${scope.to}::date - date '2000-01-01' + 1) - sum(t.adopted_days))::int as days_since
-      from report_membership_tally t
-     where ${tallyIn(scope)} and t.day <= ${scope.to}::date
+      from ${changes} t
      group by t.programme
     having sum(t.members) > 0
      order by t.programme`.execute(db)
@@ -144,7 +154,7 @@ export function periodInMonths(from: string, to: string) {
  * whole months from the tally's month rows, the days at either end from its day rows (decision
  * 0139). A year reads about twelve rows a key and a month's days, however full the days are.
  */
-function tallyForPeriod(scope: ReportScope, tally: 'day' | 'failure', columns: readonly string[]) {
+function tallyForPeriod(scope: ReportScope, tally: 'day' | 'failure' | 'membership', columns: readonly string[]) {
   const { headTo, monthFrom, monthTo, tailFrom } = periodInMonths(scope.from, scope.to)
   const shown = sql.raw(['area_id', 'ward_id', ...columns].map((c) => `t.${c}`).join(', '))
   const days = (first: string, last: RawBuilder<boolean>) =>

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { addDays } from '../../../server/domain/time.ts'
 import {
   attendanceRates,
+  beforeAndAfterAdoption,
   failuresBySectionAndStatus,
   testsByMonth,
   type ReportScope,
@@ -11,8 +12,8 @@ import {
 import { fileDatabase } from '../../helpers/testDatabase.ts'
 
 // The report reads a period's whole months from the month tallies and the days either side from
-// the day tallies (decision 0139). For any period, in all boroughs or in one ward, that must give
-// what the day tallies alone give for the same days.
+// the day tallies (decisions 0139 and 0140). For any period, in all boroughs or in one ward, that
+// must give what the day tallies alone give for the same days.
 
 const t = fileDatabase()
 let areaIds: string[] = []
@@ -26,24 +27,29 @@ beforeAll(async () => {
     t.db,
   )
   wardIds = wards.rows.map((w) => w.ward_id)
-  // Days with failures or recorded appointments: a period that begins or ends on one of them, or
-  // the day either side, shows a part that reads a day too many or too few.
+  // Days with failures, recorded appointments or a membership's change: a period that begins or
+  // ends on one of them, or the day either side, shows a part that reads a day too many or too few.
   const tallied = await sql<{ day: string }>`
     select to_char(day, 'YYYY-MM-DD') as day from report_failure_tally where n > 0
     union
-    select to_char(day, 'YYYY-MM-DD') from report_day_tally where initial_recorded + follow_up_recorded > 0`.execute(
-    t.db,
-  )
+    select to_char(day, 'YYYY-MM-DD') from report_day_tally where initial_recorded + follow_up_recorded > 0
+    union
+    select to_char(day, 'YYYY-MM-DD') from report_membership_tally where members <> 0 or since_tests <> 0`.execute(t.db)
   days = tallied.rows.map((r) => r.day)
 })
 
 /** The day tally's rows in scope for `from`..`to` (alias d). */
-const dayRows = (table: 'report_day_tally' | 'report_failure_tally', scope: ReportScope, from: string, to: string) =>
+const dayRows = (
+  table: 'report_day_tally' | 'report_failure_tally' | 'report_membership_tally',
+  scope: ReportScope,
+  from: string,
+  to: string,
+) =>
   sql`(select * from ${sql.table(table)} d
         where d.area_id = any(${scope.areaIds}::uuid[]) and d.day between ${from}::date and ${to}::date
           and (${scope.wardId ?? null}::uuid is null or d.ward_id = ${scope.wardId ?? null}::uuid))`
 
-/** The report's failures, attendance and tests by month, read from the day tallies alone. */
+/** The report's failures, attendance, tests by month and before/after measure, read from the day tallies alone. */
 async function fromDaysAlone(scope: ReportScope) {
   const failures = await sql`
     select section, status, sum(n)::int as failures from ${dayRows('report_failure_tally', scope, scope.from, scope.to)} d
@@ -64,11 +70,17 @@ async function fromDaysAlone(scope: ReportScope) {
       from generate_series(${firstMonth}::date, ${addDays(afterLast, -1)}::date, interval '1 month') m
       left join ${dayRows('report_day_tally', scope, firstMonth, addDays(afterLast, -1))} d on date_trunc('month', d.day) = m
      group by m order by m`.execute(t.db)
-  return { failures: failures.rows, attendance: attendance.rows, tests: tests.rows }
+  // The before/after measure sums every change up to the period's last day.
+  const adoption = await sql`
+    select programme, sum(members)::int as members, sum(before_tests)::int as before, sum(since_tests)::int as since,
+           (sum(members) * (${scope.to}::date - date '2000-01-01' + 1) - sum(adopted_days))::int as days_since
+      from ${dayRows('report_membership_tally', scope, '0001-01-01', scope.to)} d
+     group by programme having sum(members) > 0 order by programme`.execute(t.db)
+  return { failures: failures.rows, attendance: attendance.rows, tests: tests.rows, adoption: adoption.rows }
 }
 
 describe('a period read by whole months and the days either side', () => {
-  it('gives the failures, attendance and tests by month that the day tallies alone give', async () => {
+  it('gives the failures, attendance, tests by month and before/after measure that the day tallies alone give', async () => {
     expect(days.length).toBeGreaterThan(1)
     const near = fc.tuple(fc.constantFrom(...days), fc.integer({ min: -1, max: 1 })).map(([d, by]) => addDays(d, by))
     await fc.assert(
@@ -79,6 +91,7 @@ describe('a period read by whole months and the days either side', () => {
           failures: await failuresBySectionAndStatus(t.db, scope),
           attendance: await attendanceRates(t.db, scope),
           tests: await testsByMonth(t.db, scope),
+          adoption: await beforeAndAfterAdoption(t.db, scope),
         }).toEqual(await fromDaysAlone(scope))
       }),
       { numRuns: 60 },

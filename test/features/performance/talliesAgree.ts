@@ -60,10 +60,11 @@ export async function allKeptAndFresh(db: Db) {
   return all
 }
 
-/** The tallies kept by month as well (decision 0139): their keys beside borough and ward, and counters. */
+/** The tallies kept by month as well (decisions 0139 and 0140): their keys beside borough and ward, and counters. */
 const byMonth = {
   day: { keys: [], values: tallies.day.values.filter((v) => !v.startsWith('appointments')) },
   failure: { keys: ['section', 'status'], values: ['n'] },
+  membership: { keys: ['programme'], values: tallies.membership.values },
 }
 
 /** A month tally's rows that are not its day rows summed by month, and those missing, all-zero rows aside. */
@@ -71,10 +72,10 @@ async function monthsApart(db: Db, name: keyof typeof byMonth) {
   const { keys, values } = byMonth[name]
   const key = ['area_id', 'ward_id', 'month', ...keys].join(', ')
   const nonZero = values.map((v) => `${v} <> 0`).join(' or ')
-  const summed = `select ${key}, ${values.map((v) => `sum(${v})::int as ${v}`).join(', ')}
+  const summed = `select ${key}, ${values.map((v) => `sum(${v})::bigint as ${v}`).join(', ')}
                     from (select *, date_trunc('month', day)::date as month from report_${name}_tally) d
                    group by ${key} having ${values.map((v) => `sum(${v}) <> 0`).join(' or ')}`
-  const kept = `select ${key}, ${values.join(', ')} from report_${name}_month_tally where ${nonZero}`
+  const kept = `select ${key}, ${values.map((v) => `${v}::bigint`).join(', ')} from report_${name}_month_tally where ${nonZero}`
   return (await sql.raw(`(${kept} except all ${summed}) union all (${summed} except all ${kept})`).execute(db)).rows
 }
 
