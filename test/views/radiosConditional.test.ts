@@ -21,11 +21,10 @@ type Fixture = {
 const fixtures = (JSON.parse(readFileSync(fixturesFile, 'utf8')) as { fixtures: Fixture[] }).fixtures
 
 const render = (locals: Record<string, unknown>) =>
-  ejs.render(
-    `<%- include('partials/radios', locals) %>`,
-    { locals },
-    { ...viewOptions, filename: path.join(root, 'views/page.ejs') },
-  )
+  ejs.render(`<%- include('partials/radios', locals) %>`, locals, {
+    ...viewOptions,
+    filename: path.join(root, 'views/page.ejs'),
+  })
 
 /** The radios' own div (items and conditional blocks), without the fieldset around it. */
 function radiosOf(html: string): string {
