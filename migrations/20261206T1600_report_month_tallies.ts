@@ -27,17 +27,15 @@ const tallies: MonthTally[] = [
   { name: 'failure', keys: ['section', 'status'], values: ['n'] },
 ]
 
-type Tally = MonthTally
-
-const typeOf = (t: Tally, value: string) => (t.bigints?.includes(value) ? 'bigint' : 'integer')
+const typeOf = (t: MonthTally, value: string) => (t.bigints?.includes(value) ? 'bigint' : 'integer')
 
 /** The month rows' changes for a transition table's rows, each counter `sign` times. */
-const monthMoves = (t: Tally, rows: string, sign: number) => `
+const monthMoves = (t: MonthTally, rows: string, sign: number) => `
   select area_id, ward_id, date_trunc('month', day)::date as month, ${[...t.keys, ...t.values.map((v) => `${sign} * ${v} as ${v}`)].join(', ')}
     from ${rows}`
 
 /** The body of a trigger on the day rows, for the transition tables its statement has. */
-function follow(t: Tally, added: string | null, removed: string | null): string {
+function follow(t: MonthTally, added: string | null, removed: string | null): string {
   const key = ['area_id', 'ward_id', 'month', ...t.keys]
   const moves = [added && monthMoves(t, added, 1), removed && monthMoves(t, removed, -1)].filter(Boolean)
   return `
@@ -54,7 +52,7 @@ function follow(t: Tally, added: string | null, removed: string | null): string 
   end`
 }
 
-const triggersOf = (t: Tally) =>
+const triggersOf = (t: MonthTally) =>
   [
     { event: 'insert', tables: 'new table as added', body: follow(t, 'added', null) },
     { event: 'update', tables: 'new table as added old table as removed', body: follow(t, 'added', 'removed') },
@@ -62,7 +60,7 @@ const triggersOf = (t: Tally) =>
   ].map((trigger) => ({ ...trigger, name: `report_${t.name}_month_${trigger.event}` }))
 
 /** Creates the tally's month table, the triggers that keep it from the day rows, and fills it. */
-export async function keepByMonth(db: Kysely<any>, t: Tally): Promise<void> {
+export async function keepByMonth(db: Kysely<any>, t: MonthTally): Promise<void> {
   const keys = t.keys.map((k) => `${k} text not null`)
   const values = t.values.map((v) => `${v} ${typeOf(t, v)} not null default 0`)
   await sql
@@ -97,7 +95,7 @@ export async function keepByMonth(db: Kysely<any>, t: Tally): Promise<void> {
   await sql`analyze ${sql.table(`report_${t.name}_month_tally`)}`.execute(db)
 }
 
-export async function stopKeepingByMonth(db: Kysely<any>, t: Tally): Promise<void> {
+export async function stopKeepingByMonth(db: Kysely<any>, t: MonthTally): Promise<void> {
   for (const trigger of triggersOf(t)) {
     await sql`drop trigger if exists ${sql.id(trigger.name)} on ${sql.table(`report_${t.name}_tally`)}`.execute(db)
     await sql`drop function if exists ${sql.id(trigger.name)}()`.execute(db)
