@@ -495,8 +495,12 @@ export interface ReportCacheTable {
 // Summary tables kept by triggers (migrations 20261127T0400, T0600, T0800 and T1200): the CID
 // list's one row per listed entry, and the performance report's per-person shares and their
 // per-scope tallies. The app reads them; only the triggers and the refresh write them.
-interface Scope {
+/** The borough a report tally's row is in. */
+interface Borough {
   area_id: string
+}
+/** The borough and ward a report tally's row is in. */
+interface Scope extends Borough {
   ward_id: string | null
 }
 interface PersonShare extends Scope {
@@ -618,25 +622,42 @@ export interface ReportFailureTallyTable extends Scope, FailureFigures {}
 export interface ReportDayMonthTallyTable extends Scope, DayCounters {
   month: CalendarDay
 }
-/** The failure tally summed by calendar month (`month`: its first day), kept by the database (decision 0139). */
-export interface ReportFailureMonthTallyTable extends Scope {
+interface FailureMonthFigures {
   month: CalendarDay
   section: 's12' | 's14'
   status: FailureStatus
   n: number
 }
+/** The failure tally summed by calendar month (`month`: its first day), kept by the database (decision 0139). */
+export interface ReportFailureMonthTallyTable extends Scope, FailureMonthFigures {}
 export interface ReportLinkShareTable extends PersonShare, LinkFigures {}
 export interface ReportLinkTallyTable extends Scope, LinkFigures {}
 export interface ReportMembershipShareTable extends PersonShare, MembershipFigures {}
 export interface ReportMembershipTallyTable extends Scope, MembershipFigures {}
-/** The membership tally's changes summed by calendar month (`month`: its first day), kept by the database (decision 0140). */
-export interface ReportMembershipMonthTallyTable extends Scope {
+interface MembershipMonthFigures {
   month: CalendarDay
   programme: Programme
   members: number
   before_tests: number
   since_tests: number
   adopted_days: number
+}
+/** The membership tally's changes summed by calendar month (`month`: its first day), kept by the database (decision 0140). */
+export interface ReportMembershipMonthTallyTable extends Scope, MembershipMonthFigures {}
+// A tally's rows summed over the borough's wards, for reports without a ward, kept by the database (decision 0142).
+export interface ReportCohortBoroughTallyTable extends Borough, CohortFigures {}
+export interface ReportFailureBoroughTallyTable extends Borough, FailureFigures {}
+export interface ReportFailureBoroughMonthTallyTable extends Borough, FailureMonthFigures {}
+export interface ReportMembershipBoroughTallyTable extends Borough, MembershipFigures {}
+export interface ReportMembershipBoroughMonthTallyTable extends Borough, MembershipMonthFigures {}
+/** The failure tally's rows summed per ward over section and status, for the hot spots (decision 0142). */
+export interface ReportFailureWardTallyTable extends Scope {
+  day: CalendarDay
+  n: number
+}
+export interface ReportFailureWardMonthTallyTable extends Scope {
+  month: CalendarDay
+  n: number
 }
 
 export type CidStatus =
@@ -755,6 +776,13 @@ export interface Database {
   report_membership_share: ReportMembershipShareTable
   report_membership_tally: ReportMembershipTallyTable
   report_membership_month_tally: ReportMembershipMonthTallyTable
+  report_cohort_borough_tally: ReportCohortBoroughTallyTable
+  report_failure_borough_tally: ReportFailureBoroughTallyTable
+  report_failure_borough_month_tally: ReportFailureBoroughMonthTallyTable
+  report_failure_ward_tally: ReportFailureWardTallyTable
+  report_failure_ward_month_tally: ReportFailureWardMonthTallyTable
+  report_membership_borough_tally: ReportMembershipBoroughTallyTable
+  report_membership_borough_month_tally: ReportMembershipBoroughMonthTallyTable
   drug_test_confirmation: DrugTestConfirmationTable
   required_assessment: RequiredAssessmentTable
   appointment: AppointmentTable

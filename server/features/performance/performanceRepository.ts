@@ -22,6 +22,28 @@ function tallyIn(scope: ReportScope) {
     ${scope.wardId ? sql`and t.ward_id = ${scope.wardId}::uuid` : sql``}`
 }
 
+type Tally = 'day' | 'cohort' | 'failure' | 'membership'
+/** Tallies kept summed per borough as well, and per ward over their own keys (decision 0142). */
+const keptPerBorough: readonly Tally[] = ['cohort', 'failure', 'membership']
+const keptPerWard: readonly Tally[] = ['failure']
+
+/**
+ * The table of `tally`'s rows, or of its month rows, that a figure reads. A figure by ward that
+ * reads only the counters takes the rows summed per ward where kept. A ward's report takes the
+ * ward rows. Any other report takes the rows summed per borough where kept: the same sums in
+ * fewer rows (not the day tally, whose ward rows are full at any caseload).
+ */
+function tallyTable(scope: ReportScope, tally: Tally, rows: { byWard: boolean; month: boolean }) {
+  const summed = rows.byWard
+    ? keptPerWard.includes(tally)
+      ? '_ward'
+      : ''
+    : !scope.wardId && keptPerBorough.includes(tally)
+      ? '_borough'
+      : ''
+  return sql.table(`report_${tally}${summed}${rows.month ? '_month' : ''}_tally`)
+}
+
 /** Calendar months from..to as 'YYYY-MM', so an empty month is a row of zeros, not a gap. */
 function months(scope: ReportScope) {
   return sql`(select to_char(m, 'YYYY-MM') as month, m::date as month_start, (m + interval '1 month')::date as month_end
@@ -38,7 +60,7 @@ export async function cohortSizeByMonth(db: Db, scope: ReportScope) {
     with mo as ${months(scope)},
     changes as (
       select t.month_end, t.programme, t.tier, sum(t.n) as n
-        from report_cohort_tally t
+        from ${tallyTable(scope, 'cohort', { byWard: false, month: false })} t
        where ${tallyIn(scope)} and t.month_end <= (select max(month_end) from mo)
        group by t.month_end, t.programme, t.tier
     )
@@ -150,19 +172,25 @@ export function periodInMonths(from: string, to: string) {
 }
 
 /**
- * The rows of a day-keyed tally for the period's days, as `columns` beside borough and ward: its
- * whole months from the tally's month rows, the days at either end from its day rows (decision
- * 0139). A year reads about twelve rows a key and a month's days, however full the days are.
+ * The rows of a day-keyed tally for the period's days, as `columns` (counters only, with
+ * `ward_id`, when `byWard`): its whole months from the tally's month rows, the days at either end
+ * from its day rows (decision 0139). A year reads about twelve rows a key and a month's days,
+ * however full the days are; from rows summed per borough or ward where kept (decision 0142).
  */
-function tallyForPeriod(scope: ReportScope, tally: 'day' | 'failure' | 'membership', columns: readonly string[]) {
+function tallyForPeriod(
+  scope: ReportScope,
+  tally: Exclude<Tally, 'cohort'>,
+  columns: readonly string[],
+  byWard = false,
+) {
   const { headTo, monthFrom, monthTo, tailFrom } = periodInMonths(scope.from, scope.to)
-  const shown = sql.raw(['area_id', 'ward_id', ...columns].map((c) => `t.${c}`).join(', '))
+  const shown = sql.raw([...(byWard ? ['ward_id'] : []), ...columns].map((c) => `t.${c}`).join(', '))
   const days = (first: string, last: RawBuilder<boolean>) =>
-    sql`select ${shown} from ${sql.table(`report_${tally}_tally`)} t
+    sql`select ${shown} from ${tallyTable(scope, tally, { byWard, month: false })} t
          where ${tallyIn(scope)} and t.day >= ${first}::date and ${last}`
   return sql`(${days(scope.from, sql`t.day < ${headTo}::date`)}
               union all
-              select ${shown} from ${sql.table(`report_${tally}_month_tally`)} t
+              select ${shown} from ${tallyTable(scope, tally, { byWard, month: true })} t
                where ${tallyIn(scope)} and t.month >= ${monthFrom}::date and t.month < ${monthTo}::date
               union all
               ${days(tailFrom, sql`t.day <= ${scope.to}::date`)})`
@@ -183,9 +211,9 @@ export async function failuresBySectionAndStatus(db: Db, scope: ReportScope) {
 export async function hotSpots(db: Db, scope: ReportScope) {
   const result = await sql<{ ward: string; ward_set: string; possession_tests: number; failures: number }>`
     with tests as (
-      select t.ward_id, sum(t.possession_tests)::int as n from ${tallyForPeriod(scope, 'day', ['possession_tests'])} t group by t.ward_id
+      select t.ward_id, sum(t.possession_tests)::int as n from ${tallyForPeriod(scope, 'day', ['possession_tests'], true)} t group by t.ward_id
     ), failures as (
-      select t.ward_id, sum(t.n)::int as n from ${tallyForPeriod(scope, 'failure', ['n'])} t group by t.ward_id
+      select t.ward_id, sum(t.n)::int as n from ${tallyForPeriod(scope, 'failure', ['n'], true)} t group by t.ward_id
     )
     select w.name as ward,
            case when w.valid_to is null then 'From May 2022' else 'Before May 2022' end as ward_set,

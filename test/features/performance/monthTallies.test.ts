@@ -5,15 +5,18 @@ import { addDays } from '../../../server/domain/time.ts'
 import {
   attendanceRates,
   beforeAndAfterAdoption,
+  cohortSizeByMonth,
   failuresBySectionAndStatus,
+  hotSpots,
   testsByMonth,
   type ReportScope,
 } from '../../../server/features/performance/performanceRepository.ts'
 import { fileDatabase } from '../../helpers/testDatabase.ts'
 
 // The report reads a period's whole months from the month tallies and the days either side from
-// the day tallies (decisions 0139 and 0140). For any period, in all boroughs or in one ward, that
-// must give what the day tallies alone give for the same days.
+// the day tallies (decisions 0139 and 0140), and a report without a ward reads rows summed per
+// borough, the hot spots rows summed per ward (decision 0142). For any period, in all boroughs or
+// in one ward, that must give what the ward's day tallies alone give for the same days.
 
 const t = fileDatabase()
 let areaIds: string[] = []
@@ -76,11 +79,37 @@ async function fromDaysAlone(scope: ReportScope) {
            (sum(members) * (${scope.to}::date - date '2000-01-01' + 1) - sum(adopted_days))::int as days_since
       from ${dayRows('report_membership_tally', scope, '0001-01-01', scope.to)} d
      group by programme having sum(members) > 0 order by programme`.execute(t.db)
-  return { failures: failures.rows, attendance: attendance.rows, tests: tests.rows, adoption: adoption.rows }
+  // Members at each month's end: every change of the cohort tally up to it.
+  const cohortSize = await sql`
+    select to_char(m, 'YYYY-MM') as month, c.programme, c.tier, sum(c.n)::int as members
+      from generate_series(${firstMonth}::date, ${addDays(afterLast, -1)}::date, interval '1 month') m
+      join report_cohort_tally c on c.month_end <= (m + interval '1 month')::date
+     where c.area_id = any(${scope.areaIds}::uuid[])
+       and (${scope.wardId ?? null}::uuid is null or c.ward_id = ${scope.wardId ?? null}::uuid)
+     group by m, c.programme, c.tier having sum(c.n) > 0 order by m, c.programme, c.tier`.execute(t.db)
+  const hotSpots = await sql`
+    with tests as (
+      select ward_id, sum(possession_tests)::int as n from ${dayRows('report_day_tally', scope, scope.from, scope.to)} d group by ward_id
+    ), failures as (
+      select ward_id, sum(n)::int as n from ${dayRows('report_failure_tally', scope, scope.from, scope.to)} d group by ward_id
+    )
+    select w.name as ward, case when w.valid_to is null then 'From May 2022' else 'Before May 2022' end as ward_set,
+           coalesce(t.n, 0) as possession_tests, coalesce(f.n, 0) as failures
+      from ward w left join tests t on t.ward_id = w.id left join failures f on f.ward_id = w.id
+     where w.borough_id = any(${scope.areaIds}::uuid[]) and coalesce(t.n, 0) + coalesce(f.n, 0) > 0
+     order by coalesce(t.n, 0) + coalesce(f.n, 0) desc, w.name limit 40`.execute(t.db)
+  return {
+    failures: failures.rows,
+    attendance: attendance.rows,
+    tests: tests.rows,
+    adoption: adoption.rows,
+    cohortSize: cohortSize.rows,
+    hotSpots: hotSpots.rows,
+  }
 }
 
 describe('a period read by whole months and the days either side', () => {
-  it('gives the failures, attendance, tests by month and before/after measure that the day tallies alone give', async () => {
+  it('gives the failures, attendance, tests by month, before/after measure, cohort sizes and hot spots that the ward rows alone give', async () => {
     expect(days.length).toBeGreaterThan(1)
     const near = fc.tuple(fc.constantFrom(...days), fc.integer({ min: -1, max: 1 })).map(([d, by]) => addDays(d, by))
     await fc.assert(
@@ -92,6 +121,8 @@ describe('a period read by whole months and the days either side', () => {
           attendance: await attendanceRates(t.db, scope),
           tests: await testsByMonth(t.db, scope),
           adoption: await beforeAndAfterAdoption(t.db, scope),
+          cohortSize: await cohortSizeByMonth(t.db, scope),
+          hotSpots: await hotSpots(t.db, scope),
         }).toEqual(await fromDaysAlone(scope))
       }),
       { numRuns: 60 },
