@@ -225,21 +225,29 @@ export const proposalsToCountersign = (userId: string, areaIds: readonly string[
 /**
  * Entries suspended from the CID list, or rejected in the last 30 days while the failure is
  * still wanted: for every supervisor of the area, or (with `proposedBy`) the officer who proposed them.
+ * The two are read apart, each from its own partial index (decision 0143): a suspended entry waits
+ * from its latest suspension, read from its history; a rejected one from its decision (a
+ * rejection is final, and `decided_at` is when it was made), so the boroughs' rejections of the
+ * month are counted and sorted from the index alone.
  */
 export function suspendedOrReturnedEntries(areaIds: readonly string[], today: string, proposedBy?: string) {
   const mine = proposedBy ? sql`and e.proposed_by = ${proposedBy}::uuid` : sql``
+  const suspended = sql`e.status = 'suspended' ${mine} and ${inAreas('e', areaIds)}`
+  const rejected = sql`e.status = 'rejected' and e.decided_at >= (${today}::date - 30)::timestamp at time zone 'Europe/London'
+    and ${entryFailureStillOn('e', 'wanted', today)} ${mine} and ${inAreas('e', areaIds)}`
   return inSomeArea(areaIds, {
-    select: sql`e.id, e.person_id,
-      coalesce((select ${londonDay('max(ev.recorded_at)')} from cid_entry_event ev
-                 where ev.entry_id = e.id and ev.kind = e.status::text),
-               ${londonDay('coalesce(e.decided_at, e.proposed_at)')}) as since,
-      e.failure_time_bar_date::text as due, e.status::text as detail`,
-    from: sql`cid_entry e`,
-    where: sql`(e.status = 'suspended'
-        or (e.status = 'rejected' and e.decided_at >= (${today}::date - 30)::timestamp at time zone 'Europe/London'
-            and ${entryFailureStillOn('e', 'wanted', today)}))
-      ${mine} and ${inAreas('e', areaIds)}`,
-    order: sql`since, e.id`,
+    select: sql`e.id, e.person_id, e.since, e.failure_time_bar_date::text as due, e.detail`,
+    from: sql`(select e.id, e.person_id, e.failure_time_bar_date, 'suspended' as detail,
+                      coalesce((select ${londonDay('max(ev.recorded_at)')} from cid_entry_event ev
+                                 where ev.entry_id = e.id and ev.kind = 'suspended'),
+                               ${londonDay('coalesce(e.decided_at, e.proposed_at)')}) as since
+                 from cid_entry e where ${suspended}
+               union all
+               select e.id, e.person_id, e.failure_time_bar_date, 'rejected', ${londonDay('e.decided_at')}
+                 from cid_entry e where ${rejected}) e`,
+    where: sql`true`,
+    order: sql`e.since, e.id`,
+    total: sql`(select count(*) from cid_entry e where ${suspended}) + (select count(*) from cid_entry e where ${rejected})`,
   })
 }
 

@@ -6,6 +6,7 @@ import {
   appointmentsToRecord,
   failuresAwaitingStatement,
   proposalsToCountersign,
+  suspendedOrReturnedEntries,
   taskPage,
   type TaskSource,
 } from '../../../server/features/tasks/tasksRepository.ts'
@@ -184,6 +185,32 @@ describe('each kind appears for the roles that act on it, in their areas', () =>
     await entry(t.db, await failure(t.db, away.id), 'suspended')
     expect(await seenBy('returned', here.surname)).toEqual(['supervisor', 'iom'])
     expect(await seenBy('returned', away.surname)).toEqual([])
+  })
+
+  it('rejected CID entries: for 30 days while the failure is still wanted, from the day of the decision', async () => {
+    const { here, away } = await twoPeople('Rejected')
+    const decided = (entryId: string, daysAgo: number) =>
+      t.db
+        .updateTable('cid_entry')
+        .set({ decided_at: londonInstant(addDays(today(), -daysAgo), '10:00') })
+        .where('id', '=', entryId)
+        .execute()
+    await decided((await entry(t.db, await failure(t.db, here.id), 'rejected')).id, 30)
+    await decided((await entry(t.db, await failure(t.db, away.id), 'rejected')).id, 3)
+    const lapsed = await person(t.db, { surname: 'LapsedRejection' })
+    await decided((await entry(t.db, await failure(t.db, lapsed.id), 'rejected')).id, 31)
+    const arrested = await person(t.db, { surname: 'ArrestedRejection' })
+    await decided((await entry(t.db, await failure(t.db, arrested.id, { status: 'arrested' }), 'rejected')).id, 3)
+    expect(await seenBy('returned', here.surname)).toEqual(['supervisor'])
+    expect(await seenBy('returned', away.surname)).toEqual([])
+    for (const left of [lapsed, arrested]) expect(await seenBy('returned', left.surname), left.surname).toEqual([])
+    const [row] = await rowsNaming('supervisor', 'returned', [here.surname.toUpperCase()])
+    expect(row?.text).toContain(formatDate(addDays(today(), -30)))
+    // Suspended and rejected entries are counted apart: the sum is every item the list holds.
+    const areaIds = Object.values(await areaIdsByCode(t.db))
+    const all = await taskPage(t.db, suspendedOrReturnedEntries(areaIds, today()), { limit: 1000, offset: 0 })
+    expect(all.rows.map((r) => r.detail).sort()).toEqual(expect.arrayContaining(['rejected', 'suspended']))
+    expect(all.total).toBe(all.rows.length)
   })
 
   it('people on the CID list near the time bar: CID and supervisors', async () => {
