@@ -262,14 +262,21 @@ export const wantedNearTimeBar = (areaIds: readonly string[], today: string, day
     order: sql`e.decided_at, e.id`,
   })
 
-/** Referrals awaiting the panel's decision. The condition of the referrals list (`pendingReferrals`). */
-export const pendingReferrals = (areaIds: readonly string[]) =>
+/**
+ * Referrals awaiting the panel's decision. The condition of the referrals list (`pendingReferrals`),
+ * counted from the home page's kept count (decision 0136) and read a borough at a time.
+ */
+export const pendingReferrals = (areaIds: readonly string[], today: string) =>
   inSomeArea(areaIds, {
-    select: sql`r.id, r.person_id, ${londonDay('r.referred_at')} as since,
-      null as due, r.programme::text as detail`,
-    from: sql`referral r`,
-    where: sql`r.status = 'pending' and ${inAreas('r', areaIds)}`,
-    order: sql`r.referred_at, r.id`,
+    total: keptCount('referral_pending', areaIds, 'from', today),
+    ...readByBorough(areaIds, {
+      table: 'referral',
+      alias: 'r',
+      condition: sql`r.status = 'pending'`,
+      order: sql`r.referred_at, r.id`,
+      select: sql`r.id, r.person_id, ${londonDay('r.referred_at')} as since,
+        null as due, r.programme::text as detail`,
+    }),
   })
 
 /** Open actions `userId` owns, due before `today`, for people in their areas: the home page's overdue count. */

@@ -94,7 +94,7 @@ export function createTasksService(db: Kysely<Database>, rules: RetentionRules, 
     },
     referrals: {
       permission: 'referrals.decide',
-      read: (c, w) => page(repo.pendingReferrals(areasOf(c)))(w),
+      read: (c, w) => page(repo.pendingReferrals(areasOf(c), c.today))(w),
     },
     actions: {
       permission: 'casework.record',

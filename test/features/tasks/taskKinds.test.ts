@@ -5,6 +5,7 @@ import { formatDate } from '../../../server/presenters/format.ts'
 import {
   appointmentsToRecord,
   failuresAwaitingStatement,
+  pendingReferrals,
   proposalsToCountersign,
   suspendedOrReturnedEntries,
   taskPage,
@@ -229,6 +230,7 @@ describe('each kind appears for the roles that act on it, in their areas', () =>
     await createReferral(t.db, { personId: away.id, referredBy: users.iom })
     expect(await seenBy('referrals', here.surname)).toEqual(['supervisor'])
     expect(await seenBy('referrals', away.surname)).toEqual([])
+    await expectMergedPagesSorted((areaIds) => pendingReferrals(areaIds, today()))
   })
 
   it('overdue actions: only their owner', async () => {
