@@ -34,14 +34,10 @@ const keptPerWard: readonly Tally[] = ['failure']
  * fewer rows (not the day tally, whose ward rows are full at any caseload).
  */
 function tallyTable(scope: ReportScope, tally: Tally, rows: { byWard: boolean; month: boolean }) {
-  const summed = rows.byWard
-    ? keptPerWard.includes(tally)
-      ? '_ward'
-      : ''
-    : !scope.wardId && keptPerBorough.includes(tally)
-      ? '_borough'
-      : ''
-  return sql.table(`report_${tally}${summed}${rows.month ? '_month' : ''}_tally`)
+  const grain = rows.month ? '_month' : ''
+  if (rows.byWard) return sql.table(`report_${tally}${keptPerWard.includes(tally) ? '_ward' : ''}${grain}_tally`)
+  const perBorough = !scope.wardId && keptPerBorough.includes(tally)
+  return sql.table(`report_${tally}${perBorough ? '_borough' : ''}${grain}_tally`)
 }
 
 /** Calendar months from..to as 'YYYY-MM', so an empty month is a row of zeros, not a gap. */
